@@ -1,0 +1,76 @@
+//! The HTTP request and response as the protocol layer sees them, independent of the
+//! server crate: the gateway converts from and to hyper's types.
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method};
+
+use crate::stream::ByteStream;
+
+#[derive(Debug)]
+pub struct HttpRequest {
+    pub method: Method,
+    /// Percent-encoded path, as received (virtual-hosted S3 requests already rewritten to
+    /// path style by the gateway).
+    pub path: String,
+    /// Raw query string without `?`, percent-encoded.
+    pub query: String,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl HttpRequest {
+    pub fn new(method: Method, path_and_query: &str) -> Self {
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((p, q)) => (p.to_owned(), q.to_owned()),
+            None => (path_and_query.to_owned(), String::new()),
+        };
+        HttpRequest { method, path, query, headers: HeaderMap::new(), body: Bytes::new() }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Decoded query parameters, in order; a key without `=` has an empty value.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        form_urlencoded::parse(self.query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    }
+
+    /// The media type of `Content-Type` without parameters, lower-cased.
+    pub fn content_type(&self) -> Option<String> {
+        self.header("content-type").map(|ct| ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+    }
+}
+
+#[derive(Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: ByteStream,
+}
+
+impl HttpResponse {
+    pub fn new(status: u16) -> Self {
+        HttpResponse { status, headers: HeaderMap::new(), body: ByteStream::default() }
+    }
+
+    pub fn with_body(status: u16, content_type: &'static str, body: impl Into<Bytes>) -> Self {
+        let mut r = HttpResponse::new(status);
+        r.headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        r.body = ByteStream::Buffered(body.into());
+        r
+    }
+
+    /// Sets a header, skipping values that are not valid header text.
+    pub fn set_header(&mut self, name: &str, value: &str) {
+        if let (Ok(n), Ok(v)) = (http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            self.headers.insert(n, v);
+        }
+    }
+
+    pub fn append_header(&mut self, name: &str, value: &str) {
+        if let (Ok(n), Ok(v)) = (http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            self.headers.append(n, v);
+        }
+    }
+}

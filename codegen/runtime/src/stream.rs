@@ -1,0 +1,119 @@
+//! Streaming blob bodies (S3 objects, Lambda payloads).
+//!
+//! A body is either already in memory or a stream of chunks; handlers that can stream
+//! (S3 GetObject from disk) hand back a stream, everything else stays a plain buffer.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use futures_core::Stream;
+
+pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send + Sync>>;
+
+pub enum ByteStream {
+    Buffered(Bytes),
+    Streaming { stream: ChunkStream, length: Option<u64> },
+}
+
+impl Default for ByteStream {
+    fn default() -> Self {
+        ByteStream::Buffered(Bytes::new())
+    }
+}
+
+impl ByteStream {
+    pub fn from_stream(stream: ChunkStream, length: Option<u64>) -> Self {
+        ByteStream::Streaming { stream, length }
+    }
+
+    /// The bytes, when the body is held in memory.
+    pub fn buffered(&self) -> Option<&Bytes> {
+        match self {
+            ByteStream::Buffered(b) => Some(b),
+            ByteStream::Streaming { .. } => None,
+        }
+    }
+
+    /// Known length in bytes, if any.
+    pub fn len(&self) -> Option<u64> {
+        match self {
+            ByteStream::Buffered(b) => Some(b.len() as u64),
+            ByteStream::Streaming { length, .. } => *length,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
+
+    /// Reads the whole body into memory.
+    pub async fn collect(self) -> Result<Bytes, std::io::Error> {
+        match self {
+            ByteStream::Buffered(b) => Ok(b),
+            ByteStream::Streaming { mut stream, .. } => {
+                let mut out = Vec::new();
+                while let Some(chunk) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+                    out.extend_from_slice(&chunk?);
+                }
+                Ok(Bytes::from(out))
+            }
+        }
+    }
+
+    /// Polls the next chunk; a buffered body yields itself once.
+    pub fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, std::io::Error>>> {
+        match self {
+            ByteStream::Buffered(b) => {
+                if b.is_empty() {
+                    Poll::Ready(None)
+                } else {
+                    Poll::Ready(Some(Ok(std::mem::take(b))))
+                }
+            }
+            ByteStream::Streaming { stream, .. } => stream.as_mut().poll_next(cx),
+        }
+    }
+}
+
+impl From<Bytes> for ByteStream {
+    fn from(b: Bytes) -> Self {
+        ByteStream::Buffered(b)
+    }
+}
+
+impl From<Vec<u8>> for ByteStream {
+    fn from(b: Vec<u8>) -> Self {
+        ByteStream::Buffered(Bytes::from(b))
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ByteStream::Buffered(b) => write!(f, "ByteStream({} bytes)", b.len()),
+            ByteStream::Streaming { length, .. } => write!(f, "ByteStream(stream, {length:?} bytes)"),
+        }
+    }
+}
+
+/// Streams never compare equal unless both are buffered with equal bytes.
+impl PartialEq for ByteStream {
+    fn eq(&self, other: &Self) -> bool {
+        match (self.buffered(), other.buffered()) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Streams are moved, not copied: cloning a live stream yields an empty body.
+impl Clone for ByteStream {
+    fn clone(&self) -> Self {
+        match self {
+            ByteStream::Buffered(b) => ByteStream::Buffered(b.clone()),
+            ByteStream::Streaming { .. } => ByteStream::default(),
+        }
+    }
+}
