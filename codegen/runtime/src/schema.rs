@@ -139,6 +139,12 @@ pub enum ShapeKind {
     Union { members: &'static [Member] },
 }
 
+impl Shape {
+    /// A shape with no traits, for struct-update syntax in generated tables.
+    pub const DEFAULT: Shape =
+        Shape { name: "", kind: ShapeKind::Structure { members: &[] }, xml_name: None, xml_namespace: None, error: None };
+}
+
 impl ShapeKind {
     pub fn members(&self) -> &'static [Member] {
         match self {
@@ -209,6 +215,23 @@ pub struct Member {
 }
 
 impl Member {
+    /// A member with no traits, for struct-update syntax in generated tables.
+    pub const DEFAULT: Member = Member {
+        name: "",
+        target: 0,
+        json_name: None,
+        xml_name: None,
+        xml_attribute: false,
+        xml_flattened: false,
+        xml_namespace: None,
+        timestamp_format: None,
+        http: HttpBinding::Body,
+        required: false,
+        default: None,
+        idempotency_token: false,
+        constraints: None,
+    };
+
     /// Name of this member in JSON documents.
     #[inline]
     pub fn json_name(&self) -> &'static str {
@@ -236,7 +259,7 @@ pub enum DefaultValue {
 }
 
 /// Constraint traits that validation checks.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Constraints {
     /// `@length(min, max)`: characters of strings, bytes of blobs, entries of collections.
     pub length: Option<(Option<u64>, Option<u64>)>,
@@ -245,6 +268,10 @@ pub struct Constraints {
     /// `@pattern`, an ECMA 262 regular expression (not anchored).
     pub pattern: Option<&'static str>,
     pub unique_items: bool,
+}
+
+impl Constraints {
+    pub const NONE: Constraints = Constraints { length: None, range: None, pattern: None, unique_items: false };
 }
 
 /// An operation and its HTTP binding.
