@@ -1,0 +1,80 @@
+//! Where handlers keep their state.
+//!
+//! AWS scopes almost every resource to an account and a region; [`RegionalStore`] holds
+//! one state value per `(account, region)` pair and hands out a lock on it. Handlers
+//! never reach around it, so persistence (snapshots of each state value) can be added
+//! here later without rewriting them.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use ferrostack_runtime::RequestContext;
+
+/// One `T` per account and region, created on first use.
+pub struct RegionalStore<T> {
+    scopes: RwLock<HashMap<(String, String), Arc<Mutex<T>>>>,
+}
+
+impl<T: Default> Default for RegionalStore<T> {
+    fn default() -> Self {
+        RegionalStore { scopes: RwLock::new(HashMap::new()) }
+    }
+}
+
+impl<T: Default> RegionalStore<T> {
+    /// The state of the caller's account and region.
+    pub fn scope(&self, ctx: &RequestContext) -> Arc<Mutex<T>> {
+        self.scope_of(&ctx.account_id, &ctx.region)
+    }
+
+    pub fn scope_of(&self, account: &str, region: &str) -> Arc<Mutex<T>> {
+        let key = (account.to_owned(), region.to_owned());
+        if let Some(s) = self.scopes.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return s.clone();
+        }
+        self.scopes.write().unwrap_or_else(|e| e.into_inner()).entry(key).or_default().clone()
+    }
+
+    /// Runs `f` on the caller's state under its lock.
+    pub fn with<R>(&self, ctx: &RequestContext, f: impl FnOnce(&mut T) -> R) -> R {
+        let scope = self.scope(ctx);
+        let mut guard = lock(&scope);
+        f(&mut guard)
+    }
+
+    /// Every scope that exists, for background work (expiry, delivery).
+    pub fn all(&self) -> Vec<((String, String), Arc<Mutex<T>>)> {
+        self.scopes.read().unwrap_or_else(|e| e.into_inner()).iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// Drops all state.
+    pub fn reset(&self) {
+        self.scopes.write().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+/// Locks a state value; a panic in another request never poisons the store for good.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// One `T` for the whole partition (S3 bucket names, for instance, are global).
+pub struct GlobalStore<T> {
+    state: Mutex<T>,
+}
+
+impl<T: Default> Default for GlobalStore<T> {
+    fn default() -> Self {
+        GlobalStore { state: Mutex::new(T::default()) }
+    }
+}
+
+impl<T: Default> GlobalStore<T> {
+    pub fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        f(&mut lock(&self.state))
+    }
+
+    pub fn reset(&self) {
+        *lock(&self.state) = T::default();
+    }
+}
