@@ -1,0 +1,80 @@
+//! The emulator's own endpoints, under `/_localstack/` and `/_ministack/` so that
+//! LocalStack and MiniStack clients (testcontainers, CI wait scripts, pytest fixtures)
+//! work unchanged:
+//!
+//! - `GET|HEAD /_localstack/health`, `/_ministack/health`: every registered service and
+//!   whether it has served a request yet (`running`) or not (`available`).
+//! - `POST /_localstack/reset`, `/_localstack/state/reset`, `/_ministack/reset`: drops all
+//!   state of all services.
+//! - `GET /_localstack/info`: version and uptime.
+//!
+//! No AWS API lives under these prefixes (bucket names cannot start with `_`), so they
+//! are checked before any routing.
+
+use std::panic::AssertUnwindSafe;
+
+use ferrostack_runtime::http::HttpResponse;
+use http::Method;
+use serde_json::{json, Map, Value};
+
+use crate::services::Registry;
+
+/// An admin request, or `None` when `path` is not an admin path.
+pub fn handle(registry: &Registry, uptime: std::time::Duration, method: &Method, path: &str) -> Option<HttpResponse> {
+    let rest = path.strip_prefix("/_localstack/").or_else(|| path.strip_prefix("/_ministack/"))?;
+    let endpoint = rest.trim_end_matches('/');
+    let is_read = method == Method::GET || method == Method::HEAD;
+    let response = match endpoint {
+        "health" if is_read => health(registry),
+        "reset" | "state/reset" if method == Method::POST => reset(registry),
+        "info" if is_read => info(uptime),
+        "health" | "reset" | "state/reset" | "info" => json_response(405, json!({"error": "method not allowed"})),
+        _ => json_response(404, json!({"error": "not found"})),
+    };
+    Some(response)
+}
+
+fn health(registry: &Registry) -> HttpResponse {
+    let mut services = Map::with_capacity(registry.len());
+    for (index, service) in registry.iter() {
+        let state = if registry.was_used(index) { "running" } else { "available" };
+        services.insert(service.schema().service.name.to_owned(), Value::from(state));
+    }
+    json_response(200, json!({"services": services, "edition": "community", "version": crate::VERSION}))
+}
+
+/// Resets every service, even after one of them failed to: a half-reset emulator is worse
+/// than a clear error about the one that did not reset.
+fn reset(registry: &Registry) -> HttpResponse {
+    let mut failed = Vec::new();
+    for (_, service) in registry.iter() {
+        let name = service.schema().service.name;
+        if let Err(panic) = std::panic::catch_unwind(AssertUnwindSafe(|| service.reset())) {
+            tracing::error!(service = name, panic = %crate::gateway::panic_message(&*panic), "reset panicked");
+            failed.push(name);
+        }
+    }
+    if failed.is_empty() {
+        tracing::debug!("all services reset");
+        json_response(200, json!({"reset": "ok"}))
+    } else {
+        json_response(500, json!({"reset": "failed", "services": failed}))
+    }
+}
+
+fn info(uptime: std::time::Duration) -> HttpResponse {
+    json_response(
+        200,
+        json!({
+            "version": crate::VERSION,
+            "edition": "community",
+            "is_license_activated": false,
+            "system": std::env::consts::OS,
+            "uptime": uptime.as_secs(),
+        }),
+    )
+}
+
+fn json_response(status: u16, body: Value) -> HttpResponse {
+    HttpResponse::with_body(status, "application/json", body.to_string())
+}

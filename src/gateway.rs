@@ -1,0 +1,275 @@
+//! One request, start to finish: admin check, routing, body, the service's protocol
+//! pipeline, and the way back to an HTTP response.
+//!
+//! Whatever goes wrong, the client gets an answer in its protocol's error format: bodies
+//! over the limit are refused with 413 without being read, a handler that panics yields a
+//! 500 (and an error log line), and requests no service claims end at S3's errors or a
+//! JSON 404. No input may take the connection down.
+
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use ferrostack_runtime::http::{HttpRequest, HttpResponse};
+use ferrostack_runtime::{protocol, BoxFuture, Endpoint, Protocol, RequestContext};
+use futures_util::FutureExt;
+use http::header::{CONTENT_LENGTH, HOST};
+use http::{HeaderValue, Method, Request, Response, StatusCode};
+use http_body::Body;
+
+use crate::body::{read_limited, ReadError, ResponseBody};
+use crate::config::BodyLimits;
+use crate::envelope::{self, ErrorStyle};
+use crate::route::{self, RequestFacts, Route};
+use crate::services::Registry;
+use crate::sigv4::Credential;
+use crate::vhost::HostNames;
+
+/// API Gateway's data plane: requests to `<apiId>.execute-api.<domain>`, and to
+/// `/_aws/execute-api/<apiId>/...` (LocalStack's path form for hosts without DNS).
+/// The apigatewayv2 handler implements this; without it such requests get 404.
+pub trait ExecuteApi: Send + Sync {
+    fn invoke<'a>(&'a self, api_id: &'a str, req: HttpRequest, ctx: &'a RequestContext) -> BoxFuture<'a, HttpResponse>;
+}
+
+pub struct Gateway {
+    registry: Arc<Registry>,
+    endpoint: Arc<Endpoint>,
+    hosts: HostNames,
+    limits: BodyLimits,
+    execute_api: Option<Arc<dyn ExecuteApi>>,
+    started: Instant,
+}
+
+impl Gateway {
+    pub fn new(registry: Registry, endpoint: Endpoint, limits: BodyLimits) -> Gateway {
+        Gateway {
+            hosts: HostNames::new(&endpoint.host),
+            registry: Arc::new(registry),
+            endpoint: Arc::new(endpoint),
+            limits,
+            execute_api: None,
+            started: Instant::now(),
+        }
+    }
+
+    pub fn with_execute_api(mut self, hook: Option<Arc<dyn ExecuteApi>>) -> Gateway {
+        self.execute_api = hook;
+        self
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// Answers one request. Never fails and never panics.
+    pub async fn handle<B>(&self, req: Request<B>) -> Response<ResponseBody>
+    where
+        B: Body<Data = Bytes>,
+        B::Error: std::fmt::Display,
+    {
+        // Per-request logging costs nothing unless debug is on.
+        let trace = tracing::enabled!(tracing::Level::DEBUG).then(|| (req.method().clone(), req.uri().clone(), Instant::now()));
+        let head_only = req.method() == Method::HEAD;
+
+        let (response, served_by) = match AssertUnwindSafe(self.dispatch(req)).catch_unwind().await {
+            Ok(answer) => answer,
+            // The per-service guard in `call_service` catches handler panics; this one
+            // only fires if the gateway itself broke.
+            Err(panic) => {
+                let request_id = ferrostack_runtime::request_id();
+                tracing::error!(request_id, panic = %panic_message(&*panic), "request panicked in the gateway");
+                (envelope::internal(ErrorStyle::Json, &request_id), None)
+            }
+        };
+
+        if let Some((method, uri, started)) = trace {
+            tracing::debug!(
+                %method,
+                %uri,
+                service = served_by.unwrap_or("-"),
+                status = response.status,
+                micros = started.elapsed().as_micros() as u64,
+                "request"
+            );
+        }
+        into_hyper(response, head_only)
+    }
+
+    /// The response, and the name of the service that gave it.
+    async fn dispatch<B>(&self, req: Request<B>) -> (HttpResponse, Option<&'static str>)
+    where
+        B: Body<Data = Bytes>,
+        B::Error: std::fmt::Display,
+    {
+        let (parts, body) = req.into_parts();
+        if let Some(response) = crate::admin::handle(&self.registry, self.started.elapsed(), &parts.method, parts.uri.path()) {
+            return (response, None);
+        }
+
+        let request_id = ferrostack_runtime::request_id();
+        let query = parts.uri.query().unwrap_or("");
+        let credential = Credential::from_request(&parts.headers, query);
+        let host = parts.headers.get(HOST).and_then(|h| h.to_str().ok()).or_else(|| parts.uri.authority().map(|a| a.as_str())).map(str::to_owned);
+        let mut req = HttpRequest { path: parts.uri.path().to_owned(), query: query.to_owned(), method: parts.method, headers: parts.headers, body: Bytes::new() };
+
+        // A form's `Action` and `Version` name the service, so forms are read before
+        // routing; other bodies wait until the service, and so the limit, is known.
+        let mut body = Some(body);
+        if route::is_form(&req) {
+            let form = body.take().map(|b| read_limited(b, self.limits.default));
+            if let Some(read) = form {
+                match read.await {
+                    Ok(bytes) => req.body = bytes,
+                    Err(e) => return (read_failure(e, ErrorStyle::query(), self.limits.default, &request_id), None),
+                }
+            }
+        }
+
+        let facts = RequestFacts::new(&req, &credential, host.as_deref());
+        let route = route::select(&self.registry, &self.hosts, &mut req, &facts);
+        let context = |protocol: Protocol| RequestContext {
+            request_id: request_id.clone(),
+            account_id: credential.account_id().to_owned(),
+            region: credential.region().to_owned(),
+            access_key_id: credential.access_key_id.clone(),
+            protocol,
+            endpoint: self.endpoint.clone(),
+            host: host.clone(),
+        };
+
+        match route {
+            Route::Service { index, protocol, rule } => {
+                let service = self.registry.service(index).clone();
+                let schema = service.schema();
+                let style = ErrorStyle::for_service(schema, protocol);
+                if let Some(body) = body.take() {
+                    let limit = if Some(index) == self.registry.s3() { self.limits.s3 } else { self.limits.default };
+                    match read_limited(body, limit).await {
+                        Ok(bytes) => req.body = bytes,
+                        Err(e) => return (read_failure(e, style, limit, &request_id), Some(schema.service.name)),
+                    }
+                }
+                tracing::trace!(service = schema.service.name, protocol = protocol.name(), ?rule, "routed");
+                self.registry.mark_used(index);
+                let ctx = context(protocol);
+                let outcome = AssertUnwindSafe(protocol::handle(&*service, protocol, req, &ctx)).catch_unwind().await;
+                let response = outcome.unwrap_or_else(|panic| {
+                    tracing::error!(
+                        service = schema.service.name,
+                        request_id = ctx.request_id,
+                        panic = %panic_message(&*panic),
+                        "handler panicked"
+                    );
+                    envelope::internal(style, &ctx.request_id)
+                });
+                (response, Some(schema.service.name))
+            }
+            Route::ExecuteApi { api_id } => {
+                if let Some(body) = body.take() {
+                    match read_limited(body, self.limits.default).await {
+                        Ok(bytes) => req.body = bytes,
+                        Err(e) => return (read_failure(e, ErrorStyle::Json, self.limits.default, &request_id), None),
+                    }
+                }
+                let ctx = context(Protocol::RestJson1);
+                (self.execute_api(&api_id, req, &ctx).await, Some("execute-api"))
+            }
+            Route::Unknown => {
+                // Drain what the client sends (within the limit) so the connection stays usable.
+                if let Some(body) = body.take() {
+                    let _ = read_limited(body, self.limits.default).await;
+                }
+                let style = if facts.action.is_some() { ErrorStyle::query() } else { ErrorStyle::Json };
+                let code = if style == ErrorStyle::Json { "UnknownOperationException" } else { "InvalidAction" };
+                let status = if style == ErrorStyle::Json { 404 } else { 400 };
+                let message = "No service of this emulator matches the request.";
+                (envelope::error(style, status, code, message, &request_id), None)
+            }
+        }
+    }
+
+    async fn execute_api(&self, api_id: &str, req: HttpRequest, ctx: &RequestContext) -> HttpResponse {
+        match &self.execute_api {
+            Some(hook) => match AssertUnwindSafe(hook.invoke(api_id, req, ctx)).catch_unwind().await {
+                Ok(response) => response,
+                Err(panic) => {
+                    tracing::error!(api_id, panic = %panic_message(&*panic), "execute-api handler panicked");
+                    envelope::internal(ErrorStyle::Json, &ctx.request_id)
+                }
+            },
+            None => execute_api_not_found(&ctx.request_id),
+        }
+    }
+}
+
+/// API Gateway's answer for an API or route that does not exist.
+pub fn execute_api_not_found(request_id: &str) -> HttpResponse {
+    let mut response = HttpResponse::with_body(404, "application/json", r#"{"message":"Not Found"}"#);
+    response.set_header("x-amzn-RequestId", request_id);
+    response.set_header("x-amzn-ErrorType", "NotFoundException");
+    response
+}
+
+fn read_failure(error: ReadError, style: ErrorStyle, limit: u64, request_id: &str) -> HttpResponse {
+    match error {
+        ReadError::TooLarge => envelope::too_large(style, limit, request_id),
+        ReadError::Broken(reason) => {
+            tracing::debug!(reason, "request body could not be read");
+            envelope::error(style, 400, "IncompleteBody", "The request body could not be read completely.", request_id)
+        }
+    }
+}
+
+/// Turns the protocol layer's response into hyper's. Buffered bodies always carry their
+/// exact `Content-Length`; streams carry theirs when known and are chunked otherwise;
+/// `HEAD` answers keep the length a `GET` would have and send no body.
+pub fn into_hyper(response: HttpResponse, head_only: bool) -> Response<ResponseBody> {
+    let HttpResponse { status, mut headers, body } = response;
+    let status = match StatusCode::from_u16(status) {
+        Ok(s) if !s.is_informational() => s,
+        _ => {
+            tracing::error!(status, "a handler answered with an invalid status; sending 500");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    let body = if status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED {
+        headers.remove(CONTENT_LENGTH);
+        ResponseBody::empty()
+    } else {
+        // A length the handler gave a HEAD response is the object's: keep it.
+        let keep_given_length = head_only && headers.contains_key(CONTENT_LENGTH);
+        if let (Some(len), false) = (body.len(), keep_given_length) {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+        } else if body.len().is_none() && !head_only {
+            // A stream of unknown length goes out chunked; a stale length would cut it.
+            headers.remove(CONTENT_LENGTH);
+        }
+        if head_only {
+            ResponseBody::empty()
+        } else {
+            ResponseBody::from_stream(body)
+        }
+    };
+    let mut out = Response::new(body);
+    *out.status_mut() = status;
+    *out.headers_mut() = headers;
+    out
+}
+
+/// The text a panic was raised with, for the log.
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(non-string panic payload)".to_owned()
+    }
+}

@@ -1,0 +1,295 @@
+//! Which service, and which of its protocols, a request is for.
+//!
+//! Every AWS client says which service it means, but in different places depending on
+//! the protocol, so the rules go from the most to the least specific signal:
+//!
+//! 1. `Host: <apiId>.execute-api.<domain>` or a `/_aws/execute-api/<apiId>/` path: API
+//!    Gateway's data plane. Checked first because these are requests of the user's own
+//!    API, whose bodies and headers may look like anything (including an AWS call).
+//! 2. `X-Amz-Target: <TargetPrefix>.<Operation>`: awsJson.
+//! 3. `smithy-protocol: rpc-v2-cbor` on `/service/<ServiceShape>/operation/<Op>`.
+//! 4. The SigV4 credential scope's service (its signing name); when several services sign
+//!    alike, the awsQuery `Version`, then the REST routes, decide.
+//! 5. An awsQuery `Action` with a `Version` (or a unique action) and no usable signature.
+//! 6. `Host: <bucket>.s3.<domain>` or `<bucket>.localhost`: virtual-hosted S3.
+//! 7. A REST service whose routes match the method and path.
+//! 8. S3, which answers for anything else (a path is always a bucket and a key).
+//!
+//! Virtual-hosted S3 requests are rewritten to path style whichever rule picked S3, so
+//! the S3 service only ever sees `/<bucket>/<key>`.
+
+use ferrostack_runtime::http::HttpRequest;
+use ferrostack_runtime::schema::Schema;
+use ferrostack_runtime::Protocol;
+
+use crate::services::{rest_protocol, Registry};
+use crate::sigv4::Credential;
+use crate::vhost::{HostKind, HostNames};
+
+/// Where a request goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Service { index: usize, protocol: Protocol, rule: Rule },
+    /// API Gateway's data plane for API `api_id`.
+    ExecuteApi { api_id: String },
+    /// Nothing matched and there is no S3 to fall back to.
+    Unknown,
+}
+
+/// Which rule chose the service: for logs and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    Target,
+    RpcV2Cbor,
+    SigningName,
+    QueryAction,
+    S3VirtualHost,
+    RestPath,
+    S3Fallback,
+}
+
+/// What routing reads from a request, computed once.
+pub struct RequestFacts<'r> {
+    pub credential: &'r Credential,
+    /// `(Action, Version)` of an awsQuery call, from a form body or the query string.
+    pub action: Option<(String, Option<String>)>,
+    pub host: Option<&'r str>,
+}
+
+impl<'r> RequestFacts<'r> {
+    /// `req.body` must hold the body already when it is a form; other bodies are not read.
+    pub fn new(req: &HttpRequest, credential: &'r Credential, host: Option<&'r str>) -> Self {
+        RequestFacts { credential, action: query_action(req), host }
+    }
+}
+
+/// Picks the service for `req`, rewriting virtual-hosted S3 paths to path style.
+pub fn select(registry: &Registry, hosts: &HostNames, req: &mut HttpRequest, facts: &RequestFacts<'_>) -> Route {
+    if let Some((api_id, rest)) = execute_api_path(&req.path) {
+        let route = Route::ExecuteApi { api_id: api_id.to_owned() };
+        req.path = rest;
+        return route;
+    }
+    let host_kind = match facts.host {
+        Some(host) => hosts.classify(host, |label| registry.is_service_label(label)),
+        None => HostKind::Plain,
+    };
+    if let HostKind::ExecuteApi(api_id) = host_kind {
+        return Route::ExecuteApi { api_id: api_id.to_owned() };
+    }
+    let route = select_service(registry, req, facts, host_kind);
+    if let (Route::Service { index, .. }, HostKind::S3Bucket(bucket)) = (&route, host_kind) {
+        if Some(*index) == registry.s3() {
+            req.path = path_style(bucket, &req.path);
+        }
+    }
+    route
+}
+
+fn select_service(registry: &Registry, req: &HttpRequest, facts: &RequestFacts<'_>, host_kind: HostKind<'_>) -> Route {
+    let service = |index: usize, protocol: Protocol, rule: Rule| Route::Service { index, protocol, rule };
+
+    if let Some(target) = req.header("x-amz-target") {
+        if let Some((prefix, _operation)) = target.rsplit_once('.') {
+            if let Some(index) = registry.by_target_prefix(prefix) {
+                if let Some(protocol) = json_protocol(registry.schema(index)) {
+                    return service(index, protocol, Rule::Target);
+                }
+            }
+        }
+    }
+
+    if req.header("smithy-protocol").is_some_and(|p| p.eq_ignore_ascii_case("rpc-v2-cbor")) {
+        if let Some(index) = rpcv2_service_name(&req.path).and_then(|name| registry.by_shape_name(name)) {
+            if registry.schema(index).has_protocol(Protocol::RpcV2Cbor) {
+                return service(index, Protocol::RpcV2Cbor, Rule::RpcV2Cbor);
+            }
+        }
+    }
+
+    if let Some(signing_name) = facts.credential.service.as_deref() {
+        let candidates = registry.by_signing_name(signing_name);
+        let chosen = match candidates {
+            [] => None,
+            [only] => Some(*only),
+            several => Some(disambiguate(registry, several, req, facts)),
+        };
+        if let Some(index) = chosen {
+            return service(index, protocol_for(registry.schema(index), req, facts), Rule::SigningName);
+        }
+    }
+
+    if let Some((action, version)) = &facts.action {
+        if let Some(index) = query_service(registry, action, version.as_deref()) {
+            return service(index, Protocol::AwsQuery, Rule::QueryAction);
+        }
+    }
+
+    if let (HostKind::S3Bucket(_), Some(s3)) = (host_kind, registry.s3()) {
+        return service(s3, Protocol::RestXml, Rule::S3VirtualHost);
+    }
+
+    for &index in registry.rest_services() {
+        let schema = registry.schema(index);
+        if crate::rest_match::matches_any(schema, req) {
+            if let Some(protocol) = rest_protocol(schema) {
+                return service(index, protocol, Rule::RestPath);
+            }
+        }
+    }
+
+    match registry.s3() {
+        Some(s3) => service(s3, Protocol::RestXml, Rule::S3Fallback),
+        None => Route::Unknown,
+    }
+}
+
+/// Several services share a signing name: an awsQuery call goes to the one with its
+/// `Version`, anything else to the first whose REST routes match, else to the first.
+fn disambiguate(registry: &Registry, candidates: &[usize], req: &HttpRequest, facts: &RequestFacts<'_>) -> usize {
+    if let Some((action, version)) = &facts.action {
+        let query = |&&i: &&usize| registry.schema(i).has_protocol(Protocol::AwsQuery);
+        let by_version = candidates.iter().filter(query).find(|&&i| version.as_deref() == Some(registry.schema(i).service.version));
+        let by_action = || candidates.iter().filter(query).find(|&&i| registry.schema(i).operation(action).is_some());
+        if let Some(&index) = by_version.or_else(by_action) {
+            return index;
+        }
+    }
+    candidates
+        .iter()
+        .copied()
+        .find(|&i| rest_protocol(registry.schema(i)).is_some() && crate::rest_match::matches_any(registry.schema(i), req))
+        .unwrap_or(candidates[0])
+}
+
+/// The protocol to read a request for `schema` with, once the service is known.
+fn protocol_for(schema: &Schema, req: &HttpRequest, facts: &RequestFacts<'_>) -> Protocol {
+    if facts.action.is_some() && schema.has_protocol(Protocol::AwsQuery) {
+        return Protocol::AwsQuery;
+    }
+    if req.header("x-amz-target").is_some() {
+        if let Some(protocol) = json_protocol(schema) {
+            return protocol;
+        }
+    }
+    if req.header("smithy-protocol").is_some() && schema.has_protocol(Protocol::RpcV2Cbor) {
+        return Protocol::RpcV2Cbor;
+    }
+    if let Some(protocol) = rest_protocol(schema) {
+        return protocol;
+    }
+    // The model's own protocol; its decoder will say what is missing (a target, an action).
+    schema.service.protocols.first().copied().unwrap_or(Protocol::RestJson1)
+}
+
+/// The awsQuery service for `Version`, or, without one, the only one with `Action`.
+fn query_service(registry: &Registry, action: &str, version: Option<&str>) -> Option<usize> {
+    match version {
+        Some(version) => registry.by_query_version(version).first().copied(),
+        None => {
+            let mut having = registry.query_services().filter(|&i| registry.schema(i).operation(action).is_some());
+            let first = having.next()?;
+            having.next().is_none().then_some(first)
+        }
+    }
+}
+
+fn json_protocol(schema: &Schema) -> Option<Protocol> {
+    schema.service.protocols.iter().copied().find(|p| matches!(p, Protocol::AwsJson1_0 | Protocol::AwsJson1_1))
+}
+
+/// `<Service>` of `[prefix]/service/<Service>/operation/<Operation>`.
+fn rpcv2_service_name(path: &str) -> Option<&str> {
+    let start = path.rfind("/service/")? + "/service/".len();
+    let (name, rest) = path[start..].split_once('/')?;
+    rest.strip_prefix("operation/").filter(|op| !op.is_empty() && !op.contains('/'))?;
+    (!name.is_empty()).then_some(name)
+}
+
+/// `Action` and `Version` from a form body, or else from the query string.
+fn query_action(req: &HttpRequest) -> Option<(String, Option<String>)> {
+    if is_form(req) {
+        if let Some(found) = action_in(&req.body) {
+            return Some(found);
+        }
+    }
+    // Cheap test first: nearly no query string holds an action.
+    if req.query.contains("Action=") {
+        return action_in(req.query.as_bytes());
+    }
+    None
+}
+
+fn action_in(form: &[u8]) -> Option<(String, Option<String>)> {
+    let mut action = None;
+    let mut version = None;
+    for (key, value) in form_urlencoded::parse(form) {
+        match key.as_ref() {
+            "Action" if action.is_none() => action = Some(value.into_owned()),
+            "Version" if version.is_none() => version = Some(value.into_owned()),
+            _ => {}
+        }
+        if action.is_some() && version.is_some() {
+            break;
+        }
+    }
+    action.filter(|a| !a.is_empty()).map(|a| (a, version))
+}
+
+/// Whether the body is `application/x-www-form-urlencoded` (awsQuery, or a browser form).
+pub fn is_form(req: &HttpRequest) -> bool {
+    req.header("content-type").is_some_and(is_form_content_type)
+}
+
+pub fn is_form_content_type(content_type: &str) -> bool {
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    media.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}
+
+/// LocalStack's path form of the data plane, `/_aws/execute-api/<apiId>/<stage>/<path>`:
+/// the api id and the path the API sees (`/<stage>/<path>`).
+fn execute_api_path(path: &str) -> Option<(&str, String)> {
+    let rest = path.strip_prefix("/_aws/execute-api/")?;
+    let (api_id, rest) = rest.split_once('/').unwrap_or((rest, ""));
+    (!api_id.is_empty()).then(|| (api_id, format!("/{rest}")))
+}
+
+/// `/<bucket><path>`; the bucket root is `/<bucket>`, as path-style clients send it.
+fn path_style(bucket: &str, path: &str) -> String {
+    if path.is_empty() || path == "/" {
+        format!("/{bucket}")
+    } else if path.starts_with('/') {
+        format!("/{bucket}{path}")
+    } else {
+        format!("/{bucket}/{path}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rpcv2_paths() {
+        assert_eq!(rpcv2_service_name("/service/GraniteServiceVersion20100801/operation/GetMetricData"), Some("GraniteServiceVersion20100801"));
+        assert_eq!(rpcv2_service_name("/prefix/service/S/operation/Op"), Some("S"));
+        assert_eq!(rpcv2_service_name("/service/S/operation/"), None);
+        assert_eq!(rpcv2_service_name("/service//operation/Op"), None);
+        assert_eq!(rpcv2_service_name("/service/S"), None);
+    }
+
+    #[test]
+    fn path_style_rewrite() {
+        assert_eq!(path_style("b", "/"), "/b");
+        assert_eq!(path_style("b", ""), "/b");
+        assert_eq!(path_style("b", "/k/e/y"), "/b/k/e/y");
+    }
+
+    #[test]
+    fn actions() {
+        assert_eq!(action_in(b"Action=ListQueues&Version=2012-11-05"), Some(("ListQueues".into(), Some("2012-11-05".into()))));
+        assert_eq!(action_in(b"Version=1&Action=X"), Some(("X".into(), Some("1".into()))));
+        assert_eq!(action_in(b"Action="), None);
+        assert_eq!(action_in(b"\xff\xfe=%%"), None);
+    }
+}
