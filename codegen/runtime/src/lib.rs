@@ -7,6 +7,7 @@
 
 pub mod context;
 pub mod convert;
+pub mod defaults;
 pub mod error;
 pub mod http;
 pub mod protocol;

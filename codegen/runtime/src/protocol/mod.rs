@@ -161,8 +161,9 @@ async fn handle_inner(
     ctx: &RequestContext,
 ) -> Result<HttpResponse, (Option<usize>, WireError)> {
     let op = resolve_operation(schema, protocol, req).map_err(|e| (None, decode_error(schema, protocol, e)))?;
-    let input = decode_input(schema, protocol, op, req).map_err(|e| (Some(op), decode_error(schema, protocol, e)))?;
+    let mut input = decode_input(schema, protocol, op, req).map_err(|e| (Some(op), decode_error(schema, protocol, e)))?;
     let operation = &schema.operations[op];
+    crate::defaults::fill(schema, operation.input, &mut input);
     let violations = validate::validate(schema, operation.input, &input);
     if !violations.is_empty() {
         return Err((Some(op), validation_error(schema, op, &violations)));

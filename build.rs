@@ -1,0 +1,50 @@
+//! Keeps `generated/` honest: when the Smithy models are present (`models/aws/` or
+//! `../shared/models`), the build regenerates every service crate in memory and fails if
+//! the committed files differ. `FERROSTACK_REGENERATE=1 cargo build` rewrites them
+//! instead (build once more afterwards: crates compiled before the rewrite are stale).
+//! A fresh clone without models builds from what is committed.
+
+use std::path::PathBuf;
+
+fn main() {
+    let workspace = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    for path in ["codegen/src", "models/manifest.toml", "generated", "models/aws", "../shared/models", "../shared/protocol-tests"] {
+        println!("cargo:rerun-if-changed={path}");
+    }
+    println!("cargo:rerun-if-env-changed=FERROSTACK_REGENERATE");
+
+    let Some(models) = codegen::find_models(&workspace) else {
+        println!("cargo:warning=no Smithy models found; building from the committed generated/");
+        return;
+    };
+    let mut files = match codegen::generate(&workspace, &models) {
+        Ok(files) => files,
+        Err(e) => {
+            // Without rustfmt (or another tool) the check cannot run; the committed
+            // crates still build.
+            println!("cargo:warning=cannot check generated/: {e}");
+            return;
+        }
+    };
+    if let Err(e) = codegen::protocol_tests::generate(&workspace, &mut files) {
+        println!("cargo:warning=cannot check the protocol test crates: {e}");
+        return;
+    }
+    let generated = PathBuf::from("generated");
+    let stale = codegen::diff(&workspace, &files, &generated);
+    if stale.is_empty() {
+        return;
+    }
+    if std::env::var("FERROSTACK_REGENERATE").as_deref() == Ok("1") {
+        codegen::write(&workspace, &files, &generated).expect("writing generated/");
+        println!("cargo:warning=regenerated {} files under generated/; build again", stale.len());
+        return;
+    }
+    let list: Vec<String> = stale.iter().take(10).map(|p| p.display().to_string()).collect();
+    panic!(
+        "generated/ does not match the models and the generator ({} files differ, e.g. {}).\n\
+         Run `cargo run -p codegen` (or build with FERROSTACK_REGENERATE=1) and commit the result.",
+        stale.len(),
+        list.join(", ")
+    );
+}
