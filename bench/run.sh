@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# ferrostack benchmark: startup time, idle RSS, and for four representative calls the throughput,
+# latency and server CPU per request under a fixed loopback load. Prints a markdown report.
+#
+# Not a test (tests/run does not call it). Env knobs:
+#   FERROSTACK_BIN (target/release/ferrostack), BENCH_DURATION seconds per call (10),
+#   BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_STARTS startup tries (10).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BIN=${FERROSTACK_BIN:-target/release/ferrostack}
+DURATION=${BENCH_DURATION:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+THREADS=${BENCH_THREADS:-2}
+STARTS=${BENCH_STARTS:-10}
+BENCH_DIR=$PWD/bench
+
+if [ -z "${FERROSTACK_BIN:-}" ]; then
+    cargo build --release --quiet
+fi
+[ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 1; }
+if ! command -v wrk >/dev/null; then
+    echo "installing wrk (Debian package)" >&2
+    apt-get install -y -qq wrk </dev/null >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk </dev/null >/dev/null; }
+fi
+
+WORK=$(mktemp -d)
+SERVER_PID=
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "measuring startup ($STARTS starts)..." >&2
+read -r START_MEDIAN START_MIN START_MAX IDLE_RSS < <(python3 "$BENCH_DIR/startup.py" "$BIN" "$STARTS")
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+URL=http://127.0.0.1:$PORT
+GATEWAY_LISTEN=127.0.0.1:$PORT "$BIN" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 200); do
+    curl -fs "$URL/_localstack/health" >/dev/null && break
+    sleep 0.05
+done
+curl -fs "$URL/_localstack/health" >/dev/null || { echo "server did not come up:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+
+# The emulator accepts any signature with the test credentials; the credential scope routes the call.
+auth() { echo "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/$1/aws4_request, SignedHeaders=host;x-amz-date, Signature=$(printf '0%.0s' $(seq 64))"; }
+DATE_HEADER="X-Amz-Date: 20260101T000000Z"
+
+# setup METHOD PATH BODY HEADER... : one request that must succeed; prints the response body.
+setup() {
+    local method=$1 path=$2 body=$3; shift 3
+    local args=(-sS -X "$method" -o "$WORK/out" -w '%{http_code}' --data-binary "$body")
+    for header in "$@"; do args+=(-H "$header"); done
+    local code
+    code=$(curl "${args[@]}" "$URL$path")
+    [[ $code == 2* ]] || { echo "setup $method $path answered $code: $(cat "$WORK/out")" >&2; exit 1; }
+    cat "$WORK/out"
+}
+
+SSM_HEADERS=("Content-Type: application/x-amz-json-1.1" "$(auth ssm)" "$DATE_HEADER")
+setup POST / '{"Name":"/bench/param","Value":"bench-value","Type":"String","Overwrite":true}' \
+    "X-Amz-Target: AmazonSSM.PutParameter" "${SSM_HEADERS[@]}" >/dev/null
+
+SQS_HEADERS=("Content-Type: application/x-amz-json-1.0" "$(auth sqs)" "$DATE_HEADER")
+QUEUE_URL=$(setup POST / '{"QueueName":"bench-queue"}' "X-Amz-Target: AmazonSQS.CreateQueue" "${SQS_HEADERS[@]}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["QueueUrl"])')
+
+S3_HEADERS=("$(auth s3)" "$DATE_HEADER" "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+setup PUT /bench-bucket '' "${S3_HEADERS[@]}" >/dev/null
+head -c 1024 /dev/zero | tr '\0' 'x' >"$WORK/object"
+setup PUT /bench-bucket/object-1k "$(cat "$WORK/object")" "${S3_HEADERS[@]}" >/dev/null
+
+# utime + stime: fields 14 and 15 of /proc/PID/stat, i.e. 12 and 13 once "pid (comm) " is cut off.
+cpu_ticks() { sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{print $12 + $13}'; }
+CLK_TCK=$(getconf CLK_TCK)
+ROWS=()
+
+# load NAME METHOD PATH BODY HEADER... : wrk at the configured load, one markdown row.
+load() {
+    local name=$1 method=$2 path=$3 body=$4; shift 4
+    local headers
+    headers=$(printf '%s\n' "$@")
+    echo "load: $name (${DURATION}s, $CONNECTIONS connections)..." >&2
+    local before after
+    before=$(cpu_ticks)
+    local result
+    result=$(BENCH_METHOD=$method BENCH_PATH=$path BENCH_BODY=$body BENCH_HEADERS=$headers \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$BENCH_DIR/request.lua" "$URL" | grep '^RESULT')
+    after=$(cpu_ticks)
+    eval "${result#RESULT }"  # requests= duration_us= p50_us= p99_us= non2xx= socket_errors=
+    ROWS+=("$(python3 - "$name" "$requests" "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" \
+        "$((after - before))" "$CLK_TCK" <<'PY'
+import sys
+name, requests, duration_us, p50, p99, non2xx, sock, ticks, clk = sys.argv[1:]
+requests, ticks = int(requests), int(ticks)
+rps = requests / (int(duration_us) / 1e6)
+cpu_us = ticks * 1e6 / int(clk) / requests if requests else float("nan")
+print(f"| {name} | {rps:,.0f} | {int(p50) / 1000:.2f} | {int(p99) / 1000:.2f} | {cpu_us:.1f} | {non2xx} | {sock} |")
+PY
+)")
+}
+
+load "STS GetCallerIdentity (query)" POST / "Action=GetCallerIdentity&Version=2011-06-15" \
+    "Content-Type: application/x-www-form-urlencoded; charset=utf-8" "$(auth sts)" "$DATE_HEADER"
+load "SSM GetParameter (json 1.1)" POST / '{"Name":"/bench/param"}' \
+    "X-Amz-Target: AmazonSSM.GetParameter" "${SSM_HEADERS[@]}"
+load "SQS SendMessage (json 1.0)" POST / "{\"QueueUrl\":\"$QUEUE_URL\",\"MessageBody\":\"bench message\"}" \
+    "X-Amz-Target: AmazonSQS.SendMessage" "${SQS_HEADERS[@]}"
+load "S3 GetObject 1 KiB (rest-xml)" GET /bench-bucket/object-1k "" "${S3_HEADERS[@]}"
+
+LOADED_RSS=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
+PEAK_RSS=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
+
+cat <<EOF
+
+## ferrostack benchmark
+
+$(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, wrk $THREADS threads / $CONNECTIONS connections / ${DURATION}s per call, loopback.
+
+| metric | value |
+| --- | --- |
+| startup to first health answer (median of $STARTS) | $START_MEDIAN ms (min $START_MIN, max $START_MAX) |
+| idle RSS after startup (median) | $((IDLE_RSS / 1024)) MiB ($IDLE_RSS KiB) |
+| RSS after the load runs / peak | $((LOADED_RSS / 1024)) MiB / $((PEAK_RSS / 1024)) MiB |
+
+| call | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx | socket errors |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+$(printf '%s\n' "${ROWS[@]}")
+
+Server CPU per request = (utime + stime of the server process over the run) / requests; wrk shares the 2 cores.
+EOF
