@@ -836,6 +836,12 @@ pub(crate) mod fixtures {
     pub const NAMESPACED_LIST: ShapeId = 22;
     pub const NAMESPACED_MAP: ShapeId = 23;
     pub const EMPTY: ShapeId = 24;
+    pub const INVALID_GREETING: ShapeId = 25;
+    pub const COMPLEX_ERROR: ShapeId = 26;
+    pub const COMPLEX_NESTED: ShapeId = 27;
+    pub const CUSTOM_CODE_ERROR: ShapeId = 28;
+    pub const GREETING_OUTPUT: ShapeId = 29;
+    pub const SERVER_ERROR: ShapeId = 30;
 
     static LIST_MEMBER: Member = member("member", STRING);
     static RENAMED_LIST_MEMBER: Member = renamed("member", "item", STRING);
@@ -899,7 +905,29 @@ pub(crate) mod fixtures {
         renamed("RenamedMap", "Renamed", RENAMED_MAP),                                           // 30
     ];
 
-    pub static SHAPES: [Shape; 25] = [
+    static MESSAGE_ONLY: [Member; 1] = [member("Message", STRING)];
+    static COMPLEX_ERROR_MEMBERS: [Member; 3] =
+        [member("TopLevel", STRING), member("Nested", COMPLEX_NESTED), Member { http: HttpBinding::Header("X-Header"), ..member("Header", STRING) }];
+    static COMPLEX_NESTED_MEMBERS: [Member; 1] = [renamed("Foo", "Foo", STRING)];
+    static GREETING_MEMBERS: [Member; 1] = [member("greeting", STRING)];
+    static SERVER_ERROR_MEMBERS: [Member; 2] = [member("message", STRING), member("RetryAfter", INTEGER)];
+
+    const fn error(name: &'static str, members: &'static [Member], fault: Fault, query: Option<(&'static str, u16)>) -> Shape {
+        let (query_code, query_status) = match query {
+            Some((code, status)) => (Some(code), Some(status)),
+            None => (None, None),
+        };
+        let http_status = match fault {
+            Fault::Client => 400,
+            Fault::Server => 500,
+        };
+        Shape {
+            error: Some(ErrorInfo { fault, http_status, query_code, query_status }),
+            ..shape(name, ShapeKind::Structure { members })
+        }
+    }
+
+    pub static SHAPES: [Shape; 31] = [
         shape("String", ShapeKind::String { media_type: None }),
         shape("Integer", ShapeKind::Integer),
         shape("Boolean", ShapeKind::Boolean),
@@ -925,6 +953,12 @@ pub(crate) mod fixtures {
         shape("NamespacedList", ShapeKind::List { member: &NAMESPACED_LIST_MEMBER, sparse: false }),
         shape("NamespacedMap", ShapeKind::Map { key: &NAMESPACED_MAP_KEY, value: &NAMESPACED_MAP_VALUE, sparse: false }),
         shape("Empty", ShapeKind::Structure { members: &[] }),
+        error("InvalidGreeting", &MESSAGE_ONLY, Fault::Client, None),
+        error("ComplexError", &COMPLEX_ERROR_MEMBERS, Fault::Client, None),
+        shape("ComplexNestedErrorData", ShapeKind::Structure { members: &COMPLEX_NESTED_MEMBERS }),
+        error("CustomCodeError", &MESSAGE_ONLY, Fault::Client, Some(("Customized", 402))),
+        shape("GreetingOutput", ShapeKind::Structure { members: &GREETING_MEMBERS }),
+        error("ServiceUnavailable", &SERVER_ERROR_MEMBERS, Fault::Server, None),
     ];
 
     pub static SCHEMA: Schema = Schema {
