@@ -2,7 +2,7 @@
 
 Every operation must get a well-formed answer: a parsed success, or a protocol error with a code
 and a 4xx status (501 only for the code NotImplemented). Anything else is a failure: 5xx answers,
-bodies botocore cannot parse, dropped connections, timeouts. The per-service table of real vs
+"no such operation" answers, error bodies without a parseable code, dropped connections, timeouts. The per-service table of real vs
 NotImplemented operations is printed at the end of the run and written to target/coverage-walk.txt.
 """
 
@@ -26,8 +26,11 @@ SERVICES = (
 # Short timeouts: ~1,900 calls must finish in well under two minutes even if a few misbehave.
 WALK_CONFIG = Config(connect_timeout=2, read_timeout=5)
 
-# Outcome kinds: "ok" and "error" are real behaviour; "broken" and "harness" fail the test.
-KINDS = ("ok", "error", "notimpl", "broken", "harness")
+# Outcome kinds: "ok" and "error" are real behaviour, "notimpl" is the agreed answer for the rest.
+# "unknown" (the server denies a modeled operation exists), "broken" and "harness" fail the test.
+FAILING = ("unknown", "broken", "harness")
+# Codes saying "no such operation": never right for an operation that is in AWS's own model.
+UNKNOWN_OPERATION_CODES = {"UnknownOperationException", "UnknownOperation", "InvalidAction"}
 RESULTS = {}  # service -> {operation: (kind, detail)}
 
 
@@ -56,8 +59,15 @@ def classify_error(response, method):
         return "broken", f"HTTP {status} error without an error code"
     if code == "NotImplemented":
         return ("notimpl", "") if status == 501 else ("broken", f"NotImplemented with HTTP {status}, not 501")
-    if method == "HEAD" and code == "501" and status == 501:
-        return "notimpl", ""  # an answer to HEAD has no body, so botocore can only report the status
+    if code == str(status):
+        # botocore found no code in the body and used the status. Right for HEAD (no body at all),
+        # wrong for anything else: the body must be the protocol's error document.
+        if method != "HEAD":
+            return "broken", f"HTTP {status} error body without a parseable error code"
+        if status == 501:
+            return "notimpl", ""
+    if code in UNKNOWN_OPERATION_CODES:
+        return "unknown", f"HTTP {status} {code}: a modeled operation must answer NotImplemented at least"
     if status is None or status >= 500:
         return "broken", f"HTTP {status}, code {code!r}: {response['Error'].get('Message', '')}"
     return "error", code
@@ -83,14 +93,14 @@ def test_walk(service, client, server):
         outcomes[operation] = call(api, operation)
         if outcomes[operation][0] == "broken" and not server.alive():
             pytest.fail(f"ferrostack died during {service}.{operation}:\n{server.log_tail()}")
-    failures = [f"{op}: [{kind}] {detail}"[:300] for op, (kind, detail) in outcomes.items() if kind in ("broken", "harness")]
+    failures = [f"{op}: [{kind}] {detail}"[:300] for op, (kind, detail) in outcomes.items() if kind in FAILING]
     if failures:
         summary = f"{len(failures)} of {len(outcomes)} {service} operations failed:\n"
         pytest.fail(summary + "\n".join(failures), pytrace=False)
 
 
 def coverage_table():
-    header = f"{'service':<16}{'ops':>6}{'real':>7}{'ok':>6}{'error':>7}{'notimpl':>9}{'broken':>8}{'harness':>9}"
+    header = f"{'service':<16}{'ops':>6}{'real':>7}{'ok':>6}{'error':>7}{'notimpl':>9}{'unknown':>9}{'broken':>8}{'harness':>9}"
     lines = [header, "-" * len(header)]
     totals = Counter()
     for service, outcomes in RESULTS.items():
@@ -100,14 +110,17 @@ def coverage_table():
         totals.update(counts)
         lines.append(row(service, counts))
     lines += ["-" * len(header), row("TOTAL", totals)]
-    lines.append("real = success or an error other than NotImplemented; broken = 5xx/unparseable/dropped answers")
+    lines.append(
+        "real = success or an error other than NotImplemented; unknown = 'no such operation' answers;"
+        " broken = 5xx/unparseable/dropped answers; harness = input generator failures"
+    )
     return "\n".join(lines)
 
 
 def row(name, c):
     return (
         f"{name:<16}{c['ops']:>6}{c['real']:>7}{c['ok']:>6}{c['error']:>7}"
-        f"{c['notimpl']:>9}{c['broken']:>8}{c['harness']:>9}"
+        f"{c['notimpl']:>9}{c['unknown']:>9}{c['broken']:>8}{c['harness']:>9}"
     )
 
 
