@@ -203,7 +203,9 @@ def aws_cli(endpoint, *args, timeout=60):
         AWS_MAX_ATTEMPTS="1",
     )
     cmd = [str(aws), "--endpoint-url", endpoint, *args, "--output", "json"]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        cmd, check=False, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+    )
     if done.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr}")
     return json.loads(done.stdout) if done.stdout.strip() else {}

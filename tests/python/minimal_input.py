@@ -8,16 +8,14 @@ and answers with its real behaviour rather than a validation error where possibl
 import datetime
 import re
 
-try:  # the regex parser moved in 3.11; only used to sample a string from a pattern
-    import re._parser as sre_parse
-    from re._constants import (
-        ANY, ASSERT, ASSERT_NOT, AT, BRANCH, CATEGORY, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NEGATE, NOT_LITERAL, RANGE, SUBPATTERN,
-    )
-except ImportError:  # pragma: no cover - Python < 3.11
+try:  # the regex parser behind `re`, used to sample a string from a pattern; moved in 3.11
+    from re import _constants as sre
+    from re import _parser as sre_parse
+except ImportError:  # Python < 3.11
+    import sre_constants as sre
     import sre_parse
-    from sre_constants import (
-        ANY, ASSERT, ASSERT_NOT, AT, BRANCH, CATEGORY, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, NEGATE, NOT_LITERAL, RANGE, SUBPATTERN,
-    )
+
+REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 
 # Tried in order against a member's pattern; the first that fully matches (and fits the length) wins.
 CANDIDATES = (
@@ -100,11 +98,8 @@ def _structure(shape, fixed, skip, depth):
             except GeneratorError:
                 continue
         raise GeneratorError(f"no member of union {shape.name} can be built")
-    return {
-        name: _value(members[name], name, fixed, depth + 1)
-        for name in shape.required_members
-        if name not in skip
-    }
+    required = [name for name in shape.required_members if name not in skip]
+    return {name: _value(members[name], name, fixed, depth + 1) for name in required}
 
 
 def _count(shape):
@@ -166,30 +161,30 @@ def _sample(pattern, stretch):
     times where allowed. The caller checks the result with fullmatch."""
     try:
         return _emit(sre_parse.parse(pattern.pattern, pattern.flags), stretch)
-    except Exception:  # an unusual construct: the caller falls back to a plain string
+    except (ValueError, IndexError, TypeError, re.error):  # an unusual construct: the caller falls back
         return ""
 
 
 def _emit(parsed, stretch):
     out = []
     for op, arg in parsed:
-        if op is LITERAL:
+        if op is sre.LITERAL:
             out.append(chr(arg))
-        elif op is NOT_LITERAL:
+        elif op is sre.NOT_LITERAL:
             out.append("b" if chr(arg) == "a" else "a")
-        elif op is ANY:
+        elif op is sre.ANY:
             out.append("a")
-        elif op is IN:
+        elif op is sre.IN:
             out.append(_pick_in(arg))
-        elif op in (MAX_REPEAT, MIN_REPEAT) or str(op) == "POSSESSIVE_REPEAT":
+        elif op in REPEATS:
             low, high, item = arg
             out.append(_emit(item, stretch) * max(low, min(stretch, high)))
-        elif op is SUBPATTERN:
+        elif op is sre.SUBPATTERN:
             out.append(_emit(arg[-1], stretch))
-        elif op is BRANCH:
+        elif op is sre.BRANCH:
             options = [_emit(branch, stretch) for branch in arg[1]]
             out.append(next((text for text in options if text), ""))
-        elif op in (AT, ASSERT, ASSERT_NOT):  # anchors and lookarounds consume nothing
+        elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):  # anchors and lookarounds consume nothing
             continue
         else:  # backreferences and the like: give up on this pattern
             raise ValueError(op)
@@ -197,15 +192,15 @@ def _emit(parsed, stretch):
 
 
 def _pick_in(items):
-    negate = bool(items) and items[0][0] is NEGATE
+    negate = bool(items) and items[0][0] is sre.NEGATE
     for char in "abcxyz019ABC-_.,:/ ":
         if _in_class(char, items) != negate:
             return char
     if not negate:  # e.g. [2-3]: the first character the class names
         for op, arg in items:
-            if op is LITERAL:
+            if op is sre.LITERAL:
                 return chr(arg)
-            if op is RANGE:
+            if op is sre.RANGE:
                 return chr(arg[0])
     raise ValueError("no simple character in class")
 
@@ -213,11 +208,11 @@ def _pick_in(items):
 def _in_class(char, items):
     code = ord(char)
     for op, arg in items:
-        if op is LITERAL and arg == code:
+        if op is sre.LITERAL and arg == code:
             return True
-        if op is RANGE and arg[0] <= code <= arg[1]:
+        if op is sre.RANGE and arg[0] <= code <= arg[1]:
             return True
-        if op is CATEGORY:
+        if op is sre.CATEGORY:
             kind = str(arg)
             tests = {"DIGIT": char.isdigit(), "WORD": char.isalnum() or char == "_", "SPACE": char.isspace()}
             for label, result in tests.items():

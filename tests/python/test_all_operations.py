@@ -2,8 +2,9 @@
 
 Every operation must get a well-formed answer: a parsed success, or a protocol error with a code
 and a 4xx status (501 only for the code NotImplemented). Anything else is a failure: 5xx answers,
-"no such operation" answers, error bodies without a parseable code, dropped connections, timeouts. The per-service table of real vs
-NotImplemented operations is printed at the end of the run and written to target/coverage-walk.txt.
+"no such operation" answers, error bodies without a parseable code, dropped connections, timeouts.
+The per-service table of real vs NotImplemented operations is printed at the end of the run and
+written to target/coverage-walk.txt.
 """
 
 from collections import Counter
@@ -18,10 +19,11 @@ from botocore.response import StreamingBody
 import harness
 from minimal_input import GeneratorError, minimal_input
 
-SERVICES = (
-    "s3 sqs sns dynamodb lambda iam sts secretsmanager logs ssm events kinesis cloudwatch "
-    "ses stepfunctions apigatewayv2 ecs rds elasticache glue athena"
-).split()
+# botocore's names for the 21 emulated services.
+SERVICES = [
+    "s3", "sqs", "sns", "dynamodb", "lambda", "iam", "sts", "secretsmanager", "logs", "ssm", "events",
+    "kinesis", "cloudwatch", "ses", "stepfunctions", "apigatewayv2", "ecs", "rds", "elasticache", "glue", "athena",
+]
 
 # Short timeouts: ~1,900 calls must finish in well under two minutes even if a few misbehave.
 WALK_CONFIG = Config(connect_timeout=2, read_timeout=5)
@@ -99,8 +101,18 @@ def test_walk(service, client, server):
         pytest.fail(summary + "\n".join(failures), pytrace=False)
 
 
+# (column, width) of the coverage table.
+COLUMNS = (
+    ("ops", 6), ("real", 7), ("ok", 6), ("error", 7), ("notimpl", 9), ("unknown", 9), ("broken", 8), ("harness", 9)
+)
+
+
+def row(name, counts):
+    return f"{name:<16}" + "".join(f"{counts[column]:>{width}}" for column, width in COLUMNS)
+
+
 def coverage_table():
-    header = f"{'service':<16}{'ops':>6}{'real':>7}{'ok':>6}{'error':>7}{'notimpl':>9}{'unknown':>9}{'broken':>8}{'harness':>9}"
+    header = row("service", {column: column for column, _ in COLUMNS})
     lines = [header, "-" * len(header)]
     totals = Counter()
     for service, outcomes in RESULTS.items():
@@ -115,13 +127,6 @@ def coverage_table():
         " broken = 5xx/unparseable/dropped answers; harness = input generator failures"
     )
     return "\n".join(lines)
-
-
-def row(name, c):
-    return (
-        f"{name:<16}{c['ops']:>6}{c['real']:>7}{c['ok']:>6}{c['error']:>7}"
-        f"{c['notimpl']:>9}{c['unknown']:>9}{c['broken']:>8}{c['harness']:>9}"
-    )
 
 
 @pytest.fixture(scope="module", autouse=True)
