@@ -31,7 +31,8 @@ use crate::value::Value;
 const MAX_DEPTH: usize = 100;
 
 /// Reads an XML document whose root element is a structure of `shape` (the root's name
-/// is not checked). With `body_members_only`, members with HTTP bindings are ignored.
+/// is not checked). With `body_members_only`, members a request binds elsewhere (headers,
+/// labels, query, payload) are ignored.
 ///
 /// An empty (or whitespace-only) body reads as a structure without members; restXml
 /// requests often carry no body at all.
@@ -60,15 +61,17 @@ pub fn read_value(schema: &Schema, member: &Member, bytes: &[u8]) -> Result<Valu
 }
 
 /// Writes a structure value of `shape` as the element `root` (with `xmlns` when given),
-/// its members as children and attributes.
+/// its members as children and attributes. With `body_members_only`, members a response
+/// binds elsewhere (headers, status code, payload) are left out; members with request-only
+/// bindings (`@httpLabel`, `@httpQuery`) are written, as Smithy ignores those in output.
 pub fn write_struct(out: &mut String, schema: &Schema, shape: ShapeId, value: &Value, root: &str, namespace: Option<XmlNamespace>, body_members_only: bool) {
     let members = schema.shape(shape).kind.members();
     write_struct_element(out, schema, members, value, root, namespace, body_members_only);
 }
 
 /// Writes only the member elements of a structure value (for awsQuery's `<XResult>` and
-/// error envelopes). `@xmlAttribute` members are skipped: they belong on an element this
-/// function does not write.
+/// error envelopes), filtered like [`write_struct`]. `@xmlAttribute` members are skipped:
+/// they belong on an element this function does not write.
 pub fn write_members(out: &mut String, schema: &Schema, shape: ShapeId, value: &Value, body_members_only: bool) {
     let members = schema.shape(shape).kind.members();
     write_child_elements(out, schema, members, value, body_members_only);
@@ -255,7 +258,7 @@ impl<'a> Decoder<'_, 'a> {
             let found = members
                 .iter()
                 .enumerate()
-                .find(|(_, m)| !m.xml_attribute && in_body(m, body_only) && names_match(name.as_ref(), m.xml_name()));
+                .find(|(_, m)| !m.xml_attribute && in_request_body(m, body_only) && names_match(name.as_ref(), m.xml_name()));
             let Some((index, member)) = found else {
                 self.xml.skip(&child)?;
                 continue;
@@ -294,7 +297,7 @@ impl<'a> Decoder<'_, 'a> {
             let found = members
                 .iter()
                 .enumerate()
-                .find(|(_, m)| m.xml_attribute && in_body(m, body_only) && names_match(key, m.xml_name()));
+                .find(|(_, m)| m.xml_attribute && in_request_body(m, body_only) && names_match(key, m.xml_name()));
             if let Some((index, member)) = found {
                 let text = attribute.unescape_value().map_err(|e| self.xml.malformed(e))?;
                 let value = scalar_from_text(self.schema, member, text).map_err(DecodeError::Serialization)?;
@@ -360,9 +363,17 @@ impl<'a> Decoder<'_, 'a> {
     }
 }
 
-/// True when a member is read from and written to the document under the current mode.
-fn in_body(member: &Member, body_only: bool) -> bool {
-    !body_only || member.http == HttpBinding::Body
+/// True when a request document carries the member. `@httpResponseCode` means nothing in
+/// a request, so such a member stays in the body.
+fn in_request_body(member: &Member, body_only: bool) -> bool {
+    !body_only || matches!(member.http, HttpBinding::Body | HttpBinding::ResponseCode)
+}
+
+/// True when a response document carries the member. Request-only bindings (labels,
+/// query parameters) are ignored in output, so those members stay in the body.
+fn in_response_body(member: &Member, body_only: bool) -> bool {
+    !body_only
+        || matches!(member.http, HttpBinding::Body | HttpBinding::Label | HttpBinding::Query(_) | HttpBinding::QueryParams)
 }
 
 /// Compares a wire name with a model name. Prefixes are only bindings chosen by the
@@ -566,7 +577,7 @@ fn write_struct_element(out: &mut String, schema: &Schema, members: &[Member], v
     let mut has_children = false;
     for (index, field) in struct_fields(value) {
         let Some(member) = members.get(*index as usize) else { continue };
-        if field.is_null() || !in_body(member, body_only) {
+        if field.is_null() || !in_response_body(member, body_only) {
             continue;
         }
         if member.xml_attribute {
@@ -592,7 +603,7 @@ fn write_struct_element(out: &mut String, schema: &Schema, members: &[Member], v
 fn write_child_elements(out: &mut String, schema: &Schema, members: &[Member], value: &Value, body_only: bool) {
     for (index, field) in struct_fields(value) {
         let Some(member) = members.get(*index as usize) else { continue };
-        if !member.xml_attribute && in_body(member, body_only) {
+        if !member.xml_attribute && in_response_body(member, body_only) {
             write_member(out, schema, member, field);
         }
     }
@@ -871,7 +882,7 @@ pub(crate) mod fixtures {
 
     static CHOICE_MEMBERS: [Member; 2] = [member("s", STRING), member("n", NESTED)];
 
-    pub static TOP_MEMBERS: [Member; 31] = [
+    pub static TOP_MEMBERS: [Member; 32] = [
         member("Str", STRING),                                                                   // 0
         member("Int", INTEGER),                                                                  // 1
         member("Bool", BOOLEAN),                                                                 // 2
@@ -903,6 +914,7 @@ pub(crate) mod fixtures {
         flattened("FlatNs", NAMESPACED_LIST),                                                    // 28
         Member { http: HttpBinding::Header("X-Foo"), ..member("Header", STRING) },               // 29
         renamed("RenamedMap", "Renamed", RENAMED_MAP),                                           // 30
+        Member { http: HttpBinding::Query("q"), ..member("Query", STRING) },                     // 31
     ];
 
     static MESSAGE_ONLY: [Member; 1] = [member("Message", STRING)];
@@ -1210,6 +1222,16 @@ mod tests {
         assert_eq!(v, Value::Struct(vec![(top("Str"), s("s"))]));
         let v = read_body(&SCHEMA, TOP, xml, false).unwrap();
         assert_eq!(field(&v, "Header"), s("h"));
+    }
+
+    #[test]
+    fn request_only_bindings_stay_in_response_bodies() {
+        let v = read_body(&SCHEMA, TOP, b"<Top><Query>q</Query></Top>", true).unwrap();
+        assert_eq!(v, Value::Struct(vec![]));
+        let value = Value::Struct(vec![(top("Query"), s("bam")), (top("Header"), s("h"))]);
+        let mut out = String::new();
+        write_struct(&mut out, &SCHEMA, TOP, &value, "Out", None, true);
+        assert_eq!(out, "<Out><Query>bam</Query></Out>");
     }
 
     #[test]
