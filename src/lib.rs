@@ -16,7 +16,6 @@ pub mod config;
 pub mod envelope;
 pub mod gateway;
 pub mod logging;
-mod rest_match;
 pub mod route;
 pub mod server;
 pub mod services;

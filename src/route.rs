@@ -12,13 +12,15 @@
 //!    alike, the awsQuery `Version`, then the REST routes, decide.
 //! 5. An awsQuery `Action` with a `Version` (or a unique action) and no usable signature.
 //! 6. `Host: <bucket>.s3.<domain>` or `<bucket>.localhost`: virtual-hosted S3.
-//! 7. A REST service whose routes match the method and path.
+//! 7. A REST service with a route for the path (any method: a wrong method is for that
+//!    service to refuse, in its own words).
 //! 8. S3, which answers for anything else (a path is always a bucket and a key).
 //!
 //! Virtual-hosted S3 requests are rewritten to path style whichever rule picked S3, so
 //! the S3 service only ever sees `/<bucket>/<key>`.
 
 use ferrostack_runtime::http::HttpRequest;
+use ferrostack_runtime::protocol::router::Router;
 use ferrostack_runtime::schema::Schema;
 use ferrostack_runtime::Protocol;
 
@@ -131,7 +133,7 @@ fn select_service(registry: &Registry, req: &HttpRequest, facts: &RequestFacts<'
 
     for &index in registry.rest_services() {
         let schema = registry.schema(index);
-        if crate::rest_match::matches_any(schema, req) {
+        if Router::for_schema(schema).matches_any(req) {
             if let Some(protocol) = rest_protocol(schema) {
                 return service(index, protocol, Rule::RestPath);
             }
@@ -158,7 +160,7 @@ fn disambiguate(registry: &Registry, candidates: &[usize], req: &HttpRequest, fa
     candidates
         .iter()
         .copied()
-        .find(|&i| rest_protocol(registry.schema(i)).is_some() && crate::rest_match::matches_any(registry.schema(i), req))
+        .find(|&i| rest_protocol(registry.schema(i)).is_some() && Router::for_schema(registry.schema(i)).matches_any(req))
         .unwrap_or(candidates[0])
 }
 
