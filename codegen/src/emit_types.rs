@@ -128,6 +128,16 @@ fn default_expr(svc: &Service, m: &Member) -> Option<String> {
     let target = svc.shape(m.target);
     let ty = rust_type(svc, m.target);
     match (d, target.kind()) {
+        (Json::Bool(b), "document") => Some(format!("rt::Document::Bool({b})")),
+        (Json::Object(_), "document") => Some("rt::Document::Object(::std::default::Default::default())".into()),
+        (Json::Array(_), "document") => Some("rt::Document::Array(::std::vec::Vec::new())".into()),
+        (Json::Number(n), "document") => Some(format!("rt::Document::from({n})")),
+        (Json::String(s), "blob") if !s.is_empty() => {
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD.decode(s).ok()?;
+            Some(format!("rt::Bytes::from_static(&{bytes:?})"))
+        }
+        (Json::String(s), "document") => Some(format!("rt::Document::String({s:?}.to_owned())")),
         (Json::Bool(true), _) => Some("true".into()),
         (Json::Number(n), "float" | "double") if n.as_f64() != Some(0.0) => Some(format!("{:?}_{ty}", n.as_f64()?)),
         (Json::Number(n), "byte" | "short" | "integer" | "long" | "intEnum") if n.as_i64() != Some(0) => {

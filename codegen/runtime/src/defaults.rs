@@ -57,6 +57,9 @@ fn needs_walk(schema: &Schema, shape: ShapeId) -> bool {
 /// The value of a `@default` for a member targeting `shape`.
 pub fn default_value(schema: &Schema, shape: ShapeId, d: &DefaultValue) -> Option<Value> {
     let kind = &schema.shape(shape).kind;
+    if matches!(kind, ShapeKind::Document) {
+        return Some(Value::Document(document_default(d)));
+    }
     Some(match (d, kind) {
         (DefaultValue::Bool(b), _) => Value::Bool(*b),
         (DefaultValue::Int(i), ShapeKind::Float | ShapeKind::Double) => Value::Float(*i as f64),
@@ -75,4 +78,16 @@ pub fn default_value(schema: &Schema, shape: ShapeId, d: &DefaultValue) -> Optio
         (DefaultValue::EmptyMap, _) => Value::Map(Vec::new()),
         (DefaultValue::EmptyDocument, _) => Value::Document(Document::Object(Default::default())),
     })
+}
+
+/// Documents take their default as the JSON value it is written as.
+fn document_default(d: &DefaultValue) -> Document {
+    match d {
+        DefaultValue::Bool(b) => Document::Bool(*b),
+        DefaultValue::Int(i) => Document::from(*i),
+        DefaultValue::Float(f) => serde_json::Number::from_f64(*f).map(Document::Number).unwrap_or(Document::Null),
+        DefaultValue::Str(s) => Document::String((*s).to_owned()),
+        DefaultValue::EmptyList => Document::Array(Vec::new()),
+        DefaultValue::EmptyMap | DefaultValue::EmptyDocument => Document::Object(Default::default()),
+    }
 }

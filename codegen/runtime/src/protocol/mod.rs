@@ -134,9 +134,29 @@ pub fn encode_error(schema: &Schema, protocol: Protocol, err: &RenderedError, ct
     }
 }
 
+/// Undoes `Content-Encoding: gzip` (SDKs compress large requests of operations with
+/// `@requestCompression`, CloudWatch's PutMetricData for one).
+pub fn decompress(req: &mut HttpRequest) -> Result<(), DecodeError> {
+    let gzip = req.header("content-encoding").is_some_and(|v| v.split(',').any(|e| e.trim().eq_ignore_ascii_case("gzip")));
+    if !gzip || req.body.is_empty() {
+        return Ok(());
+    }
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&req.body[..]), &mut out)
+        .map_err(|e| DecodeError::Serialization(format!("invalid gzip body: {e}")))?;
+    req.body = out.into();
+    Ok(())
+}
+
 /// Runs one request through one service.
-pub async fn handle(service: &dyn Service, protocol: Protocol, req: HttpRequest, ctx: &RequestContext) -> HttpResponse {
+pub async fn handle(service: &dyn Service, protocol: Protocol, mut req: HttpRequest, ctx: &RequestContext) -> HttpResponse {
     let schema = service.schema();
+    if let Err(e) = decompress(&mut req) {
+        let rendered = render_error(schema, protocol, None, decode_error(schema, protocol, e));
+        let mut response = encode_error(schema, protocol, &rendered, ctx);
+        add_request_id(schema, protocol, &mut response, ctx);
+        return response;
+    }
     let mut response = match handle_inner(service, schema, protocol, &req, ctx).await {
         Ok(response) => response,
         Err((op, err)) => {
