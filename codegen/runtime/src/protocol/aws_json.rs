@@ -117,7 +117,6 @@ mod tests {
     use super::*;
     use crate::protocol::json::fixture::*;
     use crate::schema::Fault;
-    use crate::time::DateTime;
 
     fn request(target: Option<&str>, body: &str) -> HttpRequest {
         let mut req = HttpRequest::new(Method::POST, "/");
@@ -191,15 +190,25 @@ mod tests {
     }
 
     #[test]
-    fn accepts_empty_bodies_and_fills_defaults() {
+    fn accepts_empty_bodies() {
         let no_input = op_index("NoInputAndNoOutput");
         for body in ["", "{}"] {
             assert_eq!(decode(&SCHEMA, Protocol::AwsJson1_0, no_input, &request(None, body)), Ok(Value::Struct(vec![])));
         }
         assert!(decode(&SCHEMA, Protocol::AwsJson1_0, no_input, &request(None, "[]")).is_err());
-        let defaults = decode(&SCHEMA, Protocol::AwsJson1_0, op_index("OperationWithDefaults"), &request(None, "")).unwrap();
-        assert_eq!(defaults.field(0), Some(&Value::Str("hi".into())));
-        assert_eq!(defaults.field(5), Some(&Value::Timestamp(DateTime::from_secs(0))));
+        let empty = decode(&SCHEMA, Protocol::AwsJson1_0, op_index("OperationWithDefaults"), &request(None, ""));
+        assert_eq!(empty, Ok(Value::Struct(vec![])));
+    }
+
+    #[test]
+    fn outputs_carry_defaults_of_absent_members() {
+        let response = encode_output(&SCHEMA, Protocol::AwsJson1_0, op_index("OperationWithDefaults"), Value::Struct(vec![]));
+        let body = body_json(&response);
+        assert_eq!(body["defaultString"], "hi");
+        assert_eq!(body["defaultTimestamp"], 0);
+        assert_eq!(body["defaultBlob"], "YWJj");
+        assert_eq!(body["defaultDocumentString"], "hi");
+        assert!(body.get("noDefault").is_none());
     }
 
     #[test]

@@ -20,8 +20,9 @@ use bytes::Bytes;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::Deserialize;
 
+use crate::defaults;
 use crate::protocol::{DecodeError, RenderedError};
-use crate::schema::{DefaultValue, HttpBinding, Member, Schema, ShapeId, ShapeKind, TimestampFormat};
+use crate::schema::{HttpBinding, Member, Schema, ShapeId, ShapeKind, TimestampFormat};
 use crate::stream::ByteStream;
 use crate::time::DateTime;
 use crate::value::{Document, Value};
@@ -55,12 +56,12 @@ impl JsonSettings {
 /// Reads a JSON object into a structure value of `shape`. With `body_members_only`, only
 /// members without an HTTP binding are read (REST bodies); others are ignored.
 ///
-/// An empty (or all-whitespace) body reads as `{}`. Absent members with a `@default` are
-/// filled in, so handlers and validation see the model's defaults.
+/// An empty (or all-whitespace) body reads as `{}`. `@default`s of absent members are
+/// left to [`crate::defaults::fill`], which the pipeline runs on every input.
 pub fn read_body(schema: &Schema, shape: ShapeId, bytes: &[u8], settings: JsonSettings, body_members_only: bool) -> Result<Value, DecodeError> {
     let reader = Reader { schema, settings };
     if is_blank(bytes) {
-        return Ok(empty_structure(reader, shape, body_members_only));
+        return Ok(empty_structure(schema, shape));
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = match &schema.shape(shape).kind {
@@ -106,79 +107,8 @@ pub fn validate_object(bytes: &[u8]) -> Result<(), DecodeError> {
     de.end().map_err(serialization_error)
 }
 
-/// The value of an absent member's `@default`, shaped for its target; `None` when the
-/// member has no default. Protocol-neutral: the CBOR codec uses it too.
-pub fn default_value(schema: &Schema, member: &Member) -> Option<Value> {
-    let default = member.default?;
-    let kind = &schema.shape(member.target).kind;
-    Some(match kind {
-        ShapeKind::Document => Value::Document(default_document(default)),
-        ShapeKind::Blob { .. } => match default {
-            DefaultValue::Str(s) => Value::Blob(BASE64.decode(s).map(Bytes::from).unwrap_or_else(|_| Bytes::from_static(s.as_bytes()))),
-            _ => return None,
-        },
-        ShapeKind::Timestamp => Value::Timestamp(match default {
-            DefaultValue::Int(secs) => DateTime::from_secs(*secs),
-            DefaultValue::Float(secs) => DateTime::from_f64(*secs)?,
-            DefaultValue::Str(text) => DateTime::parse_rfc3339(text)?,
-            _ => return None,
-        }),
-        ShapeKind::BigInteger | ShapeKind::BigDecimal => match default {
-            DefaultValue::Int(i) => Value::BigNum(i.to_string()),
-            DefaultValue::Float(f) => Value::BigNum(f.to_string()),
-            DefaultValue::Str(s) => Value::BigNum((*s).to_owned()),
-            _ => return None,
-        },
-        ShapeKind::Float | ShapeKind::Double => match default {
-            DefaultValue::Int(i) => Value::Float(*i as f64),
-            DefaultValue::Float(f) => Value::Float(*f),
-            _ => return None,
-        },
-        ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer | ShapeKind::Long | ShapeKind::IntEnum(_) => match default {
-            DefaultValue::Int(i) => Value::Int(*i),
-            DefaultValue::Float(f) if f.fract() == 0.0 => Value::Int(*f as i64),
-            _ => return None,
-        },
-        _ => match default {
-            DefaultValue::Bool(b) => Value::Bool(*b),
-            DefaultValue::Int(i) => Value::Int(*i),
-            DefaultValue::Float(f) => Value::Float(*f),
-            DefaultValue::Str(s) => Value::Str((*s).to_owned()),
-            DefaultValue::EmptyList => Value::List(Vec::new()),
-            DefaultValue::EmptyMap => Value::Map(Vec::new()),
-            DefaultValue::EmptyDocument => return None,
-        },
-    })
-}
-
-fn default_document(default: &DefaultValue) -> Document {
-    match default {
-        DefaultValue::Bool(b) => Document::Bool(*b),
-        DefaultValue::Int(i) => Document::from(*i),
-        DefaultValue::Float(f) => serde_json::Number::from_f64(*f).map(Document::Number).unwrap_or(Document::Null),
-        DefaultValue::Str(s) => Document::String((*s).to_owned()),
-        DefaultValue::EmptyList => Document::Array(Vec::new()),
-        DefaultValue::EmptyMap | DefaultValue::EmptyDocument => Document::Object(serde_json::Map::new()),
-    }
-}
-
-/// Adds the `@default` of every absent member (restricted to body members for REST).
-pub(crate) fn fill_defaults(schema: &Schema, members: &[Member], fields: &mut Vec<(u16, Value)>, body_only: bool) {
-    for (index, member) in members.iter().enumerate() {
-        if member.default.is_none() || (body_only && member.http != HttpBinding::Body) {
-            continue;
-        }
-        if fields.iter().any(|(i, _)| *i as usize == index) {
-            continue;
-        }
-        if let Some(value) = default_value(schema, member) {
-            fields.push((index as u16, value));
-        }
-    }
-}
-
 /// Stores a member, replacing an earlier occurrence of the same key (last one wins).
-fn set_field(fields: &mut Vec<(u16, Value)>, index: u16, value: Value) {
+pub(crate) fn set_field(fields: &mut Vec<(u16, Value)>, index: u16, value: Value) {
     match fields.iter_mut().find(|(i, _)| *i == index) {
         Some(slot) => slot.1 = value,
         None => fields.push((index, value)),
@@ -189,13 +119,9 @@ fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
-fn empty_structure(reader: Reader<'_>, shape: ShapeId, body_only: bool) -> Value {
-    match &reader.schema.shape(shape).kind {
-        ShapeKind::Structure { members } => {
-            let mut fields = Vec::new();
-            fill_defaults(reader.schema, members, &mut fields, body_only);
-            Value::Struct(fields)
-        }
+fn empty_structure(schema: &Schema, shape: ShapeId) -> Value {
+    match &schema.shape(shape).kind {
+        ShapeKind::Structure { .. } => Value::Struct(Vec::new()),
         _ => Value::Null,
     }
 }
@@ -605,7 +531,6 @@ impl<'de> Visitor<'de> for StructVisitor<'_> {
                 set_field(&mut fields, index as u16, value);
             }
         }
-        fill_defaults(self.reader.schema, self.members, &mut fields, self.body_only);
         Ok(Value::Struct(fields))
     }
 }
@@ -823,7 +748,8 @@ impl Writer<'_> {
             if fields.iter().any(|(i, v)| *i as usize == index && !v.is_null()) {
                 continue;
             }
-            if let Some(default) = default_value(self.schema, member) {
+            let default = member.default.and_then(|d| defaults::default_value(self.schema, member.target, d));
+            if let Some(default) = default {
                 let out = object.key(self.settings.member_name(member));
                 self.value(out, member.target, member.timestamp_format, &default);
             }
@@ -1116,6 +1042,7 @@ pub(crate) mod fixture {
     pub const EMPTY_STRUCT: ShapeId = 30;
     pub const TIMESTAMP_LIST: ShapeId = 31;
     pub const BLOB_LIST: ShapeId = 32;
+    pub const SIMPLE_SCALARS: ShapeId = 33;
 
     static STRING_MEMBER: Member = member("member", STRING);
     static STRING_KEY: Member = member("key", STRING);
@@ -1180,6 +1107,19 @@ pub(crate) mod fixture {
         defaulted("zeroInteger", INTEGER, &DefaultValue::Int(0)),
         member("noDefault", STRING),
     ];
+    /// The rpcv2Cbor protocol tests' `SimpleScalarStructure`, for their test vectors.
+    static SIMPLE_SCALAR_MEMBERS: [Member; 10] = [
+        member("trueBooleanValue", BOOLEAN),
+        member("falseBooleanValue", BOOLEAN),
+        member("byteValue", BYTE),
+        member("doubleValue", DOUBLE),
+        member("floatValue", FLOAT),
+        member("integerValue", INTEGER),
+        member("longValue", LONG),
+        member("shortValue", SHORT),
+        member("stringValue", STRING),
+        member("blobValue", BLOB),
+    ];
     static COMPLEX_ERROR_MEMBERS: [Member; 2] = [member("TopLevel", STRING), member("Nested", COMPLEX_NESTED)];
     static COMPLEX_NESTED_MEMBERS: [Member; 1] = [member("Foo", STRING)];
     static GREETING_MEMBERS: [Member; 1] = [member("Message", STRING)];
@@ -1187,7 +1127,7 @@ pub(crate) mod fixture {
 
     const CLIENT_ERROR: ErrorInfo = ErrorInfo { fault: Fault::Client, http_status: 400, query_code: None, query_status: None };
 
-    pub static SHAPES: [Shape; 33] = [
+    pub static SHAPES: [Shape; 34] = [
         shape("String", ShapeKind::String { media_type: None }),
         shape("Boolean", ShapeKind::Boolean),
         shape("Byte", ShapeKind::Byte),
@@ -1225,6 +1165,7 @@ pub(crate) mod fixture {
         shape("EmptyStruct", ShapeKind::Structure { members: &[] }),
         shape("TimestampList", ShapeKind::List { member: &TIMESTAMP_MEMBER, sparse: false }),
         shape("BlobList", ShapeKind::List { member: &BLOB_MEMBER, sparse: false }),
+        shape("SimpleScalarStructure", ShapeKind::Structure { members: &SIMPLE_SCALAR_MEMBERS }),
     ];
 
     const fn operation(name: &'static str, input: ShapeId, output: ShapeId, unit: bool) -> Operation {
@@ -1232,11 +1173,12 @@ pub(crate) mod fixture {
     }
 
     /// Sorted by name, as the generator emits them.
-    pub static OPERATIONS: [Operation; 4] = [
+    pub static OPERATIONS: [Operation; 5] = [
         operation("EmptyInputAndEmptyOutput", EMPTY_STRUCT, EMPTY_STRUCT, false),
         operation("KitchenSinkOperation", KITCHEN_SINK, KITCHEN_SINK, false),
         operation("NoInputAndNoOutput", EMPTY_STRUCT, EMPTY_STRUCT, true),
         operation("OperationWithDefaults", DEFAULTS, DEFAULTS, false),
+        operation("SimpleScalarProperties", SIMPLE_SCALARS, SIMPLE_SCALARS, false),
     ];
 
     const fn service(shape_name: &'static str, query_compatible: bool) -> ServiceInfo {
@@ -1259,6 +1201,11 @@ pub(crate) mod fixture {
     pub static SCHEMA: Schema = Schema { service: service("JsonRpc10", false), shapes: &SHAPES, operations: &OPERATIONS };
     pub static QUERY_SCHEMA: Schema =
         Schema { service: service("QueryCompatibleJsonRpc10", true), shapes: &SHAPES, operations: &OPERATIONS };
+
+    /// Index of a SimpleScalarStructure member by name.
+    pub fn scalar(name: &str) -> u16 {
+        SIMPLE_SCALAR_MEMBERS.iter().position(|m| m.name == name).expect("simple scalar member") as u16
+    }
 
     /// Index of a KitchenSink member by name.
     pub fn ks(name: &str) -> u16 {
@@ -1566,34 +1513,14 @@ mod tests {
     }
 
     #[test]
-    fn empty_body_reads_as_empty_object_with_defaults() {
+    fn empty_body_reads_as_empty_object() {
         assert_eq!(read_ok(""), Value::Struct(vec![]));
         assert_eq!(read_ok(" \n"), Value::Struct(vec![]));
         assert_eq!(read_body(&SCHEMA, EMPTY_STRUCT, b"{}", AWS, false), Ok(Value::Struct(vec![])));
-        let defaults = read_body(&SCHEMA, DEFAULTS, b"", AWS, false).unwrap();
-        assert_eq!(defaults, expected_defaults());
-        let overridden = read_body(&SCHEMA, DEFAULTS, br#"{"defaultString":"bye","noDefault":"x"}"#, AWS, false).unwrap();
-        assert_eq!(overridden.field(0), Some(&s("bye")));
-        assert_eq!(overridden.field(13), Some(&s("x")));
-        assert_eq!(overridden.field(12), Some(&Value::Int(0)));
-    }
-
-    fn expected_defaults() -> Value {
-        Value::Struct(vec![
-            (0, s("hi")),
-            (1, Value::Bool(true)),
-            (2, Value::List(vec![])),
-            (3, Value::Document(serde_json::json!({}))),
-            (4, Value::Document(serde_json::json!("hi"))),
-            (5, Value::Timestamp(DateTime::from_secs(0))),
-            (6, Value::Blob(Bytes::from_static(b"abc"))),
-            (7, Value::Int(1)),
-            (8, Value::Float(1.0)),
-            (9, Value::Map(vec![])),
-            (10, s("FOO")),
-            (11, Value::Int(1)),
-            (12, Value::Int(0)),
-        ])
+        // Defaults are the pipeline's job (`defaults::fill`), not the reader's.
+        assert_eq!(read_body(&SCHEMA, DEFAULTS, b"", AWS, false), Ok(Value::Struct(vec![])));
+        let partial = read_body(&SCHEMA, DEFAULTS, br#"{"defaultString":"bye","noDefault":"x"}"#, AWS, false).unwrap();
+        assert_eq!(partial, Value::Struct(vec![(0, s("bye")), (13, s("x"))]));
     }
 
     #[test]
