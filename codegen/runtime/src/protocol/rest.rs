@@ -65,12 +65,24 @@ pub struct Bindings {
 }
 
 impl Bindings {
+    /// Bindings of a request structure.
     pub fn of(schema: &Schema, shape: ShapeId) -> Bindings {
+        Bindings::classify(schema, shape, false)
+    }
+
+    /// Bindings of a response structure (output or error): labels and query members
+    /// have no place in a response, so they travel in the body.
+    pub fn of_response(schema: &Schema, shape: ShapeId) -> Bindings {
+        Bindings::classify(schema, shape, true)
+    }
+
+    fn classify(schema: &Schema, shape: ShapeId, response: bool) -> Bindings {
         let mut b = Bindings::default();
         for (i, member) in schema.shape(shape).kind.members().iter().enumerate() {
             let i = i as u16;
             match member.http {
                 HttpBinding::Body => b.body_members += 1,
+                HttpBinding::Label | HttpBinding::Query(_) | HttpBinding::QueryParams if response => b.body_members += 1,
                 HttpBinding::Label => b.labels.push(i),
                 HttpBinding::Query(_) => b.queries.push(i),
                 HttpBinding::QueryParams => b.query_params = Some(i),
@@ -103,7 +115,7 @@ pub fn operation_bindings(schema: &Schema, op: usize) -> &'static OperationBindi
         schema
             .operations
             .iter()
-            .map(|o| OperationBindings { input: Bindings::of(schema, o.input), output: Bindings::of(schema, o.output) })
+            .map(|o| OperationBindings { input: Bindings::of(schema, o.input), output: Bindings::of_response(schema, o.output) })
             .collect()
     });
     &all[op]
