@@ -1181,11 +1181,11 @@ pub(crate) mod fixture {
         operation("SimpleScalarProperties", SIMPLE_SCALARS, SIMPLE_SCALARS, false),
     ];
 
-    const fn service(shape_name: &'static str, query_compatible: bool) -> ServiceInfo {
+    pub const fn service(shape_name: &'static str, namespace: &'static str, query_compatible: bool) -> ServiceInfo {
         ServiceInfo {
             name: "test",
             shape_name,
-            namespace: "aws.protocoltests.json10",
+            namespace,
             version: "2020-07-14",
             signing_name: "test",
             target_prefix: shape_name,
@@ -1198,9 +1198,10 @@ pub(crate) mod fixture {
         }
     }
 
-    pub static SCHEMA: Schema = Schema { service: service("JsonRpc10", false), shapes: &SHAPES, operations: &OPERATIONS };
+    const NAMESPACE: &str = "aws.protocoltests.json10";
+    pub static SCHEMA: Schema = Schema { service: service("JsonRpc10", NAMESPACE, false), shapes: &SHAPES, operations: &OPERATIONS };
     pub static QUERY_SCHEMA: Schema =
-        Schema { service: service("QueryCompatibleJsonRpc10", true), shapes: &SHAPES, operations: &OPERATIONS };
+        Schema { service: service("QueryCompatibleJsonRpc10", NAMESPACE, true), shapes: &SHAPES, operations: &OPERATIONS };
 
     /// Index of a SimpleScalarStructure member by name.
     pub fn scalar(name: &str) -> u16 {
