@@ -1,0 +1,222 @@
+//! A message as the queue keeps it, and as ReceiveMessage returns it.
+
+use std::collections::HashSet;
+
+use ferrostack_runtime as rt;
+use sqs_api::types;
+
+use crate::clock::Millis;
+use crate::md5;
+use crate::message_attributes::{AttributeNameFilter, UserAttributes, AWS_TRACE_HEADER};
+
+pub const SENDER_ID: &str = "SenderId";
+pub const SENT_TIMESTAMP: &str = "SentTimestamp";
+pub const APPROXIMATE_RECEIVE_COUNT: &str = "ApproximateReceiveCount";
+pub const APPROXIMATE_FIRST_RECEIVE_TIMESTAMP: &str = "ApproximateFirstReceiveTimestamp";
+pub const MESSAGE_GROUP_ID: &str = "MessageGroupId";
+pub const MESSAGE_DEDUPLICATION_ID: &str = "MessageDeduplicationId";
+
+/// A validated message on its way into a queue.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub body: String,
+    pub message_attributes: UserAttributes,
+    pub trace_header: Option<String>,
+    pub sender_id: String,
+    /// Seconds before the message can first be received.
+    pub delay_seconds: u32,
+    pub group_id: Option<String>,
+    pub deduplication_id: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredMessage {
+    pub message_id: String,
+    pub body: String,
+    pub md5_of_body: String,
+    pub message_attributes: UserAttributes,
+    pub md5_of_message_attributes: Option<String>,
+    pub trace_header: Option<String>,
+    pub sender_id: String,
+    pub group_id: Option<String>,
+    pub deduplication_id: Option<String>,
+    pub sent_at: Millis,
+    /// The message cannot be received before this instant: first the send delay, then
+    /// the visibility timeout of each receive.
+    pub available_at: Millis,
+    pub receive_count: u32,
+    pub first_received_at: Option<Millis>,
+    pub last_received_at: Option<Millis>,
+    /// The receipt of the newest receive; only its handle may change the visibility.
+    pub receipt_id: Option<String>,
+}
+
+impl StoredMessage {
+    pub fn new(message_id: String, new: NewMessage, now: Millis) -> StoredMessage {
+        let md5_of_body = md5::of_body(&new.body);
+        let md5_of_message_attributes =
+            md5::of_attributes(new.message_attributes.iter().map(|(k, v)| (k.as_str(), v.into())));
+        StoredMessage {
+            message_id,
+            body: new.body,
+            md5_of_body,
+            message_attributes: new.message_attributes,
+            md5_of_message_attributes,
+            trace_header: new.trace_header,
+            sender_id: new.sender_id,
+            group_id: new.group_id,
+            deduplication_id: new.deduplication_id,
+            sent_at: now,
+            available_at: now + crate::clock::seconds_to_millis(new.delay_seconds),
+            receive_count: 0,
+            first_received_at: None,
+            last_received_at: None,
+            receipt_id: None,
+        }
+    }
+
+    pub fn is_receivable(&self, now: Millis) -> bool {
+        self.available_at <= now
+    }
+
+    /// Received and still hidden by its visibility timeout.
+    pub fn is_in_flight(&self, now: Millis) -> bool {
+        self.receive_count > 0 && self.available_at > now
+    }
+
+    /// Never received and still within its delay.
+    pub fn is_delayed(&self, now: Millis) -> bool {
+        self.receive_count == 0 && self.available_at > now
+    }
+
+    /// The message as ReceiveMessage returns it, with the system and user attributes the
+    /// caller asked for.
+    pub fn to_api(
+        &self,
+        receipt_handle: String,
+        system: &SystemAttributeSelection,
+        user: &AttributeNameFilter,
+    ) -> types::Message {
+        let mut attributes = rt::IndexMap::new();
+        let mut add = |name: &str, value: Option<String>| {
+            if let Some(value) = value.filter(|_| system.wants(name)) {
+                attributes.insert(name.to_owned(), value);
+            }
+        };
+        add(SENDER_ID, Some(self.sender_id.clone()));
+        add(SENT_TIMESTAMP, Some(self.sent_at.to_string()));
+        add(APPROXIMATE_RECEIVE_COUNT, Some(self.receive_count.to_string()));
+        add(APPROXIMATE_FIRST_RECEIVE_TIMESTAMP, self.first_received_at.map(|t| t.to_string()));
+        add(AWS_TRACE_HEADER, self.trace_header.clone());
+        add(MESSAGE_GROUP_ID, self.group_id.clone());
+        add(MESSAGE_DEDUPLICATION_ID, self.deduplication_id.clone());
+
+        let message_attributes: rt::IndexMap<String, types::MessageAttributeValue> = self
+            .message_attributes
+            .iter()
+            .filter(|(name, _)| user.matches(name))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        // Clients verify the digest against the attributes they got, so it covers only those.
+        let md5_of_message_attributes =
+            md5::of_attributes(message_attributes.iter().map(|(k, v)| (k.as_str(), v.into())));
+
+        types::Message {
+            message_id: Some(self.message_id.clone()),
+            receipt_handle: Some(receipt_handle),
+            md5_of_body: Some(self.md5_of_body.clone()),
+            body: Some(self.body.clone()),
+            attributes: (!attributes.is_empty()).then_some(attributes),
+            md5_of_message_attributes,
+            message_attributes: (!message_attributes.is_empty()).then_some(message_attributes),
+        }
+    }
+}
+
+/// The system attributes a ReceiveMessage call asked for, from `MessageSystemAttributeNames`
+/// and the older `AttributeNames` together. Names SQS does not know are ignored.
+pub struct SystemAttributeSelection {
+    all: bool,
+    names: HashSet<String>,
+}
+
+impl SystemAttributeSelection {
+    pub fn new<'a>(requested: impl IntoIterator<Item = &'a str>) -> SystemAttributeSelection {
+        let mut selection = SystemAttributeSelection { all: false, names: HashSet::new() };
+        for name in requested {
+            if name == "All" {
+                selection.all = true;
+            } else {
+                selection.names.insert(name.to_owned());
+            }
+        }
+        selection
+    }
+
+    pub fn wants(&self, name: &str) -> bool {
+        self.all || self.names.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored() -> StoredMessage {
+        let mut attrs = UserAttributes::new();
+        attrs.insert(
+            "keep.me".into(),
+            types::MessageAttributeValue {
+                data_type: "String".into(),
+                string_value: Some("1".into()),
+                ..Default::default()
+            },
+        );
+        attrs.insert(
+            "drop".into(),
+            types::MessageAttributeValue {
+                data_type: "String".into(),
+                string_value: Some("2".into()),
+                ..Default::default()
+            },
+        );
+        let new = NewMessage {
+            body: "hello".into(),
+            message_attributes: attrs,
+            trace_header: None,
+            sender_id: "000000000000".into(),
+            delay_seconds: 2,
+            group_id: None,
+            deduplication_id: None,
+        };
+        StoredMessage::new("id".into(), new, 1_000)
+    }
+
+    #[test]
+    fn delay_sets_first_availability() {
+        let m = stored();
+        assert!(m.is_delayed(2_999));
+        assert!(!m.is_in_flight(2_999));
+        assert!(m.is_receivable(3_000));
+    }
+
+    #[test]
+    fn rendering_filters_attributes_and_redigests() {
+        let m = stored();
+        let api = m.to_api(
+            "handle".into(),
+            &SystemAttributeSelection::new(["SentTimestamp", "Bogus"]),
+            &AttributeNameFilter::new(&["keep.*".into()]),
+        );
+        let attributes = api.attributes.unwrap();
+        assert_eq!(attributes.len(), 1);
+        assert_eq!(attributes["SentTimestamp"], "1000");
+        let user = api.message_attributes.unwrap();
+        assert_eq!(user.keys().collect::<Vec<_>>(), ["keep.me"]);
+        assert_ne!(api.md5_of_message_attributes, m.md5_of_message_attributes);
+        assert!(api.md5_of_message_attributes.is_some());
+
+        let bare = m.to_api("h".into(), &SystemAttributeSelection::new([]), &AttributeNameFilter::new(&[]));
+        assert_eq!((bare.attributes, bare.message_attributes, bare.md5_of_message_attributes), (None, None, None));
+    }
+}

@@ -1,0 +1,148 @@
+//! ReceiveMessage, with long polling.
+//!
+//! A receive looks at the queue under the region lock and takes what is receivable. If
+//! nothing is and the wait is not over, it sleeps outside the lock until the queue
+//! changes (a send, a visibility reset, deletion) or a hidden message's time comes,
+//! whichever is first, and looks again. It registers for the change notification
+//! *before* looking, so a send landing between the look and the sleep still wakes it.
+
+use std::time::{Duration, Instant};
+
+use ferrostack_runtime as rt;
+use ferrostack_store::lock;
+use sqs_api::types::*;
+
+use crate::attributes::{MAX_VISIBILITY_TIMEOUT, MAX_WAIT_TIME_SECONDS};
+use crate::clock::now_millis;
+use crate::error::SqsError;
+use crate::message::SystemAttributeSelection;
+use crate::message_attributes::AttributeNameFilter;
+use crate::queue::Delivery;
+use crate::{queue_does_not_exist, Handler};
+
+const MAX_MESSAGES_PER_RECEIVE: i32 = 10;
+
+/// A validated ReceiveMessage request.
+struct ReceiveRequest {
+    max_messages: usize,
+    /// `None` uses the queue's current VisibilityTimeout.
+    visibility_timeout: Option<u32>,
+    /// `None` uses the queue's ReceiveMessageWaitTimeSeconds.
+    wait_time_seconds: Option<u32>,
+    system_attributes: SystemAttributeSelection,
+    message_attributes: AttributeNameFilter,
+}
+
+impl ReceiveRequest {
+    fn from_input(input: &ReceiveMessageRequest) -> Result<ReceiveRequest, SqsError> {
+        let max_messages = match input.max_number_of_messages {
+            None => 1,
+            Some(n) if (1..=MAX_MESSAGES_PER_RECEIVE).contains(&n) => n as usize,
+            Some(n) => {
+                return Err(SqsError::invalid_parameter_value(format!(
+                    "Value {n} for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided."
+                )))
+            }
+        };
+        let visibility_timeout = match input.visibility_timeout {
+            None => None,
+            Some(v) if (0..=MAX_VISIBILITY_TIMEOUT as i32).contains(&v) => Some(v as u32),
+            Some(v) => return Err(SqsError::invalid_parameter_value(format!(
+                "Value {v} for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided."
+            ))),
+        };
+        let wait_time_seconds = match input.wait_time_seconds {
+            None => None,
+            Some(w) if (0..=MAX_WAIT_TIME_SECONDS as i32).contains(&w) => Some(w as u32),
+            Some(w) => {
+                return Err(SqsError::invalid_parameter_value(format!(
+                    "Value {w} for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= 20, if provided."
+                )))
+            }
+        };
+        // The deprecated AttributeNames and its successor both select system attributes.
+        let legacy = input.attribute_names.iter().flatten().map(|n| n.as_str());
+        let current = input.message_system_attribute_names.iter().flatten().map(|n| n.as_str());
+        Ok(ReceiveRequest {
+            max_messages,
+            visibility_timeout,
+            wait_time_seconds,
+            system_attributes: SystemAttributeSelection::new(legacy.chain(current)),
+            message_attributes: AttributeNameFilter::new(input.message_attribute_names.as_deref().unwrap_or_default()),
+        })
+    }
+
+    fn render(&self, deliveries: Vec<Delivery>) -> ReceiveMessageResult {
+        let messages: Vec<Message> = deliveries
+            .into_iter()
+            .map(|d| d.message.to_api(d.receipt_handle, &self.system_attributes, &self.message_attributes))
+            .collect();
+        ReceiveMessageResult { messages: (!messages.is_empty()).then_some(messages) }
+    }
+}
+
+/// What one look at the queue found.
+enum Look {
+    Delivered(Vec<Delivery>),
+    /// Nothing receivable; a hidden message becomes receivable at this epoch-ms instant.
+    Empty {
+        next_change: Option<i64>,
+    },
+    /// The queue was deleted (or reset) while we waited.
+    Gone,
+}
+
+impl Handler {
+    pub(crate) async fn receive_message_polling(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ReceiveMessageRequest,
+    ) -> Result<ReceiveMessageResult, SqsError> {
+        let request = ReceiveRequest::from_input(&input)?;
+        let (scope, name) = self.locate(ctx, &input.queue_url)?;
+        let (incarnation, changes, queue_wait) = {
+            let state = lock(&scope);
+            let queue = state.queue(&name, || queue_does_not_exist(ctx))?;
+            (queue.incarnation, queue.changes(), queue.settings.receive_message_wait_time_seconds)
+        };
+        let wait = Duration::from_secs(request.wait_time_seconds.unwrap_or(queue_wait) as u64);
+        let deadline = Instant::now() + wait;
+
+        loop {
+            let notified = changes.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+
+            let now = now_millis();
+            let look = {
+                let mut state = lock(&scope);
+                match state.queues.get_mut(&name).filter(|q| q.incarnation == incarnation) {
+                    None => Look::Gone,
+                    Some(queue) => {
+                        let visibility = request.visibility_timeout.unwrap_or(queue.settings.visibility_timeout);
+                        let deliveries = queue.receive(now, request.max_messages, visibility);
+                        if deliveries.is_empty() {
+                            Look::Empty { next_change: queue.next_change_after(now) }
+                        } else {
+                            Look::Delivered(deliveries)
+                        }
+                    }
+                }
+            };
+            let next_change = match look {
+                Look::Delivered(deliveries) => return Ok(request.render(deliveries)),
+                Look::Gone => return Ok(request.render(Vec::new())),
+                Look::Empty { next_change } => next_change,
+            };
+
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Ok(request.render(Vec::new()));
+            }
+            let until_change = next_change.map(|at| Duration::from_millis((at - now).max(1) as u64));
+            let sleep = until_change.map_or(remaining, |d| d.min(remaining));
+            // Either outcome means "look again": woken by a change, or the sleep ran out.
+            let _ = tokio::time::timeout(sleep, notified).await;
+        }
+    }
+}

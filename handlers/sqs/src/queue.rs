@@ -1,0 +1,351 @@
+//! One queue: its settings and tags, its messages, and the rules that move a message
+//! between delayed, visible and in flight.
+//!
+//! All methods run under the region's lock and never wait. Long polling happens in the
+//! handler, which sleeps on [`Queue::changes`] between attempts; every change that can make
+//! a message receivable (a send, a visibility reset, the queue going away) wakes it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use ferrostack_runtime as rt;
+use tokio::sync::Notify;
+
+use crate::attributes::{self as attr, QueueSettings, MAX_VISIBILITY_TIMEOUT};
+use crate::clock::{seconds_to_millis, Millis};
+use crate::error::SqsError;
+use crate::message::{NewMessage, StoredMessage};
+use crate::receipt::{self, ReceiptHandle};
+
+/// Makes each created queue distinguishable from an earlier or later one of the same name.
+static NEXT_INCARNATION: AtomicU64 = AtomicU64::new(1);
+
+pub struct Queue {
+    pub name: String,
+    pub account_id: String,
+    pub arn: String,
+    pub incarnation: u64,
+    pub created_at: Millis,
+    pub last_modified_at: Millis,
+    pub settings: QueueSettings,
+    pub tags: rt::IndexMap<String, String>,
+    /// When the last PurgeQueue ran, for the once-a-minute rule.
+    pub last_purged_at: Option<Millis>,
+    /// Messages in arrival order, keyed by a per-queue sequence number.
+    messages: BTreeMap<u64, StoredMessage>,
+    sequence_by_message_id: HashMap<String, u64>,
+    next_sequence: u64,
+    changes: Arc<Notify>,
+}
+
+/// A message handed to a receiver, as it was right after the receive.
+pub struct Delivery {
+    pub message: StoredMessage,
+    pub receipt_handle: String,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct MessageCounts {
+    pub visible: usize,
+    pub in_flight: usize,
+    pub delayed: usize,
+}
+
+impl Queue {
+    pub fn new(
+        name: &str,
+        account_id: &str,
+        region: &str,
+        settings: QueueSettings,
+        tags: rt::IndexMap<String, String>,
+        now: Millis,
+    ) -> Queue {
+        Queue {
+            name: name.to_owned(),
+            account_id: account_id.to_owned(),
+            arn: format!("arn:aws:sqs:{region}:{account_id}:{name}"),
+            incarnation: NEXT_INCARNATION.fetch_add(1, Ordering::Relaxed),
+            created_at: now,
+            last_modified_at: now,
+            settings,
+            tags,
+            last_purged_at: None,
+            messages: BTreeMap::new(),
+            sequence_by_message_id: HashMap::new(),
+            next_sequence: 0,
+            changes: Arc::new(Notify::new()),
+        }
+    }
+
+    /// What long pollers wait on.
+    pub fn changes(&self) -> Arc<Notify> {
+        self.changes.clone()
+    }
+
+    /// Wakes every long poller of this queue so it looks again.
+    pub fn wake_waiters(&self) {
+        self.changes.notify_waiters();
+    }
+
+    /// Stores a message and returns it as stored.
+    pub fn send(&mut self, new: NewMessage, now: Millis) -> &StoredMessage {
+        self.expire(now);
+        let message = StoredMessage::new(rt::request_id(), new, now);
+        let sequence = self.next_sequence;
+        self.next_sequence += 1;
+        self.sequence_by_message_id.insert(message.message_id.clone(), sequence);
+        let receivable = message.is_receivable(now);
+        let stored = self.messages.entry(sequence).or_insert(message);
+        if receivable {
+            self.changes.notify_waiters();
+        }
+        stored
+    }
+
+    /// Takes up to `max` receivable messages, oldest first, and hides each for
+    /// `visibility_timeout` seconds under a fresh receipt.
+    pub fn receive(&mut self, now: Millis, max: usize, visibility_timeout: u32) -> Vec<Delivery> {
+        self.expire(now);
+        let mut deliveries = Vec::new();
+        for message in self.messages.values_mut() {
+            if deliveries.len() >= max {
+                break;
+            }
+            if !message.is_receivable(now) {
+                continue;
+            }
+            let receipt_id = rt::request_id();
+            message.receive_count += 1;
+            message.first_received_at.get_or_insert(now);
+            message.last_received_at = Some(now);
+            message.available_at = now + seconds_to_millis(visibility_timeout);
+            message.receipt_id = Some(receipt_id.clone());
+            let handle =
+                ReceiptHandle { queue_arn: self.arn.clone(), message_id: message.message_id.clone(), receipt_id };
+            deliveries.push(Delivery { message: message.clone(), receipt_handle: handle.encode() });
+        }
+        deliveries
+    }
+
+    /// Parses a handle a client sent for this queue.
+    pub fn check_handle(&self, handle: &str) -> Result<ReceiptHandle, SqsError> {
+        let parsed = ReceiptHandle::decode(handle)?;
+        if parsed.queue_arn != self.arn {
+            return Err(receipt::invalid(handle));
+        }
+        Ok(parsed)
+    }
+
+    /// Deletes the message a handle was issued for. Deleting a message that is already gone
+    /// succeeds, as on AWS; so does deleting with an older handle of a standard-queue message.
+    pub fn delete_message(&mut self, handle: &ReceiptHandle) {
+        if let Some(sequence) = self.sequence_by_message_id.remove(&handle.message_id) {
+            self.messages.remove(&sequence);
+        }
+    }
+
+    /// ChangeMessageVisibility: hides the message for `timeout` seconds from now, or makes
+    /// it receivable at once for 0.
+    pub fn change_visibility(
+        &mut self,
+        handle: &ReceiptHandle,
+        raw_handle: &str,
+        timeout: u32,
+        now: Millis,
+    ) -> Result<(), SqsError> {
+        let message = self
+            .sequence_by_message_id
+            .get(&handle.message_id)
+            .and_then(|sequence| self.messages.get_mut(sequence))
+            .ok_or_else(|| {
+                SqsError::invalid_parameter_value(format!(
+                    "Value {raw_handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is \
+                     not available for visibility timeout change."
+                ))
+            })?;
+        // An expired receipt (visibility already over, or the message received again since)
+        // changes nothing, and AWS answers it with success.
+        let current = message.receipt_id.as_deref() == Some(handle.receipt_id.as_str());
+        if !current || !message.is_in_flight(now) {
+            return Ok(());
+        }
+        // A message stays hidden at most 12 hours counted from the receive.
+        let received_at = message.last_received_at.unwrap_or(now);
+        if now + seconds_to_millis(timeout) - received_at > seconds_to_millis(MAX_VISIBILITY_TIMEOUT) {
+            return Err(SqsError::invalid_parameter_value(format!(
+                "Value {timeout} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the \
+                 message is beyond the limit [{MAX_VISIBILITY_TIMEOUT} seconds]."
+            )));
+        }
+        message.available_at = now + seconds_to_millis(timeout);
+        if timeout == 0 {
+            self.changes.notify_waiters();
+        }
+        Ok(())
+    }
+
+    /// Drops every message, whatever its state.
+    pub fn purge(&mut self, now: Millis) {
+        self.messages.clear();
+        self.sequence_by_message_id.clear();
+        self.last_purged_at = Some(now);
+    }
+
+    pub fn counts(&self, now: Millis) -> MessageCounts {
+        let mut counts = MessageCounts::default();
+        for message in self.messages.values().filter(|m| !self.is_expired(m, now)) {
+            if message.is_delayed(now) {
+                counts.delayed += 1;
+            } else if message.is_in_flight(now) {
+                counts.in_flight += 1;
+            } else {
+                counts.visible += 1;
+            }
+        }
+        counts
+    }
+
+    /// The earliest instant after `now` at which a hidden message becomes receivable.
+    pub fn next_change_after(&self, now: Millis) -> Option<Millis> {
+        self.messages.values().map(|m| m.available_at).filter(|&at| at > now).min()
+    }
+
+    /// The current value of attribute `name`, derived or configured.
+    pub fn attribute(&self, name: &str, now: Millis) -> Option<String> {
+        let value = match name {
+            attr::QUEUE_ARN => self.arn.clone(),
+            attr::APPROXIMATE_NUMBER_OF_MESSAGES => self.counts(now).visible.to_string(),
+            attr::APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE => self.counts(now).in_flight.to_string(),
+            attr::APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED => self.counts(now).delayed.to_string(),
+            attr::CREATED_TIMESTAMP => (self.created_at / 1_000).to_string(),
+            attr::LAST_MODIFIED_TIMESTAMP => (self.last_modified_at / 1_000).to_string(),
+            _ => return self.settings.render(name),
+        };
+        Some(value)
+    }
+
+    fn is_expired(&self, message: &StoredMessage, now: Millis) -> bool {
+        message.sent_at + seconds_to_millis(self.settings.message_retention_period) <= now
+    }
+
+    /// Drops messages older than the retention period.
+    fn expire(&mut self, now: Millis) {
+        let retention = seconds_to_millis(self.settings.message_retention_period);
+        let expired: Vec<(u64, String)> = self
+            .messages
+            .iter()
+            .take_while(|(_, m)| m.sent_at + retention <= now)
+            .map(|(sequence, m)| (*sequence, m.message_id.clone()))
+            .collect();
+        for (sequence, message_id) in expired {
+            self.messages.remove(&sequence);
+            self.sequence_by_message_id.remove(&message_id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queue() -> Queue {
+        Queue::new("q", "000000000000", "us-east-1", QueueSettings::defaults(false), Default::default(), 0)
+    }
+
+    fn message(body: &str, delay_seconds: u32) -> NewMessage {
+        NewMessage {
+            body: body.into(),
+            message_attributes: Default::default(),
+            trace_header: None,
+            sender_id: "000000000000".into(),
+            delay_seconds,
+            group_id: None,
+            deduplication_id: None,
+        }
+    }
+
+    #[test]
+    fn receive_hides_for_the_visibility_timeout() {
+        let mut q = queue();
+        q.send(message("a", 0), 0);
+        let first = q.receive(0, 10, 30);
+        assert_eq!(first.len(), 1);
+        assert_eq!(q.receive(29_999, 10, 30).len(), 0);
+        assert_eq!(q.counts(1_000), MessageCounts { visible: 0, in_flight: 1, delayed: 0 });
+        let again = q.receive(30_000, 10, 30);
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].message.receive_count, 2);
+        assert_eq!(again[0].message.first_received_at, Some(0));
+        assert_ne!(first[0].receipt_handle, again[0].receipt_handle);
+    }
+
+    #[test]
+    fn delayed_messages_are_counted_apart() {
+        let mut q = queue();
+        q.send(message("a", 5), 0);
+        assert_eq!(q.counts(0), MessageCounts { visible: 0, in_flight: 0, delayed: 1 });
+        assert_eq!(q.next_change_after(0), Some(5_000));
+        assert!(q.receive(4_999, 1, 30).is_empty());
+        assert_eq!(q.receive(5_000, 1, 30).len(), 1);
+    }
+
+    #[test]
+    fn retention_drops_old_messages() {
+        let mut q = queue();
+        q.settings.message_retention_period = 60;
+        q.send(message("old", 0), 0);
+        q.send(message("new", 0), 30_000);
+        assert_eq!(q.counts(60_000).visible, 1);
+        let got = q.receive(60_000, 10, 30);
+        assert_eq!(got.iter().map(|d| d.message.body.as_str()).collect::<Vec<_>>(), ["new"]);
+    }
+
+    #[test]
+    fn visibility_changes_follow_the_newest_receipt() {
+        let mut q = queue();
+        q.send(message("a", 0), 0);
+        let old = q.receive(0, 1, 1).remove(0).receipt_handle;
+        let new = q.receive(1_000, 1, 30).remove(0).receipt_handle;
+        let old_parsed = q.check_handle(&old).unwrap();
+        // The old receipt has expired: accepted, but the message stays hidden.
+        q.change_visibility(&old_parsed, &old, 0, 2_000).unwrap();
+        assert!(q.receive(2_000, 1, 30).is_empty());
+        let new_parsed = q.check_handle(&new).unwrap();
+        q.change_visibility(&new_parsed, &new, 0, 2_000).unwrap();
+        assert_eq!(q.receive(2_000, 1, 30).len(), 1);
+    }
+
+    #[test]
+    fn visibility_is_capped_at_twelve_hours_from_receipt() {
+        let mut q = queue();
+        q.send(message("a", 0), 0);
+        let handle = q.receive(0, 1, 60).remove(0).receipt_handle;
+        let parsed = q.check_handle(&handle).unwrap();
+        assert!(q.change_visibility(&parsed, &handle, 43_200, 0).is_ok());
+        let err = q.change_visibility(&parsed, &handle, 43_200, 1_000).unwrap_err();
+        assert!(err.message().ends_with("beyond the limit [43200 seconds]."), "{err}");
+    }
+
+    #[test]
+    fn deleted_messages_cannot_change_visibility() {
+        let mut q = queue();
+        q.send(message("a", 0), 0);
+        let handle = q.receive(0, 1, 60).remove(0).receipt_handle;
+        let parsed = q.check_handle(&handle).unwrap();
+        q.delete_message(&parsed);
+        q.delete_message(&parsed);
+        let err = q.change_visibility(&parsed, &handle, 10, 0).unwrap_err();
+        assert_eq!(err.code(), "InvalidParameterValue");
+        assert_eq!(q.counts(0), MessageCounts::default());
+    }
+
+    #[test]
+    fn handles_of_other_queues_are_invalid() {
+        let mut other =
+            Queue::new("other", "000000000000", "us-east-1", QueueSettings::defaults(false), Default::default(), 0);
+        other.send(message("a", 0), 0);
+        let handle = other.receive(0, 1, 30).remove(0).receipt_handle;
+        assert!(matches!(queue().check_handle(&handle), Err(SqsError::ReceiptHandleIsInvalid(_))));
+    }
+}

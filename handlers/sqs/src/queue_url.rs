@@ -1,0 +1,76 @@
+//! Queue URLs: the ones this server hands out, and the ones clients send back.
+//!
+//! A URL is built from the endpoint the request came through, so it follows
+//! `MINISTACK_HOST`/`GATEWAY_PORT`. Clients rewrite hosts freely (`sqs.<region>.localhost…`,
+//! a Docker service name, the AWS hostname), so only the path identifies a queue: its last
+//! two segments are the owning account and the queue name.
+
+use ferrostack_runtime as rt;
+
+use crate::error::SqsError;
+
+/// Where a queue lives, as named by a URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueAddress {
+    pub account_id: String,
+    pub name: String,
+}
+
+/// `http://localhost:4566/000000000000/orders`
+pub fn queue_url(ctx: &rt::RequestContext, account_id: &str, name: &str) -> String {
+    format!("{}/{}/{}", ctx.endpoint.url(), account_id, name)
+}
+
+/// Reads the account and queue name from a queue URL; `InvalidAddress` when the URL has
+/// no path with at least two segments.
+pub fn parse_queue_url(url: &str) -> Result<QueueAddress, SqsError> {
+    address_of(url)
+        .ok_or_else(|| SqsError::InvalidAddress(format!("The address {url} is not valid for this endpoint.")))
+}
+
+fn address_of(url: &str) -> Option<QueueAddress> {
+    let without_scheme = match url.find("://") {
+        Some(i) => &url[i + 3..],
+        None => url,
+    };
+    // Everything up to the first `/` is the authority; the queue is in the path.
+    let path = &without_scheme[without_scheme.find('/')?..];
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let mut segments = path.split('/').filter(|s| !s.is_empty()).rev();
+    let name = segments.next()?;
+    let account_id = segments.next()?;
+    Some(QueueAddress { account_id: account_id.to_owned(), name: name.to_owned() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(url: &str) -> Option<(String, String)> {
+        parse_queue_url(url).ok().map(|a| (a.account_id, a.name))
+    }
+
+    #[test]
+    fn accepts_any_host_and_prefix() {
+        let expected = Some(("000000000000".to_owned(), "orders".to_owned()));
+        assert_eq!(parsed("http://localhost:4566/000000000000/orders"), expected);
+        assert_eq!(parsed("https://sqs.eu-west-1.localhost.localstack.cloud:4566/000000000000/orders"), expected);
+        assert_eq!(parsed("http://localhost:4566/queue/us-east-1/000000000000/orders"), expected);
+        assert_eq!(parsed("http://sqs:4566/000000000000/orders/"), expected);
+        assert_eq!(parsed("localhost:4566/000000000000/orders?x=1"), expected);
+    }
+
+    #[test]
+    fn rejects_urls_without_account_and_name() {
+        for bad in ["orders", "http://localhost:4566/orders", "http://localhost:4566/", "", "http://"] {
+            let err = parse_queue_url(bad).unwrap_err();
+            assert_eq!(err, SqsError::InvalidAddress(format!("The address {bad} is not valid for this endpoint.")));
+        }
+    }
+
+    #[test]
+    fn builds_from_the_endpoint() {
+        let ctx = rt::RequestContext::internal("000000000000", "us-east-1");
+        assert_eq!(queue_url(&ctx, "123456789012", "q"), "http://localhost:4566/123456789012/q");
+    }
+}
