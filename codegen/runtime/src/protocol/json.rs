@@ -54,7 +54,8 @@ impl JsonSettings {
 // ---------------------------------------------------------------------------------------
 
 /// Reads a JSON object into a structure value of `shape`. With `body_members_only`, only
-/// members without an HTTP binding are read (REST bodies); others are ignored.
+/// members without a request binding are read (REST bodies); keys naming members bound
+/// to headers, labels, query or payload are ignored.
 ///
 /// An empty (or all-whitespace) body reads as `{}`. `@default`s of absent members are
 /// left to [`crate::defaults::fill`], which the pipeline runs on every input.
@@ -105,6 +106,27 @@ pub fn validate_object(bytes: &[u8]) -> Result<(), DecodeError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     de.deserialize_map(AnyObjectVisitor).map_err(serialization_error)?;
     de.end().map_err(serialization_error)
+}
+
+/// Whether a member travels in a REST request's document body.
+fn in_request_body(member: &Member) -> bool {
+    !matches!(
+        member.http,
+        HttpBinding::Label
+            | HttpBinding::Query(_)
+            | HttpBinding::QueryParams
+            | HttpBinding::Header(_)
+            | HttpBinding::PrefixHeaders(_)
+            | HttpBinding::Payload
+    )
+}
+
+/// Whether a member travels in a REST response's document body.
+fn in_response_body(member: &Member) -> bool {
+    !matches!(
+        member.http,
+        HttpBinding::Header(_) | HttpBinding::PrefixHeaders(_) | HttpBinding::ResponseCode | HttpBinding::Payload
+    )
 }
 
 /// Stores a member, replacing an earlier occurrence of the same key (last one wins).
@@ -624,7 +646,7 @@ impl<'de> Visitor<'de> for MemberKey {
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyMatch, E> {
         let found = self.members.iter().position(|m| {
-            self.settings.member_name(m) == key && (!self.body_only || m.http == HttpBinding::Body)
+            self.settings.member_name(m) == key && (!self.body_only || in_request_body(m))
         });
         Ok(match found {
             Some(index) => KeyMatch::Member(index),
@@ -638,7 +660,10 @@ impl<'de> Visitor<'de> for MemberKey {
 // Writing
 // ---------------------------------------------------------------------------------------
 
-/// Writes a structure value of `shape` as a JSON object.
+/// Writes a structure value of `shape` as a JSON object. With `body_members_only`,
+/// members bound to response headers, the status code or the payload are left out;
+/// request-only bindings (labels, query) mean nothing in a response, so those members stay
+/// in the body.
 ///
 /// Absent members with a `@default` are written with their default, as servers should.
 pub fn write_body(schema: &Schema, shape: ShapeId, value: &Value, settings: JsonSettings, body_members_only: bool) -> Vec<u8> {
@@ -732,7 +757,7 @@ impl Writer<'_> {
             Value::Struct(fields) => fields,
             _ => &[],
         };
-        let in_body = |m: &Member| !body_only || m.http == HttpBinding::Body;
+        let in_body = |m: &Member| !body_only || in_response_body(m);
         for (index, field) in fields {
             let Some(member) = members.get(*index as usize) else { continue };
             if field.is_null() || !in_body(member) {
@@ -1059,7 +1084,7 @@ pub(crate) mod fixture {
         member("listValue", STRING_LIST),
         member("timestampValue", TIMESTAMP),
     ];
-    static KITCHEN_SINK_MEMBERS: [Member; 30] = [
+    static KITCHEN_SINK_MEMBERS: [Member; 31] = [
         member("String", STRING),
         member("Boolean", BOOLEAN),
         member("Byte", BYTE),
@@ -1090,6 +1115,7 @@ pub(crate) mod fixture {
         member("SimpleStruct", SIMPLE_STRUCT),
         member("TimestampList", TIMESTAMP_LIST),
         member("BlobList", BLOB_LIST),
+        Member { http: HttpBinding::Query("q"), ..member("QueryValue", STRING) },
     ];
     static DEFAULTS_MEMBERS: [Member; 14] = [
         defaulted("defaultString", STRING, &DefaultValue::Str("hi")),
@@ -1526,15 +1552,17 @@ mod tests {
 
     #[test]
     fn body_members_only_skips_bound_members() {
-        let body = br#"{"HeaderValue":"from-body","String":"x"}"#;
+        let body = br#"{"HeaderValue":"from-body","QueryValue":"q","String":"x"}"#;
         let rest = read_body(&SCHEMA, KITCHEN_SINK, body, REST, true).unwrap();
         assert_eq!(rest, fields(vec![("String", s("x"))]));
         let rpc = read_body(&SCHEMA, KITCHEN_SINK, body, AWS, false).unwrap();
         assert_eq!(rpc.field(ks("HeaderValue")), Some(&s("from-body")));
+        assert_eq!(rpc.field(ks("QueryValue")), Some(&s("q")));
 
-        let value = fields(vec![("HeaderValue", s("h")), ("String", s("x"))]);
+        // In responses only response bindings count: a query-bound member is body content.
+        let value = fields(vec![("HeaderValue", s("h")), ("QueryValue", s("q")), ("String", s("x"))]);
         let written = json(&write_body(&SCHEMA, KITCHEN_SINK, &value, REST, true));
-        assert_eq!(written, serde_json::json!({"String": "x"}));
+        assert_eq!(written, serde_json::json!({"String": "x", "QueryValue": "q"}));
     }
 
     #[test]
