@@ -47,9 +47,11 @@ impl ReceiveRequest {
         let visibility_timeout = match input.visibility_timeout {
             None => None,
             Some(v) if (0..=MAX_VISIBILITY_TIMEOUT as i32).contains(&v) => Some(v as u32),
-            Some(v) => return Err(SqsError::invalid_parameter_value(format!(
+            Some(v) => {
+                return Err(SqsError::invalid_parameter_value(format!(
                 "Value {v} for parameter VisibilityTimeout is invalid. Reason: Must be >= 0 and <= 43200, if provided."
-            ))),
+            )))
+            }
         };
         let wait_time_seconds = match input.wait_time_seconds {
             None => None,
