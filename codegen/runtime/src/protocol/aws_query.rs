@@ -21,27 +21,28 @@ const FORM_MEDIA_TYPE: &str = "application/x-www-form-urlencoded";
 
 /// The operation named by the `Action` parameter.
 pub fn operation(schema: &Schema, req: &HttpRequest) -> Result<usize, DecodeError> {
-    let mut action: Option<Cow<'_, str>> = None;
     let mut version: Option<Cow<'_, str>> = None;
-    for source in param_sources(req) {
-        for (key, value) in form_urlencoded::parse(source) {
-            match key.as_ref() {
-                "Action" => action = Some(value),
-                "Version" => version = Some(value),
-                _ => {}
+    let mut action: Option<Cow<'_, str>> = None;
+    for (key, value) in param_sources(req).flat_map(form_urlencoded::parse) {
+        match key.as_ref() {
+            "Action" => {
+                // Clients put Action first: stop there unless it names nothing we
+                // serve, in which case the error quotes the Version too.
+                if let Some((index, _)) = schema.operation(&value) {
+                    return Ok(index);
+                }
+                action = Some(value);
             }
+            "Version" => version = Some(value),
+            _ => {}
         }
     }
-    let action = match action {
-        Some(a) if !a.is_empty() => a,
-        _ => return Err(DecodeError::Service(ServiceError::new(400, "MissingAction", "Missing Action"))),
-    };
-    match schema.operation(&action) {
-        Some((index, _)) => Ok(index),
-        None => {
+    match action {
+        Some(action) if !action.is_empty() => {
             let version = version.as_deref().filter(|v| !v.is_empty()).unwrap_or(schema.service.version);
             Err(DecodeError::UnknownOperation(format!("Could not find operation {action} for version {version}")))
         }
+        _ => Err(DecodeError::Service(ServiceError::new(400, "MissingAction", "Missing Action"))),
     }
 }
 
@@ -51,15 +52,12 @@ pub fn decode(schema: &Schema, op: usize, req: &HttpRequest) -> Result<Value, De
     if operation.unit_input {
         return Ok(Value::Struct(Vec::new()));
     }
-    let mut params = Vec::new();
-    for source in param_sources(req) {
-        params.extend(
-            form_urlencoded::parse(source)
-                .filter(|(key, _)| key != "Action" && key != "Version")
-                .map(|(key, value)| (key.into_owned(), value.into_owned())),
-        );
-    }
-    query::read_params(schema, operation.input, &params)
+    // Decoded pairs stay borrowed from the request unless they were percent-encoded.
+    let params: Vec<(Cow<'_, str>, Cow<'_, str>)> = param_sources(req)
+        .flat_map(form_urlencoded::parse)
+        .filter(|(key, _)| key != "Action" && key != "Version")
+        .collect();
+    query::read_pairs(schema, operation.input, params.iter().map(|(key, value)| (key.as_ref(), value.as_ref())))
 }
 
 /// `<XResponse xmlns=".."><XResult>..</XResult><ResponseMetadata><RequestId>..

@@ -30,8 +30,13 @@ const UNMATCHED: u64 = u64::MAX;
 /// Builds a structure value of `shape` from decoded form parameters (`Action` and
 /// `Version` already removed).
 pub fn read_params(schema: &Schema, shape: ShapeId, params: &[(String, String)]) -> Result<Value, DecodeError> {
-    let mut pending: Vec<Param<'_>> =
-        params.iter().map(|(key, value)| Param { key: key.as_str(), value: value.as_str(), slot: 0 }).collect();
+    read_pairs(schema, shape, params.iter().map(|(key, value)| (key.as_str(), value.as_str())))
+}
+
+/// [`read_params`] over borrowed pairs, so that callers holding the decoded form as
+/// `Cow`s need not copy it.
+pub fn read_pairs<'a>(schema: &Schema, shape: ShapeId, pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Value, DecodeError> {
+    let mut pending: Vec<Param<'a>> = pairs.map(|(key, value)| Param { key, value, slot: 0 }).collect();
     let members = schema.shape(shape).kind.members();
     read_struct(schema, members, &mut pending, 0)
 }

@@ -253,16 +253,19 @@ impl<'a> Decoder<'_, 'a> {
         if element.empty {
             return Ok(Value::Struct(fields));
         }
+        let mut last_match = 0;
         while let Some(child) = self.xml.next_child()? {
             let name = child.start.name();
-            let found = members
-                .iter()
-                .enumerate()
-                .find(|(_, m)| !m.xml_attribute && in_request_body(m, body_only) && names_match(name.as_ref(), m.xml_name()));
-            let Some((index, member)) = found else {
+            let local = local_part(name.as_ref());
+            let found = find_member(members, last_match, |m| {
+                !m.xml_attribute && in_request_body(m, body_only) && names_match(local, m.xml_name())
+            });
+            let Some(index) = found else {
                 self.xml.skip(&child)?;
                 continue;
             };
+            last_match = index;
+            let member = &members[index];
             let index = index as u16;
             match (&self.schema.shape(member.target).kind, member.xml_flattened) {
                 (ShapeKind::List { member: item, .. }, true) => {
@@ -294,10 +297,11 @@ impl<'a> Decoder<'_, 'a> {
             if key == b"xmlns" || key.starts_with(b"xmlns:") {
                 continue;
             }
+            let local = local_part(key);
             let found = members
                 .iter()
                 .enumerate()
-                .find(|(_, m)| m.xml_attribute && in_request_body(m, body_only) && names_match(key, m.xml_name()));
+                .find(|(_, m)| m.xml_attribute && in_request_body(m, body_only) && names_match(local, m.xml_name()));
             if let Some((index, member)) = found {
                 let text = attribute.unescape_value().map_err(|e| self.xml.malformed(e))?;
                 let value = scalar_from_text(self.schema, member, text).map_err(DecodeError::Serialization)?;
@@ -314,7 +318,7 @@ impl<'a> Decoder<'_, 'a> {
             return Ok(Value::List(items));
         }
         while let Some(child) = self.xml.next_child()? {
-            if names_match(child.start.name().as_ref(), item.xml_name()) {
+            if names_match(local_part(child.start.name().as_ref()), item.xml_name()) {
                 items.push(self.read_member(child, item, depth)?);
             } else {
                 self.xml.skip(&child)?;
@@ -330,7 +334,7 @@ impl<'a> Decoder<'_, 'a> {
             return Ok(Value::Map(entries));
         }
         while let Some(child) = self.xml.next_child()? {
-            if names_match(child.start.name().as_ref(), "entry") {
+            if names_match(local_part(child.start.name().as_ref()), "entry") {
                 entries.push(self.read_entry(child, key, value, depth)?);
             } else {
                 self.xml.skip(&child)?;
@@ -347,9 +351,10 @@ impl<'a> Decoder<'_, 'a> {
         if !element.empty {
             while let Some(child) = self.xml.next_child()? {
                 let name = child.start.name();
-                if names_match(name.as_ref(), key.xml_name()) {
+                let local = local_part(name.as_ref());
+                if names_match(local, key.xml_name()) {
                     entry_key = Some(self.xml.text(&child)?.into_owned());
-                } else if names_match(name.as_ref(), value.xml_name()) {
+                } else if names_match(local, value.xml_name()) {
                     entry_value = self.read_member(child, value, depth)?;
                 } else {
                     self.xml.skip(&child)?;
@@ -361,6 +366,14 @@ impl<'a> Decoder<'_, 'a> {
             None => Err(DecodeError::Serialization(format!("map entry without a <{}> element", key.xml_name()))),
         }
     }
+}
+
+/// The index of the first member satisfying `wanted`, searching from `start` round to
+/// `start - 1`. Documents mostly list members in model order and repeat flattened ones,
+/// so starting at the previous match usually finds the next one in a step or two.
+fn find_member(members: &[Member], start: usize, wanted: impl Fn(&Member) -> bool) -> Option<usize> {
+    let start = start.min(members.len());
+    (start..members.len()).chain(0..start).find(|&i| wanted(&members[i]))
 }
 
 /// True when a request document carries the member. `@httpResponseCode` means nothing in
@@ -376,12 +389,20 @@ fn in_response_body(member: &Member, body_only: bool) -> bool {
         || matches!(member.http, HttpBinding::Body | HttpBinding::Label | HttpBinding::Query(_) | HttpBinding::QueryParams)
 }
 
-/// Compares a wire name with a model name. Prefixes are only bindings chosen by the
-/// sender, so when the full names differ the local parts decide.
-fn names_match(wire: &[u8], model: &str) -> bool {
-    wire == model.as_bytes() || local_part(wire) == local_part(model.as_bytes())
+/// Compares the local part of a wire name (see [`local_part`]) with a model name.
+/// Prefixes are only bindings chosen by the sender, so the local parts decide: `x:foo`
+/// matches `foo`, `foo` matches `xsi:foo`. Lengths reject most candidates before any
+/// byte is compared.
+fn names_match(local: &[u8], model: &str) -> bool {
+    let model = model.as_bytes();
+    match model.len().checked_sub(local.len()) {
+        Some(0) => model == local,
+        Some(prefix_len) => model[prefix_len - 1] == b':' && model.ends_with(local),
+        None => false,
+    }
 }
 
+/// `foo` of `x:foo`.
 fn local_part(name: &[u8]) -> &[u8] {
     match name.iter().position(|&b| b == b':') {
         Some(colon) => &name[colon + 1..],
