@@ -147,8 +147,9 @@ impl QueueSettings {
             RECEIVE_MESSAGE_WAIT_TIME_SECONDS => {
                 self.receive_message_wait_time_seconds = bounded(name, value, 0, MAX_WAIT_TIME_SECONDS)?
             }
-            // An empty document removes the attribute.
-            POLICY => self.policy = non_empty(value),
+            POLICY => self.policy = policy_document(name, value)?,
+            // Redrive policies belong to dead-letter queues and are kept verbatim until
+            // those are implemented; an empty document removes the attribute.
             REDRIVE_POLICY => self.redrive_policy = non_empty(value),
             REDRIVE_ALLOW_POLICY => self.redrive_allow_policy = non_empty(value),
             KMS_MASTER_KEY_ID => {
@@ -234,12 +235,20 @@ impl QueueSettings {
     }
 }
 
-/// The queue type a CreateQueue request asks for: its `FifoQueue` attribute.
-pub fn requested_fifo(value: Option<&str>) -> Result<bool, SqsError> {
+/// The queue type a CreateQueue request asks for. `FifoQueue` may only be given as `true`,
+/// and only for a name with the `.fifo` suffix; anything else is an unknown attribute to
+/// AWS (even `false` on a standard queue).
+pub fn requested_fifo(queue_name: &str, value: Option<&str>) -> Result<bool, SqsError> {
     match value {
         None => Ok(false),
-        Some(v) => boolean(FIFO_QUEUE, v),
+        Some(v) if boolean(FIFO_QUEUE, v)? && queue_name.ends_with(".fifo") => Ok(true),
+        Some(_) => Err(unknown(FIFO_QUEUE)),
     }
+}
+
+/// Attributes a standard queue does not know at all, even to read.
+pub fn unknown_to_standard_queues(name: &str) -> bool {
+    name == FIFO_QUEUE || name == CONTENT_BASED_DEDUPLICATION
 }
 
 fn unknown(name: &str) -> SqsError {
@@ -250,9 +259,23 @@ fn invalid_value(name: &str) -> SqsError {
     SqsError::InvalidAttributeValue(format!("Invalid value for the parameter {name}."))
 }
 
+/// A whole number in `min..=max`, written plainly: no spaces, sign only for negatives.
 fn bounded(name: &str, value: &str, min: u32, max: u32) -> Result<u32, SqsError> {
-    match value.trim().parse::<i64>() {
-        Ok(n) if n >= min as i64 && n <= max as i64 => Ok(n as u32),
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let plain = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    match value.parse::<i64>() {
+        Ok(n) if plain && n >= min as i64 && n <= max as i64 => Ok(n as u32),
+        _ => Err(invalid_value(name)),
+    }
+}
+
+/// Policies are JSON objects; an empty string removes the policy.
+fn policy_document(name: &str, value: &str) -> Result<Option<String>, SqsError> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(serde_json::Value::Object(_)) => Ok(Some(value.to_owned())),
         _ => Err(invalid_value(name)),
     }
 }
@@ -296,7 +319,7 @@ mod tests {
     fn ranges_are_enforced() {
         let mut s = QueueSettings::defaults(false);
         assert!(s.apply(VISIBILITY_TIMEOUT, "43200").is_ok());
-        for bad in ["43201", "-1", "", "abc", "1.5"] {
+        for bad in ["43201", "-1", "", "abc", "1.5", " 2", "2 ", "+2"] {
             assert_eq!(
                 s.apply(VISIBILITY_TIMEOUT, bad),
                 Err(SqsError::InvalidAttributeValue("Invalid value for the parameter VisibilityTimeout.".into()))
@@ -328,6 +351,30 @@ mod tests {
                 "You can specify the DeduplicationScope only when FifoQueue is set to true.".into()
             ))
         );
+    }
+
+    #[test]
+    fn fifo_queue_attribute_on_create() {
+        assert_eq!(requested_fifo("q", None), Ok(false));
+        assert_eq!(requested_fifo("q.fifo", Some("true")), Ok(true));
+        let unknown = Err(SqsError::InvalidAttributeName("Unknown Attribute FifoQueue.".into()));
+        assert_eq!(requested_fifo("q", Some("true")), unknown);
+        assert_eq!(requested_fifo("q", Some("false")), unknown);
+        assert_eq!(requested_fifo("q.fifo", Some("false")), unknown);
+        assert!(matches!(requested_fifo("q.fifo", Some("yes")), Err(SqsError::InvalidAttributeValue(_))));
+    }
+
+    #[test]
+    fn policies_must_be_json_objects() {
+        let mut s = QueueSettings::defaults(false);
+        let policy = r#"{"Version":"2012-10-17","Statement":[]}"#;
+        s.apply(POLICY, policy).unwrap();
+        assert_eq!(s.render(POLICY).as_deref(), Some(policy));
+        for bad in ["badjson", "[]", "\"string\"", "533", "null"] {
+            assert!(matches!(s.apply(POLICY, bad), Err(SqsError::InvalidAttributeValue(_))), "{bad}");
+        }
+        s.apply(POLICY, "").unwrap();
+        assert_eq!(s.render(POLICY), None);
     }
 
     #[test]

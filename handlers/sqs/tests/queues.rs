@@ -97,7 +97,7 @@ async fn create_is_idempotent_only_for_equal_attributes() {
 async fn queue_names_are_validated() {
     let h = Handler::default();
     for (name, attributes) in
-        [("has space", vec![]), ("x.fifo", vec![]), ("no-suffix", vec![("FifoQueue", "true")]), ("", vec![])]
+        [("has space", vec![]), ("x.fifo", vec![]), ("a.b.fifo", vec![("FifoQueue", "true")]), ("", vec![])]
     {
         let input = CreateQueueRequest { queue_name: name.into(), attributes: Some(attrs(&attributes)), tags: None };
         let err = h.create_queue(&ctx(), input).await.unwrap_err();
@@ -106,6 +106,21 @@ async fn queue_names_are_validated() {
     }
     let input = CreateQueueRequest { queue_name: "a".repeat(81), attributes: None, tags: None };
     assert!(h.create_queue(&ctx(), input).await.is_err());
+    // FifoQueue is only ever `true`, and only on a `.fifo` name.
+    for (name, fifo) in [("no-suffix", "true"), ("plain", "false"), ("x.fifo", "false")] {
+        let input =
+            CreateQueueRequest { queue_name: name.into(), attributes: Some(attrs(&[("FifoQueue", fifo)])), tags: None };
+        let err = h.create_queue(&ctx(), input).await.unwrap_err();
+        let CreateQueueError::InvalidAttributeName(e) = err else { panic!("{name}: {err:?}") };
+        assert_eq!(e.message.as_deref(), Some("Unknown Attribute FifoQueue."));
+    }
+    let standard = create(&h, "standard", &[]).await;
+    let asked =
+        GetQueueAttributesRequest { queue_url: standard, attribute_names: Some(vec![QueueAttributeName::FifoQueue]) };
+    assert!(matches!(
+        h.get_queue_attributes(&ctx(), asked).await,
+        Err(GetQueueAttributesError::InvalidAttributeName(_))
+    ));
     let fifo = create(&h, "jobs.fifo", &[("FifoQueue", "true")]).await;
     assert_eq!(attribute(&h, &fifo, "FifoQueue").await.as_deref(), Some("true"));
     assert_eq!(attribute(&h, &fifo, "ContentBasedDeduplication").await.as_deref(), Some("false"));

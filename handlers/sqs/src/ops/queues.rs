@@ -24,7 +24,7 @@ impl Handler {
         input: CreateQueueRequest,
     ) -> Result<CreateQueueResult, SqsError> {
         let requested = input.attributes.unwrap_or_default();
-        let fifo = attr::requested_fifo(requested.get(attr::FIFO_QUEUE).map(String::as_str))?;
+        let fifo = attr::requested_fifo(&input.queue_name, requested.get(attr::FIFO_QUEUE).map(String::as_str))?;
         queue_name::validate(&input.queue_name, fifo)?;
         let mut settings = QueueSettings::defaults(fifo);
         for (name, value) in &requested {
@@ -141,7 +141,11 @@ impl Handler {
         let requested: Vec<String> =
             input.attribute_names.unwrap_or_default().iter().map(|n| n.as_str().to_owned()).collect();
         self.with_queue(ctx, &input.queue_url, |queue| {
-            if let Some(unknown) = requested.iter().find(|n| n.as_str() != attr::ALL && !attr::is_known(n)) {
+            let unknown_here = |n: &str| {
+                n != attr::ALL
+                    && (!attr::is_known(n) || (!queue.settings.is_fifo() && attr::unknown_to_standard_queues(n)))
+            };
+            if let Some(unknown) = requested.iter().find(|n| unknown_here(n)) {
                 return Err(SqsError::InvalidAttributeName(format!("Unknown Attribute {unknown}.")));
             }
             let names: Vec<&str> = if requested.iter().any(|n| n == attr::ALL) {
