@@ -79,11 +79,9 @@ impl Handler {
         let page_size = match input.max_results {
             None => MAX_LIST_RESULTS,
             Some(n) if (1..=MAX_LIST_RESULTS as i32).contains(&n) => n as usize,
-            Some(n) => {
-                return Err(SqsError::invalid_parameter_value(format!(
-                    "Value {n} for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000."
-                )))
-            }
+            Some(_) => return Err(SqsError::invalid_parameter_value(
+                "Value for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.",
+            )),
         };
         let start_after = input.next_token.as_deref().map(decode_list_token).transpose()?;
         let prefix = input.queue_name_prefix.as_deref().unwrap_or("");
