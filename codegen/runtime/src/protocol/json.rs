@@ -541,7 +541,8 @@ impl<'de> Visitor<'de> for StructVisitor<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let keys = MemberKey { members: self.members, settings: self.reader.settings, body_only: self.body_only };
-        let mut fields = Vec::new();
+        // One allocation for typical inputs instead of growing 4, 8, 16.
+        let mut fields = Vec::with_capacity(self.members.len().min(16));
         while let Some(found) = map.next_key_seed(keys)? {
             let KeyMatch::Member(index) = found else {
                 map.next_value::<IgnoredAny>()?;
