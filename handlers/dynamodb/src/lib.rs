@@ -1,15 +1,100 @@
 //! Behaviour of `dynamodb` (DynamoDB_20120810). Operations not implemented here answer
 //! `NotImplemented` through the generated trait's defaults.
+//!
+//! Tables are created ACTIVE at once: there is no provisioning to wait for locally, and
+//! SDK waiters accept it.
 
+mod create_rules;
+mod describe;
+pub mod state;
+mod table_name;
+
+use std::ops::Bound;
 use std::sync::Arc;
 
+use dynamodb_api::error::*;
+use dynamodb_api::types::*;
 use ferrostack_runtime as rt;
+use ferrostack_store::RegionalStore;
+
+use state::Tables;
+
+/// ListTables' page size when `Limit` is absent (and its maximum).
+const LIST_TABLES_MAX: usize = 100;
 
 #[derive(Default)]
-pub struct Handler {}
+pub struct Handler {
+    tables: RegionalStore<Tables>,
+}
+
+fn table_not_found(name: &str) -> ResourceNotFoundException {
+    ResourceNotFoundException { message: Some(format!("Requested resource not found: Table: {name} not found")) }
+}
 
 #[rt::async_trait]
-impl dynamodb_api::Handler for Handler {}
+impl dynamodb_api::Handler for Handler {
+    async fn list_tables(&self, ctx: &rt::RequestContext, input: ListTablesInput) -> Result<ListTablesOutput, ListTablesError> {
+        let limit = input.limit.map_or(LIST_TABLES_MAX, |l| l.clamp(1, LIST_TABLES_MAX as i32) as usize);
+        let (names, last) = self.tables.with(ctx, |t| {
+            let start = match input.exclusive_start_table_name.as_deref() {
+                Some(after) => Bound::Excluded(after),
+                None => Bound::Unbounded,
+            };
+            let mut rest = t.by_name.range::<str, _>((start, Bound::Unbounded)).map(|(name, _)| name.clone());
+            let names: Vec<String> = rest.by_ref().take(limit).collect();
+            // The last name is handed back only when more tables follow it.
+            let last = if rest.next().is_some() { names.last().cloned() } else { None };
+            (names, last)
+        });
+        Ok(ListTablesOutput { table_names: Some(names), last_evaluated_table_name: last })
+    }
+
+    async fn create_table(&self, ctx: &rt::RequestContext, input: CreateTableInput) -> Result<CreateTableOutput, CreateTableError> {
+        create_rules::check(&input).map_err(rt::CommonError::Validation)?;
+        let name = input.table_name.clone();
+        let table = describe::new_table(ctx, input);
+        let description = self.tables.with(ctx, |t| {
+            if t.by_name.contains_key(&name) {
+                return Err(ResourceInUseException { message: Some(format!("Table already exists: {name}")) });
+            }
+            let description = describe::describe(&table, TableStatus::Active);
+            t.by_name.insert(name, table);
+            Ok(description)
+        })?;
+        Ok(CreateTableOutput { table_description: Some(description) })
+    }
+
+    async fn describe_table(&self, ctx: &rt::RequestContext, input: DescribeTableInput) -> Result<DescribeTableOutput, DescribeTableError> {
+        let name = table_name::resolve(&input.table_name);
+        let description = self.tables.with(ctx, |t| t.by_name.get(name).map(|table| describe::describe(table, TableStatus::Active)));
+        match description {
+            Some(d) => Ok(DescribeTableOutput { table: Some(d) }),
+            None => Err(table_not_found(name).into()),
+        }
+    }
+
+    async fn delete_table(&self, ctx: &rt::RequestContext, input: DeleteTableInput) -> Result<DeleteTableOutput, DeleteTableError> {
+        let name = table_name::resolve(&input.table_name).to_string();
+        self.tables.with(ctx, |t| {
+            let Some(table) = t.by_name.get(&name) else {
+                return Err(table_not_found(&name).into());
+            };
+            if table.deletion_protection {
+                return Err(rt::CommonError::validation(
+                    "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
+                )
+                .into());
+            }
+            // Deletion is immediate here; the answer still says DELETING, as AWS's does.
+            let table = t.by_name.remove(&name).ok_or_else(|| table_not_found(&name))?;
+            Ok(DeleteTableOutput { table_description: Some(describe::describe(&table, TableStatus::Deleting)) })
+        })
+    }
+
+    fn reset(&self) {
+        self.tables.reset();
+    }
+}
 
 /// The service as the gateway serves it.
 pub fn service() -> Arc<dyn rt::Service> {
