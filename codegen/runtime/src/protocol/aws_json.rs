@@ -37,8 +37,7 @@ pub fn operation(schema: &Schema, req: &HttpRequest) -> Result<usize, DecodeErro
 
 /// Reads the input document. An empty body is `{}`; operations without input still
 /// require a well-formed body when one is sent.
-pub fn decode(schema: &Schema, protocol: Protocol, op: usize, req: &HttpRequest) -> Result<Value, DecodeError> {
-    let _ = protocol;
+pub fn decode(schema: &Schema, _protocol: Protocol, op: usize, req: &HttpRequest) -> Result<Value, DecodeError> {
     let operation = &schema.operations[op];
     if operation.unit_input {
         json::validate_object(&req.body)?;

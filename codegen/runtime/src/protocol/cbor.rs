@@ -190,7 +190,7 @@ impl<'b> Reader<'b, '_> {
                 }
             }
             _ => {
-                let v = i128::from(self.dec.int().or_malformed()?);
+                let v = self.any_int(type_name)?;
                 match i64::try_from(v) {
                     Ok(i) if (min..=max).contains(&i) => Ok(Value::Int(i)),
                     _ => Err(out_of_range(&v)),
@@ -199,11 +199,21 @@ impl<'b> Reader<'b, '_> {
         }
     }
 
+    /// A CBOR integer of any width and sign.
+    fn any_int(&mut self, expected: &str) -> Result<i128> {
+        match self.datatype()? {
+            Type::U8 | Type::U16 | Type::U32 | Type::U64 | Type::I8 | Type::I16 | Type::I32 | Type::I64 | Type::Int => {
+                self.dec.int().map(i128::from).or_malformed()
+            }
+            other => Err(malformed(format!("expected a {expected}, found {other}"))),
+        }
+    }
+
     /// Half, single or double floats, or integers.
     fn float(&mut self) -> Result<f64> {
         match self.datatype()? {
             Type::F16 | Type::F32 | Type::F64 => self.dec.f64().or_malformed(),
-            _ => Ok(i128::from(self.dec.int().or_malformed()?) as f64),
+            _ => Ok(self.any_int("number")? as f64),
         }
     }
 
@@ -220,7 +230,7 @@ impl<'b> Reader<'b, '_> {
                 epoch_from_f64(secs).ok_or_else(|| malformed(format!("{secs} is not a valid timestamp")))
             }
             (None | Some(TAG_EPOCH), _) => {
-                let secs = i128::from(self.dec.int().or_malformed()?);
+                let secs = self.any_int("timestamp")?;
                 i64::try_from(secs)
                     .ok()
                     .filter(|s| s.unsigned_abs() <= 1_000_000_000_000_000)
@@ -242,7 +252,7 @@ impl<'b> Reader<'b, '_> {
                 Ok(format!("-{}", magnitude_to_decimal(&magnitude)))
             }
             Some(other) => Err(malformed(format!("unexpected tag {other} on a bigInteger"))),
-            None => Ok(i128::from(self.dec.int().or_malformed()?).to_string()),
+            None => Ok(self.any_int("bigInteger")?.to_string()),
         }
     }
 
@@ -280,7 +290,7 @@ impl<'b> Reader<'b, '_> {
                         Err(malformed("a bigDecimal must be finite"))
                     }
                 }
-                _ => Ok(i128::from(self.dec.int().or_malformed()?).to_string()),
+                _ => Ok(self.any_int("bigDecimal")?.to_string()),
             },
         }
     }
@@ -1079,6 +1089,14 @@ mod tests {
         ] {
             assert!(matches!(read_member(name, build), Err(DecodeError::Serialization(_))), "{name}");
         }
+    }
+
+    #[test]
+    fn type_errors_name_what_was_expected() {
+        let Err(DecodeError::Serialization(message)) = read_member("Double", |e| e.bool(true).map(drop)) else { panic!() };
+        assert!(message.contains("expected a number, found bool"), "{message}");
+        let Err(DecodeError::Serialization(message)) = read_member("Short", |e| e.str("1").map(drop)) else { panic!() };
+        assert!(message.contains("expected a short, found string"), "{message}");
     }
 
     #[test]
