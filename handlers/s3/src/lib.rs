@@ -1,15 +1,111 @@
 //! Behaviour of `s3` (AmazonS3). Operations not implemented here answer
 //! `NotImplemented` through the generated trait's defaults.
+//!
+//! The trait impl below only routes: each operation lives in the module for its topic, over
+//! the state in [`state`].
+
+mod body;
+mod bucket;
+mod conditions;
+mod digest;
+mod errors;
+mod names;
+mod object;
+mod owner;
+mod range;
+mod state;
+mod stored;
 
 use std::sync::Arc;
 
 use ferrostack_runtime as rt;
+use ferrostack_store::GlobalStore;
+use s3_api::error::*;
+use s3_api::types::*;
+
+use state::S3State;
 
 #[derive(Default)]
-pub struct Handler {}
+pub struct Handler {
+    state: GlobalStore<S3State>,
+}
+
+impl Handler {
+    pub fn new() -> Handler {
+        Handler::default()
+    }
+}
 
 #[rt::async_trait]
-impl s3_api::Handler for Handler {}
+impl s3_api::Handler for Handler {
+    async fn create_bucket(
+        &self,
+        ctx: &rt::RequestContext,
+        input: CreateBucketRequest,
+    ) -> Result<CreateBucketOutput, CreateBucketError> {
+        bucket::create_bucket(&self.state, ctx, input)
+    }
+
+    async fn head_bucket(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: HeadBucketRequest,
+    ) -> Result<HeadBucketOutput, HeadBucketError> {
+        bucket::head_bucket(&self.state, input)
+    }
+
+    async fn list_buckets(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ListBucketsRequest,
+    ) -> Result<ListBucketsOutput, ListBucketsError> {
+        bucket::list_buckets(&self.state, ctx, input)
+    }
+
+    async fn delete_bucket(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DeleteBucketRequest,
+    ) -> Result<rt::Unit, DeleteBucketError> {
+        bucket::delete_bucket(&self.state, ctx, input)
+    }
+
+    async fn put_object(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutObjectRequest,
+    ) -> Result<PutObjectOutput, PutObjectError> {
+        object::put_object(&self.state, input).await
+    }
+
+    async fn get_object(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetObjectRequest,
+    ) -> Result<GetObjectOutput, GetObjectError> {
+        object::get_object(&self.state, input)
+    }
+
+    async fn head_object(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: HeadObjectRequest,
+    ) -> Result<HeadObjectOutput, HeadObjectError> {
+        object::head_object(&self.state, input)
+    }
+
+    async fn delete_object(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteObjectRequest,
+    ) -> Result<DeleteObjectOutput, DeleteObjectError> {
+        object::delete_object(&self.state, input)
+    }
+
+    fn reset(&self) {
+        self.state.reset();
+    }
+}
 
 /// The service as the gateway serves it.
 pub fn service() -> Arc<dyn rt::Service> {

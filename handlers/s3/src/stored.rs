@@ -1,0 +1,103 @@
+//! An object as the store keeps it: contents plus everything S3 hands back about it.
+
+use ferrostack_runtime as rt;
+use rt::{DateTime, IndexMap};
+use s3_api::types::{ObjectStorageClass, ServerSideEncryption, StorageClass};
+
+use crate::body::ObjectBody;
+
+/// The `Content-Type` S3 gives objects uploaded without one.
+pub const DEFAULT_CONTENT_TYPE: &str = "binary/octet-stream";
+
+#[derive(Debug, Clone)]
+pub struct StoredObject {
+    pub body: ObjectBody,
+    /// Quoted, as S3 returns it: `"<hex md5>"`.
+    pub etag: String,
+    /// Whole seconds: S3 keeps no finer precision (listings show `.000Z`).
+    pub last_modified: DateTime,
+    pub headers: ContentHeaders,
+    /// `x-amz-meta-*` entries, names lower-cased as S3 returns them.
+    pub metadata: IndexMap<String, String>,
+    pub storage_class: StorageClass,
+    pub encryption: Encryption,
+    pub website_redirect_location: Option<String>,
+}
+
+impl StoredObject {
+    pub fn size(&self) -> u64 {
+        self.body.len()
+    }
+
+    /// The storage class as listings show it.
+    pub fn listed_storage_class(&self) -> ObjectStorageClass {
+        ObjectStorageClass::from(self.storage_class.as_str())
+    }
+
+    /// The storage class as GET/HEAD show it: S3 sends `x-amz-storage-class` only for classes
+    /// other than STANDARD.
+    pub fn reported_storage_class(&self) -> Option<StorageClass> {
+        (self.storage_class != StorageClass::Standard).then(|| self.storage_class.clone())
+    }
+}
+
+/// Representation headers stored with the object and returned on GET and HEAD.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentHeaders {
+    pub content_type: String,
+    pub content_encoding: Option<String>,
+    pub content_disposition: Option<String>,
+    pub content_language: Option<String>,
+    pub cache_control: Option<String>,
+    pub expires: Option<DateTime>,
+}
+
+impl Default for ContentHeaders {
+    fn default() -> Self {
+        ContentHeaders {
+            content_type: DEFAULT_CONTENT_TYPE.to_owned(),
+            content_encoding: None,
+            content_disposition: None,
+            content_language: None,
+            cache_control: None,
+            expires: None,
+        }
+    }
+}
+
+/// Server-side encryption as reported back. Every new object is encrypted (SSE-S3 unless
+/// the request asks otherwise), and S3 says so on every write and read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encryption {
+    pub algorithm: ServerSideEncryption,
+    pub kms_key_id: Option<String>,
+    pub bucket_key_enabled: Option<bool>,
+}
+
+impl Encryption {
+    pub fn requested(
+        algorithm: Option<ServerSideEncryption>,
+        kms_key_id: Option<String>,
+        bucket_key_enabled: Option<bool>,
+    ) -> Encryption {
+        Encryption { algorithm: algorithm.unwrap_or(ServerSideEncryption::Aes256), kms_key_id, bucket_key_enabled }
+    }
+}
+
+/// Metadata, with names lower-cased: HTTP header names are case-insensitive and S3 hands
+/// them back in lower case.
+pub fn normalise_metadata(metadata: Option<IndexMap<String, String>>) -> IndexMap<String, String> {
+    metadata.unwrap_or_default().into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect()
+}
+
+/// S3 caps user metadata at 2 KB, counted as the UTF-8 bytes of every name and value.
+pub const MAX_METADATA_BYTES: usize = 2048;
+
+pub fn metadata_size(metadata: &IndexMap<String, String>) -> usize {
+    metadata.iter().map(|(k, v)| k.len() + v.len()).sum()
+}
+
+/// Now, to the second, as S3 timestamps objects and buckets.
+pub fn now_to_the_second() -> DateTime {
+    DateTime::from_secs(DateTime::now().secs())
+}
