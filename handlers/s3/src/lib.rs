@@ -9,12 +9,15 @@ mod bucket;
 mod conditions;
 mod digest;
 mod errors;
+mod list_objects;
+mod listing;
 mod names;
 mod object;
 mod owner;
 mod range;
 mod state;
 mod stored;
+mod url_encoding;
 
 use std::sync::Arc;
 
@@ -100,6 +103,22 @@ impl s3_api::Handler for Handler {
         input: DeleteObjectRequest,
     ) -> Result<DeleteObjectOutput, DeleteObjectError> {
         object::delete_object(&self.state, input)
+    }
+
+    async fn list_objects(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: ListObjectsRequest,
+    ) -> Result<ListObjectsOutput, ListObjectsError> {
+        list_objects::list_objects(&self.state, input)
+    }
+
+    async fn list_objects_v2(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: ListObjectsV2Request,
+    ) -> Result<ListObjectsV2Output, ListObjectsV2Error> {
+        list_objects::list_objects_v2(&self.state, input)
     }
 
     fn reset(&self) {
