@@ -19,7 +19,6 @@ const INHERITED_TRAITS: &[&str] = &[
     "smithy.api#uniqueItems",
     "smithy.api#timestampFormat",
     "smithy.api#mediaType",
-    "smithy.api#xmlNamespace",
     "smithy.api#default",
 ];
 

@@ -177,8 +177,9 @@ fn collect(traits: &crate::model::Traits, op: &str, error: Option<String>, proto
     }
 }
 
-/// Malformed cases with `testParameters` stand for one concrete case per index: every
-/// `$name:L` in their strings is replaced by the parameter's value at that index.
+/// Malformed cases with `testParameters` stand for one concrete case per index: in their
+/// strings, `$name:L` becomes the parameter's value at that index and `$name:S` the same
+/// value as a quoted string.
 fn expand(case: &Json) -> Vec<Json> {
     let Some(params) = case.get("testParameters").and_then(Json::as_object) else { return vec![case.clone()] };
     let count = params.values().filter_map(Json::as_array).map(Vec::len).max().unwrap_or(0);
@@ -198,10 +199,14 @@ fn substitute(v: &mut Json, params: &serde_json::Map<String, Json>, i: usize) {
     match v {
         Json::String(s) => {
             for (name, values) in params {
-                let placeholder = format!("${name}:L");
-                if s.contains(&placeholder) {
-                    let value = values.get(i).and_then(Json::as_str).unwrap_or("");
-                    *s = s.replace(&placeholder, value);
+                let value = values.get(i).and_then(Json::as_str).unwrap_or("");
+                let literal = format!("${name}:L");
+                if s.contains(&literal) {
+                    *s = s.replace(&literal, value);
+                }
+                let quoted = format!("${name}:S");
+                if s.contains(&quoted) {
+                    *s = s.replace(&quoted, &Json::from(value).to_string());
                 }
             }
         }

@@ -64,7 +64,7 @@ fn request_case(schema: &'static Schema, protocol: Protocol, roundtrip: Roundtri
     let input_shape = schema.operations[op].input;
     let mut decoded = protocol::decode_input(schema, protocol, op, &req).unwrap_or_else(|e| panic!("decode failed: {e:?}"));
     ferrostack_runtime::defaults::fill(schema, input_shape, &mut decoded);
-    let mut expected = params::to_value(schema, input_shape, case.get("params").unwrap_or(&Json::Null));
+    let mut expected = params::root_to_value(schema, input_shape, case.get("params"));
     ferrostack_runtime::defaults::fill(schema, input_shape, &mut expected);
     compare::assert_values(&decoded, &expected, "decoded input");
     let through_types = roundtrip(input_shape, decoded).expect("typed round trip");
@@ -81,11 +81,10 @@ fn response_case(
 ) {
     let (op, operation_def) = schema.operation(operation).expect("operation in schema");
     let ctx = RequestContext::internal("123456789012", "us-east-1");
-    let empty = Json::Object(Default::default());
-    let params = case.get("params").unwrap_or(&empty);
+    let params = case.get("params");
     let response = match error {
         None => {
-            let value = params::to_value(schema, operation_def.output, params);
+            let value = params::root_to_value(schema, operation_def.output, params);
             let mut value = roundtrip(operation_def.output, value).expect("typed round trip");
             ferrostack_runtime::defaults::fill(schema, operation_def.output, &mut value);
             protocol::encode_output(schema, protocol, op, value, &ctx)
@@ -97,7 +96,7 @@ fn response_case(
                 .copied()
                 .find(|&e| schema.shape(e).name == error)
                 .expect("error shape of the operation");
-            let value = roundtrip(shape, params::to_value(schema, shape, params)).expect("typed round trip");
+            let value = roundtrip(shape, params::root_to_value(schema, shape, params)).expect("typed round trip");
             let rendered = render_error(schema, protocol, Some(op), WireError::Modeled { shape, value });
             protocol::encode_error(schema, protocol, &rendered, &ctx)
         }

@@ -4,12 +4,17 @@ use ferrostack_runtime::schema::{Schema, ShapeId, ShapeKind};
 use ferrostack_runtime::{ByteStream, DateTime, Value};
 use serde_json::Value as Json;
 
+/// The value of a case's whole `params`: absent params are an empty structure.
+pub fn root_to_value(schema: &Schema, shape: ShapeId, node: Option<&Json>) -> Value {
+    match node {
+        None | Some(Json::Null) => Value::Struct(Vec::new()),
+        Some(node) => to_value(schema, shape, node),
+    }
+}
+
 pub fn to_value(schema: &Schema, shape: ShapeId, node: &Json) -> Value {
     if node.is_null() {
-        return match schema.shape(shape).kind {
-            ShapeKind::Structure { .. } => Value::Struct(Vec::new()),
-            _ => Value::Null,
-        };
+        return Value::Null;
     }
     match &schema.shape(shape).kind {
         ShapeKind::Structure { members } | ShapeKind::Union { members } => {

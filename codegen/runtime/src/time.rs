@@ -43,9 +43,11 @@ impl DateTime {
         if !value.is_finite() || value.abs() > 1e15 {
             return None;
         }
+        // An f64 of today's epoch seconds resolves about a tenth of a microsecond, so round to
+        // whole microseconds: 1398796238.123 must read back as .123, not .122999906.
         let secs = value.floor();
-        let nanos = ((value - secs) * 1e9).round() as u32;
-        Some(DateTime::from_parts(secs as i64, nanos))
+        let micros = ((value - secs) * 1e6).round() as u32;
+        Some(DateTime::from_parts(secs as i64, micros * 1000))
     }
 
     pub fn secs(&self) -> i64 {

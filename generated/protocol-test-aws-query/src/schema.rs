@@ -671,20 +671,8 @@ static SHAPES: [Shape; 84] = [
                     xml_flattened: true,
                     ..Member::DEFAULT
                 },
-                Member {
-                    name: "flattenedListWithMemberNamespace",
-                    target: 38,
-                    xml_flattened: true,
-                    xml_namespace: Some(XmlNamespace { uri: "https://xml-list.example.com", prefix: None }),
-                    ..Member::DEFAULT
-                },
-                Member {
-                    name: "flattenedListWithNamespace",
-                    target: 39,
-                    xml_flattened: true,
-                    xml_namespace: Some(XmlNamespace { uri: "https://xml-list.example.com", prefix: None }),
-                    ..Member::DEFAULT
-                },
+                Member { name: "flattenedListWithMemberNamespace", target: 38, xml_flattened: true, ..Member::DEFAULT },
+                Member { name: "flattenedListWithNamespace", target: 39, xml_flattened: true, ..Member::DEFAULT },
                 Member { name: "structureList", target: 67, xml_name: Some("myStructureList"), ..Member::DEFAULT },
             ],
         },
@@ -761,14 +749,7 @@ static SHAPES: [Shape; 84] = [
     // 82
     Shape {
         name: "XmlNamespacesOutput",
-        kind: ShapeKind::Structure {
-            members: &[Member {
-                name: "nested",
-                target: 80,
-                xml_namespace: Some(XmlNamespace { uri: "http://boo.com", prefix: None }),
-                ..Member::DEFAULT
-            }],
-        },
+        kind: ShapeKind::Structure { members: &[Member { name: "nested", target: 80, ..Member::DEFAULT }] },
         xml_namespace: Some(XmlNamespace { uri: "http://foo.com", prefix: None }),
         ..Shape::DEFAULT
     },

@@ -12,7 +12,7 @@ fn malformed_rest_json_malformed_enum_string_0() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"string\" : \"ABC\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -24,7 +24,7 @@ fn malformed_rest_json_malformed_enum_string_1() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"string\" : \"XYZ\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -36,7 +36,7 @@ fn malformed_rest_json_malformed_enum_trait_string_0() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumTraitString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/stringWithEnumTrait' failed to satisfy constraint: Member must satisfy enum value set: [abc, def]\",\n  \"fieldList\" : [{\"message\": \"Value at '/stringWithEnumTrait' failed to satisfy constraint: Member must satisfy enum value set: [abc, def]\", \"path\": \"/stringWithEnumTrait\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"stringWithEnumTrait\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumTraitString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/stringWithEnumTrait' failed to satisfy constraint: Member must satisfy enum value set: [abc, def]\",\n  \"fieldList\" : [{\"message\": \"Value at '/stringWithEnumTrait' failed to satisfy constraint: Member must satisfy enum value set: [abc, def]\", \"path\": \"/stringWithEnumTrait\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"stringWithEnumTrait\" : \"ABC\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -48,7 +48,7 @@ fn malformed_rest_json_malformed_enum_trait_string_1() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumTraitString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/stringWithEnumTrait' failed to satisfy constraint: Member must satisfy enum value set: [abc, def]\",\n  \"fieldList\" : [{\"message\": \"Value at '/stringWithEnumTrait' failed to satisfy constraint: Member must satisfy enum value set: [abc, def]\", \"path\": \"/stringWithEnumTrait\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"stringWithEnumTrait\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumTraitString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/stringWithEnumTrait' failed to satisfy constraint: Member must satisfy enum value set: [abc, def]\",\n  \"fieldList\" : [{\"message\": \"Value at '/stringWithEnumTrait' failed to satisfy constraint: Member must satisfy enum value set: [abc, def]\", \"path\": \"/stringWithEnumTrait\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"stringWithEnumTrait\" : \"XYZ\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -60,7 +60,7 @@ fn malformed_rest_json_malformed_enum_list_0() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"list\" : [$value:S] }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"list\" : [\"ABC\"] }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -72,7 +72,7 @@ fn malformed_rest_json_malformed_enum_list_1() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"list\" : [$value:S] }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"list\" : [\"XYZ\"] }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -84,7 +84,7 @@ fn malformed_rest_json_malformed_enum_map_key_0() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"map\" : { $value:S : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"map\" : { \"ABC\" : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -96,7 +96,7 @@ fn malformed_rest_json_malformed_enum_map_key_1() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"map\" : { $value:S : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"map\" : { \"XYZ\" : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -108,7 +108,7 @@ fn malformed_rest_json_malformed_enum_map_value_0() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"map\" : { \"abc\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"map\" : { \"abc\": \"ABC\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -120,7 +120,7 @@ fn malformed_rest_json_malformed_enum_map_value_1() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"map\" : { \"abc\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"map\" : { \"abc\": \"XYZ\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -132,7 +132,7 @@ fn malformed_rest_json_malformed_enum_union_0() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"union\" : { \"first\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"union\" : { \"first\": \"ABC\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -144,7 +144,7 @@ fn malformed_rest_json_malformed_enum_union_1() {
         Kind::Malformed,
         "MalformedEnum",
         None,
-        r##"{"id":"RestJsonMalformedEnumUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"union\" : { \"first\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedEnumUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy enum value set: [abc, def, jkl]\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedEnum","body":"{ \"union\" : { \"first\": \"XYZ\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -156,7 +156,7 @@ fn malformed_rest_json_malformed_length_blob_0() {
         Kind::Malformed,
         "MalformedLength",
         None,
-        r##"{"id":"RestJsonMalformedLengthBlob","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 1 at '/blob' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 1 at '/blob' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\", \"path\": \"/blob\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLength","body":"{ \"blob\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedLengthBlob","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 1 at '/blob' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 1 at '/blob' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\", \"path\": \"/blob\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLength","body":"{ \"blob\" : \"YQ==\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -168,7 +168,7 @@ fn malformed_rest_json_malformed_length_blob_1() {
         Kind::Malformed,
         "MalformedLength",
         None,
-        r##"{"id":"RestJsonMalformedLengthBlob","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 26 at '/blob' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 26 at '/blob' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\", \"path\": \"/blob\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLength","body":"{ \"blob\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedLengthBlob","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 26 at '/blob' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 26 at '/blob' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\", \"path\": \"/blob\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLength","body":"{ \"blob\" : \"YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo=\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -180,7 +180,7 @@ fn malformed_rest_json_malformed_length_string_0() {
         Kind::Malformed,
         "MalformedLength",
         None,
-        r##"{"id":"RestJsonMalformedLengthString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 1 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 1 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLength","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedLengthString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 1 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 1 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLength","body":"{ \"string\" : \"a\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -192,7 +192,7 @@ fn malformed_rest_json_malformed_length_string_1() {
         Kind::Malformed,
         "MalformedLength",
         None,
-        r##"{"id":"RestJsonMalformedLengthString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 26 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 26 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLength","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedLengthString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 26 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 26 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLength","body":"{ \"string\" : \"abcdefghijklmnopqrstuvwxyz\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -204,7 +204,7 @@ fn malformed_rest_json_malformed_length_string_2() {
         Kind::Malformed,
         "MalformedLength",
         None,
-        r##"{"id":"RestJsonMalformedLengthString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 1 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 1 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLength","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedLengthString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 1 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 1 at '/string' failed to satisfy constraint: Member must have length between 2 and 8, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLength","body":"{ \"string\" : \"👍\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -360,7 +360,7 @@ fn malformed_rest_json_malformed_length_blob_override_0() {
         Kind::Malformed,
         "MalformedLengthOverride",
         None,
-        r##"{"id":"RestJsonMalformedLengthBlobOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 3 at '/blob' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 3 at '/blob' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\", \"path\": \"/blob\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLengthOverride","body":"{ \"blob\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedLengthBlobOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 3 at '/blob' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 3 at '/blob' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\", \"path\": \"/blob\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLengthOverride","body":"{ \"blob\" : \"YWJj\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -372,7 +372,7 @@ fn malformed_rest_json_malformed_length_blob_override_1() {
         Kind::Malformed,
         "MalformedLengthOverride",
         None,
-        r##"{"id":"RestJsonMalformedLengthBlobOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 7 at '/blob' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 7 at '/blob' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\", \"path\": \"/blob\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLengthOverride","body":"{ \"blob\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedLengthBlobOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 7 at '/blob' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 7 at '/blob' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\", \"path\": \"/blob\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLengthOverride","body":"{ \"blob\" : \"YWJjZGVmZw==\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -384,7 +384,7 @@ fn malformed_rest_json_malformed_length_string_override_0() {
         Kind::Malformed,
         "MalformedLengthOverride",
         None,
-        r##"{"id":"RestJsonMalformedLengthStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 3 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 3 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLengthOverride","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedLengthStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 3 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 3 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLengthOverride","body":"{ \"string\" : \"abc\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -396,7 +396,7 @@ fn malformed_rest_json_malformed_length_string_override_1() {
         Kind::Malformed,
         "MalformedLengthOverride",
         None,
-        r##"{"id":"RestJsonMalformedLengthStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 7 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 7 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLengthOverride","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedLengthStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 7 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 7 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLengthOverride","body":"{ \"string\" : \"abcdefg\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -408,7 +408,7 @@ fn malformed_rest_json_malformed_length_string_override_2() {
         Kind::Malformed,
         "MalformedLengthOverride",
         None,
-        r##"{"id":"RestJsonMalformedLengthStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 3 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 3 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLengthOverride","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedLengthStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value with length 3 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\",\n  \"fieldList\" : [{\"message\": \"Value with length 3 at '/string' failed to satisfy constraint: Member must have length between 4 and 6, inclusive\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedLengthOverride","body":"{ \"string\" : \"👍👍👍\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -504,7 +504,7 @@ fn malformed_rest_json_malformed_pattern_string_0() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"string\" : \"ABC\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -516,7 +516,7 @@ fn malformed_rest_json_malformed_pattern_string_1() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"string\" : \"xyz\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -540,7 +540,7 @@ fn malformed_rest_json_malformed_pattern_list_0() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"list\" : [$value:S] }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"list\" : [\"ABC\"] }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -552,7 +552,7 @@ fn malformed_rest_json_malformed_pattern_list_1() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"list\" : [$value:S] }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"list\" : [\"xyz\"] }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -564,7 +564,7 @@ fn malformed_rest_json_malformed_pattern_map_key_0() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { $value:S : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"ABC\" : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -576,7 +576,7 @@ fn malformed_rest_json_malformed_pattern_map_key_1() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { $value:S : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"xyz\" : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -588,7 +588,7 @@ fn malformed_rest_json_malformed_pattern_map_value_0() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"abc\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"abc\": \"ABC\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -600,7 +600,7 @@ fn malformed_rest_json_malformed_pattern_map_value_1() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"abc\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"abc\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -612,7 +612,7 @@ fn malformed_rest_json_malformed_pattern_union_0() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"union\" : { \"first\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"union\" : { \"first\": \"ABC\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -624,7 +624,7 @@ fn malformed_rest_json_malformed_pattern_union_1() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"union\" : { \"first\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"union\" : { \"first\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -636,7 +636,7 @@ fn malformed_rest_json_malformed_pattern_string_override_0() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"string\" : \"abc\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -648,7 +648,7 @@ fn malformed_rest_json_malformed_pattern_string_override_1() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"string\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"string\" : \"xyz\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -660,7 +660,7 @@ fn malformed_rest_json_malformed_pattern_list_override_0() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternListOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"list\" : [$value:S] }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternListOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"list\" : [\"abc\"] }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -672,7 +672,7 @@ fn malformed_rest_json_malformed_pattern_list_override_1() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternListOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"list\" : [$value:S] }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternListOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"list\" : [\"xyz\"] }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -684,7 +684,7 @@ fn malformed_rest_json_malformed_pattern_map_key_override_0() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapKeyOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { $value:S : \"ghi\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapKeyOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"abc\" : \"ghi\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -696,7 +696,7 @@ fn malformed_rest_json_malformed_pattern_map_key_override_1() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapKeyOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { $value:S : \"ghi\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapKeyOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"xyz\" : \"ghi\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -708,7 +708,7 @@ fn malformed_rest_json_malformed_pattern_map_value_override_0() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapValueOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map/ghi\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"ghi\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapValueOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map/ghi\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"ghi\": \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -720,7 +720,7 @@ fn malformed_rest_json_malformed_pattern_map_value_override_1() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapValueOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map/ghi\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"ghi\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapValueOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map/ghi\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"ghi\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -732,7 +732,7 @@ fn malformed_rest_json_malformed_pattern_union_override_0() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternUnionOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"union\" : { \"first\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternUnionOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"union\" : { \"first\": \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -744,7 +744,7 @@ fn malformed_rest_json_malformed_pattern_union_override_1() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternUnionOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"union\" : { \"first\": $value:S } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternUnionOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"union\" : { \"first\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 

@@ -1884,7 +1884,7 @@ fn malformed_rest_json_body_boolean_string_coercion_0() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"true\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -1896,7 +1896,7 @@ fn malformed_rest_json_body_boolean_string_coercion_1() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"True\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -1908,7 +1908,7 @@ fn malformed_rest_json_body_boolean_string_coercion_2() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"TRUE\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -1920,7 +1920,7 @@ fn malformed_rest_json_body_boolean_string_coercion_3() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"y\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -1932,7 +1932,7 @@ fn malformed_rest_json_body_boolean_string_coercion_4() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"Y\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -1944,7 +1944,7 @@ fn malformed_rest_json_body_boolean_string_coercion_5() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"yes\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -1956,7 +1956,7 @@ fn malformed_rest_json_body_boolean_string_coercion_6() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"Yes\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -1968,7 +1968,7 @@ fn malformed_rest_json_body_boolean_string_coercion_7() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"YES\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -1980,7 +1980,7 @@ fn malformed_rest_json_body_boolean_string_coercion_8() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"1\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -1992,7 +1992,7 @@ fn malformed_rest_json_body_boolean_string_coercion_9() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"on\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2004,7 +2004,7 @@ fn malformed_rest_json_body_boolean_string_coercion_10() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"On\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2016,7 +2016,7 @@ fn malformed_rest_json_body_boolean_string_coercion_11() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"ON\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2028,7 +2028,7 @@ fn malformed_rest_json_body_boolean_string_coercion_12() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"false\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2040,7 +2040,7 @@ fn malformed_rest_json_body_boolean_string_coercion_13() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"False\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2052,7 +2052,7 @@ fn malformed_rest_json_body_boolean_string_coercion_14() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"FALSE\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2064,7 +2064,7 @@ fn malformed_rest_json_body_boolean_string_coercion_15() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"n\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2076,7 +2076,7 @@ fn malformed_rest_json_body_boolean_string_coercion_16() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"N\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2088,7 +2088,7 @@ fn malformed_rest_json_body_boolean_string_coercion_17() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"no\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2100,7 +2100,7 @@ fn malformed_rest_json_body_boolean_string_coercion_18() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"No\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2112,7 +2112,7 @@ fn malformed_rest_json_body_boolean_string_coercion_19() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"NO\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2124,7 +2124,7 @@ fn malformed_rest_json_body_boolean_string_coercion_20() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"0\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2136,7 +2136,7 @@ fn malformed_rest_json_body_boolean_string_coercion_21() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"off\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2148,7 +2148,7 @@ fn malformed_rest_json_body_boolean_string_coercion_22() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"Off\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -2160,7 +2160,7 @@ fn malformed_rest_json_body_boolean_string_coercion_23() {
         Kind::Malformed,
         "MalformedBoolean",
         None,
-        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : $value:S }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonBodyBooleanStringCoercion","response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedBoolean/true","body":"{ \"booleanInBody\" : \"OFF\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -6216,7 +6216,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_http_date() {
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsHttpDate","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsHttpDate","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"Tue, 29 Apr 2014 18:30:38 GMT\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6252,7 +6252,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_utc_offsets() {
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsUTCOffsets","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsUTCOffsets","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"1996-12-19T16:39:57-08:00\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6264,7 +6264,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_0(
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"1996-12-19T16:39:57+00\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6276,7 +6276,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_1(
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"1996-12-19T16:39:57+00Z\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6288,7 +6288,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_2(
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"1996-12-19T16:39:57\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6300,7 +6300,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_3(
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"1996-12-19T163957\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6312,7 +6312,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_4(
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"19961219T163957Z\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6324,7 +6324,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_5(
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"19961219T163957\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6336,7 +6336,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_6(
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"19961219T16:39:57Z\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6348,7 +6348,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_7(
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"19961219T16:39:57\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6360,7 +6360,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_8(
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"1996-12-19T16:39Z\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6372,7 +6372,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_9(
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"1996-12-19T16:39\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6384,7 +6384,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_10
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"1996-12-19T1639\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6396,7 +6396,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_11
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"1996-12-19T16Z\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6408,7 +6408,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_12
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"1996-12-19T16\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6420,7 +6420,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_13
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"1996-12-19 16:39:57Z\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6432,7 +6432,7 @@ fn malformed_rest_json_body_timestamp_date_time_rejects_different8601_formats_14
         Kind::Malformed,
         "MalformedTimestampBodyDateTime",
         None,
-        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDateTimeRejectsDifferent8601Formats","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDateTime","body":"{ \"timestamp\": \"2011-12-03T10:15:30+01:00[Europe/Paris]\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6444,7 +6444,7 @@ fn malformed_rest_json_body_timestamp_default_rejects_date_time_0() {
         Kind::Malformed,
         "MalformedTimestampBodyDefault",
         None,
-        r##"{"id":"RestJsonBodyTimestampDefaultRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDefaultRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": \"1985-04-12T23:20:50.52Z\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6456,7 +6456,7 @@ fn malformed_rest_json_body_timestamp_default_rejects_date_time_1() {
         Kind::Malformed,
         "MalformedTimestampBodyDefault",
         None,
-        r##"{"id":"RestJsonBodyTimestampDefaultRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDefaultRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": \"1985-04-12T23:20:50Z\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6468,7 +6468,7 @@ fn malformed_rest_json_body_timestamp_default_rejects_date_time_2() {
         Kind::Malformed,
         "MalformedTimestampBodyDefault",
         None,
-        r##"{"id":"RestJsonBodyTimestampDefaultRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDefaultRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": \"1996-12-19T16:39:57-08:00\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6480,7 +6480,7 @@ fn malformed_rest_json_body_timestamp_default_rejects_stringified_epoch_seconds_
         Kind::Malformed,
         "MalformedTimestampBodyDefault",
         None,
-        r##"{"id":"RestJsonBodyTimestampDefaultRejectsStringifiedEpochSeconds","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDefaultRejectsStringifiedEpochSeconds","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": \"1515531081.1234\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6492,7 +6492,7 @@ fn malformed_rest_json_body_timestamp_default_rejects_stringified_epoch_seconds_
         Kind::Malformed,
         "MalformedTimestampBodyDefault",
         None,
-        r##"{"id":"RestJsonBodyTimestampDefaultRejectsStringifiedEpochSeconds","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDefaultRejectsStringifiedEpochSeconds","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": \"1515531081\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6624,7 +6624,7 @@ fn malformed_rest_json_body_timestamp_default_rejects_http_date() {
         Kind::Malformed,
         "MalformedTimestampBodyDefault",
         None,
-        r##"{"id":"RestJsonBodyTimestampDefaultRejectsHttpDate","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampDefaultRejectsHttpDate","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyDefault","body":"{ \"timestamp\": \"Tue, 29 Apr 2014 18:30:38 GMT\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6636,7 +6636,7 @@ fn malformed_rest_json_body_timestamp_http_date_rejects_date_time_0() {
         Kind::Malformed,
         "MalformedTimestampBodyHttpDate",
         None,
-        r##"{"id":"RestJsonBodyTimestampHttpDateRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyHttpDate","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampHttpDateRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyHttpDate","body":"{ \"timestamp\": \"1985-04-12T23:20:50.52Z\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6648,7 +6648,7 @@ fn malformed_rest_json_body_timestamp_http_date_rejects_date_time_1() {
         Kind::Malformed,
         "MalformedTimestampBodyHttpDate",
         None,
-        r##"{"id":"RestJsonBodyTimestampHttpDateRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyHttpDate","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampHttpDateRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyHttpDate","body":"{ \"timestamp\": \"1985-04-12T23:20:50Z\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 
@@ -6660,7 +6660,7 @@ fn malformed_rest_json_body_timestamp_http_date_rejects_date_time_2() {
         Kind::Malformed,
         "MalformedTimestampBodyHttpDate",
         None,
-        r##"{"id":"RestJsonBodyTimestampHttpDateRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyHttpDate","body":"{ \"timestamp\": $value:S }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
+        r##"{"id":"RestJsonBodyTimestampHttpDateRejectsDateTime","tags":["timestamp"],"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedTimestampBodyHttpDate","body":"{ \"timestamp\": \"1996-12-19T16:39:57-08:00\" }","headers":{"content-type":"application/json"}},"response":{"code":400,"headers":{"x-amzn-errortype":"SerializationException"}}}"##,
     );
 }
 

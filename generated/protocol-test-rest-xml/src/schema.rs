@@ -492,13 +492,7 @@ static SHAPES: [Shape; 155] = [
     Shape {
         name: "HttpPayloadWithXmlNamespaceAndPrefixInputOutput",
         kind: ShapeKind::Structure {
-            members: &[Member {
-                name: "nested",
-                target: 82,
-                xml_namespace: Some(XmlNamespace { uri: "http://foo.com", prefix: Some("baz") }),
-                http: HttpBinding::Payload,
-                ..Member::DEFAULT
-            }],
+            members: &[Member { name: "nested", target: 82, http: HttpBinding::Payload, ..Member::DEFAULT }],
         },
         ..Shape::DEFAULT
     },
@@ -506,13 +500,7 @@ static SHAPES: [Shape; 155] = [
     Shape {
         name: "HttpPayloadWithXmlNamespaceInputOutput",
         kind: ShapeKind::Structure {
-            members: &[Member {
-                name: "nested",
-                target: 81,
-                xml_namespace: Some(XmlNamespace { uri: "http://foo.com", prefix: None }),
-                http: HttpBinding::Payload,
-                ..Member::DEFAULT
-            }],
+            members: &[Member { name: "nested", target: 81, http: HttpBinding::Payload, ..Member::DEFAULT }],
         },
         ..Shape::DEFAULT
     },
@@ -1341,20 +1329,8 @@ static SHAPES: [Shape; 155] = [
                     xml_flattened: true,
                     ..Member::DEFAULT
                 },
-                Member {
-                    name: "flattenedListWithMemberNamespace",
-                    target: 65,
-                    xml_flattened: true,
-                    xml_namespace: Some(XmlNamespace { uri: "https://xml-list.example.com", prefix: None }),
-                    ..Member::DEFAULT
-                },
-                Member {
-                    name: "flattenedListWithNamespace",
-                    target: 66,
-                    xml_flattened: true,
-                    xml_namespace: Some(XmlNamespace { uri: "https://xml-list.example.com", prefix: None }),
-                    ..Member::DEFAULT
-                },
+                Member { name: "flattenedListWithMemberNamespace", target: 65, xml_flattened: true, ..Member::DEFAULT },
+                Member { name: "flattenedListWithNamespace", target: 66, xml_flattened: true, ..Member::DEFAULT },
                 Member { name: "structureList", target: 102, xml_name: Some("myStructureList"), ..Member::DEFAULT },
                 Member { name: "flattenedStructureList", target: 102, xml_flattened: true, ..Member::DEFAULT },
             ],
@@ -1388,20 +1364,8 @@ static SHAPES: [Shape; 155] = [
                     xml_flattened: true,
                     ..Member::DEFAULT
                 },
-                Member {
-                    name: "flattenedListWithMemberNamespace",
-                    target: 65,
-                    xml_flattened: true,
-                    xml_namespace: Some(XmlNamespace { uri: "https://xml-list.example.com", prefix: None }),
-                    ..Member::DEFAULT
-                },
-                Member {
-                    name: "flattenedListWithNamespace",
-                    target: 66,
-                    xml_flattened: true,
-                    xml_namespace: Some(XmlNamespace { uri: "https://xml-list.example.com", prefix: None }),
-                    ..Member::DEFAULT
-                },
+                Member { name: "flattenedListWithMemberNamespace", target: 65, xml_flattened: true, ..Member::DEFAULT },
+                Member { name: "flattenedListWithNamespace", target: 66, xml_flattened: true, ..Member::DEFAULT },
                 Member { name: "structureList", target: 102, xml_name: Some("myStructureList"), ..Member::DEFAULT },
                 Member { name: "flattenedStructureList", target: 102, xml_flattened: true, ..Member::DEFAULT },
             ],
@@ -1539,20 +1503,8 @@ static SHAPES: [Shape; 155] = [
                     xml_flattened: true,
                     ..Member::DEFAULT
                 },
-                Member {
-                    name: "flattenedListWithMemberNamespace",
-                    target: 65,
-                    xml_flattened: true,
-                    xml_namespace: Some(XmlNamespace { uri: "https://xml-list.example.com", prefix: None }),
-                    ..Member::DEFAULT
-                },
-                Member {
-                    name: "flattenedListWithNamespace",
-                    target: 66,
-                    xml_flattened: true,
-                    xml_namespace: Some(XmlNamespace { uri: "https://xml-list.example.com", prefix: None }),
-                    ..Member::DEFAULT
-                },
+                Member { name: "flattenedListWithMemberNamespace", target: 65, xml_flattened: true, ..Member::DEFAULT },
+                Member { name: "flattenedListWithNamespace", target: 66, xml_flattened: true, ..Member::DEFAULT },
                 Member { name: "structureList", target: 102, xml_name: Some("myStructureList"), ..Member::DEFAULT },
                 Member { name: "flattenedStructureList", target: 102, xml_flattened: true, ..Member::DEFAULT },
             ],
@@ -1586,20 +1538,8 @@ static SHAPES: [Shape; 155] = [
                     xml_flattened: true,
                     ..Member::DEFAULT
                 },
-                Member {
-                    name: "flattenedListWithMemberNamespace",
-                    target: 65,
-                    xml_flattened: true,
-                    xml_namespace: Some(XmlNamespace { uri: "https://xml-list.example.com", prefix: None }),
-                    ..Member::DEFAULT
-                },
-                Member {
-                    name: "flattenedListWithNamespace",
-                    target: 66,
-                    xml_flattened: true,
-                    xml_namespace: Some(XmlNamespace { uri: "https://xml-list.example.com", prefix: None }),
-                    ..Member::DEFAULT
-                },
+                Member { name: "flattenedListWithMemberNamespace", target: 65, xml_flattened: true, ..Member::DEFAULT },
+                Member { name: "flattenedListWithNamespace", target: 66, xml_flattened: true, ..Member::DEFAULT },
                 Member { name: "structureList", target: 102, xml_name: Some("myStructureList"), ..Member::DEFAULT },
                 Member { name: "flattenedStructureList", target: 102, xml_flattened: true, ..Member::DEFAULT },
             ],
@@ -1739,28 +1679,14 @@ static SHAPES: [Shape; 155] = [
     // 147
     Shape {
         name: "XmlNamespacesRequest",
-        kind: ShapeKind::Structure {
-            members: &[Member {
-                name: "nested",
-                target: 145,
-                xml_namespace: Some(XmlNamespace { uri: "http://foo.com", prefix: None }),
-                ..Member::DEFAULT
-            }],
-        },
+        kind: ShapeKind::Structure { members: &[Member { name: "nested", target: 145, ..Member::DEFAULT }] },
         xml_namespace: Some(XmlNamespace { uri: "http://foo.com", prefix: None }),
         ..Shape::DEFAULT
     },
     // 148
     Shape {
         name: "XmlNamespacesResponse",
-        kind: ShapeKind::Structure {
-            members: &[Member {
-                name: "nested",
-                target: 145,
-                xml_namespace: Some(XmlNamespace { uri: "http://foo.com", prefix: None }),
-                ..Member::DEFAULT
-            }],
-        },
+        kind: ShapeKind::Structure { members: &[Member { name: "nested", target: 145, ..Member::DEFAULT }] },
         xml_namespace: Some(XmlNamespace { uri: "http://foo.com", prefix: None }),
         ..Shape::DEFAULT
     },
