@@ -12,14 +12,33 @@ use crate::gateway::ExecuteApi;
 /// Every service this binary serves, in the order health reports them.
 ///
 /// Constructors must stay cheap: they run before the first request is answered. Services
-/// build heavy state (their REST router, indexes, files) on first use.
+/// build heavy state (their REST router, indexes, files) on first use. Each handler crate
+/// `handlers/<svc>` offers `service()`, its handler wrapped by the generated crate's
+/// protocol adapter; a new service is one line here and one in the root `Cargo.toml`.
 pub fn all_services() -> Vec<Arc<dyn Service>> {
-    #[allow(unused_mut)]
-    let mut services: Vec<Arc<dyn Service>> = Vec::new();
-    // ---- Service constructors go here, one line each, as the generated crates land: ----
-    // services.push(sqs_api::service(Arc::new(sqs_handler::Sqs::new())));
-    // -------------------------------------------------------------------------------------
-    services
+    vec![
+        sqs_handler::service(),
+        sns_handler::service(),
+        s3_handler::service(),
+        dynamodb_handler::service(),
+        lambda_handler::service(),
+        iam_handler::service(),
+        sts_handler::service(),
+        secretsmanager_handler::service(),
+        logs_handler::service(),
+        ssm_handler::service(),
+        events_handler::service(),
+        kinesis_handler::service(),
+        cloudwatch_handler::service(),
+        ses_handler::service(),
+        stepfunctions_handler::service(),
+        apigatewayv2_handler::service(),
+        ecs_handler::service(),
+        rds_handler::service(),
+        elasticache_handler::service(),
+        glue_handler::service(),
+        athena_handler::service(),
+    ]
 }
 
 /// API Gateway's data plane (`<apiId>.execute-api.localhost`), once the apigatewayv2
