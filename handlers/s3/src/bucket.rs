@@ -114,6 +114,19 @@ pub fn head_bucket(
     })
 }
 
+/// The constraint the bucket was created with; none (an empty element) for us-east-1.
+pub fn get_bucket_location(
+    state: &GlobalStore<S3State>,
+    input: GetBucketLocationRequest,
+) -> Result<GetBucketLocationOutput, GetBucketLocationError> {
+    state.with(|s| {
+        let bucket = s.bucket(&input.bucket, input.expected_bucket_owner.as_deref())?;
+        Ok(GetBucketLocationOutput {
+            location_constraint: bucket.location_constraint.as_deref().map(BucketLocationConstraint::from),
+        })
+    })
+}
+
 /// Largest page ListBuckets hands out.
 const MAX_BUCKETS_PER_PAGE: i32 = 10_000;
 

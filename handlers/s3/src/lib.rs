@@ -7,6 +7,8 @@
 mod body;
 mod bucket;
 mod conditions;
+mod copy;
+mod delete_objects;
 mod digest;
 mod errors;
 mod list_objects;
@@ -73,6 +75,14 @@ impl s3_api::Handler for Handler {
         bucket::delete_bucket(&self.state, ctx, input)
     }
 
+    async fn get_bucket_location(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketLocationRequest,
+    ) -> Result<GetBucketLocationOutput, GetBucketLocationError> {
+        bucket::get_bucket_location(&self.state, input)
+    }
+
     async fn put_object(
         &self,
         _ctx: &rt::RequestContext,
@@ -103,6 +113,22 @@ impl s3_api::Handler for Handler {
         input: DeleteObjectRequest,
     ) -> Result<DeleteObjectOutput, DeleteObjectError> {
         object::delete_object(&self.state, input)
+    }
+
+    async fn copy_object(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: CopyObjectRequest,
+    ) -> Result<CopyObjectOutput, CopyObjectError> {
+        copy::copy_object(&self.state, input)
+    }
+
+    async fn delete_objects(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteObjectsRequest,
+    ) -> Result<DeleteObjectsOutput, DeleteObjectsError> {
+        delete_objects::delete_objects(&self.state, input)
     }
 
     async fn list_objects(

@@ -310,15 +310,15 @@ pub fn delete_object(
     check_version_id(input.version_id.as_deref())?;
     state.with(|s| {
         let bucket = s.bucket_mut(&input.bucket, input.expected_bucket_owner.as_deref())?;
-        let guarded =
-            input.if_match.is_some() || input.if_match_last_modified_time.is_some() || input.if_match_size.is_some();
-        if guarded {
+        let guard = DeleteGuard {
+            etag: input.if_match.as_deref(),
+            last_modified: input.if_match_last_modified_time,
+            size: input.if_match_size,
+        };
+        if guard.is_set() {
             // A conditional delete names a specific object, so that object must exist.
             let object = bucket.objects.get(&input.key).ok_or_else(|| errors::no_such_key(&input.key))?;
-            let holds = input.if_match.as_deref().is_none_or(|tags| conditions::etag_listed(tags, &object.etag))
-                && input.if_match_last_modified_time.is_none_or(|t| t == object.last_modified)
-                && input.if_match_size.is_none_or(|n| u64::try_from(n).ok() == Some(object.size()));
-            if !holds {
+            if !guard.holds(object) {
                 return Err(errors::precondition_failed("If-Match").into());
             }
         }
@@ -326,4 +326,24 @@ pub fn delete_object(
         bucket.objects.remove(&input.key);
         Ok(DeleteObjectOutput::default())
     })
+}
+
+/// Conditions a delete may carry (`If-Match`, and for DeleteObjects the ETag, modification
+/// time and size of each entry): the object is deleted only if it is still that object.
+pub struct DeleteGuard<'a> {
+    pub etag: Option<&'a str>,
+    pub last_modified: Option<DateTime>,
+    pub size: Option<i64>,
+}
+
+impl DeleteGuard<'_> {
+    pub fn is_set(&self) -> bool {
+        self.etag.is_some() || self.last_modified.is_some() || self.size.is_some()
+    }
+
+    pub fn holds(&self, object: &StoredObject) -> bool {
+        self.etag.is_none_or(|tags| conditions::etag_listed(tags, &object.etag))
+            && self.last_modified.is_none_or(|t| t == object.last_modified)
+            && self.size.is_none_or(|n| u64::try_from(n).ok() == Some(object.size()))
+    }
 }
