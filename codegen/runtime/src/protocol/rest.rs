@@ -19,7 +19,7 @@ use std::sync::{OnceLock, RwLock};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use bytes::Bytes;
-use http::header::CONTENT_TYPE;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue};
 
 use crate::http::{HttpRequest, HttpResponse};
@@ -38,6 +38,11 @@ pub trait DocumentCodec {
     /// Whether an output without body members still gets a document: restJson1 answers
     /// `{}`, restXml an empty body.
     const DOCUMENT_WITHOUT_BODY_MEMBERS: bool;
+    /// Whether `@httpQueryParams` stays empty when every parameter is bound by name.
+    /// restJson1's protocol tests put every parameter in the map regardless; restXml's
+    /// (`AllQueryStringTypes` against `QueryPrecedence`) only when some parameter is not
+    /// bound by name.
+    const QUERY_PARAMS_NEED_UNNAMED: bool = false;
 
     /// Reads the unbound members of structure `shape` from a non-empty body.
     fn read_members(&self, schema: &Schema, shape: ShapeId, body: &[u8]) -> Result<Value, DecodeError>;
@@ -46,7 +51,8 @@ pub trait DocumentCodec {
     fn read_payload(&self, schema: &Schema, member: &'static Member, body: &[u8]) -> Result<Value, DecodeError>;
     /// Writes the unbound members of structure `shape` as a document.
     fn write_members(&self, schema: &Schema, shape: ShapeId, value: &Value) -> Vec<u8>;
-    /// Writes a structure, union or document `@httpPayload`.
+    /// Writes a structure, union or document `@httpPayload`; nothing at all when the
+    /// payload is to be treated as absent.
     fn write_payload(&self, schema: &Schema, member: &'static Member, value: &Value) -> Vec<u8>;
 }
 
@@ -177,7 +183,7 @@ pub fn decode_input<C: DocumentCodec>(schema: &Schema, op: usize, req: &HttpRequ
     }
     if !bindings.queries.is_empty() || bindings.query_params.is_some() {
         let query: Vec<(Cow<str>, Cow<str>)> = form_urlencoded::parse(req.query.as_bytes()).collect();
-        decode_query(schema, members, bindings, &query, &mut fields)?;
+        decode_query(schema, members, bindings, &query, C::QUERY_PARAMS_NEED_UNNAMED, &mut fields)?;
     }
     for &i in &bindings.headers {
         decode_header(schema, i, &members[i as usize], req, &mut fields)?;
@@ -250,6 +256,7 @@ fn decode_query(
     members: &[Member],
     bindings: &Bindings,
     query: &[(Cow<str>, Cow<str>)],
+    map_needs_unnamed: bool,
     fields: &mut Vec<(u16, Value)>,
 ) -> Result<(), DecodeError> {
     for &i in &bindings.queries {
@@ -270,7 +277,10 @@ fn decode_query(
         fields.push((i, value));
     }
     if let Some(i) = bindings.query_params {
-        if !query.is_empty() {
+        let bound_by_name =
+            |key: &str| bindings.queries.iter().any(|&q| matches!(members[q as usize].http, HttpBinding::Query(k) if k == key));
+        let all_named = query.iter().all(|(k, _)| bound_by_name(k));
+        if !query.is_empty() && !(map_needs_unnamed && all_named) {
             fields.push((i, query_params_map(schema, &members[i as usize], query)));
         }
     }
@@ -554,7 +564,21 @@ pub fn encode_output<C: DocumentCodec>(
         }
     }
     write_headers(schema, shape, bindings, &value, &mut response);
+    if body_allowed {
+        set_content_length(&mut response);
+    }
     response
+}
+
+/// States the length of a body held in memory (an empty one too), unless a bound member
+/// already did.
+fn set_content_length(response: &mut HttpResponse) {
+    if response.headers.contains_key(CONTENT_LENGTH) {
+        return;
+    }
+    if let Some(length) = response.body.len() {
+        response.headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+    }
 }
 
 /// The status an `@httpResponseCode` member asks for, if set to something plausible.
@@ -573,7 +597,11 @@ fn write_payload<C: DocumentCodec>(schema: &Schema, member: &'static Member, val
         }
         (PayloadKind::Blob { media_type, .. }, Value::Stream(stream)) => (stream, media_type.unwrap_or("application/octet-stream")),
         (PayloadKind::Text { media_type }, Value::Str(text)) => (ByteStream::Buffered(Bytes::from(text)), media_type.unwrap_or("text/plain")),
-        (PayloadKind::Document, value) => (ByteStream::Buffered(Bytes::from(codec.write_payload(schema, member, &value))), C::MEDIA_TYPE),
+        (PayloadKind::Document, value) => match codec.write_payload(schema, member, &value) {
+            // The codec wrote nothing: it treats this payload as absent.
+            document if document.is_empty() => return,
+            document => (ByteStream::Buffered(Bytes::from(document)), C::MEDIA_TYPE),
+        },
         _ => return,
     };
     response.body = body;
@@ -1080,11 +1108,13 @@ mod tests {
     fn response_codes_and_empty_bodies() {
         let response = encode(1, Value::Struct(vec![(0, Value::Int(201)), (1, s("x"))]));
         assert_eq!((response.status, body(&response)), (201, &b"x"[..]));
+        assert_eq!(header(&response, "content-length"), Some("1"));
         let response = encode(1, Value::Struct(vec![]));
         assert_eq!((response.status, body(&response)), (200, &b"{}"[..]));
         // 204 has no body.
         let response = encode(4, Value::Struct(vec![]));
         assert_eq!((response.status, body(&response), header(&response, "content-type")), (204, &b""[..], None));
+        assert_eq!(header(&response, "content-length"), None);
     }
 
     #[test]

@@ -47,6 +47,11 @@ impl DocumentCodec for JsonCodec {
     }
 
     fn write_payload(&self, schema: &Schema, member: &'static Member, value: &Value) -> Vec<u8> {
+        // Mirrors reading: an empty structure payload is no payload.
+        let is_structure = matches!(schema.shape(member.target).kind, ShapeKind::Structure { .. });
+        if is_structure && matches!(value, Value::Struct(fields) if fields.is_empty()) {
+            return Vec::new();
+        }
         json::write_value(schema, member.target, Some(member), value, JsonSettings::REST_JSON)
     }
 }
@@ -245,8 +250,9 @@ mod tests {
     const JPEG_PAYLOAD: ShapeId = 7;
     const BLOB_PAYLOAD: ShapeId = 8;
     const COMPLEX_ERROR: ShapeId = 9;
+    const NESTED_PAYLOAD: ShapeId = 10;
 
-    static SHAPES: [Shape; 10] = [
+    static SHAPES: [Shape; 11] = [
         shape("String", ShapeKind::String { media_type: None }),
         shape("JpegBlob", ShapeKind::Blob { streaming: false, media_type: Some("image/jpeg") }),
         shape("Blob", ShapeKind::Blob { streaming: false, media_type: None }),
@@ -263,14 +269,16 @@ mod tests {
                 ShapeKind::Structure { members: &[m("Header", STRING, HttpBinding::Header("X-Header")), m("TopLevel", STRING, HttpBinding::Body)] },
             )
         },
+        shape("NestedPayload", ShapeKind::Structure { members: &[m("nested", GREETING, HttpBinding::Payload)] }),
     ];
 
-    static OPERATIONS: [Operation; 8] = [
+    static OPERATIONS: [Operation; 9] = [
         op("Blob", BLOB_PAYLOAD, BLOB_PAYLOAD, false, "/blob"),
         op("EmptyInput", EMPTY, EMPTY, false, "/empty"),
         op("Greeting", GREETING, GREETING, false, "/greeting"),
         op("HeaderOnly", HEADER_ONLY, HEADER_ONLY, false, "/header"),
         op("Jpeg", JPEG_PAYLOAD, JPEG_PAYLOAD, false, "/jpeg"),
+        op("Nested", NESTED_PAYLOAD, NESTED_PAYLOAD, false, "/nested"),
         op("NoInput", EMPTY, EMPTY, true, "/none"),
         op("OutputGreeting", EMPTY, GREETING, false, "/output"),
         op("Text", TEXT_PAYLOAD, TEXT_PAYLOAD, false, "/text"),
@@ -365,6 +373,20 @@ mod tests {
         assert_eq!((body_text(&response), response.headers.get("content-type")), ("", None));
         let response = encode_output(&SCHEMA, op_index("Text"), Value::Struct(vec![(0, Value::Str("raw".into()))]));
         assert_eq!((body_text(&response), response.headers.get("content-type").unwrap().to_str().unwrap()), ("raw", "text/plain"));
+    }
+
+    #[test]
+    fn structure_payloads() {
+        let json = [("content-type", "application/json")];
+        let hi = Value::Struct(vec![(0, Value::Struct(vec![(0, Value::Str("there".into()))]))]);
+        assert_eq!(decode_op("Nested", &json, r#"{"hi":"there"}"#).unwrap(), hi);
+        // `{}` is no payload, both ways.
+        assert_eq!(decode_op("Nested", &json, "{}").unwrap(), Value::Struct(vec![]));
+        let response = encode_output(&SCHEMA, op_index("Nested"), Value::Struct(vec![(0, Value::Struct(vec![]))]));
+        assert_eq!((body_text(&response), response.headers.get("content-type")), ("", None));
+        let response = encode_output(&SCHEMA, op_index("Nested"), hi);
+        assert_eq!(body_text(&response), r#"{"hi":"there"}"#);
+        assert_eq!(response.headers.get("content-type").unwrap(), JSON);
     }
 
     #[test]

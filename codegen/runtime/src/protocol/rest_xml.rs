@@ -30,6 +30,7 @@ pub struct XmlCodec;
 impl DocumentCodec for XmlCodec {
     const MEDIA_TYPE: &'static str = XML;
     const DOCUMENT_WITHOUT_BODY_MEMBERS: bool = false;
+    const QUERY_PARAMS_NEED_UNNAMED: bool = true;
 
     fn read_members(&self, schema: &Schema, shape: ShapeId, body: &[u8]) -> Result<Value, DecodeError> {
         xml::read_body(schema, shape, body, true)
@@ -216,8 +217,13 @@ mod tests {
     const INVALID_GREETING: ShapeId = 7;
     const INTEGER: ShapeId = 8;
     const QUERY_OUTPUT: ShapeId = 9;
+    const QUERY_INPUT: ShapeId = 10;
+    const STRING_MAP: ShapeId = 11;
 
-    static SHAPES: [Shape; 10] = [
+    static KEY: Member = m("key", STRING, HttpBinding::Body);
+    static VALUE: Member = m("value", STRING, HttpBinding::Body);
+
+    static SHAPES: [Shape; 12] = [
         shape("String", ShapeKind::String { media_type: None }),
         shape(
             "SimpleScalarPropertiesResponse",
@@ -237,6 +243,11 @@ mod tests {
         },
         shape("Integer", ShapeKind::Integer),
         shape("IgnoreQueryParamsInResponseOutput", ShapeKind::Structure { members: &[m("baz", STRING, HttpBinding::Query("baz"))] }),
+        shape(
+            "QueryPrecedenceInput",
+            ShapeKind::Structure { members: &[m("foo", STRING, HttpBinding::Query("bar")), m("baz", STRING_MAP, HttpBinding::QueryParams)] },
+        ),
+        shape("StringMap", ShapeKind::Map { key: &KEY, value: &VALUE, sparse: false }),
     ];
 
     static OPERATIONS: [Operation; 6] = [
@@ -271,7 +282,10 @@ mod tests {
         shapes: &SHAPES,
         operations: &OPERATIONS,
     };
-    static QUERY_OUTPUT_OPS: [Operation; 1] = [op("IgnoreQueryParamsInResponse", SCALARS, QUERY_OUTPUT, "GET", "/ignore")];
+    static QUERY_OUTPUT_OPS: [Operation; 2] = [
+        op("IgnoreQueryParamsInResponse", SCALARS, QUERY_OUTPUT, "GET", "/ignore"),
+        op("QueryPrecedence", QUERY_INPUT, SCALARS, "POST", "/Precedence"),
+    ];
     static QUERY_OUTPUT_SCHEMA: Schema = Schema { service: service("restxml", false, None), shapes: &SHAPES, operations: &QUERY_OUTPUT_OPS };
 
     fn body_text(response: &HttpResponse) -> &str {
@@ -327,6 +341,14 @@ mod tests {
             r
         };
         assert_eq!(decode(&SCHEMA, 3, &req).unwrap(), Value::Struct(vec![(0, Value::Struct(vec![(0, s("Phreddy"))]))]));
+    }
+
+    #[test]
+    fn query_params_map_needs_an_unnamed_parameter() {
+        let decode_uri = |uri: &str| decode(&QUERY_OUTPUT_SCHEMA, 1, &HttpRequest::new(Method::POST, uri)).unwrap();
+        let map = Value::Map(vec![("bar".into(), s("named")), ("qux".into(), s("fromMap"))]);
+        assert_eq!(decode_uri("/Precedence?bar=named&qux=fromMap"), Value::Struct(vec![(0, s("named")), (1, map)]));
+        assert_eq!(decode_uri("/Precedence?bar=named"), Value::Struct(vec![(0, s("named"))]));
     }
 
     #[test]
