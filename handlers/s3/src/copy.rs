@@ -11,7 +11,8 @@ use crate::errors;
 use crate::object::{check_key, check_metadata, check_storage_class, check_version_id, MAX_SINGLE_PUT_BYTES};
 use crate::state::S3State;
 use crate::stored::{
-    normalise_metadata, now_to_the_second, ContentHeaders, Encryption, StoredObject, DEFAULT_CONTENT_TYPE,
+    normalise_metadata, now_to_the_second, stored_content_encoding, ContentHeaders, Encryption, StoredObject,
+    DEFAULT_CONTENT_TYPE,
 };
 use crate::url_encoding::percent_decode;
 
@@ -129,7 +130,7 @@ pub fn copy_object(
             Directive::Replace => (
                 ContentHeaders {
                     content_type: input.content_type.unwrap_or_else(|| DEFAULT_CONTENT_TYPE.to_owned()),
-                    content_encoding: input.content_encoding,
+                    content_encoding: stored_content_encoding(input.content_encoding),
                     content_disposition: input.content_disposition,
                     content_language: input.content_language,
                     cache_control: input.cache_control,

@@ -14,8 +14,8 @@ use crate::names::MAX_KEY_BYTES;
 use crate::range::{self, Selection};
 use crate::state::S3State;
 use crate::stored::{
-    metadata_size, normalise_metadata, now_to_the_second, ContentHeaders, Encryption, StoredObject,
-    DEFAULT_CONTENT_TYPE, MAX_METADATA_BYTES,
+    metadata_size, normalise_metadata, now_to_the_second, stored_content_encoding, ContentHeaders, Encryption,
+    StoredObject, DEFAULT_CONTENT_TYPE, MAX_METADATA_BYTES,
 };
 
 /// The largest object a single PUT may create: 5 GiB.
@@ -83,7 +83,7 @@ pub async fn put_object(
         last_modified: now_to_the_second(),
         headers: ContentHeaders {
             content_type: input.content_type.unwrap_or_else(|| DEFAULT_CONTENT_TYPE.to_owned()),
-            content_encoding: input.content_encoding,
+            content_encoding: stored_content_encoding(input.content_encoding),
             content_disposition: input.content_disposition,
             content_language: input.content_language,
             cache_control: input.cache_control,

@@ -84,6 +84,18 @@ impl Encryption {
     }
 }
 
+/// The `Content-Encoding` S3 keeps: `aws-chunked` describes how the request body was
+/// framed in transit (SigV4 streaming), not the object, so S3 drops it and keeps the rest.
+pub fn stored_content_encoding(requested: Option<String>) -> Option<String> {
+    let requested = requested?;
+    let kept: Vec<&str> = requested
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("aws-chunked"))
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(","))
+}
+
 /// Metadata, with names lower-cased: HTTP header names are case-insensitive and S3 hands
 /// them back in lower case.
 pub fn normalise_metadata(metadata: Option<IndexMap<String, String>>) -> IndexMap<String, String> {
@@ -100,4 +112,18 @@ pub fn metadata_size(metadata: &IndexMap<String, String>) -> usize {
 /// Now, to the second, as S3 timestamps objects and buckets.
 pub fn now_to_the_second() -> DateTime {
     DateTime::from_secs(DateTime::now().secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aws_chunked_is_not_stored() {
+        assert_eq!(stored_content_encoding(None), None);
+        assert_eq!(stored_content_encoding(Some("aws-chunked".into())), None);
+        assert_eq!(stored_content_encoding(Some("aws-chunked,gzip".into())).as_deref(), Some("gzip"));
+        assert_eq!(stored_content_encoding(Some("gzip, aws-chunked".into())).as_deref(), Some("gzip"));
+        assert_eq!(stored_content_encoding(Some("gzip".into())).as_deref(), Some("gzip"));
+    }
 }
