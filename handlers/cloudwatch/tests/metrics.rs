@@ -31,10 +31,11 @@ async fn put(h: &Handler, namespace: &str, data: Vec<MetricDatum>) -> Result<(),
         .map(|_| ())
 }
 
-/// A minute boundary an hour ago, so test data sits in whole periods.
+/// An hour boundary at least an hour ago: periods are aligned on multiples of their
+/// length since the epoch, so test data must start on a boundary of every period used.
 fn base() -> rt::DateTime {
     let now = rt::DateTime::now().secs();
-    rt::DateTime::from_secs((now - 3600) / 60 * 60)
+    rt::DateTime::from_secs((now - 3600) / 3600 * 3600)
 }
 
 fn at(offset: i64) -> rt::DateTime {
