@@ -41,7 +41,7 @@ def as_bytes(value):
 def wire_protocol(request):
     """Which AWS protocol a prepared request is written in."""
     headers = request.headers
-    if headers.get("smithy-protocol") == "rpc-v2-cbor":
+    if as_bytes(headers.get("smithy-protocol")) == b"rpc-v2-cbor":
         return "smithy-rpc-v2-cbor"
     if "X-Amz-Target" in headers:
         return "json"
