@@ -267,13 +267,20 @@ impl Walker<'_> {
         let Value::Struct(fields) = value else { return };
         for (index, member) in members.iter().enumerate() {
             let field = fields.iter().find(|(i, _)| *i as usize == index).map(|(_, v)| v).filter(|v| !v.is_null());
-            let (path_len, aws_len) = self.enter_member(member.name);
+            // Paths are only built for members with something to check.
             match field {
-                Some(field) => self.check_member(member, field),
-                None if member.required && check_required => self.report(None, Constraint::Required, Scope::Member),
-                None => {}
+                Some(field) if member.constraints.is_some() || self.flags.needs_check(member.target) => {
+                    let (path_len, aws_len) = self.enter_member(member.name);
+                    self.check_member(member, field);
+                    self.leave(path_len, aws_len);
+                }
+                None if member.required && check_required => {
+                    let (path_len, aws_len) = self.enter_member(member.name);
+                    self.report(None, Constraint::Required, Scope::Member);
+                    self.leave(path_len, aws_len);
+                }
+                _ => {}
             }
-            self.leave(path_len, aws_len);
         }
     }
 

@@ -57,12 +57,15 @@ pub trait DocumentCodec {
 }
 
 /// Where the members of one structure travel, by member index.
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default, Clone)]
 pub struct Bindings {
     pub labels: Vec<u16>,
     pub queries: Vec<u16>,
     pub query_params: Option<u16>,
     pub headers: Vec<u16>,
+    /// `headers` by lower-cased header name, so decoding looks only at the headers a
+    /// request carries (S3 inputs bind dozens; requests send a handful).
+    pub header_index: HashMap<HeaderName, u16>,
     pub prefix_headers: Vec<u16>,
     pub payload: Option<u16>,
     pub response_code: Option<u16>,
@@ -92,7 +95,15 @@ impl Bindings {
                 HttpBinding::Label => b.labels.push(i),
                 HttpBinding::Query(_) => b.queries.push(i),
                 HttpBinding::QueryParams => b.query_params = Some(i),
-                HttpBinding::Header(_) => b.headers.push(i),
+                HttpBinding::Header(name) => {
+                    b.headers.push(i);
+                    match HeaderName::from_bytes(name.as_bytes()) {
+                        Ok(header) => {
+                            b.header_index.insert(header, i);
+                        }
+                        Err(_) => tracing::debug!(name, "@httpHeader is not a valid header name"),
+                    }
+                }
                 HttpBinding::PrefixHeaders(_) => b.prefix_headers.push(i),
                 HttpBinding::Payload => b.payload = Some(i),
                 HttpBinding::ResponseCode => b.response_code = Some(i),
@@ -185,8 +196,13 @@ pub fn decode_input<C: DocumentCodec>(schema: &Schema, op: usize, req: &HttpRequ
         let query: Vec<(Cow<str>, Cow<str>)> = form_urlencoded::parse(req.query.as_bytes()).collect();
         decode_query(schema, members, bindings, &query, C::QUERY_PARAMS_NEED_UNNAMED, &mut fields)?;
     }
-    for &i in &bindings.headers {
-        decode_header(schema, i, &members[i as usize], req, &mut fields)?;
+    if !bindings.header_index.is_empty() {
+        for name in req.headers.keys() {
+            if let Some(&i) = bindings.header_index.get(name) {
+                let lines = req.headers.get_all(name).iter().map(|v| header_text(v.as_bytes()));
+                decode_header(schema, i, &members[i as usize], lines, &mut fields)?;
+            }
+        }
     }
     for &i in &bindings.prefix_headers {
         if let HttpBinding::PrefixHeaders(prefix) = members[i as usize].http {
@@ -306,12 +322,14 @@ fn query_params_map(schema: &Schema, member: &Member, query: &[(Cow<str>, Cow<st
     Value::Map(entries)
 }
 
-fn decode_header(schema: &Schema, index: u16, member: &Member, req: &HttpRequest, fields: &mut Vec<(u16, Value)>) -> Result<(), DecodeError> {
-    let HttpBinding::Header(name) = member.http else { return Ok(()) };
-    let mut lines = req.headers.get_all(name).iter().map(|v| header_text(v.as_bytes())).peekable();
-    if lines.peek().is_none() {
-        return Ok(());
-    }
+/// Decodes the lines of one bound header (more than one only for repeated headers).
+fn decode_header<'r>(
+    schema: &Schema,
+    index: u16,
+    member: &Member,
+    mut lines: impl Iterator<Item = Cow<'r, str>>,
+    fields: &mut Vec<(u16, Value)>,
+) -> Result<(), DecodeError> {
     let value = match &schema.shape(member.target).kind {
         ShapeKind::List { member: item, .. } => {
             let item_member = item_with_format(item, member);
@@ -610,23 +628,29 @@ fn write_payload<C: DocumentCodec>(schema: &Schema, member: &'static Member, val
 
 /// Writes the header-bound members of a value of `shape`: prefix headers first, so a
 /// specific `@httpHeader` wins over a map entry of the same name.
+/// Visits the set fields rather than the bound members: outputs bind many headers and
+/// set few.
 pub fn write_headers(schema: &Schema, shape: ShapeId, bindings: &Bindings, value: &Value, response: &mut HttpResponse) {
+    let Value::Struct(fields) = value else { return };
+    if bindings.headers.is_empty() && bindings.prefix_headers.is_empty() {
+        return;
+    }
     let members = schema.shape(shape).kind.members();
-    for &i in &bindings.prefix_headers {
-        let (HttpBinding::PrefixHeaders(prefix), Some(Value::Map(entries))) = (members[i as usize].http, value.field(i)) else {
-            continue;
-        };
-        for (key, entry) in entries {
-            if let Value::Str(text) = entry {
-                put_header(response, &format!("{prefix}{key}"), text, false);
+    let bound = |i: u16| members.get(i as usize).map(|m| (m, m.http));
+    for (i, field) in fields {
+        if let (Some((_, HttpBinding::PrefixHeaders(prefix))), Value::Map(entries)) = (bound(*i), field) {
+            for (key, entry) in entries {
+                if let Value::Str(text) = entry {
+                    put_header(response, &format!("{prefix}{key}"), text, false);
+                }
             }
         }
     }
-    for &i in &bindings.headers {
-        let member = &members[i as usize];
-        let HttpBinding::Header(name) = member.http else { continue };
-        if let Some(text) = value.field(i).and_then(|v| header_value(schema, member, v)) {
-            put_header(response, name, &text, false);
+    for (i, field) in fields {
+        if let Some((member, HttpBinding::Header(name))) = bound(*i) {
+            if let Some(text) = header_value(schema, member, field) {
+                put_header(response, name, &text, false);
+            }
         }
     }
 }
