@@ -129,7 +129,7 @@ def coverage_table():
         "real = success or an error other than NotImplemented; unknown = 'no such operation' answers;"
         " broken = 5xx/unparseable/dropped answers; harness = input generator failures"
     )
-    unknown = {svc: [op for op, (kind, _) in outcomes.items() if kind == "unknown"] for svc, outcomes in RESULTS.items()}
+    unknown = {svc: [op for op, (kind, _) in ops.items() if kind == "unknown"] for svc, ops in RESULTS.items()}
     if any(unknown.values()):
         lines.append("\nOperations in botocore's model that the server says do not exist (should be NotImplemented):")
         lines += [f"  {svc}: {' '.join(ops)}" for svc, ops in unknown.items() if ops]
