@@ -76,8 +76,10 @@ struct Specificity {
     required_present: usize,
 }
 
-/// Per-schema values built on first use and kept for the process, keyed by the address
-/// of the schema's operation table (static data, so the address is never reused).
+/// Per-schema values built on first use and kept for the process, keyed by the addresses
+/// of the schema's operation and shape tables (static data, so never reused). Only values
+/// derived from those two tables may be cached this way: schemas that share them (test
+/// fixtures do) share the entry.
 pub(crate) fn schema_cached<T: Send + Sync + 'static>(
     cache: &'static OnceLock<RwLock<HashMap<usize, &'static T>>>,
     schema: &Schema,
