@@ -141,7 +141,19 @@ fn emit_shape(out: &mut String, svc: &Service, shape: &Shape) {
             if server { "Server" } else { "Client" }
         ));
     }
-    if fields.len() < 5 {
+    let internal: Vec<String> = shape
+        .def
+        .members
+        .0
+        .iter()
+        .filter(|(_, m)| m.traits.contains_key("smithy.api#internal"))
+        .filter_map(|(_, m)| m.traits.get("smithy.api#enumValue").and_then(Json::as_str))
+        .map(|v| format!("{v:?}"))
+        .collect();
+    if !internal.is_empty() {
+        fields.push(format!("internal_values: &[{}]", internal.join(", ")));
+    }
+    if fields.len() < 6 {
         fields.push("..Shape::DEFAULT".into());
     }
     let _ = writeln!(out, "Shape {{ {} }},", fields.join(", "));

@@ -124,7 +124,10 @@ fn emit_cases(model: &Model, svc: &Service, protocol_trait: &str) -> Result<Stri
     let mut names = BTreeSet::new();
     for case in cases {
         let base = format!("{}_{}", case.kind, case.id.to_snake_case());
-        let expanded = expand(&case.json);
+        let mut expanded = expand(&case.json);
+        if case.kind == "malformed" {
+            expanded.iter_mut().for_each(unescape_dollars);
+        }
         for (i, json) in expanded.iter().enumerate() {
             let mut name = if expanded.len() > 1 { format!("{base}_{i}") } else { base.clone() };
             while !names.insert(name.clone()) {
@@ -193,6 +196,16 @@ fn expand(case: &Json) -> Vec<Json> {
             c
         })
         .collect()
+}
+
+/// Malformed cases escape a literal `$` as `$$` (their patterns end in `$$`).
+fn unescape_dollars(v: &mut Json) {
+    match v {
+        Json::String(s) if s.contains("$$") => *s = s.replace("$$", "$"),
+        Json::Array(items) => items.iter_mut().for_each(unescape_dollars),
+        Json::Object(map) => map.values_mut().for_each(unescape_dollars),
+        _ => {}
+    }
 }
 
 fn substitute(v: &mut Json, params: &serde_json::Map<String, Json>, i: usize) {

@@ -147,7 +147,8 @@ impl Service for AcceptAll {
 
 fn build_request(case: &Json, protocol: Protocol) -> HttpRequest {
     let method = case["method"].as_str().unwrap_or("POST");
-    let mut req = HttpRequest::new(method.parse().expect("method"), case["uri"].as_str().unwrap_or("/"));
+    let uri = virtual_host_path(case, protocol).unwrap_or_else(|| case["uri"].as_str().unwrap_or("/").to_owned());
+    let mut req = HttpRequest::new(method.parse().expect("method"), &uri);
     let mut query: Vec<String> = if req.query.is_empty() { Vec::new() } else { vec![req.query.clone()] };
     if let Some(params) = case.get("queryParams").and_then(Json::as_array) {
         query.extend(params.iter().filter_map(Json::as_str).map(str::to_owned));
@@ -187,6 +188,21 @@ fn add_implied_routing(schema: &Schema, protocol: Protocol, operation: &str, req
         }
         _ => {}
     }
+}
+
+/// S3 cases address buckets by host (`resolvedHost` = `<bucket>.<host>`); the gateway
+/// rewrites such requests to path style before the protocol layer, and so does this.
+fn virtual_host_path(case: &Json, protocol: Protocol) -> Option<String> {
+    if protocol != Protocol::RestXml {
+        return None;
+    }
+    let host = case.get("host")?.as_str()?;
+    let resolved = case.get("resolvedHost")?.as_str()?;
+    let bucket = resolved.strip_suffix(host)?.strip_suffix('.')?;
+    if bucket.is_empty() || bucket.contains('.') {
+        return None;
+    }
+    Some(format!("/{bucket}{}", case["uri"].as_str().unwrap_or("/")))
 }
 
 fn check_status_and_headers(response: &HttpResponse, expected: &Json) {

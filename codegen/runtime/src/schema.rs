@@ -113,6 +113,8 @@ pub struct Shape {
     pub xml_namespace: Option<XmlNamespace>,
     /// `@error` / `@httpError` / `@awsQueryError` on structures.
     pub error: Option<ErrorInfo>,
+    /// Enum values marked `@internal`: accepted, but not listed in validation messages.
+    pub internal_values: &'static [&'static str],
 }
 
 #[derive(Debug)]
@@ -142,7 +144,14 @@ pub enum ShapeKind {
 impl Shape {
     /// A shape with no traits, for struct-update syntax in generated tables.
     pub const DEFAULT: Shape =
-        Shape { name: "", kind: ShapeKind::Structure { members: &[] }, xml_name: None, xml_namespace: None, error: None };
+        Shape {
+            name: "",
+            kind: ShapeKind::Structure { members: &[] },
+            xml_name: None,
+            xml_namespace: None,
+            error: None,
+            internal_values: &[],
+        };
 }
 
 impl ShapeKind {

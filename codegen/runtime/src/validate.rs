@@ -330,7 +330,8 @@ impl Walker<'_> {
         }
         match (&self.schema.shape(member.target).kind, value) {
             (ShapeKind::Enum(values), Value::Str(s)) if !values.iter().any(|(_, v)| v == s) => {
-                let allowed: Vec<&str> = values.iter().map(|(_, v)| *v).collect();
+                let hidden = self.schema.shape(member.target).internal_values;
+                let allowed: Vec<&str> = values.iter().map(|(_, v)| *v).filter(|v| !hidden.contains(v)).collect();
                 self.report(aws_text(value), Constraint::Enum(format!("[{}]", allowed.join(", "))), scope);
             }
             (ShapeKind::IntEnum(values), Value::Int(n)) if !values.iter().any(|(_, v)| *v as i64 == *n) => {
@@ -560,7 +561,7 @@ mod tests {
     }
 
     const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-        Shape { name, kind, xml_name: None, xml_namespace: None, error: None }
+        Shape { name, kind, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
     }
 
     const fn constraints() -> Constraints {

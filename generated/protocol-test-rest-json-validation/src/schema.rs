@@ -84,6 +84,7 @@ static SHAPES: [Shape; 87] = [
     Shape {
         name: "EnumString",
         kind: ShapeKind::Enum(&[("ABC", "abc"), ("DEF", "def"), ("GHI", "ghi"), ("JKL", "jkl")]),
+        internal_values: &["ghi"],
         ..Shape::DEFAULT
     },
     // 11

@@ -504,7 +504,7 @@ fn malformed_rest_json_malformed_pattern_string_0() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"string\" : \"ABC\" }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"string\" : \"ABC\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -516,7 +516,7 @@ fn malformed_rest_json_malformed_pattern_string_1() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"string\" : \"xyz\" }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"string\" : \"xyz\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -528,7 +528,7 @@ fn malformed_rest_json_malformed_pattern_re_dos_string() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternReDOSString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/evilString' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([0-9]+)+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/evilString' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([0-9]+)+$$\", \"path\": \"/evilString\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"evilString\" : \"000000000000000000000000000000000000000000000000000000000000000000000000000000000000!\" }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternReDOSString","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/evilString' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([0-9]+)+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/evilString' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([0-9]+)+$\", \"path\": \"/evilString\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"evilString\" : \"000000000000000000000000000000000000000000000000000000000000000000000000000000000000!\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -540,7 +540,7 @@ fn malformed_rest_json_malformed_pattern_list_0() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"list\" : [\"ABC\"] }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"list\" : [\"ABC\"] }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -552,7 +552,7 @@ fn malformed_rest_json_malformed_pattern_list_1() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"list\" : [\"xyz\"] }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternList","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"list\" : [\"xyz\"] }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -564,7 +564,7 @@ fn malformed_rest_json_malformed_pattern_map_key_0() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"ABC\" : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"ABC\" : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -576,7 +576,7 @@ fn malformed_rest_json_malformed_pattern_map_key_1() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"xyz\" : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapKey","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"xyz\" : \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -588,7 +588,7 @@ fn malformed_rest_json_malformed_pattern_map_value_0() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"abc\": \"ABC\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"abc\": \"ABC\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -600,7 +600,7 @@ fn malformed_rest_json_malformed_pattern_map_value_1() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"abc\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapValue","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/abc' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\", \"path\": \"/map/abc\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"map\" : { \"abc\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -612,7 +612,7 @@ fn malformed_rest_json_malformed_pattern_union_0() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"union\" : { \"first\": \"ABC\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"union\" : { \"first\": \"ABC\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -624,7 +624,7 @@ fn malformed_rest_json_malformed_pattern_union_1() {
         Kind::Malformed,
         "MalformedPattern",
         None,
-        r##"{"id":"RestJsonMalformedPatternUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"union\" : { \"first\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternUnion","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-m]+$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPattern","body":"{ \"union\" : { \"first\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -636,7 +636,7 @@ fn malformed_rest_json_malformed_pattern_string_override_0() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"string\" : \"abc\" }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"string\" : \"abc\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -648,7 +648,7 @@ fn malformed_rest_json_malformed_pattern_string_override_1() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"string\" : \"xyz\" }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternStringOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/string' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\", \"path\": \"/string\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"string\" : \"xyz\" }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -660,7 +660,7 @@ fn malformed_rest_json_malformed_pattern_list_override_0() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternListOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"list\" : [\"abc\"] }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternListOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"list\" : [\"abc\"] }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -672,7 +672,7 @@ fn malformed_rest_json_malformed_pattern_list_override_1() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternListOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"list\" : [\"xyz\"] }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternListOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/list/0' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\", \"path\": \"/list/0\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"list\" : [\"xyz\"] }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -684,7 +684,7 @@ fn malformed_rest_json_malformed_pattern_map_key_override_0() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapKeyOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"abc\" : \"ghi\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapKeyOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"abc\" : \"ghi\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -696,7 +696,7 @@ fn malformed_rest_json_malformed_pattern_map_key_override_1() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapKeyOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"xyz\" : \"ghi\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapKeyOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\", \"path\": \"/map\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"xyz\" : \"ghi\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -708,7 +708,7 @@ fn malformed_rest_json_malformed_pattern_map_value_override_0() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapValueOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map/ghi\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"ghi\": \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapValueOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\", \"path\": \"/map/ghi\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"ghi\": \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -720,7 +720,7 @@ fn malformed_rest_json_malformed_pattern_map_value_override_1() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternMapValueOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/map/ghi\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"ghi\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternMapValueOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/map/ghi' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\", \"path\": \"/map/ghi\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"map\" : { \"ghi\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -732,7 +732,7 @@ fn malformed_rest_json_malformed_pattern_union_override_0() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternUnionOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"union\" : { \"first\": \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternUnionOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"union\" : { \"first\": \"abc\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 
@@ -744,7 +744,7 @@ fn malformed_rest_json_malformed_pattern_union_override_1() {
         Kind::Malformed,
         "MalformedPatternOverride",
         None,
-        r##"{"id":"RestJsonMalformedPatternUnionOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"union\" : { \"first\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
+        r##"{"id":"RestJsonMalformedPatternUnionOverride","response":{"code":400,"headers":{"x-amzn-errortype":"ValidationException"},"body":{"mediaType":"application/json","assertion":{"contents":"{ \"message\" : \"1 validation error detected. Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\",\n  \"fieldList\" : [{\"message\": \"Value at '/union/first' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[g-m]+$\", \"path\": \"/union/first\"}]}"}}},"protocol":"aws.protocols#restJson1","request":{"method":"POST","uri":"/MalformedPatternOverride","body":"{ \"union\" : { \"first\": \"xyz\" } }","headers":{"content-type":"application/json"}}}"##,
     );
 }
 

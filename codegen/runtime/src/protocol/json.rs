@@ -1024,11 +1024,11 @@ pub(crate) mod fixture {
     }
 
     const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-        Shape { name, kind, xml_name: None, xml_namespace: None, error: None }
+        Shape { name, kind, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
     }
 
     const fn error_shape(name: &'static str, members: &'static [Member], info: ErrorInfo) -> Shape {
-        Shape { name, kind: ShapeKind::Structure { members }, xml_name: None, xml_namespace: None, error: Some(info) }
+        Shape { name, kind: ShapeKind::Structure { members }, xml_name: None, xml_namespace: None, error: Some(info), internal_values: &[] }
     }
 
     const fn defaulted(name: &'static str, target: ShapeId, default: &'static DefaultValue) -> Member {

@@ -765,7 +765,7 @@ mod tests {
     }
 
     const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-        Shape { name, kind, xml_name: None, xml_namespace: None, error: None }
+        Shape { name, kind, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
     }
 
     const fn op(name: &'static str, input: ShapeId, output: ShapeId, method: &'static str, uri: &'static str, code: u16) -> Operation {

@@ -225,7 +225,7 @@ mod tests {
     }
 
     const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-        Shape { name, kind, xml_name: None, xml_namespace: None, error: None }
+        Shape { name, kind, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
     }
 
     const fn op(name: &'static str, input: ShapeId, output: ShapeId, unit: bool, uri: &'static str) -> Operation {
@@ -264,6 +264,7 @@ mod tests {
         shape("BlobPayload", ShapeKind::Structure { members: &[m("blob", BLOB, HttpBinding::Payload)] }),
         Shape {
             error: Some(crate::schema::ErrorInfo { fault: Fault::Client, http_status: 403, query_code: None, query_status: None }),
+            internal_values: &[],
             ..shape(
                 "ComplexError",
                 ShapeKind::Structure { members: &[m("Header", STRING, HttpBinding::Header("X-Header")), m("TopLevel", STRING, HttpBinding::Body)] },

@@ -200,7 +200,7 @@ mod tests {
     }
 
     const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-        Shape { name, kind, xml_name: None, xml_namespace: None, error: None }
+        Shape { name, kind, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
     }
 
     const fn op(name: &'static str, input: ShapeId, output: ShapeId, method: &'static str, uri: &'static str) -> Operation {
@@ -239,6 +239,7 @@ mod tests {
         shape("GetBucketLocationOutput", ShapeKind::Structure { members: &[m("LocationConstraint", STRING, HttpBinding::Body)] }),
         Shape {
             error: Some(ErrorInfo { fault: Fault::Client, http_status: 400, query_code: None, query_status: None }),
+            internal_values: &[],
             ..shape("InvalidGreeting", ShapeKind::Structure { members: &[m("Message", STRING, HttpBinding::Body)] })
         },
         shape("Integer", ShapeKind::Integer),

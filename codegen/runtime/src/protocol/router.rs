@@ -407,7 +407,7 @@ mod tests {
     }
 
     const fn structure(name: &'static str, members: &'static [Member]) -> Shape {
-        Shape { name, kind: ShapeKind::Structure { members }, xml_name: None, xml_namespace: None, error: None }
+        Shape { name, kind: ShapeKind::Structure { members }, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
     }
 
     const fn op(name: &'static str, input: ShapeId, method: &'static str, uri: &'static str) -> Operation {

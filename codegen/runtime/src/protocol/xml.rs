@@ -832,7 +832,7 @@ pub(crate) mod fixtures {
     }
 
     const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-        Shape { name, kind, xml_name: None, xml_namespace: None, error: None }
+        Shape { name, kind, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
     }
 
     const fn renamed(name: &'static str, xml_name: &'static str, target: ShapeId) -> Member {
@@ -956,6 +956,7 @@ pub(crate) mod fixtures {
         };
         Shape {
             error: Some(ErrorInfo { fault, http_status, query_code, query_status }),
+            internal_values: &[],
             ..shape(name, ShapeKind::Structure { members })
         }
     }
