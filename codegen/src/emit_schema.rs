@@ -150,6 +150,16 @@ fn emit_shape(out: &mut String, svc: &Service, shape: &Shape) {
         .filter_map(|(_, m)| m.traits.get("smithy.api#enumValue").and_then(Json::as_str))
         .map(|v| format!("{v:?}"))
         .collect();
+    // Smithy 1.0 `@enum` strings mark theirs with the `internal` tag.
+    let mut internal = internal;
+    if let Some(list) = def.traits.get("smithy.api#enum").and_then(Json::as_array) {
+        for e in list {
+            let tagged = e.get("tags").and_then(Json::as_array).is_some_and(|t| t.iter().any(|t| t == "internal"));
+            if let (true, Some(v)) = (tagged, e.get("value").and_then(Json::as_str)) {
+                internal.push(format!("{v:?}"));
+            }
+        }
+    }
     if !internal.is_empty() {
         fields.push(format!("internal_values: &[{}]", internal.join(", ")));
     }

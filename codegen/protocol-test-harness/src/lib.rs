@@ -55,7 +55,7 @@ pub fn run(schema: &'static Schema, roundtrip: Roundtrip, kind: Kind, operation:
 }
 
 fn request_case(schema: &'static Schema, protocol: Protocol, roundtrip: Roundtrip, operation: &str, case: &Json) {
-    let mut req = build_request(case, protocol);
+    let mut req = build_request(schema, case, protocol);
     add_implied_routing(schema, protocol, operation, &mut req);
     protocol::decompress(&mut req).expect("gzip body");
     let op = protocol::resolve_operation(schema, protocol, &req)
@@ -105,7 +105,7 @@ fn response_case(
 }
 
 fn malformed_case(schema: &'static Schema, protocol: Protocol, case: &Json) {
-    let req = build_request(&case["request"], protocol);
+    let req = build_request(schema, &case["request"], protocol);
     let ctx = RequestContext::internal("123456789012", "us-east-1");
     let service = AcceptAll(schema);
     let response = futures_executor::block_on(protocol::handle(&service, protocol, req, &ctx));
@@ -145,9 +145,9 @@ impl Service for AcceptAll {
     }
 }
 
-fn build_request(case: &Json, protocol: Protocol) -> HttpRequest {
+fn build_request(schema: &Schema, case: &Json, protocol: Protocol) -> HttpRequest {
     let method = case["method"].as_str().unwrap_or("POST");
-    let uri = virtual_host_path(case, protocol).unwrap_or_else(|| case["uri"].as_str().unwrap_or("/").to_owned());
+    let uri = virtual_host_path(schema, case, protocol).unwrap_or_else(|| case["uri"].as_str().unwrap_or("/").to_owned());
     let mut req = HttpRequest::new(method.parse().expect("method"), &uri);
     let mut query: Vec<String> = if req.query.is_empty() { Vec::new() } else { vec![req.query.clone()] };
     if let Some(params) = case.get("queryParams").and_then(Json::as_array) {
@@ -192,14 +192,15 @@ fn add_implied_routing(schema: &Schema, protocol: Protocol, operation: &str, req
 
 /// S3 cases address buckets by host (`resolvedHost` = `<bucket>.<host>`); the gateway
 /// rewrites such requests to path style before the protocol layer, and so does this.
-fn virtual_host_path(case: &Json, protocol: Protocol) -> Option<String> {
-    if protocol != Protocol::RestXml {
+fn virtual_host_path(schema: &Schema, case: &Json, protocol: Protocol) -> Option<String> {
+    if protocol != Protocol::RestXml || !schema.service.xml_no_error_wrapping {
         return None;
     }
     let host = case.get("host")?.as_str()?;
     let resolved = case.get("resolvedHost")?.as_str()?;
-    let bucket = resolved.strip_suffix(host)?.strip_suffix('.')?;
-    if bucket.is_empty() || bucket.contains('.') {
+    // `<bucket>.s3[-accelerate|.dualstack]...`: the bucket is the first label.
+    let (bucket, rest) = resolved.split_once('.')?;
+    if resolved == host || bucket.is_empty() || bucket.starts_with("s3") || !rest.starts_with("s3") {
         return None;
     }
     Some(format!("/{bucket}{}", case["uri"].as_str().unwrap_or("/")))

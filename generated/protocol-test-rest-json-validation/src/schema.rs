@@ -91,6 +91,7 @@ static SHAPES: [Shape; 87] = [
     Shape {
         name: "EnumTraitString",
         kind: ShapeKind::Enum(&[("ABC", "abc"), ("DEF", "def"), ("GHI", "ghi")]),
+        internal_values: &["ghi"],
         ..Shape::DEFAULT
     },
     // 12
