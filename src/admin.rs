@@ -36,18 +36,19 @@ pub fn handle(registry: &Registry, uptime: std::time::Duration, method: &Method,
 
 fn health(registry: &Registry) -> HttpResponse {
     let mut services = Map::with_capacity(registry.len());
-    for (index, service) in registry.iter() {
+    for (index, name) in registry.names().iter().enumerate() {
         let state = if registry.was_used(index) { "running" } else { "available" };
-        services.insert(service.schema().service.name.to_owned(), Value::from(state));
+        services.insert((*name).to_owned(), Value::from(state));
     }
     json_response(200, json!({"services": services, "edition": "community", "version": crate::VERSION}))
 }
 
 /// Resets every service, even after one of them failed to: a half-reset emulator is worse
-/// than a clear error about the one that did not reset.
+/// than a clear error about the one that did not reset. Services not built yet hold no
+/// state, so there is nothing to do for them.
 fn reset(registry: &Registry) -> HttpResponse {
     let mut failed = Vec::new();
-    for (_, service) in registry.iter() {
+    for service in registry.built().unwrap_or_default() {
         let name = service.schema().service.name;
         if let Err(panic) = std::panic::catch_unwind(AssertUnwindSafe(|| service.reset())) {
             tracing::error!(service = name, panic = %crate::gateway::panic_message(&*panic), "reset panicked");

@@ -106,7 +106,7 @@ pub fn too_large(style: ErrorStyle, limit: u64, request_id: &str) -> HttpRespons
         ErrorStyle::S3 => "EntityTooLarge",
         _ => "RequestEntityTooLargeException",
     };
-    let message = format!("The request body exceeds the maximum of {limit} bytes this server accepts (FERROSTACK_MAX_BODY).");
+    let message = format!("The request body exceeds the maximum of {limit} bytes this server accepts.");
     error(style, 413, code, &message, request_id)
 }
 

@@ -51,7 +51,7 @@ async fn run(config: Config) -> ExitCode {
         }
     };
 
-    let registry = Registry::new(services::all_services());
+    let registry = Registry::from_catalog();
     let gateway = Gateway::new(registry, config.endpoint(bound.port()), config.limits).with_execute_api(services::execute_api());
     let services = gateway.registry().len();
     tracing::info!(address = %bound, endpoint = %gateway.endpoint().url(), services, version = ferrostack::VERSION, "listening");

@@ -1,44 +1,60 @@
-//! The registry: every served service, and the lookup tables routing needs, built once.
+//! The registry: every served service, and the lookup tables routing needs.
+//!
+//! Nothing is built at startup: the binary answers health checks from the catalog's names,
+//! and the services and their tables are built on the first request that needs one. That
+//! keeps spawn-to-ready to a few milliseconds and an idle emulator's memory to the code
+//! it has run (touching 21 services' constructors and schemas maps megabytes of the
+//! executable in).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ferrostack_runtime::schema::Schema;
 use ferrostack_runtime::{Protocol, Service};
 
 use crate::gateway::ExecuteApi;
 
+/// A service this binary can serve: its name (the schema's `service.name`) and its
+/// constructor.
+pub struct Entry {
+    pub name: &'static str,
+    pub build: fn() -> Arc<dyn Service>,
+}
+
 /// Every service this binary serves, in the order health reports them.
 ///
-/// Constructors must stay cheap: they run before the first request is answered. Services
-/// build heavy state (their REST router, indexes, files) on first use. Each handler crate
-/// `handlers/<svc>` offers `service()`, its handler wrapped by the generated crate's
-/// protocol adapter; a new service is one line here and one in the root `Cargo.toml`.
+/// Each handler crate `handlers/<svc>` offers `service()`, its handler wrapped by the
+/// generated crate's protocol adapter; a new service is one line here and one in the
+/// root `Cargo.toml`. Constructors must stay cheap (no I/O): services build heavy state
+/// on first use.
+pub static CATALOG: &[Entry] = &[
+    Entry { name: "sqs", build: sqs_handler::service },
+    Entry { name: "sns", build: sns_handler::service },
+    Entry { name: "s3", build: s3_handler::service },
+    Entry { name: "dynamodb", build: dynamodb_handler::service },
+    Entry { name: "lambda", build: lambda_handler::service },
+    Entry { name: "iam", build: iam_handler::service },
+    Entry { name: "sts", build: sts_handler::service },
+    Entry { name: "secretsmanager", build: secretsmanager_handler::service },
+    Entry { name: "logs", build: logs_handler::service },
+    Entry { name: "ssm", build: ssm_handler::service },
+    Entry { name: "events", build: events_handler::service },
+    Entry { name: "kinesis", build: kinesis_handler::service },
+    Entry { name: "cloudwatch", build: cloudwatch_handler::service },
+    Entry { name: "ses", build: ses_handler::service },
+    Entry { name: "stepfunctions", build: stepfunctions_handler::service },
+    Entry { name: "apigatewayv2", build: apigatewayv2_handler::service },
+    Entry { name: "ecs", build: ecs_handler::service },
+    Entry { name: "rds", build: rds_handler::service },
+    Entry { name: "elasticache", build: elasticache_handler::service },
+    Entry { name: "glue", build: glue_handler::service },
+    Entry { name: "athena", build: athena_handler::service },
+];
+
+/// Builds every service in the catalog.
 pub fn all_services() -> Vec<Arc<dyn Service>> {
-    vec![
-        sqs_handler::service(),
-        sns_handler::service(),
-        s3_handler::service(),
-        dynamodb_handler::service(),
-        lambda_handler::service(),
-        iam_handler::service(),
-        sts_handler::service(),
-        secretsmanager_handler::service(),
-        logs_handler::service(),
-        ssm_handler::service(),
-        events_handler::service(),
-        kinesis_handler::service(),
-        cloudwatch_handler::service(),
-        ses_handler::service(),
-        stepfunctions_handler::service(),
-        apigatewayv2_handler::service(),
-        ecs_handler::service(),
-        rds_handler::service(),
-        elasticache_handler::service(),
-        glue_handler::service(),
-        athena_handler::service(),
-    ]
+    CATALOG.iter().map(|entry| (entry.build)()).collect()
 }
 
 /// API Gateway's data plane (`<apiId>.execute-api.localhost`), once the apigatewayv2
@@ -47,8 +63,15 @@ pub fn execute_api() -> Option<Arc<dyn ExecuteApi>> {
     None
 }
 
-/// Services by every key a request may name them with.
+/// The services, by every key a request may name them with.
 pub struct Registry {
+    names: Vec<&'static str>,
+    /// Builds the services, for a registry made from the catalog.
+    build: Option<fn() -> Vec<Arc<dyn Service>>>,
+    tables: OnceLock<Tables>,
+}
+
+struct Tables {
     services: Vec<Arc<dyn Service>>,
     /// Whether a service has served a request since startup: health says `running` for
     /// those and `available` for the rest, as LocalStack does for services started lazily.
@@ -63,8 +86,104 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// A registry of `services`, with its tables built now.
     pub fn new(services: Vec<Arc<dyn Service>>) -> Registry {
-        let mut registry = Registry {
+        let names = services.iter().map(|s| s.schema().service.name).collect();
+        Registry { names, build: None, tables: OnceLock::from(Tables::new(services)) }
+    }
+
+    /// The catalog's services, built on first use.
+    pub fn from_catalog() -> Registry {
+        Registry { names: CATALOG.iter().map(|e| e.name).collect(), build: Some(all_services), tables: OnceLock::new() }
+    }
+
+    fn tables(&self) -> &Tables {
+        self.tables.get_or_init(|| {
+            let services = self.build.map(|build| build()).unwrap_or_default();
+            for (service, name) in services.iter().zip(&self.names) {
+                debug_assert_eq!(service.schema().service.name, *name, "catalog name and schema name differ");
+            }
+            Tables::new(services)
+        })
+    }
+
+    /// Service names, in registry order; no service is built to answer this.
+    pub fn names(&self) -> &[&'static str] {
+        &self.names
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The services, if they have been built: nothing else has state to reset.
+    pub fn built(&self) -> Option<&[Arc<dyn Service>]> {
+        self.tables.get().map(|t| t.services.as_slice())
+    }
+
+    pub fn service(&self, index: usize) -> &Arc<dyn Service> {
+        &self.tables().services[index]
+    }
+
+    pub fn schema(&self, index: usize) -> &'static Schema {
+        self.service(index).schema()
+    }
+
+    pub fn by_target_prefix(&self, prefix: &str) -> Option<usize> {
+        self.tables().by_target_prefix.get(prefix).copied()
+    }
+
+    pub fn by_shape_name(&self, name: &str) -> Option<usize> {
+        self.tables().by_shape_name.get(name).copied()
+    }
+
+    pub fn by_signing_name(&self, name: &str) -> &[usize] {
+        self.tables().by_signing_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn by_query_version(&self, version: &str) -> &[usize] {
+        self.tables().by_query_version.get(version).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Every service serving awsQuery, for requests that name no version.
+    pub fn query_services(&self) -> impl Iterator<Item = usize> + '_ {
+        self.tables().by_query_version.values().flatten().copied()
+    }
+
+    pub fn rest_services(&self) -> &[usize] {
+        &self.tables().rest
+    }
+
+    pub fn s3(&self) -> Option<usize> {
+        self.tables().s3
+    }
+
+    /// Whether `label` (a host's first label) names a registered service rather than a
+    /// bucket, as in `sqs.us-east-1.localhost.localstack.cloud`.
+    pub fn is_service_label(&self, label: &str) -> bool {
+        label != "s3" && self.tables().by_signing_name.contains_key(label)
+    }
+
+    pub fn mark_used(&self, index: usize) {
+        let used = &self.tables().used[index];
+        // Read first: after the first request this is a shared cache line nobody writes.
+        if !used.load(Ordering::Relaxed) {
+            used.store(true, Ordering::Relaxed);
+        }
+    }
+
+    pub fn was_used(&self, index: usize) -> bool {
+        self.tables.get().is_some_and(|t| t.used[index].load(Ordering::Relaxed))
+    }
+}
+
+impl Tables {
+    fn new(services: Vec<Arc<dyn Service>>) -> Tables {
+        let mut tables = Tables {
             used: services.iter().map(|_| AtomicBool::new(false)).collect(),
             by_target_prefix: HashMap::new(),
             by_shape_name: HashMap::new(),
@@ -74,95 +193,29 @@ impl Registry {
             s3: None,
             services,
         };
-        for (index, service) in registry.services.iter().enumerate() {
+        for (index, service) in tables.services.iter().enumerate() {
             let schema = service.schema();
             let info = &schema.service;
             let serves_json = schema.has_protocol(Protocol::AwsJson1_0) || schema.has_protocol(Protocol::AwsJson1_1);
             if serves_json && !info.target_prefix.is_empty() {
-                registry.by_target_prefix.entry(info.target_prefix).or_insert(index);
+                tables.by_target_prefix.entry(info.target_prefix).or_insert(index);
             }
             if !info.shape_name.is_empty() {
-                registry.by_shape_name.entry(info.shape_name).or_insert(index);
+                tables.by_shape_name.entry(info.shape_name).or_insert(index);
             }
             if !info.signing_name.is_empty() {
-                registry.by_signing_name.entry(info.signing_name).or_default().push(index);
+                tables.by_signing_name.entry(info.signing_name).or_default().push(index);
             }
             if schema.has_protocol(Protocol::AwsQuery) && !info.version.is_empty() {
-                registry.by_query_version.entry(info.version).or_default().push(index);
+                tables.by_query_version.entry(info.version).or_default().push(index);
             }
             if is_s3(schema) {
-                registry.s3.get_or_insert(index);
+                tables.s3.get_or_insert(index);
             } else if rest_protocol(schema).is_some() {
-                registry.rest.push(index);
+                tables.rest.push(index);
             }
         }
-        registry
-    }
-
-    pub fn len(&self) -> usize {
-        self.services.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.services.is_empty()
-    }
-
-    pub fn service(&self, index: usize) -> &Arc<dyn Service> {
-        &self.services[index]
-    }
-
-    pub fn schema(&self, index: usize) -> &'static Schema {
-        self.services[index].schema()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (usize, &Arc<dyn Service>)> {
-        self.services.iter().enumerate()
-    }
-
-    pub fn by_target_prefix(&self, prefix: &str) -> Option<usize> {
-        self.by_target_prefix.get(prefix).copied()
-    }
-
-    pub fn by_shape_name(&self, name: &str) -> Option<usize> {
-        self.by_shape_name.get(name).copied()
-    }
-
-    pub fn by_signing_name(&self, name: &str) -> &[usize] {
-        self.by_signing_name.get(name).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    pub fn by_query_version(&self, version: &str) -> &[usize] {
-        self.by_query_version.get(version).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// Every service serving awsQuery, for requests that name no version.
-    pub fn query_services(&self) -> impl Iterator<Item = usize> + '_ {
-        self.by_query_version.values().flatten().copied()
-    }
-
-    pub fn rest_services(&self) -> &[usize] {
-        &self.rest
-    }
-
-    pub fn s3(&self) -> Option<usize> {
-        self.s3
-    }
-
-    /// Whether `label` (a host's first labels) names a registered service rather than a
-    /// bucket, as in `sqs.us-east-1.localhost.localstack.cloud`.
-    pub fn is_service_label(&self, label: &str) -> bool {
-        label != "s3" && self.by_signing_name.contains_key(label)
-    }
-
-    pub fn mark_used(&self, index: usize) {
-        // Read first: after the first request this is a shared cache line nobody writes.
-        if !self.used[index].load(Ordering::Relaxed) {
-            self.used[index].store(true, Ordering::Relaxed);
-        }
-    }
-
-    pub fn was_used(&self, index: usize) -> bool {
-        self.used[index].load(Ordering::Relaxed)
+        tables
     }
 }
 

@@ -173,3 +173,23 @@ fn an_empty_registry_still_answers() {
     assert_eq!(send(&gateway, Method::GET, "/", &[], b"").status, 404);
     assert_eq!(send(&gateway, Method::POST, "/_ministack/reset", &[], b"").status, 200);
 }
+
+#[test]
+fn the_catalog_is_built_on_first_use_not_for_health() {
+    let gateway = Gateway::new(ferrostack::Registry::from_catalog(), ferrostack_runtime::Endpoint::default(), BodyLimits::default());
+    let a = send(&gateway, Method::GET, "/_localstack/health", &[], b"");
+    let services = json(&a.body)["services"].as_object().unwrap().clone();
+    assert_eq!(services.len(), ferrostack::services::CATALOG.len());
+    assert!(services.values().all(|state| state == "available"));
+    assert!(gateway.registry().built().is_none(), "health must not build services");
+    assert_eq!(send(&gateway, Method::POST, "/_localstack/reset", &[], b"").status, 200);
+    assert!(gateway.registry().built().is_none(), "reset must not build services");
+
+    // The first routed request builds them all, and names match the schemas'.
+    send(&gateway, Method::GET, "/some-bucket", &[], b"");
+    let built = gateway.registry().built().expect("built by the first request");
+    let names: Vec<_> = built.iter().map(|s| s.schema().service.name).collect();
+    assert_eq!(names, gateway.registry().names());
+    let services = json(&send(&gateway, Method::GET, "/_localstack/health", &[], b"").body)["services"].clone();
+    assert_eq!(services["s3"], "running");
+}
