@@ -582,6 +582,11 @@ pub fn encode_output<C: DocumentCodec>(
         }
     }
     write_headers(schema, shape, bindings, &value, &mut response);
+    // HTTP semantics the models leave implicit: a body that is a byte range of the
+    // resource is partial content (S3 GetObject with `Range`), never a 200.
+    if response.status == 200 && response.headers.contains_key(http::header::CONTENT_RANGE) {
+        response.status = 206;
+    }
     if body_allowed {
         set_content_length(&mut response);
     }
