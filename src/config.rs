@@ -9,7 +9,7 @@
 //! | `GATEWAY_PORT` | port to listen on when `GATEWAY_LISTEN` is unset; also the port put in URLs the emulator hands out | `4566` |
 //! | `MINISTACK_HOST`, `LOCALSTACK_HOST` | `host[:port]` put in URLs the emulator hands out (queue URLs, locations); the first one set wins, and its port wins over `GATEWAY_PORT` | `localhost` and the listen port |
 //! | `RUST_LOG` | log filter, `level` or `target=level,...` | |
-//! | `LOG_LEVEL` | log level when `RUST_LOG` is unset: `trace`, `debug`, `info`, `warn`, `error` | `info` |
+//! | `LOG_LEVEL` | log level when `RUST_LOG` is unset: `trace-internal` (everything, HTTP libraries included), `trace`, `debug`, `info`, `warn`, `error` | `info` |
 //! | `DEBUG` | `1` or `true` means `LOG_LEVEL=debug` when neither of the above is set | |
 //! | `FERROSTACK_MAX_BODY` | largest request body accepted, in bytes (`K`, `M`, `G` suffixes are powers of 1024); bigger bodies get `413` | `64M` |
 //! | `FERROSTACK_MAX_S3_BODY` | the same for requests to S3, whose object uploads may be larger | `5G` |
@@ -101,7 +101,7 @@ impl Config {
         let log_filter = match (get("RUST_LOG"), get("LOG_LEVEL"), get("DEBUG")) {
             (Some(filter), _, _) => filter,
             (None, Some(level), _) => log_level_filter(&level),
-            (None, None, Some(d)) if matches!(d.to_ascii_lowercase().as_str(), "1" | "true" | "yes") => "debug".to_owned(),
+            (None, None, Some(d)) if matches!(d.to_ascii_lowercase().as_str(), "1" | "true" | "yes") => log_level_filter("debug"),
             _ => "info".to_owned(),
         };
 
@@ -195,17 +195,20 @@ fn parse_public_host(value: &str) -> Option<(String, Option<u16>)> {
     }
 }
 
-/// LocalStack's `LOG_LEVEL` spellings as a tracing filter.
+/// LocalStack's `LOG_LEVEL` spellings as a tracing filter. `debug` and `trace` are about
+/// the emulator: the HTTP libraries' own frame-by-frame lines stay at `info` unless asked
+/// for with `trace-internal` (LocalStack's name for that) or `RUST_LOG`.
 fn log_level_filter(level: &str) -> String {
+    const QUIET_LIBRARIES: &str = ",h2=info,hyper=info,hyper_util=info";
     match level.to_ascii_lowercase().as_str() {
-        "trace-internal" | "trace" => "trace",
-        "debug" => "debug",
-        "warn" | "warning" => "warn",
-        "error" | "critical" => "error",
-        "off" => "off",
-        _ => "info",
+        "trace-internal" => "trace".to_owned(),
+        "trace" => format!("trace{QUIET_LIBRARIES}"),
+        "debug" => format!("debug{QUIET_LIBRARIES}"),
+        "warn" | "warning" => "warn".to_owned(),
+        "error" | "critical" => "error".to_owned(),
+        "off" => "off".to_owned(),
+        _ => "info".to_owned(),
     }
-    .to_owned()
 }
 
 /// `1048576`, `512K`, `64M`, `64MiB`, `5G`, `1GB`: suffixes are powers of 1024.
@@ -286,7 +289,8 @@ mod tests {
     fn log_filter_precedence() {
         assert_eq!(config(&[("LOG_LEVEL", "warning")]).unwrap().log_filter, "warn");
         assert_eq!(config(&[("LOG_LEVEL", "debug"), ("RUST_LOG", "ferrostack=trace")]).unwrap().log_filter, "ferrostack=trace");
-        assert_eq!(config(&[("DEBUG", "1")]).unwrap().log_filter, "debug");
+        assert_eq!(config(&[("DEBUG", "1")]).unwrap().log_filter, "debug,h2=info,hyper=info,hyper_util=info");
+        assert_eq!(config(&[("LOG_LEVEL", "trace-internal")]).unwrap().log_filter, "trace");
     }
 
     #[test]

@@ -119,10 +119,11 @@ impl Gateway {
         let host = parts.headers.get(HOST).and_then(|h| h.to_str().ok()).or_else(|| parts.uri.authority().map(|a| a.as_str())).map(str::to_owned);
         let mut req = HttpRequest { path: parts.uri.path().to_owned(), query: query.to_owned(), method: parts.method, headers: parts.headers, body: Bytes::new() };
 
-        // A form's `Action` and `Version` name the service, so forms are read before
-        // routing; other bodies wait until the service, and so the limit, is known.
+        // A posted form's `Action` and `Version` name the service, so such forms are read
+        // before routing; other bodies wait until the service, and so the limit, is known
+        // (curl labels every upload a form: S3 PUTs with that type are not read early).
         let mut body = Some(body);
-        if route::is_form(&req) {
+        if req.method == Method::POST && route::is_form(&req) {
             let form = body.take().map(|b| read_limited(b, self.limits.default));
             if let Some(read) = form {
                 match read.await {

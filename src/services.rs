@@ -63,11 +63,14 @@ pub fn execute_api() -> Option<Arc<dyn ExecuteApi>> {
     None
 }
 
+/// Builds every service of a registry.
+type BuildAll = fn() -> Vec<Arc<dyn Service>>;
+
 /// The services, by every key a request may name them with.
 pub struct Registry {
     names: Vec<&'static str>,
     /// Builds the services, for a registry made from the catalog.
-    build: Option<fn() -> Vec<Arc<dyn Service>>>,
+    build: Option<BuildAll>,
     tables: OnceLock<Tables>,
 }
 
