@@ -67,7 +67,7 @@ fn emit_service(out: &mut String, svc: &Service) {
         e.signing_name,
         e.target_prefix.clone().unwrap_or_else(|| svc.shape_name().to_owned()),
         protocols.join(", "),
-        svc.service_trait("aws.protocols#awsQueryCompatible").is_some(),
+        e.query_compatible.unwrap_or_else(|| svc.service_trait("aws.protocols#awsQueryCompatible").is_some()),
         xml_namespace,
         no_wrapping,
         if svc.smithy_validation { "SmithyFramework" } else { "Aws" },

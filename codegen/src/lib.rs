@@ -76,6 +76,7 @@ pub fn entry_for(name: &str, protocols: Vec<String>, signing_name: &str) -> Serv
         query_version: None,
         xml_namespace: None,
         validation_code: "ValidationException".into(),
+        query_compatible: None,
     }
 }
 

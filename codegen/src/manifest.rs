@@ -26,6 +26,10 @@ pub struct ServiceEntry {
     #[serde(default)]
     pub xml_namespace: Option<String>,
     pub validation_code: String,
+    /// Overrides the model's `@awsQueryCompatible` (current SDKs know CloudWatch as such,
+    /// although this model snapshot predates it).
+    #[serde(default)]
+    pub query_compatible: Option<bool>,
 }
 
 impl Manifest {

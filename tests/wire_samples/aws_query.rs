@@ -375,7 +375,7 @@ async fn get_metric_statistics_timestamps_in_and_out() {
 /// the request path, the form AWS's own query API docs show. The queue must be found from
 /// the path.
 #[tokio::test]
-#[ignore = "bug: awsQuery ignores the queue URL path, so SQS calls without a QueueUrl parameter fail validation"]
+
 async fn sqs_queue_url_in_the_path_instead_of_the_form() {
     let sqs = sqs_with_queue().await;
     let req = ferrostack_runtime::http::HttpRequest {

@@ -13,7 +13,7 @@ pub static SCHEMA: Schema = Schema {
         signing_name: "monitoring",
         target_prefix: "GraniteServiceVersion20100801",
         protocols: &[Protocol::AwsQuery, Protocol::AwsJson1_0, Protocol::RpcV2Cbor],
-        query_compatible: false,
+        query_compatible: true,
         xml_namespace: Some("http://monitoring.amazonaws.com/doc/2010-08-01/"),
         xml_no_error_wrapping: false,
         validation: ValidationStyle::Aws,

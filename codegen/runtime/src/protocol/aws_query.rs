@@ -57,7 +57,27 @@ pub fn decode(schema: &Schema, op: usize, req: &HttpRequest) -> Result<Value, De
         .flat_map(form_urlencoded::parse)
         .filter(|(key, _)| key != "Action" && key != "Version")
         .collect();
-    query::read_pairs(schema, operation.input, params.iter().map(|(key, value)| (key.as_ref(), value.as_ref())))
+    let mut input =
+        query::read_pairs(schema, operation.input, params.iter().map(|(key, value)| (key.as_ref(), value.as_ref())))?;
+    fill_queue_url_from_path(schema, operation.input, req, &mut input);
+    Ok(input)
+}
+
+/// SQS's query API treats the queue URL as the endpoint: older SDKs (the Java SDK v1,
+/// for one) post `Action=SendMessage` to `/<account>/<queue>` and leave `QueueUrl` out
+/// of the form. The path then stands for the member.
+fn fill_queue_url_from_path(schema: &Schema, input_shape: u32, req: &HttpRequest, input: &mut Value) {
+    if req.path.len() <= 1 {
+        return;
+    }
+    let members = schema.shape(input_shape).kind.members();
+    let Some(index) = members.iter().position(|m| m.name == "QueueUrl") else { return };
+    let Value::Struct(fields) = input else { return };
+    if fields.iter().any(|(i, _)| *i as usize == index) {
+        return;
+    }
+    let host = req.header("host").unwrap_or("localhost");
+    fields.push((index as u16, Value::Str(format!("http://{host}{}", req.path))));
 }
 
 /// `<XResponse xmlns=".."><XResult>..</XResult><ResponseMetadata><RequestId>..
