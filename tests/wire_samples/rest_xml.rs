@@ -464,7 +464,7 @@ async fn malformed_xml_body_is_malformed_xml() {
 /// (`STREAMING-UNSIGNED-PAYLOAD-TRAILER`, the v3/v2 SDKs). The object is the decoded
 /// payload, never the framing.
 #[tokio::test]
-#[ignore = "bug: aws-chunked PutObject bodies are stored with their chunk framing (nothing decodes them)"]
+
 async fn aws_chunked_uploads_store_the_decoded_payload() {
     let s3 = s3_with_bucket("wire").await;
     let signature = "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648";

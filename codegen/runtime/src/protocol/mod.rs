@@ -9,6 +9,7 @@
 pub mod aws_json;
 pub mod aws_query;
 pub mod cbor;
+pub mod chunked;
 pub mod json;
 pub mod query;
 pub mod rest;
@@ -134,9 +135,13 @@ pub fn encode_error(schema: &Schema, protocol: Protocol, err: &RenderedError, ct
     }
 }
 
-/// Undoes `Content-Encoding: gzip` (SDKs compress large requests of operations with
-/// `@requestCompression`, CloudWatch's PutMetricData for one).
+/// Undoes the content encodings SDKs apply: `aws-chunked` framing of streaming uploads,
+/// and `gzip` of large requests of operations with `@requestCompression` (CloudWatch's
+/// PutMetricData, for one).
 pub fn decompress(req: &mut HttpRequest) -> Result<(), DecodeError> {
+    if chunked::is_chunked(req) {
+        chunked::unframe(req)?;
+    }
     let gzip = req.header("content-encoding").is_some_and(|v| v.split(',').any(|e| e.trim().eq_ignore_ascii_case("gzip")));
     if !gzip || req.body.is_empty() {
         return Ok(());
