@@ -29,9 +29,23 @@ use crate::vhost::HostNames;
 
 /// API Gateway's data plane: requests to `<apiId>.execute-api.<domain>`, and to
 /// `/_aws/execute-api/<apiId>/...` (LocalStack's path form for hosts without DNS).
-/// The apigatewayv2 handler implements this; without it such requests get 404.
+/// Without one, such requests get API Gateway's 404.
+///
+/// Handler crates cannot name this trait (they sit below this crate), so any plain
+/// function of the same shape is one: `apigatewayv2_handler::invoke` written as
+/// `fn invoke<'a>(api_id: &'a str, req: HttpRequest, ctx: &'a RequestContext) ->
+/// BoxFuture<'a, HttpResponse>` plugs in as `Arc::new(apigatewayv2_handler::invoke)`.
 pub trait ExecuteApi: Send + Sync {
     fn invoke<'a>(&'a self, api_id: &'a str, req: HttpRequest, ctx: &'a RequestContext) -> BoxFuture<'a, HttpResponse>;
+}
+
+impl<F> ExecuteApi for F
+where
+    F: for<'a> Fn(&'a str, HttpRequest, &'a RequestContext) -> BoxFuture<'a, HttpResponse> + Send + Sync,
+{
+    fn invoke<'a>(&'a self, api_id: &'a str, req: HttpRequest, ctx: &'a RequestContext) -> BoxFuture<'a, HttpResponse> {
+        self(api_id, req, ctx)
+    }
 }
 
 pub struct Gateway {

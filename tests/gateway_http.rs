@@ -156,6 +156,18 @@ fn execute_api_hook_gets_the_api_and_its_path() {
     assert_eq!(a.body, "xyz GET /dev/ us-east-1 ");
 }
 
+/// A data plane written as a plain function, as a handler crate would export it.
+fn teapot<'a>(api_id: &'a str, _req: HttpRequest, _ctx: &'a RequestContext) -> BoxFuture<'a, HttpResponse> {
+    Box::pin(async move { HttpResponse::with_body(418, "text/plain", format!("teapot {api_id}")) })
+}
+
+#[test]
+fn a_plain_function_is_a_data_plane() {
+    let gateway = gateway(&all_fakes(), BodyLimits::default()).with_execute_api(Some(Arc::new(teapot)));
+    let a = send(&gateway, Method::GET, "/", &[("host", "tea.execute-api.localhost")], b"");
+    assert_eq!((a.status.as_u16(), a.body.as_str()), (418, "teapot tea"));
+}
+
 #[test]
 fn unknown_requests_without_s3_are_a_json_404() {
     let fakes: Vec<_> = all_fakes().into_iter().filter(|f| f.schema.service.name != "s3").collect();
