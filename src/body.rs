@@ -161,8 +161,11 @@ mod tests {
     #[test]
     fn joins_chunks_and_stops_at_the_limit() {
         let chunks = || {
-            let frames: Vec<Result<Frame<Bytes>, std::io::Error>> =
-                vec![Ok(Frame::data(Bytes::from_static(b"ab"))), Ok(Frame::data(Bytes::from_static(b"cd"))), Ok(Frame::data(Bytes::from_static(b"ef")))];
+            let frames: Vec<Result<Frame<Bytes>, std::io::Error>> = vec![
+                Ok(Frame::data(Bytes::from_static(b"ab"))),
+                Ok(Frame::data(Bytes::from_static(b"cd"))),
+                Ok(Frame::data(Bytes::from_static(b"ef"))),
+            ];
             StreamBody::new(futures_util::stream::iter(frames))
         };
         assert_eq!(block_on(read_limited(chunks(), 6)).unwrap(), Bytes::from_static(b"abcdef"));

@@ -92,16 +92,19 @@ impl Config {
             None => ("0.0.0.0".to_owned(), gateway_port.unwrap_or(DEFAULT_PORT)),
         };
 
-        let (public_host, host_port) = match ["MINISTACK_HOST", "LOCALSTACK_HOST"].into_iter().find_map(|n| get(n).map(|v| (n, v))) {
-            Some((name, value)) => parse_public_host(&value).ok_or_else(|| invalid(name, &value, "host[:port]"))?,
-            None => ("localhost".to_owned(), None),
-        };
+        let (public_host, host_port) =
+            match ["MINISTACK_HOST", "LOCALSTACK_HOST"].into_iter().find_map(|n| get(n).map(|v| (n, v))) {
+                Some((name, value)) => parse_public_host(&value).ok_or_else(|| invalid(name, &value, "host[:port]"))?,
+                None => ("localhost".to_owned(), None),
+            };
         let public_port = host_port.or(gateway_port).or((listen_port != 0).then_some(listen_port));
 
         let log_filter = match (get("RUST_LOG"), get("LOG_LEVEL"), get("DEBUG")) {
             (Some(filter), _, _) => filter,
             (None, Some(level), _) => log_level_filter(&level),
-            (None, None, Some(d)) if matches!(d.to_ascii_lowercase().as_str(), "1" | "true" | "yes") => log_level_filter("debug"),
+            (None, None, Some(d)) if matches!(d.to_ascii_lowercase().as_str(), "1" | "true" | "yes") => {
+                log_level_filter("debug")
+            }
             _ => "info".to_owned(),
         };
 
@@ -112,7 +115,11 @@ impl Config {
         };
 
         let workers = match get("FERROSTACK_WORKERS") {
-            Some(w) => w.parse::<usize>().ok().filter(|&n| (1..=1024).contains(&n)).ok_or_else(|| invalid("FERROSTACK_WORKERS", &w, "a thread count from 1 to 1024"))?,
+            Some(w) => w
+                .parse::<usize>()
+                .ok()
+                .filter(|&n| (1..=1024).contains(&n))
+                .ok_or_else(|| invalid("FERROSTACK_WORKERS", &w, "a thread count from 1 to 1024"))?,
             None => 2,
         };
         let shutdown_grace = match get("FERROSTACK_SHUTDOWN_GRACE") {
@@ -189,7 +196,9 @@ fn parse_public_host(value: &str) -> Option<(String, Option<u16>)> {
         return Some((value[..=end].to_owned(), port));
     }
     match value.rsplit_once(':') {
-        Some((host, port)) if !host.contains(':') && !host.is_empty() => Some((host.to_owned(), Some(parse_port(port)?))),
+        Some((host, port)) if !host.contains(':') && !host.is_empty() => {
+            Some((host.to_owned(), Some(parse_port(port)?)))
+        }
         Some(_) => None,
         None => Some((value.to_owned(), None)),
     }
@@ -288,7 +297,10 @@ mod tests {
     #[test]
     fn log_filter_precedence() {
         assert_eq!(config(&[("LOG_LEVEL", "warning")]).unwrap().log_filter, "warn");
-        assert_eq!(config(&[("LOG_LEVEL", "debug"), ("RUST_LOG", "ferrostack=trace")]).unwrap().log_filter, "ferrostack=trace");
+        assert_eq!(
+            config(&[("LOG_LEVEL", "debug"), ("RUST_LOG", "ferrostack=trace")]).unwrap().log_filter,
+            "ferrostack=trace"
+        );
         assert_eq!(config(&[("DEBUG", "1")]).unwrap().log_filter, "debug,h2=info,hyper=info,hyper_util=info");
         assert_eq!(config(&[("LOG_LEVEL", "trace-internal")]).unwrap().log_filter, "trace");
     }

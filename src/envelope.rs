@@ -34,7 +34,9 @@ impl ErrorStyle {
             Protocol::RestJson1 => ErrorStyle::RestJson,
             Protocol::RpcV2Cbor => ErrorStyle::Cbor,
             Protocol::RestXml if schema.service.xml_no_error_wrapping => ErrorStyle::S3,
-            Protocol::RestXml | Protocol::AwsQuery => ErrorStyle::XmlWrapped { namespace: schema.service.xml_namespace },
+            Protocol::RestXml | Protocol::AwsQuery => {
+                ErrorStyle::XmlWrapped { namespace: schema.service.xml_namespace }
+            }
         }
     }
 
@@ -49,7 +51,11 @@ pub fn error(style: ErrorStyle, status: u16, code: &str, message: &str, request_
     let fault = if status >= 500 { "Receiver" } else { "Sender" };
     let mut response = match style {
         ErrorStyle::AwsJson(protocol) => {
-            let content_type = if protocol == Protocol::AwsJson1_0 { "application/x-amz-json-1.0" } else { "application/x-amz-json-1.1" };
+            let content_type = if protocol == Protocol::AwsJson1_0 {
+                "application/x-amz-json-1.0"
+            } else {
+                "application/x-amz-json-1.1"
+            };
             HttpResponse::with_body(status, content_type, json_body(&[("__type", code), ("message", message)]))
         }
         ErrorStyle::RestJson => {
@@ -57,9 +63,15 @@ pub fn error(style: ErrorStyle, status: u16, code: &str, message: &str, request_
             r.set_header("x-amzn-ErrorType", code);
             r
         }
-        ErrorStyle::Json => HttpResponse::with_body(status, "application/json", json_body(&[("__type", code), ("message", message)])),
+        ErrorStyle::Json => {
+            HttpResponse::with_body(status, "application/json", json_body(&[("__type", code), ("message", message)]))
+        }
         ErrorStyle::Cbor => {
-            let mut r = HttpResponse::with_body(status, "application/cbor", cbor_text_map(&[("__type", code), ("message", message)]));
+            let mut r = HttpResponse::with_body(
+                status,
+                "application/cbor",
+                cbor_text_map(&[("__type", code), ("message", message)]),
+            );
             r.set_header("smithy-protocol", "rpc-v2-cbor");
             r
         }

@@ -89,7 +89,8 @@ impl Gateway {
         B::Error: std::fmt::Display,
     {
         // Per-request logging costs nothing unless debug is on.
-        let trace = tracing::enabled!(tracing::Level::DEBUG).then(|| (req.method().clone(), req.uri().clone(), Instant::now()));
+        let trace =
+            tracing::enabled!(tracing::Level::DEBUG).then(|| (req.method().clone(), req.uri().clone(), Instant::now()));
         let head_only = req.method() == Method::HEAD;
 
         let (response, served_by) = match AssertUnwindSafe(self.dispatch(req)).catch_unwind().await {
@@ -123,15 +124,28 @@ impl Gateway {
         B::Error: std::fmt::Display,
     {
         let (parts, body) = req.into_parts();
-        if let Some(response) = crate::admin::handle(&self.registry, self.started.elapsed(), &parts.method, parts.uri.path()) {
+        if let Some(response) =
+            crate::admin::handle(&self.registry, self.started.elapsed(), &parts.method, parts.uri.path())
+        {
             return (response, None);
         }
 
         let request_id = ferrostack_runtime::request_id();
         let query = parts.uri.query().unwrap_or("");
         let credential = Credential::from_request(&parts.headers, query);
-        let host = parts.headers.get(HOST).and_then(|h| h.to_str().ok()).or_else(|| parts.uri.authority().map(|a| a.as_str())).map(str::to_owned);
-        let mut req = HttpRequest { path: parts.uri.path().to_owned(), query: query.to_owned(), method: parts.method, headers: parts.headers, body: Bytes::new() };
+        let host = parts
+            .headers
+            .get(HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+            .map(str::to_owned);
+        let mut req = HttpRequest {
+            path: parts.uri.path().to_owned(),
+            query: query.to_owned(),
+            method: parts.method,
+            headers: parts.headers,
+            body: Bytes::new(),
+        };
 
         // A posted form's `Action` and `Version` name the service, so such forms are read
         // before routing; other bodies wait until the service, and so the limit, is known

@@ -52,13 +52,20 @@ async fn run(config: Config) -> ExitCode {
     };
 
     let registry = Registry::from_catalog();
-    let gateway = Gateway::new(registry, config.endpoint(bound.port()), config.limits).with_execute_api(services::execute_api());
+    let gateway =
+        Gateway::new(registry, config.endpoint(bound.port()), config.limits).with_execute_api(services::execute_api());
     let services = gateway.registry().len();
     tracing::info!(address = %bound, endpoint = %gateway.endpoint().url(), services, version = ferrostack::VERSION, "listening");
     // Testcontainers and LocalStack-style wait scripts look for this line.
     tracing::info!("Ready.");
 
-    ferrostack::server::serve(listener, Arc::new(gateway), ferrostack::server::shutdown_signal(), config.shutdown_grace).await;
+    ferrostack::server::serve(
+        listener,
+        Arc::new(gateway),
+        ferrostack::server::shutdown_signal(),
+        config.shutdown_grace,
+    )
+    .await;
     tracing::info!("stopped");
     ExitCode::SUCCESS
 }

@@ -31,9 +31,15 @@ use crate::vhost::{HostKind, HostNames};
 /// Where a request goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
-    Service { index: usize, protocol: Protocol, rule: Rule },
+    Service {
+        index: usize,
+        protocol: Protocol,
+        rule: Rule,
+    },
     /// API Gateway's data plane for API `api_id`.
-    ExecuteApi { api_id: String },
+    ExecuteApi {
+        api_id: String,
+    },
     /// Nothing matched and there is no S3 to fall back to.
     Unknown,
 }
@@ -151,7 +157,8 @@ fn select_service(registry: &Registry, req: &HttpRequest, facts: &RequestFacts<'
 fn disambiguate(registry: &Registry, candidates: &[usize], req: &HttpRequest, facts: &RequestFacts<'_>) -> usize {
     if let Some((action, version)) = &facts.action {
         let query = |&&i: &&usize| registry.schema(i).has_protocol(Protocol::AwsQuery);
-        let by_version = candidates.iter().filter(query).find(|&&i| version.as_deref() == Some(registry.schema(i).service.version));
+        let by_version =
+            candidates.iter().filter(query).find(|&&i| version.as_deref() == Some(registry.schema(i).service.version));
         let by_action = || candidates.iter().filter(query).find(|&&i| registry.schema(i).operation(action).is_some());
         if let Some(&index) = by_version.or_else(by_action) {
             return index;
@@ -160,7 +167,9 @@ fn disambiguate(registry: &Registry, candidates: &[usize], req: &HttpRequest, fa
     candidates
         .iter()
         .copied()
-        .find(|&i| rest_protocol(registry.schema(i)).is_some() && Router::for_schema(registry.schema(i)).matches_any(req))
+        .find(|&i| {
+            rest_protocol(registry.schema(i)).is_some() && Router::for_schema(registry.schema(i)).matches_any(req)
+        })
         .unwrap_or(candidates[0])
 }
 
@@ -273,7 +282,10 @@ mod tests {
 
     #[test]
     fn rpcv2_paths() {
-        assert_eq!(rpcv2_service_name("/service/GraniteServiceVersion20100801/operation/GetMetricData"), Some("GraniteServiceVersion20100801"));
+        assert_eq!(
+            rpcv2_service_name("/service/GraniteServiceVersion20100801/operation/GetMetricData"),
+            Some("GraniteServiceVersion20100801")
+        );
         assert_eq!(rpcv2_service_name("/prefix/service/S/operation/Op"), Some("S"));
         assert_eq!(rpcv2_service_name("/service/S/operation/"), None);
         assert_eq!(rpcv2_service_name("/service//operation/Op"), None);
@@ -289,7 +301,10 @@ mod tests {
 
     #[test]
     fn actions() {
-        assert_eq!(action_in(b"Action=ListQueues&Version=2012-11-05"), Some(("ListQueues".into(), Some("2012-11-05".into()))));
+        assert_eq!(
+            action_in(b"Action=ListQueues&Version=2012-11-05"),
+            Some(("ListQueues".into(), Some("2012-11-05".into())))
+        );
         assert_eq!(action_in(b"Version=1&Action=X"), Some(("X".into(), Some("1".into()))));
         assert_eq!(action_in(b"Action="), None);
         assert_eq!(action_in(b"\xff\xfe=%%"), None);

@@ -18,7 +18,12 @@ use crate::gateway::Gateway;
 /// Serves `listener` until `shutdown` completes, then stops accepting and gives open
 /// connections up to `grace` to finish the requests they are in (idle keep-alive
 /// connections close at once). Returns whether every connection finished in time.
-pub async fn serve(listener: TcpListener, gateway: Arc<Gateway>, shutdown: impl Future<Output = ()>, grace: Duration) -> bool {
+pub async fn serve(
+    listener: TcpListener,
+    gateway: Arc<Gateway>,
+    shutdown: impl Future<Output = ()>,
+    grace: Duration,
+) -> bool {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     // Answers to pipelined requests go out together, in one write.
     builder.http1().pipeline_flush(true);

@@ -47,9 +47,7 @@ impl Credential {
         if !algorithm.starts_with("AWS4") {
             return None;
         }
-        let scope = params
-            .split([',', ' '])
-            .find_map(|p| p.trim().strip_prefix("Credential="))?;
+        let scope = params.split([',', ' ']).find_map(|p| p.trim().strip_prefix("Credential="))?;
         Some(Credential::from_scope(scope, headers))
     }
 
@@ -130,7 +128,11 @@ mod tests {
     fn sigv4a_takes_region_from_region_set() {
         let mut headers = HeaderMap::new();
         headers.insert("x-amz-region-set", "*, ap-south-1".parse().unwrap());
-        let c = Credential::from_authorization("AWS4-ECDSA-P256-SHA256 Credential=111122223333/20240101/s3/aws4_request, Signature=x", &headers).unwrap();
+        let c = Credential::from_authorization(
+            "AWS4-ECDSA-P256-SHA256 Credential=111122223333/20240101/s3/aws4_request, Signature=x",
+            &headers,
+        )
+        .unwrap();
         assert_eq!(c.region(), "ap-south-1");
         assert_eq!(c.service.as_deref(), Some("s3"));
         assert_eq!(c.account_id(), "111122223333");
@@ -146,7 +148,14 @@ mod tests {
 
     #[test]
     fn garbage_is_harmless() {
-        for value in ["", "Bearer xyz", "AWS4-HMAC-SHA256", "AWS4-HMAC-SHA256 Credential=", "AWS4-HMAC-SHA256 Credential=a/b", "AWS :sig"] {
+        for value in [
+            "",
+            "Bearer xyz",
+            "AWS4-HMAC-SHA256",
+            "AWS4-HMAC-SHA256 Credential=",
+            "AWS4-HMAC-SHA256 Credential=a/b",
+            "AWS :sig",
+        ] {
             let c = Credential::from_authorization(value, &HeaderMap::new()).unwrap_or_default();
             assert_eq!(c.region(), DEFAULT_REGION);
             assert_eq!(c.account_id(), DEFAULT_ACCOUNT);

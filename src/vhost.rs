@@ -64,7 +64,11 @@ fn classify_subdomain<'h>(sub: &'h str, bare_buckets: bool, is_service_label: &i
         return if !api.is_empty() && !api.contains('.') { HostKind::ExecuteApi(api) } else { HostKind::Plain };
     }
     if let Some((api, region)) = sub.split_once(".execute-api.") {
-        return if !api.is_empty() && !api.contains('.') && looks_like_region(region) { HostKind::ExecuteApi(api) } else { HostKind::Plain };
+        return if !api.is_empty() && !api.contains('.') && looks_like_region(region) {
+            HostKind::ExecuteApi(api)
+        } else {
+            HostKind::Plain
+        };
     }
     // `<bucket>.s3` or `<bucket>.s3.<region>`; a bare `s3` or `s3.<region>` is the
     // path-style endpoint.
@@ -207,7 +211,9 @@ mod tests {
 
     #[test]
     fn odd_input_does_not_panic() {
-        for host in ["é.localhost", ".localhost", "..s3.localhost", "a.s3.", "ü.execute-api.localhost", "x.s3.é-é-1.localhost"] {
+        for host in
+            ["é.localhost", ".localhost", "..s3.localhost", "a.s3.", "ü.execute-api.localhost", "x.s3.é-é-1.localhost"]
+        {
             let _ = classify(host);
         }
     }

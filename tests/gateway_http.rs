@@ -110,7 +110,13 @@ fn oversized_bodies_get_413_in_the_right_format() {
     let gateway = gateway(&fakes, BodyLimits { default: 16, s3: 32 });
     let big: &[u8] = b"0123456789abcdef0123456789abcdef!";
 
-    let a = send(&gateway, Method::POST, "/", &[("x-amz-target", "JsonQuery_2012.ListQueues"), ("content-type", "application/x-amz-json-1.0")], big);
+    let a = send(
+        &gateway,
+        Method::POST,
+        "/",
+        &[("x-amz-target", "JsonQuery_2012.ListQueues"), ("content-type", "application/x-amz-json-1.0")],
+        big,
+    );
     assert_eq!(a.status, 413);
     assert_eq!(json(&a.body)["__type"], "RequestEntityTooLargeException");
 
@@ -126,14 +132,26 @@ fn oversized_bodies_get_413_in_the_right_format() {
     let a = send(&gateway, Method::PUT, "/bucket/key", &[], &big[..17]);
     assert_ne!(a.status, 413);
     // curl labels uploads as forms: a PUT is never an awsQuery call, so S3's limit applies.
-    let a = send(&gateway, Method::PUT, "/bucket/key", &[("content-type", "application/x-www-form-urlencoded")], &big[..17]);
+    let a = send(
+        &gateway,
+        Method::PUT,
+        "/bucket/key",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        &big[..17],
+    );
     assert_ne!(a.status, 413);
 }
 
 #[test]
 fn execute_api_defaults_to_not_found() {
     let gateway = gateway(&all_fakes(), BodyLimits::default());
-    let a = send(&gateway, Method::GET, "/prod/items", &[("host", "abc123.execute-api.localhost.localstack.cloud:4566")], b"");
+    let a = send(
+        &gateway,
+        Method::GET,
+        "/prod/items",
+        &[("host", "abc123.execute-api.localhost.localstack.cloud:4566")],
+        b"",
+    );
     assert_eq!(a.status, 404);
     assert_eq!(json(&a.body), serde_json::json!({"message": "Not Found"}));
 }
@@ -142,7 +160,8 @@ struct EchoApi;
 
 impl ExecuteApi for EchoApi {
     fn invoke<'a>(&'a self, api_id: &'a str, req: HttpRequest, ctx: &'a RequestContext) -> BoxFuture<'a, HttpResponse> {
-        let text = format!("{api_id} {} {} {} {}", req.method, req.path, ctx.region, String::from_utf8_lossy(&req.body));
+        let text =
+            format!("{api_id} {} {} {} {}", req.method, req.path, ctx.region, String::from_utf8_lossy(&req.body));
         Box::pin(async move { HttpResponse::with_body(200, "text/plain", text) })
     }
 }
@@ -150,7 +169,8 @@ impl ExecuteApi for EchoApi {
 #[test]
 fn execute_api_hook_gets_the_api_and_its_path() {
     let gateway = gateway(&all_fakes(), BodyLimits::default()).with_execute_api(Some(Arc::new(EchoApi)));
-    let a = send(&gateway, Method::POST, "/prod/items?x=1", &[("host", "abc123.execute-api.localhost:4566")], b"payload");
+    let a =
+        send(&gateway, Method::POST, "/prod/items?x=1", &[("host", "abc123.execute-api.localhost:4566")], b"payload");
     assert_eq!((a.status.as_u16(), a.body.as_str()), (200, "abc123 POST /prod/items us-east-1 payload"));
     let a = send(&gateway, Method::GET, "/_aws/execute-api/xyz/dev/", &[], b"");
     assert_eq!(a.body, "xyz GET /dev/ us-east-1 ");
@@ -176,7 +196,13 @@ fn unknown_requests_without_s3_are_a_json_404() {
     assert_eq!(a.status, 404);
     assert_eq!(json(&a.body)["__type"], "UnknownOperationException");
     // A query call for a version nobody serves gets awsQuery's error format.
-    let a = send(&gateway, Method::POST, "/", &[("content-type", "application/x-www-form-urlencoded")], b"Action=Nope&Version=1999-01-01");
+    let a = send(
+        &gateway,
+        Method::POST,
+        "/",
+        &[("content-type", "application/x-www-form-urlencoded")],
+        b"Action=Nope&Version=1999-01-01",
+    );
     assert_eq!(a.status, 400);
     assert!(a.body.contains("<Code>InvalidAction</Code>"), "{}", a.body);
 }
@@ -191,7 +217,11 @@ fn an_empty_registry_still_answers() {
 
 #[test]
 fn the_catalog_is_built_on_first_use_not_for_health() {
-    let gateway = Gateway::new(ferrostack::Registry::from_catalog(), ferrostack_runtime::Endpoint::default(), BodyLimits::default());
+    let gateway = Gateway::new(
+        ferrostack::Registry::from_catalog(),
+        ferrostack_runtime::Endpoint::default(),
+        BodyLimits::default(),
+    );
     let a = send(&gateway, Method::GET, "/_localstack/health", &[], b"");
     let services = json(&a.body)["services"].as_object().unwrap().clone();
     assert_eq!(services.len(), ferrostack::services::CATALOG.len());

@@ -56,10 +56,20 @@ const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded; 
 
 #[test]
 fn target_header_picks_the_awsjson_service() {
-    let r = route(request(Method::POST, "/", &[("x-amz-target", "JsonQuery_2012.ListQueues"), ("content-type", "application/x-amz-json-1.0")], "{}"));
+    let r = route(request(
+        Method::POST,
+        "/",
+        &[("x-amz-target", "JsonQuery_2012.ListQueues"), ("content-type", "application/x-amz-json-1.0")],
+        "{}",
+    ));
     expect(&r, "jsonquery", Protocol::AwsJson1_0, Rule::Target);
     // The target wins over a signature that names another service.
-    let r = route(request(Method::POST, "/", &[("x-amz-target", "GraniteLike20100801.GetMetricData"), ("authorization", &sigv4("test", "us-east-1", "s3"))], "{}"));
+    let r = route(request(
+        Method::POST,
+        "/",
+        &[("x-amz-target", "GraniteLike20100801.GetMetricData"), ("authorization", &sigv4("test", "us-east-1", "s3"))],
+        "{}",
+    ));
     expect(&r, "cbor", Protocol::AwsJson1_0, Rule::Target);
 }
 
@@ -68,26 +78,42 @@ fn unknown_or_non_json_target_falls_through() {
     // QueryOnly has a target prefix in its model but serves no awsJson.
     let r = route(request(Method::POST, "/", &[("x-amz-target", "QueryOnlyV2010.ListUsers")], "{}"));
     expect(&r, "s3", Protocol::RestXml, Rule::S3Fallback);
-    let r = route(request(Method::POST, "/", &[("x-amz-target", "NoSuchPrefix.Op"), ("authorization", &sigv4("test", "us-east-1", "jsonquery"))], "{}"));
+    let r = route(request(
+        Method::POST,
+        "/",
+        &[("x-amz-target", "NoSuchPrefix.Op"), ("authorization", &sigv4("test", "us-east-1", "jsonquery"))],
+        "{}",
+    ));
     expect(&r, "jsonquery", Protocol::AwsJson1_0, Rule::SigningName);
 }
 
 #[test]
 fn rpcv2_cbor_by_service_shape_name() {
-    let r = route(request(Method::POST, "/service/GraniteLike20100801/operation/GetMetricData", &[("smithy-protocol", "rpc-v2-cbor"), ("content-type", "application/cbor")], ""));
+    let r = route(request(
+        Method::POST,
+        "/service/GraniteLike20100801/operation/GetMetricData",
+        &[("smithy-protocol", "rpc-v2-cbor"), ("content-type", "application/cbor")],
+        "",
+    ));
     expect(&r, "cbor", Protocol::RpcV2Cbor, Rule::RpcV2Cbor);
     // Without the header, that path is nothing special.
     let r = route(request(Method::POST, "/service/GraniteLike20100801/operation/GetMetricData", &[], ""));
     expect(&r, "s3", Protocol::RestXml, Rule::S3Fallback);
     // With a signature, the signing name still finds the service, and the header its protocol.
-    let r = route(request(Method::POST, "/service/Unknown/operation/Op", &[("smithy-protocol", "rpc-v2-cbor"), ("authorization", &sigv4("test", "us-east-1", "monitoring"))], ""));
+    let r = route(request(
+        Method::POST,
+        "/service/Unknown/operation/Op",
+        &[("smithy-protocol", "rpc-v2-cbor"), ("authorization", &sigv4("test", "us-east-1", "monitoring"))],
+        "",
+    ));
     expect(&r, "cbor", Protocol::RpcV2Cbor, Rule::SigningName);
 }
 
 #[test]
 fn signing_name_and_query_protocol() {
     let auth = sigv4("test", "eu-west-1", "jsonquery");
-    let r = route(request(Method::POST, "/", &[("authorization", &auth), FORM], "Action=ListQueues&Version=2012-11-05"));
+    let r =
+        route(request(Method::POST, "/", &[("authorization", &auth), FORM], "Action=ListQueues&Version=2012-11-05"));
     expect(&r, "jsonquery", Protocol::AwsQuery, Rule::SigningName);
     // GET with the action in the query string.
     let r = route(request(Method::GET, "/?Action=ListQueues&Version=2012-11-05", &[("authorization", &auth)], ""));
@@ -96,7 +122,8 @@ fn signing_name_and_query_protocol() {
     let r = route(request(Method::POST, "/", &[("authorization", &auth)], "{}"));
     expect(&r, "jsonquery", Protocol::AwsJson1_0, Rule::SigningName);
     // REST services by signature, whatever the path.
-    let r = route(request(Method::GET, "/not/a/route", &[("authorization", &sigv4("test", "us-east-1", "lambda"))], ""));
+    let r =
+        route(request(Method::GET, "/not/a/route", &[("authorization", &sigv4("test", "us-east-1", "lambda"))], ""));
     expect(&r, "restfn", Protocol::RestJson1, Rule::SigningName);
     let r = route(request(Method::GET, "/bucket/key", &[("authorization", &sigv4("test", "us-east-1", "s3"))], ""));
     expect(&r, "s3", Protocol::RestXml, Rule::SigningName);
@@ -107,7 +134,12 @@ fn shared_signing_name_is_disambiguated() {
     let auth = sigv4("test", "us-east-1", "mail");
     let r = route(request(Method::POST, "/", &[("authorization", &auth), FORM], "Action=SendEmail&Version=2010-12-01"));
     expect(&r, "mailv1", Protocol::AwsQuery, Rule::SigningName);
-    let r = route(request(Method::POST, "/v2/email/outbound-emails", &[("authorization", &auth), ("content-type", "application/json")], "{}"));
+    let r = route(request(
+        Method::POST,
+        "/v2/email/outbound-emails",
+        &[("authorization", &auth), ("content-type", "application/json")],
+        "{}",
+    ));
     expect(&r, "mailv2", Protocol::RestJson1, Rule::SigningName);
     // A query action without a version still finds the service that has it.
     let r = route(request(Method::POST, "/", &[("authorization", &auth), FORM], "Action=SendEmail"));
@@ -123,7 +155,12 @@ fn presigned_query_credential() {
         "",
     ));
     expect(&r, "s3", Protocol::RestXml, Rule::SigningName);
-    let req = request(Method::GET, "/?Action=ListQueues&X-Amz-Credential=000000000001%2F20240101%2Fus-west-2%2Fjsonquery%2Faws4_request", &[], "");
+    let req = request(
+        Method::GET,
+        "/?Action=ListQueues&X-Amz-Credential=000000000001%2F20240101%2Fus-west-2%2Fjsonquery%2Faws4_request",
+        &[],
+        "",
+    );
     let c = Credential::from_request(&req.headers, &req.query);
     assert_eq!((c.region(), c.account_id(), c.service.as_deref()), ("us-west-2", "000000000001", Some("jsonquery")));
     expect(&route(req), "jsonquery", Protocol::AwsQuery, Rule::SigningName);
@@ -149,7 +186,12 @@ fn query_action_without_signature() {
     let r = route(request(Method::GET, "/?Action=ListQueues&Version=2012-11-05", &[], ""));
     expect(&r, "jsonquery", Protocol::AwsQuery, Rule::QueryAction);
     // An unknown signing name does not stop the later rules.
-    let r = route(request(Method::POST, "/", &[FORM, ("authorization", &sigv4("test", "us-east-1", "nosuch"))], "Action=ListUsers&Version=2010-05-08"));
+    let r = route(request(
+        Method::POST,
+        "/",
+        &[FORM, ("authorization", &sigv4("test", "us-east-1", "nosuch"))],
+        "Action=ListUsers&Version=2010-05-08",
+    ));
     expect(&r, "queryonly", Protocol::AwsQuery, Rule::QueryAction);
     // No version: the only service with that action.
     let r = route(request(Method::POST, "/", &[FORM], "Action=ListUsers"));
@@ -170,18 +212,35 @@ fn s3_virtual_hosts_are_rewritten_to_path_style() {
         assert_eq!(r.path, rewritten, "{host}");
     }
     // Signed requests to a virtual host go to S3 by signature, and are rewritten too.
-    let r = route(request(Method::PUT, "/obj", &[("host", "bkt.s3.localhost.localstack.cloud:4566"), ("authorization", &sigv4("test", "us-east-1", "s3"))], "data"));
+    let r = route(request(
+        Method::PUT,
+        "/obj",
+        &[("host", "bkt.s3.localhost.localstack.cloud:4566"), ("authorization", &sigv4("test", "us-east-1", "s3"))],
+        "data",
+    ));
     expect(&r, "s3", Protocol::RestXml, Rule::SigningName);
     assert_eq!(r.path, "/bkt/obj");
     // ... but a request signed for another service on such a host is left alone.
-    let r = route(request(Method::POST, "/", &[("host", "bkt.localhost:4566"), ("x-amz-target", "JsonQuery_2012.ListQueues")], "{}"));
+    let r = route(request(
+        Method::POST,
+        "/",
+        &[("host", "bkt.localhost:4566"), ("x-amz-target", "JsonQuery_2012.ListQueues")],
+        "{}",
+    ));
     expect(&r, "jsonquery", Protocol::AwsJson1_0, Rule::Target);
     assert_eq!(r.path, "/");
 }
 
 #[test]
 fn plain_hosts_are_path_style() {
-    for host in ["localhost:4566", "localhost", "127.0.0.1:4566", "s3.localhost.localstack.cloud:4566", "s3.localhost", "[::1]:4566"] {
+    for host in [
+        "localhost:4566",
+        "localhost",
+        "127.0.0.1:4566",
+        "s3.localhost.localstack.cloud:4566",
+        "s3.localhost",
+        "[::1]:4566",
+    ] {
         let r = route(request(Method::GET, "/bucket/key", &[("host", host)], ""));
         expect(&r, "s3", Protocol::RestXml, Rule::S3Fallback);
         assert_eq!(r.path, "/bucket/key", "{host}");
@@ -190,7 +249,12 @@ fn plain_hosts_are_path_style() {
 
 #[test]
 fn execute_api_hosts_and_paths() {
-    let r = route(request(Method::POST, "/prod/items", &[("host", "a1b2c3.execute-api.localhost.localstack.cloud:4566"), FORM], "Action=ListUsers&Version=2010-05-08"));
+    let r = route(request(
+        Method::POST,
+        "/prod/items",
+        &[("host", "a1b2c3.execute-api.localhost.localstack.cloud:4566"), FORM],
+        "Action=ListUsers&Version=2010-05-08",
+    ));
     assert_eq!(r.route, Route::ExecuteApi { api_id: "a1b2c3".into() });
     assert_eq!(r.path, "/prod/items");
     let r = route(request(Method::GET, "/_aws/execute-api/a1b2c3/prod/items", &[], ""));

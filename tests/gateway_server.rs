@@ -92,7 +92,12 @@ impl Client {
 struct SlowApi(Duration);
 
 impl ExecuteApi for SlowApi {
-    fn invoke<'a>(&'a self, _api_id: &'a str, _req: HttpRequest, _ctx: &'a RequestContext) -> BoxFuture<'a, HttpResponse> {
+    fn invoke<'a>(
+        &'a self,
+        _api_id: &'a str,
+        _req: HttpRequest,
+        _ctx: &'a RequestContext,
+    ) -> BoxFuture<'a, HttpResponse> {
         Box::pin(async move {
             tokio::time::sleep(self.0).await;
             HttpResponse::with_body(200, "text/plain", "slow done")
@@ -117,8 +122,17 @@ fn start(limits: BodyLimits) -> Running {
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             addr_tx.send(listener.local_addr().unwrap()).unwrap();
-            let gateway = gateway(&all_fakes(), limits).with_execute_api(Some(Arc::new(SlowApi(Duration::from_millis(400)))));
-            let clean = ferrostack::server::serve(listener, Arc::new(gateway), async { let _ = stop_rx.await; }, Duration::from_secs(3)).await;
+            let gateway =
+                gateway(&all_fakes(), limits).with_execute_api(Some(Arc::new(SlowApi(Duration::from_millis(400)))));
+            let clean = ferrostack::server::serve(
+                listener,
+                Arc::new(gateway),
+                async {
+                    let _ = stop_rx.await;
+                },
+                Duration::from_secs(3),
+            )
+            .await;
             let _ = done_tx.send(clean);
         });
     });

@@ -85,7 +85,11 @@ fn request_for(rng: &mut Rng, service: &dyn Service, protocol: Protocol) -> Http
     match protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
             let mut req = HttpRequest::new(http::Method::POST, "/");
-            let target = if rng.below(10) == 0 { "Garbage.Target".to_owned() } else { format!("{}.{op}", schema.service.target_prefix) };
+            let target = if rng.below(10) == 0 {
+                "Garbage.Target".to_owned()
+            } else {
+                format!("{}.{op}", schema.service.target_prefix)
+            };
             req.headers.insert("x-amz-target", target.parse().unwrap());
             req.headers.insert("content-type", "application/x-amz-json-1.0".parse().unwrap());
             let seed = *rng.pick(JSON_SEEDS);
@@ -97,7 +101,10 @@ fn request_for(rng: &mut Rng, service: &dyn Service, protocol: Protocol) -> Http
             let mut req = HttpRequest::new(http::Method::POST, &path);
             req.headers.insert("smithy-protocol", "rpc-v2-cbor".parse().unwrap());
             req.headers.insert("content-type", "application/cbor".parse().unwrap());
-            let seed: &[u8] = &[0xa2, 0x69, b'N', b'a', b'm', b'e', b's', b'p', b'a', b'c', b'e', 0x61, b'n', 0x61, b'x', 0x9f, 0x01, 0xff];
+            let seed: &[u8] = &[
+                0xa2, 0x69, b'N', b'a', b'm', b'e', b's', b'p', b'a', b'c', b'e', 0x61, b'n', 0x61, b'x', 0x9f, 0x01,
+                0xff,
+            ];
             req.body = Bytes::from(mutate(rng, seed));
             req
         }
@@ -125,8 +132,10 @@ fn request_for(rng: &mut Rng, service: &dyn Service, protocol: Protocol) -> Http
                     _ => {}
                 }
             }
-            let query = *rng.pick(&["", "?uploads", "?list-type=2&max-keys=abc", "?versionId=&prefix=%ff", "?MaxItems=-1"]);
-            let method: http::Method = if rng.below(8) == 0 { http::Method::PATCH } else { http.method.parse().unwrap() };
+            let query =
+                *rng.pick(&["", "?uploads", "?list-type=2&max-keys=abc", "?versionId=&prefix=%ff", "?MaxItems=-1"]);
+            let method: http::Method =
+                if rng.below(8) == 0 { http::Method::PATCH } else { http.method.parse().unwrap() };
             let mut req = HttpRequest::new(method, &format!("{path}{query}"));
             let seeds = if protocol == Protocol::RestXml { XML_SEEDS } else { JSON_SEEDS };
             if rng.below(2) == 0 {
@@ -135,7 +144,12 @@ fn request_for(rng: &mut Rng, service: &dyn Service, protocol: Protocol) -> Http
                 let ct = if protocol == Protocol::RestXml { "application/xml" } else { "application/json" };
                 req.headers.insert("content-type", ct.parse().unwrap());
             }
-            for (name, value) in [("x-amz-copy-source", "b/k"), ("range", "bytes=5-1"), ("x-amz-meta-a", "\u{1}"), ("if-modified-since", "yesterday")] {
+            for (name, value) in [
+                ("x-amz-copy-source", "b/k"),
+                ("range", "bytes=5-1"),
+                ("x-amz-meta-a", "\u{1}"),
+                ("if-modified-since", "yesterday"),
+            ] {
                 if rng.below(4) == 0 {
                     if let Ok(v) = value.parse() {
                         req.headers.insert(name, v);
@@ -157,10 +171,19 @@ async fn random_requests_never_panic_or_fail_with_5xx() {
         for &protocol in service.schema().service.protocols {
             for round in 0..rounds {
                 let req = request_for(&mut rng, service.as_ref(), protocol);
-                let summary = format!("{} {:?} {} {}?{}", service.schema().service.name, protocol, req.method, req.path, req.query);
+                let summary = format!(
+                    "{} {:?} {} {}?{}",
+                    service.schema().service.name,
+                    protocol,
+                    req.method,
+                    req.path,
+                    req.query
+                );
                 let body = req.body.clone();
-                let answer = AssertUnwindSafe(protocol::handle(service.as_ref(), protocol, req, &ctx)).catch_unwind().await;
-                let response = answer.unwrap_or_else(|_| panic!("panic (seed {seed}, round {round}): {summary} body {body:?}"));
+                let answer =
+                    AssertUnwindSafe(protocol::handle(service.as_ref(), protocol, req, &ctx)).catch_unwind().await;
+                let response =
+                    answer.unwrap_or_else(|_| panic!("panic (seed {seed}, round {round}): {summary} body {body:?}"));
                 assert!(
                     response.status < 500 || response.status == 501,
                     "status {} (seed {seed}, round {round}): {summary} body {body:?}",

@@ -47,10 +47,16 @@ pub fn emit(svc: &Service) -> String {
 
 fn emit_service(out: &mut String, svc: &Service) {
     let e = &svc.entry;
-    let protocols: Vec<String> =
-        e.protocols.iter().map(|p| format!("Protocol::{}", protocol_variant(p).expect("checked by manifest"))).collect();
+    let protocols: Vec<String> = e
+        .protocols
+        .iter()
+        .map(|p| format!("Protocol::{}", protocol_variant(p).expect("checked by manifest")))
+        .collect();
     let xml_namespace = e.xml_namespace.clone().or_else(|| {
-        svc.service_trait("smithy.api#xmlNamespace").and_then(|n| n.get("uri")).and_then(Json::as_str).map(str::to_owned)
+        svc.service_trait("smithy.api#xmlNamespace")
+            .and_then(|n| n.get("uri"))
+            .and_then(Json::as_str)
+            .map(str::to_owned)
     });
     let no_wrapping = svc
         .service_trait("aws.protocols#restXml")
@@ -128,11 +134,8 @@ fn emit_shape(out: &mut String, svc: &Service, shape: &Shape) {
     }
     if let Some(fault) = def.trait_str("smithy.api#error") {
         let server = fault == "server";
-        let status = def
-            .traits
-            .get("smithy.api#httpError")
-            .and_then(Json::as_u64)
-            .unwrap_or(if server { 500 } else { 400 });
+        let status =
+            def.traits.get("smithy.api#httpError").and_then(Json::as_u64).unwrap_or(if server { 500 } else { 400 });
         let query = def.traits.get("aws.protocols#awsQueryError");
         let query_code = query.and_then(|q| q.get("code")).and_then(Json::as_str);
         let query_status = query.and_then(|q| q.get("httpResponseCode")).and_then(Json::as_u64);

@@ -39,7 +39,11 @@ fn error_enum_name(op: &Operation) -> String {
 
 fn method_name(op: &Operation) -> String {
     let n = op.name.to_snake_case();
-    if crate::ir::field_name(&n, &mut Default::default()).starts_with("r#") { format!("{n}_") } else { n }
+    if crate::ir::field_name(&n, &mut Default::default()).starts_with("r#") {
+        format!("{n}_")
+    } else {
+        n
+    }
 }
 
 pub fn emit_errors(svc: &Service) -> String {
@@ -55,10 +59,7 @@ pub fn emit_errors(svc: &Service) -> String {
             let _ = writeln!(out, "    {t}(crate::types::{t}),");
         }
         out.push_str("    /// Validation, not-implemented, internal, access-denied, throttling or any other AWS error.\n    Common(rt::CommonError),\n}\n\n");
-        let _ = writeln!(
-            out,
-            "impl {name} {{\n    pub fn into_wire(self) -> rt::WireError {{\n        match self {{"
-        );
+        let _ = writeln!(out, "impl {name} {{\n    pub fn into_wire(self) -> rt::WireError {{\n        match self {{");
         for &e in &op.errors {
             let t = type_name(&svc.shape(e).name);
             let _ = writeln!(

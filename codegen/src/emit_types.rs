@@ -40,7 +40,11 @@ pub fn rust_type(svc: &Service, target: u32) -> String {
     let sparse = shape.def.has_trait("smithy.api#sparse");
     let element = |m: &Member| {
         let t = rust_type(svc, m.target);
-        if sparse { format!("::std::option::Option<{t}>") } else { t }
+        if sparse {
+            format!("::std::option::Option<{t}>")
+        } else {
+            t
+        }
     };
     match shape.kind() {
         "blob" if shape.def.has_trait("smithy.api#streaming") => "rt::ByteStream".into(),
@@ -88,7 +92,8 @@ fn emit_struct(out: &mut String, svc: &Service, shape: &Shape) {
     out.push_str("}\n\n");
 
     if !derive_default {
-        let _ = writeln!(out, "impl ::std::default::Default for {name} {{\n    fn default() -> Self {{\n        Self {{");
+        let _ =
+            writeln!(out, "impl ::std::default::Default for {name} {{\n    fn default() -> Self {{\n        Self {{");
         for (m, d) in shape.members.iter().zip(&custom_default) {
             let expr = d.clone().unwrap_or_else(|| "::std::default::Default::default()".into());
             let _ = writeln!(out, "            {}: {expr},", m.rust_name);
@@ -187,7 +192,8 @@ fn emit_union(out: &mut String, svc: &Service, shape: &Shape) {
     let _ = writeln!(out, "impl rt::IntoValue for {name} {{\n    fn into_value(self) -> rt::Value {{\n        let (index, value) = match self {{");
     for (i, m) in shape.members.iter().enumerate() {
         if svc.shape(m.target).is_unit() {
-            let _ = writeln!(out, "            Self::{} => ({i}, rt::Value::Struct(::std::vec::Vec::new())),", m.rust_name);
+            let _ =
+                writeln!(out, "            Self::{} => ({i}, rt::Value::Struct(::std::vec::Vec::new())),", m.rust_name);
         } else {
             let _ = writeln!(out, "            Self::{}(v) => ({i}, rt::IntoValue::into_value(v)),", m.rust_name);
         }
@@ -217,13 +223,19 @@ fn emit_enum(out: &mut String, shape: &Shape) {
     }
     out.push_str("            Self::Unknown(s) => s,\n        }\n    }\n}\n\n");
 
-    let _ = writeln!(out, "impl ::std::convert::From<&str> for {name} {{\n    fn from(s: &str) -> Self {{\n        match s {{");
+    let _ = writeln!(
+        out,
+        "impl ::std::convert::From<&str> for {name} {{\n    fn from(s: &str) -> Self {{\n        match s {{"
+    );
     for (variant, value) in &variants {
         let _ = writeln!(out, "            {value:?} => Self::{variant},");
     }
     out.push_str("            other => Self::Unknown(other.to_owned()),\n        }\n    }\n}\n\n");
 
-    let first = variants.first().map(|(v, _)| format!("Self::{v}")).unwrap_or_else(|| "Self::Unknown(::std::string::String::new())".into());
+    let first = variants
+        .first()
+        .map(|(v, _)| format!("Self::{v}"))
+        .unwrap_or_else(|| "Self::Unknown(::std::string::String::new())".into());
     let _ = writeln!(
         out,
         "impl ::std::default::Default for {name} {{\n    fn default() -> Self {{\n        {first}\n    }}\n}}\n\n\

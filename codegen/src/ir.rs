@@ -266,7 +266,8 @@ fn shape_members(model: &Model, def: &ShapeDef, index: &HashMap<String, u32>) ->
         "structure" | "union" => {
             let mut used = BTreeSet::new();
             for (name, m) in &def.members.0 {
-                let rust_name = if def.kind == "union" { variant_name(name, &mut used) } else { field_name(name, &mut used) };
+                let rust_name =
+                    if def.kind == "union" { variant_name(name, &mut used) } else { field_name(name, &mut used) };
                 members.push(member(model, name, m, index, rust_name)?);
             }
         }
@@ -283,7 +284,13 @@ fn shape_members(model: &Model, def: &ShapeDef, index: &HashMap<String, u32>) ->
     Ok(members)
 }
 
-fn member(model: &Model, name: &str, m: &MemberDef, index: &HashMap<String, u32>, rust_name: String) -> Result<Member, String> {
+fn member(
+    model: &Model,
+    name: &str,
+    m: &MemberDef,
+    index: &HashMap<String, u32>,
+    rust_name: String,
+) -> Result<Member, String> {
     let target = model.get(&m.target).ok_or_else(|| format!("missing target {}", m.target))?;
     let mut traits: Traits = BTreeMap::new();
     for t in INHERITED_TRAITS {
@@ -340,10 +347,9 @@ fn mark_boxed(shapes: &mut [Shape]) {
 
 const RUST_KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct",
-    "super", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract",
-    "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
-    "gen",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// A snake_case field name, unique within its structure.

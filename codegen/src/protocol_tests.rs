@@ -83,7 +83,11 @@ fn roundtrip_fn(svc: &Service) -> String {
     );
     for (i, shape) in svc.shapes.iter().enumerate() {
         if matches!(shape.kind(), "structure" | "union") && !shape.is_unit() {
-            let _ = writeln!(out, "        {i} => types::{}::from_value(value).map(IntoValue::into_value),", ir::type_name(&shape.name));
+            let _ = writeln!(
+                out,
+                "        {i} => types::{}::from_value(value).map(IntoValue::into_value),",
+                ir::type_name(&shape.name)
+            );
         }
     }
     out.push_str("        _ => Ok(value),\n    }\n}\n");

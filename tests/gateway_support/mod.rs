@@ -17,7 +17,14 @@ use ferrostack_runtime::{BoxFuture, Endpoint, RequestContext, Service, Value, Wi
 
 static UNIT_SHAPES: [Shape; 1] = [Shape { name: "Unit", ..Shape::DEFAULT }];
 
-const fn info(name: &'static str, shape_name: &'static str, signing_name: &'static str, version: &'static str, target_prefix: &'static str, protocols: &'static [Protocol]) -> ServiceInfo {
+const fn info(
+    name: &'static str,
+    shape_name: &'static str,
+    signing_name: &'static str,
+    version: &'static str,
+    target_prefix: &'static str,
+    protocols: &'static [Protocol],
+) -> ServiceInfo {
     ServiceInfo {
         name,
         shape_name,
@@ -39,12 +46,27 @@ const fn rpc_op(name: &'static str) -> Operation {
 }
 
 const fn rest_op(name: &'static str, method: &'static str, uri: &'static str) -> Operation {
-    Operation { name, input: 0, output: 0, errors: &[], http: Some(HttpTrait { method, uri, code: 200 }), unit_input: true, unit_output: true }
+    Operation {
+        name,
+        input: 0,
+        output: 0,
+        errors: &[],
+        http: Some(HttpTrait { method, uri, code: 200 }),
+        unit_input: true,
+        unit_output: true,
+    }
 }
 
 /// awsJson 1.0 first, awsQuery too (SQS's shape). `Boom` panics.
 pub static JSON_QUERY: Schema = Schema {
-    service: info("jsonquery", "JsonQueryService", "jsonquery", "2012-11-05", "JsonQuery_2012", &[Protocol::AwsJson1_0, Protocol::AwsQuery]),
+    service: info(
+        "jsonquery",
+        "JsonQueryService",
+        "jsonquery",
+        "2012-11-05",
+        "JsonQuery_2012",
+        &[Protocol::AwsJson1_0, Protocol::AwsQuery],
+    ),
     shapes: &UNIT_SHAPES,
     operations: &[rpc_op("Boom"), rpc_op("ListQueues")],
 };
@@ -58,7 +80,14 @@ pub static QUERY_ONLY: Schema = Schema {
 
 /// awsQuery, awsJson 1.0 and RPC v2 CBOR (CloudWatch's shape).
 pub static CBOR: Schema = Schema {
-    service: info("cbor", "GraniteLike20100801", "monitoring", "2010-08-01", "GraniteLike20100801", &[Protocol::AwsQuery, Protocol::AwsJson1_0, Protocol::RpcV2Cbor]),
+    service: info(
+        "cbor",
+        "GraniteLike20100801",
+        "monitoring",
+        "2010-08-01",
+        "GraniteLike20100801",
+        &[Protocol::AwsQuery, Protocol::AwsJson1_0, Protocol::RpcV2Cbor],
+    ),
     shapes: &UNIT_SHAPES,
     operations: &[rpc_op("Boom"), rpc_op("GetMetricData")],
 };
@@ -73,7 +102,10 @@ pub static SHARED_QUERY: Schema = Schema {
 pub static SHARED_REST: Schema = Schema {
     service: info("mailv2", "MailV2", "mail", "2019-09-27", "MailV2", &[Protocol::RestJson1]),
     shapes: &UNIT_SHAPES,
-    operations: &[rest_op("CreateEmailIdentity", "POST", "/v2/email/identities"), rest_op("SendEmail", "POST", "/v2/email/outbound-emails")],
+    operations: &[
+        rest_op("CreateEmailIdentity", "POST", "/v2/email/identities"),
+        rest_op("SendEmail", "POST", "/v2/email/outbound-emails"),
+    ],
 };
 
 /// restJson1 routes (Lambda's shape).
@@ -117,7 +149,12 @@ impl Service for Fake {
         self.schema
     }
 
-    fn call<'a>(&'a self, _ctx: &'a RequestContext, op: usize, _input: Value) -> BoxFuture<'a, Result<Value, WireError>> {
+    fn call<'a>(
+        &'a self,
+        _ctx: &'a RequestContext,
+        op: usize,
+        _input: Value,
+    ) -> BoxFuture<'a, Result<Value, WireError>> {
         self.calls.fetch_add(1, Ordering::Relaxed);
         let name = self.schema.operations[op].name;
         Box::pin(async move {

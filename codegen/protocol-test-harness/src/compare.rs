@@ -45,7 +45,11 @@ pub fn assert_bodies(actual: &[u8], expected: &[u8], media_type: &str) {
     };
     let show = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     if expected.is_empty() {
-        assert!(actual.is_empty() || actual == b"{}" && media_type.contains("json"), "expected an empty body, got {:?}", show(actual));
+        assert!(
+            actual.is_empty() || actual == b"{}" && media_type.contains("json"),
+            "expected an empty body, got {:?}",
+            show(actual)
+        );
         return;
     }
     let ok = if media_type.contains("json") {
@@ -165,7 +169,12 @@ fn xml_tree(bytes: &[u8]) -> Option<XmlNode> {
             })
             .collect::<Option<_>>()?;
         attributes.sort();
-        Some(XmlNode { name: String::from_utf8_lossy(e.name().as_ref()).into_owned(), attributes, text: String::new(), children: Vec::new() })
+        Some(XmlNode {
+            name: String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+            attributes,
+            text: String::new(),
+            children: Vec::new(),
+        })
     };
     loop {
         match reader.read_event().ok()? {
@@ -310,8 +319,7 @@ fn cbor_match(a: &Cbor, e: &Cbor) -> bool {
         (Cbor::Null, Cbor::Null) => true,
         (Cbor::Array(x), Cbor::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| cbor_match(a, b)),
         (Cbor::Map(x), Cbor::Map(y)) => {
-            x.len() == y.len()
-                && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| cbor_match(k, k2) && cbor_match(v, v2)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| cbor_match(k, k2) && cbor_match(v, v2)))
         }
         (Cbor::Tag(t, x), Cbor::Tag(u, y)) => t == u && cbor_match(x, y),
         _ => false,

@@ -39,7 +39,14 @@ impl Kind {
 }
 
 /// Runs a case; panics with a description of the first difference.
-pub fn run(schema: &'static Schema, roundtrip: Roundtrip, kind: Kind, operation: &str, error: Option<&str>, case: &str) {
+pub fn run(
+    schema: &'static Schema,
+    roundtrip: Roundtrip,
+    kind: Kind,
+    operation: &str,
+    error: Option<&str>,
+    case: &str,
+) {
     let case: Json = serde_json::from_str(case).expect("case JSON");
     let id = case["id"].as_str().unwrap_or("?");
     if let Some(reason) = skips::reason(kind, id) {
@@ -62,7 +69,8 @@ fn request_case(schema: &'static Schema, protocol: Protocol, roundtrip: Roundtri
         .unwrap_or_else(|e| panic!("request did not resolve to {operation}: {e:?}"));
     assert_eq!(schema.operations[op].name, operation, "resolved the wrong operation");
     let input_shape = schema.operations[op].input;
-    let mut decoded = protocol::decode_input(schema, protocol, op, &req).unwrap_or_else(|e| panic!("decode failed: {e:?}"));
+    let mut decoded =
+        protocol::decode_input(schema, protocol, op, &req).unwrap_or_else(|e| panic!("decode failed: {e:?}"));
     ferrostack_runtime::defaults::fill(schema, input_shape, &mut decoded);
     let mut expected = params::root_to_value(schema, input_shape, case.get("params"));
     ferrostack_runtime::defaults::fill(schema, input_shape, &mut expected);
@@ -147,7 +155,8 @@ impl Service for AcceptAll {
 
 fn build_request(schema: &Schema, case: &Json, protocol: Protocol) -> HttpRequest {
     let method = case["method"].as_str().unwrap_or("POST");
-    let uri = virtual_host_path(schema, case, protocol).unwrap_or_else(|| case["uri"].as_str().unwrap_or("/").to_owned());
+    let uri =
+        virtual_host_path(schema, case, protocol).unwrap_or_else(|| case["uri"].as_str().unwrap_or("/").to_owned());
     let mut req = HttpRequest::new(method.parse().expect("method"), &uri);
     let mut query: Vec<String> = if req.query.is_empty() { Vec::new() } else { vec![req.query.clone()] };
     if let Some(params) = case.get("queryParams").and_then(Json::as_array) {
@@ -208,11 +217,18 @@ fn virtual_host_path(schema: &Schema, case: &Json, protocol: Protocol) -> Option
 
 fn check_status_and_headers(response: &HttpResponse, expected: &Json) {
     if let Some(code) = expected.get("code").and_then(Json::as_u64) {
-        assert_eq!(response.status as u64, code, "status; response headers {:?}, body {:?}", response.headers, String::from_utf8_lossy(&body_bytes(response)));
+        assert_eq!(
+            response.status as u64,
+            code,
+            "status; response headers {:?}, body {:?}",
+            response.headers,
+            String::from_utf8_lossy(&body_bytes(response))
+        );
     }
     if let Some(headers) = expected.get("headers").and_then(Json::as_object) {
         for (name, value) in headers {
-            let actual: Vec<&str> = response.headers.get_all(name.as_str()).iter().filter_map(|v| v.to_str().ok()).collect();
+            let actual: Vec<&str> =
+                response.headers.get_all(name.as_str()).iter().filter_map(|v| v.to_str().ok()).collect();
             let actual = actual.join(", ");
             let want = value.as_str().unwrap_or("");
             assert!(

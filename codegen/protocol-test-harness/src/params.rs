@@ -31,7 +31,11 @@ pub fn to_value(schema: &Schema, shape: ShapeId, node: &Json) -> Value {
             Value::List(node.as_array().expect("list").iter().map(|v| to_value(schema, member.target, v)).collect())
         }
         ShapeKind::Map { value, .. } => Value::Map(
-            node.as_object().expect("map").iter().map(|(k, v)| (k.clone(), to_value(schema, value.target, v))).collect(),
+            node.as_object()
+                .expect("map")
+                .iter()
+                .map(|(k, v)| (k.clone(), to_value(schema, value.target, v)))
+                .collect(),
         ),
         ShapeKind::Blob { streaming, .. } => {
             let bytes = node.as_str().unwrap_or_default().as_bytes().to_vec();

@@ -91,7 +91,10 @@ impl std::fmt::Display for CommonError {
 #[derive(Debug)]
 pub enum WireError {
     /// A modelled error structure and its members.
-    Modeled { shape: ShapeId, value: Value },
+    Modeled {
+        shape: ShapeId,
+        value: Value,
+    },
     Common(CommonError),
 }
 

@@ -66,10 +66,7 @@ impl Schema {
 
     pub fn operation(&self, name: &str) -> Option<(usize, &'static Operation)> {
         // Operations are emitted sorted by name.
-        self.operations
-            .binary_search_by(|op| op.name.cmp(name))
-            .ok()
-            .map(|i| (i, &self.operations[i]))
+        self.operations.binary_search_by(|op| op.name.cmp(name)).ok().map(|i| (i, &self.operations[i]))
     }
 
     pub fn has_protocol(&self, protocol: Protocol) -> bool {
@@ -119,9 +116,14 @@ pub struct Shape {
 
 #[derive(Debug)]
 pub enum ShapeKind {
-    Blob { streaming: bool, media_type: Option<&'static str> },
+    Blob {
+        streaming: bool,
+        media_type: Option<&'static str>,
+    },
     Boolean,
-    String { media_type: Option<&'static str> },
+    String {
+        media_type: Option<&'static str>,
+    },
     Byte,
     Short,
     Integer,
@@ -135,23 +137,33 @@ pub enum ShapeKind {
     /// `(member name, wire value)` pairs.
     Enum(&'static [(&'static str, &'static str)]),
     IntEnum(&'static [(&'static str, i32)]),
-    List { member: &'static Member, sparse: bool },
-    Map { key: &'static Member, value: &'static Member, sparse: bool },
-    Structure { members: &'static [Member] },
-    Union { members: &'static [Member] },
+    List {
+        member: &'static Member,
+        sparse: bool,
+    },
+    Map {
+        key: &'static Member,
+        value: &'static Member,
+        sparse: bool,
+    },
+    Structure {
+        members: &'static [Member],
+    },
+    Union {
+        members: &'static [Member],
+    },
 }
 
 impl Shape {
     /// A shape with no traits, for struct-update syntax in generated tables.
-    pub const DEFAULT: Shape =
-        Shape {
-            name: "",
-            kind: ShapeKind::Structure { members: &[] },
-            xml_name: None,
-            xml_namespace: None,
-            error: None,
-            internal_values: &[],
-        };
+    pub const DEFAULT: Shape = Shape {
+        name: "",
+        kind: ShapeKind::Structure { members: &[] },
+        xml_name: None,
+        xml_namespace: None,
+        error: None,
+        internal_values: &[],
+    };
 }
 
 impl ShapeKind {

@@ -16,9 +16,7 @@ pub struct DateTime {
 }
 
 const DAY_NAMES: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-const MONTH_NAMES: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTH_NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 impl DateTime {
     pub fn now() -> DateTime {
@@ -149,12 +147,22 @@ impl DateTime {
     /// RFC 3339 `date-time`, upper- or lower-case separators, `Z` or a numeric offset.
     pub fn parse_rfc3339(text: &str) -> Option<DateTime> {
         let b = text.as_bytes();
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+        if b.len() < 20
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
             return None;
         }
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
             let s = text.get(r)?;
-            if s.bytes().all(|c| c.is_ascii_digit()) { s.parse().ok() } else { None }
+            if s.bytes().all(|c| c.is_ascii_digit()) {
+                s.parse().ok()
+            } else {
+                None
+            }
         };
         let (y, mo, d) = (num(0..4)? as i64, num(5..7)?, num(8..10)?);
         let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
@@ -207,12 +215,15 @@ impl DateTime {
             Some((hms, frac)) => (hms, Some(frac)),
             None => (parts[4], None),
         };
-        let t: Vec<u32> = hms.split(':').map(|p| if p.len() == 2 { p.parse().ok() } else { None }).collect::<Option<_>>()?;
+        let t: Vec<u32> =
+            hms.split(':').map(|p| if p.len() == 2 { p.parse().ok() } else { None }).collect::<Option<_>>()?;
         if t.len() != 3 || d == 0 || d > days_in_month(y, mo) || t[0] > 23 || t[1] > 59 || t[2] > 60 {
             return None;
         }
         let nanos = match frac {
-            Some(f) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|c| c.is_ascii_digit()) => format!("{f:0<9}").parse().ok()?,
+            Some(f) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|c| c.is_ascii_digit()) => {
+                format!("{f:0<9}").parse().ok()?
+            }
             Some(_) => return None,
             None => 0,
         };

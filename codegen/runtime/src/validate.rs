@@ -16,7 +16,7 @@ use regex::Regex;
 
 use crate::protocol::router::schema_cached;
 use crate::schema::{Constraints, Member, Schema, ShapeId, ShapeKind};
-use crate::value::{Value, StructBuilder};
+use crate::value::{StructBuilder, Value};
 
 /// One failed constraint.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,8 +38,15 @@ pub struct Violation {
 pub enum Constraint {
     Required,
     /// `actual` counts code points of strings, bytes of blobs, entries of collections.
-    Length { min: Option<u64>, max: Option<u64>, actual: u64 },
-    Range { min: Option<f64>, max: Option<f64> },
+    Length {
+        min: Option<u64>,
+        max: Option<u64>,
+        actual: u64,
+    },
+    Range {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
     Pattern(&'static str),
     UniqueItems,
     /// The allowed values, already formatted: `[abc, def]`.
@@ -115,7 +122,11 @@ fn member_index(members: &[Member], name: &str) -> Option<u16> {
 }
 
 fn error_count(n: usize) -> String {
-    if n == 1 { "1 validation error".to_owned() } else { format!("{n} validation errors") }
+    if n == 1 {
+        "1 validation error".to_owned()
+    } else {
+        format!("{n} validation errors")
+    }
 }
 
 fn smithy_detail(v: &Violation) -> String {
@@ -129,7 +140,9 @@ fn smithy_detail(v: &Violation) -> String {
 fn smithy_rule(c: &Constraint) -> String {
     match c {
         Constraint::Required => "Member must not be null".to_owned(),
-        Constraint::Length { min, max, .. } => format!("Member must have length {}", bounds(min.map(|m| m as f64), max.map(|m| m as f64))),
+        Constraint::Length { min, max, .. } => {
+            format!("Member must have length {}", bounds(min.map(|m| m as f64), max.map(|m| m as f64)))
+        }
         Constraint::Range { min, max } => format!("Member must be {}", bounds(*min, *max)),
         Constraint::Pattern(p) => format!("Member must satisfy regular expression pattern: {p}"),
         Constraint::UniqueItems => "Member must have unique values".to_owned(),
@@ -149,7 +162,11 @@ fn bounds(min: Option<f64>, max: Option<f64>) -> String {
 
 /// Bounds print as the model wrote them: `2`, not `2.0`; `2.2`.
 fn number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
 }
 
 fn aws_detail(v: &Violation) -> String {
@@ -374,7 +391,13 @@ impl Walker<'_> {
     }
 
     fn report(&mut self, value: Option<String>, constraint: Constraint, scope: Scope) {
-        self.found.push(Violation { path: self.path.clone(), aws_path: self.aws_path.clone(), value, constraint, scope });
+        self.found.push(Violation {
+            path: self.path.clone(),
+            aws_path: self.aws_path.clone(),
+            value,
+            constraint,
+            scope,
+        });
     }
 
     /// Appends a member to both paths; returns the lengths to restore.
@@ -631,7 +654,10 @@ mod tests {
             ShapeKind::Structure { members: &[member("message", STRING), member("fieldList", FIELD_LIST)] },
         ),
         shape("ValidationExceptionFieldList", ShapeKind::List { member: &FIELD_ITEM, sparse: false }),
-        shape("ValidationExceptionField", ShapeKind::Structure { members: &[member("path", STRING), member("message", STRING)] }),
+        shape(
+            "ValidationExceptionField",
+            ShapeKind::Structure { members: &[member("path", STRING), member("message", STRING)] },
+        ),
         shape("Plain", ShapeKind::Structure { members: &[member("free", STRING)] }),
     ];
 
@@ -706,7 +732,10 @@ mod tests {
              Member must have length between 2 and 8, inclusive"
         );
         // Code points, not UTF-16 units or bytes.
-        assert_eq!(check(vec![(0, s("\u{1F44D}"))])[0].constraint, Constraint::Length { min: Some(2), max: Some(8), actual: 1 });
+        assert_eq!(
+            check(vec![(0, s("\u{1F44D}"))])[0].constraint,
+            Constraint::Length { min: Some(2), max: Some(8), actual: 1 }
+        );
         assert_eq!(
             smithy(vec![(1, s("a"))]),
             "1 validation error detected. Value with length 1 at '/minString' failed to satisfy constraint: \

@@ -98,14 +98,12 @@ impl PartialEq for Value {
             (Document(a), Document(b)) => a == b,
             (List(a), List(b)) => a == b,
             (Map(a), Map(b)) => {
-                a.len() == b.len()
-                    && a.iter().all(|(k, v)| b.iter().any(|(k2, v2)| k == k2 && v == v2))
+                a.len() == b.len() && a.iter().all(|(k, v)| b.iter().any(|(k2, v2)| k == k2 && v == v2))
             }
             (Struct(a), Struct(b)) => {
                 let a: Vec<_> = a.iter().filter(|(_, v)| !v.is_null()).collect();
                 let b: Vec<_> = b.iter().filter(|(_, v)| !v.is_null()).collect();
-                a.len() == b.len()
-                    && a.iter().all(|(i, v)| b.iter().any(|(j, w)| i == j && v == w))
+                a.len() == b.len() && a.iter().all(|(i, v)| b.iter().any(|(j, w)| i == j && v == w))
             }
             (Stream(a), Stream(b)) => a.buffered() == b.buffered(),
             (Stream(a), Blob(b)) | (Blob(b), Stream(a)) => a.buffered() == Some(b),

@@ -42,30 +42,47 @@ fn is_known_statistic(name: &str) -> bool {
 }
 
 /// Checks shared by GetMetricStatistics and GetMetricData: a sane window and period.
-fn check_window(start: rt::DateTime, end: rt::DateTime, period: i32, field: &str) -> Result<(), InvalidParameterValueException> {
+fn check_window(
+    start: rt::DateTime,
+    end: rt::DateTime,
+    period: i32,
+    field: &str,
+) -> Result<(), InvalidParameterValueException> {
     if start >= end {
         return Err(InvalidParameterValueException {
             message: Some("The parameter StartTime must be less than the parameter EndTime.".to_string()),
         });
     }
     if !query::valid_period(period) {
-        return Err(InvalidParameterValueException { message: Some(format!("The parameter {field} must be a multiple of 60.")) });
+        return Err(InvalidParameterValueException {
+            message: Some(format!("The parameter {field} must be a multiple of 60.")),
+        });
     }
     Ok(())
 }
 
 #[rt::async_trait]
 impl cloudwatch_api::Handler for Handler {
-    async fn put_metric_data(&self, ctx: &rt::RequestContext, input: PutMetricDataInput) -> Result<rt::Unit, PutMetricDataError> {
+    async fn put_metric_data(
+        &self,
+        ctx: &rt::RequestContext,
+        input: PutMetricDataInput,
+    ) -> Result<rt::Unit, PutMetricDataError> {
         self.metrics.with(ctx, |m| put::put(m, input))?;
         Ok(rt::Unit)
     }
 
-    async fn list_metrics(&self, ctx: &rt::RequestContext, input: ListMetricsInput) -> Result<ListMetricsOutput, ListMetricsError> {
+    async fn list_metrics(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ListMetricsInput,
+    ) -> Result<ListMetricsOutput, ListMetricsError> {
         let offset = match input.next_token.as_deref() {
             None => 0,
             Some(t) => list::decode_token(t).ok_or_else(|| InvalidParameterValueException {
-                message: Some("The service couldn't process your request because the NextToken is invalid.".to_string()),
+                message: Some(
+                    "The service couldn't process your request because the NextToken is invalid.".to_string(),
+                ),
             })?,
         };
         let filters = input.dimensions.unwrap_or_default();
@@ -93,11 +110,17 @@ impl cloudwatch_api::Handler for Handler {
             .map(|k| Metric {
                 namespace: Some(k.namespace.clone()),
                 metric_name: Some(k.metric_name.clone()),
-                dimensions: Some(k.dimensions.iter().map(|(name, value)| Dimension { name: name.clone(), value: value.clone() }).collect()),
+                dimensions: Some(
+                    k.dimensions
+                        .iter()
+                        .map(|(name, value)| Dimension { name: name.clone(), value: value.clone() })
+                        .collect(),
+                ),
             })
             .collect();
         let next_token = (offset + page.len() < keys.len()).then(|| list::encode_token(offset + page.len()));
-        let owning_accounts = (input.include_linked_accounts == Some(true)).then(|| vec![ctx.account_id.clone(); page.len()]);
+        let owning_accounts =
+            (input.include_linked_accounts == Some(true)).then(|| vec![ctx.account_id.clone(); page.len()]);
         Ok(ListMetricsOutput { metrics: Some(page), next_token, owning_accounts })
     }
 
@@ -134,7 +157,10 @@ impl cloudwatch_api::Handler for Handler {
         for (i, e) in extended.iter().enumerate() {
             if stats::parse_percentile(e).is_none() {
                 return Err(InvalidParameterValueException {
-                    message: Some(format!("The value {e} for parameter ExtendedStatistics.member.{} is invalid.", i + 1)),
+                    message: Some(format!(
+                        "The value {e} for parameter ExtendedStatistics.member.{} is invalid.",
+                        i + 1
+                    )),
                 }
                 .into());
             }
@@ -161,7 +187,10 @@ impl cloudwatch_api::Handler for Handler {
             .map(|(start, agg)| {
                 let stat = |s: Statistic| statistics.contains(&s).then(|| agg.statistic(s.as_str())).flatten();
                 let extended_statistics = (!extended.is_empty()).then(|| {
-                    extended.iter().filter_map(|e| agg.statistic(e).map(|v| (e.clone(), v))).collect::<rt::IndexMap<_, _>>()
+                    extended
+                        .iter()
+                        .filter_map(|e| agg.statistic(e).map(|v| (e.clone(), v)))
+                        .collect::<rt::IndexMap<_, _>>()
                 });
                 Datapoint {
                     timestamp: Some(rt::DateTime::from_secs(start)),
@@ -178,19 +207,35 @@ impl cloudwatch_api::Handler for Handler {
         Ok(GetMetricStatisticsOutput { label: Some(input.metric_name), datapoints: Some(datapoints) })
     }
 
-    async fn get_metric_data(&self, ctx: &rt::RequestContext, input: GetMetricDataInput) -> Result<GetMetricDataOutput, GetMetricDataError> {
+    async fn get_metric_data(
+        &self,
+        ctx: &rt::RequestContext,
+        input: GetMetricDataInput,
+    ) -> Result<GetMetricDataOutput, GetMetricDataError> {
         // We never hand out tokens: every answer is complete.
         if input.next_token.is_some() {
-            return Err(InvalidNextToken { message: Some("The service couldn't process your request because the NextToken is invalid.".to_string()) }.into());
+            return Err(InvalidNextToken {
+                message: Some(
+                    "The service couldn't process your request because the NextToken is invalid.".to_string(),
+                ),
+            }
+            .into());
         }
         if input.start_time >= input.end_time {
-            return Err(rt::CommonError::validation("The parameter StartTime must be less than the parameter EndTime.").into());
+            return Err(rt::CommonError::validation(
+                "The parameter StartTime must be less than the parameter EndTime.",
+            )
+            .into());
         }
         let mut ids = HashSet::new();
         for (i, q) in input.metric_data_queries.iter().enumerate() {
             let at = format!("MetricDataQueries.member.{}", i + 1);
             if !ids.insert(q.id.as_str()) {
-                return Err(rt::CommonError::validation(format!("The value {} for parameter {at}.Id is not unique.", q.id)).into());
+                return Err(rt::CommonError::validation(format!(
+                    "The value {} for parameter {at}.Id is not unique.",
+                    q.id
+                ))
+                .into());
             }
             match (&q.metric_stat, &q.expression) {
                 (Some(_), Some(_)) => {
@@ -251,10 +296,13 @@ impl cloudwatch_api::Handler for Handler {
                         dimension_pairs(&metric.dimensions),
                     );
                     let unit = stat.unit.as_ref().map(|u| u.as_str().to_string());
-                    let buckets = query::buckets(m, &key, input.start_time, input.end_time, stat.period, unit.as_deref());
+                    let buckets =
+                        query::buckets(m, &key, input.start_time, input.end_time, stat.period, unit.as_deref());
                     let mut points: Vec<(rt::DateTime, f64)> = buckets
                         .into_iter()
-                        .filter_map(|(start, agg)| agg.statistic(&stat.stat).map(|v| (rt::DateTime::from_secs(start), v)))
+                        .filter_map(|(start, agg)| {
+                            agg.statistic(&stat.stat).map(|v| (rt::DateTime::from_secs(start), v))
+                        })
                         .collect();
                     if !ascending {
                         points.reverse();

@@ -20,7 +20,9 @@ impl MetricFilter<'_> {
         self.namespace.is_none_or(|n| n == key.namespace)
             && self.metric_name.is_none_or(|n| n == key.metric_name)
             && self.dimensions.iter().all(|f| {
-                key.dimensions.iter().any(|(name, value)| *name == f.name && f.value.as_ref().is_none_or(|v| v == value))
+                key.dimensions
+                    .iter()
+                    .any(|(name, value)| *name == f.name && f.value.as_ref().is_none_or(|v| v == value))
             })
     }
 }

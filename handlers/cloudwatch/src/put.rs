@@ -45,7 +45,12 @@ pub fn check_namespace(namespace: &str) -> Result<(), PutMetricDataError> {
 
 /// Turns datum `index` (1-based, as the messages count) into a sample. Problems with
 /// values are collected in `invalid` so that one answer lists them all, as AWS's does.
-fn sample(index: usize, datum: &MetricDatum, now: rt::DateTime, invalid: &mut Vec<String>) -> Result<Sample, PutMetricDataError> {
+fn sample(
+    index: usize,
+    datum: &MetricDatum,
+    now: rt::DateTime,
+    invalid: &mut Vec<String>,
+) -> Result<Sample, PutMetricDataError> {
     let at = format!("MetricData.member.{index}");
     let dims = datum.dimensions.as_ref().map_or(0, Vec::len);
     if dims > MAX_DIMENSIONS {
@@ -104,7 +109,15 @@ fn sample(index: usize, datum: &MetricDatum, now: rt::DateTime, invalid: &mut Ve
         ] {
             check(v, field, invalid);
         }
-        Sample { timestamp, unit, sample_count: s.sample_count, sum: s.sum, minimum: s.minimum, maximum: s.maximum, values: Vec::new() }
+        Sample {
+            timestamp,
+            unit,
+            sample_count: s.sample_count,
+            sum: s.sum,
+            minimum: s.minimum,
+            maximum: s.maximum,
+            values: Vec::new(),
+        }
     } else {
         let values = datum.values.clone().unwrap_or_default();
         if values.len() > MAX_VALUES {
@@ -144,7 +157,9 @@ pub fn put(metrics: &mut Metrics, input: PutMetricDataInput) -> Result<(), PutMe
     }
     if data.is_empty() {
         return Err(MissingRequiredParameterException {
-            message: Some("At least one of the parameters MetricData or EntityMetricData must be specified.".to_string()),
+            message: Some(
+                "At least one of the parameters MetricData or EntityMetricData must be specified.".to_string(),
+            ),
         }
         .into());
     }

@@ -26,9 +26,12 @@ fn datum(name: &str, value: f64, dims: Vec<Dimension>, at: rt::DateTime) -> Metr
 }
 
 async fn put(h: &Handler, namespace: &str, data: Vec<MetricDatum>) -> Result<(), PutMetricDataError> {
-    h.put_metric_data(&ctx(), PutMetricDataInput { namespace: namespace.into(), metric_data: Some(data), ..Default::default() })
-        .await
-        .map(|_| ())
+    h.put_metric_data(
+        &ctx(),
+        PutMetricDataInput { namespace: namespace.into(), metric_data: Some(data), ..Default::default() },
+    )
+    .await
+    .map(|_| ())
 }
 
 /// An hour boundary at least an hour ago: periods are aligned on multiples of their
@@ -53,7 +56,10 @@ fn invalid_value(e: PutMetricDataError) -> String {
 async fn namespace_rules() {
     let h = Handler::default();
     let d = || vec![datum("m", 1.0, vec![], at(0))];
-    assert_eq!(invalid_value(put(&h, "AWS/EC2", d()).await.unwrap_err()), "The value AWS/EC2 for parameter Namespace is invalid.");
+    assert_eq!(
+        invalid_value(put(&h, "AWS/EC2", d()).await.unwrap_err()),
+        "The value AWS/EC2 for parameter Namespace is invalid."
+    );
     invalid_value(put(&h, "   ", d()).await.unwrap_err());
     invalid_value(put(&h, "bad|char", d()).await.unwrap_err());
     assert!(put(&h, "My App/v1.0#x:y", d()).await.is_ok());
@@ -77,16 +83,25 @@ async fn datum_rules() {
         other => panic!("{other:?}"),
     }
     let none = MetricDatum { value: None, ..base_datum.clone() };
-    assert!(matches!(put(&h, "App", vec![none]).await.unwrap_err(), PutMetricDataError::MissingRequiredParameterException(_)));
+    assert!(matches!(
+        put(&h, "App", vec![none]).await.unwrap_err(),
+        PutMetricDataError::MissingRequiredParameterException(_)
+    ));
     let nan = MetricDatum { value: Some(f64::NAN), ..base_datum.clone() };
-    assert_eq!(invalid_value(put(&h, "App", vec![nan]).await.unwrap_err()), "The value NaN for parameter MetricData.member.1.Value is invalid.");
-    let mismatched = MetricDatum { value: None, values: Some(vec![1.0, 2.0]), counts: Some(vec![1.0]), ..base_datum.clone() };
+    assert_eq!(
+        invalid_value(put(&h, "App", vec![nan]).await.unwrap_err()),
+        "The value NaN for parameter MetricData.member.1.Value is invalid."
+    );
+    let mismatched =
+        MetricDatum { value: None, values: Some(vec![1.0, 2.0]), counts: Some(vec![1.0]), ..base_datum.clone() };
     assert!(invalid_value(put(&h, "App", vec![mismatched]).await.unwrap_err()).contains("must be of the same size"));
     let too_many_dims = datum("m", 1.0, (0..31).map(|i| dim(&format!("d{i}"), "v")).collect(), at(0));
     assert!(invalid_value(put(&h, "App", vec![too_many_dims]).await.unwrap_err()).contains("greater than 30"));
     // Old timestamps are reported per member, all at once.
     let old = rt::DateTime::from_secs(rt::DateTime::now().secs() - 15 * 24 * 3600);
-    let msg = invalid_value(put(&h, "App", vec![datum("m", 1.0, vec![], old), datum("m", 1.0, vec![], old)]).await.unwrap_err());
+    let msg = invalid_value(
+        put(&h, "App", vec![datum("m", 1.0, vec![], old), datum("m", 1.0, vec![], old)]).await.unwrap_err(),
+    );
     assert_eq!(
         msg,
         "The parameter MetricData.member.1.Timestamp must specify a time within the past two weeks.\nThe parameter MetricData.member.2.Timestamp must specify a time within the past two weeks."
@@ -127,7 +142,12 @@ async fn list_metrics_distinct_and_filtered() {
         let h = &h;
         async move { h.list_metrics(&ctx(), input).await.unwrap().metrics.unwrap() }
     };
-    let app_latency = list(ListMetricsInput { namespace: Some("App".into()), metric_name: Some("Latency".into()), ..Default::default() }).await;
+    let app_latency = list(ListMetricsInput {
+        namespace: Some("App".into()),
+        metric_name: Some("Latency".into()),
+        ..Default::default()
+    })
+    .await;
     assert_eq!(app_latency.len(), 2);
     let by_name = list(ListMetricsInput {
         dimensions: Some(vec![DimensionFilter { name: "Stage".into(), value: None }]),
@@ -146,7 +166,10 @@ async fn list_metrics_distinct_and_filtered() {
     assert_eq!(errors[0].dimensions, Some(vec![]));
     let recent = list(ListMetricsInput { recently_active: Some(RecentlyActive::Pt3h), ..Default::default() }).await;
     assert_eq!(recent.len(), 4);
-    let err = h.list_metrics(&ctx(), ListMetricsInput { next_token: Some("junk".into()), ..Default::default() }).await.unwrap_err();
+    let err = h
+        .list_metrics(&ctx(), ListMetricsInput { next_token: Some("junk".into()), ..Default::default() })
+        .await
+        .unwrap_err();
     assert!(matches!(err, ListMetricsError::InvalidParameterValueException(_)));
 }
 
@@ -157,7 +180,8 @@ async fn list_metrics_pages_of_500() {
     put(&h, "Many", data).await.unwrap();
     let first = h.list_metrics(&ctx(), ListMetricsInput::default()).await.unwrap();
     assert_eq!(first.metrics.unwrap().len(), 500);
-    let second = h.list_metrics(&ctx(), ListMetricsInput { next_token: first.next_token, ..Default::default() }).await.unwrap();
+    let second =
+        h.list_metrics(&ctx(), ListMetricsInput { next_token: first.next_token, ..Default::default() }).await.unwrap();
     assert_eq!(second.metrics.unwrap().len(), 100);
     assert_eq!(second.next_token, None);
 }
@@ -170,7 +194,13 @@ fn stats_input(start: i64, end: i64, period: i32) -> GetMetricStatisticsInput {
         start_time: at(start),
         end_time: at(end),
         period,
-        statistics: Some(vec![Statistic::Sum, Statistic::Average, Statistic::Minimum, Statistic::Maximum, Statistic::SampleCount]),
+        statistics: Some(vec![
+            Statistic::Sum,
+            Statistic::Average,
+            Statistic::Minimum,
+            Statistic::Maximum,
+            Statistic::SampleCount,
+        ]),
         ..Default::default()
     }
 }
@@ -235,7 +265,10 @@ async fn get_metric_statistics_by_period() {
 
     // One big period; only the statistic asked for is set.
     let whole = h
-        .get_metric_statistics(&ctx(), GetMetricStatisticsInput { statistics: Some(vec![Statistic::Maximum]), ..stats_input(0, 300, 300) })
+        .get_metric_statistics(
+            &ctx(),
+            GetMetricStatisticsInput { statistics: Some(vec![Statistic::Maximum]), ..stats_input(0, 300, 300) },
+        )
         .await
         .unwrap()
         .datapoints
@@ -247,7 +280,11 @@ async fn get_metric_statistics_by_period() {
     let p = h
         .get_metric_statistics(
             &ctx(),
-            GetMetricStatisticsInput { statistics: None, extended_statistics: Some(vec!["p50".into()]), ..stats_input(0, 120, 120) },
+            GetMetricStatisticsInput {
+                statistics: None,
+                extended_statistics: Some(vec!["p50".into()]),
+                ..stats_input(0, 120, 120)
+            },
         )
         .await
         .unwrap()
@@ -257,7 +294,10 @@ async fn get_metric_statistics_by_period() {
 
     // A unit filter that matches nothing.
     let none = h
-        .get_metric_statistics(&ctx(), GetMetricStatisticsInput { unit: Some(StandardUnit::Seconds), ..stats_input(0, 300, 60) })
+        .get_metric_statistics(
+            &ctx(),
+            GetMetricStatisticsInput { unit: Some(StandardUnit::Seconds), ..stats_input(0, 300, 60) },
+        )
         .await
         .unwrap();
     assert_eq!(none.datapoints, Some(vec![]));
@@ -266,10 +306,16 @@ async fn get_metric_statistics_by_period() {
 #[tokio::test]
 async fn get_metric_statistics_errors() {
     let h = Handler::default();
-    let err = h.get_metric_statistics(&ctx(), GetMetricStatisticsInput { statistics: None, ..stats_input(0, 60, 60) }).await.unwrap_err();
+    let err = h
+        .get_metric_statistics(&ctx(), GetMetricStatisticsInput { statistics: None, ..stats_input(0, 60, 60) })
+        .await
+        .unwrap_err();
     assert!(matches!(err, GetMetricStatisticsError::MissingRequiredParameterException(_)), "{err:?}");
     let err = h
-        .get_metric_statistics(&ctx(), GetMetricStatisticsInput { extended_statistics: Some(vec!["p90".into()]), ..stats_input(0, 60, 60) })
+        .get_metric_statistics(
+            &ctx(),
+            GetMetricStatisticsInput { extended_statistics: Some(vec!["p90".into()]), ..stats_input(0, 60, 60) },
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, GetMetricStatisticsError::InvalidParameterCombinationException(_)), "{err:?}");
@@ -290,7 +336,11 @@ fn stat_query(id: &str, stat: &str, period: i32) -> MetricDataQuery {
     MetricDataQuery {
         id: id.into(),
         metric_stat: Some(MetricStat {
-            metric: Metric { namespace: Some("App".into()), metric_name: Some("Latency".into()), dimensions: Some(vec![dim("Service", "api")]) },
+            metric: Metric {
+                namespace: Some("App".into()),
+                metric_name: Some("Latency".into()),
+                dimensions: Some(vec![dim("Service", "api")]),
+            },
             period,
             stat: stat.into(),
             unit: None,
@@ -330,13 +380,22 @@ async fn get_metric_data() {
     assert!(results[2].messages.is_some());
 
     let ascending = h
-        .get_metric_data(&ctx(), GetMetricDataInput { scan_by: Some(ScanBy::TimestampAscending), max_datapoints: Some(2), ..input.clone() })
+        .get_metric_data(
+            &ctx(),
+            GetMetricDataInput { scan_by: Some(ScanBy::TimestampAscending), max_datapoints: Some(2), ..input.clone() },
+        )
         .await
         .unwrap();
     assert_eq!(ascending.metric_data_results.unwrap()[0].values.as_ref().unwrap(), &vec![30.0, 60.0]);
 
-    let dup = GetMetricDataInput { metric_data_queries: vec![stat_query("a", "Sum", 60), stat_query("a", "Sum", 60)], ..input.clone() };
-    assert!(matches!(h.get_metric_data(&ctx(), dup).await.unwrap_err(), GetMetricDataError::Common(rt::CommonError::Validation(_))));
+    let dup = GetMetricDataInput {
+        metric_data_queries: vec![stat_query("a", "Sum", 60), stat_query("a", "Sum", 60)],
+        ..input.clone()
+    };
+    assert!(matches!(
+        h.get_metric_data(&ctx(), dup).await.unwrap_err(),
+        GetMetricDataError::Common(rt::CommonError::Validation(_))
+    ));
     let bad_stat = GetMetricDataInput { metric_data_queries: vec![stat_query("a", "Median", 60)], ..input.clone() };
     assert!(h.get_metric_data(&ctx(), bad_stat).await.is_err());
     let token = GetMetricDataInput { next_token: Some("x".into()), ..input };

@@ -183,7 +183,9 @@ fn check_local_indexes(
         }
     }
     if indexes.len() > MAX_LOCAL_INDEXES {
-        return Err(format!("{INVALID} Number of LocalSecondaryIndexes exceeds per-table limit of {MAX_LOCAL_INDEXES}"));
+        return Err(format!(
+            "{INVALID} Number of LocalSecondaryIndexes exceeds per-table limit of {MAX_LOCAL_INDEXES}"
+        ));
     }
     Ok(())
 }
@@ -219,7 +221,9 @@ fn check_global_indexes(
         }
     }
     if indexes.len() > MAX_GLOBAL_INDEXES {
-        return Err(format!("{INVALID} GlobalSecondaryIndex count exceeds the per-table limit of {MAX_GLOBAL_INDEXES}"));
+        return Err(format!(
+            "{INVALID} GlobalSecondaryIndex count exceeds the per-table limit of {MAX_GLOBAL_INDEXES}"
+        ));
     }
     Ok(())
 }

@@ -33,7 +33,11 @@ fn table_not_found(name: &str) -> ResourceNotFoundException {
 
 #[rt::async_trait]
 impl dynamodb_api::Handler for Handler {
-    async fn list_tables(&self, ctx: &rt::RequestContext, input: ListTablesInput) -> Result<ListTablesOutput, ListTablesError> {
+    async fn list_tables(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ListTablesInput,
+    ) -> Result<ListTablesOutput, ListTablesError> {
         let limit = input.limit.map_or(LIST_TABLES_MAX, |l| l.clamp(1, LIST_TABLES_MAX as i32) as usize);
         let (names, last) = self.tables.with(ctx, |t| {
             let start = match input.exclusive_start_table_name.as_deref() {
@@ -49,7 +53,11 @@ impl dynamodb_api::Handler for Handler {
         Ok(ListTablesOutput { table_names: Some(names), last_evaluated_table_name: last })
     }
 
-    async fn create_table(&self, ctx: &rt::RequestContext, input: CreateTableInput) -> Result<CreateTableOutput, CreateTableError> {
+    async fn create_table(
+        &self,
+        ctx: &rt::RequestContext,
+        input: CreateTableInput,
+    ) -> Result<CreateTableOutput, CreateTableError> {
         create_rules::check(&input).map_err(rt::CommonError::Validation)?;
         let name = input.table_name.clone();
         let table = describe::new_table(ctx, input);
@@ -64,16 +72,25 @@ impl dynamodb_api::Handler for Handler {
         Ok(CreateTableOutput { table_description: Some(description) })
     }
 
-    async fn describe_table(&self, ctx: &rt::RequestContext, input: DescribeTableInput) -> Result<DescribeTableOutput, DescribeTableError> {
+    async fn describe_table(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DescribeTableInput,
+    ) -> Result<DescribeTableOutput, DescribeTableError> {
         let name = table_name::resolve(&input.table_name);
-        let description = self.tables.with(ctx, |t| t.by_name.get(name).map(|table| describe::describe(table, TableStatus::Active)));
+        let description =
+            self.tables.with(ctx, |t| t.by_name.get(name).map(|table| describe::describe(table, TableStatus::Active)));
         match description {
             Some(d) => Ok(DescribeTableOutput { table: Some(d) }),
             None => Err(table_not_found(name).into()),
         }
     }
 
-    async fn delete_table(&self, ctx: &rt::RequestContext, input: DeleteTableInput) -> Result<DeleteTableOutput, DeleteTableError> {
+    async fn delete_table(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DeleteTableInput,
+    ) -> Result<DeleteTableOutput, DeleteTableError> {
         let name = table_name::resolve(&input.table_name).to_string();
         self.tables.with(ctx, |t| {
             let Some(table) = t.by_name.get(&name) else {

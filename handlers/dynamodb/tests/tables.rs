@@ -61,17 +61,19 @@ async fn create_describe_delete() {
     assert_eq!(created.table_size_bytes, Some(0));
     assert_eq!(created.billing_mode_summary, None);
     let pt = created.provisioned_throughput.clone().unwrap();
-    assert_eq!((pt.read_capacity_units, pt.write_capacity_units, pt.number_of_decreases_today), (Some(5), Some(5), Some(0)));
+    assert_eq!(
+        (pt.read_capacity_units, pt.write_capacity_units, pt.number_of_decreases_today),
+        (Some(5), Some(5), Some(0))
+    );
     assert_eq!(created.deletion_protection_enabled, Some(false));
     assert!(created.creation_date_time.is_some());
     assert_eq!(created.table_id.as_ref().map(|s| s.len()), Some(36));
 
-    let described = h.describe_table(&ctx(), DescribeTableInput { table_name: "Music".into() }).await.unwrap().table.unwrap();
+    let described =
+        h.describe_table(&ctx(), DescribeTableInput { table_name: "Music".into() }).await.unwrap().table.unwrap();
     assert_eq!(described, created);
-    let by_arn = h
-        .describe_table(&ctx(), DescribeTableInput { table_name: created.table_arn.clone().unwrap() })
-        .await
-        .unwrap();
+    let by_arn =
+        h.describe_table(&ctx(), DescribeTableInput { table_name: created.table_arn.clone().unwrap() }).await.unwrap();
     assert_eq!(by_arn.table.unwrap().table_name.as_deref(), Some("Music"));
 
     let deleted = h.delete_table(&ctx(), DeleteTableInput { table_name: "Music".into() }).await.unwrap();
@@ -92,7 +94,9 @@ async fn duplicate_table_in_use() {
     let h = Handler::default();
     h.create_table(&ctx(), provisioned("Tab1")).await.unwrap();
     match h.create_table(&ctx(), provisioned("Tab1")).await.unwrap_err() {
-        CreateTableError::ResourceInUseException(e) => assert_eq!(e.message.as_deref(), Some("Table already exists: Tab1")),
+        CreateTableError::ResourceInUseException(e) => {
+            assert_eq!(e.message.as_deref(), Some("Table already exists: Tab1"))
+        }
         other => panic!("{other:?}"),
     }
     // Another region is another namespace.
@@ -228,7 +232,10 @@ async fn indexes() {
             key_schema: vec![key("pk", KeyType::Hash), key("lk", KeyType::Range)],
             projection: Projection { projection_type: Some(ProjectionType::KeysOnly), non_key_attributes: None },
         }]),
-        stream_specification: Some(StreamSpecification { stream_enabled: true, stream_view_type: Some(StreamViewType::NewImage) }),
+        stream_specification: Some(StreamSpecification {
+            stream_enabled: true,
+            stream_view_type: Some(StreamViewType::NewImage),
+        }),
         ..on_demand("Indexed")
     };
     let d = h.create_table(&ctx(), input.clone()).await.unwrap().table_description.unwrap();
@@ -243,7 +250,9 @@ async fn indexes() {
     // An unused definition is named with the keys that are used.
     let mut extra = defs.clone();
     extra.push(attr("zz", ScalarAttributeType::S));
-    let msg = create_err(&h, CreateTableInput { attribute_definitions: extra, table_name: "Other".into(), ..input.clone() }).await;
+    let msg =
+        create_err(&h, CreateTableInput { attribute_definitions: extra, table_name: "Other".into(), ..input.clone() })
+            .await;
     assert_eq!(
         msg,
         "One or more parameter values were invalid: Some AttributeDefinitions are not used. AttributeDefinitions: [gk, lk, pk, sk, zz], keys used: [gk, lk, pk, sk]"
@@ -258,7 +267,10 @@ async fn indexes() {
         },
     )
     .await;
-    assert_eq!(msg, "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: ByG");
+    assert_eq!(
+        msg,
+        "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: ByG"
+    );
     // LSIs need a table range key.
     let msg = create_err(
         &h,

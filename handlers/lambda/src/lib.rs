@@ -135,14 +135,15 @@ mod tests {
         let names = |r: &ListFunctionsResponse| -> Vec<String> {
             r.functions.iter().flatten().filter_map(|c| c.function_name.clone()).collect()
         };
-        let first = h
-            .list_functions(&ctx, ListFunctionsRequest { max_items: Some(2), ..Default::default() })
-            .await
-            .unwrap();
+        let first =
+            h.list_functions(&ctx, ListFunctionsRequest { max_items: Some(2), ..Default::default() }).await.unwrap();
         assert_eq!(names(&first), ["alpha", "bravo"]);
         let marker = first.next_marker.clone().unwrap();
         let second = h
-            .list_functions(&ctx, ListFunctionsRequest { max_items: Some(2), marker: Some(marker), ..Default::default() })
+            .list_functions(
+                &ctx,
+                ListFunctionsRequest { max_items: Some(2), marker: Some(marker), ..Default::default() },
+            )
             .await
             .unwrap();
         assert_eq!(names(&second), ["charlie"]);

@@ -17,7 +17,9 @@ impl FunctionRef {
     pub fn parse(text: &str) -> FunctionRef {
         let parts: Vec<&str> = text.split(':').collect();
         let (account, region, rest): (Option<&str>, Option<&str>, &[&str]) = match parts.as_slice() {
-            ["arn", _partition, "lambda", region, account, "function", rest @ ..] => (Some(account), Some(region), rest),
+            ["arn", _partition, "lambda", region, account, "function", rest @ ..] => {
+                (Some(account), Some(region), rest)
+            }
             [account, "function", rest @ ..] => (Some(account), None, rest),
             rest => (None, None, rest),
         };

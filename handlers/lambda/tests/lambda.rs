@@ -17,7 +17,10 @@ async fn list_functions_is_empty_without_marker() {
     assert_eq!(out.functions, Some(vec![]));
     assert_eq!(out.next_marker, None);
     let paged = h
-        .list_functions(&ctx(), ListFunctionsRequest { max_items: Some(1), marker: Some("zzz".into()), ..Default::default() })
+        .list_functions(
+            &ctx(),
+            ListFunctionsRequest { max_items: Some(1), marker: Some("zzz".into()), ..Default::default() },
+        )
         .await
         .unwrap();
     assert_eq!(paged.functions, Some(vec![]));
@@ -52,7 +55,10 @@ async fn get_missing_function() {
     assert_eq!(msg, format!("Function not found: {arn}"));
 
     let err = h
-        .get_function_configuration(&ctx(), GetFunctionConfigurationRequest { function_name: "nope".into(), qualifier: None })
+        .get_function_configuration(
+            &ctx(),
+            GetFunctionConfigurationRequest { function_name: "nope".into(), qualifier: None },
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, GetFunctionConfigurationError::ResourceNotFoundException(_)));
@@ -62,6 +68,7 @@ async fn get_missing_function() {
 async fn functions_are_scoped_by_region() {
     let h = Handler::default();
     let other = rt::RequestContext::internal("000000000000", "eu-west-1");
-    let err = h.get_function(&other, GetFunctionRequest { function_name: "f".into(), qualifier: None }).await.unwrap_err();
+    let err =
+        h.get_function(&other, GetFunctionRequest { function_name: "f".into(), qualifier: None }).await.unwrap_err();
     assert_eq!(not_found_message(err), "Function not found: arn:aws:lambda:eu-west-1:000000000000:function:f");
 }

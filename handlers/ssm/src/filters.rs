@@ -27,7 +27,10 @@ pub const BY_PATH_KEYS: &[&str] = &["Type", "KeyId", "Label"];
 /// Keys DescribeParameters accepts besides `tag:<key>`.
 pub const DESCRIBE_KEYS: &[&str] = &["Name", "Type", "KeyId", "Path", "Tier", "DataType", "Label"];
 
-pub fn from_string_filters(filters: Vec<ParameterStringFilter>, allowed_keys: &[&str]) -> Result<Vec<Filter>, FilterError> {
+pub fn from_string_filters(
+    filters: Vec<ParameterStringFilter>,
+    allowed_keys: &[&str],
+) -> Result<Vec<Filter>, FilterError> {
     filters
         .into_iter()
         .map(|f| {
@@ -51,7 +54,10 @@ pub fn from_string_filters(filters: Vec<ParameterStringFilter>, allowed_keys: &[
             }
             let values = f.values.unwrap_or_default();
             if values.is_empty() && !tag {
-                return Err(FilterError::Value(format!("The following filter values are missing : null for filter key {}.", f.key)));
+                return Err(FilterError::Value(format!(
+                    "The following filter values are missing : null for filter key {}.",
+                    f.key
+                )));
             }
             Ok(Filter { key: f.key, option, values })
         })

@@ -73,22 +73,36 @@ macro_rules! filter_error {
 
 #[rt::async_trait]
 impl ssm_api::Handler for Handler {
-    async fn put_parameter(&self, ctx: &rt::RequestContext, input: PutParameterRequest) -> Result<PutParameterResult, PutParameterError> {
+    async fn put_parameter(
+        &self,
+        ctx: &rt::RequestContext,
+        input: PutParameterRequest,
+    ) -> Result<PutParameterResult, PutParameterError> {
         self.parameters.with(ctx, |state| put::put(state, ctx, input))
     }
 
-    async fn get_parameter(&self, ctx: &rt::RequestContext, input: GetParameterRequest) -> Result<GetParameterResult, GetParameterError> {
+    async fn get_parameter(
+        &self,
+        ctx: &rt::RequestContext,
+        input: GetParameterRequest,
+    ) -> Result<GetParameterResult, GetParameterError> {
         let (name, selector) = names::split_selector(&input.name);
         names::check_shape(&name).map_err(read_name_error)?;
         let decrypt = input.with_decryption.unwrap_or(false);
         self.parameters.with(ctx, |state| match lookup::find(state, &name, &selector) {
-            Ok((_, version)) => Ok(GetParameterResult { parameter: Some(render::parameter(ctx, &name, version, &selector, decrypt)) }),
+            Ok((_, version)) => {
+                Ok(GetParameterResult { parameter: Some(render::parameter(ctx, &name, version, &selector, decrypt)) })
+            }
             Err(Missing::Parameter(e)) => Err(e.into()),
             Err(Missing::Version(e)) => Err(e.into()),
         })
     }
 
-    async fn get_parameters(&self, ctx: &rt::RequestContext, input: GetParametersRequest) -> Result<GetParametersResult, GetParametersError> {
+    async fn get_parameters(
+        &self,
+        ctx: &rt::RequestContext,
+        input: GetParametersRequest,
+    ) -> Result<GetParametersResult, GetParametersError> {
         let decrypt = input.with_decryption.unwrap_or(false);
         let mut seen = std::collections::HashSet::new();
         let (found, invalid) = self.parameters.with(ctx, |state| {
@@ -111,7 +125,11 @@ impl ssm_api::Handler for Handler {
         Ok(GetParametersResult { parameters: Some(found), invalid_parameters: Some(invalid) })
     }
 
-    async fn delete_parameter(&self, ctx: &rt::RequestContext, input: DeleteParameterRequest) -> Result<DeleteParameterResult, DeleteParameterError> {
+    async fn delete_parameter(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DeleteParameterRequest,
+    ) -> Result<DeleteParameterResult, DeleteParameterError> {
         let name = names::strip_arn(&input.name);
         names::check_shape(&name).map_err(read_name_error)?;
         match self.parameters.with(ctx, |state| state.by_name.remove(&name)) {
@@ -120,7 +138,11 @@ impl ssm_api::Handler for Handler {
         }
     }
 
-    async fn delete_parameters(&self, ctx: &rt::RequestContext, input: DeleteParametersRequest) -> Result<DeleteParametersResult, DeleteParametersError> {
+    async fn delete_parameters(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DeleteParametersRequest,
+    ) -> Result<DeleteParametersResult, DeleteParametersError> {
         let (deleted, invalid) = self.parameters.with(ctx, |state| {
             let mut deleted = Vec::new();
             let mut invalid = Vec::new();
@@ -153,11 +175,14 @@ impl ssm_api::Handler for Handler {
                 .by_name
                 .values()
                 .filter(|p| names::is_under(&p.name, &path, recursive))
-                .filter_map(|p| p.latest().filter(|v| filters::matches(&filters, p, v)).map(|v| (p.name.clone(), v.clone())))
+                .filter_map(|p| {
+                    p.latest().filter(|v| filters::matches(&filters, p, v)).map(|v| (p.name.clone(), v.clone()))
+                })
                 .collect::<Vec<_>>()
         });
         let (page, next_token) = paging::page(matching, |(name, _)| name.as_str(), start.as_deref(), size);
-        let parameters = page.iter().map(|(name, v)| render::parameter(ctx, name, v, &Selector::Latest, decrypt)).collect();
+        let parameters =
+            page.iter().map(|(name, v)| render::parameter(ctx, name, v, &Selector::Latest, decrypt)).collect();
         Ok(GetParametersByPathResult { parameters: Some(parameters), next_token })
     }
 
@@ -182,7 +207,11 @@ impl ssm_api::Handler for Handler {
             state
                 .by_name
                 .values()
-                .filter_map(|p| p.latest().filter(|v| filters::matches(&filters, p, v)).map(|v| (p.name.clone(), render::metadata(ctx, p, v))))
+                .filter_map(|p| {
+                    p.latest()
+                        .filter(|v| filters::matches(&filters, p, v))
+                        .map(|v| (p.name.clone(), render::metadata(ctx, p, v)))
+                })
                 .collect::<Vec<_>>()
         });
         let (page, next_token) = paging::page(matching, |(name, _)| name.as_str(), start.as_deref(), size);
@@ -208,7 +237,8 @@ impl ssm_api::Handler for Handler {
             .with(ctx, |state| state.by_name.get(&name).map(|p| p.versions.clone()))
             .ok_or_else(lookup::not_found)?;
         let mut rest = versions.into_iter().filter(|v| v.version >= start).peekable();
-        let page: Vec<ParameterHistory> = rest.by_ref().take(size).map(|v| render::history(&name, &v, decrypt)).collect();
+        let page: Vec<ParameterHistory> =
+            rest.by_ref().take(size).map(|v| render::history(&name, &v, decrypt)).collect();
         let next_token = rest.peek().map(|v| paging::encode(&v.version.to_string()));
         Ok(GetParameterHistoryResult { parameters: Some(page), next_token })
     }

@@ -16,7 +16,11 @@ pub fn not_found() -> ParameterNotFound {
     ParameterNotFound { message: None }
 }
 
-pub fn find<'a>(state: &'a Parameters, name: &str, selector: &Selector) -> Result<(&'a Parameter, &'a Version), Missing> {
+pub fn find<'a>(
+    state: &'a Parameters,
+    name: &str,
+    selector: &Selector,
+) -> Result<(&'a Parameter, &'a Version), Missing> {
     let parameter = state.by_name.get(name).ok_or(Missing::Parameter(not_found()))?;
     let version = match selector {
         Selector::Latest => parameter.latest(),

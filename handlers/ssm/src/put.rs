@@ -38,7 +38,11 @@ fn validation(message: impl Into<String>) -> PutParameterError {
 
 /// The tier a value lands in: what was asked for, or for Intelligent-Tiering the cheapest
 /// tier that fits; an existing advanced parameter never drops back to standard.
-fn choose_tier(requested: Option<&ParameterTier>, current: Option<&ParameterTier>, value_len: usize) -> Result<ParameterTier, PutParameterError> {
+fn choose_tier(
+    requested: Option<&ParameterTier>,
+    current: Option<&ParameterTier>,
+    value_len: usize,
+) -> Result<ParameterTier, PutParameterError> {
     let tier = match requested {
         Some(ParameterTier::IntelligentTiering) => {
             if value_len > STANDARD_MAX_VALUE || current == Some(&ParameterTier::Advanced) {
@@ -73,8 +77,9 @@ fn choose_tier(requested: Option<&ParameterTier>, current: Option<&ParameterTier
 
 /// AllowedPattern is a full-match regular expression over the value.
 fn check_pattern(pattern: &str, value: &str) -> Result<(), PutParameterError> {
-    let re = regex::Regex::new(&format!("^(?:{pattern})$"))
-        .map_err(|_| InvalidAllowedPatternException { message: Some("The allowed pattern is not valid".to_string()) })?;
+    let re = regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|_| InvalidAllowedPatternException {
+        message: Some("The allowed pattern is not valid".to_string()),
+    })?;
     if !re.is_match(value) {
         return Err(ParameterPatternMismatchException {
             message: Some(format!("Parameter value, cannot be validated against allowedPattern: {pattern}")),
@@ -84,7 +89,11 @@ fn check_pattern(pattern: &str, value: &str) -> Result<(), PutParameterError> {
     Ok(())
 }
 
-pub fn put(state: &mut Parameters, ctx: &rt::RequestContext, input: PutParameterRequest) -> Result<PutParameterResult, PutParameterError> {
+pub fn put(
+    state: &mut Parameters,
+    ctx: &rt::RequestContext,
+    input: PutParameterRequest,
+) -> Result<PutParameterResult, PutParameterError> {
     names::check_new(ctx, &input.name).map_err(name_error::<PutParameterError>)?;
     let overwrite = input.overwrite.unwrap_or(false);
     if overwrite && input.tags.as_ref().is_some_and(|t| !t.is_empty()) {

@@ -1,7 +1,9 @@
 //! Stored versions as the API shapes that carry them.
 
 use ferrostack_runtime as rt;
-use ssm_api::types::{Parameter as ApiParameter, ParameterHistory, ParameterInlinePolicy, ParameterMetadata, ParameterType};
+use ssm_api::types::{
+    Parameter as ApiParameter, ParameterHistory, ParameterInlinePolicy, ParameterMetadata, ParameterType,
+};
 
 use crate::names::{self, Selector};
 use crate::secure;
@@ -17,7 +19,13 @@ pub fn visible_value(version: &Version, with_decryption: bool) -> String {
     }
 }
 
-pub fn parameter(ctx: &rt::RequestContext, name: &str, version: &Version, selector: &Selector, with_decryption: bool) -> ApiParameter {
+pub fn parameter(
+    ctx: &rt::RequestContext,
+    name: &str,
+    version: &Version,
+    selector: &Selector,
+    with_decryption: bool,
+) -> ApiParameter {
     ApiParameter {
         name: Some(name.to_string()),
         r#type: Some(version.r#type.clone()),

@@ -67,7 +67,10 @@ async fn overwrite_semantics() {
     }
     // Overwrite without a type keeps the type; versions count up.
     let v = h
-        .put_parameter(&ctx(), PutParameterRequest { name: "/x".into(), value: "two".into(), overwrite: Some(true), ..Default::default() })
+        .put_parameter(
+            &ctx(),
+            PutParameterRequest { name: "/x".into(), value: "two".into(), overwrite: Some(true), ..Default::default() },
+        )
         .await
         .unwrap();
     assert_eq!(v.version, 2);
@@ -137,14 +140,20 @@ async fn tiers_and_sizes() {
     assert!(h.put_parameter(&ctx(), put_req("/edge", &"x".repeat(4096), ParameterType::String)).await.is_ok());
 
     let adv = h
-        .put_parameter(&ctx(), PutParameterRequest { tier: Some(ParameterTier::Advanced), ..put_req("/big", &big, ParameterType::String) })
+        .put_parameter(
+            &ctx(),
+            PutParameterRequest { tier: Some(ParameterTier::Advanced), ..put_req("/big", &big, ParameterType::String) },
+        )
         .await
         .unwrap();
     assert_eq!(adv.tier, Some(ParameterTier::Advanced));
     validation(
         h.put_parameter(
             &ctx(),
-            PutParameterRequest { tier: Some(ParameterTier::Advanced), ..put_req("/huge", &"x".repeat(8193), ParameterType::String) },
+            PutParameterRequest {
+                tier: Some(ParameterTier::Advanced),
+                ..put_req("/huge", &"x".repeat(8193), ParameterType::String)
+            },
         )
         .await
         .unwrap_err(),
@@ -153,7 +162,11 @@ async fn tiers_and_sizes() {
     let msg = validation(
         h.put_parameter(
             &ctx(),
-            PutParameterRequest { tier: Some(ParameterTier::Standard), overwrite: Some(true), ..put_req("/big", "small", ParameterType::String) },
+            PutParameterRequest {
+                tier: Some(ParameterTier::Standard),
+                overwrite: Some(true),
+                ..put_req("/big", "small", ParameterType::String)
+            },
         )
         .await
         .unwrap_err(),
@@ -192,22 +205,35 @@ async fn secure_strings() {
 async fn selectors_and_labels() {
     let h = Handler::default();
     for v in ["v1", "v2", "v3"] {
-        h.put_parameter(&ctx(), PutParameterRequest { overwrite: Some(true), ..put_req("/sel", v, ParameterType::String) })
-            .await
-            .unwrap();
+        h.put_parameter(
+            &ctx(),
+            PutParameterRequest { overwrite: Some(true), ..put_req("/sel", v, ParameterType::String) },
+        )
+        .await
+        .unwrap();
     }
     let p = get(&h, "/sel:2", false).await.unwrap();
-    assert_eq!((p.name.as_deref(), p.value.as_deref(), p.version, p.selector.as_deref()), (Some("/sel"), Some("v2"), 2, Some(":2")));
+    assert_eq!(
+        (p.name.as_deref(), p.value.as_deref(), p.version, p.selector.as_deref()),
+        (Some("/sel"), Some("v2"), 2, Some(":2"))
+    );
     match get(&h, "/sel:9", false).await.unwrap_err() {
         GetParameterError::ParameterVersionNotFound(e) => {
-            assert_eq!(e.message.as_deref(), Some("Systems Manager could not find version 9 of /sel. Verify the version and try again."))
+            assert_eq!(
+                e.message.as_deref(),
+                Some("Systems Manager could not find version 9 of /sel. Verify the version and try again.")
+            )
         }
         other => panic!("{other:?}"),
     }
     let labelled = h
         .label_parameter_version(
             &ctx(),
-            LabelParameterVersionRequest { name: "/sel".into(), parameter_version: Some(1), labels: vec!["prod".into(), "1bad".into()] },
+            LabelParameterVersionRequest {
+                name: "/sel".into(),
+                parameter_version: Some(1),
+                labels: vec!["prod".into(), "1bad".into()],
+            },
         )
         .await
         .unwrap();
@@ -216,9 +242,12 @@ async fn selectors_and_labels() {
     let p = get(&h, "/sel:prod", false).await.unwrap();
     assert_eq!((p.value.as_deref(), p.selector.as_deref()), (Some("v1"), Some(":prod")));
     // Moving the label to the latest version.
-    h.label_parameter_version(&ctx(), LabelParameterVersionRequest { name: "/sel".into(), parameter_version: None, labels: vec!["prod".into()] })
-        .await
-        .unwrap();
+    h.label_parameter_version(
+        &ctx(),
+        LabelParameterVersionRequest { name: "/sel".into(), parameter_version: None, labels: vec!["prod".into()] },
+    )
+    .await
+    .unwrap();
     assert_eq!(get(&h, "/sel:prod", false).await.unwrap().version, 3);
     assert!(matches!(get(&h, "/sel:nolabel", false).await.unwrap_err(), GetParameterError::ParameterNotFound(_)));
 
@@ -239,19 +268,30 @@ async fn selectors_and_labels() {
 async fn history_pages_and_missing() {
     let h = Handler::default();
     for i in 0..5 {
-        h.put_parameter(&ctx(), PutParameterRequest { overwrite: Some(true), ..put_req("/h", &i.to_string(), ParameterType::String) })
-            .await
-            .unwrap();
+        h.put_parameter(
+            &ctx(),
+            PutParameterRequest { overwrite: Some(true), ..put_req("/h", &i.to_string(), ParameterType::String) },
+        )
+        .await
+        .unwrap();
     }
     let first = h
-        .get_parameter_history(&ctx(), GetParameterHistoryRequest { name: "/h".into(), max_results: Some(2), ..Default::default() })
+        .get_parameter_history(
+            &ctx(),
+            GetParameterHistoryRequest { name: "/h".into(), max_results: Some(2), ..Default::default() },
+        )
         .await
         .unwrap();
     assert_eq!(first.parameters.unwrap().iter().map(|p| p.version).collect::<Vec<_>>(), [1, 2]);
     let second = h
         .get_parameter_history(
             &ctx(),
-            GetParameterHistoryRequest { name: "/h".into(), max_results: Some(10), next_token: first.next_token, ..Default::default() },
+            GetParameterHistoryRequest {
+                name: "/h".into(),
+                max_results: Some(10),
+                next_token: first.next_token,
+                ..Default::default()
+            },
         )
         .await
         .unwrap();
@@ -263,7 +303,10 @@ async fn history_pages_and_missing() {
         .unwrap_err();
     assert!(matches!(err, GetParameterHistoryError::ParameterNotFound(_)));
     let err = h
-        .get_parameter_history(&ctx(), GetParameterHistoryRequest { name: "/h".into(), next_token: Some("junk".into()), ..Default::default() })
+        .get_parameter_history(
+            &ctx(),
+            GetParameterHistoryRequest { name: "/h".into(), next_token: Some("junk".into()), ..Default::default() },
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, GetParameterHistoryError::InvalidNextToken(_)));
@@ -272,7 +315,10 @@ async fn history_pages_and_missing() {
 #[tokio::test]
 async fn version_limit() {
     let h = Handler::default();
-    let over = |v: usize| PutParameterRequest { overwrite: Some(true), ..put_req("/many", &v.to_string(), ParameterType::String) };
+    let over = |v: usize| PutParameterRequest {
+        overwrite: Some(true),
+        ..put_req("/many", &v.to_string(), ParameterType::String)
+    };
     for v in 0..100 {
         h.put_parameter(&ctx(), over(v)).await.unwrap();
     }
@@ -280,9 +326,12 @@ async fn version_limit() {
     assert_eq!(h.put_parameter(&ctx(), over(100)).await.unwrap().version, 101);
     assert!(matches!(get(&h, "/many:1", false).await.unwrap_err(), GetParameterError::ParameterVersionNotFound(_)));
     // A label on the oldest version blocks that.
-    h.label_parameter_version(&ctx(), LabelParameterVersionRequest { name: "/many".into(), parameter_version: Some(2), labels: vec!["keep".into()] })
-        .await
-        .unwrap();
+    h.label_parameter_version(
+        &ctx(),
+        LabelParameterVersionRequest { name: "/many".into(), parameter_version: Some(2), labels: vec!["keep".into()] },
+    )
+    .await
+    .unwrap();
     match h.put_parameter(&ctx(), over(101)).await.unwrap_err() {
         PutParameterError::ParameterMaxVersionLimitExceeded(e) => {
             assert!(e.message.unwrap().contains("Version 2, the oldest version, can't be deleted"))
@@ -294,19 +343,33 @@ async fn version_limit() {
 #[tokio::test]
 async fn patterns_and_data_types() {
     let h = Handler::default();
-    let digits = |v: &str| PutParameterRequest { allowed_pattern: Some("\\d+".into()), overwrite: Some(true), ..put_req("/num", v, ParameterType::String) };
+    let digits = |v: &str| PutParameterRequest {
+        allowed_pattern: Some("\\d+".into()),
+        overwrite: Some(true),
+        ..put_req("/num", v, ParameterType::String)
+    };
     assert!(h.put_parameter(&ctx(), digits("123")).await.is_ok());
     let err = h.put_parameter(&ctx(), digits("12a")).await.unwrap_err();
     assert!(matches!(err, PutParameterError::ParameterPatternMismatchException(_)), "{err:?}");
-    let bad_re = PutParameterRequest { allowed_pattern: Some("(".into()), ..put_req("/re", "x", ParameterType::String) };
-    assert!(matches!(h.put_parameter(&ctx(), bad_re).await.unwrap_err(), PutParameterError::InvalidAllowedPatternException(_)));
-    let ami = PutParameterRequest { data_type: Some("aws:ec2:image".into()), ..put_req("/ami", "ami-12345678", ParameterType::String) };
+    let bad_re =
+        PutParameterRequest { allowed_pattern: Some("(".into()), ..put_req("/re", "x", ParameterType::String) };
+    assert!(matches!(
+        h.put_parameter(&ctx(), bad_re).await.unwrap_err(),
+        PutParameterError::InvalidAllowedPatternException(_)
+    ));
+    let ami = PutParameterRequest {
+        data_type: Some("aws:ec2:image".into()),
+        ..put_req("/ami", "ami-12345678", ParameterType::String)
+    };
     h.put_parameter(&ctx(), ami).await.unwrap();
     assert_eq!(get(&h, "/ami", false).await.unwrap().data_type.as_deref(), Some("aws:ec2:image"));
     let msg = validation(
-        h.put_parameter(&ctx(), PutParameterRequest { data_type: Some("Text".into()), ..put_req("/dt", "x", ParameterType::String) })
-            .await
-            .unwrap_err(),
+        h.put_parameter(
+            &ctx(),
+            PutParameterRequest { data_type: Some("Text".into()), ..put_req("/dt", "x", ParameterType::String) },
+        )
+        .await
+        .unwrap_err(),
     );
     assert!(msg.contains("The following data type is not supported: Text"), "{msg}");
 }
@@ -317,14 +380,21 @@ async fn get_and_delete_many() {
     put(&h, "/a", "1").await;
     put(&h, "/b", "2").await;
     let out = h
-        .get_parameters(&ctx(), GetParametersRequest { names: vec!["/a".into(), "/nope".into(), "/b:1".into(), "/b:7".into()], with_decryption: None })
+        .get_parameters(
+            &ctx(),
+            GetParametersRequest {
+                names: vec!["/a".into(), "/nope".into(), "/b:1".into(), "/b:7".into()],
+                with_decryption: None,
+            },
+        )
         .await
         .unwrap();
     let names: Vec<_> = out.parameters.unwrap().into_iter().map(|p| (p.name.unwrap(), p.selector)).collect();
     assert_eq!(names, [("/a".to_string(), None), ("/b".to_string(), Some(":1".to_string()))]);
     assert_eq!(out.invalid_parameters.unwrap(), ["/nope", "/b:7"]);
 
-    let del = h.delete_parameters(&ctx(), DeleteParametersRequest { names: vec!["/a".into(), "/zzz".into()] }).await.unwrap();
+    let del =
+        h.delete_parameters(&ctx(), DeleteParametersRequest { names: vec!["/a".into(), "/zzz".into()] }).await.unwrap();
     assert_eq!(del.deleted_parameters.unwrap(), ["/a"]);
     assert_eq!(del.invalid_parameters.unwrap(), ["/zzz"]);
     let err = h.delete_parameter(&ctx(), DeleteParameterRequest { name: "/a".into() }).await.unwrap_err();
@@ -338,8 +408,14 @@ async fn by_path() {
         put(&h, name, "v").await;
     }
     h.put_parameter(&ctx(), put_req("/app/s", "secret", ParameterType::SecureString)).await.unwrap();
-    let names = |r: &GetParametersByPathResult| -> Vec<String> { r.parameters.iter().flatten().filter_map(|p| p.name.clone()).collect() };
-    let by = |path: &str, recursive: bool| GetParametersByPathRequest { path: path.into(), recursive: Some(recursive), ..Default::default() };
+    let names = |r: &GetParametersByPathResult| -> Vec<String> {
+        r.parameters.iter().flatten().filter_map(|p| p.name.clone()).collect()
+    };
+    let by = |path: &str, recursive: bool| GetParametersByPathRequest {
+        path: path.into(),
+        recursive: Some(recursive),
+        ..Default::default()
+    };
 
     let one = h.get_parameters_by_path(&ctx(), by("/app", false)).await.unwrap();
     assert_eq!(names(&one), ["/app/a", "/app/b", "/app/s"]);
@@ -353,7 +429,10 @@ async fn by_path() {
     let mut token = None;
     loop {
         let page = h
-            .get_parameters_by_path(&ctx(), GetParametersByPathRequest { max_results: Some(2), next_token: token.clone(), ..by("/app", true) })
+            .get_parameters_by_path(
+                &ctx(),
+                GetParametersByPathRequest { max_results: Some(2), next_token: token.clone(), ..by("/app", true) },
+            )
             .await
             .unwrap();
         assert!(page.parameters.as_ref().unwrap().len() <= 2);
@@ -370,7 +449,11 @@ async fn by_path() {
         .get_parameters_by_path(
             &ctx(),
             GetParametersByPathRequest {
-                parameter_filters: Some(vec![ParameterStringFilter { key: "Type".into(), option: None, values: Some(vec!["SecureString".into()]) }]),
+                parameter_filters: Some(vec![ParameterStringFilter {
+                    key: "Type".into(),
+                    option: None,
+                    values: Some(vec!["SecureString".into()]),
+                }]),
                 with_decryption: Some(true),
                 ..by("/app", true)
             },
@@ -385,7 +468,11 @@ async fn by_path() {
         .get_parameters_by_path(
             &ctx(),
             GetParametersByPathRequest {
-                parameter_filters: Some(vec![ParameterStringFilter { key: "Name".into(), option: None, values: Some(vec!["x".into()]) }]),
+                parameter_filters: Some(vec![ParameterStringFilter {
+                    key: "Name".into(),
+                    option: None,
+                    values: Some(vec!["x".into()]),
+                }]),
                 ..by("/app", true)
             },
         )
@@ -394,7 +481,10 @@ async fn by_path() {
     assert!(matches!(err, GetParametersByPathError::InvalidFilterKey(_)), "{err:?}");
     validation(h.get_parameters_by_path(&ctx(), by("app", false)).await.unwrap_err());
     let err = h
-        .get_parameters_by_path(&ctx(), GetParametersByPathRequest { next_token: Some("bogus".into()), ..by("/app", false) })
+        .get_parameters_by_path(
+            &ctx(),
+            GetParametersByPathRequest { next_token: Some("bogus".into()), ..by("/app", false) },
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, GetParametersByPathError::InvalidNextToken(_)));
@@ -403,9 +493,15 @@ async fn by_path() {
 #[tokio::test]
 async fn describe() {
     let h = Handler::default();
-    h.put_parameter(&ctx(), PutParameterRequest { description: Some("the host".into()), ..put_req("/svc/host", "h", ParameterType::String) })
-        .await
-        .unwrap();
+    h.put_parameter(
+        &ctx(),
+        PutParameterRequest {
+            description: Some("the host".into()),
+            ..put_req("/svc/host", "h", ParameterType::String)
+        },
+    )
+    .await
+    .unwrap();
     h.put_parameter(&ctx(), put_req("/svc/key", "k", ParameterType::SecureString)).await.unwrap();
     h.put_parameter(&ctx(), put_req("/other/x", "x", ParameterType::String)).await.unwrap();
     h.add_tags_to_resource(
@@ -418,13 +514,18 @@ async fn describe() {
     )
     .await
     .unwrap();
-    let describe = |filters: Vec<ParameterStringFilter>| DescribeParametersRequest { parameter_filters: Some(filters), ..Default::default() };
+    let describe = |filters: Vec<ParameterStringFilter>| DescribeParametersRequest {
+        parameter_filters: Some(filters),
+        ..Default::default()
+    };
     let f = |key: &str, option: Option<&str>, values: &[&str]| ParameterStringFilter {
         key: key.into(),
         option: option.map(str::to_string),
         values: Some(values.iter().map(|v| v.to_string()).collect()),
     };
-    let names = |r: DescribeParametersResult| -> Vec<String> { r.parameters.unwrap().into_iter().filter_map(|p| p.name).collect() };
+    let names = |r: DescribeParametersResult| -> Vec<String> {
+        r.parameters.unwrap().into_iter().filter_map(|p| p.name).collect()
+    };
 
     let all = h.describe_parameters(&ctx(), DescribeParametersRequest::default()).await.unwrap();
     let first = all.parameters.clone().unwrap();
@@ -435,13 +536,22 @@ async fn describe() {
     assert_eq!(host.version, 1);
     assert_eq!(host.key_id, None);
 
-    assert_eq!(names(h.describe_parameters(&ctx(), describe(vec![f("Type", None, &["SecureString"])])).await.unwrap()), ["/svc/key"]);
+    assert_eq!(
+        names(h.describe_parameters(&ctx(), describe(vec![f("Type", None, &["SecureString"])])).await.unwrap()),
+        ["/svc/key"]
+    );
     assert_eq!(
         names(h.describe_parameters(&ctx(), describe(vec![f("Name", Some("BeginsWith"), &["/svc"])])).await.unwrap()),
         ["/svc/host", "/svc/key"]
     );
-    assert_eq!(names(h.describe_parameters(&ctx(), describe(vec![f("Path", None, &["/other"])])).await.unwrap()), ["/other/x"]);
-    assert_eq!(names(h.describe_parameters(&ctx(), describe(vec![f("tag:team", None, &["blue"])])).await.unwrap()), ["/other/x"]);
+    assert_eq!(
+        names(h.describe_parameters(&ctx(), describe(vec![f("Path", None, &["/other"])])).await.unwrap()),
+        ["/other/x"]
+    );
+    assert_eq!(
+        names(h.describe_parameters(&ctx(), describe(vec![f("tag:team", None, &["blue"])])).await.unwrap()),
+        ["/other/x"]
+    );
     let legacy = DescribeParametersRequest {
         filters: Some(vec![ParametersFilter { key: ParametersFilterKey::Name, values: vec!["/svc/h".into()] }]),
         ..Default::default()
@@ -450,10 +560,16 @@ async fn describe() {
     let err = h.describe_parameters(&ctx(), describe(vec![f("Type", Some("BeginsWith"), &["S"])])).await.unwrap_err();
     assert!(matches!(err, DescribeParametersError::InvalidFilterOption(_)), "{err:?}");
 
-    let page = h.describe_parameters(&ctx(), DescribeParametersRequest { max_results: Some(2), ..Default::default() }).await.unwrap();
+    let page = h
+        .describe_parameters(&ctx(), DescribeParametersRequest { max_results: Some(2), ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(page.parameters.as_ref().unwrap().len(), 2);
     let rest = h
-        .describe_parameters(&ctx(), DescribeParametersRequest { max_results: Some(2), next_token: page.next_token, ..Default::default() })
+        .describe_parameters(
+            &ctx(),
+            DescribeParametersRequest { max_results: Some(2), next_token: page.next_token, ..Default::default() },
+        )
         .await
         .unwrap();
     assert_eq!(rest.parameters.unwrap().len(), 1);
@@ -463,10 +579,19 @@ async fn describe() {
 #[tokio::test]
 async fn tags() {
     let h = Handler::default();
-    h.put_parameter(&ctx(), PutParameterRequest { tags: Some(vec![Tag { key: "a".into(), value: "1".into() }]), ..put_req("/t", "v", ParameterType::String) })
-        .await
-        .unwrap();
-    let list = |id: &str| ListTagsForResourceRequest { resource_type: ResourceTypeForTagging::Parameter, resource_id: id.into() };
+    h.put_parameter(
+        &ctx(),
+        PutParameterRequest {
+            tags: Some(vec![Tag { key: "a".into(), value: "1".into() }]),
+            ..put_req("/t", "v", ParameterType::String)
+        },
+    )
+    .await
+    .unwrap();
+    let list = |id: &str| ListTagsForResourceRequest {
+        resource_type: ResourceTypeForTagging::Parameter,
+        resource_id: id.into(),
+    };
     let add = |tags: Vec<(&str, &str)>| AddTagsToResourceRequest {
         resource_type: ResourceTypeForTagging::Parameter,
         resource_id: "/t".into(),
@@ -477,7 +602,11 @@ async fn tags() {
     assert_eq!(tags, [Tag { key: "a".into(), value: "2".into() }, Tag { key: "b".into(), value: "3".into() }]);
     h.remove_tags_from_resource(
         &ctx(),
-        RemoveTagsFromResourceRequest { resource_type: ResourceTypeForTagging::Parameter, resource_id: "/t".into(), tag_keys: vec!["a".into()] },
+        RemoveTagsFromResourceRequest {
+            resource_type: ResourceTypeForTagging::Parameter,
+            resource_id: "/t".into(),
+            tag_keys: vec!["a".into()],
+        },
     )
     .await
     .unwrap();

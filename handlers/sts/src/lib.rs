@@ -64,7 +64,11 @@ fn session_tags(tags: Option<Vec<Tag>>) -> Result<Vec<(String, String)>, rt::Com
 /// AWS reports how much of the packed session-policy space inline policies, managed policy
 /// ARNs and tags take, as a percentage, whenever any of them is passed. Our packing is a
 /// plain byte count against the 2,048-byte budget (AWS compresses; its number is lower).
-fn packed_policy_size(policy: &Option<String>, policy_arns: &Option<Vec<PolicyDescriptorType>>, tags: &[(String, String)]) -> Option<i32> {
+fn packed_policy_size(
+    policy: &Option<String>,
+    policy_arns: &Option<Vec<PolicyDescriptorType>>,
+    tags: &[(String, String)],
+) -> Option<i32> {
     if policy.is_none() && policy_arns.as_ref().is_none_or(|a| a.is_empty()) && tags.is_empty() {
         return None;
     }
@@ -98,7 +102,9 @@ impl sts_api::Handler for Handler {
         input: GetSessionTokenRequest,
     ) -> Result<GetSessionTokenResponse, GetSessionTokenError> {
         if self.calling_session(ctx).is_some() {
-            return Err(rt::CommonError::AccessDenied("Cannot call GetSessionToken with session credentials".into()).into());
+            return Err(
+                rt::CommonError::AccessDenied("Cannot call GetSessionToken with session credentials".into()).into()
+            );
         }
         let bounds = durations::USER_TOKEN;
         let requested = input.duration_seconds.unwrap_or(bounds.default);

@@ -150,15 +150,22 @@ async fn assume_role_duration_rules() {
 #[tokio::test]
 async fn assume_role_rejects_bad_input() {
     let h = Handler::default();
-    let msg = validation_message(h.assume_role(&ctx(), assume("arn:aws:iam::000000000000:user/bob", "s1")).await.unwrap_err());
+    let msg = validation_message(
+        h.assume_role(&ctx(), assume("arn:aws:iam::000000000000:user/bob", "s1")).await.unwrap_err(),
+    );
     assert!(msg.contains("Request ARN is invalid"), "{msg}");
-    let msg = validation_message(h.assume_role(&ctx(), assume("arn:aws:iam::000000000000:role/r", "bad name")).await.unwrap_err());
+    let msg = validation_message(
+        h.assume_role(&ctx(), assume("arn:aws:iam::000000000000:role/r", "bad name")).await.unwrap_err(),
+    );
     assert!(msg.contains("roleSessionName"), "{msg}");
     let tags = vec![Tag { key: "Team".into(), value: "a".into() }, Tag { key: "team".into(), value: "b".into() }];
     let msg = validation_message(
-        h.assume_role(&ctx(), AssumeRoleRequest { tags: Some(tags), ..assume("arn:aws:iam::000000000000:role/r", "s1") })
-            .await
-            .unwrap_err(),
+        h.assume_role(
+            &ctx(),
+            AssumeRoleRequest { tags: Some(tags), ..assume("arn:aws:iam::000000000000:role/r", "s1") },
+        )
+        .await
+        .unwrap_err(),
     );
     assert!(msg.contains("Duplicate tag keys"), "{msg}");
 }
@@ -200,7 +207,13 @@ async fn federation_token() {
 #[tokio::test]
 async fn reset_forgets_sessions() {
     let h = Handler::default();
-    let key = h.get_session_token(&ctx(), GetSessionTokenRequest::default()).await.unwrap().credentials.unwrap().access_key_id;
+    let key = h
+        .get_session_token(&ctx(), GetSessionTokenRequest::default())
+        .await
+        .unwrap()
+        .credentials
+        .unwrap()
+        .access_key_id;
     assert_eq!(h.sessions().with(|s| s.len()), 1);
     h.reset();
     assert!(h.sessions().with(|s| s.get(&key).is_none()));

@@ -170,8 +170,17 @@ mod tests {
     fn resolves_operations_from_the_target_header() {
         let req = request(Some("JsonRpc10.KitchenSinkOperation"), "{}");
         assert_eq!(operation(&SCHEMA, &req), Ok(op_index("KitchenSinkOperation")));
-        for bad in [None, Some("JsonRpc10.Nope"), Some("Other.KitchenSinkOperation"), Some("JsonRpc10KitchenSinkOperation"), Some("JsonRpc10.")] {
-            assert!(matches!(operation(&SCHEMA, &request(bad, "{}")), Err(DecodeError::UnknownOperation(_))), "{bad:?}");
+        for bad in [
+            None,
+            Some("JsonRpc10.Nope"),
+            Some("Other.KitchenSinkOperation"),
+            Some("JsonRpc10KitchenSinkOperation"),
+            Some("JsonRpc10."),
+        ] {
+            assert!(
+                matches!(operation(&SCHEMA, &request(bad, "{}")), Err(DecodeError::UnknownOperation(_))),
+                "{bad:?}"
+            );
         }
     }
 
@@ -192,7 +201,10 @@ mod tests {
     fn accepts_empty_bodies() {
         let no_input = op_index("NoInputAndNoOutput");
         for body in ["", "{}"] {
-            assert_eq!(decode(&SCHEMA, Protocol::AwsJson1_0, no_input, &request(None, body)), Ok(Value::Struct(vec![])));
+            assert_eq!(
+                decode(&SCHEMA, Protocol::AwsJson1_0, no_input, &request(None, body)),
+                Ok(Value::Struct(vec![]))
+            );
         }
         assert!(decode(&SCHEMA, Protocol::AwsJson1_0, no_input, &request(None, "[]")).is_err());
         let empty = decode(&SCHEMA, Protocol::AwsJson1_0, op_index("OperationWithDefaults"), &request(None, ""));
@@ -201,7 +213,8 @@ mod tests {
 
     #[test]
     fn outputs_carry_defaults_of_absent_members() {
-        let response = encode_output(&SCHEMA, Protocol::AwsJson1_0, op_index("OperationWithDefaults"), Value::Struct(vec![]));
+        let response =
+            encode_output(&SCHEMA, Protocol::AwsJson1_0, op_index("OperationWithDefaults"), Value::Struct(vec![]));
         let body = body_json(&response);
         assert_eq!(body["defaultString"], "hi");
         assert_eq!(body["defaultTimestamp"], 0);
@@ -213,13 +226,15 @@ mod tests {
     #[test]
     fn encodes_outputs_with_the_protocol_content_type() {
         let op = op_index("KitchenSinkOperation");
-        let output = Value::Struct(vec![(ks("Double"), Value::Float(f64::NAN)), (ks("String"), Value::Str("s".into()))]);
+        let output =
+            Value::Struct(vec![(ks("Double"), Value::Float(f64::NAN)), (ks("String"), Value::Str("s".into()))]);
         let response = encode_output(&SCHEMA, Protocol::AwsJson1_1, op, output);
         assert_eq!(response.status, 200);
         assert_eq!(header(&response, "content-type"), Some("application/x-amz-json-1.1"));
         assert_eq!(body_json(&response), serde_json::json!({"Double": "NaN", "String": "s"}));
 
-        let empty = encode_output(&SCHEMA, Protocol::AwsJson1_0, op_index("EmptyInputAndEmptyOutput"), Value::Struct(vec![]));
+        let empty =
+            encode_output(&SCHEMA, Protocol::AwsJson1_0, op_index("EmptyInputAndEmptyOutput"), Value::Struct(vec![]));
         assert_eq!(header(&empty, "content-type"), Some("application/x-amz-json-1.0"));
         assert_eq!(empty.body.buffered().unwrap().as_ref(), b"{}");
 
@@ -262,8 +277,14 @@ mod tests {
         let not_implemented = encode_error(&SCHEMA, Protocol::AwsJson1_0, &unmodeled("NotImplemented", 501, "later"));
         assert_eq!(not_implemented.status, 501);
         let qualified = unmodeled("com.amazon.coral.validate#ValidationException", 400, "no");
-        assert_eq!(body_json(&encode_error(&SCHEMA, Protocol::AwsJson1_0, &qualified))["__type"], "com.amazon.coral.validate#ValidationException");
-        assert_eq!(body_json(&encode_error(&SCHEMA, Protocol::AwsJson1_1, &qualified))["__type"], "ValidationException");
+        assert_eq!(
+            body_json(&encode_error(&SCHEMA, Protocol::AwsJson1_0, &qualified))["__type"],
+            "com.amazon.coral.validate#ValidationException"
+        );
+        assert_eq!(
+            body_json(&encode_error(&SCHEMA, Protocol::AwsJson1_1, &qualified))["__type"],
+            "ValidationException"
+        );
     }
 
     #[test]
@@ -272,7 +293,10 @@ mod tests {
         let custom = modeled(CUSTOM_CODE_ERROR, message, Some("Customized"));
         let response = encode_error(&QUERY_SCHEMA, Protocol::AwsJson1_0, &custom);
         assert_eq!(header(&response, "x-amzn-query-error"), Some("Customized;Sender"));
-        assert_eq!(body_json(&response), serde_json::json!({"__type": "aws.protocoltests.json10#CustomCodeError", "message": "Hi"}));
+        assert_eq!(
+            body_json(&response),
+            serde_json::json!({"__type": "aws.protocoltests.json10#CustomCodeError", "message": "Hi"})
+        );
 
         let plain = modeled(INVALID_GREETING, Value::Null, None);
         assert_eq!(header(&encode_error(&QUERY_SCHEMA, Protocol::AwsJson1_0, &plain), "x-amzn-query-error"), None);
@@ -280,6 +304,9 @@ mod tests {
 
         let mut server = custom;
         server.fault = Fault::Server;
-        assert_eq!(header(&encode_error(&QUERY_SCHEMA, Protocol::AwsJson1_0, &server), "x-amzn-query-error"), Some("Customized;Receiver"));
+        assert_eq!(
+            header(&encode_error(&QUERY_SCHEMA, Protocol::AwsJson1_0, &server), "x-amzn-query-error"),
+            Some("Customized;Receiver")
+        );
     }
 }

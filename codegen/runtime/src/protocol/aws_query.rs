@@ -151,7 +151,9 @@ fn body_is_form(req: &HttpRequest) -> bool {
 fn namespace(schema: &Schema) -> Cow<'static, str> {
     match schema.service.xml_namespace {
         Some(uri) => Cow::Borrowed(uri),
-        None => Cow::Owned(format!("https://{}.amazonaws.com/doc/{}/", schema.service.signing_name, schema.service.version)),
+        None => {
+            Cow::Owned(format!("https://{}.amazonaws.com/doc/{}/", schema.service.signing_name, schema.service.version))
+        }
     }
 }
 
@@ -214,7 +216,8 @@ mod tests {
         op("Top", TOP, TOP, false, false),
     ];
 
-    static QUERY_SCHEMA: Schema = Schema { service: service(Some("https://example.com/")), shapes: &SHAPES, operations: &OPERATIONS };
+    static QUERY_SCHEMA: Schema =
+        Schema { service: service(Some("https://example.com/")), shapes: &SHAPES, operations: &OPERATIONS };
     static NO_NAMESPACE_SCHEMA: Schema = Schema { service: service(None), shapes: &SHAPES, operations: &OPERATIONS };
 
     const fn service(xml_namespace: Option<&'static str>) -> ServiceInfo {
@@ -264,7 +267,9 @@ mod tests {
         let req = form("Action=Greeting&Version=2020-01-08&Str=hi");
         assert_eq!(operation(&QUERY_SCHEMA, &req), Ok(op_index("Greeting")));
         let mut with_charset = form("Version=2020-01-08&Action=Top");
-        with_charset.headers.insert("content-type", HeaderValue::from_static("application/x-www-form-urlencoded; charset=utf-8"));
+        with_charset
+            .headers
+            .insert("content-type", HeaderValue::from_static("application/x-www-form-urlencoded; charset=utf-8"));
         assert_eq!(operation(&QUERY_SCHEMA, &with_charset), Ok(op_index("Top")));
     }
 
@@ -320,7 +325,10 @@ mod tests {
         assert_eq!(v.field(top("Map")), Some(&Value::Map(vec![("k".into(), s("v"))])));
         assert_eq!(v.field(top("Nested")), Some(&Value::Struct(vec![(0, s("x"))])));
         assert!(matches!(v.field(top("Time")), Some(Value::Timestamp(_))));
-        assert_eq!(decode(&QUERY_SCHEMA, op_index("NoInputAndNoOutput"), &form("Action=NoInputAndNoOutput")), Ok(Value::Struct(vec![])));
+        assert_eq!(
+            decode(&QUERY_SCHEMA, op_index("NoInputAndNoOutput"), &form("Action=NoInputAndNoOutput")),
+            Ok(Value::Struct(vec![]))
+        );
         assert!(matches!(
             decode(&QUERY_SCHEMA, op_index("Top"), &form("Action=Top&Int=x")),
             Err(DecodeError::Serialization(_))
@@ -400,7 +408,11 @@ mod tests {
     fn encodes_query_error_codes_and_statuses() {
         let resp = encode_error(&QUERY_SCHEMA, &modeled(CUSTOM_CODE_ERROR, Value::Struct(vec![(0, s("Hi"))])), &ctx());
         assert_eq!(resp.status, 402);
-        assert!(body(&resp).contains("<Type>Sender</Type><Code>Customized</Code><Message>Hi</Message>"), "{}", body(&resp));
+        assert!(
+            body(&resp).contains("<Type>Sender</Type><Code>Customized</Code><Message>Hi</Message>"),
+            "{}",
+            body(&resp)
+        );
     }
 
     #[test]
@@ -417,9 +429,14 @@ mod tests {
 
     #[test]
     fn encodes_unmodeled_errors() {
-        let error = crate::error::ServiceError::new(404, "AWS.SimpleQueueService.NonExistentQueue", "The queue <q> does not exist")
-            .with_field("QueueUrl", "http://x/q");
-        let rendered = render_error(&QUERY_SCHEMA, Protocol::AwsQuery, None, WireError::Common(CommonError::Service(error)));
+        let error = crate::error::ServiceError::new(
+            404,
+            "AWS.SimpleQueueService.NonExistentQueue",
+            "The queue <q> does not exist",
+        )
+        .with_field("QueueUrl", "http://x/q");
+        let rendered =
+            render_error(&QUERY_SCHEMA, Protocol::AwsQuery, None, WireError::Common(CommonError::Service(error)));
         let resp = encode_error(&QUERY_SCHEMA, &rendered, &ctx());
         assert_eq!(resp.status, 404);
         assert_eq!(
@@ -432,7 +449,8 @@ mod tests {
 
     #[test]
     fn error_bodies_are_well_formed_xml() {
-        let rendered = render_error(&QUERY_SCHEMA, Protocol::AwsQuery, None, WireError::Common(CommonError::internal("a & b")));
+        let rendered =
+            render_error(&QUERY_SCHEMA, Protocol::AwsQuery, None, WireError::Common(CommonError::internal("a & b")));
         let resp = encode_error(&QUERY_SCHEMA, &rendered, &ctx());
         assert_eq!(resp.status, 500);
         let mut reader = quick_xml::Reader::from_str(body(&resp));

@@ -561,10 +561,8 @@ impl Writer<'_> {
     /// The number of entries [`Writer::structure_entries`] writes.
     fn structure_len(&self, members: &[Member], value: &Value) -> u64 {
         let fields = struct_fields(value);
-        let present = fields
-            .iter()
-            .filter(|(i, v)| members.get(*i as usize).is_some_and(|m| self.writes(m, v)))
-            .count();
+        let present =
+            fields.iter().filter(|(i, v)| members.get(*i as usize).is_some_and(|m| self.writes(m, v))).count();
         let defaults = members
             .iter()
             .enumerate()
@@ -892,7 +890,12 @@ mod tests {
         for body in [definite, indefinite, extra_fields] {
             assert_eq!(read_body(&SCHEMA, SIMPLE_SCALARS, &b64(body)), Ok(expected_scalars()), "{body}");
         }
-        let upcast = read_body(&SCHEMA, SIMPLE_SCALARS, &b64("v2tkb3VibGVWYWx1Zfk+AGpmbG9hdFZhbHVl+UegbGludGVnZXJWYWx1ZRg4aWxvbmdWYWx1ZRkBAGpzaG9ydFZhbHVlCv8=")).unwrap();
+        let upcast = read_body(
+            &SCHEMA,
+            SIMPLE_SCALARS,
+            &b64("v2tkb3VibGVWYWx1Zfk+AGpmbG9hdFZhbHVl+UegbGludGVnZXJWYWx1ZRg4aWxvbmdWYWx1ZRkBAGpzaG9ydFZhbHVlCv8="),
+        )
+        .unwrap();
         assert_eq!(
             upcast,
             scalars(vec![
@@ -910,9 +913,13 @@ mod tests {
             ("v2tkb3VibGVWYWx1Zfv/8AAAAAAAAGpmbG9hdFZhbHVl+v+AAAD/", f64::NEG_INFINITY),
         ] {
             let value = read_body(&SCHEMA, SIMPLE_SCALARS, &b64(body)).unwrap();
-            assert_eq!(value, scalars(vec![("doubleValue", Value::Float(expected)), ("floatValue", Value::Float(expected))]));
+            assert_eq!(
+                value,
+                scalars(vec![("doubleValue", Value::Float(expected)), ("floatValue", Value::Float(expected))])
+            );
         }
-        let nan = read_body(&SCHEMA, SIMPLE_SCALARS, &b64("v2tkb3VibGVWYWx1Zft/+AAAAAAAAGpmbG9hdFZhbHVl+n/AAAD/")).unwrap();
+        let nan =
+            read_body(&SCHEMA, SIMPLE_SCALARS, &b64("v2tkb3VibGVWYWx1Zft/+AAAAAAAAGpmbG9hdFZhbHVl+n/AAAD/")).unwrap();
         assert!(matches!(nan.field(scalar("doubleValue")), Some(Value::Float(f)) if f.is_nan()));
         assert!(matches!(nan.field(scalar("floatValue")), Some(Value::Float(f)) if f.is_nan()));
     }
@@ -998,7 +1005,10 @@ mod tests {
                 ("MapOfStructs", Value::Map(vec![("k".into(), simple("b"))])),
                 (
                     "RecursiveList",
-                    Value::List(vec![fields(vec![("RecursiveList", Value::List(vec![fields(vec![("Integer", Value::Int(1))])]))])])
+                    Value::List(vec![fields(vec![(
+                        "RecursiveList",
+                        Value::List(vec![fields(vec![("Integer", Value::Int(1))])])
+                    )])])
                 ),
             ]))
         );
@@ -1026,19 +1036,29 @@ mod tests {
     #[test]
     fn reads_big_numbers() {
         let two_to_64 = [1u8, 0, 0, 0, 0, 0, 0, 0, 0];
-        let big = |tag: u64, bytes: &'static [u8]| move |e: &mut Encoder<Vec<u8>>| e.tag(Tag::new(tag))?.bytes(bytes).map(drop);
-        assert_eq!(read_member("BigInteger", big(2, &[1, 0, 0, 0, 0, 0, 0, 0, 0])), Ok(Some(Value::BigNum("18446744073709551616".into()))));
-        assert_eq!(read_member("BigInteger", big(3, &[1, 0, 0, 0, 0, 0, 0, 0, 0])), Ok(Some(Value::BigNum("-18446744073709551617".into()))));
+        let big = |tag: u64, bytes: &'static [u8]| {
+            move |e: &mut Encoder<Vec<u8>>| e.tag(Tag::new(tag))?.bytes(bytes).map(drop)
+        };
+        assert_eq!(
+            read_member("BigInteger", big(2, &[1, 0, 0, 0, 0, 0, 0, 0, 0])),
+            Ok(Some(Value::BigNum("18446744073709551616".into())))
+        );
+        assert_eq!(
+            read_member("BigInteger", big(3, &[1, 0, 0, 0, 0, 0, 0, 0, 0])),
+            Ok(Some(Value::BigNum("-18446744073709551617".into())))
+        );
         assert_eq!(read_member("BigInteger", big(3, &[0xff])), Ok(Some(Value::BigNum("-256".into()))));
         assert_eq!(read_member("BigInteger", big(2, &[])), Ok(Some(Value::BigNum("0".into()))));
         assert_eq!(read_member("BigInteger", |e| e.i64(-42).map(drop)), Ok(Some(Value::BigNum("-42".into()))));
-        let fraction = |exponent: i64, mantissa: i64| move |e: &mut Encoder<Vec<u8>>| {
-            e.tag(Tag::new(4))?.array(2)?.i64(exponent)?.i64(mantissa).map(drop)
+        let fraction = |exponent: i64, mantissa: i64| {
+            move |e: &mut Encoder<Vec<u8>>| e.tag(Tag::new(4))?.array(2)?.i64(exponent)?.i64(mantissa).map(drop)
         };
         assert_eq!(read_member("BigDecimal", fraction(-2, 12345)), Ok(Some(Value::BigNum("123.45".into()))));
         assert_eq!(read_member("BigDecimal", fraction(-5, -3)), Ok(Some(Value::BigNum("-0.00003".into()))));
         assert_eq!(read_member("BigDecimal", fraction(2, 7)), Ok(Some(Value::BigNum("700".into()))));
-        let big_mantissa = |e: &mut Encoder<Vec<u8>>| e.tag(Tag::new(4))?.array(2)?.i8(-1)?.tag(Tag::new(2))?.bytes(&two_to_64).map(drop);
+        let big_mantissa = |e: &mut Encoder<Vec<u8>>| {
+            e.tag(Tag::new(4))?.array(2)?.i8(-1)?.tag(Tag::new(2))?.bytes(&two_to_64).map(drop)
+        };
         assert_eq!(read_member("BigDecimal", big_mantissa), Ok(Some(Value::BigNum("1844674407370955161.6".into()))));
         assert_eq!(read_member("BigDecimal", |e| e.f64(2.5).map(drop)), Ok(Some(Value::BigNum("2.5".into()))));
         assert!(read_member("BigDecimal", fraction(100_000, 1)).is_err());
@@ -1049,8 +1069,14 @@ mod tests {
     #[test]
     fn reads_timestamps_and_rejects_other_forms() {
         let at = |build: fn(&mut Encoder<Vec<u8>>) -> Built| read_member("Timestamp", build);
-        assert_eq!(at(|e| e.tag(Tag::new(1))?.f16(1.5).map(drop)), Ok(Some(Value::Timestamp(DateTime::from_parts(1, 500_000_000)))));
-        assert_eq!(at(|e| e.tag(Tag::new(1))?.i64(-10).map(drop)), Ok(Some(Value::Timestamp(DateTime::from_secs(-10)))));
+        assert_eq!(
+            at(|e| e.tag(Tag::new(1))?.f16(1.5).map(drop)),
+            Ok(Some(Value::Timestamp(DateTime::from_parts(1, 500_000_000))))
+        );
+        assert_eq!(
+            at(|e| e.tag(Tag::new(1))?.i64(-10).map(drop)),
+            Ok(Some(Value::Timestamp(DateTime::from_secs(-10))))
+        );
         assert_eq!(
             at(|e| e.tag(Tag::new(0))?.str("2014-04-29T18:30:38Z").map(drop)),
             Ok(Some(Value::Timestamp(DateTime::from_secs(1398796238))))
@@ -1093,7 +1119,9 @@ mod tests {
 
     #[test]
     fn type_errors_name_what_was_expected() {
-        let Err(DecodeError::Serialization(message)) = read_member("Double", |e| e.bool(true).map(drop)) else { panic!() };
+        let Err(DecodeError::Serialization(message)) = read_member("Double", |e| e.bool(true).map(drop)) else {
+            panic!()
+        };
         assert!(message.contains("expected a number, found bool"), "{message}");
         let Err(DecodeError::Serialization(message)) = read_member("Short", |e| e.str("1").map(drop)) else { panic!() };
         assert!(message.contains("expected a short, found string"), "{message}");
@@ -1101,7 +1129,8 @@ mod tests {
 
     #[test]
     fn reads_unions() {
-        let one = sink_with("Union", |e| e.map(2)?.str("__type")?.str("ns#MyUnion")?.str("integerValue")?.u8(3).map(drop));
+        let one =
+            sink_with("Union", |e| e.map(2)?.str("__type")?.str("ns#MyUnion")?.str("integerValue")?.u8(3).map(drop));
         assert_eq!(read_sink(&one).unwrap().field(ks("Union")), Some(&Value::Struct(vec![(1, Value::Int(3))])));
         let nested = sink_with("Union", |e| e.map(1)?.str("structureValue")?.map(1)?.str("Value")?.str("v").map(drop));
         assert_eq!(
@@ -1138,15 +1167,15 @@ mod tests {
         trailing.push(0);
         assert_rejected(&trailing);
         for bad in [
-            &[0x80][..],                 // an array, not a map
-            &[0xf6],                     // null body
-            &[0xa1, 0x01, 0x01],         // integer key
-            &[0xbf, 0x61, 0x61, 0x01],   // unterminated indefinite map
-            &[0xa1, 0x63, 0xff, 0xfe, 0xfd, 0x01], // key is not UTF-8
+            &[0x80][..],                                                               // an array, not a map
+            &[0xf6],                                                                   // null body
+            &[0xa1, 0x01, 0x01],                                                       // integer key
+            &[0xbf, 0x61, 0x61, 0x01],                                                 // unterminated indefinite map
+            &[0xa1, 0x63, 0xff, 0xfe, 0xfd, 0x01],                                     // key is not UTF-8
             &[0xa1, 0x66, b'S', b't', b'r', b'i', b'n', b'g', 0x7f, 0x41, b'x', 0xff], // byte chunk in text
-            &[0x1c],                     // reserved additional info
-            &[0xff],                     // stray break
-            &[0xbb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], // absurd length
+            &[0x1c],                                                                   // reserved additional info
+            &[0xff],                                                                   // stray break
+            &[0xbb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],                   // absurd length
         ] {
             assert_rejected(bad);
         }
@@ -1222,16 +1251,34 @@ mod tests {
         assert_eq!(member("Float", Value::Float(7.625)), expect("Float", &[0xfa, 0x40, 0xf4, 0, 0]));
         assert_eq!(member("Double", Value::Float(1.5)), expect("Double", &[0xfb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0]));
         assert_eq!(member("Float", Value::Float(f64::NAN)), expect("Float", &[0xfa, 0x7f, 0xc0, 0, 0]));
-        assert_eq!(member("Double", Value::Float(f64::NEG_INFINITY)), expect("Double", &[0xfb, 0xff, 0xf0, 0, 0, 0, 0, 0, 0]));
+        assert_eq!(
+            member("Double", Value::Float(f64::NEG_INFINITY)),
+            expect("Double", &[0xfb, 0xff, 0xf0, 0, 0, 0, 0, 0, 0])
+        );
         assert_eq!(member("Long", Value::Int(1)), expect("Long", &[0x01]));
         assert_eq!(member("Integer", Value::Int(-500)), expect("Integer", &[0x39, 0x01, 0xf3]));
-        assert_eq!(member("Timestamp", Value::Timestamp(DateTime::from_secs(0))), expect("Timestamp", &[0xc1, 0xfb, 0, 0, 0, 0, 0, 0, 0, 0]));
+        assert_eq!(
+            member("Timestamp", Value::Timestamp(DateTime::from_secs(0))),
+            expect("Timestamp", &[0xc1, 0xfb, 0, 0, 0, 0, 0, 0, 0, 0])
+        );
         assert_eq!(member("Blob", Value::Blob(Bytes::from_static(b"foo"))), expect("Blob", b"\x43foo"));
         assert_eq!(member("BigInteger", Value::BigNum("-42".into())), expect("BigInteger", &[0x38, 41]));
-        assert_eq!(member("BigInteger", Value::BigNum("18446744073709551616".into())), expect("BigInteger", &[0xc2, 0x49, 1, 0, 0, 0, 0, 0, 0, 0, 0]));
-        assert_eq!(member("BigInteger", Value::BigNum("-18446744073709551616".into())), expect("BigInteger", &[0xc3, 0x48, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
-        assert_eq!(member("BigDecimal", Value::BigNum("273.15".into())), expect("BigDecimal", &[0xc4, 0x82, 0x21, 0x19, 0x6a, 0xb3]));
-        assert_eq!(member("BigDecimal", Value::BigNum("1.5e3".into())), expect("BigDecimal", &[0xc4, 0x82, 0x02, 0x0f]));
+        assert_eq!(
+            member("BigInteger", Value::BigNum("18446744073709551616".into())),
+            expect("BigInteger", &[0xc2, 0x49, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+        );
+        assert_eq!(
+            member("BigInteger", Value::BigNum("-18446744073709551616".into())),
+            expect("BigInteger", &[0xc3, 0x48, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff])
+        );
+        assert_eq!(
+            member("BigDecimal", Value::BigNum("273.15".into())),
+            expect("BigDecimal", &[0xc4, 0x82, 0x21, 0x19, 0x6a, 0xb3])
+        );
+        assert_eq!(
+            member("BigDecimal", Value::BigNum("1.5e3".into())),
+            expect("BigDecimal", &[0xc4, 0x82, 0x02, 0x0f])
+        );
         assert_eq!(member("Document", Value::Document(serde_json::json!(1))), vec![0xa0]);
         assert_eq!(member("String", Value::Null), vec![0xa0]);
         let dense = member("ListOfStrings", Value::List(vec![Value::Null, s("a")]));
@@ -1286,7 +1333,9 @@ mod tests {
             value: Value::Null,
             fields: vec![("Reason".into(), "busy".into())],
         };
-        let expected = cbor(|e| e.map(3)?.str("__type")?.str("t")?.str("message")?.str("slow")?.str("Reason")?.str("busy").map(drop));
+        let expected = cbor(|e| {
+            e.map(3)?.str("__type")?.str("t")?.str("message")?.str("slow")?.str("Reason")?.str("busy").map(drop)
+        });
         assert_eq!(write_error_map(&SCHEMA, &unmodeled, "t"), expected);
     }
 

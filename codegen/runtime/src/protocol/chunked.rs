@@ -90,7 +90,8 @@ mod tests {
 
     #[test]
     fn signed_chunks() {
-        let body = b"5;chunk-signature=abc\r\nhello\r\n6;chunk-signature=def\r\n world\r\n0;chunk-signature=ghi\r\n\r\n";
+        let body =
+            b"5;chunk-signature=abc\r\nhello\r\n6;chunk-signature=def\r\n world\r\n0;chunk-signature=ghi\r\n\r\n";
         let (payload, trailers) = decode(body).unwrap();
         assert_eq!(&payload[..], b"hello world");
         assert!(trailers.is_empty());

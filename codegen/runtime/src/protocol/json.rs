@@ -59,7 +59,13 @@ impl JsonSettings {
 ///
 /// An empty (or all-whitespace) body reads as `{}`. `@default`s of absent members are
 /// left to [`crate::defaults::fill`], which the pipeline runs on every input.
-pub fn read_body(schema: &Schema, shape: ShapeId, bytes: &[u8], settings: JsonSettings, body_members_only: bool) -> Result<Value, DecodeError> {
+pub fn read_body(
+    schema: &Schema,
+    shape: ShapeId,
+    bytes: &[u8],
+    settings: JsonSettings,
+    body_members_only: bool,
+) -> Result<Value, DecodeError> {
     let reader = Reader { schema, settings };
     if is_blank(bytes) {
         return Ok(empty_structure(schema, shape));
@@ -79,18 +85,38 @@ pub fn read_body(schema: &Schema, shape: ShapeId, bytes: &[u8], settings: JsonSe
 /// Reads one value of shape `target` from a parsed JSON value (restJson `@httpPayload`
 /// structures, unions and documents). `member` supplies the member's traits (timestamp
 /// format); JSON `null` reads as [`Value::Null`].
-pub fn read_value(schema: &Schema, target: ShapeId, member: Option<&Member>, json: Document, settings: JsonSettings) -> Result<Value, DecodeError> {
-    let seed = ShapeSeed { reader: Reader { schema, settings }, target, timestamp_format: member.and_then(|m| m.timestamp_format) };
+pub fn read_value(
+    schema: &Schema,
+    target: ShapeId,
+    member: Option<&Member>,
+    json: Document,
+    settings: JsonSettings,
+) -> Result<Value, DecodeError> {
+    let seed = ShapeSeed {
+        reader: Reader { schema, settings },
+        target,
+        timestamp_format: member.and_then(|m| m.timestamp_format),
+    };
     seed.deserialize(json).map_err(serialization_error)
 }
 
 /// Like [`read_value`], straight from bytes. Empty (or all-whitespace) input reads as
 /// [`Value::Null`], leaving the caller to decide what an absent payload means.
-pub fn read_value_slice(schema: &Schema, target: ShapeId, member: Option<&Member>, bytes: &[u8], settings: JsonSettings) -> Result<Value, DecodeError> {
+pub fn read_value_slice(
+    schema: &Schema,
+    target: ShapeId,
+    member: Option<&Member>,
+    bytes: &[u8],
+    settings: JsonSettings,
+) -> Result<Value, DecodeError> {
     if is_blank(bytes) {
         return Ok(Value::Null);
     }
-    let seed = ShapeSeed { reader: Reader { schema, settings }, target, timestamp_format: member.and_then(|m| m.timestamp_format) };
+    let seed = ShapeSeed {
+        reader: Reader { schema, settings },
+        target,
+        timestamp_format: member.and_then(|m| m.timestamp_format),
+    };
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = seed.deserialize(&mut de).map_err(serialization_error)?;
     de.end().map_err(serialization_error)?;
@@ -646,9 +672,10 @@ impl<'de> Visitor<'de> for MemberKey {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<KeyMatch, E> {
-        let found = self.members.iter().position(|m| {
-            self.settings.member_name(m) == key && (!self.body_only || in_request_body(m))
-        });
+        let found = self
+            .members
+            .iter()
+            .position(|m| self.settings.member_name(m) == key && (!self.body_only || in_request_body(m)));
         Ok(match found {
             Some(index) => KeyMatch::Member(index),
             None if key == "__type" => KeyMatch::TypeTag,
@@ -667,7 +694,13 @@ impl<'de> Visitor<'de> for MemberKey {
 /// in the body.
 ///
 /// Absent members with a `@default` are written with their default, as servers should.
-pub fn write_body(schema: &Schema, shape: ShapeId, value: &Value, settings: JsonSettings, body_members_only: bool) -> Vec<u8> {
+pub fn write_body(
+    schema: &Schema,
+    shape: ShapeId,
+    value: &Value,
+    settings: JsonSettings,
+    body_members_only: bool,
+) -> Vec<u8> {
     let writer = Writer { schema, settings };
     let mut out = Vec::with_capacity(128);
     match &schema.shape(shape).kind {
@@ -681,7 +714,13 @@ pub fn write_body(schema: &Schema, shape: ShapeId, value: &Value, settings: Json
 
 /// Writes one value of shape `target` (restJson `@httpPayload` structures, unions and
 /// documents). `member` supplies the member's traits (timestamp format).
-pub fn write_value(schema: &Schema, target: ShapeId, member: Option<&Member>, value: &Value, settings: JsonSettings) -> Vec<u8> {
+pub fn write_value(
+    schema: &Schema,
+    target: ShapeId,
+    member: Option<&Member>,
+    value: &Value,
+    settings: JsonSettings,
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(64);
     Writer { schema, settings }.value(&mut out, target, member.and_then(|m| m.timestamp_format), value);
     out
@@ -689,7 +728,13 @@ pub fn write_value(schema: &Schema, target: ShapeId, member: Option<&Member>, va
 
 /// Writes an error document: `{"__type": type_field, ...}` followed by the modelled
 /// error's members, or by `message` and the extra fields of an unmodelled error.
-pub fn write_error_document(schema: &Schema, err: &RenderedError, type_field: Option<&str>, settings: JsonSettings, body_members_only: bool) -> Vec<u8> {
+pub fn write_error_document(
+    schema: &Schema,
+    err: &RenderedError,
+    type_field: Option<&str>,
+    settings: JsonSettings,
+    body_members_only: bool,
+) -> Vec<u8> {
     let writer = Writer { schema, settings };
     let mut out = Vec::with_capacity(128);
     let mut object = ObjectWriter::open(&mut out);
@@ -792,7 +837,9 @@ impl Writer<'_> {
                 self.structure(out, members, value, false)
             }
             (ShapeKind::List { member, sparse }, Value::List(items)) => self.list(out, member, *sparse, items),
-            (ShapeKind::Map { value: member, sparse, .. }, Value::Map(entries)) => self.map(out, member, *sparse, entries),
+            (ShapeKind::Map { value: member, sparse, .. }, Value::Map(entries)) => {
+                self.map(out, member, *sparse, entries)
+            }
             (ShapeKind::Float, Value::Float(f)) => write_float(out, *f, true),
             (ShapeKind::Timestamp, Value::Timestamp(t)) => {
                 write_timestamp(out, *t, timestamp_format.unwrap_or(TimestampFormat::EpochSeconds))
@@ -1028,7 +1075,14 @@ pub(crate) mod fixture {
     }
 
     const fn error_shape(name: &'static str, members: &'static [Member], info: ErrorInfo) -> Shape {
-        Shape { name, kind: ShapeKind::Structure { members }, xml_name: None, xml_namespace: None, error: Some(info), internal_values: &[] }
+        Shape {
+            name,
+            kind: ShapeKind::Structure { members },
+            xml_name: None,
+            xml_namespace: None,
+            error: Some(info),
+            internal_values: &[],
+        }
     }
 
     const fn defaulted(name: &'static str, target: ShapeId, default: &'static DefaultValue) -> Member {
@@ -1152,7 +1206,8 @@ pub(crate) mod fixture {
     static GREETING_MEMBERS: [Member; 1] = [member("Message", STRING)];
     static CUSTOM_CODE_MEMBERS: [Member; 1] = [member("message", STRING)];
 
-    const CLIENT_ERROR: ErrorInfo = ErrorInfo { fault: Fault::Client, http_status: 400, query_code: None, query_status: None };
+    const CLIENT_ERROR: ErrorInfo =
+        ErrorInfo { fault: Fault::Client, http_status: 400, query_code: None, query_status: None };
 
     pub static SHAPES: [Shape; 34] = [
         shape("String", ShapeKind::String { media_type: None }),
@@ -1187,7 +1242,12 @@ pub(crate) mod fixture {
         error_shape(
             "CustomCodeError",
             &CUSTOM_CODE_MEMBERS,
-            ErrorInfo { fault: Fault::Client, http_status: 400, query_code: Some("Customized"), query_status: Some(402) },
+            ErrorInfo {
+                fault: Fault::Client,
+                http_status: 400,
+                query_code: Some("Customized"),
+                query_status: Some(402),
+            },
         ),
         shape("EmptyStruct", ShapeKind::Structure { members: &[] }),
         shape("TimestampList", ShapeKind::List { member: &TIMESTAMP_MEMBER, sparse: false }),
@@ -1196,7 +1256,15 @@ pub(crate) mod fixture {
     ];
 
     const fn operation(name: &'static str, input: ShapeId, output: ShapeId, unit: bool) -> Operation {
-        Operation { name, input, output, errors: &[COMPLEX_ERROR, INVALID_GREETING], http: None, unit_input: unit, unit_output: unit }
+        Operation {
+            name,
+            input,
+            output,
+            errors: &[COMPLEX_ERROR, INVALID_GREETING],
+            http: None,
+            unit_input: unit,
+            unit_output: unit,
+        }
     }
 
     /// Sorted by name, as the generator emits them.
@@ -1226,9 +1294,13 @@ pub(crate) mod fixture {
     }
 
     const NAMESPACE: &str = "aws.protocoltests.json10";
-    pub static SCHEMA: Schema = Schema { service: service("JsonRpc10", NAMESPACE, false), shapes: &SHAPES, operations: &OPERATIONS };
-    pub static QUERY_SCHEMA: Schema =
-        Schema { service: service("QueryCompatibleJsonRpc10", NAMESPACE, true), shapes: &SHAPES, operations: &OPERATIONS };
+    pub static SCHEMA: Schema =
+        Schema { service: service("JsonRpc10", NAMESPACE, false), shapes: &SHAPES, operations: &OPERATIONS };
+    pub static QUERY_SCHEMA: Schema = Schema {
+        service: service("QueryCompatibleJsonRpc10", NAMESPACE, true),
+        shapes: &SHAPES,
+        operations: &OPERATIONS,
+    };
 
     /// Index of a SimpleScalarStructure member by name.
     pub fn scalar(name: &str) -> u16 {
@@ -1351,10 +1423,7 @@ mod tests {
                 ("MapOfStrings", Value::Map(vec![("k".into(), s("v"))])),
                 ("ListOfStructs", Value::List(vec![simple("x"), Value::Struct(vec![])])),
                 ("MapOfStructs", Value::Map(vec![("one".into(), simple("1"))])),
-                (
-                    "RecursiveList",
-                    Value::List(vec![fields(vec![("RecursiveList", Value::List(vec![deep]))])])
-                ),
+                ("RecursiveList", Value::List(vec![fields(vec![("RecursiveList", Value::List(vec![deep]))])])),
             ])
         );
     }
@@ -1389,7 +1458,10 @@ mod tests {
     #[test]
     fn reads_timestamps_in_each_format() {
         let epoch = read_ok(r#"{"Timestamp":1398796238.123}"#);
-        assert_eq!(epoch.field(ks("Timestamp")), Some(&Value::Timestamp(DateTime::from_parts(1398796238, 123_000_000))));
+        assert_eq!(
+            epoch.field(ks("Timestamp")),
+            Some(&Value::Timestamp(DateTime::from_parts(1398796238, 123_000_000)))
+        );
         let negative = read_ok(r#"{"Timestamp":-1.5}"#);
         assert_eq!(negative.field(ks("Timestamp")), Some(&Value::Timestamp(DateTime::from_parts(-2, 500_000_000))));
         let fractional = read_ok(r#"{"Iso8601Timestamp":"1985-04-12T23:20:50.52Z"}"#);
@@ -1701,7 +1773,8 @@ mod tests {
     fn read_value_takes_parsed_json() {
         let union = read_value(&SCHEMA, UNION, None, serde_json::json!({"stringValue": "foo"}), AWS).unwrap();
         assert_eq!(union, Value::Struct(vec![(0, s("foo"))]));
-        let structure = read_value(&SCHEMA, KITCHEN_SINK, None, serde_json::json!({"renamed": "a", "Blob": "Zm9v"}), REST).unwrap();
+        let structure =
+            read_value(&SCHEMA, KITCHEN_SINK, None, serde_json::json!({"renamed": "a", "Blob": "Zm9v"}), REST).unwrap();
         assert_eq!(structure, fields(vec![("JsonNamed", s("a")), ("Blob", Value::Blob(Bytes::from_static(b"foo")))]));
         let document = read_value(&SCHEMA, DOCUMENT, None, serde_json::json!([1, {"a": null}]), REST).unwrap();
         assert_eq!(document, Value::Document(serde_json::json!([1, {"a": null}])));
@@ -1714,13 +1787,19 @@ mod tests {
         let time = read_value(&SCHEMA, TIMESTAMP, Some(&iso), serde_json::json!("2000-01-02T20:34:56Z"), REST).unwrap();
         assert_eq!(time, Value::Timestamp(DateTime::from_secs(946845296)));
         assert_eq!(read_value_slice(&SCHEMA, UNION, None, b"", REST), Ok(Value::Null));
-        assert_eq!(read_value_slice(&SCHEMA, UNION, None, br#"{"integerValue":3}"#, REST), Ok(Value::Struct(vec![(1, Value::Int(3))])));
+        assert_eq!(
+            read_value_slice(&SCHEMA, UNION, None, br#"{"integerValue":3}"#, REST),
+            Ok(Value::Struct(vec![(1, Value::Int(3))]))
+        );
         assert!(read_value_slice(&SCHEMA, UNION, None, br#"{"integerValue":3} x"#, REST).is_err());
     }
 
     #[test]
     fn write_value_writes_a_single_shape() {
-        assert_eq!(write_value(&SCHEMA, UNION, None, &Value::Struct(vec![(0, s("foo"))]), REST), br#"{"stringValue":"foo"}"#);
+        assert_eq!(
+            write_value(&SCHEMA, UNION, None, &Value::Struct(vec![(0, s("foo"))]), REST),
+            br#"{"stringValue":"foo"}"#
+        );
         let doc = Value::Document(serde_json::json!({"a": [1]}));
         assert_eq!(write_value(&SCHEMA, DOCUMENT, None, &doc, REST), br#"{"a":[1]}"#);
         let http_date = Member { timestamp_format: Some(TimestampFormat::HttpDate), ..member("t", TIMESTAMP) };
@@ -1750,7 +1829,10 @@ mod tests {
             fields: Vec::new(),
         };
         let body = json(&write_error_document(&SCHEMA, &modeled, Some("ns#ComplexError"), AWS, false));
-        assert_eq!(body, serde_json::json!({"__type": "ns#ComplexError", "TopLevel": "Top level", "Nested": {"Foo": "bar"}}));
+        assert_eq!(
+            body,
+            serde_json::json!({"__type": "ns#ComplexError", "TopLevel": "Top level", "Nested": {"Foo": "bar"}})
+        );
         let unmodeled = RenderedError {
             code: "ThrottlingException".into(),
             query_code: None,

@@ -96,9 +96,7 @@ pub fn resolve_operation(schema: &'static Schema, protocol: Protocol, req: &Http
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::operation(schema, req),
         Protocol::RpcV2Cbor => rpcv2_cbor::operation(schema, req),
         Protocol::AwsQuery => aws_query::operation(schema, req),
-        Protocol::RestJson1 | Protocol::RestXml => {
-            router::Router::for_schema(schema).route(req).map(|m| m.operation)
-        }
+        Protocol::RestJson1 | Protocol::RestXml => router::Router::for_schema(schema).route(req).map(|m| m.operation),
     }
 }
 
@@ -114,7 +112,13 @@ pub fn decode_input(schema: &Schema, protocol: Protocol, op: usize, req: &HttpRe
 }
 
 /// Encodes the output of operation `op`.
-pub fn encode_output(schema: &Schema, protocol: Protocol, op: usize, output: Value, ctx: &RequestContext) -> HttpResponse {
+pub fn encode_output(
+    schema: &Schema,
+    protocol: Protocol,
+    op: usize,
+    output: Value,
+    ctx: &RequestContext,
+) -> HttpResponse {
     match protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::encode_output(schema, protocol, op, output),
         Protocol::RpcV2Cbor => rpcv2_cbor::encode_output(schema, op, output),
@@ -142,7 +146,8 @@ pub fn decompress(req: &mut HttpRequest) -> Result<(), DecodeError> {
     if chunked::is_chunked(req) {
         chunked::unframe(req)?;
     }
-    let gzip = req.header("content-encoding").is_some_and(|v| v.split(',').any(|e| e.trim().eq_ignore_ascii_case("gzip")));
+    let gzip =
+        req.header("content-encoding").is_some_and(|v| v.split(',').any(|e| e.trim().eq_ignore_ascii_case("gzip")));
     if !gzip || req.body.is_empty() {
         return Ok(());
     }
@@ -154,7 +159,12 @@ pub fn decompress(req: &mut HttpRequest) -> Result<(), DecodeError> {
 }
 
 /// Runs one request through one service.
-pub async fn handle(service: &dyn Service, protocol: Protocol, mut req: HttpRequest, ctx: &RequestContext) -> HttpResponse {
+pub async fn handle(
+    service: &dyn Service,
+    protocol: Protocol,
+    mut req: HttpRequest,
+    ctx: &RequestContext,
+) -> HttpResponse {
     let schema = service.schema();
     if let Err(e) = decompress(&mut req) {
         let rendered = render_error(schema, protocol, None, decode_error(schema, protocol, e));
@@ -186,7 +196,8 @@ async fn handle_inner(
     ctx: &RequestContext,
 ) -> Result<HttpResponse, (Option<usize>, WireError)> {
     let op = resolve_operation(schema, protocol, req).map_err(|e| (None, decode_error(schema, protocol, e)))?;
-    let mut input = decode_input(schema, protocol, op, req).map_err(|e| (Some(op), decode_error(schema, protocol, e)))?;
+    let mut input =
+        decode_input(schema, protocol, op, req).map_err(|e| (Some(op), decode_error(schema, protocol, e)))?;
     let operation = &schema.operations[op];
     crate::defaults::fill(schema, operation.input, &mut input);
     let violations = validate::validate(schema, operation.input, &input);
@@ -208,7 +219,9 @@ pub fn validation_error(schema: &Schema, op: usize, violations: &[Violation]) ->
             let operation = &schema.operations[op];
             let shape = operation.errors.iter().copied().find(|&e| schema.shape(e).name == "ValidationException");
             match shape {
-                Some(shape) => WireError::Modeled { shape, value: validate::smithy_validation_value(schema, shape, violations) },
+                Some(shape) => {
+                    WireError::Modeled { shape, value: validate::smithy_validation_value(schema, shape, violations) }
+                }
                 None => WireError::Common(CommonError::Validation(validate::smithy_message(violations))),
             }
         }
@@ -217,10 +230,8 @@ pub fn validation_error(schema: &Schema, op: usize, violations: &[Violation]) ->
 }
 
 fn decode_error(schema: &Schema, protocol: Protocol, e: DecodeError) -> WireError {
-    let json_like = matches!(
-        protocol,
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 | Protocol::RpcV2Cbor
-    );
+    let json_like =
+        matches!(protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 | Protocol::RpcV2Cbor);
     let e = match e {
         DecodeError::Validation(v) => {
             // Raised during decoding (e.g. a missing label); rendered like any validation error.
@@ -248,10 +259,8 @@ fn decode_error(schema: &Schema, protocol: Protocol, e: DecodeError) -> WireErro
 /// Resolves codes, statuses and messages; the protocol encoder only lays them out.
 pub fn render_error(schema: &Schema, protocol: Protocol, _op: Option<usize>, err: WireError) -> RenderedError {
     let s3_style = schema.service.xml_no_error_wrapping;
-    let json_like = matches!(
-        protocol,
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 | Protocol::RpcV2Cbor
-    );
+    let json_like =
+        matches!(protocol, Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1 | Protocol::RpcV2Cbor);
     let common = |code: &'static str, status: u16, message: String| RenderedError {
         code: Cow::Borrowed(code),
         query_code: None,
@@ -273,7 +282,16 @@ pub fn render_error(schema: &Schema, protocol: Protocol, _op: Option<usize>, err
                 (Protocol::AwsQuery, Some(qs)) => qs,
                 _ => status,
             };
-            RenderedError { code: Cow::Borrowed(s.name), query_code, status, fault, message: None, shape: Some(shape), value, fields: Vec::new() }
+            RenderedError {
+                code: Cow::Borrowed(s.name),
+                query_code,
+                status,
+                fault,
+                message: None,
+                shape: Some(shape),
+                value,
+                fields: Vec::new(),
+            }
         }
         WireError::Common(CommonError::Validation(m)) => common(schema.service.validation_code, 400, m),
         WireError::Common(CommonError::NotImplemented(op)) => common(
@@ -285,7 +303,11 @@ pub fn render_error(schema: &Schema, protocol: Protocol, _op: Option<usize>, err
             common(if s3_style { "InternalError" } else { "InternalFailure" }, 500, m)
         }
         WireError::Common(CommonError::AccessDenied(m)) => {
-            if json_like { common("AccessDeniedException", 400, m) } else { common("AccessDenied", 403, m) }
+            if json_like {
+                common("AccessDeniedException", 400, m)
+            } else {
+                common("AccessDenied", 403, m)
+            }
         }
         WireError::Common(CommonError::Throttling(m)) => {
             if s3_style {

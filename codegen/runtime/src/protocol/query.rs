@@ -35,7 +35,11 @@ pub fn read_params(schema: &Schema, shape: ShapeId, params: &[(String, String)])
 
 /// [`read_params`] over borrowed pairs, so that callers holding the decoded form as
 /// `Cow`s need not copy it.
-pub fn read_pairs<'a>(schema: &Schema, shape: ShapeId, pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Value, DecodeError> {
+pub fn read_pairs<'a>(
+    schema: &Schema,
+    shape: ShapeId,
+    pairs: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<Value, DecodeError> {
     let mut pending: Vec<Param<'a>> = pairs.map(|(key, value)| Param { key, value, slot: 0 }).collect();
     let members = schema.shape(shape).kind.members();
     read_struct(schema, members, &mut pending, 0)
@@ -71,7 +75,12 @@ fn for_each_slot<'a>(
 }
 
 /// Structure and union members: `Name[.rest]`, matched on the member's `@xmlName`.
-fn read_struct(schema: &Schema, members: &'static [Member], params: &mut [Param<'_>], depth: usize) -> Result<Value, DecodeError> {
+fn read_struct(
+    schema: &Schema,
+    members: &'static [Member],
+    params: &mut [Param<'_>],
+    depth: usize,
+) -> Result<Value, DecodeError> {
     check_depth(depth)?;
     for param in params.iter_mut() {
         let (head, rest) = split_segment(param.key);
@@ -90,7 +99,12 @@ fn read_struct(schema: &Schema, members: &'static [Member], params: &mut [Param<
 
 /// The value of one member from the parameters under its key; `None` when they hold
 /// nothing for it (e.g. only `Name.Unknown=..` for a scalar).
-fn read_member(schema: &Schema, member: &Member, params: &mut [Param<'_>], depth: usize) -> Result<Option<Value>, DecodeError> {
+fn read_member(
+    schema: &Schema,
+    member: &Member,
+    params: &mut [Param<'_>],
+    depth: usize,
+) -> Result<Option<Value>, DecodeError> {
     match &schema.shape(member.target).kind {
         ShapeKind::Structure { members } | ShapeKind::Union { members } => {
             read_struct(schema, members, params, depth).map(Some)
@@ -137,7 +151,13 @@ fn read_list(schema: &Schema, item: &Member, params: &mut [Param<'_>], depth: us
 /// flattened, with the map members' `@xmlName`s in place of `key` and `value`. The slot
 /// is the index shifted left, plus one for the value, so that within an entry the key
 /// sorts first. A bare `Name=` is an empty map.
-fn read_map(schema: &Schema, key: &Member, value: &Member, params: &mut [Param<'_>], depth: usize) -> Result<Value, DecodeError> {
+fn read_map(
+    schema: &Schema,
+    key: &Member,
+    value: &Member,
+    params: &mut [Param<'_>],
+    depth: usize,
+) -> Result<Value, DecodeError> {
     check_depth(depth)?;
     for param in params.iter_mut() {
         if param.key.is_empty() {
@@ -167,15 +187,20 @@ fn read_map(schema: &Schema, key: &Member, value: &Member, params: &mut [Param<'
 }
 
 /// One map entry from its key parameters (sorted first) and value parameters.
-fn read_entry(schema: &Schema, key: &Member, value: &Member, params: &mut [Param<'_>], depth: usize) -> Result<(String, Value), DecodeError> {
+fn read_entry(
+    schema: &Schema,
+    key: &Member,
+    value: &Member,
+    params: &mut [Param<'_>],
+    depth: usize,
+) -> Result<(String, Value), DecodeError> {
     let index = params[0].slot >> 1;
     let values_start = params.iter().position(|p| p.slot & 1 == 1).unwrap_or(params.len());
     let (key_params, value_params) = params.split_at_mut(values_start);
     let Some(entry_key) = key_params.iter().rev().find(|p| p.key.is_empty()) else {
         return Err(DecodeError::Serialization(format!("map entry {index} has no {}", key.xml_name())));
     };
-    let entry_value =
-        if value_params.is_empty() { None } else { read_member(schema, value, value_params, depth)? };
+    let entry_value = if value_params.is_empty() { None } else { read_member(schema, value, value_params, depth)? };
     Ok((entry_key.value.to_owned(), entry_value.unwrap_or(Value::Null)))
 }
 
@@ -267,7 +292,10 @@ mod tests {
         let t = || Value::Timestamp(DateTime::from_secs(1422172800));
         let v = read("Time=2015-01-25T08%3A00%3A00Z&Epoch=1422172800&HttpDate=Sun%2C+25+Jan+2015+08%3A00%3A00+GMT");
         assert_eq!(v, Value::Struct(vec![(top("Time"), t()), (top("Epoch"), t()), (top("HttpDate"), t())]));
-        assert_eq!(read("Epoch=1422172800.5").field(top("Epoch")), Some(&Value::Timestamp(DateTime::from_millis(1422172800500))));
+        assert_eq!(
+            read("Epoch=1422172800.5").field(top("Epoch")),
+            Some(&Value::Timestamp(DateTime::from_millis(1422172800500)))
+        );
     }
 
     #[test]
@@ -288,13 +316,19 @@ mod tests {
 
     #[test]
     fn reads_wrapped_flattened_and_renamed_lists() {
-        assert_eq!(read("List.member.1=foo&List.member.2=bar&List.member.3=baz"), only("List", strs(&["foo", "bar", "baz"])));
+        assert_eq!(
+            read("List.member.1=foo&List.member.2=bar&List.member.3=baz"),
+            only("List", strs(&["foo", "bar", "baz"]))
+        );
         assert_eq!(read("renamed.item.1=A&renamed.item.2=B"), only("RenamedList", strs(&["A", "B"])));
         // Flattened: the list member's xmlName is not used.
         assert_eq!(read("Flat.1=A&Flat.2=B"), only("Flat", strs(&["A", "B"])));
         assert_eq!(
             read("Structs.item.1.foo=hello&Structs.item.2.foo=hola"),
-            only("Structs", Value::List(vec![Value::Struct(vec![(0, s("hello"))]), Value::Struct(vec![(0, s("hola"))])]))
+            only(
+                "Structs",
+                Value::List(vec![Value::Struct(vec![(0, s("hello"))]), Value::Struct(vec![(0, s("hola"))])])
+            )
         );
         assert_eq!(
             read("NestedList.member.1.member.1=a&NestedList.member.1.member.2=b&NestedList.member.2.member.1=c"),
@@ -313,7 +347,10 @@ mod tests {
             read("Structs.item.2.foo=two&Structs.item.1.a=x&Structs.item.2.a=y&Structs.item.1.foo=one"),
             only(
                 "Structs",
-                Value::List(vec![Value::Struct(vec![(0, s("one")), (2, s("x"))]), Value::Struct(vec![(0, s("two")), (2, s("y"))])])
+                Value::List(vec![
+                    Value::Struct(vec![(0, s("one")), (2, s("x"))]),
+                    Value::Struct(vec![(0, s("two")), (2, s("y"))])
+                ])
             )
         );
     }
@@ -341,8 +378,10 @@ mod tests {
             only("FlatMap", map(vec![("bar", s("Bar")), ("foo", s("Foo"))]))
         );
         assert_eq!(
-            read("MapOfLists.entry.1.key=bar&MapOfLists.entry.1.value.member.1=C&MapOfLists.entry.1.value.member.2=D\
-                  &MapOfLists.entry.2.key=foo&MapOfLists.entry.2.value.member.1=A"),
+            read(
+                "MapOfLists.entry.1.key=bar&MapOfLists.entry.1.value.member.1=C&MapOfLists.entry.1.value.member.2=D\
+                  &MapOfLists.entry.2.key=foo&MapOfLists.entry.2.value.member.1=A"
+            ),
             only("MapOfLists", map(vec![("bar", strs(&["C", "D"])), ("foo", strs(&["A"]))]))
         );
         // A key without a value is a null (sparse) value.
@@ -394,8 +433,34 @@ mod tests {
 
     #[test]
     fn random_params_never_panic() {
-        let segments = ["List", "member", "entry", "key", "value", "Map", "KVP", "K", "V", "Flat", "Nested", "nested",
-            "foo", "a", "Structs", "item", "MapOfLists", "1", "2", "0", "99999999999", "", "Int", "Str", "Time", "Data"];
+        let segments = [
+            "List",
+            "member",
+            "entry",
+            "key",
+            "value",
+            "Map",
+            "KVP",
+            "K",
+            "V",
+            "Flat",
+            "Nested",
+            "nested",
+            "foo",
+            "a",
+            "Structs",
+            "item",
+            "MapOfLists",
+            "1",
+            "2",
+            "0",
+            "99999999999",
+            "",
+            "Int",
+            "Str",
+            "Time",
+            "Data",
+        ];
         let values = ["", "x", "1", "true", "NaN", "2015-01-25T08:00:00Z", "dmFsdWU=", "-1", "\u{fffd}"];
         let mut rng = XorShift(7);
         for _ in 0..20_000 {

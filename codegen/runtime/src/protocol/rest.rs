@@ -91,7 +91,9 @@ impl Bindings {
             let i = i as u16;
             match member.http {
                 HttpBinding::Body => b.body_members += 1,
-                HttpBinding::Label | HttpBinding::Query(_) | HttpBinding::QueryParams if response => b.body_members += 1,
+                HttpBinding::Label | HttpBinding::Query(_) | HttpBinding::QueryParams if response => {
+                    b.body_members += 1
+                }
                 HttpBinding::Label => b.labels.push(i),
                 HttpBinding::Query(_) => b.queries.push(i),
                 HttpBinding::QueryParams => b.query_params = Some(i),
@@ -132,7 +134,10 @@ pub fn operation_bindings(schema: &Schema, op: usize) -> &'static OperationBindi
         schema
             .operations
             .iter()
-            .map(|o| OperationBindings { input: Bindings::of(schema, o.input), output: Bindings::of_response(schema, o.output) })
+            .map(|o| OperationBindings {
+                input: Bindings::of(schema, o.input),
+                output: Bindings::of_response(schema, o.output),
+            })
             .collect()
     });
     &all[op]
@@ -152,7 +157,9 @@ pub enum PayloadKind {
 impl PayloadKind {
     pub fn of(schema: &Schema, member: &Member) -> PayloadKind {
         match &schema.shape(member.target).kind {
-            ShapeKind::Blob { streaming, media_type } => PayloadKind::Blob { media_type: *media_type, streaming: *streaming },
+            ShapeKind::Blob { streaming, media_type } => {
+                PayloadKind::Blob { media_type: *media_type, streaming: *streaming }
+            }
             ShapeKind::String { media_type } => PayloadKind::Text { media_type: *media_type },
             ShapeKind::Enum(_) => PayloadKind::Text { media_type: None },
             _ => PayloadKind::Document,
@@ -183,7 +190,12 @@ enum Location {
 }
 
 /// Decodes the input of operation `op`: the body or payload, then every bound member.
-pub fn decode_input<C: DocumentCodec>(schema: &Schema, op: usize, req: &HttpRequest, codec: &C) -> Result<Value, DecodeError> {
+pub fn decode_input<C: DocumentCodec>(
+    schema: &Schema,
+    op: usize,
+    req: &HttpRequest,
+    codec: &C,
+) -> Result<Value, DecodeError> {
     let operation = &schema.operations[op];
     let bindings = &operation_bindings(schema, op).input;
     let members = schema.shape(operation.input).kind.members();
@@ -239,7 +251,12 @@ fn decode_body<C: DocumentCodec>(
 }
 
 /// The payload of a non-empty body.
-fn decode_payload<C: DocumentCodec>(schema: &Schema, member: &'static Member, body: &Bytes, codec: &C) -> Result<Value, DecodeError> {
+fn decode_payload<C: DocumentCodec>(
+    schema: &Schema,
+    member: &'static Member,
+    body: &Bytes,
+    codec: &C,
+) -> Result<Value, DecodeError> {
     Ok(match PayloadKind::of(schema, member) {
         PayloadKind::Blob { streaming: true, .. } => Value::Stream(ByteStream::Buffered(body.clone())),
         PayloadKind::Blob { streaming: false, .. } => Value::Blob(body.clone()),
@@ -293,8 +310,9 @@ fn decode_query(
         fields.push((i, value));
     }
     if let Some(i) = bindings.query_params {
-        let bound_by_name =
-            |key: &str| bindings.queries.iter().any(|&q| matches!(members[q as usize].http, HttpBinding::Query(k) if k == key));
+        let bound_by_name = |key: &str| {
+            bindings.queries.iter().any(|&q| matches!(members[q as usize].http, HttpBinding::Query(k) if k == key))
+        };
         let all_named = query.iter().all(|(k, _)| bound_by_name(k));
         if !query.is_empty() && !(map_needs_unnamed && all_named) {
             fields.push((i, query_params_map(schema, &members[i as usize], query)));
@@ -388,7 +406,11 @@ fn prefix_headers(prefix: &str, req: &HttpRequest) -> Option<Value> {
 /// A list item member that inherits the list member's `@timestampFormat` when it has
 /// none of its own.
 fn item_with_format<'m>(item: &'m Member, outer: &'m Member) -> &'m Member {
-    if item.timestamp_format.is_none() && outer.timestamp_format.is_some() { outer } else { item }
+    if item.timestamp_format.is_none() && outer.timestamp_format.is_some() {
+        outer
+    } else {
+        item
+    }
 }
 
 /// Splits a list header into items: comma separated, items in double quotes may hold
@@ -455,7 +477,13 @@ fn split_http_dates(line: &str) -> Vec<String> {
 }
 
 /// Parses bound text as a value of `target`.
-fn parse_text(schema: &Schema, member: &Member, target: ShapeId, text: &str, location: Location) -> Result<Value, DecodeError> {
+fn parse_text(
+    schema: &Schema,
+    member: &Member,
+    target: ShapeId,
+    text: &str,
+    location: Location,
+) -> Result<Value, DecodeError> {
     let kind = &schema.shape(target).kind;
     let parsed = match kind {
         ShapeKind::String { media_type: Some(_) } if location == Location::Header => {
@@ -491,7 +519,11 @@ fn parse_text(schema: &Schema, member: &Member, target: ShapeId, text: &str, loc
             Location::Query => "query parameter",
             Location::Header => "header",
         };
-        DecodeError::Serialization(format!("{place} value '{text}' of {} is not a valid {}", member.name, kind_name(kind)))
+        DecodeError::Serialization(format!(
+            "{place} value '{text}' of {} is not a valid {}",
+            member.name,
+            kind_name(kind)
+        ))
     })
 }
 
@@ -524,7 +556,9 @@ fn parse_float(text: &str) -> Option<f64> {
         "NaN" => Some(f64::NAN),
         "Infinity" => Some(f64::INFINITY),
         "-Infinity" => Some(f64::NEG_INFINITY),
-        _ if text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')) => text.parse().ok(),
+        _ if text.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')) => {
+            text.parse().ok()
+        }
         _ => None,
     }
 }
@@ -612,14 +646,24 @@ fn response_code(bindings: &Bindings, value: &Value) -> Option<u16> {
     }
 }
 
-fn write_payload<C: DocumentCodec>(schema: &Schema, member: &'static Member, value: Option<Value>, codec: &C, response: &mut HttpResponse) {
+fn write_payload<C: DocumentCodec>(
+    schema: &Schema,
+    member: &'static Member,
+    value: Option<Value>,
+    codec: &C,
+    response: &mut HttpResponse,
+) {
     let Some(value) = value.filter(|v| !v.is_null()) else { return };
     let (body, content_type) = match (PayloadKind::of(schema, member), value) {
         (PayloadKind::Blob { media_type, .. }, Value::Blob(bytes)) => {
             (ByteStream::Buffered(bytes), media_type.unwrap_or("application/octet-stream"))
         }
-        (PayloadKind::Blob { media_type, .. }, Value::Stream(stream)) => (stream, media_type.unwrap_or("application/octet-stream")),
-        (PayloadKind::Text { media_type }, Value::Str(text)) => (ByteStream::Buffered(Bytes::from(text)), media_type.unwrap_or("text/plain")),
+        (PayloadKind::Blob { media_type, .. }, Value::Stream(stream)) => {
+            (stream, media_type.unwrap_or("application/octet-stream"))
+        }
+        (PayloadKind::Text { media_type }, Value::Str(text)) => {
+            (ByteStream::Buffered(Bytes::from(text)), media_type.unwrap_or("text/plain"))
+        }
         (PayloadKind::Document, value) => match codec.write_payload(schema, member, &value) {
             // The codec wrote nothing: it treats this payload as absent.
             document if document.is_empty() => return,
@@ -663,7 +707,8 @@ pub fn write_headers(schema: &Schema, shape: ShapeId, bindings: &Bindings, value
 /// Sets (or appends) a header whose value may hold UTF-8; invalid names or values (control
 /// characters) are skipped.
 fn put_header(response: &mut HttpResponse, name: &str, value: &str, append: bool) {
-    let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_bytes(value.as_bytes())) else {
+    let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_bytes(value.as_bytes()))
+    else {
         tracing::debug!(name, "skipping a header that is not valid HTTP");
         return;
     };
@@ -732,7 +777,11 @@ fn float_text(f: f64, single: bool) -> String {
     if f.is_nan() {
         "NaN".to_owned()
     } else if f.is_infinite() {
-        if f > 0.0 { "Infinity".to_owned() } else { "-Infinity".to_owned() }
+        if f > 0.0 {
+            "Infinity".to_owned()
+        } else {
+            "-Infinity".to_owned()
+        }
     } else if single {
         (f as f32).to_string()
     } else {
@@ -773,8 +822,23 @@ mod tests {
         Shape { name, kind, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
     }
 
-    const fn op(name: &'static str, input: ShapeId, output: ShapeId, method: &'static str, uri: &'static str, code: u16) -> Operation {
-        Operation { name, input, output, errors: &[], http: Some(HttpTrait { method, uri, code }), unit_input: false, unit_output: false }
+    const fn op(
+        name: &'static str,
+        input: ShapeId,
+        output: ShapeId,
+        method: &'static str,
+        uri: &'static str,
+        code: u16,
+    ) -> Operation {
+        Operation {
+            name,
+            input,
+            output,
+            errors: &[],
+            http: Some(HttpTrait { method, uri, code }),
+            unit_input: false,
+            unit_output: false,
+        }
     }
 
     const STRING: ShapeId = 0;
@@ -833,7 +897,10 @@ mod tests {
                     m("integer", INTEGER, HttpBinding::Label),
                     m("boolean", BOOLEAN, HttpBinding::Label),
                     m("timestamp", TIMESTAMP, HttpBinding::Label),
-                    Member { timestamp_format: Some(TimestampFormat::EpochSeconds), ..m("epoch", TIMESTAMP, HttpBinding::Label) },
+                    Member {
+                        timestamp_format: Some(TimestampFormat::EpochSeconds),
+                        ..m("epoch", TIMESTAMP, HttpBinding::Label)
+                    },
                     m("rest", STRING, HttpBinding::Label),
                 ],
             },
@@ -869,12 +936,27 @@ mod tests {
                 ],
             },
         ),
-        shape("BlobPayloadInput", ShapeKind::Structure { members: &[m("data", BLOB, HttpBinding::Payload), m("foo", STRING, HttpBinding::Header("X-Foo"))] }),
+        shape(
+            "BlobPayloadInput",
+            ShapeKind::Structure {
+                members: &[m("data", BLOB, HttpBinding::Payload), m("foo", STRING, HttpBinding::Header("X-Foo"))],
+            },
+        ),
         shape("StreamPayloadInput", ShapeKind::Structure { members: &[m("body", STREAM, HttpBinding::Payload)] }),
         shape("TextPayloadInput", ShapeKind::Structure { members: &[m("text", STRING, HttpBinding::Payload)] }),
         shape("StructPayloadInput", ShapeKind::Structure { members: &[m("nested", NESTED, HttpBinding::Payload)] }),
-        shape("BodyInput", ShapeKind::Structure { members: &[m("a", STRING, HttpBinding::Body), m("h", STRING, HttpBinding::Header("X-H"))] }),
-        shape("CodeOutput", ShapeKind::Structure { members: &[m("Status", INTEGER, HttpBinding::ResponseCode), m("a", STRING, HttpBinding::Body)] }),
+        shape(
+            "BodyInput",
+            ShapeKind::Structure {
+                members: &[m("a", STRING, HttpBinding::Body), m("h", STRING, HttpBinding::Header("X-H"))],
+            },
+        ),
+        shape(
+            "CodeOutput",
+            ShapeKind::Structure {
+                members: &[m("Status", INTEGER, HttpBinding::ResponseCode), m("a", STRING, HttpBinding::Body)],
+            },
+        ),
         shape("Empty", ShapeKind::Structure { members: &[] }),
         shape("Nested", ShapeKind::Structure { members: &[m("greeting", STRING, HttpBinding::Body)] }),
     ];
@@ -922,7 +1004,11 @@ mod tests {
         }
 
         fn read_payload(&self, _: &Schema, _: &'static Member, body: &[u8]) -> Result<Value, DecodeError> {
-            Ok(if body == b"-" { Value::Null } else { Value::Struct(vec![(0, Value::Str(String::from_utf8_lossy(body).into_owned()))]) })
+            Ok(if body == b"-" {
+                Value::Null
+            } else {
+                Value::Struct(vec![(0, Value::Str(String::from_utf8_lossy(body).into_owned()))])
+            })
         }
 
         fn write_members(&self, _: &Schema, _: ShapeId, value: &Value) -> Vec<u8> {
@@ -990,7 +1076,11 @@ mod tests {
         assert!(std::ptr::eq(operation_bindings(&SCHEMA, 2), operation_bindings(&SCHEMA, 2)));
         let blob = Bindings::of(&SCHEMA, BLOB_PAYLOAD);
         assert_eq!((blob.payload, blob.headers.as_slice(), blob.body_members), (Some(0), &[1][..], 0));
-        assert_eq!(PayloadKind::of(&SCHEMA, &SHAPES[BLOB_PAYLOAD as usize].kind.members()[0]).expected_media_type::<TextCodec>(), None);
+        assert_eq!(
+            PayloadKind::of(&SCHEMA, &SHAPES[BLOB_PAYLOAD as usize].kind.members()[0])
+                .expected_media_type::<TextCodec>(),
+            None
+        );
     }
 
     #[test]
@@ -1020,7 +1110,12 @@ mod tests {
 
     #[test]
     fn query_values_lists_and_maps() {
-        let req = request("GET", "/queries?String=Hello%20there&List=a&List=b&Timestamp=1970-01-01T00%3A00%3A01Z&Float=NaN&empty", &[], "");
+        let req = request(
+            "GET",
+            "/queries?String=Hello%20there&List=a&List=b&Timestamp=1970-01-01T00%3A00%3A01Z&Float=NaN&empty",
+            &[],
+            "",
+        );
         let Value::Struct(fields) = decode(4, &req).unwrap() else { panic!() };
         assert_eq!(fields[0], (0, s("Hello there")));
         assert_eq!(fields[1], (1, Value::List(vec![s("a"), s("b")])));
@@ -1029,7 +1124,13 @@ mod tests {
         let Value::Map(all) = &fields[4].1 else { panic!() };
         assert_eq!(all[1], ("List".to_owned(), Value::List(vec![s("a"), s("b")])));
         assert_eq!(all[4], ("empty".to_owned(), Value::List(vec![s("")])));
-        for bad in ["Float=0x42", "Float=2ABC", "Float=inf", "Timestamp=1", "Timestamp=Tue%2C%2029%20Apr%202014%2018%3A30%3A38%20GMT"] {
+        for bad in [
+            "Float=0x42",
+            "Float=2ABC",
+            "Float=inf",
+            "Timestamp=1",
+            "Timestamp=Tue%2C%2029%20Apr%202014%2018%3A30%3A38%20GMT",
+        ] {
             assert!(is_serialization_error(decode(4, &request("GET", &format!("/queries?{bad}"), &[], ""))), "{bad}");
         }
     }
@@ -1077,7 +1178,10 @@ mod tests {
             ("X-Timestamp", "2019-12-16T23:48:18Z"),
             ("X-IntegerList", "1, x"),
         ] {
-            assert!(is_serialization_error(decode(2, &request("POST", "/headers", &[(name, bad)], ""))), "{name}: {bad}");
+            assert!(
+                is_serialization_error(decode(2, &request("POST", "/headers", &[(name, bad)], ""))),
+                "{name}: {bad}"
+            );
         }
     }
 
@@ -1090,7 +1194,10 @@ mod tests {
         // An empty body is an absent payload.
         assert_eq!(decode(5, &request("PUT", "/stream", &[], "")).unwrap(), Value::Struct(vec![]));
         assert_eq!(decode(6, &request("PUT", "/struct", &[], "-")).unwrap(), Value::Struct(vec![]));
-        assert_eq!(decode(6, &request("PUT", "/struct", &[], "hi")).unwrap(), Value::Struct(vec![(0, Value::Struct(vec![(0, s("hi"))]))]));
+        assert_eq!(
+            decode(6, &request("PUT", "/struct", &[], "hi")).unwrap(),
+            Value::Struct(vec![(0, Value::Struct(vec![(0, s("hi"))]))])
+        );
         let body = decode(0, &request("POST", "/body", &[("X-H", "h")], "document")).unwrap();
         assert_eq!(body, Value::Struct(vec![(0, s("document")), (1, s("h"))]));
     }
@@ -1109,7 +1216,10 @@ mod tests {
         ]);
         let response = encode(2, value);
         assert_eq!(header(&response, "x-stringlist"), Some("\"b,c\", \"\\\"def\\\"\", a"));
-        assert_eq!(header(&response, "x-timestamplist"), Some("Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:18 GMT"));
+        assert_eq!(
+            header(&response, "x-timestamplist"),
+            Some("Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:18 GMT")
+        );
         assert_eq!(header(&response, "x-integerlist"), Some(""));
         assert_eq!(header(&response, "x-json"), Some("dHJ1ZQ=="));
         assert_eq!(header(&response, "x-float"), Some("1.1"));

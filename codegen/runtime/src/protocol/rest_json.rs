@@ -126,7 +126,12 @@ fn expected_body(schema: &Schema, operation: &Operation, bindings: &Bindings) ->
 }
 
 /// `415 UnsupportedMediaType` for a body the operation cannot read as labelled.
-fn check_content_type(schema: &Schema, operation: &Operation, bindings: &Bindings, req: &HttpRequest) -> Result<(), DecodeError> {
+fn check_content_type(
+    schema: &Schema,
+    operation: &Operation,
+    bindings: &Bindings,
+    req: &HttpRequest,
+) -> Result<(), DecodeError> {
     // An input structure without any member reads nothing and refuses nothing.
     if !operation.unit_input && schema.shape(operation.input).kind.members().is_empty() {
         return Ok(());
@@ -160,7 +165,12 @@ fn is_blob_payload(schema: &Schema, operation: &Operation, bindings: &Bindings) 
 }
 
 /// `406 NotAcceptable` when `Accept` rules out what the operation answers with.
-fn check_accept(schema: &Schema, operation: &Operation, output: &Bindings, req: &HttpRequest) -> Result<(), DecodeError> {
+fn check_accept(
+    schema: &Schema,
+    operation: &Operation,
+    output: &Bindings,
+    req: &HttpRequest,
+) -> Result<(), DecodeError> {
     let Some(accept) = req.header("accept") else { return Ok(()) };
     if operation.unit_output {
         return Ok(());
@@ -263,11 +273,21 @@ mod tests {
         shape("JpegPayload", ShapeKind::Structure { members: &[m("payload", JPEG, HttpBinding::Payload)] }),
         shape("BlobPayload", ShapeKind::Structure { members: &[m("blob", BLOB, HttpBinding::Payload)] }),
         Shape {
-            error: Some(crate::schema::ErrorInfo { fault: Fault::Client, http_status: 403, query_code: None, query_status: None }),
+            error: Some(crate::schema::ErrorInfo {
+                fault: Fault::Client,
+                http_status: 403,
+                query_code: None,
+                query_status: None,
+            }),
             internal_values: &[],
             ..shape(
                 "ComplexError",
-                ShapeKind::Structure { members: &[m("Header", STRING, HttpBinding::Header("X-Header")), m("TopLevel", STRING, HttpBinding::Body)] },
+                ShapeKind::Structure {
+                    members: &[
+                        m("Header", STRING, HttpBinding::Header("X-Header")),
+                        m("TopLevel", STRING, HttpBinding::Body),
+                    ],
+                },
             )
         },
         shape("NestedPayload", ShapeKind::Structure { members: &[m("nested", GREETING, HttpBinding::Payload)] }),
@@ -307,7 +327,8 @@ mod tests {
     fn request(uri: &str, headers: &[(&str, &str)], body: &str) -> HttpRequest {
         let mut req = HttpRequest::new(Method::POST, uri);
         for (name, value) in headers {
-            req.headers.insert(http::HeaderName::from_bytes(name.as_bytes()).unwrap(), HeaderValue::from_str(value).unwrap());
+            req.headers
+                .insert(http::HeaderName::from_bytes(name.as_bytes()).unwrap(), HeaderValue::from_str(value).unwrap());
         }
         req.body = Bytes::from(body.to_owned());
         req
@@ -357,7 +378,10 @@ mod tests {
         for accept in ["application/json", "application/*", "*/*", "text/html, application/json;q=0.9"] {
             assert!(decode_op("OutputGreeting", &[("accept", accept)], "").is_ok(), "{accept}");
         }
-        assert!(matches!(decode_op("OutputGreeting", &[("accept", "application/hal+json")], ""), Err(DecodeError::NotAcceptable(_))));
+        assert!(matches!(
+            decode_op("OutputGreeting", &[("accept", "application/hal+json")], ""),
+            Err(DecodeError::NotAcceptable(_))
+        ));
         assert!(matches!(decode_op("Text", &[("accept", "application/json")], ""), Err(DecodeError::NotAcceptable(_))));
         assert!(matches!(decode_op("Jpeg", &[("accept", "application/json")], ""), Err(DecodeError::NotAcceptable(_))));
         assert!(decode_op("Blob", &[("accept", "image/jpeg")], "").is_ok());
@@ -373,7 +397,10 @@ mod tests {
         let response = encode_output(&SCHEMA, op_index("NoInput"), Value::Struct(vec![]));
         assert_eq!((body_text(&response), response.headers.get("content-type")), ("", None));
         let response = encode_output(&SCHEMA, op_index("Text"), Value::Struct(vec![(0, Value::Str("raw".into()))]));
-        assert_eq!((body_text(&response), response.headers.get("content-type").unwrap().to_str().unwrap()), ("raw", "text/plain"));
+        assert_eq!(
+            (body_text(&response), response.headers.get("content-type").unwrap().to_str().unwrap()),
+            ("raw", "text/plain")
+        );
     }
 
     #[test]
@@ -409,7 +436,14 @@ mod tests {
         let body: serde_json::Value = serde_json::from_str(body_text(&response)).unwrap();
         assert_eq!(body, serde_json::json!({"TopLevel": "Top level"}));
 
-        let err = RenderedError { code: Cow::Borrowed("SerializationException"), message: Some("bad".into()), shape: None, value: Value::Null, status: 400, ..err };
+        let err = RenderedError {
+            code: Cow::Borrowed("SerializationException"),
+            message: Some("bad".into()),
+            shape: None,
+            value: Value::Null,
+            status: 400,
+            ..err
+        };
         let response = encode_error(&SCHEMA, &err);
         let body: serde_json::Value = serde_json::from_str(body_text(&response)).unwrap();
         assert_eq!(body, serde_json::json!({"message": "bad"}));

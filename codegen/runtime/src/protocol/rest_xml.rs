@@ -203,8 +203,22 @@ mod tests {
         Shape { name, kind, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
     }
 
-    const fn op(name: &'static str, input: ShapeId, output: ShapeId, method: &'static str, uri: &'static str) -> Operation {
-        Operation { name, input, output, errors: &[], http: Some(HttpTrait { method, uri, code: 200 }), unit_input: false, unit_output: false }
+    const fn op(
+        name: &'static str,
+        input: ShapeId,
+        output: ShapeId,
+        method: &'static str,
+        uri: &'static str,
+    ) -> Operation {
+        Operation {
+            name,
+            input,
+            output,
+            errors: &[],
+            http: Some(HttpTrait { method, uri, code: 200 }),
+            unit_input: false,
+            unit_output: false,
+        }
     }
 
     const STRING: ShapeId = 0;
@@ -227,26 +241,44 @@ mod tests {
         shape("String", ShapeKind::String { media_type: None }),
         shape(
             "SimpleScalarPropertiesResponse",
-            ShapeKind::Structure { members: &[m("foo", STRING, HttpBinding::Header("X-Foo")), m("stringValue", STRING, HttpBinding::Body)] },
+            ShapeKind::Structure {
+                members: &[m("foo", STRING, HttpBinding::Header("X-Foo")), m("stringValue", STRING, HttpBinding::Body)],
+            },
         ),
-        Shape { xml_name: Some("Hello"), ..shape("PayloadWithXmlName", ShapeKind::Structure { members: &[m("name", STRING, HttpBinding::Body)] }) },
+        Shape {
+            xml_name: Some("Hello"),
+            ..shape("PayloadWithXmlName", ShapeKind::Structure { members: &[m("name", STRING, HttpBinding::Body)] })
+        },
         shape("PayloadInputOutput", ShapeKind::Structure { members: &[m("nested", NESTED, HttpBinding::Payload)] }),
         shape(
             "MemberXmlNameInputOutput",
-            ShapeKind::Structure { members: &[Member { xml_name: Some("Hola"), ..m("nested", NESTED, HttpBinding::Payload) }] },
+            ShapeKind::Structure {
+                members: &[Member { xml_name: Some("Hola"), ..m("nested", NESTED, HttpBinding::Payload) }],
+            },
         ),
-        shape("HttpResponseCodeOutput", ShapeKind::Structure { members: &[m("Status", INTEGER, HttpBinding::ResponseCode)] }),
-        shape("GetBucketLocationOutput", ShapeKind::Structure { members: &[m("LocationConstraint", STRING, HttpBinding::Body)] }),
+        shape(
+            "HttpResponseCodeOutput",
+            ShapeKind::Structure { members: &[m("Status", INTEGER, HttpBinding::ResponseCode)] },
+        ),
+        shape(
+            "GetBucketLocationOutput",
+            ShapeKind::Structure { members: &[m("LocationConstraint", STRING, HttpBinding::Body)] },
+        ),
         Shape {
             error: Some(ErrorInfo { fault: Fault::Client, http_status: 400, query_code: None, query_status: None }),
             internal_values: &[],
             ..shape("InvalidGreeting", ShapeKind::Structure { members: &[m("Message", STRING, HttpBinding::Body)] })
         },
         shape("Integer", ShapeKind::Integer),
-        shape("IgnoreQueryParamsInResponseOutput", ShapeKind::Structure { members: &[m("baz", STRING, HttpBinding::Query("baz"))] }),
+        shape(
+            "IgnoreQueryParamsInResponseOutput",
+            ShapeKind::Structure { members: &[m("baz", STRING, HttpBinding::Query("baz"))] },
+        ),
         shape(
             "QueryPrecedenceInput",
-            ShapeKind::Structure { members: &[m("foo", STRING, HttpBinding::Query("bar")), m("baz", STRING_MAP, HttpBinding::QueryParams)] },
+            ShapeKind::Structure {
+                members: &[m("foo", STRING, HttpBinding::Query("bar")), m("baz", STRING_MAP, HttpBinding::QueryParams)],
+            },
         ),
         shape("StringMap", ShapeKind::Map { key: &KEY, value: &VALUE, sparse: false }),
     ];
@@ -277,7 +309,8 @@ mod tests {
         }
     }
 
-    static SCHEMA: Schema = Schema { service: service("restxml", false, None), shapes: &SHAPES, operations: &OPERATIONS };
+    static SCHEMA: Schema =
+        Schema { service: service("restxml", false, None), shapes: &SHAPES, operations: &OPERATIONS };
     static S3: Schema = Schema {
         service: service("s3", true, Some("http://s3.amazonaws.com/doc/2006-03-01/")),
         shapes: &SHAPES,
@@ -287,7 +320,8 @@ mod tests {
         op("IgnoreQueryParamsInResponse", SCALARS, QUERY_OUTPUT, "GET", "/ignore"),
         op("QueryPrecedence", QUERY_INPUT, SCALARS, "POST", "/Precedence"),
     ];
-    static QUERY_OUTPUT_SCHEMA: Schema = Schema { service: service("restxml", false, None), shapes: &SHAPES, operations: &QUERY_OUTPUT_OPS };
+    static QUERY_OUTPUT_SCHEMA: Schema =
+        Schema { service: service("restxml", false, None), shapes: &SHAPES, operations: &QUERY_OUTPUT_OPS };
 
     fn body_text(response: &HttpResponse) -> &str {
         std::str::from_utf8(response.body.buffered().unwrap()).unwrap()
@@ -312,10 +346,12 @@ mod tests {
         assert_eq!(response.headers.get("content-type").unwrap(), XML);
         // Namespaces come from the service when the shape has none.
         let response = encode_output(&S3, 5, Value::Struct(vec![(1, s("x"))]));
-        assert!(body_text(&response).contains("<SimpleScalarPropertiesResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"));
+        assert!(body_text(&response)
+            .contains("<SimpleScalarPropertiesResponse xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"));
         // Request-only bindings travel in the response body.
         let response = encode_output(&QUERY_OUTPUT_SCHEMA, 0, Value::Struct(vec![(0, s("bam"))]));
-        assert!(body_text(&response).ends_with("<IgnoreQueryParamsInResponseOutput><baz>bam</baz></IgnoreQueryParamsInResponseOutput>"));
+        assert!(body_text(&response)
+            .ends_with("<IgnoreQueryParamsInResponseOutput><baz>bam</baz></IgnoreQueryParamsInResponseOutput>"));
     }
 
     #[test]
@@ -376,7 +412,12 @@ mod tests {
 
     #[test]
     fn wrapped_errors() {
-        let err = RenderedError { message: None, shape: Some(INVALID_GREETING), value: Value::Struct(vec![(0, s("Hi"))]), ..unmodelled("InvalidGreeting", "", 400) };
+        let err = RenderedError {
+            message: None,
+            shape: Some(INVALID_GREETING),
+            value: Value::Struct(vec![(0, s("Hi"))]),
+            ..unmodelled("InvalidGreeting", "", 400)
+        };
         let response = encode_error(&SCHEMA, &err, &ctx());
         assert_eq!(response.status, 400);
         assert_eq!(

@@ -102,12 +102,8 @@ impl Router {
     }
 
     fn build(schema: &Schema) -> Router {
-        let routes: Vec<Route> = schema
-            .operations
-            .iter()
-            .enumerate()
-            .filter_map(|(index, op)| Route::parse(schema, index, op))
-            .collect();
+        let routes: Vec<Route> =
+            schema.operations.iter().enumerate().filter_map(|(index, op)| Route::parse(schema, index, op)).collect();
         let mut by_method: Vec<(Method, Vec<usize>)> = Vec::new();
         for (i, route) in routes.iter().enumerate() {
             match by_method.iter_mut().find(|(m, _)| *m == route.method) {
@@ -120,13 +116,12 @@ impl Router {
 
     /// The operation a request targets, with its decoded labels.
     pub fn route(&self, req: &HttpRequest) -> Result<RouteMatch, DecodeError> {
-        let candidates = self.by_method.iter().find(|(m, _)| *m == req.method).map(|(_, c)| c.as_slice()).unwrap_or(&[]);
+        let candidates =
+            self.by_method.iter().find(|(m, _)| *m == req.method).map(|(_, c)| c.as_slice()).unwrap_or(&[]);
         let path = RequestPath::new(&req.path);
         let mut query = LazyQuery::new(&req.query);
-        let best = self
-            .best(candidates, path.segments(), req, &mut query)
-            .map(|i| (i, path.segments()))
-            .or_else(|| {
+        let best =
+            self.best(candidates, path.segments(), req, &mut query).map(|i| (i, path.segments())).or_else(|| {
                 let trimmed = path.without_trailing_slash()?;
                 self.best(candidates, trimmed, req, &mut query).map(|i| (i, trimmed))
             });
@@ -253,7 +248,8 @@ impl Route {
             match *pattern {
                 Segment::Literal(_) => {}
                 Segment::Label(name) => {
-                    let at = if self.greedy.is_some_and(|g| i > g) { request.len() - (self.segments.len() - i) } else { i };
+                    let at =
+                        if self.greedy.is_some_and(|g| i > g) { request.len() - (self.segments.len() - i) } else { i };
                     labels.push((name, decode_label(name, request[at])?));
                 }
                 Segment::Greedy(name) => {
@@ -271,7 +267,8 @@ impl Segment {
     fn matches(&self, segment: &str) -> bool {
         match self {
             Segment::Literal(literal) => {
-                segment == *literal || (segment.contains('%') && percent_decode_str(segment).decode_utf8().is_ok_and(|d| d == *literal))
+                segment == *literal
+                    || (segment.contains('%') && percent_decode_str(segment).decode_utf8().is_ok_and(|d| d == *literal))
             }
             // Empty label segments never match (`//` is not a label).
             Segment::Label(_) => !segment.is_empty(),
@@ -407,7 +404,14 @@ mod tests {
     }
 
     const fn structure(name: &'static str, members: &'static [Member]) -> Shape {
-        Shape { name, kind: ShapeKind::Structure { members }, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
+        Shape {
+            name,
+            kind: ShapeKind::Structure { members },
+            xml_name: None,
+            xml_namespace: None,
+            error: None,
+            internal_values: &[],
+        }
     }
 
     const fn op(name: &'static str, input: ShapeId, method: &'static str, uri: &'static str) -> Operation {
@@ -482,7 +486,11 @@ mod tests {
         req
     }
 
-    fn route(method: &str, uri: &str, headers: &[&str]) -> Result<(&'static str, Vec<(&'static str, String)>), DecodeError> {
+    fn route(
+        method: &str,
+        uri: &str,
+        headers: &[&str],
+    ) -> Result<(&'static str, Vec<(&'static str, String)>), DecodeError> {
         let m = Router::for_schema(&SCHEMA).route(&request(method, uri, headers))?;
         Ok((OPERATIONS[m.operation].name, m.labels))
     }

@@ -249,7 +249,11 @@ mod tests {
             "/v1/prefix/service/RpcV2Protocol/operation/SimpleScalarProperties",
             "/service/smithy.protocoltests.rpcv2Cbor.RpcV2Protocol/operation/SimpleScalarProperties",
         ] {
-            assert_eq!(operation(&RPC_SCHEMA, &request(path, headers, b"")), Ok(op_index("SimpleScalarProperties")), "{path}");
+            assert_eq!(
+                operation(&RPC_SCHEMA, &request(path, headers, b"")),
+                Ok(op_index("SimpleScalarProperties")),
+                "{path}"
+            );
         }
         for path in [
             "/service/Other/operation/SimpleScalarProperties",
@@ -260,17 +264,25 @@ mod tests {
             "/service/RpcV2Protocol/operation/smithy.protocoltests.rpcv2Cbor.SimpleScalarProperties",
             "/",
         ] {
-            assert!(matches!(operation(&RPC_SCHEMA, &request(path, headers, b"")), Err(DecodeError::UnknownOperation(_))), "{path}");
+            assert!(
+                matches!(operation(&RPC_SCHEMA, &request(path, headers, b"")), Err(DecodeError::UnknownOperation(_))),
+                "{path}"
+            );
         }
     }
 
     #[test]
     fn requires_post_and_the_protocol_header_without_a_target() {
         let path = "/service/RpcV2Protocol/operation/SimpleScalarProperties";
-        let unclaimed = |req: HttpRequest| matches!(operation(&RPC_SCHEMA, &req), Err(DecodeError::UnknownOperation(_)));
+        let unclaimed =
+            |req: HttpRequest| matches!(operation(&RPC_SCHEMA, &req), Err(DecodeError::UnknownOperation(_)));
         assert!(unclaimed(request(path, &[], b"")));
         assert!(unclaimed(request(path, &[("smithy-protocol", "rpc-v2-json")], b"")));
-        assert!(unclaimed(request(path, &[("smithy-protocol", "rpc-v2-cbor"), ("x-amz-target", "RpcV2Protocol.SimpleScalarProperties")], b"")));
+        assert!(unclaimed(request(
+            path,
+            &[("smithy-protocol", "rpc-v2-cbor"), ("x-amz-target", "RpcV2Protocol.SimpleScalarProperties")],
+            b""
+        )));
         let mut get = request(path, &[("smithy-protocol", "rpc-v2-cbor")], b"");
         get.method = Method::GET;
         assert!(unclaimed(get));
@@ -294,24 +306,44 @@ mod tests {
             let op = op_index(name);
             assert_eq!(decode(&RPC_SCHEMA, op, &request("/", CBOR_HEADERS, b"")), Ok(Value::Struct(vec![])), "{name}");
             let no_content_type = &[("smithy-protocol", "rpc-v2-cbor"), ("accept", "application/cbor")];
-            assert_eq!(decode(&RPC_SCHEMA, op, &request("/", no_content_type, b"")), Ok(Value::Struct(vec![])), "{name}");
-            assert_eq!(decode(&RPC_SCHEMA, op, &request("/", CBOR_HEADERS, &b64("v/8="))), Ok(Value::Struct(vec![])), "{name}");
+            assert_eq!(
+                decode(&RPC_SCHEMA, op, &request("/", no_content_type, b"")),
+                Ok(Value::Struct(vec![])),
+                "{name}"
+            );
+            assert_eq!(
+                decode(&RPC_SCHEMA, op, &request("/", CBOR_HEADERS, &b64("v/8="))),
+                Ok(Value::Struct(vec![])),
+                "{name}"
+            );
         }
         let no_input = op_index("NoInputAndNoOutput");
-        assert!(matches!(decode(&RPC_SCHEMA, no_input, &request("/", CBOR_HEADERS, &[0x80])), Err(DecodeError::Serialization(_))));
+        assert!(matches!(
+            decode(&RPC_SCHEMA, no_input, &request("/", CBOR_HEADERS, &[0x80])),
+            Err(DecodeError::Serialization(_))
+        ));
     }
 
     #[test]
     fn checks_content_type_and_accept() {
         let op = op_index("SimpleScalarProperties");
         let json_body = [("smithy-protocol", "rpc-v2-cbor"), ("content-type", "application/json")];
-        assert!(matches!(decode(&RPC_SCHEMA, op, &request("/", &json_body, &[0xa0])), Err(DecodeError::UnsupportedMediaType(_))));
+        assert!(matches!(
+            decode(&RPC_SCHEMA, op, &request("/", &json_body, &[0xa0])),
+            Err(DecodeError::UnsupportedMediaType(_))
+        ));
         let unlabelled = [("smithy-protocol", "rpc-v2-cbor")];
-        assert!(matches!(decode(&RPC_SCHEMA, op, &request("/", &unlabelled, &[0xa0])), Err(DecodeError::UnsupportedMediaType(_))));
+        assert!(matches!(
+            decode(&RPC_SCHEMA, op, &request("/", &unlabelled, &[0xa0])),
+            Err(DecodeError::UnsupportedMediaType(_))
+        ));
         let with_params = [("content-type", "Application/CBOR; charset=binary")];
         assert!(decode(&RPC_SCHEMA, op, &request("/", &with_params, &[0xa0])).is_ok());
         let wants_json = [("content-type", "application/cbor"), ("accept", "application/json")];
-        assert!(matches!(decode(&RPC_SCHEMA, op, &request("/", &wants_json, &[0xa0])), Err(DecodeError::NotAcceptable(_))));
+        assert!(matches!(
+            decode(&RPC_SCHEMA, op, &request("/", &wants_json, &[0xa0])),
+            Err(DecodeError::NotAcceptable(_))
+        ));
         for accept in ["*/*", "application/*", "text/html, application/cbor;q=0.9"] {
             let headers = [("content-type", "application/cbor"), ("accept", accept)];
             assert!(decode(&RPC_SCHEMA, op, &request("/", &headers, &[0xa0])).is_ok(), "{accept}");
@@ -323,7 +355,10 @@ mod tests {
     #[test]
     fn encodes_outputs() {
         let op = op_index("SimpleScalarProperties");
-        let output = Value::Struct(vec![(scalar("stringValue"), Value::Str("simple".into())), (scalar("floatValue"), Value::Float(7.625))]);
+        let output = Value::Struct(vec![
+            (scalar("stringValue"), Value::Str("simple".into())),
+            (scalar("floatValue"), Value::Float(7.625)),
+        ]);
         let response = encode_output(&RPC_SCHEMA, op, output);
         assert_eq!(response.status, 200);
         assert_eq!(header(&response, "smithy-protocol"), Some("rpc-v2-cbor"));
@@ -377,7 +412,8 @@ mod tests {
     #[test]
     fn encodes_errors_like_the_protocol_tests() {
         let nested = Value::Struct(vec![(0, Value::Str("bar".into()))]);
-        let complex = modeled(COMPLEX_ERROR, Value::Struct(vec![(0, Value::Str("Top level".into())), (1, nested)]), None);
+        let complex =
+            modeled(COMPLEX_ERROR, Value::Struct(vec![(0, Value::Str("Top level".into())), (1, nested)]), None);
         let response = encode_error(&RPC_SCHEMA, &complex);
         assert_eq!(response.status, 400);
         assert_eq!(header(&response, "smithy-protocol"), Some("rpc-v2-cbor"));
@@ -387,7 +423,10 @@ mod tests {
             vector_json("v2ZfX3R5cGV4K3NtaXRoeS5wcm90b2NvbHRlc3RzLnJwY3YyQ2JvciNDb21wbGV4RXJyb3JoVG9wTGV2ZWxpVG9wIGxldmVsZk5lc3RlZL9jRm9vY2Jhcv//")
         );
         let empty = encode_error(&RPC_SCHEMA, &modeled(COMPLEX_ERROR, Value::Null, None));
-        assert_eq!(body_json(&empty), vector_json("v2ZfX3R5cGV4K3NtaXRoeS5wcm90b2NvbHRlc3RzLnJwY3YyQ2JvciNDb21wbGV4RXJyb3L/"));
+        assert_eq!(
+            body_json(&empty),
+            vector_json("v2ZfX3R5cGV4K3NtaXRoeS5wcm90b2NvbHRlc3RzLnJwY3YyQ2JvciNDb21wbGV4RXJyb3L/")
+        );
         let greeting = modeled(INVALID_GREETING, Value::Struct(vec![(0, Value::Str("Hi".into()))]), None);
         assert_eq!(
             body_json(&encode_error(&RPC_SCHEMA, &greeting)),

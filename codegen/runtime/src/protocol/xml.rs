@@ -64,7 +64,15 @@ pub fn read_value(schema: &Schema, member: &Member, bytes: &[u8]) -> Result<Valu
 /// its members as children and attributes. With `body_members_only`, members a response
 /// binds elsewhere (headers, status code, payload) are left out; members with request-only
 /// bindings (`@httpLabel`, `@httpQuery`) are written, as Smithy ignores those in output.
-pub fn write_struct(out: &mut String, schema: &Schema, shape: ShapeId, value: &Value, root: &str, namespace: Option<XmlNamespace>, body_members_only: bool) {
+pub fn write_struct(
+    out: &mut String,
+    schema: &Schema,
+    shape: ShapeId,
+    value: &Value,
+    root: &str,
+    namespace: Option<XmlNamespace>,
+    body_members_only: bool,
+) {
     let members = schema.shape(shape).kind.members();
     write_struct_element(out, schema, members, value, root, namespace, body_members_only);
 }
@@ -244,7 +252,13 @@ impl<'a> Decoder<'_, 'a> {
     }
 
     /// Reads a structure or union: attributes of `element`, then its child elements.
-    fn read_struct(&mut self, element: Element<'a>, members: &'static [Member], body_only: bool, depth: usize) -> Result<Value, DecodeError> {
+    fn read_struct(
+        &mut self,
+        element: Element<'a>,
+        members: &'static [Member],
+        body_only: bool,
+        depth: usize,
+    ) -> Result<Value, DecodeError> {
         if depth > MAX_DEPTH {
             return Err(DecodeError::Serialization("XML nested too deeply".into()));
         }
@@ -287,7 +301,13 @@ impl<'a> Decoder<'_, 'a> {
 
     /// Reads the `@xmlAttribute` members from the start tag; namespace declarations and
     /// unknown attributes are ignored.
-    fn read_attributes(&self, element: &Element<'a>, members: &'static [Member], body_only: bool, fields: &mut Vec<(u16, Value)>) -> Result<(), DecodeError> {
+    fn read_attributes(
+        &self,
+        element: &Element<'a>,
+        members: &'static [Member],
+        body_only: bool,
+        fields: &mut Vec<(u16, Value)>,
+    ) -> Result<(), DecodeError> {
         if !members.iter().any(|m| m.xml_attribute) {
             return Ok(());
         }
@@ -328,7 +348,13 @@ impl<'a> Decoder<'_, 'a> {
     }
 
     /// `<Name><entry><key>..</key><value>..</value></entry>...</Name>`.
-    fn read_wrapped_map(&mut self, element: Element<'a>, key: &Member, value: &Member, depth: usize) -> Result<Value, DecodeError> {
+    fn read_wrapped_map(
+        &mut self,
+        element: Element<'a>,
+        key: &Member,
+        value: &Member,
+        depth: usize,
+    ) -> Result<Value, DecodeError> {
         let mut entries = Vec::new();
         if element.empty {
             return Ok(Value::Map(entries));
@@ -345,7 +371,13 @@ impl<'a> Decoder<'_, 'a> {
 
     /// One map entry: the children named by the key and value members of the map. A
     /// missing value reads as null (sparse maps); a missing key is an error.
-    fn read_entry(&mut self, element: Element<'a>, key: &Member, value: &Member, depth: usize) -> Result<(String, Value), DecodeError> {
+    fn read_entry(
+        &mut self,
+        element: Element<'a>,
+        key: &Member,
+        value: &Member,
+        depth: usize,
+    ) -> Result<(String, Value), DecodeError> {
         let mut entry_key = None;
         let mut entry_value = Value::Null;
         if !element.empty {
@@ -386,7 +418,10 @@ fn in_request_body(member: &Member, body_only: bool) -> bool {
 /// query parameters) are ignored in output, so those members stay in the body.
 fn in_response_body(member: &Member, body_only: bool) -> bool {
     !body_only
-        || matches!(member.http, HttpBinding::Body | HttpBinding::Label | HttpBinding::Query(_) | HttpBinding::QueryParams)
+        || matches!(
+            member.http,
+            HttpBinding::Body | HttpBinding::Label | HttpBinding::Query(_) | HttpBinding::QueryParams
+        )
 }
 
 /// Compares the local part of a wire name (see [`local_part`]) with a model name.
@@ -470,11 +505,19 @@ pub(crate) fn scalar_from_text(schema: &Schema, member: &Member, text: Cow<'_, s
         }
         ShapeKind::BigInteger | ShapeKind::BigDecimal => {
             let t = text.trim();
-            if is_decimal_text(t) { Ok(Value::BigNum(t.to_owned())) } else { Err(invalid("number")) }
+            if is_decimal_text(t) {
+                Ok(Value::BigNum(t.to_owned()))
+            } else {
+                Err(invalid("number"))
+            }
         }
-        ShapeKind::Timestamp => parse_timestamp(member.timestamp_format, text.trim()).ok_or_else(|| invalid("timestamp")),
+        ShapeKind::Timestamp => {
+            parse_timestamp(member.timestamp_format, text.trim()).ok_or_else(|| invalid("timestamp"))
+        }
         ShapeKind::Blob { .. } => decode_base64(&text).map(Value::Blob).ok_or_else(|| invalid("base64 blob")),
-        ShapeKind::Document => Err(format!("document values are not supported in XML or query input ({})", member.name)),
+        ShapeKind::Document => {
+            Err(format!("document values are not supported in XML or query input ({})", member.name))
+        }
         ShapeKind::List { .. } | ShapeKind::Map { .. } | ShapeKind::Structure { .. } | ShapeKind::Union { .. } => {
             Err(format!("expected a nested value for {}", member.name))
         }
@@ -589,7 +632,15 @@ fn struct_fields(value: &Value) -> &[(u16, Value)] {
 }
 
 /// `<name xmlns.. attr="..">children</name>`, or `<name .../>` without children.
-fn write_struct_element(out: &mut String, schema: &Schema, members: &[Member], value: &Value, name: &str, namespace: Option<XmlNamespace>, body_only: bool) {
+fn write_struct_element(
+    out: &mut String,
+    schema: &Schema,
+    members: &[Member],
+    value: &Value,
+    name: &str,
+    namespace: Option<XmlNamespace>,
+    body_only: bool,
+) {
     out.push('<');
     out.push_str(name);
     if let Some(ns) = namespace {
@@ -667,7 +718,14 @@ fn write_member(out: &mut String, schema: &Schema, member: &Member, value: &Valu
 }
 
 /// One element holding a value of `member`'s target under the given name.
-fn write_element(out: &mut String, schema: &Schema, member: &Member, value: &Value, name: &str, namespace: Option<XmlNamespace>) {
+fn write_element(
+    out: &mut String,
+    schema: &Schema,
+    member: &Member,
+    value: &Value,
+    name: &str,
+    namespace: Option<XmlNamespace>,
+) {
     match (&schema.shape(member.target).kind, value) {
         (ShapeKind::Structure { members } | ShapeKind::Union { members }, _) => {
             write_struct_element(out, schema, members, value, name, namespace, false);
@@ -687,7 +745,14 @@ fn write_element(out: &mut String, schema: &Schema, member: &Member, value: &Val
 }
 
 /// `<name><member>..</member>...</name>`, `<name/>` when empty.
-fn write_wrapped_list(out: &mut String, schema: &Schema, item: &Member, items: &[Value], name: &str, namespace: Option<XmlNamespace>) {
+fn write_wrapped_list(
+    out: &mut String,
+    schema: &Schema,
+    item: &Member,
+    items: &[Value],
+    name: &str,
+    namespace: Option<XmlNamespace>,
+) {
     if items.is_empty() {
         push_empty_element(out, name, namespace);
         return;
@@ -702,7 +767,16 @@ fn write_wrapped_list(out: &mut String, schema: &Schema, item: &Member, items: &
 /// `<name><key>k</key><value>v</value></name>`; a null value (sparse maps) has no
 /// value element.
 #[allow(clippy::too_many_arguments)]
-fn write_entry(out: &mut String, schema: &Schema, key: &Member, value_member: &Member, k: &str, v: &Value, name: &str, namespace: Option<XmlNamespace>) {
+fn write_entry(
+    out: &mut String,
+    schema: &Schema,
+    key: &Member,
+    value_member: &Member,
+    k: &str,
+    v: &Value,
+    name: &str,
+    namespace: Option<XmlNamespace>,
+) {
     push_start_tag(out, name, namespace);
     let key_name = key.xml_name();
     if k.is_empty() {
@@ -719,7 +793,14 @@ fn write_entry(out: &mut String, schema: &Schema, key: &Member, value_member: &M
 }
 
 /// `<name>text</name>`, or `<name/>` for an empty string (and a null sparse item).
-fn write_scalar_element(out: &mut String, schema: &Schema, member: &Member, value: &Value, name: &str, namespace: Option<XmlNamespace>) {
+fn write_scalar_element(
+    out: &mut String,
+    schema: &Schema,
+    member: &Member,
+    value: &Value,
+    name: &str,
+    namespace: Option<XmlNamespace>,
+) {
     let empty = match value {
         Value::Str(s) => s.is_empty(),
         Value::Null => true,
@@ -884,8 +965,10 @@ pub(crate) mod fixtures {
     static NESTED_LIST_MEMBER: Member = member("member", STRING_LIST);
     static STRUCT_LIST_MEMBER: Member = renamed("member", "item", NESTED);
     static LIST_MAP_VALUE: Member = member("value", STRING_LIST);
-    static NAMESPACED_LIST_MEMBER: Member =
-        Member { xml_namespace: Some(XmlNamespace { uri: "http://bux.com", prefix: None }), ..member("member", STRING) };
+    static NAMESPACED_LIST_MEMBER: Member = Member {
+        xml_namespace: Some(XmlNamespace { uri: "http://bux.com", prefix: None }),
+        ..member("member", STRING)
+    };
     static NAMESPACED_MAP_KEY: Member = Member {
         xml_namespace: Some(XmlNamespace { uri: "https://the-key.example.com", prefix: None }),
         ..renamed("key", "K", STRING)
@@ -904,48 +987,65 @@ pub(crate) mod fixtures {
     static CHOICE_MEMBERS: [Member; 2] = [member("s", STRING), member("n", NESTED)];
 
     pub static TOP_MEMBERS: [Member; 32] = [
-        member("Str", STRING),                                                                   // 0
-        member("Int", INTEGER),                                                                  // 1
-        member("Bool", BOOLEAN),                                                                 // 2
-        member("Time", TIMESTAMP),                                                               // 3
+        member("Str", STRING),                                                                          // 0
+        member("Int", INTEGER),                                                                         // 1
+        member("Bool", BOOLEAN),                                                                        // 2
+        member("Time", TIMESTAMP),                                                                      // 3
         Member { timestamp_format: Some(TimestampFormat::EpochSeconds), ..member("Epoch", TIMESTAMP) }, // 4
         Member { timestamp_format: Some(TimestampFormat::HttpDate), ..member("HttpDate", TIMESTAMP) },  // 5
-        member("Data", BLOB),                                                                    // 6
-        member("Float", FLOAT),                                                                  // 7
-        member("Double", DOUBLE),                                                                // 8
-        member("List", STRING_LIST),                                                             // 9
-        renamed("RenamedList", "renamed", RENAMED_LIST),                                         // 10
-        flattened("Flat", RENAMED_LIST),                                                         // 11
-        member("Map", STRING_MAP),                                                               // 12
-        Member { xml_flattened: true, ..renamed("FlatMap", "KVP", RENAMED_MAP) },                // 13
-        member("Nested", NESTED),                                                                // 14
-        Member { xml_attribute: true, ..renamed("Id", "id", STRING) },                           // 15
-        member("NestedList", NESTED_LIST),                                                       // 16
-        member("Choice", CHOICE),                                                                // 17
-        member("Enum", ENUM),                                                                    // 18
-        member("IntEnum", INT_ENUM),                                                             // 19
-        member("Long", LONG),                                                                    // 20
-        member("Big", BIG_DECIMAL),                                                              // 21
-        member("Structs", STRUCT_LIST),                                                          // 22
-        member("MapOfLists", MAP_OF_LISTS),                                                      // 23
-        member("Byte", BYTE),                                                                    // 24
-        Member { xml_namespace: Some(XmlNamespace { uri: "http://baz.com", prefix: Some("baz") }), ..member("Prefixed", STRING) }, // 25
-        Member { xml_namespace: Some(XmlNamespace { uri: "http://qux.com", prefix: None }), ..member("Values", NAMESPACED_LIST) }, // 26
-        Member { xml_namespace: Some(XmlNamespace { uri: "https://the-member.example.com", prefix: None }), ..renamed("NsMap", "NsKVP", NAMESPACED_MAP) }, // 27
-        flattened("FlatNs", NAMESPACED_LIST),                                                    // 28
-        Member { http: HttpBinding::Header("X-Foo"), ..member("Header", STRING) },               // 29
-        renamed("RenamedMap", "Renamed", RENAMED_MAP),                                           // 30
-        Member { http: HttpBinding::Query("q"), ..member("Query", STRING) },                     // 31
+        member("Data", BLOB),                                                                           // 6
+        member("Float", FLOAT),                                                                         // 7
+        member("Double", DOUBLE),                                                                       // 8
+        member("List", STRING_LIST),                                                                    // 9
+        renamed("RenamedList", "renamed", RENAMED_LIST),                                                // 10
+        flattened("Flat", RENAMED_LIST),                                                                // 11
+        member("Map", STRING_MAP),                                                                      // 12
+        Member { xml_flattened: true, ..renamed("FlatMap", "KVP", RENAMED_MAP) },                       // 13
+        member("Nested", NESTED),                                                                       // 14
+        Member { xml_attribute: true, ..renamed("Id", "id", STRING) },                                  // 15
+        member("NestedList", NESTED_LIST),                                                              // 16
+        member("Choice", CHOICE),                                                                       // 17
+        member("Enum", ENUM),                                                                           // 18
+        member("IntEnum", INT_ENUM),                                                                    // 19
+        member("Long", LONG),                                                                           // 20
+        member("Big", BIG_DECIMAL),                                                                     // 21
+        member("Structs", STRUCT_LIST),                                                                 // 22
+        member("MapOfLists", MAP_OF_LISTS),                                                             // 23
+        member("Byte", BYTE),                                                                           // 24
+        Member {
+            xml_namespace: Some(XmlNamespace { uri: "http://baz.com", prefix: Some("baz") }),
+            ..member("Prefixed", STRING)
+        }, // 25
+        Member {
+            xml_namespace: Some(XmlNamespace { uri: "http://qux.com", prefix: None }),
+            ..member("Values", NAMESPACED_LIST)
+        }, // 26
+        Member {
+            xml_namespace: Some(XmlNamespace { uri: "https://the-member.example.com", prefix: None }),
+            ..renamed("NsMap", "NsKVP", NAMESPACED_MAP)
+        }, // 27
+        flattened("FlatNs", NAMESPACED_LIST),                                                           // 28
+        Member { http: HttpBinding::Header("X-Foo"), ..member("Header", STRING) },                      // 29
+        renamed("RenamedMap", "Renamed", RENAMED_MAP),                                                  // 30
+        Member { http: HttpBinding::Query("q"), ..member("Query", STRING) },                            // 31
     ];
 
     static MESSAGE_ONLY: [Member; 1] = [member("Message", STRING)];
-    static COMPLEX_ERROR_MEMBERS: [Member; 3] =
-        [member("TopLevel", STRING), member("Nested", COMPLEX_NESTED), Member { http: HttpBinding::Header("X-Header"), ..member("Header", STRING) }];
+    static COMPLEX_ERROR_MEMBERS: [Member; 3] = [
+        member("TopLevel", STRING),
+        member("Nested", COMPLEX_NESTED),
+        Member { http: HttpBinding::Header("X-Header"), ..member("Header", STRING) },
+    ];
     static COMPLEX_NESTED_MEMBERS: [Member; 1] = [renamed("Foo", "Foo", STRING)];
     static GREETING_MEMBERS: [Member; 1] = [member("greeting", STRING)];
     static SERVER_ERROR_MEMBERS: [Member; 2] = [member("message", STRING), member("RetryAfter", INTEGER)];
 
-    const fn error(name: &'static str, members: &'static [Member], fault: Fault, query: Option<(&'static str, u16)>) -> Shape {
+    const fn error(
+        name: &'static str,
+        members: &'static [Member],
+        fault: Fault,
+        query: Option<(&'static str, u16)>,
+    ) -> Shape {
         let (query_code, query_status) = match query {
             Some((code, status)) => (Some(code), Some(status)),
             None => (None, None),
@@ -985,7 +1085,10 @@ pub(crate) mod fixtures {
         shape("MapOfLists", ShapeKind::Map { key: &MAP_KEY, value: &LIST_MAP_VALUE, sparse: false }),
         shape("Byte", ShapeKind::Byte),
         shape("NamespacedList", ShapeKind::List { member: &NAMESPACED_LIST_MEMBER, sparse: false }),
-        shape("NamespacedMap", ShapeKind::Map { key: &NAMESPACED_MAP_KEY, value: &NAMESPACED_MAP_VALUE, sparse: false }),
+        shape(
+            "NamespacedMap",
+            ShapeKind::Map { key: &NAMESPACED_MAP_KEY, value: &NAMESPACED_MAP_VALUE, sparse: false },
+        ),
         shape("Empty", ShapeKind::Structure { members: &[] }),
         error("InvalidGreeting", &MESSAGE_ONLY, Fault::Client, None),
         error("ComplexError", &COMPLEX_ERROR_MEMBERS, Fault::Client, None),
@@ -1170,10 +1273,7 @@ mod tests {
         assert_eq!(field(&v, "NestedList"), Value::List(vec![strs(&["foo", "bar"]), strs(&["baz"])]));
         assert_eq!(
             field(&v, "Structs"),
-            Value::List(vec![
-                Value::Struct(vec![(0, s("1"))]),
-                Value::Struct(vec![(0, s("2")), (2, s("x"))]),
-            ])
+            Value::List(vec![Value::Struct(vec![(0, s("1"))]), Value::Struct(vec![(0, s("2")), (2, s("x"))]),])
         );
         assert_eq!(field(&read("<Top><List/></Top>"), "List"), Value::List(vec![]));
         assert_eq!(field(&read("<Top><List>\n</List></Top>"), "List"), Value::List(vec![]));
@@ -1191,7 +1291,10 @@ mod tests {
         assert_eq!(field(&v, "FlatMap"), map(&[("a", s("A")), ("b", s("B"))]));
         assert_eq!(field(&v, "RenamedMap"), map(&[("x", s("X"))]));
         assert_eq!(field(&v, "MapOfLists"), map(&[("l", strs(&["1", "2"]))]));
-        assert!(matches!(read_err("<Top><Map><entry><value>v</value></entry></Map></Top>"), DecodeError::Serialization(_)));
+        assert!(matches!(
+            read_err("<Top><Map><entry><value>v</value></entry></Map></Top>"),
+            DecodeError::Serialization(_)
+        ));
     }
 
     #[test]
@@ -1301,7 +1404,11 @@ mod tests {
     #[test]
     fn rejects_excessive_nesting() {
         let depth = 10_000;
-        let xml = format!("<Top>{}{}</Top>", "<Nested>".to_string() + &"<nested>".repeat(depth), "</nested>".repeat(depth) + "</Nested>");
+        let xml = format!(
+            "<Top>{}{}</Top>",
+            "<Nested>".to_string() + &"<nested>".repeat(depth),
+            "</nested>".repeat(depth) + "</Nested>"
+        );
         assert!(matches!(read_err(&xml), DecodeError::Serialization(_)));
     }
 
@@ -1364,7 +1471,15 @@ mod tests {
             (top("Choice"), Value::Struct(vec![(0, s("one"))])),
         ]);
         let mut out = String::new();
-        write_struct(&mut out, &SCHEMA, TOP, &value, "Top", Some(XmlNamespace { uri: "http://foo.com", prefix: None }), false);
+        write_struct(
+            &mut out,
+            &SCHEMA,
+            TOP,
+            &value,
+            "Top",
+            Some(XmlNamespace { uri: "http://foo.com", prefix: None }),
+            false,
+        );
         assert_eq!(
             out,
             "<Top xmlns=\"http://foo.com\" id=\"a&quot;b&#xA;c\">\
@@ -1442,7 +1557,8 @@ mod tests {
     #[test]
     fn random_bytes_never_panic() {
         let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
-        let alphabet: &[u8] = b"<>/=\"' &;#x![]CDATA?-Top Str Int List member entry key value Nested nested Flat KVP K V id a 1 \n\xff";
+        let alphabet: &[u8] =
+            b"<>/=\"' &;#x![]CDATA?-Top Str Int List member entry key value Nested nested Flat KVP K V id a 1 \n\xff";
         let mut buf = Vec::new();
         for round in 0..20_000 {
             buf.clear();
