@@ -566,25 +566,11 @@ mod tests {
     use crate::schema::{HttpBinding, ServiceInfo, Shape, ValidationStyle};
 
     const fn member(name: &'static str, target: ShapeId) -> Member {
-        Member {
-            name,
-            target,
-            json_name: None,
-            xml_name: None,
-            xml_attribute: false,
-            xml_flattened: false,
-            xml_namespace: None,
-            timestamp_format: None,
-            http: HttpBinding::Body,
-            required: false,
-            default: None,
-            idempotency_token: false,
-            constraints: None,
-        }
+        Member { name, target, ..Member::DEFAULT }
     }
 
     const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-        Shape { name, kind, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
+        Shape { name, kind, ..Shape::DEFAULT }
     }
 
     const fn constraints() -> Constraints {

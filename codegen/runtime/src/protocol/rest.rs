@@ -801,25 +801,11 @@ mod tests {
     use http::Method;
 
     const fn m(name: &'static str, target: ShapeId, http: HttpBinding) -> Member {
-        Member {
-            name,
-            target,
-            json_name: None,
-            xml_name: None,
-            xml_attribute: false,
-            xml_flattened: false,
-            xml_namespace: None,
-            timestamp_format: None,
-            http,
-            required: false,
-            default: None,
-            idempotency_token: false,
-            constraints: None,
-        }
+        Member { name, target, http, ..Member::DEFAULT }
     }
 
     const fn shape(name: &'static str, kind: ShapeKind) -> Shape {
-        Shape { name, kind, xml_name: None, xml_namespace: None, error: None, internal_values: &[] }
+        Shape { name, kind, ..Shape::DEFAULT }
     }
 
     const fn op(
