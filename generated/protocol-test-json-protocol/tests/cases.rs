@@ -768,7 +768,7 @@ fn response_parses_double_shapes() {
         Kind::Response,
         "KitchenSinkOperation",
         None,
-        r##"{"id":"parses_double_shapes","protocol":"aws.protocols#awsJson1_1","code":200,"body":"{\"Double\":123456789.12345679}","bodyMediaType":"application/json","headers":{"Content-Type":"application/x-amz-json-1.1"},"params":{"Double":123456789.1234568}}"##,
+        r##"{"id":"parses_double_shapes","protocol":"aws.protocols#awsJson1_1","code":200,"body":"{\"Double\":123456789.12345679}","bodyMediaType":"application/json","headers":{"Content-Type":"application/x-amz-json-1.1"},"params":{"Double":123456789.12345679}}"##,
     );
 }
 
