@@ -13,7 +13,7 @@
 //! | `DEBUG` | `1` or `true` means `LOG_LEVEL=debug` when neither of the above is set | |
 //! | `FERROSTACK_MAX_BODY` | largest request body accepted, in bytes (`K`, `M`, `G` suffixes are powers of 1024); bigger bodies get `413` | `64M` |
 //! | `FERROSTACK_MAX_S3_BODY` | the same for requests to S3, whose object uploads may be larger | `5G` |
-//! | `FERROSTACK_WORKERS` | threads serving requests | `2` |
+//! | `FERROSTACK_WORKERS` | threads serving requests; one spends the least CPU per request, more help CPU-heavy work | `1` |
 //! | `FERROSTACK_SHUTDOWN_GRACE` | seconds in-flight requests get to finish after SIGTERM/SIGINT | `3` |
 //!
 //! At `info` the server logs only startup, shutdown and failures: one line per request
@@ -120,7 +120,7 @@ impl Config {
                 .ok()
                 .filter(|&n| (1..=1024).contains(&n))
                 .ok_or_else(|| invalid("FERROSTACK_WORKERS", &w, "a thread count from 1 to 1024"))?,
-            None => 2,
+            None => 1,
         };
         let shutdown_grace = match get("FERROSTACK_SHUTDOWN_GRACE") {
             Some(s) => s
@@ -256,7 +256,7 @@ mod tests {
         assert_eq!(e.url(), "http://localhost:4566");
         assert_eq!(c.log_filter, "info");
         assert_eq!(c.limits.default, 64 * MIB);
-        assert_eq!(c.workers, 2);
+        assert_eq!(c.workers, 1);
     }
 
     #[test]

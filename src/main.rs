@@ -17,12 +17,16 @@ fn main() -> ExitCode {
     };
     ferrostack::logging::init(&config.log_filter);
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(config.workers)
-        .thread_name("ferrostack-worker")
-        .enable_all()
-        .build()
-    {
+    // One worker runs on the main thread with tokio's current-thread scheduler: no work
+    // stealing and no cross-thread wake-ups, the least CPU per request.
+    let mut builder = if config.workers == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(config.workers);
+        b
+    };
+    let runtime = match builder.thread_name("ferrostack-worker").enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             tracing::error!(error = %e, "cannot start the async runtime");
