@@ -154,7 +154,6 @@ fn emit_cases(model: &Model, svc: &Service, protocol_trait: &str) -> Result<Stri
                 crate_name = crate::emit_service::crate_package(svc).replace('-', "_"),
             );
         }
-        let _ = &case.id;
     }
     Ok(out)
 }
