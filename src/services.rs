@@ -12,49 +12,52 @@ use std::sync::{Arc, OnceLock};
 
 use ferrostack_runtime::schema::Schema;
 use ferrostack_runtime::{Protocol, Service};
+use ferrostack_store::Peers;
 
 use crate::gateway::ExecuteApi;
 
 /// A service this binary can serve: its name (the schema's `service.name`) and its
-/// constructor.
+/// constructor, which registers the handler among the peers other services call.
 pub struct Entry {
     pub name: &'static str,
-    pub build: fn() -> Arc<dyn Service>,
+    pub build: fn(&Arc<Peers>) -> Arc<dyn Service>,
 }
 
 /// Every service this binary serves, in the order health reports them.
 ///
-/// Each handler crate `handlers/<svc>` offers `service()`, its handler wrapped by the
+/// Each handler crate `handlers/<svc>` offers `serve(peers)`, its handler wrapped by the
 /// generated crate's protocol adapter; a new service is one line here and one in the
 /// root `Cargo.toml`. Constructors must stay cheap (no I/O): services build heavy state
 /// on first use.
 pub static CATALOG: &[Entry] = &[
-    Entry { name: "sqs", build: sqs_handler::service },
-    Entry { name: "sns", build: sns_handler::service },
-    Entry { name: "s3", build: s3_handler::service },
-    Entry { name: "dynamodb", build: dynamodb_handler::service },
-    Entry { name: "lambda", build: lambda_handler::service },
-    Entry { name: "iam", build: iam_handler::service },
-    Entry { name: "sts", build: sts_handler::service },
-    Entry { name: "secretsmanager", build: secretsmanager_handler::service },
-    Entry { name: "logs", build: logs_handler::service },
-    Entry { name: "ssm", build: ssm_handler::service },
-    Entry { name: "events", build: events_handler::service },
-    Entry { name: "kinesis", build: kinesis_handler::service },
-    Entry { name: "cloudwatch", build: cloudwatch_handler::service },
-    Entry { name: "ses", build: ses_handler::service },
-    Entry { name: "stepfunctions", build: stepfunctions_handler::service },
-    Entry { name: "apigatewayv2", build: apigatewayv2_handler::service },
-    Entry { name: "ecs", build: ecs_handler::service },
-    Entry { name: "rds", build: rds_handler::service },
-    Entry { name: "elasticache", build: elasticache_handler::service },
-    Entry { name: "glue", build: glue_handler::service },
-    Entry { name: "athena", build: athena_handler::service },
+    Entry { name: "sqs", build: sqs_handler::serve },
+    Entry { name: "sns", build: sns_handler::serve },
+    Entry { name: "s3", build: s3_handler::serve },
+    Entry { name: "dynamodb", build: dynamodb_handler::serve },
+    Entry { name: "lambda", build: lambda_handler::serve },
+    Entry { name: "iam", build: iam_handler::serve },
+    Entry { name: "sts", build: sts_handler::serve },
+    Entry { name: "secretsmanager", build: secretsmanager_handler::serve },
+    Entry { name: "logs", build: logs_handler::serve },
+    Entry { name: "ssm", build: ssm_handler::serve },
+    Entry { name: "events", build: events_handler::serve },
+    Entry { name: "kinesis", build: kinesis_handler::serve },
+    Entry { name: "cloudwatch", build: cloudwatch_handler::serve },
+    Entry { name: "ses", build: ses_handler::serve },
+    Entry { name: "stepfunctions", build: stepfunctions_handler::serve },
+    Entry { name: "apigatewayv2", build: apigatewayv2_handler::serve },
+    Entry { name: "ecs", build: ecs_handler::serve },
+    Entry { name: "rds", build: rds_handler::serve },
+    Entry { name: "elasticache", build: elasticache_handler::serve },
+    Entry { name: "glue", build: glue_handler::serve },
+    Entry { name: "athena", build: athena_handler::serve },
 ];
 
-/// Builds every service in the catalog.
+/// Builds every service in the catalog, sharing one set of peers so they reach each
+/// other in-process.
 pub fn all_services() -> Vec<Arc<dyn Service>> {
-    CATALOG.iter().map(|entry| (entry.build)()).collect()
+    let peers = Peers::new();
+    CATALOG.iter().map(|entry| (entry.build)(&peers)).collect()
 }
 
 /// API Gateway's data plane (`<apiId>.execute-api.localhost`), once the apigatewayv2

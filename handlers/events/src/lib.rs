@@ -11,7 +11,15 @@ pub struct Handler {}
 #[rt::async_trait]
 impl events_api::Handler for Handler {}
 
-/// The service as the gateway serves it.
+/// The service on its own, with no peers to call.
 pub fn service() -> Arc<dyn rt::Service> {
-    events_api::service(Arc::new(Handler::default()))
+    serve(&ferrostack_store::Peers::new())
+}
+
+/// The service as the gateway serves it, registered in `peers` so other services can call
+/// it in-process.
+pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
+    let handler = Arc::new(Handler::default());
+    peers.register::<dyn events_api::Handler>(handler.clone());
+    events_api::service(handler)
 }

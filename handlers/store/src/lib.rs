@@ -10,6 +10,9 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use ferrostack_runtime::RequestContext;
 
+mod peers;
+pub use peers::Peers;
+
 /// One `T` per account and region, created on first use.
 pub struct RegionalStore<T> {
     scopes: RwLock<HashMap<(String, String), Arc<Mutex<T>>>>,

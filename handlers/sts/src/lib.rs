@@ -220,7 +220,15 @@ impl sts_api::Handler for Handler {
     }
 }
 
-/// The service as the gateway serves it.
+/// The service on its own, with no peers to call.
 pub fn service() -> Arc<dyn rt::Service> {
-    sts_api::service(Arc::new(Handler::default()))
+    serve(&ferrostack_store::Peers::new())
+}
+
+/// The service as the gateway serves it, registered in `peers` so other services can call
+/// it in-process.
+pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
+    let handler = Arc::new(Handler::default());
+    peers.register::<dyn sts_api::Handler>(handler.clone());
+    sts_api::service(handler)
 }

@@ -1,0 +1,62 @@
+//! How one service reaches another in-process.
+//!
+//! SNS delivers to SQS, S3 notifies SQS/SNS/Lambda, STS asks IAM about access keys: each
+//! through the other service's generated `Handler` trait, exactly as a request from the
+//! wire would arrive, never over HTTP. The registry builds every handler with one shared
+//! [`Peers`], and each handler registers itself there (`peers.register::<dyn sqs_api::Handler>(…)`)
+//! and looks up the ones it calls when it needs them (`peers.get::<dyn sqs_api::Handler>()`).
+//!
+//! The table is keyed by the handle's type, so this crate depends on no service crate:
+//! a handler depends on the API crates of just the services it calls.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// The handlers of one gateway, by their trait object type.
+#[derive(Default)]
+pub struct Peers {
+    handles: RwLock<HashMap<TypeId, Box<dyn Any + Send + Sync>>>,
+}
+
+impl Peers {
+    pub fn new() -> Arc<Peers> {
+        Arc::new(Peers::default())
+    }
+
+    /// Makes `handle` the one `get::<T>()` returns; a later registration replaces it.
+    pub fn register<T: ?Sized + Send + Sync + 'static>(&self, handle: Arc<T>) {
+        let mut handles = self.handles.write().unwrap_or_else(|e| e.into_inner());
+        handles.insert(TypeId::of::<Arc<T>>(), Box::new(handle));
+    }
+
+    /// The registered `T`, if its service is part of this gateway.
+    pub fn get<T: ?Sized + Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        let handles = self.handles.read().unwrap_or_else(|e| e.into_inner());
+        handles.get(&TypeId::of::<Arc<T>>()).and_then(|h| h.downcast_ref::<Arc<T>>()).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    trait Greeter: Send + Sync {
+        fn hello(&self) -> &'static str;
+    }
+    struct English;
+    impl Greeter for English {
+        fn hello(&self) -> &'static str {
+            "hello"
+        }
+    }
+
+    #[test]
+    fn finds_what_was_registered_by_trait_type() {
+        let peers = Peers::new();
+        assert!(peers.get::<dyn Greeter>().is_none());
+        peers.register::<dyn Greeter>(Arc::new(English));
+        assert_eq!(peers.get::<dyn Greeter>().unwrap().hello(), "hello");
+        assert!(peers.get::<English>().is_none(), "a concrete type is a different key");
+    }
+}
