@@ -6,6 +6,9 @@
 
 mod create_rules;
 mod describe;
+pub mod expr;
+pub mod number;
+pub mod partiql;
 pub mod state;
 mod table_name;
 
