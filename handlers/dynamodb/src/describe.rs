@@ -3,7 +3,10 @@
 use dynamodb_api::types::*;
 use ferrostack_runtime as rt;
 
+use crate::keys::KeyDef;
 use crate::state::{Index, Items, Table};
+use crate::storage::IndexRows;
+use crate::stream_log::StreamLog;
 
 /// `arn:aws:dynamodb:<region>:<account>:table/<name>`
 pub fn table_arn(ctx: &rt::RequestContext, name: &str) -> String {
@@ -40,7 +43,7 @@ pub fn new_table(ctx: &rt::RequestContext, input: CreateTableInput) -> Table {
         }),
         inaccessible_encryption_date_time: None,
     });
-    let local_indexes = input
+    let local_indexes: Vec<Index> = input
         .local_secondary_indexes
         .unwrap_or_default()
         .into_iter()
@@ -52,7 +55,7 @@ pub fn new_table(ctx: &rt::RequestContext, input: CreateTableInput) -> Table {
             on_demand_throughput: None,
         })
         .collect();
-    let global_indexes = input
+    let global_indexes: Vec<Index> = input
         .global_secondary_indexes
         .unwrap_or_default()
         .into_iter()
@@ -64,6 +67,7 @@ pub fn new_table(ctx: &rt::RequestContext, input: CreateTableInput) -> Table {
             on_demand_throughput: i.on_demand_throughput,
         })
         .collect();
+    let items = new_items(&input.key_schema, &input.attribute_definitions, &local_indexes, &global_indexes);
     Table {
         name: input.table_name,
         arn,
@@ -82,8 +86,32 @@ pub fn new_table(ctx: &rt::RequestContext, input: CreateTableInput) -> Table {
         table_class: input.table_class,
         deletion_protection: input.deletion_protection_enabled.unwrap_or(false),
         tags: input.tags.unwrap_or_default(),
-        items: Items::default(),
+        ttl_attribute: None,
+        pitr: false,
+        items,
     }
+}
+
+/// The log of a table's newly enabled stream.
+pub fn new_stream_log(table: &Table) -> Option<StreamLog> {
+    let spec = table.stream.as_ref()?;
+    let (label, arn) = table.latest_stream.clone()?;
+    let view = spec.stream_view_type.clone().unwrap_or(StreamViewType::KeysOnly);
+    Some(StreamLog::new(arn, label, table.name.clone(), view, table.key_schema.clone()))
+}
+
+/// Empty storage for a table with these keys and indexes.
+fn new_items(
+    key_schema: &[KeySchemaElement],
+    defs: &[AttributeDefinition],
+    locals: &[Index],
+    globals: &[Index],
+) -> Items {
+    let rows = |i: &Index, global: bool| {
+        IndexRows::new(i.name.clone(), KeyDef::new(&i.key_schema, defs), i.projection.clone(), global)
+    };
+    let indexes = locals.iter().map(|i| rows(i, false)).chain(globals.iter().map(|i| rows(i, true))).collect();
+    Items::new(KeyDef::new(key_schema, defs), indexes)
 }
 
 /// On-demand tables and indexes still report a throughput block, all zeros.
@@ -106,8 +134,8 @@ pub fn describe(table: &Table, status: TableStatus) -> TableDescription {
             index_name: Some(i.name.clone()),
             key_schema: Some(i.key_schema.clone()),
             projection: Some(i.projection.clone()),
-            index_size_bytes: Some(0),
-            item_count: Some(0),
+            index_size_bytes: Some(table.items.index(&i.name).map_or(0, |r| r.bytes as i64)),
+            item_count: Some(table.items.index(&i.name).map_or(0, |r| r.count() as i64)),
             index_arn: Some(index_arn(&i.name)),
         })
         .collect();
@@ -120,8 +148,8 @@ pub fn describe(table: &Table, status: TableStatus) -> TableDescription {
             projection: Some(i.projection.clone()),
             index_status: Some(IndexStatus::Active),
             provisioned_throughput: Some(throughput(i.provisioned_throughput.as_ref())),
-            index_size_bytes: Some(0),
-            item_count: Some(0),
+            index_size_bytes: Some(table.items.index(&i.name).map_or(0, |r| r.bytes as i64)),
+            item_count: Some(table.items.index(&i.name).map_or(0, |r| r.count() as i64)),
             index_arn: Some(index_arn(&i.name)),
             on_demand_throughput: i.on_demand_throughput.clone(),
             ..Default::default()

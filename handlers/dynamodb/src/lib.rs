@@ -6,11 +6,18 @@
 
 mod create_rules;
 mod describe;
+pub mod error;
 pub mod expr;
+pub mod item;
+mod item_ops;
+pub mod keys;
 pub mod number;
 pub mod partiql;
 pub mod state;
+pub mod storage;
+pub mod stream_log;
 mod table_name;
+mod write;
 
 use std::ops::Bound;
 use std::sync::Arc;
@@ -20,6 +27,7 @@ use dynamodb_api::types::*;
 use ferrostack_runtime as rt;
 use ferrostack_store::RegionalStore;
 
+use error::Error;
 use state::Tables;
 
 /// ListTables' page size when `Limit` is absent (and its maximum).
@@ -69,6 +77,9 @@ impl dynamodb_api::Handler for Handler {
                 return Err(ResourceInUseException { message: Some(format!("Table already exists: {name}")) });
             }
             let description = describe::describe(&table, TableStatus::Active);
+            if let Some(log) = describe::new_stream_log(&table) {
+                t.streams.insert(log.arn.clone(), log);
+            }
             t.by_name.insert(name, table);
             Ok(description)
         })?;
@@ -107,8 +118,37 @@ impl dynamodb_api::Handler for Handler {
             }
             // Deletion is immediate here; the answer still says DELETING, as AWS's does.
             let table = t.by_name.remove(&name).ok_or_else(|| table_not_found(&name))?;
+            if let Some((_, arn)) = &table.latest_stream {
+                if let Some(log) = t.streams.get_mut(arn) {
+                    log.enabled = false;
+                }
+            }
             Ok(DeleteTableOutput { table_description: Some(describe::describe(&table, TableStatus::Deleting)) })
         })
+    }
+
+    async fn put_item(&self, ctx: &rt::RequestContext, input: PutItemInput) -> Result<PutItemOutput, PutItemError> {
+        self.tables.with(ctx, |t| item_ops::put_item(t, input)).map_err(Error::write_op)
+    }
+
+    async fn get_item(&self, ctx: &rt::RequestContext, input: GetItemInput) -> Result<GetItemOutput, GetItemError> {
+        self.tables.with(ctx, |t| item_ops::get_item(t, input)).map_err(Error::op)
+    }
+
+    async fn delete_item(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DeleteItemInput,
+    ) -> Result<DeleteItemOutput, DeleteItemError> {
+        self.tables.with(ctx, |t| item_ops::delete_item(t, input)).map_err(Error::write_op)
+    }
+
+    async fn update_item(
+        &self,
+        ctx: &rt::RequestContext,
+        input: UpdateItemInput,
+    ) -> Result<UpdateItemOutput, UpdateItemError> {
+        self.tables.with(ctx, |t| item_ops::update_item(t, input)).map_err(Error::write_op)
     }
 
     fn reset(&self) {

@@ -5,20 +5,8 @@ use std::collections::BTreeMap;
 use dynamodb_api::types::*;
 use ferrostack_runtime as rt;
 
-/// Items of a table. Empty until the data-plane operations arrive; kept as its own type
-/// so item storage, counts and sizes grow here without touching table metadata.
-#[derive(Debug, Default, Clone)]
-pub struct Items {}
-
-impl Items {
-    pub fn count(&self) -> i64 {
-        0
-    }
-
-    pub fn size_bytes(&self) -> i64 {
-        0
-    }
-}
+pub use crate::storage::Items;
+use crate::stream_log::StreamLog;
 
 /// A secondary index as created; descriptions are derived from it.
 #[derive(Debug, Clone)]
@@ -55,6 +43,10 @@ pub struct Table {
     pub table_class: Option<TableClass>,
     pub deletion_protection: bool,
     pub tags: Vec<Tag>,
+    /// TimeToLive: the attribute holding expiry times, when enabled.
+    pub ttl_attribute: Option<String>,
+    /// Point-in-time recovery flag (continuous backups are always on).
+    pub pitr: bool,
     pub items: Items,
 }
 
@@ -68,4 +60,20 @@ impl Table {
 #[derive(Debug, Default)]
 pub struct Tables {
     pub by_name: BTreeMap<String, Table>,
+    /// Stream logs by stream ARN; they outlive their table (see `stream_log`).
+    pub streams: BTreeMap<String, StreamLog>,
+    /// TransactWriteItems idempotency: token -> (request fingerprint, first use in millis).
+    pub tx_tokens: std::collections::HashMap<String, (u64, i64)>,
+}
+
+impl Tables {
+    /// The table and the log of its enabled stream, borrowed together for a write.
+    pub fn table_and_stream(&mut self, name: &str) -> Option<(&mut Table, Option<&mut StreamLog>)> {
+        let table = self.by_name.get_mut(name)?;
+        let log = match (&table.stream, &table.latest_stream) {
+            (Some(_), Some((_, arn))) => self.streams.get_mut(arn),
+            _ => None,
+        };
+        Some((table, log))
+    }
 }

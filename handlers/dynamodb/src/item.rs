@@ -1,0 +1,312 @@
+//! Items: the compact byte form they are stored in, their size as DynamoDB bills and limits
+//! it, and the checks on attribute values DynamoDB applies on write.
+//!
+//! Stored items are one allocation each in a tag/length encoding, so memory per item stays
+//! close to the item's own size (a decoded `IndexMap` of `AttributeValue`s costs several
+//! times more in headers, hash slots and small allocations).
+
+use dynamodb_api::types::AttributeValue;
+use ferrostack_runtime as rt;
+
+pub type Item = rt::IndexMap<String, AttributeValue>;
+
+/// DynamoDB's item size limit, 400 KB.
+pub const MAX_ITEM_BYTES: usize = 400 * 1024;
+
+const T_S: u8 = 1;
+const T_N: u8 = 2;
+const T_B: u8 = 3;
+const T_SS: u8 = 4;
+const T_NS: u8 = 5;
+const T_BS: u8 = 6;
+const T_M: u8 = 7;
+const T_L: u8 = 8;
+const T_NULL: u8 = 9;
+const T_FALSE: u8 = 10;
+const T_TRUE: u8 = 11;
+
+fn put_len(out: &mut Vec<u8>, mut n: usize) {
+    loop {
+        let b = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_len(out, b.len());
+    out.extend_from_slice(b);
+}
+
+fn put_map(out: &mut Vec<u8>, m: &Item) {
+    put_len(out, m.len());
+    for (k, v) in m {
+        put_bytes(out, k.as_bytes());
+        put_value(out, v);
+    }
+}
+
+fn put_value(out: &mut Vec<u8>, v: &AttributeValue) {
+    match v {
+        AttributeValue::S(s) => {
+            out.push(T_S);
+            put_bytes(out, s.as_bytes());
+        }
+        AttributeValue::N(n) => {
+            out.push(T_N);
+            put_bytes(out, n.as_bytes());
+        }
+        AttributeValue::B(b) => {
+            out.push(T_B);
+            put_bytes(out, b);
+        }
+        AttributeValue::Ss(set) | AttributeValue::Ns(set) => {
+            out.push(if matches!(v, AttributeValue::Ss(_)) { T_SS } else { T_NS });
+            put_len(out, set.len());
+            for s in set {
+                put_bytes(out, s.as_bytes());
+            }
+        }
+        AttributeValue::Bs(set) => {
+            out.push(T_BS);
+            put_len(out, set.len());
+            for b in set {
+                put_bytes(out, b);
+            }
+        }
+        AttributeValue::M(m) => {
+            out.push(T_M);
+            put_map(out, m);
+        }
+        AttributeValue::L(l) => {
+            out.push(T_L);
+            put_len(out, l.len());
+            for v in l {
+                put_value(out, v);
+            }
+        }
+        AttributeValue::Null(_) | AttributeValue::Unknown => out.push(T_NULL),
+        AttributeValue::Bool(b) => out.push(if *b { T_TRUE } else { T_FALSE }),
+    }
+}
+
+pub fn encode(item: &Item) -> Box<[u8]> {
+    let mut out = Vec::with_capacity(64);
+    put_map(&mut out, item);
+    out.into_boxed_slice()
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn len(&mut self) -> usize {
+        let mut n = 0usize;
+        let mut shift = 0;
+        loop {
+            let b = self.b[self.at];
+            self.at += 1;
+            n |= ((b & 0x7f) as usize) << shift;
+            if b & 0x80 == 0 {
+                return n;
+            }
+            shift += 7;
+        }
+    }
+
+    fn bytes(&mut self) -> &[u8] {
+        let n = self.len();
+        let s = &self.b[self.at..self.at + n];
+        self.at += n;
+        s
+    }
+
+    fn string(&mut self) -> String {
+        String::from_utf8_lossy(self.bytes()).into_owned()
+    }
+
+    fn map(&mut self) -> Item {
+        let n = self.len();
+        let mut m = Item::with_capacity(n);
+        for _ in 0..n {
+            let k = self.string();
+            let v = self.value();
+            m.insert(k, v);
+        }
+        m
+    }
+
+    fn value(&mut self) -> AttributeValue {
+        let tag = self.b[self.at];
+        self.at += 1;
+        match tag {
+            T_S => AttributeValue::S(self.string()),
+            T_N => AttributeValue::N(self.string()),
+            T_B => AttributeValue::B(rt::Bytes::copy_from_slice(self.bytes())),
+            T_SS | T_NS => {
+                let n = self.len();
+                let set = (0..n).map(|_| self.string()).collect();
+                if tag == T_SS {
+                    AttributeValue::Ss(set)
+                } else {
+                    AttributeValue::Ns(set)
+                }
+            }
+            T_BS => {
+                let n = self.len();
+                AttributeValue::Bs((0..n).map(|_| rt::Bytes::copy_from_slice(self.bytes())).collect())
+            }
+            T_M => AttributeValue::M(self.map()),
+            T_L => {
+                let n = self.len();
+                AttributeValue::L((0..n).map(|_| self.value()).collect())
+            }
+            T_TRUE => AttributeValue::Bool(true),
+            T_FALSE => AttributeValue::Bool(false),
+            _ => AttributeValue::Null(true),
+        }
+    }
+}
+
+pub fn decode(bytes: &[u8]) -> Item {
+    Reader { b: bytes, at: 0 }.map()
+}
+
+// ---- size ----
+
+fn number_size(n: &str) -> usize {
+    let digits: Vec<u8> = n.bytes().take_while(|b| *b != b'e' && *b != b'E').filter(u8::is_ascii_digit).collect();
+    let start = digits.iter().position(|d| *d != b'0');
+    let significant = match start {
+        None => 1,
+        Some(s) => {
+            let end = digits.iter().rposition(|d| *d != b'0').unwrap_or(s);
+            end - s + 1
+        }
+    };
+    significant.div_ceil(2) + 1 + n.starts_with('-') as usize
+}
+
+/// The size DynamoDB counts for a value: strings and binaries by length, numbers by
+/// significant digits, documents with 3 bytes of overhead plus 1 per element.
+pub fn value_size(v: &AttributeValue) -> usize {
+    match v {
+        AttributeValue::S(s) => s.len(),
+        AttributeValue::N(n) => number_size(n),
+        AttributeValue::B(b) => b.len(),
+        AttributeValue::Ss(set) => set.iter().map(String::len).sum(),
+        AttributeValue::Ns(set) => set.iter().map(|n| number_size(n)).sum(),
+        AttributeValue::Bs(set) => set.iter().map(|b| b.len()).sum(),
+        AttributeValue::M(m) => 3 + m.iter().map(|(k, v)| k.len() + value_size(v) + 1).sum::<usize>(),
+        AttributeValue::L(l) => 3 + l.iter().map(|v| value_size(v) + 1).sum::<usize>(),
+        AttributeValue::Null(_) | AttributeValue::Bool(_) | AttributeValue::Unknown => 1,
+    }
+}
+
+/// An item's size: attribute names plus values.
+pub fn item_size(item: &Item) -> usize {
+    item.iter().map(|(k, v)| k.len() + value_size(v)).sum()
+}
+
+// ---- value checks ----
+
+const INVALID: &str = "One or more parameter values were invalid:";
+
+/// Checks and normalises a value about to be stored: sets non-empty and without
+/// duplicates, NULL true, numbers valid (and written in canonical form).
+pub fn check_value(v: &mut AttributeValue) -> Result<(), String> {
+    match v {
+        AttributeValue::N(n) => *n = canonical_number(n)?,
+        AttributeValue::Ss(set) => check_set(set, "string", |s| s.clone())?,
+        AttributeValue::Ns(set) => {
+            for n in set.iter_mut() {
+                *n = canonical_number(n)?;
+            }
+            check_set(set, "number", |s| s.clone())?
+        }
+        AttributeValue::Bs(set) => check_set(set, "binary", |b| {
+            use std::fmt::Write;
+            b.iter().fold(String::new(), |mut s, x| {
+                let _ = write!(s, "{x:02x}");
+                s
+            })
+        })?,
+        AttributeValue::M(m) => {
+            for v in m.values_mut() {
+                check_value(v)?;
+            }
+        }
+        AttributeValue::L(l) => {
+            for v in l.iter_mut() {
+                check_value(v)?;
+            }
+        }
+        AttributeValue::Null(false) => {
+            return Err(format!("{INVALID} Null attribute value types must have the value of true"));
+        }
+        AttributeValue::Unknown => {
+            return Err("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes".into());
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn check_set<T>(set: &[T], kind: &str, show: impl Fn(&T) -> String) -> Result<(), String> {
+    if set.is_empty() {
+        return Err(format!("{INVALID} An {kind} set  may not be empty"));
+    }
+    let mut seen: Vec<String> = set.iter().map(&show).collect();
+    let shown = seen.join(", ");
+    seen.sort_unstable();
+    if seen.windows(2).any(|w| w[0] == w[1]) {
+        return Err(format!("{INVALID} Input collection [{shown}] contains duplicates."));
+    }
+    Ok(())
+}
+
+pub fn check_item(item: &mut Item) -> Result<(), String> {
+    for v in item.values_mut() {
+        check_value(v)?;
+    }
+    Ok(())
+}
+
+/// A number in DynamoDB's canonical text, or DynamoDB's message for why it is not one.
+pub fn canonical_number(n: &str) -> Result<String, String> {
+    crate::number::Number::parse(n).map(|n| n.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let mut m = Item::new();
+        m.insert("n".into(), AttributeValue::N("1.5".into()));
+        let mut item = Item::new();
+        item.insert("id".into(), AttributeValue::S("abc".into()));
+        item.insert("b".into(), AttributeValue::B(rt::Bytes::from_static(b"\x00\x01")));
+        item.insert("ss".into(), AttributeValue::Ss(vec!["x".into(), "y".into()]));
+        item.insert("m".into(), AttributeValue::M(m));
+        item.insert("l".into(), AttributeValue::L(vec![AttributeValue::Bool(true), AttributeValue::Null(true)]));
+        assert_eq!(decode(&encode(&item)), item);
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(number_size("12345"), 4);
+        assert_eq!(number_size("-1"), 3);
+        assert_eq!(number_size("100"), 2);
+        let mut item = Item::new();
+        item.insert("id".into(), AttributeValue::S("abc".into()));
+        assert_eq!(item_size(&item), 5);
+    }
+}

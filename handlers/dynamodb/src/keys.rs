@@ -1,0 +1,358 @@
+//! Primary and index keys: which attributes form them, the checks DynamoDB applies to them,
+//! and their order-preserving byte encoding.
+//!
+//! Storage keys are byte strings whose bytewise order is DynamoDB's order: strings by
+//! UTF-8 bytes, binaries by unsigned bytes, numbers by numeric value. Every component is
+//! self-delimiting, so components can be concatenated (partition hash, partition key, sort
+//! key, and for index entries the base table key) and a partition is one contiguous range.
+
+use dynamodb_api::types::*;
+
+use crate::item::Item;
+
+/// The attributes forming a key: a hash key and an optional range key, each with its type.
+#[derive(Debug, Clone)]
+pub struct KeyDef {
+    pub hash: (String, ScalarAttributeType),
+    pub range: Option<(String, ScalarAttributeType)>,
+}
+
+impl KeyDef {
+    pub fn new(schema: &[KeySchemaElement], defs: &[AttributeDefinition]) -> KeyDef {
+        let typed = |name: &str| {
+            let t = defs
+                .iter()
+                .find(|d| d.attribute_name == name)
+                .map_or(ScalarAttributeType::S, |d| d.attribute_type.clone());
+            (name.to_string(), t)
+        };
+        let hash = schema.iter().find(|k| k.key_type == KeyType::Hash).map(|k| typed(&k.attribute_name));
+        let range = schema.iter().find(|k| k.key_type == KeyType::Range).map(|k| typed(&k.attribute_name));
+        KeyDef { hash: hash.unwrap_or_else(|| (String::new(), ScalarAttributeType::S)), range }
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.hash.0.as_str()).chain(self.range.as_ref().map(|r| r.0.as_str()))
+    }
+
+    pub fn is_key(&self, name: &str) -> bool {
+        self.names().any(|n| n == name)
+    }
+
+    /// The key attributes of `item` (which must hold them).
+    pub fn key_of(&self, item: &Item) -> Item {
+        self.names().filter_map(|n| item.get(n).map(|v| (n.to_string(), v.clone()))).collect()
+    }
+}
+
+pub fn type_name(t: &ScalarAttributeType) -> &'static str {
+    match t {
+        ScalarAttributeType::S => "S",
+        ScalarAttributeType::N => "N",
+        ScalarAttributeType::B => "B",
+        _ => "S",
+    }
+}
+
+pub fn value_type(v: &AttributeValue) -> &'static str {
+    match v {
+        AttributeValue::S(_) => "S",
+        AttributeValue::N(_) => "N",
+        AttributeValue::B(_) => "B",
+        AttributeValue::Ss(_) => "SS",
+        AttributeValue::Ns(_) => "NS",
+        AttributeValue::Bs(_) => "BS",
+        AttributeValue::M(_) => "M",
+        AttributeValue::L(_) => "L",
+        AttributeValue::Null(_) => "NULL",
+        AttributeValue::Bool(_) => "BOOL",
+        AttributeValue::Unknown => "",
+    }
+}
+
+fn matches_type(v: &AttributeValue, t: &ScalarAttributeType) -> bool {
+    matches!(
+        (v, t),
+        (AttributeValue::S(_), ScalarAttributeType::S)
+            | (AttributeValue::N(_), ScalarAttributeType::N)
+            | (AttributeValue::B(_), ScalarAttributeType::B)
+    )
+}
+
+fn is_empty_scalar(v: &AttributeValue) -> bool {
+    match v {
+        AttributeValue::S(s) => s.is_empty(),
+        AttributeValue::B(b) => b.is_empty(),
+        _ => false,
+    }
+}
+
+const MAX_HASH_KEY_BYTES: usize = 2048;
+const MAX_RANGE_KEY_BYTES: usize = 1024;
+
+fn key_len(v: &AttributeValue) -> usize {
+    match v {
+        AttributeValue::S(s) => s.len(),
+        AttributeValue::B(b) => b.len(),
+        AttributeValue::N(n) => n.len(),
+        _ => 0,
+    }
+}
+
+fn check_key_sizes(def: &KeyDef, item: &Item) -> Result<(), String> {
+    if item.get(&def.hash.0).map_or(0, key_len) > MAX_HASH_KEY_BYTES {
+        return Err(format!(
+            "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of{MAX_HASH_KEY_BYTES} bytes"
+        ));
+    }
+    if let Some((r, _)) = &def.range {
+        if item.get(r).map_or(0, key_len) > MAX_RANGE_KEY_BYTES {
+            return Err(format!(
+                "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of {MAX_RANGE_KEY_BYTES} bytes"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// PutItem's checks of a whole item against the table key.
+pub fn check_item_key(def: &KeyDef, item: &Item) -> Result<(), String> {
+    for (name, t) in std::iter::once(&def.hash).chain(def.range.as_ref()) {
+        let Some(v) = item.get(name) else {
+            return Err(format!("One or more parameter values were invalid: Missing the key {name} in the item"));
+        };
+        if !matches_type(v, t) {
+            return Err(format!(
+                "One or more parameter values were invalid: Type mismatch for key {name} expected: {} actual: {}",
+                type_name(t),
+                value_type(v)
+            ));
+        }
+        if is_empty_scalar(v) {
+            return Err(format!(
+                "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {} value. Key: {name}",
+                if matches!(v, AttributeValue::S(_)) { "string" } else { "binary" }
+            ));
+        }
+    }
+    check_key_sizes(def, item)
+}
+
+/// The check of a `Key` parameter (GetItem, DeleteItem, UpdateItem, ...): exactly the key
+/// attributes, with the right types.
+pub fn check_key(def: &KeyDef, key: &Item) -> Result<(), String> {
+    const MISMATCH: &str = "The provided key element does not match the schema";
+    let wanted = 1 + def.range.is_some() as usize;
+    if key.len() != wanted {
+        return Err(MISMATCH.into());
+    }
+    for (name, t) in std::iter::once(&def.hash).chain(def.range.as_ref()) {
+        match key.get(name) {
+            Some(v) if matches_type(v, t) => {
+                if is_empty_scalar(v) {
+                    return Err(format!(
+                        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {} value. Key: {name}",
+                        if matches!(v, AttributeValue::S(_)) { "string" } else { "binary" }
+                    ));
+                }
+            }
+            _ => return Err(MISMATCH.into()),
+        }
+    }
+    check_key_sizes(def, key)
+}
+
+/// An item's index key attributes must have the index's types and be non-empty; an item
+/// without them is simply absent from the (sparse) index.
+pub fn check_index_key(def: &KeyDef, index: &str, item: &Item) -> Result<(), String> {
+    for (name, t) in std::iter::once(&def.hash).chain(def.range.as_ref()) {
+        let Some(v) = item.get(name) else { continue };
+        if !matches_type(v, t) {
+            return Err(format!(
+                "One or more parameter values were invalid: Type mismatch for Index Key {name} Expected: {} Actual: {} IndexName: {index}",
+                type_name(t),
+                value_type(v)
+            ));
+        }
+        if is_empty_scalar(v) {
+            return Err(format!(
+                "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {} value. IndexName: {index}, IndexKey: {name}",
+                if matches!(v, AttributeValue::S(_)) { "string" } else { "binary" }
+            ));
+        }
+    }
+    Ok(())
+}
+
+// ---- encoding ----
+
+/// FNV-1a then a finaliser: a fixed, well-spread hash of the encoded partition key. Fixed
+/// (not randomly seeded) so scan order and parallel-scan segments are stable across restarts.
+pub fn partition_hash(encoded: &[u8]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for b in encoded {
+        h = (h ^ *b as u64).wrapping_mul(0x100_0000_01b3);
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// Appends bytes escaped so that the result is self-delimiting and order-preserving:
+/// 0x00 becomes 00 FF, and 00 00 terminates.
+fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    for &b in bytes {
+        out.push(b);
+        if b == 0 {
+            out.push(0xFF);
+        }
+    }
+    out.extend_from_slice(&[0, 0]);
+}
+
+/// A decimal as (negative, significant digits without leading/trailing zeros, exponent)
+/// with value 0.d1d2... × 10^exponent. `None` for zero.
+fn decompose(text: &str) -> Option<(bool, Vec<u8>, i32)> {
+    let t = text.trim();
+    let (neg, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (mantissa, exp) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], t[i + 1..].parse::<i32>().unwrap_or(0)),
+        None => (t, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut digits: Vec<u8> = int.bytes().chain(frac.bytes()).filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
+    let mut point = int.len() as i32 + exp;
+    let lead = digits.iter().take_while(|d| **d == 0).count();
+    digits.drain(..lead);
+    point -= lead as i32;
+    while digits.last() == Some(&0) {
+        digits.pop();
+    }
+    if digits.is_empty() {
+        return None;
+    }
+    Some((neg, digits, point))
+}
+
+/// Numbers: a sign byte (0 negative, 1 zero, 2 positive), an exponent byte, the digits
+/// (1..=10) and a terminator; for negatives exponent and digits are inverted so larger
+/// magnitudes sort first.
+fn push_number(out: &mut Vec<u8>, text: &str) {
+    match decompose(text) {
+        None => out.push(1),
+        Some((false, digits, exp)) => {
+            out.push(2);
+            out.push((exp + 160).clamp(0, 255) as u8);
+            out.extend(digits.iter().map(|d| d + 1));
+            out.push(0);
+        }
+        Some((true, digits, exp)) => {
+            out.push(0);
+            out.push(255 - (exp + 160).clamp(0, 255) as u8);
+            out.extend(digits.iter().map(|d| 10 - d));
+            out.push(0xFF);
+        }
+    }
+}
+
+pub fn push_value(out: &mut Vec<u8>, v: &AttributeValue) {
+    match v {
+        AttributeValue::S(s) => push_escaped(out, s.as_bytes()),
+        AttributeValue::B(b) => push_escaped(out, b),
+        AttributeValue::N(n) => push_number(out, n),
+        _ => {}
+    }
+}
+
+/// The storage key of an item (or Key) under `def`: hash, partition key, sort key.
+pub fn storage_key(def: &KeyDef, item: &Item) -> Vec<u8> {
+    let mut out = partition_prefix(def, item);
+    if let Some((r, _)) = &def.range {
+        if let Some(v) = item.get(r) {
+            push_value(&mut out, v);
+        }
+    }
+    out
+}
+
+/// The common prefix of all storage keys in the partition of `item`'s hash key.
+pub fn partition_prefix(def: &KeyDef, item: &Item) -> Vec<u8> {
+    let mut pk = Vec::with_capacity(32);
+    if let Some(v) = item.get(&def.hash.0) {
+        push_value(&mut pk, v);
+    }
+    partition_prefix_of(&pk)
+}
+
+pub fn partition_prefix_of(encoded_pk: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(8 + encoded_pk.len() + 16);
+    out.extend_from_slice(&partition_hash(encoded_pk).to_be_bytes());
+    out.extend_from_slice(encoded_pk);
+    out
+}
+
+/// The hash of a storage key (its first 8 bytes).
+pub fn hash_of(key: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&key[..8]);
+    u64::from_be_bytes(b)
+}
+
+/// True when `item` holds every attribute of `def` (is present in that index).
+pub fn has_key(def: &KeyDef, item: &Item) -> bool {
+    def.names().all(|n| item.contains_key(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc(n: &str) -> Vec<u8> {
+        let mut v = Vec::new();
+        push_number(&mut v, n);
+        v
+    }
+
+    #[test]
+    fn numbers_sort_numerically() {
+        let ordered = [
+            "-1e10",
+            "-100",
+            "-99.5",
+            "-1",
+            "-0.001",
+            "0",
+            "0.0001",
+            "0.5",
+            "1",
+            "1.5",
+            "2",
+            "10",
+            "1e3",
+            "12345678901234567890",
+        ];
+        for w in ordered.windows(2) {
+            assert!(enc(w[0]) < enc(w[1]), "{} < {}", w[0], w[1]);
+        }
+        assert_eq!(enc("1.50"), enc("1.5"));
+        assert_eq!(enc("010"), enc("1e1"));
+        assert_eq!(enc("-0"), enc("0"));
+    }
+
+    #[test]
+    fn strings_are_self_delimiting() {
+        let e = |s: &[u8]| {
+            let mut v = Vec::new();
+            push_escaped(&mut v, s);
+            v.push(0x7f);
+            v
+        };
+        assert!(e(b"a") < e(b"a\0"));
+        assert!(e(b"a\0") < e(b"ab"));
+        assert!(e(b"a") < e(b"ab"));
+        assert!(e(b"") < e(b"\0"));
+    }
+}

@@ -1,0 +1,229 @@
+//! Item storage of one table and its secondary indexes.
+//!
+//! Layout: one `BTreeMap` per table from the order-preserving storage key (partition hash,
+//! partition key, sort key; see `keys`) to the encoded item. Point reads and writes are
+//! O(log n); a partition is one contiguous key range, so a Query visits only its key
+//! range; ordering the partitions by hash gives AWS-like scan order and lets a parallel
+//! scan segment be one contiguous hash range. Each index is a map from index storage key
+//! (+ base key, to keep entries unique) to the base storage key; reads project the base
+//! item through the index projection.
+//!
+//! Internal API for other modules (PartiQL, streams, TTL): `Items::get`, `Items::put`,
+//! `Items::delete` (whole-item operations keyed by an `Item` holding the key attributes;
+//! index upkeep is done inside), `Items::scan_all` (every item in scan order) and
+//! `Items::key` (the table's key attributes). They do no validation: callers check keys
+//! with `keys::check_key` / `keys::check_item_key` first, and append stream records via
+//! `Handler::write_item` when they want the full DynamoDB write path.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use dynamodb_api::types::{Projection, ProjectionType};
+
+use crate::item::{self, Item};
+use crate::keys::{self, KeyDef};
+
+pub type Rows = BTreeMap<Box<[u8]>, Box<[u8]>>;
+
+/// One secondary index's entries.
+#[derive(Debug, Clone)]
+pub struct IndexRows {
+    pub name: String,
+    pub key: KeyDef,
+    pub projection: Projection,
+    pub global: bool,
+    /// index storage key ++ base storage key -> base storage key
+    pub rows: Rows,
+    pub bytes: usize,
+}
+
+impl IndexRows {
+    pub fn new(name: String, key: KeyDef, projection: Projection, global: bool) -> IndexRows {
+        IndexRows { name, key, projection, global, rows: Rows::new(), bytes: 0 }
+    }
+
+    fn entry_key(&self, item: &Item, base_key: &[u8]) -> Option<Box<[u8]>> {
+        if !keys::has_key(&self.key, item) {
+            return None;
+        }
+        let mut k = keys::storage_key(&self.key, item);
+        k.extend_from_slice(base_key);
+        Some(k.into_boxed_slice())
+    }
+
+    /// The attributes of `item` this index holds.
+    pub fn project(&self, table_key: &KeyDef, item: &Item) -> Item {
+        match self.projection.projection_type {
+            Some(ProjectionType::All) | None => item.clone(),
+            _ => {
+                let extra = self.projection.non_key_attributes.as_deref().unwrap_or_default();
+                item.iter()
+                    .filter(|(k, _)| table_key.is_key(k) || self.key.is_key(k) || extra.iter().any(|e| e == *k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            }
+        }
+    }
+
+    pub fn is_all(&self) -> bool {
+        matches!(self.projection.projection_type, Some(ProjectionType::All) | None)
+    }
+
+    pub fn count(&self) -> usize {
+        self.rows.len()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Items {
+    pub key: KeyDef,
+    pub rows: Rows,
+    bytes: usize,
+    pub indexes: Vec<IndexRows>,
+}
+
+impl Items {
+    pub fn new(key: KeyDef, indexes: Vec<IndexRows>) -> Items {
+        Items { key, rows: Rows::new(), bytes: 0, indexes }
+    }
+
+    pub fn count(&self) -> i64 {
+        self.rows.len() as i64
+    }
+
+    pub fn size_bytes(&self) -> i64 {
+        self.bytes as i64
+    }
+
+    pub fn index(&self, name: &str) -> Option<&IndexRows> {
+        self.indexes.iter().find(|i| i.name == name)
+    }
+
+    pub fn get(&self, key: &Item) -> Option<Item> {
+        self.rows.get(keys::storage_key(&self.key, key).as_slice()).map(|b| item::decode(b))
+    }
+
+    pub fn get_raw(&self, storage_key: &[u8]) -> Option<Item> {
+        self.rows.get(storage_key).map(|b| item::decode(b))
+    }
+
+    /// Stores `item` (which holds the key), replacing and returning any item with its key.
+    pub fn put(&mut self, item: Item) -> Option<Item> {
+        let skey = keys::storage_key(&self.key, &item);
+        let old = self.remove_raw(&skey);
+        self.bytes += item::item_size(&item);
+        for index in &mut self.indexes {
+            if let Some(k) = index.entry_key(&item, &skey) {
+                index.bytes += item::item_size(&index.project(&self.key, &item));
+                index.rows.insert(k, skey.clone().into_boxed_slice());
+            }
+        }
+        self.rows.insert(skey.into_boxed_slice(), item::encode(&item));
+        old
+    }
+
+    pub fn delete(&mut self, key: &Item) -> Option<Item> {
+        let skey = keys::storage_key(&self.key, key);
+        self.remove_raw(&skey)
+    }
+
+    fn remove_raw(&mut self, skey: &[u8]) -> Option<Item> {
+        let old = item::decode(&self.rows.remove(skey)?);
+        self.bytes = self.bytes.saturating_sub(item::item_size(&old));
+        for index in &mut self.indexes {
+            if let Some(k) = index.entry_key(&old, skey) {
+                if index.rows.remove(&k).is_some() {
+                    index.bytes = index.bytes.saturating_sub(item::item_size(&index.project(&self.key, &old)));
+                }
+            }
+        }
+        Some(old)
+    }
+
+    /// Every item in scan order.
+    pub fn scan_all(&self) -> impl Iterator<Item = Item> + '_ {
+        self.rows.values().map(|b| item::decode(b))
+    }
+
+    /// Builds a new index's entries from the stored items (UpdateTable's GSI creation).
+    pub fn backfill(&mut self, mut index: IndexRows) {
+        for (skey, bytes) in &self.rows {
+            let item = item::decode(bytes);
+            if let Some(k) = index.entry_key(&item, skey) {
+                index.bytes += item::item_size(&index.project(&self.key, &item));
+                index.rows.insert(k, skey.clone());
+            }
+        }
+        self.indexes.push(index);
+    }
+
+    pub fn drop_index(&mut self, name: &str) {
+        self.indexes.retain(|i| i.name != name);
+    }
+
+    pub fn clear(&mut self) {
+        self.rows.clear();
+        self.bytes = 0;
+        for i in &mut self.indexes {
+            i.rows.clear();
+            i.bytes = 0;
+        }
+    }
+}
+
+/// The smallest byte string greater than every string starting with `prefix`, or `None`
+/// when there is none (all 0xFF).
+pub fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < 0xFF {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// The range of keys starting with `prefix`.
+pub fn prefix_range(prefix: &[u8]) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
+    (Bound::Included(prefix.to_vec()), prefix_end(prefix).map_or(Bound::Unbounded, Bound::Excluded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dynamodb_api::types::*;
+
+    fn item(pk: &str, sk: &str) -> Item {
+        let mut i = Item::new();
+        i.insert("pk".into(), AttributeValue::S(pk.into()));
+        i.insert("sk".into(), AttributeValue::N(sk.into()));
+        i
+    }
+
+    #[test]
+    fn partitions_are_contiguous_and_sorted() {
+        let key =
+            KeyDef { hash: ("pk".into(), ScalarAttributeType::S), range: Some(("sk".into(), ScalarAttributeType::N)) };
+        let mut items = Items::new(key.clone(), vec![]);
+        for pk in ["a", "b", "ab", "a\0"] {
+            for sk in ["10", "-3", "2", "1.5"] {
+                items.put(item(pk, sk));
+            }
+        }
+        assert_eq!(items.count(), 16);
+        let prefix = keys::partition_prefix(&key, &item("a", "0"));
+        let (lo, hi) = prefix_range(&prefix);
+        let got: Vec<String> = items
+            .rows
+            .range::<[u8], _>((lo.as_ref().map(|v| v.as_slice()), hi.as_ref().map(|v| v.as_slice())))
+            .map(|(_, v)| match &item::decode(v)["sk"] {
+                AttributeValue::N(n) => n.clone(),
+                _ => unreachable!(),
+            })
+            .collect();
+        assert_eq!(got, ["-3", "1.5", "2", "10"]);
+        assert!(items.delete(&item("a", "2")).is_some());
+        assert_eq!(items.count(), 15);
+    }
+}
