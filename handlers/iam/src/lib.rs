@@ -1,15 +1,155 @@
 //! Behaviour of `iam` (AWSIdentityManagementV20100508). Operations not implemented here answer
 //! `NotImplemented` through the generated trait's defaults.
+//!
+//! IAM is global: each account has one state, whatever region a request names. Every
+//! operation is a plain function over that state (`fn(&mut Account, &Env, Input)`), so the
+//! trait impl below is only the table of which function answers which operation.
 
-use std::sync::Arc;
+mod attach;
+mod aws_managed;
+mod docs;
+mod env;
+mod errors;
+mod groups;
+mod ids;
+mod inline;
+mod paging;
+mod policies;
+mod roles;
+mod state;
+mod tags;
+mod users;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
 
 use ferrostack_runtime as rt;
+use ferrostack_store::lock;
+use iam_api::error::*;
+use iam_api::types::*;
+
+use env::Env;
+use state::Account;
 
 #[derive(Default)]
-pub struct Handler {}
+pub struct Handler {
+    accounts: RwLock<HashMap<String, Arc<Mutex<Account>>>>,
+}
 
-#[rt::async_trait]
-impl iam_api::Handler for Handler {}
+impl Handler {
+    fn account(&self, id: &str) -> Arc<Mutex<Account>> {
+        if let Some(a) = self.accounts.read().unwrap_or_else(|e| e.into_inner()).get(id) {
+            return a.clone();
+        }
+        self.accounts.write().unwrap_or_else(|e| e.into_inner()).entry(id.to_owned()).or_default().clone()
+    }
+
+    /// Runs `f` on the caller's account under its lock.
+    fn on_account<R>(&self, ctx: &rt::RequestContext, f: impl FnOnce(&mut Account, &Env) -> R) -> R {
+        let env =
+            Env { account: ctx.account_id.clone(), now: rt::DateTime::now(), caller_key: ctx.access_key_id.clone() };
+        let account = self.account(&ctx.account_id);
+        let mut guard = lock(&account);
+        f(&mut guard, &env)
+    }
+}
+
+/// The trait impl: each line maps an operation to the function answering it.
+macro_rules! operations {
+    (extra { $($extra:tt)* } $($op:ident($req:ident) -> $resp:ty, $err:ident => $f:path;)*) => {
+        #[rt::async_trait]
+        impl iam_api::Handler for Handler {
+            $(
+                async fn $op(&self, ctx: &rt::RequestContext, input: $req) -> Result<$resp, $err> {
+                    self.on_account(ctx, |a, env| $f(a, env, input)).map_err(Into::into)
+                }
+            )*
+            $($extra)*
+        }
+    };
+}
+
+operations! {
+    extra {
+        fn reset(&self) {
+            self.accounts.write().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+    }
+
+    create_user(CreateUserRequest) -> CreateUserResponse, CreateUserError => users::create;
+    get_user(GetUserRequest) -> GetUserResponse, GetUserError => users::get;
+    list_users(ListUsersRequest) -> ListUsersResponse, ListUsersError => users::list;
+    update_user(UpdateUserRequest) -> rt::Unit, UpdateUserError => users::update;
+    delete_user(DeleteUserRequest) -> rt::Unit, DeleteUserError => users::delete;
+    tag_user(TagUserRequest) -> rt::Unit, TagUserError => users::tag;
+    untag_user(UntagUserRequest) -> rt::Unit, UntagUserError => users::untag;
+    list_user_tags(ListUserTagsRequest) -> ListUserTagsResponse, ListUserTagsError => users::list_tags;
+    put_user_permissions_boundary(PutUserPermissionsBoundaryRequest) -> rt::Unit, PutUserPermissionsBoundaryError => users::put_boundary;
+    delete_user_permissions_boundary(DeleteUserPermissionsBoundaryRequest) -> rt::Unit, DeleteUserPermissionsBoundaryError => users::delete_boundary;
+
+    create_group(CreateGroupRequest) -> CreateGroupResponse, CreateGroupError => groups::create;
+    get_group(GetGroupRequest) -> GetGroupResponse, GetGroupError => groups::get;
+    list_groups(ListGroupsRequest) -> ListGroupsResponse, ListGroupsError => groups::list;
+    list_groups_for_user(ListGroupsForUserRequest) -> ListGroupsForUserResponse, ListGroupsForUserError => groups::list_for_user;
+    update_group(UpdateGroupRequest) -> rt::Unit, UpdateGroupError => groups::update;
+    delete_group(DeleteGroupRequest) -> rt::Unit, DeleteGroupError => groups::delete;
+    add_user_to_group(AddUserToGroupRequest) -> rt::Unit, AddUserToGroupError => groups::add_user;
+    remove_user_from_group(RemoveUserFromGroupRequest) -> rt::Unit, RemoveUserFromGroupError => groups::remove_user;
+
+    create_role(CreateRoleRequest) -> CreateRoleResponse, CreateRoleError => roles::create;
+    get_role(GetRoleRequest) -> GetRoleResponse, GetRoleError => roles::get;
+    list_roles(ListRolesRequest) -> ListRolesResponse, ListRolesError => roles::list;
+    update_role(UpdateRoleRequest) -> UpdateRoleResponse, UpdateRoleError => roles::update;
+    update_role_description(UpdateRoleDescriptionRequest) -> UpdateRoleDescriptionResponse, UpdateRoleDescriptionError => roles::update_description;
+    update_assume_role_policy(UpdateAssumeRolePolicyRequest) -> rt::Unit, UpdateAssumeRolePolicyError => roles::update_trust;
+    delete_role(DeleteRoleRequest) -> rt::Unit, DeleteRoleError => roles::delete;
+    tag_role(TagRoleRequest) -> rt::Unit, TagRoleError => roles::tag;
+    untag_role(UntagRoleRequest) -> rt::Unit, UntagRoleError => roles::untag;
+    list_role_tags(ListRoleTagsRequest) -> ListRoleTagsResponse, ListRoleTagsError => roles::list_tags;
+    put_role_permissions_boundary(PutRolePermissionsBoundaryRequest) -> rt::Unit, PutRolePermissionsBoundaryError => roles::put_boundary;
+    delete_role_permissions_boundary(DeleteRolePermissionsBoundaryRequest) -> rt::Unit, DeleteRolePermissionsBoundaryError => roles::delete_boundary;
+    create_service_linked_role(CreateServiceLinkedRoleRequest) -> CreateServiceLinkedRoleResponse, CreateServiceLinkedRoleError => roles::create_service_linked;
+    delete_service_linked_role(DeleteServiceLinkedRoleRequest) -> DeleteServiceLinkedRoleResponse, DeleteServiceLinkedRoleError => roles::delete_service_linked;
+    get_service_linked_role_deletion_status(GetServiceLinkedRoleDeletionStatusRequest) -> GetServiceLinkedRoleDeletionStatusResponse, GetServiceLinkedRoleDeletionStatusError => roles::deletion_status;
+
+    create_policy(CreatePolicyRequest) -> CreatePolicyResponse, CreatePolicyError => policies::create;
+    get_policy(GetPolicyRequest) -> GetPolicyResponse, GetPolicyError => policies::get;
+    delete_policy(DeletePolicyRequest) -> rt::Unit, DeletePolicyError => policies::delete;
+    list_policies(ListPoliciesRequest) -> ListPoliciesResponse, ListPoliciesError => policies::list;
+    create_policy_version(CreatePolicyVersionRequest) -> CreatePolicyVersionResponse, CreatePolicyVersionError => policies::create_version;
+    get_policy_version(GetPolicyVersionRequest) -> GetPolicyVersionResponse, GetPolicyVersionError => policies::get_version;
+    list_policy_versions(ListPolicyVersionsRequest) -> ListPolicyVersionsResponse, ListPolicyVersionsError => policies::list_versions;
+    delete_policy_version(DeletePolicyVersionRequest) -> rt::Unit, DeletePolicyVersionError => policies::delete_version;
+    set_default_policy_version(SetDefaultPolicyVersionRequest) -> rt::Unit, SetDefaultPolicyVersionError => policies::set_default;
+    tag_policy(TagPolicyRequest) -> rt::Unit, TagPolicyError => policies::tag;
+    untag_policy(UntagPolicyRequest) -> rt::Unit, UntagPolicyError => policies::untag;
+    list_policy_tags(ListPolicyTagsRequest) -> ListPolicyTagsResponse, ListPolicyTagsError => policies::list_tags;
+    list_entities_for_policy(ListEntitiesForPolicyRequest) -> ListEntitiesForPolicyResponse, ListEntitiesForPolicyError => policies::list_entities;
+
+    put_user_policy(PutUserPolicyRequest) -> rt::Unit, PutUserPolicyError => inline::put_user;
+    put_group_policy(PutGroupPolicyRequest) -> rt::Unit, PutGroupPolicyError => inline::put_group;
+    put_role_policy(PutRolePolicyRequest) -> rt::Unit, PutRolePolicyError => inline::put_role;
+    get_user_policy(GetUserPolicyRequest) -> GetUserPolicyResponse, GetUserPolicyError => inline::get_user;
+    get_group_policy(GetGroupPolicyRequest) -> GetGroupPolicyResponse, GetGroupPolicyError => inline::get_group;
+    get_role_policy(GetRolePolicyRequest) -> GetRolePolicyResponse, GetRolePolicyError => inline::get_role;
+    delete_user_policy(DeleteUserPolicyRequest) -> rt::Unit, DeleteUserPolicyError => inline::delete_user;
+    delete_group_policy(DeleteGroupPolicyRequest) -> rt::Unit, DeleteGroupPolicyError => inline::delete_group;
+    delete_role_policy(DeleteRolePolicyRequest) -> rt::Unit, DeleteRolePolicyError => inline::delete_role;
+    list_user_policies(ListUserPoliciesRequest) -> ListUserPoliciesResponse, ListUserPoliciesError => inline::list_user;
+    list_group_policies(ListGroupPoliciesRequest) -> ListGroupPoliciesResponse, ListGroupPoliciesError => inline::list_group;
+    list_role_policies(ListRolePoliciesRequest) -> ListRolePoliciesResponse, ListRolePoliciesError => inline::list_role;
+
+    attach_user_policy(AttachUserPolicyRequest) -> rt::Unit, AttachUserPolicyError => attach::attach_user;
+    attach_group_policy(AttachGroupPolicyRequest) -> rt::Unit, AttachGroupPolicyError => attach::attach_group;
+    attach_role_policy(AttachRolePolicyRequest) -> rt::Unit, AttachRolePolicyError => attach::attach_role;
+    detach_user_policy(DetachUserPolicyRequest) -> rt::Unit, DetachUserPolicyError => attach::detach_user;
+    detach_group_policy(DetachGroupPolicyRequest) -> rt::Unit, DetachGroupPolicyError => attach::detach_group;
+    detach_role_policy(DetachRolePolicyRequest) -> rt::Unit, DetachRolePolicyError => attach::detach_role;
+    list_attached_user_policies(ListAttachedUserPoliciesRequest) -> ListAttachedUserPoliciesResponse, ListAttachedUserPoliciesError => attach::list_user;
+    list_attached_group_policies(ListAttachedGroupPoliciesRequest) -> ListAttachedGroupPoliciesResponse, ListAttachedGroupPoliciesError => attach::list_group;
+    list_attached_role_policies(ListAttachedRolePoliciesRequest) -> ListAttachedRolePoliciesResponse, ListAttachedRolePoliciesError => attach::list_role;
+
+}
 
 /// The service on its own, with no peers to call.
 pub fn service() -> Arc<dyn rt::Service> {

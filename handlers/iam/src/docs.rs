@@ -1,0 +1,76 @@
+//! Policy documents as IAM stores and returns them.
+//!
+//! IAM keeps a document exactly as given and returns it URL-encoded (RFC 3986: everything
+//! but unreserved characters percent-encoded); SDKs decode it on the way back.
+
+use crate::errors::{malformed_policy, Result};
+
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// What a document is for: the checks differ.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Inline and managed identity policies, permissions boundaries.
+    Identity,
+    /// A role's trust (assume-role) policy.
+    Trust,
+}
+
+/// Rejects a document IAM would call malformed.
+pub fn check(document: &str, kind: Kind) -> Result<()> {
+    let parsed = ferrostack_policy::Policy::parse(document).map_err(|e| malformed_policy(e.to_string()))?;
+    for statement in &parsed.statements {
+        match kind {
+            Kind::Identity => {
+                if statement.principal.is_some() {
+                    return Err(malformed_policy("Policy document should not specify a principal."));
+                }
+                if statement.resource.is_none() {
+                    return Err(malformed_policy("Policy statement must contain resources."));
+                }
+            }
+            Kind::Trust => {
+                if statement.resource.is_some() {
+                    return Err(malformed_policy("Has prohibited field Resource"));
+                }
+                if statement.principal.is_none() {
+                    return Err(malformed_policy("Missing required field Principal"));
+                }
+            }
+        }
+        if statement.action.is_none() {
+            return Err(malformed_policy("Policy statement must contain actions."));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_like_aws() {
+        assert_eq!(url_encode(r#"{"a": "s3:*"}"#), "%7B%22a%22%3A%20%22s3%3A%2A%22%7D");
+    }
+
+    #[test]
+    fn rejects_what_iam_rejects() {
+        assert!(check("not json", Kind::Identity).is_err());
+        let ok = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+        assert!(check(ok, Kind::Identity).is_ok());
+        assert!(check(ok, Kind::Trust).is_err());
+        let no_resource = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}"#;
+        assert!(check(no_resource, Kind::Identity).is_err());
+    }
+}
