@@ -8,6 +8,8 @@ mod labels;
 mod lookup;
 mod names;
 mod paging;
+mod policies;
+mod public;
 mod put;
 mod render;
 mod secure;
@@ -71,6 +73,18 @@ macro_rules! filter_error {
     };
 }
 
+impl Handler {
+    /// Runs `f` on the caller's parameters, or on the one public `/aws/service/…` parameter
+    /// `name` refers to.
+    fn read<R>(&self, ctx: &rt::RequestContext, name: &str, f: impl FnOnce(&Parameters) -> R) -> R {
+        if public::is_public(name) {
+            let one = public::find(&ctx.region, name).map(Parameters::with_one).unwrap_or_default();
+            return f(&one);
+        }
+        self.parameters.with(ctx, |state| f(state))
+    }
+}
+
 #[rt::async_trait]
 impl ssm_api::Handler for Handler {
     async fn put_parameter(
@@ -89,7 +103,7 @@ impl ssm_api::Handler for Handler {
         let (name, selector) = names::split_selector(&input.name);
         names::check_shape(&name).map_err(read_name_error)?;
         let decrypt = input.with_decryption.unwrap_or(false);
-        self.parameters.with(ctx, |state| match lookup::find(state, &name, &selector) {
+        self.read(ctx, &name, |state| match lookup::find(state, &name, &selector) {
             Ok((_, version)) => {
                 Ok(GetParameterResult { parameter: Some(render::parameter(ctx, &name, version, &selector, decrypt)) })
             }
@@ -113,6 +127,14 @@ impl ssm_api::Handler for Handler {
                     continue;
                 }
                 let (name, selector) = names::split_selector(&requested);
+                let public_state;
+                let state = match public::find(&ctx.region, &name) {
+                    Some(p) if public::is_public(&name) => {
+                        public_state = Parameters::with_one(p);
+                        &public_state
+                    }
+                    _ => &*state,
+                };
                 match lookup::find(state, &name, &selector) {
                     Ok((_, version)) if names::check_shape(&name).is_ok() => {
                         found.push(render::parameter(ctx, &name, version, &selector, decrypt))
@@ -170,10 +192,16 @@ impl ssm_api::Handler for Handler {
         let decrypt = input.with_decryption.unwrap_or(false);
         let start = token_start(input.next_token.as_deref())?;
         let size = page_size(input.max_results, BY_PATH_PAGE);
+        let public_path = public::is_public(&format!("{path}/"));
         let matching = self.parameters.with(ctx, |state| {
-            state
-                .by_name
-                .values()
+            let public_parameters;
+            let candidates: Box<dyn Iterator<Item = &state::Parameter>> = if public_path {
+                public_parameters = public::parameters(&ctx.region);
+                Box::new(public_parameters.iter())
+            } else {
+                Box::new(state.by_name.values())
+            };
+            candidates
                 .filter(|p| names::is_under(&p.name, &path, recursive))
                 .filter_map(|p| {
                     p.latest().filter(|v| filters::matches(&filters, p, v)).map(|v| (p.name.clone(), v.clone()))
@@ -286,6 +314,32 @@ impl ssm_api::Handler for Handler {
                 invalid_labels: (!invalid.is_empty()).then_some(invalid),
                 parameter_version: target,
             })
+        })
+    }
+
+    async fn unlabel_parameter_version(
+        &self,
+        ctx: &rt::RequestContext,
+        input: UnlabelParameterVersionRequest,
+    ) -> Result<UnlabelParameterVersionResult, UnlabelParameterVersionError> {
+        let name = names::strip_arn(&input.name);
+        names::check_shape(&name).map_err(read_name_error)?;
+        self.parameters.with(ctx, |state| {
+            let parameter = state.by_name.get_mut(&name).ok_or_else(lookup::not_found)?;
+            let target = input.parameter_version;
+            let Some(version) = parameter.versions.iter_mut().find(|v| v.version == target) else {
+                return Err(ParameterVersionNotFound {
+                    message: Some(format!(
+                        "Systems Manager could not find version {target} of {name}. Verify the version and try again."
+                    )),
+                }
+                .into());
+            };
+            // Labels the version does not carry are reported back, not refused.
+            let (removed, invalid): (Vec<String>, Vec<String>) =
+                input.labels.into_iter().partition(|l| version.labels.contains(l));
+            version.labels.retain(|l| !removed.contains(l));
+            Ok(UnlabelParameterVersionResult { removed_labels: Some(removed), invalid_labels: Some(invalid) })
         })
     }
 

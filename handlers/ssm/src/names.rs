@@ -63,8 +63,10 @@ pub fn check_new(ctx: &rt::RequestContext, name: &str) -> Result<(), NameError> 
 }
 
 /// `arn:aws:ssm:<region>:<account>:parameter/<name without its leading slash>`
+/// Public `/aws/service/…` parameters belong to no account: their ARNs leave it empty.
 pub fn arn(ctx: &rt::RequestContext, name: &str) -> String {
-    format!("arn:aws:ssm:{}:{}:parameter/{}", ctx.region, ctx.account_id, name.trim_start_matches('/'))
+    let account = if name.starts_with("/aws/service/") { "" } else { ctx.account_id.as_str() };
+    format!("arn:aws:ssm:{}:{}:parameter/{}", ctx.region, account, name.trim_start_matches('/'))
 }
 
 /// The parameter name an ARN refers to, or the text itself when it is not an ARN. A name
@@ -126,7 +128,9 @@ pub fn normalize_path(path: &str) -> Result<String, NameError> {
         return Err(invalid());
     }
     let first = segments[0].to_ascii_lowercase();
-    if first.starts_with("aws") || first.starts_with("ssm") {
+    // `/aws/service/…` is AWS's public namespace, readable by everyone.
+    let public = segments[0] == "aws" && segments.get(1) == Some(&"service");
+    if (first.starts_with("aws") && !public) || first.starts_with("ssm") {
         return Err(invalid());
     }
     if segments.len() > MAX_HIERARCHY_LEVELS {

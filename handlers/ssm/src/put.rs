@@ -5,6 +5,7 @@ use ssm_api::error::PutParameterError;
 use ssm_api::types::*;
 
 use crate::names::{self, NameError};
+use crate::policies;
 use crate::secure;
 use crate::state::{Parameter, Parameters, Version};
 
@@ -42,10 +43,11 @@ fn choose_tier(
     requested: Option<&ParameterTier>,
     current: Option<&ParameterTier>,
     value_len: usize,
+    has_policies: bool,
 ) -> Result<ParameterTier, PutParameterError> {
     let tier = match requested {
         Some(ParameterTier::IntelligentTiering) => {
-            if value_len > STANDARD_MAX_VALUE || current == Some(&ParameterTier::Advanced) {
+            if value_len > STANDARD_MAX_VALUE || current == Some(&ParameterTier::Advanced) || has_policies {
                 ParameterTier::Advanced
             } else {
                 ParameterTier::Standard
@@ -62,6 +64,11 @@ fn choose_tier(
     if tier == ParameterTier::Standard && current == Some(&ParameterTier::Advanced) {
         return Err(validation(
             "This parameter uses the advanced-parameter tier. You can't downgrade a parameter from the advanced-parameter tier to the standard-parameter tier. If necessary, you can delete the advanced parameter and recreate it as a standard parameter.",
+        ));
+    }
+    if tier == ParameterTier::Standard && has_policies {
+        return Err(validation(
+            "Standard tier parameters don't support parameter policies. To attach policies, use the advanced-parameter tier or Intelligent-Tiering.",
         ));
     }
     match tier {
@@ -127,7 +134,17 @@ pub fn put(
         (None, Some(c)) => c.r#type.clone(),
         (None, None) => return Err(validation("A parameter type is required when you create a parameter.")),
     };
-    let tier = choose_tier(input.tier.as_ref(), current.map(|c| &c.tier), input.value.chars().count())?;
+    if let Some(raw) = &input.policies {
+        policies::check(raw)?;
+    }
+    // Policies a new version does not mention stay attached.
+    let policies = input.policies.clone().or_else(|| current.and_then(|c| c.policies.clone()));
+    let tier = choose_tier(
+        input.tier.as_ref(),
+        current.map(|c| &c.tier),
+        input.value.chars().count(),
+        policies::any(policies.as_deref()),
+    )?;
     if let Some(pattern) = &input.allowed_pattern {
         check_pattern(pattern, &input.value)?;
     }
@@ -166,7 +183,7 @@ pub fn put(
         description: input.description.or_else(|| parameter.latest().and_then(|v| v.description.clone())),
         allowed_pattern: input.allowed_pattern,
         tier: tier.clone(),
-        policies: input.policies,
+        policies,
         data_type,
         labels: Vec::new(),
         last_modified: rt::DateTime::now(),

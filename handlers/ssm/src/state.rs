@@ -53,3 +53,12 @@ impl Parameter {
 pub struct Parameters {
     pub by_name: BTreeMap<String, Parameter>,
 }
+
+impl Parameters {
+    /// A state holding just `parameter` (public parameters are looked up through one).
+    pub fn with_one(parameter: Parameter) -> Parameters {
+        let mut state = Parameters::default();
+        state.by_name.insert(parameter.name.clone(), parameter);
+        state
+    }
+}
