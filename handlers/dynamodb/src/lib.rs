@@ -4,12 +4,14 @@
 //! Tables are created ACTIVE at once: there is no provisioning to wait for locally, and
 //! SDK waiters accept it.
 
+mod batch;
 mod create_rules;
 mod describe;
 pub mod error;
 pub mod expr;
 pub mod item;
 mod item_ops;
+mod read;
 pub mod keys;
 pub mod number;
 pub mod partiql;
@@ -17,6 +19,7 @@ pub mod state;
 pub mod storage;
 pub mod stream_log;
 mod table_name;
+mod transact;
 mod write;
 
 use std::ops::Bound;
@@ -40,6 +43,20 @@ pub struct Handler {
 
 fn table_not_found(name: &str) -> ResourceNotFoundException {
     ResourceNotFoundException { message: Some(format!("Requested resource not found: Table: {name} not found")) }
+}
+
+/// TransactWriteItems models IdempotentParameterMismatchException.
+fn tx_error(e: Error) -> TransactWriteItemsError {
+    match e {
+        Error::IdempotentMismatch => IdempotentParameterMismatchException {
+            message: Some(
+                "Request parameters do not match the parameters of an earlier request with the same idempotency token"
+                    .into(),
+            ),
+        }
+        .into(),
+        other => other.tx_op(),
+    }
 }
 
 #[rt::async_trait]
@@ -149,6 +166,46 @@ impl dynamodb_api::Handler for Handler {
         input: UpdateItemInput,
     ) -> Result<UpdateItemOutput, UpdateItemError> {
         self.tables.with(ctx, |t| item_ops::update_item(t, input)).map_err(Error::write_op)
+    }
+
+    async fn query(&self, ctx: &rt::RequestContext, input: QueryInput) -> Result<QueryOutput, QueryError> {
+        self.tables.with(ctx, |t| read::query(t, input)).map_err(Error::op)
+    }
+
+    async fn scan(&self, ctx: &rt::RequestContext, input: ScanInput) -> Result<ScanOutput, ScanError> {
+        self.tables.with(ctx, |t| read::scan(t, input)).map_err(Error::op)
+    }
+
+    async fn batch_get_item(
+        &self,
+        ctx: &rt::RequestContext,
+        input: BatchGetItemInput,
+    ) -> Result<BatchGetItemOutput, BatchGetItemError> {
+        self.tables.with(ctx, |t| batch::batch_get(t, input)).map_err(Error::op)
+    }
+
+    async fn batch_write_item(
+        &self,
+        ctx: &rt::RequestContext,
+        input: BatchWriteItemInput,
+    ) -> Result<BatchWriteItemOutput, BatchWriteItemError> {
+        self.tables.with(ctx, |t| batch::batch_write(t, input)).map_err(Error::op)
+    }
+
+    async fn transact_write_items(
+        &self,
+        ctx: &rt::RequestContext,
+        input: TransactWriteItemsInput,
+    ) -> Result<TransactWriteItemsOutput, TransactWriteItemsError> {
+        self.tables.with(ctx, |t| transact::transact_write(t, input)).map_err(tx_error)
+    }
+
+    async fn transact_get_items(
+        &self,
+        ctx: &rt::RequestContext,
+        input: TransactGetItemsInput,
+    ) -> Result<TransactGetItemsOutput, TransactGetItemsError> {
+        self.tables.with(ctx, |t| transact::transact_get(t, input)).map_err(Error::tx_op)
     }
 
     fn reset(&self) {

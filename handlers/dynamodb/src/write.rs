@@ -12,9 +12,6 @@ use crate::keys;
 use crate::state::Table;
 use crate::stream_log::StreamLog;
 
-pub type Names = rt::IndexMap<String, String>;
-pub type Values = rt::IndexMap<String, AttributeValue>;
-
 pub fn both_kinds(non_expr: &str, expr: &str) -> Error {
     invalid(format!(
         "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{non_expr}}} Expression parameters: {{{expr}}}"

@@ -1,0 +1,240 @@
+"""DynamoDB Query and Scan: key ranges and ordering, paging, Select, indexes, segments."""
+
+import botocore.exceptions
+import pytest
+
+
+@pytest.fixture(scope="module")
+def ddb(client):
+    c = client("dynamodb")
+    c.create_table(
+        TableName="qtab",
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "N"},
+            {"AttributeName": "g", "AttributeType": "S"},
+            {"AttributeName": "l", "AttributeType": "S"},
+        ],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "byG",
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            },
+            {
+                "IndexName": "byGinc",
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["extra"]},
+            },
+        ],
+        LocalSecondaryIndexes=[
+            {
+                "IndexName": "byL",
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "l", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    numbers = ["-10", "-1.5", "0", "0.25", "1", "2", "10", "100", "1e3", "12345678901234567890123"]
+    for n in numbers:
+        item = {"pk": {"S": "p"}, "sk": {"N": n}, "extra": {"S": "e" + n}, "other": {"S": "o"}}
+        if n not in ("0", "1"):
+            item["g"] = {"S": "G"}
+        item["l"] = {"S": "l" + n}
+        c.put_item(TableName="qtab", Item=item)
+    for i in range(30):
+        c.put_item(TableName="qtab", Item={"pk": {"S": f"other{i}"}, "sk": {"N": str(i)}})
+    return c
+
+
+def sks(items):
+    return [i["sk"]["N"] for i in items]
+
+
+ORDER = ["-10", "-1.5", "0", "0.25", "1", "2", "10", "100", "1000", "12345678901234567890123"]
+
+
+def q(ddb, cond, values, **kw):
+    return ddb.query(TableName="qtab", KeyConditionExpression=cond, ExpressionAttributeValues=values, **kw)
+
+
+def test_number_order(ddb):
+    out = q(ddb, "pk = :p", {":p": {"S": "p"}})
+    assert sks(out["Items"]) == ORDER
+    assert out["Count"] == out["ScannedCount"] == 10
+    back = q(ddb, "pk = :p", {":p": {"S": "p"}}, ScanIndexForward=False)
+    assert sks(back["Items"]) == ORDER[::-1]
+
+
+@pytest.mark.parametrize(
+    "cond,values,want",
+    [
+        ("sk < :v", {":v": {"N": "0.25"}}, ["-10", "-1.5", "0"]),
+        ("sk <= :v", {":v": {"N": "0.25"}}, ["-10", "-1.5", "0", "0.25"]),
+        ("sk > :v", {":v": {"N": "100"}}, ["1000", "12345678901234567890123"]),
+        ("sk >= :v", {":v": {"N": "100"}}, ["100", "1000", "12345678901234567890123"]),
+        ("sk = :v", {":v": {"N": "1.0"}}, ["1"]),
+        ("sk BETWEEN :a AND :b", {":a": {"N": "-1.5"}, ":b": {"N": "2"}}, ["-1.5", "0", "0.25", "1", "2"]),
+    ],
+)
+def test_range_conditions(ddb, cond, values, want):
+    out = q(ddb, "pk = :p AND " + cond, {":p": {"S": "p"}, **values})
+    assert sks(out["Items"]) == want
+    assert out["ScannedCount"] == len(want)
+
+
+def test_paging_with_limit(ddb):
+    seen, start = [], None
+    while True:
+        kw = {"Limit": 3}
+        if start:
+            kw["ExclusiveStartKey"] = start
+        out = q(ddb, "pk = :p", {":p": {"S": "p"}}, **kw)
+        seen += sks(out["Items"])
+        start = out.get("LastEvaluatedKey")
+        if not start:
+            break
+        assert set(start) == {"pk", "sk"}
+    assert seen == ORDER
+
+
+def test_paging_backwards(ddb):
+    out = q(ddb, "pk = :p", {":p": {"S": "p"}}, Limit=4, ScanIndexForward=False)
+    assert sks(out["Items"]) == ORDER[::-1][:4]
+    out = q(ddb, "pk = :p", {":p": {"S": "p"}}, ScanIndexForward=False, ExclusiveStartKey=out["LastEvaluatedKey"])
+    assert sks(out["Items"]) == ORDER[::-1][4:]
+
+
+def test_select_count_and_filter(ddb):
+    out = q(ddb, "pk = :p", {":p": {"S": "p"}, ":z": {"N": "0"}}, Select="COUNT", FilterExpression="sk > :z")
+    assert "Items" not in out
+    assert out["Count"] == 6 and out["ScannedCount"] == 10
+
+
+def test_gsi_keys_only_and_sparse(ddb):
+    out = ddb.query(
+        TableName="qtab", IndexName="byG", KeyConditionExpression="g = :g", ExpressionAttributeValues={":g": {"S": "G"}}
+    )
+    assert out["Count"] == 8  # items without g are not in the index
+    assert set(out["Items"][0]) == {"pk", "sk", "g"}
+    assert sks(out["Items"]) == [s for s in ORDER if s not in ("0", "1")]
+    assert set(out["LastEvaluatedKey"] if "LastEvaluatedKey" in out else {}) <= {"pk", "sk", "g"}
+
+
+def test_gsi_include(ddb):
+    out = ddb.query(
+        TableName="qtab", IndexName="byGinc", KeyConditionExpression="g = :g", ExpressionAttributeValues={":g": {"S": "G"}}
+    )
+    assert set(out["Items"][0]) == {"pk", "sk", "g", "extra"}
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        ddb.query(
+            TableName="qtab",
+            IndexName="byGinc",
+            KeyConditionExpression="g = :g",
+            ExpressionAttributeValues={":g": {"S": "G"}},
+            Select="ALL_ATTRIBUTES",
+        )
+    assert "projection type is not ALL" in e.value.response["Error"]["Message"]
+
+
+def test_gsi_paging_key(ddb):
+    out = ddb.query(
+        TableName="qtab",
+        IndexName="byG",
+        KeyConditionExpression="g = :g",
+        ExpressionAttributeValues={":g": {"S": "G"}},
+        Limit=2,
+    )
+    assert set(out["LastEvaluatedKey"]) == {"pk", "sk", "g"}
+    rest = ddb.query(
+        TableName="qtab",
+        IndexName="byG",
+        KeyConditionExpression="g = :g",
+        ExpressionAttributeValues={":g": {"S": "G"}},
+        ExclusiveStartKey=out["LastEvaluatedKey"],
+    )
+    assert len(rest["Items"]) == 6
+
+
+def test_lsi_order(ddb):
+    out = ddb.query(
+        TableName="qtab",
+        IndexName="byL",
+        KeyConditionExpression="pk = :p AND begins_with(l, :b)",
+        ExpressionAttributeValues={":p": {"S": "p"}, ":b": {"S": "l1"}},
+    )
+    assert [i["l"]["S"] for i in out["Items"]] == ["l1", "l10", "l100", "l12345678901234567890123", "l1e3"]
+    assert "other" in out["Items"][0]
+
+
+def test_gsi_consistent_read_rejected(ddb):
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        ddb.query(
+            TableName="qtab",
+            IndexName="byG",
+            KeyConditionExpression="g = :g",
+            ExpressionAttributeValues={":g": {"S": "G"}},
+            ConsistentRead=True,
+        )
+    assert e.value.response["Error"]["Message"] == "Consistent reads are not supported on global secondary indexes"
+
+
+def test_unknown_index(ddb):
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        ddb.scan(TableName="qtab", IndexName="nope")
+    assert e.value.response["Error"]["Message"] == "The table does not have the specified index: nope"
+
+
+def test_scan_pages_everything(ddb):
+    seen, start = [], None
+    while True:
+        kw = {"Limit": 7}
+        if start:
+            kw["ExclusiveStartKey"] = start
+        out = ddb.scan(TableName="qtab", **kw)
+        seen += [(i["pk"]["S"], i["sk"]["N"]) for i in out["Items"]]
+        start = out.get("LastEvaluatedKey")
+        if not start:
+            break
+    assert len(seen) == len(set(seen)) == 40
+
+
+def test_parallel_scan_segments(ddb):
+    total = 4
+    seen = []
+    for s in range(total):
+        out = ddb.scan(TableName="qtab", Segment=s, TotalSegments=total)
+        seen += [(i["pk"]["S"], i["sk"]["N"]) for i in out["Items"]]
+    assert len(seen) == len(set(seen)) == 40
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        ddb.scan(TableName="qtab", Segment=4, TotalSegments=4)
+    assert "must be less than parameter TotalSegments" in e.value.response["Error"]["Message"]
+
+
+def test_scan_index(ddb):
+    out = ddb.scan(TableName="qtab", IndexName="byG")
+    assert out["Count"] == 8
+
+
+def test_scan_count(ddb):
+    out = ddb.scan(TableName="qtab", Select="COUNT")
+    assert out["Count"] == 40 and "Items" not in out
+
+
+def test_one_megabyte_pages(client):
+    c = client("dynamodb")
+    c.create_table(
+        TableName="big",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    blob = "x" * 100_000
+    for i in range(25):
+        c.put_item(TableName="big", Item={"pk": {"S": "a"}, "sk": {"N": str(i)}, "v": {"S": blob}})
+    first = c.query(TableName="big", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "a"}})
+    assert 9 <= first["Count"] <= 11 and "LastEvaluatedKey" in first
+    first_scan = c.scan(TableName="big")
+    assert first_scan["Count"] == first["Count"]
