@@ -122,15 +122,15 @@ impl Number {
         if self.digits.is_empty() {
             return Ok(Number::zero());
         }
-        if self.digits.len() > MAX_DIGITS {
-            return Err(TOO_MANY_DIGITS.to_string());
-        }
         let lead = self.exp - 1;
         if lead > MAX_EXP {
             return Err(OVERFLOW.to_string());
         }
         if lead < MIN_EXP {
             return Err(UNDERFLOW.to_string());
+        }
+        if self.digits.len() > MAX_DIGITS {
+            return Err(TOO_MANY_DIGITS.to_string());
         }
         Ok(self)
     }
