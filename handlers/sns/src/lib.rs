@@ -12,6 +12,7 @@ mod envelope;
 mod error;
 pub mod filter_policy;
 mod http_client;
+mod inspect;
 mod paging;
 mod platform;
 mod publish;
@@ -439,5 +440,7 @@ pub fn service() -> Arc<dyn rt::Service> {
 pub fn serve(peers: &Arc<Peers>) -> Arc<dyn rt::Service> {
     let handler = Arc::new(Handler::new(peers.clone()));
     peers.register::<dyn sns_api::Handler>(handler.clone());
+    // The concrete handler too, for the gateway's `/_aws/sns/` developer endpoints.
+    peers.register::<Handler>(handler.clone());
     sns_api::service(handler)
 }
