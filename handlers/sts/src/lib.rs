@@ -9,8 +9,10 @@ mod durations;
 mod issue;
 mod random;
 mod role_arn;
+mod saml;
 pub mod sessions;
 mod validation;
+mod web_identity;
 
 use std::sync::Arc;
 
@@ -26,13 +28,20 @@ use sessions::{root_arn, Principal, Session, Sessions};
 #[derive(Default)]
 pub struct Handler {
     sessions: Arc<GlobalStore<Sessions>>,
+    /// IAM, to tell whose long-term access key signed a request.
+    peers: Arc<ferrostack_store::Peers>,
 }
 
 impl Handler {
     /// A handler sharing `sessions` with other components (the gateway's credential
     /// checks, for instance).
     pub fn with_sessions(sessions: Arc<GlobalStore<Sessions>>) -> Handler {
-        Handler { sessions }
+        Handler { sessions, peers: Default::default() }
+    }
+
+    /// A handler that asks the IAM among `peers` about access keys.
+    pub fn with_peers(peers: Arc<ferrostack_store::Peers>) -> Handler {
+        Handler { sessions: Default::default(), peers }
     }
 
     /// The issued sessions, for components that need to recognise temporary credentials.
@@ -45,6 +54,61 @@ impl Handler {
         let key = ctx.access_key_id.as_deref()?;
         self.sessions.with(|s| s.get(key).cloned())
     }
+
+    /// The IAM user whose long-term access key signed the request, as `(UserId, Arn)`, when
+    /// IAM knows the key. Anything else (no IAM, unknown key, an error) is `None`, and the
+    /// caller is then taken to be the account root user.
+    async fn iam_user(&self, ctx: &rt::RequestContext) -> Option<(String, String)> {
+        let key = ctx.access_key_id.clone()?;
+        let iam = self.peers.get::<dyn iam_api::Handler>()?;
+        let used = iam
+            .get_access_key_last_used(ctx, iam_api::types::GetAccessKeyLastUsedRequest { access_key_id: key })
+            .await
+            .ok()?;
+        let user_name = used.user_name?;
+        let user = iam.get_user(ctx, iam_api::types::GetUserRequest { user_name: Some(user_name) }).await.ok()?.user;
+        Some((user.user_id, user.arn))
+    }
+
+    /// Issues role-session credentials for `role` and describes the assumed-role user.
+    fn assume(
+        &self,
+        role: RoleArn,
+        role_arn: String,
+        session_name: &str,
+        source_identity: Option<String>,
+        duration_seconds: i32,
+        tags: Vec<(String, String)>,
+    ) -> (Credentials, AssumedRoleUser) {
+        // A role's unique id is fixed for its lifetime: derive it from the ARN.
+        let role_id = format!("AROA{}", random::stable_upper_alnum(&role_arn, 17));
+        let assumed_role_id = format!("{role_id}:{session_name}");
+        let arn = format!("arn:{}:sts::{}:assumed-role/{}/{}", role.partition, role.account, role.name, session_name);
+        let grant = Grant {
+            account: role.account,
+            principal: Principal::AssumedRole {
+                role_arn,
+                assumed_role_id: assumed_role_id.clone(),
+                arn: arn.clone(),
+                source_identity,
+            },
+            duration_seconds,
+            tags,
+        };
+        (issue(&self.sessions, grant), AssumedRoleUser { assumed_role_id, arn })
+    }
+}
+
+/// A stable stand-in subject for tokens whose claims cannot be read.
+fn opaque_subject(token: &str) -> String {
+    random::stable_upper_alnum(token, 21).to_lowercase()
+}
+
+/// The encoded form DecodeAuthorizationMessage reverses: base64 of the JSON document.
+/// Components that deny a request can hand this to callers.
+pub fn encode_authorization_message(decoded_json: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(decoded_json)
 }
 
 /// Session tags as `(key, value)` pairs; keys are unique regardless of case.
@@ -90,8 +154,11 @@ impl sts_api::Handler for Handler {
                 let (user_id, arn) = session.caller_identity();
                 (session.account, user_id, arn)
             }
-            // The root user's UserId is the account id itself.
-            None => (ctx.account_id.clone(), ctx.account_id.clone(), root_arn(&ctx.account_id)),
+            None => match self.iam_user(ctx).await {
+                Some((user_id, arn)) => (ctx.account_id.clone(), user_id, arn),
+                // The root user's UserId is the account id itself.
+                None => (ctx.account_id.clone(), ctx.account_id.clone(), root_arn(&ctx.account_id)),
+            },
         };
         Ok(GetCallerIdentityResponse { user_id: Some(user_id), account: Some(account), arn: Some(arn) })
     }
@@ -142,35 +209,127 @@ impl sts_api::Handler for Handler {
         let tags = session_tags(input.tags)?;
         let packed = packed_policy_size(&input.policy, &input.policy_arns, &tags);
 
-        // A role's unique id is fixed for its lifetime: derive it from the ARN.
-        let role_id = format!("AROA{}", random::stable_upper_alnum(&input.role_arn, 17));
-        let assumed_role_id = format!("{role_id}:{}", input.role_session_name);
-        let arn = format!(
-            "arn:{}:sts::{}:assumed-role/{}/{}",
-            role.partition, role.account, role.name, input.role_session_name
-        );
         // A source identity set once sticks to every chained session after it.
         let source_identity = input.source_identity.or_else(|| match caller.map(|s| s.principal) {
             Some(Principal::AssumedRole { source_identity, .. }) => source_identity,
             _ => None,
         });
-        let grant = Grant {
-            account: role.account,
-            principal: Principal::AssumedRole {
-                role_arn: input.role_arn,
-                assumed_role_id: assumed_role_id.clone(),
-                arn: arn.clone(),
-                source_identity: source_identity.clone(),
-            },
-            duration_seconds: duration,
-            tags,
-        };
+        let (credentials, user) =
+            self.assume(role, input.role_arn, &input.role_session_name, source_identity.clone(), duration, tags);
         Ok(AssumeRoleResponse {
-            credentials: Some(issue(&self.sessions, grant)),
-            assumed_role_user: Some(AssumedRoleUser { assumed_role_id, arn }),
+            credentials: Some(credentials),
+            assumed_role_user: Some(user),
             packed_policy_size: packed,
             source_identity,
         })
+    }
+
+    async fn assume_role_with_web_identity(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: AssumeRoleWithWebIdentityRequest,
+    ) -> Result<AssumeRoleWithWebIdentityResponse, AssumeRoleWithWebIdentityError> {
+        let role = RoleArn::parse(&input.role_arn)?;
+        validation::principal_name(&input.role_session_name, "roleSessionName", 2, 64)?;
+        let bounds = durations::ASSUME_ROLE;
+        let duration = input.duration_seconds.unwrap_or(bounds.default);
+        validation::duration_in_range(duration, bounds.min, bounds.max)?;
+        let packed = packed_policy_size(&input.policy, &input.policy_arns, &[]);
+        // The signature is not verified (see web_identity); the claims are read when present.
+        let claims = web_identity::claims(&input.web_identity_token).unwrap_or_default();
+        if let Some(exp) = claims.expires {
+            let now = rt::DateTime::now().secs();
+            if exp <= now {
+                return Err(ExpiredTokenException {
+                    message: Some(format!(
+                        "Token expired: current date/time {now} must be before the expiration date/time {exp}"
+                    )),
+                }
+                .into());
+            }
+        }
+        let provider =
+            input.provider_id.clone().or_else(|| claims.issuer.as_deref().map(web_identity::provider_from_issuer));
+        let subject = claims.subject.clone().unwrap_or_else(|| opaque_subject(&input.web_identity_token));
+        let (credentials, user) =
+            self.assume(role, input.role_arn, &input.role_session_name, None, duration, Vec::new());
+        Ok(AssumeRoleWithWebIdentityResponse {
+            credentials: Some(credentials),
+            subject_from_web_identity_token: Some(subject),
+            assumed_role_user: Some(user),
+            packed_policy_size: packed,
+            provider,
+            audience: claims.audience,
+            source_identity: None,
+        })
+    }
+
+    async fn assume_role_with_saml(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: AssumeRoleWithSAMLRequest,
+    ) -> Result<AssumeRoleWithSAMLResponse, AssumeRoleWithSAMLError> {
+        let role = RoleArn::parse(&input.role_arn)?;
+        // arn:aws:iam::<account>:saml-provider/<name>
+        let provider_name = input
+            .principal_arn
+            .split_once(":saml-provider/")
+            .filter(|(head, _)| head.starts_with("arn:") && head.contains(":iam::"))
+            .map(|(_, name)| name.to_string())
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| rt::CommonError::validation("Request ARN is invalid"))?;
+        // The signature is not verified (see saml); the assertion's fields are read when present.
+        let assertion = saml::parse(&input.saml_assertion);
+        let subject = assertion.subject.clone().unwrap_or_else(|| "saml-user".to_string());
+        let session_name: String = assertion
+            .session_name
+            .clone()
+            .unwrap_or_else(|| subject.clone())
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(*c))
+            .take(64)
+            .collect();
+        let session_name = if session_name.len() < 2 { "saml-session".to_string() } else { session_name };
+        let bounds = durations::ASSUME_ROLE;
+        let duration = input.duration_seconds.or(assertion.session_duration).unwrap_or(bounds.default);
+        validation::duration_in_range(duration, bounds.min, bounds.max)?;
+        let packed = packed_policy_size(&input.policy, &input.policy_arns, &[]);
+        let issuer = assertion.issuer.clone().unwrap_or_else(|| format!("urn:saml-provider:{provider_name}"));
+        let name_qualifier = saml::name_qualifier(&issuer, &role.account, &provider_name);
+        let (credentials, user) = self.assume(role, input.role_arn, &session_name, None, duration, Vec::new());
+        Ok(AssumeRoleWithSAMLResponse {
+            credentials: Some(credentials),
+            assumed_role_user: Some(user),
+            packed_policy_size: packed,
+            subject: Some(subject),
+            subject_type: Some(assertion.subject_type.unwrap_or_else(|| "persistent".to_string())),
+            issuer: Some(issuer),
+            audience: Some(assertion.audience.unwrap_or_else(|| "https://signin.aws.amazon.com/saml".to_string())),
+            name_qualifier: Some(name_qualifier),
+            source_identity: None,
+        })
+    }
+
+    async fn decode_authorization_message(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DecodeAuthorizationMessageRequest,
+    ) -> Result<DecodeAuthorizationMessageResponse, DecodeAuthorizationMessageError> {
+        use base64::Engine;
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(input.encoded_message.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .filter(|text| serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.is_object()));
+        match decoded {
+            Some(message) => Ok(DecodeAuthorizationMessageResponse { decoded_message: Some(message) }),
+            None => Err(InvalidAuthorizationMessageException {
+                message: Some(
+                    "The encoded authorization message is invalid or was not issued by this service.".to_string(),
+                ),
+            }
+            .into()),
+        }
     }
 
     async fn get_federation_token(
@@ -228,7 +387,7 @@ pub fn service() -> Arc<dyn rt::Service> {
 /// The service as the gateway serves it, registered in `peers` so other services can call
 /// it in-process.
 pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
-    let handler = Arc::new(Handler::default());
+    let handler = Arc::new(Handler::with_peers(peers.clone()));
     peers.register::<dyn sts_api::Handler>(handler.clone());
     sts_api::service(handler)
 }
