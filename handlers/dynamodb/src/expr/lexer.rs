@@ -54,7 +54,14 @@ pub(crate) fn lex(src: &str) -> Vec<Token> {
                 it.next();
                 let end = take_word(&mut it);
                 let text = src[start..end].to_string();
-                let tok = if c == '#' { Tok::Name(text) } else { Tok::Value(text) };
+                // A bare `#` or `:` is no placeholder: a syntax error at that character.
+                let tok = if end == start + 1 {
+                    Tok::Other(c)
+                } else if c == '#' {
+                    Tok::Name(text)
+                } else {
+                    Tok::Value(text)
+                };
                 out.push(Token { tok, start, end });
                 continue;
             }

@@ -35,11 +35,11 @@
 //! canonicalize every N/NS in an item before storing it).
 
 pub mod ast;
-mod eval;
+pub(crate) mod eval;
 mod key;
 pub mod legacy;
 mod lexer;
-mod parser;
+pub(crate) mod parser;
 mod projection;
 mod reserved;
 mod update;
@@ -58,6 +58,7 @@ use ferrostack_runtime as rt;
 pub use ast::*;
 pub use eval::{eval_condition, key_order, values_equal};
 pub use key::parse_key_condition;
+pub use parser::short_type;
 pub use projection::project;
 pub use update::apply_update;
 

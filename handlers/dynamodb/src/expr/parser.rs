@@ -18,7 +18,7 @@ const MAX_DEPTH: usize = 32;
 const MAX_IN: usize = 100;
 
 /// DynamoDB's short type names, used in "operand type" details of condition errors.
-pub(crate) fn short_type(v: &AttributeValue) -> &'static str {
+pub fn short_type(v: &AttributeValue) -> &'static str {
     match v {
         AttributeValue::S(_) => "S",
         AttributeValue::N(_) => "N",
@@ -316,7 +316,8 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
             }
             let close = self.pos;
             self.advance();
-            if self.groups.contains(&(open + 1, close - 1)) {
+            // AWS refuses `((...))` in conditions and filters, but accepts it in key conditions.
+            if self.kind != ExprKind::KeyCondition && self.groups.contains(&(open + 1, close - 1)) {
                 return Err(self.kind.invalid("The expression has redundant parentheses;"));
             }
             self.groups.insert((open, close));

@@ -70,6 +70,18 @@ pub enum Returning {
     ModifiedNew,
 }
 
+impl Returning {
+    /// As written after RETURNING.
+    pub fn clause(self) -> &'static str {
+        match self {
+            Returning::AllOld => "ALL OLD *",
+            Returning::ModifiedOld => "MODIFIED OLD *",
+            Returning::AllNew => "ALL NEW *",
+            Returning::ModifiedNew => "MODIFIED NEW *",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateStatement {
     pub table: String,
@@ -125,12 +137,23 @@ impl Select {
         }
     }
 
-    /// The item as the statement returns it (projection applied).
+    /// The item as the statement returns it. Unlike ProjectionExpression, PartiQL names
+    /// each selected value after the last attribute name of its path (`SELECT m.nested`
+    /// answers `{"nested": ...}`), as DynamoDB does.
     pub fn output(&self, item: &Item) -> Item {
-        match &self.projection {
-            Some(p) => crate::expr::project(p, item),
-            None => item.clone(),
+        let Some(p) = &self.projection else { return item.clone() };
+        let mut out = Item::new();
+        for path in &p.paths {
+            let Some(v) = crate::expr::eval::lookup(item, path) else { continue };
+            let name = path.0.iter().rev().find_map(|e| match e {
+                crate::expr::PathElem::Name(n) => Some(n.clone()),
+                _ => None,
+            });
+            if let Some(name) = name {
+                out.insert(name, v.clone());
+            }
         }
+        out
     }
 }
 
@@ -224,7 +247,7 @@ pub fn write_key(stmt: &Statement, hash_key: &str, range_key: Option<&str>) -> R
             for p in u.update.paths() {
                 if key_names(hash_key, range_key).any(|k| k == p.root()) {
                     return Err(ExprError::new(format!(
-                        "Cannot update attribute {}. This attribute is part of the key",
+                        "One or more parameter values were invalid: Cannot update attribute {}. This attribute is part of the key",
                         p.root()
                     )));
                 }

@@ -250,9 +250,18 @@ impl<'p> Parser<'p> {
     }
 
     fn table(&mut self) -> Result<(String, Option<String>), ExprError> {
-        let table = self.identifier()?;
-        let index = if self.eat_punct(".") { Some(self.identifier()?) } else { None };
-        Ok((table, index))
+        let mut parts = vec![self.identifier()?];
+        while self.eat_punct(".") {
+            parts.push(self.identifier()?);
+        }
+        if parts.len() > 2 {
+            return Err(ExprError::new("A path may contain at most 2 components in the FROM clause"));
+        }
+        if parts.iter().any(String::is_empty) {
+            return Err(ExprError::new("Path component cannot be an empty string"));
+        }
+        let index = if parts.len() == 2 { parts.pop() } else { None };
+        Ok((parts.pop().unwrap_or_default(), index))
     }
 
     fn select(&mut self) -> Result<Statement, ExprError> {
@@ -319,6 +328,12 @@ impl<'p> Parser<'p> {
         self.expect_kw("WHERE")?;
         let filter = self.or()?;
         let returning = self.returning()?;
+        if let Some(r) = returning.filter(|r| *r != Returning::AllOld) {
+            return Err(ExprError::new(format!(
+                "Invalid returning clause: RETURNING {}. Only RETURNING ALL OLD * is allowed in DELETE statements.",
+                r.clause()
+            )));
+        }
         Ok(Statement::Delete(Delete { table, filter, returning }))
     }
 
@@ -610,6 +625,7 @@ impl<'p> Parser<'p> {
             let lo = self.operand()?;
             self.expect_kw("AND")?;
             let hi = self.operand()?;
+            check_ordered("BETWEEN", &[&left, &lo, &hi])?;
             return Ok(Condition::Between(left, lo, hi));
         }
         if self.eat_kw("IN") {
@@ -638,8 +654,27 @@ impl<'p> Parser<'p> {
         };
         self.advance();
         let right = self.operand()?;
+        if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            check_ordered(op.as_str(), &[&left, &right])?;
+        }
         Ok(Condition::Compare(left, op, right))
     }
+}
+
+/// Ordering comparisons take N, S or B; any other literal is refused before the table is
+/// even looked up.
+fn check_ordered(op: &str, operands: &[&Operand]) -> Result<(), ExprError> {
+    for o in operands {
+        if let Operand::Value(v) = o {
+            if !matches!(v, AttributeValue::S(_) | AttributeValue::N(_) | AttributeValue::B(_)) {
+                return Err(ExprError::new(format!(
+                    "Incorrect operand type for operator or function; operator or function: {op}, operand type: {}",
+                    crate::expr::short_type(v)
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn is_literal_word(w: &str) -> bool {

@@ -42,9 +42,9 @@ fn select_forms() {
     assert_eq!(q.index.as_deref(), Some("byName"));
     assert!(q.matches(&row()));
     assert!(q.key_condition("pk", None).is_none());
+    // PartiQL names each selected value after the last name in its path.
     let out = q.output(&row());
-    assert_eq!(out.get("name"), Some(&s("Widget")));
-    assert_eq!(out.get("parts"), Some(&V::L(vec![s("p1")])));
+    assert_eq!(out, item(vec![("name", s("Widget")), ("color", s("red")), ("parts", s("p1"))]));
 
     let yes = [
         "SELECT * FROM t WHERE pk = 'a'",
@@ -117,7 +117,7 @@ fn insert_update_delete() {
     let key_change = parse("UPDATE t SET pk = 'b' WHERE pk = 'a'", &[]).unwrap();
     assert_eq!(
         write_key(&key_change, "pk", None).unwrap_err().message(),
-        "Cannot update attribute pk. This attribute is part of the key"
+        "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"
     );
     let partial = parse("UPDATE t SET a = 1 WHERE pk = 'a'", &[]).unwrap();
     assert_eq!(
@@ -146,4 +146,22 @@ fn errors() {
     assert!(err("DELETE FROM t", &[]).starts_with("Statement wasn't well formed"));
     assert!(err("SELECT * FROM t WHERE a = <<1, 'x'>>", &[]).starts_with("Statement wasn't well formed"));
     assert_eq!(err("SELECT * FROM t WHERE a = 1e999", &[]), crate::number::OVERFLOW);
+    assert_eq!(
+        err("SELECT pk FROM t WHERE pk = 'x' AND val < ?", &[V::Bool(true)]),
+        "Incorrect operand type for operator or function; operator or function: <, operand type: BOOL"
+    );
+    assert_eq!(
+        err("SELECT * FROM \"t\".\"i\".\"x\"", &[]),
+        "A path may contain at most 2 components in the FROM clause"
+    );
+    assert_eq!(err("SELECT * FROM \"\" WHERE pk = 'x'", &[]), "Path component cannot be an empty string");
+    assert_eq!(err("SELECT * FROM \"t\".\"\"", &[]), "Path component cannot be an empty string");
+    for r in ["MODIFIED OLD *", "ALL NEW *", "MODIFIED NEW *"] {
+        assert_eq!(
+            err(&format!("DELETE FROM t WHERE pk = 'x' RETURNING {r}"), &[]),
+            format!(
+                "Invalid returning clause: RETURNING {r}. Only RETURNING ALL OLD * is allowed in DELETE statements."
+            )
+        );
+    }
 }
