@@ -34,6 +34,7 @@ pub static CATALOG: &[Entry] = &[
     Entry { name: "sns", build: sns_handler::serve },
     Entry { name: "s3", build: s3_handler::serve },
     Entry { name: "dynamodb", build: dynamodb_handler::serve },
+    Entry { name: "dynamodbstreams", build: dynamodbstreams_handler::serve },
     Entry { name: "lambda", build: lambda_handler::serve },
     Entry { name: "iam", build: iam_handler::serve },
     Entry { name: "sts", build: sts_handler::serve },

@@ -110,7 +110,7 @@ def test_paging_backwards(ddb):
 def test_select_count_and_filter(ddb):
     out = q(ddb, "pk = :p", {":p": {"S": "p"}, ":z": {"N": "0"}}, Select="COUNT", FilterExpression="sk > :z")
     assert "Items" not in out
-    assert out["Count"] == 6 and out["ScannedCount"] == 10
+    assert out["Count"] == 7 and out["ScannedCount"] == 10
 
 
 def test_gsi_keys_only_and_sparse(ddb):

@@ -21,28 +21,42 @@ fn stream_label(at: rt::DateTime) -> String {
     format!("{whole}.{:0<3}", frac)
 }
 
+/// `(label, stream ARN)` of a stream enabled at `at`.
+pub fn stream_names(table_arn: &str, at: rt::DateTime) -> (String, String) {
+    let label = stream_label(at);
+    let arn = format!("{table_arn}/stream/{label}");
+    (label, arn)
+}
+
+/// Server-side encryption as described, from a specification (None when disabled).
+pub fn sse(table_arn: &str, spec: SSESpecification) -> Option<SSEDescription> {
+    if spec.enabled != Some(true) {
+        return None;
+    }
+    // arn:aws:dynamodb:<region>:<account>:table/<name>
+    let parts: Vec<&str> = table_arn.split(':').collect();
+    let (region, account) = (parts.get(3).copied().unwrap_or(""), parts.get(4).copied().unwrap_or(""));
+    Some(SSEDescription {
+        status: Some(SSEStatus::Enabled),
+        sse_type: Some(SSEType::Kms),
+        // Without a customer key, the AWS-managed `alias/aws/dynamodb` key is used.
+        kms_master_key_arn: Some(match spec.kms_master_key_id {
+            Some(id) if id.starts_with("arn:") => id,
+            Some(id) => format!("arn:aws:kms:{region}:{account}:key/{id}"),
+            None => format!("arn:aws:kms:{region}:{account}:key/{}", rt::request_id()),
+        }),
+        inaccessible_encryption_date_time: None,
+    })
+}
+
 /// A validated CreateTable request as a stored table.
 pub fn new_table(ctx: &rt::RequestContext, input: CreateTableInput) -> Table {
     let created = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
     let arn = table_arn(ctx, &input.table_name);
     let on_demand = matches!(input.billing_mode, Some(BillingMode::PayPerRequest));
     let stream = input.stream_specification.filter(|s| s.stream_enabled);
-    let latest_stream = stream.as_ref().map(|_| {
-        let label = stream_label(created);
-        let stream_arn = format!("{arn}/stream/{label}");
-        (label, stream_arn)
-    });
-    let sse = input.sse_specification.filter(|s| s.enabled == Some(true)).map(|s| SSEDescription {
-        status: Some(SSEStatus::Enabled),
-        sse_type: Some(SSEType::Kms),
-        // Without a customer key, the AWS-managed `alias/aws/dynamodb` key is used.
-        kms_master_key_arn: Some(match s.kms_master_key_id {
-            Some(id) if id.starts_with("arn:") => id,
-            Some(id) => format!("arn:aws:kms:{}:{}:key/{id}", ctx.region, ctx.account_id),
-            None => format!("arn:aws:kms:{}:{}:key/{}", ctx.region, ctx.account_id, rt::request_id()),
-        }),
-        inaccessible_encryption_date_time: None,
-    });
+    let latest_stream = stream.as_ref().map(|_| stream_names(&arn, created));
+    let sse = input.sse_specification.and_then(|s| sse(&arn, s));
     let local_indexes: Vec<Index> = input
         .local_secondary_indexes
         .unwrap_or_default()
@@ -88,6 +102,7 @@ pub fn new_table(ctx: &rt::RequestContext, input: CreateTableInput) -> Table {
         tags: input.tags.unwrap_or_default(),
         ttl_attribute: None,
         pitr: false,
+        pitr_days: 35,
         items,
     }
 }

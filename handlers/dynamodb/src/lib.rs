@@ -5,6 +5,7 @@
 //! SDK waiters accept it.
 
 mod batch;
+mod control;
 mod create_rules;
 mod describe;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod storage;
 pub mod stream_log;
 mod table_name;
 mod transact;
+mod ttl;
 mod write;
 
 use std::ops::Bound;
@@ -38,11 +40,23 @@ const LIST_TABLES_MAX: usize = 100;
 
 #[derive(Default)]
 pub struct Handler {
-    tables: RegionalStore<Tables>,
+    tables: Arc<RegionalStore<Tables>>,
 }
 
 fn table_not_found(name: &str) -> ResourceNotFoundException {
     ResourceNotFoundException { message: Some(format!("Requested resource not found: Table: {name} not found")) }
+}
+
+impl Handler {
+    /// The stream logs of the caller's account and region, for the `dynamodbstreams-handler`
+    /// crate (which reaches this handler through `Peers` as the concrete type).
+    pub fn with_streams<R>(
+        &self,
+        ctx: &rt::RequestContext,
+        f: impl FnOnce(&mut std::collections::BTreeMap<String, stream_log::StreamLog>) -> R,
+    ) -> R {
+        self.tables.with(ctx, |t| f(&mut t.streams))
+    }
 }
 
 /// TransactWriteItems models IdempotentParameterMismatchException.
@@ -208,6 +222,101 @@ impl dynamodb_api::Handler for Handler {
         self.tables.with(ctx, |t| transact::transact_get(t, input)).map_err(Error::tx_op)
     }
 
+    async fn update_table(
+        &self,
+        ctx: &rt::RequestContext,
+        input: UpdateTableInput,
+    ) -> Result<UpdateTableOutput, UpdateTableError> {
+        let description = self.tables.with(ctx, |t| control::update_table(t, input)).map_err(Error::op::<UpdateTableError>)?;
+        Ok(UpdateTableOutput { table_description: Some(description) })
+    }
+
+    async fn update_time_to_live(
+        &self,
+        ctx: &rt::RequestContext,
+        input: UpdateTimeToLiveInput,
+    ) -> Result<UpdateTimeToLiveOutput, UpdateTimeToLiveError> {
+        let spec = self.tables.with(ctx, |t| control::update_ttl(t, input)).map_err(Error::op::<UpdateTimeToLiveError>)?;
+        Ok(UpdateTimeToLiveOutput { time_to_live_specification: Some(spec) })
+    }
+
+    async fn describe_time_to_live(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DescribeTimeToLiveInput,
+    ) -> Result<DescribeTimeToLiveOutput, DescribeTimeToLiveError> {
+        let d = self.tables.with(ctx, |t| control::describe_ttl(t, &input.table_name)).map_err(Error::op::<DescribeTimeToLiveError>)?;
+        Ok(DescribeTimeToLiveOutput { time_to_live_description: Some(d) })
+    }
+
+    async fn tag_resource(
+        &self,
+        ctx: &rt::RequestContext,
+        input: TagResourceInput,
+    ) -> Result<rt::Unit, TagResourceError> {
+        self.tables.with(ctx, |t| control::tag(t, &input.resource_arn, input.tags)).map_err(Error::op::<TagResourceError>)?;
+        Ok(rt::Unit)
+    }
+
+    async fn untag_resource(
+        &self,
+        ctx: &rt::RequestContext,
+        input: UntagResourceInput,
+    ) -> Result<rt::Unit, UntagResourceError> {
+        self.tables.with(ctx, |t| control::untag(t, &input.resource_arn, &input.tag_keys)).map_err(Error::op::<UntagResourceError>)?;
+        Ok(rt::Unit)
+    }
+
+    async fn list_tags_of_resource(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ListTagsOfResourceInput,
+    ) -> Result<ListTagsOfResourceOutput, ListTagsOfResourceError> {
+        let tags = self.tables.with(ctx, |t| control::list_tags(t, &input.resource_arn)).map_err(Error::op::<ListTagsOfResourceError>)?;
+        Ok(ListTagsOfResourceOutput { tags: Some(tags), next_token: None })
+    }
+
+    async fn describe_continuous_backups(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DescribeContinuousBackupsInput,
+    ) -> Result<DescribeContinuousBackupsOutput, DescribeContinuousBackupsError> {
+        let name = table_name::resolve(&input.table_name);
+        let d = self.tables.with(ctx, |t| t.by_name.get(name).map(control::continuous_backups));
+        match d {
+            Some(d) => Ok(DescribeContinuousBackupsOutput { continuous_backups_description: Some(d) }),
+            None => Err(control::table_not_found(name).into()),
+        }
+    }
+
+    async fn update_continuous_backups(
+        &self,
+        ctx: &rt::RequestContext,
+        input: UpdateContinuousBackupsInput,
+    ) -> Result<UpdateContinuousBackupsOutput, UpdateContinuousBackupsError> {
+        match self.tables.with(ctx, |t| control::update_pitr(t, input)) {
+            Ok(d) => Ok(UpdateContinuousBackupsOutput { continuous_backups_description: Some(d) }),
+            Err(Ok(not_found)) => Err(not_found.into()),
+            Err(Err(message)) => Err(rt::CommonError::Validation(message).into()),
+        }
+    }
+
+    async fn describe_limits(
+        &self,
+        _ctx: &rt::RequestContext,
+        _input: DescribeLimitsInput,
+    ) -> Result<DescribeLimitsOutput, DescribeLimitsError> {
+        Ok(control::limits())
+    }
+
+    async fn describe_endpoints(
+        &self,
+        ctx: &rt::RequestContext,
+        _input: DescribeEndpointsRequest,
+    ) -> Result<DescribeEndpointsResponse, DescribeEndpointsError> {
+        Ok(control::endpoints(ctx))
+    }
+
     fn reset(&self) {
         self.tables.reset();
     }
@@ -222,6 +331,9 @@ pub fn service() -> Arc<dyn rt::Service> {
 /// it in-process.
 pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
     let handler = Arc::new(Handler::default());
+    ttl::spawn(handler.tables.clone());
     peers.register::<dyn dynamodb_api::Handler>(handler.clone());
+    // DynamoDB Streams reads the stream logs through the concrete type.
+    peers.register::<Handler>(handler.clone());
     dynamodb_api::service(handler)
 }

@@ -47,6 +47,7 @@ pub struct Table {
     pub ttl_attribute: Option<String>,
     /// Point-in-time recovery flag (continuous backups are always on).
     pub pitr: bool,
+    pub pitr_days: i32,
     pub items: Items,
 }
 
