@@ -36,10 +36,6 @@ pub fn validation(message: impl Into<String>) -> Error {
     rt::ServiceError::new(400, "ValidationError", message)
 }
 
-pub fn not_attachable(message: impl Into<String>) -> Error {
-    rt::ServiceError::new(400, "PolicyNotAttachable", message)
-}
-
 pub fn unmodifiable(message: impl Into<String>) -> Error {
     rt::ServiceError::new(400, "UnmodifiableEntity", message)
 }

@@ -117,8 +117,3 @@ pub fn list_role(a: &mut Account, _env: &Env, i: ListRolePoliciesRequest) -> Res
     let p = names(&roles::find(a, &i.role_name)?.inline, i.marker.as_deref(), i.max_items)?;
     Ok(ListRolePoliciesResponse { policy_names: p.items, is_truncated: p.is_truncated, marker: p.marker })
 }
-
-/// Inline policies as (name, raw document) pairs, for details and simulation.
-pub fn documents(inline: &Inline) -> impl Iterator<Item = (&String, &String)> {
-    inline.values().map(|(n, d)| (n, d))
-}

@@ -5,17 +5,24 @@
 //! operation is a plain function over that state (`fn(&mut Account, &Env, Input)`), so the
 //! trait impl below is only the table of which function answers which operation.
 
+mod account;
 mod attach;
 mod aws_managed;
+mod details;
 mod docs;
 mod env;
 mod errors;
 mod groups;
 mod ids;
 mod inline;
+mod keys;
+mod mfa;
 mod paging;
 mod policies;
+mod profiles;
+mod providers;
 mod roles;
+mod simulate;
 mod state;
 mod tags;
 mod users;
@@ -56,7 +63,7 @@ impl Handler {
 
 /// The trait impl: each line maps an operation to the function answering it.
 macro_rules! operations {
-    (extra { $($extra:tt)* } $($op:ident($req:ident) -> $resp:ty, $err:ident => $f:path;)*) => {
+    (extra { $($extra:tt)* } $($op:ident($req:ty) -> $resp:ty, $err:ident => $f:path;)*) => {
         #[rt::async_trait]
         impl iam_api::Handler for Handler {
             $(
@@ -71,6 +78,21 @@ macro_rules! operations {
 
 operations! {
     extra {
+        async fn get_access_key_last_used(
+            &self,
+            _ctx: &rt::RequestContext,
+            input: GetAccessKeyLastUsedRequest,
+        ) -> Result<GetAccessKeyLastUsedResponse, GetAccessKeyLastUsedError> {
+            // Any key this service issued, in whichever account: STS asks through this
+            // operation who signed a request.
+            let accounts: Vec<_> = self.accounts.read().unwrap_or_else(|e| e.into_inner()).values().cloned().collect();
+            for account in accounts {
+                if let Some(found) = keys::last_used(&lock(&account), &input.access_key_id) {
+                    return Ok(found);
+                }
+            }
+            Err(keys::last_used_missing(&input.access_key_id).into())
+        }
         fn reset(&self) {
             self.accounts.write().unwrap_or_else(|e| e.into_inner()).clear();
         }
@@ -149,6 +171,72 @@ operations! {
     list_attached_group_policies(ListAttachedGroupPoliciesRequest) -> ListAttachedGroupPoliciesResponse, ListAttachedGroupPoliciesError => attach::list_group;
     list_attached_role_policies(ListAttachedRolePoliciesRequest) -> ListAttachedRolePoliciesResponse, ListAttachedRolePoliciesError => attach::list_role;
 
+
+    create_access_key(CreateAccessKeyRequest) -> CreateAccessKeyResponse, CreateAccessKeyError => keys::create;
+    list_access_keys(ListAccessKeysRequest) -> ListAccessKeysResponse, ListAccessKeysError => keys::list;
+    update_access_key(UpdateAccessKeyRequest) -> rt::Unit, UpdateAccessKeyError => keys::update;
+    delete_access_key(DeleteAccessKeyRequest) -> rt::Unit, DeleteAccessKeyError => keys::delete;
+    create_login_profile(CreateLoginProfileRequest) -> CreateLoginProfileResponse, CreateLoginProfileError => keys::create_login;
+    get_login_profile(GetLoginProfileRequest) -> GetLoginProfileResponse, GetLoginProfileError => keys::get_login;
+    update_login_profile(UpdateLoginProfileRequest) -> rt::Unit, UpdateLoginProfileError => keys::update_login;
+    delete_login_profile(DeleteLoginProfileRequest) -> rt::Unit, DeleteLoginProfileError => keys::delete_login;
+    change_password(ChangePasswordRequest) -> rt::Unit, ChangePasswordError => keys::change_password;
+
+    create_instance_profile(CreateInstanceProfileRequest) -> CreateInstanceProfileResponse, CreateInstanceProfileError => profiles::create;
+    get_instance_profile(GetInstanceProfileRequest) -> GetInstanceProfileResponse, GetInstanceProfileError => profiles::get;
+    delete_instance_profile(DeleteInstanceProfileRequest) -> rt::Unit, DeleteInstanceProfileError => profiles::delete;
+    list_instance_profiles(ListInstanceProfilesRequest) -> ListInstanceProfilesResponse, ListInstanceProfilesError => profiles::list;
+    list_instance_profiles_for_role(ListInstanceProfilesForRoleRequest) -> ListInstanceProfilesForRoleResponse, ListInstanceProfilesForRoleError => profiles::list_for_role;
+    add_role_to_instance_profile(AddRoleToInstanceProfileRequest) -> rt::Unit, AddRoleToInstanceProfileError => profiles::add_role;
+    remove_role_from_instance_profile(RemoveRoleFromInstanceProfileRequest) -> rt::Unit, RemoveRoleFromInstanceProfileError => profiles::remove_role;
+    tag_instance_profile(TagInstanceProfileRequest) -> rt::Unit, TagInstanceProfileError => profiles::tag;
+    untag_instance_profile(UntagInstanceProfileRequest) -> rt::Unit, UntagInstanceProfileError => profiles::untag;
+    list_instance_profile_tags(ListInstanceProfileTagsRequest) -> ListInstanceProfileTagsResponse, ListInstanceProfileTagsError => profiles::list_tags;
+
+    create_virtual_mfa_device(CreateVirtualMFADeviceRequest) -> CreateVirtualMFADeviceResponse, CreateVirtualMFADeviceError => mfa::create_virtual;
+    delete_virtual_mfa_device(DeleteVirtualMFADeviceRequest) -> rt::Unit, DeleteVirtualMFADeviceError => mfa::delete_virtual;
+    list_virtual_mfa_devices(ListVirtualMFADevicesRequest) -> ListVirtualMFADevicesResponse, ListVirtualMFADevicesError => mfa::list_virtual;
+    enable_mfa_device(EnableMFADeviceRequest) -> rt::Unit, EnableMFADeviceError => mfa::enable;
+    deactivate_mfa_device(DeactivateMFADeviceRequest) -> rt::Unit, DeactivateMFADeviceError => mfa::deactivate;
+    resync_mfa_device(ResyncMFADeviceRequest) -> rt::Unit, ResyncMFADeviceError => mfa::resync;
+    list_mfa_devices(ListMFADevicesRequest) -> ListMFADevicesResponse, ListMFADevicesError => mfa::list;
+    get_mfa_device(GetMFADeviceRequest) -> GetMFADeviceResponse, GetMFADeviceError => mfa::get;
+    tag_mfa_device(TagMFADeviceRequest) -> rt::Unit, TagMFADeviceError => mfa::tag;
+    untag_mfa_device(UntagMFADeviceRequest) -> rt::Unit, UntagMFADeviceError => mfa::untag;
+    list_mfa_device_tags(ListMFADeviceTagsRequest) -> ListMFADeviceTagsResponse, ListMFADeviceTagsError => mfa::list_tags;
+
+    create_open_id_connect_provider(CreateOpenIDConnectProviderRequest) -> CreateOpenIDConnectProviderResponse, CreateOpenIDConnectProviderError => providers::create_oidc;
+    get_open_id_connect_provider(GetOpenIDConnectProviderRequest) -> GetOpenIDConnectProviderResponse, GetOpenIDConnectProviderError => providers::get_oidc;
+    list_open_id_connect_providers(ListOpenIDConnectProvidersRequest) -> ListOpenIDConnectProvidersResponse, ListOpenIDConnectProvidersError => providers::list_oidc;
+    delete_open_id_connect_provider(DeleteOpenIDConnectProviderRequest) -> rt::Unit, DeleteOpenIDConnectProviderError => providers::delete_oidc;
+    add_client_id_to_open_id_connect_provider(AddClientIDToOpenIDConnectProviderRequest) -> rt::Unit, AddClientIDToOpenIDConnectProviderError => providers::add_client;
+    remove_client_id_from_open_id_connect_provider(RemoveClientIDFromOpenIDConnectProviderRequest) -> rt::Unit, RemoveClientIDFromOpenIDConnectProviderError => providers::remove_client;
+    update_open_id_connect_provider_thumbprint(UpdateOpenIDConnectProviderThumbprintRequest) -> rt::Unit, UpdateOpenIDConnectProviderThumbprintError => providers::update_thumbprints;
+    tag_open_id_connect_provider(TagOpenIDConnectProviderRequest) -> rt::Unit, TagOpenIDConnectProviderError => providers::tag_oidc;
+    untag_open_id_connect_provider(UntagOpenIDConnectProviderRequest) -> rt::Unit, UntagOpenIDConnectProviderError => providers::untag_oidc;
+    list_open_id_connect_provider_tags(ListOpenIDConnectProviderTagsRequest) -> ListOpenIDConnectProviderTagsResponse, ListOpenIDConnectProviderTagsError => providers::list_oidc_tags;
+    create_saml_provider(CreateSAMLProviderRequest) -> CreateSAMLProviderResponse, CreateSAMLProviderError => providers::create_saml;
+    get_saml_provider(GetSAMLProviderRequest) -> GetSAMLProviderResponse, GetSAMLProviderError => providers::get_saml;
+    list_saml_providers(ListSAMLProvidersRequest) -> ListSAMLProvidersResponse, ListSAMLProvidersError => providers::list_saml;
+    update_saml_provider(UpdateSAMLProviderRequest) -> UpdateSAMLProviderResponse, UpdateSAMLProviderError => providers::update_saml;
+    delete_saml_provider(DeleteSAMLProviderRequest) -> rt::Unit, DeleteSAMLProviderError => providers::delete_saml;
+    tag_saml_provider(TagSAMLProviderRequest) -> rt::Unit, TagSAMLProviderError => providers::tag_saml;
+    untag_saml_provider(UntagSAMLProviderRequest) -> rt::Unit, UntagSAMLProviderError => providers::untag_saml;
+    list_saml_provider_tags(ListSAMLProviderTagsRequest) -> ListSAMLProviderTagsResponse, ListSAMLProviderTagsError => providers::list_saml_tags;
+
+    create_account_alias(CreateAccountAliasRequest) -> rt::Unit, CreateAccountAliasError => account::create_alias;
+    delete_account_alias(DeleteAccountAliasRequest) -> rt::Unit, DeleteAccountAliasError => account::delete_alias;
+    list_account_aliases(ListAccountAliasesRequest) -> ListAccountAliasesResponse, ListAccountAliasesError => account::list_aliases;
+    update_account_password_policy(UpdateAccountPasswordPolicyRequest) -> rt::Unit, UpdateAccountPasswordPolicyError => account::update_password_policy;
+    get_account_password_policy(rt::Unit) -> GetAccountPasswordPolicyResponse, GetAccountPasswordPolicyError => account::get_password_policy;
+    delete_account_password_policy(rt::Unit) -> rt::Unit, DeleteAccountPasswordPolicyError => account::delete_password_policy;
+    get_account_summary(rt::Unit) -> GetAccountSummaryResponse, GetAccountSummaryError => account::summary;
+
+    get_account_authorization_details(GetAccountAuthorizationDetailsRequest) -> GetAccountAuthorizationDetailsResponse, GetAccountAuthorizationDetailsError => details::get;
+    simulate_principal_policy(SimulatePrincipalPolicyRequest) -> SimulatePolicyResponse, SimulatePrincipalPolicyError => simulate::principal;
+    simulate_custom_policy(SimulateCustomPolicyRequest) -> SimulatePolicyResponse, SimulateCustomPolicyError => simulate::custom;
+    get_context_keys_for_custom_policy(GetContextKeysForCustomPolicyRequest) -> GetContextKeysForPolicyResponse, GetContextKeysForCustomPolicyError => simulate::keys_for_custom;
+    get_context_keys_for_principal_policy(GetContextKeysForPrincipalPolicyRequest) -> GetContextKeysForPolicyResponse, GetContextKeysForPrincipalPolicyError => simulate::keys_for_principal;
 }
 
 /// The service on its own, with no peers to call.

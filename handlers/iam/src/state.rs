@@ -148,7 +148,6 @@ pub struct SamlRec {
 pub struct MfaRec {
     pub serial: String,
     pub seed: Vec<u8>,
-    pub path: String,
     /// The user (key) it is enabled for.
     pub user: Option<String>,
     pub enabled: Option<rt::DateTime>,

@@ -167,15 +167,18 @@ impl Condition {
                 None => self.if_exists || self.negated,
             };
         };
+        // Policy variables in the values are filled in from the context; a value whose
+        // variable is missing matches nothing.
+        let expected: Vec<String> = self.values.iter().filter_map(|v| substitute(v, context)).collect();
         let one = |value: &str| {
-            let hit = self.values.iter().any(|p| compare(self.op, value, p));
+            let hit = expected.iter().any(|p| compare(self.op, value, p));
             hit != self.negated
         };
         match self.qualifier {
             Some(Qualifier::ForAllValues) => actual.iter().all(|v| one(v)),
             Some(Qualifier::ForAnyValue) => actual.iter().any(|v| one(v)),
             None => {
-                let hit = actual.iter().any(|v| self.values.iter().any(|p| compare(self.op, v, p)));
+                let hit = actual.iter().any(|v| expected.iter().any(|p| compare(self.op, v, p)));
                 hit != self.negated
             }
         }
@@ -185,6 +188,40 @@ impl Condition {
     pub fn missing_in(&self, context: &Context) -> bool {
         self.op != Op::Null && !self.if_exists && context.get(&self.key).is_none()
     }
+}
+
+/// `${aws:username}`-style policy variables filled in from the context; `None` when a
+/// variable has no value (the pattern then matches nothing).
+pub(crate) fn substitute(pattern: &str, context: &Context) -> Option<String> {
+    if !pattern.contains("${") {
+        return Some(pattern.to_owned());
+    }
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}')?;
+        let name = &after[..end];
+        match name {
+            // Escapes for the characters that would otherwise be wildcards or syntax; a
+            // literal `*` or `?` is the best a glob can do.
+            "*" => out.push('*'),
+            "?" => out.push('?'),
+            "$" => out.push('$'),
+            _ => {
+                let (key, default) = match name.split_once(',') {
+                    Some((k, d)) => (k.trim(), Some(d.trim().trim_matches('\'').to_owned())),
+                    None => (name.trim(), None),
+                };
+                let value = context.get(key).and_then(|v| v.first().cloned()).or(default)?;
+                out.push_str(&value);
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// `actual` (from the request) against `expected` (from the policy) under `op`.
@@ -346,6 +383,9 @@ mod tests {
         assert!(like.holds(&ctx(&[("s3:prefix", &["home/alice/x"])])));
         let ic = cond(json!({"StringEqualsIgnoreCase": {"k": "ABC"}}));
         assert!(ic.holds(&ctx(&[("k", &["abc"])])));
+        let var = cond(json!({"StringLike": {"s3:prefix": "home/${aws:username}/*"}}));
+        assert!(var.holds(&ctx(&[("s3:prefix", &["home/bob/x"]), ("aws:username", &["bob"])])));
+        assert!(!var.holds(&ctx(&[("s3:prefix", &["home/eve/x"]), ("aws:username", &["bob"])])));
         let ie = cond(json!({"StringEqualsIfExists": {"k": "a"}}));
         assert!(ie.holds(&ctx(&[])));
         assert!(!ie.holds(&ctx(&[("k", &["b"])])));

@@ -1,7 +1,7 @@
 //! The decision: explicit Deny wins, then an Allow (inside the permissions boundary, for
 //! identity policies), else the implicit deny.
 
-use crate::condition::Context;
+use crate::condition::{substitute, Context};
 use crate::document::{Effect, Policy, Position, Principal, Statement, ValueSet};
 use crate::wildcard;
 
@@ -58,40 +58,6 @@ pub struct Evaluation {
     pub missing_context: Vec<String>,
     /// Whether the permissions boundary allows the request, when there is one.
     pub allowed_by_boundary: Option<bool>,
-}
-
-/// `${aws:username}`-style policy variables filled in from the context; `None` when a
-/// variable has no value (the pattern then matches nothing).
-fn substitute(pattern: &str, context: &Context) -> Option<String> {
-    if !pattern.contains("${") {
-        return Some(pattern.to_owned());
-    }
-    let mut out = String::new();
-    let mut rest = pattern;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find('}')?;
-        let name = &after[..end];
-        match name {
-            // Escapes for the characters that would otherwise be wildcards or syntax; a
-            // literal `*` or `?` is the best a glob can do.
-            "*" => out.push('*'),
-            "?" => out.push('?'),
-            "$" => out.push('$'),
-            _ => {
-                let (key, default) = match name.split_once(',') {
-                    Some((k, d)) => (k.trim(), Some(d.trim().trim_matches('\'').to_owned())),
-                    None => (name.trim(), None),
-                };
-                let value = context.get(key).and_then(|v| v.first().cloned()).or(default)?;
-                out.push_str(&value);
-            }
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    Some(out)
 }
 
 fn action_matches(set: &Option<ValueSet>, action: &str) -> bool {
