@@ -373,3 +373,10 @@ def test_aws_cli_publish(aws_cli, sns, sqs):
     body = json.loads(receive(sqs, url)[0]["Body"])
     assert (body["Message"], body["Subject"], body["MessageId"]) == ("from the cli", "cli", out["MessageId"])
     assert body["MessageAttributes"] == {"kind": {"Type": "String", "Value": "cli"}}
+
+
+def test_fifo_topic_delivers_to_a_standard_queue(sns, sqs):
+    topic = sns.create_topic(Name="mixed.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    url, _ = subscribed_queue(sns, sqs, topic, "mixed-standard", RawMessageDelivery="true")
+    sns.publish(TopicArn=topic, Message="to standard", MessageGroupId="g", MessageDeduplicationId="1")
+    assert [m["Body"] for m in receive(sqs, url)] == ["to standard"]

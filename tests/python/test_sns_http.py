@@ -151,3 +151,21 @@ def test_https_endpoints_subscribe_but_cannot_be_reached(sns, sqs):
     out = sns.subscribe(TopicArn=topic, Protocol="https", Endpoint="https://127.0.0.1:1/x", ReturnSubscriptionArn=True)
     attrs = sns.get_subscription_attributes(SubscriptionArn=out["SubscriptionArn"])["Attributes"]
     assert attrs["PendingConfirmation"] == "true" and attrs["Protocol"] == "https"
+
+
+def test_visiting_subscribe_url_confirms_and_unsubscribe_url_unsubscribes(sns, endpoint_server):
+    """What HTTP subscribers usually do: GET the SubscribeURL from the confirmation, and
+    later the UnsubscribeURL from a notification, without signing anything."""
+    topic = sns.create_topic(Name="web-visit")["TopicArn"]
+    url = f"http://127.0.0.1:{endpoint_server.server_address[1]}/visit"
+    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=url)
+    [(_, _, body)] = wait_for(endpoint_server, 1)
+    status, _, answer = harness.http_request("GET", json.loads(body)["SubscribeURL"])
+    assert status == 200 and b"<SubscriptionArn>" in answer
+    [sub] = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert sub["SubscriptionArn"].startswith(topic + ":")
+    sns.publish(TopicArn=topic, Message="x")
+    notification = json.loads(wait_for(endpoint_server, 2)[1][2])
+    status, _, _ = harness.http_request("GET", notification["UnsubscribeURL"])
+    assert status == 200
+    assert sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"] == []

@@ -232,17 +232,20 @@ def test_subscribe_checks(sns, sqs):
     assert error_of(e) == ("NotFound", "Topic does not exist", 404)
 
 
-def test_fifo_topics_take_fifo_queues_only(sns, sqs):
+def test_fifo_topics_take_queues_standard_topics_refuse_fifo_queues(sns, sqs):
     fifo = sns.create_topic(Name="only.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
     standard = sns.create_topic(Name="std")["TopicArn"]
     fifo_q = sqs.create_queue(QueueName="only.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
     fifo_q_arn = sqs.get_queue_attributes(QueueUrl=fifo_q, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    with pytest.raises(ClientError) as e:
-        sns.subscribe(TopicArn=fifo, Protocol="sqs", Endpoint=queue_arn(sqs, "plain"))
-    assert "Please use FIFO SQS queue" in error_of(e)[1]
+    # Since 2023-09 FIFO topics deliver to standard queues as well.
+    assert sns.subscribe(TopicArn=fifo, Protocol="sqs", Endpoint=queue_arn(sqs, "plain"))["SubscriptionArn"]
     with pytest.raises(ClientError) as e:
         sns.subscribe(TopicArn=standard, Protocol="sqs", Endpoint=fifo_q_arn)
-    assert "FIFO SQS Queues can not be subscribed to standard SNS topics" in error_of(e)[1]
+    assert error_of(e) == (
+        "InvalidParameter",
+        "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",
+        400,
+    )
     with pytest.raises(ClientError) as e:
         sns.subscribe(TopicArn=fifo, Protocol="email", Endpoint="a@example.com")
     assert error_of(e)[0] == "InvalidParameter"
@@ -292,6 +295,14 @@ def test_bad_filter_policies_are_refused_in_aws_words(sns, sqs):
         with pytest.raises(ClientError) as e:
             sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="FilterPolicy", AttributeValue=policy)
         assert error_of(e) == ("InvalidParameter", message, 400)
+    with pytest.raises(ClientError) as e:
+        sns.subscribe(
+            TopicArn=topic,
+            Protocol="sqs",
+            Endpoint=queue_arn(sqs, "badfilters-q2"),
+            Attributes={"FilterPolicy": json.dumps({"a": [{"foo": 1}]})},
+        )
+    assert error_of(e)[1] == "Invalid parameter: Attributes Reason: FilterPolicy: Unrecognized match type foo"
     with pytest.raises(ClientError) as e:
         sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="RawMessageDelivery", AttributeValue="maybe")
     assert error_of(e)[0] == "InvalidParameter"

@@ -109,11 +109,12 @@ impl FilterPolicy {
         let Value::Object(_) = value else {
             return Err(invalid("Filter policy must be a JSON object"));
         };
-        let policy = parse_object(&value, &[], scope)?;
-        if policy.key_count() > MAX_KEYS {
+        // Only top-level keys count towards the limit (a nested policy counts its parents).
+        if value.as_object().map_or(0, |m| m.len()) > MAX_KEYS {
             return Err(invalid(format!("Filter policy can not have more than {MAX_KEYS} keys")));
         }
-        if policy.combinations() > MAX_COMBINATIONS {
+        let policy = parse_object(&value, &[], scope)?;
+        if combinations(&value, 1, 1) > MAX_COMBINATIONS {
             return Err(invalid("Filter policy is too complex"));
         }
         Ok(policy)
@@ -129,27 +130,24 @@ impl FilterPolicy {
             Clause::Or(policies) => policies.iter().any(|p| p.matches(message)),
         })
     }
+}
 
-    fn key_count(&self) -> usize {
-        self.clauses
-            .iter()
-            .map(|c| match c {
-                Clause::Key { .. } => 1,
-                Clause::Or(ps) => ps.iter().map(|p| p.key_count()).max().unwrap_or(0),
-            })
-            .sum()
+/// AWS's complexity measure: each key's number of values, times the depth it is nested at,
+/// multiplied across keys; `$or` branches add up. (Its documented example: four values three
+/// levels deep and three values two levels deep make 3 x 4 x 2 x 3 = 72.)
+fn combinations(policy: &Value, depth: usize, mut total: usize) -> usize {
+    let Value::Object(map) = policy else { return total };
+    for (key, value) in map {
+        match value {
+            Value::Object(_) => total = combinations(value, depth + 1, total),
+            Value::Array(branches) if key == "$or" => {
+                total = branches.iter().map(|b| combinations(b, depth, total)).fold(0usize, usize::saturating_add);
+            }
+            Value::Array(values) => total = total.saturating_mul(values.len()).saturating_mul(depth),
+            _ => {}
+        }
     }
-
-    /// AWS counts the product of the values of each key, `$or` branches adding up.
-    fn combinations(&self) -> usize {
-        self.clauses
-            .iter()
-            .map(|c| match c {
-                Clause::Key { matchers, .. } => matchers.len().max(1),
-                Clause::Or(ps) => ps.iter().map(|p| p.combinations()).sum::<usize>().max(1),
-            })
-            .fold(1usize, |acc, n| acc.saturating_mul(n))
-    }
+    total
 }
 
 fn parse_object(value: &Value, prefix: &[String], scope: Scope) -> ParseResult<FilterPolicy> {
@@ -282,54 +280,65 @@ fn parse_numeric(operand: &Value) -> ParseResult<Matcher> {
     let Value::Array(items) = operand else {
         return Err(invalid("Value of numeric must be an array."));
     };
-    if items.is_empty() {
-        return Err(invalid("Invalid member in numeric match: ]"));
-    }
-    let mut terms: Vec<(Comparison, f64)> = Vec::new();
-    let mut i = 0;
-    while i < items.len() {
-        let Some(op) = items[i].as_str() else {
-            return Err(invalid(format!("Invalid member in numeric match: {}", items[i])));
-        };
-        let comparison = match op {
-            "=" => Comparison::Eq,
-            "<" => Comparison::Lt,
-            "<=" => Comparison::Le,
-            ">" => Comparison::Gt,
-            ">=" => Comparison::Ge,
-            other => return Err(invalid(format!("Unrecognized numeric range operator: {other}"))),
-        };
-        let Some(number) = items.get(i + 1).and_then(Value::as_f64) else {
-            return Err(invalid(format!("Value of {op} must be numeric")));
-        };
-        terms.push((comparison, number));
-        i += 2;
-    }
-    match terms.as_slice() {
-        [_] => {}
-        [(lower, bottom), (upper, top)] => {
-            if !matches!(lower, Comparison::Gt | Comparison::Ge) || !matches!(upper, Comparison::Lt | Comparison::Le) {
-                return Err(invalid("Too many elements in numeric expression"));
-            }
-            if bottom >= top {
-                return Err(invalid("Bottom must be less than top"));
-            }
+    let operator = |item: Option<&Value>| -> ParseResult<Comparison> {
+        match item {
+            None => Err(invalid("Invalid member in numeric match: ]")),
+            Some(Value::String(op)) => match op.as_str() {
+                "=" => Ok(Comparison::Eq),
+                "<" => Ok(Comparison::Lt),
+                "<=" => Ok(Comparison::Le),
+                ">" => Ok(Comparison::Gt),
+                ">=" => Ok(Comparison::Ge),
+                other => Err(invalid(format!("Unrecognized numeric range operator: {other}"))),
+            },
+            Some(other) => Err(invalid(format!("Invalid member in numeric match: {other}"))),
         }
-        _ => return Err(invalid("Too many elements in numeric expression")),
-    }
-    if terms.len() == 2 && terms.iter().any(|(c, _)| *c == Comparison::Eq) {
-        return Err(invalid("Too many elements in numeric expression"));
+    };
+    let number = |item: Option<&Value>, op: &str| -> ParseResult<f64> {
+        item.and_then(Value::as_f64).ok_or_else(|| {
+            let named = if op == "=" { "equals" } else { op };
+            invalid(format!("Value of {named} must be numeric"))
+        })
+    };
+    let first = operator(items.first())?;
+    let first_op = items[0].as_str().unwrap_or_default();
+    let bottom = number(items.get(1), first_op)?;
+    let mut terms = vec![(first, bottom)];
+    if items.len() > 2 {
+        if !matches!(first, Comparison::Gt | Comparison::Ge) {
+            return Err(invalid("Too many elements in numeric expression"));
+        }
+        let second = match &items[2] {
+            Value::String(op) if op == "<" => Comparison::Lt,
+            Value::String(op) if op == "<=" => Comparison::Le,
+            Value::String(op) => return Err(invalid(format!("Bad numeric range operator: {op}"))),
+            other => return Err(invalid(format!("Bad value in numeric range: {other}"))),
+        };
+        let top = number(items.get(3), items[2].as_str().unwrap_or_default())?;
+        if top <= bottom {
+            return Err(invalid("Bottom must be less than top"));
+        }
+        if items.len() > 4 {
+            return Err(invalid("Too many terms in numeric range expression"));
+        }
+        terms.push((second, top));
     }
     Ok(Matcher::Numeric(terms))
 }
 
 fn parse_cidr(operand: &Value) -> ParseResult<Matcher> {
+    // AWS answers a non-string `cidr` with the prefix wording.
     let text = operand.as_str().ok_or_else(|| invalid("prefix match pattern must be a string"))?;
-    let bad = || invalid(format!("Malformed CIDR, one '/' required: {text}"));
-    let (address, bits) = text.split_once('/').ok_or_else(bad)?;
-    let address: std::net::Ipv4Addr =
-        address.parse().map_err(|_| invalid(format!("Nonstandard IP address: {address}")))?;
-    let bits: u32 = bits.parse().ok().filter(|b| *b <= 32).ok_or_else(bad)?;
+    let (address, bits) = match text.split('/').collect::<Vec<_>>().as_slice() {
+        [address, bits] => (*address, *bits),
+        _ => return Err(invalid("Malformed CIDR, one '/' required")),
+    };
+    let bits: u32 = bits.parse().map_err(|_| invalid("Malformed CIDR, mask bits must be an integer"))?;
+    let nonstandard = || invalid(format!("Nonstandard IP address: {address}"));
+    let address: std::net::Ipv4Addr = address.parse().map_err(|_| nonstandard())?;
+    if bits > 32 {
+        return Err(nonstandard());
+    }
     let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
     Ok(Matcher::Cidr { network: u32::from(address) & mask, mask })
 }
@@ -582,6 +591,32 @@ mod tests {
         );
         assert!(error("[1]", Scope::MessageAttributes).starts_with("FilterPolicy: "));
         assert!(error("{", Scope::MessageAttributes).starts_with("FilterPolicy: failed to parse JSON"));
+    }
+
+    #[test]
+    fn numeric_and_cidr_validation_messages() {
+        let e = |p: &str| error(p, Scope::MessageAttributes);
+        assert_eq!(e(r#"{"a":[{"numeric":[]}]}"#), "FilterPolicy: Invalid member in numeric match: ]");
+        assert_eq!(e(r#"{"a":[{"numeric":["!",1]}]}"#), "FilterPolicy: Unrecognized numeric range operator: !");
+        assert_eq!(e(r#"{"a":[{"numeric":["=","x"]}]}"#), "FilterPolicy: Value of equals must be numeric");
+        assert_eq!(e(r#"{"a":[{"numeric":["<",1,">",0]}]}"#), "FilterPolicy: Too many elements in numeric expression");
+        assert_eq!(e(r#"{"a":[{"numeric":[">",1,">",0]}]}"#), "FilterPolicy: Bad numeric range operator: >");
+        assert_eq!(e(r#"{"a":[{"numeric":[">",5,"<",1]}]}"#), "FilterPolicy: Bottom must be less than top");
+        assert_eq!(
+            e(r#"{"a":[{"numeric":[">",0,"<",1,"x"]}]}"#),
+            "FilterPolicy: Too many terms in numeric range expression"
+        );
+        assert_eq!(e(r#"{"a":[{"cidr":"10.0.0.1"}]}"#), "FilterPolicy: Malformed CIDR, one '/' required");
+        assert_eq!(e(r#"{"a":[{"cidr":"10.0.0/8"}]}"#), "FilterPolicy: Nonstandard IP address: 10.0.0");
+    }
+
+    #[test]
+    fn complexity_counts_nesting_depth() {
+        // AWS's documented example: 3 x 4 x 2 x 3 = 72, within the limit of 150.
+        let nested = r#"{"a":{"b":{"c":["1","2","3","4"]}},"d":{"e":["1","2","3"]}}"#;
+        assert!(FilterPolicy::parse(nested, Scope::MessageBody).is_ok());
+        let deeper = r#"{"a":{"b":{"c":["1","2","3","4","5","6","7"]}},"d":{"e":["1","2","3","4"]}}"#;
+        assert_eq!(error(deeper, Scope::MessageBody), "FilterPolicy: Filter policy is too complex");
     }
 
     #[test]

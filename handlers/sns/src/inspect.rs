@@ -99,7 +99,7 @@ mod tests {
         let handler = Handler::new(ferrostack_store::Peers::new());
         let ctx = rt::RequestContext::internal(DEFAULT_ACCOUNT, DEFAULT_REGION);
         handler.regions.with(&ctx, |state| {
-            state.outbox.push(OutboxMessage {
+            state.record(OutboxMessage {
                 protocol: "sms".into(),
                 destination: "+15555550100".into(),
                 message_id: "m".into(),

@@ -47,7 +47,7 @@ impl Handler {
     /// The messages sent to email, SMS and mobile push destinations of an account and
     /// region, oldest first.
     pub fn outbox(&self, account: &str, region: &str) -> Vec<OutboxMessage> {
-        lock(&self.regions.scope_of(account, region)).outbox.clone()
+        lock(&self.regions.scope_of(account, region)).outbox.iter().cloned().collect()
     }
 
     /// Runs `f` on the state of the account and region an ARN names: topics,

@@ -237,7 +237,7 @@ impl Handler {
             }
             let message_id = rt::request_id();
             self.regions.with(ctx, |state| {
-                state.outbox.push(OutboxMessage {
+                state.record(OutboxMessage {
                     protocol: "sms".into(),
                     destination: number,
                     message_id: message_id.clone(),
@@ -274,7 +274,7 @@ impl Handler {
             }
             let platform = endpoint.application_arn.split('/').nth(1).unwrap_or_default().to_owned();
             let message_id = rt::request_id();
-            state.outbox.push(OutboxMessage {
+            state.record(OutboxMessage {
                 protocol: "application".into(),
                 destination: endpoint_arn.to_owned(),
                 message_id: message_id.clone(),
@@ -513,7 +513,9 @@ fn deliveries(
             }),
         }
     }
-    state.outbox.extend(outbox);
+    for message in outbox {
+        state.record(message);
+    }
     ((message_id, sequence_number), jobs)
 }
 

@@ -85,7 +85,7 @@ impl Handler {
         let digits: String = rt::request_id().bytes().filter(u8::is_ascii_digit).map(char::from).collect();
         let code = format!("{:0>6}", &digits[..digits.len().min(6)]);
         self.regions.with(ctx, |state| {
-            state.outbox.push(OutboxMessage {
+            state.record(OutboxMessage {
                 protocol: "sms".into(),
                 destination: input.phone_number.clone(),
                 message_id: rt::request_id(),

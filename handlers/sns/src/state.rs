@@ -1,6 +1,6 @@
 //! What SNS keeps per account and region.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 use ferrostack_runtime as rt;
@@ -21,10 +21,22 @@ pub struct RegionState {
     pub sms_attributes: IndexMap<String, String>,
     pub sandbox_numbers: IndexMap<String, SandboxNumber>,
     /// Deliveries that leave no trace anywhere else (email, SMS, mobile push), kept so
-    /// they can be inspected.
-    pub outbox: Vec<OutboxMessage>,
+    /// they can be inspected: the latest [`OUTBOX_LIMIT`], so a long-running emulator
+    /// does not grow without bound.
+    pub outbox: VecDeque<OutboxMessage>,
     /// FIFO deduplication: (topic ARN, deduplication id) -> when, message id, sequence.
     pub deduplication: HashMap<(String, String), (Instant, String, String)>,
+}
+
+pub const OUTBOX_LIMIT: usize = 10_000;
+
+impl RegionState {
+    pub fn record(&mut self, message: OutboxMessage) {
+        if self.outbox.len() == OUTBOX_LIMIT {
+            self.outbox.pop_front();
+        }
+        self.outbox.push_back(message);
+    }
 }
 
 pub struct Topic {

@@ -54,7 +54,7 @@ fn check_endpoint(protocol: &str, endpoint: &str) -> Result<()> {
     Err(match protocol {
         "http" | "https" => SnsError::invalid("Endpoint must match the specified protocol"),
         "email" | "email-json" => SnsError::invalid("Email address"),
-        "sms" => SnsError::invalid(format!("Invalid SMS endpoint: {endpoint}")),
+        "sms" => SnsError::new(crate::error::Kind::InvalidParameter, format!("Invalid SMS endpoint: {endpoint}")),
         "sqs" => SnsError::invalid("SQS endpoint ARN"),
         "lambda" => SnsError::invalid("Lambda endpoint ARN"),
         "firehose" => SnsError::invalid("Firehose endpoint ARN"),
@@ -63,7 +63,10 @@ fn check_endpoint(protocol: &str, endpoint: &str) -> Result<()> {
 }
 
 /// Sets one attribute on `sub`, with the checks Subscribe and SetSubscriptionAttributes make.
-fn set_attribute(sub: &mut Subscription, name: &str, value: &str) -> Result<()> {
+/// `reason` prefixes filter policy complaints: Subscribe words them `Invalid parameter:
+/// Attributes Reason: FilterPolicy: ...`, SetSubscriptionAttributes without `Attributes Reason: `.
+fn set_attribute(sub: &mut Subscription, name: &str, value: &str, reason: &str) -> Result<()> {
+    let policy_error = |m: String| SnsError::invalid(format!("{reason}{m}"));
     if !SETTABLE.contains(&name) {
         return Err(SnsError::invalid("AttributeName"));
     }
@@ -91,7 +94,7 @@ fn set_attribute(sub: &mut Subscription, name: &str, value: &str) -> Result<()> 
             }
             let scope = sub.filter_policy.as_ref().map_or(Scope::MessageAttributes, |(_, s)| *s);
             let scope = sub.attributes.get("FilterPolicyScope").and_then(|s| Scope::parse(s)).unwrap_or(scope);
-            let policy = FilterPolicy::parse(value, scope).map_err(SnsError::invalid)?;
+            let policy = FilterPolicy::parse(value, scope).map_err(policy_error)?;
             sub.filter_policy = Some((policy, scope));
             sub.attributes.insert(name.into(), value.to_owned());
             sub.attributes.entry("FilterPolicyScope".into()).or_insert_with(|| scope.as_str().to_owned());
@@ -103,7 +106,7 @@ fn set_attribute(sub: &mut Subscription, name: &str, value: &str) -> Result<()> 
                 )
             })?;
             if let Some(text) = sub.attributes.get("FilterPolicy") {
-                let policy = FilterPolicy::parse(text, scope).map_err(SnsError::invalid)?;
+                let policy = FilterPolicy::parse(text, scope).map_err(policy_error)?;
                 sub.filter_policy = Some((policy, scope));
             }
             sub.attributes.insert(name.into(), value.to_owned());
@@ -147,13 +150,13 @@ fn listing(sub: &Subscription) -> sns_api::types::Subscription {
     }
 }
 
-/// A confirmation token as AWS hands them out: long and hexadecimal.
+/// A confirmation token as AWS hands them out: 288 hexadecimal characters.
 fn new_token() -> String {
-    let mut token = String::with_capacity(128);
-    while token.len() < 128 {
+    let mut token = String::with_capacity(320);
+    while token.len() < 288 {
         token.extend(rt::request_id().chars().filter(|c| *c != '-'));
     }
-    token.truncate(128);
+    token.truncate(288);
     token
 }
 
@@ -182,10 +185,8 @@ impl Handler {
                 return Err(SnsError::invalid(format!("Invalid protocol type: {protocol}")));
             }
             if protocol == "sqs" {
+                // FIFO topics deliver to standard queues too (since 2023-09), not the reverse.
                 let fifo_queue = endpoint.ends_with(".fifo");
-                if fifo_topic && !fifo_queue {
-                    return Err(SnsError::invalid("Invalid parameter: Endpoint Reason: Please use FIFO SQS queue"));
-                }
                 if !fifo_topic && fifo_queue {
                     return Err(SnsError::invalid(
                         "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",
@@ -225,7 +226,7 @@ impl Handler {
             let mut ordered: Vec<(&String, &String)> = attributes.iter().collect();
             ordered.sort_by_key(|(k, _)| *k != "FilterPolicyScope");
             for (k, v) in ordered {
-                set_attribute(&mut sub, k, v)?;
+                set_attribute(&mut sub, k, v, "Attributes Reason: ")?;
             }
             if pending {
                 let token = new_token();
@@ -250,7 +251,7 @@ impl Handler {
                     });
                 }
                 if protocol.starts_with("email") {
-                    state.outbox.push(OutboxMessage {
+                    state.record(OutboxMessage {
                         protocol: protocol.clone(),
                         destination: endpoint.clone(),
                         message_id,
@@ -342,7 +343,7 @@ impl Handler {
         arn::check_subscription_arn(&input.subscription_arn)?;
         self.with_arn_scope(&input.subscription_arn, |state| {
             let sub = subscription(state, &input.subscription_arn)?;
-            set_attribute(sub, &input.attribute_name, input.attribute_value.as_deref().unwrap_or_default())
+            set_attribute(sub, &input.attribute_name, input.attribute_value.as_deref().unwrap_or_default(), "")
         })
     }
 
@@ -390,9 +391,9 @@ mod tests {
 
     #[test]
     fn raw_delivery_only_where_aws_allows_it() {
-        assert!(set_attribute(&mut sub("sqs"), "RawMessageDelivery", "true").is_ok());
+        assert!(set_attribute(&mut sub("sqs"), "RawMessageDelivery", "true", "").is_ok());
         assert_eq!(
-            set_attribute(&mut sub("lambda"), "RawMessageDelivery", "true").unwrap_err().message,
+            set_attribute(&mut sub("lambda"), "RawMessageDelivery", "true", "").unwrap_err().message,
             "Invalid parameter: Delivery protocol [lambda] does not support raw message delivery."
         );
     }
@@ -400,11 +401,11 @@ mod tests {
     #[test]
     fn filter_policy_scope_reparses_the_policy() {
         let mut s = sub("sqs");
-        set_attribute(&mut s, "FilterPolicy", r#"{"a":{"b":["c"]}}"#).unwrap_err();
-        set_attribute(&mut s, "FilterPolicyScope", "MessageBody").unwrap();
-        set_attribute(&mut s, "FilterPolicy", r#"{"a":{"b":["c"]}}"#).unwrap();
+        set_attribute(&mut s, "FilterPolicy", r#"{"a":{"b":["c"]}}"#, "").unwrap_err();
+        set_attribute(&mut s, "FilterPolicyScope", "MessageBody", "").unwrap();
+        set_attribute(&mut s, "FilterPolicy", r#"{"a":{"b":["c"]}}"#, "").unwrap();
         assert_eq!(
-            set_attribute(&mut s, "FilterPolicyScope", "MessageAttributes").unwrap_err().message,
+            set_attribute(&mut s, "FilterPolicyScope", "MessageAttributes", "").unwrap_err().message,
             "Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy"
         );
     }
