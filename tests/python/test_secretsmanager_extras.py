@@ -77,7 +77,9 @@ def test_rotation_schedule_is_recorded(sm):
     assert d["RotationLambdaARN"] == lam
     assert d["RotationRules"]["AutomaticallyAfterDays"] == 30
     assert (d["NextRotationDate"] - d["LastChangedDate"]).days in (29, 30)
-    sm.rotate_secret(SecretId=name, RotationRules={"ScheduleExpression": "rate(10 days)", "Duration": "2h"})
+    sm.rotate_secret(
+        SecretId=name, RotationRules={"ScheduleExpression": "rate(10 days)", "Duration": "2h"}, RotateImmediately=False
+    )
     assert sm.describe_secret(SecretId=name)["RotationRules"]["ScheduleExpression"] == "rate(10 days)"
     with pytest.raises(ClientError) as e:
         sm.rotate_secret(SecretId=name, RotationRules={"AutomaticallyAfterDays": 5, "ScheduleExpression": "rate(5 days)"})

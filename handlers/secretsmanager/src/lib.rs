@@ -2,8 +2,9 @@
 //! `NotImplemented` through the generated trait's defaults.
 //!
 //! Secrets with versions and staging labels, deletion with a recovery window, tags,
-//! resource policies, rotation schedules and replica regions (recorded; nothing is copied
-//! to other regions and no rotation Lambda is invoked, as Lambda cannot be invoked yet).
+//! resource policies, rotation (the four-step Lambda protocol when Lambda can invoke the
+//! function, else the schedule alone) and replica regions (recorded; nothing is copied to
+//! other regions).
 
 mod errors;
 mod ids;
@@ -36,9 +37,16 @@ const BATCH_PAGE: usize = 20;
 #[derive(Default)]
 pub struct Handler {
     secrets: RegionalStore<Secrets>,
+    /// Lambda, to run rotation functions.
+    peers: Arc<ferrostack_store::Peers>,
 }
 
 impl Handler {
+    /// A handler that runs rotation functions on the Lambda among `peers`.
+    pub fn new(peers: Arc<ferrostack_store::Peers>) -> Handler {
+        Handler { secrets: Default::default(), peers }
+    }
+
     /// Runs `f` on the caller's secrets once those past their recovery window are gone.
     fn with<R>(&self, ctx: &rt::RequestContext, f: impl FnOnce(&mut Secrets) -> R) -> R {
         self.secrets.with(ctx, |state| {
@@ -703,7 +711,8 @@ impl secretsmanager_api::Handler for Handler {
         if let Some(rules) = &input.rotation_rules {
             rotation::check_rules(rules).map_err(invalid_parameter)?;
         }
-        self.with(ctx, |state| {
+        let immediately = input.rotate_immediately.unwrap_or(true);
+        let (arn, name, lambda, token) = self.with(ctx, |state| {
             let secret = live::<RotateSecretError>(state, &input.secret_id)?;
             let lambda = input.rotation_lambda_arn.or_else(|| secret.rotation.lambda_arn.clone());
             let Some(lambda) = lambda else {
@@ -719,19 +728,27 @@ impl secretsmanager_api::Handler for Handler {
             }
             let token = input.client_request_token.unwrap_or_else(ids::uuid);
             secret.rotation.enabled = true;
-            secret.rotation.lambda_arn = Some(lambda);
+            secret.rotation.lambda_arn = Some(lambda.clone());
             if let Some(rules) = input.rotation_rules {
                 secret.rotation.rules = Some(rules);
             }
             secret.rotation.next_rotation =
                 secret.rotation.rules.as_ref().and_then(|r| rotation::next_date(r, rt::DateTime::now()));
             secret.last_changed = rt::DateTime::now();
-            Ok(RotateSecretResponse {
-                arn: Some(secret.arn.clone()),
-                name: Some(secret.name.clone()),
-                version_id: Some(token),
-            })
-        })
+            Ok::<_, RotateSecretError>((secret.arn.clone(), secret.name.clone(), lambda, token))
+        })?;
+        if immediately {
+            // The store is not locked while the function runs: it calls back into this service.
+            let outcome = rotation::drive(&self.peers, ctx, &lambda, &arn, &token).await?;
+            if outcome == rotation::Outcome::Completed {
+                self.with(ctx, |state| {
+                    if let Some(secret) = state.find_mut(&arn) {
+                        rotation::complete(secret, &token);
+                    }
+                });
+            }
+        }
+        Ok(RotateSecretResponse { arn: Some(arn), name: Some(name), version_id: Some(token) })
     }
 
     async fn cancel_rotate_secret(
@@ -839,7 +856,7 @@ pub fn service() -> Arc<dyn rt::Service> {
 /// The service as the gateway serves it, registered in `peers` so other services can call
 /// it in-process.
 pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
-    let handler = Arc::new(Handler::default());
+    let handler = Arc::new(Handler::new(peers.clone()));
     peers.register::<dyn secretsmanager_api::Handler>(handler.clone());
     secretsmanager_api::service(handler)
 }
