@@ -354,3 +354,16 @@ def test_list_subscriptions_pages_by_100(sns, sqs):
         sns.list_subscriptions(NextToken="garbage")
     assert error_of(e) == ("InvalidParameter", "Invalid parameter: NextToken", 400)
     assert q
+
+
+def test_topics_belong_to_their_region(client, sns, sqs):
+    from botocore.config import Config
+
+    eu = client("sns", config=Config(region_name="eu-west-1"))
+    arn = eu.create_topic(Name="regional")["TopicArn"]
+    assert arn == f"arn:aws:sns:eu-west-1:{ACCOUNT}:regional"
+    assert {"TopicArn": arn} in eu.list_topics()["Topics"]
+    assert {"TopicArn": arn} not in sns.list_topics()["Topics"]
+    with pytest.raises(ClientError) as e:
+        sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=queue_arn(sqs, "regional-q"))
+    assert error_of(e) == ("InvalidParameter", "Invalid parameter: TopicArn", 400)

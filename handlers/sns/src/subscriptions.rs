@@ -167,6 +167,10 @@ fn subscription<'a>(state: &'a mut RegionState, subscription_arn: &str) -> Resul
 impl Handler {
     pub(crate) fn subscribe_now(&self, ctx: &rt::RequestContext, input: SubscribeInput) -> Result<SubscribeResponse> {
         arn::check_topic_arn(&input.topic_arn, "TopicArn")?;
+        // A topic is subscribed to through its own region's endpoint.
+        if Arn::parse(&input.topic_arn).is_some_and(|a| a.region != ctx.region) {
+            return Err(SnsError::invalid("TopicArn"));
+        }
         let protocol = input.protocol.to_ascii_lowercase();
         if !PROTOCOLS.contains(&protocol.as_str()) {
             return Err(SnsError::invalid(format!(
