@@ -320,11 +320,14 @@ pub fn normalize_value(v: &mut AttributeValue) -> Result<(), String> {
             *s = Number::parse(s)?.to_string();
         }
         AttributeValue::Ns(set) => {
+            let original = set.join(", ");
             let mut seen = std::collections::HashSet::new();
             for s in set.iter_mut() {
                 *s = Number::parse(s)?.to_string();
                 if !seen.insert(s.clone()) {
-                    return Err(format!("Input collection contains duplicates: {s}"));
+                    return Err(format!(
+                        "One or more parameter values were invalid: Input collection [{original}] contains duplicates"
+                    ));
                 }
             }
         }

@@ -172,7 +172,13 @@ impl<'a> ExprContext<'a> {
         match self.values.and_then(|m| m.get(placeholder)) {
             Some(v) => {
                 self.used_values.insert(placeholder.to_string());
-                Ok(v.clone())
+                let mut v = v.clone();
+                check_value(&mut v).map_err(|m| {
+                    ExprError::new(format!(
+                        "ExpressionAttributeValues contains invalid value: {m} for key {placeholder}"
+                    ))
+                })?;
+                Ok(v)
             }
             None => Err(kind.invalid(format!(
                 "An expression attribute value used in expression is not defined; attribute value: {placeholder}"
@@ -183,6 +189,20 @@ impl<'a> ExprContext<'a> {
     /// Call once every expression of the request was parsed: AWS rejects empty maps, maps
     /// given without any expression, and placeholders no expression used.
     pub fn finish(&self) -> Result<(), ExprError> {
+        for (map, keys, sigil) in [
+            ("ExpressionAttributeNames", self.names.map(|m| m.keys().collect::<Vec<_>>()), '#'),
+            ("ExpressionAttributeValues", self.values.map(|m| m.keys().collect::<Vec<_>>()), ':'),
+        ] {
+            for k in keys.unwrap_or_default() {
+                let mut chars = k.chars();
+                let ok = chars.next() == Some(sigil)
+                    && !k[1..].is_empty()
+                    && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !ok {
+                    return Err(ExprError::new(format!("{map} contains invalid key: Syntax error; key: \"{k}\"")));
+                }
+            }
+        }
         if let Some(names) = self.names {
             if names.is_empty() {
                 return Err(ExprError::new("ExpressionAttributeNames must not be empty"));
@@ -220,6 +240,23 @@ impl<'a> ExprContext<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// Validates a value given in ExpressionAttributeValues and puts its numbers in canonical
+/// form, so comparisons and arithmetic see what storage would.
+fn check_value(v: &mut AttributeValue) -> Result<(), String> {
+    const INVALID: &str = "One or more parameter values were invalid:";
+    match v {
+        AttributeValue::Ss(x) if x.is_empty() => Err(format!("{INVALID} An string set  may not be empty")),
+        AttributeValue::Ns(x) if x.is_empty() => Err(format!("{INVALID} An number set  may not be empty")),
+        AttributeValue::Bs(x) if x.is_empty() => Err(format!("{INVALID} An binary set  may not be empty")),
+        AttributeValue::Unknown => {
+            Err("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes".into())
+        }
+        AttributeValue::M(m) => m.values_mut().try_for_each(check_value),
+        AttributeValue::L(l) => l.iter_mut().try_for_each(check_value),
+        other => crate::number::normalize_value(other),
     }
 }
 

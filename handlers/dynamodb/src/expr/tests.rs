@@ -265,6 +265,32 @@ fn placeholders_and_reserved_words() {
 
 #[test]
 fn context_map_rules() {
+    let bad_key = names(&[("n", "a")]);
+    let mut cx = ExprContext::new(Some(&bad_key), None);
+    parse_condition("attribute_exists(a)", &mut cx).unwrap();
+    assert_eq!(
+        cx.finish().unwrap_err().message(),
+        "ExpressionAttributeNames contains invalid key: Syntax error; key: \"n\""
+    );
+    let bad_value = values(vec![(":v", n("abc"))]);
+    let mut cx = ExprContext::new(None, Some(&bad_value));
+    assert_eq!(
+        parse_condition("a = :v", &mut cx).unwrap_err().message(),
+        "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: abc for key :v"
+    );
+    let empty_set = values(vec![(":v", ss(&[]))]);
+    let mut cx = ExprContext::new(None, Some(&empty_set));
+    assert_eq!(
+        parse_condition("a = :v", &mut cx).unwrap_err().message(),
+        "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An string set  may not be empty for key :v"
+    );
+    // Numbers are canonical once resolved.
+    let num = values(vec![(":v", n("1.50"))]);
+    let mut cx = ExprContext::new(None, Some(&num));
+    assert_eq!(
+        parse_condition("a = :v", &mut cx).unwrap(),
+        Condition::Compare(Operand::Path(Path::attr("a")), CmpOp::Eq, Operand::Value(n("1.5")))
+    );
     let empty_names = names(&[]);
     let cx = ExprContext::new(Some(&empty_names), None);
     assert_eq!(cx.finish().unwrap_err().message(), "ExpressionAttributeNames must not be empty");
