@@ -211,3 +211,20 @@ def test_iam_user_access_key_is_recognised(client, as_credentials):
     assert identity["Arn"] == user["Arn"]
     assert identity["UserId"] == user["UserId"]
     assert identity["Account"] == ACCOUNT
+
+
+def test_assume_iam_role_uses_its_id_and_max_session_duration(client, sts):
+    iam = client("iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+    try:
+        role = iam.create_role(RoleName="sts-iam-role", AssumeRolePolicyDocument=json.dumps(trust), MaxSessionDuration=3600)["Role"]
+    except ClientError as err:
+        pytest.xfail(f"IAM roles not available yet: {err}")
+    out = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="s1")
+    assert out["AssumedRoleUser"]["AssumedRoleId"] == f"{role['RoleId']}:s1"
+    with pytest.raises(ClientError) as e:
+        sts.assume_role(RoleArn=role["Arn"], RoleSessionName="s1", DurationSeconds=7200)
+    assert error(e) == (
+        "ValidationError",
+        "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+    )

@@ -404,6 +404,12 @@ impl secretsmanager_api::Handler for Handler {
                 }
             }
             if let Some(remove_from) = &input.remove_from_version_id {
+                if holder.as_deref() != Some(remove_from.as_str()) && input.move_to_version_id.is_some() {
+                    return Err(invalid_parameter(format!(
+                        "When you move staging label {stage}, if you specify RemoveFromVersionId, it must be set to the version that currently has the staging label {stage}."
+                    ))
+                    .into());
+                }
                 if holder.as_deref() != Some(remove_from.as_str()) {
                     return Err(invalid_parameter(format!(
                         "The staging label {stage} isn't attached to version {remove_from}, so you can't remove it."

@@ -70,18 +70,47 @@ impl Handler {
         Some((user.user_id, user.arn))
     }
 
+    /// The role's unique id and MaxSessionDuration when IAM holds it. Roles IAM does not
+    /// know are still assumable (None), so code written against roles created elsewhere runs.
+    async fn iam_role(&self, ctx: &rt::RequestContext, role: &RoleArn, role_arn: &str) -> Option<(String, i32)> {
+        let iam = self.peers.get::<dyn iam_api::Handler>()?;
+        let mut role_ctx = ctx.clone();
+        role_ctx.account_id = role.account.clone();
+        let found =
+            iam.get_role(&role_ctx, iam_api::types::GetRoleRequest { role_name: role.name.clone() }).await.ok()?.role;
+        (found.arn == role_arn).then(|| (found.role_id, found.max_session_duration.unwrap_or(3_600)))
+    }
+
+    /// The role's unique id, after checking `duration` against its MaxSessionDuration.
+    async fn role_id(
+        &self,
+        ctx: &rt::RequestContext,
+        role: &RoleArn,
+        role_arn: &str,
+        duration: i32,
+    ) -> Result<String, rt::CommonError> {
+        match self.iam_role(ctx, role, role_arn).await {
+            Some((_, max)) if duration > max => Err(rt::CommonError::validation(
+                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+            )),
+            Some((id, _)) => Ok(id),
+            // A role's unique id is fixed for its lifetime: derive it from the ARN.
+            None => Ok(format!("AROA{}", random::stable_upper_alnum(role_arn, 17))),
+        }
+    }
+
     /// Issues role-session credentials for `role` and describes the assumed-role user.
+    #[allow(clippy::too_many_arguments)]
     fn assume(
         &self,
         role: RoleArn,
+        role_id: String,
         role_arn: String,
         session_name: &str,
         source_identity: Option<String>,
         duration_seconds: i32,
         tags: Vec<(String, String)>,
     ) -> (Credentials, AssumedRoleUser) {
-        // A role's unique id is fixed for its lifetime: derive it from the ARN.
-        let role_id = format!("AROA{}", random::stable_upper_alnum(&role_arn, 17));
         let assumed_role_id = format!("{role_id}:{session_name}");
         let arn = format!("arn:{}:sts::{}:assumed-role/{}/{}", role.partition, role.account, role.name, session_name);
         let grant = Grant {
@@ -214,8 +243,16 @@ impl sts_api::Handler for Handler {
             Some(Principal::AssumedRole { source_identity, .. }) => source_identity,
             _ => None,
         });
-        let (credentials, user) =
-            self.assume(role, input.role_arn, &input.role_session_name, source_identity.clone(), duration, tags);
+        let role_id = self.role_id(ctx, &role, &input.role_arn, duration).await?;
+        let (credentials, user) = self.assume(
+            role,
+            role_id,
+            input.role_arn,
+            &input.role_session_name,
+            source_identity.clone(),
+            duration,
+            tags,
+        );
         Ok(AssumeRoleResponse {
             credentials: Some(credentials),
             assumed_role_user: Some(user),
@@ -226,7 +263,7 @@ impl sts_api::Handler for Handler {
 
     async fn assume_role_with_web_identity(
         &self,
-        _ctx: &rt::RequestContext,
+        ctx: &rt::RequestContext,
         input: AssumeRoleWithWebIdentityRequest,
     ) -> Result<AssumeRoleWithWebIdentityResponse, AssumeRoleWithWebIdentityError> {
         let role = RoleArn::parse(&input.role_arn)?;
@@ -251,8 +288,9 @@ impl sts_api::Handler for Handler {
         let provider =
             input.provider_id.clone().or_else(|| claims.issuer.as_deref().map(web_identity::provider_from_issuer));
         let subject = claims.subject.clone().unwrap_or_else(|| opaque_subject(&input.web_identity_token));
+        let role_id = self.role_id(ctx, &role, &input.role_arn, duration).await?;
         let (credentials, user) =
-            self.assume(role, input.role_arn, &input.role_session_name, None, duration, Vec::new());
+            self.assume(role, role_id, input.role_arn, &input.role_session_name, None, duration, Vec::new());
         Ok(AssumeRoleWithWebIdentityResponse {
             credentials: Some(credentials),
             subject_from_web_identity_token: Some(subject),
@@ -266,7 +304,7 @@ impl sts_api::Handler for Handler {
 
     async fn assume_role_with_saml(
         &self,
-        _ctx: &rt::RequestContext,
+        ctx: &rt::RequestContext,
         input: AssumeRoleWithSAMLRequest,
     ) -> Result<AssumeRoleWithSAMLResponse, AssumeRoleWithSAMLError> {
         let role = RoleArn::parse(&input.role_arn)?;
@@ -296,7 +334,8 @@ impl sts_api::Handler for Handler {
         let packed = packed_policy_size(&input.policy, &input.policy_arns, &[]);
         let issuer = assertion.issuer.clone().unwrap_or_else(|| format!("urn:saml-provider:{provider_name}"));
         let name_qualifier = saml::name_qualifier(&issuer, &role.account, &provider_name);
-        let (credentials, user) = self.assume(role, input.role_arn, &session_name, None, duration, Vec::new());
+        let role_id = self.role_id(ctx, &role, &input.role_arn, duration).await?;
+        let (credentials, user) = self.assume(role, role_id, input.role_arn, &session_name, None, duration, Vec::new());
         Ok(AssumeRoleWithSAMLResponse {
             credentials: Some(credentials),
             assumed_role_user: Some(user),
