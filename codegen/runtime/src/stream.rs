@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -14,7 +15,26 @@ pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> 
 
 pub enum ByteStream {
     Buffered(Bytes),
-    Streaming { stream: ChunkStream, length: Option<u64> },
+    /// `trailers` fills in once the stream has ended, for bodies whose framing carries
+    /// trailing headers (aws-chunked uploads with a trailing checksum).
+    Streaming { stream: ChunkStream, length: Option<u64>, trailers: Trailers },
+}
+
+/// Trailing headers of a streamed request body, known only once it has been read to the end.
+#[derive(Clone, Default, Debug)]
+pub struct Trailers(Arc<Mutex<Vec<(String, String)>>>);
+
+impl Trailers {
+    pub fn set(&self, trailers: Vec<(String, String)>) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = trailers;
+        }
+    }
+
+    /// The trailers (names lower-cased); empty until the stream has ended, or when it had none.
+    pub fn get(&self) -> Vec<(String, String)> {
+        self.0.lock().map(|t| t.clone()).unwrap_or_default()
+    }
 }
 
 impl Default for ByteStream {
@@ -25,7 +45,21 @@ impl Default for ByteStream {
 
 impl ByteStream {
     pub fn from_stream(stream: ChunkStream, length: Option<u64>) -> Self {
-        ByteStream::Streaming { stream, length }
+        ByteStream::Streaming { stream, length, trailers: Trailers::default() }
+    }
+
+    /// A stream whose trailing headers arrive through `trailers` once it has ended.
+    pub fn with_trailers(stream: ChunkStream, length: Option<u64>, trailers: Trailers) -> Self {
+        ByteStream::Streaming { stream, length, trailers }
+    }
+
+    /// The trailing headers of a streamed body (empty for buffered ones, whose trailers the
+    /// protocol layer has already turned into headers).
+    pub fn trailers(&self) -> Vec<(String, String)> {
+        match self {
+            ByteStream::Buffered(_) => Vec::new(),
+            ByteStream::Streaming { trailers, .. } => trailers.get(),
+        }
     }
 
     /// The bytes, when the body is held in memory.

@@ -1,55 +1,348 @@
-//! Object contents, kept behind one type so that where bytes live can change without the
-//! operations noticing.
+//! Object contents, kept behind one type so that where bytes live does not concern the
+//! operations.
 //!
-//! Today every body is held in memory. Large objects will later live in files and be
-//! streamed: that adds a variant here, and [`ingest`] / [`ObjectBody::read`] keep their
-//! signatures (a stream in, a stream out), so the operations stay as they are.
+//! A body lives in memory, or — when `S3_DATA_DIR` names a directory — in a file there.
+//! Uploads are written to a temporary file as they arrive and renamed into place only once
+//! complete and verified, so a crash never leaves half an object behind under its final
+//! name. Reads stream from the file a chunk at a time; a 5 GiB object never sits in memory.
+//! Files are shared between the versions, copies and readers that use them and removed
+//! when the last one lets go.
+//!
+//! A multipart object is its parts laid end to end ([`ObjectBody::Parts`]): completing an
+//! upload moves no data.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
 
 use ferrostack_runtime as rt;
+use md5::{Digest, Md5};
 use rt::{ByteStream, Bytes};
 
-use crate::digest::{md5, Md5Digest};
+use crate::checksum::{Algorithm, Hasher};
+use crate::digest::Md5Digest;
+
+/// The chunk size of reads from disk.
+const READ_CHUNK: usize = 256 * 1024;
 
 #[derive(Debug, Clone)]
 pub enum ObjectBody {
     Memory(Bytes),
+    File(Arc<FileBlob>),
+    /// Several bodies end to end (a completed multipart upload), with the total length.
+    Parts(Arc<[ObjectBody]>, u64),
+}
+
+/// A file under the data directory, deleted when dropped (i.e. when no object, version or
+/// reader refers to it any more; an open reader keeps its data on Unix).
+#[derive(Debug)]
+pub struct FileBlob {
+    path: PathBuf,
+    len: u64,
+}
+
+impl Drop for FileBlob {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 impl ObjectBody {
     pub fn len(&self) -> u64 {
         match self {
             ObjectBody::Memory(bytes) => bytes.len() as u64,
+            ObjectBody::File(blob) => blob.len,
+            ObjectBody::Parts(_, len) => *len,
         }
     }
 
-    /// The bytes `start..=end`, or the whole body when `range` is `None`. The range must lie
-    /// within the body; callers resolve it against [`len`](Self::len) first.
+    pub fn concat(parts: Vec<ObjectBody>) -> ObjectBody {
+        let len = parts.iter().map(ObjectBody::len).sum();
+        ObjectBody::Parts(parts.into(), len)
+    }
+
+    /// The bytes `start..=end`, or the whole body when `range` is `None`. Out-of-bounds
+    /// ranges are clamped; callers resolve them against [`len`](Self::len) first.
     pub fn read(&self, range: Option<(u64, u64)>) -> ByteStream {
+        let len = self.len();
+        let (start, end) = match range {
+            None => (0, len),
+            Some((start, end)) => {
+                let start = start.min(len);
+                (start, end.saturating_add(1).clamp(start, len))
+            }
+        };
+        if let ObjectBody::Memory(bytes) = self {
+            return ByteStream::from(bytes.slice(start as usize..end as usize));
+        }
+        let mut pieces = VecDeque::new();
+        self.collect_pieces(start, end, &mut pieces);
+        ByteStream::from_stream(Box::pin(PieceStream { pieces, current: None }), Some(end - start))
+    }
+
+    /// The leaf bodies (memory or file) covering `start..end`, with their own offsets.
+    fn collect_pieces(&self, start: u64, end: u64, out: &mut VecDeque<Piece>) {
+        if start >= end {
+            return;
+        }
         match self {
-            ObjectBody::Memory(bytes) => match range {
-                None => ByteStream::from(bytes.clone()),
-                Some((start, end)) => {
-                    let len = bytes.len();
-                    let start = usize::try_from(start).unwrap_or(len).min(len);
-                    let end = usize::try_from(end).unwrap_or(len).saturating_add(1).clamp(start, len);
-                    ByteStream::from(bytes.slice(start..end))
+            ObjectBody::Memory(bytes) => out.push_back(Piece::Memory(bytes.slice(start as usize..end as usize))),
+            ObjectBody::File(blob) => out.push_back(Piece::File { blob: blob.clone(), start, end }),
+            ObjectBody::Parts(parts, _) => {
+                let mut offset = 0;
+                for part in parts.iter() {
+                    let len = part.len();
+                    let (lo, hi) = (start.max(offset), end.min(offset + len));
+                    if lo < hi {
+                        part.collect_pieces(lo - offset, hi - offset, out);
+                    }
+                    offset += len;
+                    if offset >= end {
+                        break;
+                    }
                 }
-            },
+            }
         }
     }
 }
 
-/// A request body once received, with the digest S3 derives its ETag from.
+enum Piece {
+    Memory(Bytes),
+    File { blob: Arc<FileBlob>, start: u64, end: u64 },
+}
+
+struct OpenFile {
+    /// Kept so the file outlives the object being replaced mid-read.
+    _blob: Arc<FileBlob>,
+    file: std::fs::File,
+    remaining: u64,
+}
+
+/// Streams the pieces one after another. File reads are small (256 KiB) positioned reads:
+/// short enough not to stall the runtime noticeably, and the page cache serves most.
+struct PieceStream {
+    pieces: VecDeque<Piece>,
+    current: Option<OpenFile>,
+}
+
+impl futures_core::Stream for PieceStream {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(open) = &mut this.current {
+                if open.remaining == 0 {
+                    this.current = None;
+                    continue;
+                }
+                let want = open.remaining.min(READ_CHUNK as u64) as usize;
+                let mut buf = vec![0u8; want];
+                let read = std::io::Read::read(&mut open.file, &mut buf);
+                return Poll::Ready(Some(match read {
+                    Ok(0) => {
+                        this.current = None;
+                        Err(std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            "object file is shorter than recorded",
+                        ))
+                    }
+                    Ok(n) => {
+                        open.remaining -= n as u64;
+                        buf.truncate(n);
+                        Ok(Bytes::from(buf))
+                    }
+                    Err(e) => {
+                        this.current = None;
+                        Err(e)
+                    }
+                }));
+            }
+            match this.pieces.pop_front() {
+                None => return Poll::Ready(None),
+                Some(Piece::Memory(bytes)) => return Poll::Ready(Some(Ok(bytes))),
+                Some(Piece::File { blob, start, end }) => {
+                    let opened = std::fs::File::open(&blob.path).and_then(|mut file| {
+                        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(start))?;
+                        Ok(file)
+                    });
+                    match opened {
+                        Ok(file) => this.current = Some(OpenFile { _blob: blob, file, remaining: end - start }),
+                        Err(e) => return Poll::Ready(Some(Err(e))),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The directory object files live in (`S3_DATA_DIR`), or `None` to keep bodies in memory.
+pub fn data_dir() -> Option<&'static Path> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::var_os("S3_DATA_DIR").filter(|d| !d.is_empty()).map(PathBuf::from)?;
+        let prepared =
+            std::fs::create_dir_all(dir.join("tmp")).and_then(|_| std::fs::create_dir_all(dir.join("objects")));
+        match prepared {
+            Ok(()) => {
+                // Leftovers of an earlier run: the state that named them is gone.
+                for sub in ["tmp", "objects"] {
+                    if let Ok(entries) = std::fs::read_dir(dir.join(sub)) {
+                        for entry in entries.flatten() {
+                            let _ = std::fs::remove_file(entry.path());
+                        }
+                    }
+                }
+                Some(dir)
+            }
+            Err(e) => {
+                eprintln!("S3_DATA_DIR {}: {e}; keeping objects in memory", dir.display());
+                None
+            }
+        }
+    })
+    .as_deref()
+}
+
+fn unique_name() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Why a body could not be taken in.
+#[derive(Debug)]
+pub enum IngestError {
+    /// The client's body broke off or was malformed.
+    Incomplete,
+    /// More bytes than allowed arrived.
+    TooLarge(u64),
+    /// The data directory could not be written.
+    Storage(std::io::Error),
+}
+
+/// A request body once received, with the digests S3 derives its ETag and checksum from.
 pub struct Ingested {
     pub body: ObjectBody,
     pub md5: Md5Digest,
+    /// The checksum asked for, when one was.
+    pub checksum: Option<(Algorithm, Vec<u8>)>,
+    /// aws-chunked trailers (a trailing `x-amz-checksum-*`), known once the body has ended.
+    pub trailers: Vec<(String, String)>,
 }
 
-/// Receives a request body. Fails only when the client's body cannot be read to the end.
-pub async fn ingest(stream: ByteStream) -> Result<Ingested, std::io::Error> {
-    let bytes = stream.collect().await?;
-    let md5 = md5(&bytes);
-    Ok(Ingested { body: ObjectBody::Memory(bytes), md5 })
+/// Where incoming bytes go until the body is complete.
+enum Sink {
+    Memory(Vec<Bytes>),
+    File { file: tokio::fs::File, tmp: PathBuf },
+}
+
+/// Receives a request body, computing its MD5 and the requested checksum on the way. With a
+/// data directory the bytes go straight to a temporary file, renamed into place at the end.
+pub async fn ingest(stream: ByteStream, checksum: Option<Algorithm>, limit: u64) -> Result<Ingested, IngestError> {
+    let trailers = match &stream {
+        ByteStream::Streaming { trailers, .. } => Some(trailers.clone()),
+        ByteStream::Buffered(_) => None,
+    };
+    // A buffered body is already in memory: keep it as it is.
+    if let (ByteStream::Buffered(bytes), None) = (&stream, data_dir()) {
+        if bytes.len() as u64 > limit {
+            return Err(IngestError::TooLarge(bytes.len() as u64));
+        }
+        let md5: Md5Digest = Md5::digest(bytes).into();
+        let checksum = checksum.map(|a| (a, a.digest(bytes)));
+        return Ok(Ingested { body: ObjectBody::Memory(bytes.clone()), md5, checksum, trailers: Vec::new() });
+    }
+
+    let mut sink = match data_dir() {
+        None => Sink::Memory(Vec::new()),
+        Some(dir) => {
+            let tmp = dir.join("tmp").join(unique_name());
+            let file = tokio::fs::File::create(&tmp).await.map_err(IngestError::Storage)?;
+            Sink::File { file, tmp }
+        }
+    };
+    let outcome = receive(stream, checksum, limit, &mut sink).await;
+    let (md5, hasher, total) = match outcome {
+        Ok(v) => v,
+        Err(e) => {
+            if let Sink::File { tmp, .. } = &sink {
+                let _ = tokio::fs::remove_file(tmp).await;
+            }
+            return Err(e);
+        }
+    };
+    let body = match sink {
+        Sink::Memory(chunks) => ObjectBody::Memory(join(chunks, total)),
+        Sink::File { file, tmp } => {
+            use tokio::io::AsyncWriteExt;
+            let mut file = file;
+            let finished = async {
+                file.flush().await?;
+                drop(file);
+                let dir = data_dir().ok_or_else(|| std::io::Error::other("data directory vanished"))?;
+                let path = dir.join("objects").join(unique_name());
+                tokio::fs::rename(&tmp, &path).await?;
+                Ok::<_, std::io::Error>(path)
+            };
+            match finished.await {
+                Ok(path) => ObjectBody::File(Arc::new(FileBlob { path, len: total })),
+                Err(e) => {
+                    let _ = tokio::fs::remove_file(&tmp).await;
+                    return Err(IngestError::Storage(e));
+                }
+            }
+        }
+    };
+    Ok(Ingested {
+        body,
+        md5: md5.finalize().into(),
+        checksum: hasher.map(|h| (h.algorithm(), h.finish())),
+        trailers: trailers.map(|t| t.get()).unwrap_or_default(),
+    })
+}
+
+async fn receive(
+    mut stream: ByteStream,
+    checksum: Option<Algorithm>,
+    limit: u64,
+    sink: &mut Sink,
+) -> Result<(Md5, Option<Hasher>, u64), IngestError> {
+    let mut md5 = Md5::new();
+    let mut hasher = checksum.map(Hasher::new);
+    let mut total: u64 = 0;
+    while let Some(chunk) = std::future::poll_fn(|cx| stream.poll_chunk(cx)).await {
+        let chunk = chunk.map_err(|_| IngestError::Incomplete)?;
+        total += chunk.len() as u64;
+        if total > limit {
+            return Err(IngestError::TooLarge(total));
+        }
+        md5.update(&chunk);
+        if let Some(h) = &mut hasher {
+            h.update(&chunk);
+        }
+        match sink {
+            Sink::Memory(chunks) => chunks.push(chunk),
+            Sink::File { file, .. } => {
+                use tokio::io::AsyncWriteExt;
+                file.write_all(&chunk).await.map_err(IngestError::Storage)?;
+            }
+        }
+    }
+    Ok((md5, hasher, total))
+}
+
+fn join(chunks: Vec<Bytes>, total: u64) -> Bytes {
+    if chunks.len() == 1 {
+        return chunks.into_iter().next().unwrap_or_default();
+    }
+    let mut out = Vec::with_capacity(total as usize);
+    for c in chunks {
+        out.extend_from_slice(&c);
+    }
+    Bytes::from(out)
 }
 
 #[cfg(test)]
@@ -57,7 +350,12 @@ mod tests {
     use super::*;
 
     fn text(stream: ByteStream) -> Vec<u8> {
-        stream.buffered().map(|b| b.to_vec()).unwrap_or_default()
+        futures_executor_lite(stream.collect()).unwrap().to_vec()
+    }
+
+    /// Drives a future that never waits (all reads here are memory or blocking file reads).
+    fn futures_executor_lite<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
     }
 
     #[test]
@@ -72,5 +370,38 @@ mod tests {
         assert_eq!(text(body.read(Some((50, 60)))), b"");
         assert_eq!(text(body.read(Some((5, 2)))), b"");
         assert_eq!(text(body.read(Some((0, u64::MAX)))), b"0123456789");
+    }
+
+    #[test]
+    fn parts_read_across_boundaries() {
+        let parts = ObjectBody::concat(vec![
+            ObjectBody::Memory(Bytes::from_static(b"abc")),
+            ObjectBody::Memory(Bytes::from_static(b"")),
+            ObjectBody::Memory(Bytes::from_static(b"defg")),
+            ObjectBody::Memory(Bytes::from_static(b"hi")),
+        ]);
+        assert_eq!(parts.len(), 9);
+        assert_eq!(text(parts.read(None)), b"abcdefghi");
+        assert_eq!(text(parts.read(Some((2, 7)))), b"cdefgh");
+        assert_eq!(text(parts.read(Some((3, 3)))), b"d");
+        assert_eq!(text(parts.read(Some((8, 100)))), b"i");
+        assert_eq!(text(parts.read(Some((9, 100)))), b"");
+    }
+
+    #[test]
+    fn files_stream_ranges() {
+        let dir = std::env::temp_dir().join(format!("s3-body-test-{}", unique_name()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("blob");
+        let data: Vec<u8> = (0..700_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let body = ObjectBody::File(Arc::new(FileBlob { path: path.clone(), len: data.len() as u64 }));
+        assert_eq!(text(body.read(None)), data);
+        assert_eq!(text(body.read(Some((300_000, 600_000)))), &data[300_000..=600_000]);
+        let mixed = ObjectBody::concat(vec![body.clone(), ObjectBody::Memory(Bytes::from_static(b"tail"))]);
+        assert_eq!(&text(mixed.read(Some((699_998, 700_001))))[..], &[data[699_998], data[699_999], b't', b'a']);
+        drop((body, mixed));
+        assert!(!path.exists(), "the file goes with its last user");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,7 +1,5 @@
 //! CreateBucket, HeadBucket, ListBuckets, DeleteBucket.
 
-use std::collections::BTreeMap;
-
 use base64::Engine;
 use ferrostack_runtime as rt;
 use ferrostack_store::GlobalStore;
@@ -12,7 +10,6 @@ use crate::errors;
 use crate::names::{is_valid_bucket_name, looks_like_region};
 use crate::owner::owner;
 use crate::state::{Bucket, S3State};
-use crate::stored::now_to_the_second;
 
 const US_EAST_1: &str = "us-east-1";
 
@@ -41,17 +38,11 @@ pub fn create_bucket(
             }
             return Err(errors::bucket_already_owned_by_you(&name).into());
         }
-        s.buckets.insert(
-            name.clone(),
-            Bucket {
-                name: name.clone(),
-                owner_account: ctx.account_id.clone(),
-                region: placement.region,
-                location_constraint: placement.constraint,
-                created: now_to_the_second(),
-                objects: BTreeMap::new(),
-            },
-        );
+        let mut bucket = Bucket::new(name.clone(), ctx.account_id.clone(), placement.region, placement.constraint);
+        if input.object_lock_enabled_for_bucket == Some(true) {
+            crate::versions::enable_lock_at_creation(&mut bucket);
+        }
+        s.buckets.insert(name.clone(), bucket);
         Ok(CreateBucketOutput { location: Some(location) })
     })
 }
@@ -208,7 +199,7 @@ pub fn delete_bucket(
         if bucket.owner_account != ctx.account_id {
             return Err(errors::access_denied().into());
         }
-        if !bucket.objects.is_empty() {
+        if !bucket.objects.is_empty() || !bucket.history.is_empty() {
             return Err(errors::bucket_not_empty(&input.bucket).into());
         }
         s.buckets.remove(&input.bucket);

@@ -6,6 +6,8 @@ use rt::DateTime;
 use s3_api::error::*;
 use s3_api::types::*;
 
+use crate::checksum::{Algorithm, Checksum, Hasher};
+use crate::checksum_fields;
 use crate::conditions::{self, Conditions, Failed};
 use crate::errors;
 use crate::object::{check_key, check_metadata, check_storage_class, check_version_id, MAX_SINGLE_PUT_BYTES};
@@ -14,19 +16,21 @@ use crate::stored::{
     normalise_metadata, now_to_the_second, stored_content_encoding, ContentHeaders, Encryption, StoredObject,
     DEFAULT_CONTENT_TYPE,
 };
+use crate::tags;
 use crate::url_encoding::percent_decode;
+use crate::versions::{self, Found};
 
 /// The object `x-amz-copy-source` names: `bucket/key` or `/bucket/key`, URL-encoded, with an
 /// optional `?versionId=`.
 #[derive(Debug, PartialEq)]
-struct CopySource {
-    bucket: String,
-    key: String,
-    version_id: Option<String>,
+pub struct CopySource {
+    pub bucket: String,
+    pub key: String,
+    pub version_id: Option<String>,
 }
 
 impl CopySource {
-    fn parse(raw: &str) -> Result<CopySource, rt::CommonError> {
+    pub fn parse(raw: &str) -> Result<CopySource, rt::CommonError> {
         const HEADER: &str = "x-amz-copy-source";
         let malformed = || {
             errors::invalid_argument(
@@ -70,7 +74,7 @@ fn directive(requested: Option<&MetadataDirective>) -> Result<Directive, rt::Com
 }
 
 /// Copy-source conditions fail with 412 whichever one fails, naming the copy-source header.
-fn copy_condition_header(failed: Failed) -> &'static str {
+pub fn copy_condition_header(failed: Failed) -> &'static str {
     match failed {
         Failed::IfMatch => "x-amz-copy-source-If-Match",
         Failed::IfUnmodifiedSince => "x-amz-copy-source-If-Unmodified-Since",
@@ -79,7 +83,7 @@ fn copy_condition_header(failed: Failed) -> &'static str {
     }
 }
 
-pub fn copy_object(
+pub async fn copy_object(
     state: &GlobalStore<S3State>,
     input: CopyObjectRequest,
 ) -> Result<CopyObjectOutput, CopyObjectError> {
@@ -87,12 +91,31 @@ pub fn copy_object(
     check_version_id(source.version_id.as_deref())?;
     check_key(&input.key)?;
     let directive = directive(input.metadata_directive.as_ref())?;
+    let replace_tags = match &input.tagging_directive {
+        None | Some(TaggingDirective::Copy) => false,
+        Some(TaggingDirective::Replace) => true,
+        Some(other) => {
+            return Err(errors::invalid_argument(
+                "Unknown tagging directive.",
+                "x-amz-tagging-directive",
+                other.as_str(),
+            )
+            .into())
+        }
+    };
+    let new_tags = tags::from_header(input.tagging.as_deref())?;
     let changes_storage_class = input.storage_class.is_some();
     let storage_class = check_storage_class(input.storage_class)?;
     let replaced_metadata = normalise_metadata(input.metadata);
     if directive == Directive::Replace {
         check_metadata(&replaced_metadata)?;
     }
+    let wanted_checksum = match &input.checksum_algorithm {
+        None => None,
+        Some(a) => Some(Algorithm::from_model(a).ok_or_else(|| {
+            errors::invalid_request("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
+        })?),
+    };
     let changes_encryption = input.server_side_encryption.is_some() || input.ssekms_key_id.is_some();
     let encryption = Encryption::requested(input.server_side_encryption, input.ssekms_key_id, input.bucket_key_enabled);
     let conditions = Conditions {
@@ -102,67 +125,121 @@ pub fn copy_object(
         if_unmodified_since: input.copy_source_if_unmodified_since,
     };
 
-    let copied = state.with(|s| {
+    let (original, source_version) = state.with(|s| {
         s.bucket(&input.bucket, input.expected_bucket_owner.as_deref())?;
         let source_bucket = s.bucket(&source.bucket, input.expected_source_bucket_owner.as_deref())?;
-        let original = source_bucket.objects.get(&source.key).ok_or_else(|| errors::no_such_key(&source.key))?;
-        conditions::evaluate(&conditions, &original.etag, original.last_modified, DateTime::now())
-            .map_err(|failed| errors::precondition_failed(copy_condition_header(failed)))?;
-        if original.size() > MAX_SINGLE_PUT_BYTES {
-            return Err(errors::invalid_request(format!(
-                "The specified copy source is larger than the maximum allowable size for a copy source: {MAX_SINGLE_PUT_BYTES}"
-            )));
-        }
-        let onto_itself = source.bucket == input.bucket && source.key == input.key;
-        if onto_itself
-            && directive == Directive::Copy
-            && !changes_storage_class
-            && !changes_encryption
-            && input.website_redirect_location.is_none()
+        let original = match versions::find(source_bucket, &source.key, source.version_id.as_deref())? {
+            Found::Object(o) => o.clone(),
+            Found::DeleteMarker => {
+                return Err(errors::invalid_request(
+                    "The source of a copy request may not specifically refer to a delete marker by version id.",
+                ))
+            }
+        };
+        let reported = versions::reported(source_bucket, &original.version_id);
+        Ok((original, reported))
+    })?;
+    conditions::evaluate(&conditions, &original.etag, original.last_modified, DateTime::now())
+        .map_err(|failed| errors::precondition_failed(copy_condition_header(failed)))?;
+    if original.size() > MAX_SINGLE_PUT_BYTES {
+        return Err(errors::invalid_request(format!(
+            "The specified copy source is larger than the maximum allowable size for a copy source: {MAX_SINGLE_PUT_BYTES}"
+        ))
+        .into());
+    }
+    let onto_itself = source.bucket == input.bucket && source.key == input.key && source.version_id.is_none();
+    if onto_itself
+        && directive == Directive::Copy
+        && !changes_storage_class
+        && !changes_encryption
+        && input.website_redirect_location.is_none()
+        && wanted_checksum.is_none()
+    {
+        return Err(errors::invalid_request(
+            "This copy request is illegal because it is trying to copy an object to itself without changing the \
+             object's metadata, storage class, website redirect location or encryption attributes.",
+        )
+        .into());
+    }
+    // A checksum of another algorithm than the source's is computed from the bytes.
+    let checksum = match wanted_checksum {
+        Some(a)
+            if original.checksum.as_ref().is_none_or(|c| c.algorithm != a || c.kind != ChecksumType::FullObject) =>
         {
-            return Err(errors::invalid_request(
-                "This copy request is illegal because it is trying to copy an object to itself without changing the \
-                 object's metadata, storage class, website redirect location or encryption attributes.",
-            ));
+            let mut hasher = Hasher::new(a);
+            let mut stream = original.body.read(None);
+            while let Some(chunk) = std::future::poll_fn(|cx| stream.poll_chunk(cx)).await {
+                hasher.update(&chunk.map_err(|e| errors::internal(format!("could not read the source: {e}")))?);
+            }
+            Some(Checksum::whole(a, &hasher.finish()))
         }
-        let (headers, metadata) = match directive {
-            Directive::Copy => (original.headers.clone(), original.metadata.clone()),
-            Directive::Replace => (
-                ContentHeaders {
-                    content_type: input.content_type.unwrap_or_else(|| DEFAULT_CONTENT_TYPE.to_owned()),
-                    content_encoding: stored_content_encoding(input.content_encoding),
-                    content_disposition: input.content_disposition,
-                    content_language: input.content_language,
-                    cache_control: input.cache_control,
-                    expires: input.expires,
-                },
-                replaced_metadata,
-            ),
-        };
-        let copy = StoredObject {
-            // The bytes are shared, not duplicated; the ETag of a one-piece object is its
-            // MD5, which the copy keeps.
-            body: original.body.clone(),
-            etag: original.etag.clone(),
-            last_modified: now_to_the_second(),
-            headers,
-            metadata,
-            storage_class,
-            encryption: encryption.clone(),
-            // Unique to each object: copied only when the request names it.
-            website_redirect_location: input.website_redirect_location,
-        };
-        let result = CopyObjectResult {
-            e_tag: Some(copy.etag.clone()),
-            last_modified: Some(copy.last_modified),
-            ..Default::default()
-        };
-        s.bucket_mut(&input.bucket, None)?.objects.insert(input.key, copy);
-        Ok(result)
+        _ => original.checksum.clone(),
+    };
+    let (headers, metadata) = match directive {
+        Directive::Copy => (original.headers.clone(), original.metadata.clone()),
+        Directive::Replace => (
+            ContentHeaders {
+                content_type: input.content_type.unwrap_or_else(|| DEFAULT_CONTENT_TYPE.to_owned()),
+                content_encoding: stored_content_encoding(input.content_encoding),
+                content_disposition: input.content_disposition,
+                content_language: input.content_language,
+                cache_control: input.cache_control,
+                expires: input.expires,
+            },
+            replaced_metadata,
+        ),
+    };
+    let mut copy = StoredObject {
+        // The bytes are shared, not duplicated; the ETag of a one-piece object is its
+        // MD5, which the copy keeps.
+        body: original.body.clone(),
+        etag: original.etag.clone(),
+        last_modified: now_to_the_second(),
+        headers,
+        metadata,
+        storage_class,
+        encryption: encryption.clone(),
+        // Unique to each object: copied only when the request names it.
+        website_redirect_location: input.website_redirect_location,
+        version_id: versions::NULL.to_owned(),
+        checksum: checksum.clone(),
+        parts: original.parts.clone(),
+        tags: if replace_tags { new_tags } else { original.tags.clone() },
+        lock: Default::default(),
+    };
+    let result = CopyObjectResult {
+        e_tag: Some(copy.etag.clone()),
+        last_modified: Some(copy.last_modified),
+        checksum_type: checksum.as_ref().map(|c| c.kind.clone()),
+        ..Default::default()
+    };
+    let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(checksum.as_ref());
+    let result = CopyObjectResult {
+        checksum_crc32: crc32,
+        checksum_crc32c: crc32c,
+        checksum_crc64nvme: crc64nvme,
+        checksum_sha1: sha1,
+        checksum_sha256: sha256,
+        ..result
+    };
+    let version_id = state.with(|s| {
+        let bucket = s.bucket_mut(&input.bucket, None)?;
+        copy.lock = versions::lock_for_new_object(
+            bucket,
+            input.object_lock_mode,
+            input.object_lock_retain_until_date,
+            input.object_lock_legal_hold_status,
+        )?;
+        copy.version_id = versions::next_version_id(bucket);
+        let reported = versions::reported(bucket, &copy.version_id);
+        versions::put(bucket, input.key, copy);
+        Ok::<_, rt::CommonError>(reported)
     })?;
 
     Ok(CopyObjectOutput {
-        copy_object_result: Some(copied),
+        copy_object_result: Some(result),
+        copy_source_version_id: source_version,
+        version_id,
         server_side_encryption: Some(encryption.algorithm),
         ssekms_key_id: encryption.kms_key_id,
         bucket_key_enabled: encryption.bucket_key_enabled,

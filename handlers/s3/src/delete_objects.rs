@@ -7,6 +7,7 @@ use s3_api::types::*;
 use crate::errors;
 use crate::object::DeleteGuard;
 use crate::state::{Bucket, S3State};
+use crate::versions;
 
 const MAX_KEYS_PER_REQUEST: usize = 1000;
 
@@ -21,18 +22,22 @@ pub fn delete_objects(
     }
     // Quiet mode reports failures only.
     let quiet = quiet.unwrap_or(false);
+    let bypass = input.bypass_governance_retention == Some(true);
 
     state.with(|s| {
         let bucket = s.bucket_mut(&input.bucket, input.expected_bucket_owner.as_deref())?;
         let mut deleted = Vec::new();
         let mut failed = Vec::new();
         for target in objects {
-            match delete_one(bucket, &target) {
-                Ok(()) if quiet => {}
-                Ok(()) => deleted.push(DeletedObject {
+            match delete_one(bucket, &target, bypass) {
+                Ok(_) if quiet => {}
+                Ok(outcome) => deleted.push(DeletedObject {
                     key: Some(target.key),
-                    version_id: target.version_id,
-                    ..Default::default()
+                    version_id: target.version_id.clone(),
+                    delete_marker: outcome.delete_marker.then_some(true),
+                    // A new delete marker is reported by its own id; deleting a marker by
+                    // version id names it in both places.
+                    delete_marker_version_id: if outcome.delete_marker { outcome.version_id } else { None },
                 }),
                 Err(KeyError { code, message }) => failed.push(Error {
                     key: Some(target.key),
@@ -57,9 +62,12 @@ struct KeyError {
     message: &'static str,
 }
 
-fn delete_one(bucket: &mut Bucket, target: &ObjectIdentifier) -> Result<(), KeyError> {
-    // Objects are unversioned for now; `null` is the only version there is.
-    if target.version_id.as_deref().is_some_and(|v| v != "null") {
+fn delete_one(bucket: &mut Bucket, target: &ObjectIdentifier, bypass: bool) -> Result<versions::Deleted, KeyError> {
+    // An unversioned bucket has no version but `null`.
+    let unversioned = bucket.versioning == versions::Versioning::Unversioned;
+    if versions::check_version_id(target.version_id.as_deref()).is_err()
+        || (unversioned && target.version_id.as_deref().is_some_and(|v| v != versions::NULL))
+    {
         return Err(KeyError { code: "NoSuchVersion", message: "The specified version does not exist." });
     }
     let guard =
@@ -76,6 +84,11 @@ fn delete_one(bucket: &mut Bucket, target: &ObjectIdentifier) -> Result<(), KeyE
         }
     }
     // A key that is not there counts as deleted.
-    bucket.objects.remove(&target.key);
-    Ok(())
+    match target.version_id.as_deref() {
+        None => Ok(versions::delete_current(bucket, &target.key)),
+        Some(v) => versions::delete_version(bucket, &target.key, v, bypass).map_err(|_| KeyError {
+            code: "AccessDenied",
+            message: "Access Denied because object protected by object lock.",
+        }),
+    }
 }

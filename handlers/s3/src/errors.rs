@@ -166,3 +166,101 @@ pub fn header_not_implemented(header: &str) -> CommonError {
         .with_field("Header", header)
         .into()
 }
+
+/// A checksum header (or trailer) that is not a digest of its algorithm's size.
+pub fn invalid_checksum_header(algorithm: crate::checksum::Algorithm) -> CommonError {
+    invalid_request(format!("Value for {} header is invalid.", algorithm.header()))
+}
+
+/// The body's checksum differs from the one the client sent.
+pub fn bad_checksum(algorithm: crate::checksum::Algorithm) -> CommonError {
+    error(400, "BadDigest", format!("The {} you specified did not match the calculated checksum.", algorithm.name()))
+        .into()
+}
+
+pub fn no_such_upload(upload_id: &str) -> CommonError {
+    error(
+        404,
+        "NoSuchUpload",
+        "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or \
+         completed.",
+    )
+    .with_field("UploadId", upload_id)
+    .into()
+}
+
+pub fn invalid_part(upload_id: &str, part_number: i32, etag: &str) -> CommonError {
+    error(
+        400,
+        "InvalidPart",
+        "One or more of the specified parts could not be found.  The part may not have been uploaded, or the \
+         specified entity tag may not match the part's entity tag.",
+    )
+    .with_field("UploadId", upload_id)
+    .with_field("PartNumber", part_number.to_string())
+    .with_field("ETag", etag)
+    .into()
+}
+
+pub fn invalid_part_order() -> CommonError {
+    error(
+        400,
+        "InvalidPartOrder",
+        "The list of parts was not in ascending order. The parts list must be specified in order by part number.",
+    )
+    .into()
+}
+
+pub fn entity_too_small(size: u64, min: u64, part_number: i32, etag: &str) -> CommonError {
+    error(400, "EntityTooSmall", "Your proposed upload is smaller than the minimum allowed object size.")
+        .with_field("ProposedSize", size.to_string())
+        .with_field("MinSizeAllowed", min.to_string())
+        .with_field("PartNumber", part_number.to_string())
+        .with_field("ETag", etag)
+        .into()
+}
+
+pub fn no_such_version(key: &str, version_id: &str) -> CommonError {
+    error(404, "NoSuchVersion", "The specified version does not exist.")
+        .with_field("Key", key)
+        .with_field("VersionId", version_id)
+        .into()
+}
+
+/// A GET of a delete marker named by its version id.
+pub fn method_not_allowed(method: &str, resource: &str) -> CommonError {
+    error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+        .with_field("Method", method)
+        .with_field("ResourceType", resource)
+        .into()
+}
+
+pub fn invalid_tag(message: impl Into<String>) -> CommonError {
+    error(400, "InvalidTag", message).into()
+}
+
+pub fn invalid_bucket_state(message: impl Into<String>) -> CommonError {
+    error(409, "InvalidBucketState", message).into()
+}
+
+pub fn no_object_lock_configuration() -> CommonError {
+    error(404, "ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket")
+        .into()
+}
+
+pub fn no_such_object_lock_configuration() -> CommonError {
+    error(404, "NoSuchObjectLockConfiguration", "The specified object does not have a ObjectLock configuration").into()
+}
+
+/// A locked version that a delete or overwrite of its retention may not touch.
+pub fn access_denied_locked() -> CommonError {
+    CommonError::AccessDenied("Access Denied because object protected by object lock.".to_owned())
+}
+
+pub fn invalid_part_number() -> CommonError {
+    error(416, "InvalidPartNumber", "The requested partnumber is not satisfiable").into()
+}
+
+pub fn internal(message: impl Into<String>) -> CommonError {
+    CommonError::Internal(message.into())
+}

@@ -6,6 +6,8 @@
 
 mod body;
 mod bucket;
+mod checksum;
+mod config;
 mod conditions;
 mod copy;
 mod delete_objects;
@@ -13,13 +15,18 @@ mod digest;
 mod errors;
 mod list_objects;
 mod listing;
+mod multipart;
 mod names;
+mod notify;
 mod object;
 mod owner;
 mod range;
 mod state;
 mod stored;
+mod tags;
 mod url_encoding;
+mod version_ops;
+mod versions;
 
 use std::sync::Arc;
 
@@ -33,6 +40,8 @@ use state::S3State;
 #[derive(Default)]
 pub struct Handler {
     state: GlobalStore<S3State>,
+    /// The other services, for event notifications.
+    peers: Arc<ferrostack_store::Peers>,
 }
 
 impl Handler {
@@ -120,7 +129,7 @@ impl s3_api::Handler for Handler {
         _ctx: &rt::RequestContext,
         input: CopyObjectRequest,
     ) -> Result<CopyObjectOutput, CopyObjectError> {
-        copy::copy_object(&self.state, input)
+        copy::copy_object(&self.state, input).await
     }
 
     async fn delete_objects(
@@ -147,8 +156,490 @@ impl s3_api::Handler for Handler {
         list_objects::list_objects_v2(&self.state, input)
     }
 
+    async fn create_multipart_upload(
+        &self,
+        ctx: &rt::RequestContext,
+        input: CreateMultipartUploadRequest,
+    ) -> Result<CreateMultipartUploadOutput, CreateMultipartUploadError> {
+        multipart::create_multipart_upload(&self.state, ctx, input)
+    }
+
+    async fn upload_part(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: UploadPartRequest,
+    ) -> Result<UploadPartOutput, UploadPartError> {
+        multipart::upload_part(&self.state, input).await
+    }
+
+    async fn upload_part_copy(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: UploadPartCopyRequest,
+    ) -> Result<UploadPartCopyOutput, UploadPartCopyError> {
+        multipart::upload_part_copy(&self.state, input).await
+    }
+
+    async fn complete_multipart_upload(
+        &self,
+        ctx: &rt::RequestContext,
+        input: CompleteMultipartUploadRequest,
+    ) -> Result<CompleteMultipartUploadOutput, CompleteMultipartUploadError> {
+        multipart::complete_multipart_upload(&self.state, ctx, input)
+    }
+
+    async fn abort_multipart_upload(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: AbortMultipartUploadRequest,
+    ) -> Result<AbortMultipartUploadOutput, AbortMultipartUploadError> {
+        multipart::abort_multipart_upload(&self.state, input)
+    }
+
+    async fn list_parts(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: ListPartsRequest,
+    ) -> Result<ListPartsOutput, ListPartsError> {
+        multipart::list_parts(&self.state, input)
+    }
+
+    async fn list_multipart_uploads(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: ListMultipartUploadsRequest,
+    ) -> Result<ListMultipartUploadsOutput, ListMultipartUploadsError> {
+        multipart::list_multipart_uploads(&self.state, input)
+    }
+
+    async fn put_object_tagging(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutObjectTaggingRequest,
+    ) -> Result<PutObjectTaggingOutput, PutObjectTaggingError> {
+        tags::put_object_tagging(&self.state, input)
+    }
+
+    async fn get_object_tagging(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetObjectTaggingRequest,
+    ) -> Result<GetObjectTaggingOutput, GetObjectTaggingError> {
+        tags::get_object_tagging(&self.state, input)
+    }
+
+    async fn delete_object_tagging(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteObjectTaggingRequest,
+    ) -> Result<DeleteObjectTaggingOutput, DeleteObjectTaggingError> {
+        tags::delete_object_tagging(&self.state, input)
+    }
+
+    async fn put_bucket_versioning(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketVersioningRequest,
+    ) -> Result<rt::Unit, PutBucketVersioningError> {
+        version_ops::put_bucket_versioning(&self.state, input)
+    }
+
+    async fn get_bucket_versioning(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketVersioningRequest,
+    ) -> Result<GetBucketVersioningOutput, GetBucketVersioningError> {
+        version_ops::get_bucket_versioning(&self.state, input)
+    }
+
+    async fn list_object_versions(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: ListObjectVersionsRequest,
+    ) -> Result<ListObjectVersionsOutput, ListObjectVersionsError> {
+        version_ops::list_object_versions(&self.state, input)
+    }
+
+    async fn put_object_lock_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutObjectLockConfigurationRequest,
+    ) -> Result<PutObjectLockConfigurationOutput, PutObjectLockConfigurationError> {
+        version_ops::put_object_lock_configuration(&self.state, input)
+    }
+
+    async fn get_object_lock_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetObjectLockConfigurationRequest,
+    ) -> Result<GetObjectLockConfigurationOutput, GetObjectLockConfigurationError> {
+        version_ops::get_object_lock_configuration(&self.state, input)
+    }
+
+    async fn put_object_retention(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutObjectRetentionRequest,
+    ) -> Result<PutObjectRetentionOutput, PutObjectRetentionError> {
+        version_ops::put_object_retention(&self.state, input)
+    }
+
+    async fn get_object_retention(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetObjectRetentionRequest,
+    ) -> Result<GetObjectRetentionOutput, GetObjectRetentionError> {
+        version_ops::get_object_retention(&self.state, input)
+    }
+
+    async fn put_object_legal_hold(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutObjectLegalHoldRequest,
+    ) -> Result<PutObjectLegalHoldOutput, PutObjectLegalHoldError> {
+        version_ops::put_object_legal_hold(&self.state, input)
+    }
+
+    async fn get_object_legal_hold(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetObjectLegalHoldRequest,
+    ) -> Result<GetObjectLegalHoldOutput, GetObjectLegalHoldError> {
+        version_ops::get_object_legal_hold(&self.state, input)
+    }
+
+    async fn get_object_attributes(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetObjectAttributesRequest,
+    ) -> Result<GetObjectAttributesOutput, GetObjectAttributesError> {
+        version_ops::get_object_attributes(&self.state, input)
+    }
+
     fn reset(&self) {
         self.state.reset();
+    }
+
+    // ---- bucket configuration and notifications (config/, notify.rs) ----
+
+    async fn put_bucket_tagging(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketTaggingRequest,
+    ) -> Result<rt::Unit, PutBucketTaggingError> {
+        Ok(config::simple::put_bucket_tagging(&self.state, input)?)
+    }
+
+    async fn get_bucket_tagging(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketTaggingRequest,
+    ) -> Result<GetBucketTaggingOutput, GetBucketTaggingError> {
+        Ok(config::simple::get_bucket_tagging(&self.state, input)?)
+    }
+
+    async fn delete_bucket_tagging(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketTaggingRequest,
+    ) -> Result<rt::Unit, DeleteBucketTaggingError> {
+        Ok(config::simple::delete_bucket_tagging(&self.state, input)?)
+    }
+
+    async fn put_bucket_policy(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketPolicyRequest,
+    ) -> Result<rt::Unit, PutBucketPolicyError> {
+        Ok(config::simple::put_bucket_policy(&self.state, input)?)
+    }
+
+    async fn get_bucket_policy(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketPolicyRequest,
+    ) -> Result<GetBucketPolicyOutput, GetBucketPolicyError> {
+        Ok(config::simple::get_bucket_policy(&self.state, input)?)
+    }
+
+    async fn delete_bucket_policy(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketPolicyRequest,
+    ) -> Result<rt::Unit, DeleteBucketPolicyError> {
+        Ok(config::simple::delete_bucket_policy(&self.state, input)?)
+    }
+
+    async fn get_bucket_policy_status(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketPolicyStatusRequest,
+    ) -> Result<GetBucketPolicyStatusOutput, GetBucketPolicyStatusError> {
+        Ok(config::simple::get_bucket_policy_status(&self.state, input)?)
+    }
+
+    async fn put_bucket_acl(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketAclRequest,
+    ) -> Result<rt::Unit, PutBucketAclError> {
+        Ok(config::acl::put_bucket_acl(&self.state, input)?)
+    }
+
+    async fn get_bucket_acl(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketAclRequest,
+    ) -> Result<GetBucketAclOutput, GetBucketAclError> {
+        Ok(config::acl::get_bucket_acl(&self.state, input)?)
+    }
+
+    async fn put_object_acl(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutObjectAclRequest,
+    ) -> Result<PutObjectAclOutput, PutObjectAclError> {
+        Ok(config::acl::put_object_acl(&self.state, input)?)
+    }
+
+    async fn get_object_acl(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetObjectAclRequest,
+    ) -> Result<GetObjectAclOutput, GetObjectAclError> {
+        Ok(config::acl::get_object_acl(&self.state, input)?)
+    }
+
+    async fn put_public_access_block(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutPublicAccessBlockRequest,
+    ) -> Result<rt::Unit, PutPublicAccessBlockError> {
+        Ok(config::simple::put_public_access_block(&self.state, input)?)
+    }
+
+    async fn get_public_access_block(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetPublicAccessBlockRequest,
+    ) -> Result<GetPublicAccessBlockOutput, GetPublicAccessBlockError> {
+        Ok(config::simple::get_public_access_block(&self.state, input)?)
+    }
+
+    async fn delete_public_access_block(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeletePublicAccessBlockRequest,
+    ) -> Result<rt::Unit, DeletePublicAccessBlockError> {
+        Ok(config::simple::delete_public_access_block(&self.state, input)?)
+    }
+
+    async fn put_bucket_ownership_controls(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketOwnershipControlsRequest,
+    ) -> Result<rt::Unit, PutBucketOwnershipControlsError> {
+        Ok(config::simple::put_bucket_ownership_controls(&self.state, input)?)
+    }
+
+    async fn get_bucket_ownership_controls(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketOwnershipControlsRequest,
+    ) -> Result<GetBucketOwnershipControlsOutput, GetBucketOwnershipControlsError> {
+        Ok(config::simple::get_bucket_ownership_controls(&self.state, input)?)
+    }
+
+    async fn delete_bucket_ownership_controls(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketOwnershipControlsRequest,
+    ) -> Result<rt::Unit, DeleteBucketOwnershipControlsError> {
+        Ok(config::simple::delete_bucket_ownership_controls(&self.state, input)?)
+    }
+
+    async fn put_bucket_encryption(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketEncryptionRequest,
+    ) -> Result<rt::Unit, PutBucketEncryptionError> {
+        Ok(config::simple::put_bucket_encryption(&self.state, input)?)
+    }
+
+    async fn get_bucket_encryption(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketEncryptionRequest,
+    ) -> Result<GetBucketEncryptionOutput, GetBucketEncryptionError> {
+        Ok(config::simple::get_bucket_encryption(&self.state, input)?)
+    }
+
+    async fn delete_bucket_encryption(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketEncryptionRequest,
+    ) -> Result<rt::Unit, DeleteBucketEncryptionError> {
+        Ok(config::simple::delete_bucket_encryption(&self.state, input)?)
+    }
+
+    async fn put_bucket_accelerate_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketAccelerateConfigurationRequest,
+    ) -> Result<rt::Unit, PutBucketAccelerateConfigurationError> {
+        Ok(config::simple::put_bucket_accelerate_configuration(&self.state, input)?)
+    }
+
+    async fn get_bucket_accelerate_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketAccelerateConfigurationRequest,
+    ) -> Result<GetBucketAccelerateConfigurationOutput, GetBucketAccelerateConfigurationError> {
+        Ok(config::simple::get_bucket_accelerate_configuration(&self.state, input)?)
+    }
+
+    async fn put_bucket_request_payment(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketRequestPaymentRequest,
+    ) -> Result<rt::Unit, PutBucketRequestPaymentError> {
+        Ok(config::simple::put_bucket_request_payment(&self.state, input)?)
+    }
+
+    async fn get_bucket_request_payment(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketRequestPaymentRequest,
+    ) -> Result<GetBucketRequestPaymentOutput, GetBucketRequestPaymentError> {
+        Ok(config::simple::get_bucket_request_payment(&self.state, input)?)
+    }
+
+    async fn put_bucket_logging(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketLoggingRequest,
+    ) -> Result<rt::Unit, PutBucketLoggingError> {
+        Ok(config::simple::put_bucket_logging(&self.state, input)?)
+    }
+
+    async fn get_bucket_logging(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketLoggingRequest,
+    ) -> Result<GetBucketLoggingOutput, GetBucketLoggingError> {
+        Ok(config::simple::get_bucket_logging(&self.state, input)?)
+    }
+
+    async fn put_bucket_replication(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketReplicationRequest,
+    ) -> Result<rt::Unit, PutBucketReplicationError> {
+        Ok(config::simple::put_bucket_replication(&self.state, input)?)
+    }
+
+    async fn get_bucket_replication(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketReplicationRequest,
+    ) -> Result<GetBucketReplicationOutput, GetBucketReplicationError> {
+        Ok(config::simple::get_bucket_replication(&self.state, input)?)
+    }
+
+    async fn delete_bucket_replication(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketReplicationRequest,
+    ) -> Result<rt::Unit, DeleteBucketReplicationError> {
+        Ok(config::simple::delete_bucket_replication(&self.state, input)?)
+    }
+
+    async fn put_bucket_website(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketWebsiteRequest,
+    ) -> Result<rt::Unit, PutBucketWebsiteError> {
+        Ok(config::simple::put_bucket_website(&self.state, input)?)
+    }
+
+    async fn get_bucket_website(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketWebsiteRequest,
+    ) -> Result<GetBucketWebsiteOutput, GetBucketWebsiteError> {
+        Ok(config::simple::get_bucket_website(&self.state, input)?)
+    }
+
+    async fn delete_bucket_website(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketWebsiteRequest,
+    ) -> Result<rt::Unit, DeleteBucketWebsiteError> {
+        Ok(config::simple::delete_bucket_website(&self.state, input)?)
+    }
+
+    async fn put_bucket_cors(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketCorsRequest,
+    ) -> Result<rt::Unit, PutBucketCorsError> {
+        Ok(config::cors::put_bucket_cors(&self.state, input)?)
+    }
+
+    async fn get_bucket_cors(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketCorsRequest,
+    ) -> Result<GetBucketCorsOutput, GetBucketCorsError> {
+        Ok(config::cors::get_bucket_cors(&self.state, input)?)
+    }
+
+    async fn delete_bucket_cors(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketCorsRequest,
+    ) -> Result<rt::Unit, DeleteBucketCorsError> {
+        Ok(config::cors::delete_bucket_cors(&self.state, input)?)
+    }
+
+    async fn put_bucket_lifecycle_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketLifecycleConfigurationRequest,
+    ) -> Result<PutBucketLifecycleConfigurationOutput, PutBucketLifecycleConfigurationError> {
+        Ok(config::lifecycle::put_bucket_lifecycle_configuration(&self.state, input)?)
+    }
+
+    async fn get_bucket_lifecycle_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketLifecycleConfigurationRequest,
+    ) -> Result<GetBucketLifecycleConfigurationOutput, GetBucketLifecycleConfigurationError> {
+        Ok(config::lifecycle::get_bucket_lifecycle_configuration(&self.state, input)?)
+    }
+
+    async fn delete_bucket_lifecycle(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketLifecycleRequest,
+    ) -> Result<rt::Unit, DeleteBucketLifecycleError> {
+        Ok(config::lifecycle::delete_bucket_lifecycle(&self.state, input)?)
+    }
+
+    async fn put_bucket_notification_configuration(
+        &self,
+        ctx: &rt::RequestContext,
+        input: PutBucketNotificationConfigurationRequest,
+    ) -> Result<rt::Unit, PutBucketNotificationConfigurationError> {
+        Ok(notify::put_bucket_notification_configuration(&self.state, &self.peers, ctx, input).await?)
+    }
+
+    async fn get_bucket_notification_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketNotificationConfigurationRequest,
+    ) -> Result<NotificationConfiguration, GetBucketNotificationConfigurationError> {
+        Ok(notify::get_bucket_notification_configuration(&self.state, input)?)
     }
 }
 
@@ -160,7 +651,8 @@ pub fn service() -> Arc<dyn rt::Service> {
 /// The service as the gateway serves it, registered in `peers` so other services can call
 /// it in-process.
 pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
-    let handler = Arc::new(Handler::default());
+    let handler = Arc::new(Handler { peers: peers.clone(), ..Handler::default() });
     peers.register::<dyn s3_api::Handler>(handler.clone());
+    config::publish(&handler);
     s3_api::service(handler)
 }

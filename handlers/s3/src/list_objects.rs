@@ -28,10 +28,10 @@ fn max_keys(requested: Option<i32>) -> Result<(i32, usize), rt::CommonError> {
 }
 
 /// Applies `encoding-type`; `url` is the only encoding there is.
-struct Encoding(bool);
+pub struct Encoding(bool);
 
 impl Encoding {
-    fn from_request(requested: Option<&EncodingType>) -> Result<Encoding, rt::CommonError> {
+    pub fn from_request(requested: Option<&EncodingType>) -> Result<Encoding, rt::CommonError> {
         match requested {
             None => Ok(Encoding(false)),
             Some(EncodingType::Url) => Ok(Encoding(true)),
@@ -43,7 +43,7 @@ impl Encoding {
         }
     }
 
-    fn apply(&self, text: &str) -> String {
+    pub fn apply(&self, text: &str) -> String {
         if self.0 {
             encode_listed(text)
         } else {

@@ -133,6 +133,11 @@ mod tests {
                     storage_class: s3_api::types::StorageClass::Standard,
                     encryption: Encryption::requested(None, None, None),
                     website_redirect_location: None,
+                    version_id: "null".to_owned(),
+                    checksum: None,
+                    parts: None,
+                    tags: Vec::new(),
+                    lock: Default::default(),
                 };
                 (k.to_string(), object)
             })

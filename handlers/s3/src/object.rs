@@ -7,9 +7,12 @@ use s3_api::error::*;
 use s3_api::types::*;
 
 use crate::body;
+use crate::checksum::{Algorithm, Checksum, Claim};
+use crate::checksum_fields;
 use crate::conditions::{self, Conditions};
 use crate::digest::{etag_of, verify_content_md5};
 use crate::errors;
+use crate::multipart::ingest_error;
 use crate::names::MAX_KEY_BYTES;
 use crate::range::{self, Selection};
 use crate::state::S3State;
@@ -17,6 +20,8 @@ use crate::stored::{
     metadata_size, normalise_metadata, now_to_the_second, stored_content_encoding, ContentHeaders, Encryption,
     StoredObject, DEFAULT_CONTENT_TYPE, MAX_METADATA_BYTES,
 };
+use crate::tags;
+use crate::versions::{self, Found};
 
 /// The largest object a single PUT may create: 5 GiB.
 pub const MAX_SINGLE_PUT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
@@ -47,13 +52,7 @@ pub fn check_metadata(metadata: &rt::IndexMap<String, String>) -> Result<(), rt:
     Ok(())
 }
 
-/// Objects are unversioned for now: the only version id that names anything is `null`.
-pub fn check_version_id(version_id: Option<&str>) -> Result<(), rt::CommonError> {
-    match version_id {
-        Some(v) if v != "null" => Err(errors::invalid_argument("Invalid version id specified", "versionId", v)),
-        _ => Ok(()),
-    }
-}
+pub use crate::versions::check_version_id;
 
 pub async fn put_object(
     state: &GlobalStore<S3State>,
@@ -67,17 +66,38 @@ pub async fn put_object(
     let storage_class = check_storage_class(input.storage_class)?;
     let metadata = normalise_metadata(input.metadata);
     check_metadata(&metadata)?;
-
-    let received = body::ingest(input.body).await.map_err(|_| errors::incomplete_body())?;
-    if received.body.len() > MAX_SINGLE_PUT_BYTES {
-        return Err(errors::entity_too_large(received.body.len(), MAX_SINGLE_PUT_BYTES).into());
+    let tags = tags::from_header(input.tagging.as_deref())?;
+    let claim = Claim::from_request(
+        input.checksum_algorithm.as_ref(),
+        [
+            input.checksum_crc32.as_ref(),
+            input.checksum_crc32c.as_ref(),
+            input.checksum_crc64nvme.as_ref(),
+            input.checksum_sha1.as_ref(),
+            input.checksum_sha256.as_ref(),
+        ],
+    )?;
+    if input.write_offset_bytes.is_some() {
+        return Err(errors::header_not_implemented("x-amz-write-offset-bytes").into());
     }
+
+    // S3 checksums every new object; CRC64NVME unless the client chose another algorithm.
+    let algorithm = claim.algorithm.unwrap_or(Algorithm::Crc64Nvme);
+    let received = body::ingest(input.body, Some(algorithm), MAX_SINGLE_PUT_BYTES)
+        .await
+        .map_err(|e| ingest_error(e, MAX_SINGLE_PUT_BYTES))?;
     if let Some(content_md5) = input.content_md5.as_deref() {
         verify_content_md5(content_md5, &received.md5)?;
     }
+    let claim = claim.with_trailers(&received.trailers)?;
+    let checksum = received.checksum.as_ref().map(|(a, d)| Checksum::whole(*a, d));
+    if let Some(c) = &checksum {
+        claim.verify(c)?;
+    }
 
     let encryption = Encryption::requested(input.server_side_encryption, input.ssekms_key_id, input.bucket_key_enabled);
-    let object = StoredObject {
+    let size = received.body.len();
+    let mut object = StoredObject {
         body: received.body,
         etag: etag_of(&received.md5),
         last_modified: now_to_the_second(),
@@ -93,36 +113,60 @@ pub async fn put_object(
         storage_class,
         encryption: encryption.clone(),
         website_redirect_location: input.website_redirect_location,
+        version_id: versions::NULL.to_owned(),
+        checksum: checksum.clone(),
+        parts: None,
+        tags,
+        lock: Default::default(),
     };
     let etag = object.etag.clone();
 
-    state.with(|s| {
+    let version_id = state.with(|s| {
         // Looked up again: the bucket may have gone while the body was arriving.
         let bucket = s.bucket_mut(&input.bucket, expected_owner)?;
         write_condition.check(&input.key, bucket.objects.get(&input.key))?;
-        bucket.objects.insert(input.key, object);
-        Ok::<_, rt::CommonError>(())
+        object.lock = versions::lock_for_new_object(
+            bucket,
+            input.object_lock_mode,
+            input.object_lock_retain_until_date,
+            input.object_lock_legal_hold_status,
+        )?;
+        object.version_id = versions::next_version_id(bucket);
+        let reported = versions::reported(bucket, &object.version_id);
+        versions::put(bucket, input.key, object);
+        Ok::<_, rt::CommonError>(reported)
     })?;
 
+    // The checksum is echoed only when the client asked for one.
+    let echoed = checksum.filter(|_| claim.algorithm.is_some());
+    let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(echoed.as_ref());
     Ok(PutObjectOutput {
         e_tag: Some(etag),
+        checksum_crc32: crc32,
+        checksum_crc32c: crc32c,
+        checksum_crc64nvme: crc64nvme,
+        checksum_sha1: sha1,
+        checksum_sha256: sha256,
+        checksum_type: echoed.map(|c| c.kind),
         server_side_encryption: Some(encryption.algorithm),
         ssekms_key_id: encryption.kms_key_id,
         bucket_key_enabled: encryption.bucket_key_enabled,
+        version_id,
+        size: Some(size as i64),
         ..Default::default()
     })
 }
 
 /// Conditional writes: `If-None-Match: *` creates only, `If-Match: <etag>` replaces only
 /// that version.
-enum WriteCondition<'a> {
+pub enum WriteCondition<'a> {
     None,
     OnlyIfAbsent,
     OnlyIfEtag(&'a str),
 }
 
 impl<'a> WriteCondition<'a> {
-    fn from_headers(if_match: Option<&'a str>, if_none_match: Option<&'a str>) -> Result<Self, rt::CommonError> {
+    pub fn from_headers(if_match: Option<&'a str>, if_none_match: Option<&'a str>) -> Result<Self, rt::CommonError> {
         match (if_match, if_none_match) {
             (_, Some(tag)) if tag.trim() != "*" => Err(errors::header_not_implemented("If-None-Match")),
             (Some(tag), _) => Ok(WriteCondition::OnlyIfEtag(tag)),
@@ -131,7 +175,7 @@ impl<'a> WriteCondition<'a> {
         }
     }
 
-    fn check(&self, key: &str, existing: Option<&StoredObject>) -> Result<(), rt::CommonError> {
+    pub fn check(&self, key: &str, existing: Option<&StoredObject>) -> Result<(), rt::CommonError> {
         match (self, existing) {
             (WriteCondition::None, _) => Ok(()),
             (WriteCondition::OnlyIfAbsent, Some(_)) => Err(errors::precondition_failed("If-None-Match")),
@@ -148,30 +192,42 @@ impl<'a> WriteCondition<'a> {
     }
 }
 
-/// The object at `bucket`/`key`, cloned out of the store (its body is shared, not copied).
+/// The object a GET or HEAD names, cloned out of the store (its body is shared, not copied),
+/// with the version id to report.
 fn find_object(
     state: &GlobalStore<S3State>,
     bucket: &str,
     key: &str,
+    version_id: Option<&str>,
     expected_owner: Option<&str>,
-) -> Result<StoredObject, rt::CommonError> {
+    method: &str,
+) -> Result<(StoredObject, Option<String>), rt::CommonError> {
     state.with(|s| {
         let bucket = s.bucket(bucket, expected_owner)?;
-        bucket.objects.get(key).cloned().ok_or_else(|| errors::no_such_key(key))
+        match versions::find(bucket, key, version_id)? {
+            Found::Object(o) => Ok((o.clone(), versions::reported(bucket, &o.version_id))),
+            Found::DeleteMarker => Err(errors::method_not_allowed(method, "DeleteMarker")),
+        }
     })
 }
 
 /// What a GET or HEAD will answer with, once conditions and range are settled.
 struct Read {
     object: StoredObject,
+    version_id: Option<String>,
     selection: Selection,
     headers: ContentHeaders,
+    /// Whether checksums go out: asked for, and the whole object (or a whole part) is read.
+    checksum: Option<Checksum>,
+    parts_count: Option<i32>,
 }
 
 /// The request members GET and HEAD share.
 struct ReadRequest<'a> {
     conditions: Conditions<'a>,
     range: Option<&'a str>,
+    part_number: Option<i32>,
+    checksum_mode: bool,
     overrides: Overrides<'a>,
 }
 
@@ -207,7 +263,11 @@ impl Overrides<'_> {
 }
 
 /// Conditions first (412, then 304), then the range (416): the order S3 answers in.
-fn settle_read(object: StoredObject, request: &ReadRequest<'_>) -> Result<Read, rt::CommonError> {
+fn settle_read(
+    object: StoredObject,
+    version_id: Option<String>,
+    request: &ReadRequest<'_>,
+) -> Result<Read, rt::CommonError> {
     if let Err(failed) = conditions::evaluate(&request.conditions, &object.etag, object.last_modified, DateTime::now())
     {
         return Err(if failed.is_not_modified() {
@@ -217,15 +277,32 @@ fn settle_read(object: StoredObject, request: &ReadRequest<'_>) -> Result<Read, 
         });
     }
     let size = object.size();
-    let selection = match request.range {
-        None => Selection::Whole,
-        Some(header) => range::resolve(header, size),
+    let (selection, checksum) = match (request.range, request.part_number) {
+        (Some(_), Some(_)) => {
+            return Err(errors::invalid_request("Cannot specify both Range header and partNumber query parameter."))
+        }
+        (Some(header), None) => (range::resolve(header, size), None),
+        (None, Some(n)) => {
+            let (start, end) = object.part_range(n).ok_or_else(errors::invalid_part_number)?;
+            match &object.parts {
+                // A one-piece object read as part 1 is the whole object.
+                None => (Selection::Whole, object.checksum.clone()),
+                Some(parts) if size == 0 => (Selection::Whole, parts.first().and_then(|p| p.checksum.clone())),
+                Some(parts) => {
+                    (Selection::Part { start, end }, parts.get(n as usize - 1).and_then(|p| p.checksum.clone()))
+                }
+            }
+        }
+        (None, None) => (Selection::Whole, object.checksum.clone()),
     };
     if selection == Selection::Unsatisfiable {
         return Err(errors::invalid_range(request.range.unwrap_or_default(), size));
     }
+    // Checksums describe whole objects or whole parts, never an arbitrary range.
+    let checksum = checksum.filter(|_| request.checksum_mode && request.range.is_none());
+    let parts_count = request.part_number.and(object.parts_count());
     let headers = request.overrides.apply(object.headers.clone());
-    Ok(Read { object, selection, headers })
+    Ok(Read { object, version_id, selection, headers, checksum, parts_count })
 }
 
 /// GetObjectRequest and HeadObjectRequest name these members identically.
@@ -239,6 +316,8 @@ macro_rules! read_request {
                 if_unmodified_since: $input.if_unmodified_since,
             },
             range: $input.range.as_deref(),
+            part_number: $input.part_number,
+            checksum_mode: $input.checksum_mode == Some(ChecksumMode::Enabled),
             overrides: Overrides {
                 content_type: $input.response_content_type.as_deref(),
                 content_language: $input.response_content_language.as_deref(),
@@ -254,9 +333,10 @@ macro_rules! read_request {
 /// GetObjectOutput and HeadObjectOutput share these members; `$extra` adds the rest.
 macro_rules! read_output {
     ($output:ident, $read:expr, { $($extra:tt)* }) => {{
-        let Read { object, selection, headers } = $read;
+        let Read { object, version_id, selection, headers, checksum, parts_count } = $read;
         let size = object.size();
         let storage_class = object.reported_storage_class();
+        let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(checksum.as_ref());
         $output {
             $($extra)*
             accept_ranges: Some("bytes".to_owned()),
@@ -264,6 +344,13 @@ macro_rules! read_output {
             content_length: Some(selection.length(size) as i64),
             content_range: selection.content_range(size),
             e_tag: Some(object.etag),
+            checksum_crc32: crc32,
+            checksum_crc32c: crc32c,
+            checksum_crc64nvme: crc64nvme,
+            checksum_sha1: sha1,
+            checksum_sha256: sha256,
+            checksum_type: checksum.map(|c| c.kind),
+            version_id,
             content_type: Some(headers.content_type),
             content_encoding: headers.content_encoding,
             content_disposition: headers.content_disposition,
@@ -276,6 +363,10 @@ macro_rules! read_output {
             ssekms_key_id: object.encryption.kms_key_id,
             bucket_key_enabled: object.encryption.bucket_key_enabled,
             metadata: Some(object.metadata),
+            parts_count,
+            object_lock_mode: object.lock.mode.as_ref().map(|m| ObjectLockMode::from(m.as_str())),
+            object_lock_retain_until_date: object.lock.retain_until,
+            object_lock_legal_hold_status: object.lock.legal_hold.then_some(ObjectLockLegalHoldStatus::On),
             ..Default::default()
         }
     }};
@@ -283,10 +374,18 @@ macro_rules! read_output {
 
 pub fn get_object(state: &GlobalStore<S3State>, input: GetObjectRequest) -> Result<GetObjectOutput, GetObjectError> {
     check_version_id(input.version_id.as_deref())?;
-    let object = find_object(state, &input.bucket, &input.key, input.expected_bucket_owner.as_deref())?;
-    let read = settle_read(object, &read_request!(input))?;
+    let (object, version_id) = find_object(
+        state,
+        &input.bucket,
+        &input.key,
+        input.version_id.as_deref(),
+        input.expected_bucket_owner.as_deref(),
+        "GET",
+    )?;
+    let read = settle_read(object, version_id, &read_request!(input))?;
     let body = read.object.body.read(read.selection.bounds());
-    Ok(read_output!(GetObjectOutput, read, { body, }))
+    let tag_count = (!read.object.tags.is_empty()).then(|| read.object.tags.len() as i32);
+    Ok(read_output!(GetObjectOutput, read, { body, tag_count, }))
 }
 
 pub fn head_object(
@@ -294,12 +393,20 @@ pub fn head_object(
     input: HeadObjectRequest,
 ) -> Result<HeadObjectOutput, HeadObjectError> {
     check_version_id(input.version_id.as_deref())?;
+    let found = find_object(
+        state,
+        &input.bucket,
+        &input.key,
+        input.version_id.as_deref(),
+        input.expected_bucket_owner.as_deref(),
+        "HEAD",
+    );
     // A HEAD response has no body: a missing bucket and a missing key are the same bare 404.
-    let object = match find_object(state, &input.bucket, &input.key, input.expected_bucket_owner.as_deref()) {
+    let (object, version_id) = match found {
         Err(rt::CommonError::Service(e)) if e.status == 404 => return Err(errors::not_found().into()),
         other => other?,
     };
-    let read = settle_read(object, &read_request!(input))?;
+    let read = settle_read(object, version_id, &read_request!(input))?;
     Ok(read_output!(HeadObjectOutput, read, {}))
 }
 
@@ -323,8 +430,17 @@ pub fn delete_object(
             }
         }
         // Deleting a key that is not there succeeds all the same.
-        bucket.objects.remove(&input.key);
-        Ok(DeleteObjectOutput::default())
+        let deleted = match input.version_id.as_deref() {
+            None => versions::delete_current(bucket, &input.key),
+            Some(v) => {
+                versions::delete_version(bucket, &input.key, v, input.bypass_governance_retention == Some(true))?
+            }
+        };
+        Ok(DeleteObjectOutput {
+            delete_marker: deleted.delete_marker.then_some(true),
+            version_id: deleted.version_id,
+            request_charged: None,
+        })
     })
 }
 

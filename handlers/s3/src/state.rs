@@ -10,7 +10,9 @@ use ferrostack_runtime as rt;
 use rt::DateTime;
 
 use crate::errors;
+use crate::multipart::Upload;
 use crate::stored::StoredObject;
+use crate::versions::{ObjectLockConfig, Version, Versioning};
 
 #[derive(Debug, Default)]
 pub struct S3State {
@@ -27,7 +29,17 @@ pub struct Bucket {
     /// The constraint as given at creation; `None` for us-east-1.
     pub location_constraint: Option<String>,
     pub created: DateTime,
+    /// The current version of each key that has one (a key whose latest version is a
+    /// delete marker is absent): exactly what ListObjects shows.
     pub objects: BTreeMap<String, StoredObject>,
+    /// Older versions and delete markers per key, oldest first (see [`crate::versions`]).
+    pub history: BTreeMap<String, Vec<Version>>,
+    pub versioning: Versioning,
+    pub object_lock: Option<ObjectLockConfig>,
+    /// Multipart uploads in progress, by upload id.
+    pub uploads: BTreeMap<String, Upload>,
+    /// Tagging, policy, ACL, CORS, lifecycle, notifications... (see [`crate::config`]).
+    pub config: crate::config::BucketConfig,
 }
 
 impl S3State {
@@ -46,6 +58,22 @@ impl S3State {
 }
 
 impl Bucket {
+    pub fn new(name: String, owner_account: String, region: String, location_constraint: Option<String>) -> Bucket {
+        Bucket {
+            name,
+            owner_account,
+            region,
+            location_constraint,
+            created: crate::stored::now_to_the_second(),
+            objects: BTreeMap::new(),
+            history: BTreeMap::new(),
+            versioning: Versioning::default(),
+            object_lock: None,
+            uploads: BTreeMap::new(),
+            config: crate::config::BucketConfig::default(),
+        }
+    }
+
     /// `x-amz-expected-bucket-owner` names the account the caller believes owns the bucket;
     /// S3 refuses with 403 when it is someone else.
     pub fn check_expected_owner(&self, expected_owner: Option<&str>) -> Result<(), rt::CommonError> {

@@ -5,6 +5,8 @@ use rt::{DateTime, IndexMap};
 use s3_api::types::{ObjectStorageClass, ServerSideEncryption, StorageClass};
 
 use crate::body::ObjectBody;
+use crate::checksum::Checksum;
+use crate::versions::Lock;
 
 /// The `Content-Type` S3 gives objects uploaded without one.
 pub const DEFAULT_CONTENT_TYPE: &str = "binary/octet-stream";
@@ -22,9 +24,43 @@ pub struct StoredObject {
     pub storage_class: StorageClass,
     pub encryption: Encryption,
     pub website_redirect_location: Option<String>,
+    /// `null` for objects written while versioning was off or suspended.
+    pub version_id: String,
+    pub checksum: Option<Checksum>,
+    /// The parts of a multipart object, in order (GetObject `partNumber`, GetObjectAttributes).
+    pub parts: Option<Vec<PartSummary>>,
+    /// The object's tag set, in the order given.
+    pub tags: Vec<(String, String)>,
+    pub lock: Lock,
+}
+
+/// One part of a completed multipart object.
+#[derive(Debug, Clone)]
+pub struct PartSummary {
+    pub size: u64,
+    pub checksum: Option<Checksum>,
 }
 
 impl StoredObject {
+    /// The bytes of part `n` (1-based) as `(start, end)` inclusive, for `partNumber` reads.
+    /// A one-piece object has exactly one part, itself.
+    pub fn part_range(&self, n: i32) -> Option<(u64, u64)> {
+        let size = self.size();
+        match &self.parts {
+            None => (n == 1).then_some((0, size.saturating_sub(1))),
+            Some(parts) => {
+                let index = usize::try_from(n).ok()?.checked_sub(1)?;
+                let start: u64 = parts.iter().take(index).map(|p| p.size).sum();
+                let part = parts.get(index)?;
+                Some((start, (start + part.size).saturating_sub(1)))
+            }
+        }
+    }
+
+    pub fn parts_count(&self) -> Option<i32> {
+        self.parts.as_ref().map(|p| p.len() as i32)
+    }
+
     pub fn size(&self) -> u64 {
         self.body.len()
     }
