@@ -14,6 +14,8 @@ use super::*;
 
 /// AWS's cap on document-path depth.
 const MAX_DEPTH: usize = 32;
+/// AWS's cap on the length of one expression.
+const MAX_EXPRESSION_BYTES: usize = 4096;
 /// AWS's cap on the operands of IN.
 const MAX_IN: usize = 100;
 
@@ -144,6 +146,12 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
     fn check_not_empty(&self) -> Result<(), ExprError> {
         if self.toks.len() == 1 {
             return Err(self.kind.invalid("The expression can not be empty;"));
+        }
+        if self.src.len() > MAX_EXPRESSION_BYTES {
+            return Err(self.kind.invalid(format!(
+                "Expression size has exceeded the maximum allowed size; expression size: {}",
+                self.src.len()
+            )));
         }
         Ok(())
     }

@@ -394,6 +394,14 @@ fn function_and_operand_errors() {
         cond_err(&format!("a IN ({})", many.join(",")), v()),
         "Invalid ConditionExpression: The IN operator is provided with too many operands; number of operands: 101"
     );
+    let long = format!("a = :v{}", " OR a = :v".repeat(410));
+    assert_eq!(
+        cond_err(&long, v()),
+        format!(
+            "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: {}",
+            long.len()
+        )
+    );
     let deep: Vec<String> = (0..33).map(|i| format!("a{i}")).collect();
     assert_eq!(
         cond_err(&format!("{} = :v", deep.join(".")), v()),

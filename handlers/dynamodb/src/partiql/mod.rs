@@ -12,6 +12,7 @@
 //!         //   sel.key_condition(hash, range) -> Option<KeyCondition> (like a Query)
 //!         // otherwise scan the table (or sel.index). Keep items for which
 //!         // sel.matches(item) is true and hand back sel.output(item) (projection).
+//!         // sel.descending: ORDER BY <sort key> DESC.
 //!     }
 //!     _ => {
 //!         let key = partiql::write_key(&stmt, hash, range)?;         // ValidationException
@@ -53,6 +54,8 @@ pub struct Select {
     /// `None` for `SELECT *`.
     pub projection: Option<Projection>,
     pub filter: Option<Condition>,
+    /// `ORDER BY <sort key> DESC`: read the partition in descending sort-key order.
+    pub descending: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -277,7 +277,17 @@ impl<'p> Parser<'p> {
         self.expect_kw("FROM")?;
         let (table, index) = self.table()?;
         let filter = if self.eat_kw("WHERE") { Some(self.or()?) } else { None };
-        Ok(Statement::Select(Select { table, index, projection, filter }))
+        let mut descending = false;
+        if self.eat_kw("ORDER") {
+            self.expect_kw("BY")?;
+            self.path()?;
+            if self.eat_kw("DESC") {
+                descending = true;
+            } else {
+                self.eat_kw("ASC");
+            }
+        }
+        Ok(Statement::Select(Select { table, index, projection, filter, descending }))
     }
 
     fn insert(&mut self) -> Result<Statement, ExprError> {

@@ -46,6 +46,8 @@ fn select_forms() {
     let out = q.output(&row());
     assert_eq!(out, item(vec![("name", s("Widget")), ("color", s("red")), ("parts", s("p1"))]));
 
+    assert!(sel("SELECT * FROM t WHERE pk = 'a' ORDER BY sk DESC", &[]).descending);
+    assert!(!sel("SELECT * FROM t WHERE pk = 'a' ORDER BY sk ASC", &[]).descending);
     let yes = [
         "SELECT * FROM t WHERE pk = 'a'",
         "SELECT * FROM t WHERE price >= 9.5 AND price <= 9.5",
