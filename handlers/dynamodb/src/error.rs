@@ -16,6 +16,8 @@ pub enum Error {
     IdempotentMismatch,
     InUse(String),
     LimitExceeded(String),
+    /// PartiQL INSERT of an existing key.
+    Duplicate,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -41,6 +43,7 @@ impl From<crate::expr::ExprError> for Error {
 }
 
 pub const CONDITION_FAILED: &str = "The conditional request failed";
+pub const DUPLICATE: &str = "Duplicate primary key exists in table";
 
 fn canceled_message(reasons: &[CancellationReason]) -> String {
     let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_deref().unwrap_or("None")).collect();
@@ -63,6 +66,7 @@ impl Error {
             ),
             Error::InUse(m) => rt::CommonError::service(400, "ResourceInUseException", m),
             Error::LimitExceeded(m) => rt::CommonError::service(400, "LimitExceededException", m),
+            Error::Duplicate => rt::CommonError::service(400, "DuplicateItemException", DUPLICATE),
         }
     }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod expr;
 pub mod item;
 mod item_ops;
+mod partiql_ops;
 mod read;
 pub mod keys;
 pub mod number;
@@ -315,6 +316,33 @@ impl dynamodb_api::Handler for Handler {
         _input: DescribeEndpointsRequest,
     ) -> Result<DescribeEndpointsResponse, DescribeEndpointsError> {
         Ok(control::endpoints(ctx))
+    }
+
+    async fn execute_statement(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ExecuteStatementInput,
+    ) -> Result<ExecuteStatementOutput, ExecuteStatementError> {
+        self.tables.with(ctx, |t| partiql_ops::execute(t, input)).map_err(|e| match e {
+            Error::Duplicate => DuplicateItemException { message: Some(error::DUPLICATE.into()) }.into(),
+            other => other.write_op(),
+        })
+    }
+
+    async fn batch_execute_statement(
+        &self,
+        ctx: &rt::RequestContext,
+        input: BatchExecuteStatementInput,
+    ) -> Result<BatchExecuteStatementOutput, BatchExecuteStatementError> {
+        self.tables.with(ctx, |t| partiql_ops::batch(t, input)).map_err(Error::plain)
+    }
+
+    async fn execute_transaction(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ExecuteTransactionInput,
+    ) -> Result<ExecuteTransactionOutput, ExecuteTransactionError> {
+        self.tables.with(ctx, |t| partiql_ops::transaction(t, input)).map_err(Error::tx_op)
     }
 
     fn reset(&self) {

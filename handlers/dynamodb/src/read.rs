@@ -440,3 +440,35 @@ pub fn scan(t: &Tables, input: ScanInput) -> Result<ScanOutput> {
         consumed_capacity: consumed,
     })
 }
+
+/// PartiQL SELECT: a key range when the WHERE clause fixes the partition key, else a scan;
+/// `keep` filters and `output` projects. Returns the page and the key to resume after.
+pub fn select(
+    table: &Table,
+    index: Option<&str>,
+    cond: Option<&KeyCondition>,
+    start: Option<&Item>,
+    limit: Option<i32>,
+    keep: impl Fn(&Item) -> bool,
+    output: impl Fn(&Item) -> Item,
+) -> Result<(Vec<Item>, Option<Item>)> {
+    let src = Source::open(table, index)?;
+    let mut range = cond.map_or((Bound::Unbounded, Bound::Unbounded), key_range);
+    if let Some(start) = start {
+        range = resume(range, src.start_key(start)?, true);
+    }
+    let (mut items, mut read, mut bytes) = (Vec::new(), 0, 0usize);
+    for full in src.read(range, true) {
+        let last = src.last_key(&full);
+        let visible = src.visible(full, false);
+        read += 1;
+        bytes += item::item_size(&visible);
+        if keep(&visible) {
+            items.push(output(&visible));
+        }
+        if limit == Some(read) || bytes >= PAGE_BYTES {
+            return Ok((items, Some(last)));
+        }
+    }
+    Ok((items, None))
+}
