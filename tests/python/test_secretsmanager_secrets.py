@@ -357,3 +357,14 @@ def test_json_secret_string_stays_verbatim(sm):
     value = json.dumps({"username": "admin", "password": "p@ss\"word"})
     sm.create_secret(Name=name, SecretString=value)
     assert json.loads(sm.get_secret_value(SecretId=name)["SecretString"])["password"] == 'p@ss"word'
+
+
+def test_create_secret_retry_with_same_token_is_idempotent(sm):
+    name = unique()
+    token = str(uuid.uuid4())
+    first = sm.create_secret(Name=name, SecretString="v", ClientRequestToken=token)
+    again = sm.create_secret(Name=name, SecretString="v", ClientRequestToken=token)
+    assert again["ARN"] == first["ARN"] and again["VersionId"] == token
+    with pytest.raises(ClientError) as e:
+        sm.create_secret(Name=name, SecretString="other", ClientRequestToken=token)
+    assert error(e)[0] == "ResourceExistsException"

@@ -168,6 +168,18 @@ impl secretsmanager_api::Handler for Handler {
                     )
                     .into());
                 }
+                // A retried request (same token, same value) succeeds again without change.
+                let retried = input.client_request_token.as_deref().and_then(|t| existing.version(t));
+                if let (Some(version), Some(value)) = (retried, &value) {
+                    if version.value == *value {
+                        return Ok(CreateSecretResponse {
+                            arn: Some(existing.arn.clone()),
+                            name: Some(existing.name.clone()),
+                            version_id: Some(version.id.clone()),
+                            replication_status: render::replication(existing),
+                        });
+                    }
+                }
                 return Err(exists(format!("The operation failed because the secret {} already exists.", input.name))
                     .into());
             }

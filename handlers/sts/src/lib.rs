@@ -50,9 +50,17 @@ impl Handler {
     }
 
     /// The session behind the request's access key, when it is one we issued.
-    fn calling_session(&self, ctx: &rt::RequestContext) -> Option<Session> {
-        let key = ctx.access_key_id.as_deref()?;
-        self.sessions.with(|s| s.get(key).cloned())
+    /// Credentials past their expiration are refused, as AWS refuses them.
+    fn calling_session(&self, ctx: &rt::RequestContext) -> Result<Option<Session>, rt::CommonError> {
+        let Some(key) = ctx.access_key_id.as_deref() else { return Ok(None) };
+        match self.sessions.with(|s| s.get(key).cloned()) {
+            Some(session) if session.expiration.secs() <= rt::DateTime::now().secs() => Err(rt::CommonError::service(
+                403,
+                "ExpiredToken",
+                "The security token included in the request is expired",
+            )),
+            found => Ok(found),
+        }
     }
 
     /// The IAM user whose long-term access key signed the request, as `(UserId, Arn)`, when
@@ -178,7 +186,7 @@ impl sts_api::Handler for Handler {
         ctx: &rt::RequestContext,
         _input: GetCallerIdentityRequest,
     ) -> Result<GetCallerIdentityResponse, GetCallerIdentityError> {
-        let (account, user_id, arn) = match self.calling_session(ctx) {
+        let (account, user_id, arn) = match self.calling_session(ctx)? {
             Some(session) => {
                 let (user_id, arn) = session.caller_identity();
                 (session.account, user_id, arn)
@@ -197,7 +205,7 @@ impl sts_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: GetSessionTokenRequest,
     ) -> Result<GetSessionTokenResponse, GetSessionTokenError> {
-        if self.calling_session(ctx).is_some() {
+        if self.calling_session(ctx)?.is_some() {
             return Err(
                 rt::CommonError::AccessDenied("Cannot call GetSessionToken with session credentials".into()).into()
             );
@@ -227,7 +235,7 @@ impl sts_api::Handler for Handler {
         let bounds = durations::ASSUME_ROLE;
         let duration = input.duration_seconds.unwrap_or(bounds.default);
         validation::duration_in_range(duration, bounds.min, bounds.max)?;
-        let caller = self.calling_session(ctx);
+        let caller = self.calling_session(ctx)?;
         let chained = matches!(caller.as_ref().map(|s| &s.principal), Some(Principal::AssumedRole { .. }));
         if chained && duration > durations::ROLE_CHAINING_CAP {
             return Err(rt::CommonError::validation(
@@ -376,7 +384,7 @@ impl sts_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: GetFederationTokenRequest,
     ) -> Result<GetFederationTokenResponse, GetFederationTokenError> {
-        if self.calling_session(ctx).is_some() {
+        if self.calling_session(ctx)?.is_some() {
             return Err(rt::CommonError::AccessDenied(
                 "Cannot call GetFederationToken with session credentials".into(),
             )

@@ -218,3 +218,28 @@ async fn reset_forgets_sessions() {
     h.reset();
     assert!(h.sessions().with(|s| s.get(&key).is_none()));
 }
+
+#[tokio::test]
+async fn expired_credentials_are_refused() {
+    use sts_handler::sessions::{Principal, Session};
+    let h = Handler::default();
+    h.sessions().with(|s| {
+        s.insert(Session {
+            account: "000000000000".into(),
+            principal: Principal::Root,
+            access_key_id: "ASIAEXPIREDEXAMPLE01".into(),
+            secret_access_key: "x".repeat(40),
+            session_token: "token".into(),
+            expiration: rt::DateTime::from_secs(rt::DateTime::now().secs() - 1),
+            tags: Vec::new(),
+        })
+    });
+    let mut expired = ctx();
+    expired.access_key_id = Some("ASIAEXPIREDEXAMPLE01".into());
+    match h.get_caller_identity(&expired, GetCallerIdentityRequest {}).await {
+        Err(GetCallerIdentityError::Common(rt::CommonError::Service(e))) => {
+            assert_eq!(format!("{e:?}").contains("ExpiredToken"), true)
+        }
+        other => panic!("expected ExpiredToken, got {other:?}"),
+    }
+}
