@@ -242,3 +242,108 @@ fn random_conditions_parse_and_evaluate() {
     }
     assert!(parsed > 500, "only {parsed} parsed");
 }
+
+const PARTIQL_SOUP: &[&str] = &[
+    "SELECT",
+    "INSERT",
+    "INTO",
+    "UPDATE",
+    "DELETE",
+    "FROM",
+    "WHERE",
+    "VALUE",
+    "SET",
+    "REMOVE",
+    "RETURNING",
+    "ALL",
+    "MODIFIED",
+    "OLD",
+    "NEW",
+    "ORDER",
+    "BY",
+    "DESC",
+    "AND",
+    "OR",
+    "NOT",
+    "IS",
+    "MISSING",
+    "NULL",
+    "BETWEEN",
+    "IN",
+    "*",
+    "\"t\"",
+    "\"t\".\"i\"",
+    "t",
+    "pk",
+    "sk",
+    "a",
+    "a.b",
+    "a[0]",
+    "'s'",
+    "'it''s'",
+    "1",
+    "-2.5",
+    "1e999",
+    "?",
+    "true",
+    "{",
+    "}",
+    ":",
+    "[",
+    "]",
+    "<<",
+    ">>",
+    "(",
+    ")",
+    ",",
+    "=",
+    "<>",
+    "!=",
+    "<",
+    ">=",
+    "+",
+    "-",
+    ";",
+    "begins_with",
+    "contains",
+    "size",
+    "set_add",
+    "list_append",
+    "'",
+    "\"",
+];
+
+#[test]
+fn random_partiql_never_panics() {
+    use crate::partiql;
+    let mut r = Rng(7);
+    let params = [s("x"), n("1"), V::Bool(true)];
+    let it = item(vec![("pk", s("x")), ("sk", n("1")), ("a", V::L(vec![n("1")]))]);
+    for _ in 0..4000 {
+        let len = r.below(14);
+        let mut words: Vec<&str> = (0..len).map(|_| r.pick(PARTIQL_SOUP)).collect();
+        // Start most statements with a verb so the parser gets past the first token.
+        if r.below(4) != 0 {
+            words.insert(
+                0,
+                r.pick(&["SELECT * FROM t WHERE", "UPDATE t SET", "DELETE FROM t WHERE", "INSERT INTO t VALUE"]),
+            );
+        }
+        let text = words.join(" ");
+        let k = r.below(params.len() + 1);
+        let Ok(stmt) = partiql::parse(&text, &params[..k]) else { continue };
+        match &stmt {
+            partiql::Statement::Select(sel) => {
+                sel.matches(&it);
+                sel.output(&it);
+                sel.key_condition("pk", Some("sk"));
+            }
+            _ => {
+                if partiql::write_key(&stmt, "pk", Some("sk")).is_ok() {
+                    let _ = partiql::apply_write(&stmt, "pk", Some("sk"), Some(&it));
+                    let _ = partiql::apply_write(&stmt, "pk", Some("sk"), None);
+                }
+            }
+        }
+    }
+}

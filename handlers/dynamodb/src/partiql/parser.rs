@@ -150,6 +150,11 @@ impl<'p> Parser<'p> {
         &self.toks[self.pos]
     }
 
+    /// The token after the next one (Eof past the end).
+    fn peek2(&self) -> Tok {
+        self.toks.get(self.pos + 1).cloned().unwrap_or(Tok::Eof)
+    }
+
     fn advance(&mut self) -> Tok {
         let t = self.toks[self.pos].clone();
         if self.pos < self.toks.len() - 1 {
@@ -378,7 +383,7 @@ impl<'p> Parser<'p> {
         let path = self.path()?;
         self.expect_punct("=")?;
         // set_add(path, <<...>>) / set_delete(path, <<...>>) are ADD / DELETE on the path.
-        if let (Tok::Word(w), Tok::Punct("(")) = (self.peek().clone(), self.toks[self.pos + 1].clone()) {
+        if let (Tok::Word(w), Tok::Punct("(")) = (self.peek().clone(), self.peek2()) {
             let name = w.to_ascii_lowercase();
             if name == "set_add" || name == "set_delete" {
                 self.advance();
@@ -405,7 +410,7 @@ impl<'p> Parser<'p> {
     }
 
     fn set_operand(&mut self) -> Result<SetOperand, ExprError> {
-        if let (Tok::Word(w), Tok::Punct("(")) = (self.peek().clone(), self.toks[self.pos + 1].clone()) {
+        if let (Tok::Word(w), Tok::Punct("(")) = (self.peek().clone(), self.peek2()) {
             let name = w.to_ascii_lowercase();
             self.advance();
             self.advance();
@@ -452,6 +457,7 @@ impl<'p> Parser<'p> {
 
     /// A literal value (or `?`).
     fn value(&mut self) -> Result<AttributeValue, ExprError> {
+        let start = self.pos;
         match self.advance() {
             Tok::Param => self.param(),
             Tok::Str(s) => Ok(AttributeValue::S(s)),
@@ -513,7 +519,7 @@ impl<'p> Parser<'p> {
                 set_of(members)
             }
             _ => {
-                self.pos -= 1;
+                self.pos = start;
                 Err(self.unexpected())
             }
         }
@@ -545,7 +551,7 @@ impl<'p> Parser<'p> {
     }
 
     fn operand(&mut self) -> Result<Operand, ExprError> {
-        if let (Tok::Word(w), Tok::Punct("(")) = (self.peek().clone(), self.toks[self.pos + 1].clone()) {
+        if let (Tok::Word(w), Tok::Punct("(")) = (self.peek().clone(), self.peek2()) {
             if w.eq_ignore_ascii_case("size") {
                 self.advance();
                 self.advance();
@@ -567,7 +573,7 @@ impl<'p> Parser<'p> {
             self.expect_punct(")")?;
             return Ok(c);
         }
-        if let (Tok::Word(w), Tok::Punct("(")) = (self.peek().clone(), self.toks[self.pos + 1].clone()) {
+        if let (Tok::Word(w), Tok::Punct("(")) = (self.peek().clone(), self.peek2()) {
             let name = w.to_ascii_lowercase();
             if name != "size" {
                 self.advance();
