@@ -18,6 +18,7 @@ pub fn create_bucket(
     ctx: &rt::RequestContext,
     input: CreateBucketRequest,
 ) -> Result<CreateBucketOutput, CreateBucketError> {
+    let requested_acl = crate::config::CreationAcl::of(&input);
     let name = input.bucket;
     if !is_valid_bucket_name(&name) {
         return Err(errors::invalid_bucket_name(&name).into());
@@ -39,6 +40,7 @@ pub fn create_bucket(
             return Err(errors::bucket_already_owned_by_you(&name).into());
         }
         let mut bucket = Bucket::new(name.clone(), ctx.account_id.clone(), placement.region, placement.constraint);
+        crate::config::at_creation(&mut bucket, &requested_acl)?;
         if input.object_lock_enabled_for_bucket == Some(true) {
             crate::versions::enable_lock_at_creation(&mut bucket);
         }

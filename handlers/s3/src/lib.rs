@@ -37,6 +37,9 @@ use s3_api::types::*;
 
 use state::S3State;
 
+/// S3's HTTP-level CORS for the gateway: preflights, and headers on real answers.
+pub use config::cors::{decorate as cors_decorate, preflight as cors_preflight};
+
 #[derive(Default)]
 pub struct Handler {
     state: GlobalStore<S3State>,

@@ -1,0 +1,345 @@
+//! Access control lists: canned ACLs, `x-amz-grant-*` headers and AccessControlPolicy
+//! bodies, for buckets (Get/PutBucketAcl, CreateBucket's headers) and objects
+//! (Get/PutObjectAcl). ACLs are stored and shown; nothing enforces them.
+//!
+//! Since April 2023 new buckets are `BucketOwnerEnforced`: ACLs are disabled, and S3 refuses
+//! any ACL but "the owner has full control" until the ownership controls change.
+
+use ferrostack_runtime as rt;
+use ferrostack_store::GlobalStore;
+use s3_api::types::*;
+
+use super::errors;
+use crate::owner::{canonical_id, display_name};
+use crate::state::{Bucket, S3State};
+use crate::versions::{self, Found};
+
+pub const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
+pub const AUTHENTICATED_USERS: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+pub const LOG_DELIVERY: &str = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+
+/// The grants of one ACL; the owner is always the bucket's.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Acl {
+    /// `None` is the default ACL: the owner has full control.
+    pub grants: Option<Vec<Grant>>,
+}
+
+/// An object's ACL and the write of the object it was set on (`ETag` and time), so an
+/// overwrite goes back to the default.
+#[derive(Debug, Clone)]
+pub struct ObjectAcl {
+    pub etag: String,
+    pub last_modified: rt::DateTime,
+    pub acl: Acl,
+}
+
+/// The `x-amz-grant-*` headers of a request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GrantHeaders<'a> {
+    pub full_control: Option<&'a str>,
+    pub read: Option<&'a str>,
+    pub read_acp: Option<&'a str>,
+    pub write: Option<&'a str>,
+    pub write_acp: Option<&'a str>,
+}
+
+impl GrantHeaders<'_> {
+    fn any(&self) -> bool {
+        [self.full_control, self.read, self.read_acp, self.write, self.write_acp].iter().any(Option::is_some)
+    }
+}
+
+impl Acl {
+    pub fn grants(&self, owner_account: &str) -> Vec<Grant> {
+        self.grants.clone().unwrap_or_else(|| vec![owner_grant(owner_account, Permission::FullControl)])
+    }
+
+    /// Whether the ACL gives nothing to anyone but the owner's full control: the only ACL
+    /// a `BucketOwnerEnforced` bucket accepts.
+    pub fn is_owner_only(&self, owner_account: &str) -> bool {
+        let id = canonical_id(owner_account);
+        self.grants(owner_account).iter().all(|g| {
+            g.permission == Some(Permission::FullControl)
+                && g.grantee.as_ref().is_some_and(|e| e.r#type == Type::CanonicalUser && e.id.as_deref() == Some(&id))
+        })
+    }
+
+    /// Whether it grants anything to everyone (or every AWS account).
+    pub fn is_public(&self, owner_account: &str) -> bool {
+        self.grants(owner_account).iter().any(|g| {
+            g.grantee
+                .as_ref()
+                .and_then(|e| e.uri.as_deref())
+                .is_some_and(|uri| uri == ALL_USERS || uri == AUTHENTICATED_USERS)
+        })
+    }
+}
+
+fn owner_grant(account: &str, permission: Permission) -> Grant {
+    Grant {
+        grantee: Some(Grantee {
+            display_name: Some(display_name(account)),
+            id: Some(canonical_id(account)),
+            r#type: Type::CanonicalUser,
+            ..Default::default()
+        }),
+        permission: Some(permission),
+    }
+}
+
+fn group_grant(uri: &str, permission: Permission) -> Grant {
+    Grant {
+        grantee: Some(Grantee { uri: Some(uri.to_owned()), r#type: Type::Group, ..Default::default() }),
+        permission: Some(permission),
+    }
+}
+
+/// The grants of a canned ACL (bucket and object names alike); `None` for an unknown name.
+fn canned_grants(owner: &str, canned: &str) -> Option<Vec<Grant>> {
+    let mut grants = vec![owner_grant(owner, Permission::FullControl)];
+    match canned {
+        "private" | "aws-exec-read" | "bucket-owner-read" | "bucket-owner-full-control" => {}
+        "public-read" => grants.push(group_grant(ALL_USERS, Permission::Read)),
+        "public-read-write" => {
+            grants.push(group_grant(ALL_USERS, Permission::Read));
+            grants.push(group_grant(ALL_USERS, Permission::Write));
+        }
+        "authenticated-read" => grants.push(group_grant(AUTHENTICATED_USERS, Permission::Read)),
+        "log-delivery-write" => {
+            grants.push(group_grant(LOG_DELIVERY, Permission::Write));
+            grants.push(group_grant(LOG_DELIVERY, Permission::ReadAcp));
+        }
+        _ => return None,
+    }
+    Some(grants)
+}
+
+/// The ACL a request asks for: a canned ACL, grant headers, or a body; `None` when it
+/// names none of them.
+pub fn from_request(
+    owner: &str,
+    canned: Option<&str>,
+    headers: GrantHeaders<'_>,
+    body: Option<&AccessControlPolicy>,
+) -> Result<Option<Acl>, rt::CommonError> {
+    if canned.is_some() && headers.any() {
+        return Err(errors::invalid_request("Specifying both Canned ACLs and Header Grants is not allowed"));
+    }
+    if body.is_some() && (canned.is_some() || headers.any()) {
+        return Err(rt::ServiceError::new(400, "UnexpectedContent", "This request does not support content").into());
+    }
+    if let Some(canned) = canned {
+        let grants = canned_grants(owner, canned)
+            .ok_or_else(|| errors::invalid_argument_bare(format!("Invalid canned ACL: {canned}")))?;
+        return Ok(Some(Acl { grants: Some(grants) }));
+    }
+    if headers.any() {
+        let mut grants = Vec::new();
+        let each = [
+            (headers.full_control, Permission::FullControl),
+            (headers.read, Permission::Read),
+            (headers.read_acp, Permission::ReadAcp),
+            (headers.write, Permission::Write),
+            (headers.write_acp, Permission::WriteAcp),
+        ];
+        for (header, permission) in each {
+            if let Some(value) = header {
+                for grantee in parse_grantees(value)? {
+                    grants.push(Grant { grantee: Some(grantee), permission: Some(permission.clone()) });
+                }
+            }
+        }
+        return Ok(Some(Acl { grants: Some(grants) }));
+    }
+    match body {
+        None => Ok(None),
+        Some(policy) => from_policy(owner, policy).map(Some),
+    }
+}
+
+/// `id="…", uri="…", emailAddress="…"`, comma separated.
+fn parse_grantees(header: &str) -> Result<Vec<Grantee>, rt::CommonError> {
+    let mut out = Vec::new();
+    for part in header.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (kind, value) = part
+            .split_once('=')
+            .ok_or_else(|| errors::invalid_argument("Argument format not recognized", "x-amz-grant", header))?;
+        let value = value.trim().trim_matches('"').to_owned();
+        let grantee = match kind.trim() {
+            "id" => Grantee { id: Some(value), r#type: Type::CanonicalUser, ..Default::default() },
+            "uri" => Grantee { uri: Some(value), r#type: Type::Group, ..Default::default() },
+            "emailAddress" => {
+                Grantee { email_address: Some(value), r#type: Type::AmazonCustomerByEmail, ..Default::default() }
+            }
+            other => {
+                return Err(errors::invalid_argument("Argument format not recognized", other, &value));
+            }
+        };
+        out.push(check_grantee(grantee)?);
+    }
+    Ok(out)
+}
+
+fn from_policy(owner: &str, policy: &AccessControlPolicy) -> Result<Acl, rt::CommonError> {
+    let given_owner = policy.owner.as_ref().and_then(|o| o.id.as_deref()).ok_or_else(errors::malformed_acl)?;
+    if given_owner != canonical_id(owner) {
+        return Err(errors::access_denied());
+    }
+    let mut grants = Vec::new();
+    for grant in policy.grants.iter().flatten() {
+        let grantee = grant.grantee.clone().ok_or_else(errors::malformed_acl)?;
+        let permission = match &grant.permission {
+            Some(Permission::Unknown(_)) | None => return Err(errors::malformed_acl()),
+            Some(p) => p.clone(),
+        };
+        grants.push(Grant { grantee: Some(check_grantee(grantee)?), permission: Some(permission) });
+    }
+    Ok(Acl { grants: Some(grants) })
+}
+
+/// Validates a grantee and fills in what S3 shows for it.
+fn check_grantee(mut grantee: Grantee) -> Result<Grantee, rt::CommonError> {
+    match &grantee.r#type {
+        Type::CanonicalUser => {
+            let id = grantee.id.clone().ok_or_else(errors::malformed_acl)?;
+            let well_formed = id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit());
+            if !well_formed {
+                return Err(errors::invalid_argument("Invalid id", "CanonicalUser/ID", &id));
+            }
+            grantee.id = Some(id.to_ascii_lowercase());
+            grantee.email_address = None;
+            grantee.uri = None;
+        }
+        Type::Group => {
+            let uri = grantee.uri.clone().ok_or_else(errors::malformed_acl)?;
+            if ![ALL_USERS, AUTHENTICATED_USERS, LOG_DELIVERY].contains(&uri.as_str()) {
+                return Err(errors::invalid_argument("Invalid group uri", "Group/URI", &uri));
+            }
+            grantee.display_name = None;
+            grantee.id = None;
+        }
+        Type::AmazonCustomerByEmail => {
+            // No account here has an e-mail address S3 could resolve.
+            let email = grantee.email_address.clone().unwrap_or_default();
+            return Err(errors::unresolvable_email(&email));
+        }
+        Type::Unknown(_) => return Err(errors::malformed_acl()),
+    }
+    Ok(grantee)
+}
+
+/// Checks an ACL against the bucket's ownership controls and public access block.
+fn check_allowed(bucket: &Bucket, acl: &Acl) -> Result<(), rt::CommonError> {
+    let owner = &bucket.owner_account;
+    if bucket.config.ownership == Some(ObjectOwnership::BucketOwnerEnforced) && !acl.is_owner_only(owner) {
+        return Err(errors::acl_not_supported());
+    }
+    let blocks = bucket.config.public_access_block.as_ref().and_then(|p| p.block_public_acls).unwrap_or(false);
+    if blocks && acl.is_public(owner) {
+        return Err(errors::access_denied());
+    }
+    Ok(())
+}
+
+fn headers<'a>(
+    full_control: &'a Option<String>,
+    read: &'a Option<String>,
+    read_acp: &'a Option<String>,
+    write: &'a Option<String>,
+    write_acp: &'a Option<String>,
+) -> GrantHeaders<'a> {
+    GrantHeaders {
+        full_control: full_control.as_deref(),
+        read: read.as_deref(),
+        read_acp: read_acp.as_deref(),
+        write: write.as_deref(),
+        write_acp: write_acp.as_deref(),
+    }
+}
+
+pub fn put_bucket_acl(state: &GlobalStore<S3State>, input: PutBucketAclRequest) -> Result<rt::Unit, rt::CommonError> {
+    let grant_headers = headers(
+        &input.grant_full_control,
+        &input.grant_read,
+        &input.grant_read_acp,
+        &input.grant_write,
+        &input.grant_write_acp,
+    );
+    super::with_bucket(state, &input.bucket, input.expected_bucket_owner.as_deref(), |bucket| {
+        let canned = input.acl.as_ref().map(|c| c.as_str());
+        let acl = from_request(&bucket.owner_account, canned, grant_headers, input.access_control_policy.as_ref())?
+            .ok_or_else(|| errors::missing_security_header("x-amz-acl"))?;
+        check_allowed(bucket, &acl)?;
+        bucket.config.acl = acl;
+        Ok(rt::Unit)
+    })
+}
+
+pub fn get_bucket_acl(
+    state: &GlobalStore<S3State>,
+    input: GetBucketAclRequest,
+) -> Result<GetBucketAclOutput, rt::CommonError> {
+    super::with_bucket(state, &input.bucket, input.expected_bucket_owner.as_deref(), |bucket| {
+        Ok(GetBucketAclOutput {
+            owner: Some(crate::owner::owner(&bucket.owner_account)),
+            grants: Some(bucket.config.acl.grants(&bucket.owner_account)),
+        })
+    })
+}
+
+/// The object's identity for [`ObjectAcl`]: its version id, `ETag` and write time.
+fn object_stamp(
+    bucket: &Bucket,
+    key: &str,
+    version_id: Option<&str>,
+    method: &str,
+) -> Result<(String, String, rt::DateTime), rt::CommonError> {
+    match versions::find(bucket, key, version_id)? {
+        Found::Object(o) => Ok((o.version_id.clone(), o.etag.clone(), o.last_modified)),
+        Found::DeleteMarker => Err(crate::errors::method_not_allowed(method, "DeleteMarker")),
+    }
+}
+
+pub fn put_object_acl(
+    state: &GlobalStore<S3State>,
+    input: PutObjectAclRequest,
+) -> Result<PutObjectAclOutput, rt::CommonError> {
+    let grant_headers = headers(
+        &input.grant_full_control,
+        &input.grant_read,
+        &input.grant_read_acp,
+        &input.grant_write,
+        &input.grant_write_acp,
+    );
+    super::with_bucket(state, &input.bucket, input.expected_bucket_owner.as_deref(), |bucket| {
+        let (version, etag, last_modified) = object_stamp(bucket, &input.key, input.version_id.as_deref(), "PUT")?;
+        let canned = input.acl.as_ref().map(|c| c.as_str());
+        let acl = from_request(&bucket.owner_account, canned, grant_headers, input.access_control_policy.as_ref())?
+            .ok_or_else(|| errors::missing_security_header("x-amz-acl"))?;
+        check_allowed(bucket, &acl)?;
+        bucket.config.object_acls.insert((input.key.clone(), version), ObjectAcl { etag, last_modified, acl });
+        Ok(PutObjectAclOutput::default())
+    })
+}
+
+pub fn get_object_acl(
+    state: &GlobalStore<S3State>,
+    input: GetObjectAclRequest,
+) -> Result<GetObjectAclOutput, rt::CommonError> {
+    super::with_bucket(state, &input.bucket, input.expected_bucket_owner.as_deref(), |bucket| {
+        let (version, etag, last_modified) = object_stamp(bucket, &input.key, input.version_id.as_deref(), "GET")?;
+        let acl = bucket
+            .config
+            .object_acls
+            .get(&(input.key.clone(), version))
+            .filter(|a| a.etag == etag && a.last_modified == last_modified)
+            .map(|a| a.acl.clone())
+            .unwrap_or_default();
+        Ok(GetObjectAclOutput {
+            owner: Some(crate::owner::owner(&bucket.owner_account)),
+            grants: Some(acl.grants(&bucket.owner_account)),
+            request_charged: None,
+        })
+    })
+}
