@@ -242,8 +242,7 @@ impl secretsmanager_api::Handler for Handler {
     ) -> Result<GetSecretValueResponse, GetSecretValueError> {
         self.with(ctx, |state| {
             let secret = live::<GetSecretValueError>(state, &input.secret_id)?;
-            let index = render::select_version(secret, input.version_id.as_deref(), input.version_stage.as_deref())
-                .map_err(|e| -> GetSecretValueError { e.into() })?;
+            let index = render::select_version(secret, input.version_id.as_deref(), input.version_stage.as_deref())?;
             let today = render::today();
             secret.last_accessed = Some(today);
             secret.versions[index].last_accessed = Some(today);
@@ -614,7 +613,7 @@ impl secretsmanager_api::Handler for Handler {
             let secret = live::<TagResourceError>(state, &input.secret_id)?;
             merge_tags(&mut secret.tags, tags)?;
             secret.last_changed = rt::DateTime::now();
-            Ok(rt::Unit::default())
+            Ok(rt::Unit)
         })
     }
 
@@ -627,7 +626,7 @@ impl secretsmanager_api::Handler for Handler {
             let secret = live::<UntagResourceError>(state, &input.secret_id)?;
             secret.tags.retain(|(k, _)| !input.tag_keys.contains(k));
             secret.last_changed = rt::DateTime::now();
-            Ok(rt::Unit::default())
+            Ok(rt::Unit)
         })
     }
 

@@ -238,7 +238,7 @@ async fn expired_credentials_are_refused() {
     expired.access_key_id = Some("ASIAEXPIREDEXAMPLE01".into());
     match h.get_caller_identity(&expired, GetCallerIdentityRequest {}).await {
         Err(GetCallerIdentityError::Common(rt::CommonError::Service(e))) => {
-            assert_eq!(format!("{e:?}").contains("ExpiredToken"), true)
+            assert!(format!("{e:?}").contains("ExpiredToken"))
         }
         other => panic!("expected ExpiredToken, got {other:?}"),
     }
