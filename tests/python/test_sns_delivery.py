@@ -380,3 +380,38 @@ def test_fifo_topic_delivers_to_a_standard_queue(sns, sqs):
     url, _ = subscribed_queue(sns, sqs, topic, "mixed-standard", RawMessageDelivery="true")
     sns.publish(TopicArn=topic, Message="to standard", MessageGroupId="g", MessageDeduplicationId="1")
     assert [m["Body"] for m in receive(sqs, url)] == ["to standard"]
+
+
+def test_target_arn_names_a_topic_too(sns, sqs):
+    topic = sns.create_topic(Name="by-target")["TopicArn"]
+    url, _ = subscribed_queue(sns, sqs, topic, "by-target-q", RawMessageDelivery="true")
+    sns.publish(TargetArn=topic, Message="via TargetArn")
+    assert [m["Body"] for m in receive(sqs, url)] == ["via TargetArn"]
+
+
+def test_more_publish_checks(sns):
+    topic = sns.create_topic(Name="checks2")["TopicArn"]
+    with pytest.raises(ClientError) as e:
+        sns.publish(TopicArn=topic, Message="x", Subject="two\nlines")
+    assert error_of(e) == ("InvalidParameter", "Invalid parameter: Subject", 400)
+    with pytest.raises(ClientError) as e:
+        sns.publish(
+            TopicArn=topic,
+            Message="x",
+            MessageAttributes={"l": {"DataType": "String.Array", "StringValue": "not an array"}},
+        )
+    assert error_of(e)[0] == "ParameterValueInvalid"
+    with pytest.raises(ClientError) as e:
+        sns.publish(TopicArn=topic, Message="x", MessageAttributes={"s": {"DataType": "String", "StringValue": ""}})
+    assert error_of(e) == (
+        "ParameterValueInvalid",
+        "The message attribute 's' must contain non-empty message attribute value for message attribute type 'String'.",
+        400,
+    )
+    many = {f"a{i}": {"DataType": "String", "StringValue": "v"} for i in range(11)}
+    with pytest.raises(ClientError) as e:
+        sns.publish(TopicArn=topic, Message="x", MessageAttributes=many)
+    assert error_of(e)[0] == "ParameterValueInvalid"
+    with pytest.raises(ClientError) as e:
+        sns.unsubscribe(SubscriptionArn="not-an-arn")
+    assert error_of(e)[0] == "InvalidParameter"
