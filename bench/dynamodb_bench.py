@@ -98,7 +98,7 @@ def wrk_load(port, op, body, duration, connections):
     env = dict(os.environ, BENCH_METHOD="POST", BENCH_PATH="/", BENCH_BODY=json.dumps(body))
     env["BENCH_HEADERS"] = "\n".join(f"{k}: {v}" for k, v in headers(op).items())
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", script, f"http://127.0.0.1:{port}"],
+        ["wrk", "-t2", f"-c{connections}", f"-d{int(duration)}s", "-s", script, f"http://127.0.0.1:{port}"],
         env=env, capture_output=True, text=True, check=True,
     ).stdout
     line = next(l for l in out.splitlines() if l.startswith("RESULT"))
@@ -112,7 +112,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--bin", default=os.environ.get("FERROSTACK_BIN", "target/release/ferrostack"))
     p.add_argument("--items", type=int, default=1_000_000)
-    p.add_argument("--duration", type=float, default=5)
+    p.add_argument("--duration", type=int, default=5)
     p.add_argument("--connections", type=int, default=16)
     p.add_argument("--workers", type=int, default=4)
     a = p.parse_args()
@@ -159,7 +159,7 @@ def main():
                 "ExpressionAttributeValues": {":p": item(mid)["pk"]},
             }, a.duration, a.connections),
         }
-        print(f"## DynamoDB ({'wrk' if load is wrk_load else 'python clients'}, {a.connections} connections, {a.duration:g}s each)\n")
+        print(f"## DynamoDB ({'wrk' if load is wrk_load else 'python clients'}, {a.connections} connections, {a.duration}s each)\n")
         print(f"- items loaded: {loaded:,} (ItemCount {desc['ItemCount']:,}) in {load_secs:.1f}s "
               f"({loaded / load_secs:,.0f} items/s via BatchWriteItem)")
         print(f"- item data (TableSizeBytes): {item_bytes / 1e6:.1f} MB")

@@ -73,7 +73,7 @@ impl<'a> Source<'a> {
         let range = (range.0.as_ref().map(|v| v.as_slice()), range.1.as_ref().map(|v| v.as_slice()));
         match self.index {
             None => {
-                let it = self.table.items.rows.range::<[u8], _>(range).map(|(_, v)| item::decode(v));
+                let it = self.table.items.rows.range::<[u8], _>(range).map(|r| item::decode(r.value()));
                 if forward {
                     Box::new(it)
                 } else {
@@ -82,7 +82,7 @@ impl<'a> Source<'a> {
             }
             Some(index) => {
                 let items = &self.table.items;
-                let it = index.rows.range::<[u8], _>(range).filter_map(move |(_, base)| items.get_raw(base));
+                let it = index.rows.range::<[u8], _>(range).filter_map(move |r| items.get_raw(r.value()));
                 if forward {
                     Box::new(it)
                 } else {

@@ -15,7 +15,8 @@
 //! with `keys::check_key` / `keys::check_item_key` first, and append stream records via
 //! `Handler::write_item` when they want the full DynamoDB write path.
 
-use std::collections::BTreeMap;
+use std::borrow::Borrow;
+use std::collections::BTreeSet;
 use std::ops::Bound;
 
 use dynamodb_api::types::{Projection, ProjectionType};
@@ -23,7 +24,80 @@ use dynamodb_api::types::{Projection, ProjectionType};
 use crate::item::{self, Item};
 use crate::keys::{self, KeyDef};
 
-pub type Rows = BTreeMap<Box<[u8]>, Box<[u8]>>;
+/// One stored entry in a single allocation: `[key length (varint)][key][value]`. Ordered,
+/// compared and looked up (through `Borrow<[u8]>`) by its key alone, so a `BTreeSet<Row>`
+/// is a map from key to value without a second allocation per entry.
+#[derive(Debug, Clone)]
+pub struct Row(Box<[u8]>);
+
+impl Row {
+    pub fn new(key: &[u8], value: &[u8]) -> Row {
+        let mut b = Vec::with_capacity(3 + key.len() + value.len());
+        let mut n = key.len();
+        loop {
+            let byte = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                b.push(byte);
+                break;
+            }
+            b.push(byte | 0x80);
+        }
+        b.extend_from_slice(key);
+        b.extend_from_slice(value);
+        Row(b.into_boxed_slice())
+    }
+
+    fn split(&self) -> (&[u8], &[u8]) {
+        let (mut n, mut shift, mut at) = (0usize, 0, 0);
+        loop {
+            let byte = self.0[at];
+            at += 1;
+            n |= ((byte & 0x7f) as usize) << shift;
+            if byte & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+        }
+        self.0[at..].split_at(n)
+    }
+
+    pub fn key(&self) -> &[u8] {
+        self.split().0
+    }
+
+    pub fn value(&self) -> &[u8] {
+        self.split().1
+    }
+}
+
+impl Borrow<[u8]> for Row {
+    fn borrow(&self) -> &[u8] {
+        self.key()
+    }
+}
+
+impl PartialEq for Row {
+    fn eq(&self, other: &Row) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Row {}
+
+impl PartialOrd for Row {
+    fn partial_cmp(&self, other: &Row) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Row {
+    fn cmp(&self, other: &Row) -> std::cmp::Ordering {
+        self.key().cmp(other.key())
+    }
+}
+
+pub type Rows = BTreeSet<Row>;
 
 /// One secondary index's entries.
 #[derive(Debug, Clone)]
@@ -32,7 +106,7 @@ pub struct IndexRows {
     pub key: KeyDef,
     pub projection: Projection,
     pub global: bool,
-    /// index storage key ++ base storage key -> base storage key
+    /// index storage key ++ base storage key -> base storage key (as `Row`s)
     pub rows: Rows,
     pub bytes: usize,
 }
@@ -42,13 +116,13 @@ impl IndexRows {
         IndexRows { name, key, projection, global, rows: Rows::new(), bytes: 0 }
     }
 
-    fn entry_key(&self, item: &Item, base_key: &[u8]) -> Option<Box<[u8]>> {
+    fn entry_key(&self, item: &Item, base_key: &[u8]) -> Option<Vec<u8>> {
         if !keys::has_key(&self.key, item) {
             return None;
         }
         let mut k = keys::storage_key(&self.key, item);
         k.extend_from_slice(base_key);
-        Some(k.into_boxed_slice())
+        Some(k)
     }
 
     /// The attributes of `item` this index holds.
@@ -100,11 +174,11 @@ impl Items {
     }
 
     pub fn get(&self, key: &Item) -> Option<Item> {
-        self.rows.get(keys::storage_key(&self.key, key).as_slice()).map(|b| item::decode(b))
+        self.rows.get(keys::storage_key(&self.key, key).as_slice()).map(|r| item::decode(r.value()))
     }
 
     pub fn get_raw(&self, storage_key: &[u8]) -> Option<Item> {
-        self.rows.get(storage_key).map(|b| item::decode(b))
+        self.rows.get(storage_key).map(|r| item::decode(r.value()))
     }
 
     /// Stores `item` (which holds the key), replacing and returning any item with its key.
@@ -115,10 +189,10 @@ impl Items {
         for index in &mut self.indexes {
             if let Some(k) = index.entry_key(&item, &skey) {
                 index.bytes += item::item_size(&index.project(&self.key, &item));
-                index.rows.insert(k, skey.clone().into_boxed_slice());
+                index.rows.insert(Row::new(&k, &skey));
             }
         }
-        self.rows.insert(skey.into_boxed_slice(), item::encode(&item));
+        self.rows.insert(Row::new(&skey, &item::encode(&item)));
         old
     }
 
@@ -128,11 +202,11 @@ impl Items {
     }
 
     fn remove_raw(&mut self, skey: &[u8]) -> Option<Item> {
-        let old = item::decode(&self.rows.remove(skey)?);
+        let old = item::decode(self.rows.take(skey)?.value());
         self.bytes = self.bytes.saturating_sub(item::item_size(&old));
         for index in &mut self.indexes {
             if let Some(k) = index.entry_key(&old, skey) {
-                if index.rows.remove(&k).is_some() {
+                if index.rows.remove(k.as_slice()) {
                     index.bytes = index.bytes.saturating_sub(item::item_size(&index.project(&self.key, &old)));
                 }
             }
@@ -142,16 +216,16 @@ impl Items {
 
     /// Every item in scan order.
     pub fn scan_all(&self) -> impl Iterator<Item = Item> + '_ {
-        self.rows.values().map(|b| item::decode(b))
+        self.rows.iter().map(|r| item::decode(r.value()))
     }
 
     /// Builds a new index's entries from the stored items (UpdateTable's GSI creation).
     pub fn backfill(&mut self, mut index: IndexRows) {
-        for (skey, bytes) in &self.rows {
-            let item = item::decode(bytes);
-            if let Some(k) = index.entry_key(&item, skey) {
+        for row in &self.rows {
+            let item = item::decode(row.value());
+            if let Some(k) = index.entry_key(&item, row.key()) {
                 index.bytes += item::item_size(&index.project(&self.key, &item));
-                index.rows.insert(k, skey.clone());
+                index.rows.insert(Row::new(&k, row.key()));
             }
         }
         self.indexes.push(index);
@@ -217,7 +291,7 @@ mod tests {
         let got: Vec<String> = items
             .rows
             .range::<[u8], _>((lo.as_ref().map(|v| v.as_slice()), hi.as_ref().map(|v| v.as_slice())))
-            .map(|(_, v)| match &item::decode(v)["sk"] {
+            .map(|r| match &item::decode(r.value())["sk"] {
                 AttributeValue::N(n) => n.clone(),
                 _ => unreachable!(),
             })
