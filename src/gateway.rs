@@ -19,7 +19,7 @@ use http::header::{CONTENT_LENGTH, HOST};
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body::Body;
 
-use crate::body::{read_limited, ReadError, ResponseBody};
+use crate::body::{into_stream, read_limited, ReadError, ResponseBody};
 use crate::config::BodyLimits;
 use crate::envelope::{self, ErrorStyle};
 use crate::route::{self, RequestFacts, Route};
@@ -85,7 +85,7 @@ impl Gateway {
     /// Answers one request. Never fails and never panics.
     pub async fn handle<B>(&self, req: Request<B>) -> Response<ResponseBody>
     where
-        B: Body<Data = Bytes>,
+        B: Body<Data = Bytes> + Send + 'static,
         B::Error: std::fmt::Display,
     {
         // Per-request logging costs nothing unless debug is on.
@@ -120,7 +120,7 @@ impl Gateway {
     /// The response, and the name of the service that gave it.
     async fn dispatch<B>(&self, req: Request<B>) -> (HttpResponse, Option<&'static str>)
     where
-        B: Body<Data = Bytes>,
+        B: Body<Data = Bytes> + Send + 'static,
         B::Error: std::fmt::Display,
     {
         let (parts, body) = req.into_parts();
@@ -178,18 +178,47 @@ impl Gateway {
                 let service = self.registry.service(index).clone();
                 let schema = service.schema();
                 let style = ErrorStyle::for_service(schema, protocol);
+                // S3's CORS sits below its operations: preflights are answered from the
+                // bucket's rules, and answers to requests with an `Origin` get its headers.
+                let is_s3 = Some(index) == self.registry.s3();
+                if is_s3 && req.method == Method::OPTIONS {
+                    return (s3_handler::cors_preflight(&req, &context(protocol)), Some(schema.service.name));
+                }
+                let cors_request = (is_s3 && req.headers.contains_key(http::header::ORIGIN)).then(|| HttpRequest {
+                    method: req.method.clone(),
+                    path: req.path.clone(),
+                    query: String::new(),
+                    headers: req.headers.clone(),
+                    body: Bytes::new(),
+                });
+                let is_s3 = Some(index) == self.registry.s3();
+                let limit = if is_s3 { self.limits.s3 } else { self.limits.default };
+                // Object uploads reach S3 as a stream, so a 5 GiB PUT never sits in memory
+                // here; everything else is read whole first.
+                let mut streamed = None;
                 if let Some(body) = body.take() {
-                    let limit = if Some(index) == self.registry.s3() { self.limits.s3 } else { self.limits.default };
-                    match read_limited(body, limit).await {
-                        Ok(bytes) => req.body = bytes,
-                        Err(e) => return (read_failure(e, style, limit, &request_id), Some(schema.service.name)),
+                    if is_s3 && protocol::streaming_operation(schema, protocol, &req).is_some() {
+                        if body.size_hint().lower() > limit {
+                            return (
+                                read_failure(ReadError::TooLarge, style, limit, &request_id),
+                                Some(schema.service.name),
+                            );
+                        }
+                        streamed = Some(into_stream(body, limit));
+                    } else {
+                        match read_limited(body, limit).await {
+                            Ok(bytes) => req.body = bytes,
+                            Err(e) => return (read_failure(e, style, limit, &request_id), Some(schema.service.name)),
+                        }
                     }
                 }
                 tracing::trace!(service = schema.service.name, protocol = protocol.name(), ?rule, "routed");
                 self.registry.mark_used(index);
                 let ctx = context(protocol);
-                let outcome = AssertUnwindSafe(protocol::handle(&*service, protocol, req, &ctx)).catch_unwind().await;
-                let response = outcome.unwrap_or_else(|panic| {
+                let outcome = AssertUnwindSafe(protocol::handle_with_body(&*service, protocol, req, streamed, &ctx))
+                    .catch_unwind()
+                    .await;
+                let mut response = outcome.unwrap_or_else(|panic| {
                     tracing::error!(
                         service = schema.service.name,
                         request_id = ctx.request_id,
@@ -198,6 +227,9 @@ impl Gateway {
                     );
                     envelope::internal(style, &ctx.request_id)
                 });
+                if let Some(cors_request) = &cors_request {
+                    s3_handler::cors_decorate(cors_request, &mut response);
+                }
                 (response, Some(schema.service.name))
             }
             Route::ExecuteApi { api_id } => {
