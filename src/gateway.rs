@@ -19,7 +19,7 @@ use http::header::{CONTENT_LENGTH, HOST};
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body::Body;
 
-use crate::body::{into_stream, read_limited, ReadError, ResponseBody};
+use crate::body::{read_limited, ReadError, ResponseBody};
 use crate::config::BodyLimits;
 use crate::envelope::{self, ErrorStyle};
 use crate::route::{self, RequestFacts, Route};
@@ -85,7 +85,7 @@ impl Gateway {
     /// Answers one request. Never fails and never panics.
     pub async fn handle<B>(&self, req: Request<B>) -> Response<ResponseBody>
     where
-        B: Body<Data = Bytes> + Send + 'static,
+        B: Body<Data = Bytes>,
         B::Error: std::fmt::Display,
     {
         // Per-request logging costs nothing unless debug is on.
@@ -120,7 +120,7 @@ impl Gateway {
     /// The response, and the name of the service that gave it.
     async fn dispatch<B>(&self, req: Request<B>) -> (HttpResponse, Option<&'static str>)
     where
-        B: Body<Data = Bytes> + Send + 'static,
+        B: Body<Data = Bytes>,
         B::Error: std::fmt::Display,
     {
         let (parts, body) = req.into_parts();
@@ -191,33 +191,17 @@ impl Gateway {
                     headers: req.headers.clone(),
                     body: Bytes::new(),
                 });
-                let is_s3 = Some(index) == self.registry.s3();
-                let limit = if is_s3 { self.limits.s3 } else { self.limits.default };
-                // Object uploads reach S3 as a stream, so a 5 GiB PUT never sits in memory
-                // here; everything else is read whole first.
-                let mut streamed = None;
                 if let Some(body) = body.take() {
-                    if is_s3 && protocol::streaming_operation(schema, protocol, &req).is_some() {
-                        if body.size_hint().lower() > limit {
-                            return (
-                                read_failure(ReadError::TooLarge, style, limit, &request_id),
-                                Some(schema.service.name),
-                            );
-                        }
-                        streamed = Some(into_stream(body, limit));
-                    } else {
-                        match read_limited(body, limit).await {
-                            Ok(bytes) => req.body = bytes,
-                            Err(e) => return (read_failure(e, style, limit, &request_id), Some(schema.service.name)),
-                        }
+                    let limit = if Some(index) == self.registry.s3() { self.limits.s3 } else { self.limits.default };
+                    match read_limited(body, limit).await {
+                        Ok(bytes) => req.body = bytes,
+                        Err(e) => return (read_failure(e, style, limit, &request_id), Some(schema.service.name)),
                     }
                 }
                 tracing::trace!(service = schema.service.name, protocol = protocol.name(), ?rule, "routed");
                 self.registry.mark_used(index);
                 let ctx = context(protocol);
-                let outcome = AssertUnwindSafe(protocol::handle_with_body(&*service, protocol, req, streamed, &ctx))
-                    .catch_unwind()
-                    .await;
+                let outcome = AssertUnwindSafe(protocol::handle(&*service, protocol, req, &ctx)).catch_unwind().await;
                 let mut response = outcome.unwrap_or_else(|panic| {
                     tracing::error!(
                         service = schema.service.name,
