@@ -211,6 +211,11 @@ def test_iam_user_access_key_is_recognised(client, as_credentials):
     assert identity["Arn"] == user["Arn"]
     assert identity["UserId"] == user["UserId"]
     assert identity["Account"] == ACCOUNT
+    # A session token keeps the user's identity, and the user's (not root's) duration limits.
+    session = user_sts.get_session_token(DurationSeconds=7200)["Credentials"]
+    assert session["Expiration"].timestamp() - time.time() > 3600
+    session_sts = as_credentials("sts", session["AccessKeyId"], session["SecretAccessKey"], session["SessionToken"])
+    assert session_sts.get_caller_identity()["Arn"] == user["Arn"]
 
 
 def test_assume_iam_role_uses_its_id_and_max_session_duration(client, sts):

@@ -213,12 +213,13 @@ impl sts_api::Handler for Handler {
         let bounds = durations::USER_TOKEN;
         let requested = input.duration_seconds.unwrap_or(bounds.default);
         validation::duration_in_range(requested, bounds.min, bounds.max)?;
-        let grant = Grant {
-            account: ctx.account_id.clone(),
-            principal: Principal::Root,
-            duration_seconds: requested.min(durations::ROOT_USER_CAP),
-            tags: Vec::new(),
+        // The session stands for whoever asked: an IAM user keeps its identity and its full
+        // duration; the root user's sessions are capped at an hour.
+        let (principal, duration_seconds) = match self.iam_user(ctx).await {
+            Some((user_id, arn)) => (Principal::User { user_id, arn }, requested),
+            None => (Principal::Root, requested.min(durations::ROOT_USER_CAP)),
         };
+        let grant = Grant { account: ctx.account_id.clone(), principal, duration_seconds, tags: Vec::new() };
         Ok(GetSessionTokenResponse { credentials: Some(issue(&self.sessions, grant)) })
     }
 

@@ -11,6 +11,13 @@ use ferrostack_runtime as rt;
 pub enum Principal {
     /// GetSessionToken: the same identity as the long-term credentials that asked for it.
     Root,
+    /// GetSessionToken called with an IAM user's access key.
+    User {
+        /// `AIDA…`
+        user_id: String,
+        /// `arn:aws:iam::<account>:user/<path><name>`
+        arn: String,
+    },
     /// AssumeRole: a role session.
     AssumedRole {
         role_arn: String,
@@ -48,6 +55,7 @@ impl Session {
     pub fn caller_identity(&self) -> (String, String) {
         match &self.principal {
             Principal::Root => (self.account.clone(), root_arn(&self.account)),
+            Principal::User { user_id, arn } => (user_id.clone(), arn.clone()),
             Principal::AssumedRole { assumed_role_id, arn, .. } => (assumed_role_id.clone(), arn.clone()),
             Principal::FederatedUser { federated_user_id, arn } => (federated_user_id.clone(), arn.clone()),
         }
