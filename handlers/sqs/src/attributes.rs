@@ -5,6 +5,7 @@
 //! timestamps, message counts) are computed by the queue when asked for.
 
 use crate::error::SqsError;
+use crate::redrive::{RedriveAllowPolicy, RedrivePolicy};
 
 pub const ALL: &str = "All";
 pub const QUEUE_ARN: &str = "QueueArn";
@@ -104,8 +105,8 @@ pub struct QueueSettings {
     pub receive_message_wait_time_seconds: u32,
     /// JSON documents, kept as the caller wrote them.
     pub policy: Option<String>,
-    pub redrive_policy: Option<String>,
-    pub redrive_allow_policy: Option<String>,
+    pub redrive_policy: Option<RedrivePolicy>,
+    pub redrive_allow_policy: Option<RedriveAllowPolicy>,
     pub kms_master_key_id: Option<String>,
     pub kms_data_key_reuse_period_seconds: Option<u32>,
     /// New queues get SSE-SQS unless a KMS key is chosen.
@@ -148,10 +149,12 @@ impl QueueSettings {
                 self.receive_message_wait_time_seconds = bounded(name, value, 0, MAX_WAIT_TIME_SECONDS)?
             }
             POLICY => self.policy = policy_document(name, value)?,
-            // Redrive policies belong to dead-letter queues and are kept verbatim until
-            // those are implemented; an empty document removes the attribute.
-            REDRIVE_POLICY => self.redrive_policy = non_empty(value),
-            REDRIVE_ALLOW_POLICY => self.redrive_allow_policy = non_empty(value),
+            // An empty document removes the attribute. Whether the dead-letter queue exists
+            // is checked by the caller, which sees the other queues.
+            REDRIVE_POLICY => self.redrive_policy = non_empty(value).map(|v| RedrivePolicy::parse(&v)).transpose()?,
+            REDRIVE_ALLOW_POLICY => {
+                self.redrive_allow_policy = non_empty(value).map(|v| RedriveAllowPolicy::parse(&v)).transpose()?
+            }
             KMS_MASTER_KEY_ID => {
                 self.kms_master_key_id = non_empty(value);
                 // The two kinds of server-side encryption exclude each other.
@@ -214,8 +217,8 @@ impl QueueSettings {
             DELAY_SECONDS => self.delay_seconds.to_string(),
             RECEIVE_MESSAGE_WAIT_TIME_SECONDS => self.receive_message_wait_time_seconds.to_string(),
             POLICY => self.policy.clone()?,
-            REDRIVE_POLICY => self.redrive_policy.clone()?,
-            REDRIVE_ALLOW_POLICY => self.redrive_allow_policy.clone()?,
+            REDRIVE_POLICY => self.redrive_policy.as_ref()?.render(),
+            REDRIVE_ALLOW_POLICY => self.redrive_allow_policy.as_ref()?.render(),
             KMS_MASTER_KEY_ID => self.kms_master_key_id.clone()?,
             KMS_DATA_KEY_REUSE_PERIOD_SECONDS => {
                 match (self.kms_data_key_reuse_period_seconds, &self.kms_master_key_id) {

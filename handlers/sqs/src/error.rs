@@ -155,6 +155,7 @@ operation_error! {
     TagQueueError: [InvalidAddress, QueueDoesNotExist, UnsupportedOperation];
     UntagQueueError: [InvalidAddress, QueueDoesNotExist, UnsupportedOperation];
     ListQueueTagsError: [InvalidAddress, QueueDoesNotExist, UnsupportedOperation];
+    ListDeadLetterSourceQueuesError: [InvalidAddress, QueueDoesNotExist, UnsupportedOperation];
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod clock;
 mod config;
 mod content;
 mod error;
+mod fifo;
 mod md5;
 mod message;
 mod message_attributes;
@@ -20,6 +21,7 @@ mod queue;
 mod queue_name;
 mod queue_url;
 mod receipt;
+mod redrive;
 mod state;
 
 use std::sync::{Arc, Mutex};
@@ -219,6 +221,14 @@ impl sqs_api::Handler for Handler {
         input: ListQueueTagsRequest,
     ) -> Result<ListQueueTagsResult, ListQueueTagsError> {
         Ok(self.list_queue_tags_now(ctx, input)?)
+    }
+
+    async fn list_dead_letter_source_queues(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ListDeadLetterSourceQueuesRequest,
+    ) -> Result<ListDeadLetterSourceQueuesResult, ListDeadLetterSourceQueuesError> {
+        Ok(self.list_dead_letter_source_queues_now(ctx, input)?)
     }
 
     fn reset(&self) {

@@ -15,6 +15,17 @@ pub const APPROXIMATE_RECEIVE_COUNT: &str = "ApproximateReceiveCount";
 pub const APPROXIMATE_FIRST_RECEIVE_TIMESTAMP: &str = "ApproximateFirstReceiveTimestamp";
 pub const MESSAGE_GROUP_ID: &str = "MessageGroupId";
 pub const MESSAGE_DEDUPLICATION_ID: &str = "MessageDeduplicationId";
+pub const SEQUENCE_NUMBER: &str = "SequenceNumber";
+pub const DEAD_LETTER_QUEUE_SOURCE_ARN: &str = "DeadLetterQueueSourceArn";
+
+/// FIFO sequence numbers are large decimal strings on AWS; ours count up from this base
+/// so they look alike and compare (as numbers and as equal-length strings) in send order.
+const SEQUENCE_NUMBER_BASE: u128 = 18_000_000_000_000_000_000;
+
+/// The SequenceNumber string of the `n`th message of a FIFO queue.
+pub fn sequence_number(n: u64) -> String {
+    (SEQUENCE_NUMBER_BASE + n as u128).to_string()
+}
 
 /// A validated message on its way into a queue.
 #[derive(Debug, Clone)]
@@ -40,6 +51,10 @@ pub struct StoredMessage {
     pub sender_id: String,
     pub group_id: Option<String>,
     pub deduplication_id: Option<String>,
+    /// FIFO queues number their messages in send order.
+    pub sequence_number: Option<u64>,
+    /// Set when redrive moved the message here from the queue with this ARN.
+    pub dead_letter_source_arn: Option<String>,
     pub sent_at: Millis,
     /// The message cannot be received before this instant: first the send delay, then
     /// the visibility timeout of each receive.
@@ -66,6 +81,8 @@ impl StoredMessage {
             sender_id: new.sender_id,
             group_id: new.group_id,
             deduplication_id: new.deduplication_id,
+            sequence_number: None,
+            dead_letter_source_arn: None,
             sent_at: now,
             available_at: now + crate::clock::seconds_to_millis(new.delay_seconds),
             receive_count: 0,
@@ -110,6 +127,8 @@ impl StoredMessage {
         add(AWS_TRACE_HEADER, self.trace_header.clone());
         add(MESSAGE_GROUP_ID, self.group_id.clone());
         add(MESSAGE_DEDUPLICATION_ID, self.deduplication_id.clone());
+        add(SEQUENCE_NUMBER, self.sequence_number.map(sequence_number));
+        add(DEAD_LETTER_QUEUE_SOURCE_ARN, self.dead_letter_source_arn.clone());
 
         let message_attributes: rt::IndexMap<String, types::MessageAttributeValue> = self
             .message_attributes

@@ -5,7 +5,7 @@
 //! handler, which sleeps on [`Queue::changes`] between attempts; every change that can make
 //! a message receivable (a send, a visibility reset, the queue going away) wakes it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -15,7 +15,8 @@ use tokio::sync::Notify;
 use crate::attributes::{self as attr, QueueSettings, MAX_VISIBILITY_TIMEOUT};
 use crate::clock::{seconds_to_millis, Millis};
 use crate::error::SqsError;
-use crate::message::{NewMessage, StoredMessage};
+use crate::fifo::{self, DeduplicationWindow, Original, ReceiveAttempts};
+use crate::message::{sequence_number, NewMessage, StoredMessage};
 use crate::receipt::{self, ReceiptHandle};
 
 /// Makes each created queue distinguishable from an earlier or later one of the same name.
@@ -36,7 +37,27 @@ pub struct Queue {
     messages: BTreeMap<u64, StoredMessage>,
     sequence_by_message_id: HashMap<String, u64>,
     next_sequence: u64,
+    /// FIFO only: deduplication ids of the last five minutes.
+    deduplication: DeduplicationWindow,
+    /// FIFO only: recent receives by ReceiveRequestAttemptId.
+    receive_attempts: ReceiveAttempts,
     changes: Arc<Notify>,
+}
+
+/// What SendMessage reports for one message.
+pub struct Sent {
+    pub message_id: String,
+    pub sequence_number: Option<String>,
+    pub md5_of_body: String,
+    pub md5_of_message_attributes: Option<String>,
+}
+
+/// What one receive took out of the queue.
+#[derive(Default)]
+pub struct Received {
+    pub deliveries: Vec<Delivery>,
+    /// Messages received `maxReceiveCount` times already, taken out for the dead-letter queue.
+    pub dead_letters: Vec<StoredMessage>,
 }
 
 /// A message handed to a receiver, as it was right after the receive.
@@ -74,6 +95,8 @@ impl Queue {
             messages: BTreeMap::new(),
             sequence_by_message_id: HashMap::new(),
             next_sequence: 0,
+            deduplication: DeduplicationWindow::default(),
+            receive_attempts: ReceiveAttempts::default(),
             changes: Arc::new(Notify::new()),
         }
     }
@@ -88,31 +111,106 @@ impl Queue {
         self.changes.notify_waiters();
     }
 
-    /// Stores a message and returns it as stored.
-    pub fn send(&mut self, new: NewMessage, now: Millis) -> &StoredMessage {
+    /// Stores a message, unless a FIFO queue accepted one with the same deduplication id
+    /// in the last five minutes: then the original's id is reported and nothing is stored.
+    pub fn send(&mut self, new: NewMessage, now: Millis) -> Sent {
         self.expire(now);
-        let message = StoredMessage::new(rt::request_id(), new, now);
+        let mut message = StoredMessage::new(rt::request_id(), new, now);
+        let mut deduplication_key = None;
+        if let Some(settings) = &self.settings.fifo {
+            // Validation let a message without an id through only for content-based queues.
+            let id = match &message.deduplication_id {
+                Some(id) => id.clone(),
+                None => fifo::content_deduplication_id(&message.body),
+            };
+            message.deduplication_id = Some(id.clone());
+            let key = match (settings.deduplication_scope.as_str(), &message.group_id) {
+                ("messageGroup", Some(group)) => format!("{group}\u{0}{id}"),
+                _ => id,
+            };
+            if let Some(original) = self.deduplication.original(&key, now) {
+                return Sent {
+                    message_id: original.message_id.clone(),
+                    sequence_number: original.sequence_number.clone(),
+                    md5_of_body: message.md5_of_body,
+                    md5_of_message_attributes: message.md5_of_message_attributes,
+                };
+            }
+            deduplication_key = Some(key);
+        }
+        let sent = Sent {
+            message_id: message.message_id.clone(),
+            sequence_number: None,
+            md5_of_body: message.md5_of_body.clone(),
+            md5_of_message_attributes: message.md5_of_message_attributes.clone(),
+        };
+        let sequence = self.insert(message, now);
+        let sequence_number = self.settings.is_fifo().then(|| sequence_number(sequence));
+        if let Some(key) = deduplication_key {
+            let original = Original { message_id: sent.message_id.clone(), sequence_number: sequence_number.clone() };
+            self.deduplication.remember(key, original, now);
+        }
+        Sent { sequence_number, ..sent }
+    }
+
+    /// Takes in a message moved from another queue (redrive, or a message move task). It
+    /// keeps its id, body, attributes and send time, and is visible at once.
+    pub fn accept_moved(&mut self, mut message: StoredMessage, dead_letter_source_arn: Option<&str>, now: Millis) {
+        message.available_at = now;
+        message.receipt_id = None;
+        message.sequence_number = None;
+        if let Some(arn) = dead_letter_source_arn {
+            message.dead_letter_source_arn = Some(arn.to_owned());
+        }
+        self.insert(message, now);
+    }
+
+    /// Files a message under the next sequence number and wakes long pollers if it can be
+    /// received now.
+    fn insert(&mut self, mut message: StoredMessage, now: Millis) -> u64 {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
+        if self.settings.is_fifo() {
+            message.sequence_number = Some(sequence);
+        }
         self.sequence_by_message_id.insert(message.message_id.clone(), sequence);
         let receivable = message.is_receivable(now);
-        let stored = self.messages.entry(sequence).or_insert(message);
+        self.messages.insert(sequence, message);
         if receivable {
             self.changes.notify_waiters();
         }
-        stored
+        sequence
     }
 
     /// Takes up to `max` receivable messages, oldest first, and hides each for
-    /// `visibility_timeout` seconds under a fresh receipt.
-    pub fn receive(&mut self, now: Millis, max: usize, visibility_timeout: u32) -> Vec<Delivery> {
+    /// `visibility_timeout` seconds under a fresh receipt. On a FIFO queue a message
+    /// group with a message in flight (or still delayed) yields nothing, so each group is
+    /// consumed strictly in order. Messages already received `max_receive_count` times are
+    /// taken out instead, for the dead-letter queue.
+    pub fn receive(
+        &mut self,
+        now: Millis,
+        max: usize,
+        visibility_timeout: u32,
+        max_receive_count: Option<u32>,
+    ) -> Received {
         self.expire(now);
-        let mut deliveries = Vec::new();
-        for message in self.messages.values_mut() {
-            if deliveries.len() >= max {
+        let blocked_groups: HashSet<String> = if self.settings.is_fifo() {
+            self.messages.values().filter(|m| !m.is_receivable(now)).filter_map(|m| m.group_id.clone()).collect()
+        } else {
+            HashSet::new()
+        };
+        let mut received = Received::default();
+        let mut dead_sequences = Vec::new();
+        for (sequence, message) in self.messages.iter_mut() {
+            if received.deliveries.len() >= max {
                 break;
             }
-            if !message.is_receivable(now) {
+            if !message.is_receivable(now) || message.group_id.as_ref().is_some_and(|g| blocked_groups.contains(g)) {
+                continue;
+            }
+            if max_receive_count.is_some_and(|limit| message.receive_count >= limit) {
+                dead_sequences.push(*sequence);
                 continue;
             }
             let receipt_id = rt::request_id();
@@ -123,9 +221,47 @@ impl Queue {
             message.receipt_id = Some(receipt_id.clone());
             let handle =
                 ReceiptHandle { queue_arn: self.arn.clone(), message_id: message.message_id.clone(), receipt_id };
-            deliveries.push(Delivery { message: message.clone(), receipt_handle: handle.encode() });
+            received.deliveries.push(Delivery { message: message.clone(), receipt_handle: handle.encode() });
         }
-        deliveries
+        for sequence in dead_sequences {
+            if let Some(message) = self.messages.remove(&sequence) {
+                self.sequence_by_message_id.remove(&message.message_id);
+                received.dead_letters.push(message);
+            }
+        }
+        received
+    }
+
+    /// A FIFO receive retried with the ReceiveRequestAttemptId of one in the last five
+    /// minutes gets the same messages and receipt handles again, with their visibility
+    /// timeout restarted, as long as all of them are still in flight under those receipts.
+    pub fn replay_receive(&mut self, attempt_id: &str, visibility_timeout: u32, now: Millis) -> Option<Vec<Delivery>> {
+        let receipts = self.receive_attempts.receipts(attempt_id, now)?.to_vec();
+        let mut deliveries = Vec::with_capacity(receipts.len());
+        for (message_id, receipt_id) in receipts {
+            let message = self.sequence_by_message_id.get(&message_id).and_then(|s| self.messages.get_mut(s));
+            match message {
+                Some(m) if m.receipt_id.as_deref() == Some(receipt_id.as_str()) && m.is_in_flight(now) => {
+                    m.available_at = now + seconds_to_millis(visibility_timeout);
+                    let handle = ReceiptHandle { queue_arn: self.arn.clone(), message_id, receipt_id };
+                    deliveries.push(Delivery { message: m.clone(), receipt_handle: handle.encode() });
+                }
+                _ => {
+                    self.receive_attempts.forget(attempt_id);
+                    return None;
+                }
+            }
+        }
+        Some(deliveries)
+    }
+
+    /// Records what a FIFO receive with a ReceiveRequestAttemptId returned.
+    pub fn remember_receive(&mut self, attempt_id: &str, deliveries: &[Delivery], now: Millis) {
+        let receipts = deliveries
+            .iter()
+            .filter_map(|d| Some((d.message.message_id.clone(), d.message.receipt_id.clone()?)))
+            .collect();
+        self.receive_attempts.remember(attempt_id, receipts, now);
     }
 
     /// Parses a handle a client sent for this queue.
@@ -269,11 +405,11 @@ mod tests {
     fn receive_hides_for_the_visibility_timeout() {
         let mut q = queue();
         q.send(message("a", 0), 0);
-        let first = q.receive(0, 10, 30);
+        let first = q.receive(0, 10, 30, None).deliveries;
         assert_eq!(first.len(), 1);
-        assert_eq!(q.receive(29_999, 10, 30).len(), 0);
+        assert_eq!(q.receive(29_999, 10, 30, None).deliveries.len(), 0);
         assert_eq!(q.counts(1_000), MessageCounts { visible: 0, in_flight: 1, delayed: 0 });
-        let again = q.receive(30_000, 10, 30);
+        let again = q.receive(30_000, 10, 30, None).deliveries;
         assert_eq!(again.len(), 1);
         assert_eq!(again[0].message.receive_count, 2);
         assert_eq!(again[0].message.first_received_at, Some(0));
@@ -286,8 +422,8 @@ mod tests {
         q.send(message("a", 5), 0);
         assert_eq!(q.counts(0), MessageCounts { visible: 0, in_flight: 0, delayed: 1 });
         assert_eq!(q.next_change_after(0), Some(5_000));
-        assert!(q.receive(4_999, 1, 30).is_empty());
-        assert_eq!(q.receive(5_000, 1, 30).len(), 1);
+        assert!(q.receive(4_999, 1, 30, None).deliveries.is_empty());
+        assert_eq!(q.receive(5_000, 1, 30, None).deliveries.len(), 1);
     }
 
     #[test]
@@ -297,7 +433,7 @@ mod tests {
         q.send(message("old", 0), 0);
         q.send(message("new", 0), 30_000);
         assert_eq!(q.counts(60_000).visible, 1);
-        let got = q.receive(60_000, 10, 30);
+        let got = q.receive(60_000, 10, 30, None).deliveries;
         assert_eq!(got.iter().map(|d| d.message.body.as_str()).collect::<Vec<_>>(), ["new"]);
     }
 
@@ -305,22 +441,22 @@ mod tests {
     fn visibility_changes_follow_the_newest_receipt() {
         let mut q = queue();
         q.send(message("a", 0), 0);
-        let old = q.receive(0, 1, 1).remove(0).receipt_handle;
-        let new = q.receive(1_000, 1, 30).remove(0).receipt_handle;
+        let old = q.receive(0, 1, 1, None).deliveries.remove(0).receipt_handle;
+        let new = q.receive(1_000, 1, 30, None).deliveries.remove(0).receipt_handle;
         let old_parsed = q.check_handle(&old).unwrap();
         // The old receipt has expired: accepted, but the message stays hidden.
         q.change_visibility(&old_parsed, &old, 0, 2_000).unwrap();
-        assert!(q.receive(2_000, 1, 30).is_empty());
+        assert!(q.receive(2_000, 1, 30, None).deliveries.is_empty());
         let new_parsed = q.check_handle(&new).unwrap();
         q.change_visibility(&new_parsed, &new, 0, 2_000).unwrap();
-        assert_eq!(q.receive(2_000, 1, 30).len(), 1);
+        assert_eq!(q.receive(2_000, 1, 30, None).deliveries.len(), 1);
     }
 
     #[test]
     fn visibility_is_capped_at_twelve_hours_from_receipt() {
         let mut q = queue();
         q.send(message("a", 0), 0);
-        let handle = q.receive(0, 1, 60).remove(0).receipt_handle;
+        let handle = q.receive(0, 1, 60, None).deliveries.remove(0).receipt_handle;
         let parsed = q.check_handle(&handle).unwrap();
         assert!(q.change_visibility(&parsed, &handle, 43_200, 0).is_ok());
         let err = q.change_visibility(&parsed, &handle, 43_200, 1_000).unwrap_err();
@@ -331,7 +467,7 @@ mod tests {
     fn deleted_messages_cannot_change_visibility() {
         let mut q = queue();
         q.send(message("a", 0), 0);
-        let handle = q.receive(0, 1, 60).remove(0).receipt_handle;
+        let handle = q.receive(0, 1, 60, None).deliveries.remove(0).receipt_handle;
         let parsed = q.check_handle(&handle).unwrap();
         q.delete_message(&parsed);
         q.delete_message(&parsed);
@@ -345,7 +481,7 @@ mod tests {
         let mut other =
             Queue::new("other", "000000000000", "us-east-1", QueueSettings::defaults(false), Default::default(), 0);
         other.send(message("a", 0), 0);
-        let handle = other.receive(0, 1, 30).remove(0).receipt_handle;
+        let handle = other.receive(0, 1, 30, None).deliveries.remove(0).receipt_handle;
         assert!(matches!(queue().check_handle(&handle), Err(SqsError::ReceiptHandleIsInvalid(_))));
     }
 }

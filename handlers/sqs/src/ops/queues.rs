@@ -12,7 +12,7 @@ use crate::clock::now_millis;
 use crate::error::SqsError;
 use crate::queue::Queue;
 use crate::queue_url::queue_url;
-use crate::{queue_does_not_exist, queue_name, Handler};
+use crate::{queue_does_not_exist, queue_name, redrive, Handler};
 
 /// ListQueues' page size when the caller does not ask for pagination.
 const MAX_LIST_RESULTS: usize = 1_000;
@@ -54,6 +54,9 @@ impl Handler {
         }
         let queue =
             Queue::new(&input.queue_name, &ctx.account_id, &ctx.region, settings, input.tags.unwrap_or_default(), now);
+        if let Some(policy) = &queue.settings.redrive_policy {
+            redrive::check_target(&state, &queue.arn, queue.settings.is_fifo(), policy)?;
+        }
         let url = queue_url(ctx, &queue.account_id, &queue.name);
         state.queues.insert(input.queue_name, queue);
         Ok(CreateQueueResult { queue_url: Some(url) })
@@ -167,16 +170,50 @@ impl Handler {
         ctx: &rt::RequestContext,
         input: SetQueueAttributesRequest,
     ) -> Result<(), SqsError> {
-        self.with_queue(ctx, &input.queue_url, |queue| {
-            // All or nothing: a bad attribute leaves the queue as it was.
-            let mut settings = queue.settings.clone();
-            for (name, value) in &input.attributes {
-                settings.apply(name, value)?;
-            }
-            queue.settings = settings;
-            queue.last_modified_at = now_millis();
-            Ok(())
-        })
+        let (scope, name) = self.locate(ctx, &input.queue_url)?;
+        let mut state = lock(&scope);
+        let queue = state.queue(&name, || queue_does_not_exist(ctx))?;
+        // All or nothing: a bad attribute leaves the queue as it was.
+        let mut settings = queue.settings.clone();
+        for (attribute, value) in &input.attributes {
+            settings.apply(attribute, value)?;
+        }
+        if let Some(policy) =
+            settings.redrive_policy.as_ref().filter(|p| Some(*p) != queue.settings.redrive_policy.as_ref())
+        {
+            redrive::check_target(&state, &queue.arn, settings.is_fifo(), policy)?;
+        }
+        let queue = state.queue_mut(&name, || queue_does_not_exist(ctx))?;
+        queue.settings = settings;
+        queue.last_modified_at = now_millis();
+        Ok(())
+    }
+
+    pub(crate) fn list_dead_letter_source_queues_now(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ListDeadLetterSourceQueuesRequest,
+    ) -> Result<ListDeadLetterSourceQueuesResult, SqsError> {
+        let page_size = match input.max_results {
+            None => MAX_LIST_RESULTS,
+            Some(n) if (1..=MAX_LIST_RESULTS as i32).contains(&n) => n as usize,
+            Some(_) => return Err(SqsError::invalid_parameter_value(
+                "Value for parameter MaxResults is invalid. Reason: MaxResults must be an integer between 1 and 1000.",
+            )),
+        };
+        let start_after = input.next_token.as_deref().map(decode_list_token).transpose()?;
+        let (scope, name) = self.locate(ctx, &input.queue_url)?;
+        let state = lock(&scope);
+        let queue = state.queue(&name, || queue_does_not_exist(ctx))?;
+        let mut sources = redrive::sources_of(&state, &queue.arn)
+            .filter(|q| start_after.as_deref().is_none_or(|after| q.name.as_str() > after));
+        let page: Vec<&Queue> = sources.by_ref().take(page_size).collect();
+        let next_token = match (input.max_results, sources.next(), page.last()) {
+            (Some(_), Some(_), Some(last)) => Some(URL_SAFE_NO_PAD.encode(&last.name)),
+            _ => None,
+        };
+        let queue_urls = page.iter().map(|q| queue_url(ctx, &q.account_id, &q.name)).collect();
+        Ok(ListDeadLetterSourceQueuesResult { queue_urls, next_token })
     }
 }
 

@@ -18,6 +18,8 @@ use crate::error::SqsError;
 use crate::message::SystemAttributeSelection;
 use crate::message_attributes::AttributeNameFilter;
 use crate::queue::Delivery;
+use crate::redrive;
+use crate::state::RegionState;
 use crate::{queue_does_not_exist, Handler};
 
 const MAX_MESSAGES_PER_RECEIVE: i32 = 10;
@@ -31,6 +33,8 @@ struct ReceiveRequest {
     wait_time_seconds: Option<u32>,
     system_attributes: SystemAttributeSelection,
     message_attributes: AttributeNameFilter,
+    /// FIFO queues answer a retried attempt with what the first one got.
+    attempt_id: Option<String>,
 }
 
 impl ReceiveRequest {
@@ -62,6 +66,15 @@ impl ReceiveRequest {
                 )))
             }
         };
+        if let Some(id) = &input.receive_request_attempt_id {
+            let valid = !id.is_empty() && id.len() <= 128 && id.bytes().all(|b| b.is_ascii_graphic());
+            if !valid {
+                return Err(SqsError::invalid_parameter_value(format!(
+                    "Value {id} for parameter ReceiveRequestAttemptId is invalid. Reason: ReceiveRequestAttemptId can \
+                     only include alphanumeric and punctuation characters. 1 to 128 in length."
+                )));
+            }
+        }
         // The deprecated AttributeNames and its successor both select system attributes.
         let legacy = input.attribute_names.iter().flatten().map(|n| n.as_str());
         let current = input.message_system_attribute_names.iter().flatten().map(|n| n.as_str());
@@ -71,6 +84,7 @@ impl ReceiveRequest {
             wait_time_seconds,
             system_attributes: SystemAttributeSelection::new(legacy.chain(current)),
             message_attributes: AttributeNameFilter::new(input.message_attribute_names.as_deref().unwrap_or_default()),
+            attempt_id: input.receive_request_attempt_id.clone(),
         })
     }
 
@@ -118,17 +132,9 @@ impl Handler {
             let now = now_millis();
             let look = {
                 let mut state = lock(&scope);
-                match state.queues.get_mut(&name).filter(|q| q.incarnation == incarnation) {
+                match state.queues.get(&name).filter(|q| q.incarnation == incarnation) {
                     None => Look::Gone,
-                    Some(queue) => {
-                        let visibility = request.visibility_timeout.unwrap_or(queue.settings.visibility_timeout);
-                        let deliveries = queue.receive(now, request.max_messages, visibility);
-                        if deliveries.is_empty() {
-                            Look::Empty { next_change: queue.next_change_after(now) }
-                        } else {
-                            Look::Delivered(deliveries)
-                        }
-                    }
+                    Some(_) => take_messages(&mut state, &name, &request, now),
                 }
             };
             let next_change = match look {
@@ -146,5 +152,36 @@ impl Handler {
             // Either outcome means "look again": woken by a change, or the sleep ran out.
             let _ = tokio::time::timeout(sleep, notified).await;
         }
+    }
+}
+
+/// One look at the queue, under the region lock: replays a retried FIFO attempt, or takes
+/// what is receivable, moving messages past their maxReceiveCount to the dead-letter queue.
+fn take_messages(state: &mut RegionState, name: &str, request: &ReceiveRequest, now: i64) -> Look {
+    let dead_letter_queue = state.queues.get(name).and_then(|q| redrive::target(state, q));
+    let Some(queue) = state.queues.get_mut(name) else { return Look::Gone };
+    let visibility = request.visibility_timeout.unwrap_or(queue.settings.visibility_timeout);
+    let attempt_id = request.attempt_id.as_deref().filter(|_| queue.settings.is_fifo());
+    if let Some(replayed) = attempt_id.and_then(|id| queue.replay_receive(id, visibility, now)) {
+        return Look::Delivered(replayed);
+    }
+    let max_receive_count = dead_letter_queue.as_ref().map(|(_, count)| *count);
+    let received = queue.receive(now, request.max_messages, visibility, max_receive_count);
+    if let Some(id) = attempt_id.filter(|_| !received.deliveries.is_empty()) {
+        queue.remember_receive(id, &received.deliveries, now);
+    }
+    let next_change = queue.next_change_after(now);
+    let source_arn = queue.arn.clone();
+    if let Some((target, _)) = dead_letter_queue {
+        if let Some(dlq) = state.queues.get_mut(&target) {
+            for message in received.dead_letters {
+                dlq.accept_moved(message, Some(&source_arn), now);
+            }
+        }
+    }
+    if received.deliveries.is_empty() {
+        Look::Empty { next_change }
+    } else {
+        Look::Delivered(received.deliveries)
     }
 }

@@ -45,13 +45,13 @@ impl Handler {
         };
         self.with_queue(ctx, &input.queue_url, |queue| {
             let prepared = prepare(ctx, &queue.settings, outgoing)?;
-            let stored = queue.send(prepared.message, now_millis());
+            let sent = queue.send(prepared.message, now_millis());
             Ok(SendMessageResult {
-                md5_of_message_body: Some(stored.md5_of_body.clone()),
-                md5_of_message_attributes: stored.md5_of_message_attributes.clone(),
+                md5_of_message_body: Some(sent.md5_of_body),
+                md5_of_message_attributes: sent.md5_of_message_attributes,
                 md5_of_message_system_attributes: prepared.md5_of_system_attributes,
-                message_id: Some(stored.message_id.clone()),
-                sequence_number: None,
+                message_id: Some(sent.message_id),
+                sequence_number: sent.sequence_number,
             })
         })
     }
@@ -90,14 +90,14 @@ impl Handler {
                 };
                 match prepare(ctx, &queue.settings, outgoing) {
                     Ok(prepared) => {
-                        let stored = queue.send(prepared.message, now_millis());
+                        let sent = queue.send(prepared.message, now_millis());
                         result.successful.push(SendMessageBatchResultEntry {
                             id,
-                            message_id: stored.message_id.clone(),
-                            md5_of_message_body: stored.md5_of_body.clone(),
-                            md5_of_message_attributes: stored.md5_of_message_attributes.clone(),
+                            message_id: sent.message_id,
+                            md5_of_message_body: sent.md5_of_body,
+                            md5_of_message_attributes: sent.md5_of_message_attributes,
                             md5_of_message_system_attributes: prepared.md5_of_system_attributes,
-                            sequence_number: None,
+                            sequence_number: sent.sequence_number,
                         });
                     }
                     Err(e) => result.failed.push(e.batch_entry(&id)),
@@ -162,6 +162,8 @@ fn check_fifo_parameters(
             if group_id.as_deref().is_none_or(str::is_empty) {
                 return Err(SqsError::missing_parameter("MessageGroupId"));
             }
+            check_fifo_id("MessageGroupId", group_id)?;
+            check_fifo_id("MessageDeduplicationId", deduplication_id)?;
             if deduplication_id.is_none() && !fifo.content_based_deduplication {
                 return Err(SqsError::invalid_parameter_value(
                     "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId \
@@ -170,6 +172,7 @@ fn check_fifo_parameters(
             }
         }
         None => {
+            check_fifo_id("MessageGroupId", group_id)?;
             if let Some(id) = deduplication_id {
                 return Err(SqsError::invalid_parameter_value(format!(
                     "Value {id} for parameter MessageDeduplicationId is invalid. Reason: The request includes a \
@@ -179,4 +182,17 @@ fn check_fifo_parameters(
         }
     }
     Ok(())
+}
+
+/// Group and deduplication ids: 1 to 128 alphanumeric or punctuation characters.
+pub(crate) fn check_fifo_id(parameter: &str, value: &Option<String>) -> Result<(), SqsError> {
+    let Some(value) = value else { return Ok(()) };
+    let valid = !value.is_empty() && value.len() <= 128 && value.bytes().all(|b| b.is_ascii_graphic());
+    if valid {
+        return Ok(());
+    }
+    Err(SqsError::invalid_parameter_value(format!(
+        "Value {value} for parameter {parameter} is invalid. Reason: {parameter} can only include alphanumeric and \
+         punctuation characters. 1 to 128 in length."
+    )))
 }
