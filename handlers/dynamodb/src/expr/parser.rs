@@ -14,6 +14,9 @@ use super::*;
 
 /// AWS's cap on document-path depth.
 const MAX_DEPTH: usize = 32;
+/// Deepest nesting of NOT and parentheses accepted: far beyond real expressions, far
+/// below what exhausts a 2 MB thread stack in a debug build.
+const MAX_NESTING: usize = 64;
 /// AWS's cap on the length of one expression.
 const MAX_EXPRESSION_BYTES: usize = 4096;
 /// AWS's cap on the operands of IN.
@@ -85,12 +88,15 @@ pub(crate) struct Parser<'s, 'c, 'a> {
     kind: ExprKind,
     /// Parenthesised groups seen, by (open, close) token index, to spot `((...))`.
     groups: HashSet<(usize, usize)>,
+    /// Current nesting of NOT and parentheses; bounded so hostile input cannot exhaust
+    /// the stack.
+    depth: usize,
 }
 
 impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
     pub(crate) fn new(src: &'s str, cx: &'c mut ExprContext<'a>, kind: ExprKind) -> Self {
         cx.begin_expression();
-        Parser { src, toks: lex(src), pos: 0, cx, kind, groups: HashSet::new() }
+        Parser { src, toks: lex(src), pos: 0, cx, kind, groups: HashSet::new(), depth: 0 }
     }
 
     fn peek(&self) -> &Tok {
@@ -307,11 +313,18 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
     }
 
     fn not(&mut self) -> Result<Condition, ExprError> {
-        if self.is_kw("NOT") {
-            self.advance();
-            return Ok(Condition::Not(Box::new(self.not()?)));
+        if self.depth >= MAX_NESTING {
+            return Err(self.syntax_error());
         }
-        self.primary()
+        self.depth += 1;
+        let c = if self.is_kw("NOT") {
+            self.advance();
+            self.not().map(|c| Condition::Not(Box::new(c)))
+        } else {
+            self.primary()
+        };
+        self.depth -= 1;
+        c
     }
 
     fn primary(&mut self) -> Result<Condition, ExprError> {

@@ -340,6 +340,21 @@ fn syntax_errors() {
 }
 
 #[test]
+fn deep_nesting_is_refused_not_a_crash() {
+    let v = || vec![(":v", n("1"))];
+    // Within the 4 KB limit, but deeper than any real expression.
+    let parens = format!("{}a = :v{}", "(".repeat(1500), ")".repeat(1500));
+    assert!(cond_err(&parens, v()).starts_with("Invalid ConditionExpression: "));
+    let nots = format!("{}a = :v", "NOT ".repeat(900));
+    assert!(cond_err(&nots, v()).starts_with("Invalid ConditionExpression: Syntax error"));
+    // Sixty levels (more than any real expression) still parse and evaluate.
+    let nested = format!("{}a = :v{}", "(a = :v OR ".repeat(60), ")".repeat(60));
+    assert!(eval_with(&nested, &item(vec![("a", n("1"))]), v()).unwrap());
+    let nots = format!("{}a = :v", "NOT ".repeat(60));
+    assert!(eval_with(&nots, &item(vec![("a", n("1"))]), v()).unwrap());
+}
+
+#[test]
 fn function_and_operand_errors() {
     let v = || vec![(":v", n("1")), (":s", s("x")), (":m", m(vec![]))];
     assert_eq!(cond_err("foo(a)", v()), "Invalid ConditionExpression: Invalid function name; function: foo");

@@ -139,11 +139,18 @@ pub(crate) struct Parser<'p> {
     pos: usize,
     params: &'p [AttributeValue],
     next_param: usize,
+    /// Current nesting of NOT, parentheses and literal values; bounded so hostile input
+    /// cannot exhaust the stack.
+    depth: usize,
 }
+
+/// Deepest nesting accepted: far beyond real statements (documents nest at most 32
+/// levels), far below what exhausts a 2 MB thread stack in a debug build.
+const MAX_NESTING: usize = 64;
 
 impl<'p> Parser<'p> {
     pub(crate) fn new(src: &str, params: &'p [AttributeValue]) -> Result<Self, ExprError> {
-        Ok(Parser { toks: lex(src)?, pos: 0, params, next_param: 0 })
+        Ok(Parser { toks: lex(src)?, pos: 0, params, next_param: 0, depth: 0 })
     }
 
     fn peek(&self) -> &Tok {
@@ -457,6 +464,16 @@ impl<'p> Parser<'p> {
 
     /// A literal value (or `?`).
     fn value(&mut self) -> Result<AttributeValue, ExprError> {
+        if self.depth >= MAX_NESTING {
+            return Err(malformed("Nesting too deep"));
+        }
+        self.depth += 1;
+        let v = self.value_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn value_inner(&mut self) -> Result<AttributeValue, ExprError> {
         let start = self.pos;
         match self.advance() {
             Tok::Param => self.param(),
@@ -544,10 +561,13 @@ impl<'p> Parser<'p> {
     }
 
     fn not(&mut self) -> Result<Condition, ExprError> {
-        if self.eat_kw("NOT") {
-            return Ok(Condition::Not(Box::new(self.not()?)));
+        if self.depth >= MAX_NESTING {
+            return Err(malformed("Nesting too deep"));
         }
-        self.primary()
+        self.depth += 1;
+        let c = if self.eat_kw("NOT") { self.not().map(|c| Condition::Not(Box::new(c))) } else { self.primary() };
+        self.depth -= 1;
+        c
     }
 
     fn operand(&mut self) -> Result<Operand, ExprError> {

@@ -137,6 +137,16 @@ fn insert_update_delete() {
 }
 
 #[test]
+fn deep_nesting_is_refused_not_a_crash() {
+    let parens = format!("SELECT * FROM t WHERE {}a = 1{}", "(".repeat(5000), ")".repeat(5000));
+    assert!(parse(&parens, &[]).is_err());
+    let nots = format!("SELECT * FROM t WHERE {}a = 1", "NOT ".repeat(5000));
+    assert!(parse(&nots, &[]).is_err());
+    let lists = format!("INSERT INTO t VALUE {{'pk': {}1{}}}", "[".repeat(5000), "]".repeat(5000));
+    assert!(parse(&lists, &[]).is_err());
+}
+
+#[test]
 fn errors() {
     assert_eq!(err("SELECT * FROM t WHERE a = ?", &[]), "Number of parameters in request and statement don't match.");
     assert_eq!(err("SELECT * FROM t", &[n("1")]), "Number of parameters in request and statement don't match.");
