@@ -294,6 +294,42 @@ fn filter_condition(
     }
 }
 
+/// The top-level attributes a condition reads.
+fn condition_roots<'c>(c: &'c Condition, out: &mut Vec<&'c str>) {
+    let operand = |o: &'c expr::Operand, out: &mut Vec<&'c str>| match o {
+        expr::Operand::Path(p) | expr::Operand::Size(p) => out.push(p.root()),
+        expr::Operand::Value(_) => {}
+    };
+    match c {
+        Condition::Compare(a, _, b) | Condition::BeginsWith(a, b) | Condition::Contains(a, b) => {
+            operand(a, out);
+            operand(b, out);
+        }
+        Condition::Between(a, b, c) => {
+            for o in [a, b, c] {
+                operand(o, out);
+            }
+        }
+        Condition::In(a, list) => {
+            operand(a, out);
+            for o in list {
+                operand(o, out);
+            }
+        }
+        Condition::And(a, b) | Condition::Or(a, b) => {
+            condition_roots(a, out);
+            condition_roots(b, out);
+        }
+        Condition::Not(a) => condition_roots(a, out),
+        Condition::Exists(p) | Condition::NotExists(p) => out.push(p.root()),
+        Condition::AttributeType(p, o) => {
+            out.push(p.root());
+            operand(o, out);
+        }
+        Condition::True => {}
+    }
+}
+
 fn check_consistent(src: &Source, consistent: Option<bool>) -> Result<()> {
     if consistent == Some(true) && src.index.is_some_and(|i| i.global) {
         return Err(invalid("Consistent reads are not supported on global secondary indexes"));
@@ -330,6 +366,15 @@ pub fn query(t: &Tables, input: QueryInput) -> Result<QueryOutput> {
     let projection =
         write::projection(&mut cx, input.projection_expression.as_deref(), input.attributes_to_get.as_ref())?;
     cx.finish()?;
+    if let (Some(f), Some(_)) = (&filter, &input.filter_expression) {
+        let mut roots = Vec::new();
+        condition_roots(f, &mut roots);
+        if let Some(k) = roots.iter().find(|r| key.is_key(r)) {
+            return Err(invalid(format!(
+                "Filter Expression can only contain non-primary key attributes: Primary key attribute: {k}"
+            )));
+        }
+    }
     cond.check_types(keys::type_name(&key.hash.1), type_name(&key.range))?;
     let out = output(input.select.as_ref(), projection, &src, input.attributes_to_get.is_some())?;
     let forward = input.scan_index_forward != Some(false);
