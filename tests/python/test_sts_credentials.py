@@ -216,6 +216,8 @@ def test_iam_user_access_key_is_recognised(client, as_credentials):
     assert session["Expiration"].timestamp() - time.time() > 3600
     session_sts = as_credentials("sts", session["AccessKeyId"], session["SecretAccessKey"], session["SessionToken"])
     assert session_sts.get_caller_identity()["Arn"] == user["Arn"]
+    fed = user_sts.get_federation_token(Name="fed-user", DurationSeconds=7200)["Credentials"]
+    assert fed["Expiration"].timestamp() - time.time() > 3600
 
 
 def test_assume_iam_role_uses_its_id_and_max_session_duration(client, sts):

@@ -397,13 +397,15 @@ impl sts_api::Handler for Handler {
         validation::duration_in_range(requested, bounds.min, bounds.max)?;
         let tags = session_tags(input.tags)?;
         let packed = packed_policy_size(&input.policy, &input.policy_arns, &tags);
+        let is_user = self.iam_user(ctx).await.is_some();
         let account = ctx.account_id.clone();
         let federated_user_id = format!("{account}:{}", input.name);
         let arn = format!("arn:aws:sts::{account}:federated-user/{}", input.name);
         let grant = Grant {
             account,
             principal: Principal::FederatedUser { federated_user_id: federated_user_id.clone(), arn: arn.clone() },
-            duration_seconds: requested.min(durations::ROOT_USER_CAP),
+            // Only the root user's federation tokens are capped at an hour.
+            duration_seconds: if is_user { requested } else { requested.min(durations::ROOT_USER_CAP) },
             tags,
         };
         Ok(GetFederationTokenResponse {
