@@ -148,3 +148,14 @@ def test_batch_get_secret_value_by_filters_pages(sm):
     with pytest.raises(ClientError) as e:
         sm.batch_get_secret_value(SecretIdList=[f"{prefix}/0"], Filters=[{"Key": "name", "Values": [prefix]}])
     assert error(e)[0] == "InvalidParameterException"
+
+
+def test_cli_round_trip(aws_cli):
+    name = unique("cli")
+    created = aws_cli("secretsmanager", "create-secret", "--name", name, "--secret-string", '{"k":"v"}')
+    assert created["Name"] == name
+    got = aws_cli("secretsmanager", "get-secret-value", "--secret-id", name)
+    assert json.loads(got["SecretString"]) == {"k": "v"}
+    assert got["VersionStages"] == ["AWSCURRENT"]
+    password = aws_cli("secretsmanager", "get-random-password", "--password-length", "20", "--exclude-punctuation")
+    assert len(password["RandomPassword"]) == 20 and password["RandomPassword"].isalnum()
