@@ -484,6 +484,7 @@ pub fn complete_multipart_upload(
             tags: upload.tags,
             lock: upload.lock,
         };
+        crate::notify::object_event(bucket, "ObjectCreated:CompleteMultipartUpload", &input.key, object.size(), &object.etag, Some(&object.version_id));
         versions::put(bucket, input.key.clone(), object);
         let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(checksum.as_ref());
         Ok(CompleteMultipartUploadOutput {

@@ -328,8 +328,10 @@ fn send_test_events(
         "HostId": request_id,
     })
     .to_string();
+    // One test event per destination, however many configurations name it.
+    let mut sent = std::collections::HashSet::new();
     for target in targets(config) {
-        if target.kind != Kind::Lambda {
+        if target.kind != Kind::Lambda && sent.insert(target.arn) {
             deliver(peers.clone(), target.kind, target.arn.to_owned(), message.clone());
         }
     }
@@ -403,6 +405,17 @@ fn sequencer() -> String {
     let previous = LAST.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| Some(candidate.max(last + 1)));
     let value = candidate.max(previous.unwrap_or(0) + 1);
     format!("{value:018X}")
+}
+
+/// Reports a delete of `key` (DeleteObject, DeleteObjects) as `ObjectRemoved:Delete`, or
+/// `ObjectRemoved:DeleteMarkerCreated` when the delete left a marker.
+pub fn object_removed(bucket: &Bucket, key: &str, deleted: &crate::versions::Deleted) {
+    let event = if deleted.delete_marker && deleted.version_id.is_some() && bucket.objects.get(key).is_none() {
+        "ObjectRemoved:DeleteMarkerCreated"
+    } else {
+        "ObjectRemoved:Delete"
+    };
+    object_event(bucket, event, key, 0, "", deleted.version_id.as_deref());
 }
 
 /// Reports a change to `key` in `bucket` to every matching destination (see the module

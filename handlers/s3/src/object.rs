@@ -133,6 +133,7 @@ pub async fn put_object(
         )?;
         object.version_id = versions::next_version_id(bucket);
         let reported = versions::reported(bucket, &object.version_id);
+        crate::notify::object_event(bucket, "ObjectCreated:Put", &input.key, object.size(), &object.etag, Some(&object.version_id));
         versions::put(bucket, input.key, object);
         Ok::<_, rt::CommonError>(reported)
     })?;
@@ -436,6 +437,7 @@ pub fn delete_object(
                 versions::delete_version(bucket, &input.key, v, input.bypass_governance_retention == Some(true))?
             }
         };
+        crate::notify::object_removed(bucket, &input.key, &deleted);
         Ok(DeleteObjectOutput {
             delete_marker: deleted.delete_marker.then_some(true),
             version_id: deleted.version_id,
