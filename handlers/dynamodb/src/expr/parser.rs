@@ -219,6 +219,16 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
 
     /// `name(arg, ...)`; returns the name and raw arguments.
     fn call(&mut self) -> Result<(String, Vec<Arg>), ExprError> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.syntax_error());
+        }
+        self.depth += 1;
+        let r = self.call_inner();
+        self.depth -= 1;
+        r
+    }
+
+    fn call_inner(&mut self) -> Result<(String, Vec<Arg>), ExprError> {
         let Tok::Ident(name) = self.peek().clone() else {
             return Err(self.syntax_error());
         };

@@ -347,6 +347,10 @@ fn deep_nesting_is_refused_not_a_crash() {
     assert!(cond_err(&parens, v()).starts_with("Invalid ConditionExpression: "));
     let nots = format!("{}a = :v", "NOT ".repeat(900));
     assert!(cond_err(&nots, v()).starts_with("Invalid ConditionExpression: Syntax error"));
+    let calls = format!("SET a = {}:l{}", "list_append(".repeat(200), ", :l)".repeat(200));
+    let vals = values(vec![(":l", l(vec![]))]);
+    let mut cx = ExprContext::new(None, Some(&vals));
+    assert!(parse_update(&calls, &mut cx).unwrap_err().message().starts_with("Invalid UpdateExpression: Syntax error"));
     // Sixty levels (more than any real expression) still parse and evaluate.
     let nested = format!("{}a = :v{}", "(a = :v OR ".repeat(60), ")".repeat(60));
     assert!(eval_with(&nested, &item(vec![("a", n("1"))]), v()).unwrap());

@@ -417,6 +417,16 @@ impl<'p> Parser<'p> {
     }
 
     fn set_operand(&mut self) -> Result<SetOperand, ExprError> {
+        if self.depth >= MAX_NESTING {
+            return Err(malformed("Nesting too deep"));
+        }
+        self.depth += 1;
+        let o = self.set_operand_inner();
+        self.depth -= 1;
+        o
+    }
+
+    fn set_operand_inner(&mut self) -> Result<SetOperand, ExprError> {
         if let (Tok::Word(w), Tok::Punct("(")) = (self.peek().clone(), self.peek2()) {
             let name = w.to_ascii_lowercase();
             self.advance();

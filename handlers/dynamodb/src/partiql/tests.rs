@@ -144,6 +144,8 @@ fn deep_nesting_is_refused_not_a_crash() {
     assert!(parse(&nots, &[]).is_err());
     let lists = format!("INSERT INTO t VALUE {{'pk': {}1{}}}", "[".repeat(5000), "]".repeat(5000));
     assert!(parse(&lists, &[]).is_err());
+    let calls = format!("UPDATE t SET a = {}[]{} WHERE pk = 'x'", "list_append(".repeat(3000), ", [])".repeat(3000));
+    assert!(parse(&calls, &[]).is_err());
 }
 
 #[test]
