@@ -12,6 +12,9 @@ use crate::state::{Parameter, Parameters, Version};
 /// Standard parameters hold up to 4 KB, advanced ones up to 8 KB.
 pub const STANDARD_MAX_VALUE: usize = 4096;
 pub const ADVANCED_MAX_VALUE: usize = 8192;
+/// Parameters a Region may hold, by tier.
+pub const MAX_STANDARD_PARAMETERS: usize = 10_000;
+pub const MAX_ADVANCED_PARAMETERS: usize = 100_000;
 /// A parameter keeps its last 100 versions.
 pub const MAX_VERSIONS: usize = 100;
 /// Data types a String parameter may declare.
@@ -153,6 +156,20 @@ pub fn put(
         _ => None,
     };
 
+    // A Region holds at most 10,000 standard and 100,000 advanced parameters.
+    if state.by_name.len() >= MAX_STANDARD_PARAMETERS && !state.by_name.contains_key(&input.name) {
+        let same_tier = state.by_name.values().filter(|p| p.latest().is_some_and(|v| v.tier == tier)).count();
+        let limit = if tier == ParameterTier::Advanced { MAX_ADVANCED_PARAMETERS } else { MAX_STANDARD_PARAMETERS };
+        if same_tier >= limit {
+            return Err(ParameterLimitExceeded {
+                message: Some(format!(
+                    "You have exceeded the number of parameters for this AWS account. Delete unnecessary parameters and try again. The {} tier allows {limit} parameters.",
+                    tier.as_str()
+                )),
+            }
+            .into());
+        }
+    }
     let parameter = state.by_name.entry(input.name.clone()).or_insert_with(|| Parameter {
         name: input.name.clone(),
         versions: Vec::new(),

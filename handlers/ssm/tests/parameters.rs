@@ -630,3 +630,19 @@ async fn scoped_by_region_and_reset() {
     h.reset();
     assert!(get(&h, "/r", false).await.is_err());
 }
+
+#[tokio::test]
+async fn standard_parameter_limit() {
+    let h = Handler::default();
+    for i in 0..10_000 {
+        put(&h, &format!("p{i}"), "v").await;
+    }
+    let refused = h.put_parameter(&ctx(), put_req("one-more", "v", ParameterType::String)).await;
+    assert!(matches!(refused, Err(PutParameterError::ParameterLimitExceeded(_))), "{refused:?}");
+    // Advanced parameters have their own, larger quota; existing names can still be overwritten.
+    let advanced =
+        PutParameterRequest { tier: Some(ParameterTier::Advanced), ..put_req("one-more", "v", ParameterType::String) };
+    h.put_parameter(&ctx(), advanced).await.unwrap();
+    let overwrite = PutParameterRequest { overwrite: Some(true), ..put_req("p1", "w", ParameterType::String) };
+    assert_eq!(h.put_parameter(&ctx(), overwrite).await.unwrap().version, 2);
+}
