@@ -62,6 +62,60 @@ where
     })
 }
 
+/// A request body passed on as it arrives (S3 object uploads), failing once more than
+/// `limit` bytes have come in. The caller has already refused bodies whose announced length
+/// is over the limit.
+pub fn into_stream<B>(body: B, limit: u64) -> ByteStream
+where
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: std::fmt::Display,
+{
+    let length = body.size_hint().exact();
+    let stream = RequestStream { body: std::sync::Mutex::new(Box::pin(body)), seen: 0, limit };
+    ByteStream::from_stream(Box::pin(stream), length)
+}
+
+struct RequestStream<B> {
+    /// Behind a mutex only so the stream is `Sync`, as handler bodies must be; it is polled
+    /// from one task at a time, so the lock is never contended.
+    body: std::sync::Mutex<Pin<Box<B>>>,
+    seen: u64,
+    limit: u64,
+}
+
+impl<B> futures_util::Stream for RequestStream<B>
+where
+    B: Body<Data = Bytes>,
+    B::Error: std::fmt::Display,
+{
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        let Ok(mut body) = this.body.lock() else {
+            return Poll::Ready(Some(Err(std::io::Error::other("request body lock poisoned"))));
+        };
+        loop {
+            match body.as_mut().poll_frame(cx) {
+                Poll::Ready(Some(Ok(frame))) => {
+                    let Ok(data) = frame.into_data() else { continue }; // trailers
+                    if data.is_empty() {
+                        continue;
+                    }
+                    this.seen += data.len() as u64;
+                    if this.seen > this.limit {
+                        return Poll::Ready(Some(Err(std::io::Error::other("request body over the size limit"))));
+                    }
+                    return Poll::Ready(Some(Ok(data)));
+                }
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(std::io::Error::other(e.to_string())))),
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
 /// A response body: a buffer sent at once, or a handler's stream passed through chunk by
 /// chunk (S3 objects read from disk).
 pub struct ResponseBody {

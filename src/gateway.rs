@@ -19,7 +19,7 @@ use http::header::{CONTENT_LENGTH, HOST};
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body::Body;
 
-use crate::body::{read_limited, ReadError, ResponseBody};
+use crate::body::{into_stream, read_limited, ReadError, ResponseBody};
 use crate::config::BodyLimits;
 use crate::envelope::{self, ErrorStyle};
 use crate::route::{self, RequestFacts, Route};
@@ -85,7 +85,7 @@ impl Gateway {
     /// Answers one request. Never fails and never panics.
     pub async fn handle<B>(&self, req: Request<B>) -> Response<ResponseBody>
     where
-        B: Body<Data = Bytes>,
+        B: Body<Data = Bytes> + Send + 'static,
         B::Error: std::fmt::Display,
     {
         // Per-request logging costs nothing unless debug is on.
@@ -120,7 +120,7 @@ impl Gateway {
     /// The response, and the name of the service that gave it.
     async fn dispatch<B>(&self, req: Request<B>) -> (HttpResponse, Option<&'static str>)
     where
-        B: Body<Data = Bytes>,
+        B: Body<Data = Bytes> + Send + 'static,
         B::Error: std::fmt::Display,
     {
         let (parts, body) = req.into_parts();
@@ -181,6 +181,11 @@ impl Gateway {
                 // S3's CORS sits below its operations: preflights are answered from the
                 // bucket's rules, and answers to requests with an `Origin` get its headers.
                 let is_s3 = Some(index) == self.registry.s3();
+                if is_s3 && presigned_url_expired(&req.query) {
+                    let mut response = envelope::error(style, 403, "AccessDenied", "Request has expired", &request_id);
+                    response.set_header("x-amz-id-2", &ferrostack_runtime::host_id(&request_id));
+                    return (response, Some(schema.service.name));
+                }
                 if is_s3 && req.method == Method::OPTIONS {
                     return (s3_handler::cors_preflight(&req, &context(protocol)), Some(schema.service.name));
                 }
@@ -191,17 +196,38 @@ impl Gateway {
                     headers: req.headers.clone(),
                     body: Bytes::new(),
                 });
+                let is_s3 = Some(index) == self.registry.s3();
+                if is_s3 && presigned_url_expired(&req.query) {
+                    let mut response = envelope::error(style, 403, "AccessDenied", "Request has expired", &request_id);
+                    response.set_header("x-amz-id-2", &ferrostack_runtime::host_id(&request_id));
+                    return (response, Some(schema.service.name));
+                }
+                let limit = if is_s3 { self.limits.s3 } else { self.limits.default };
+                // Object uploads reach S3 as a stream, so a 5 GiB PUT never sits in memory
+                // here; everything else is read whole first.
+                let mut streamed = None;
                 if let Some(body) = body.take() {
-                    let limit = if Some(index) == self.registry.s3() { self.limits.s3 } else { self.limits.default };
-                    match read_limited(body, limit).await {
-                        Ok(bytes) => req.body = bytes,
-                        Err(e) => return (read_failure(e, style, limit, &request_id), Some(schema.service.name)),
+                    if is_s3 && protocol::streaming_operation(schema, protocol, &req).is_some() {
+                        if body.size_hint().lower() > limit {
+                            return (
+                                read_failure(ReadError::TooLarge, style, limit, &request_id),
+                                Some(schema.service.name),
+                            );
+                        }
+                        streamed = Some(into_stream(body, limit));
+                    } else {
+                        match read_limited(body, limit).await {
+                            Ok(bytes) => req.body = bytes,
+                            Err(e) => return (read_failure(e, style, limit, &request_id), Some(schema.service.name)),
+                        }
                     }
                 }
                 tracing::trace!(service = schema.service.name, protocol = protocol.name(), ?rule, "routed");
                 self.registry.mark_used(index);
                 let ctx = context(protocol);
-                let outcome = AssertUnwindSafe(protocol::handle(&*service, protocol, req, &ctx)).catch_unwind().await;
+                let outcome = AssertUnwindSafe(protocol::handle_with_body(&*service, protocol, req, streamed, &ctx))
+                    .catch_unwind()
+                    .await;
                 let mut response = outcome.unwrap_or_else(|panic| {
                     tracing::error!(
                         service = schema.service.name,
@@ -252,6 +278,53 @@ impl Gateway {
             None => execute_api_not_found(&ctx.request_id),
         }
     }
+}
+
+/// Whether a presigned S3 URL is past its expiry: SigV4's `X-Amz-Date` + `X-Amz-Expires`
+/// seconds, or SigV2's `Expires` (epoch seconds, next to `Signature`).
+fn presigned_url_expired(query: &str) -> bool {
+    if !query.contains("Expires=") {
+        return false;
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let mut date = None;
+    let mut expires_in = None;
+    let mut expires_at = None;
+    let mut v2 = false;
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        match &*k {
+            "X-Amz-Date" => date = parse_amz_date(&v),
+            "X-Amz-Expires" => expires_in = v.parse::<i64>().ok(),
+            "Expires" => expires_at = v.parse::<i64>().ok(),
+            "Signature" | "AWSAccessKeyId" => v2 = true,
+            _ => {}
+        }
+    }
+    match (date, expires_in, expires_at) {
+        (Some(date), Some(seconds), _) => now > date + seconds,
+        (_, _, Some(at)) if v2 => now > at,
+        _ => false,
+    }
+}
+
+/// `20260101T000000Z` as epoch seconds.
+fn parse_amz_date(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| text.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
+    let (hh, mm, ss) = (num(9..11)?, num(11..13)?, num(13..15)?);
+    // Days from the civil date (proleptic Gregorian), after Howard Hinnant's algorithm.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
 }
 
 /// API Gateway's answer for an API or route that does not exist.

@@ -17,7 +17,11 @@ pub enum ByteStream {
     Buffered(Bytes),
     /// `trailers` fills in once the stream has ended, for bodies whose framing carries
     /// trailing headers (aws-chunked uploads with a trailing checksum).
-    Streaming { stream: ChunkStream, length: Option<u64>, trailers: Trailers },
+    Streaming {
+        stream: ChunkStream,
+        length: Option<u64>,
+        trailers: Trailers,
+    },
 }
 
 /// Trailing headers of a streamed request body, known only once it has been read to the end.

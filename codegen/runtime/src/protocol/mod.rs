@@ -26,6 +26,7 @@ use crate::error::{CommonError, ServiceError, WireError};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::schema::{Fault, Protocol, Schema, ShapeId, ValidationStyle};
 use crate::service::Service;
+use crate::stream::ByteStream;
 use crate::validate::{self, Violation};
 use crate::value::Value;
 
@@ -159,20 +160,40 @@ pub fn decompress(req: &mut HttpRequest) -> Result<(), DecodeError> {
 }
 
 /// Runs one request through one service.
-pub async fn handle(
+pub async fn handle(service: &dyn Service, protocol: Protocol, req: HttpRequest, ctx: &RequestContext) -> HttpResponse {
+    handle_with_body(service, protocol, req, None, ctx).await
+}
+
+/// The operation a request names when it takes its payload as a stream (see
+/// [`rest::streaming_payload`]): the gateway then passes the body on unread.
+pub fn streaming_operation(schema: &'static Schema, protocol: Protocol, req: &HttpRequest) -> Option<usize> {
+    if !matches!(protocol, Protocol::RestXml | Protocol::RestJson1) {
+        return None;
+    }
+    let op = resolve_operation(schema, protocol, req).ok()?;
+    rest::streaming_payload(schema, op).map(|_| op)
+}
+
+/// [`handle`], with the body still arriving when `body` is given (`req.body` is then empty):
+/// it reaches the handler as the streaming payload, `aws-chunked` framing undone on the way.
+/// Other content encodings are left as they are: a streamed payload is stored as sent.
+pub async fn handle_with_body(
     service: &dyn Service,
     protocol: Protocol,
     mut req: HttpRequest,
+    body: Option<ByteStream>,
     ctx: &RequestContext,
 ) -> HttpResponse {
     let schema = service.schema();
-    if let Err(e) = decompress(&mut req) {
+    let body = body.map(|b| if chunked::is_chunked(&req) { chunked::unframe_stream(b, &req) } else { b });
+    let decompressed = if body.is_some() { Ok(()) } else { decompress(&mut req) };
+    if let Err(e) = decompressed {
         let rendered = render_error(schema, protocol, None, decode_error(schema, protocol, e));
         let mut response = encode_error(schema, protocol, &rendered, ctx);
         add_request_id(schema, protocol, &mut response, ctx);
         return response;
     }
-    let mut response = match handle_inner(service, schema, protocol, &req, ctx).await {
+    let mut response = match handle_inner(service, schema, protocol, &req, body, ctx).await {
         Ok(response) => response,
         Err((op, err)) => {
             let rendered = render_error(schema, protocol, op, err);
@@ -193,11 +214,16 @@ async fn handle_inner(
     schema: &'static Schema,
     protocol: Protocol,
     req: &HttpRequest,
+    body: Option<ByteStream>,
     ctx: &RequestContext,
 ) -> Result<HttpResponse, (Option<usize>, WireError)> {
     let op = resolve_operation(schema, protocol, req).map_err(|e| (None, decode_error(schema, protocol, e)))?;
     let mut input =
         decode_input(schema, protocol, op, req).map_err(|e| (Some(op), decode_error(schema, protocol, e)))?;
+    if let (Some(body), Some(i), Value::Struct(fields)) = (body, rest::streaming_payload(schema, op), &mut input) {
+        fields.retain(|(at, _)| *at != i);
+        fields.push((i, Value::Stream(body)));
+    }
     let operation = &schema.operations[op];
     crate::defaults::fill(schema, operation.input, &mut input);
     let violations = validate::validate(schema, operation.input, &input);

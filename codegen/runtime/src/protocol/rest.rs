@@ -189,6 +189,18 @@ enum Location {
     Header,
 }
 
+/// The input member of operation `op` that is a streaming blob payload (S3's PutObject and
+/// UploadPart `Body`), which can be handed to the handler as a stream.
+pub fn streaming_payload(schema: &Schema, op: usize) -> Option<u16> {
+    let operation = &schema.operations[op];
+    if operation.unit_input {
+        return None;
+    }
+    let i = operation_bindings(schema, op).input.payload?;
+    let member = &schema.shape(operation.input).kind.members()[i as usize];
+    matches!(PayloadKind::of(schema, member), PayloadKind::Blob { streaming: true, .. }).then_some(i)
+}
+
 /// Decodes the input of operation `op`: the body or payload, then every bound member.
 pub fn decode_input<C: DocumentCodec>(
     schema: &Schema,
