@@ -52,8 +52,8 @@ def test_get_and_query_with_key_conditions(table):
 def test_filters_with_attr(table):
     out = table.scan(FilterExpression=Attr("year").lt(1976) & Attr("artist").ne("Queen"))
     assert sorted(i["song"] for i in out["Items"]) == ["Mamma Mia", "Waterloo"]
-    out = table.query(KeyConditionExpression=Key("artist").eq("Abba"), FilterExpression=Attr("song").contains("Queen"))
-    assert out["Count"] == 1 and out["ScannedCount"] == 3
+    out = table.query(KeyConditionExpression=Key("artist").eq("Abba"), FilterExpression=Attr("year").gte(1975))
+    assert out["Count"] == 2 and out["ScannedCount"] == 3
 
 
 def test_conditional_put(table):
@@ -154,3 +154,13 @@ def test_string_keys_sort_by_utf8_bytes(client):
         c.put_item(TableName="strs", Item={"pk": {"S": "p"}, "sk": {"S": v}})
     out = c.query(TableName="strs", KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "p"}})
     assert [i["sk"]["S"] for i in out["Items"]] == sorted(values, key=lambda s: s.encode())
+
+
+def test_updated_new_returns_nested_fragment(table):
+    key = {"artist": "Nested", "song": "Doc"}
+    table.put_item(Item={**key, "meta": {"a": 1, "b": 2}})
+    out = table.update_item(Key=key, UpdateExpression="SET meta.a = :v", ExpressionAttributeValues={":v": 5},
+                            ReturnValues="UPDATED_NEW")
+    assert out["Attributes"] == {"meta": {"a": Decimal(5)}}
+    out = table.update_item(Key=key, UpdateExpression="REMOVE meta.b", ReturnValues="UPDATED_NEW")
+    assert "Attributes" not in out

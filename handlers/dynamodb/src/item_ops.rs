@@ -149,8 +149,8 @@ pub fn update_item(t: &mut Tables, input: UpdateItemInput) -> Result<UpdateItemO
     let attributes = match input.return_values.unwrap_or(ReturnValue::None) {
         ReturnValue::AllOld => old.clone(),
         ReturnValue::AllNew => new.clone(),
-        ReturnValue::UpdatedOld => write::updated_part(&update, old.as_ref()),
-        ReturnValue::UpdatedNew => write::updated_part(&update, new.as_ref()),
+        ReturnValue::UpdatedOld => write::updated_part(&update, old.as_ref(), false),
+        ReturnValue::UpdatedNew => write::updated_part(&update, new.as_ref(), true),
         _ => None,
     };
     let units = write::write_units(old.as_ref(), new.as_ref());

@@ -153,16 +153,25 @@ pub fn check_update_paths(table: &Table, update: &expr::Update) -> Result<()> {
     Ok(())
 }
 
-/// UpdateItem's UPDATED_OLD / UPDATED_NEW: the item's attributes the update touched.
-pub fn updated_part(update: &expr::Update, item: Option<&Item>) -> Option<Item> {
-    let item = item?;
-    let mut out = Item::new();
-    for path in update.paths() {
-        if let Some(v) = item.get(path.root()) {
-            out.insert(path.root().to_string(), v.clone());
+/// UpdateItem's UPDATED_OLD / UPDATED_NEW: only the paths the update touched (a nested SET
+/// gives back its fragment, not the whole top-level attribute), as DynamoDB answers. A
+/// REMOVE has no new value, except that removing list elements shifts the rest: the list
+/// counts as updated as a whole.
+pub fn updated_part(update: &expr::Update, item: Option<&Item>, new_side: bool) -> Option<Item> {
+    let mut paths = Vec::new();
+    for action in &update.actions {
+        match action {
+            expr::UpdateAction::Remove(p) => match p.0.iter().position(|e| matches!(e, expr::PathElem::Index(_))) {
+                Some(i) => paths.push(expr::Path(p.0[..i].to_vec())),
+                None if !new_side => paths.push(p.clone()),
+                None => {}
+            },
+            expr::UpdateAction::Set(p, _) | expr::UpdateAction::Add(p, _) | expr::UpdateAction::Delete(p, _) => {
+                paths.push(p.clone())
+            }
         }
     }
-    Some(out)
+    Some(expr::project(&expr::Projection { paths }, item?))
 }
 
 // ---- capacity ----
