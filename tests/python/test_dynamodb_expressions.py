@@ -315,8 +315,8 @@ def test_key_conditions_numeric_order_and_filters(ddb):
     assert [i["sk"]["N"] for i in items] == ["100", "1000"]
     items = q(
         KeyConditionExpression="pk = :p",
-        FilterExpression="begins_with(tag, :t) OR sk < :z",
-        ExpressionAttributeValues={":p": {"S": "p"}, ":t": {"S": "t1"}, ":z": {"N": "-5"}},
+        FilterExpression="begins_with(tag, :t) OR tag = :z",
+        ExpressionAttributeValues={":p": {"S": "p"}, ":t": {"S": "t1"}, ":z": {"S": "t-10"}},
     )
     assert [i["sk"]["N"] for i in items] == ["-10", "10", "100", "1000"]
     items = q(
@@ -326,6 +326,15 @@ def test_key_conditions_numeric_order_and_filters(ddb):
         }
     )
     assert [i["sk"]["N"] for i in items] == ["100", "1000"]
+    # Query filters may not name key attributes.
+    code, msg = fails(
+        ddb.query,
+        TableName="expr_sorted",
+        KeyConditionExpression="pk = :p",
+        FilterExpression="sk < :z",
+        ExpressionAttributeValues={":p": {"S": "p"}, ":z": {"N": "1"}},
+    )
+    assert msg == "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk"
 
 
 @pytest.mark.parametrize(
