@@ -168,3 +168,28 @@ def test_errors(ddb, streams):
     with pytest.raises(botocore.exceptions.ClientError) as e:
         streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="AT_SEQUENCE_NUMBER")
     assert e.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_unchanged_writes_leave_no_record(ddb, streams):
+    arn = make_table(ddb, "st-same", "NEW_AND_OLD_IMAGES")["LatestStreamArn"]
+    item = {"id": {"S": "s"}, "v": {"N": "1"}}
+    ddb.put_item(TableName="st-same", Item=item)
+    ddb.put_item(TableName="st-same", Item=item)
+    ddb.update_item(TableName="st-same", Key={"id": {"S": "s"}}, UpdateExpression="SET v = :v",
+                    ExpressionAttributeValues={":v": {"N": "1.0"}})
+    ddb.delete_item(TableName="st-same", Key={"id": {"S": "nothing-here"}})
+    assert [r["eventName"] for r in all_records(streams, arn)["Records"]] == ["INSERT"]
+
+
+def test_list_streams_paging(ddb, streams):
+    for i in range(3):
+        make_table(ddb, f"st-list-{i}", "KEYS_ONLY")
+    seen, start = [], None
+    while True:
+        kw = {"ExclusiveStartStreamArn": start} if start else {}
+        out = streams.list_streams(Limit=2, **kw)
+        seen += [s["StreamArn"] for s in out["Streams"]]
+        start = out.get("LastEvaluatedStreamArn")
+        if not start:
+            break
+    assert len(seen) == len(set(seen)) >= 3

@@ -133,8 +133,9 @@ pub fn commit(
             table.items.delete(key);
         }
     }
+    // A write that changes nothing leaves no stream record, as DynamoDB documents.
     if let Some(log) = log {
-        if old.is_some() || new.is_some() {
+        if old != new {
             log.append(key.clone(), old, new, by_ttl);
         }
     }
