@@ -408,3 +408,18 @@ def test_website(s3, bucket):
     with pytest.raises(ClientError) as e:
         s3.get_bucket_website(Bucket=bucket)
     assert err(e)[0]["Code"] == "NoSuchWebsiteConfiguration"
+
+
+def test_object_acl_at_put(s3, bucket):
+    # ACLs are disabled on new buckets: only "owner has full control" ACLs get through.
+    s3.put_object(Bucket=bucket, Key="owner-only", Body=b"x", ACL="bucket-owner-full-control")
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="public", Body=b"x", ACL="public-read")
+    error, status = err(e)
+    assert (error["Code"], status) == ("AccessControlListNotSupported", 400)
+    with pytest.raises(ClientError) as e:
+        s3.head_object(Bucket=bucket, Key="public")
+    open_bucket(s3, bucket)
+    s3.put_object(Bucket=bucket, Key="public", Body=b"x", ACL="public-read")
+    grants = s3.get_object_acl(Bucket=bucket, Key="public")["Grants"]
+    assert {"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"} in grants

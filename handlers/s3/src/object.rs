@@ -133,6 +133,7 @@ pub async fn put_object(
         )?;
         object.version_id = versions::next_version_id(bucket);
         let reported = versions::reported(bucket, &object.version_id);
+        crate::config::acl::object_written(bucket, &input.key, &object, input.acl.as_ref(), [&input.grant_full_control, &input.grant_read, &input.grant_read_acp, &input.grant_write_acp])?;
         crate::notify::object_event(bucket, "ObjectCreated:Put", &input.key, object.size(), &object.etag, Some(&object.version_id));
         versions::put(bucket, input.key, object);
         Ok::<_, rt::CommonError>(reported)

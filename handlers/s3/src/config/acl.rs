@@ -343,3 +343,29 @@ pub fn get_object_acl(
         })
     })
 }
+
+/// The ACL headers of an object write (`x-amz-acl`, `x-amz-grant-*` of PutObject), checked
+/// against the bucket's ownership controls and public access block, and kept for the new
+/// object. Called with the object's version id, `ETag` and time already set.
+pub fn object_written(
+    bucket: &mut Bucket,
+    key: &str,
+    object: &crate::stored::StoredObject,
+    canned: Option<&ObjectCannedACL>,
+    [full_control, read, read_acp, write_acp]: [&Option<String>; 4],
+) -> Result<(), rt::CommonError> {
+    let grants = GrantHeaders {
+        full_control: full_control.as_deref(),
+        read: read.as_deref(),
+        read_acp: read_acp.as_deref(),
+        write: None,
+        write_acp: write_acp.as_deref(),
+    };
+    let Some(acl) = from_request(&bucket.owner_account, canned.map(|c| c.as_str()), grants, None)? else {
+        return Ok(());
+    };
+    check_allowed(bucket, &acl)?;
+    let stamp = ObjectAcl { etag: object.etag.clone(), last_modified: object.last_modified, acl };
+    bucket.config.object_acls.insert((key.to_owned(), object.version_id.clone()), stamp);
+    Ok(())
+}

@@ -5,7 +5,8 @@
 //! It sweeps right after every Put and then every `FERROSTACK_S3_LIFECYCLE_INTERVAL` seconds
 //! (default 10), expiring current versions whose `Expiration` (Days, counted to the next
 //! midnight UTC as S3 does, or Date) has come, and noncurrent versions past
-//! `NoncurrentVersionExpiration`. Transitions are stored only: there is one storage tier.
+//! `NoncurrentVersionExpiration`, and aborting multipart uploads older than
+//! `AbortIncompleteMultipartUpload`. Transitions are stored only: there is one storage tier.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -271,6 +272,16 @@ pub fn sweep(bucket: &mut Bucket, now: rt::DateTime) {
             "LifecycleExpiration:Delete"
         };
         crate::notify::object_event(bucket, event, &key, size, &etag, deleted.version_id.as_deref());
+    }
+
+    // Multipart uploads left incomplete for too long are aborted.
+    for rule in &rules {
+        let Some(days) = rule.abort_incomplete_multipart_upload.as_ref().and_then(|a| a.days_after_initiation) else {
+            continue;
+        };
+        bucket
+            .uploads
+            .retain(|_, upload| !(selects(rule, &upload.key, 0, &[]) && now.secs() >= due(upload.initiated, days)));
     }
 
     // Noncurrent versions: a version became noncurrent when the next one was written.
