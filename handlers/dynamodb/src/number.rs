@@ -432,4 +432,56 @@ mod tests {
         let mut dup = AttributeValue::Ns(vec!["1".into(), "1.0".into()]);
         assert!(normalize_value(&mut dup).is_err());
     }
+
+    /// Random integers and decimals: order, equality and arithmetic agree with exact i128
+    /// arithmetic on the same values scaled by 10^4.
+    #[test]
+    fn random_values_agree_with_exact_integers() {
+        let mut state = 0x1234_5678_9abc_def1u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        // A scaled value v / 10^4 written in a random but equivalent form.
+        let mut render = |v: i128, r: u64| -> String {
+            let neg = v < 0;
+            let a = v.unsigned_abs();
+            let (int, frac) = (a / 10_000, a % 10_000);
+            let mut s = String::new();
+            if neg {
+                s.push('-');
+            } else if r % 7 == 0 {
+                s.push('+');
+            }
+            if r % 5 == 0 {
+                s.push_str("00");
+            }
+            s.push_str(&int.to_string());
+            s.push('.');
+            s.push_str(&format!("{frac:04}"));
+            if r % 3 == 0 {
+                // Same value in exponent form: shift the point right by one.
+                let m = format!("{}{}", int, format!("{frac:04}"));
+                let (l, rest) = m.split_at(m.len() - 3);
+                s = format!("{}{l}.{rest}e-1", if neg { "-" } else { "" });
+            }
+            s
+        };
+        for _ in 0..3000 {
+            let (ra, rb) = (next(), next());
+            let a = (ra % 2_000_000_000) as i128 - 1_000_000_000;
+            let b = (rb % 2_000_000_000) as i128 - 1_000_000_000;
+            let (sa, sb) = (render(a, ra >> 8), render(b, rb >> 8));
+            let (na, nb) = (Number::parse(&sa).unwrap(), Number::parse(&sb).unwrap());
+            assert_eq!(na.cmp(&nb), a.cmp(&b), "{sa} vs {sb}");
+            let exact = |v: i128| Number::parse(&format!("{}e-4", v)).unwrap();
+            assert_eq!(na, exact(a), "{sa}");
+            assert_eq!(na.checked_add(&nb).unwrap(), exact(a + b), "{sa} + {sb}");
+            assert_eq!(na.checked_sub(&nb).unwrap(), exact(a - b), "{sa} - {sb}");
+            // Canonical text round-trips.
+            assert_eq!(Number::parse(&na.to_string()).unwrap(), na);
+        }
+    }
 }
