@@ -27,6 +27,8 @@ pub enum SqsError {
     InvalidBatchEntryId(String),
     BatchRequestTooLong(String),
     UnsupportedOperation(String),
+    OverLimit(String),
+    ResourceNotFoundException(String),
     /// An error the model has no shape for (`InvalidParameterValue`, `MissingParameter`).
     Unmodelled {
         code: &'static str,
@@ -66,6 +68,8 @@ impl SqsError {
             SqsError::InvalidBatchEntryId(_) => "AWS.SimpleQueueService.InvalidBatchEntryId",
             SqsError::BatchRequestTooLong(_) => "AWS.SimpleQueueService.BatchRequestTooLong",
             SqsError::UnsupportedOperation(_) => "AWS.SimpleQueueService.UnsupportedOperation",
+            SqsError::OverLimit(_) => "OverLimit",
+            SqsError::ResourceNotFoundException(_) => "ResourceNotFoundException",
             SqsError::Unmodelled { code, .. } => code,
         }
     }
@@ -87,6 +91,8 @@ impl SqsError {
             | SqsError::InvalidBatchEntryId(m)
             | SqsError::BatchRequestTooLong(m)
             | SqsError::UnsupportedOperation(m)
+            | SqsError::OverLimit(m)
+            | SqsError::ResourceNotFoundException(m)
             | SqsError::Unmodelled { message: m, .. } => m,
         }
     }
@@ -105,7 +111,8 @@ impl SqsError {
     /// The error for an operation whose model does not list this one.
     fn into_common(self) -> rt::CommonError {
         let status = match self {
-            SqsError::PurgeQueueInProgress(_) => 403,
+            SqsError::PurgeQueueInProgress(_) | SqsError::OverLimit(_) => 403,
+            SqsError::ResourceNotFoundException(_) => 404,
             _ => 400,
         };
         let code = self.code();
@@ -156,6 +163,11 @@ operation_error! {
     UntagQueueError: [InvalidAddress, QueueDoesNotExist, UnsupportedOperation];
     ListQueueTagsError: [InvalidAddress, QueueDoesNotExist, UnsupportedOperation];
     ListDeadLetterSourceQueuesError: [InvalidAddress, QueueDoesNotExist, UnsupportedOperation];
+    AddPermissionError: [InvalidAddress, OverLimit, QueueDoesNotExist, UnsupportedOperation];
+    RemovePermissionError: [InvalidAddress, QueueDoesNotExist, UnsupportedOperation];
+    StartMessageMoveTaskError: [InvalidAddress, ResourceNotFoundException, UnsupportedOperation];
+    ListMessageMoveTasksError: [InvalidAddress, ResourceNotFoundException, UnsupportedOperation];
+    CancelMessageMoveTaskError: [InvalidAddress, ResourceNotFoundException, UnsupportedOperation];
 }
 
 #[cfg(test)]

@@ -16,7 +16,9 @@ mod fifo;
 mod md5;
 mod message;
 mod message_attributes;
+mod move_tasks;
 mod ops;
+mod permissions;
 mod queue;
 mod queue_name;
 mod queue_url;
@@ -231,6 +233,48 @@ impl sqs_api::Handler for Handler {
         Ok(self.list_dead_letter_source_queues_now(ctx, input)?)
     }
 
+    async fn add_permission(
+        &self,
+        ctx: &rt::RequestContext,
+        input: AddPermissionRequest,
+    ) -> Result<rt::Unit, AddPermissionError> {
+        self.add_permission_now(ctx, input)?;
+        Ok(rt::Unit)
+    }
+
+    async fn remove_permission(
+        &self,
+        ctx: &rt::RequestContext,
+        input: RemovePermissionRequest,
+    ) -> Result<rt::Unit, RemovePermissionError> {
+        self.remove_permission_now(ctx, input)?;
+        Ok(rt::Unit)
+    }
+
+    async fn start_message_move_task(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: StartMessageMoveTaskRequest,
+    ) -> Result<StartMessageMoveTaskResult, StartMessageMoveTaskError> {
+        Ok(self.start_message_move_task_now(input)?)
+    }
+
+    async fn list_message_move_tasks(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: ListMessageMoveTasksRequest,
+    ) -> Result<ListMessageMoveTasksResult, ListMessageMoveTasksError> {
+        Ok(self.list_message_move_tasks_now(input)?)
+    }
+
+    async fn cancel_message_move_task(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: CancelMessageMoveTaskRequest,
+    ) -> Result<CancelMessageMoveTaskResult, CancelMessageMoveTaskError> {
+        Ok(self.cancel_message_move_task_now(input)?)
+    }
+
     fn reset(&self) {
         // Long pollers hold only the queue's notifier; wake them so they find their queue
         // gone and return, rather than sleeping out their wait on dropped state.
@@ -251,7 +295,7 @@ pub fn service() -> Arc<dyn rt::Service> {
 /// The service as the gateway serves it, registered in `peers` so other services can call
 /// it in-process.
 pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
-    let handler = Arc::new(Handler::default());
+    let handler = Arc::new(Handler::new(Config::from_env()));
     peers.register::<dyn sqs_api::Handler>(handler.clone());
     sqs_api::service(handler)
 }

@@ -321,6 +321,24 @@ impl Queue {
         Ok(())
     }
 
+    /// Up to `max` messages receivable now (not in flight, not delayed), oldest first, by
+    /// id with the queue they were dead-lettered from.
+    pub fn visible_messages(&self, now: Millis, max: usize) -> Vec<(String, Option<String>)> {
+        let retention = seconds_to_millis(self.settings.message_retention_period);
+        self.messages
+            .values()
+            .filter(|m| m.is_receivable(now) && m.sent_at + retention > now)
+            .take(max)
+            .map(|m| (m.message_id.clone(), m.dead_letter_source_arn.clone()))
+            .collect()
+    }
+
+    /// Takes a message out of the queue, whatever its state.
+    pub fn remove_message(&mut self, message_id: &str) -> Option<StoredMessage> {
+        let sequence = self.sequence_by_message_id.remove(message_id)?;
+        self.messages.remove(&sequence)
+    }
+
     /// Drops every message, whatever its state.
     pub fn purge(&mut self, now: Millis) {
         self.messages.clear();

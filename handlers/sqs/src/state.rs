@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::clock::Millis;
 use crate::error::SqsError;
+use crate::move_tasks::MoveTask;
 use crate::queue::Queue;
 
 #[derive(Default)]
@@ -12,6 +13,8 @@ pub struct RegionState {
     pub queues: BTreeMap<String, Queue>,
     /// When each name was last deleted, for the opt-in recreate delay.
     pub deleted_at: HashMap<String, Millis>,
+    /// Message move tasks, newest last; finished ones are kept for ListMessageMoveTasks.
+    pub move_tasks: Vec<MoveTask>,
 }
 
 impl RegionState {
@@ -21,5 +24,13 @@ impl RegionState {
 
     pub fn queue_mut(&mut self, name: &str, error: impl FnOnce() -> SqsError) -> Result<&mut Queue, SqsError> {
         self.queues.get_mut(name).ok_or_else(error)
+    }
+}
+
+impl RegionState {
+    /// The queue with this exact ARN, by name.
+    pub fn queue_by_arn(&self, arn: &str) -> Option<&Queue> {
+        let name = arn.rsplit(':').next()?;
+        self.queues.get(name).filter(|q| q.arn == arn)
     }
 }
