@@ -102,7 +102,7 @@ pub fn summary(a: &mut Account, _env: &Env, _input: rt::Unit) -> Result<GetAccou
         ("PolicyVersionsInUse", versions as i32),
         ("PolicyVersionsInUseQuota", 10000),
         ("VersionsPerPolicyQuota", 5),
-        ("ServerCertificates", 0),
+        ("ServerCertificates", a.server_certs.len() as i32),
         ("ServerCertificatesQuota", 20),
         ("UserPolicySizeQuota", 2048),
         ("GroupPolicySizeQuota", 5120),
@@ -119,6 +119,8 @@ pub fn summary(a: &mut Account, _env: &Env, _input: rt::Unit) -> Result<GetAccou
     for (k, v) in counts {
         m.insert(k.to_string(), v);
     }
+    let v2 = a.sts_token_version.as_deref() == Some("v2Token");
+    m.insert("GlobalEndpointTokenVersion".into(), if v2 { 2 } else { 1 });
     m.insert("AccountMFAEnabled".into(), 0);
     m.insert("AccountAccessKeysPresent".into(), 0);
     m.insert("AccountSigningCertificatesPresent".into(), 0);

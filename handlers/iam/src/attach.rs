@@ -14,6 +14,7 @@ use crate::{groups, roles, users};
 const MAX_ATTACHED: usize = 10;
 
 fn check_attachable(a: &Account, arn: &str) -> Result<()> {
+    crate::policies::check_arn(arn)?;
     resolve(a, arn).map(|_| ()).ok_or_else(|| missing_policy(arn))
 }
 
@@ -29,6 +30,7 @@ fn attach(list: &mut Vec<String>, arn: String, quota_name: &str) -> Result<()> {
 }
 
 fn detach(list: &mut Vec<String>, arn: &str) -> Result<()> {
+    crate::policies::check_arn(arn)?;
     if !list.iter().any(|a| a == arn) {
         return Err(no_such_entity(format!("Policy {arn} was not found.")));
     }

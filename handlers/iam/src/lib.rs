@@ -8,6 +8,8 @@
 mod account;
 mod attach;
 mod aws_managed;
+mod certificates;
+mod der;
 mod details;
 mod docs;
 mod env;
@@ -21,8 +23,10 @@ mod paging;
 mod policies;
 mod profiles;
 mod providers;
+mod report;
 mod roles;
 mod simulate;
+mod ssh;
 mod state;
 mod tags;
 mod users;
@@ -51,11 +55,25 @@ impl Handler {
         self.accounts.write().unwrap_or_else(|e| e.into_inner()).entry(id.to_owned()).or_default().clone()
     }
 
-    /// Runs `f` on the caller's account under its lock.
+    /// The account whose user holds access key `id`, when this service issued it.
+    fn key_account(&self, id: &str) -> Option<String> {
+        let accounts: Vec<_> = self
+            .accounts
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        accounts.into_iter().find(|(_, a)| lock(a).key_owner(id).is_some()).map(|(k, _)| k)
+    }
+
+    /// Runs `f` on the caller's account under its lock. A request signed with an access key
+    /// of one of our users acts in that user's account, whatever the gateway guessed.
     fn on_account<R>(&self, ctx: &rt::RequestContext, f: impl FnOnce(&mut Account, &Env) -> R) -> R {
-        let env =
-            Env { account: ctx.account_id.clone(), now: rt::DateTime::now(), caller_key: ctx.access_key_id.clone() };
-        let account = self.account(&ctx.account_id);
+        let owner = ctx.access_key_id.as_deref().filter(|k| k.starts_with("AKIA")).and_then(|k| self.key_account(k));
+        let account_id = owner.unwrap_or_else(|| ctx.account_id.clone());
+        let env = Env { account: account_id.clone(), now: rt::DateTime::now(), caller_key: ctx.access_key_id.clone() };
+        let account = self.account(&account_id);
         let mut guard = lock(&account);
         f(&mut guard, &env)
     }
@@ -237,6 +255,34 @@ operations! {
     simulate_custom_policy(SimulateCustomPolicyRequest) -> SimulatePolicyResponse, SimulateCustomPolicyError => simulate::custom;
     get_context_keys_for_custom_policy(GetContextKeysForCustomPolicyRequest) -> GetContextKeysForPolicyResponse, GetContextKeysForCustomPolicyError => simulate::keys_for_custom;
     get_context_keys_for_principal_policy(GetContextKeysForPrincipalPolicyRequest) -> GetContextKeysForPolicyResponse, GetContextKeysForPrincipalPolicyError => simulate::keys_for_principal;
+
+    upload_server_certificate(UploadServerCertificateRequest) -> UploadServerCertificateResponse, UploadServerCertificateError => certificates::upload_server;
+    get_server_certificate(GetServerCertificateRequest) -> GetServerCertificateResponse, GetServerCertificateError => certificates::get_server;
+    list_server_certificates(ListServerCertificatesRequest) -> ListServerCertificatesResponse, ListServerCertificatesError => certificates::list_server;
+    update_server_certificate(UpdateServerCertificateRequest) -> rt::Unit, UpdateServerCertificateError => certificates::update_server;
+    delete_server_certificate(DeleteServerCertificateRequest) -> rt::Unit, DeleteServerCertificateError => certificates::delete_server;
+    tag_server_certificate(TagServerCertificateRequest) -> rt::Unit, TagServerCertificateError => certificates::tag_server;
+    untag_server_certificate(UntagServerCertificateRequest) -> rt::Unit, UntagServerCertificateError => certificates::untag_server;
+    list_server_certificate_tags(ListServerCertificateTagsRequest) -> ListServerCertificateTagsResponse, ListServerCertificateTagsError => certificates::list_server_tags;
+    upload_signing_certificate(UploadSigningCertificateRequest) -> UploadSigningCertificateResponse, UploadSigningCertificateError => certificates::upload_signing;
+    list_signing_certificates(ListSigningCertificatesRequest) -> ListSigningCertificatesResponse, ListSigningCertificatesError => certificates::list_signing;
+    update_signing_certificate(UpdateSigningCertificateRequest) -> rt::Unit, UpdateSigningCertificateError => certificates::update_signing;
+    delete_signing_certificate(DeleteSigningCertificateRequest) -> rt::Unit, DeleteSigningCertificateError => certificates::delete_signing;
+
+    upload_ssh_public_key(UploadSSHPublicKeyRequest) -> UploadSSHPublicKeyResponse, UploadSSHPublicKeyError => ssh::upload;
+    get_ssh_public_key(GetSSHPublicKeyRequest) -> GetSSHPublicKeyResponse, GetSSHPublicKeyError => ssh::get;
+    list_ssh_public_keys(ListSSHPublicKeysRequest) -> ListSSHPublicKeysResponse, ListSSHPublicKeysError => ssh::list;
+    update_ssh_public_key(UpdateSSHPublicKeyRequest) -> rt::Unit, UpdateSSHPublicKeyError => ssh::update;
+    delete_ssh_public_key(DeleteSSHPublicKeyRequest) -> rt::Unit, DeleteSSHPublicKeyError => ssh::delete;
+    create_service_specific_credential(CreateServiceSpecificCredentialRequest) -> CreateServiceSpecificCredentialResponse, CreateServiceSpecificCredentialError => ssh::create_cred;
+    list_service_specific_credentials(ListServiceSpecificCredentialsRequest) -> ListServiceSpecificCredentialsResponse, ListServiceSpecificCredentialsError => ssh::list_creds;
+    reset_service_specific_credential(ResetServiceSpecificCredentialRequest) -> ResetServiceSpecificCredentialResponse, ResetServiceSpecificCredentialError => ssh::reset_cred;
+    update_service_specific_credential(UpdateServiceSpecificCredentialRequest) -> rt::Unit, UpdateServiceSpecificCredentialError => ssh::update_cred;
+    delete_service_specific_credential(DeleteServiceSpecificCredentialRequest) -> rt::Unit, DeleteServiceSpecificCredentialError => ssh::delete_cred;
+
+    generate_credential_report(rt::Unit) -> GenerateCredentialReportResponse, GenerateCredentialReportError => report::generate;
+    get_credential_report(rt::Unit) -> GetCredentialReportResponse, GetCredentialReportError => report::get;
+    set_security_token_service_preferences(SetSecurityTokenServicePreferencesRequest) -> rt::Unit, SetSecurityTokenServicePreferencesError => report::set_sts_preferences;
 }
 
 /// The service on its own, with no peers to call.

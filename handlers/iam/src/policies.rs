@@ -33,6 +33,23 @@ fn aws_epoch() -> rt::DateTime {
     rt::DateTime::from_secs(1_423_000_000)
 }
 
+/// `arn:{partition}:iam::{account|aws}:policy/{path}{name}`, as IAM insists.
+pub fn check_arn(arn: &str) -> Result<()> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let ok = parts.len() == 6
+        && parts[0] == "arn"
+        && parts[1].starts_with("aws")
+        && parts[2] == "iam"
+        && parts[3].is_empty()
+        && (parts[4] == "aws" || (parts[4].len() == 12 && parts[4].bytes().all(|b| b.is_ascii_digit())))
+        && parts[5].strip_prefix("policy/").is_some_and(|rest| !rest.is_empty() && !rest.ends_with('/'));
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid_input(format!("ARN {arn} is not valid.")))
+    }
+}
+
 pub fn resolve(a: &Account, arn: &str) -> Option<View> {
     if let Some(p) = a.policies.get(arn) {
         return Some(View {
@@ -64,6 +81,7 @@ pub fn resolve(a: &Account, arn: &str) -> Option<View> {
 
 /// A permissions boundary must name an existing managed policy.
 pub fn check_boundary(a: &Account, arn: &str) -> Result<()> {
+    check_arn(arn)?;
     if resolve(a, arn).is_none() {
         return Err(no_such_entity(format!("Scope ARN: {arn} does not exist or is not attachable.")));
     }
@@ -88,10 +106,12 @@ pub fn render(a: &Account, v: &View, full: bool, tags_of: Option<&[Tag]>) -> Pol
 }
 
 fn customer<'a>(a: &'a Account, arn: &str) -> Result<&'a PolicyRec> {
+    check_arn(arn)?;
     a.policies.get(arn).ok_or_else(|| no_such_entity(format!("Policy {arn} was not found.")))
 }
 
 fn customer_mut<'a>(a: &'a mut Account, arn: &str) -> Result<&'a mut PolicyRec> {
+    check_arn(arn)?;
     a.policies.get_mut(arn).ok_or_else(|| no_such_entity(format!("Policy {arn} was not found.")))
 }
 
@@ -127,6 +147,7 @@ pub fn create(a: &mut Account, env: &Env, input: CreatePolicyRequest) -> Result<
 }
 
 pub fn get(a: &mut Account, _env: &Env, input: GetPolicyRequest) -> Result<GetPolicyResponse> {
+    check_arn(&input.policy_arn)?;
     let view = resolve(a, &input.policy_arn)
         .ok_or_else(|| no_such_entity(format!("Policy {} was not found.", input.policy_arn)))?;
     let tags = a.policies.get(&input.policy_arn).map(|p| p.tags.as_slice());
@@ -210,6 +231,7 @@ pub fn create_version(
 }
 
 pub fn get_version(a: &mut Account, _env: &Env, input: GetPolicyVersionRequest) -> Result<GetPolicyVersionResponse> {
+    check_arn(&input.policy_arn)?;
     if let Some(v) = resolve(a, &input.policy_arn).filter(|v| v.aws) {
         if input.version_id != v.default_version {
             return Err(no_such_entity(format!(
@@ -297,6 +319,7 @@ pub fn list_entities(
     input: ListEntitiesForPolicyRequest,
 ) -> Result<ListEntitiesForPolicyResponse> {
     let arn = &input.policy_arn;
+    check_arn(arn)?;
     resolve(a, arn).ok_or_else(|| no_such_entity(format!("Policy {arn} was not found.")))?;
     let prefix = input.path_prefix.unwrap_or_else(|| "/".into());
     let boundary = matches!(input.policy_usage_filter, Some(PolicyUsageType::PermissionsBoundary));

@@ -27,6 +27,11 @@ pub struct Account {
     pub password_policy: Option<PasswordPolicy>,
     /// Service-linked role deletion tasks: id -> done.
     pub deletion_tasks: BTreeMap<String, ()>,
+    pub server_certs: BTreeMap<String, ServerCertRec>,
+    /// When the credential report was last generated.
+    pub credential_report: Option<rt::DateTime>,
+    /// SetSecurityTokenServicePreferences: "v1Token" (the default) or "v2Token".
+    pub sts_token_version: Option<String>,
 }
 
 pub type Inline = BTreeMap<String, (String, String)>;
@@ -53,6 +58,44 @@ pub struct UserRec {
     pub login: Option<LoginRec>,
     /// Serial numbers of the MFA devices enabled for the user.
     pub mfa: Vec<(String, rt::DateTime)>,
+    pub ssh_keys: Vec<SshKeyRec>,
+    pub signing_certs: Vec<SigningCertRec>,
+    pub service_creds: Vec<ServiceCredRec>,
+}
+
+pub struct SshKeyRec {
+    pub id: String,
+    pub body: String,
+    pub fingerprint: String,
+    pub active: bool,
+    pub uploaded: rt::DateTime,
+}
+
+pub struct SigningCertRec {
+    pub id: String,
+    pub body: String,
+    pub active: bool,
+    pub uploaded: rt::DateTime,
+}
+
+pub struct ServiceCredRec {
+    pub id: String,
+    pub service: String,
+    pub service_user: String,
+    pub password: String,
+    pub active: bool,
+    pub created: rt::DateTime,
+}
+
+pub struct ServerCertRec {
+    pub name: String,
+    pub id: String,
+    pub path: String,
+    pub body: String,
+    pub chain: Option<String>,
+    pub uploaded: rt::DateTime,
+    pub expiration: Option<rt::DateTime>,
+    pub tags: Vec<Tag>,
 }
 
 #[derive(Clone)]

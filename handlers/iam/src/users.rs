@@ -75,6 +75,9 @@ pub fn create(a: &mut Account, env: &Env, input: CreateUserRequest) -> Result<Cr
         keys: Vec::new(),
         login: None,
         mfa: Vec::new(),
+        ssh_keys: Vec::new(),
+        signing_certs: Vec::new(),
+        service_creds: Vec::new(),
     };
     let user = render(env, &rec, true);
     a.users.insert(k, rec);
@@ -140,8 +143,12 @@ pub fn delete(a: &mut Account, _env: &Env, input: DeleteUserRequest) -> Result<r
         Some("Cannot delete entity, must delete login profile first.")
     } else if !u.keys.is_empty() {
         Some("Cannot delete entity, must delete access keys first.")
+    } else if !u.signing_certs.is_empty() {
+        Some("Cannot delete entity, must delete signing certificates first.")
     } else if !u.mfa.is_empty() {
         Some("Cannot delete entity, must delete MFA device first.")
+    } else if !u.ssh_keys.is_empty() || !u.service_creds.is_empty() {
+        Some("Cannot delete entity, must remove referenced objects first.")
     } else if !u.inline.is_empty() {
         Some("Cannot delete entity, must delete policies first.")
     } else if !u.attached.is_empty() {
