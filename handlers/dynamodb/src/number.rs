@@ -445,7 +445,7 @@ mod tests {
             state
         };
         // A scaled value v / 10^4 written in a random but equivalent form.
-        let mut render = |v: i128, r: u64| -> String {
+        let render = |v: i128, r: u64| -> String {
             let neg = v < 0;
             let a = v.unsigned_abs();
             let (int, frac) = (a / 10_000, a % 10_000);

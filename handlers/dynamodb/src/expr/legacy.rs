@@ -31,6 +31,12 @@ fn is_scalar(v: &AttributeValue) -> bool {
 /// One `{ComparisonOperator, AttributeValueList}` on attribute `name` as a condition.
 fn comparison(name: &str, op: &ComparisonOperator, args: &[AttributeValue]) -> Result<Condition, ExprError> {
     use ComparisonOperator as C;
+    // Values are checked (and numbers canonicalized) as stored values would be.
+    let mut args = args.to_vec();
+    for a in args.iter_mut() {
+        super::check_value(a).map_err(ExprError::new)?;
+    }
+    let args = &args[..];
     let path = || Operand::Path(Path::attr(name));
     let want = match op {
         C::Null | C::NotNull => Some(0),
@@ -165,7 +171,9 @@ pub fn expected_to_condition(
                     return Err(invalid(format!("Value must be provided when Exists is null for Attribute: {name}")))
                 }
                 (_, Some(v)) => {
-                    Condition::Compare(Operand::Path(Path::attr(name.clone())), CmpOp::Eq, Operand::Value(v.clone()))
+                    let mut v = v.clone();
+                    super::check_value(&mut v).map_err(ExprError::new)?;
+                    Condition::Compare(Operand::Path(Path::attr(name.clone())), CmpOp::Eq, Operand::Value(v))
                 }
             }
         };
@@ -234,7 +242,10 @@ pub fn key_conditions_to_key_condition(
     }
     let mut terms = Vec::new();
     for (name, c) in conditions {
-        let args = c.attribute_value_list.as_deref().unwrap_or(&[]);
+        let mut args = c.attribute_value_list.clone().unwrap_or_default();
+        for a in args.iter_mut() {
+            super::check_value(a).map_err(ExprError::new)?;
+        }
         let op = &c.comparison_operator;
         let want = match op {
             C::Eq | C::Le | C::Lt | C::Ge | C::Gt | C::BeginsWith => 1,
@@ -244,7 +255,7 @@ pub fn key_conditions_to_key_condition(
         if args.len() != want {
             return Err(arg_count(op));
         }
-        for a in args {
+        for a in &args {
             if !is_scalar(a) {
                 return Err(not_valid_for(op, a));
             }
@@ -326,6 +337,10 @@ mod tests {
             Some(ConditionalOperator::Or)
         ));
         assert!(filter_to_condition(&map(vec![]), None).unwrap().is_none());
+        let e = filter_to_condition(&map(vec![("a", cond(C::Eq, vec![n("x1")]))]), None).unwrap_err();
+        assert_eq!(e.message(), "The parameter cannot be converted to a numeric value: x1");
+        let c = filter_to_condition(&map(vec![("a", cond(C::Eq, vec![n("5.0")]))]), None).unwrap().unwrap();
+        assert_eq!(c, Condition::Compare(Operand::Path(Path::attr("a")), CmpOp::Eq, Operand::Value(n("5"))));
         let e = filter_to_condition(&map(vec![("a", cond(C::Eq, vec![]))]), None).unwrap_err();
         assert_eq!(
             e.message(),

@@ -245,7 +245,7 @@ impl<'a> ExprContext<'a> {
 
 /// Validates a value given in ExpressionAttributeValues and puts its numbers in canonical
 /// form, so comparisons and arithmetic see what storage would.
-fn check_value(v: &mut AttributeValue) -> Result<(), String> {
+pub(crate) fn check_value(v: &mut AttributeValue) -> Result<(), String> {
     const INVALID: &str = "One or more parameter values were invalid:";
     match v {
         AttributeValue::Ss(x) if x.is_empty() => Err(format!("{INVALID} An string set  may not be empty")),
