@@ -40,6 +40,10 @@ pub enum Route {
     ExecuteApi {
         api_id: String,
     },
+    /// S3's website endpoint for `bucket` (`<bucket>.s3-website[.-]<region>.<domain>`).
+    S3Website {
+        bucket: String,
+    },
     /// Nothing matched and there is no S3 to fall back to.
     Unknown,
 }
@@ -77,6 +81,11 @@ pub fn select(registry: &Registry, hosts: &HostNames, req: &mut HttpRequest, fac
         let route = Route::ExecuteApi { api_id: api_id.to_owned() };
         req.path = rest;
         return route;
+    }
+    if let Some(bucket) = facts.host.and_then(s3_website_bucket) {
+        if registry.s3().is_some() {
+            return Route::S3Website { bucket: bucket.to_owned() };
+        }
     }
     let host_kind = match facts.host {
         Some(host) => hosts.classify(host, |label| registry.is_service_label(label)),
@@ -255,6 +264,16 @@ pub fn is_form(req: &HttpRequest) -> bool {
 pub fn is_form_content_type(content_type: &str) -> bool {
     let media = content_type.split(';').next().unwrap_or("").trim();
     media.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}
+
+/// The bucket of a website-endpoint host: `<bucket>.s3-website.<domain>`,
+/// `<bucket>.s3-website-<region>.<domain>` or `<bucket>.s3-website.<region>.<domain>`.
+fn s3_website_bucket(host: &str) -> Option<&str> {
+    let name = host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(n, _)| n);
+    let at = name.find(".s3-website")?;
+    let after = &name[at + ".s3-website".len()..];
+    let bucket = &name[..at];
+    (!bucket.is_empty() && (after.starts_with('.') || after.starts_with('-'))).then_some(bucket)
 }
 
 /// LocalStack's path form of the data plane, `/_aws/execute-api/<apiId>/<stage>/<path>`:

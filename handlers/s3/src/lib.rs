@@ -7,8 +7,8 @@
 mod body;
 mod bucket;
 mod checksum;
-mod config;
 mod conditions;
+mod config;
 mod copy;
 mod delete_objects;
 mod digest;
@@ -20,6 +20,7 @@ mod names;
 mod notify;
 mod object;
 mod owner;
+pub mod post;
 mod range;
 mod state;
 mod stored;
@@ -39,6 +40,8 @@ use state::S3State;
 
 /// S3's HTTP-level CORS for the gateway: preflights, and headers on real answers.
 pub use config::cors::{decorate as cors_decorate, preflight as cors_preflight};
+/// S3's website endpoint (`<bucket>.s3-website.<domain>`), for the gateway.
+pub use config::website::serve as website;
 
 #[derive(Default)]
 pub struct Handler {

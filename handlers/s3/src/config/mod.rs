@@ -11,6 +11,7 @@ pub mod cors;
 pub mod errors;
 pub mod lifecycle;
 pub mod simple;
+pub mod website;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock, Weak};
