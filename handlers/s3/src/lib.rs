@@ -20,7 +20,6 @@ mod names;
 mod notify;
 mod object;
 mod owner;
-pub mod post;
 mod range;
 mod state;
 mod stored;
