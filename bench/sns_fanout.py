@@ -14,6 +14,7 @@ wakes it. Prints p50/p90/p99/max per delivery (publish -> one queue) and per fan
 """
 
 import argparse
+import datetime
 import os
 import socket
 import statistics
@@ -110,6 +111,7 @@ def run(endpoint, args):
     total = args.warmup + args.messages
     sent_at = {}  # message number -> perf_counter at Publish
     arrivals = [dict() for _ in urls]  # per queue: message number -> perf_counter at receipt
+    in_server = []  # ms from Publish accepted to SQS enqueue, millisecond resolution
     cond = threading.Condition()
     stop = threading.Event()
 
@@ -117,7 +119,9 @@ def run(endpoint, args):
         local = client(endpoint, "sqs")
         while not stop.is_set():
             try:
-                out = local.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=20)
+                out = local.receive_message(
+                    QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=20, MessageSystemAttributeNames=["SentTimestamp"]
+                )
             except Exception:  # noqa: BLE001 - the server going away at the end cuts the long poll
                 if stop.is_set():
                     return
@@ -128,6 +132,12 @@ def run(endpoint, args):
                 body = m["Body"]
                 # Raw bodies are the number; envelopes carry it in "Message".
                 number = int(body) if args.raw else int(body.split('"Message":"', 1)[1].split('"', 1)[0])
+                if not args.raw:
+                    # Inside the server: the envelope's Timestamp (taken when Publish was
+                    # accepted) to SQS's SentTimestamp (when the queue took the message).
+                    stamp = body.split('"Timestamp":"', 1)[1].split('"', 1)[0]
+                    published_ms = datetime.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000
+                    in_server.append(int(m["Attributes"]["SentTimestamp"]) - published_ms)
                 with cond:
                     arrivals[index][number] = now
                     cond.notify_all()
@@ -164,6 +174,8 @@ def run(endpoint, args):
     print(summary("publish -> receive (each queue)", per_delivery))
     print(summary("publish -> last queue received", per_fanout))
     print(summary("Publish round trip", publish_ms[args.warmup :]))
+    if in_server:
+        print(summary("in server: Publish accepted -> SQS enqueue (1 ms resolution)", in_server[args.warmup * len(urls) :]))
 
 
 if __name__ == "__main__":
