@@ -259,7 +259,11 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
             Tok::Ident(_) if self.at_function() => {
                 let (name, args) = self.call()?;
                 match name.as_str() {
-                    "size" => Ok(Arg::Size(self.size_arg(args)?)),
+                    "size" => Ok(match self.size_arg(args)? {
+                        Operand::Size(p) => Arg::Size(p),
+                        Operand::Value(v) => Arg::Value(v),
+                        Operand::Path(p) => Arg::Path(p),
+                    }),
                     "if_not_exists" | "list_append" if self.kind == ExprKind::Update => {
                         Ok(Arg::Set(self.update_function(&name, args)?))
                     }
@@ -280,13 +284,20 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
         }
     }
 
-    fn size_arg(&self, args: Vec<Arg>) -> Result<Path, ExprError> {
+    /// `size(x)`: of a path, computed per item; of a literal value (which DynamoDB also
+    /// accepts), computed now. A value without a size (N, BOOL, NULL, or another size())
+    /// is an error in the expression itself.
+    fn size_arg(&self, args: Vec<Arg>) -> Result<Operand, ExprError> {
         if args.len() != 1 {
             return Err(operand_count_error(self.kind, "size", args.len()));
         }
         match args.into_iter().next() {
-            Some(Arg::Path(p)) => Ok(p),
-            Some(Arg::Value(v)) => Err(operand_type_error(self.kind, "size", &v)),
+            Some(Arg::Path(p)) => Ok(Operand::Size(p)),
+            Some(Arg::Value(v)) => match eval::size(&v) {
+                Some(n) => Ok(Operand::Value(AttributeValue::N(n.to_string()))),
+                None => Err(operand_type_error(self.kind, "size", &v)),
+            },
+            Some(Arg::Size(_)) => Err(operand_type_error(self.kind, "size", &AttributeValue::N("0".into()))),
             _ => Err(self
                 .kind
                 .invalid("The function is not allowed to be used this way in an expression; function: size")),
@@ -357,7 +368,7 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
         let left = if self.at_function() {
             let (name, args) = self.call()?;
             match name.as_str() {
-                "size" => Operand::Size(self.size_arg(args)?),
+                "size" => self.size_arg(args)?,
                 _ => return self.condition_function(&name, args),
             }
         } else {

@@ -379,9 +379,15 @@ fn function_and_operand_errors() {
         "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"
     );
     assert_eq!(
-        cond_err("size(:s) = :v", v()),
-        "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: S"
+        cond_err("size(:v) = :v", v()),
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: N"
     );
+    assert_eq!(
+        cond_err("size(size(a)) = :v", v()),
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: size, operand type: N"
+    );
+    // DynamoDB also takes a literal whose size is defined.
+    assert!(eval_with("size(:s) = :one", &item(vec![]), vec![(":s", s("abc")), (":one", n("3"))]).unwrap());
     assert_eq!(
         cond_err("attribute_type(a, :s)", v()),
         "Invalid ConditionExpression: Invalid attribute type name found; type: x, valid types: { B,NULL,SS,BOOL,L,BS,N,NS,S,M }"
