@@ -143,3 +143,44 @@ def test_keys_act_in_the_account_that_issued_them(client, endpoint):
     with pytest.raises(ClientError) as e:
         client("iam").get_user(UserName="elsewhere")
     assert code(e) == "NoSuchEntity", "accounts do not share users"
+
+
+def test_document_and_membership_quotas(iam):
+    big = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [f"s3:Get{i:05d}" for i in range(500)], "Resource": "*"}]}
+    )
+    with pytest.raises(ClientError) as e:
+        iam.create_policy(PolicyName="too-big", PolicyDocument=big)
+    assert code(e) == "LimitExceeded"
+    assert e.value.response["Error"]["Message"] == "Cannot exceed quota for PolicySize: 6144"
+    iam.create_user(UserName="joiner")
+    for i in range(11):
+        iam.create_group(GroupName=f"g{i}")
+    for i in range(10):
+        iam.add_user_to_group(GroupName=f"g{i}", UserName="joiner")
+    with pytest.raises(ClientError) as e:
+        iam.add_user_to_group(GroupName="g10", UserName="joiner")
+    assert code(e) == "LimitExceeded"
+
+
+def test_policies_granting_service_access(iam):
+    iam.create_role(
+        RoleName="granted",
+        AssumeRolePolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        ),
+    )
+    iam.put_role_policy(RoleName="granted", PolicyName="s3-inline", PolicyDocument=DOC)
+    iam.attach_role_policy(RoleName="granted", PolicyArn="arn:aws:iam::aws:policy/AmazonSQSFullAccess")
+    arn = iam.get_role(RoleName="granted")["Role"]["Arn"]
+    out = iam.list_policies_granting_service_access(Arn=arn, ServiceNamespaces=["s3", "sqs", "ec2"])["PoliciesGrantingServiceAccess"]
+    by_ns = {e["ServiceNamespace"]: e["Policies"] for e in out}
+    assert [(p["PolicyName"], p["PolicyType"], p.get("EntityName")) for p in by_ns["s3"]] == [("s3-inline", "INLINE", "granted")]
+    assert [(p["PolicyName"], p["PolicyType"]) for p in by_ns["sqs"]] == [("AmazonSQSFullAccess", "MANAGED")]
+    assert by_ns["ec2"] == []
+
+
+def test_standalone_account_has_no_organization(iam):
+    with pytest.raises(ClientError) as e:
+        iam.list_organizations_features()
+    assert code(e) == "OrganizationNotFoundException"

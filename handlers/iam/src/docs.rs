@@ -26,6 +26,19 @@ pub enum Kind {
     Trust,
 }
 
+/// A document's size as IAM counts it against quotas: whitespace does not count.
+pub fn size(document: &str) -> usize {
+    document.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Rejects a document over `quota` characters (`name` is the quota's name in the message).
+pub fn within(document: &str, name: &str, quota: usize) -> Result<()> {
+    if size(document) > quota {
+        return Err(crate::errors::limit_exceeded(format!("Cannot exceed quota for {name}: {quota}")));
+    }
+    Ok(())
+}
+
 /// Rejects a document IAM would call malformed.
 pub fn check(document: &str, kind: Kind) -> Result<()> {
     let parsed = ferrostack_policy::Policy::parse(document).map_err(|e| malformed_policy(e.to_string()))?;

@@ -9,6 +9,9 @@ use crate::paging::page;
 use crate::state::{key, Account, GroupRec};
 use crate::users;
 
+/// Groups one user can belong to.
+const MAX_GROUPS_PER_USER: usize = 10;
+
 pub fn render(env: &Env, g: &GroupRec) -> Group {
     Group {
         path: g.path.clone(),
@@ -117,6 +120,9 @@ pub fn add_user(a: &mut Account, _env: &Env, input: AddUserToGroupRequest) -> Re
     let gk = key(&find(a, &input.group_name)?.name);
     let u = users::find_mut(a, &input.user_name)?;
     if !u.groups.contains(&gk) {
+        if u.groups.len() >= MAX_GROUPS_PER_USER {
+            return Err(limit_exceeded(format!("Cannot exceed quota for GroupsPerUser: {MAX_GROUPS_PER_USER}")));
+        }
         u.groups.push(gk);
     }
     Ok(rt::Unit {})

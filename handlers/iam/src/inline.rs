@@ -21,7 +21,7 @@ fn quota(kind: &str) -> usize {
 
 fn put(inline: &mut Inline, kind: &str, owner: &str, name: String, document: String) -> Result<()> {
     docs::check(&document, Kind::Identity)?;
-    let size = |d: &str| d.chars().filter(|c| !c.is_whitespace()).count();
+    let size = docs::size;
     let others: usize = inline.iter().filter(|(k, _)| **k != key(&name)).map(|(_, (_, d))| size(d)).sum();
     if others + size(&document) > quota(kind) {
         return Err(limit_exceeded(format!(

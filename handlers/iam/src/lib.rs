@@ -5,6 +5,7 @@
 //! operation is a plain function over that state (`fn(&mut Account, &Env, Input)`), so the
 //! trait impl below is only the table of which function answers which operation.
 
+mod access;
 mod account;
 mod attach;
 mod aws_managed;
@@ -79,6 +80,13 @@ impl Handler {
     }
 }
 
+/// Accounts here stand alone: no AWS Organizations service manages them.
+fn no_organization() -> OrganizationNotFoundException {
+    OrganizationNotFoundException {
+        message: Some("The request failed because your account is not a member of an organization.".into()),
+    }
+}
+
 /// The trait impl: each line maps an operation to the function answering it.
 macro_rules! operations {
     (extra { $($extra:tt)* } $($op:ident($req:ty) -> $resp:ty, $err:ident => $f:path;)*) => {
@@ -96,6 +104,46 @@ macro_rules! operations {
 
 operations! {
     extra {
+        async fn list_organizations_features(
+            &self,
+            _ctx: &rt::RequestContext,
+            _input: ListOrganizationsFeaturesRequest,
+        ) -> Result<ListOrganizationsFeaturesResponse, ListOrganizationsFeaturesError> {
+            Err(no_organization().into())
+        }
+
+        async fn enable_organizations_root_credentials_management(
+            &self,
+            _ctx: &rt::RequestContext,
+            _input: EnableOrganizationsRootCredentialsManagementRequest,
+        ) -> Result<EnableOrganizationsRootCredentialsManagementResponse, EnableOrganizationsRootCredentialsManagementError> {
+            Err(no_organization().into())
+        }
+
+        async fn disable_organizations_root_credentials_management(
+            &self,
+            _ctx: &rt::RequestContext,
+            _input: DisableOrganizationsRootCredentialsManagementRequest,
+        ) -> Result<DisableOrganizationsRootCredentialsManagementResponse, DisableOrganizationsRootCredentialsManagementError> {
+            Err(no_organization().into())
+        }
+
+        async fn enable_organizations_root_sessions(
+            &self,
+            _ctx: &rt::RequestContext,
+            _input: EnableOrganizationsRootSessionsRequest,
+        ) -> Result<EnableOrganizationsRootSessionsResponse, EnableOrganizationsRootSessionsError> {
+            Err(no_organization().into())
+        }
+
+        async fn disable_organizations_root_sessions(
+            &self,
+            _ctx: &rt::RequestContext,
+            _input: DisableOrganizationsRootSessionsRequest,
+        ) -> Result<DisableOrganizationsRootSessionsResponse, DisableOrganizationsRootSessionsError> {
+            Err(no_organization().into())
+        }
+
         async fn get_access_key_last_used(
             &self,
             _ctx: &rt::RequestContext,
@@ -283,6 +331,8 @@ operations! {
     generate_credential_report(rt::Unit) -> GenerateCredentialReportResponse, GenerateCredentialReportError => report::generate;
     get_credential_report(rt::Unit) -> GetCredentialReportResponse, GetCredentialReportError => report::get;
     set_security_token_service_preferences(SetSecurityTokenServicePreferencesRequest) -> rt::Unit, SetSecurityTokenServicePreferencesError => report::set_sts_preferences;
+
+    list_policies_granting_service_access(ListPoliciesGrantingServiceAccessRequest) -> ListPoliciesGrantingServiceAccessResponse, ListPoliciesGrantingServiceAccessError => access::list;
 }
 
 /// The service on its own, with no peers to call.

@@ -13,6 +13,8 @@ use crate::tags;
 
 /// A managed policy can keep at most five versions.
 const MAX_VERSIONS: usize = 5;
+/// Characters (whitespace aside) in one managed policy document.
+const MAX_POLICY_SIZE: usize = 6144;
 
 /// What every managed policy looks like from outside, customer or AWS.
 pub struct View {
@@ -125,6 +127,7 @@ pub fn create(a: &mut Account, env: &Env, input: CreatePolicyRequest) -> Result<
         )));
     }
     docs::check(&input.policy_document, Kind::Identity)?;
+    docs::within(&input.policy_document, "PolicySize", MAX_POLICY_SIZE)?;
     let tags = tags::initial(input.tags)?;
     let rec = PolicyRec {
         name: input.policy_name,
@@ -160,7 +163,7 @@ pub fn delete(a: &mut Account, _env: &Env, input: DeletePolicyRequest) -> Result
         return Err(delete_conflict("Cannot delete a policy attached to entities."));
     }
     if a.boundary_count(&p.arn) > 0 {
-        return Err(delete_conflict("Cannot delete a policy used as a permissions boundary."));
+        return Err(delete_conflict("Cannot delete a policy attached to entities."));
     }
     if p.versions.len() > 1 {
         return Err(delete_conflict(
@@ -219,6 +222,7 @@ pub fn create_version(
         )));
     }
     docs::check(&input.policy_document, Kind::Identity)?;
+    docs::within(&input.policy_document, "PolicySize", MAX_POLICY_SIZE)?;
     let id = format!("v{}", p.next_version);
     p.next_version += 1;
     p.versions.push(VersionRec { id: id.clone(), document: input.policy_document, created: env.now });

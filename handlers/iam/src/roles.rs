@@ -11,6 +11,8 @@ use crate::state::{key, Account, RoleRec};
 use crate::{policies, tags, users};
 
 const DEFAULT_MAX_SESSION: i32 = 3600;
+/// Characters (whitespace aside) in a trust policy.
+const MAX_TRUST_SIZE: usize = 2048;
 /// Where AWS puts service-linked roles; only the service may change them.
 const SERVICE_LINKED_PATH: &str = "/aws-service-role/";
 
@@ -55,6 +57,7 @@ pub fn create(a: &mut Account, env: &Env, input: CreateRoleRequest) -> Result<Cr
         return Err(already_exists(format!("Role with name {} already exists.", input.role_name)));
     }
     docs::check(&input.assume_role_policy_document, Kind::Trust)?;
+    docs::within(&input.assume_role_policy_document, "ACLSizePerRole", MAX_TRUST_SIZE)?;
     let tags = tags::initial(input.tags)?;
     if let Some(b) = &input.permissions_boundary {
         policies::check_boundary(a, b)?;
@@ -116,6 +119,7 @@ pub fn update_description(
 pub fn update_trust(a: &mut Account, _env: &Env, input: UpdateAssumeRolePolicyRequest) -> Result<rt::Unit> {
     find(a, &input.role_name)?;
     docs::check(&input.policy_document, Kind::Trust)?;
+    docs::within(&input.policy_document, "ACLSizePerRole", MAX_TRUST_SIZE)?;
     let r = find_mut(a, &input.role_name)?;
     modifiable(r)?;
     r.trust = input.policy_document;

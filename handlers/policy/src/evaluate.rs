@@ -302,3 +302,44 @@ mod tests {
         }
     }
 }
+
+impl Policy {
+    /// Whether some Allow statement could allow an action of service `namespace` (`s3`,
+    /// `iam`, ...), conditions aside: what ListPoliciesGrantingServiceAccess reports.
+    pub fn allows_any_action_in(&self, namespace: &str) -> bool {
+        let covers = |pattern: &str| match pattern.split_once(':') {
+            Some((service, _)) => wildcard::matches(service, namespace, true),
+            None => wildcard::matches(pattern, &format!("{namespace}:"), true),
+        };
+        let covers_all = |pattern: &str| match pattern.split_once(':') {
+            Some((service, action)) => wildcard::matches(service, namespace, true) && action == "*",
+            None => pattern == "*",
+        };
+        self.statements.iter().filter(|s| s.effect == Effect::Allow).any(|s| match &s.action {
+            Some(ValueSet::Listed(p)) => p.iter().any(|p| covers(p)),
+            Some(ValueSet::AllBut(p)) => !p.iter().any(|p| covers_all(p)),
+            None => false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod service_access_tests {
+    use crate::Policy;
+
+    #[test]
+    fn finds_the_services_a_policy_grants() {
+        let p = Policy::parse(
+            r#"{"Statement":[{"Effect":"Allow","Action":["s3:Get*","SQS:*"],"Resource":"*"},{"Effect":"Deny","Action":"ec2:*","Resource":"*"}]}"#,
+        )
+        .unwrap();
+        assert!(p.allows_any_action_in("s3"));
+        assert!(p.allows_any_action_in("sqs"));
+        assert!(!p.allows_any_action_in("ec2"));
+        let not = Policy::parse(r#"{"Statement":{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}}"#).unwrap();
+        assert!(not.allows_any_action_in("s3"));
+        assert!(!not.allows_any_action_in("iam"));
+        let all = Policy::parse(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#).unwrap();
+        assert!(all.allows_any_action_in("kms"));
+    }
+}
