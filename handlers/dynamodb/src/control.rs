@@ -222,6 +222,7 @@ pub fn update_ttl(t: &mut Tables, input: UpdateTimeToLiveInput) -> Result<TimeTo
         _ => {}
     }
     table.ttl_attribute = spec.enabled.then(|| spec.attribute_name.clone());
+    table.items.set_ttl(table.ttl_attribute.as_deref());
     Ok(spec)
 }
 

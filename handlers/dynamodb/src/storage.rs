@@ -148,17 +148,33 @@ impl IndexRows {
     }
 }
 
+/// Items by expiry time, kept while TTL is enabled so the reaper visits only expired items.
+#[derive(Debug, Clone)]
+pub struct TtlIndex {
+    pub attribute: String,
+    by_time: BTreeSet<(i64, Box<[u8]>)>,
+}
+
+/// An item's TTL value in epoch seconds: a Number in its TTL attribute, else none.
+fn expiry(item: &Item, attribute: &str) -> Option<i64> {
+    match item.get(attribute) {
+        Some(dynamodb_api::types::AttributeValue::N(n)) => n.parse::<f64>().ok().map(|f| f as i64),
+        _ => None,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Items {
     pub key: KeyDef,
     pub rows: Rows,
     bytes: usize,
     pub indexes: Vec<IndexRows>,
+    pub ttl: Option<TtlIndex>,
 }
 
 impl Items {
     pub fn new(key: KeyDef, indexes: Vec<IndexRows>) -> Items {
-        Items { key, rows: Rows::new(), bytes: 0, indexes }
+        Items { key, rows: Rows::new(), bytes: 0, indexes, ttl: None }
     }
 
     pub fn count(&self) -> i64 {
@@ -192,6 +208,11 @@ impl Items {
                 index.rows.insert(Row::new(&k, &skey));
             }
         }
+        if let Some(ttl) = &mut self.ttl {
+            if let Some(at) = expiry(&item, &ttl.attribute) {
+                ttl.by_time.insert((at, skey.clone().into_boxed_slice()));
+            }
+        }
         self.rows.insert(Row::new(&skey, &item::encode(&item)));
         old
     }
@@ -204,6 +225,11 @@ impl Items {
     fn remove_raw(&mut self, skey: &[u8]) -> Option<Item> {
         let old = item::decode(self.rows.take(skey)?.value());
         self.bytes = self.bytes.saturating_sub(item::item_size(&old));
+        if let Some(ttl) = &mut self.ttl {
+            if let Some(at) = expiry(&old, &ttl.attribute) {
+                ttl.by_time.remove(&(at, Box::from(skey)));
+            }
+        }
         for index in &mut self.indexes {
             if let Some(k) = index.entry_key(&old, skey) {
                 if index.rows.remove(k.as_slice()) {
@@ -231,6 +257,27 @@ impl Items {
         self.indexes.push(index);
     }
 
+    /// Starts (or stops, with `None`) tracking expiry times in `attribute`.
+    pub fn set_ttl(&mut self, attribute: Option<&str>) {
+        self.ttl = attribute.map(|a| {
+            let by_time = self
+                .rows
+                .iter()
+                .filter_map(|r| expiry(&item::decode(r.value()), a).map(|at| (at, Box::from(r.key()))))
+                .collect();
+            TtlIndex { attribute: a.to_string(), by_time }
+        });
+    }
+
+    /// Storage keys of items whose expiry lies in `(after, before)`.
+    pub fn expired(&self, after: i64, before: i64) -> Vec<Box<[u8]>> {
+        let Some(ttl) = &self.ttl else { return Vec::new() };
+        ttl.by_time
+            .range((Bound::Excluded((after, Box::from(&[][..]))), Bound::Excluded((before, Box::from(&[][..])))))
+            .map(|(_, k)| k.clone())
+            .collect()
+    }
+
     pub fn drop_index(&mut self, name: &str) {
         self.indexes.retain(|i| i.name != name);
     }
@@ -238,6 +285,9 @@ impl Items {
     pub fn clear(&mut self) {
         self.rows.clear();
         self.bytes = 0;
+        if let Some(ttl) = &mut self.ttl {
+            ttl.by_time.clear();
+        }
         for i in &mut self.indexes {
             i.rows.clear();
             i.bytes = 0;
@@ -299,5 +349,30 @@ mod tests {
         assert_eq!(got, ["-3", "1.5", "2", "10"]);
         assert!(items.delete(&item("a", "2")).is_some());
         assert_eq!(items.count(), 15);
+    }
+
+    #[test]
+    fn ttl_index_follows_writes() {
+        let key =
+            KeyDef { hash: ("pk".into(), ScalarAttributeType::S), range: Some(("sk".into(), ScalarAttributeType::N)) };
+        let mut items = Items::new(key, vec![]);
+        let with_exp = |sk: &str, exp: &str| {
+            let mut i = item("a", sk);
+            i.insert("exp".into(), AttributeValue::N(exp.into()));
+            i
+        };
+        items.put(with_exp("1", "100"));
+        items.set_ttl(Some("exp"));
+        items.put(with_exp("2", "200"));
+        items.put(with_exp("3", "300"));
+        items.put(item("a", "4"));
+        assert_eq!(items.expired(0, 250).len(), 2);
+        items.put(with_exp("2", "900")); // moved later
+        assert_eq!(items.expired(0, 250).len(), 1);
+        items.delete(&item("a", "1"));
+        assert_eq!(items.expired(0, 250).len(), 0);
+        assert_eq!(items.expired(250, 1000).len(), 2);
+        items.set_ttl(None);
+        assert!(items.expired(0, 1000).is_empty());
     }
 }

@@ -18,31 +18,17 @@ use crate::write;
 pub const INTERVAL: Duration = Duration::from_secs(2);
 const FIVE_YEARS_SECS: i64 = 5 * 365 * 24 * 3600;
 
-fn expired(item: &Item, attribute: &str, now_secs: i64) -> bool {
-    let Some(dynamodb_api::types::AttributeValue::N(n)) = item.get(attribute) else { return false };
-    let Ok(at) = n.parse::<f64>() else { return false };
-    let at = at as i64;
-    at < now_secs && at > now_secs - FIVE_YEARS_SECS
-}
-
 /// Deletes every expired item of every table; returns how many.
 pub fn reap(tables: &mut Tables, now_secs: i64) -> usize {
     let names: Vec<String> =
-        tables.by_name.values().filter(|t| t.ttl_attribute.is_some()).map(|t| t.name.clone()).collect();
+        tables.by_name.values().filter(|t| t.items.ttl.is_some()).map(|t| t.name.clone()).collect();
     let mut deleted = 0;
     for name in names {
-        let Some((table, log)) = tables.table_and_stream(&name) else { continue };
-        let attribute = table.ttl_attribute.clone().unwrap_or_default();
-        let doomed: Vec<Item> = table
-            .items
-            .scan_all()
-            .filter(|item| expired(item, &attribute, now_secs))
-            .map(|item| table.items.key.key_of(&item))
-            .collect();
-        let mut log = log;
-        for key in doomed {
-            let old = table.items.get(&key);
-            write::commit(table, log.as_deref_mut(), &key, old, None, true);
+        let Some((table, mut log)) = tables.table_and_stream(&name) else { continue };
+        for skey in table.items.expired(now_secs - FIVE_YEARS_SECS, now_secs) {
+            let Some(old) = table.items.get_raw(&skey) else { continue };
+            let key: Item = table.items.key.key_of(&old);
+            write::commit(table, log.as_deref_mut(), &key, Some(old), None, true);
             deleted += 1;
         }
     }
