@@ -66,17 +66,22 @@ pub(crate) fn lex(src: &str) -> Vec<Token> {
                 continue;
             }
             c if c.is_ascii_digit() => {
-                let end = take_word(&mut it);
-                let text = &src[start..end];
-                let tok = if text.bytes().all(|b| b.is_ascii_digit()) {
-                    Tok::Number(text.to_string())
-                } else {
-                    Tok::Ident(text.to_string())
-                };
-                out.push(Token { tok, start, end });
+                // A run of digits only: `123abc` is a number followed by a name, which
+                // the parser then refuses, as DynamoDB's lexer does.
+                let mut end = src.len();
+                while let Some(&(i, c)) = it.peek() {
+                    if c.is_ascii_digit() {
+                        it.next();
+                    } else {
+                        end = i;
+                        break;
+                    }
+                }
+                out.push(Token { tok: Tok::Number(src[start..end].to_string()), start, end });
                 continue;
             }
-            c if is_word(c) => {
+            // Names start with a letter; a leading `_` is a token of its own (an error).
+            c if c.is_ascii_alphabetic() => {
                 let end = take_word(&mut it);
                 out.push(Token { tok: Tok::Ident(src[start..end].to_string()), start, end });
                 continue;

@@ -166,7 +166,7 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
 
     fn path_name(&mut self) -> Result<String, ExprError> {
         match self.peek().clone() {
-            Tok::Ident(w) if !w.starts_with(|c: char| c.is_ascii_digit()) => {
+            Tok::Ident(w) => {
                 if is_reserved(&w) {
                     return Err(self
                         .kind

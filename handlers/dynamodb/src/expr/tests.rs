@@ -332,6 +332,15 @@ fn syntax_errors() {
     assert!(cond_err("a = :v)", v()).contains("Syntax error; token: \")\""));
     assert!(cond_err("a != :v", v()).contains("Syntax error; token: \"!\""));
     assert!(cond_err("a[x] = :v", v()).contains("Syntax error; token: \"x\""));
+    // Unescaped names start with a letter.
+    assert_eq!(
+        upd_err("SET _123 = :v", vec![(":v", n("1"))]),
+        "Invalid UpdateExpression: Syntax error; token: \"_\", near: \"SET _123\""
+    );
+    assert!(upd_err("SET 123a = :v", vec![(":v", n("1"))]).contains("Syntax error; token: \"123\""));
+    let mut it = item(vec![]);
+    upd("SET Alpha_Numeric_123 = :v, A123_ = :v", &mut it, vec![(":v", n("1"))]).unwrap();
+    assert_eq!(it.len(), 2);
     assert!(cond_err("a BETWEEN :v OR :w", v()).contains("Syntax error; token: \"OR\""));
     assert!(cond_err("a IN :v", v()).contains("Syntax error; token: \":v\""));
     assert_eq!(cond_err("((a = :v))", v()), "Invalid ConditionExpression: The expression has redundant parentheses;");
