@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use ferrostack_runtime::schema::Schema;
 use ferrostack_runtime::{Protocol, Service};
-use ferrostack_store::Peers;
+use ferrostack_store::{AccessKeyAccounts, Peers};
 
 use crate::gateway::ExecuteApi;
 
@@ -57,8 +57,11 @@ pub static CATALOG: &[Entry] = &[
 /// Builds every service in the catalog, sharing one set of peers so they reach each
 /// other in-process.
 pub fn all_services() -> Vec<Arc<dyn Service>> {
-    let peers = Peers::new();
-    CATALOG.iter().map(|entry| (entry.build)(&peers)).collect()
+    build_catalog(&Peers::new())
+}
+
+fn build_catalog(peers: &Arc<Peers>) -> Vec<Arc<dyn Service>> {
+    CATALOG.iter().map(|entry| (entry.build)(peers)).collect()
 }
 
 /// API Gateway's data plane (`<apiId>.execute-api.localhost`), once the apigatewayv2
@@ -67,8 +70,8 @@ pub fn execute_api() -> Option<Arc<dyn ExecuteApi>> {
     None
 }
 
-/// Builds every service of a registry.
-type BuildAll = fn() -> Vec<Arc<dyn Service>>;
+/// Builds every service of a registry, registering each among the peers.
+type BuildAll = fn(&Arc<Peers>) -> Vec<Arc<dyn Service>>;
 
 /// The services, by every key a request may name them with.
 pub struct Registry {
@@ -90,6 +93,8 @@ struct Tables {
     /// REST services matched by path, S3 excluded (its `/{Bucket}/{Key+}` matches anything).
     rest: Vec<usize>,
     s3: Option<usize>,
+    /// Who knows the accounts of issued temporary credentials (STS), if served.
+    access_keys: Option<Arc<dyn AccessKeyAccounts>>,
 }
 
 impl Registry {
@@ -101,16 +106,23 @@ impl Registry {
 
     /// The catalog's services, built on first use.
     pub fn from_catalog() -> Registry {
-        Registry { names: CATALOG.iter().map(|e| e.name).collect(), build: Some(all_services), tables: OnceLock::new() }
+        Registry {
+            names: CATALOG.iter().map(|e| e.name).collect(),
+            build: Some(build_catalog),
+            tables: OnceLock::new(),
+        }
     }
 
     fn tables(&self) -> &Tables {
         self.tables.get_or_init(|| {
-            let services = self.build.map(|build| build()).unwrap_or_default();
+            let peers = Peers::new();
+            let services = self.build.map(|build| build(&peers)).unwrap_or_default();
             for (service, name) in services.iter().zip(&self.names) {
                 debug_assert_eq!(service.schema().service.name, *name, "catalog name and schema name differ");
             }
-            Tables::new(services)
+            let mut tables = Tables::new(services);
+            tables.access_keys = peers.get::<dyn AccessKeyAccounts>();
+            tables
         })
     }
 
@@ -169,6 +181,11 @@ impl Registry {
         self.tables().s3
     }
 
+    /// The account a service-issued access key (an STS session's) acts in.
+    pub fn account_of(&self, access_key_id: &str) -> Option<String> {
+        self.tables().access_keys.as_ref()?.account_of(access_key_id)
+    }
+
     /// Whether `label` (a host's first label) names a registered service rather than a
     /// bucket, as in `sqs.us-east-1.localhost.localstack.cloud`.
     pub fn is_service_label(&self, label: &str) -> bool {
@@ -198,6 +215,7 @@ impl Tables {
             by_query_version: HashMap::new(),
             rest: Vec::new(),
             s3: None,
+            access_keys: None,
             services,
         };
         for (index, service) in tables.services.iter().enumerate() {

@@ -37,6 +37,15 @@ impl Peers {
     }
 }
 
+/// Which account an access key acts in, for keys a service issued (STS's temporary
+/// credentials). The gateway asks it before building a request's context, so a role
+/// assumed into another account acts there in every service, as on AWS.
+pub trait AccessKeyAccounts: Send + Sync {
+    /// The key's account, or `None` when this directory did not issue it (the gateway
+    /// then derives the account from the key itself).
+    fn account_of(&self, access_key_id: &str) -> Option<String>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

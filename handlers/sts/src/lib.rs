@@ -429,6 +429,19 @@ impl sts_api::Handler for Handler {
     }
 }
 
+/// Temporary credentials act in the account their session belongs to (the role's, for
+/// AssumeRole), in every service. Expired ones still name their account here: each
+/// service's own checks (and STS's ExpiredToken) decide what an expired key may do.
+impl ferrostack_store::AccessKeyAccounts for Handler {
+    fn account_of(&self, access_key_id: &str) -> Option<String> {
+        // Only STS issues ASIA keys; skip the lock for every other request.
+        if !access_key_id.starts_with("ASIA") {
+            return None;
+        }
+        self.sessions.with(|s| s.get(access_key_id).map(|session| session.account.clone()))
+    }
+}
+
 /// The service on its own, with no peers to call.
 pub fn service() -> Arc<dyn rt::Service> {
     serve(&ferrostack_store::Peers::new())
@@ -439,5 +452,6 @@ pub fn service() -> Arc<dyn rt::Service> {
 pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
     let handler = Arc::new(Handler::with_peers(peers.clone()));
     peers.register::<dyn sts_api::Handler>(handler.clone());
+    peers.register::<dyn ferrostack_store::AccessKeyAccounts>(handler.clone());
     sts_api::service(handler)
 }
