@@ -8,12 +8,13 @@
 //! (+ base key, to keep entries unique) to the base storage key; reads project the base
 //! item through the index projection.
 //!
-//! Internal API for other modules (PartiQL, streams, TTL): `Items::get`, `Items::put`,
-//! `Items::delete` (whole-item operations keyed by an `Item` holding the key attributes;
-//! index upkeep is done inside), `Items::scan_all` (every item in scan order) and
-//! `Items::key` (the table's key attributes). They do no validation: callers check keys
-//! with `keys::check_key` / `keys::check_item_key` first, and append stream records via
-//! `Handler::write_item` when they want the full DynamoDB write path.
+//! Internal API for other modules (PartiQL statements, batches, transactions, TTL):
+//! `Items::get`, `Items::put`, `Items::delete` (whole-item operations keyed by an `Item`
+//! holding the key attributes; index and TTL upkeep is done inside), `Items::scan_all` (every
+//! item in scan order) and `Items::key` (the table's key attributes). They do no validation:
+//! callers check keys with `keys::check_key` / `keys::check_item_key` and new items with
+//! `write::check_new_item`, then write through `write::commit`, which also appends the
+//! stream record. `read::select` serves key-range or scan reads (PartiQL SELECT).
 
 use std::borrow::Borrow;
 use std::collections::BTreeSet;
