@@ -184,3 +184,15 @@ def test_standalone_account_has_no_organization(iam):
     with pytest.raises(ClientError) as e:
         iam.list_organizations_features()
     assert code(e) == "OrganizationNotFoundException"
+
+
+def test_aws_cli_role_with_inline_policy(aws_cli):
+    trust = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    )
+    role = aws_cli("iam", "create-role", "--role-name", "cli-role", "--assume-role-policy-document", trust)["Role"]
+    assert role["Arn"].endswith(":role/cli-role")
+    aws_cli("iam", "put-role-policy", "--role-name", "cli-role", "--policy-name", "p", "--policy-document", DOC)
+    got = aws_cli("iam", "get-role-policy", "--role-name", "cli-role", "--policy-name", "p")
+    assert got["PolicyDocument"] == json.loads(DOC)
+    assert aws_cli("iam", "list-role-policies", "--role-name", "cli-role")["PolicyNames"] == ["p"]

@@ -144,7 +144,7 @@ pub fn delete(a: &mut Account, _env: &Env, input: DeleteUserRequest) -> Result<r
     } else if !u.keys.is_empty() {
         Some("Cannot delete entity, must delete access keys first.")
     } else if !u.signing_certs.is_empty() {
-        Some("Cannot delete entity, must delete signing certificates first.")
+        Some("Cannot delete entity, must delete certificates first.")
     } else if !u.mfa.is_empty() {
         Some("Cannot delete entity, must delete MFA device first.")
     } else if !u.ssh_keys.is_empty() || !u.service_creds.is_empty() {
@@ -154,7 +154,7 @@ pub fn delete(a: &mut Account, _env: &Env, input: DeleteUserRequest) -> Result<r
     } else if !u.attached.is_empty() {
         Some("Cannot delete entity, must detach all policies first.")
     } else if !u.groups.is_empty() {
-        Some("Cannot delete entity, must remove user from all groups first.")
+        Some("Cannot delete entity, must remove users from group first.")
     } else {
         None
     };
