@@ -128,6 +128,18 @@ def test_malformed_policies(s3, bucket):
         assert (error["Code"], status, error["Message"]) == ("MalformedPolicy", 400, message)
 
 
+def test_policy_must_name_this_bucket_and_s3_actions(s3, bucket):
+    other = json.loads(policy_doc("some-other-bucket", {"AWS": "arn:aws:iam::000000000000:root"}))
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(other))
+    assert err(e)[0]["Message"] == "Policy has invalid resource"
+    wrong_action = json.loads(policy_doc(bucket, {"AWS": "arn:aws:iam::000000000000:root"}))
+    wrong_action["Statement"][0]["Action"] = ["sqs:SendMessage"]
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(wrong_action))
+    assert err(e)[0]["Message"] == "Policy has invalid action"
+
+
 def test_public_policy_needs_public_access_block_off(s3, bucket):
     public = policy_doc(bucket, "*")
     with pytest.raises(ClientError) as e:

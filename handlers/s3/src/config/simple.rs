@@ -78,7 +78,7 @@ pub fn put_bucket_policy(
     state: &GlobalStore<S3State>,
     input: PutBucketPolicyRequest,
 ) -> Result<rt::Unit, rt::CommonError> {
-    let public = validate_policy(&input.policy)?;
+    let public = validate_policy(&input.policy, &input.bucket)?;
     with_bucket(state, &input.bucket, input.expected_bucket_owner.as_deref(), |bucket| {
         let blocks = bucket.config.public_access_block.as_ref().and_then(|p| p.block_public_policy).unwrap_or(false);
         if blocks && public {
@@ -91,7 +91,7 @@ pub fn put_bucket_policy(
 
 /// Checks the policy document's shape as S3 does; answers whether it is public (allows
 /// anyone, `"*"`, without a condition).
-fn validate_policy(policy: &str) -> Result<bool, rt::CommonError> {
+fn validate_policy(policy: &str, bucket: &str) -> Result<bool, rt::CommonError> {
     if policy.len() > MAX_POLICY_BYTES {
         return Err(errors::invalid_argument_bare("Policy exceeds the maximum allowed document size."));
     }
@@ -123,6 +123,21 @@ fn validate_policy(policy: &str) -> Result<bool, rt::CommonError> {
         if statement.get("Resource").is_none() && statement.get("NotResource").is_none() {
             return Err(errors::malformed_policy("Missing required field Resource"));
         }
+        // Every resource must be this bucket or objects in it, every action an S3 one.
+        let bucket_arn = format!("arn:aws:s3:::{bucket}");
+        for resource in strings(statement.get("Resource").or_else(|| statement.get("NotResource"))) {
+            let ours = resource == bucket_arn
+                || resource.strip_prefix(bucket_arn.as_str()).is_some_and(|rest| rest.starts_with('/'))
+                || resource == "*";
+            if !ours {
+                return Err(errors::malformed_policy("Policy has invalid resource"));
+            }
+        }
+        for action in strings(statement.get("Action").or_else(|| statement.get("NotAction"))) {
+            if action != "*" && !action.to_ascii_lowercase().starts_with("s3:") {
+                return Err(errors::malformed_policy("Policy has invalid action"));
+            }
+        }
         let to_everyone = match statement.get("Principal") {
             Some(serde_json::Value::String(s)) => s == "*",
             Some(serde_json::Value::Object(map)) => map.get("AWS").is_some_and(|aws| match aws {
@@ -137,6 +152,15 @@ fn validate_policy(policy: &str) -> Result<bool, rt::CommonError> {
         }
     }
     Ok(public)
+}
+
+/// A policy element that is a string or a list of strings, as strings (others: none).
+fn strings(value: Option<&serde_json::Value>) -> Vec<String> {
+    match value {
+        Some(serde_json::Value::String(s)) => vec![s.clone()],
+        Some(serde_json::Value::Array(list)) => list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        _ => Vec::new(),
+    }
 }
 
 pub fn get_bucket_policy(
@@ -165,7 +189,7 @@ pub fn get_bucket_policy_status(
 ) -> Result<GetBucketPolicyStatusOutput, rt::CommonError> {
     with_bucket(state, &input.bucket, input.expected_bucket_owner.as_deref(), |bucket| {
         let policy = bucket.config.policy.as_deref().ok_or_else(|| errors::no_such_policy(&input.bucket))?;
-        let public = validate_policy(policy).unwrap_or(false);
+        let public = validate_policy(policy, &input.bucket).unwrap_or(false);
         Ok(GetBucketPolicyStatusOutput { policy_status: Some(PolicyStatus { is_public: Some(public) }) })
     })
 }
