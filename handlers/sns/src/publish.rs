@@ -206,6 +206,11 @@ fn check_fifo_fields(topic: &Topic, m: &Outgoing) -> Result<()> {
     Ok(())
 }
 
+/// The platform of a mobile push endpoint ARN (`...:endpoint/GCM/app/id` -> `GCM`).
+fn platform_of(endpoint_arn: &str) -> &str {
+    endpoint_arn.split_once(":endpoint/").and_then(|(_, rest)| rest.split('/').next()).unwrap_or_default()
+}
+
 /// `+` and 7 to 15 digits.
 fn is_e164(number: &str) -> bool {
     number.strip_prefix('+').is_some_and(|d| (7..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
@@ -272,7 +277,7 @@ impl Handler {
             if endpoint.attributes.get("Enabled").is_some_and(|v| v == "false") {
                 return Err(SnsError::new(Kind::EndpointDisabled, "Endpoint is disabled"));
             }
-            let platform = endpoint.application_arn.split('/').nth(1).unwrap_or_default().to_owned();
+            let platform = platform_of(endpoint_arn).to_owned();
             let message_id = rt::request_id();
             state.record(OutboxMessage {
                 protocol: "application".into(),
@@ -469,7 +474,12 @@ fn deliveries(
     let mut jobs = Vec::new();
     let mut outbox = Vec::new();
     for sub in state.subscriptions.values().filter(|s| s.topic_arn == topic_arn && !s.pending) {
-        let message = texts.for_protocol(&sub.protocol);
+        // Mobile push endpoints take the entry of their platform (`GCM`, `APNS`, ...).
+        let key = match sub.protocol.as_str() {
+            "application" => platform_of(&sub.endpoint),
+            protocol => protocol,
+        };
+        let message = texts.for_protocol(key);
         if !passes_filter(sub, &message, &m.attributes) {
             continue;
         }
@@ -554,6 +564,12 @@ mod tests {
         m.structure = Some("json".into());
         let texts = check_message(&m).unwrap();
         assert_eq!((texts.for_protocol("sqs"), texts.for_protocol("http")), ("q".into(), "d".into()));
+    }
+
+    #[test]
+    fn platform_of_endpoint() {
+        assert_eq!(platform_of("arn:aws:sns:us-east-1:000000000000:endpoint/GCM/app/1"), "GCM");
+        assert_eq!(platform_of("arn:aws:sns:us-east-1:000000000000:t"), "");
     }
 
     #[test]
