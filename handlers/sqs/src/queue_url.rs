@@ -16,9 +16,14 @@ pub struct QueueAddress {
     pub name: String,
 }
 
-/// `http://localhost:4566/000000000000/orders`
+/// `http://localhost:4566/000000000000/orders`, or with the host the client called when it
+/// used SQS's own host form (`sqs.us-east-1.localhost.localstack.cloud:4566`), as AWS
+/// answers with the regional host it was called on.
 pub fn queue_url(ctx: &rt::RequestContext, account_id: &str, name: &str) -> String {
-    format!("{}/{}/{}", ctx.endpoint.url(), account_id, name)
+    match ctx.host.as_deref().filter(|h| h.starts_with("sqs.") && !h.contains(['/', ' '])) {
+        Some(host) => format!("{}://{}/{}/{}", ctx.endpoint.scheme, host, account_id, name),
+        None => format!("{}/{}/{}", ctx.endpoint.url(), account_id, name),
+    }
 }
 
 /// Reads the account and queue name from a queue URL; `InvalidAddress` when the URL has
@@ -72,5 +77,8 @@ mod tests {
     fn builds_from_the_endpoint() {
         let ctx = rt::RequestContext::internal("000000000000", "us-east-1");
         assert_eq!(queue_url(&ctx, "123456789012", "q"), "http://localhost:4566/123456789012/q");
+        let mut regional = ctx.clone();
+        regional.host = Some("sqs.eu-west-1.localhost:4566".into());
+        assert_eq!(queue_url(&regional, "123456789012", "q"), "http://sqs.eu-west-1.localhost:4566/123456789012/q");
     }
 }
