@@ -65,6 +65,10 @@ fn operand_type_error(kind: ExprKind, function: &str, v: &AttributeValue) -> Exp
     ))
 }
 
+fn requires_path(kind: ExprKind, function: &str) -> ExprError {
+    kind.invalid(format!("Operator or function requires a document path; operator or function: {function}"))
+}
+
 fn operand_count_error(kind: ExprKind, function: &str, n: usize) -> ExprError {
     kind.invalid(format!(
         "Incorrect number of operands for operator or function; operator or function: {function}, number of operands: {n}"
@@ -508,8 +512,7 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
         let path_of = |o: Operand| -> Result<Path, ExprError> {
             match o {
                 Operand::Path(p) => Ok(p),
-                Operand::Value(v) => Err(operand_type_error(kind, name, &v)),
-                Operand::Size(_) => Err(operand_type_error(kind, name, &AttributeValue::N("0".into()))),
+                Operand::Value(_) | Operand::Size(_) => Err(requires_path(kind, name)),
             }
         };
         match name {
@@ -679,13 +682,14 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
         let first = ops.pop().unwrap_or(SetOperand::Value(AttributeValue::Null(true)));
         if name == "if_not_exists" {
             let SetOperand::Path(p) = first else {
-                return Err(match first {
-                    SetOperand::Value(v) => operand_type_error(self.kind, name, &v),
-                    _ => self.function_misuse(name),
-                });
+                return Err(requires_path(self.kind, name));
             };
             Ok(SetOperand::IfNotExists(p, Box::new(second)))
         } else {
+            // DynamoDB refuses list_append directly inside list_append.
+            if [&first, &second].iter().any(|o| matches!(o, SetOperand::ListAppend(..))) {
+                return Err(self.function_misuse(name));
+            }
             for o in [&first, &second] {
                 if let SetOperand::Value(v) = o {
                     if !matches!(v, AttributeValue::L(_)) {

@@ -381,7 +381,7 @@ fn function_and_operand_errors() {
     );
     assert_eq!(
         cond_err("attribute_exists(:v)", v()),
-        "Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: attribute_exists, operand type: N"
+        "Invalid ConditionExpression: Operator or function requires a document path; operator or function: attribute_exists"
     );
     assert_eq!(
         cond_err("begins_with(a, :v)", v()),
@@ -583,8 +583,21 @@ fn update_errors() {
     );
     assert_eq!(
         upd_err("SET a = if_not_exists(:v, b)", vec![(":v", n("1"))]),
-        u("Incorrect operand type for operator or function; operator or function: if_not_exists, operand type: N")
+        u("Operator or function requires a document path; operator or function: if_not_exists")
     );
+    assert_eq!(
+        upd_err("SET a = if_not_exists(if_not_exists(a, :v), :v)", vec![(":v", n("1"))]),
+        u("Operator or function requires a document path; operator or function: if_not_exists")
+    );
+    assert_eq!(
+        upd_err("SET a = list_append(list_append(:l, :l), :l)", vec![(":l", l(vec![]))]),
+        u("The function is not allowed to be used this way in an expression; function: list_append")
+    );
+    assert_eq!(
+        upd_err("SET a = LIST_APPEND(:l, :l)", vec![(":l", l(vec![]))]),
+        u("Invalid function name; function: LIST_APPEND")
+    );
+    assert!(upd_err("SET a = if_not_exists(a, :v + :v)", vec![(":v", n("1"))]).contains("Syntax error; token: \"+\""));
     assert_eq!(
         upd_err("SET a = list_append(:v, b)", vec![(":v", n("1"))]),
         u("Incorrect operand type for operator or function; operator or function: list_append, operand type: N")
