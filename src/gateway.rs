@@ -208,6 +208,30 @@ impl Gateway {
                     return (response, Some(schema.service.name));
                 }
                 let limit = if is_s3 { self.limits.s3 } else { self.limits.default };
+                // A browser form upload (POST with a policy) is a PutObject in disguise.
+                if is_s3 && s3_handler::post::is_post_upload(&req) {
+                    if let Some(body) = body.take() {
+                        match read_limited(body, limit).await {
+                            Ok(bytes) => req.body = bytes,
+                            Err(e) => return (read_failure(e, style, limit, &request_id), Some(schema.service.name)),
+                        }
+                    }
+                    let response = match s3_handler::post::prepare(req, &request_id) {
+                        Err(refused) => refused,
+                        Ok((put, upload)) => {
+                            let ctx = context(protocol);
+                            let answer = AssertUnwindSafe(protocol::handle(&*service, protocol, put, &ctx))
+                                .catch_unwind()
+                                .await
+                                .unwrap_or_else(|_| envelope::internal(style, &request_id));
+                            let host = host
+                                .clone()
+                                .unwrap_or_else(|| format!("{}:{}", self.endpoint.host, self.endpoint.port));
+                            s3_handler::post::finish(&upload, answer, &host)
+                        }
+                    };
+                    return (response, Some(schema.service.name));
+                }
                 // Object uploads reach S3 as a stream, so a 5 GiB PUT never sits in memory
                 // here; everything else is read whole first.
                 let mut streamed = None;

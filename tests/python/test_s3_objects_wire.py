@@ -143,3 +143,45 @@ def test_expired_presigned_url_is_refused(s3, client):
         assert e.value.code == 403
         body = e.value.read()
         assert b"<Code>AccessDenied</Code>" in body and b"Request has expired" in body
+
+
+def post_form(url, fields, filename, content):
+    boundary = "----ferrostackBoundary7MA4YWxkTrZu0gW"
+    body = b""
+    for name, value in fields.items():
+        body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+    body += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+             "Content-Type: text/plain\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(url, data=body, method="POST",
+                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        resp = urllib.request.urlopen(req)
+        return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_browser_post_upload_with_policy(s3):
+    post = s3.generate_presigned_post(
+        "wire", "uploads/${filename}",
+        Fields={"x-amz-meta-origin": "browser", "success_action_status": "201"},
+        Conditions=[{"x-amz-meta-origin": "browser"}, {"success_action_status": "201"},
+                    ["starts-with", "$key", "uploads/"], ["content-length-range", 1, 1000]],
+        ExpiresIn=300,
+    )
+    status, body = post_form(post["url"], post["fields"], "hello.txt", b"posted content")
+    assert status == 201, body
+    assert b"<Key>uploads/hello.txt</Key>" in body
+    got = s3.get_object(Bucket="wire", Key="uploads/hello.txt")
+    assert got["Body"].read() == b"posted content"
+    assert got["Metadata"] == {"origin": "browser"}
+    # Over the policy's size bound.
+    status, body = post_form(post["url"], post["fields"], "big.txt", b"x" * 2000)
+    assert status == 403 and b"Invalid according to Policy" in body
+    # A field the policy does not name.
+    status, body = post_form(post["url"], {**post["fields"], "x-amz-meta-other": "1"}, "a.txt", b"x")
+    assert status == 403 and b"Extra input fields" in body
+    # Without a policy, a plain form upload answers 204.
+    status, _ = post_form(post["url"], {"key": "plain-post"}, "p.txt", b"p")
+    assert status == 204
+    assert s3.get_object(Bucket="wire", Key="plain-post")["Body"].read() == b"p"

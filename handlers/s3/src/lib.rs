@@ -20,6 +20,7 @@ mod names;
 mod notify;
 mod object;
 mod owner;
+pub mod post;
 mod range;
 mod state;
 mod stored;
