@@ -488,6 +488,19 @@ fn update_set_forms() {
     assert_eq!(it["l2"], l(vec![n("10"), n("20"), n("30")]));
     assert_eq!(it["l3"], l(vec![n("30"), n("10"), n("20")]));
 
+    // SETs past the end append in element-number order.
+    let mut it = item(vec![("a", l(vec![s("one"), s("two"), s("three")]))]);
+    upd(
+        "SET a[84] = :a1, a[37] = :a2, a[17] = :a3, a[50] = :a4",
+        &mut it,
+        vec![(":a1", s("a1")), (":a2", s("a2")), (":a3", s("a3")), (":a4", s("a4"))],
+    )
+    .unwrap();
+    assert_eq!(it["a"], l(vec![s("one"), s("two"), s("three"), s("a3"), s("a2"), s("a4"), s("a1")]));
+    // Indexes in REMOVE and SET both mean positions before the update.
+    let mut it = item(vec![("a", l(["2", "3", "4", "5", "6", "7"].iter().map(|x| n(x)).collect()))]);
+    upd("REMOVE a[1] SET a[3] = :v", &mut it, vec![(":v", n("17"))]).unwrap();
+    assert_eq!(it["a"], l(["2", "4", "17", "6", "7"].iter().map(|x| n(x)).collect()));
     // Right-hand sides see the item as it was: a swap.
     let mut it = item(vec![("x", n("1")), ("y", n("2"))]);
     upd("SET x = y, y = x", &mut it, vec![]).unwrap();

@@ -24,6 +24,8 @@ pub fn apply_update(update: &Update, item: &mut Item) -> Result<(), ExprError> {
             sets.push((path, set_value(value, item)?));
         }
     }
+    // Several SETs past the end of one list append in element-number order, as on AWS.
+    sets.sort_by(|(a, _), (b, _)| index_key(a).cmp(&index_key(b)));
     for (path, value) in sets {
         assign(item, path, value)?;
     }
