@@ -10,7 +10,7 @@ pub fn pem_body(pem: &str) -> Option<Vec<u8>> {
     let rest = &pem[start..];
     let header_end = rest.find('\n')?;
     let end = rest.find("-----END ")?;
-    let b64: String = rest[header_end..end].chars().filter(|c| !c.is_whitespace()).collect();
+    let b64: String = rest.get(header_end..end)?.chars().filter(|c| !c.is_whitespace()).collect();
     base64::engine::general_purpose::STANDARD.decode(b64).ok()
 }
 
@@ -77,4 +77,21 @@ pub fn not_after(pem: &str) -> Option<rt::DateTime> {
     let (_, _, after_not_before) = element(validity)?;
     let (tag, value, _) = element(after_not_before)?;
     time(tag, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_is_not_a_certificate() {
+        for text in [
+            "",
+            "-----END x-----BEGIN \n",
+            "-----BEGIN CERTIFICATE-----\n@@@\n-----END CERTIFICATE-----",
+            "-----BEGIN X-----\nMAA=\n-----END X-----",
+        ] {
+            assert!(not_after(text).is_none(), "{text}");
+        }
+    }
 }

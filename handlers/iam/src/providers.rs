@@ -151,7 +151,7 @@ fn saml<'a>(a: &'a mut Account, arn: &str) -> Result<&'a mut SamlRec> {
 fn valid_until(document: &str, now: rt::DateTime) -> rt::DateTime {
     let found = document.find("validUntil=").and_then(|i| {
         let rest = &document[i + "validUntil=".len()..];
-        let quote = rest.chars().next()?;
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
         let body = &rest[1..];
         let end = body.find(quote)?;
         rt::DateTime::parse_rfc3339(&body[..end])

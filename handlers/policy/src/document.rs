@@ -336,4 +336,41 @@ mod tests {
             Some(Principal::Listed(vec![("Service".into(), vec!["lambda.amazonaws.com".into()])]))
         );
     }
+
+    /// Property: no truncation or corruption of a document makes the parser panic, and
+    /// every span it reports lies inside the text.
+    #[test]
+    fn never_panics_on_mangled_documents() {
+        let base = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Sid\": \"é\\\"x\", \"Effect\": \"Allow\", \"Action\": [\"s3:*\"], \"Resource\": \"*\",\n     \"Condition\": {\"StringLike\": {\"k\": [\"v*\"]}}}\n  ]\n}";
+        assert!(Policy::parse(base).is_ok());
+        let mut seed = 42u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as usize
+        };
+        let boundaries: Vec<usize> = base.char_indices().map(|(i, _)| i).collect();
+        for &cut in &boundaries {
+            let _ = Policy::parse(&base[..cut]);
+        }
+        let noise = ['{', '}', '[', ']', '"', ',', ':', '\\', 'é', ' '];
+        for _ in 0..3000 {
+            let mut text = base.to_string();
+            for _ in 0..(1 + next() % 3) {
+                let at = boundaries[next() % boundaries.len()].min(text.len());
+                if text.is_char_boundary(at) {
+                    text.insert(at, noise[next() % noise.len()]);
+                }
+            }
+            if let Ok(p) = Policy::parse(&text) {
+                let lines = text.lines().count() as i32;
+                for s in &p.statements {
+                    if let Some((a, b)) = s.span {
+                        assert!(a.line >= 1 && b.line <= lines && (a.line, a.column) <= (b.line, b.column));
+                    }
+                }
+            }
+        }
+    }
 }
