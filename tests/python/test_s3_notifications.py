@@ -195,3 +195,30 @@ def test_eventbridge_configuration_round_trip(s3):
     s3.put_bucket_notification_configuration(Bucket="notified-eb", NotificationConfiguration={})
     config = s3.get_bucket_notification_configuration(Bucket="notified-eb")
     assert "EventBridgeConfiguration" not in config
+
+
+def test_missing_lambda_function_is_refused(s3):
+    arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:nope"
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_notification_configuration(
+            Bucket=BUCKET,
+            NotificationConfiguration={
+                "LambdaFunctionConfigurations": [{"LambdaFunctionArn": arn, "Events": ["s3:ObjectCreated:*"]}]
+            },
+        )
+    assert e.value.response["Error"]["Code"] == "InvalidArgument"
+    assert e.value.response["Error"]["Message"] == "Unable to validate the following destination configurations"
+
+
+def test_object_acl_event(s3, sqs):
+    url, arn = make_queue(sqs, "acl-events")
+    s3.create_bucket(Bucket="notified-acl")
+    s3.put_object(Bucket="notified-acl", Key="k", Body=b"x")
+    s3.put_bucket_notification_configuration(
+        Bucket="notified-acl",
+        NotificationConfiguration={"QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectAcl:Put"]}]},
+    )
+    receive(sqs, url, 1)  # the test event
+    s3.put_object_acl(Bucket="notified-acl", Key="k", ACL="private")
+    [body] = receive(sqs, url, 1)
+    assert body["Records"][0]["eventName"] == "ObjectAcl:Put"

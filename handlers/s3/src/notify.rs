@@ -304,9 +304,25 @@ async fn check_destinations(peers: &Arc<Peers>, config: &NotificationConfigurati
                     problems.push((target.arn.to_owned(), "The destination topic does not exist".to_owned()));
                 }
             }
-            // Lambda cannot be asked yet whether a function exists; S3 would check its
-            // resource policy, which nothing here enforces.
-            Kind::Lambda => {}
+            // S3 asks Lambda whether it may invoke the function; with no resource policies
+            // enforced, that is whether the function exists.
+            Kind::Lambda => {
+                let exists = match (peers.get::<dyn lambda_api::Handler>(), arn_parts(target.arn)) {
+                    (Some(lambda), Some((region, account, _))) => {
+                        let ctx = rt::RequestContext::internal(&account, &region);
+                        let input = lambda_api::types::GetFunctionRequest {
+                            function_name: target.arn.to_owned(),
+                            qualifier: None,
+                        };
+                        lambda.get_function(&ctx, input).await.is_ok()
+                    }
+                    _ => false,
+                };
+                if !exists {
+                    problems
+                        .push((target.arn.to_owned(), format!("Not authorized to invoke function [{}]", target.arn)));
+                }
+            }
         }
     }
     problems
@@ -423,6 +439,14 @@ pub fn object_removed(bucket: &Bucket, key: &str, deleted: &crate::versions::Del
 pub fn object_event(bucket: &Bucket, event_name: &str, key: &str, size: u64, etag: &str, version_id: Option<&str>) {
     let config = &bucket.config.notification;
     let to_eventbridge = config.event_bridge_configuration.is_some();
+    // The common case, a bucket nobody listens to, costs nothing more.
+    if !to_eventbridge
+        && config.queue_configurations.as_ref().is_none_or(Vec::is_empty)
+        && config.topic_configurations.as_ref().is_none_or(Vec::is_empty)
+        && config.lambda_function_configurations.as_ref().is_none_or(Vec::is_empty)
+    {
+        return;
+    }
     let full_name = format!("s3:{event_name}");
     let matching: Vec<Target<'_>> = targets(config)
         .into_iter()

@@ -318,6 +318,7 @@ pub fn put_object_acl(
         let acl = from_request(&bucket.owner_account, canned, grant_headers, input.access_control_policy.as_ref())?
             .ok_or_else(|| errors::missing_security_header("x-amz-acl"))?;
         check_allowed(bucket, &acl)?;
+        crate::notify::object_event(bucket, "ObjectAcl:Put", &input.key, 0, &etag, Some(&version));
         bucket.config.object_acls.insert((input.key.clone(), version), ObjectAcl { etag, last_modified, acl });
         Ok(PutObjectAclOutput::default())
     })
