@@ -131,3 +131,18 @@ def test_table_counts(ddb):
     t = ddb.describe_table(TableName="sorted")["Table"]
     assert t["ItemCount"] == 2
     assert t["TableSizeBytes"] > 0
+
+
+def test_number_keys_are_validated_and_canonical(ddb):
+    ddb.put_item(TableName="sorted", Item={"pk": {"S": "n"}, "sk": {"N": "1.50"}})
+    got = ddb.get_item(TableName="sorted", Key={"pk": {"S": "n"}, "sk": {"N": "001.5"}})
+    assert got["Item"]["sk"] == {"N": "1.5"}
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        ddb.get_item(TableName="sorted", Key={"pk": {"S": "n"}, "sk": {"N": "abc"}})
+    assert error(e)[0] == "ValidationException"
+
+
+def test_partiql_bad_next_token(ddb):
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        ddb.execute_statement(Statement='SELECT * FROM "items"', NextToken="ffffffffffff")
+    assert error(e)[0] == "ValidationException"

@@ -100,58 +100,73 @@ pub fn encode(item: &Item) -> Box<[u8]> {
     out.into_boxed_slice()
 }
 
+/// Reads the encoding back. Every read is checked, so bytes from outside (a PartiQL
+/// NextToken) give `None` instead of a panic.
 struct Reader<'a> {
     b: &'a [u8],
     at: usize,
 }
 
 impl Reader<'_> {
-    fn len(&mut self) -> usize {
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.b.get(self.at)?;
+        self.at += 1;
+        Some(b)
+    }
+
+    fn len(&mut self) -> Option<usize> {
         let mut n = 0usize;
         let mut shift = 0;
         loop {
-            let b = self.b[self.at];
-            self.at += 1;
-            n |= ((b & 0x7f) as usize) << shift;
+            let b = self.byte()?;
+            n |= ((b & 0x7f) as usize).checked_shl(shift)?;
             if b & 0x80 == 0 {
-                return n;
+                return Some(n);
             }
             shift += 7;
+            if shift > 56 {
+                return None;
+            }
         }
     }
 
-    fn bytes(&mut self) -> &[u8] {
-        let n = self.len();
-        let s = &self.b[self.at..self.at + n];
+    fn bytes(&mut self) -> Option<&[u8]> {
+        let n = self.len()?;
+        let s = self.b.get(self.at..self.at.checked_add(n)?)?;
         self.at += n;
-        s
+        Some(s)
     }
 
-    fn string(&mut self) -> String {
-        String::from_utf8_lossy(self.bytes()).into_owned()
+    fn string(&mut self) -> Option<String> {
+        String::from_utf8(self.bytes()?.to_vec()).ok()
     }
 
-    fn map(&mut self) -> Item {
-        let n = self.len();
+    fn count(&mut self) -> Option<usize> {
+        // Every element takes at least one byte: a longer count is corrupt.
+        let n = self.len()?;
+        (n <= self.b.len() - self.at).then_some(n)
+    }
+
+    fn map(&mut self) -> Option<Item> {
+        let n = self.count()?;
         let mut m = Item::with_capacity(n);
         for _ in 0..n {
-            let k = self.string();
-            let v = self.value();
+            let k = self.string()?;
+            let v = self.value()?;
             m.insert(k, v);
         }
-        m
+        Some(m)
     }
 
-    fn value(&mut self) -> AttributeValue {
-        let tag = self.b[self.at];
-        self.at += 1;
-        match tag {
-            T_S => AttributeValue::S(self.string()),
-            T_N => AttributeValue::N(self.string()),
-            T_B => AttributeValue::B(rt::Bytes::copy_from_slice(self.bytes())),
+    fn value(&mut self) -> Option<AttributeValue> {
+        let tag = self.byte()?;
+        Some(match tag {
+            T_S => AttributeValue::S(self.string()?),
+            T_N => AttributeValue::N(self.string()?),
+            T_B => AttributeValue::B(rt::Bytes::copy_from_slice(self.bytes()?)),
             T_SS | T_NS => {
-                let n = self.len();
-                let set = (0..n).map(|_| self.string()).collect();
+                let n = self.count()?;
+                let set = (0..n).map(|_| self.string()).collect::<Option<Vec<_>>>()?;
                 if tag == T_SS {
                     AttributeValue::Ss(set)
                 } else {
@@ -159,23 +174,34 @@ impl Reader<'_> {
                 }
             }
             T_BS => {
-                let n = self.len();
-                AttributeValue::Bs((0..n).map(|_| rt::Bytes::copy_from_slice(self.bytes())).collect())
+                let n = self.count()?;
+                AttributeValue::Bs(
+                    (0..n).map(|_| self.bytes().map(rt::Bytes::copy_from_slice)).collect::<Option<Vec<_>>>()?,
+                )
             }
-            T_M => AttributeValue::M(self.map()),
+            T_M => AttributeValue::M(self.map()?),
             T_L => {
-                let n = self.len();
-                AttributeValue::L((0..n).map(|_| self.value()).collect())
+                let n = self.count()?;
+                AttributeValue::L((0..n).map(|_| self.value()).collect::<Option<Vec<_>>>()?)
             }
             T_TRUE => AttributeValue::Bool(true),
             T_FALSE => AttributeValue::Bool(false),
-            _ => AttributeValue::Null(true),
-        }
+            T_NULL => AttributeValue::Null(true),
+            _ => return None,
+        })
     }
 }
 
+/// Decodes a stored item (always well formed).
 pub fn decode(bytes: &[u8]) -> Item {
-    Reader { b: bytes, at: 0 }.map()
+    try_decode(bytes).unwrap_or_default()
+}
+
+/// Decodes bytes that may not be an encoded item.
+pub fn try_decode(bytes: &[u8]) -> Option<Item> {
+    let mut r = Reader { b: bytes, at: 0 };
+    let item = r.map()?;
+    (r.at == bytes.len()).then_some(item)
 }
 
 // ---- size ----
@@ -298,6 +324,11 @@ mod tests {
         item.insert("m".into(), AttributeValue::M(m));
         item.insert("l".into(), AttributeValue::L(vec![AttributeValue::Bool(true), AttributeValue::Null(true)]));
         assert_eq!(decode(&encode(&item)), item);
+        let bytes = encode(&item);
+        for cut in 0..bytes.len() {
+            assert!(try_decode(&bytes[..cut]).is_none());
+        }
+        assert!(try_decode(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]).is_none());
     }
 
     #[test]

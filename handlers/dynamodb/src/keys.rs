@@ -149,6 +149,9 @@ pub fn check_key(def: &KeyDef, key: &Item) -> Result<(), String> {
     for (name, t) in std::iter::once(&def.hash).chain(def.range.as_ref()) {
         match key.get(name) {
             Some(v) if matches_type(v, t) => {
+                if let AttributeValue::N(n) = v {
+                    crate::number::Number::parse(n)?;
+                }
                 if is_empty_scalar(v) {
                     return Err(format!(
                         "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {} value. Key: {name}",

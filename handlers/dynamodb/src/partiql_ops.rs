@@ -100,7 +100,7 @@ pub fn execute(t: &mut Tables, input: ExecuteStatementInput) -> Result<ExecuteSt
             Some(token) => Some(
                 unhex(token)
                     .filter(|b| !b.is_empty())
-                    .map(|b| item::decode(&b))
+                    .and_then(|b| item::try_decode(&b))
                     .ok_or_else(|| invalid("Invalid NextToken"))?,
             ),
             None => None,
