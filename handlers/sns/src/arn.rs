@@ -35,7 +35,7 @@ pub fn topic_arn(region: &str, account: &str, name: &str) -> String {
 pub fn check_topic_arn(text: &str, parameter: &str) -> Result<()> {
     match Arn::parse(text) {
         Some(arn) if arn.service == "sns" && !arn.resource.contains(':') && !arn.resource.contains('/') => Ok(()),
-        Some(_) => Err(SnsError::invalid(format!("{parameter}"))),
+        Some(_) => Err(SnsError::invalid(parameter)),
         None => {
             let elements = text.split(':').count();
             Err(SnsError::invalid(format!("{parameter} Reason: An ARN must have at least 6 elements, not {elements}")))

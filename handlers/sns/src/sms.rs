@@ -24,7 +24,7 @@ fn check_sms_attribute(name: &str, value: &str) -> Result<()> {
             (1..=11).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         }
         "DeliveryStatusIAMRole" | "UsageReportS3Bucket" => true,
-        _ => return Err(SnsError::invalid(format!("{name}"))),
+        _ => return Err(SnsError::invalid(name)),
     };
     if ok {
         Ok(())

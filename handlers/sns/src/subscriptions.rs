@@ -119,7 +119,7 @@ fn set_attribute(sub: &mut Subscription, name: &str, value: &str, reason: &str) 
             let policy: serde_json::Value =
                 serde_json::from_str(value).map_err(|_| SnsError::invalid("RedrivePolicy: failed to parse JSON."))?;
             let target = policy.get("deadLetterTargetArn").and_then(|v| v.as_str());
-            if !target.is_some_and(|t| arn::sqs_queue(t).is_some()) {
+            if target.is_none_or(|t| arn::sqs_queue(t).is_none()) {
                 return Err(SnsError::invalid("RedrivePolicy: deadLetterTargetArn is an invalid arn"));
             }
             sub.attributes.insert(name.into(), value.to_owned());

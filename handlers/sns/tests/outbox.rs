@@ -78,11 +78,7 @@ async fn email_sms_and_push_deliveries_are_kept() {
 
     let outbox = sns.outbox("000000000000", "us-east-1");
     let sent = |protocol: &str| {
-        outbox
-            .iter()
-            .filter(|m| m.protocol == protocol && m.topic_arn.is_some() && m.message_id.len() == 36)
-            .last()
-            .cloned()
+        outbox.iter().rfind(|m| m.protocol == protocol && m.topic_arn.is_some() && m.message_id.len() == 36).cloned()
     };
     let push = sent("application").expect("a push message");
     assert_eq!(
