@@ -222,3 +222,18 @@ def test_object_acl_event(s3, sqs):
     s3.put_object_acl(Bucket="notified-acl", Key="k", ACL="private")
     [body] = receive(sqs, url, 1)
     assert body["Records"][0]["eventName"] == "ObjectAcl:Put"
+
+
+def test_object_tagging_events(s3, sqs):
+    url, arn = make_queue(sqs, "tagging-events")
+    s3.create_bucket(Bucket="notified-tags")
+    s3.put_object(Bucket="notified-tags", Key="k", Body=b"x")
+    s3.put_bucket_notification_configuration(
+        Bucket="notified-tags",
+        NotificationConfiguration={"QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectTagging:*"]}]},
+    )
+    receive(sqs, url, 1)  # the test event
+    s3.put_object_tagging(Bucket="notified-tags", Key="k", Tagging={"TagSet": [{"Key": "a", "Value": "1"}]})
+    s3.delete_object_tagging(Bucket="notified-tags", Key="k")
+    names = [b["Records"][0]["eventName"] for b in receive(sqs, url, 2)]
+    assert names == ["ObjectTagging:Put", "ObjectTagging:Delete"]

@@ -62,6 +62,7 @@ pub fn put_object_tagging(
         let object = versions::find_mut(bucket, &input.key, input.version_id.as_deref())?;
         object.tags = tags;
         let version_id = object.version_id.clone();
+        crate::notify::object_event(bucket, "ObjectTagging:Put", &input.key, 0, "", Some(&version_id));
         Ok(PutObjectTaggingOutput { version_id: versions::reported(bucket, &version_id) })
     })
 }
@@ -93,6 +94,7 @@ pub fn delete_object_tagging(
         let object = versions::find_mut(bucket, &input.key, input.version_id.as_deref())?;
         object.tags.clear();
         let version_id = object.version_id.clone();
+        crate::notify::object_event(bucket, "ObjectTagging:Delete", &input.key, 0, "", Some(&version_id));
         Ok(DeleteObjectTaggingOutput { version_id: versions::reported(bucket, &version_id) })
     })
 }
