@@ -250,6 +250,10 @@ impl Items {
     pub fn backfill(&mut self, mut index: IndexRows) {
         for row in &self.rows {
             let item = item::decode(row.value());
+            // Items whose attribute has another type than the new key's stay out of it.
+            if keys::check_index_key(&index.key, &index.name, &item).is_err() {
+                continue;
+            }
             if let Some(k) = index.entry_key(&item, row.key()) {
                 index.bytes += item::item_size(&index.project(&self.key, &item));
                 index.rows.insert(Row::new(&k, row.key()));
