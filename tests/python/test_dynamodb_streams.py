@@ -193,3 +193,17 @@ def test_list_streams_paging(ddb, streams):
         if not start:
             break
     assert len(seen) == len(set(seen)) >= 3
+
+
+def test_aws_cli_streams(ddb, aws_cli):
+    arn = make_table(ddb, "st-cli", "NEW_IMAGE")["LatestStreamArn"]
+    ddb.put_item(TableName="st-cli", Item={"id": {"S": "c"}})
+    listed = aws_cli("dynamodbstreams", "list-streams", "--table-name", "st-cli")
+    assert listed["Streams"][0]["StreamArn"] == arn
+    shard = aws_cli("dynamodbstreams", "describe-stream", "--stream-arn", arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    it = aws_cli(
+        "dynamodbstreams", "get-shard-iterator", "--stream-arn", arn, "--shard-id", shard,
+        "--shard-iterator-type", "TRIM_HORIZON",
+    )["ShardIterator"]
+    records = aws_cli("dynamodbstreams", "get-records", "--shard-iterator", it)["Records"]
+    assert records[0]["dynamodb"]["NewImage"] == {"id": {"S": "c"}}
