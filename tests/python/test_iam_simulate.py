@@ -207,3 +207,15 @@ def test_account_authorization_details(iam):
     assert len(seen) == len(set(seen))
     for name in ["detail-user", "detail-group", "detail-role", "detail-policy", "AdministratorAccess"]:
         assert name in seen
+
+
+def test_power_user_access_keeps_iam_out(iam):
+    iam.create_role(RoleName="power", AssumeRolePolicyDocument=json.dumps(TRUST))
+    iam.attach_role_policy(RoleName="power", PolicyArn="arn:aws:iam::aws:policy/PowerUserAccess")
+    arn = iam.get_role(RoleName="power")["Role"]["Arn"]
+    r = iam.simulate_principal_policy(PolicySourceArn=arn, ActionNames=["s3:PutObject", "iam:CreateUser", "iam:ListRoles"])
+    assert {a: d for a, _, d in decisions(r)} == {
+        "s3:PutObject": "allowed",
+        "iam:CreateUser": "implicitDeny",
+        "iam:ListRoles": "allowed",
+    }
