@@ -195,18 +195,23 @@ impl Queue {
         max_receive_count: Option<u32>,
     ) -> Received {
         self.expire(now);
-        let blocked_groups: HashSet<String> = if self.settings.is_fifo() {
-            self.messages.values().filter(|m| !m.is_receivable(now)).filter_map(|m| m.group_id.clone()).collect()
-        } else {
-            HashSet::new()
-        };
+        let fifo = self.settings.is_fifo();
+        // Groups with an earlier message in flight or delayed. Within a group messages
+        // leave in order, so only earlier messages can hold a group: one pass suffices.
+        let mut blocked_groups: HashSet<String> = HashSet::new();
         let mut received = Received::default();
         let mut dead_sequences = Vec::new();
         for (sequence, message) in self.messages.iter_mut() {
             if received.deliveries.len() >= max {
                 break;
             }
-            if !message.is_receivable(now) || message.group_id.as_ref().is_some_and(|g| blocked_groups.contains(g)) {
+            if !message.is_receivable(now) {
+                if let (true, Some(group)) = (fifo, &message.group_id) {
+                    blocked_groups.insert(group.clone());
+                }
+                continue;
+            }
+            if message.group_id.as_ref().is_some_and(|g| blocked_groups.contains(g)) {
                 continue;
             }
             if max_receive_count.is_some_and(|limit| message.receive_count >= limit) {

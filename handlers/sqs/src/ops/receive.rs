@@ -170,7 +170,8 @@ fn take_messages(state: &mut RegionState, name: &str, request: &ReceiveRequest, 
     if let Some(id) = attempt_id.filter(|_| !received.deliveries.is_empty()) {
         queue.remember_receive(id, &received.deliveries, now);
     }
-    let next_change = queue.next_change_after(now);
+    // Only an empty look needs to know when to look again (and it costs a scan).
+    let next_change = if received.deliveries.is_empty() { queue.next_change_after(now) } else { None };
     let source_arn = queue.arn.clone();
     if let Some((target, _)) = dead_letter_queue {
         if let Some(dlq) = state.queues.get_mut(&target) {
