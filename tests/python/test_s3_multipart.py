@@ -162,3 +162,29 @@ def test_boto3_managed_transfer(s3, bucket, tmp_path):
     dst = tmp_path / "down.bin"
     s3.download_file(bucket, "managed/file.bin", str(dst), Config=config)
     assert dst.read_bytes() == data
+
+
+def test_virtual_hosted_multipart_and_versions(client, server):
+    from urllib.parse import urlsplit, urlunsplit
+    from botocore.config import Config
+
+    def to_loopback(request, **_):
+        parts = urlsplit(request.url)
+        if parts.hostname and parts.hostname.endswith(".localhost"):
+            request.headers["Host"] = parts.netloc
+            request.url = urlunsplit(parts._replace(netloc=f"127.0.0.1:{parts.port}"))
+
+    port = urlsplit(server.endpoint).port
+    s3 = client("s3", endpoint_url=f"http://localhost:{port}", config=Config(s3={"addressing_style": "virtual"}))
+    s3.meta.events.register("before-send.s3", to_loopback)
+    s3.create_bucket(Bucket="vhost-mp")
+    uid = s3.create_multipart_upload(Bucket="vhost-mp", Key="a/b c.txt")["UploadId"]
+    e1 = s3.upload_part(Bucket="vhost-mp", Key="a/b c.txt", UploadId=uid, PartNumber=1, Body=b"virtual")["ETag"]
+    done = s3.complete_multipart_upload(Bucket="vhost-mp", Key="a/b c.txt", UploadId=uid,
+                                        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": e1}]})
+    assert done["Location"].endswith("/a/b%20c.txt")
+    assert s3.get_object(Bucket="vhost-mp", Key="a/b c.txt")["Body"].read() == b"virtual"
+    s3.put_bucket_versioning(Bucket="vhost-mp", VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket="vhost-mp", Key="v", Body=b"1")
+    s3.put_object(Bucket="vhost-mp", Key="v", Body=b"2")
+    assert len(s3.list_object_versions(Bucket="vhost-mp", Prefix="v")["Versions"]) == 2

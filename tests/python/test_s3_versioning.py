@@ -34,9 +34,15 @@ def test_versions_and_delete_markers(s3):
     with pytest.raises(ClientError) as e:
         s3.get_object(Bucket="versioned", Key="k")
     assert code(e) == "NoSuchKey"
+    headers = e.value.response["ResponseMetadata"]["HTTPHeaders"]
+    assert headers["x-amz-delete-marker"] == "true" and headers["x-amz-version-id"] == marker
+    with pytest.raises(ClientError) as e:
+        s3.head_object(Bucket="versioned", Key="k")
+    assert e.value.response["ResponseMetadata"]["HTTPHeaders"]["x-amz-delete-marker"] == "true"
     with pytest.raises(ClientError) as e:
         s3.get_object(Bucket="versioned", Key="k", VersionId=marker)
     assert code(e) == "MethodNotAllowed"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 405
     assert "Contents" not in s3.list_objects_v2(Bucket="versioned")
 
     listing = s3.list_object_versions(Bucket="versioned")

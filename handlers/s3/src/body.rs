@@ -28,6 +28,9 @@ use crate::digest::Md5Digest;
 /// The chunk size of reads from disk.
 const READ_CHUNK: usize = 256 * 1024;
 
+/// The block size of large bodies held in memory.
+const MEMORY_BLOCK: usize = 1024 * 1024;
+
 #[derive(Debug, Clone)]
 pub enum ObjectBody {
     Memory(Bytes),
@@ -275,7 +278,7 @@ pub async fn ingest(stream: ByteStream, checksum: Option<Algorithm>, limit: u64)
         }
     };
     let body = match sink {
-        Sink::Memory(chunks) => ObjectBody::Memory(join(chunks, total)),
+        Sink::Memory(chunks) => in_memory(chunks, total),
         Sink::File { file, tmp } => {
             use tokio::io::AsyncWriteExt;
             let mut file = file;
@@ -324,7 +327,7 @@ async fn receive(
             h.update(&chunk);
         }
         match sink {
-            Sink::Memory(chunks) => chunks.push(chunk),
+            Sink::Memory(blocks) => blocks.push(chunk),
             Sink::File { file, .. } => {
                 use tokio::io::AsyncWriteExt;
                 file.write_all(&chunk).await.map_err(IngestError::Storage)?;
@@ -334,15 +337,41 @@ async fn receive(
     Ok((md5, hasher, total))
 }
 
-fn join(chunks: Vec<Bytes>, total: u64) -> Bytes {
+/// A body received in pieces, held in memory: small ones as one buffer, large ones as
+/// blocks of about [`MEMORY_BLOCK`] laid end to end, so a large upload is never copied into
+/// one allocation (which would need twice its size at the moment of copying).
+fn in_memory(chunks: Vec<Bytes>, total: u64) -> ObjectBody {
     if chunks.len() == 1 {
-        return chunks.into_iter().next().unwrap_or_default();
+        return ObjectBody::Memory(chunks.into_iter().next().unwrap_or_default());
     }
-    let mut out = Vec::with_capacity(total as usize);
+    if total <= MEMORY_BLOCK as u64 {
+        let mut out = Vec::with_capacity(total as usize);
+        for c in chunks {
+            out.extend_from_slice(&c);
+        }
+        return ObjectBody::Memory(Bytes::from(out));
+    }
+    let mut blocks = Vec::new();
+    let mut current: Vec<u8> = Vec::with_capacity(MEMORY_BLOCK);
     for c in chunks {
-        out.extend_from_slice(&c);
+        let mut rest = &c[..];
+        while !rest.is_empty() {
+            let room = MEMORY_BLOCK - current.len();
+            let take = room.min(rest.len());
+            current.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if current.len() == MEMORY_BLOCK {
+                blocks.push(ObjectBody::Memory(Bytes::from(std::mem::replace(
+                    &mut current,
+                    Vec::with_capacity(MEMORY_BLOCK),
+                ))));
+            }
+        }
     }
-    Bytes::from(out)
+    if !current.is_empty() {
+        blocks.push(ObjectBody::Memory(Bytes::from(current)));
+    }
+    ObjectBody::concat(blocks)
 }
 
 #[cfg(test)]
@@ -370,6 +399,17 @@ mod tests {
         assert_eq!(text(body.read(Some((50, 60)))), b"");
         assert_eq!(text(body.read(Some((5, 2)))), b"");
         assert_eq!(text(body.read(Some((0, u64::MAX)))), b"0123456789");
+    }
+
+    #[test]
+    fn large_memory_bodies_are_blocks() {
+        let data: Vec<u8> = (0..(MEMORY_BLOCK * 2 + 77)).map(|i| (i % 253) as u8).collect();
+        let chunks: Vec<Bytes> = data.chunks(10_000).map(Bytes::copy_from_slice).collect();
+        let body = in_memory(chunks, data.len() as u64);
+        assert!(matches!(&body, ObjectBody::Parts(parts, _) if parts.len() == 3));
+        assert_eq!(text(body.read(None)), data);
+        let small = in_memory(vec![Bytes::from_static(b"ab"), Bytes::from_static(b"c")], 3);
+        assert!(matches!(&small, ObjectBody::Memory(b) if &b[..] == b"abc"));
     }
 
     #[test]

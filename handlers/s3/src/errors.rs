@@ -264,3 +264,23 @@ pub fn invalid_part_number() -> CommonError {
 pub fn internal(message: impl Into<String>) -> CommonError {
     CommonError::Internal(message.into())
 }
+
+/// A key whose newest version is a delete marker: S3's 404 says so in headers.
+pub fn deleted_key(key: &str, marker_version: &str) -> CommonError {
+    error(404, "NoSuchKey", "The specified key does not exist.")
+        .with_field("Key", key)
+        .with_field("header:x-amz-delete-marker", "true")
+        .with_field("header:x-amz-version-id", marker_version)
+        .into()
+}
+
+/// A GET or HEAD naming a delete marker by its version id.
+pub fn delete_marker_named(method: &str, version_id: &str) -> CommonError {
+    error(405, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+        .with_field("Method", method)
+        .with_field("ResourceType", "DeleteMarker")
+        .with_field("header:x-amz-delete-marker", "true")
+        .with_field("header:x-amz-version-id", version_id)
+        .with_field("header:allow", "DELETE")
+        .into()
+}

@@ -133,8 +133,21 @@ pub async fn put_object(
         )?;
         object.version_id = versions::next_version_id(bucket);
         let reported = versions::reported(bucket, &object.version_id);
-        crate::config::acl::object_written(bucket, &input.key, &object, input.acl.as_ref(), [&input.grant_full_control, &input.grant_read, &input.grant_read_acp, &input.grant_write_acp])?;
-        crate::notify::object_event(bucket, "ObjectCreated:Put", &input.key, object.size(), &object.etag, Some(&object.version_id));
+        crate::config::acl::object_written(
+            bucket,
+            &input.key,
+            &object,
+            input.acl.as_ref(),
+            [&input.grant_full_control, &input.grant_read, &input.grant_read_acp, &input.grant_write_acp],
+        )?;
+        crate::notify::object_event(
+            bucket,
+            "ObjectCreated:Put",
+            &input.key,
+            object.size(),
+            &object.etag,
+            Some(&object.version_id),
+        );
         versions::put(bucket, input.key, object);
         Ok::<_, rt::CommonError>(reported)
     })?;
@@ -208,7 +221,7 @@ fn find_object(
         let bucket = s.bucket(bucket, expected_owner)?;
         match versions::find(bucket, key, version_id)? {
             Found::Object(o) => Ok((o.clone(), versions::reported(bucket, &o.version_id))),
-            Found::DeleteMarker => Err(errors::method_not_allowed(method, "DeleteMarker")),
+            Found::DeleteMarker => Err(errors::delete_marker_named(method, version_id.unwrap_or_default())),
         }
     })
 }
@@ -403,9 +416,14 @@ pub fn head_object(
         input.expected_bucket_owner.as_deref(),
         "HEAD",
     );
-    // A HEAD response has no body: a missing bucket and a missing key are the same bare 404.
+    // A HEAD response has no body: a missing bucket and a missing key are the same bare 404
+    // (keeping the delete-marker headers when that is why the key is missing).
     let (object, version_id) = match found {
-        Err(rt::CommonError::Service(e)) if e.status == 404 => return Err(errors::not_found().into()),
+        Err(rt::CommonError::Service(e)) if e.status == 404 => {
+            let mut bare = rt::ServiceError::new(404, "NotFound", "Not Found");
+            bare.fields = e.fields.into_iter().filter(|(n, _)| n.starts_with("header:")).collect();
+            return Err(rt::CommonError::from(bare).into());
+        }
         other => other?,
     };
     let read = settle_read(object, version_id, &read_request!(input))?;

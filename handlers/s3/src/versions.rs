@@ -247,7 +247,13 @@ pub enum Found<'a> {
 
 pub fn find<'a>(bucket: &'a Bucket, key: &str, version_id: Option<&str>) -> Result<Found<'a>, rt::CommonError> {
     let Some(wanted) = version_id else {
-        return bucket.objects.get(key).map(Found::Object).ok_or_else(|| errors::no_such_key(key));
+        if let Some(current) = bucket.objects.get(key) {
+            return Ok(Found::Object(current));
+        }
+        return match bucket.history.get(key).and_then(|vs| vs.last()) {
+            Some(Version::DeleteMarker { version_id, .. }) => Err(errors::deleted_key(key, version_id)),
+            _ => Err(errors::no_such_key(key)),
+        };
     };
     if let Some(current) = bucket.objects.get(key).filter(|o| o.version_id == wanted) {
         return Ok(Found::Object(current));

@@ -113,6 +113,13 @@ pub fn encode_error(schema: &Schema, err: &RenderedError, ctx: &RequestContext) 
         wrapped_error(schema, err, ctx)
     };
     let mut response = if err.status == 304 { HttpResponse::new(304) } else { xml_response(err.status, document) };
+    // Fields named `header:<name>` travel as response headers (S3's `x-amz-delete-marker`
+    // on the 404 for a deleted key), not as elements.
+    for (name, value) in &err.fields {
+        if let Some(header) = name.strip_prefix(HEADER_FIELD) {
+            response.set_header(header, value);
+        }
+    }
     if let Some(shape) = err.shape {
         rest::write_headers(schema, shape, &Bindings::of_response(schema, shape), &err.value, &mut response);
     }
@@ -162,13 +169,16 @@ fn error_details(out: &mut String, schema: &Schema, err: &RenderedError) {
     if let Some(message) = &err.message {
         element(out, "Message", message);
     }
-    for (name, value) in &err.fields {
+    for (name, value) in err.fields.iter().filter(|(n, _)| !n.starts_with(HEADER_FIELD)) {
         element(out, name, value);
     }
     if let Some(shape) = err.shape {
         xml::write_members(out, schema, shape, &err.value, true);
     }
 }
+
+/// The prefix of an unmodelled error's field that is sent as a header.
+pub const HEADER_FIELD: &str = "header:";
 
 fn element(out: &mut String, name: &str, text: &str) {
     let _ = write!(out, "<{name}>{}</{name}>", xml::escape(text));
