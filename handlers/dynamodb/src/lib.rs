@@ -3,6 +3,13 @@
 //!
 //! Tables are created ACTIVE at once: there is no provisioning to wait for locally, and
 //! SDK waiters accept it.
+//!
+//! Where things are: `storage` (items and indexes per table, order-preserving `keys`,
+//! compact `item` encoding), `write` (the one write path: checks, conditions, stream
+//! records, return values, capacity), `item_ops` / `read` / `batch` / `transact` /
+//! `partiql_ops` (the operations over it), `control` (UpdateTable, TTL, tags, PITR, limits),
+//! `ttl` (the reaper), `stream_log` (records read by the `dynamodbstreams-handler` crate
+//! through `Handler::with_streams`). `expr`, `number` and `partiql` are the languages.
 
 mod batch;
 mod control;
