@@ -144,8 +144,7 @@ pub fn create(a: &mut Account, env: &Env, input: CreatePolicyRequest) -> Result<
     };
     a.policies.insert(arn.clone(), rec);
     let view = resolve(a, &arn).expect("just inserted");
-    let mut policy = render(a, &view, true, Some(&a.policies[&arn].tags));
-    policy.description = None;
+    let policy = render(a, &view, true, Some(&a.policies[&arn].tags));
     Ok(CreatePolicyResponse { policy: Some(policy) })
 }
 
