@@ -170,3 +170,42 @@ def test_execute_transaction(ddb):
         ]
     )["Responses"]
     assert [r["Item"]["v"]["N"] for r in out] == ["1", "2"]
+
+
+def test_transaction_condition_checks(ddb):
+    run(ddb, "INSERT INTO pql VALUE {'pk': 'acct', 'balance': 10}")
+    # EXISTS(SELECT ...) is a condition check: the write happens only if it holds.
+    ddb.execute_transaction(
+        TransactStatements=[
+            {"Statement": "EXISTS(SELECT * FROM pql WHERE pk = 'acct' AND balance >= 5)"},
+            {"Statement": "INSERT INTO pql VALUE {'pk': 'order1'}"},
+        ]
+    )
+    assert "Item" in ddb.get_item(TableName="pql", Key={"pk": {"S": "order1"}})
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        ddb.execute_transaction(
+            TransactStatements=[
+                {"Statement": "EXISTS(SELECT * FROM pql WHERE pk = 'acct' AND balance >= 50)"},
+                {"Statement": "INSERT INTO pql VALUE {'pk': 'order2'}"},
+            ]
+        )
+    assert e.value.response["Error"]["Code"] == "TransactionCanceledException"
+    assert [r["Code"] for r in e.value.response["CancellationReasons"]] == ["ConditionalCheckFailed", "None"]
+    assert "Item" not in ddb.get_item(TableName="pql", Key={"pk": {"S": "order2"}})
+    ddb.execute_transaction(
+        TransactStatements=[
+            {"Statement": "NOT EXISTS(SELECT * FROM pql WHERE pk = 'frozen')"},
+            {"Statement": "INSERT INTO pql VALUE {'pk': 'order3'}"},
+        ]
+    )
+    assert "Item" in ddb.get_item(TableName="pql", Key={"pk": {"S": "order3"}})
+    # A check and a write on the same item is refused, as with TransactWriteItems.
+    code, msg = fails(
+        ddb.execute_transaction,
+        TransactStatements=[
+            {"Statement": "EXISTS(SELECT * FROM pql WHERE pk = 'acct')"},
+            {"Statement": "UPDATE pql SET balance = 0 WHERE pk = 'acct'"},
+        ],
+    )
+    assert (code, msg) == ("ValidationException", "Transaction request cannot include multiple operations on one item")
+

@@ -23,6 +23,9 @@
 //!     }
 //! }
 //! ```
+//! `Statement::Exists` (`[NOT] EXISTS(SELECT ...)`, ExecuteTransaction's condition check)
+//! goes the write way too: its key from `write_key`, and `apply_write` answers `Nothing`
+//! or `ConditionalCheckFailed`.
 //! `WriteError::ConditionalCheckFailed` → ConditionalCheckFailedException "The conditional
 //! request failed"; `WriteError::DuplicateItem` → DuplicateItemException "Duplicate primary
 //! key exists in table"; `WriteError::Invalid(e)` → ValidationException `e.message()`.
@@ -44,6 +47,17 @@ pub enum Statement {
     Insert(Insert),
     Update(UpdateStatement),
     Delete(Delete),
+    /// `[NOT] EXISTS(SELECT ...)`: a condition check in ExecuteTransaction. It writes
+    /// nothing: `apply_write` answers `Nothing` when the check holds and
+    /// `ConditionalCheckFailed` when it does not.
+    Exists(Exists),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exists {
+    pub select: Select,
+    /// `NOT EXISTS(...)`.
+    pub negated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +121,7 @@ impl Statement {
             Statement::Insert(s) => &s.table,
             Statement::Update(s) => &s.table,
             Statement::Delete(s) => &s.table,
+            Statement::Exists(s) => &s.select.table,
         }
     }
 
@@ -258,6 +273,10 @@ pub fn write_key(stmt: &Statement, hash_key: &str, range_key: Option<&str>) -> R
             Ok(key_from_where(&u.filter, hash_key, range_key)?.0)
         }
         Statement::Delete(d) => Ok(key_from_where(&d.filter, hash_key, range_key)?.0),
+        Statement::Exists(e) => match &e.select.filter {
+            Some(f) => Ok(key_from_where(f, hash_key, range_key)?.0),
+            None => Err(ExprError::new("Where clause does not contain a mandatory equality on all key attributes")),
+        },
         Statement::Select(_) => Err(ExprError::new("A SELECT statement does not write")),
     }
 }
@@ -340,6 +359,13 @@ pub fn apply_write(
                 return Err(WriteError::ConditionalCheckFailed);
             }
             Ok(WriteOutcome { action: WriteAction::Delete, returned: returned(d.returning, None, old, None) })
+        }
+        Statement::Exists(e) => {
+            let found = existing.is_some_and(|i| e.select.matches(i));
+            if found == e.negated {
+                return Err(WriteError::ConditionalCheckFailed);
+            }
+            Ok(WriteOutcome { action: WriteAction::Nothing, returned: None })
         }
         Statement::Select(_) => Err(WriteError::Invalid(ExprError::new("A SELECT statement does not write"))),
     }

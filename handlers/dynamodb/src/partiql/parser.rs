@@ -233,6 +233,8 @@ impl<'p> Parser<'p> {
     pub(crate) fn statement(mut self) -> Result<Statement, ExprError> {
         let stmt = if self.eat_kw("SELECT") {
             self.select()?
+        } else if self.is_kw("EXISTS") || (self.is_kw("NOT") && self.peek2() == Tok::Word("EXISTS".into())) {
+            self.exists()?
         } else if self.eat_kw("INSERT") {
             self.insert()?
         } else if self.eat_kw("UPDATE") {
@@ -300,6 +302,23 @@ impl<'p> Parser<'p> {
             }
         }
         Ok(Statement::Select(Select { table, index, projection, filter, descending }))
+    }
+
+    /// `[NOT] EXISTS(SELECT * FROM "t" WHERE <key> [AND ...])`: a condition check inside
+    /// ExecuteTransaction.
+    fn exists(&mut self) -> Result<Statement, ExprError> {
+        let negated = self.eat_kw("NOT");
+        self.expect_kw("EXISTS")?;
+        self.expect_punct("(")?;
+        self.expect_kw("SELECT")?;
+        let Statement::Select(select) = self.select()? else {
+            return Err(self.unexpected());
+        };
+        self.expect_punct(")")?;
+        if select.filter.is_none() {
+            return Err(ExprError::new("Where clause does not contain a mandatory equality on all key attributes"));
+        }
+        Ok(Statement::Exists(Exists { select, negated }))
     }
 
     fn insert(&mut self) -> Result<Statement, ExprError> {

@@ -149,6 +149,21 @@ fn deep_nesting_is_refused_not_a_crash() {
 }
 
 #[test]
+fn exists_condition_checks() {
+    let yes = parse("EXISTS(SELECT * FROM \"t\" WHERE pk = 'a' AND sk = 2 AND price > 9)", &[]).unwrap();
+    assert!(!yes.is_read());
+    assert_eq!(write_key(&yes, "pk", Some("sk")).unwrap(), item(vec![("pk", s("a")), ("sk", n("2"))]));
+    assert_eq!(apply_write(&yes, "pk", Some("sk"), Some(&row())).unwrap().action, WriteAction::Nothing);
+    assert_eq!(apply_write(&yes, "pk", Some("sk"), None), Err(WriteError::ConditionalCheckFailed));
+    let no = parse("NOT EXISTS(SELECT * FROM t WHERE pk = ? AND sk = 2)", &[s("a")]).unwrap();
+    assert_eq!(no.table(), "t");
+    assert_eq!(apply_write(&no, "pk", Some("sk"), None).unwrap().action, WriteAction::Nothing);
+    assert_eq!(apply_write(&no, "pk", Some("sk"), Some(&row())), Err(WriteError::ConditionalCheckFailed));
+    assert!(parse("EXISTS(SELECT * FROM t)", &[]).is_err());
+    assert!(parse("EXISTS(SELECT * FROM t WHERE pk = 'a'", &[]).is_err());
+}
+
+#[test]
 fn errors() {
     assert_eq!(err("SELECT * FROM t WHERE a = ?", &[]), "Number of parameters in request and statement don't match.");
     assert_eq!(err("SELECT * FROM t", &[n("1")]), "Number of parameters in request and statement don't match.");
