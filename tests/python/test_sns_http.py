@@ -169,3 +169,13 @@ def test_visiting_subscribe_url_confirms_and_unsubscribe_url_unsubscribes(sns, e
     status, _, _ = harness.http_request("GET", notification["UnsubscribeURL"])
     assert status == 200
     assert sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"] == []
+    # The subscriber is told, and the SubscribeURL of that message restores the subscription.
+    path, headers, body = wait_for(endpoint_server, 3)[2]
+    goodbye = json.loads(body)
+    assert headers["x-amz-sns-message-type"] == goodbye["Type"] == "UnsubscribeConfirmation"
+    assert goodbye["Message"].startswith(f"You have chosen to deactivate subscription {sub['SubscriptionArn']}.")
+    status, _, _ = harness.http_request("GET", goodbye["SubscribeURL"])
+    assert status == 200
+    assert [s["SubscriptionArn"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]] == [
+        sub["SubscriptionArn"]
+    ]

@@ -38,8 +38,10 @@ pub enum Job {
         target: Target,
         endpoint: Arc<rt::Endpoint>,
     },
-    /// The SubscriptionConfirmation POST to a new HTTP/S subscriber.
-    Confirm {
+    /// A handshake POST (SubscriptionConfirmation, UnsubscribeConfirmation) to an HTTP/S
+    /// subscriber.
+    Handshake {
+        kind: envelope::Handshake,
         url: String,
         topic_arn: String,
         subscription_arn: String,
@@ -85,16 +87,16 @@ async fn worker(mut jobs: mpsc::UnboundedReceiver<Job>, peers: Arc<Peers>) {
                 let peers = peers.clone();
                 tokio::spawn(async move { deliver(&peers, &notification, &target, &endpoint).await });
             }
-            Job::Confirm { url, topic_arn, subscription_arn, message_id, body } => {
+            Job::Handshake { kind, url, topic_arn, subscription_arn, message_id, body } => {
                 tokio::spawn(async move {
-                    let headers = sns_headers("SubscriptionConfirmation", &message_id, &topic_arn, None);
+                    let headers = sns_headers(kind.as_str(), &message_id, &topic_arn, None);
                     match http_client::post(&url, &headers, &body).await {
                         Ok(status) if (200..300).contains(&status) => {}
                         Ok(status) => {
-                            tracing::info!(%subscription_arn, status, "sns: subscription confirmation refused")
+                            tracing::info!(%subscription_arn, status, kind = kind.as_str(), "sns: handshake refused")
                         }
                         Err(e) => {
-                            tracing::info!(%subscription_arn, error = %e, "sns: subscription confirmation not delivered")
+                            tracing::info!(%subscription_arn, error = %e, kind = kind.as_str(), "sns: handshake not delivered")
                         }
                     }
                 });

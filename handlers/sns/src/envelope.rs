@@ -122,30 +122,59 @@ pub fn notification(n: &Notification, message: &str, subscription_arn: &str, end
     Value::Object(doc).to_string()
 }
 
-/// The `SubscriptionConfirmation` document POSTed to a new HTTP/S subscriber.
-pub fn subscription_confirmation(
-    topic_arn: &str,
-    region: &str,
-    message_id: &str,
-    token: &str,
-    timestamp: &str,
-    endpoint: &rt::Endpoint,
-) -> String {
-    let message = format!(
-        "You have chosen to subscribe to the topic {topic_arn}.\nTo confirm the subscription, visit the SubscribeURL included in this message."
-    );
-    let subscribe_url = format!("{}/?Action=ConfirmSubscription&TopicArn={topic_arn}&Token={token}", endpoint.url());
+/// The two handshake documents an HTTP/S subscriber gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handshake {
+    /// On Subscribe: visiting SubscribeURL (or ConfirmSubscription) confirms.
+    SubscriptionConfirmation,
+    /// On Unsubscribe: visiting SubscribeURL restores the subscription.
+    UnsubscribeConfirmation,
+}
+
+impl Handshake {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Handshake::SubscriptionConfirmation => "SubscriptionConfirmation",
+            Handshake::UnsubscribeConfirmation => "UnsubscribeConfirmation",
+        }
+    }
+}
+
+pub struct HandshakeMessage<'a> {
+    pub kind: Handshake,
+    pub topic_arn: &'a str,
+    pub subscription_arn: &'a str,
+    pub region: &'a str,
+    pub message_id: &'a str,
+    pub token: &'a str,
+    pub timestamp: &'a str,
+}
+
+/// The handshake document POSTed to an HTTP/S subscriber.
+pub fn handshake(h: &HandshakeMessage<'_>, endpoint: &rt::Endpoint) -> String {
+    let message = match h.kind {
+        Handshake::SubscriptionConfirmation => format!(
+            "You have chosen to subscribe to the topic {}.\nTo confirm the subscription, visit the SubscribeURL included in this message.",
+            h.topic_arn
+        ),
+        Handshake::UnsubscribeConfirmation => format!(
+            "You have chosen to deactivate subscription {}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.",
+            h.subscription_arn
+        ),
+    };
+    let subscribe_url =
+        format!("{}/?Action=ConfirmSubscription&TopicArn={}&Token={}", endpoint.url(), h.topic_arn, h.token);
     json!({
-        "Type": "SubscriptionConfirmation",
-        "MessageId": message_id,
-        "Token": token,
-        "TopicArn": topic_arn,
+        "Type": h.kind.as_str(),
+        "MessageId": h.message_id,
+        "Token": h.token,
+        "TopicArn": h.topic_arn,
         "Message": message,
         "SubscribeURL": subscribe_url,
-        "Timestamp": timestamp,
+        "Timestamp": h.timestamp,
         "SignatureVersion": "1",
-        "Signature": signature(&format!("{message_id}{token}{timestamp}")),
-        "SigningCertURL": signing_cert_url(region),
+        "Signature": signature(&format!("{}{}{}", h.message_id, h.token, h.timestamp)),
+        "SigningCertURL": signing_cert_url(h.region),
     })
     .to_string()
 }

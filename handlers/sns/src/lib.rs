@@ -186,10 +186,10 @@ impl sns_api::Handler for Handler {
 
     async fn unsubscribe(
         &self,
-        _ctx: &rt::RequestContext,
+        ctx: &rt::RequestContext,
         input: UnsubscribeInput,
     ) -> Result<rt::Unit, UnsubscribeError> {
-        self.unsubscribe_now(input).map_err(wire)?;
+        self.unsubscribe_now(ctx, input).map_err(wire)?;
         Ok(rt::Unit)
     }
 

@@ -16,6 +16,9 @@ pub struct RegionState {
     pub subscriptions: IndexMap<String, Subscription>,
     /// Confirmation token -> subscription ARN, for ConfirmSubscription.
     pub tokens: HashMap<String, String>,
+    /// HTTP/S subscriptions removed by Unsubscribe, by the token of their
+    /// UnsubscribeConfirmation: ConfirmSubscription with it restores them.
+    pub restorable: HashMap<String, Subscription>,
     pub platform_applications: IndexMap<String, PlatformApplication>,
     pub endpoints: IndexMap<String, PlatformEndpoint>,
     pub sms_attributes: IndexMap<String, String>,

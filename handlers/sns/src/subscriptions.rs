@@ -8,7 +8,7 @@ use sns_api::types::*;
 
 use crate::arn::{self, Arn};
 use crate::delivery::Job;
-use crate::envelope;
+use crate::envelope::{self, Handshake, HandshakeMessage};
 use crate::error::{Result, SnsError};
 use crate::filter_policy::{FilterPolicy, Scope};
 use crate::paging;
@@ -237,16 +237,19 @@ impl Handler {
                 state.tokens.insert(token.clone(), sub.arn.clone());
                 let message_id = rt::request_id();
                 let timestamp = envelope::timestamp(rt::DateTime::now());
-                let body = envelope::subscription_confirmation(
-                    &input.topic_arn,
-                    &ctx.region,
-                    &message_id,
-                    &token,
-                    &timestamp,
-                    &ctx.endpoint,
-                );
+                let handshake = HandshakeMessage {
+                    kind: Handshake::SubscriptionConfirmation,
+                    topic_arn: &input.topic_arn,
+                    subscription_arn: &sub.arn,
+                    region: &ctx.region,
+                    message_id: &message_id,
+                    token: &token,
+                    timestamp: &timestamp,
+                };
+                let body = envelope::handshake(&handshake, &ctx.endpoint);
                 if protocol.starts_with("http") {
-                    confirmation = Some(Job::Confirm {
+                    confirmation = Some(Job::Handshake {
+                        kind: Handshake::SubscriptionConfirmation,
                         url: endpoint.clone(),
                         topic_arn: input.topic_arn.clone(),
                         subscription_arn: sub.arn.clone(),
@@ -283,6 +286,13 @@ impl Handler {
         arn::check_topic_arn(&input.topic_arn, "TopicArn")?;
         self.with_arn_scope(&input.topic_arn, |state| {
             topic(state, &input.topic_arn)?;
+            if let Some(mut sub) = state.restorable.remove(&input.token).filter(|s| s.topic_arn == input.topic_arn) {
+                // The token of an UnsubscribeConfirmation: the subscription comes back.
+                let arn = sub.arn.clone();
+                sub.pending = false;
+                state.subscriptions.insert(arn.clone(), sub);
+                return Ok(ConfirmSubscriptionResponse { subscription_arn: Some(arn) });
+            }
             let arn = state
                 .tokens
                 .get(&input.token)
@@ -298,18 +308,49 @@ impl Handler {
         })
     }
 
-    /// Unsubscribing twice succeeds, as on AWS.
-    pub(crate) fn unsubscribe_now(&self, input: UnsubscribeInput) -> Result<()> {
+    /// Unsubscribing twice succeeds, as on AWS. A confirmed HTTP/S subscriber is told with
+    /// an UnsubscribeConfirmation, whose SubscribeURL restores the subscription.
+    pub(crate) fn unsubscribe_now(&self, ctx: &rt::RequestContext, input: UnsubscribeInput) -> Result<()> {
         arn::check_subscription_arn(&input.subscription_arn)?;
-        self.with_arn_scope(&input.subscription_arn, |state| {
-            if let Some(sub) = state.subscriptions.shift_remove(&input.subscription_arn) {
-                state.tokens.retain(|_, arn| *arn != sub.arn);
-                if let Some(topic) = state.topics.get_mut(&sub.topic_arn) {
-                    topic.subscriptions_deleted += 1;
-                }
+        let handshake = self.with_arn_scope(&input.subscription_arn, |state| {
+            let Some(sub) = state.subscriptions.shift_remove(&input.subscription_arn) else { return Ok(None) };
+            state.tokens.retain(|_, arn| *arn != sub.arn);
+            if let Some(topic) = state.topics.get_mut(&sub.topic_arn) {
+                topic.subscriptions_deleted += 1;
             }
-            Ok(())
-        })
+            if !sub.protocol.starts_with("http") || sub.pending {
+                return Ok(None);
+            }
+            let token = new_token();
+            let message_id = rt::request_id();
+            let region = Arn::parse(&sub.arn).map(|a| a.region).unwrap_or_default();
+            let body = envelope::handshake(
+                &HandshakeMessage {
+                    kind: Handshake::UnsubscribeConfirmation,
+                    topic_arn: &sub.topic_arn,
+                    subscription_arn: &sub.arn,
+                    region: &region,
+                    message_id: &message_id,
+                    token: &token,
+                    timestamp: &envelope::timestamp(rt::DateTime::now()),
+                },
+                &ctx.endpoint,
+            );
+            let job = Job::Handshake {
+                kind: Handshake::UnsubscribeConfirmation,
+                url: sub.endpoint.clone(),
+                topic_arn: sub.topic_arn.clone(),
+                subscription_arn: sub.arn.clone(),
+                message_id,
+                body,
+            };
+            state.restorable.insert(token, sub);
+            Ok(Some(job))
+        })?;
+        if let Some(job) = handshake {
+            self.dispatcher.send(job);
+        }
+        Ok(())
     }
 
     pub(crate) fn get_subscription_attributes_now(

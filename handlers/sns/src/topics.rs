@@ -219,6 +219,7 @@ impl Handler {
             state.topics.shift_remove(&input.topic_arn);
             state.subscriptions.retain(|_, s| s.topic_arn != input.topic_arn);
             state.tokens.retain(|_, sub| !sub.starts_with(&format!("{}:", input.topic_arn)));
+            state.restorable.retain(|_, sub| sub.topic_arn != input.topic_arn);
             Ok(())
         })
     }
