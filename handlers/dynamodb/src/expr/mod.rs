@@ -10,6 +10,9 @@
 //! [`ExprContext::finish`] — it reports placeholders that no expression used (and empty or
 //! misplaced maps) with AWS's exact text. Parsing resolves placeholders, so the trees hold
 //! real names and values and can be evaluated many times (per item of a Query or Scan).
+//! Values are validated and their numbers canonicalized as they are resolved. Each kind of
+//! expression has its parser so errors name the right parameter: [`parse_condition`],
+//! [`parse_filter`], [`parse_key_condition`], [`parse_update`], [`parse_projection`].
 //!
 //! ```ignore
 //! let mut cx = ExprContext::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
