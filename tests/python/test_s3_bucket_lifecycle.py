@@ -163,3 +163,40 @@ def test_disabled_rules_do_nothing(s3):
     )
     time.sleep(0.5)
     assert keys(s3, "lc-disabled") == ["k"]
+
+
+def test_expired_object_delete_markers_are_removed(s3):
+    s3.create_bucket(Bucket="lc-markers")
+    s3.put_bucket_versioning(Bucket="lc-markers", VersioningConfiguration={"Status": "Enabled"})
+    version = s3.put_object(Bucket="lc-markers", Key="gone", Body=b"x")["VersionId"]
+    s3.delete_object(Bucket="lc-markers", Key="gone")
+    s3.delete_object(Bucket="lc-markers", Key="gone", VersionId=version)
+    assert len(s3.list_object_versions(Bucket="lc-markers").get("DeleteMarkers", [])) == 1
+    s3.put_bucket_lifecycle_configuration(
+        Bucket="lc-markers",
+        LifecycleConfiguration={
+            "Rules": [{"ID": "m", "Filter": {}, "Status": "Enabled", "Expiration": {"ExpiredObjectDeleteMarker": True}}]
+        },
+    )
+    assert wait_for(lambda: "DeleteMarkers" not in s3.list_object_versions(Bucket="lc-markers"))
+
+
+def test_transition_minimum_days(s3):
+    s3.create_bucket(Bucket="lc-transition")
+    with pytest.raises(ClientError) as e:
+        s3.put_bucket_lifecycle_configuration(
+            Bucket="lc-transition",
+            LifecycleConfiguration={
+                "Rules": [
+                    {
+                        "ID": "ia",
+                        "Filter": {},
+                        "Status": "Enabled",
+                        "Transitions": [{"Days": 10, "StorageClass": "STANDARD_IA"}],
+                    }
+                ]
+            },
+        )
+    error, status = err(e)
+    assert (error["Code"], status) == ("InvalidArgument", 400)
+    assert error["Message"] == "'Days' in Transition action must be greater than or equal to 30 for storageClass 'STANDARD_IA'"

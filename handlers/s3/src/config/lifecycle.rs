@@ -113,6 +113,19 @@ fn validate(rules: &mut [LifecycleRule]) -> Result<(), rt::CommonError> {
                 return Err(errors::invalid_argument_bare("'Date' must be at midnight GMT"));
             }
         }
+        for transition in rule.transitions.iter().flatten() {
+            let class = transition.storage_class.as_ref().map(|c| c.as_str()).unwrap_or("");
+            let minimum = if matches!(class, "STANDARD_IA" | "ONEZONE_IA") { 30 } else { 0 };
+            if let Some(days) = transition.days {
+                if days < minimum {
+                    return Err(errors::invalid_argument(
+                        format!("'Days' in Transition action must be greater than or equal to 30 for storageClass '{class}'"),
+                        "Days",
+                        &days.to_string(),
+                    ));
+                }
+            }
+        }
         if let Some(noncurrent) = &rule.noncurrent_version_expiration {
             if noncurrent.noncurrent_days.is_some_and(|d| d <= 0) {
                 return Err(errors::invalid_argument_bare(
@@ -272,6 +285,25 @@ pub fn sweep(bucket: &mut Bucket, now: rt::DateTime) {
             "LifecycleExpiration:Delete"
         };
         crate::notify::object_event(bucket, event, &key, size, &etag, deleted.version_id.as_deref());
+    }
+
+    // A delete marker with no versions left behind it is removed when a rule says so.
+    let markers_go =
+        rules.iter().filter(|r| r.expiration.as_ref().and_then(|e| e.expired_object_delete_marker) == Some(true));
+    for rule in markers_go.collect::<Vec<_>>() {
+        let lone_markers: Vec<String> = bucket
+            .history
+            .iter()
+            .filter(|(key, history)| {
+                !bucket.objects.contains_key(*key)
+                    && matches!(history.as_slice(), [Version::DeleteMarker { .. }])
+                    && selects(rule, key, 0, &[])
+            })
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in lone_markers {
+            bucket.history.remove(&key);
+        }
     }
 
     // Multipart uploads left incomplete for too long are aborted.
