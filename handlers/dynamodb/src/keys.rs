@@ -240,21 +240,22 @@ fn decompose(text: &str) -> Option<(bool, Vec<u8>, i32)> {
     Some((neg, digits, point))
 }
 
-/// Numbers: a sign byte (0 negative, 1 zero, 2 positive), an exponent byte, the digits
+/// Numbers: a sign byte (0 negative, 1 zero, 2 positive), a two-byte exponent, the digits
 /// (1..=10) and a terminator; for negatives exponent and digits are inverted so larger
-/// magnitudes sort first.
+/// magnitudes sort first. (DynamoDB's exponents span about -130..=126: one byte is too few.)
 fn push_number(out: &mut Vec<u8>, text: &str) {
+    let exponent = |exp: i32| (exp.clamp(-30000, 30000) + 32768) as u16;
     match decompose(text) {
         None => out.push(1),
         Some((false, digits, exp)) => {
             out.push(2);
-            out.push((exp + 160).clamp(0, 255) as u8);
+            out.extend_from_slice(&exponent(exp).to_be_bytes());
             out.extend(digits.iter().map(|d| d + 1));
             out.push(0);
         }
         Some((true, digits, exp)) => {
             out.push(0);
-            out.push(255 - (exp + 160).clamp(0, 255) as u8);
+            out.extend_from_slice(&(!exponent(exp)).to_be_bytes());
             out.extend(digits.iter().map(|d| 10 - d));
             out.push(0xFF);
         }
