@@ -328,7 +328,6 @@ def test_resource_layer_round_trip(endpoint):
     assert "resource-user" not in [u.name for u in iam.users.all()]
 
 
-@pytest.mark.xfail(reason="runtime: awsQuery omits the empty <UpdateRoleResult/> botocore expects", strict=False)
 def test_update_role_answer_parses(iam):
     iam.create_role(RoleName="upd", AssumeRolePolicyDocument=json.dumps(TRUST))
     try:

@@ -196,3 +196,20 @@ def test_aws_cli_role_with_inline_policy(aws_cli):
     got = aws_cli("iam", "get-role-policy", "--role-name", "cli-role", "--policy-name", "p")
     assert got["PolicyDocument"] == json.loads(DOC)
     assert aws_cli("iam", "list-role-policies", "--role-name", "cli-role")["PolicyNames"] == ["p"]
+
+
+def test_service_last_accessed_reports(iam):
+    iam.create_user(UserName="advised")
+    iam.attach_user_policy(UserName="advised", PolicyArn="arn:aws:iam::aws:policy/AmazonSQSFullAccess")
+    iam.put_user_policy(UserName="advised", PolicyName="s3", PolicyDocument=DOC)
+    arn = iam.get_user(UserName="advised")["User"]["Arn"]
+    job = iam.generate_service_last_accessed_details(Arn=arn)["JobId"]
+    report = iam.get_service_last_accessed_details(JobId=job)
+    assert report["JobStatus"] == "COMPLETED" and report["JobType"] == "SERVICE_LEVEL"
+    assert {s["ServiceNamespace"] for s in report["ServicesLastAccessed"]} == {"s3", "sqs"}
+    assert all("LastAuthenticated" not in s for s in report["ServicesLastAccessed"])
+    detail = iam.get_service_last_accessed_details_with_entities(JobId=job, ServiceNamespace="sqs")
+    assert [e["EntityInfo"]["Name"] for e in detail["EntityDetailsList"]] == ["advised"]
+    with pytest.raises(ClientError) as e:
+        iam.get_service_last_accessed_details(JobId="00000000-0000-0000-0000-000000000000")
+    assert code(e) == "NoSuchEntity"

@@ -47,12 +47,9 @@ fn managed(a: &Account, arns: &[String], out: &mut Vec<Held>) {
     }
 }
 
-pub fn list(
-    a: &mut Account,
-    _env: &Env,
-    input: ListPoliciesGrantingServiceAccessRequest,
-) -> Result<ListPoliciesGrantingServiceAccessResponse> {
-    let arn = &input.arn;
+/// The policies in force for the user, group or role `arn` names (a user's include its
+/// groups'), parsed.
+fn held(a: &Account, arn: &str) -> Result<Vec<Held>> {
     let resource = arn.splitn(6, ':').nth(5).ok_or_else(|| invalid_input(format!("ARN {arn} is not valid.")))?;
     let (kind, rest) = resource.split_once('/').ok_or_else(|| invalid_input(format!("ARN {arn} is not valid.")))?;
     let name = rest.rsplit('/').next().unwrap_or(rest);
@@ -77,8 +74,32 @@ pub fn list(
             inline(&r.inline, policyOwnerEntityType::Role, &r.name, &mut held);
             managed(a, &r.attached, &mut held);
         }
+        "policy" => {
+            crate::policies::check_arn(arn)?;
+            if resolve(a, arn).is_none() {
+                return Err(no_such_entity(format!("Policy {arn} was not found.")));
+            }
+            managed(a, &[arn.to_owned()], &mut held);
+        }
         _ => return Err(invalid_input(format!("ARN {arn} is not valid."))),
     }
+    Ok(held)
+}
+
+/// Whether any policy in force for `arn` allows some action of `namespace`.
+pub fn grants(a: &Account, arn: &str, namespace: &str) -> Result<bool> {
+    Ok(held(a, arn)?.iter().any(|h| h.parsed.as_ref().is_some_and(|p| p.allows_any_action_in(namespace))))
+}
+
+pub fn list(
+    a: &mut Account,
+    _env: &Env,
+    input: ListPoliciesGrantingServiceAccessRequest,
+) -> Result<ListPoliciesGrantingServiceAccessResponse> {
+    if input.arn.contains(":policy/") {
+        return Err(invalid_input(format!("ARN {} is not valid.", input.arn)));
+    }
+    let held = held(a, &input.arn)?;
     let entries = input
         .service_namespaces
         .iter()

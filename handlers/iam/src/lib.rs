@@ -19,6 +19,7 @@ mod groups;
 mod ids;
 mod inline;
 mod keys;
+mod last_accessed;
 mod mfa;
 mod paging;
 mod policies;
@@ -333,6 +334,10 @@ operations! {
     set_security_token_service_preferences(SetSecurityTokenServicePreferencesRequest) -> rt::Unit, SetSecurityTokenServicePreferencesError => report::set_sts_preferences;
 
     list_policies_granting_service_access(ListPoliciesGrantingServiceAccessRequest) -> ListPoliciesGrantingServiceAccessResponse, ListPoliciesGrantingServiceAccessError => access::list;
+
+    generate_service_last_accessed_details(GenerateServiceLastAccessedDetailsRequest) -> GenerateServiceLastAccessedDetailsResponse, GenerateServiceLastAccessedDetailsError => last_accessed::generate;
+    get_service_last_accessed_details(GetServiceLastAccessedDetailsRequest) -> GetServiceLastAccessedDetailsResponse, GetServiceLastAccessedDetailsError => last_accessed::get;
+    get_service_last_accessed_details_with_entities(GetServiceLastAccessedDetailsWithEntitiesRequest) -> GetServiceLastAccessedDetailsWithEntitiesResponse, GetServiceLastAccessedDetailsWithEntitiesError => last_accessed::get_with_entities;
 }
 
 /// The service on its own, with no peers to call.

@@ -30,6 +30,8 @@ pub struct Account {
     pub server_certs: BTreeMap<String, ServerCertRec>,
     /// When the credential report was last generated.
     pub credential_report: Option<rt::DateTime>,
+    /// Service-last-accessed reports by job id.
+    pub access_jobs: BTreeMap<String, AccessJob>,
     /// SetSecurityTokenServicePreferences: "v1Token" (the default) or "v2Token".
     pub sts_token_version: Option<String>,
 }
@@ -222,4 +224,13 @@ impl Account {
         let roles = self.roles.values().filter(|r| r.boundary.as_deref() == Some(arn)).count();
         (users + roles) as i32
     }
+}
+
+/// A GenerateServiceLastAccessedDetails job: what the entity could reach when it ran.
+pub struct AccessJob {
+    pub arn: String,
+    pub created: rt::DateTime,
+    pub action_level: bool,
+    /// (namespace, service name) pairs the entity's policies allow.
+    pub services: Vec<(String, String)>,
 }
