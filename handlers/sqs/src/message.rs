@@ -27,6 +27,40 @@ pub fn sequence_number(n: u64) -> String {
     (SEQUENCE_NUMBER_BASE + n as u128).to_string()
 }
 
+/// A message id: a UUID, kept as its 128 bits (16 bytes rather than a 60-byte string, in
+/// the message and again as the key of the queue's index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MessageId(u128);
+
+impl MessageId {
+    /// Never generated (ids are random v4 UUIDs); looks up nothing.
+    pub const NONE: MessageId = MessageId(0);
+
+    pub fn generate() -> MessageId {
+        MessageId::parse(&rt::request_id()).unwrap_or(MessageId(0))
+    }
+
+    /// The id a client sent back (inside a receipt handle); `None` if it is not one of ours.
+    pub fn parse(text: &str) -> Option<MessageId> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 36 || [8, 13, 18, 23].iter().any(|&i| bytes[i] != b'-') {
+            return None;
+        }
+        let hex: String = text.chars().filter(|&c| c != '-').collect();
+        if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u128::from_str_radix(&hex, 16).ok().map(MessageId)
+    }
+}
+
+impl std::fmt::Display for MessageId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hex = format!("{:032x}", self.0);
+        write!(f, "{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    }
+}
+
 /// A validated message on its way into a queue.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
@@ -42,11 +76,9 @@ pub struct NewMessage {
 
 #[derive(Debug, Clone)]
 pub struct StoredMessage {
-    pub message_id: String,
+    pub message_id: MessageId,
     pub body: String,
-    pub md5_of_body: String,
     pub message_attributes: UserAttributes,
-    pub md5_of_message_attributes: Option<String>,
     pub trace_header: Option<String>,
     pub sender_id: String,
     pub group_id: Option<String>,
@@ -67,16 +99,11 @@ pub struct StoredMessage {
 }
 
 impl StoredMessage {
-    pub fn new(message_id: String, new: NewMessage, now: Millis) -> StoredMessage {
-        let md5_of_body = md5::of_body(&new.body);
-        let md5_of_message_attributes =
-            md5::of_attributes(new.message_attributes.iter().map(|(k, v)| (k.as_str(), v.into())));
+    pub fn new(message_id: MessageId, new: NewMessage, now: Millis) -> StoredMessage {
         StoredMessage {
             message_id,
             body: new.body,
-            md5_of_body,
             message_attributes: new.message_attributes,
-            md5_of_message_attributes,
             trace_header: new.trace_header,
             sender_id: new.sender_id,
             group_id: new.group_id,
@@ -90,6 +117,16 @@ impl StoredMessage {
             last_received_at: None,
             receipt_id: None,
         }
+    }
+
+    /// Digests are computed when needed rather than stored: they cost less than a
+    /// microsecond for typical messages, and storing them cost ~150 bytes a message.
+    pub fn md5_of_body(&self) -> String {
+        md5::of_body(&self.body)
+    }
+
+    pub fn md5_of_message_attributes(&self) -> Option<String> {
+        md5::of_attributes(self.message_attributes.iter().map(|(k, v)| (k.as_str(), v.into())))
     }
 
     pub fn is_receivable(&self, now: Millis) -> bool {
@@ -141,9 +178,9 @@ impl StoredMessage {
             md5::of_attributes(message_attributes.iter().map(|(k, v)| (k.as_str(), v.into())));
 
         types::Message {
-            message_id: Some(self.message_id.clone()),
+            message_id: Some(self.message_id.to_string()),
             receipt_handle: Some(receipt_handle),
-            md5_of_body: Some(self.md5_of_body.clone()),
+            md5_of_body: Some(self.md5_of_body()),
             body: Some(self.body.clone()),
             attributes: (!attributes.is_empty()).then_some(attributes),
             md5_of_message_attributes,
@@ -208,7 +245,18 @@ mod tests {
             group_id: None,
             deduplication_id: None,
         };
-        StoredMessage::new("id".into(), new, 1_000)
+        StoredMessage::new(MessageId::generate(), new, 1_000)
+    }
+
+    #[test]
+    fn message_ids_round_trip() {
+        let id = MessageId::generate();
+        let text = id.to_string();
+        assert_eq!(text.len(), 36);
+        assert_eq!(MessageId::parse(&text), Some(id));
+        for bad in ["", "x", "0000000000000000000000000000000000000", "zzzzzzzz-0000-0000-0000-000000000000"] {
+            assert_eq!(MessageId::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]
@@ -232,7 +280,7 @@ mod tests {
         assert_eq!(attributes["SentTimestamp"], "1000");
         let user = api.message_attributes.unwrap();
         assert_eq!(user.keys().collect::<Vec<_>>(), ["keep.me"]);
-        assert_ne!(api.md5_of_message_attributes, m.md5_of_message_attributes);
+        assert_ne!(api.md5_of_message_attributes, m.md5_of_message_attributes());
         assert!(api.md5_of_message_attributes.is_some());
 
         let bare = m.to_api("h".into(), &SystemAttributeSelection::new([]), &AttributeNameFilter::new(&[]));

@@ -16,7 +16,7 @@ use crate::attributes::{self as attr, QueueSettings, MAX_VISIBILITY_TIMEOUT};
 use crate::clock::{seconds_to_millis, Millis};
 use crate::error::SqsError;
 use crate::fifo::{self, DeduplicationWindow, Original, ReceiveAttempts};
-use crate::message::{sequence_number, NewMessage, StoredMessage};
+use crate::message::{sequence_number, MessageId, NewMessage, StoredMessage};
 use crate::receipt::{self, ReceiptHandle};
 
 /// Makes each created queue distinguishable from an earlier or later one of the same name.
@@ -34,8 +34,9 @@ pub struct Queue {
     /// When the last PurgeQueue ran, for the once-a-minute rule.
     pub last_purged_at: Option<Millis>,
     /// Messages in arrival order, keyed by a per-queue sequence number.
-    messages: BTreeMap<u64, StoredMessage>,
-    sequence_by_message_id: HashMap<String, u64>,
+    /// Boxed: B-tree nodes are often half empty, and empty slots cost a pointer, not a message.
+    messages: BTreeMap<u64, Box<StoredMessage>>,
+    sequence_by_message_id: HashMap<MessageId, u64>,
     next_sequence: u64,
     /// FIFO only: deduplication ids of the last five minutes.
     deduplication: DeduplicationWindow,
@@ -115,7 +116,7 @@ impl Queue {
     /// in the last five minutes: then the original's id is reported and nothing is stored.
     pub fn send(&mut self, new: NewMessage, now: Millis) -> Sent {
         self.expire(now);
-        let mut message = StoredMessage::new(rt::request_id(), new, now);
+        let mut message = StoredMessage::new(MessageId::generate(), new, now);
         let mut deduplication_key = None;
         if let Some(settings) = &self.settings.fifo {
             // Validation let a message without an id through only for content-based queues.
@@ -132,17 +133,17 @@ impl Queue {
                 return Sent {
                     message_id: original.message_id.clone(),
                     sequence_number: original.sequence_number.clone(),
-                    md5_of_body: message.md5_of_body,
-                    md5_of_message_attributes: message.md5_of_message_attributes,
+                    md5_of_body: message.md5_of_body(),
+                    md5_of_message_attributes: message.md5_of_message_attributes(),
                 };
             }
             deduplication_key = Some(key);
         }
         let sent = Sent {
-            message_id: message.message_id.clone(),
+            message_id: message.message_id.to_string(),
             sequence_number: None,
-            md5_of_body: message.md5_of_body.clone(),
-            md5_of_message_attributes: message.md5_of_message_attributes.clone(),
+            md5_of_body: message.md5_of_body(),
+            md5_of_message_attributes: message.md5_of_message_attributes(),
         };
         let sequence = self.insert(message, now);
         let sequence_number = self.settings.is_fifo().then(|| sequence_number(sequence));
@@ -173,9 +174,9 @@ impl Queue {
         if self.settings.is_fifo() {
             message.sequence_number = Some(sequence);
         }
-        self.sequence_by_message_id.insert(message.message_id.clone(), sequence);
+        self.sequence_by_message_id.insert(message.message_id, sequence);
         let receivable = message.is_receivable(now);
-        self.messages.insert(sequence, message);
+        self.messages.insert(sequence, Box::new(message));
         if receivable {
             self.changes.notify_waiters();
         }
@@ -225,13 +226,13 @@ impl Queue {
             message.available_at = now + seconds_to_millis(visibility_timeout);
             message.receipt_id = Some(receipt_id.clone());
             let handle =
-                ReceiptHandle { queue_arn: self.arn.clone(), message_id: message.message_id.clone(), receipt_id };
-            received.deliveries.push(Delivery { message: message.clone(), receipt_handle: handle.encode() });
+                ReceiptHandle { queue_arn: self.arn.clone(), message_id: message.message_id.to_string(), receipt_id };
+            received.deliveries.push(Delivery { message: (**message).clone(), receipt_handle: handle.encode() });
         }
         for sequence in dead_sequences {
             if let Some(message) = self.messages.remove(&sequence) {
                 self.sequence_by_message_id.remove(&message.message_id);
-                received.dead_letters.push(message);
+                received.dead_letters.push(*message);
             }
         }
         received
@@ -244,12 +245,14 @@ impl Queue {
         let receipts = self.receive_attempts.receipts(attempt_id, now)?.to_vec();
         let mut deliveries = Vec::with_capacity(receipts.len());
         for (message_id, receipt_id) in receipts {
-            let message = self.sequence_by_message_id.get(&message_id).and_then(|s| self.messages.get_mut(s));
+            let message = MessageId::parse(&message_id)
+                .and_then(|id| self.sequence_by_message_id.get(&id))
+                .and_then(|s| self.messages.get_mut(s));
             match message {
                 Some(m) if m.receipt_id.as_deref() == Some(receipt_id.as_str()) && m.is_in_flight(now) => {
                     m.available_at = now + seconds_to_millis(visibility_timeout);
                     let handle = ReceiptHandle { queue_arn: self.arn.clone(), message_id, receipt_id };
-                    deliveries.push(Delivery { message: m.clone(), receipt_handle: handle.encode() });
+                    deliveries.push(Delivery { message: (**m).clone(), receipt_handle: handle.encode() });
                 }
                 _ => {
                     self.receive_attempts.forget(attempt_id);
@@ -264,7 +267,7 @@ impl Queue {
     pub fn remember_receive(&mut self, attempt_id: &str, deliveries: &[Delivery], now: Millis) {
         let receipts = deliveries
             .iter()
-            .filter_map(|d| Some((d.message.message_id.clone(), d.message.receipt_id.clone()?)))
+            .filter_map(|d| Some((d.message.message_id.to_string(), d.message.receipt_id.clone()?)))
             .collect();
         self.receive_attempts.remember(attempt_id, receipts, now);
     }
@@ -281,7 +284,8 @@ impl Queue {
     /// Deletes the message a handle was issued for. Deleting a message that is already gone
     /// succeeds, as on AWS; so does deleting with an older handle of a standard-queue message.
     pub fn delete_message(&mut self, handle: &ReceiptHandle) {
-        if let Some(sequence) = self.sequence_by_message_id.remove(&handle.message_id) {
+        let id = MessageId::parse(&handle.message_id);
+        if let Some(sequence) = id.and_then(|id| self.sequence_by_message_id.remove(&id)) {
             self.messages.remove(&sequence);
         }
     }
@@ -297,7 +301,7 @@ impl Queue {
     ) -> Result<(), SqsError> {
         let message = self
             .sequence_by_message_id
-            .get(&handle.message_id)
+            .get(&MessageId::parse(&handle.message_id).unwrap_or(MessageId::NONE))
             .and_then(|sequence| self.messages.get_mut(sequence))
             .ok_or_else(|| {
                 SqsError::invalid_parameter_value(format!(
@@ -334,14 +338,14 @@ impl Queue {
             .values()
             .filter(|m| m.is_receivable(now) && m.sent_at + retention > now)
             .take(max)
-            .map(|m| (m.message_id.clone(), m.dead_letter_source_arn.clone()))
+            .map(|m| (m.message_id.to_string(), m.dead_letter_source_arn.clone()))
             .collect()
     }
 
     /// Takes a message out of the queue, whatever its state.
     pub fn remove_message(&mut self, message_id: &str) -> Option<StoredMessage> {
-        let sequence = self.sequence_by_message_id.remove(message_id)?;
-        self.messages.remove(&sequence)
+        let sequence = self.sequence_by_message_id.remove(&MessageId::parse(message_id)?)?;
+        self.messages.remove(&sequence).map(|boxed| *boxed)
     }
 
     /// Drops every message, whatever its state.
@@ -391,11 +395,11 @@ impl Queue {
     /// Drops messages older than the retention period.
     fn expire(&mut self, now: Millis) {
         let retention = seconds_to_millis(self.settings.message_retention_period);
-        let expired: Vec<(u64, String)> = self
+        let expired: Vec<(u64, MessageId)> = self
             .messages
             .iter()
             .take_while(|(_, m)| m.sent_at + retention <= now)
-            .map(|(sequence, m)| (*sequence, m.message_id.clone()))
+            .map(|(sequence, m)| (*sequence, m.message_id))
             .collect();
         for (sequence, message_id) in expired {
             self.messages.remove(&sequence);
