@@ -95,8 +95,18 @@ fn put_value(out: &mut Vec<u8>, v: &AttributeValue) {
 }
 
 pub fn encode(item: &Item) -> Box<[u8]> {
+    encode_except(item, |_| false)
+}
+
+/// Encodes the item without the attributes `skip` names (storage leaves out the key
+/// attributes: the row's key already holds them).
+pub fn encode_except(item: &Item, skip: impl Fn(&str) -> bool) -> Box<[u8]> {
     let mut out = Vec::with_capacity(64);
-    put_map(&mut out, item);
+    put_len(&mut out, item.keys().filter(|k| !skip(k)).count());
+    for (k, v) in item.iter().filter(|(k, _)| !skip(k)) {
+        put_bytes(&mut out, k.as_bytes());
+        put_value(&mut out, v);
+    }
     out.into_boxed_slice()
 }
 

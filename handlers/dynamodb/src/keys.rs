@@ -271,6 +271,63 @@ pub fn push_value(out: &mut Vec<u8>, v: &AttributeValue) {
     }
 }
 
+/// Reads back one component written by `push_value`: the value and the bytes it took.
+fn read_value(b: &[u8], t: &ScalarAttributeType) -> Option<(AttributeValue, usize)> {
+    match t {
+        ScalarAttributeType::N => {
+            let (neg, at) = match *b.first()? {
+                1 => return Some((AttributeValue::N("0".into()), 1)),
+                2 => (false, 3),
+                0 => (true, 3),
+                _ => return None,
+            };
+            let raw = u16::from_be_bytes([*b.get(1)?, *b.get(2)?]);
+            let exp = (if neg { !raw } else { raw }) as i32 - 32768;
+            let end = at + b.get(at..)?.iter().position(|&d| d == if neg { 0xFF } else { 0 })?;
+            let digits: String =
+                b[at..end].iter().map(|&d| (b'0' + if neg { 10 - d } else { d - 1 }) as char).collect();
+            let text = format!("{}0.{digits}E{exp}", if neg { "-" } else { "" });
+            let n = crate::number::Number::parse(&text).ok()?;
+            Some((AttributeValue::N(n.to_string()), end + 1))
+        }
+        _ => {
+            let mut out = Vec::new();
+            let mut i = 0;
+            loop {
+                match (*b.get(i)?, b.get(i + 1).copied()) {
+                    (0, Some(0)) => break,
+                    (0, Some(0xFF)) => {
+                        out.push(0);
+                        i += 2;
+                    }
+                    (0, _) => return None,
+                    (x, _) => {
+                        out.push(x);
+                        i += 1;
+                    }
+                }
+            }
+            let v = match t {
+                ScalarAttributeType::B => AttributeValue::B(out.into()),
+                _ => AttributeValue::S(String::from_utf8(out).ok()?),
+            };
+            Some((v, i + 2))
+        }
+    }
+}
+
+/// The key attributes a storage key was made from (the inverse of `storage_key`).
+pub fn decode_key(def: &KeyDef, key: &[u8]) -> Option<Item> {
+    let mut item = Item::with_capacity(2);
+    let (hash, used) = read_value(key.get(8..)?, &def.hash.1)?;
+    item.insert(def.hash.0.clone(), hash);
+    if let Some((name, t)) = &def.range {
+        let (range, _) = read_value(key.get(8 + used..)?, t)?;
+        item.insert(name.clone(), range);
+    }
+    Some(item)
+}
+
 /// The storage key of an item (or Key) under `def`: hash, partition key, sort key.
 pub fn storage_key(def: &KeyDef, item: &Item) -> Vec<u8> {
     let mut out = partition_prefix(def, item);
@@ -344,6 +401,29 @@ mod tests {
         assert_eq!(enc("1.50"), enc("1.5"));
         assert_eq!(enc("010"), enc("1e1"));
         assert_eq!(enc("-0"), enc("0"));
+    }
+
+    #[test]
+    fn storage_keys_decode_back() {
+        for (h, r) in [
+            (AttributeValue::S("a\0b".into()), AttributeValue::N("-12.5".into())),
+            (AttributeValue::S("".into()), AttributeValue::N("0".into())),
+            (AttributeValue::S("x".into()), AttributeValue::N("1000".into())),
+            (AttributeValue::S("é".into()), AttributeValue::N("0.0001".into())),
+        ] {
+            let def = KeyDef {
+                hash: ("h".into(), ScalarAttributeType::S),
+                range: Some(("r".into(), ScalarAttributeType::N)),
+            };
+            let mut item = Item::new();
+            item.insert("h".into(), h);
+            item.insert("r".into(), r);
+            assert_eq!(decode_key(&def, &storage_key(&def, &item)), Some(item));
+        }
+        let def = KeyDef { hash: ("b".into(), ScalarAttributeType::B), range: None };
+        let mut item = Item::new();
+        item.insert("b".into(), AttributeValue::B(vec![0u8, 255, 0, 0].into()));
+        assert_eq!(decode_key(&def, &storage_key(&def, &item)), Some(item));
     }
 
     #[test]

@@ -73,7 +73,8 @@ impl<'a> Source<'a> {
         let range = (range.0.as_ref().map(|v| v.as_slice()), range.1.as_ref().map(|v| v.as_slice()));
         match self.index {
             None => {
-                let it = self.table.items.rows.range::<[u8], _>(range).map(|r| item::decode(r.value()));
+                let items = &self.table.items;
+                let it = items.rows.range::<[u8], _>(range).map(move |r| items.row_item(r));
                 if forward {
                     Box::new(it)
                 } else {

@@ -190,12 +190,20 @@ impl Items {
         self.indexes.iter().find(|i| i.name == name)
     }
 
+    /// The whole item of a row: the key attributes decoded from the row key, the rest from
+    /// its value (rows do not store the key attributes twice).
+    pub fn row_item(&self, row: &Row) -> Item {
+        let mut item = keys::decode_key(&self.key, row.key()).unwrap_or_default();
+        item.extend(item::decode(row.value()));
+        item
+    }
+
     pub fn get(&self, key: &Item) -> Option<Item> {
-        self.rows.get(keys::storage_key(&self.key, key).as_slice()).map(|r| item::decode(r.value()))
+        self.rows.get(keys::storage_key(&self.key, key).as_slice()).map(|r| self.row_item(r))
     }
 
     pub fn get_raw(&self, storage_key: &[u8]) -> Option<Item> {
-        self.rows.get(storage_key).map(|r| item::decode(r.value()))
+        self.rows.get(storage_key).map(|r| self.row_item(r))
     }
 
     /// Stores `item` (which holds the key), replacing and returning any item with its key.
@@ -214,7 +222,8 @@ impl Items {
                 ttl.by_time.insert((at, skey.clone().into_boxed_slice()));
             }
         }
-        self.rows.insert(Row::new(&skey, &item::encode(&item)));
+        let value = item::encode_except(&item, |name| self.key.is_key(name));
+        self.rows.insert(Row::new(&skey, &value));
         old
     }
 
@@ -224,7 +233,8 @@ impl Items {
     }
 
     fn remove_raw(&mut self, skey: &[u8]) -> Option<Item> {
-        let old = item::decode(self.rows.take(skey)?.value());
+        let row = self.rows.take(skey)?;
+        let old = self.row_item(&row);
         self.bytes = self.bytes.saturating_sub(item::item_size(&old));
         if let Some(ttl) = &mut self.ttl {
             if let Some(at) = expiry(&old, &ttl.attribute) {
@@ -243,13 +253,13 @@ impl Items {
 
     /// Every item in scan order.
     pub fn scan_all(&self) -> impl Iterator<Item = Item> + '_ {
-        self.rows.iter().map(|r| item::decode(r.value()))
+        self.rows.iter().map(|r| self.row_item(r))
     }
 
     /// Builds a new index's entries from the stored items (UpdateTable's GSI creation).
     pub fn backfill(&mut self, mut index: IndexRows) {
         for row in &self.rows {
-            let item = item::decode(row.value());
+            let item = self.row_item(row);
             // Items whose attribute has another type than the new key's stay out of it.
             if keys::check_index_key(&index.key, &index.name, &item).is_err() {
                 continue;
@@ -268,7 +278,7 @@ impl Items {
             let by_time = self
                 .rows
                 .iter()
-                .filter_map(|r| expiry(&item::decode(r.value()), a).map(|at| (at, Box::from(r.key()))))
+                .filter_map(|r| expiry(&self.row_item(r), a).map(|at| (at, Box::from(r.key()))))
                 .collect();
             TtlIndex { attribute: a.to_string(), by_time }
         });
@@ -346,7 +356,7 @@ mod tests {
         let got: Vec<String> = items
             .rows
             .range::<[u8], _>((lo.as_ref().map(|v| v.as_slice()), hi.as_ref().map(|v| v.as_slice())))
-            .map(|r| match &item::decode(r.value())["sk"] {
+            .map(|r| match &items.row_item(r)["sk"] {
                 AttributeValue::N(n) => n.clone(),
                 _ => unreachable!(),
             })
