@@ -352,8 +352,33 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
         c
     }
 
+    /// Whether the `(` here wraps an operand (`(size(a)) < :v`, which DynamoDB accepts)
+    /// rather than a condition: the token after its matching `)` is a comparator,
+    /// BETWEEN or IN.
+    fn paren_is_operand(&self) -> bool {
+        let mut depth = 0usize;
+        for (i, t) in self.toks[self.pos..].iter().enumerate() {
+            match t.tok {
+                Tok::Punct("(") => depth += 1,
+                Tok::Punct(")") => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return match &self.toks.get(self.pos + i + 1).map(|t| &t.tok) {
+                            Some(Tok::Punct(p)) => matches!(*p, "=" | "<>" | "<" | "<=" | ">" | ">="),
+                            Some(Tok::Ident(w)) => w.eq_ignore_ascii_case("BETWEEN") || w.eq_ignore_ascii_case("IN"),
+                            _ => false,
+                        };
+                    }
+                }
+                Tok::Eof => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
     fn primary(&mut self) -> Result<Condition, ExprError> {
-        if self.is_punct("(") {
+        if self.is_punct("(") && !self.paren_is_operand() {
             let open = self.pos;
             self.advance();
             let inner = self.or()?;
@@ -382,6 +407,18 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
     }
 
     fn operand(&mut self) -> Result<Operand, ExprError> {
+        if self.is_punct("(") {
+            if self.depth >= MAX_NESTING {
+                return Err(self.syntax_error());
+            }
+            self.depth += 1;
+            self.advance();
+            let o = self.operand();
+            self.depth -= 1;
+            let o = o?;
+            self.expect_punct(")")?;
+            return Ok(o);
+        }
         match self.arg()? {
             Arg::Path(p) => Ok(Operand::Path(p)),
             Arg::Value(v) => Ok(Operand::Value(v)),

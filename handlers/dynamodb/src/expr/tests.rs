@@ -210,6 +210,9 @@ fn precedence_not_and_or() {
     assert!(t("NOT str = :t OR str = :t", vec![tr()]));
     assert!(!t("NOT (str = :t OR str = :t)", vec![tr()]));
     assert!(t("NOT NOT str = :t", vec![tr()]));
+    // Parenthesised operands are accepted too.
+    assert!(t("( ( ( size ( str )) < num ) AND (str) = :t )", vec![tr()]));
+    assert!(t("num BETWEEN (:a) AND (:b)", vec![(":a", n("1")), (":b", n("50"))]));
     assert!(t("str = :f or str = :f or str = :t", vec![tr(), f()]));
     assert!(!t("str = :t and str = :t and str = :f", vec![tr(), f()]));
     assert!(t("not attribute_exists(x) and (str = :f or begins_with(str, :t))", vec![tr(), f()]));
