@@ -14,7 +14,7 @@ use crate::context::RequestContext;
 use crate::error::ServiceError;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::protocol::{query, xml, DecodeError, RenderedError};
-use crate::schema::{Schema, ShapeKind};
+use crate::schema::Schema;
 use crate::value::Value;
 
 const FORM_MEDIA_TYPE: &str = "application/x-www-form-urlencoded";
@@ -157,11 +157,11 @@ fn namespace(schema: &Schema) -> Cow<'static, str> {
     }
 }
 
-/// False for unit output and for output structures without members.
+/// False only for unit output: an output structure without members still gets its
+/// (empty) `<XResult/>`, as AWS sends it and botocore requires wherever the model names a
+/// result wrapper.
 fn has_output_members(schema: &Schema, op: usize) -> bool {
-    let operation = &schema.operations[op];
-    !operation.unit_output
-        && matches!(&schema.shape(operation.output).kind, ShapeKind::Structure { members } if !members.is_empty())
+    !schema.operations[op].unit_output
 }
 
 fn push_response_metadata(body: &mut String, request_id: &str) {
@@ -368,17 +368,18 @@ mod tests {
     }
 
     #[test]
-    fn omits_the_result_without_output_members() {
-        for name in ["NoInputAndNoOutput", "EmptyOutput"] {
-            let resp = encode_output(&NO_NAMESPACE_SCHEMA, op_index(name), Value::Struct(vec![]), &ctx());
-            assert_eq!(
-                body(&resp),
-                format!(
-                    "<{name}Response xmlns=\"https://awsquery.amazonaws.com/doc/2020-01-08/\"><ResponseMetadata>\
-                     <RequestId>foo-id</RequestId></ResponseMetadata></{name}Response>"
-                )
-            );
-        }
+    fn result_element_only_for_structured_output() {
+        // Unit output: no result element at all.
+        let resp = encode_output(&NO_NAMESPACE_SCHEMA, op_index("NoInputAndNoOutput"), Value::Struct(vec![]), &ctx());
+        assert_eq!(
+            body(&resp),
+            "<NoInputAndNoOutputResponse xmlns=\"https://awsquery.amazonaws.com/doc/2020-01-08/\"><ResponseMetadata>\
+             <RequestId>foo-id</RequestId></ResponseMetadata></NoInputAndNoOutputResponse>"
+        );
+        // An output structure without members: AWS still sends `<EmptyOutputResult/>`, and
+        // botocore fails on a modelled result wrapper that is missing.
+        let resp = encode_output(&NO_NAMESPACE_SCHEMA, op_index("EmptyOutput"), Value::Struct(vec![]), &ctx());
+        assert!(body(&resp).contains("<EmptyOutputResult/><ResponseMetadata>"), "{}", body(&resp));
     }
 
     fn modeled(shape: u32, value: Value) -> RenderedError {
