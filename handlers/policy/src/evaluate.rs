@@ -86,12 +86,25 @@ fn principal_matches(statement: &Statement, caller: Option<&str>) -> bool {
             kinds.iter().flat_map(|(_, values)| values).any(|p| {
                 p == "*"
                     || p == caller
+                    || same_role(p, caller)
                     // An account (id or root ARN) stands for every principal in it.
                     || account_of(p).is_some_and(|a| caller.split(':').nth(4) == Some(a))
             })
         }),
     };
     listed != statement.not_principal
+}
+
+/// A role's ARN names the sessions of that role too
+/// (`arn:aws:sts::{account}:assumed-role/{name}/{session}`).
+fn same_role(principal: &str, caller: &str) -> bool {
+    let Some(rest) = caller.strip_prefix("arn:aws:sts::") else { return false };
+    let Some((account, session)) = rest.split_once(":assumed-role/") else { return false };
+    let Some((role, _)) = session.split_once('/') else { return false };
+    principal
+        .strip_prefix("arn:aws:iam::")
+        .and_then(|p| p.split_once(":role/"))
+        .is_some_and(|(acct, path_and_name)| acct == account && path_and_name.rsplit('/').next() == Some(role))
 }
 
 fn account_of(principal: &str) -> Option<&str> {
@@ -241,6 +254,15 @@ mod tests {
             r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"*","Resource":"*"}}"#,
         );
         assert_eq!(decide(&[(Source::Resource, &account)], "s3:GetObject", "x", &ctx).decision, Decision::Allowed);
+        let role = policy(
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/app/worker"},"Action":"sqs:*","Resource":"*"}}"#,
+        );
+        let sets = [PolicySet { id: "r".into(), source: Source::Resource, policy: &role }];
+        let session = "arn:aws:sts::123456789012:assumed-role/worker/job-1";
+        let request = Request { action: "sqs:SendMessage", resource: "q", principal: Some(session), context: &ctx };
+        assert_eq!(evaluate(&sets, &request).decision, Decision::Allowed, "a role's sessions are the role");
+        let other = Request { principal: Some("arn:aws:sts::123456789012:assumed-role/other/job-1"), ..request };
+        assert_eq!(evaluate(&sets, &other).decision, Decision::ImplicitDeny);
     }
 
     #[test]

@@ -11,6 +11,30 @@
 //! This crate knows nothing about IAM's entities: callers hand it documents and a request.
 //! IAM's SimulatePrincipalPolicy/SimulateCustomPolicy use it today, and request
 //! enforcement can use the same code later.
+//!
+//! ```
+//! use ferrostack_policy::{evaluate, Context, Decision, Policy, PolicySet, Request, Source};
+//!
+//! let identity = Policy::parse(
+//!     r#"{"Version":"2012-10-17","Statement":[
+//!         {"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::photos/*"},
+//!         {"Effect":"Deny","Action":"s3:*","Resource":"*",
+//!          "Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#,
+//! )
+//! .unwrap();
+//! let mut context = Context::new();
+//! context.insert("aws:SecureTransport", vec!["true".into()]);
+//! let policies = [PolicySet { id: "photos-read".into(), source: Source::Identity, policy: &identity }];
+//! let request = Request {
+//!     action: "s3:GetObject",
+//!     resource: "arn:aws:s3:::photos/cat.jpg",
+//!     principal: Some("arn:aws:iam::123456789012:user/alice"),
+//!     context: &context,
+//! };
+//! let answer = evaluate(&policies, &request);
+//! assert_eq!(answer.decision, Decision::Allowed);
+//! assert_eq!(answer.matched[0].index, 0);
+//! ```
 
 mod condition;
 mod document;
