@@ -136,6 +136,15 @@ def test_role_trust_session_and_boundary(iam, client):
     with pytest.raises(ClientError) as e:
         iam.create_role(RoleName="fn", AssumeRolePolicyDocument=json.dumps(TRUST))
     assert e.value.response["Error"]["Message"] == "Role with name fn already exists."
+    bad_principal = dict(TRUST, Statement=[dict(TRUST["Statement"][0], Principal={"AWS": "nobody"})])
+    with pytest.raises(ClientError) as e:
+        iam.create_role(RoleName="bad", AssumeRolePolicyDocument=json.dumps(bad_principal))
+    assert code(e) == "MalformedPolicyDocument"
+    assert e.value.response["Error"]["Message"] == 'Invalid principal in policy: "AWS":"nobody"'
+    with_resource = dict(TRUST, Statement=[dict(TRUST["Statement"][0], Resource="*")])
+    with pytest.raises(ClientError) as e:
+        iam.create_role(RoleName="bad", AssumeRolePolicyDocument=json.dumps(with_resource))
+    assert e.value.response["Error"]["Message"] == "Has prohibited field Resource"
     iam.delete_role(RoleName="fn")
     iam.delete_policy(PolicyArn=boundary)
 

@@ -39,6 +39,23 @@ pub fn within(document: &str, name: &str, quota: usize) -> Result<()> {
     Ok(())
 }
 
+/// An `AWS` principal: `*`, an account id, or an IAM/STS ARN of an account's principal.
+fn aws_principal(p: &str) -> bool {
+    let account = |a: &str| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
+    if p == "*" || account(p) {
+        return true;
+    }
+    let parts: Vec<&str> = p.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && parts[1].starts_with("aws")
+        && (parts[2] == "iam" || parts[2] == "sts")
+        && parts[3].is_empty()
+        && account(parts[4])
+        && (parts[5] == "root"
+            || ["user/", "role/", "assumed-role/", "federated-user/"].iter().any(|k| parts[5].starts_with(k)))
+}
+
 /// Rejects a document IAM would call malformed.
 pub fn check(document: &str, kind: Kind) -> Result<()> {
     let parsed = ferrostack_policy::Policy::parse(document).map_err(|e| malformed_policy(e.to_string()))?;
@@ -56,8 +73,18 @@ pub fn check(document: &str, kind: Kind) -> Result<()> {
                 if statement.resource.is_some() {
                     return Err(malformed_policy("Has prohibited field Resource"));
                 }
-                if statement.principal.is_none() {
-                    return Err(malformed_policy("Missing required field Principal"));
+                match &statement.principal {
+                    None => return Err(malformed_policy("Missing required field Principal")),
+                    Some(ferrostack_policy::Principal::Listed(kinds)) => {
+                        for (kind, values) in kinds {
+                            if let Some(bad) = values.iter().find(|v| kind == "AWS" && !aws_principal(v)) {
+                                return Err(malformed_policy(format!(
+                                    "Invalid principal in policy: \"AWS\":\"{bad}\""
+                                )));
+                            }
+                        }
+                    }
+                    Some(_) => {}
                 }
             }
         }
@@ -83,6 +110,15 @@ mod tests {
         let ok = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
         assert!(check(ok, Kind::Identity).is_ok());
         assert!(check(ok, Kind::Trust).is_err());
+        let trust = |p: &str| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Principal":{{"AWS":"{p}"}},"Action":"sts:AssumeRole"}}}}"#
+            )
+        };
+        assert!(check(&trust("arn:aws:iam::123456789012:root"), Kind::Trust).is_ok());
+        assert!(check(&trust("123456789012"), Kind::Trust).is_ok());
+        assert!(check(&trust("arn:aws:iam::123456789012:role/x"), Kind::Trust).is_ok());
+        assert!(check(&trust("not-an-arn"), Kind::Trust).is_err());
         let no_resource = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}"#;
         assert!(check(no_resource, Kind::Identity).is_err());
     }
