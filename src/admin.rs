@@ -14,13 +14,17 @@
 use std::panic::AssertUnwindSafe;
 
 use ferrostack_runtime::http::HttpResponse;
-use http::Method;
+use http::{Method, Uri};
 use serde_json::{json, Map, Value};
 
 use crate::services::Registry;
 
-/// An admin request, or `None` when `path` is not an admin path.
-pub fn handle(registry: &Registry, uptime: std::time::Duration, method: &Method, path: &str) -> Option<HttpResponse> {
+/// An admin request, or `None` when `uri` is not an admin path.
+pub fn handle(registry: &Registry, uptime: std::time::Duration, method: &Method, uri: &Uri) -> Option<HttpResponse> {
+    let path = uri.path();
+    if path.starts_with("/_aws/sns/") {
+        return Some(sns_messages(registry, method, path, uri.query().unwrap_or("")));
+    }
     let rest = path.strip_prefix("/_localstack/").or_else(|| path.strip_prefix("/_ministack/"))?;
     let endpoint = rest.trim_end_matches('/');
     let is_read = method == Method::GET || method == Method::HEAD;
@@ -74,6 +78,20 @@ fn info(uptime: std::time::Duration) -> HttpResponse {
             "uptime": uptime.as_secs(),
         }),
     )
+}
+
+/// LocalStack's SNS developer endpoints (`/_aws/sns/sms-messages`,
+/// `platform-endpoint-messages`, `subscription-tokens/<arn>`, and `email-messages`): what SNS
+/// "sent" to phones, devices and mailboxes, which no real client can receive locally.
+fn sns_messages(registry: &Registry, method: &Method, path: &str, query: &str) -> HttpResponse {
+    if method != Method::GET && method != Method::HEAD {
+        return json_response(405, json!({"error": "method not allowed"}));
+    }
+    let sns = registry.peers().and_then(|peers| peers.get::<sns_handler::Handler>());
+    match sns.and_then(|sns| sns.developer_endpoint(path, query)) {
+        Some((status, body)) => HttpResponse::with_body(status, "application/json", body),
+        None => json_response(404, json!({"error": "not found"})),
+    }
 }
 
 fn json_response(status: u16, body: Value) -> HttpResponse {

@@ -125,7 +125,7 @@ impl Gateway {
     {
         let (parts, body) = req.into_parts();
         if let Some(response) =
-            crate::admin::handle(&self.registry, self.started.elapsed(), &parts.method, parts.uri.path())
+            crate::admin::handle(&self.registry, self.started.elapsed(), &parts.method, &parts.uri)
         {
             return (response, None);
         }

@@ -95,6 +95,8 @@ struct Tables {
     s3: Option<usize>,
     /// Who knows the accounts of issued temporary credentials (STS), if served.
     access_keys: Option<Arc<dyn AccessKeyAccounts>>,
+    /// The handlers, for admin endpoints that inspect a service's state.
+    peers: Option<Arc<Peers>>,
 }
 
 impl Registry {
@@ -122,6 +124,7 @@ impl Registry {
             }
             let mut tables = Tables::new(services);
             tables.access_keys = peers.get::<dyn AccessKeyAccounts>();
+            tables.peers = Some(peers);
             tables
         })
     }
@@ -181,6 +184,11 @@ impl Registry {
         self.tables().s3
     }
 
+    /// The handlers of a catalog-built registry (built now if they were not).
+    pub fn peers(&self) -> Option<&Arc<Peers>> {
+        self.tables().peers.as_ref()
+    }
+
     /// The account a service-issued access key (an STS session's) acts in.
     pub fn account_of(&self, access_key_id: &str) -> Option<String> {
         self.tables().access_keys.as_ref()?.account_of(access_key_id)
@@ -216,6 +224,7 @@ impl Tables {
             rest: Vec::new(),
             s3: None,
             access_keys: None,
+            peers: None,
             services,
         };
         for (index, service) in tables.services.iter().enumerate() {
