@@ -298,3 +298,23 @@ def test_list_dead_letter_source_queues_pages(sqs):
     with pytest.raises(ClientError) as e:
         sqs.list_dead_letter_source_queues(QueueUrl=dlq.rsplit("/", 1)[0] + "/nope")
     assert error_code(e) in ("QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue")
+
+
+def test_long_poll_wakes_when_a_delete_releases_the_group(sqs, client):
+    import threading
+    import time
+
+    url = fifo_queue(sqs, content_based=True)
+    for body in ["first", "second"]:
+        sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="g")
+    [first] = receive(sqs, url, n=1)
+    other = client("sqs")
+    timer = threading.Timer(0.3, lambda: other.delete_message(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"]))
+    start = time.monotonic()
+    timer.start()
+    try:
+        got = receive(sqs, url, WaitTimeSeconds=10)
+    finally:
+        timer.join()
+    assert [m["Body"] for m in got] == ["second"]
+    assert time.monotonic() - start < 3

@@ -287,6 +287,10 @@ impl Queue {
         let id = MessageId::parse(&handle.message_id);
         if let Some(sequence) = id.and_then(|id| self.sequence_by_message_id.remove(&id)) {
             self.messages.remove(&sequence);
+            // On a FIFO queue the delete may release the message's group to long pollers.
+            if self.settings.is_fifo() {
+                self.changes.notify_waiters();
+            }
         }
     }
 
@@ -500,6 +504,56 @@ mod tests {
         q.delete_message(&parsed);
         let err = q.change_visibility(&parsed, &handle, 10, 0).unwrap_err();
         assert_eq!(err.code(), "InvalidParameterValue");
+        assert_eq!(q.counts(0), MessageCounts::default());
+    }
+
+    fn fifo_queue() -> Queue {
+        let mut settings = QueueSettings::defaults(true);
+        settings.fifo.as_mut().unwrap().content_based_deduplication = true;
+        Queue::new("q.fifo", "000000000000", "us-east-1", settings, Default::default(), 0)
+    }
+
+    fn grouped(body: &str, group: &str) -> NewMessage {
+        NewMessage { group_id: Some(group.into()), ..message(body, 0) }
+    }
+
+    fn bodies(received: &Received) -> Vec<&str> {
+        received.deliveries.iter().map(|d| d.message.body.as_str()).collect()
+    }
+
+    #[test]
+    fn fifo_groups_are_locked_while_in_flight() {
+        let mut q = fifo_queue();
+        for (body, group) in [("a1", "a"), ("b1", "b"), ("a2", "a")] {
+            q.send(grouped(body, group), 0);
+        }
+        assert_eq!(bodies(&q.receive(0, 1, 30, None)), ["a1"]);
+        assert_eq!(bodies(&q.receive(0, 10, 30, None)), ["b1"]);
+        // Both timeouts end: a1 comes back, still ahead of a2.
+        assert_eq!(bodies(&q.receive(30_000, 10, 30, None)), ["a1", "b1", "a2"]);
+    }
+
+    #[test]
+    fn fifo_deduplicates_within_five_minutes() {
+        let mut q = fifo_queue();
+        let first = q.send(grouped("same", "g"), 0);
+        let again = q.send(grouped("same", "g"), 299_999);
+        assert_eq!(first.message_id, again.message_id);
+        assert_eq!(first.sequence_number, again.sequence_number);
+        let later = q.send(grouped("same", "g"), 300_000);
+        assert_ne!(first.message_id, later.message_id);
+        assert!(later.sequence_number > first.sequence_number);
+    }
+
+    #[test]
+    fn redrive_takes_messages_past_the_limit() {
+        let mut q = queue();
+        q.send(message("poison", 0), 0);
+        assert_eq!(q.receive(0, 1, 0, Some(2)).deliveries.len(), 1);
+        assert_eq!(q.receive(0, 1, 0, Some(2)).deliveries.len(), 1);
+        let third = q.receive(0, 1, 0, Some(2));
+        assert!(third.deliveries.is_empty());
+        assert_eq!(third.dead_letters.len(), 1);
         assert_eq!(q.counts(0), MessageCounts::default());
     }
 
