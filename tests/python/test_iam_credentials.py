@@ -56,6 +56,17 @@ def test_access_keys(iam, endpoint):
     )
     assert as_user.get_user()["User"]["UserName"] == "keyed"
     assert {m["AccessKeyId"] for m in as_user.list_access_keys()["AccessKeyMetadata"]} == {k["AccessKeyId"], k2["AccessKeyId"]}
+    inactive = boto3.client(
+        "iam",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=k2["AccessKeyId"],
+        aws_secret_access_key=k2["SecretAccessKey"],
+    )
+    with pytest.raises(ClientError) as e:
+        inactive.get_user()
+    assert code(e) == "InvalidClientTokenId"
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
 
     with pytest.raises(ClientError) as e:
         iam.delete_user(UserName="keyed")

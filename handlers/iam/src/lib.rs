@@ -57,8 +57,9 @@ impl Handler {
         self.accounts.write().unwrap_or_else(|e| e.into_inner()).entry(id.to_owned()).or_default().clone()
     }
 
-    /// The account whose user holds access key `id`, when this service issued it.
-    fn key_account(&self, id: &str) -> Option<String> {
+    /// The account whose user holds access key `id`, and whether the key is active, when
+    /// this service issued it.
+    fn key_account(&self, id: &str) -> Option<(String, bool)> {
         let accounts: Vec<_> = self
             .accounts
             .read()
@@ -66,14 +67,26 @@ impl Handler {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
-        accounts.into_iter().find(|(_, a)| lock(a).key_owner(id).is_some()).map(|(k, _)| k)
+        accounts.into_iter().find_map(|(k, a)| lock(&a).key_owner(id).map(|(_, key)| (k, key.active)))
     }
 
     /// Runs `f` on the caller's account under its lock. A request signed with an access key
-    /// of one of our users acts in that user's account, whatever the gateway guessed.
-    fn on_account<R>(&self, ctx: &rt::RequestContext, f: impl FnOnce(&mut Account, &Env) -> R) -> R {
+    /// of one of our users acts in that user's account, whatever the gateway guessed; one
+    /// signed with a key its user deactivated is refused, as AWS refuses it.
+    fn on_account<T>(
+        &self,
+        ctx: &rt::RequestContext,
+        f: impl FnOnce(&mut Account, &Env) -> errors::Result<T>,
+    ) -> errors::Result<T> {
         let owner = ctx.access_key_id.as_deref().filter(|k| k.starts_with("AKIA")).and_then(|k| self.key_account(k));
-        let account_id = owner.unwrap_or_else(|| ctx.account_id.clone());
+        if let Some((_, false)) = owner {
+            return Err(rt::ServiceError::new(
+                403,
+                "InvalidClientTokenId",
+                "The security token included in the request is invalid.",
+            ));
+        }
+        let account_id = owner.map_or_else(|| ctx.account_id.clone(), |(account, _)| account);
         let env = Env { account: account_id.clone(), now: rt::DateTime::now(), caller_key: ctx.access_key_id.clone() };
         let account = self.account(&account_id);
         let mut guard = lock(&account);
