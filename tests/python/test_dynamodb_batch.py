@@ -145,3 +145,31 @@ def test_client_request_token_idempotency(ddb):
     other = [{"Put": {"TableName": "bt1", "Item": {"id": {"S": "idem"}, "n": {"N": "3"}}}}]
     with pytest.raises(ddb.exceptions.IdempotentParameterMismatchException):
         ddb.transact_write_items(TransactItems=other, ClientRequestToken="tok-1")
+
+
+def test_transaction_update_condition_and_validation_reasons(ddb):
+    ddb.put_item(TableName="bt1", Item={"id": {"S": "acct"}, "balance": {"N": "10"}})
+    with pytest.raises(ddb.exceptions.TransactionCanceledException) as e:
+        ddb.transact_write_items(
+            TransactItems=[
+                {"Update": {
+                    "TableName": "bt1",
+                    "Key": {"id": {"S": "acct"}},
+                    "UpdateExpression": "SET balance = balance - :a",
+                    "ConditionExpression": "balance >= :a",
+                    "ExpressionAttributeValues": {":a": {"N": "50"}},
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }},
+                {"Update": {
+                    "TableName": "bt1",
+                    "Key": {"id": {"S": "big"}},
+                    "UpdateExpression": "SET v = :v",
+                    "ExpressionAttributeValues": {":v": {"S": "x" * 409_600}},
+                }},
+            ]
+        )
+    reasons = e.value.response["CancellationReasons"]
+    assert reasons[0]["Code"] == "ConditionalCheckFailed"
+    assert reasons[0]["Item"]["balance"] == {"N": "10"}
+    assert reasons[1]["Code"] == "ValidationError"
+    assert ddb.get_item(TableName="bt1", Key={"id": {"S": "acct"}})["Item"]["balance"] == {"N": "10"}

@@ -247,3 +247,35 @@ def test_filter_on_key_attribute_rejected(ddb):
     assert e.value.response["Error"]["Message"] == (
         "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk"
     )
+
+
+def test_gsi_follows_updates_and_deletes(client):
+    c = client("dynamodb")
+    c.create_table(
+        TableName="moves",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "st", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[{
+            "IndexName": "byStatus",
+            "KeySchema": [{"AttributeName": "st", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+    def in_status(s):
+        out = c.query(TableName="moves", IndexName="byStatus", KeyConditionExpression="st = :s",
+                      ExpressionAttributeValues={":s": {"S": s}})
+        return sorted(i["id"]["S"] for i in out["Items"])
+
+    for i in range(3):
+        c.put_item(TableName="moves", Item={"id": {"S": str(i)}, "st": {"S": "new"}})
+    c.update_item(TableName="moves", Key={"id": {"S": "1"}}, UpdateExpression="SET st = :d",
+                  ExpressionAttributeValues={":d": {"S": "done"}})
+    c.update_item(TableName="moves", Key={"id": {"S": "2"}}, UpdateExpression="REMOVE st")
+    c.delete_item(TableName="moves", Key={"id": {"S": "0"}})
+    c.put_item(TableName="moves", Item={"id": {"S": "3"}, "st": {"S": "done"}, "x": {"S": "y"}})
+    assert in_status("new") == []
+    assert in_status("done") == ["1", "3"]
+    gsi = c.describe_table(TableName="moves")["Table"]["GlobalSecondaryIndexes"][0]
+    assert gsi["ItemCount"] == 2
