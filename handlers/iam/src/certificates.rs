@@ -177,7 +177,7 @@ pub fn upload_signing(
     if u.signing_certs.len() >= MAX_SIGNING {
         return Err(limit_exceeded(format!("Cannot exceed quota for SigningCertificatesPerUser: {MAX_SIGNING}")));
     }
-    let id = crate::ids::unique("").chars().chain(crate::ids::unique("").chars()).take(32).collect::<String>();
+    let id = crate::ids::upper_alnum(32);
     let rec = SigningCertRec { id, body: input.certificate_body, active: true, uploaded: env.now };
     let out = SigningCertificate {
         user_name: u.name.clone(),

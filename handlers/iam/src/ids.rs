@@ -30,6 +30,11 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}{}", pick(UPPER_ALNUM, 17))
 }
 
+/// `len` characters of `[A-Z0-9]`.
+pub fn upper_alnum(len: usize) -> String {
+    pick(UPPER_ALNUM, len)
+}
+
 pub fn access_key_id() -> String {
     format!("AKIA{}", pick(UPPER_ALNUM, 16))
 }

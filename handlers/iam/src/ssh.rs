@@ -63,7 +63,7 @@ pub fn upload(a: &mut Account, env: &Env, input: UploadSSHPublicKeyRequest) -> R
     if u.ssh_keys.len() >= MAX_SSH_KEYS {
         return Err(limit_exceeded(format!("Cannot exceed quota for SSHPublicKeysPerUser: {MAX_SSH_KEYS}")));
     }
-    let id = format!("APKA{}", &crate::ids::unique("")[..16]);
+    let id = format!("APKA{}", crate::ids::upper_alnum(16));
     let rec = SshKeyRec { id, body: input.ssh_public_key_body, fingerprint: fp, active: true, uploaded: env.now };
     let out = render_key(&u.name, &rec);
     u.ssh_keys.push(rec);
@@ -158,7 +158,7 @@ pub fn create_cred(
         )));
     }
     let rec = ServiceCredRec {
-        id: format!("ACCA{}", crate::ids::unique("")),
+        id: crate::ids::unique("ACCA"),
         service: input.service_name,
         service_user: format!("{}-at-{account}", u.name),
         password: crate::ids::secret(),
