@@ -19,11 +19,11 @@ pub mod error;
 pub mod expr;
 pub mod item;
 mod item_ops;
-mod partiql_ops;
-mod read;
 pub mod keys;
 pub mod number;
 pub mod partiql;
+mod partiql_ops;
+mod read;
 pub mod state;
 pub mod storage;
 pub mod stream_log;
@@ -235,7 +235,8 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: UpdateTableInput,
     ) -> Result<UpdateTableOutput, UpdateTableError> {
-        let description = self.tables.with(ctx, |t| control::update_table(t, input)).map_err(Error::op::<UpdateTableError>)?;
+        let description =
+            self.tables.with(ctx, |t| control::update_table(t, input)).map_err(Error::op::<UpdateTableError>)?;
         Ok(UpdateTableOutput { table_description: Some(description) })
     }
 
@@ -244,7 +245,8 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: UpdateTimeToLiveInput,
     ) -> Result<UpdateTimeToLiveOutput, UpdateTimeToLiveError> {
-        let spec = self.tables.with(ctx, |t| control::update_ttl(t, input)).map_err(Error::op::<UpdateTimeToLiveError>)?;
+        let spec =
+            self.tables.with(ctx, |t| control::update_ttl(t, input)).map_err(Error::op::<UpdateTimeToLiveError>)?;
         Ok(UpdateTimeToLiveOutput { time_to_live_specification: Some(spec) })
     }
 
@@ -253,7 +255,10 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: DescribeTimeToLiveInput,
     ) -> Result<DescribeTimeToLiveOutput, DescribeTimeToLiveError> {
-        let d = self.tables.with(ctx, |t| control::describe_ttl(t, &input.table_name)).map_err(Error::op::<DescribeTimeToLiveError>)?;
+        let d = self
+            .tables
+            .with(ctx, |t| control::describe_ttl(t, &input.table_name))
+            .map_err(Error::op::<DescribeTimeToLiveError>)?;
         Ok(DescribeTimeToLiveOutput { time_to_live_description: Some(d) })
     }
 
@@ -262,7 +267,9 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: TagResourceInput,
     ) -> Result<rt::Unit, TagResourceError> {
-        self.tables.with(ctx, |t| control::tag(t, &input.resource_arn, input.tags)).map_err(Error::op::<TagResourceError>)?;
+        self.tables
+            .with(ctx, |t| control::tag(t, &input.resource_arn, input.tags))
+            .map_err(Error::op::<TagResourceError>)?;
         Ok(rt::Unit)
     }
 
@@ -271,7 +278,9 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: UntagResourceInput,
     ) -> Result<rt::Unit, UntagResourceError> {
-        self.tables.with(ctx, |t| control::untag(t, &input.resource_arn, &input.tag_keys)).map_err(Error::op::<UntagResourceError>)?;
+        self.tables
+            .with(ctx, |t| control::untag(t, &input.resource_arn, &input.tag_keys))
+            .map_err(Error::op::<UntagResourceError>)?;
         Ok(rt::Unit)
     }
 
@@ -280,7 +289,10 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: ListTagsOfResourceInput,
     ) -> Result<ListTagsOfResourceOutput, ListTagsOfResourceError> {
-        let tags = self.tables.with(ctx, |t| control::list_tags(t, &input.resource_arn)).map_err(Error::op::<ListTagsOfResourceError>)?;
+        let tags = self
+            .tables
+            .with(ctx, |t| control::list_tags(t, &input.resource_arn))
+            .map_err(Error::op::<ListTagsOfResourceError>)?;
         Ok(ListTagsOfResourceOutput { tags: Some(tags), next_token: None })
     }
 
