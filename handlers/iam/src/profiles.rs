@@ -106,9 +106,8 @@ pub fn list_for_role(
 pub fn add_role(a: &mut Account, _env: &Env, input: AddRoleToInstanceProfileRequest) -> Result<rt::Unit> {
     let rk = key(&roles::find(a, &input.role_name)?.name);
     let p = find_mut(a, &input.instance_profile_name)?;
-    if p.roles.contains(&rk) {
-        return Err(already_exists(format!("Role {} is already associated with instance profile.", input.role_name)));
-    }
+    // The quota is checked first: with one role allowed, adding the same role again
+    // exceeds it too.
     if p.roles.len() >= MAX_ROLES {
         return Err(limit_exceeded(format!("Cannot exceed quota for InstanceSessionsPerInstanceProfile: {MAX_ROLES}")));
     }
