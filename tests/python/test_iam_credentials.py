@@ -262,3 +262,24 @@ def test_account_alias_and_summary(iam):
     summary = iam.get_account_summary()["SummaryMap"]
     assert summary["Users"] == 1 and summary["AccessKeysPerUserQuota"] == 2
     iam.delete_user(UserName="counted")
+
+
+def test_users_change_their_own_password(iam, endpoint):
+    iam.create_user(UserName="changer")
+    iam.create_login_profile(UserName="changer", Password="First-pass-1", PasswordResetRequired=True)
+    k = iam.create_access_key(UserName="changer")["AccessKey"]
+    me = boto3.client(
+        "iam",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=k["AccessKeyId"],
+        aws_secret_access_key=k["SecretAccessKey"],
+    )
+    with pytest.raises(ClientError) as e:
+        me.change_password(OldPassword="wrong-one", NewPassword="Second-pass-2")
+    assert code(e) == "AccessDenied"
+    me.change_password(OldPassword="First-pass-1", NewPassword="Second-pass-2")
+    assert me.get_login_profile()["LoginProfile"]["PasswordResetRequired"] is False
+    with pytest.raises(ClientError) as e:
+        iam.change_password(OldPassword="x", NewPassword="y")
+    assert code(e) == "InvalidUserType"
