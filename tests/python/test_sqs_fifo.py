@@ -318,3 +318,15 @@ def test_long_poll_wakes_when_a_delete_releases_the_group(sqs, client):
         timer.join()
     assert [m["Body"] for m in got] == ["second"]
     assert time.monotonic() - start < 3
+
+
+def test_message_system_attribute_names_select_attributes(client):
+    """The JSON protocol's MessageSystemAttributeNames picks system attributes one by one."""
+    sqs = client("sqs")
+    url = fifo_queue(sqs, content_based=True)
+    sent = sqs.send_message(QueueUrl=url, MessageBody="x", MessageGroupId="g")
+    [m] = sqs.receive_message(
+        QueueUrl=url, MessageSystemAttributeNames=["SequenceNumber", "MessageGroupId", "SentTimestamp"]
+    )["Messages"]
+    assert set(m["Attributes"]) == {"SequenceNumber", "MessageGroupId", "SentTimestamp"}
+    assert m["Attributes"]["SequenceNumber"] == sent["SequenceNumber"]

@@ -202,9 +202,17 @@ impl Queue {
         let mut blocked_groups: HashSet<String> = HashSet::new();
         let mut received = Received::default();
         let mut dead_sequences = Vec::new();
+        let mut expired_sequences = Vec::new();
+        let retention = seconds_to_millis(self.settings.message_retention_period);
         for (sequence, message) in self.messages.iter_mut() {
             if received.deliveries.len() >= max {
                 break;
+            }
+            // Moved messages keep their first send time, so an expired one can sit behind
+            // newer messages, out of reach of `expire`.
+            if message.sent_at + retention <= now {
+                expired_sequences.push(*sequence);
+                continue;
             }
             if !message.is_receivable(now) {
                 if let (true, Some(group)) = (fifo, &message.group_id) {
@@ -228,6 +236,11 @@ impl Queue {
             let handle =
                 ReceiptHandle { queue_arn: self.arn.clone(), message_id: message.message_id.to_string(), receipt_id };
             received.deliveries.push(Delivery { message: (**message).clone(), receipt_handle: handle.encode() });
+        }
+        for sequence in expired_sequences {
+            if let Some(message) = self.messages.remove(&sequence) {
+                self.sequence_by_message_id.remove(&message.message_id);
+            }
         }
         for sequence in dead_sequences {
             if let Some(message) = self.messages.remove(&sequence) {
@@ -555,6 +568,21 @@ mod tests {
         assert!(third.deliveries.is_empty());
         assert_eq!(third.dead_letters.len(), 1);
         assert_eq!(q.counts(0), MessageCounts::default());
+    }
+
+    #[test]
+    fn moved_messages_expire_by_their_first_send_time() {
+        let mut dlq = queue();
+        dlq.settings.message_retention_period = 60;
+        dlq.send(message("fresh", 0), 50_000);
+        let mut old = queue();
+        old.send(message("old", 0), 0);
+        let moved = old.receive(0, 1, 0, Some(0)).dead_letters.remove(0);
+        dlq.accept_moved(moved, Some("arn:aws:sqs:us-east-1:000000000000:q"), 50_000);
+        let got = dlq.receive(60_000, 10, 30, None);
+        assert_eq!(got.deliveries.iter().map(|d| d.message.body.as_str()).collect::<Vec<_>>(), ["fresh"]);
+        assert_eq!(dlq.counts(60_000).in_flight, 1);
+        assert_eq!(dlq.counts(60_000).visible, 0);
     }
 
     #[test]
