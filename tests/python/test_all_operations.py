@@ -1,4 +1,4 @@
-"""Walk every operation of the 21 services in botocore's own models with a minimal valid input.
+"""Walk every operation of the served services in botocore's own models with a minimal valid input.
 
 Every operation must get a well-formed answer: a parsed success, or a protocol error with a code
 and a 4xx status (501 only for the code NotImplemented). Anything else is a failure: 5xx answers,
@@ -21,10 +21,11 @@ from botocore.response import StreamingBody
 import harness
 from minimal_input import GeneratorError, minimal_input
 
-# botocore's names for the 21 emulated services.
+# botocore's names for the emulated services: the 21 of the brief, plus DynamoDB Streams.
 SERVICES = [
     "s3", "sqs", "sns", "dynamodb", "lambda", "iam", "sts", "secretsmanager", "logs", "ssm", "events",
     "kinesis", "cloudwatch", "ses", "stepfunctions", "apigatewayv2", "ecs", "rds", "elasticache", "glue", "athena",
+    "dynamodbstreams",
 ]
 
 # Short timeouts: ~1,900 calls must finish in well under two minutes even if a few misbehave.
