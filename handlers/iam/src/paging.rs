@@ -19,7 +19,7 @@ fn encode(key: &str) -> String {
 }
 
 fn decode(marker: &str) -> Option<String> {
-    if marker.len() % 2 != 0 {
+    if marker.len() & 1 == 1 {
         return None;
     }
     let bytes: Option<Vec<u8>> =

@@ -131,7 +131,6 @@ fn render_cred(user: &str, c: &ServiceCredRec) -> ServiceSpecificCredential {
         service_specific_credential_id: c.id.clone(),
         user_name: user.to_owned(),
         status: status(c.active),
-        ..Default::default()
     }
 }
 
@@ -188,10 +187,9 @@ pub fn list_creds(
             create_date: c.created,
             service_specific_credential_id: c.id.clone(),
             service_name: c.service.clone(),
-            ..Default::default()
         })
         .collect();
-    Ok(ListServiceSpecificCredentialsResponse { service_specific_credentials: Some(creds), ..Default::default() })
+    Ok(ListServiceSpecificCredentialsResponse { service_specific_credentials: Some(creds) })
 }
 
 fn cred_mut<'a>(
