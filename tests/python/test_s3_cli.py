@@ -49,6 +49,8 @@ def test_sync_ls_and_recursive_rm(endpoint, aws_cli, bucket, tmp_path):
         path = tree / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"contents of {name}")
+        # Older than any upload: sync compares sizes and modification times (to the second).
+        os.utime(path, (1_600_000_000, 1_600_000_000))
     run_s3(endpoint, "sync", str(tree), f"s3://{bucket}/tree")
     listed = run_s3(endpoint, "ls", "--recursive", f"s3://{bucket}/tree/")
     for name in ["a.txt", "sub/b.txt", "sub/deeper/c.txt", "ünï code.txt"]:

@@ -45,6 +45,8 @@ def test_low_level_round_trip_and_etag(s3, bucket):
     )
     expected = hashlib.md5(hashlib.md5(p1).digest() + hashlib.md5(p2).digest()).hexdigest() + "-2"
     assert done["ETag"] == f'"{expected}"'
+    # No checksum asked for: S3's default full-object CRC64NVME.
+    assert done["ChecksumType"] == "FULL_OBJECT" and "ChecksumCRC64NVME" in done
     got = s3.get_object(Bucket=bucket, Key="big")
     assert got["Body"].read() == p1 + p2
     assert got["ContentType"] == "text/plain" and got["Metadata"] == {"m": "1"}

@@ -26,6 +26,20 @@ def error(excinfo):
     return excinfo.value.response["Error"], excinfo.value.response["ResponseMetadata"]
 
 
+@pytest.fixture(scope="module")
+def client_without_checksums(client):
+    return client("s3", config=Config(request_checksum_calculation="when_required"))
+
+
+def crc64nvme_b64(data):
+    crc = 0xFFFFFFFFFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x9A6C9329AC4BC9B5 if crc & 1 else 0)
+    return base64.b64encode((crc ^ 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big")).decode()
+
+
 def crc32_b64(data):
     return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
 
@@ -74,10 +88,13 @@ def test_wrong_checksum_header_is_bad_digest(s3, bucket):
     assert error(e)[0]["Code"] == "InvalidRequest"
 
 
-def test_content_md5(s3, bucket):
+def test_content_md5(s3, bucket, client_without_checksums):
     data = b"md5 checked"
     good = base64.b64encode(hashlib.md5(data).digest()).decode()
     s3.put_object(Bucket=bucket, Key="md5", Body=data, ContentMD5=good)
+    # Without a checksum of the client's, S3 adds and reports CRC64NVME.
+    raw = client_without_checksums.put_object(Bucket=bucket, Key="md5-only", Body=data, ContentMD5=good)
+    assert raw["ChecksumCRC64NVME"] == crc64nvme_b64(data) and raw["ChecksumType"] == "FULL_OBJECT"
     with pytest.raises(ClientError) as e:
         s3.put_object(Bucket=bucket, Key="md5", Body=data, ContentMD5=base64.b64encode(hashlib.md5(b"x").digest()).decode())
     assert error(e)[0]["Code"] == "BadDigest"

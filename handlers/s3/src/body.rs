@@ -230,10 +230,29 @@ pub enum IngestError {
 pub struct Ingested {
     pub body: ObjectBody,
     pub md5: Md5Digest,
-    /// The checksum asked for, when one was.
-    pub checksum: Option<(Algorithm, Vec<u8>)>,
+    /// The checksums asked for, in the order asked.
+    pub checksums: Vec<(Algorithm, Vec<u8>)>,
     /// aws-chunked trailers (a trailing `x-amz-checksum-*`), known once the body has ended.
     pub trailers: Vec<(String, String)>,
+}
+
+/// The checksum of a stored body, read back (for a trailing checksum whose algorithm was not
+/// announced up front, so it was not computed on the way in).
+pub async fn digest(body: &ObjectBody, algorithm: Algorithm) -> Result<Vec<u8>, std::io::Error> {
+    let mut hasher = Hasher::new(algorithm);
+    let mut stream = body.read(None);
+    while let Some(chunk) = std::future::poll_fn(|cx| stream.poll_chunk(cx)).await {
+        hasher.update(&chunk?);
+    }
+    Ok(hasher.finish())
+}
+
+impl Ingested {
+    /// The computed checksum of `algorithm`, when it was asked for.
+    pub fn checksum(&self, algorithm: Option<Algorithm>) -> Option<crate::checksum::Checksum> {
+        let algorithm = algorithm?;
+        self.checksums.iter().find(|(a, _)| *a == algorithm).map(|(a, d)| crate::checksum::Checksum::whole(*a, d))
+    }
 }
 
 /// Where incoming bytes go until the body is complete.
@@ -244,7 +263,7 @@ enum Sink {
 
 /// Receives a request body, computing its MD5 and the requested checksum on the way. With a
 /// data directory the bytes go straight to a temporary file, renamed into place at the end.
-pub async fn ingest(stream: ByteStream, checksum: Option<Algorithm>, limit: u64) -> Result<Ingested, IngestError> {
+pub async fn ingest(stream: ByteStream, checksums: &[Algorithm], limit: u64) -> Result<Ingested, IngestError> {
     let trailers = match &stream {
         ByteStream::Streaming { trailers, .. } => Some(trailers.clone()),
         ByteStream::Buffered(_) => None,
@@ -255,8 +274,8 @@ pub async fn ingest(stream: ByteStream, checksum: Option<Algorithm>, limit: u64)
             return Err(IngestError::TooLarge(bytes.len() as u64));
         }
         let md5: Md5Digest = Md5::digest(bytes).into();
-        let checksum = checksum.map(|a| (a, a.digest(bytes)));
-        return Ok(Ingested { body: ObjectBody::Memory(bytes.clone()), md5, checksum, trailers: Vec::new() });
+        let checksums = checksums.iter().map(|a| (*a, a.digest(bytes))).collect();
+        return Ok(Ingested { body: ObjectBody::Memory(bytes.clone()), md5, checksums, trailers: Vec::new() });
     }
 
     let mut sink = match data_dir() {
@@ -267,8 +286,8 @@ pub async fn ingest(stream: ByteStream, checksum: Option<Algorithm>, limit: u64)
             Sink::File { file, tmp }
         }
     };
-    let outcome = receive(stream, checksum, limit, &mut sink).await;
-    let (md5, hasher, total) = match outcome {
+    let outcome = receive(stream, checksums, limit, &mut sink).await;
+    let (md5, hashers, total) = match outcome {
         Ok(v) => v,
         Err(e) => {
             if let Sink::File { tmp, .. } = &sink {
@@ -302,19 +321,19 @@ pub async fn ingest(stream: ByteStream, checksum: Option<Algorithm>, limit: u64)
     Ok(Ingested {
         body,
         md5: md5.finalize().into(),
-        checksum: hasher.map(|h| (h.algorithm(), h.finish())),
+        checksums: hashers.into_iter().map(|h| (h.algorithm(), h.finish())).collect(),
         trailers: trailers.map(|t| t.get()).unwrap_or_default(),
     })
 }
 
 async fn receive(
     mut stream: ByteStream,
-    checksum: Option<Algorithm>,
+    checksums: &[Algorithm],
     limit: u64,
     sink: &mut Sink,
-) -> Result<(Md5, Option<Hasher>, u64), IngestError> {
+) -> Result<(Md5, Vec<Hasher>, u64), IngestError> {
     let mut md5 = Md5::new();
-    let mut hasher = checksum.map(Hasher::new);
+    let mut hashers: Vec<Hasher> = checksums.iter().map(|a| Hasher::new(*a)).collect();
     let mut total: u64 = 0;
     while let Some(chunk) = std::future::poll_fn(|cx| stream.poll_chunk(cx)).await {
         let chunk = chunk.map_err(|_| IngestError::Incomplete)?;
@@ -323,7 +342,7 @@ async fn receive(
             return Err(IngestError::TooLarge(total));
         }
         md5.update(&chunk);
-        if let Some(h) = &mut hasher {
+        for h in &mut hashers {
             h.update(&chunk);
         }
         match sink {
@@ -334,7 +353,7 @@ async fn receive(
             }
         }
     }
-    Ok((md5, hasher, total))
+    Ok((md5, hashers, total))
 }
 
 /// A body received in pieces, held in memory: small ones as one buffer, large ones as

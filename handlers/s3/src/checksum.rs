@@ -261,8 +261,12 @@ impl Claim {
 
     /// Compares the computed digest with the claimed value: `BadDigest` when they differ.
     pub fn verify(&self, computed: &Checksum) -> Result<(), rt::CommonError> {
+        // A value of another algorithm than the one computed cannot be checked (a trailer that
+        // was not announced by x-amz-sdk-checksum-algorithm).
         match &self.value {
-            Some(v) if *v != computed.value => Err(errors::bad_checksum(computed.algorithm)),
+            Some(v) if self.algorithm == Some(computed.algorithm) && *v != computed.value => {
+                Err(errors::bad_checksum(computed.algorithm))
+            }
             _ => Ok(()),
         }
     }

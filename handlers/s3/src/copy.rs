@@ -232,7 +232,14 @@ pub async fn copy_object(
         )?;
         copy.version_id = versions::next_version_id(bucket);
         let reported = versions::reported(bucket, &copy.version_id);
-        crate::notify::object_event(bucket, "ObjectCreated:Copy", &input.key, copy.size(), &copy.etag, Some(&copy.version_id));
+        crate::notify::object_event(
+            bucket,
+            "ObjectCreated:Copy",
+            &input.key,
+            copy.size(),
+            &copy.etag,
+            Some(&copy.version_id),
+        );
         versions::put(bucket, input.key, copy);
         Ok::<_, rt::CommonError>(reported)
     })?;

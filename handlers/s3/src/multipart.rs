@@ -60,6 +60,8 @@ pub struct Part {
     pub etag: String,
     pub last_modified: DateTime,
     pub checksum: Option<Checksum>,
+    /// The part's CRC64NVME, for S3's default checksum of an upload created without one.
+    pub default_crc: Option<Vec<u8>>,
 }
 
 fn new_upload_id() -> String {
@@ -217,14 +219,31 @@ pub async fn upload_part(
             input.checksum_sha256.as_ref(),
         ],
     )?;
+    // Without a checksum type for the upload, S3 still keeps a CRC64NVME of each part: the
+    // default full-object checksum of the completed object is made from them.
     let algorithm = claim.algorithm.or(upload_algorithm);
+    let mut wanted: Vec<Algorithm> = algorithm.into_iter().collect();
+    if upload_algorithm.is_none() && algorithm != Some(Algorithm::Crc64Nvme) {
+        wanted.push(Algorithm::Crc64Nvme);
+    }
     let received =
-        body::ingest(input.body, algorithm, MAX_PART_BYTES).await.map_err(|e| ingest_error(e, MAX_PART_BYTES))?;
+        body::ingest(input.body, &wanted, MAX_PART_BYTES).await.map_err(|e| ingest_error(e, MAX_PART_BYTES))?;
+    let default_crc = received.checksum(Some(Algorithm::Crc64Nvme)).map(|c| c.raw());
     if let Some(content_md5) = input.content_md5.as_deref() {
         verify_content_md5(content_md5, &received.md5)?;
     }
     let claim = claim.with_trailers(&received.trailers)?;
-    let checksum = received.checksum.as_ref().map(|(a, d)| Checksum::whole(*a, d));
+    // A trailing checksum names its algorithm only at the end: computed when it was announced
+    // by x-amz-sdk-checksum-algorithm, as SDKs do.
+    let checksum = match claim.algorithm.or(upload_algorithm) {
+        Some(named) if !wanted.contains(&named) => Some(Checksum::whole(
+            named,
+            &body::digest(&received.body, named)
+                .await
+                .map_err(|e| errors::internal(format!("could not read back: {e}")))?,
+        )),
+        named => received.checksum(named),
+    };
     if let Some(c) = &checksum {
         claim.verify(c)?;
     }
@@ -245,9 +264,11 @@ pub async fn upload_part(
         etag: etag.clone(),
         last_modified: now_to_the_second(),
         checksum: checksum.clone(),
+        default_crc,
     };
     store_part(state, &input.bucket, &input.key, &input.upload_id, input.part_number, part)?;
-    let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(checksum.as_ref());
+    let echoed = checksum.as_ref().filter(|_| claim.algorithm.is_some() || upload_algorithm.is_some());
+    let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(echoed);
     Ok(UploadPartOutput {
         e_tag: Some(etag),
         checksum_crc32: crc32,
@@ -329,14 +350,22 @@ pub async fn upload_part_copy(
     if copied_len > MAX_PART_BYTES {
         return Err(errors::entity_too_large(copied_len, MAX_PART_BYTES).into());
     }
-    let received = body::ingest(original.body.read(bounds), upload_algorithm, u64::MAX)
+    let wanted: Vec<Algorithm> = upload_algorithm.into_iter().chain([Algorithm::Crc64Nvme]).collect();
+    let received = body::ingest(original.body.read(bounds), &wanted, u64::MAX)
         .await
         .map_err(|e| ingest_error(e, MAX_PART_BYTES))?;
-    let checksum = received.checksum.as_ref().map(|(a, d)| Checksum::whole(*a, d));
+    let checksum = received.checksum(upload_algorithm);
+    let default_crc = received.checksum(Some(Algorithm::Crc64Nvme)).map(|c| c.raw());
     let etag = format!("\"{}\"", hex(&received.md5));
     let last_modified = now_to_the_second();
-    let part =
-        Part { body: received.body, md5: received.md5, etag: etag.clone(), last_modified, checksum: checksum.clone() };
+    let part = Part {
+        body: received.body,
+        md5: received.md5,
+        etag: etag.clone(),
+        last_modified,
+        checksum: checksum.clone(),
+        default_crc,
+    };
     store_part(state, &input.bucket, &input.key, &input.upload_id, input.part_number, part)?;
     let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(checksum.as_ref());
     Ok(UploadPartCopyOutput {
@@ -447,7 +476,13 @@ pub fn complete_multipart_upload(
         }
         let etag = format!("\"{}-{}\"", hex(&md5(&joined)), chosen.len());
         let checksum = match &upload.checksum {
-            None => None,
+            // No checksum was asked for: S3's default, the full-object CRC64NVME, when every
+            // part has one.
+            None => {
+                let digests: Option<Vec<(Vec<u8>, u64)>> =
+                    chosen.iter().map(|p| p.default_crc.clone().map(|d| (d, p.body.len()))).collect();
+                digests.map(|d| checksum::multipart(Algorithm::Crc64Nvme, &ChecksumType::FullObject, &d))
+            }
             Some((algorithm, kind)) => {
                 let digests: Vec<(Vec<u8>, u64)> = chosen
                     .iter()
@@ -584,7 +619,8 @@ pub fn list_parts(state: &GlobalStore<S3State>, input: ListPartsRequest) -> Resu
         let parts: Vec<s3_api::types::Part> = page
             .iter()
             .map(|(n, p)| {
-                let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(p.checksum.as_ref());
+                let listed = p.checksum.as_ref().filter(|_| upload.checksum.is_some());
+                let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(listed);
                 s3_api::types::Part {
                     part_number: Some(**n),
                     last_modified: Some(p.last_modified),

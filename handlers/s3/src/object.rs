@@ -83,14 +83,22 @@ pub async fn put_object(
 
     // S3 checksums every new object; CRC64NVME unless the client chose another algorithm.
     let algorithm = claim.algorithm.unwrap_or(Algorithm::Crc64Nvme);
-    let received = body::ingest(input.body, Some(algorithm), MAX_SINGLE_PUT_BYTES)
+    let received = body::ingest(input.body, &[algorithm], MAX_SINGLE_PUT_BYTES)
         .await
         .map_err(|e| ingest_error(e, MAX_SINGLE_PUT_BYTES))?;
     if let Some(content_md5) = input.content_md5.as_deref() {
         verify_content_md5(content_md5, &received.md5)?;
     }
     let claim = claim.with_trailers(&received.trailers)?;
-    let checksum = received.checksum.as_ref().map(|(a, d)| Checksum::whole(*a, d));
+    let checksum = match claim.algorithm {
+        Some(named) if named != algorithm => Some(Checksum::whole(
+            named,
+            &body::digest(&received.body, named)
+                .await
+                .map_err(|e| errors::internal(format!("could not read back: {e}")))?,
+        )),
+        _ => received.checksum(Some(algorithm)),
+    };
     if let Some(c) = &checksum {
         claim.verify(c)?;
     }
@@ -152,8 +160,8 @@ pub async fn put_object(
         Ok::<_, rt::CommonError>(reported)
     })?;
 
-    // The checksum is echoed only when the client asked for one.
-    let echoed = checksum.filter(|_| claim.algorithm.is_some());
+    // The client's checksum, or the CRC64NVME S3 adds by default, is always reported.
+    let echoed = checksum;
     let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(echoed.as_ref());
     Ok(PutObjectOutput {
         e_tag: Some(etag),
