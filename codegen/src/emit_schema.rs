@@ -76,7 +76,11 @@ fn emit_service(out: &mut String, svc: &Service) {
         e.query_compatible.unwrap_or_else(|| svc.service_trait("aws.protocols#awsQueryCompatible").is_some()),
         xml_namespace,
         no_wrapping,
-        if svc.smithy_validation { "SmithyFramework" } else { "Aws" },
+        match (svc.smithy_validation, e.open_enums) {
+            (true, _) => "SmithyFramework",
+            (false, true) => "AwsOpenEnums",
+            (false, false) => "Aws",
+        },
         e.validation_code,
     );
 }

@@ -77,6 +77,7 @@ pub fn entry_for(name: &str, protocols: Vec<String>, signing_name: &str) -> Serv
         xml_namespace: None,
         validation_code: "ValidationException".into(),
         query_compatible: None,
+        open_enums: false,
     }
 }
 

@@ -30,6 +30,9 @@ pub struct ServiceEntry {
     /// although this model snapshot predates it).
     #[serde(default)]
     pub query_compatible: Option<bool>,
+    /// The service accepts values outside its modelled enums (the handler judges them).
+    #[serde(default)]
+    pub open_enums: bool,
 }
 
 impl Manifest {

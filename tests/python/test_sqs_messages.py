@@ -424,3 +424,25 @@ def test_errors_as_aws_sends_them(sqs):
     with pytest.raises(ClientError) as e:
         sqs.create_queue(QueueName=url.rsplit("/", 1)[1], Attributes={"VisibilityTimeout": "99"})
     assert code_of(e) == "QueueAlreadyExists"
+
+
+def test_receive_accepts_system_attribute_names_beyond_the_modelled_enum(sqs):
+    # AWS's own examples ask for `SentTimestamp` in AttributeNames, outside the model's enum.
+    url = make_queue(sqs)
+    sqs.send_message(QueueUrl=url, MessageBody="m")
+    [message] = sqs.receive_message(QueueUrl=url, AttributeNames=["SentTimestamp"])["Messages"]
+    assert set(message["Attributes"]) == {"SentTimestamp"}
+
+
+def test_unknown_queue_attribute_name_is_sqs_own_error(sqs):
+    url = make_queue(sqs)
+    with pytest.raises(ClientError) as err:
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["NoSuchAttribute"])
+    assert err.value.response["Error"]["Code"] in ("InvalidAttributeName", "AWS.SimpleQueueService.InvalidAttributeName")
+
+
+def test_empty_batch_is_empty_batch_request_in_both_protocols(sqs):
+    url = make_queue(sqs)
+    with pytest.raises(ClientError) as err:
+        sqs.send_message_batch(QueueUrl=url, Entries=[])
+    assert err.value.response["Error"]["Code"] == "AWS.SimpleQueueService.EmptyBatchRequest"

@@ -46,6 +46,10 @@ pub enum ValidationStyle {
     /// AWS services: `1 validation error detected: Value 'x' at 'name' failed to satisfy
     /// constraint: ...` under the service's validation error code.
     Aws,
+    /// As `Aws`, but values outside a modelled enum pass through to the handler: the
+    /// service takes names its model does not list (SQS's `AttributeNames` accept the
+    /// message system attribute names, and unknown ones get the handler's own error).
+    AwsOpenEnums,
     /// `smithy.framework#ValidationException` with `message` and `fieldList` (the protocol
     /// test services).
     SmithyFramework,

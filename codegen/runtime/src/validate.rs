@@ -15,7 +15,7 @@ use std::sync::{OnceLock, RwLock};
 use regex::Regex;
 
 use crate::protocol::router::schema_cached;
-use crate::schema::{Constraints, Member, Schema, ShapeId, ShapeKind};
+use crate::schema::{Constraints, Member, Schema, ShapeId, ShapeKind, ValidationStyle};
 use crate::value::{StructBuilder, Value};
 
 /// One failed constraint.
@@ -345,6 +345,9 @@ impl Walker<'_> {
         if let Some(constraints) = member.constraints {
             self.check_constraints(constraints, value, scope);
         }
+        if self.schema.service.validation == ValidationStyle::AwsOpenEnums {
+            return;
+        }
         match (&self.schema.shape(member.target).kind, value) {
             (ShapeKind::Enum(values), Value::Str(s)) if !values.iter().any(|(_, v)| v == s) => {
                 let hidden = self.schema.shape(member.target).internal_values;
@@ -563,7 +566,7 @@ fn ecma_to_rust(pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{HttpBinding, ServiceInfo, Shape, ValidationStyle};
+    use crate::schema::{HttpBinding, ServiceInfo, Shape};
 
     const fn member(name: &'static str, target: ShapeId) -> Member {
         Member { name, target, ..Member::DEFAULT }

@@ -16,7 +16,7 @@ pub static SCHEMA: Schema = Schema {
         query_compatible: true,
         xml_namespace: Some("http://queue.amazonaws.com/doc/2012-11-05/"),
         xml_no_error_wrapping: false,
-        validation: ValidationStyle::Aws,
+        validation: ValidationStyle::AwsOpenEnums,
         validation_code: "InvalidParameterValue",
     },
     shapes: &SHAPES,

@@ -251,7 +251,9 @@ pub fn validation_error(schema: &Schema, op: usize, violations: &[Violation]) ->
                 None => WireError::Common(CommonError::Validation(validate::smithy_message(violations))),
             }
         }
-        ValidationStyle::Aws => WireError::Common(CommonError::Validation(validate::aws_message(violations))),
+        ValidationStyle::Aws | ValidationStyle::AwsOpenEnums => {
+            WireError::Common(CommonError::Validation(validate::aws_message(violations)))
+        }
     }
 }
 
@@ -262,7 +264,7 @@ fn decode_error(schema: &Schema, protocol: Protocol, e: DecodeError) -> WireErro
         DecodeError::Validation(v) => {
             // Raised during decoding (e.g. a missing label); rendered like any validation error.
             return WireError::Common(CommonError::Validation(match schema.service.validation {
-                ValidationStyle::Aws => validate::aws_message(&v),
+                ValidationStyle::Aws | ValidationStyle::AwsOpenEnums => validate::aws_message(&v),
                 ValidationStyle::SmithyFramework => validate::smithy_message(&v),
             }));
         }

@@ -84,7 +84,16 @@ fn read_struct(
     check_depth(depth)?;
     for param in params.iter_mut() {
         let (head, rest) = split_segment(param.key);
-        param.slot = members.iter().position(|m| m.xml_name() == head).map_or(UNMATCHED, |i| i as u64);
+        let by_xml_name = members.iter().position(|m| m.xml_name() == head);
+        // botocore sends an empty flattened list as a bare `MemberName=`, under the member's
+        // own name even when items would carry an `@xmlName`.
+        let empty_collection = || {
+            let is_collection =
+                |m: &Member| matches!(schema.shape(m.target).kind, ShapeKind::List { .. } | ShapeKind::Map { .. });
+            members.iter().position(|m| m.name == head && is_collection(m))
+        };
+        let index = by_xml_name.or_else(|| if rest.is_empty() { empty_collection() } else { None });
+        param.slot = index.map_or(UNMATCHED, |i| i as u64);
         param.key = rest;
     }
     let mut fields = Vec::new();
@@ -360,6 +369,8 @@ mod tests {
         assert_eq!(read("List="), only("List", strs(&[])));
         assert_eq!(read("Flat="), only("Flat", strs(&[])));
         assert_eq!(read("Map="), only("Map", map(vec![])));
+        // A list renamed by `@xmlName`: botocore names an empty one by the member.
+        assert_eq!(read("RenamedList="), only("RenamedList", strs(&[])));
         assert_eq!(read(""), Value::Struct(vec![]));
     }
 
