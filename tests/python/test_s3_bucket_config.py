@@ -435,3 +435,31 @@ def test_object_acl_at_put(s3, bucket):
     s3.put_object(Bucket=bucket, Key="public", Body=b"x", ACL="public-read")
     grants = s3.get_object_acl(Bucket=bucket, Key="public")["Grants"]
     assert {"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"} in grants
+
+
+def test_terraform_reads_after_create(s3):
+    """What the AWS provider's aws_s3_bucket reads right after CreateBucket, and what it expects."""
+    s3.create_bucket(Bucket="tf-bucket")
+    not_found = {
+        s3.get_bucket_policy: "NoSuchBucketPolicy",
+        s3.get_bucket_cors: "NoSuchCORSConfiguration",
+        s3.get_bucket_website: "NoSuchWebsiteConfiguration",
+        s3.get_bucket_lifecycle_configuration: "NoSuchLifecycleConfiguration",
+        s3.get_bucket_replication: "ReplicationConfigurationNotFoundError",
+        s3.get_bucket_tagging: "NoSuchTagSet",
+    }
+    for call, code in not_found.items():
+        with pytest.raises(ClientError) as e:
+            call(Bucket="tf-bucket")
+        error, status = err(e)
+        assert (error["Code"], status) == (code, 404), call
+    assert s3.get_bucket_acl(Bucket="tf-bucket")["Grants"][0]["Permission"] == "FULL_CONTROL"
+    assert "Status" not in s3.get_bucket_accelerate_configuration(Bucket="tf-bucket")
+    assert s3.get_bucket_request_payment(Bucket="tf-bucket")["Payer"] == "BucketOwner"
+    assert "LoggingEnabled" not in s3.get_bucket_logging(Bucket="tf-bucket")
+    rules = s3.get_bucket_encryption(Bucket="tf-bucket")["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    assert s3.get_public_access_block(Bucket="tf-bucket")["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is True
+    notification = s3.get_bucket_notification_configuration(Bucket="tf-bucket")
+    notification.pop("ResponseMetadata")
+    assert notification == {}

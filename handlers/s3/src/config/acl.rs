@@ -370,3 +370,48 @@ pub fn object_written(
     bucket.config.object_acls.insert((key.to_owned(), object.version_id.clone()), stamp);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWNER: &str = "000000000000";
+
+    #[test]
+    fn canned_acls_grant_what_s3_grants() {
+        let acl = from_request(OWNER, Some("public-read-write"), GrantHeaders::default(), None).unwrap().unwrap();
+        let grants = acl.grants(OWNER);
+        assert_eq!(grants.len(), 3);
+        assert!(acl.is_public(OWNER));
+        assert!(!acl.is_owner_only(OWNER));
+        let private = from_request(OWNER, Some("private"), GrantHeaders::default(), None).unwrap().unwrap();
+        assert!(private.is_owner_only(OWNER));
+        assert!(from_request(OWNER, None, GrantHeaders::default(), None).unwrap().is_none());
+    }
+
+    #[test]
+    fn grant_headers_parse_every_grantee_form() {
+        let id = canonical_id("111111111111");
+        let header = format!("id=\"{id}\", uri=\"{ALL_USERS}\"");
+        let headers = GrantHeaders { read: Some(&header), ..Default::default() };
+        let acl = from_request(OWNER, None, headers, None).unwrap().unwrap();
+        let grants = acl.grants(OWNER);
+        assert_eq!(grants.len(), 2);
+        assert_eq!(grants[0].grantee.as_ref().unwrap().id.as_deref(), Some(id.as_str()));
+        assert_eq!(grants[1].grantee.as_ref().unwrap().r#type, Type::Group);
+
+        let email = GrantHeaders { read: Some("emailAddress=\"a@b.example\""), ..Default::default() };
+        assert!(from_request(OWNER, None, email, None).is_err());
+        let both = GrantHeaders { read: Some("uri=\"x\""), ..Default::default() };
+        assert!(from_request(OWNER, Some("private"), both, None).is_err());
+    }
+
+    #[test]
+    fn policies_need_the_owner() {
+        let policy = AccessControlPolicy { grants: Some(vec![]), owner: None };
+        assert!(from_request(OWNER, None, GrantHeaders::default(), Some(&policy)).is_err());
+        let policy = AccessControlPolicy { grants: Some(vec![]), owner: Some(crate::owner::owner(OWNER)) };
+        let acl = from_request(OWNER, None, GrantHeaders::default(), Some(&policy)).unwrap().unwrap();
+        assert!(acl.grants(OWNER).is_empty());
+    }
+}

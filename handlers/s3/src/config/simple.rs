@@ -584,3 +584,42 @@ pub fn delete_bucket_website(
         Ok(rt::Unit)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statement(principal: &str, extra: &str) -> String {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"{extra}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn public_policies_are_recognised() {
+        assert!(validate_policy(&statement(r#""*""#, ""), "b").unwrap());
+        assert!(validate_policy(&statement(r#"{"AWS":["*"]}"#, ""), "b").unwrap());
+        assert!(!validate_policy(
+            &statement(r#""*""#, r#","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#),
+            "b"
+        )
+        .unwrap());
+        assert!(!validate_policy(&statement(r#"{"AWS":"arn:aws:iam::1:root"}"#, ""), "b").unwrap());
+    }
+
+    #[test]
+    fn policies_are_checked_for_shape_and_resources() {
+        assert!(validate_policy("[]", "b").is_err());
+        assert!(validate_policy(r#"{"Statement":[{"Effect":"Allow"}]}"#, "b").is_err());
+        assert!(validate_policy(&statement(r#""*""#, ""), "other").is_err());
+    }
+
+    #[test]
+    fn tag_rules() {
+        let tag = |k: &str, v: &str| Tag { key: k.into(), value: v.into() };
+        assert!(validate_tags(&[tag("a", "1"), tag("b", "")]).is_ok());
+        assert!(validate_tags(&[tag("a", "1"), tag("a", "2")]).is_err());
+        assert!(validate_tags(&[tag("", "1")]).is_err());
+        assert!(validate_tags(&[tag(&"k".repeat(129), "1")]).is_err());
+    }
+}
