@@ -93,8 +93,8 @@ struct Tables {
     /// REST services matched by path, S3 excluded (its `/{Bucket}/{Key+}` matches anything).
     rest: Vec<usize>,
     s3: Option<usize>,
-    /// Who knows the accounts of issued temporary credentials (STS), if served.
-    access_keys: Option<Arc<dyn AccessKeyAccounts>>,
+    /// Who knows the accounts of the access keys services issued (STS, IAM).
+    access_keys: Vec<Arc<dyn AccessKeyAccounts>>,
     /// The handlers, for admin endpoints that inspect a service's state.
     peers: Option<Arc<Peers>>,
 }
@@ -123,7 +123,7 @@ impl Registry {
                 debug_assert_eq!(service.schema().service.name, *name, "catalog name and schema name differ");
             }
             let mut tables = Tables::new(services);
-            tables.access_keys = peers.get::<dyn AccessKeyAccounts>();
+            tables.access_keys = peers.all::<dyn AccessKeyAccounts>();
             tables.peers = Some(peers);
             tables
         })
@@ -191,7 +191,7 @@ impl Registry {
 
     /// The account a service-issued access key (an STS session's) acts in.
     pub fn account_of(&self, access_key_id: &str) -> Option<String> {
-        self.tables().access_keys.as_ref()?.account_of(access_key_id)
+        self.tables().access_keys.iter().find_map(|keys| keys.account_of(access_key_id))
     }
 
     /// Whether `label` (a host's first label) names a registered service rather than a
@@ -223,7 +223,7 @@ impl Tables {
             by_query_version: HashMap::new(),
             rest: Vec::new(),
             s3: None,
-            access_keys: None,
+            access_keys: Vec::new(),
             peers: None,
             services,
         };

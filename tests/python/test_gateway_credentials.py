@@ -23,3 +23,18 @@ def test_role_assumed_into_another_account_acts_there(client, endpoint):
     # The default account does not see the other account's queue in its listing.
     own = client("sqs").list_queues().get("QueueUrls", [])
     assert url not in own
+
+
+def test_iam_user_key_acts_in_the_users_account(endpoint):
+    # A 12-digit access key id addresses that account (how tests reach other accounts).
+    iam = harness.make_client(endpoint, "iam", aws_access_key_id="222222222222", aws_secret_access_key="test")
+    iam.create_user(UserName="builder")
+    key = iam.create_access_key(UserName="builder")["AccessKey"]
+    assert key["AccessKeyId"].startswith("AKIA")
+    kwargs = dict(aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+
+    url = harness.make_client(endpoint, "sqs", **kwargs).create_queue(QueueName="built")["QueueUrl"]
+    assert "/222222222222/built" in url
+    identity = harness.make_client(endpoint, "sts", **kwargs).get_caller_identity()
+    assert identity["Account"] == "222222222222"
+    assert identity["Arn"] == "arn:aws:iam::222222222222:user/builder"

@@ -353,6 +353,18 @@ operations! {
     get_service_last_accessed_details_with_entities(GetServiceLastAccessedDetailsWithEntitiesRequest) -> GetServiceLastAccessedDetailsWithEntitiesResponse, GetServiceLastAccessedDetailsWithEntitiesError => last_accessed::get_with_entities;
 }
 
+/// Keys of IAM users act in their user's account in every service, whatever account the
+/// key's text suggests.
+impl ferrostack_store::AccessKeyAccounts for Handler {
+    fn account_of(&self, access_key_id: &str) -> Option<String> {
+        // Only IAM issues AKIA keys; skip the scan for every other request.
+        if !access_key_id.starts_with("AKIA") {
+            return None;
+        }
+        self.key_account(access_key_id).map(|(account, _)| account)
+    }
+}
+
 /// The service on its own, with no peers to call.
 pub fn service() -> Arc<dyn rt::Service> {
     serve(&ferrostack_store::Peers::new())
@@ -363,5 +375,6 @@ pub fn service() -> Arc<dyn rt::Service> {
 pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
     let handler = Arc::new(Handler::default());
     peers.register::<dyn iam_api::Handler>(handler.clone());
+    peers.add::<dyn ferrostack_store::AccessKeyAccounts>(handler.clone());
     iam_api::service(handler)
 }

@@ -30,6 +30,25 @@ impl Peers {
         handles.insert(TypeId::of::<Arc<T>>(), Box::new(handle));
     }
 
+    /// Adds `handle` to the `T`s that several services provide (see [`Peers::all`]).
+    pub fn add<T: ?Sized + Send + Sync + 'static>(&self, handle: Arc<T>) {
+        let mut handles = self.handles.write().unwrap_or_else(|e| e.into_inner());
+        let slot = handles.entry(TypeId::of::<Vec<Arc<T>>>()).or_insert_with(|| Box::new(Vec::<Arc<T>>::new()));
+        if let Some(list) = slot.downcast_mut::<Vec<Arc<T>>>() {
+            list.push(handle);
+        }
+    }
+
+    /// Every `T` added, in the order the services were built.
+    pub fn all<T: ?Sized + Send + Sync + 'static>(&self) -> Vec<Arc<T>> {
+        let handles = self.handles.read().unwrap_or_else(|e| e.into_inner());
+        handles
+            .get(&TypeId::of::<Vec<Arc<T>>>())
+            .and_then(|h| h.downcast_ref::<Vec<Arc<T>>>())
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// The registered `T`, if its service is part of this gateway.
     pub fn get<T: ?Sized + Send + Sync + 'static>(&self) -> Option<Arc<T>> {
         let handles = self.handles.read().unwrap_or_else(|e| e.into_inner());
@@ -38,7 +57,7 @@ impl Peers {
 }
 
 /// Which account an access key acts in, for keys a service issued (STS's temporary
-/// credentials). The gateway asks it before building a request's context, so a role
+/// credentials, IAM users' keys); each such service `add`s itself. The gateway asks it before building a request's context, so a role
 /// assumed into another account acts there in every service, as on AWS.
 pub trait AccessKeyAccounts: Send + Sync {
     /// The key's account, or `None` when this directory did not issue it (the gateway
@@ -67,5 +86,15 @@ mod tests {
         peers.register::<dyn Greeter>(Arc::new(English));
         assert_eq!(peers.get::<dyn Greeter>().unwrap().hello(), "hello");
         assert!(peers.get::<English>().is_none(), "a concrete type is a different key");
+    }
+
+    #[test]
+    fn collects_what_several_services_add() {
+        let peers = Peers::new();
+        assert!(peers.all::<dyn Greeter>().is_empty());
+        peers.add::<dyn Greeter>(Arc::new(English));
+        peers.add::<dyn Greeter>(Arc::new(English));
+        assert_eq!(peers.all::<dyn Greeter>().len(), 2);
+        assert!(peers.get::<dyn Greeter>().is_none(), "added handles are not the registered one");
     }
 }

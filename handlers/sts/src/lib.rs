@@ -452,6 +452,6 @@ pub fn service() -> Arc<dyn rt::Service> {
 pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
     let handler = Arc::new(Handler::with_peers(peers.clone()));
     peers.register::<dyn sts_api::Handler>(handler.clone());
-    peers.register::<dyn ferrostack_store::AccessKeyAccounts>(handler.clone());
+    peers.add::<dyn ferrostack_store::AccessKeyAccounts>(handler.clone());
     sts_api::service(handler)
 }
