@@ -100,6 +100,9 @@ def test_sqs_records_with_filters(s3, sqs):
     s3.put_bucket_notification_configuration(Bucket=BUCKET, NotificationConfiguration=config)
     got = s3.get_bucket_notification_configuration(Bucket=BUCKET)
     got.pop("ResponseMetadata")
+    # S3 hands the filter rule names back capitalised.
+    for rule in config["QueueConfigurations"][0]["Filter"]["Key"]["FilterRules"]:
+        rule["Name"] = rule["Name"].capitalize()
     assert got == config
 
     [test_event] = receive(sqs, url, 1)

@@ -130,13 +130,44 @@ fn prefix_suffix(filter: Option<&NotificationConfigurationFilter>) -> (String, S
     let mut suffix = String::new();
     for rule in filter.and_then(|f| f.key.as_ref()).and_then(|k| k.filter_rules.as_ref()).into_iter().flatten() {
         let value = rule.value.clone().unwrap_or_default();
-        match rule.name {
+        match rule_kind(rule) {
             Some(FilterRuleName::Prefix) => prefix = value,
             Some(FilterRuleName::Suffix) => suffix = value,
             _ => {}
         }
     }
     (prefix, suffix)
+}
+
+/// A filter rule's name, whatever its case (S3 takes `prefix` and `Prefix` alike).
+fn rule_kind(rule: &FilterRule) -> Option<FilterRuleName> {
+    match rule.name.as_ref()?.as_str().to_ascii_lowercase().as_str() {
+        "prefix" => Some(FilterRuleName::Prefix),
+        "suffix" => Some(FilterRuleName::Suffix),
+        _ => None,
+    }
+}
+
+/// S3 hands filter rule names back capitalised (`Prefix`, `Suffix`), however they were sent.
+fn capitalise_rule_names(config: &mut NotificationConfiguration) {
+    let filters = config
+        .queue_configurations
+        .iter_mut()
+        .flatten()
+        .map(|q| &mut q.filter)
+        .chain(config.topic_configurations.iter_mut().flatten().map(|t| &mut t.filter))
+        .chain(config.lambda_function_configurations.iter_mut().flatten().map(|l| &mut l.filter));
+    for filter in filters {
+        let rules = filter.as_mut().and_then(|f| f.key.as_mut()).and_then(|k| k.filter_rules.as_mut());
+        for rule in rules.into_iter().flatten() {
+            let shown = match rule_kind(rule) {
+                Some(FilterRuleName::Prefix) => "Prefix",
+                Some(FilterRuleName::Suffix) => "Suffix",
+                _ => continue,
+            };
+            rule.name = Some(FilterRuleName::Unknown(shown.to_owned()));
+        }
+    }
 }
 
 fn validate(config: &mut NotificationConfiguration) -> Result<(), rt::CommonError> {
@@ -175,7 +206,7 @@ fn validate(config: &mut NotificationConfiguration) -> Result<(), rt::CommonErro
         let mut prefixes = 0;
         let mut suffixes = 0;
         for rule in rules.into_iter().flatten() {
-            match &rule.name {
+            match rule_kind(rule) {
                 Some(FilterRuleName::Prefix) => prefixes += 1,
                 Some(FilterRuleName::Suffix) => suffixes += 1,
                 _ => {
@@ -214,6 +245,7 @@ fn validate(config: &mut NotificationConfiguration) -> Result<(), rt::CommonErro
             }
         }
     }
+    capitalise_rule_names(config);
     Ok(())
 }
 
