@@ -237,3 +237,25 @@ def test_unicode_and_special_keys_list_with_url_encoding(s3, bucket):
     listed = [unquote_plus(o["Key"]) for o in s3.list_objects_v2(Bucket=bucket, EncodingType="url")["Contents"]]
     for k in keys:
         assert k in listed
+
+
+def test_sse_customer_keys(s3, bucket):
+    key = bytes(range(32))
+    sse = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": key}
+    out = s3.put_object(Bucket=bucket, Key="ssec", Body=b"secret", **sse)
+    key_md5 = base64.b64encode(hashlib.md5(key).digest()).decode()
+    assert out["SSECustomerKeyMD5"] == key_md5 and "ServerSideEncryption" not in out
+    got = s3.get_object(Bucket=bucket, Key="ssec", **sse)
+    assert got["Body"].read() == b"secret" and got["SSECustomerAlgorithm"] == "AES256"
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="ssec")
+    assert error(e)[0]["Code"] == "InvalidRequest"
+    with pytest.raises(ClientError) as e:
+        s3.get_object(Bucket=bucket, Key="ssec", SSECustomerAlgorithm="AES256", SSECustomerKey=bytes(32))
+    assert error(e)[1]["HTTPStatusCode"] == 403
+    with pytest.raises(ClientError) as e:
+        s3.put_object(Bucket=bucket, Key="ssec2", Body=b"x", SSECustomerAlgorithm="AES256", SSECustomerKey=b"short")
+    assert error(e)[0]["Code"] == "InvalidArgument"
+    s3.copy_object(Bucket=bucket, Key="ssec-copy", CopySource=f"{bucket}/ssec",
+                   CopySourceSSECustomerAlgorithm="AES256", CopySourceSSECustomerKey=key)
+    assert s3.get_object(Bucket=bucket, Key="ssec-copy")["Body"].read() == b"secret"

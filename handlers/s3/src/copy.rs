@@ -116,7 +116,18 @@ pub async fn copy_object(
             errors::invalid_request("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
         })?),
     };
-    let changes_encryption = input.server_side_encryption.is_some() || input.ssekms_key_id.is_some();
+    let source_key = crate::sse::requested(
+        input.copy_source_sse_customer_algorithm.as_deref(),
+        input.copy_source_sse_customer_key.as_deref(),
+        input.copy_source_sse_customer_key_md5.as_deref(),
+    )?;
+    let customer_key = crate::sse::requested(
+        input.sse_customer_algorithm.as_deref(),
+        input.sse_customer_key.as_deref(),
+        input.sse_customer_key_md5.as_deref(),
+    )?;
+    let changes_encryption =
+        input.server_side_encryption.is_some() || input.ssekms_key_id.is_some() || customer_key.is_some();
     let encryption = Encryption::requested(input.server_side_encryption, input.ssekms_key_id, input.bucket_key_enabled);
     let conditions = Conditions {
         if_match: input.copy_source_if_match.as_deref(),
@@ -139,6 +150,7 @@ pub async fn copy_object(
         let reported = versions::reported(source_bucket, &original.version_id);
         Ok((original, reported))
     })?;
+    crate::sse::check_read(original.customer_key.as_ref(), source_key.as_ref())?;
     conditions::evaluate(&conditions, &original.etag, original.last_modified, DateTime::now())
         .map_err(|failed| errors::precondition_failed(copy_condition_header(failed)))?;
     if original.size() > MAX_SINGLE_PUT_BYTES {
@@ -206,6 +218,7 @@ pub async fn copy_object(
         parts: original.parts.clone(),
         tags: if replace_tags { new_tags } else { original.tags.clone() },
         lock: Default::default(),
+        customer_key: customer_key.clone(),
     };
     let result = CopyObjectResult {
         e_tag: Some(copy.etag.clone()),
@@ -248,9 +261,11 @@ pub async fn copy_object(
         copy_object_result: Some(result),
         copy_source_version_id: source_version,
         version_id,
-        server_side_encryption: Some(encryption.algorithm),
+        server_side_encryption: customer_key.is_none().then_some(encryption.algorithm),
         ssekms_key_id: encryption.kms_key_id,
         bucket_key_enabled: encryption.bucket_key_enabled,
+        sse_customer_algorithm: customer_key.as_ref().map(|k| k.algorithm.clone()),
+        sse_customer_key_md5: customer_key.map(|k| k.key_md5),
         ..Default::default()
     })
 }

@@ -22,6 +22,7 @@ mod object;
 mod owner;
 pub mod post;
 mod range;
+mod sse;
 mod state;
 mod stored;
 mod tags;

@@ -138,6 +138,7 @@ mod tests {
                     parts: None,
                     tags: Vec::new(),
                     lock: Default::default(),
+                    customer_key: None,
                 };
                 (k.to_string(), object)
             })

@@ -48,6 +48,7 @@ pub struct Upload {
     pub website_redirect_location: Option<String>,
     pub tags: TagSet,
     pub lock: Lock,
+    pub customer_key: Option<crate::sse::CustomerKey>,
     /// The algorithm every part is checksummed with and how the object's checksum is formed.
     pub checksum: Option<(Algorithm, ChecksumType)>,
     pub parts: BTreeMap<i32, Part>,
@@ -129,6 +130,11 @@ pub fn create_multipart_upload(
         }
     };
     let encryption = Encryption::requested(input.server_side_encryption, input.ssekms_key_id, input.bucket_key_enabled);
+    let customer_key = crate::sse::requested(
+        input.sse_customer_algorithm.as_deref(),
+        input.sse_customer_key.as_deref(),
+        input.sse_customer_key_md5.as_deref(),
+    )?;
     let upload_id = new_upload_id();
     state.with(|s| {
         let bucket = s.bucket_mut(&input.bucket, input.expected_bucket_owner.as_deref())?;
@@ -159,6 +165,7 @@ pub fn create_multipart_upload(
                 website_redirect_location: input.website_redirect_location,
                 tags,
                 lock,
+                customer_key: customer_key.clone(),
                 checksum: checksum.clone(),
                 parts: BTreeMap::new(),
             },
@@ -169,9 +176,11 @@ pub fn create_multipart_upload(
         bucket: Some(input.bucket),
         key: Some(input.key),
         upload_id: Some(upload_id),
-        server_side_encryption: Some(encryption.algorithm),
+        server_side_encryption: customer_key.is_none().then_some(encryption.algorithm),
         ssekms_key_id: encryption.kms_key_id,
         bucket_key_enabled: encryption.bucket_key_enabled,
+        sse_customer_algorithm: customer_key.as_ref().map(|k| k.algorithm.clone()),
+        sse_customer_key_md5: customer_key.map(|k| k.key_md5),
         checksum_algorithm: checksum.as_ref().map(|(a, _)| a.to_model()),
         checksum_type: checksum.map(|(_, t)| t),
         ..Default::default()
@@ -185,12 +194,12 @@ fn upload_settings(
     key: &str,
     upload_id: &str,
     expected_owner: Option<&str>,
-) -> Result<(Option<Algorithm>, Encryption), rt::CommonError> {
+) -> Result<(Option<Algorithm>, Encryption, Option<crate::sse::CustomerKey>), rt::CommonError> {
     state.with(|s| {
         let bucket = s.bucket(bucket, expected_owner)?;
         let upload =
             bucket.uploads.get(upload_id).filter(|u| u.key == key).ok_or_else(|| errors::no_such_upload(upload_id))?;
-        Ok((upload.checksum.as_ref().map(|(a, _)| *a), upload.encryption.clone()))
+        Ok((upload.checksum.as_ref().map(|(a, _)| *a), upload.encryption.clone(), upload.customer_key.clone()))
     })
 }
 
@@ -207,8 +216,18 @@ pub async fn upload_part(
     input: UploadPartRequest,
 ) -> Result<UploadPartOutput, UploadPartError> {
     check_part_number(input.part_number)?;
-    let (upload_algorithm, encryption) =
+    let (upload_algorithm, encryption, upload_key) =
         upload_settings(state, &input.bucket, &input.key, &input.upload_id, input.expected_bucket_owner.as_deref())?;
+    // Every part of an SSE-C upload presents the upload's key.
+    crate::sse::check_read(
+        upload_key.as_ref(),
+        crate::sse::requested(
+            input.sse_customer_algorithm.as_deref(),
+            input.sse_customer_key.as_deref(),
+            input.sse_customer_key_md5.as_deref(),
+        )?
+        .as_ref(),
+    )?;
     let claim = Claim::from_request(
         input.checksum_algorithm.as_ref(),
         [
@@ -276,9 +295,11 @@ pub async fn upload_part(
         checksum_crc64nvme: crc64nvme,
         checksum_sha1: sha1,
         checksum_sha256: sha256,
-        server_side_encryption: Some(encryption.algorithm),
+        server_side_encryption: upload_key.is_none().then_some(encryption.algorithm),
         ssekms_key_id: encryption.kms_key_id,
         bucket_key_enabled: encryption.bucket_key_enabled,
+        sse_customer_algorithm: upload_key.as_ref().map(|k| k.algorithm.clone()),
+        sse_customer_key_md5: upload_key.map(|k| k.key_md5),
         ..Default::default()
     })
 }
@@ -311,7 +332,7 @@ pub async fn upload_part_copy(
     check_part_number(input.part_number)?;
     let source = CopySource::parse(&input.copy_source)?;
     versions::check_version_id(source.version_id.as_deref())?;
-    let (upload_algorithm, encryption) =
+    let (upload_algorithm, encryption, upload_key) =
         upload_settings(state, &input.bucket, &input.key, &input.upload_id, input.expected_bucket_owner.as_deref())?;
     let conditions = Conditions {
         if_match: input.copy_source_if_match.as_deref(),
@@ -329,6 +350,15 @@ pub async fn upload_part_copy(
             Err(e) => Err(e),
         }
     })?;
+    crate::sse::check_read(
+        original.customer_key.as_ref(),
+        crate::sse::requested(
+            input.copy_source_sse_customer_algorithm.as_deref(),
+            input.copy_source_sse_customer_key.as_deref(),
+            input.copy_source_sse_customer_key_md5.as_deref(),
+        )?
+        .as_ref(),
+    )?;
     conditions::evaluate(&conditions, &original.etag, original.last_modified, DateTime::now())
         .map_err(|failed| errors::precondition_failed(copy_condition_header(failed)))?;
     let size = original.size();
@@ -379,9 +409,11 @@ pub async fn upload_part_copy(
             checksum_sha1: sha1,
             checksum_sha256: sha256,
         }),
-        server_side_encryption: Some(encryption.algorithm),
+        server_side_encryption: upload_key.is_none().then_some(encryption.algorithm),
         ssekms_key_id: encryption.kms_key_id,
         bucket_key_enabled: encryption.bucket_key_enabled,
+        sse_customer_algorithm: upload_key.as_ref().map(|k| k.algorithm.clone()),
+        sse_customer_key_md5: upload_key.map(|k| k.key_md5),
         ..Default::default()
     })
 }
@@ -518,6 +550,7 @@ pub fn complete_multipart_upload(
             parts: Some(parts),
             tags: upload.tags,
             lock: upload.lock,
+            customer_key: upload.customer_key.clone(),
         };
         crate::notify::object_event(bucket, "ObjectCreated:CompleteMultipartUpload", &input.key, object.size(), &object.etag, Some(&object.version_id));
         versions::put(bucket, input.key.clone(), object);

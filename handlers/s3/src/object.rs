@@ -15,6 +15,7 @@ use crate::errors;
 use crate::multipart::ingest_error;
 use crate::names::MAX_KEY_BYTES;
 use crate::range::{self, Selection};
+use crate::sse;
 use crate::state::S3State;
 use crate::stored::{
     metadata_size, normalise_metadata, now_to_the_second, stored_content_encoding, ContentHeaders, Encryption,
@@ -77,6 +78,11 @@ pub async fn put_object(
             input.checksum_sha256.as_ref(),
         ],
     )?;
+    let customer_key = sse::requested(
+        input.sse_customer_algorithm.as_deref(),
+        input.sse_customer_key.as_deref(),
+        input.sse_customer_key_md5.as_deref(),
+    )?;
     if input.write_offset_bytes.is_some() {
         return Err(errors::header_not_implemented("x-amz-write-offset-bytes").into());
     }
@@ -126,6 +132,7 @@ pub async fn put_object(
         parts: None,
         tags,
         lock: Default::default(),
+        customer_key: customer_key.clone(),
     };
     let etag = object.etag.clone();
 
@@ -171,9 +178,12 @@ pub async fn put_object(
         checksum_sha1: sha1,
         checksum_sha256: sha256,
         checksum_type: echoed.map(|c| c.kind),
-        server_side_encryption: Some(encryption.algorithm),
+        // SSE-C objects report the customer key's algorithm and MD5 instead.
+        server_side_encryption: customer_key.is_none().then_some(encryption.algorithm),
         ssekms_key_id: encryption.kms_key_id,
         bucket_key_enabled: encryption.bucket_key_enabled,
+        sse_customer_algorithm: customer_key.as_ref().map(|k| k.algorithm.clone()),
+        sse_customer_key_md5: customer_key.map(|k| k.key_md5),
         version_id,
         size: Some(size as i64),
         ..Default::default()
@@ -251,6 +261,7 @@ struct ReadRequest<'a> {
     range: Option<&'a str>,
     part_number: Option<i32>,
     checksum_mode: bool,
+    customer_key: (Option<&'a str>, Option<&'a str>, Option<&'a str>),
     overrides: Overrides<'a>,
 }
 
@@ -291,6 +302,8 @@ fn settle_read(
     version_id: Option<String>,
     request: &ReadRequest<'_>,
 ) -> Result<Read, rt::CommonError> {
+    let (algorithm, key, key_md5) = request.customer_key;
+    sse::check_read(object.customer_key.as_ref(), sse::requested(algorithm, key, key_md5)?.as_ref())?;
     if let Err(failed) = conditions::evaluate(&request.conditions, &object.etag, object.last_modified, DateTime::now())
     {
         return Err(if failed.is_not_modified() {
@@ -341,6 +354,11 @@ macro_rules! read_request {
             range: $input.range.as_deref(),
             part_number: $input.part_number,
             checksum_mode: $input.checksum_mode == Some(ChecksumMode::Enabled),
+            customer_key: (
+                $input.sse_customer_algorithm.as_deref(),
+                $input.sse_customer_key.as_deref(),
+                $input.sse_customer_key_md5.as_deref(),
+            ),
             overrides: Overrides {
                 content_type: $input.response_content_type.as_deref(),
                 content_language: $input.response_content_language.as_deref(),
@@ -382,7 +400,9 @@ macro_rules! read_output {
             expires: headers.expires,
             website_redirect_location: object.website_redirect_location,
             storage_class,
-            server_side_encryption: Some(object.encryption.algorithm),
+            server_side_encryption: object.customer_key.is_none().then_some(object.encryption.algorithm),
+            sse_customer_algorithm: object.customer_key.as_ref().map(|k| k.algorithm.clone()),
+            sse_customer_key_md5: object.customer_key.as_ref().map(|k| k.key_md5.clone()),
             ssekms_key_id: object.encryption.kms_key_id,
             bucket_key_enabled: object.encryption.bucket_key_enabled,
             metadata: Some(object.metadata),

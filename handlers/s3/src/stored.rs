@@ -32,6 +32,8 @@ pub struct StoredObject {
     /// The object's tag set, in the order given.
     pub tags: Vec<(String, String)>,
     pub lock: Lock,
+    /// SSE-C: reads must present this key.
+    pub customer_key: Option<crate::sse::CustomerKey>,
 }
 
 /// One part of a completed multipart object.
