@@ -4,7 +4,8 @@
 //! (Terraform reads every one of them right after creating a bucket).
 //!
 //! [`BucketConfig`] hangs off [`crate::state::Bucket`]; each topic's operations live in
-//! their own module and work through [`with_bucket`] / [`read_bucket`].
+//! their own module and work through [`with_bucket`] / [`with_state`]. [`website`] serves the
+//! website endpoint; [`cors`] also answers preflights for the gateway.
 
 pub mod acl;
 pub mod cors;
@@ -146,7 +147,8 @@ pub fn at_creation(bucket: &mut Bucket, requested: &CreationAcl) -> Result<(), r
     Ok(())
 }
 
-/// The handler the gateway's HTTP-level calls (CORS) and the lifecycle reaper work on. The
+/// The handler the gateway's HTTP-level calls (CORS, website endpoint), event
+/// notifications and the lifecycle reaper work on. The
 /// gateway builds services lazily and holds them only as protocol adapters, so the handler
 /// makes itself known here when it is served; the last one served wins.
 static SERVED: RwLock<Option<Weak<crate::Handler>>> = RwLock::new(None);
