@@ -269,7 +269,8 @@ pub fn is_form_content_type(content_type: &str) -> bool {
 /// The bucket of a website-endpoint host: `<bucket>.s3-website.<domain>`,
 /// `<bucket>.s3-website-<region>.<domain>` or `<bucket>.s3-website.<region>.<domain>`.
 fn s3_website_bucket(host: &str) -> Option<&str> {
-    let name = host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(n, _)| n);
+    let name =
+        host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(n, _)| n);
     let at = name.find(".s3-website")?;
     let after = &name[at + ".s3-website".len()..];
     let bucket = &name[..at];

@@ -463,3 +463,14 @@ def test_terraform_reads_after_create(s3):
     notification = s3.get_bucket_notification_configuration(Bucket="tf-bucket")
     notification.pop("ResponseMetadata")
     assert notification == {}
+
+
+def test_object_acl_at_copy(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="src", Body=b"x")
+    with pytest.raises(ClientError) as e:
+        s3.copy_object(Bucket=bucket, Key="dst", CopySource={"Bucket": bucket, "Key": "src"}, ACL="public-read")
+    assert err(e)[0]["Code"] == "AccessControlListNotSupported"
+    open_bucket(s3, bucket)
+    s3.copy_object(Bucket=bucket, Key="dst", CopySource={"Bucket": bucket, "Key": "src"}, ACL="public-read")
+    grants = s3.get_object_acl(Bucket=bucket, Key="dst")["Grants"]
+    assert {"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"} in grants

@@ -245,6 +245,8 @@ pub async fn copy_object(
         )?;
         copy.version_id = versions::next_version_id(bucket);
         let reported = versions::reported(bucket, &copy.version_id);
+        let grants = [&input.grant_full_control, &input.grant_read, &input.grant_read_acp, &input.grant_write_acp];
+        crate::config::acl::object_written(bucket, &input.key, &copy, input.acl.as_ref(), grants)?;
         crate::notify::object_event(
             bucket,
             "ObjectCreated:Copy",
