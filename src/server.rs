@@ -24,9 +24,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
     grace: Duration,
 ) -> bool {
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    // Answers to pipelined requests go out together, in one write.
-    builder.http1().pipeline_flush(true);
+    let builder = auto::Builder::new(TokioExecutor::new());
+    // No `pipeline_flush`: with it hyper keeps polling a streamed response body without
+    // bound, so a GET of an object on disk would be read whole into memory.
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
 

@@ -16,7 +16,7 @@ pub static SCHEMA: Schema = Schema {
         query_compatible: false,
         xml_namespace: Some("http://s3.amazonaws.com/doc/2006-03-01/"),
         xml_no_error_wrapping: true,
-        validation: ValidationStyle::Aws,
+        validation: ValidationStyle::AwsOpenEnums,
         validation_code: "InvalidArgument",
     },
     shapes: &SHAPES,
