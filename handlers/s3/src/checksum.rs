@@ -301,32 +301,9 @@ mod crc {
     pub struct Table32([[u32; 256]; 8]);
     pub struct Table64([[u64; 256]; 8]);
 
-    const fn table32(poly: u32) -> Table32 {
-        let mut t = [[0u32; 256]; 8];
-        let mut i = 0;
-        while i < 256 {
-            let mut c = i as u32;
-            let mut k = 0;
-            while k < 8 {
-                c = if c & 1 != 0 { (c >> 1) ^ poly } else { c >> 1 };
-                k += 1;
-            }
-            t[0][i] = c;
-            i += 1;
-        }
-        let mut i = 0;
-        while i < 256 {
-            let mut s = 1;
-            while s < 8 {
-                t[s][i] = (t[s - 1][i] >> 8) ^ t[0][(t[s - 1][i] & 0xff) as usize];
-                s += 1;
-            }
-            i += 1;
-        }
-        Table32(t)
-    }
-
-    const fn table64(poly: u64) -> Table64 {
+    /// The slicing-by-8 tables of a reflected CRC, worked out in 64 bits: for a 32-bit
+    /// polynomial every entry stays below 2^32, so CRC32C's tables are these, narrowed.
+    const fn slicing_tables(poly: u64) -> [[u64; 256]; 8] {
         let mut t = [[0u64; 256]; 8];
         let mut i = 0;
         while i < 256 {
@@ -348,7 +325,26 @@ mod crc {
             }
             i += 1;
         }
-        Table64(t)
+        t
+    }
+
+    const fn table32(poly: u32) -> Table32 {
+        let wide = slicing_tables(poly as u64);
+        let mut t = [[0u32; 256]; 8];
+        let mut s = 0;
+        while s < 8 {
+            let mut i = 0;
+            while i < 256 {
+                t[s][i] = wide[s][i] as u32;
+                i += 1;
+            }
+            s += 1;
+        }
+        Table32(t)
+    }
+
+    const fn table64(poly: u64) -> Table64 {
+        Table64(slicing_tables(poly))
     }
 
     pub const CRC32_POLY: u32 = 0xEDB8_8320;
