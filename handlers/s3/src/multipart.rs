@@ -23,7 +23,7 @@ use crate::digest::{hex, md5, verify_content_md5, Md5Digest};
 use crate::errors;
 use crate::object::{check_key, check_metadata, check_storage_class, WriteCondition};
 use crate::owner::{canonical_id, display_name, owner};
-use crate::state::S3State;
+use crate::state::{Bucket, S3State};
 use crate::stored::{
     normalise_metadata, now_to_the_second, stored_content_encoding, ContentHeaders, Encryption, PartSummary,
     StoredObject, DEFAULT_CONTENT_TYPE,
@@ -69,6 +69,15 @@ fn new_upload_id() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     format!("{}{}", versions::new_version_id(), hex(&md5(&n.to_be_bytes())[..8]))
+}
+
+/// The upload `upload_id`, which must be one of `key`'s: S3 answers NoSuchUpload otherwise.
+fn find_upload<'a>(bucket: &'a Bucket, key: &str, upload_id: &str) -> Result<&'a Upload, rt::CommonError> {
+    bucket.uploads.get(upload_id).filter(|u| u.key == key).ok_or_else(|| errors::no_such_upload(upload_id))
+}
+
+fn find_upload_mut<'a>(bucket: &'a mut Bucket, key: &str, upload_id: &str) -> Result<&'a mut Upload, rt::CommonError> {
+    bucket.uploads.get_mut(upload_id).filter(|u| u.key == key).ok_or_else(|| errors::no_such_upload(upload_id))
 }
 
 fn check_part_number(n: i32) -> Result<(), rt::CommonError> {
@@ -197,8 +206,7 @@ fn upload_settings(
 ) -> Result<(Option<Algorithm>, Encryption, Option<crate::sse::CustomerKey>), rt::CommonError> {
     state.with(|s| {
         let bucket = s.bucket(bucket, expected_owner)?;
-        let upload =
-            bucket.uploads.get(upload_id).filter(|u| u.key == key).ok_or_else(|| errors::no_such_upload(upload_id))?;
+        let upload = find_upload(bucket, key, upload_id)?;
         Ok((upload.checksum.as_ref().map(|(a, _)| *a), upload.encryption.clone(), upload.customer_key.clone()))
     })
 }
@@ -315,11 +323,7 @@ fn store_part(
     state.with(|s| {
         // Looked up again: the upload may have been completed or aborted meanwhile.
         let bucket = s.bucket_mut(bucket, None)?;
-        let upload = bucket
-            .uploads
-            .get_mut(upload_id)
-            .filter(|u| u.key == key)
-            .ok_or_else(|| errors::no_such_upload(upload_id))?;
+        let upload = find_upload_mut(bucket, key, upload_id)?;
         upload.parts.insert(number, part);
         Ok(())
     })
@@ -448,11 +452,7 @@ pub fn complete_multipart_upload(
     let location = object_location(ctx, &input.bucket, &input.key);
     state.with(|s| {
         let bucket = s.bucket_mut(&input.bucket, input.expected_bucket_owner.as_deref())?;
-        let upload = bucket
-            .uploads
-            .get(&upload_id)
-            .filter(|u| u.key == input.key)
-            .ok_or_else(|| errors::no_such_upload(&upload_id))?;
+        let upload = find_upload(bucket, &input.key, &upload_id)?;
         if requested.is_empty() {
             return Err(errors::malformed_xml().into());
         }
@@ -603,11 +603,7 @@ pub fn abort_multipart_upload(
 ) -> Result<AbortMultipartUploadOutput, AbortMultipartUploadError> {
     state.with(|s| {
         let bucket = s.bucket_mut(&input.bucket, input.expected_bucket_owner.as_deref())?;
-        let upload = bucket
-            .uploads
-            .get(&input.upload_id)
-            .filter(|u| u.key == input.key)
-            .ok_or_else(|| errors::no_such_upload(&input.upload_id))?;
+        let upload = find_upload(bucket, &input.key, &input.upload_id)?;
         if let Some(t) = input.if_match_initiated_time {
             if t.secs() != upload.initiated.secs() {
                 return Err(errors::precondition_failed("x-amz-if-match-initiated-time").into());
@@ -640,11 +636,7 @@ pub fn list_parts(state: &GlobalStore<S3State>, input: ListPartsRequest) -> Resu
     };
     state.with(|s| {
         let bucket = s.bucket(&input.bucket, input.expected_bucket_owner.as_deref())?;
-        let upload = bucket
-            .uploads
-            .get(&input.upload_id)
-            .filter(|u| u.key == input.key)
-            .ok_or_else(|| errors::no_such_upload(&input.upload_id))?;
+        let upload = find_upload(bucket, &input.key, &input.upload_id)?;
         let page_size = max_parts.min(1000) as usize;
         let mut remaining = upload.parts.range(marker.saturating_add(1)..);
         let page: Vec<(&i32, &Part)> = remaining.by_ref().take(page_size).collect();
