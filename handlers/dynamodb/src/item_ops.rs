@@ -4,28 +4,58 @@ use dynamodb_api::types::*;
 use ferrostack_runtime as rt;
 
 use crate::error::{invalid, not_found, Error, Result};
-use crate::expr::{self, ExprContext};
+use crate::expr::{self, Condition, ExprContext};
 use crate::item::Item;
 use crate::keys;
-use crate::state::Tables;
+use crate::state::{Table, Tables};
+use crate::stream_log::StreamLog;
 use crate::table_name;
 use crate::write::{self, Change};
 
-fn bad_return_values() -> Error {
-    invalid("Return values set to invalid value")
+/// PutItem and DeleteItem can hand back only the item as it was: whether they should.
+fn returns_old(mode: Option<&ReturnValue>) -> Result<bool> {
+    match mode {
+        None | Some(ReturnValue::None) => Ok(false),
+        Some(ReturnValue::AllOld) => Ok(true),
+        Some(_) => Err(invalid("Return values set to invalid value")),
+    }
 }
 
-/// What a failed condition hands back under ReturnValuesOnConditionCheckFailure.
-fn failed(mode: Option<&ReturnValuesOnConditionCheckFailure>, old: Option<Item>) -> Error {
-    Error::ConditionFailed(old.filter(|_| mode == Some(&ReturnValuesOnConditionCheckFailure::AllOld)))
+/// The item now at `key`, once the write's condition holds on it; a failed condition
+/// hands the item back only under ReturnValuesOnConditionCheckFailure ALL_OLD.
+fn checked_old(
+    table: &Table,
+    key: &Item,
+    cond: Option<&Condition>,
+    on_failure: &Option<ReturnValuesOnConditionCheckFailure>,
+) -> Result<Option<Item>> {
+    let old = table.items.get(key);
+    if !write::holds(cond, old.as_ref())? {
+        let return_old = *on_failure == Some(ReturnValuesOnConditionCheckFailure::AllOld);
+        return Err(Error::ConditionFailed(old.filter(|_| return_old)));
+    }
+    Ok(old)
+}
+
+/// Stores the write (with its stream record) and gives the ConsumedCapacity the request
+/// asked for: the item's units and those of every index the write touched.
+fn store(
+    table: &mut Table,
+    log: Option<&mut StreamLog>,
+    key: &Item,
+    old: Option<Item>,
+    new: Option<Item>,
+    capacity: &Option<ReturnConsumedCapacity>,
+) -> Option<ConsumedCapacity> {
+    let units = write::write_units(old.as_ref(), new.as_ref());
+    let indexes = write::index_writes(table, old.as_ref(), new.as_ref());
+    let consumed = write::consumed(capacity.as_ref(), &table.name, units, &indexes, true);
+    write::commit(table, log, key, old, new, false);
+    consumed
 }
 
 pub fn put_item(t: &mut Tables, mut input: PutItemInput) -> Result<PutItemOutput> {
-    let return_old = match input.return_values {
-        None | Some(ReturnValue::None) => false,
-        Some(ReturnValue::AllOld) => true,
-        Some(_) => return Err(bad_return_values()),
-    };
+    let return_old = returns_old(input.return_values.as_ref())?;
     let mut cx =
         ExprContext::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
     let cond = write::condition(
@@ -40,16 +70,10 @@ pub fn put_item(t: &mut Tables, mut input: PutItemInput) -> Result<PutItemOutput
     let (table, log) = t.table_and_stream(&name).ok_or_else(not_found)?;
     keys::check_item_key(&table.items.key, &input.item)?;
     let key = table.items.key.key_of(&input.item);
-    let old = table.items.get(&key);
-    if !write::holds(cond.as_ref(), old.as_ref())? {
-        return Err(failed(input.return_values_on_condition_check_failure.as_ref(), old));
-    }
+    let old = checked_old(table, &key, cond.as_ref(), &input.return_values_on_condition_check_failure)?;
     let new = write::after(table, &key, old.as_ref(), &Change::Put(input.item))?;
-    let units = write::write_units(old.as_ref(), new.as_ref());
-    let indexes = write::index_writes(table, old.as_ref(), new.as_ref());
     let metrics = write::collection_metrics(input.return_item_collection_metrics.as_ref(), table, &key);
-    let consumed = write::consumed(input.return_consumed_capacity.as_ref(), &table.name, units, &indexes, true);
-    write::commit(table, log, &key, old.clone(), new, false);
+    let consumed = store(table, log, &key, old.clone(), new, &input.return_consumed_capacity);
     Ok(PutItemOutput {
         attributes: old.filter(|_| return_old),
         consumed_capacity: consumed,
@@ -77,11 +101,7 @@ pub fn get_item(t: &Tables, input: GetItemInput) -> Result<GetItemOutput> {
 }
 
 pub fn delete_item(t: &mut Tables, input: DeleteItemInput) -> Result<DeleteItemOutput> {
-    let return_old = match input.return_values {
-        None | Some(ReturnValue::None) => false,
-        Some(ReturnValue::AllOld) => true,
-        Some(_) => return Err(bad_return_values()),
-    };
+    let return_old = returns_old(input.return_values.as_ref())?;
     let mut cx =
         ExprContext::new(input.expression_attribute_names.as_ref(), input.expression_attribute_values.as_ref());
     let cond = write::condition(
@@ -95,15 +115,9 @@ pub fn delete_item(t: &mut Tables, input: DeleteItemInput) -> Result<DeleteItemO
     let (table, log) = t.table_and_stream(&name).ok_or_else(not_found)?;
     keys::check_key(&table.items.key, &input.key)?;
     let key = input.key;
-    let old = table.items.get(&key);
-    if !write::holds(cond.as_ref(), old.as_ref())? {
-        return Err(failed(input.return_values_on_condition_check_failure.as_ref(), old));
-    }
-    let units = write::write_units(old.as_ref(), None);
-    let indexes = write::index_writes(table, old.as_ref(), None);
+    let old = checked_old(table, &key, cond.as_ref(), &input.return_values_on_condition_check_failure)?;
     let metrics = write::collection_metrics(input.return_item_collection_metrics.as_ref(), table, &key);
-    let consumed = write::consumed(input.return_consumed_capacity.as_ref(), &table.name, units, &indexes, true);
-    write::commit(table, log, &key, old.clone(), None, false);
+    let consumed = store(table, log, &key, old.clone(), None, &input.return_consumed_capacity);
     Ok(DeleteItemOutput {
         attributes: old.filter(|_| return_old),
         consumed_capacity: consumed,
@@ -141,10 +155,7 @@ pub fn update_item(t: &mut Tables, input: UpdateItemInput) -> Result<UpdateItemO
     keys::check_key(&table.items.key, &input.key)?;
     write::check_update_paths(table, &update)?;
     let key = input.key;
-    let old = table.items.get(&key);
-    if !write::holds(cond.as_ref(), old.as_ref())? {
-        return Err(failed(input.return_values_on_condition_check_failure.as_ref(), old));
-    }
+    let old = checked_old(table, &key, cond.as_ref(), &input.return_values_on_condition_check_failure)?;
     let new = write::after(table, &key, old.as_ref(), &Change::Update(update.clone()))?;
     let attributes = match input.return_values.unwrap_or(ReturnValue::None) {
         ReturnValue::AllOld => old.clone(),
@@ -153,11 +164,8 @@ pub fn update_item(t: &mut Tables, input: UpdateItemInput) -> Result<UpdateItemO
         ReturnValue::UpdatedNew => write::updated_part(&update, new.as_ref(), true),
         _ => None,
     };
-    let units = write::write_units(old.as_ref(), new.as_ref());
-    let indexes = write::index_writes(table, old.as_ref(), new.as_ref());
     let metrics = write::collection_metrics(input.return_item_collection_metrics.as_ref(), table, &key);
-    let consumed = write::consumed(input.return_consumed_capacity.as_ref(), &table.name, units, &indexes, true);
-    write::commit(table, log, &key, old, new, false);
+    let consumed = store(table, log, &key, old, new, &input.return_consumed_capacity);
     Ok(UpdateItemOutput {
         attributes: attributes.filter(|a| !a.is_empty()),
         consumed_capacity: consumed,
