@@ -195,6 +195,20 @@ macro_rules! checksum_fields {
     }};
 }
 
+/// The five `x-amz-checksum-*` members of a request, in [`Claim::from_request`]'s order.
+#[macro_export]
+macro_rules! checksum_headers {
+    ($input:ident) => {
+        [
+            $input.checksum_crc32.as_ref(),
+            $input.checksum_crc32c.as_ref(),
+            $input.checksum_crc64nvme.as_ref(),
+            $input.checksum_sha1.as_ref(),
+            $input.checksum_sha256.as_ref(),
+        ]
+    };
+}
+
 /// What a write request says about checksums: the algorithm to compute and, when the client
 /// sent one, the value to compare against.
 #[derive(Debug, Clone, Default)]

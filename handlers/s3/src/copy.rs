@@ -7,18 +7,15 @@ use s3_api::error::*;
 use s3_api::types::*;
 
 use crate::checksum::{Algorithm, Checksum, Hasher};
-use crate::checksum_fields;
 use crate::conditions::{self, Conditions, Failed};
 use crate::errors;
 use crate::object::{check_key, check_metadata, check_storage_class, check_version_id, MAX_SINGLE_PUT_BYTES};
 use crate::state::S3State;
-use crate::stored::{
-    normalise_metadata, now_to_the_second, stored_content_encoding, ContentHeaders, Encryption, StoredObject,
-    DEFAULT_CONTENT_TYPE,
-};
+use crate::stored::{normalise_metadata, now_to_the_second, Encryption, StoredObject};
 use crate::tags;
 use crate::url_encoding::percent_decode;
 use crate::versions::{self, Found};
+use crate::{checksum_fields, requested_content_headers, requested_customer_key};
 
 /// The object `x-amz-copy-source` names: `bucket/key` or `/bucket/key`, URL-encoded, with an
 /// optional `?versionId=`.
@@ -116,16 +113,8 @@ pub async fn copy_object(
             errors::invalid_request("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
         })?),
     };
-    let source_key = crate::sse::requested(
-        input.copy_source_sse_customer_algorithm.as_deref(),
-        input.copy_source_sse_customer_key.as_deref(),
-        input.copy_source_sse_customer_key_md5.as_deref(),
-    )?;
-    let customer_key = crate::sse::requested(
-        input.sse_customer_algorithm.as_deref(),
-        input.sse_customer_key.as_deref(),
-        input.sse_customer_key_md5.as_deref(),
-    )?;
+    let source_key = requested_customer_key!(input, copy_source)?;
+    let customer_key = requested_customer_key!(input)?;
     let changes_encryption =
         input.server_side_encryption.is_some() || input.ssekms_key_id.is_some() || customer_key.is_some();
     let encryption = Encryption::requested(input.server_side_encryption, input.ssekms_key_id, input.bucket_key_enabled);
@@ -189,17 +178,7 @@ pub async fn copy_object(
     };
     let (headers, metadata) = match directive {
         Directive::Copy => (original.headers.clone(), original.metadata.clone()),
-        Directive::Replace => (
-            ContentHeaders {
-                content_type: input.content_type.unwrap_or_else(|| DEFAULT_CONTENT_TYPE.to_owned()),
-                content_encoding: stored_content_encoding(input.content_encoding),
-                content_disposition: input.content_disposition,
-                content_language: input.content_language,
-                cache_control: input.cache_control,
-                expires: input.expires,
-            },
-            replaced_metadata,
-        ),
+        Directive::Replace => (requested_content_headers!(input), replaced_metadata),
     };
     let mut copy = StoredObject {
         // The bytes are shared, not duplicated; the ETag of a one-piece object is its

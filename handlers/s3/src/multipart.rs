@@ -16,7 +16,6 @@ use s3_api::types::*;
 
 use crate::body::{self, IngestError, ObjectBody};
 use crate::checksum::{self, Algorithm, Checksum, Claim};
-use crate::checksum_fields;
 use crate::conditions::{self, Conditions};
 use crate::copy::{copy_condition_header, CopySource};
 use crate::digest::{hex, md5, verify_content_md5, Md5Digest};
@@ -24,12 +23,10 @@ use crate::errors;
 use crate::object::{check_key, check_metadata, check_storage_class, WriteCondition};
 use crate::owner::{canonical_id, display_name, owner};
 use crate::state::{Bucket, S3State};
-use crate::stored::{
-    normalise_metadata, now_to_the_second, stored_content_encoding, ContentHeaders, Encryption, PartSummary,
-    StoredObject, DEFAULT_CONTENT_TYPE,
-};
+use crate::stored::{normalise_metadata, now_to_the_second, ContentHeaders, Encryption, PartSummary, StoredObject};
 use crate::tags::{self, TagSet};
 use crate::versions::{self, Found, Lock};
+use crate::{checksum_fields, checksum_headers, requested_content_headers, requested_customer_key};
 
 pub const MIN_PART_BYTES: u64 = 5 * 1024 * 1024;
 pub const MAX_PART_BYTES: u64 = 5 * 1024 * 1024 * 1024;
@@ -139,11 +136,7 @@ pub fn create_multipart_upload(
         }
     };
     let encryption = Encryption::requested(input.server_side_encryption, input.ssekms_key_id, input.bucket_key_enabled);
-    let customer_key = crate::sse::requested(
-        input.sse_customer_algorithm.as_deref(),
-        input.sse_customer_key.as_deref(),
-        input.sse_customer_key_md5.as_deref(),
-    )?;
+    let customer_key = requested_customer_key!(input)?;
     let upload_id = new_upload_id();
     state.with(|s| {
         let bucket = s.bucket_mut(&input.bucket, input.expected_bucket_owner.as_deref())?;
@@ -160,14 +153,7 @@ pub fn create_multipart_upload(
                 key: input.key.clone(),
                 initiated: DateTime::now(),
                 initiator_account: ctx.account_id.clone(),
-                headers: ContentHeaders {
-                    content_type: input.content_type.unwrap_or_else(|| DEFAULT_CONTENT_TYPE.to_owned()),
-                    content_encoding: stored_content_encoding(input.content_encoding),
-                    content_disposition: input.content_disposition,
-                    content_language: input.content_language,
-                    cache_control: input.cache_control,
-                    expires: input.expires,
-                },
+                headers: requested_content_headers!(input),
                 metadata,
                 storage_class,
                 encryption: encryption.clone(),
@@ -227,25 +213,8 @@ pub async fn upload_part(
     let (upload_algorithm, encryption, upload_key) =
         upload_settings(state, &input.bucket, &input.key, &input.upload_id, input.expected_bucket_owner.as_deref())?;
     // Every part of an SSE-C upload presents the upload's key.
-    crate::sse::check_read(
-        upload_key.as_ref(),
-        crate::sse::requested(
-            input.sse_customer_algorithm.as_deref(),
-            input.sse_customer_key.as_deref(),
-            input.sse_customer_key_md5.as_deref(),
-        )?
-        .as_ref(),
-    )?;
-    let claim = Claim::from_request(
-        input.checksum_algorithm.as_ref(),
-        [
-            input.checksum_crc32.as_ref(),
-            input.checksum_crc32c.as_ref(),
-            input.checksum_crc64nvme.as_ref(),
-            input.checksum_sha1.as_ref(),
-            input.checksum_sha256.as_ref(),
-        ],
-    )?;
+    crate::sse::check_read(upload_key.as_ref(), requested_customer_key!(input)?.as_ref())?;
+    let claim = Claim::from_request(input.checksum_algorithm.as_ref(), checksum_headers!(input))?;
     // Without a checksum type for the upload, S3 still keeps a CRC64NVME of each part: the
     // default full-object checksum of the completed object is made from them.
     let algorithm = claim.algorithm.or(upload_algorithm);
@@ -354,15 +323,7 @@ pub async fn upload_part_copy(
             Err(e) => Err(e),
         }
     })?;
-    crate::sse::check_read(
-        original.customer_key.as_ref(),
-        crate::sse::requested(
-            input.copy_source_sse_customer_algorithm.as_deref(),
-            input.copy_source_sse_customer_key.as_deref(),
-            input.copy_source_sse_customer_key_md5.as_deref(),
-        )?
-        .as_ref(),
-    )?;
+    crate::sse::check_read(original.customer_key.as_ref(), requested_customer_key!(input, copy_source)?.as_ref())?;
     conditions::evaluate(&conditions, &original.etag, original.last_modified, DateTime::now())
         .map_err(|failed| errors::precondition_failed(copy_condition_header(failed)))?;
     let size = original.size();
@@ -438,16 +399,7 @@ pub fn complete_multipart_upload(
 ) -> Result<CompleteMultipartUploadOutput, CompleteMultipartUploadError> {
     let requested: Vec<CompletedPart> = input.multipart_upload.and_then(|m| m.parts).unwrap_or_default();
     let write_condition = WriteCondition::from_headers(input.if_match.as_deref(), input.if_none_match.as_deref())?;
-    let whole_claim = Claim::from_request(
-        None,
-        [
-            input.checksum_crc32.as_ref(),
-            input.checksum_crc32c.as_ref(),
-            input.checksum_crc64nvme.as_ref(),
-            input.checksum_sha1.as_ref(),
-            input.checksum_sha256.as_ref(),
-        ],
-    )?;
+    let whole_claim = Claim::from_request(None, checksum_headers!(input))?;
     let upload_id = input.upload_id.clone();
     let location = object_location(ctx, &input.bucket, &input.key);
     state.with(|s| {

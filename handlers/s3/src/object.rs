@@ -8,7 +8,6 @@ use s3_api::types::*;
 
 use crate::body;
 use crate::checksum::{Algorithm, Checksum, Claim};
-use crate::checksum_fields;
 use crate::conditions::{self, Conditions};
 use crate::digest::{etag_of, verify_content_md5};
 use crate::errors;
@@ -18,11 +17,11 @@ use crate::range::{self, Selection};
 use crate::sse;
 use crate::state::S3State;
 use crate::stored::{
-    metadata_size, normalise_metadata, now_to_the_second, stored_content_encoding, ContentHeaders, Encryption,
-    StoredObject, DEFAULT_CONTENT_TYPE, MAX_METADATA_BYTES,
+    metadata_size, normalise_metadata, now_to_the_second, ContentHeaders, Encryption, StoredObject, MAX_METADATA_BYTES,
 };
 use crate::tags;
 use crate::versions::{self, Found};
+use crate::{checksum_fields, checksum_headers, requested_content_headers, requested_customer_key};
 
 /// The largest object a single PUT may create: 5 GiB.
 pub const MAX_SINGLE_PUT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
@@ -68,21 +67,8 @@ pub async fn put_object(
     let metadata = normalise_metadata(input.metadata);
     check_metadata(&metadata)?;
     let tags = tags::from_header(input.tagging.as_deref())?;
-    let claim = Claim::from_request(
-        input.checksum_algorithm.as_ref(),
-        [
-            input.checksum_crc32.as_ref(),
-            input.checksum_crc32c.as_ref(),
-            input.checksum_crc64nvme.as_ref(),
-            input.checksum_sha1.as_ref(),
-            input.checksum_sha256.as_ref(),
-        ],
-    )?;
-    let customer_key = sse::requested(
-        input.sse_customer_algorithm.as_deref(),
-        input.sse_customer_key.as_deref(),
-        input.sse_customer_key_md5.as_deref(),
-    )?;
+    let claim = Claim::from_request(input.checksum_algorithm.as_ref(), checksum_headers!(input))?;
+    let customer_key = requested_customer_key!(input)?;
     if input.write_offset_bytes.is_some() {
         return Err(errors::header_not_implemented("x-amz-write-offset-bytes").into());
     }
@@ -115,14 +101,7 @@ pub async fn put_object(
         body: received.body,
         etag: etag_of(&received.md5),
         last_modified: now_to_the_second(),
-        headers: ContentHeaders {
-            content_type: input.content_type.unwrap_or_else(|| DEFAULT_CONTENT_TYPE.to_owned()),
-            content_encoding: stored_content_encoding(input.content_encoding),
-            content_disposition: input.content_disposition,
-            content_language: input.content_language,
-            cache_control: input.cache_control,
-            expires: input.expires,
-        },
+        headers: requested_content_headers!(input),
         metadata,
         storage_class,
         encryption: encryption.clone(),

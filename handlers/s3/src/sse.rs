@@ -18,6 +18,27 @@ const ALGORITHM_HEADER: &str = "x-amz-server-side-encryption-customer-algorithm"
 const KEY_HEADER: &str = "x-amz-server-side-encryption-customer-key";
 const KEY_MD5_HEADER: &str = "x-amz-server-side-encryption-customer-key-MD5";
 
+/// [`requested`] on the `x-amz-server-side-encryption-customer-*` members every write
+/// request names identically; `copy_source` reads the `x-amz-copy-source-...` ones a copy
+/// presents to read its source.
+#[macro_export]
+macro_rules! requested_customer_key {
+    ($input:ident) => {
+        $crate::sse::requested(
+            $input.sse_customer_algorithm.as_deref(),
+            $input.sse_customer_key.as_deref(),
+            $input.sse_customer_key_md5.as_deref(),
+        )
+    };
+    ($input:ident, copy_source) => {
+        $crate::sse::requested(
+            $input.copy_source_sse_customer_algorithm.as_deref(),
+            $input.copy_source_sse_customer_key.as_deref(),
+            $input.copy_source_sse_customer_key_md5.as_deref(),
+        )
+    };
+}
+
 /// The customer key a request supplies (`None` when it uses none), checked as S3 checks it.
 pub fn requested(
     algorithm: Option<&str>,

@@ -103,6 +103,23 @@ impl Default for ContentHeaders {
     }
 }
 
+/// The `ContentHeaders` a write request sets (PutObject, CreateMultipartUpload, CopyObject
+/// with REPLACE): their request shapes name these members identically. A missing
+/// Content-Type is S3's default.
+#[macro_export]
+macro_rules! requested_content_headers {
+    ($input:ident) => {
+        $crate::stored::ContentHeaders {
+            content_type: $input.content_type.unwrap_or_else(|| $crate::stored::DEFAULT_CONTENT_TYPE.to_owned()),
+            content_encoding: $crate::stored::stored_content_encoding($input.content_encoding),
+            content_disposition: $input.content_disposition,
+            content_language: $input.content_language,
+            cache_control: $input.cache_control,
+            expires: $input.expires,
+        }
+    };
+}
+
 /// Server-side encryption as reported back. Every new object is encrypted (SSE-S3 unless
 /// the request asks otherwise), and S3 says so on every write and read.
 #[derive(Debug, Clone, PartialEq)]
