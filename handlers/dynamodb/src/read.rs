@@ -44,6 +44,19 @@ impl<'a> Source<'a> {
         self.index.map_or(&self.table.items.key, |i| &i.key)
     }
 
+    /// The ConsumedCapacity of reading `bytes` here: a read of an index is charged to the
+    /// index alone, not to the table.
+    fn consumed(
+        &self,
+        mode: Option<&ReturnConsumedCapacity>,
+        bytes: usize,
+        consistent: Option<bool>,
+    ) -> Option<ConsumedCapacity> {
+        let units = write::read_units(bytes, consistent == Some(true));
+        let indexes: Vec<(String, bool, f64)> = self.index.iter().map(|i| (i.name.clone(), i.global, units)).collect();
+        write::consumed(mode, &self.table.name, if indexes.is_empty() { units } else { 0.0 }, &indexes, false)
+    }
+
     /// The map key where reading resumes after `start` (an ExclusiveStartKey).
     fn start_key(&self, start: &Item) -> Result<Vec<u8>> {
         let bad =
@@ -384,15 +397,7 @@ pub fn query(t: &Tables, input: QueryInput) -> Result<QueryOutput> {
         range = resume(range, src.start_key(start)?, forward);
     }
     let page = run(&src, range, forward, input.limit, filter.as_ref(), &out)?;
-    let units = write::read_units(page.bytes, input.consistent_read == Some(true));
-    let indexes: Vec<(String, bool, f64)> = src.index.iter().map(|i| (i.name.clone(), i.global, units)).collect();
-    let consumed = write::consumed(
-        input.return_consumed_capacity.as_ref(),
-        &table.name,
-        if indexes.is_empty() { units } else { 0.0 },
-        &indexes,
-        false,
-    );
+    let consumed = src.consumed(input.return_consumed_capacity.as_ref(), page.bytes, input.consistent_read);
     Ok(QueryOutput {
         items: matches!(out, Output::Items { .. }).then_some(page.items),
         count: page.count,
@@ -469,15 +474,7 @@ pub fn scan(t: &Tables, input: ScanInput) -> Result<ScanOutput> {
         range = resume(range, start, true);
     }
     let page = run(&src, range, true, input.limit, filter.as_ref(), &out)?;
-    let units = write::read_units(page.bytes, input.consistent_read == Some(true));
-    let indexes: Vec<(String, bool, f64)> = src.index.iter().map(|i| (i.name.clone(), i.global, units)).collect();
-    let consumed = write::consumed(
-        input.return_consumed_capacity.as_ref(),
-        &table.name,
-        if indexes.is_empty() { units } else { 0.0 },
-        &indexes,
-        false,
-    );
+    let consumed = src.consumed(input.return_consumed_capacity.as_ref(), page.bytes, input.consistent_read);
     Ok(ScanOutput {
         items: matches!(out, Output::Items { .. }).then_some(page.items),
         count: page.count,
