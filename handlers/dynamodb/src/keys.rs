@@ -8,6 +8,7 @@
 
 use dynamodb_api::types::*;
 
+use crate::expr::short_type;
 use crate::item::Item;
 
 /// The attributes forming a key: a hash key and an optional range key, each with its type.
@@ -51,22 +52,6 @@ pub fn type_name(t: &ScalarAttributeType) -> &'static str {
         ScalarAttributeType::N => "N",
         ScalarAttributeType::B => "B",
         _ => "S",
-    }
-}
-
-pub fn value_type(v: &AttributeValue) -> &'static str {
-    match v {
-        AttributeValue::S(_) => "S",
-        AttributeValue::N(_) => "N",
-        AttributeValue::B(_) => "B",
-        AttributeValue::Ss(_) => "SS",
-        AttributeValue::Ns(_) => "NS",
-        AttributeValue::Bs(_) => "BS",
-        AttributeValue::M(_) => "M",
-        AttributeValue::L(_) => "L",
-        AttributeValue::Null(_) => "NULL",
-        AttributeValue::Bool(_) => "BOOL",
-        AttributeValue::Unknown => "",
     }
 }
 
@@ -125,7 +110,7 @@ pub fn check_item_key(def: &KeyDef, item: &Item) -> Result<(), String> {
             return Err(format!(
                 "One or more parameter values were invalid: Type mismatch for key {name} expected: {} actual: {}",
                 type_name(t),
-                value_type(v)
+                short_type(v)
             ));
         }
         if is_empty_scalar(v) {
@@ -174,7 +159,7 @@ pub fn check_index_key(def: &KeyDef, index: &str, item: &Item) -> Result<(), Str
             return Err(format!(
                 "One or more parameter values were invalid: Type mismatch for Index Key {name} Expected: {} Actual: {} IndexName: {index}",
                 type_name(t),
-                value_type(v)
+                short_type(v)
             ));
         }
         if is_empty_scalar(v) {
