@@ -15,7 +15,7 @@ use crate::stored::{normalise_metadata, now_to_the_second, Encryption, StoredObj
 use crate::tags;
 use crate::url_encoding::percent_decode;
 use crate::versions::{self, Found};
-use crate::{checksum_fields, requested_content_headers, requested_customer_key};
+use crate::{checksum_fields, requested_content_headers, requested_customer_key, with_encryption};
 
 /// The object `x-amz-copy-source` names: `bucket/key` or `/bucket/key`, URL-encoded, with an
 /// optional `?versionId=`.
@@ -238,17 +238,11 @@ pub async fn copy_object(
         Ok::<_, rt::CommonError>(reported)
     })?;
 
-    Ok(CopyObjectOutput {
-        copy_object_result: Some(result),
-        copy_source_version_id: source_version,
-        version_id,
-        server_side_encryption: customer_key.is_none().then_some(encryption.algorithm),
-        ssekms_key_id: encryption.kms_key_id,
-        bucket_key_enabled: encryption.bucket_key_enabled,
-        sse_customer_algorithm: customer_key.as_ref().map(|k| k.algorithm.clone()),
-        sse_customer_key_md5: customer_key.map(|k| k.key_md5),
-        ..Default::default()
-    })
+    Ok(with_encryption!(
+        CopyObjectOutput { copy_object_result: Some(result), copy_source_version_id: source_version, version_id },
+        encryption,
+        customer_key
+    ))
 }
 
 #[cfg(test)]

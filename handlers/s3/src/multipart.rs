@@ -26,7 +26,7 @@ use crate::state::{Bucket, S3State};
 use crate::stored::{normalise_metadata, now_to_the_second, ContentHeaders, Encryption, PartSummary, StoredObject};
 use crate::tags::{self, TagSet};
 use crate::versions::{self, Found, Lock};
-use crate::{checksum_fields, checksum_headers, requested_content_headers, requested_customer_key};
+use crate::{checksum_fields, checksum_headers, requested_content_headers, requested_customer_key, with_encryption};
 
 pub const MIN_PART_BYTES: u64 = 5 * 1024 * 1024;
 pub const MAX_PART_BYTES: u64 = 5 * 1024 * 1024 * 1024;
@@ -167,19 +167,17 @@ pub fn create_multipart_upload(
         );
         Ok::<_, rt::CommonError>(())
     })?;
-    Ok(CreateMultipartUploadOutput {
-        bucket: Some(input.bucket),
-        key: Some(input.key),
-        upload_id: Some(upload_id),
-        server_side_encryption: customer_key.is_none().then_some(encryption.algorithm),
-        ssekms_key_id: encryption.kms_key_id,
-        bucket_key_enabled: encryption.bucket_key_enabled,
-        sse_customer_algorithm: customer_key.as_ref().map(|k| k.algorithm.clone()),
-        sse_customer_key_md5: customer_key.map(|k| k.key_md5),
-        checksum_algorithm: checksum.as_ref().map(|(a, _)| a.to_model()),
-        checksum_type: checksum.map(|(_, t)| t),
-        ..Default::default()
-    })
+    Ok(with_encryption!(
+        CreateMultipartUploadOutput {
+            bucket: Some(input.bucket),
+            key: Some(input.key),
+            upload_id: Some(upload_id),
+            checksum_algorithm: checksum.as_ref().map(|(a, _)| a.to_model()),
+            checksum_type: checksum.map(|(_, t)| t),
+        },
+        encryption,
+        customer_key
+    ))
 }
 
 /// The upload's checksum algorithm and encryption, checking that it exists for this key.
@@ -265,20 +263,18 @@ pub async fn upload_part(
     store_part(state, &input.bucket, &input.key, &input.upload_id, input.part_number, part)?;
     let echoed = checksum.as_ref().filter(|_| claim.algorithm.is_some() || upload_algorithm.is_some());
     let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(echoed);
-    Ok(UploadPartOutput {
-        e_tag: Some(etag),
-        checksum_crc32: crc32,
-        checksum_crc32c: crc32c,
-        checksum_crc64nvme: crc64nvme,
-        checksum_sha1: sha1,
-        checksum_sha256: sha256,
-        server_side_encryption: upload_key.is_none().then_some(encryption.algorithm),
-        ssekms_key_id: encryption.kms_key_id,
-        bucket_key_enabled: encryption.bucket_key_enabled,
-        sse_customer_algorithm: upload_key.as_ref().map(|k| k.algorithm.clone()),
-        sse_customer_key_md5: upload_key.map(|k| k.key_md5),
-        ..Default::default()
-    })
+    Ok(with_encryption!(
+        UploadPartOutput {
+            e_tag: Some(etag),
+            checksum_crc32: crc32,
+            checksum_crc32c: crc32c,
+            checksum_crc64nvme: crc64nvme,
+            checksum_sha1: sha1,
+            checksum_sha256: sha256,
+        },
+        encryption,
+        upload_key
+    ))
 }
 
 fn store_part(
@@ -363,24 +359,22 @@ pub async fn upload_part_copy(
     };
     store_part(state, &input.bucket, &input.key, &input.upload_id, input.part_number, part)?;
     let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(checksum.as_ref());
-    Ok(UploadPartCopyOutput {
-        copy_source_version_id: reported_version,
-        copy_part_result: Some(CopyPartResult {
-            e_tag: Some(etag),
-            last_modified: Some(last_modified),
-            checksum_crc32: crc32,
-            checksum_crc32c: crc32c,
-            checksum_crc64nvme: crc64nvme,
-            checksum_sha1: sha1,
-            checksum_sha256: sha256,
-        }),
-        server_side_encryption: upload_key.is_none().then_some(encryption.algorithm),
-        ssekms_key_id: encryption.kms_key_id,
-        bucket_key_enabled: encryption.bucket_key_enabled,
-        sse_customer_algorithm: upload_key.as_ref().map(|k| k.algorithm.clone()),
-        sse_customer_key_md5: upload_key.map(|k| k.key_md5),
-        ..Default::default()
-    })
+    Ok(with_encryption!(
+        UploadPartCopyOutput {
+            copy_source_version_id: reported_version,
+            copy_part_result: Some(CopyPartResult {
+                e_tag: Some(etag),
+                last_modified: Some(last_modified),
+                checksum_crc32: crc32,
+                checksum_crc32c: crc32c,
+                checksum_crc64nvme: crc64nvme,
+                checksum_sha1: sha1,
+                checksum_sha256: sha256,
+            }),
+        },
+        encryption,
+        upload_key
+    ))
 }
 
 /// `x-amz-copy-source-range`: exactly `bytes=first-last`.

@@ -21,7 +21,7 @@ use crate::stored::{
 };
 use crate::tags;
 use crate::versions::{self, Found};
-use crate::{checksum_fields, checksum_headers, requested_content_headers, requested_customer_key};
+use crate::{checksum_fields, checksum_headers, requested_content_headers, requested_customer_key, with_encryption};
 
 /// The largest object a single PUT may create: 5 GiB.
 pub const MAX_SINGLE_PUT_BYTES: u64 = 5 * 1024 * 1024 * 1024;
@@ -149,24 +149,21 @@ pub async fn put_object(
     // The client's checksum, or the CRC64NVME S3 adds by default, is always reported.
     let echoed = checksum;
     let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(echoed.as_ref());
-    Ok(PutObjectOutput {
-        e_tag: Some(etag),
-        checksum_crc32: crc32,
-        checksum_crc32c: crc32c,
-        checksum_crc64nvme: crc64nvme,
-        checksum_sha1: sha1,
-        checksum_sha256: sha256,
-        checksum_type: echoed.map(|c| c.kind),
-        // SSE-C objects report the customer key's algorithm and MD5 instead.
-        server_side_encryption: customer_key.is_none().then_some(encryption.algorithm),
-        ssekms_key_id: encryption.kms_key_id,
-        bucket_key_enabled: encryption.bucket_key_enabled,
-        sse_customer_algorithm: customer_key.as_ref().map(|k| k.algorithm.clone()),
-        sse_customer_key_md5: customer_key.map(|k| k.key_md5),
-        version_id,
-        size: Some(size as i64),
-        ..Default::default()
-    })
+    Ok(with_encryption!(
+        PutObjectOutput {
+            e_tag: Some(etag),
+            checksum_crc32: crc32,
+            checksum_crc32c: crc32c,
+            checksum_crc64nvme: crc64nvme,
+            checksum_sha1: sha1,
+            checksum_sha256: sha256,
+            checksum_type: echoed.map(|c| c.kind),
+            version_id,
+            size: Some(size as i64),
+        },
+        encryption,
+        customer_key
+    ))
 }
 
 /// Conditional writes: `If-None-Match: *` creates only, `If-Match: <etag>` replaces only
@@ -357,7 +354,7 @@ macro_rules! read_output {
         let size = object.size();
         let storage_class = object.reported_storage_class();
         let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(checksum.as_ref());
-        $output {
+        with_encryption!($output {
             $($extra)*
             accept_ranges: Some("bytes".to_owned()),
             last_modified: Some(object.last_modified),
@@ -379,18 +376,12 @@ macro_rules! read_output {
             expires: headers.expires,
             website_redirect_location: object.website_redirect_location,
             storage_class,
-            server_side_encryption: object.customer_key.is_none().then_some(object.encryption.algorithm),
-            sse_customer_algorithm: object.customer_key.as_ref().map(|k| k.algorithm.clone()),
-            sse_customer_key_md5: object.customer_key.as_ref().map(|k| k.key_md5.clone()),
-            ssekms_key_id: object.encryption.kms_key_id,
-            bucket_key_enabled: object.encryption.bucket_key_enabled,
             metadata: Some(object.metadata),
             parts_count,
             object_lock_mode: object.lock.mode.as_ref().map(|m| ObjectLockMode::from(m.as_str())),
             object_lock_retain_until_date: object.lock.retain_until,
             object_lock_legal_hold_status: object.lock.legal_hold.then_some(ObjectLockLegalHoldStatus::On),
-            ..Default::default()
-        }
+        }, object.encryption, object.customer_key)
     }};
 }
 

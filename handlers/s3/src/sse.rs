@@ -39,6 +39,26 @@ macro_rules! requested_customer_key {
     };
 }
 
+/// `$output { $members }` with the members that report how a written object is encrypted:
+/// an SSE-C object reports the customer key's algorithm and MD5 instead of an SSE algorithm.
+/// The output's remaining members are left at their defaults.
+#[macro_export]
+macro_rules! with_encryption {
+    ($output:ident { $($member:ident $(: $value:expr)?),* $(,)? }, $encryption:expr, $customer_key:expr $(,)?) => {{
+        let encryption: $crate::stored::Encryption = $encryption;
+        let customer_key: Option<$crate::sse::CustomerKey> = $customer_key;
+        $output {
+            $($member $(: $value)?,)*
+            server_side_encryption: customer_key.is_none().then_some(encryption.algorithm),
+            ssekms_key_id: encryption.kms_key_id,
+            bucket_key_enabled: encryption.bucket_key_enabled,
+            sse_customer_algorithm: customer_key.as_ref().map(|k| k.algorithm.clone()),
+            sse_customer_key_md5: customer_key.map(|k| k.key_md5),
+            ..Default::default()
+        }
+    }};
+}
+
 /// The customer key a request supplies (`None` when it uses none), checked as S3 checks it.
 pub fn requested(
     algorithm: Option<&str>,
