@@ -3,22 +3,15 @@
 import botocore.exceptions
 import pytest
 
+from dynamodb_helpers import error, hash_table
+
 
 @pytest.fixture(scope="module")
 def ddb(client):
     c = client("dynamodb")
     for name in ("bt1", "bt2"):
-        c.create_table(
-            TableName=name,
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        hash_table(c, name)
     return c
-
-
-def err(e):
-    return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
 
 
 def test_batch_write_and_get(ddb):
@@ -52,15 +45,15 @@ def test_batch_limits(ddb):
                 "bt2": [{"PutRequest": {"Item": {"id": {"S": str(i)}}}} for i in range(6)],
             }
         )
-    assert err(e)[0] == "ValidationException"
+    assert error(e)[0] == "ValidationException"
     with pytest.raises(botocore.exceptions.ClientError) as e:
         ddb.batch_get_item(RequestItems={"bt1": {"Keys": [{"id": {"S": str(i)}} for i in range(101)]}})
-    assert err(e)[0] == "ValidationException"
+    assert error(e)[0] == "ValidationException"
     with pytest.raises(botocore.exceptions.ClientError) as e:
         ddb.batch_write_item(
             RequestItems={"bt1": [{"PutRequest": {"Item": {"id": {"S": "d"}}}}, {"DeleteRequest": {"Key": {"id": {"S": "d"}}}}]}
         )
-    assert err(e) == ("ValidationException", "Provided list of item keys contains duplicates")
+    assert error(e) == ("ValidationException", "Provided list of item keys contains duplicates")
     with pytest.raises(ddb.exceptions.ResourceNotFoundException):
         ddb.batch_get_item(RequestItems={"nope": {"Keys": [{"id": {"S": "a"}}]}})
 
@@ -120,7 +113,7 @@ def test_transaction_cancelled_with_reasons_in_order(ddb):
     assert [r["Code"] for r in reasons] == ["None", "ConditionalCheckFailed", "None"]
     assert reasons[1]["Message"] == "The conditional request failed"
     assert reasons[1]["Item"]["state"] == {"S": "old"}
-    assert "[None, ConditionalCheckFailed, None]" in err(e)[1]
+    assert "[None, ConditionalCheckFailed, None]" in error(e)[1]
     assert "Item" not in ddb.get_item(TableName="bt1", Key={"id": {"S": "c2"}})
     assert "Item" in ddb.get_item(TableName="bt1", Key={"id": {"S": "c1"}})
 
@@ -133,7 +126,7 @@ def test_transaction_rejects_two_actions_on_one_item(ddb):
                 {"Delete": {"TableName": "bt1", "Key": {"id": {"S": "same"}}}},
             ]
         )
-    assert err(e) == ("ValidationException", "Transaction request cannot include multiple operations on one item")
+    assert error(e) == ("ValidationException", "Transaction request cannot include multiple operations on one item")
 
 
 def test_client_request_token_idempotency(ddb):

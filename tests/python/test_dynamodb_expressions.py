@@ -5,34 +5,17 @@ legacy parameters, and AWS's exact ValidationException messages."""
 import botocore.exceptions
 import pytest
 
+from dynamodb_helpers import fails, hash_table, sorted_table
+
 
 @pytest.fixture(scope="module")
 def ddb(client):
     c = client("dynamodb")
-    c.create_table(
-        TableName="expr",
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    c.create_table(
-        TableName="expr_sorted",
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "N"},
-        ],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    hash_table(c, "expr")
+    sorted_table(c, "expr_sorted")
     for sk in ["-10", "-1.5", "0", "2", "10", "100", "1e3"]:
         c.put_item(TableName="expr_sorted", Item={"pk": {"S": "p"}, "sk": {"N": sk}, "tag": {"S": f"t{sk}"}})
     return c
-
-
-def fails(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as e:
-        fn(**kw)
-    return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
 
 
 SAMPLE = {

@@ -3,30 +3,15 @@
 import botocore.exceptions
 import pytest
 
+from dynamodb_helpers import error, hash_table, sorted_table
+
 
 @pytest.fixture(scope="module")
 def ddb(client):
     c = client("dynamodb")
-    c.create_table(
-        TableName="items",
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    c.create_table(
-        TableName="sorted",
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "N"},
-        ],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    hash_table(c, "items")
+    sorted_table(c, "sorted")
     return c
-
-
-def error(excinfo):
-    return excinfo.value.response["Error"]["Code"], excinfo.value.response["Error"]["Message"]
 
 
 def test_put_get_delete(ddb):

@@ -4,25 +4,14 @@ ExecuteTransaction with the SELECT / INSERT / UPDATE / DELETE forms users write.
 import botocore.exceptions
 import pytest
 
+from dynamodb_helpers import fails, hash_table, sorted_table
+
 
 @pytest.fixture(scope="module")
 def ddb(client):
     c = client("dynamodb")
-    c.create_table(
-        TableName="pql",
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    c.create_table(
-        TableName="pql_sorted",
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "N"},
-        ],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    hash_table(c, "pql", key="pk")
+    sorted_table(c, "pql_sorted")
     return c
 
 
@@ -31,12 +20,6 @@ def run(ddb, statement, *params):
     if params:
         kw["Parameters"] = list(params)
     return ddb.execute_statement(**kw)
-
-
-def fails(fn, **kw):
-    with pytest.raises(botocore.exceptions.ClientError) as e:
-        fn(**kw)
-    return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
 
 
 def test_insert_select_update_delete(ddb):

@@ -3,16 +3,13 @@ batch error codes and transaction cancellation reasons (written with the handler
 
 import pytest
 
+from dynamodb_helpers import sorted_table
+
 
 @pytest.fixture(scope="module")
 def ddb(client):
     c = client("dynamodb")
-    c.create_table(
-        TableName="pqt",
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    sorted_table(c, "pqt")
     return c
 
 

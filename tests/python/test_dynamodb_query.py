@@ -3,6 +3,8 @@
 import botocore.exceptions
 import pytest
 
+from dynamodb_helpers import sorted_table
+
 
 @pytest.fixture(scope="module")
 def ddb(client):
@@ -226,12 +228,7 @@ def test_scan_count(ddb):
 
 def test_one_megabyte_pages(client):
     c = client("dynamodb")
-    c.create_table(
-        TableName="big",
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    sorted_table(c, "big")
     blob = "x" * 100_000
     for i in range(25):
         c.put_item(TableName="big", Item={"pk": {"S": "a"}, "sk": {"N": str(i)}, "v": {"S": blob}})

@@ -9,6 +9,8 @@ import botocore.exceptions
 import pytest
 from boto3.dynamodb.conditions import Attr, Key
 
+from dynamodb_helpers import sorted_table
+
 
 @pytest.fixture(scope="module")
 def table(endpoint):
@@ -128,12 +130,7 @@ def test_unused_expression_values_rejected(table):
 
 def test_binary_keys_sort_bytewise(client):
     c = client("dynamodb")
-    c.create_table(
-        TableName="bins",
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "B"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    sorted_table(c, "bins", "B")
     values = [b"\xff", b"\x00", b"\x00\x00", b"a", b"\x80", b"\x7f\xff"]
     for v in values:
         c.put_item(TableName="bins", Item={"pk": {"S": "p"}, "sk": {"B": v}})
@@ -143,12 +140,7 @@ def test_binary_keys_sort_bytewise(client):
 
 def test_string_keys_sort_by_utf8_bytes(client):
     c = client("dynamodb")
-    c.create_table(
-        TableName="strs",
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    sorted_table(c, "strs", "S")
     values = ["b", "a", "B", "ä", "aa", "\u20ac", "\U0001F600", "Z"]
     for v in values:
         c.put_item(TableName="strs", Item={"pk": {"S": "p"}, "sk": {"S": v}})

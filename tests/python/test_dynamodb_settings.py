@@ -6,21 +6,14 @@ import time
 import botocore.exceptions
 import pytest
 
+from dynamodb_helpers import error, hash_table
+
 
 @pytest.fixture(scope="module")
 def ddb(client):
     c = client("dynamodb")
-    c.create_table(
-        TableName="settings",
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    hash_table(c, "settings")
     return c
-
-
-def err(e):
-    return e.value.response["Error"]["Code"], e.value.response["Error"]["Message"]
 
 
 def test_gsi_added_later_is_backfilled(ddb):
@@ -47,7 +40,7 @@ def test_gsi_added_later_is_backfilled(ddb):
     assert got["Count"] == 5
     with pytest.raises(botocore.exceptions.ClientError) as e:
         ddb.put_item(TableName="settings", Item={"id": {"S": "x"}, "color": {"N": "1"}})
-    assert err(e)[1] == (
+    assert error(e)[1] == (
         "One or more parameter values were invalid: Type mismatch for Index Key color Expected: S Actual: N IndexName: byColor"
     )
     ddb.update_table(TableName="settings", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "byColor"}}])
@@ -59,7 +52,7 @@ def test_gsi_added_later_is_backfilled(ddb):
 def test_update_table_requires_something(ddb):
     with pytest.raises(botocore.exceptions.ClientError) as e:
         ddb.update_table(TableName="settings")
-    assert err(e)[0] == "ValidationException"
+    assert error(e)[0] == "ValidationException"
 
 
 def test_billing_and_protection(ddb):
@@ -76,7 +69,7 @@ def test_billing_and_protection(ddb):
     assert out["TableClassSummary"]["TableClass"] == "STANDARD_INFREQUENT_ACCESS"
     with pytest.raises(botocore.exceptions.ClientError) as e:
         ddb.delete_table(TableName="settings")
-    assert err(e)[0] == "ValidationException"
+    assert error(e)[0] == "ValidationException"
     ddb.update_table(TableName="settings", DeletionProtectionEnabled=False, BillingMode="PAY_PER_REQUEST")
 
 
@@ -91,7 +84,7 @@ def test_ttl_settings(ddb):
     assert d == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}
     with pytest.raises(botocore.exceptions.ClientError) as e:
         ddb.update_time_to_live(TableName="settings", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"})
-    assert err(e) == ("ValidationException", "TimeToLive is already enabled")
+    assert error(e) == ("ValidationException", "TimeToLive is already enabled")
 
 
 def test_ttl_reaper_deletes_expired_items(ddb):

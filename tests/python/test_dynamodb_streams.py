@@ -6,15 +6,12 @@ import time
 import botocore.exceptions
 import pytest
 
+from dynamodb_helpers import hash_table
+
 
 def make_table(ddb, name, view):
-    return ddb.create_table(
-        TableName=name,
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": view},
-    )["TableDescription"]
+    stream = {"StreamEnabled": True, "StreamViewType": view}
+    return hash_table(ddb, name, StreamSpecification=stream)["TableDescription"]
 
 
 def all_records(streams, arn, iterator_type="TRIM_HORIZON", **kw):
