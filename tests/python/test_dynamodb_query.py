@@ -62,6 +62,14 @@ def q(ddb, cond, values, **kw):
     return ddb.query(TableName="qtab", KeyConditionExpression=cond, ExpressionAttributeValues=values, **kw)
 
 
+def pages(call, **kw):
+    """Every page `call` (a query or scan) answers, each asked from the LastEvaluatedKey before."""
+    out = [call(**kw)]
+    while "LastEvaluatedKey" in out[-1]:
+        out.append(call(**kw, ExclusiveStartKey=out[-1]["LastEvaluatedKey"]))
+    return out
+
+
 def test_number_order(ddb):
     out = q(ddb, "pk = :p", {":p": {"S": "p"}})
     assert sks(out["Items"]) == ORDER
@@ -88,18 +96,9 @@ def test_range_conditions(ddb, cond, values, want):
 
 
 def test_paging_with_limit(ddb):
-    seen, start = [], None
-    while True:
-        kw = {"Limit": 3}
-        if start:
-            kw["ExclusiveStartKey"] = start
-        out = q(ddb, "pk = :p", {":p": {"S": "p"}}, **kw)
-        seen += sks(out["Items"])
-        start = out.get("LastEvaluatedKey")
-        if not start:
-            break
-        assert set(start) == {"pk", "sk"}
-    assert seen == ORDER
+    got = pages(q, ddb=ddb, cond="pk = :p", values={":p": {"S": "p"}}, Limit=3)
+    assert all(set(page["LastEvaluatedKey"]) == {"pk", "sk"} for page in got[:-1])
+    assert [sk for page in got for sk in sks(page["Items"])] == ORDER
 
 
 def test_paging_backwards(ddb):
@@ -191,16 +190,8 @@ def test_unknown_index(ddb):
 
 
 def test_scan_pages_everything(ddb):
-    seen, start = [], None
-    while True:
-        kw = {"Limit": 7}
-        if start:
-            kw["ExclusiveStartKey"] = start
-        out = ddb.scan(TableName="qtab", **kw)
-        seen += [(i["pk"]["S"], i["sk"]["N"]) for i in out["Items"]]
-        start = out.get("LastEvaluatedKey")
-        if not start:
-            break
+    got = pages(ddb.scan, TableName="qtab", Limit=7)
+    seen = [(i["pk"]["S"], i["sk"]["N"]) for page in got for i in page["Items"]]
     assert len(seen) == len(set(seen)) == 40
 
 
