@@ -44,7 +44,18 @@ pub struct GrantHeaders<'a> {
     pub write_acp: Option<&'a str>,
 }
 
-impl GrantHeaders<'_> {
+impl<'a> GrantHeaders<'a> {
+    /// From the headers as a request shape holds them, in this struct's order.
+    pub fn new([full_control, read, read_acp, write, write_acp]: [&'a Option<String>; 5]) -> Self {
+        GrantHeaders {
+            full_control: full_control.as_deref(),
+            read: read.as_deref(),
+            read_acp: read_acp.as_deref(),
+            write: write.as_deref(),
+            write_acp: write_acp.as_deref(),
+        }
+    }
+
     fn any(&self) -> bool {
         [self.full_control, self.read, self.read_acp, self.write, self.write_acp].iter().any(Option::is_some)
     }
@@ -242,35 +253,31 @@ fn check_allowed(bucket: &Bucket, acl: &Acl) -> Result<(), rt::CommonError> {
     Ok(())
 }
 
-fn headers<'a>(
-    full_control: &'a Option<String>,
-    read: &'a Option<String>,
-    read_acp: &'a Option<String>,
-    write: &'a Option<String>,
-    write_acp: &'a Option<String>,
-) -> GrantHeaders<'a> {
-    GrantHeaders {
-        full_control: full_control.as_deref(),
-        read: read.as_deref(),
-        read_acp: read_acp.as_deref(),
-        write: write.as_deref(),
-        write_acp: write_acp.as_deref(),
-    }
+/// The ACL a PutBucketAcl or PutObjectAcl sets: one is required, and the bucket's settings
+/// must allow it.
+fn acl_to_put(
+    bucket: &Bucket,
+    canned: Option<&str>,
+    grants: GrantHeaders<'_>,
+    body: Option<&AccessControlPolicy>,
+) -> Result<Acl, rt::CommonError> {
+    let acl = from_request(&bucket.owner_account, canned, grants, body)?
+        .ok_or_else(|| errors::missing_security_header("x-amz-acl"))?;
+    check_allowed(bucket, &acl)?;
+    Ok(acl)
 }
 
 pub fn put_bucket_acl(state: &GlobalStore<S3State>, input: PutBucketAclRequest) -> Result<rt::Unit, rt::CommonError> {
-    let grant_headers = headers(
+    let grant_headers = GrantHeaders::new([
         &input.grant_full_control,
         &input.grant_read,
         &input.grant_read_acp,
         &input.grant_write,
         &input.grant_write_acp,
-    );
+    ]);
     super::with_bucket(state, &input.bucket, input.expected_bucket_owner.as_deref(), |bucket| {
         let canned = input.acl.as_ref().map(|c| c.as_str());
-        let acl = from_request(&bucket.owner_account, canned, grant_headers, input.access_control_policy.as_ref())?
-            .ok_or_else(|| errors::missing_security_header("x-amz-acl"))?;
-        check_allowed(bucket, &acl)?;
+        let acl = acl_to_put(bucket, canned, grant_headers, input.access_control_policy.as_ref())?;
         bucket.config.acl = acl;
         Ok(rt::Unit)
     })
@@ -305,19 +312,17 @@ pub fn put_object_acl(
     state: &GlobalStore<S3State>,
     input: PutObjectAclRequest,
 ) -> Result<PutObjectAclOutput, rt::CommonError> {
-    let grant_headers = headers(
+    let grant_headers = GrantHeaders::new([
         &input.grant_full_control,
         &input.grant_read,
         &input.grant_read_acp,
         &input.grant_write,
         &input.grant_write_acp,
-    );
+    ]);
     super::with_bucket(state, &input.bucket, input.expected_bucket_owner.as_deref(), |bucket| {
         let (version, etag, last_modified) = object_stamp(bucket, &input.key, input.version_id.as_deref(), "PUT")?;
         let canned = input.acl.as_ref().map(|c| c.as_str());
-        let acl = from_request(&bucket.owner_account, canned, grant_headers, input.access_control_policy.as_ref())?
-            .ok_or_else(|| errors::missing_security_header("x-amz-acl"))?;
-        check_allowed(bucket, &acl)?;
+        let acl = acl_to_put(bucket, canned, grant_headers, input.access_control_policy.as_ref())?;
         crate::notify::object_event(bucket, "ObjectAcl:Put", &input.key, 0, &etag, Some(&version));
         bucket.config.object_acls.insert((input.key.clone(), version), ObjectAcl { etag, last_modified, acl });
         Ok(PutObjectAclOutput::default())
@@ -355,13 +360,8 @@ pub fn object_written(
     canned: Option<&ObjectCannedACL>,
     [full_control, read, read_acp, write_acp]: [&Option<String>; 4],
 ) -> Result<(), rt::CommonError> {
-    let grants = GrantHeaders {
-        full_control: full_control.as_deref(),
-        read: read.as_deref(),
-        read_acp: read_acp.as_deref(),
-        write: None,
-        write_acp: write_acp.as_deref(),
-    };
+    // PutObject and CopyObject have no x-amz-grant-write header.
+    let grants = GrantHeaders::new([full_control, read, read_acp, &None, write_acp]);
     let Some(acl) = from_request(&bucket.owner_account, canned.map(|c| c.as_str()), grants, None)? else {
         return Ok(());
     };

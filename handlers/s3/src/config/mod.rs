@@ -129,14 +129,7 @@ pub fn at_creation(bucket: &mut Bucket, requested: &CreationAcl) -> Result<(), r
     if let Some(ownership) = &requested.ownership {
         bucket.config.ownership = Some(ownership.clone());
     }
-    let [full_control, read, read_acp, write, write_acp] = &requested.grants;
-    let grants = acl::GrantHeaders {
-        full_control: full_control.as_deref(),
-        read: read.as_deref(),
-        read_acp: read_acp.as_deref(),
-        write: write.as_deref(),
-        write_acp: write_acp.as_deref(),
-    };
+    let grants = acl::GrantHeaders::new(requested.grants.each_ref());
     let owner = bucket.owner_account.clone();
     if let Some(acl) = acl::from_request(&owner, requested.canned.as_ref().map(|c| c.as_str()), grants, None)? {
         if bucket.config.ownership == Some(ObjectOwnership::BucketOwnerEnforced) && !acl.is_owner_only(&owner) {
