@@ -192,13 +192,17 @@ impl<'a> ExprContext<'a> {
     /// Call once every expression of the request was parsed: AWS rejects empty maps, maps
     /// given without any expression, and placeholders no expression used.
     pub fn finish(&self) -> Result<(), ExprError> {
-        for (map, keys, sigil) in [
-            ("ExpressionAttributeNames", self.names.map(|m| m.keys().collect::<Vec<_>>()), '#'),
-            ("ExpressionAttributeValues", self.values.map(|m| m.keys().collect::<Vec<_>>()), ':'),
-        ] {
-            for k in keys.unwrap_or_default() {
+        let maps = [
+            ("ExpressionAttributeNames", self.names.map(|m| m.keys().collect::<Vec<_>>()), '#', &self.used_names),
+            ("ExpressionAttributeValues", self.values.map(|m| m.keys().collect::<Vec<_>>()), ':', &self.used_values),
+        ];
+        // Each check runs over both maps before the next begins, which fixes the error a
+        // request with several faults gets: a malformed key, then an empty or needless map,
+        // then an unused placeholder.
+        for (map, keys, sigil, _) in &maps {
+            for k in keys.iter().flatten() {
                 let mut chars = k.chars();
-                let ok = chars.next() == Some(sigil)
+                let ok = chars.next() == Some(*sigil)
                     && !k[1..].is_empty()
                     && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
                 if !ok {
@@ -206,38 +210,21 @@ impl<'a> ExprContext<'a> {
                 }
             }
         }
-        if let Some(names) = self.names {
-            if names.is_empty() {
-                return Err(ExprError::new("ExpressionAttributeNames must not be empty"));
+        for (map, keys, _, _) in &maps {
+            let Some(keys) = keys else { continue };
+            if keys.is_empty() {
+                return Err(ExprError::new(format!("{map} must not be empty")));
             }
             if self.expressions == 0 {
-                return Err(ExprError::new("ExpressionAttributeNames can only be specified when using expressions"));
+                return Err(ExprError::new(format!("{map} can only be specified when using expressions")));
             }
         }
-        if let Some(values) = self.values {
-            if values.is_empty() {
-                return Err(ExprError::new("ExpressionAttributeValues must not be empty"));
-            }
-            if self.expressions == 0 {
-                return Err(ExprError::new("ExpressionAttributeValues can only be specified when using expressions"));
-            }
-        }
-        if let Some(names) = self.names {
+        for (map, keys, _, used) in &maps {
             let unused: Vec<&str> =
-                names.keys().filter(|k| !self.used_names.contains(k.as_str())).map(|k| k.as_str()).collect();
+                keys.iter().flatten().filter(|k| !used.contains(k.as_str())).map(|k| k.as_str()).collect();
             if !unused.is_empty() {
                 return Err(ExprError::new(format!(
-                    "Value provided in ExpressionAttributeNames unused in expressions: keys: {{{}}}",
-                    unused.join(", ")
-                )));
-            }
-        }
-        if let Some(values) = self.values {
-            let unused: Vec<&str> =
-                values.keys().filter(|k| !self.used_values.contains(k.as_str())).map(|k| k.as_str()).collect();
-            if !unused.is_empty() {
-                return Err(ExprError::new(format!(
-                    "Value provided in ExpressionAttributeValues unused in expressions: keys: {{{}}}",
+                    "Value provided in {map} unused in expressions: keys: {{{}}}",
                     unused.join(", ")
                 )));
             }
