@@ -25,7 +25,8 @@ const T_NULL: u8 = 9;
 const T_FALSE: u8 = 10;
 const T_TRUE: u8 = 11;
 
-fn put_len(out: &mut Vec<u8>, mut n: usize) {
+/// Appends `n` as a varint (7 bits a byte, low first); storage rows prefix their key with it too.
+pub(crate) fn put_len(out: &mut Vec<u8>, mut n: usize) {
     loop {
         let b = (n & 0x7f) as u8;
         n >>= 7;

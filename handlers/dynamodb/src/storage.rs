@@ -34,16 +34,7 @@ pub struct Row(Box<[u8]>);
 impl Row {
     pub fn new(key: &[u8], value: &[u8]) -> Row {
         let mut b = Vec::with_capacity(3 + key.len() + value.len());
-        let mut n = key.len();
-        loop {
-            let byte = (n & 0x7f) as u8;
-            n >>= 7;
-            if n == 0 {
-                b.push(byte);
-                break;
-            }
-            b.push(byte | 0x80);
-        }
+        item::put_len(&mut b, key.len());
         b.extend_from_slice(key);
         b.extend_from_slice(value);
         Row(b.into_boxed_slice())
