@@ -52,6 +52,22 @@ impl CopySource {
         }
         Ok(CopySource { bucket: bucket.to_owned(), key: key.to_owned(), version_id })
     }
+
+    /// The object this names, cloned out of the store (its body is shared, not copied), with
+    /// the version id to report. A delete marker cannot be copied.
+    pub fn find(
+        &self,
+        s: &S3State,
+        expected_owner: Option<&str>,
+    ) -> Result<(StoredObject, Option<String>), rt::CommonError> {
+        let bucket = s.bucket(&self.bucket, expected_owner)?;
+        match versions::find(bucket, &self.key, self.version_id.as_deref())? {
+            Found::Object(o) => Ok((o.clone(), versions::reported(bucket, &o.version_id))),
+            Found::DeleteMarker => Err(errors::invalid_request(
+                "The source of a copy request may not specifically refer to a delete marker by version id.",
+            )),
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -127,17 +143,7 @@ pub async fn copy_object(
 
     let (original, source_version) = state.with(|s| {
         s.bucket(&input.bucket, input.expected_bucket_owner.as_deref())?;
-        let source_bucket = s.bucket(&source.bucket, input.expected_source_bucket_owner.as_deref())?;
-        let original = match versions::find(source_bucket, &source.key, source.version_id.as_deref())? {
-            Found::Object(o) => o.clone(),
-            Found::DeleteMarker => {
-                return Err(errors::invalid_request(
-                    "The source of a copy request may not specifically refer to a delete marker by version id.",
-                ))
-            }
-        };
-        let reported = versions::reported(source_bucket, &original.version_id);
-        Ok((original, reported))
+        source.find(s, input.expected_source_bucket_owner.as_deref())
     })?;
     crate::sse::check_read(original.customer_key.as_ref(), source_key.as_ref())?;
     conditions::evaluate(&conditions, &original.etag, original.last_modified, DateTime::now())

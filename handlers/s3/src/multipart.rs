@@ -25,7 +25,7 @@ use crate::owner::{canonical_id, display_name, owner};
 use crate::state::{Bucket, S3State};
 use crate::stored::{normalise_metadata, now_to_the_second, ContentHeaders, Encryption, PartSummary, StoredObject};
 use crate::tags::{self, TagSet};
-use crate::versions::{self, Found, Lock};
+use crate::versions::{self, Lock};
 use crate::{checksum_fields, checksum_headers, requested_content_headers, requested_customer_key, with_encryption};
 
 pub const MIN_PART_BYTES: u64 = 5 * 1024 * 1024;
@@ -309,16 +309,7 @@ pub async fn upload_part_copy(
         if_modified_since: input.copy_source_if_modified_since,
         if_unmodified_since: input.copy_source_if_unmodified_since,
     };
-    let (original, reported_version) = state.with(|s| {
-        let bucket = s.bucket(&source.bucket, input.expected_source_bucket_owner.as_deref())?;
-        match versions::find(bucket, &source.key, source.version_id.as_deref()) {
-            Ok(Found::Object(o)) => Ok((o.clone(), versions::reported(bucket, &o.version_id))),
-            Ok(Found::DeleteMarker) => Err(errors::invalid_request(
-                "The source of a copy request may not specifically refer to a delete marker by version id.",
-            )),
-            Err(e) => Err(e),
-        }
-    })?;
+    let (original, reported_version) = state.with(|s| source.find(s, input.expected_source_bucket_owner.as_deref()))?;
     crate::sse::check_read(original.customer_key.as_ref(), requested_customer_key!(input, copy_source)?.as_ref())?;
     conditions::evaluate(&conditions, &original.etag, original.last_modified, DateTime::now())
         .map_err(|failed| errors::precondition_failed(copy_condition_header(failed)))?;

@@ -74,13 +74,11 @@ pub fn get_object_tagging(
     check_version_id(input.version_id.as_deref())?;
     state.with(|s| {
         let bucket = s.bucket(&input.bucket, input.expected_bucket_owner.as_deref())?;
-        match versions::find(bucket, &input.key, input.version_id.as_deref())? {
-            versions::Found::Object(object) => Ok(GetObjectTaggingOutput {
-                version_id: versions::reported(bucket, &object.version_id),
-                tag_set: to_model(&object.tags),
-            }),
-            versions::Found::DeleteMarker => Err(errors::method_not_allowed("GET", "DeleteMarker").into()),
-        }
+        let object = versions::find_object(bucket, &input.key, input.version_id.as_deref(), "GET")?;
+        Ok(GetObjectTaggingOutput {
+            version_id: versions::reported(bucket, &object.version_id),
+            tag_set: to_model(&object.tags),
+        })
     })
 }
 

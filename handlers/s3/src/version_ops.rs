@@ -359,10 +359,7 @@ pub fn get_object_retention(
     state.with(|s| {
         let bucket = s.bucket(&input.bucket, input.expected_bucket_owner.as_deref())?;
         require_lock(bucket)?;
-        let object = match versions::find(bucket, &input.key, input.version_id.as_deref())? {
-            Found::Object(o) => o,
-            Found::DeleteMarker => return Err(errors::method_not_allowed("GET", "DeleteMarker").into()),
-        };
+        let object = versions::find_object(bucket, &input.key, input.version_id.as_deref(), "GET")?;
         if object.lock.mode.is_none() {
             return Err(errors::no_such_object_lock_configuration().into());
         }
@@ -402,10 +399,7 @@ pub fn get_object_legal_hold(
     state.with(|s| {
         let bucket = s.bucket(&input.bucket, input.expected_bucket_owner.as_deref())?;
         require_lock(bucket)?;
-        let object = match versions::find(bucket, &input.key, input.version_id.as_deref())? {
-            Found::Object(o) => o,
-            Found::DeleteMarker => return Err(errors::method_not_allowed("GET", "DeleteMarker").into()),
-        };
+        let object = versions::find_object(bucket, &input.key, input.version_id.as_deref(), "GET")?;
         let status =
             if object.lock.legal_hold { ObjectLockLegalHoldStatus::On } else { ObjectLockLegalHoldStatus::Off };
         Ok(GetObjectLegalHoldOutput { legal_hold: Some(ObjectLockLegalHold { status: Some(status) }) })

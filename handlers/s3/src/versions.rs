@@ -269,6 +269,20 @@ pub fn find<'a>(bucket: &'a Bucket, key: &str, version_id: Option<&str>) -> Resu
     }
 }
 
+/// The object a version id names, for a `method` on something only objects have (tags,
+/// retention, legal hold, ACL): a delete marker answers 405 MethodNotAllowed.
+pub fn find_object<'a>(
+    bucket: &'a Bucket,
+    key: &str,
+    version_id: Option<&str>,
+    method: &str,
+) -> Result<&'a StoredObject, rt::CommonError> {
+    match find(bucket, key, version_id)? {
+        Found::Object(o) => Ok(o),
+        Found::DeleteMarker => Err(errors::method_not_allowed(method, "DeleteMarker")),
+    }
+}
+
 /// The object a version id names, mutably (tagging, retention, legal hold).
 pub fn find_mut<'a>(
     bucket: &'a mut Bucket,

@@ -12,7 +12,7 @@ use s3_api::types::*;
 use super::errors;
 use crate::owner::{canonical_id, display_name};
 use crate::state::{Bucket, S3State};
-use crate::versions::{self, Found};
+use crate::versions;
 
 pub const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
 pub const AUTHENTICATED_USERS: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
@@ -302,10 +302,8 @@ fn object_stamp(
     version_id: Option<&str>,
     method: &str,
 ) -> Result<(String, String, rt::DateTime), rt::CommonError> {
-    match versions::find(bucket, key, version_id)? {
-        Found::Object(o) => Ok((o.version_id.clone(), o.etag.clone(), o.last_modified)),
-        Found::DeleteMarker => Err(crate::errors::method_not_allowed(method, "DeleteMarker")),
-    }
+    let o = versions::find_object(bucket, key, version_id, method)?;
+    Ok((o.version_id.clone(), o.etag.clone(), o.last_modified))
 }
 
 pub fn put_object_acl(
