@@ -308,13 +308,6 @@ fn check_set<T>(set: &[T], kind: &str, show: impl Fn(&T) -> String) -> Result<()
     Ok(())
 }
 
-pub fn check_item(item: &mut Item) -> Result<(), String> {
-    for v in item.values_mut() {
-        check_value(v)?;
-    }
-    Ok(())
-}
-
 /// A number in DynamoDB's canonical text, or DynamoDB's message for why it is not one.
 pub fn canonical_number(n: &str) -> Result<String, String> {
     crate::number::Number::parse(n).map(|n| n.to_string())

@@ -32,8 +32,13 @@ impl KeyDef {
         KeyDef { hash: hash.unwrap_or_else(|| (String::new(), ScalarAttributeType::S)), range }
     }
 
+    /// The key attributes with their types: the hash key, then the range key if any.
+    pub fn attributes(&self) -> impl Iterator<Item = &(String, ScalarAttributeType)> {
+        std::iter::once(&self.hash).chain(self.range.as_ref())
+    }
+
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.hash.0.as_str()).chain(self.range.as_ref().map(|r| r.0.as_str()))
+        self.attributes().map(|(name, _)| name.as_str())
     }
 
     pub fn is_key(&self, name: &str) -> bool {
@@ -64,11 +69,22 @@ fn matches_type(v: &AttributeValue, t: &ScalarAttributeType) -> bool {
     )
 }
 
-fn is_empty_scalar(v: &AttributeValue) -> bool {
+/// "string" or "binary" when `v` is an empty one, as the messages about empty key values name it.
+fn empty_scalar(v: &AttributeValue) -> Option<&'static str> {
     match v {
-        AttributeValue::S(s) => s.is_empty(),
-        AttributeValue::B(b) => b.is_empty(),
-        _ => false,
+        AttributeValue::S(s) if s.is_empty() => Some("string"),
+        AttributeValue::B(b) if b.is_empty() => Some("binary"),
+        _ => None,
+    }
+}
+
+/// A table key attribute must not be an empty string or binary.
+fn check_not_empty(name: &str, v: &AttributeValue) -> Result<(), String> {
+    match empty_scalar(v) {
+        Some(kind) => Err(format!(
+            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {kind} value. Key: {name}"
+        )),
+        None => Ok(()),
     }
 }
 
@@ -102,7 +118,7 @@ fn check_key_sizes(def: &KeyDef, item: &Item) -> Result<(), String> {
 
 /// PutItem's checks of a whole item against the table key.
 pub fn check_item_key(def: &KeyDef, item: &Item) -> Result<(), String> {
-    for (name, t) in std::iter::once(&def.hash).chain(def.range.as_ref()) {
+    for (name, t) in def.attributes() {
         let Some(v) = item.get(name) else {
             return Err(format!("One or more parameter values were invalid: Missing the key {name} in the item"));
         };
@@ -113,12 +129,7 @@ pub fn check_item_key(def: &KeyDef, item: &Item) -> Result<(), String> {
                 short_type(v)
             ));
         }
-        if is_empty_scalar(v) {
-            return Err(format!(
-                "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {} value. Key: {name}",
-                if matches!(v, AttributeValue::S(_)) { "string" } else { "binary" }
-            ));
-        }
+        check_not_empty(name, v)?;
     }
     check_key_sizes(def, item)
 }
@@ -131,18 +142,13 @@ pub fn check_key(def: &KeyDef, key: &Item) -> Result<(), String> {
     if key.len() != wanted {
         return Err(MISMATCH.into());
     }
-    for (name, t) in std::iter::once(&def.hash).chain(def.range.as_ref()) {
+    for (name, t) in def.attributes() {
         match key.get(name) {
             Some(v) if matches_type(v, t) => {
                 if let AttributeValue::N(n) = v {
                     crate::number::Number::parse(n)?;
                 }
-                if is_empty_scalar(v) {
-                    return Err(format!(
-                        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {} value. Key: {name}",
-                        if matches!(v, AttributeValue::S(_)) { "string" } else { "binary" }
-                    ));
-                }
+                check_not_empty(name, v)?;
             }
             _ => return Err(MISMATCH.into()),
         }
@@ -153,7 +159,7 @@ pub fn check_key(def: &KeyDef, key: &Item) -> Result<(), String> {
 /// An item's index key attributes must have the index's types and be non-empty; an item
 /// without them is simply absent from the (sparse) index.
 pub fn check_index_key(def: &KeyDef, index: &str, item: &Item) -> Result<(), String> {
-    for (name, t) in std::iter::once(&def.hash).chain(def.range.as_ref()) {
+    for (name, t) in def.attributes() {
         let Some(v) = item.get(name) else { continue };
         if !matches_type(v, t) {
             return Err(format!(
@@ -162,10 +168,9 @@ pub fn check_index_key(def: &KeyDef, index: &str, item: &Item) -> Result<(), Str
                 short_type(v)
             ));
         }
-        if is_empty_scalar(v) {
+        if let Some(kind) = empty_scalar(v) {
             return Err(format!(
-                "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {} value. IndexName: {index}, IndexKey: {name}",
-                if matches!(v, AttributeValue::S(_)) { "string" } else { "binary" }
+                "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {kind} value. IndexName: {index}, IndexKey: {name}"
             ));
         }
     }
