@@ -9,7 +9,9 @@ use s3_api::types::*;
 use crate::checksum::{Algorithm, Checksum, Hasher};
 use crate::conditions::{self, Conditions, Failed};
 use crate::errors;
-use crate::object::{check_key, check_metadata, check_storage_class, check_version_id, MAX_SINGLE_PUT_BYTES};
+use crate::object::{
+    check_key, check_metadata, check_storage_class, check_version_id, keep_written, MAX_SINGLE_PUT_BYTES,
+};
 use crate::state::S3State;
 use crate::stored::{normalise_metadata, now_to_the_second, Encryption, StoredObject};
 use crate::tags;
@@ -228,20 +230,8 @@ pub async fn copy_object(
             input.object_lock_retain_until_date,
             input.object_lock_legal_hold_status,
         )?;
-        copy.version_id = versions::next_version_id(bucket);
-        let reported = versions::reported(bucket, &copy.version_id);
         let grants = [&input.grant_full_control, &input.grant_read, &input.grant_read_acp, &input.grant_write_acp];
-        crate::config::acl::object_written(bucket, &input.key, &copy, input.acl.as_ref(), grants)?;
-        crate::notify::object_event(
-            bucket,
-            "ObjectCreated:Copy",
-            &input.key,
-            copy.size(),
-            &copy.etag,
-            Some(&copy.version_id),
-        );
-        versions::put(bucket, input.key, copy);
-        Ok::<_, rt::CommonError>(reported)
+        keep_written(bucket, input.key, copy, input.acl.as_ref(), grants, "ObjectCreated:Copy")
     })?;
 
     Ok(with_encryption!(

@@ -15,7 +15,7 @@ use crate::multipart::ingest_error;
 use crate::names::MAX_KEY_BYTES;
 use crate::range::{self, Selection};
 use crate::sse;
-use crate::state::S3State;
+use crate::state::{Bucket, S3State};
 use crate::stored::{
     metadata_size, normalise_metadata, now_to_the_second, ContentHeaders, Encryption, StoredObject, MAX_METADATA_BYTES,
 };
@@ -125,25 +125,8 @@ pub async fn put_object(
             input.object_lock_retain_until_date,
             input.object_lock_legal_hold_status,
         )?;
-        object.version_id = versions::next_version_id(bucket);
-        let reported = versions::reported(bucket, &object.version_id);
-        crate::config::acl::object_written(
-            bucket,
-            &input.key,
-            &object,
-            input.acl.as_ref(),
-            [&input.grant_full_control, &input.grant_read, &input.grant_read_acp, &input.grant_write_acp],
-        )?;
-        crate::notify::object_event(
-            bucket,
-            "ObjectCreated:Put",
-            &input.key,
-            object.size(),
-            &object.etag,
-            Some(&object.version_id),
-        );
-        versions::put(bucket, input.key, object);
-        Ok::<_, rt::CommonError>(reported)
+        let grants = [&input.grant_full_control, &input.grant_read, &input.grant_read_acp, &input.grant_write_acp];
+        keep_written(bucket, input.key, object, input.acl.as_ref(), grants, "ObjectCreated:Put")
     })?;
 
     // The client's checksum, or the CRC64NVME S3 adds by default, is always reported.
@@ -164,6 +147,25 @@ pub async fn put_object(
         encryption,
         customer_key
     ))
+}
+
+/// Keeps a written object (PutObject, CopyObject) as its key's newest version: gives it a
+/// version id, applies the request's ACL headers and sends the `event` notification. Returns
+/// the version id to report.
+pub fn keep_written(
+    bucket: &mut Bucket,
+    key: String,
+    mut object: StoredObject,
+    acl: Option<&ObjectCannedACL>,
+    grants: [&Option<String>; 4],
+    event: &str,
+) -> Result<Option<String>, rt::CommonError> {
+    object.version_id = versions::next_version_id(bucket);
+    let reported = versions::reported(bucket, &object.version_id);
+    crate::config::acl::object_written(bucket, &key, &object, acl, grants)?;
+    crate::notify::object_event(bucket, event, &key, object.size(), &object.etag, Some(&object.version_id));
+    versions::put(bucket, key, object);
+    Ok(reported)
 }
 
 /// Conditional writes: `If-None-Match: *` creates only, `If-Match: <etag>` replaces only
