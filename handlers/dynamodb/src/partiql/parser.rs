@@ -502,6 +502,21 @@ impl<'p> Parser<'p> {
         v
     }
 
+    /// The comma-separated values of a list or bag literal, up to and including `close`.
+    fn values_until(&mut self, close: &str) -> Result<Vec<AttributeValue>, ExprError> {
+        let mut values = Vec::new();
+        if !self.eat_punct(close) {
+            loop {
+                values.push(self.value()?);
+                if self.eat_punct(close) {
+                    break;
+                }
+                self.expect_punct(",")?;
+            }
+        }
+        Ok(values)
+    }
+
     fn value_inner(&mut self) -> Result<AttributeValue, ExprError> {
         let start = self.pos;
         match self.advance() {
@@ -538,32 +553,8 @@ impl<'p> Parser<'p> {
                 }
                 Ok(AttributeValue::M(m))
             }
-            Tok::Punct("[") => {
-                let mut l = Vec::new();
-                if !self.eat_punct("]") {
-                    loop {
-                        l.push(self.value()?);
-                        if self.eat_punct("]") {
-                            break;
-                        }
-                        self.expect_punct(",")?;
-                    }
-                }
-                Ok(AttributeValue::L(l))
-            }
-            Tok::Punct("<<") => {
-                let mut members = Vec::new();
-                if !self.eat_punct(">>") {
-                    loop {
-                        members.push(self.value()?);
-                        if self.eat_punct(">>") {
-                            break;
-                        }
-                        self.expect_punct(",")?;
-                    }
-                }
-                set_of(members)
-            }
+            Tok::Punct("[") => Ok(AttributeValue::L(self.values_until("]")?)),
+            Tok::Punct("<<") => set_of(self.values_until(">>")?),
             _ => {
                 self.pos = start;
                 Err(self.unexpected())
