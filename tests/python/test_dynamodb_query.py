@@ -55,6 +55,9 @@ def sks(items):
     return [i["sk"]["N"] for i in items]
 
 
+# `:g` for the one byG / byGinc partition: every item with a g attribute has g = "G".
+G_PARTITION = {":g": {"S": "G"}}
+
 ORDER = ["-10", "-1.5", "0", "0.25", "1", "2", "10", "100", "1000", "12345678901234567890123"]
 
 
@@ -116,9 +119,7 @@ def test_select_count_and_filter(ddb):
 
 
 def test_gsi_keys_only_and_sparse(ddb):
-    out = ddb.query(
-        TableName="qtab", IndexName="byG", KeyConditionExpression="g = :g", ExpressionAttributeValues={":g": {"S": "G"}}
-    )
+    out = q(ddb, "g = :g", G_PARTITION, IndexName="byG")
     assert out["Count"] == 8  # items without g are not in the index
     assert set(out["Items"][0]) == {"pk", "sk", "g"}
     assert sks(out["Items"]) == [s for s in ORDER if s not in ("0", "1")]
@@ -126,60 +127,29 @@ def test_gsi_keys_only_and_sparse(ddb):
 
 
 def test_gsi_include(ddb):
-    out = ddb.query(
-        TableName="qtab", IndexName="byGinc", KeyConditionExpression="g = :g", ExpressionAttributeValues={":g": {"S": "G"}}
-    )
+    out = q(ddb, "g = :g", G_PARTITION, IndexName="byGinc")
     assert set(out["Items"][0]) == {"pk", "sk", "g", "extra"}
     with pytest.raises(botocore.exceptions.ClientError) as e:
-        ddb.query(
-            TableName="qtab",
-            IndexName="byGinc",
-            KeyConditionExpression="g = :g",
-            ExpressionAttributeValues={":g": {"S": "G"}},
-            Select="ALL_ATTRIBUTES",
-        )
+        q(ddb, "g = :g", G_PARTITION, IndexName="byGinc", Select="ALL_ATTRIBUTES")
     assert "projection type is not ALL" in e.value.response["Error"]["Message"]
 
 
 def test_gsi_paging_key(ddb):
-    out = ddb.query(
-        TableName="qtab",
-        IndexName="byG",
-        KeyConditionExpression="g = :g",
-        ExpressionAttributeValues={":g": {"S": "G"}},
-        Limit=2,
-    )
+    out = q(ddb, "g = :g", G_PARTITION, IndexName="byG", Limit=2)
     assert set(out["LastEvaluatedKey"]) == {"pk", "sk", "g"}
-    rest = ddb.query(
-        TableName="qtab",
-        IndexName="byG",
-        KeyConditionExpression="g = :g",
-        ExpressionAttributeValues={":g": {"S": "G"}},
-        ExclusiveStartKey=out["LastEvaluatedKey"],
-    )
+    rest = q(ddb, "g = :g", G_PARTITION, IndexName="byG", ExclusiveStartKey=out["LastEvaluatedKey"])
     assert len(rest["Items"]) == 6
 
 
 def test_lsi_order(ddb):
-    out = ddb.query(
-        TableName="qtab",
-        IndexName="byL",
-        KeyConditionExpression="pk = :p AND begins_with(l, :b)",
-        ExpressionAttributeValues={":p": {"S": "p"}, ":b": {"S": "l1"}},
-    )
+    out = q(ddb, "pk = :p AND begins_with(l, :b)", {":p": {"S": "p"}, ":b": {"S": "l1"}}, IndexName="byL")
     assert [i["l"]["S"] for i in out["Items"]] == ["l1", "l10", "l100", "l12345678901234567890123", "l1e3"]
     assert "other" in out["Items"][0]
 
 
 def test_gsi_consistent_read_rejected(ddb):
     with pytest.raises(botocore.exceptions.ClientError) as e:
-        ddb.query(
-            TableName="qtab",
-            IndexName="byG",
-            KeyConditionExpression="g = :g",
-            ExpressionAttributeValues={":g": {"S": "G"}},
-            ConsistentRead=True,
-        )
+        q(ddb, "g = :g", G_PARTITION, IndexName="byG", ConsistentRead=True)
     assert e.value.response["Error"]["Message"] == "Consistent reads are not supported on global secondary indexes"
 
 
