@@ -18,7 +18,7 @@ use crate::body::{self, IngestError, ObjectBody};
 use crate::checksum::{self, Algorithm, Checksum, Claim};
 use crate::conditions::{self, Conditions};
 use crate::copy::{copy_condition_header, CopySource};
-use crate::digest::{hex, md5, verify_content_md5, Md5Digest};
+use crate::digest::{etag_of, hex, md5, verify_content_md5, Md5Digest};
 use crate::errors;
 use crate::object::{check_key, check_metadata, check_storage_class, WriteCondition};
 use crate::owner::{canonical_id, display_name, owner};
@@ -60,6 +60,13 @@ pub struct Part {
     pub checksum: Option<Checksum>,
     /// The part's CRC64NVME, for S3's default checksum of an upload created without one.
     pub default_crc: Option<Vec<u8>>,
+}
+
+impl Part {
+    /// A part of these bytes, modified now; its ETag is its MD5.
+    fn new(body: ObjectBody, md5: Md5Digest, checksum: Option<Checksum>, default_crc: Option<Vec<u8>>) -> Part {
+        Part { etag: etag_of(&md5), body, md5, last_modified: now_to_the_second(), checksum, default_crc }
+    }
 }
 
 fn new_upload_id() -> String {
@@ -251,16 +258,8 @@ pub async fn upload_part(
             .into());
         }
     }
-    let etag = format!("\"{}\"", hex(&received.md5));
-    let part = Part {
-        body: received.body,
-        md5: received.md5,
-        etag: etag.clone(),
-        last_modified: now_to_the_second(),
-        checksum: checksum.clone(),
-        default_crc,
-    };
-    store_part(state, &input.bucket, &input.key, &input.upload_id, input.part_number, part)?;
+    let part = Part::new(received.body, received.md5, checksum.clone(), default_crc);
+    let (etag, _) = store_part(state, &input.bucket, &input.key, &input.upload_id, input.part_number, part)?;
     let echoed = checksum.as_ref().filter(|_| claim.algorithm.is_some() || upload_algorithm.is_some());
     let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(echoed);
     Ok(with_encryption!(
@@ -277,6 +276,7 @@ pub async fn upload_part(
     ))
 }
 
+/// Keeps `part` as number `number` of the upload, answering with its ETag and modification time.
 fn store_part(
     state: &GlobalStore<S3State>,
     bucket: &str,
@@ -284,13 +284,14 @@ fn store_part(
     upload_id: &str,
     number: i32,
     part: Part,
-) -> Result<(), rt::CommonError> {
+) -> Result<(String, DateTime), rt::CommonError> {
     state.with(|s| {
         // Looked up again: the upload may have been completed or aborted meanwhile.
         let bucket = s.bucket_mut(bucket, None)?;
         let upload = find_upload_mut(bucket, key, upload_id)?;
+        let stored = (part.etag.clone(), part.last_modified);
         upload.parts.insert(number, part);
-        Ok(())
+        Ok(stored)
     })
 }
 
@@ -338,17 +339,9 @@ pub async fn upload_part_copy(
         .map_err(|e| ingest_error(e, MAX_PART_BYTES))?;
     let checksum = received.checksum(upload_algorithm);
     let default_crc = received.checksum(Some(Algorithm::Crc64Nvme)).map(|c| c.raw());
-    let etag = format!("\"{}\"", hex(&received.md5));
-    let last_modified = now_to_the_second();
-    let part = Part {
-        body: received.body,
-        md5: received.md5,
-        etag: etag.clone(),
-        last_modified,
-        checksum: checksum.clone(),
-        default_crc,
-    };
-    store_part(state, &input.bucket, &input.key, &input.upload_id, input.part_number, part)?;
+    let part = Part::new(received.body, received.md5, checksum.clone(), default_crc);
+    let (etag, last_modified) =
+        store_part(state, &input.bucket, &input.key, &input.upload_id, input.part_number, part)?;
     let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(checksum.as_ref());
     Ok(with_encryption!(
         UploadPartCopyOutput {
