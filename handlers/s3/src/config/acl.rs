@@ -267,17 +267,27 @@ fn acl_to_put(
     Ok(acl)
 }
 
+/// [`acl_to_put`] on the members PutBucketAclRequest and PutObjectAclRequest name identically.
+macro_rules! requested_acl {
+    ($bucket:expr, $input:ident) => {
+        acl_to_put(
+            $bucket,
+            $input.acl.as_ref().map(|c| c.as_str()),
+            GrantHeaders::new([
+                &$input.grant_full_control,
+                &$input.grant_read,
+                &$input.grant_read_acp,
+                &$input.grant_write,
+                &$input.grant_write_acp,
+            ]),
+            $input.access_control_policy.as_ref(),
+        )
+    };
+}
+
 pub fn put_bucket_acl(state: &GlobalStore<S3State>, input: PutBucketAclRequest) -> Result<rt::Unit, rt::CommonError> {
-    let grant_headers = GrantHeaders::new([
-        &input.grant_full_control,
-        &input.grant_read,
-        &input.grant_read_acp,
-        &input.grant_write,
-        &input.grant_write_acp,
-    ]);
     super::with_bucket(state, &input.bucket, input.expected_bucket_owner.as_deref(), |bucket| {
-        let canned = input.acl.as_ref().map(|c| c.as_str());
-        let acl = acl_to_put(bucket, canned, grant_headers, input.access_control_policy.as_ref())?;
+        let acl = requested_acl!(bucket, input)?;
         bucket.config.acl = acl;
         Ok(rt::Unit)
     })
@@ -310,17 +320,9 @@ pub fn put_object_acl(
     state: &GlobalStore<S3State>,
     input: PutObjectAclRequest,
 ) -> Result<PutObjectAclOutput, rt::CommonError> {
-    let grant_headers = GrantHeaders::new([
-        &input.grant_full_control,
-        &input.grant_read,
-        &input.grant_read_acp,
-        &input.grant_write,
-        &input.grant_write_acp,
-    ]);
     super::with_bucket(state, &input.bucket, input.expected_bucket_owner.as_deref(), |bucket| {
         let (version, etag, last_modified) = object_stamp(bucket, &input.key, input.version_id.as_deref(), "PUT")?;
-        let canned = input.acl.as_ref().map(|c| c.as_str());
-        let acl = acl_to_put(bucket, canned, grant_headers, input.access_control_policy.as_ref())?;
+        let acl = requested_acl!(bucket, input)?;
         crate::notify::object_event(bucket, "ObjectAcl:Put", &input.key, 0, &etag, Some(&version));
         bucket.config.object_acls.insert((input.key.clone(), version), ObjectAcl { etag, last_modified, acl });
         Ok(PutObjectAclOutput::default())
