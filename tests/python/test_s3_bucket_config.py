@@ -7,6 +7,8 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
+from s3_helpers import err
+
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 
 
@@ -23,11 +25,6 @@ def bucket(s3):
     name = f"cfg-{next(_counter)}"
     s3.create_bucket(Bucket=name)
     return name
-
-
-def err(excinfo):
-    e = excinfo.value.response
-    return e["Error"], e["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def open_bucket(s3, name):

@@ -7,16 +7,14 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
+from s3_helpers import err
+
 PAST = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 @pytest.fixture(scope="module")
 def s3(client):
     return client("s3")
-
-
-def err(excinfo):
-    return excinfo.value.response["Error"], excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 def test_round_trip_and_not_found(s3):

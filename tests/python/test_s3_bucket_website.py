@@ -1,10 +1,11 @@
 """S3's website endpoint (<bucket>.s3-website.<domain>): index and error documents, directory
 redirects, RedirectAllRequestsTo, routing rules, and S3's HTML error pages."""
 
-import http.client
 from urllib.parse import urlparse
 
 import pytest
+
+from s3_helpers import raw_request
 
 SITE = "my-site"
 
@@ -31,13 +32,9 @@ def s3(client):
 
 
 def get(endpoint, bucket, path, method="GET"):
-    url = urlparse(endpoint)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    conn.request(method, path, headers={"Host": f"{bucket}.s3-website.localhost:{url.port}"})
-    response = conn.getresponse()
-    body = response.read()
-    conn.close()
-    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    """A request to `bucket`'s website endpoint, named by the Host header."""
+    port = urlparse(endpoint).port
+    return raw_request(endpoint, method, path, {"Host": f"{bucket}.s3-website.localhost:{port}"})
 
 
 def test_index_documents(s3, endpoint):

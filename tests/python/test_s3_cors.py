@@ -2,11 +2,10 @@
 and serving it: OPTIONS preflights answered from the rules, and Access-Control-* headers on
 real requests that carry an Origin."""
 
-import http.client
-from urllib.parse import urlparse
-
 import pytest
 from botocore.exceptions import ClientError
+
+from s3_helpers import raw_request
 
 BUCKET = "cors-bucket"
 RULES = [
@@ -30,15 +29,9 @@ def s3(client):
     return s3
 
 
-def raw(endpoint, method, path, headers):
-    """(status, headers with lower-case names, body) of a plain unsigned request, as a browser sends it."""
-    url = urlparse(endpoint)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
-    conn.request(method, path, headers=headers)
-    response = conn.getresponse()
-    body = response.read()
-    conn.close()
-    return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+def preflight(endpoint, headers):
+    """A browser's preflight (OPTIONS) of the bucket's file: (status, headers, body)."""
+    return raw_request(endpoint, "OPTIONS", f"/{BUCKET}/file.txt", headers)
 
 
 def test_cors_not_found_then_round_trip(s3):
@@ -71,10 +64,8 @@ def test_cors_validation(s3):
 
 
 def test_preflight_allowed(s3, endpoint):
-    status, headers, _ = raw(
+    status, headers, _ = preflight(
         endpoint,
-        "OPTIONS",
-        f"/{BUCKET}/file.txt",
         {
             "Origin": "https://app.example.com",
             "Access-Control-Request-Method": "PUT",
@@ -91,10 +82,8 @@ def test_preflight_allowed(s3, endpoint):
 
 
 def test_preflight_wildcard_rule(s3, endpoint):
-    status, headers, _ = raw(
+    status, headers, _ = preflight(
         endpoint,
-        "OPTIONS",
-        f"/{BUCKET}/file.txt",
         {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"},
     )
     assert status == 200
@@ -103,24 +92,22 @@ def test_preflight_wildcard_rule(s3, endpoint):
 
 
 def test_preflight_refused(s3, endpoint):
-    status, _, body = raw(
+    status, _, body = preflight(
         endpoint,
-        "OPTIONS",
-        f"/{BUCKET}/file.txt",
         {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "DELETE"},
     )
     assert status == 403
     assert b"<Code>AccessForbidden</Code>" in body
     assert b"CORSResponse: This CORS request is not allowed." in body
 
-    status, _, body = raw(endpoint, "OPTIONS", f"/{BUCKET}/file.txt", {"Access-Control-Request-Method": "GET"})
+    status, _, body = preflight(endpoint, {"Access-Control-Request-Method": "GET"})
     assert status == 400
     assert b"Insufficient information. Origin request header needed." in body
 
 
 def test_preflight_without_cors_configuration(s3, endpoint):
     s3.create_bucket(Bucket="no-cors")
-    status, _, body = raw(
+    status, _, body = raw_request(
         endpoint, "OPTIONS", "/no-cors/x", {"Origin": "https://a.example", "Access-Control-Request-Method": "GET"}
     )
     assert status == 403
@@ -128,16 +115,16 @@ def test_preflight_without_cors_configuration(s3, endpoint):
 
 
 def test_real_requests_carry_cors_headers(s3, endpoint):
-    status, headers, body = raw(endpoint, "GET", f"/{BUCKET}/file.txt", {"Origin": "https://app.example.com"})
+    status, headers, body = raw_request(endpoint, "GET", f"/{BUCKET}/file.txt", {"Origin": "https://app.example.com"})
     assert (status, body) == (200, b"hello")
     assert headers["access-control-allow-origin"] == "https://app.example.com"
     assert headers["access-control-expose-headers"] == "ETag"
     assert "origin" in headers["vary"].lower()
 
     # No Origin, no CORS headers; an Origin no rule admits for the method gets none either.
-    _, headers, _ = raw(endpoint, "GET", f"/{BUCKET}/file.txt", {})
+    _, headers, _ = raw_request(endpoint, "GET", f"/{BUCKET}/file.txt", {})
     assert "access-control-allow-origin" not in headers
-    _, headers, _ = raw(endpoint, "DELETE", f"/{BUCKET}/nothing", {"Origin": "https://elsewhere.example"})
+    _, headers, _ = raw_request(endpoint, "DELETE", f"/{BUCKET}/nothing", {"Origin": "https://elsewhere.example"})
     assert "access-control-allow-origin" not in headers
 
 
@@ -146,7 +133,5 @@ def test_delete_cors(s3, endpoint):
     with pytest.raises(ClientError) as e:
         s3.get_bucket_cors(Bucket=BUCKET)
     assert e.value.response["Error"]["Code"] == "NoSuchCORSConfiguration"
-    status, _, _ = raw(
-        endpoint, "OPTIONS", f"/{BUCKET}/file.txt", {"Origin": "https://a.example", "Access-Control-Request-Method": "GET"}
-    )
+    status, _, _ = preflight(endpoint, {"Origin": "https://a.example", "Access-Control-Request-Method": "GET"})
     assert status == 403

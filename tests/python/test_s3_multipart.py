@@ -10,6 +10,8 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
+from s3_helpers import code, crc32_b64
+
 MiB = 1024 * 1024
 
 
@@ -22,10 +24,6 @@ def s3(client):
 def bucket(s3):
     s3.create_bucket(Bucket="multipart")
     return "multipart"
-
-
-def code(excinfo):
-    return excinfo.value.response["Error"]["Code"]
 
 
 def test_low_level_round_trip_and_etag(s3, bucket):
@@ -122,8 +120,7 @@ def test_checksummed_multipart(s3, bucket):
     p1, p2 = os.urandom(5 * MiB), os.urandom(1000)
     r1 = s3.upload_part(Bucket=bucket, Key="crc", UploadId=uid, PartNumber=1, Body=p1, ChecksumAlgorithm="CRC32")
     r2 = s3.upload_part(Bucket=bucket, Key="crc", UploadId=uid, PartNumber=2, Body=p2, ChecksumAlgorithm="CRC32")
-    crc = lambda d: base64.b64encode(zlib.crc32(d).to_bytes(4, "big")).decode()
-    assert r1["ChecksumCRC32"] == crc(p1)
+    assert r1["ChecksumCRC32"] == crc32_b64(p1)
     done = s3.complete_multipart_upload(Bucket=bucket, Key="crc", UploadId=uid, MultipartUpload={"Parts": [
         {"PartNumber": 1, "ETag": r1["ETag"], "ChecksumCRC32": r1["ChecksumCRC32"]},
         {"PartNumber": 2, "ETag": r2["ETag"], "ChecksumCRC32": r2["ChecksumCRC32"]}]})
@@ -135,9 +132,9 @@ def test_checksummed_multipart(s3, bucket):
     r1 = s3.upload_part(Bucket=bucket, Key="full", UploadId=uid, PartNumber=1, Body=p1, ChecksumAlgorithm="CRC32")
     r2 = s3.upload_part(Bucket=bucket, Key="full", UploadId=uid, PartNumber=2, Body=p2, ChecksumAlgorithm="CRC32")
     done = s3.complete_multipart_upload(Bucket=bucket, Key="full", UploadId=uid, ChecksumType="FULL_OBJECT",
-                                        ChecksumCRC32=crc(p1 + p2), MultipartUpload={"Parts": [
+                                        ChecksumCRC32=crc32_b64(p1 + p2), MultipartUpload={"Parts": [
         {"PartNumber": 1, "ETag": r1["ETag"]}, {"PartNumber": 2, "ETag": r2["ETag"]}]})
-    assert done["ChecksumCRC32"] == crc(p1 + p2)
+    assert done["ChecksumCRC32"] == crc32_b64(p1 + p2)
     got = s3.get_object(Bucket=bucket, Key="full", ChecksumMode="ENABLED")
     assert got["Body"].read() == p1 + p2
 

@@ -3,12 +3,13 @@ conditional reads and writes, ranges, tagging, metadata, response overrides and 
 
 import base64
 import hashlib
-import zlib
 from urllib.parse import unquote_plus
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from s3_helpers import crc32_b64
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +39,6 @@ def crc64nvme_b64(data):
         for _ in range(8):
             crc = (crc >> 1) ^ (0x9A6C9329AC4BC9B5 if crc & 1 else 0)
     return base64.b64encode((crc ^ 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big")).decode()
-
-
-def crc32_b64(data):
-    return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
 
 
 def test_default_put_sends_crc32_and_gets_it_back(s3, bucket):

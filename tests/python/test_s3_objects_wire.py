@@ -1,18 +1,18 @@
 """S3 uploads as SDKs frame them on the wire, sent by hand: aws-chunked bodies (signed
 chunks, unsigned with a trailing checksum), Expect: 100-continue, and presigned URLs."""
 
-import base64
 import hashlib
 import http.client
 import urllib.error
 import urllib.request
 import re
-import zlib
 from urllib.parse import urlparse
 
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from s3_helpers import crc32_b64
 
 AUTH = ("AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, "
         "SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + "0" * 64)
@@ -23,10 +23,6 @@ def s3(client):
     s3 = client("s3")
     s3.create_bucket(Bucket="wire")
     return s3
-
-
-def crc32_b64(data):
-    return base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
 
 
 def frame(data, chunk, signed=False, trailer=None):

@@ -6,14 +6,12 @@ import datetime
 import pytest
 from botocore.exceptions import ClientError
 
+from s3_helpers import code
+
 
 @pytest.fixture(scope="module")
 def s3(client):
     return client("s3")
-
-
-def code(excinfo):
-    return excinfo.value.response["Error"]["Code"]
 
 
 def test_versions_and_delete_markers(s3):
