@@ -42,6 +42,17 @@ def receive(sqs, url, count, timeout=5.0):
     return bodies
 
 
+def queue_notified_of(s3, sqs, bucket, queue, events):
+    """Sends `bucket`'s `events` to a new SQS queue; returns its URL, the test event taken off."""
+    url, arn = make_queue(sqs, queue)
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={"QueueConfigurations": [{"QueueArn": arn, "Events": events}]},
+    )
+    receive(sqs, url, 1)  # the test event
+    return url
+
+
 def test_empty_configuration(s3):
     config = s3.get_bucket_notification_configuration(Bucket=BUCKET)
     config.pop("ResponseMetadata")
@@ -140,16 +151,10 @@ def test_sqs_records_with_filters(s3, sqs):
 
 
 def test_versioned_delete_marker_event(s3, sqs):
-    url, arn = make_queue(sqs, "s3-versioned-events")
     s3.create_bucket(Bucket="notified-versioned")
     s3.put_bucket_versioning(Bucket="notified-versioned", VersioningConfiguration={"Status": "Enabled"})
-    s3.put_bucket_notification_configuration(
-        Bucket="notified-versioned",
-        NotificationConfiguration={
-            "QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectCreated:Put", "s3:ObjectRemoved:*"]}]
-        },
-    )
-    receive(sqs, url, 1)  # the test event
+    events = ["s3:ObjectCreated:Put", "s3:ObjectRemoved:*"]
+    url = queue_notified_of(s3, sqs, "notified-versioned", "s3-versioned-events", events)
     version = s3.put_object(Bucket="notified-versioned", Key="k", Body=b"v1")["VersionId"]
     s3.delete_object(Bucket="notified-versioned", Key="k")
     records = [b["Records"][0] for b in receive(sqs, url, 2)]
@@ -214,28 +219,18 @@ def test_missing_lambda_function_is_refused(s3):
 
 
 def test_object_acl_event(s3, sqs):
-    url, arn = make_queue(sqs, "acl-events")
     s3.create_bucket(Bucket="notified-acl")
     s3.put_object(Bucket="notified-acl", Key="k", Body=b"x")
-    s3.put_bucket_notification_configuration(
-        Bucket="notified-acl",
-        NotificationConfiguration={"QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectAcl:Put"]}]},
-    )
-    receive(sqs, url, 1)  # the test event
+    url = queue_notified_of(s3, sqs, "notified-acl", "acl-events", ["s3:ObjectAcl:Put"])
     s3.put_object_acl(Bucket="notified-acl", Key="k", ACL="private")
     [body] = receive(sqs, url, 1)
     assert body["Records"][0]["eventName"] == "ObjectAcl:Put"
 
 
 def test_object_tagging_events(s3, sqs):
-    url, arn = make_queue(sqs, "tagging-events")
     s3.create_bucket(Bucket="notified-tags")
     s3.put_object(Bucket="notified-tags", Key="k", Body=b"x")
-    s3.put_bucket_notification_configuration(
-        Bucket="notified-tags",
-        NotificationConfiguration={"QueueConfigurations": [{"QueueArn": arn, "Events": ["s3:ObjectTagging:*"]}]},
-    )
-    receive(sqs, url, 1)  # the test event
+    url = queue_notified_of(s3, sqs, "notified-tags", "tagging-events", ["s3:ObjectTagging:*"])
     s3.put_object_tagging(Bucket="notified-tags", Key="k", Tagging={"TagSet": [{"Key": "a", "Value": "1"}]})
     s3.delete_object_tagging(Bucket="notified-tags", Key="k")
     names = [b["Records"][0]["eventName"] for b in receive(sqs, url, 2)]

@@ -54,16 +54,22 @@ def put_raw(endpoint, path, body, headers, pieces=7):
     return resp.status, dict(resp.getheaders()), data
 
 
-def test_unsigned_payload_with_trailing_checksum(s3, endpoint):
-    data = bytes(range(256)) * 1000
-    body = frame(data, 65536, trailer=f"x-amz-checksum-crc32:{crc32_b64(data)}")
-    status, headers, _ = put_raw(endpoint, "/wire/trailer", body, {
+def trailer_headers(data, **extra):
+    """Headers of an unsigned aws-chunked upload of `data` with a trailing CRC32, as SDKs send it."""
+    return {
         "Content-Encoding": "aws-chunked",
         "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
         "x-amz-decoded-content-length": str(len(data)),
         "x-amz-trailer": "x-amz-checksum-crc32",
-        "x-amz-sdk-checksum-algorithm": "CRC32",
-    })
+        **extra,
+    }
+
+
+def test_unsigned_payload_with_trailing_checksum(s3, endpoint):
+    data = bytes(range(256)) * 1000
+    body = frame(data, 65536, trailer=f"x-amz-checksum-crc32:{crc32_b64(data)}")
+    headers = trailer_headers(data, **{"x-amz-sdk-checksum-algorithm": "CRC32"})
+    status, headers, _ = put_raw(endpoint, "/wire/trailer", body, headers)
     assert status == 200
     assert headers.get("x-amz-checksum-crc32") == crc32_b64(data)
     got = s3.get_object(Bucket="wire", Key="trailer", ChecksumMode="ENABLED")
@@ -75,12 +81,7 @@ def test_unsigned_payload_with_trailing_checksum(s3, endpoint):
 def test_wrong_trailing_checksum_is_bad_digest(s3, endpoint):
     data = b"x" * 5000
     body = frame(data, 1000, trailer=f"x-amz-checksum-crc32:{crc32_b64(b'other')}")
-    status, _, text = put_raw(endpoint, "/wire/badtrailer", body, {
-        "Content-Encoding": "aws-chunked",
-        "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-        "x-amz-decoded-content-length": str(len(data)),
-        "x-amz-trailer": "x-amz-checksum-crc32",
-    })
+    status, _, text = put_raw(endpoint, "/wire/badtrailer", body, trailer_headers(data))
     assert status == 400 and b"<Code>BadDigest</Code>" in text
     with pytest.raises(ClientError):
         s3.head_object(Bucket="wire", Key="badtrailer")
