@@ -200,36 +200,13 @@ impl Gateway {
                     headers: req.headers.clone(),
                     body: Bytes::new(),
                 });
-                let is_s3 = Some(index) == self.registry.s3();
-                if is_s3 && presigned_url_expired(&req.query) {
-                    let mut response = envelope::error(style, 403, "AccessDenied", "Request has expired", &request_id);
-                    response.set_header("x-amz-id-2", &ferrostack_runtime::host_id(&request_id));
-                    return (response, Some(schema.service.name));
-                }
                 let limit = if is_s3 { self.limits.s3 } else { self.limits.default };
-                // A browser form upload (POST with a policy) is a PutObject in disguise.
+                // A browser form upload (POST with a policy) is a PutObject in disguise. Boxed:
+                // a rare path, kept out of the future every request carries.
                 if is_s3 && s3_handler::post::is_post_upload(&req) {
-                    if let Some(body) = body.take() {
-                        match read_limited(body, limit).await {
-                            Ok(bytes) => req.body = bytes,
-                            Err(e) => return (read_failure(e, style, limit, &request_id), Some(schema.service.name)),
-                        }
-                    }
-                    let response = match s3_handler::post::prepare(req, &request_id) {
-                        Err(refused) => refused,
-                        Ok((put, upload)) => {
-                            let ctx = context(protocol);
-                            let answer = AssertUnwindSafe(protocol::handle(&*service, protocol, put, &ctx))
-                                .catch_unwind()
-                                .await
-                                .unwrap_or_else(|_| envelope::internal(style, &request_id));
-                            let host = host
-                                .clone()
-                                .unwrap_or_else(|| format!("{}:{}", self.endpoint.host, self.endpoint.port));
-                            s3_handler::post::finish(&upload, answer, &host)
-                        }
-                    };
-                    return (response, Some(schema.service.name));
+                    let ctx = context(protocol);
+                    let upload = Box::pin(self.s3_post_upload(&*service, protocol, req, body.take(), limit, &ctx));
+                    return (upload.await, Some(schema.service.name));
                 }
                 // Object uploads reach S3 as a stream, so a 5 GiB PUT never sits in memory
                 // here; everything else is read whole first.
@@ -297,6 +274,41 @@ impl Gateway {
                 let status = if style == ErrorStyle::Json { 404 } else { 400 };
                 let message = "No service of this emulator matches the request.";
                 (envelope::error(style, status, code, message, &request_id), None)
+            }
+        }
+    }
+
+    /// A browser POST upload: the form is read whole (it is bounded by the S3 limit), turned
+    /// into a PutObject, and S3's answer into the one the form's fields ask for.
+    async fn s3_post_upload<B>(
+        &self,
+        service: &dyn ferrostack_runtime::Service,
+        protocol: Protocol,
+        mut req: HttpRequest,
+        body: Option<B>,
+        limit: u64,
+        ctx: &RequestContext,
+    ) -> HttpResponse
+    where
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: std::fmt::Display,
+    {
+        let style = ErrorStyle::for_service(service.schema(), protocol);
+        if let Some(body) = body {
+            match read_limited(body, limit).await {
+                Ok(bytes) => req.body = bytes,
+                Err(e) => return read_failure(e, style, limit, &ctx.request_id),
+            }
+        }
+        match s3_handler::post::prepare(req, &ctx.request_id) {
+            Err(refused) => refused,
+            Ok((put, upload)) => {
+                let answer = AssertUnwindSafe(protocol::handle(service, protocol, put, ctx))
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|_| envelope::internal(style, &ctx.request_id));
+                let host = ctx.host.clone().unwrap_or_else(|| format!("{}:{}", self.endpoint.host, self.endpoint.port));
+                s3_handler::post::finish(&upload, answer, &host)
             }
         }
     }
