@@ -4,25 +4,15 @@ direct publishes) and email subscriptions: stored and inspectable through the AP
 import pytest
 from botocore.exceptions import ClientError
 
-import harness
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
 
 
-def unwrapped_empty_results(model):
-    """See test_sns_topics.unwrapped_empty_results: the runtime leaves out `<XResult/>` for
-    outputs without members, which botocore insists on (reported to the lead)."""
-    for operation in model["operations"].values():
-        output = operation.get("output")
-        if output and not model["shapes"][output["shape"]].get("members"):
-            output.pop("resultWrapper", None)
-    return model
-
-
 @pytest.fixture(scope="module")
-def sns(endpoint):
-    return harness.make_client(endpoint, "sns", session=harness.session_with_model("sns", unwrapped_empty_results))
+def sns(client):
+    # A plain client: botocore's own model, result wrappers and all.
+    return client("sns")
 
 
 def error_of(excinfo):

@@ -6,30 +6,15 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-import harness
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
 
 
-def unwrapped_empty_results(model):
-    """AWS answers operations with an empty output as `<XResponse><XResult/>...`, and botocore
-    insists on that `<XResult>`. The runtime's awsQuery encoder leaves it out when the output
-    has no members (reported to the lead); until it writes it, the client reads these answers
-    from the root, which parses the same either way."""
-    for shape in model["shapes"].values():
-        if shape.get("type") == "structure" and not shape.get("members"):
-            shape.pop("resultWrapper", None)
-    for operation in model["operations"].values():
-        output = operation.get("output")
-        if output and not model["shapes"][output["shape"]].get("members"):
-            output.pop("resultWrapper", None)
-    return model
-
-
 @pytest.fixture(scope="module")
-def sns(endpoint):
-    return harness.make_client(endpoint, "sns", session=harness.session_with_model("sns", unwrapped_empty_results))
+def sns(client):
+    # A plain client: botocore's own model, result wrappers and all.
+    return client("sns")
 
 
 @pytest.fixture(scope="module")

@@ -201,11 +201,8 @@ def test_cli_get_caller_identity(aws_cli):
 
 def test_iam_user_access_key_is_recognised(client, as_credentials):
     iam = client("iam")
-    try:
-        user = iam.create_user(UserName="sts-caller")["User"]
-        key = iam.create_access_key(UserName="sts-caller")["AccessKey"]
-    except ClientError as err:
-        pytest.xfail(f"IAM users/access keys not available yet: {err}")
+    user = iam.create_user(UserName="sts-caller")["User"]
+    key = iam.create_access_key(UserName="sts-caller")["AccessKey"]
     user_sts = as_credentials("sts", key["AccessKeyId"], key["SecretAccessKey"])
     identity = user_sts.get_caller_identity()
     assert identity["Arn"] == user["Arn"]
@@ -223,10 +220,7 @@ def test_iam_user_access_key_is_recognised(client, as_credentials):
 def test_assume_iam_role_uses_its_id_and_max_session_duration(client, sts):
     iam = client("iam")
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
-    try:
-        role = iam.create_role(RoleName="sts-iam-role", AssumeRolePolicyDocument=json.dumps(trust), MaxSessionDuration=3600)["Role"]
-    except ClientError as err:
-        pytest.xfail(f"IAM roles not available yet: {err}")
+    role = iam.create_role(RoleName="sts-iam-role", AssumeRolePolicyDocument=json.dumps(trust), MaxSessionDuration=3600)["Role"]
     out = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="s1")
     assert out["AssumedRoleUser"]["AssumedRoleId"] == f"{role['RoleId']}:s1"
     with pytest.raises(ClientError) as e:
