@@ -327,7 +327,8 @@ impl Queue {
                 ))
             })?;
         // An expired receipt (visibility already over, or the message received again since)
-        // changes nothing, and AWS answers it with success.
+        // changes nothing, and AWS answers it with success: observed against real SQS, which
+        // has not been seen to answer the modelled MessageNotInflight (localstack#9632, moto#3586).
         let current = message.receipt_id.as_deref() == Some(handle.receipt_id.as_str());
         if !current || !message.is_in_flight(now) {
             return Ok(());
