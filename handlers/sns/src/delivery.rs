@@ -197,7 +197,7 @@ fn sns_headers(
     headers
 }
 
-/// A POST, retried `http_retries` times on errors and non-2xx answers. AWS spaces its
+/// A POST (HTTP or HTTPS), retried `http_retries` times on errors and non-2xx answers. AWS spaces its
 /// retries by the delivery policy (20 s by default); here they follow quickly, so tests
 /// and local loops see the outcome in well under a second.
 async fn deliver_http(n: &Notification, target: &Target, endpoint: &rt::Endpoint) -> Result<(), String> {
@@ -216,12 +216,9 @@ async fn deliver_http(n: &Notification, target: &Target, endpoint: &rt::Endpoint
         match http_client::post(&target.endpoint, &headers, &body).await {
             Ok(status) if (200..300).contains(&status) => return Ok(()),
             Ok(status) => last = format!("HTTP status {status}"),
-            Err(e) => {
-                last = e;
-                if target.endpoint.starts_with("https://") {
-                    break;
-                }
-            }
+            // Refused connections and failed TLS handshakes (an untrusted certificate
+            // included) are failed attempts like any other: retried, then redriven.
+            Err(e) => last = e,
         }
     }
     Err(last)

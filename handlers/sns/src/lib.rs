@@ -1,6 +1,6 @@
 //! Behaviour of `sns` (AmazonSimpleNotificationService): topics (standard and FIFO),
 //! subscriptions with filter policies, Publish/PublishBatch, and real delivery to SQS
-//! queues, HTTP endpoints and Lambda functions, with dead-letter redrive. Email, SMS and
+//! queues, HTTP/S endpoints and Lambda functions, with dead-letter redrive. Email, SMS and
 //! mobile push deliveries are kept in an outbox ([`Handler::outbox`]).
 //!
 //! State is one [`state::RegionState`] per account and region, locked briefly per
@@ -19,6 +19,7 @@ mod publish;
 mod sms;
 mod state;
 mod subscriptions;
+mod tls;
 mod topics;
 
 use std::sync::{Arc, Mutex};
