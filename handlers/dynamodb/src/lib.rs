@@ -11,12 +11,15 @@
 //! `ttl` (the reaper), `stream_log` (records read by the `dynamodbstreams-handler` crate
 //! through `Handler::with_streams`). `expr`, `number` and `partiql` are the languages.
 
+mod backup;
 mod batch;
 mod control;
 mod create_rules;
 mod describe;
 pub mod error;
 pub mod expr;
+mod extras;
+mod insights;
 pub mod item;
 mod item_ops;
 pub mod keys;
@@ -24,6 +27,7 @@ pub mod number;
 pub mod partiql;
 mod partiql_ops;
 mod read;
+mod resource_policy;
 pub mod state;
 pub mod storage;
 pub mod stream_log;
@@ -41,14 +45,26 @@ use ferrostack_runtime as rt;
 use ferrostack_store::RegionalStore;
 
 use error::Error;
+use extras::Extras;
+use ferrostack_store::Peers;
 use state::Tables;
 
 /// ListTables' page size when `Limit` is absent (and its maximum).
 const LIST_TABLES_MAX: usize = 100;
 
-#[derive(Default)]
 pub struct Handler {
     tables: Arc<RegionalStore<Tables>>,
+    /// Backups, policies, insights, exports, imports, Kinesis destinations (see `extras`).
+    /// Locked after `tables` when both are needed, never the other way round.
+    extras: RegionalStore<Extras>,
+    /// Other services, for exports and imports (S3) and streaming destinations (Kinesis).
+    peers: Arc<Peers>,
+}
+
+impl Default for Handler {
+    fn default() -> Handler {
+        Handler::new(Peers::new())
+    }
 }
 
 fn table_not_found(name: &str) -> ResourceNotFoundException {
@@ -56,6 +72,15 @@ fn table_not_found(name: &str) -> ResourceNotFoundException {
 }
 
 impl Handler {
+    pub fn new(peers: Arc<Peers>) -> Handler {
+        Handler { tables: Arc::default(), extras: RegionalStore::default(), peers }
+    }
+
+    /// Runs `f` over the tables and the extras of the caller's account and region.
+    fn with_both<R>(&self, ctx: &rt::RequestContext, f: impl FnOnce(&mut Tables, &mut Extras) -> R) -> R {
+        self.tables.with(ctx, |t| self.extras.with(ctx, |x| f(t, x)))
+    }
+
     /// The stream logs of the caller's account and region, for the `dynamodbstreams-handler`
     /// crate (which reaches this handler through `Peers` as the concrete type).
     pub fn with_streams<R>(
@@ -109,8 +134,16 @@ impl dynamodb_api::Handler for Handler {
         input: CreateTableInput,
     ) -> Result<CreateTableOutput, CreateTableError> {
         create_rules::check(&input).map_err(rt::CommonError::Validation)?;
+        if let Some(policy) = &input.resource_policy {
+            resource_policy::check_document(policy).map_err(rt::CommonError::Validation)?;
+        }
+        let policy = input.resource_policy.clone();
         let name = input.table_name.clone();
         let table = describe::new_table(ctx, input);
+        if let Some(document) = policy {
+            let revision = rt::DateTime::now().as_millis().to_string();
+            self.extras.with(ctx, |x| x.policies.insert(table.arn.clone(), extras::Policy { document, revision }));
+        }
         let description = self.tables.with(ctx, |t| {
             if t.by_name.contains_key(&name) {
                 return Err(ResourceInUseException { message: Some(format!("Table already exists: {name}")) });
@@ -131,8 +164,13 @@ impl dynamodb_api::Handler for Handler {
         input: DescribeTableInput,
     ) -> Result<DescribeTableOutput, DescribeTableError> {
         let name = table_name::resolve(&input.table_name);
-        let description =
-            self.tables.with(ctx, |t| t.by_name.get(name).map(|table| describe::describe(table, TableStatus::Active)));
+        let description = self.with_both(ctx, |t, x| {
+            let table = t.by_name.get(name)?;
+            let mut d = describe::describe(table, TableStatus::Active);
+            d.restore_summary =
+                x.restores.get(name).filter(|(id, _)| *id == table.id).map(|(_, summary)| summary.clone());
+            Some(d)
+        });
         match description {
             Some(d) => Ok(DescribeTableOutput { table: Some(d) }),
             None => Err(table_not_found(name).into()),
@@ -145,7 +183,7 @@ impl dynamodb_api::Handler for Handler {
         input: DeleteTableInput,
     ) -> Result<DeleteTableOutput, DeleteTableError> {
         let name = table_name::resolve(&input.table_name).to_string();
-        self.tables.with(ctx, |t| {
+        self.with_both(ctx, |t, x| {
             let Some(table) = t.by_name.get(&name) else {
                 return Err(table_not_found(&name).into());
             };
@@ -157,6 +195,7 @@ impl dynamodb_api::Handler for Handler {
             }
             // Deletion is immediate here; the answer still says DELETING, as AWS's does.
             let table = t.by_name.remove(&name).ok_or_else(|| table_not_found(&name))?;
+            x.table_deleted(&name, &table.arn);
             if let Some((_, arn)) = &table.latest_stream {
                 if let Some(log) = t.streams.get_mut(arn) {
                     log.enabled = false;
@@ -364,8 +403,225 @@ impl dynamodb_api::Handler for Handler {
         self.tables.with(ctx, |t| partiql_ops::transaction(t, input)).map_err(Error::tx_op)
     }
 
+    async fn create_backup(
+        &self,
+        ctx: &rt::RequestContext,
+        input: CreateBackupInput,
+    ) -> Result<CreateBackupOutput, CreateBackupError> {
+        let name = table_name::resolve(&input.table_name).to_string();
+        let details = self.with_both(ctx, |t, x| backup::create(t, x, &name, input.backup_name))?;
+        Ok(CreateBackupOutput { backup_details: Some(details) })
+    }
+
+    async fn describe_backup(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DescribeBackupInput,
+    ) -> Result<DescribeBackupOutput, DescribeBackupError> {
+        let arn = input.backup_arn;
+        let d = self.extras.with(ctx, |x| x.backups.get(&arn).map(|b| backup::description(b, BackupStatus::Available)));
+        match d {
+            Some(d) => Ok(DescribeBackupOutput { backup_description: Some(d) }),
+            None => Err(backup::backup_not_found(&arn).into()),
+        }
+    }
+
+    async fn list_backups(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ListBackupsInput,
+    ) -> Result<ListBackupsOutput, ListBackupsError> {
+        Ok(self.extras.with(ctx, |x| backup::list(x, input)))
+    }
+
+    async fn delete_backup(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DeleteBackupInput,
+    ) -> Result<DeleteBackupOutput, DeleteBackupError> {
+        let arn = input.backup_arn;
+        match self.extras.with(ctx, |x| x.backups.remove(&arn)) {
+            Some(b) => {
+                Ok(DeleteBackupOutput { backup_description: Some(backup::description(&b, BackupStatus::Deleted)) })
+            }
+            None => Err(backup::backup_not_found(&arn).into()),
+        }
+    }
+
+    async fn restore_table_from_backup(
+        &self,
+        ctx: &rt::RequestContext,
+        input: RestoreTableFromBackupInput,
+    ) -> Result<RestoreTableFromBackupOutput, RestoreTableFromBackupError> {
+        let overrides = backup::Overrides {
+            billing_mode: input.billing_mode_override,
+            global_indexes: input.global_secondary_index_override,
+            local_indexes: input.local_secondary_index_override,
+            provisioned_throughput: input.provisioned_throughput_override,
+            on_demand_throughput: input.on_demand_throughput_override,
+            sse: input.sse_specification_override,
+        };
+        let target = input.target_table_name;
+        let arn = input.backup_arn;
+        let d = self.with_both(ctx, |t, x| -> Result<TableDescription, RestoreTableFromBackupError> {
+            let source = x.backups.get(&arn).ok_or_else(|| backup::backup_not_found(&arn))?.table.clone();
+            backup::restore(ctx, t, x, &source, &target, overrides, Some(arn.clone())).map_err(|e| match e {
+                backup::RestoreError::Exists(name) => backup::table_exists(&name).into(),
+                backup::RestoreError::Invalid(m) => rt::CommonError::Validation(m).into(),
+            })
+        })?;
+        Ok(RestoreTableFromBackupOutput { table_description: Some(d) })
+    }
+
+    async fn restore_table_to_point_in_time(
+        &self,
+        ctx: &rt::RequestContext,
+        input: RestoreTableToPointInTimeInput,
+    ) -> Result<RestoreTableToPointInTimeOutput, RestoreTableToPointInTimeError> {
+        let source_name = match (&input.source_table_name, &input.source_table_arn) {
+            (Some(name), None) => name.clone(),
+            (None, Some(arn)) => table_name::resolve(arn).to_string(),
+            (Some(_), Some(_)) => {
+                return Err(rt::CommonError::validation(
+                    "Only one of SourceTableArn or SourceTableName can be specified",
+                )
+                .into())
+            }
+            (None, None) => {
+                return Err(
+                    rt::CommonError::validation("Either SourceTableArn or SourceTableName must be specified").into()
+                )
+            }
+        };
+        if input.use_latest_restorable_time == Some(true) && input.restore_date_time.is_some() {
+            return Err(rt::CommonError::validation(
+                "Only one of RestoreDateTime or UseLatestRestorableTime can be specified",
+            )
+            .into());
+        }
+        if input.use_latest_restorable_time != Some(true) && input.restore_date_time.is_none() {
+            return Err(rt::CommonError::validation(
+                "Either RestoreDateTime must be specified or UseLatestRestorableTime must be set to true",
+            )
+            .into());
+        }
+        let overrides = backup::Overrides {
+            billing_mode: input.billing_mode_override,
+            global_indexes: input.global_secondary_index_override,
+            local_indexes: input.local_secondary_index_override,
+            provisioned_throughput: input.provisioned_throughput_override,
+            on_demand_throughput: input.on_demand_throughput_override,
+            sse: input.sse_specification_override,
+        };
+        let target = input.target_table_name;
+        let d = self.with_both(ctx, |t, x| -> Result<TableDescription, RestoreTableToPointInTimeError> {
+            let source = match t.by_name.get(&source_name) {
+                Some(s) if input.source_table_arn.as_deref().is_none_or(|a| a == s.arn) => s,
+                _ => return Err(backup::table_not_found(&source_name).into()),
+            };
+            if !source.pitr {
+                return Err(PointInTimeRecoveryUnavailableException {
+                    message: Some(format!("Point in time recovery is not enabled for table '{source_name}'")),
+                }
+                .into());
+            }
+            if let Some(at) = input.restore_date_time {
+                // Restorable: from the table's creation up to now (the state kept is the current one).
+                let now = rt::DateTime::now().as_millis();
+                if at.as_millis() < source.created.as_millis() - 1000 || at.as_millis() > now {
+                    return Err(InvalidRestoreTimeException {
+                        message: Some(format!(
+                            "Restore time is outside of the recoverable window: earliest {}, latest {}",
+                            source.created.to_rfc3339(),
+                            rt::DateTime::from_millis(now).to_rfc3339()
+                        )),
+                    }
+                    .into());
+                }
+            }
+            let source = source.clone();
+            backup::restore(ctx, t, x, &source, &target, overrides, None).map_err(|e| match e {
+                backup::RestoreError::Exists(name) => backup::table_exists(&name).into(),
+                backup::RestoreError::Invalid(m) => rt::CommonError::Validation(m).into(),
+            })
+        })?;
+        Ok(RestoreTableToPointInTimeOutput { table_description: Some(d) })
+    }
+
+    async fn put_resource_policy(
+        &self,
+        ctx: &rt::RequestContext,
+        input: PutResourcePolicyInput,
+    ) -> Result<PutResourcePolicyOutput, PutResourcePolicyError> {
+        let revision = self
+            .with_both(ctx, |t, x| resource_policy::put(t, x, input))
+            .map_err(policy_error::<PutResourcePolicyError>)?;
+        Ok(PutResourcePolicyOutput { revision_id: Some(revision) })
+    }
+
+    async fn get_resource_policy(
+        &self,
+        ctx: &rt::RequestContext,
+        input: GetResourcePolicyInput,
+    ) -> Result<GetResourcePolicyOutput, GetResourcePolicyError> {
+        let p = self
+            .with_both(ctx, |t, x| resource_policy::get(t, x, &input.resource_arn))
+            .map_err(policy_error::<GetResourcePolicyError>)?;
+        Ok(GetResourcePolicyOutput { policy: Some(p.document), revision_id: Some(p.revision) })
+    }
+
+    async fn delete_resource_policy(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DeleteResourcePolicyInput,
+    ) -> Result<DeleteResourcePolicyOutput, DeleteResourcePolicyError> {
+        let revision = self
+            .with_both(ctx, |t, x| {
+                resource_policy::delete(t, x, &input.resource_arn, input.expected_revision_id.as_deref())
+            })
+            .map_err(policy_error::<DeleteResourcePolicyError>)?;
+        Ok(DeleteResourcePolicyOutput { revision_id: Some(revision) })
+    }
+
+    async fn describe_contributor_insights(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DescribeContributorInsightsInput,
+    ) -> Result<DescribeContributorInsightsOutput, DescribeContributorInsightsError> {
+        self.with_both(ctx, |t, x| insights::describe(t, x, &input.table_name, input.index_name)).map_err(Error::op)
+    }
+
+    async fn update_contributor_insights(
+        &self,
+        ctx: &rt::RequestContext,
+        input: UpdateContributorInsightsInput,
+    ) -> Result<UpdateContributorInsightsOutput, UpdateContributorInsightsError> {
+        self.with_both(ctx, |t, x| insights::update(t, x, input)).map_err(Error::op)
+    }
+
+    async fn list_contributor_insights(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ListContributorInsightsInput,
+    ) -> Result<ListContributorInsightsOutput, ListContributorInsightsError> {
+        self.with_both(ctx, |t, x| insights::list(t, x, input)).map_err(Error::op)
+    }
+
     fn reset(&self) {
         self.tables.reset();
+        self.extras.reset();
+    }
+}
+
+/// The resource-policy operations model the same three failures.
+fn policy_error<E>(f: resource_policy::Failure) -> E
+where
+    E: From<rt::CommonError> + From<ResourceNotFoundException> + From<PolicyNotFoundException>,
+{
+    match f {
+        resource_policy::Failure::NoResource(m) => ResourceNotFoundException { message: Some(m) }.into(),
+        resource_policy::Failure::NoPolicy(m) => PolicyNotFoundException { message: Some(m) }.into(),
+        resource_policy::Failure::Invalid(m) => rt::CommonError::Validation(m).into(),
     }
 }
 
@@ -377,7 +633,7 @@ pub fn service() -> Arc<dyn rt::Service> {
 /// The service as the gateway serves it, registered in `peers` so other services can call
 /// it in-process.
 pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
-    let handler = Arc::new(Handler::default());
+    let handler = Arc::new(Handler::new(peers.clone()));
     ttl::spawn(handler.tables.clone());
     peers.register::<dyn dynamodb_api::Handler>(handler.clone());
     // DynamoDB Streams reads the stream logs through the concrete type.

@@ -1,0 +1,283 @@
+//! On-demand backups (CreateBackup, DescribeBackup, ListBackups, DeleteBackup) and the two
+//! restores (RestoreTableFromBackup, RestoreTableToPointInTime).
+//!
+//! A backup is a copy of the table as it was (items and indexes included); a restore builds
+//! a new table from it the way CreateTable would (same checks, with the request's index,
+//! billing and encryption overrides), then copies the items in. As on AWS, a restore does
+//! not bring back tags, streams, TTL, point-in-time recovery or deletion protection.
+//!
+//! Point-in-time recovery keeps no history here: a point-in-time restore copies the table
+//! as it is now, which is the state at the latest restorable time of an idle table.
+//!
+//! Status transitions happen at once; the answers still carry the transitional states AWS
+//! answers with (CREATING for a new backup, a restored table CREATING with
+//! `RestoreInProgress`), and the next Describe shows the settled ones.
+
+use dynamodb_api::error::CreateBackupError;
+use dynamodb_api::types::*;
+use ferrostack_runtime as rt;
+
+use crate::describe;
+use crate::extras::{hex8, Backup, Extras};
+use crate::state::{Index, Table, Tables};
+
+const LIST_MAX: usize = 100;
+
+pub fn backup_not_found(arn: &str) -> BackupNotFoundException {
+    BackupNotFoundException { message: Some(format!("Backup not found: {arn}")) }
+}
+
+pub fn table_not_found(name: &str) -> TableNotFoundException {
+    TableNotFoundException { message: Some(format!("Table not found: {name}")) }
+}
+
+pub fn table_exists(name: &str) -> TableAlreadyExistsException {
+    TableAlreadyExistsException { message: Some(format!("Table already exists: {name}")) }
+}
+
+/// `<table ARN>/backup/<13-digit creation millis>-<8 hex>`
+fn backup_arn(table_arn: &str, at: rt::DateTime) -> String {
+    format!("{table_arn}/backup/{:013}-{}", at.as_millis(), hex8())
+}
+
+pub fn create(t: &Tables, x: &mut Extras, name: &str, backup_name: String) -> Result<BackupDetails, CreateBackupError> {
+    let table = t.by_name.get(name).ok_or_else(|| table_not_found(name))?;
+    let created = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
+    let backup = Backup { arn: backup_arn(&table.arn, created), name: backup_name, created, table: table.clone() };
+    let details = details(&backup, BackupStatus::Creating);
+    x.backups.insert(backup.arn.clone(), backup);
+    Ok(details)
+}
+
+fn details(b: &Backup, status: BackupStatus) -> BackupDetails {
+    BackupDetails {
+        backup_arn: b.arn.clone(),
+        backup_name: b.name.clone(),
+        backup_size_bytes: Some(b.table.items.size_bytes()),
+        backup_status: status,
+        backup_type: BackupType::User,
+        backup_creation_date_time: b.created,
+        backup_expiry_date_time: None,
+    }
+}
+
+fn throughput(p: Option<&ProvisionedThroughput>) -> ProvisionedThroughput {
+    p.cloned().unwrap_or(ProvisionedThroughput { read_capacity_units: 0, write_capacity_units: 0 })
+}
+
+pub fn description(b: &Backup, status: BackupStatus) -> BackupDescription {
+    let t = &b.table;
+    let locals: Vec<LocalSecondaryIndexInfo> = t
+        .local_indexes
+        .iter()
+        .map(|i| LocalSecondaryIndexInfo {
+            index_name: Some(i.name.clone()),
+            key_schema: Some(i.key_schema.clone()),
+            projection: Some(i.projection.clone()),
+        })
+        .collect();
+    let globals: Vec<GlobalSecondaryIndexInfo> = t
+        .global_indexes
+        .iter()
+        .map(|i| GlobalSecondaryIndexInfo {
+            index_name: Some(i.name.clone()),
+            key_schema: Some(i.key_schema.clone()),
+            projection: Some(i.projection.clone()),
+            provisioned_throughput: Some(throughput(i.provisioned_throughput.as_ref())),
+            on_demand_throughput: i.on_demand_throughput.clone(),
+        })
+        .collect();
+    BackupDescription {
+        backup_details: Some(details(b, status)),
+        source_table_details: Some(SourceTableDetails {
+            table_name: t.name.clone(),
+            table_id: t.id.clone(),
+            table_arn: Some(t.arn.clone()),
+            table_size_bytes: Some(t.items.size_bytes()),
+            key_schema: t.key_schema.clone(),
+            table_creation_date_time: t.created,
+            provisioned_throughput: throughput(t.provisioned_throughput.as_ref()),
+            on_demand_throughput: t.on_demand_throughput.clone(),
+            item_count: Some(t.items.count()),
+            billing_mode: Some(t.billing_mode.clone().unwrap_or(BillingMode::Provisioned)),
+        }),
+        source_table_feature_details: Some(SourceTableFeatureDetails {
+            local_secondary_indexes: (!locals.is_empty()).then_some(locals),
+            global_secondary_indexes: (!globals.is_empty()).then_some(globals),
+            stream_description: t.stream.clone(),
+            time_to_live_description: t.ttl_attribute.as_ref().map(|a| TimeToLiveDescription {
+                time_to_live_status: Some(TimeToLiveStatus::Enabled),
+                attribute_name: Some(a.clone()),
+            }),
+            sse_description: t.sse.clone(),
+        }),
+    }
+}
+
+pub fn list(x: &Extras, input: ListBackupsInput) -> ListBackupsOutput {
+    let limit = input.limit.map_or(LIST_MAX, |l| l.clamp(1, LIST_MAX as i32) as usize);
+    // Only user backups exist here: SYSTEM and AWS_BACKUP filters find nothing.
+    let wanted = match input.backup_type {
+        None | Some(BackupTypeFilter::User) | Some(BackupTypeFilter::All) => true,
+        Some(_) => false,
+    };
+    let mut matching: Vec<&Backup> = x
+        .backups
+        .values()
+        .filter(|_| wanted)
+        .filter(|b| input.table_name.as_deref().is_none_or(|n| b.table.name == n || b.table.arn == n))
+        .filter(|b| input.time_range_lower_bound.is_none_or(|lo| b.created.as_millis() >= lo.as_millis()))
+        .filter(|b| input.time_range_upper_bound.is_none_or(|hi| b.created.as_millis() < hi.as_millis()))
+        .collect();
+    matching.sort_by(|a, b| (a.created.as_millis(), &a.arn).cmp(&(b.created.as_millis(), &b.arn)));
+    let start = match &input.exclusive_start_backup_arn {
+        Some(arn) => matching.iter().position(|b| &b.arn == arn).map_or(0, |i| i + 1),
+        None => 0,
+    };
+    let page: Vec<&Backup> = matching.iter().skip(start).take(limit).copied().collect();
+    let more = start + page.len() < matching.len();
+    ListBackupsOutput {
+        last_evaluated_backup_arn: if more { page.last().map(|b| b.arn.clone()) } else { None },
+        backup_summaries: Some(
+            page.into_iter()
+                .map(|b| BackupSummary {
+                    table_name: Some(b.table.name.clone()),
+                    table_id: Some(b.table.id.clone()),
+                    table_arn: Some(b.table.arn.clone()),
+                    backup_arn: Some(b.arn.clone()),
+                    backup_name: Some(b.name.clone()),
+                    backup_creation_date_time: Some(b.created),
+                    backup_expiry_date_time: None,
+                    backup_status: Some(BackupStatus::Available),
+                    backup_type: Some(BackupType::User),
+                    backup_size_bytes: Some(b.table.items.size_bytes()),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// What a restore may change about the source table.
+pub struct Overrides {
+    pub billing_mode: Option<BillingMode>,
+    pub global_indexes: Option<Vec<GlobalSecondaryIndex>>,
+    pub local_indexes: Option<Vec<LocalSecondaryIndex>>,
+    pub provisioned_throughput: Option<ProvisionedThroughput>,
+    pub on_demand_throughput: Option<OnDemandThroughput>,
+    pub sse: Option<SSESpecification>,
+}
+
+fn global(i: &Index) -> GlobalSecondaryIndex {
+    GlobalSecondaryIndex {
+        index_name: i.name.clone(),
+        key_schema: i.key_schema.clone(),
+        projection: i.projection.clone(),
+        provisioned_throughput: i.provisioned_throughput.clone(),
+        on_demand_throughput: i.on_demand_throughput.clone(),
+        warm_throughput: None,
+    }
+}
+
+fn local(i: &Index) -> LocalSecondaryIndex {
+    LocalSecondaryIndex {
+        index_name: i.name.clone(),
+        key_schema: i.key_schema.clone(),
+        projection: i.projection.clone(),
+    }
+}
+
+/// The CreateTable request that makes `target` from `source` with `o` applied.
+fn create_input(source: &Table, target: &str, o: Overrides) -> CreateTableInput {
+    let billing_mode = o.billing_mode.or_else(|| source.billing_mode.clone());
+    let on_demand = matches!(billing_mode, Some(BillingMode::PayPerRequest));
+    let provisioned =
+        if on_demand { None } else { o.provisioned_throughput.or_else(|| source.provisioned_throughput.clone()) };
+    let mut globals = o.global_indexes.unwrap_or_else(|| source.global_indexes.iter().map(global).collect());
+    for g in &mut globals {
+        if on_demand {
+            g.provisioned_throughput = None;
+        } else if g.provisioned_throughput.is_none() {
+            // An on-demand source restored as provisioned: its indexes take the table's capacity.
+            g.provisioned_throughput = provisioned.clone();
+        }
+    }
+    let locals = o.local_indexes.unwrap_or_else(|| source.local_indexes.iter().map(local).collect());
+    let used: Vec<&str> = source
+        .key_schema
+        .iter()
+        .chain(locals.iter().flat_map(|i| &i.key_schema))
+        .chain(globals.iter().flat_map(|i| &i.key_schema))
+        .map(|k| k.attribute_name.as_str())
+        .collect();
+    let attribute_definitions =
+        source.attribute_definitions.iter().filter(|d| used.contains(&d.attribute_name.as_str())).cloned().collect();
+    let sse = o.sse.or_else(|| {
+        source.sse.as_ref().map(|d| SSESpecification {
+            enabled: Some(true),
+            sse_type: d.sse_type.clone(),
+            kms_master_key_id: d.kms_master_key_arn.clone(),
+        })
+    });
+    CreateTableInput {
+        attribute_definitions,
+        table_name: target.to_string(),
+        key_schema: source.key_schema.clone(),
+        local_secondary_indexes: (!locals.is_empty()).then_some(locals),
+        global_secondary_indexes: (!globals.is_empty()).then_some(globals),
+        billing_mode,
+        provisioned_throughput: provisioned,
+        stream_specification: None,
+        sse_specification: sse,
+        tags: None,
+        table_class: source.table_class.clone(),
+        deletion_protection_enabled: None,
+        warm_throughput: None,
+        resource_policy: None,
+        on_demand_throughput: o.on_demand_throughput.or_else(|| source.on_demand_throughput.clone()),
+    }
+}
+
+/// Why a restore could not start.
+pub enum RestoreError {
+    Exists(String),
+    Invalid(String),
+}
+
+/// Creates `target` from `source` (a snapshot or a live table) and answers its description.
+pub fn restore(
+    ctx: &rt::RequestContext,
+    t: &mut Tables,
+    x: &mut Extras,
+    source: &Table,
+    target: &str,
+    o: Overrides,
+    from_backup: Option<String>,
+) -> Result<TableDescription, RestoreError> {
+    if t.by_name.contains_key(target) {
+        return Err(RestoreError::Exists(target.to_string()));
+    }
+    let input = create_input(source, target, o);
+    crate::create_rules::check(&input).map_err(RestoreError::Invalid)?;
+    let mut table = describe::new_table(ctx, input);
+    // Items first, then each index built from them, so items whose attributes do not fit
+    // an index's key types stay out of it, as a backfill does.
+    let indexes = std::mem::take(&mut table.items.indexes);
+    for item in source.items.scan_all() {
+        table.items.put(item);
+    }
+    for index in indexes {
+        table.items.backfill(index);
+    }
+    let now = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
+    let summary = RestoreSummary {
+        source_backup_arn: from_backup,
+        source_table_arn: Some(source.arn.clone()),
+        restore_date_time: now,
+        restore_in_progress: true,
+    };
+    let mut description = describe::describe(&table, TableStatus::Creating);
+    description.restore_summary = Some(summary.clone());
+    x.restores.insert(target.to_string(), (table.id.clone(), RestoreSummary { restore_in_progress: false, ..summary }));
+    t.by_name.insert(target.to_string(), table);
+    Ok(description)
+}
