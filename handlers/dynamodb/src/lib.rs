@@ -15,10 +15,13 @@ mod backup;
 mod batch;
 mod control;
 mod create_rules;
+mod ddb_json;
 mod describe;
 pub mod error;
+mod export;
 pub mod expr;
 mod extras;
+mod import;
 mod insights;
 pub mod item;
 mod item_ops;
@@ -28,6 +31,7 @@ pub mod partiql;
 mod partiql_ops;
 mod read;
 mod resource_policy;
+mod s3io;
 pub mod state;
 pub mod storage;
 pub mod stream_log;
@@ -605,6 +609,246 @@ impl dynamodb_api::Handler for Handler {
         input: ListContributorInsightsInput,
     ) -> Result<ListContributorInsightsOutput, ListContributorInsightsError> {
         self.with_both(ctx, |t, x| insights::list(t, x, input)).map_err(Error::op)
+    }
+
+    async fn export_table_to_point_in_time(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ExportTableToPointInTimeInput,
+    ) -> Result<ExportTableToPointInTimeOutput, ExportTableToPointInTimeError> {
+        if matches!(input.export_format, Some(ExportFormat::Ion)) {
+            return Err(rt::CommonError::NotImplemented("ExportTableToPointInTime with ExportFormat ION").into());
+        }
+        if matches!(input.export_type, Some(ExportType::IncrementalExport)) {
+            return Err(rt::CommonError::NotImplemented("ExportTableToPointInTime INCREMENTAL_EXPORT").into());
+        }
+        let started = self.with_both(
+            ctx,
+            |t, x| -> Result<Result<export::Job, ExportDescription>, ExportTableToPointInTimeError> {
+                if let Some(token) = &input.client_token {
+                    if let Some(d) = x.exports.values().find(|d| d.client_token.as_deref() == Some(token.as_str())) {
+                        if export::same_request(d, &input) {
+                            return Ok(Err(d.clone()));
+                        }
+                        return Err(ExportConflictException {
+                            message: Some(format!(
+                                "An export with client token {token} already exists with different parameters"
+                            )),
+                        }
+                        .into());
+                    }
+                }
+                let name = table_name::resolve(&input.table_arn);
+                let table = t
+                    .by_name
+                    .get(name)
+                    .filter(|table| table.arn == input.table_arn)
+                    .ok_or_else(|| backup::table_not_found(&input.table_arn))?;
+                if !table.pitr {
+                    return Err(PointInTimeRecoveryUnavailableException {
+                        message: Some(format!("Point in time recovery is not enabled for table '{name}'")),
+                    }
+                    .into());
+                }
+                let now = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
+                let export_time = input.export_time.unwrap_or(now);
+                if export_time.as_millis() > now.as_millis() {
+                    return Err(InvalidExportTimeException {
+                        message: Some("Export time must not be in the future".into()),
+                    }
+                    .into());
+                }
+                if export_time.as_millis() < table.created.as_millis() - 1000 {
+                    return Err(InvalidExportTimeException {
+                        message: Some(format!(
+                            "Export time is earlier than the earliest restorable time {}",
+                            table.created.to_rfc3339()
+                        )),
+                    }
+                    .into());
+                }
+                let job = export::new_job(table, &input, export_time);
+                let arn = job.description.export_arn.clone().unwrap_or_default();
+                x.exports.insert(arn, job.description.clone());
+                Ok(Ok(job))
+            },
+        )?;
+        let job = match started {
+            Ok(job) => job,
+            Err(existing) => return Ok(ExportTableToPointInTimeOutput { export_description: Some(existing) }),
+        };
+        let answer = job.description.clone();
+        let settled = export::run(s3io::S3::new(&self.peers, ctx), job).await;
+        let arn = answer.export_arn.clone().unwrap_or_default();
+        self.extras.with(ctx, |x| x.exports.insert(arn, settled));
+        Ok(ExportTableToPointInTimeOutput { export_description: Some(answer) })
+    }
+
+    async fn describe_export(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DescribeExportInput,
+    ) -> Result<DescribeExportOutput, DescribeExportError> {
+        match self.extras.with(ctx, |x| x.exports.get(&input.export_arn).cloned()) {
+            Some(d) => Ok(DescribeExportOutput { export_description: Some(d) }),
+            None => {
+                Err(ExportNotFoundException { message: Some(format!("Export not found: {}", input.export_arn)) }.into())
+            }
+        }
+    }
+
+    async fn list_exports(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ListExportsInput,
+    ) -> Result<ListExportsOutput, ListExportsError> {
+        Ok(self.extras.with(ctx, |x| export::list(&x.exports, input)).map_err(rt::CommonError::Validation)?)
+    }
+
+    async fn import_table(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ImportTableInput,
+    ) -> Result<ImportTableOutput, ImportTableError> {
+        if input.input_format == InputFormat::Ion {
+            return Err(rt::CommonError::NotImplemented("ImportTable with InputFormat ION").into());
+        }
+        if input.input_compression_type == Some(InputCompressionType::Zstd) {
+            return Err(rt::CommonError::NotImplemented("ImportTable with InputCompressionType ZSTD").into());
+        }
+        if input.input_format_options.as_ref().is_some_and(|o| o.csv.is_some())
+            && input.input_format != InputFormat::Csv
+        {
+            return Err(rt::CommonError::validation(
+                "InputFormatOptions CSV can only be specified with InputFormat CSV",
+            )
+            .into());
+        }
+        let create = import::create_input(&input.table_creation_parameters);
+        create_rules::check(&create).map_err(rt::CommonError::Validation)?;
+        let key = keys::KeyDef::new(&create.key_schema, &create.attribute_definitions);
+        let name = create.table_name.clone();
+        let table_arn = describe::table_arn(ctx, &name);
+        let table_id = rt::request_id();
+        let started = self.with_both(
+            ctx,
+            |t, x| -> Result<Result<ImportTableDescription, ImportTableDescription>, ImportTableError> {
+                if let Some(token) = &input.client_token {
+                    if let Some(d) = x.imports.values().find(|d| d.client_token.as_deref() == Some(token.as_str())) {
+                        if import::same_request(d, &input) {
+                            return Ok(Err(d.clone()));
+                        }
+                        return Err(ImportConflictException {
+                            message: Some(format!(
+                                "An import with client token {token} already exists with different parameters"
+                            )),
+                        }
+                        .into());
+                    }
+                }
+                let importing = x.imports.values().any(|d| {
+                    d.table_arn.as_deref() == Some(table_arn.as_str())
+                        && d.import_status == Some(ImportStatus::InProgress)
+                });
+                if t.by_name.contains_key(&name) || importing {
+                    return Err(
+                        ResourceInUseException { message: Some(format!("Table already exists: {name}")) }.into()
+                    );
+                }
+                let now = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
+                let d = ImportTableDescription {
+                    import_arn: Some(format!("{table_arn}/import/{:013}-{}", now.as_millis(), extras::hex8())),
+                    import_status: Some(ImportStatus::InProgress),
+                    table_arn: Some(table_arn.clone()),
+                    table_id: Some(table_id.clone()),
+                    client_token: input.client_token.clone(),
+                    s3_bucket_source: Some(input.s3_bucket_source.clone()),
+                    cloud_watch_log_group_arn: Some(format!(
+                        "arn:aws:logs:{}:{}:log-group:/aws-dynamodb/imports:*",
+                        ctx.region, ctx.account_id
+                    )),
+                    input_format: Some(input.input_format.clone()),
+                    input_format_options: input.input_format_options.clone(),
+                    input_compression_type: Some(
+                        input.input_compression_type.clone().unwrap_or(InputCompressionType::None),
+                    ),
+                    table_creation_parameters: Some(input.table_creation_parameters.clone()),
+                    start_time: Some(now),
+                    ..Default::default()
+                };
+                x.imports.insert(d.import_arn.clone().unwrap_or_default(), d.clone());
+                Ok(Ok(d))
+            },
+        )?;
+        let answer = match started {
+            Ok(d) => d,
+            Err(existing) => return Ok(ImportTableOutput { import_table_description: existing }),
+        };
+        let loaded = import::load(s3io::S3::new(&self.peers, ctx), &input, &key).await;
+        let arn = answer.import_arn.clone().unwrap_or_default();
+        self.with_both(ctx, |t, x| {
+            let mut d = answer.clone();
+            d.end_time = Some(rt::DateTime::from_millis(rt::DateTime::now().as_millis()));
+            match loaded {
+                Ok(loaded) if !t.by_name.contains_key(&name) => {
+                    let mut table = describe::new_table(ctx, create);
+                    table.id = table_id;
+                    let indexes = std::mem::take(&mut table.items.indexes);
+                    let mut imported = 0;
+                    let mut errors = loaded.errors;
+                    for mut item in loaded.items {
+                        if write::check_values(&mut item).is_err() {
+                            errors += 1;
+                            continue;
+                        }
+                        table.items.put(item);
+                        imported += 1;
+                    }
+                    for index in indexes {
+                        table.items.backfill(index);
+                    }
+                    t.by_name.insert(name.clone(), table);
+                    d.import_status = Some(ImportStatus::Completed);
+                    d.imported_item_count = imported;
+                    d.processed_item_count = loaded.processed_items;
+                    d.processed_size_bytes = Some(loaded.processed_bytes);
+                    d.error_count = errors;
+                }
+                Ok(_) => {
+                    d.import_status = Some(ImportStatus::Failed);
+                    d.failure_code = Some("ResourceInUseException".into());
+                    d.failure_message = Some(format!("Table already exists: {name}"));
+                }
+                Err((code, message)) => {
+                    d.import_status = Some(ImportStatus::Failed);
+                    d.failure_code = Some(code);
+                    d.failure_message = Some(message);
+                }
+            }
+            x.imports.insert(arn, d);
+        });
+        Ok(ImportTableOutput { import_table_description: answer })
+    }
+
+    async fn describe_import(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DescribeImportInput,
+    ) -> Result<DescribeImportOutput, DescribeImportError> {
+        match self.extras.with(ctx, |x| x.imports.get(&input.import_arn).cloned()) {
+            Some(d) => Ok(DescribeImportOutput { import_table_description: d }),
+            None => {
+                Err(ImportNotFoundException { message: Some(format!("Import not found: {}", input.import_arn)) }.into())
+            }
+        }
+    }
+
+    async fn list_imports(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ListImportsInput,
+    ) -> Result<ListImportsOutput, ListImportsError> {
+        Ok(self.extras.with(ctx, |x| import::list(&x.imports, input)).map_err(rt::CommonError::Validation)?)
     }
 
     fn reset(&self) {
