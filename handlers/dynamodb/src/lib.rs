@@ -26,6 +26,7 @@ mod insights;
 pub mod item;
 mod item_ops;
 pub mod keys;
+mod kinesis;
 pub mod number;
 pub mod partiql;
 mod partiql_ops;
@@ -849,6 +850,45 @@ impl dynamodb_api::Handler for Handler {
         input: ListImportsInput,
     ) -> Result<ListImportsOutput, ListImportsError> {
         Ok(self.extras.with(ctx, |x| import::list(&x.imports, input)).map_err(rt::CommonError::Validation)?)
+    }
+
+    async fn enable_kinesis_streaming_destination(
+        &self,
+        ctx: &rt::RequestContext,
+        input: KinesisStreamingDestinationInput,
+    ) -> Result<KinesisStreamingDestinationOutput, EnableKinesisStreamingDestinationError> {
+        let name = table_name::resolve(&input.table_name).to_string();
+        if !self.tables.with(ctx, |t| t.by_name.contains_key(&name)) {
+            return Err(table_not_found(&name).into());
+        }
+        if !kinesis::stream_exists(&self.peers, &input.stream_arn).await {
+            return Err(Error::op(kinesis::stream_missing(&input.stream_arn)));
+        }
+        self.with_both(ctx, |t, x| kinesis::enable(t, x, input)).map_err(Error::op)
+    }
+
+    async fn disable_kinesis_streaming_destination(
+        &self,
+        ctx: &rt::RequestContext,
+        input: KinesisStreamingDestinationInput,
+    ) -> Result<KinesisStreamingDestinationOutput, DisableKinesisStreamingDestinationError> {
+        self.with_both(ctx, |t, x| kinesis::disable(t, x, input)).map_err(Error::op)
+    }
+
+    async fn describe_kinesis_streaming_destination(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DescribeKinesisStreamingDestinationInput,
+    ) -> Result<DescribeKinesisStreamingDestinationOutput, DescribeKinesisStreamingDestinationError> {
+        self.with_both(ctx, |t, x| kinesis::describe(t, x, &input.table_name)).map_err(Error::op)
+    }
+
+    async fn update_kinesis_streaming_destination(
+        &self,
+        ctx: &rt::RequestContext,
+        input: UpdateKinesisStreamingDestinationInput,
+    ) -> Result<UpdateKinesisStreamingDestinationOutput, UpdateKinesisStreamingDestinationError> {
+        self.with_both(ctx, |t, x| kinesis::update(t, x, input)).map_err(Error::op)
     }
 
     fn reset(&self) {
