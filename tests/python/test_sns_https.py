@@ -5,11 +5,13 @@ notifications and raw delivery over TLS, SNI, and that a certificate AWS would r
 (unknown CA, wrong host name) or a vanished endpoint fails the delivery, which then goes to
 the subscription's dead-letter queue."""
 
+import contextlib
 import datetime
 import functools
 import http.server
 import ipaddress
 import json
+import socket
 import ssl
 import threading
 import time
@@ -105,7 +107,7 @@ def pki(tmp_path_factory):
     ca_file.write_bytes(trusted.pem())
     return {
         "ca_file": ca_file,
-        "good": trusted.server_context(directory, "localhost", "127.0.0.1"),
+        "good": trusted.server_context(directory, "localhost", "127.0.0.1", "::1"),
         "wrong host name": trusted.server_context(directory, "elsewhere.test"),
         "unknown CA": untrusted.server_context(directory, "localhost", "127.0.0.1"),
     }
@@ -145,8 +147,9 @@ class TLSServer(http.server.ThreadingHTTPServer):
     """Records each POST (answering with the next of `statuses`, else 200), the SNI name of
     every handshake, and the number of connections; `context` may change between requests."""
 
-    def __init__(self, context):
-        super().__init__(("127.0.0.1", harness.free_port()), Recorder)
+    def __init__(self, context, host="127.0.0.1"):
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        super().__init__((host, 0), Recorder)
         self.requests, self.statuses, self.sni, self.connections = [], [], [], 0
         self.lock = threading.Lock()
         self.use(context)
@@ -183,14 +186,21 @@ class Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def tls_server(pki):
-    server = TLSServer(pki["good"])
+@contextlib.contextmanager
+def running(server):
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def tls_server(pki):
+    with running(TLSServer(pki["good"])) as server:
+        yield server
 
 
 def wait_for(server, count, timeout=5.0):
@@ -309,6 +319,22 @@ FAILURES = {
     "wrong host name": 'certificate not valid for name "127.0.0.1"',
     "endpoint gone": "Connection refused",
 }
+
+
+def test_ipv6_address_endpoints(verifying, pki):
+    try:
+        server = TLSServer(pki["good"], host="::1")
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    with running(server):
+        sns, _ = clients(verifying)
+        topic = sns.create_topic(Name="tls-ipv6")["TopicArn"]
+        subscribe_and_confirm(sns, server, topic, url(server, host="[::1]"))
+        sns.publish(TopicArn=topic, Message="over v6")
+        [(_, headers, body)] = wait_for(server, 1)
+        assert json.loads(body)["Message"] == "over v6"
+        assert headers["Host"] == f"[::1]:{server.server_address[1]}"
+        assert server.sni == [None]
 
 
 @pytest.mark.parametrize("failure", FAILURES)

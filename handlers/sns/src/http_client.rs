@@ -90,7 +90,7 @@ pub async fn post(url: &str, headers: &[(&str, String)], body: &str) -> Result<u
             return exchange(stream, request.as_bytes()).await;
         }
         let name = ServerName::try_from(host.to_owned()).map_err(|e| format!("invalid TLS server name {host}: {e}"))?;
-        let stream = tokio_rustls::TlsConnector::from(tls::client_config())
+        let stream = tokio_rustls::TlsConnector::from(tls::client_config().await)
             .connect(name, stream)
             .await
             .map_err(|e| format!("TLS handshake with {host}:{port}: {e}"))?;

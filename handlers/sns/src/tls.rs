@@ -19,9 +19,19 @@ use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
 pub const VERIFY_VAR: &str = "SNS_HTTPS_VERIFY";
 
 /// The client configuration every HTTPS delivery shares.
-pub fn client_config() -> Arc<ClientConfig> {
+pub async fn client_config() -> Arc<ClientConfig> {
     static CONFIG: OnceLock<Arc<ClientConfig>> = OnceLock::new();
-    CONFIG.get_or_init(|| Arc::new(build(verification_wanted(std::env::var(VERIFY_VAR).ok().as_deref())))).clone()
+    if let Some(config) = CONFIG.get() {
+        return config.clone();
+    }
+    // The first time reads the trust store from disk: off the async workers, which may be
+    // the only thread serving requests.
+    let init =
+        || CONFIG.get_or_init(|| Arc::new(build(verification_wanted(std::env::var(VERIFY_VAR).ok().as_deref()))));
+    match tokio::task::spawn_blocking(move || init().clone()).await {
+        Ok(config) => config,
+        Err(_) => init().clone(), // the blocking pool is shutting down: do it here
+    }
 }
 
 /// Whether the variable's value leaves verification on: anything but an explicit "off".
