@@ -169,6 +169,40 @@ impl Reader<'_> {
         Some(m)
     }
 
+    /// The size of the map at the cursor: names plus values.
+    fn map_size(&mut self) -> Option<usize> {
+        let n = self.count()?;
+        let mut size = 0;
+        for _ in 0..n {
+            size += self.bytes()?.len() + self.value_size()?;
+        }
+        Some(size)
+    }
+
+    /// `value_size` of the value at the cursor, skipping over it.
+    fn value_size(&mut self) -> Option<usize> {
+        let tag = self.byte()?;
+        Some(match tag {
+            T_S | T_B => self.bytes()?.len(),
+            T_N => number_size(std::str::from_utf8(self.bytes()?).ok()?),
+            T_SS | T_BS => (0..self.count()?).map(|_| self.bytes().map(<[u8]>::len)).sum::<Option<usize>>()?,
+            T_NS => (0..self.count()?)
+                .map(|_| self.bytes().and_then(|b| std::str::from_utf8(b).ok()).map(number_size))
+                .sum::<Option<usize>>()?,
+            T_M => {
+                let n = self.count()?;
+                let mut size = 3;
+                for _ in 0..n {
+                    size += self.bytes()?.len() + self.value_size()? + 1;
+                }
+                size
+            }
+            T_L => 3 + (0..self.count()?).map(|_| self.value_size().map(|s| s + 1)).sum::<Option<usize>>()?,
+            T_TRUE | T_FALSE | T_NULL => 1,
+            _ => return None,
+        })
+    }
+
     fn value(&mut self) -> Option<AttributeValue> {
         let tag = self.byte()?;
         Some(match tag {
@@ -208,6 +242,27 @@ pub fn decode(bytes: &[u8]) -> Item {
     try_decode(bytes).unwrap_or_default()
 }
 
+/// Adds the attributes of a stored item to `item`.
+pub fn decode_into(bytes: &[u8], item: &mut Item) {
+    let mut r = Reader { b: bytes, at: 0 };
+    let Some(n) = r.count() else { return };
+    for _ in 0..n {
+        let (Some(k), Some(v)) = (r.string(), r.value()) else { return };
+        item.insert(k, v);
+    }
+}
+
+/// How many attributes a stored item has (its first varint).
+pub fn attribute_count(bytes: &[u8]) -> usize {
+    Reader { b: bytes, at: 0 }.len().unwrap_or(0)
+}
+
+/// `item_size` of a stored item, read off its encoding without decoding it.
+pub fn encoded_size(bytes: &[u8]) -> usize {
+    let mut r = Reader { b: bytes, at: 0 };
+    r.map_size().unwrap_or(0)
+}
+
 /// Decodes bytes that may not be an encoded item.
 pub fn try_decode(bytes: &[u8]) -> Option<Item> {
     let mut r = Reader { b: bytes, at: 0 };
@@ -218,15 +273,16 @@ pub fn try_decode(bytes: &[u8]) -> Option<Item> {
 // ---- size ----
 
 fn number_size(n: &str) -> usize {
-    let digits: Vec<u8> = n.bytes().take_while(|b| *b != b'e' && *b != b'E').filter(u8::is_ascii_digit).collect();
-    let start = digits.iter().position(|d| *d != b'0');
-    let significant = match start {
-        None => 1,
-        Some(s) => {
-            let end = digits.iter().rposition(|d| *d != b'0').unwrap_or(s);
-            end - s + 1
+    // Significant digits: from the first non-zero digit to the last, in the mantissa.
+    let (mut seen, mut first, mut last) = (0usize, None, 0usize);
+    for b in n.bytes().take_while(|b| *b != b'e' && *b != b'E').filter(u8::is_ascii_digit) {
+        if b != b'0' {
+            first.get_or_insert(seen);
+            last = seen;
         }
-    };
+        seen += 1;
+    }
+    let significant = first.map_or(1, |f| last - f + 1);
     significant.div_ceil(2) + 1 + n.starts_with('-') as usize
 }
 
@@ -328,6 +384,7 @@ mod tests {
         item.insert("m".into(), AttributeValue::M(m));
         item.insert("l".into(), AttributeValue::L(vec![AttributeValue::Bool(true), AttributeValue::Null(true)]));
         assert_eq!(decode(&encode(&item)), item);
+        assert_eq!(encoded_size(&encode(&item)), item_size(&item));
         let bytes = encode(&item);
         for cut in 0..bytes.len() {
             assert!(try_decode(&bytes[..cut]).is_none());

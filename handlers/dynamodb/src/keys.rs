@@ -274,10 +274,12 @@ fn read_value(b: &[u8], t: &ScalarAttributeType) -> Option<(AttributeValue, usiz
             let raw = u16::from_be_bytes([*b.get(1)?, *b.get(2)?]);
             let exp = (if neg { !raw } else { raw }) as i32 - 32768;
             let end = at + b.get(at..)?.iter().position(|&d| d == if neg { 0xFF } else { 0 })?;
-            let digits: String =
-                b[at..end].iter().map(|&d| (b'0' + if neg { 10 - d } else { d - 1 }) as char).collect();
-            let text = format!("{}0.{digits}E{exp}", if neg { "-" } else { "" });
-            let n = crate::number::Number::parse(&text).ok()?;
+            let digits: Vec<u8> =
+                b[at..end].iter().map(|&d| if neg { 10u8.wrapping_sub(d) } else { d.wrapping_sub(1) }).collect();
+            if digits.iter().any(|d| *d > 9) {
+                return None;
+            }
+            let n = crate::number::Number::from_parts(neg, digits, exp as i64);
             Some((AttributeValue::N(n.to_string()), end + 1))
         }
         _ => {
@@ -309,13 +311,19 @@ fn read_value(b: &[u8], t: &ScalarAttributeType) -> Option<(AttributeValue, usiz
 /// The key attributes a storage key was made from (the inverse of `storage_key`).
 pub fn decode_key(def: &KeyDef, key: &[u8]) -> Option<Item> {
     let mut item = Item::with_capacity(2);
+    decode_key_into(def, key, &mut item)?;
+    Some(item)
+}
+
+/// Adds the key attributes a storage key was made from to `item`.
+pub fn decode_key_into(def: &KeyDef, key: &[u8], item: &mut Item) -> Option<()> {
     let (hash, used) = read_value(key.get(8..)?, &def.hash.1)?;
     item.insert(def.hash.0.clone(), hash);
     if let Some((name, t)) = &def.range {
         let (range, _) = read_value(key.get(8 + used..)?, t)?;
         item.insert(name.clone(), range);
     }
-    Some(item)
+    Some(())
 }
 
 /// The storage key of an item (or Key) under `def`: hash, partition key, sort key.

@@ -37,6 +37,15 @@ impl fmt::Debug for Number {
 }
 
 impl Number {
+    /// The number (-1)^neg × 0.d₁d₂…dₙ × 10^exp from digits (0..=9) already without leading
+    /// or trailing zeros, as storage keys hold them.
+    pub(crate) fn from_parts(neg: bool, digits: Vec<u8>, exp: i64) -> Number {
+        if digits.is_empty() {
+            return Number::zero();
+        }
+        Number { neg, digits, exp }
+    }
+
     pub fn zero() -> Number {
         Number { neg: false, digits: Vec::new(), exp: 0 }
     }

@@ -87,7 +87,7 @@ impl<'a> Source<'a> {
         match self.index {
             None => {
                 let items = &self.table.items;
-                let it = items.rows.range::<[u8], _>(range).map(move |r| items.row_item(r));
+                let it = items.rows.range(range).map(move |r| items.row_item(r));
                 if forward {
                     Box::new(it)
                 } else {
@@ -96,7 +96,7 @@ impl<'a> Source<'a> {
             }
             Some(index) => {
                 let items = &self.table.items;
-                let it = index.rows.range::<[u8], _>(range).filter_map(move |r| items.get_raw(r.value()));
+                let it = index.rows.range(range).filter_map(move |r| items.get_raw(r.value()));
                 if forward {
                     Box::new(it)
                 } else {
@@ -268,10 +268,15 @@ fn run(
     let limit = limit.map(|l| l.max(1) as i32);
     let all = matches!(out, Output::Items { all_attributes: true, .. });
     for full in src.read(range, forward) {
-        let last = src.last_key(&full);
         let visible = src.visible(full, all);
         page.scanned += 1;
         page.bytes += item::item_size(&visible);
+        // Only the item a page stops at needs its key (LastEvaluatedKey); what is visible
+        // of an item always holds the table and index keys.
+        let stop = limit == Some(page.scanned) || page.bytes >= PAGE_BYTES;
+        if stop {
+            page.last = Some(src.last_key(&visible));
+        }
         if write::holds(filter, Some(&visible))? {
             page.count += 1;
             if let Output::Items { projection, .. } = out {
@@ -281,8 +286,7 @@ fn run(
                 });
             }
         }
-        if limit == Some(page.scanned) || page.bytes >= PAGE_BYTES {
-            page.last = Some(last);
+        if stop {
             break;
         }
     }
@@ -502,7 +506,6 @@ pub fn select(
     }
     let (mut items, mut read, mut bytes) = (Vec::new(), 0, 0usize);
     for full in src.read(range, true) {
-        let last = src.last_key(&full);
         let visible = src.visible(full, false);
         read += 1;
         bytes += item::item_size(&visible);
@@ -510,7 +513,7 @@ pub fn select(
             items.push(output(&visible));
         }
         if limit == Some(read) || bytes >= PAGE_BYTES {
-            return Ok((items, Some(last)));
+            return Ok((items, Some(src.last_key(&visible))));
         }
     }
     Ok((items, None))

@@ -16,7 +16,8 @@
 //! `write::check_new_item`, then write through `write::commit`, which also appends the
 //! stream record. `read::select` serves key-range or scan reads (PartiQL SELECT).
 
-use std::borrow::Borrow;
+mod rows;
+
 use std::collections::BTreeSet;
 use std::ops::Bound;
 
@@ -25,71 +26,7 @@ use dynamodb_api::types::{Projection, ProjectionType};
 use crate::item::{self, Item};
 use crate::keys::{self, KeyDef};
 
-/// One stored entry in a single allocation: `[key length (varint)][key][value]`. Ordered,
-/// compared and looked up (through `Borrow<[u8]>`) by its key alone, so a `BTreeSet<Row>`
-/// is a map from key to value without a second allocation per entry.
-#[derive(Debug, Clone)]
-pub struct Row(Box<[u8]>);
-
-impl Row {
-    pub fn new(key: &[u8], value: &[u8]) -> Row {
-        let mut b = Vec::with_capacity(3 + key.len() + value.len());
-        item::put_len(&mut b, key.len());
-        b.extend_from_slice(key);
-        b.extend_from_slice(value);
-        Row(b.into_boxed_slice())
-    }
-
-    fn split(&self) -> (&[u8], &[u8]) {
-        let (mut n, mut shift, mut at) = (0usize, 0, 0);
-        loop {
-            let byte = self.0[at];
-            at += 1;
-            n |= ((byte & 0x7f) as usize) << shift;
-            if byte & 0x80 == 0 {
-                break;
-            }
-            shift += 7;
-        }
-        self.0[at..].split_at(n)
-    }
-
-    pub fn key(&self) -> &[u8] {
-        self.split().0
-    }
-
-    pub fn value(&self) -> &[u8] {
-        self.split().1
-    }
-}
-
-impl Borrow<[u8]> for Row {
-    fn borrow(&self) -> &[u8] {
-        self.key()
-    }
-}
-
-impl PartialEq for Row {
-    fn eq(&self, other: &Row) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl Eq for Row {}
-
-impl PartialOrd for Row {
-    fn partial_cmp(&self, other: &Row) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Row {
-    fn cmp(&self, other: &Row) -> std::cmp::Ordering {
-        self.key().cmp(other.key())
-    }
-}
-
-pub type Rows = BTreeSet<Row>;
+pub use rows::{RowRef, Rows};
 
 /// One secondary index's entries.
 #[derive(Debug, Clone)]
@@ -98,7 +35,7 @@ pub struct IndexRows {
     pub key: KeyDef,
     pub projection: Projection,
     pub global: bool,
-    /// index storage key ++ base storage key -> base storage key (as `Row`s)
+    /// index storage key ++ base storage key -> base storage key
     pub rows: Rows,
     pub bytes: usize,
 }
@@ -183,14 +120,19 @@ impl Items {
 
     /// The whole item of a row: the key attributes decoded from the row key, the rest from
     /// its value (rows do not store the key attributes twice).
-    pub fn row_item(&self, row: &Row) -> Item {
-        let mut item = keys::decode_key(&self.key, row.key()).unwrap_or_default();
-        item.extend(item::decode(row.value()));
+    pub fn row_item(&self, row: RowRef) -> Item {
+        self.item_of(row.key(), row.value())
+    }
+
+    fn item_of(&self, storage_key: &[u8], value: &[u8]) -> Item {
+        let mut item = Item::with_capacity(2 + item::attribute_count(value));
+        keys::decode_key_into(&self.key, storage_key, &mut item);
+        item::decode_into(value, &mut item);
         item
     }
 
     pub fn get(&self, key: &Item) -> Option<Item> {
-        self.rows.get(keys::storage_key(&self.key, key).as_slice()).map(|r| self.row_item(r))
+        self.get_raw(&keys::storage_key(&self.key, key))
     }
 
     pub fn get_raw(&self, storage_key: &[u8]) -> Option<Item> {
@@ -199,47 +141,82 @@ impl Items {
 
     /// Stores `item` (which holds the key), replacing and returning any item with its key.
     pub fn put(&mut self, item: Item) -> Option<Item> {
-        let skey = keys::storage_key(&self.key, &item);
-        let old = self.remove_raw(&skey);
-        self.bytes += item::item_size(&item);
-        for index in &mut self.indexes {
-            if let Some(k) = index.entry_key(&item, &skey) {
-                index.bytes += item::item_size(&index.project(&self.key, &item));
-                index.rows.insert(Row::new(&k, &skey));
-            }
-        }
-        if let Some(ttl) = &mut self.ttl {
-            if let Some(at) = expiry(&item, &ttl.attribute) {
-                ttl.by_time.insert((at, skey.clone().into_boxed_slice()));
-            }
-        }
-        let value = item::encode_except(&item, |name| self.key.is_key(name));
-        self.rows.insert(Row::new(&skey, &value));
+        let old = self.get(&item);
+        self.store(&item);
         old
     }
 
-    pub fn delete(&mut self, key: &Item) -> Option<Item> {
-        let skey = keys::storage_key(&self.key, key);
-        self.remove_raw(&skey)
+    /// Whether index or TTL upkeep needs the whole replaced item, or its size is enough.
+    fn tracks_items(&self) -> bool {
+        !self.indexes.is_empty() || self.ttl.is_some()
     }
 
-    fn remove_raw(&mut self, skey: &[u8]) -> Option<Item> {
-        let row = self.rows.take(skey)?;
-        let old = self.row_item(&row);
-        self.bytes = self.bytes.saturating_sub(item::item_size(&old));
+    /// Stores `item` (which holds the key), replacing any item with its key. The replaced
+    /// item is decoded only when indexes or TTL need it.
+    pub fn store(&mut self, item: &Item) {
+        let skey = keys::storage_key(&self.key, item);
+        let key_bytes: usize =
+            item.iter().filter(|(k, _)| self.key.is_key(k)).map(|(k, v)| k.len() + item::value_size(v)).sum();
+        let value = item::encode_except(item, |name| self.key.is_key(name));
+        if self.tracks_items() {
+            if let Some(old) = self.get_raw(&skey) {
+                self.unindex(&skey, &old);
+            }
+            self.rows.insert(&skey, &value);
+        } else if let Some(old) = self.rows.insert_returning(&skey, &value) {
+            self.bytes = self.bytes.saturating_sub(key_bytes + item::encoded_size(&old));
+        }
+        self.bytes += key_bytes + item::encoded_size(&value);
+        for index in &mut self.indexes {
+            if let Some(k) = index.entry_key(item, &skey) {
+                index.bytes += item::item_size(&index.project(&self.key, item));
+                index.rows.insert(&k, &skey);
+            }
+        }
         if let Some(ttl) = &mut self.ttl {
-            if let Some(at) = expiry(&old, &ttl.attribute) {
+            if let Some(at) = expiry(item, &ttl.attribute) {
+                ttl.by_time.insert((at, skey.into_boxed_slice()));
+            }
+        }
+    }
+
+    /// Drops what `old` (stored at `skey`, about to be replaced or removed) added to the
+    /// size, the indexes and the TTL index.
+    fn unindex(&mut self, skey: &[u8], old: &Item) {
+        self.bytes = self.bytes.saturating_sub(item::item_size(old));
+        if let Some(ttl) = &mut self.ttl {
+            if let Some(at) = expiry(old, &ttl.attribute) {
                 ttl.by_time.remove(&(at, Box::from(skey)));
             }
         }
         for index in &mut self.indexes {
-            if let Some(k) = index.entry_key(&old, skey) {
-                if index.rows.remove(k.as_slice()) {
-                    index.bytes = index.bytes.saturating_sub(item::item_size(&index.project(&self.key, &old)));
+            if let Some(k) = index.entry_key(old, skey) {
+                if index.rows.remove(&k).is_some() {
+                    index.bytes = index.bytes.saturating_sub(item::item_size(&index.project(&self.key, old)));
                 }
             }
         }
+    }
+
+    pub fn delete(&mut self, key: &Item) -> Option<Item> {
+        let skey = keys::storage_key(&self.key, key);
+        let value = self.rows.remove(&skey)?;
+        let old = self.item_of(&skey, &value);
+        self.unindex(&skey, &old);
         Some(old)
+    }
+
+    /// Deletes the item at `key` without decoding it unless indexes or TTL need it.
+    pub fn remove(&mut self, key: &Item) {
+        if self.tracks_items() {
+            self.delete(key);
+            return;
+        }
+        let skey = keys::storage_key(&self.key, key);
+        if let Some(old) = self.rows.remove(&skey) {
+            let key_bytes: usize = key.iter().map(|(k, v)| k.len() + item::value_size(v)).sum();
+            self.bytes = self.bytes.saturating_sub(key_bytes + item::encoded_size(&old));
+        }
     }
 
     /// Every item in scan order.
@@ -249,7 +226,7 @@ impl Items {
 
     /// Builds a new index's entries from the stored items (UpdateTable's GSI creation).
     pub fn backfill(&mut self, mut index: IndexRows) {
-        for row in &self.rows {
+        for row in self.rows.iter() {
             let item = self.row_item(row);
             // Items whose attribute has another type than the new key's stay out of it.
             if keys::check_index_key(&index.key, &index.name, &item).is_err() {
@@ -257,7 +234,7 @@ impl Items {
             }
             if let Some(k) = index.entry_key(&item, row.key()) {
                 index.bytes += item::item_size(&index.project(&self.key, &item));
-                index.rows.insert(Row::new(&k, row.key()));
+                index.rows.insert(&k, row.key());
             }
         }
         self.indexes.push(index);
@@ -346,7 +323,7 @@ mod tests {
         let (lo, hi) = prefix_range(&prefix);
         let got: Vec<String> = items
             .rows
-            .range::<[u8], _>((lo.as_ref().map(|v| v.as_slice()), hi.as_ref().map(|v| v.as_slice())))
+            .range((lo.as_ref().map(|v| v.as_slice()), hi.as_ref().map(|v| v.as_slice())))
             .map(|r| match &items.row_item(r)["sk"] {
                 AttributeValue::N(n) => n.clone(),
                 _ => unreachable!(),

@@ -126,12 +126,8 @@ pub fn commit(
     by_ttl: bool,
 ) {
     match &new {
-        Some(item) => {
-            table.items.put(item.clone());
-        }
-        None => {
-            table.items.delete(key);
-        }
+        Some(item) => table.items.store(item),
+        None => table.items.remove(key),
     }
     // A write that changes nothing leaves no stream record, as DynamoDB documents.
     if let Some(log) = log {
