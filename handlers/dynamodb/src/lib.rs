@@ -21,6 +21,7 @@ pub mod error;
 mod export;
 pub mod expr;
 mod extras;
+mod global_tables;
 mod import;
 mod insights;
 pub mod item;
@@ -47,7 +48,7 @@ use std::sync::Arc;
 use dynamodb_api::error::*;
 use dynamodb_api::types::*;
 use ferrostack_runtime as rt;
-use ferrostack_store::RegionalStore;
+use ferrostack_store::{GlobalStore, RegionalStore};
 
 use error::Error;
 use extras::Extras;
@@ -62,6 +63,8 @@ pub struct Handler {
     /// Backups, policies, insights, exports, imports, Kinesis destinations (see `extras`).
     /// Locked after `tables` when both are needed, never the other way round.
     extras: RegionalStore<Extras>,
+    /// Global tables (2017.11.29) of every account; replicas live in `tables`.
+    globals: Arc<GlobalStore<global_tables::Globals>>,
     /// Other services, for exports and imports (S3) and streaming destinations (Kinesis).
     peers: Arc<Peers>,
 }
@@ -78,7 +81,7 @@ fn table_not_found(name: &str) -> ResourceNotFoundException {
 
 impl Handler {
     pub fn new(peers: Arc<Peers>) -> Handler {
-        Handler { tables: Arc::default(), extras: RegionalStore::default(), peers }
+        Handler { tables: Arc::default(), extras: RegionalStore::default(), globals: Arc::default(), peers }
     }
 
     /// Runs `f` over the tables and the extras of the caller's account and region.
@@ -891,10 +894,220 @@ impl dynamodb_api::Handler for Handler {
         self.with_both(ctx, |t, x| kinesis::update(t, x, input)).map_err(Error::op)
     }
 
+    async fn create_global_table(
+        &self,
+        ctx: &rt::RequestContext,
+        input: CreateGlobalTableInput,
+    ) -> Result<CreateGlobalTableOutput, CreateGlobalTableError> {
+        let name = input.global_table_name;
+        let account = ctx.account_id.clone();
+        let mut regions: Vec<String> = Vec::new();
+        for r in input.replication_group {
+            let Some(region) = r.region_name else {
+                return Err(rt::CommonError::validation(
+                    "One or more parameter values were invalid: RegionName must be specified for each replica",
+                )
+                .into());
+            };
+            if !regions.contains(&region) {
+                regions.push(region);
+            }
+        }
+        if self.globals.with(|g| g.by_name.contains_key(&(account.clone(), name.clone()))) {
+            return Err(GlobalTableAlreadyExistsException {
+                message: Some("Global table with this name already exists".into()),
+            }
+            .into());
+        }
+        let mut first: Option<state::Table> = None;
+        let mut cursors = std::collections::HashMap::new();
+        for region in &regions {
+            let scope = self.tables.scope_of(&account, region);
+            let t = ferrostack_store::lock(&scope);
+            let table = t.by_name.get(&name);
+            match global_tables::replica_problem(table, &name, region, first.as_ref()) {
+                Some(global_tables::Problem::NoTable(m)) => {
+                    return Err(TableNotFoundException { message: Some(m) }.into())
+                }
+                Some(global_tables::Problem::Invalid(m)) => return Err(rt::CommonError::Validation(m).into()),
+                None => {}
+            }
+            if first.is_none() {
+                first = table.cloned();
+            }
+            cursors.insert(region.clone(), global_tables::stream_end(&t, &name));
+        }
+        let g = global_tables::GlobalTable {
+            name: name.clone(),
+            account: account.clone(),
+            created: rt::DateTime::from_millis(rt::DateTime::now().as_millis()),
+            regions,
+            cursors,
+            echoes: Default::default(),
+        };
+        let description = global_tables::description(&g, GlobalTableStatus::Creating);
+        let inserted = self.globals.with(|all| match all.by_name.entry((account, name)) {
+            std::collections::btree_map::Entry::Occupied(_) => false,
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(g);
+                true
+            }
+        });
+        if !inserted {
+            return Err(GlobalTableAlreadyExistsException {
+                message: Some("Global table with this name already exists".into()),
+            }
+            .into());
+        }
+        Ok(CreateGlobalTableOutput { global_table_description: Some(description) })
+    }
+
+    async fn describe_global_table(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DescribeGlobalTableInput,
+    ) -> Result<DescribeGlobalTableOutput, DescribeGlobalTableError> {
+        let key = (ctx.account_id.clone(), input.global_table_name);
+        match self
+            .globals
+            .with(|g| g.by_name.get(&key).map(|g| global_tables::description(g, GlobalTableStatus::Active)))
+        {
+            Some(d) => Ok(DescribeGlobalTableOutput { global_table_description: Some(d) }),
+            None => Err(global_table_not_found().into()),
+        }
+    }
+
+    async fn list_global_tables(
+        &self,
+        ctx: &rt::RequestContext,
+        input: ListGlobalTablesInput,
+    ) -> Result<ListGlobalTablesOutput, ListGlobalTablesError> {
+        Ok(self.globals.with(|g| global_tables::list(g, &ctx.account_id, input)))
+    }
+
+    async fn update_global_table(
+        &self,
+        ctx: &rt::RequestContext,
+        input: UpdateGlobalTableInput,
+    ) -> Result<UpdateGlobalTableOutput, UpdateGlobalTableError> {
+        let key = (ctx.account_id.clone(), input.global_table_name.clone());
+        let name = input.global_table_name;
+        let account = ctx.account_id.clone();
+        let Some(mut g) = self.globals.with(|all| all.by_name.get(&key).cloned()) else {
+            return Err(global_table_not_found().into());
+        };
+        // Check every update before applying any.
+        let mut regions = g.regions.clone();
+        let mut creates = Vec::new();
+        for u in &input.replica_updates {
+            match (&u.create, &u.delete) {
+                (Some(c), None) => {
+                    if regions.contains(&c.region_name) {
+                        return Err(ReplicaAlreadyExistsException {
+                            message: Some(format!("Replica already exists in region {}", c.region_name)),
+                        }
+                        .into());
+                    }
+                    regions.push(c.region_name.clone());
+                    creates.push(c.region_name.clone());
+                }
+                (None, Some(d)) => {
+                    if !regions.contains(&d.region_name) {
+                        return Err(ReplicaNotFoundException {
+                            message: Some(format!("Replica not found in region {}", d.region_name)),
+                        }
+                        .into());
+                    }
+                    regions.retain(|r| *r != d.region_name);
+                }
+                _ => {
+                    return Err(rt::CommonError::validation(
+                        "One or more parameter values were invalid: One of Create or Delete must be specified in a ReplicaUpdate",
+                    )
+                    .into())
+                }
+            }
+        }
+        // A source of existing items for new replicas, and the key schema they must match.
+        let source = g.regions.iter().find(|r| regions.contains(r)).cloned();
+        let existing: Option<state::Table> = source.as_ref().and_then(|r| {
+            let scope = self.tables.scope_of(&account, r);
+            let t = ferrostack_store::lock(&scope);
+            t.by_name.get(&name).cloned()
+        });
+        for region in &creates {
+            let scope = self.tables.scope_of(&account, region);
+            let t = ferrostack_store::lock(&scope);
+            match global_tables::replica_problem(t.by_name.get(&name), &name, region, existing.as_ref()) {
+                Some(global_tables::Problem::NoTable(m)) => {
+                    return Err(TableNotFoundException { message: Some(m) }.into())
+                }
+                Some(global_tables::Problem::Invalid(m)) => return Err(rt::CommonError::Validation(m).into()),
+                None => {}
+            }
+        }
+        // New replicas start with a copy of the items, then follow the streams.
+        for region in &creates {
+            let scope = self.tables.scope_of(&account, region);
+            let mut t = ferrostack_store::lock(&scope);
+            if let (Some(from), Some((table, mut log))) = (&existing, t.table_and_stream(&name)) {
+                for item in from.items.scan_all() {
+                    let keys = table.items.key.key_of(&item);
+                    write::commit(table, log.as_deref_mut(), &keys, None, Some(item), false);
+                }
+            }
+            let end = global_tables::stream_end(&t, &name);
+            g.cursors.insert(region.clone(), end);
+        }
+        g.regions = regions;
+        g.cursors.retain(|r, _| g.regions.contains(r));
+        let description = global_tables::description(&g, GlobalTableStatus::Updating);
+        self.globals.with(|all| {
+            if let Some(live) = all.by_name.get_mut(&key) {
+                live.regions = g.regions.clone();
+                for (r, c) in &g.cursors {
+                    live.cursors.entry(r.clone()).or_insert(*c);
+                }
+                live.cursors.retain(|r, _| g.regions.contains(r));
+                live.echoes.retain(|r, _| g.regions.contains(r));
+            }
+        });
+        Ok(UpdateGlobalTableOutput { global_table_description: Some(description) })
+    }
+
+    async fn describe_global_table_settings(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DescribeGlobalTableSettingsInput,
+    ) -> Result<DescribeGlobalTableSettingsOutput, DescribeGlobalTableSettingsError> {
+        let key = (ctx.account_id.clone(), input.global_table_name.clone());
+        let Some(g) = self.globals.with(|all| all.by_name.get(&key).cloned()) else {
+            return Err(global_table_not_found().into());
+        };
+        let replica_settings = g
+            .regions
+            .iter()
+            .filter_map(|region| {
+                let scope = self.tables.scope_of(&g.account, region);
+                let t = ferrostack_store::lock(&scope);
+                t.by_name.get(&g.name).map(|table| global_tables::settings(table, region))
+            })
+            .collect();
+        Ok(DescribeGlobalTableSettingsOutput {
+            global_table_name: Some(g.name),
+            replica_settings: Some(replica_settings),
+        })
+    }
+
     fn reset(&self) {
+        self.globals.reset();
         self.tables.reset();
         self.extras.reset();
     }
+}
+
+fn global_table_not_found() -> GlobalTableNotFoundException {
+    GlobalTableNotFoundException { message: Some("Global table not found".into()) }
 }
 
 /// The resource-policy operations model the same three failures.
@@ -919,6 +1132,7 @@ pub fn service() -> Arc<dyn rt::Service> {
 pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
     let handler = Arc::new(Handler::new(peers.clone()));
     ttl::spawn(handler.tables.clone());
+    global_tables::spawn(handler.tables.clone(), handler.globals.clone());
     peers.register::<dyn dynamodb_api::Handler>(handler.clone());
     // DynamoDB Streams reads the stream logs through the concrete type.
     peers.register::<Handler>(handler.clone());

@@ -1,0 +1,279 @@
+//! Global tables, version 2017.11.29 (CreateGlobalTable, UpdateGlobalTable,
+//! DescribeGlobalTable, ListGlobalTables, DescribeGlobalTableSettings): same-named tables in
+//! several regions of one account, kept in step.
+//!
+//! As on AWS, replication rides on the replicas' streams (which must be NEW_AND_OLD_IMAGES):
+//! a background task reads each replica's new stream records and applies the new image (or
+//! the deletion) to the other replicas through the normal write path, so their indexes and
+//! streams follow. Writes it made itself are remembered by sequence number and not sent
+//! back. Replication is asynchronous (a few hundred milliseconds here), like AWS's.
+//! Concurrent writes of one key in two regions are settled by arrival order, not AWS's
+//! last-writer-wins timestamps.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use dynamodb_api::types::*;
+use ferrostack_runtime as rt;
+use ferrostack_store::{lock, GlobalStore, RegionalStore};
+
+use crate::item::Item;
+use crate::state::{Table, Tables};
+use crate::write;
+
+const INTERVAL: Duration = Duration::from_millis(100);
+const LIST_MAX: usize = 100;
+
+#[derive(Debug, Clone)]
+pub struct GlobalTable {
+    pub name: String,
+    pub account: String,
+    pub created: rt::DateTime,
+    /// Replica regions, in the order they were added.
+    pub regions: Vec<String>,
+    /// Per region: the last stream sequence number already replicated from it.
+    pub cursors: HashMap<String, u128>,
+    /// Per region: sequence numbers of records the replicator itself caused there.
+    pub echoes: HashMap<String, HashSet<u128>>,
+}
+
+/// Global tables by (account, name).
+#[derive(Debug, Default)]
+pub struct Globals {
+    pub by_name: BTreeMap<(String, String), GlobalTable>,
+}
+
+pub fn arn(account: &str, name: &str) -> String {
+    format!("arn:aws:dynamodb::{account}:global-table/{name}")
+}
+
+pub fn description(g: &GlobalTable, status: GlobalTableStatus) -> GlobalTableDescription {
+    let replica = match status {
+        GlobalTableStatus::Creating => ReplicaStatus::Creating,
+        _ => ReplicaStatus::Active,
+    };
+    GlobalTableDescription {
+        replication_group: Some(
+            g.regions
+                .iter()
+                .map(|r| ReplicaDescription {
+                    region_name: Some(r.clone()),
+                    replica_status: Some(replica.clone()),
+                    ..Default::default()
+                })
+                .collect(),
+        ),
+        global_table_arn: Some(arn(&g.account, &g.name)),
+        creation_date_time: Some(g.created),
+        global_table_status: Some(status),
+        global_table_name: Some(g.name.clone()),
+    }
+}
+
+/// Why a table cannot be a replica (or `None` when it can). `like` is another replica to
+/// compare the key schema with.
+pub fn replica_problem(table: Option<&Table>, name: &str, region: &str, like: Option<&Table>) -> Option<Problem> {
+    let Some(table) = table else {
+        return Some(Problem::NoTable(format!("Table not found: {name} in region {region}")));
+    };
+    let streaming =
+        table.stream.as_ref().and_then(|s| s.stream_view_type.clone()) == Some(StreamViewType::NewAndOldImages);
+    if !streaming {
+        return Some(Problem::Invalid(format!(
+            "One or more parameter values were invalid: Table {name} in region {region} does not have DynamoDB Streams enabled with StreamViewType NEW_AND_OLD_IMAGES"
+        )));
+    }
+    if table.items.count() > 0 {
+        return Some(Problem::Invalid(format!(
+            "One or more parameter values were invalid: Table {name} in region {region} is not empty"
+        )));
+    }
+    if let Some(other) = like {
+        let key = |t: &Table| {
+            let mut k: Vec<(String, String)> = t
+                .key_schema
+                .iter()
+                .map(|e| {
+                    let ty = t
+                        .attribute_definitions
+                        .iter()
+                        .find(|d| d.attribute_name == e.attribute_name)
+                        .map(|d| d.attribute_type.clone());
+                    (e.attribute_name.clone(), format!("{:?}{ty:?}", e.key_type))
+                })
+                .collect();
+            k.sort();
+            k
+        };
+        if key(table) != key(other) {
+            return Some(Problem::Invalid(format!(
+                "One or more parameter values were invalid: Table {name} in region {region} does not have the same key schema as the other replicas"
+            )));
+        }
+    }
+    None
+}
+
+pub enum Problem {
+    NoTable(String),
+    Invalid(String),
+}
+
+/// The last sequence number of a replica's current stream (where replication starts).
+pub fn stream_end(t: &Tables, name: &str) -> u128 {
+    t.by_name
+        .get(name)
+        .and_then(|table| table.latest_stream.as_ref())
+        .and_then(|(_, arn)| t.streams.get(arn))
+        .and_then(|log| log.records.back())
+        .map_or(0, |r| r.sequence)
+}
+
+pub fn list(g: &Globals, account: &str, input: ListGlobalTablesInput) -> ListGlobalTablesOutput {
+    let limit = input.limit.map_or(LIST_MAX, |l| l.clamp(1, LIST_MAX as i32) as usize);
+    let mut rest = g
+        .by_name
+        .values()
+        .filter(|t| t.account == account)
+        .filter(|t| input.exclusive_start_global_table_name.as_deref().is_none_or(|after| t.name.as_str() > after))
+        .filter(|t| input.region_name.as_deref().is_none_or(|r| t.regions.iter().any(|x| x == r)));
+    let page: Vec<&GlobalTable> = rest.by_ref().take(limit).collect();
+    let more = rest.next().is_some();
+    ListGlobalTablesOutput {
+        last_evaluated_global_table_name: if more { page.last().map(|t| t.name.clone()) } else { None },
+        global_tables: Some(
+            page.iter()
+                .map(|t| GlobalTable_ {
+                    global_table_name: Some(t.name.clone()),
+                    replication_group: Some(
+                        t.regions.iter().map(|r| Replica { region_name: Some(r.clone()) }).collect(),
+                    ),
+                })
+                .collect(),
+        ),
+    }
+}
+
+use dynamodb_api::types::GlobalTable as GlobalTable_;
+
+pub fn settings(table: &Table, region: &str) -> ReplicaSettingsDescription {
+    let throughput = table.provisioned_throughput.as_ref();
+    ReplicaSettingsDescription {
+        region_name: region.to_string(),
+        replica_status: Some(ReplicaStatus::Active),
+        replica_billing_mode_summary: Some(BillingModeSummary {
+            billing_mode: Some(table.billing_mode.clone().unwrap_or(BillingMode::Provisioned)),
+            last_update_to_pay_per_request_date_time: None,
+        }),
+        replica_provisioned_read_capacity_units: Some(throughput.map_or(0, |t| t.read_capacity_units)),
+        replica_provisioned_write_capacity_units: Some(throughput.map_or(0, |t| t.write_capacity_units)),
+        replica_global_secondary_index_settings: Some(
+            table
+                .global_indexes
+                .iter()
+                .map(|i| ReplicaGlobalSecondaryIndexSettingsDescription {
+                    index_name: i.name.clone(),
+                    index_status: Some(IndexStatus::Active),
+                    provisioned_read_capacity_units: Some(
+                        i.provisioned_throughput.as_ref().map_or(0, |t| t.read_capacity_units),
+                    ),
+                    provisioned_write_capacity_units: Some(
+                        i.provisioned_throughput.as_ref().map_or(0, |t| t.write_capacity_units),
+                    ),
+                    ..Default::default()
+                })
+                .collect(),
+        ),
+        replica_table_class_summary: table
+            .table_class
+            .as_ref()
+            .map(|c| TableClassSummary { table_class: Some(c.clone()), last_update_date_time: None }),
+        ..Default::default()
+    }
+}
+
+/// One change read from a replica's stream.
+struct Change {
+    keys: Item,
+    new: Option<Item>,
+}
+
+/// Replicates every global table once; answers how many changes were applied.
+pub fn replicate(tables: &RegionalStore<Tables>, globals: &GlobalStore<Globals>) -> usize {
+    let plan: Vec<GlobalTable> = globals.with(|g| g.by_name.values().cloned().collect());
+    let mut applied = 0;
+    for g in plan {
+        for source in &g.regions {
+            let cursor = g.cursors.get(source).copied().unwrap_or(0);
+            let echoes = g.echoes.get(source).cloned().unwrap_or_default();
+            // Read the source's new records.
+            let (changes, last) = {
+                let scope = tables.scope_of(&g.account, source);
+                let t = lock(&scope);
+                let log = t
+                    .by_name
+                    .get(&g.name)
+                    .and_then(|table| table.latest_stream.as_ref())
+                    .and_then(|(_, arn)| t.streams.get(arn));
+                let Some(log) = log else { continue };
+                let mut last = cursor;
+                let mut changes = Vec::new();
+                for r in log.records.iter().filter(|r| r.sequence > cursor) {
+                    last = r.sequence;
+                    if !echoes.contains(&r.sequence) {
+                        changes.push(Change { keys: r.keys.clone(), new: r.new_image.clone() });
+                    }
+                }
+                (changes, last)
+            };
+            let mut caused: Vec<(String, u128)> = Vec::new();
+            if !changes.is_empty() {
+                for target in g.regions.iter().filter(|r| *r != source) {
+                    let scope = tables.scope_of(&g.account, target);
+                    let mut t = lock(&scope);
+                    let Some((table, mut log)) = t.table_and_stream(&g.name) else { continue };
+                    for c in &changes {
+                        let old = table.items.get(&c.keys);
+                        if old == c.new {
+                            continue;
+                        }
+                        write::commit(table, log.as_deref_mut(), &c.keys, old, c.new.clone(), false);
+                        applied += 1;
+                        if let Some(r) = log.as_deref().and_then(|l| l.records.back()) {
+                            caused.push((target.clone(), r.sequence));
+                        }
+                    }
+                }
+            }
+            globals.with(|all| {
+                if let Some(live) = all.by_name.get_mut(&(g.account.clone(), g.name.clone())) {
+                    live.cursors.insert(source.clone(), last);
+                    if let Some(set) = live.echoes.get_mut(source) {
+                        set.retain(|s| *s > last);
+                    }
+                    for (region, seq) in caused {
+                        live.echoes.entry(region).or_default().insert(seq);
+                    }
+                }
+            });
+        }
+    }
+    applied
+}
+
+/// Starts the replicator on the current tokio runtime, if there is one.
+pub fn spawn(tables: Arc<RegionalStore<Tables>>, globals: Arc<GlobalStore<Globals>>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+    let (tables, globals) = (Arc::downgrade(&tables), Arc::downgrade(&globals));
+    runtime.spawn(async move {
+        loop {
+            tokio::time::sleep(INTERVAL).await;
+            let (Some(tables), Some(globals)) = (tables.upgrade(), globals.upgrade()) else { return };
+            if globals.with(|g| g.by_name.is_empty()) {
+                continue;
+            }
+            replicate(&tables, &globals);
+        }
+    });
+}
