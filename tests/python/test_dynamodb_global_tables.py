@@ -116,3 +116,54 @@ def test_global_table_errors(ddb):
     assert "gt_d" in names
     only_west = [t["GlobalTableName"] for t in east.list_global_tables(RegionName="eu-west-1")["GlobalTables"]]
     assert "gt_d" not in only_west
+
+
+def test_global_table_settings(ddb):
+    east, west = ddb["us-east-1"], ddb["eu-west-1"]
+    for c in (east, west):
+        c.create_table(
+            TableName="gt_s",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            GlobalSecondaryIndexes=[{
+                "IndexName": "byg",
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+                "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+            }],
+            ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+            StreamSpecification=STREAM,
+        )
+    east.create_global_table(GlobalTableName="gt_s", ReplicationGroup=[{"RegionName": r} for r in REGIONS[:2]])
+    out = east.update_global_table_settings(
+        GlobalTableName="gt_s",
+        GlobalTableProvisionedWriteCapacityUnits=7,
+        GlobalTableGlobalSecondaryIndexSettingsUpdate=[{"IndexName": "byg", "ProvisionedWriteCapacityUnits": 4}],
+        ReplicaSettingsUpdate=[{"RegionName": "eu-west-1", "ReplicaProvisionedReadCapacityUnits": 9}],
+    )
+    by_region = {s["RegionName"]: s for s in out["ReplicaSettings"]}
+    assert by_region["eu-west-1"]["ReplicaProvisionedReadCapacityUnits"] == 9
+    assert by_region["us-east-1"]["ReplicaProvisionedReadCapacityUnits"] == 1
+    assert all(s["ReplicaProvisionedWriteCapacityUnits"] == 7 for s in out["ReplicaSettings"])
+    t = west.describe_table(TableName="gt_s")["Table"]
+    assert t["ProvisionedThroughput"]["ReadCapacityUnits"] == 9 and t["ProvisionedThroughput"]["WriteCapacityUnits"] == 7
+    assert t["GlobalSecondaryIndexes"][0]["ProvisionedThroughput"]["WriteCapacityUnits"] == 4
+
+    code, _ = fails(east.update_global_table_settings, GlobalTableName="gt_s", GlobalTableBillingMode="PAY_PER_REQUEST",
+                    GlobalTableProvisionedWriteCapacityUnits=3)
+    assert code == "ValidationException"
+    east.update_global_table_settings(GlobalTableName="gt_s", GlobalTableBillingMode="PAY_PER_REQUEST")
+    assert west.describe_table(TableName="gt_s")["Table"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert fails(east.update_global_table_settings, GlobalTableName="gt_s",
+                 ReplicaSettingsUpdate=[{"RegionName": "ap-south-1"}])[0] == "ReplicaNotFoundException"
+    assert fails(east.update_global_table_settings, GlobalTableName="gt_s",
+                 GlobalTableGlobalSecondaryIndexSettingsUpdate=[{"IndexName": "nope"}])[0] == "IndexNotFoundException"
+    assert fails(east.update_global_table_settings, GlobalTableName="gt_none")[0] == "GlobalTableNotFoundException"
+
+
+def test_replica_auto_scaling_description(ddb):
+    east = ddb["us-east-1"]
+    hash_table(east, "gt_as", key="pk")
+    d = east.describe_table_replica_auto_scaling(TableName="gt_as")["TableAutoScalingDescription"]
+    assert d["TableName"] == "gt_as" and d["TableStatus"] == "ACTIVE" and d["Replicas"] == []
+    assert fails(east.describe_table_replica_auto_scaling, TableName="gt_none")[0] == "ResourceNotFoundException"

@@ -277,3 +277,121 @@ pub fn spawn(tables: Arc<RegionalStore<Tables>>, globals: Arc<GlobalStore<Global
         }
     });
 }
+
+/// UpdateGlobalTableSettings, checked against one replica (all replicas share the schema).
+pub fn check_settings(table: &Table, input: &UpdateGlobalTableSettingsInput) -> Result<(), SettingsProblem> {
+    let autoscaling = input.global_table_provisioned_write_capacity_auto_scaling_settings_update.is_some()
+        || input
+            .global_table_global_secondary_index_settings_update
+            .iter()
+            .flatten()
+            .any(|u| u.provisioned_write_capacity_auto_scaling_settings_update.is_some())
+        || input.replica_settings_update.iter().flatten().any(|r| {
+            r.replica_provisioned_read_capacity_auto_scaling_settings_update.is_some()
+                || r.replica_global_secondary_index_settings_update
+                    .iter()
+                    .flatten()
+                    .any(|u| u.provisioned_read_capacity_auto_scaling_settings_update.is_some())
+        });
+    if autoscaling {
+        return Err(SettingsProblem::Unsupported);
+    }
+    let index_names =
+        input.global_table_global_secondary_index_settings_update.iter().flatten().map(|u| &u.index_name).chain(
+            input
+                .replica_settings_update
+                .iter()
+                .flatten()
+                .flat_map(|r| r.replica_global_secondary_index_settings_update.iter().flatten().map(|u| &u.index_name)),
+        );
+    for name in index_names {
+        if !table.global_indexes.iter().any(|i| &i.name == name) {
+            return Err(SettingsProblem::NoIndex(format!("Requested resource not found: Index: {name} not found")));
+        }
+    }
+    let mode = input.global_table_billing_mode.clone().or_else(|| table.billing_mode.clone());
+    let on_demand = matches!(mode, Some(BillingMode::PayPerRequest));
+    let units_given = input.global_table_provisioned_write_capacity_units.is_some()
+        || input
+            .global_table_global_secondary_index_settings_update
+            .iter()
+            .flatten()
+            .any(|u| u.provisioned_write_capacity_units.is_some())
+        || input.replica_settings_update.iter().flatten().any(|r| {
+            r.replica_provisioned_read_capacity_units.is_some()
+                || r.replica_global_secondary_index_settings_update
+                    .iter()
+                    .flatten()
+                    .any(|u| u.provisioned_read_capacity_units.is_some())
+        });
+    if on_demand && units_given {
+        return Err(SettingsProblem::Invalid(
+            "One or more parameter values were invalid: Provisioned capacity units cannot be specified when BillingMode is PAY_PER_REQUEST"
+                .into(),
+        ));
+    }
+    if !on_demand
+        && table.provisioned_throughput.is_none()
+        && input.global_table_provisioned_write_capacity_units.is_none()
+    {
+        return Err(SettingsProblem::Invalid(
+            "One or more parameter values were invalid: GlobalTableProvisionedWriteCapacityUnits must be specified when switching GlobalTableBillingMode to PROVISIONED"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+pub enum SettingsProblem {
+    Unsupported,
+    NoIndex(String),
+    Invalid(String),
+}
+
+/// Applies checked settings to the replica in `region`.
+pub fn apply_settings(table: &mut Table, region: &str, input: &UpdateGlobalTableSettingsInput) {
+    if let Some(mode) = &input.global_table_billing_mode {
+        table.billing_mode = Some(mode.clone());
+    }
+    if table.is_on_demand() {
+        table.provisioned_throughput = None;
+        for g in &mut table.global_indexes {
+            g.provisioned_throughput = None;
+        }
+        return;
+    }
+    let current = table.provisioned_throughput.clone();
+    let write = input
+        .global_table_provisioned_write_capacity_units
+        .or(current.as_ref().map(|t| t.write_capacity_units))
+        .unwrap_or(1);
+    let replica = input.replica_settings_update.iter().flatten().find(|r| r.region_name == region);
+    let read = replica
+        .and_then(|r| r.replica_provisioned_read_capacity_units)
+        .or(current.as_ref().map(|t| t.read_capacity_units))
+        .unwrap_or(write);
+    table.provisioned_throughput =
+        Some(ProvisionedThroughput { read_capacity_units: read, write_capacity_units: write });
+    for g in &mut table.global_indexes {
+        let now = g.provisioned_throughput.clone();
+        let write = input
+            .global_table_global_secondary_index_settings_update
+            .iter()
+            .flatten()
+            .find(|u| u.index_name == g.name)
+            .and_then(|u| u.provisioned_write_capacity_units)
+            .or(now.as_ref().map(|t| t.write_capacity_units))
+            .unwrap_or(write);
+        let read = replica
+            .and_then(|r| r.replica_global_secondary_index_settings_update.as_ref())
+            .and_then(|l| l.iter().find(|u| u.index_name == g.name))
+            .and_then(|u| u.provisioned_read_capacity_units)
+            .or(now.as_ref().map(|t| t.read_capacity_units))
+            .unwrap_or(read);
+        g.provisioned_throughput =
+            Some(ProvisionedThroughput { read_capacity_units: read, write_capacity_units: write });
+    }
+    if let Some(class) = replica.and_then(|r| r.replica_table_class.clone()) {
+        table.table_class = Some(class);
+    }
+}

@@ -1099,6 +1099,77 @@ impl dynamodb_api::Handler for Handler {
         })
     }
 
+    async fn update_global_table_settings(
+        &self,
+        ctx: &rt::RequestContext,
+        input: UpdateGlobalTableSettingsInput,
+    ) -> Result<UpdateGlobalTableSettingsOutput, UpdateGlobalTableSettingsError> {
+        let key = (ctx.account_id.clone(), input.global_table_name.clone());
+        let Some(g) = self.globals.with(|all| all.by_name.get(&key).cloned()) else {
+            return Err(global_table_not_found().into());
+        };
+        for r in input.replica_settings_update.iter().flatten() {
+            if !g.regions.contains(&r.region_name) {
+                return Err(ReplicaNotFoundException {
+                    message: Some(format!("Replica not found in region {}", r.region_name)),
+                }
+                .into());
+            }
+        }
+        // Check against every replica before changing any.
+        for region in &g.regions {
+            let scope = self.tables.scope_of(&g.account, region);
+            let t = ferrostack_store::lock(&scope);
+            let Some(table) = t.by_name.get(&g.name) else { continue };
+            match global_tables::check_settings(table, &input) {
+                Ok(()) => {}
+                Err(global_tables::SettingsProblem::Unsupported) => {
+                    return Err(rt::CommonError::NotImplemented(
+                        "UpdateGlobalTableSettings auto scaling settings (Application Auto Scaling is not emulated)",
+                    )
+                    .into())
+                }
+                Err(global_tables::SettingsProblem::NoIndex(m)) => {
+                    return Err(IndexNotFoundException { message: Some(m) }.into())
+                }
+                Err(global_tables::SettingsProblem::Invalid(m)) => return Err(rt::CommonError::Validation(m).into()),
+            }
+        }
+        let mut replica_settings = Vec::new();
+        for region in &g.regions {
+            let scope = self.tables.scope_of(&g.account, region);
+            let mut t = ferrostack_store::lock(&scope);
+            if let Some(table) = t.by_name.get_mut(&g.name) {
+                global_tables::apply_settings(table, region, &input);
+                replica_settings.push(global_tables::settings(table, region));
+            }
+        }
+        Ok(UpdateGlobalTableSettingsOutput {
+            global_table_name: Some(g.name),
+            replica_settings: Some(replica_settings),
+        })
+    }
+
+    async fn describe_table_replica_auto_scaling(
+        &self,
+        ctx: &rt::RequestContext,
+        input: DescribeTableReplicaAutoScalingInput,
+    ) -> Result<DescribeTableReplicaAutoScalingOutput, DescribeTableReplicaAutoScalingError> {
+        let name = table_name::resolve(&input.table_name).to_string();
+        if !self.tables.with(ctx, |t| t.by_name.contains_key(&name)) {
+            return Err(table_not_found(&name).into());
+        }
+        // Replicas of the 2019.11.21 version are made by UpdateTable ReplicaUpdates, which is
+        // not emulated: no table has any, so there is no replica auto scaling to describe.
+        Ok(DescribeTableReplicaAutoScalingOutput {
+            table_auto_scaling_description: Some(TableAutoScalingDescription {
+                table_name: Some(name),
+                table_status: Some(TableStatus::Active),
+                replicas: Some(Vec::new()),
+            }),
+        })
+    }
+
     fn reset(&self) {
         self.globals.reset();
         self.tables.reset();
