@@ -46,7 +46,7 @@ def test_backup_is_a_snapshot_and_restores(ddb):
     created = ddb.create_backup(TableName="bk_src", BackupName="snap-1")["BackupDetails"]
     arn = created["BackupArn"]
     table_arn = ddb.describe_table(TableName="bk_src")["Table"]["TableArn"]
-    assert re.fullmatch(re.escape(table_arn) + r"/backup/\d{13}-[0-9a-f]{8}", arn)
+    assert re.fullmatch(re.escape(table_arn) + r"/backup/0\d{13}-[0-9a-f]{8}", arn)
     assert created["BackupStatus"] == "CREATING"
     assert created["BackupType"] == "USER"
     assert created["BackupName"] == "snap-1"
@@ -297,3 +297,29 @@ def test_contributor_insights(ddb):
     assert {(s["TableName"], s.get("IndexName")) for s in allof} >= {("ci_t", None), ("ci_t", "byg"), ("ci_l0", None)}
     only = ddb.list_contributor_insights(TableName="ci_t")["ContributorInsightsSummaries"]
     assert {(s.get("IndexName"), s["ContributorInsightsStatus"]) for s in only} == {(None, "DISABLED"), ("byg", "ENABLED")}
+
+
+def test_deleting_a_pitr_table_keeps_a_system_backup(ddb):
+    sorted_table(ddb, "pitr_del")
+    _fill(ddb, "pitr_del", 4)
+    ddb.update_continuous_backups(
+        TableName="pitr_del", PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
+    arn = ddb.describe_table(TableName="pitr_del")["Table"]["TableArn"]
+    ddb.delete_table(TableName="pitr_del")
+    assert ddb.list_backups(TableName="pitr_del")["BackupSummaries"] == []
+    system = ddb.list_backups(TableName="pitr_del", BackupType="SYSTEM")["BackupSummaries"]
+    assert len(system) == 1
+    assert system[0]["BackupName"] == "pitr_del$DeletedTableBackup" and system[0]["BackupType"] == "SYSTEM"
+    assert "BackupExpiryDateTime" in system[0]
+    assert len(ddb.list_backups(TableName="pitr_del", BackupType="ALL")["BackupSummaries"]) == 1
+    out = ddb.restore_table_to_point_in_time(SourceTableArn=arn, TargetTableName="pitr_del_back",
+                                             UseLatestRestorableTime=True)["TableDescription"]
+    assert out["RestoreSummary"]["SourceTableArn"] == arn
+    assert ddb.scan(TableName="pitr_del_back", Select="COUNT")["Count"] == 4
+    # Without point-in-time recovery, a deleted table is gone.
+    sorted_table(ddb, "nopitr_del")
+    ddb.delete_table(TableName="nopitr_del")
+    code, _ = fails(ddb.restore_table_to_point_in_time, SourceTableName="nopitr_del", TargetTableName="nopitr_back",
+                    UseLatestRestorableTime=True)
+    assert code == "TableNotFoundException"

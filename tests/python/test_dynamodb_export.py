@@ -3,6 +3,7 @@ layout, and ImportTable / DescribeImport / ListImports reading DynamoDB JSON and
 
 import gzip
 import json
+import re
 
 import pytest
 
@@ -62,7 +63,7 @@ def test_export_writes_aws_layout(ddb, s3):
         "ExportDescription"
     ]
     assert out["ExportStatus"] == "IN_PROGRESS"
-    assert out["ExportArn"].startswith(arn + "/export/")
+    assert re.fullmatch(re.escape(arn) + r"/export/0\d{13}-[0-9a-f]{8}", out["ExportArn"])
     assert out["ExportFormat"] == "DYNAMODB_JSON" and out["ExportType"] == "FULL_EXPORT"
     d = ddb.describe_export(ExportArn=out["ExportArn"])["ExportDescription"]
     assert d["ExportStatus"] == "COMPLETED", d

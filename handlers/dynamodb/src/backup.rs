@@ -35,18 +35,52 @@ pub fn table_exists(name: &str) -> TableAlreadyExistsException {
     TableAlreadyExistsException { message: Some(format!("Table already exists: {name}")) }
 }
 
-/// `<table ARN>/backup/<13-digit creation millis>-<8 hex>`
+/// `<table ARN>/backup/<creation millis, 14 digits zero-padded>-<8 hex>` (AWS writes e.g. `01489602797149-73d8d5bc`)
 fn backup_arn(table_arn: &str, at: rt::DateTime) -> String {
-    format!("{table_arn}/backup/{:013}-{}", at.as_millis(), hex8())
+    format!("{table_arn}/backup/{:014}-{}", at.as_millis(), hex8())
 }
 
 pub fn create(t: &Tables, x: &mut Extras, name: &str, backup_name: String) -> Result<BackupDetails, CreateBackupError> {
     let table = t.by_name.get(name).ok_or_else(|| table_not_found(name))?;
     let created = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
-    let backup = Backup { arn: backup_arn(&table.arn, created), name: backup_name, created, table: table.clone() };
+    let backup = Backup {
+        arn: backup_arn(&table.arn, created),
+        name: backup_name,
+        created,
+        kind: BackupType::User,
+        expires: None,
+        table: table.clone(),
+    };
     let details = details(&backup, BackupStatus::Creating);
     x.backups.insert(backup.arn.clone(), backup);
     Ok(details)
+}
+
+/// The SYSTEM backup AWS keeps for 35 days when a table with point-in-time recovery is
+/// deleted; RestoreTableToPointInTime of the deleted table restores from it.
+pub fn on_delete(x: &mut Extras, table: Table) {
+    if !table.pitr {
+        return;
+    }
+    let created = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
+    let backup = Backup {
+        arn: backup_arn(&table.arn, created),
+        name: format!("{}$DeletedTableBackup", table.name),
+        created,
+        kind: BackupType::System,
+        expires: Some(rt::DateTime::from_millis(created.as_millis() + 35 * 24 * 3600 * 1000)),
+        table,
+    };
+    x.backups.insert(backup.arn.clone(), backup);
+}
+
+/// The newest SYSTEM backup of a deleted table named `name` (or with ARN `arn`).
+pub fn deleted_table(x: &Extras, name: &str, arn: Option<&str>) -> Option<Table> {
+    x.backups
+        .values()
+        .filter(|b| b.kind == BackupType::System && b.table.name == name && arn.is_none_or(|a| a == b.table.arn))
+        .max_by_key(|b| b.created.as_millis())
+        .map(|b| b.table.clone())
 }
 
 fn details(b: &Backup, status: BackupStatus) -> BackupDetails {
@@ -55,9 +89,9 @@ fn details(b: &Backup, status: BackupStatus) -> BackupDetails {
         backup_name: b.name.clone(),
         backup_size_bytes: Some(b.table.items.size_bytes()),
         backup_status: status,
-        backup_type: BackupType::User,
+        backup_type: b.kind.clone(),
         backup_creation_date_time: b.created,
-        backup_expiry_date_time: None,
+        backup_expiry_date_time: b.expires,
     }
 }
 
@@ -116,15 +150,17 @@ pub fn description(b: &Backup, status: BackupStatus) -> BackupDescription {
 
 pub fn list(x: &Extras, input: ListBackupsInput) -> ListBackupsOutput {
     let limit = input.limit.map_or(LIST_MAX, |l| l.clamp(1, LIST_MAX as i32) as usize);
-    // Only user backups exist here: SYSTEM and AWS_BACKUP filters find nothing.
-    let wanted = match input.backup_type {
-        None | Some(BackupTypeFilter::User) | Some(BackupTypeFilter::All) => true,
+    // USER unless asked otherwise, as AWS lists; no AWS_BACKUP backups exist here.
+    let wanted = |b: &Backup| match &input.backup_type {
+        None | Some(BackupTypeFilter::User) => b.kind == BackupType::User,
+        Some(BackupTypeFilter::System) => b.kind == BackupType::System,
+        Some(BackupTypeFilter::All) => true,
         Some(_) => false,
     };
     let mut matching: Vec<&Backup> = x
         .backups
         .values()
-        .filter(|_| wanted)
+        .filter(|b| wanted(b))
         .filter(|b| input.table_name.as_deref().is_none_or(|n| b.table.name == n || b.table.arn == n))
         .filter(|b| input.time_range_lower_bound.is_none_or(|lo| b.created.as_millis() >= lo.as_millis()))
         .filter(|b| input.time_range_upper_bound.is_none_or(|hi| b.created.as_millis() < hi.as_millis()))
@@ -147,9 +183,9 @@ pub fn list(x: &Extras, input: ListBackupsInput) -> ListBackupsOutput {
                     backup_arn: Some(b.arn.clone()),
                     backup_name: Some(b.name.clone()),
                     backup_creation_date_time: Some(b.created),
-                    backup_expiry_date_time: None,
+                    backup_expiry_date_time: b.expires,
                     backup_status: Some(BackupStatus::Available),
-                    backup_type: Some(BackupType::User),
+                    backup_type: Some(b.kind.clone()),
                     backup_size_bytes: Some(b.table.items.size_bytes()),
                 })
                 .collect(),

@@ -43,7 +43,7 @@ pub struct Job {
 
 pub fn new_job(table: &crate::state::Table, input: &ExportTableToPointInTimeInput, export_time: rt::DateTime) -> Job {
     let now = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
-    let id = format!("{:013}-{}", now.as_millis(), hex8());
+    let id = format!("{:014}-{}", now.as_millis(), hex8());
     let arn = format!("{}/export/{id}", table.arn);
     let folder = match input.s3_prefix.as_deref().map(|p| p.trim_end_matches('/')) {
         Some(p) if !p.is_empty() => format!("{p}/AWSDynamoDB/{id}"),

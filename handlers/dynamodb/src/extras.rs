@@ -16,7 +16,10 @@ pub struct Backup {
     pub arn: String,
     pub name: String,
     pub created: rt::DateTime,
-    /// Cleared by DeleteBackup.
+    /// USER (CreateBackup), or SYSTEM (made when a table with point-in-time recovery is deleted).
+    pub kind: BackupType,
+    /// SYSTEM backups expire 35 days after they are made.
+    pub expires: Option<rt::DateTime>,
     pub table: Table,
 }
 

@@ -209,7 +209,9 @@ impl dynamodb_api::Handler for Handler {
                     log.enabled = false;
                 }
             }
-            Ok(DeleteTableOutput { table_description: Some(describe::describe(&table, TableStatus::Deleting)) })
+            let description = describe::describe(&table, TableStatus::Deleting);
+            backup::on_delete(x, table);
+            Ok(DeleteTableOutput { table_description: Some(description) })
         })
     }
 
@@ -523,9 +525,19 @@ impl dynamodb_api::Handler for Handler {
         };
         let target = input.target_table_name;
         let d = self.with_both(ctx, |t, x| -> Result<TableDescription, RestoreTableToPointInTimeError> {
-            let source = match t.by_name.get(&source_name) {
-                Some(s) if input.source_table_arn.as_deref().is_none_or(|a| a == s.arn) => s,
-                _ => return Err(backup::table_not_found(&source_name).into()),
+            let live =
+                t.by_name.get(&source_name).filter(|s| input.source_table_arn.as_deref().is_none_or(|a| a == s.arn));
+            // A deleted table with point-in-time recovery is restored from its SYSTEM backup.
+            let deleted;
+            let source = match live {
+                Some(s) => s,
+                None => match backup::deleted_table(x, &source_name, input.source_table_arn.as_deref()) {
+                    Some(table) => {
+                        deleted = table;
+                        &deleted
+                    }
+                    None => return Err(backup::table_not_found(&source_name).into()),
+                },
             };
             if !source.pitr {
                 return Err(PointInTimeRecoveryUnavailableException {
@@ -761,7 +773,7 @@ impl dynamodb_api::Handler for Handler {
                 }
                 let now = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
                 let d = ImportTableDescription {
-                    import_arn: Some(format!("{table_arn}/import/{:013}-{}", now.as_millis(), extras::hex8())),
+                    import_arn: Some(format!("{table_arn}/import/{:014}-{}", now.as_millis(), extras::hex8())),
                     import_status: Some(ImportStatus::InProgress),
                     table_arn: Some(table_arn.clone()),
                     table_id: Some(table_id.clone()),
