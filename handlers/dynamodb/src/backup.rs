@@ -13,13 +13,14 @@
 //! answers with (CREATING for a new backup, a restored table CREATING with
 //! `RestoreInProgress`), and the next Describe shows the settled ones.
 
-use dynamodb_api::error::CreateBackupError;
+use dynamodb_api::error::{CreateBackupError, RestoreTableToPointInTimeError};
 use dynamodb_api::types::*;
 use ferrostack_runtime as rt;
 
 use crate::describe;
 use crate::extras::{hex8, Backup, Extras};
 use crate::state::{Index, Table, Tables};
+use crate::{table_name, Handler};
 
 const LIST_MAX: usize = 100;
 
@@ -316,4 +317,85 @@ pub fn restore(
     x.restores.insert(target.to_string(), (table.id.clone(), RestoreSummary { restore_in_progress: false, ..summary }));
     t.by_name.insert(target.to_string(), table);
     Ok(description)
+}
+
+pub async fn restore_table_to_point_in_time(
+    h: &Handler,
+    ctx: &rt::RequestContext,
+    input: RestoreTableToPointInTimeInput,
+) -> Result<RestoreTableToPointInTimeOutput, RestoreTableToPointInTimeError> {
+    let source_name = match (&input.source_table_name, &input.source_table_arn) {
+        (Some(name), None) => name.clone(),
+        (None, Some(arn)) => table_name::resolve(arn).to_string(),
+        (Some(_), Some(_)) => {
+            return Err(
+                rt::CommonError::validation("Only one of SourceTableArn or SourceTableName can be specified").into()
+            )
+        }
+        (None, None) => {
+            return Err(rt::CommonError::validation("Either SourceTableArn or SourceTableName must be specified").into())
+        }
+    };
+    if input.use_latest_restorable_time == Some(true) && input.restore_date_time.is_some() {
+        return Err(rt::CommonError::validation(
+            "Only one of RestoreDateTime or UseLatestRestorableTime can be specified",
+        )
+        .into());
+    }
+    if input.use_latest_restorable_time != Some(true) && input.restore_date_time.is_none() {
+        return Err(rt::CommonError::validation(
+            "Either RestoreDateTime must be specified or UseLatestRestorableTime must be set to true",
+        )
+        .into());
+    }
+    let overrides = Overrides {
+        billing_mode: input.billing_mode_override,
+        global_indexes: input.global_secondary_index_override,
+        local_indexes: input.local_secondary_index_override,
+        provisioned_throughput: input.provisioned_throughput_override,
+        on_demand_throughput: input.on_demand_throughput_override,
+        sse: input.sse_specification_override,
+    };
+    let target = input.target_table_name;
+    let d = h.with_both(ctx, |t, x| -> Result<TableDescription, RestoreTableToPointInTimeError> {
+        let live = t.by_name.get(&source_name).filter(|s| input.source_table_arn.as_deref().is_none_or(|a| a == s.arn));
+        // A deleted table with point-in-time recovery is restored from its SYSTEM backup.
+        let deleted;
+        let source = match live {
+            Some(s) => s,
+            None => match deleted_table(x, &source_name, input.source_table_arn.as_deref()) {
+                Some(table) => {
+                    deleted = table;
+                    &deleted
+                }
+                None => return Err(table_not_found(&source_name).into()),
+            },
+        };
+        if !source.pitr {
+            return Err(PointInTimeRecoveryUnavailableException {
+                message: Some(format!("Point in time recovery is not enabled for table '{source_name}'")),
+            }
+            .into());
+        }
+        if let Some(at) = input.restore_date_time {
+            // Restorable: from the table's creation up to now (the state kept is the current one).
+            let now = rt::DateTime::now().as_millis();
+            if at.as_millis() < source.created.as_millis() - 1000 || at.as_millis() > now {
+                return Err(InvalidRestoreTimeException {
+                    message: Some(format!(
+                        "Restore time is outside of the recoverable window: earliest {}, latest {}",
+                        source.created.to_rfc3339(),
+                        rt::DateTime::from_millis(now).to_rfc3339()
+                    )),
+                }
+                .into());
+            }
+        }
+        let source = source.clone();
+        restore(ctx, t, x, &source, &target, overrides, None).map_err(|e| match e {
+            RestoreError::Exists(name) => table_exists(&name).into(),
+            RestoreError::Invalid(m) => rt::CommonError::Validation(m).into(),
+        })
+    })?;
+    Ok(RestoreTableToPointInTimeOutput { table_description: Some(d) })
 }

@@ -18,6 +18,7 @@
 use std::io::Write;
 
 use base64::Engine;
+use dynamodb_api::error::ExportTableToPointInTimeError;
 use dynamodb_api::types::*;
 use ferrostack_runtime as rt;
 use md5::{Digest, Md5};
@@ -27,6 +28,7 @@ use crate::ddb_json;
 use crate::extras::hex8;
 use crate::item::Item;
 use crate::s3io::{Failure, S3};
+use crate::{backup, s3io, table_name, Handler};
 
 /// Items per data file.
 const ITEMS_PER_FILE: usize = 10_000;
@@ -198,4 +200,75 @@ pub fn list(
         export_summaries: Some(page),
         next_token: (next < matching.len()).then(|| next.to_string()),
     })
+}
+
+pub async fn export_table_to_point_in_time(
+    h: &Handler,
+    ctx: &rt::RequestContext,
+    input: ExportTableToPointInTimeInput,
+) -> Result<ExportTableToPointInTimeOutput, ExportTableToPointInTimeError> {
+    if matches!(input.export_format, Some(ExportFormat::Ion)) {
+        return Err(rt::CommonError::NotImplemented("ExportTableToPointInTime with ExportFormat ION").into());
+    }
+    if matches!(input.export_type, Some(ExportType::IncrementalExport)) {
+        return Err(rt::CommonError::NotImplemented("ExportTableToPointInTime INCREMENTAL_EXPORT").into());
+    }
+    let started =
+        h.with_both(ctx, |t, x| -> Result<Result<Job, ExportDescription>, ExportTableToPointInTimeError> {
+            if let Some(token) = &input.client_token {
+                if let Some(d) = x.exports.values().find(|d| d.client_token.as_deref() == Some(token.as_str())) {
+                    if same_request(d, &input) {
+                        return Ok(Err(d.clone()));
+                    }
+                    return Err(ExportConflictException {
+                        message: Some(format!(
+                            "An export with client token {token} already exists with different parameters"
+                        )),
+                    }
+                    .into());
+                }
+            }
+            let name = table_name::resolve(&input.table_arn);
+            let table = t
+                .by_name
+                .get(name)
+                .filter(|table| table.arn == input.table_arn)
+                .ok_or_else(|| backup::table_not_found(&input.table_arn))?;
+            if !table.pitr {
+                return Err(PointInTimeRecoveryUnavailableException {
+                    message: Some(format!("Point in time recovery is not enabled for table '{name}'")),
+                }
+                .into());
+            }
+            let now = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
+            let export_time = input.export_time.unwrap_or(now);
+            if export_time.as_millis() > now.as_millis() {
+                return Err(InvalidExportTimeException {
+                    message: Some("Export time must not be in the future".into()),
+                }
+                .into());
+            }
+            if export_time.as_millis() < table.created.as_millis() - 1000 {
+                return Err(InvalidExportTimeException {
+                    message: Some(format!(
+                        "Export time is earlier than the earliest restorable time {}",
+                        table.created.to_rfc3339()
+                    )),
+                }
+                .into());
+            }
+            let job = new_job(table, &input, export_time);
+            let arn = job.description.export_arn.clone().unwrap_or_default();
+            x.exports.insert(arn, job.description.clone());
+            Ok(Ok(job))
+        })?;
+    let job = match started {
+        Ok(job) => job,
+        Err(existing) => return Ok(ExportTableToPointInTimeOutput { export_description: Some(existing) }),
+    };
+    let answer = job.description.clone();
+    let settled = run(s3io::S3::new(&h.peers, ctx), job).await;
+    let arn = answer.export_arn.clone().unwrap_or_default();
+    h.extras.with(ctx, |x| x.exports.insert(arn, settled));
+    Ok(ExportTableToPointInTimeOutput { export_description: Some(answer) })
 }

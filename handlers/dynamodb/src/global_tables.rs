@@ -14,13 +14,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
+use dynamodb_api::error::*;
+use dynamodb_api::types::GlobalTable as GlobalTable_;
 use dynamodb_api::types::*;
 use ferrostack_runtime as rt;
 use ferrostack_store::{lock, GlobalStore, RegionalStore};
 
 use crate::item::Item;
 use crate::state::{Table, Tables};
-use crate::write;
+use crate::{global_table_not_found, state, write, Handler};
 
 const INTERVAL: Duration = Duration::from_millis(100);
 const LIST_MAX: usize = 100;
@@ -154,8 +156,6 @@ pub fn list(g: &Globals, account: &str, input: ListGlobalTablesInput) -> ListGlo
         ),
     }
 }
-
-use dynamodb_api::types::GlobalTable as GlobalTable_;
 
 pub fn settings(table: &Table, region: &str) -> ReplicaSettingsDescription {
     let throughput = table.provisioned_throughput.as_ref();
@@ -394,4 +394,225 @@ pub fn apply_settings(table: &mut Table, region: &str, input: &UpdateGlobalTable
     if let Some(class) = replica.and_then(|r| r.replica_table_class.clone()) {
         table.table_class = Some(class);
     }
+}
+
+pub async fn create_global_table(
+    h: &Handler,
+    ctx: &rt::RequestContext,
+    input: CreateGlobalTableInput,
+) -> Result<CreateGlobalTableOutput, CreateGlobalTableError> {
+    let name = input.global_table_name;
+    let account = ctx.account_id.clone();
+    let mut regions: Vec<String> = Vec::new();
+    for r in input.replication_group {
+        let Some(region) = r.region_name else {
+            return Err(rt::CommonError::validation(
+                "One or more parameter values were invalid: RegionName must be specified for each replica",
+            )
+            .into());
+        };
+        if !regions.contains(&region) {
+            regions.push(region);
+        }
+    }
+    if h.globals.with(|g| g.by_name.contains_key(&(account.clone(), name.clone()))) {
+        return Err(GlobalTableAlreadyExistsException {
+            message: Some("Global table with this name already exists".into()),
+        }
+        .into());
+    }
+    let mut first: Option<state::Table> = None;
+    let mut cursors = std::collections::HashMap::new();
+    for region in &regions {
+        let scope = h.tables.scope_of(&account, region);
+        let t = ferrostack_store::lock(&scope);
+        let table = t.by_name.get(&name);
+        match replica_problem(table, &name, region, first.as_ref()) {
+            Some(Problem::NoTable(m)) => return Err(TableNotFoundException { message: Some(m) }.into()),
+            Some(Problem::Invalid(m)) => return Err(rt::CommonError::Validation(m).into()),
+            None => {}
+        }
+        if first.is_none() {
+            first = table.cloned();
+        }
+        cursors.insert(region.clone(), stream_end(&t, &name));
+    }
+    let g = GlobalTable {
+        name: name.clone(),
+        account: account.clone(),
+        created: rt::DateTime::from_millis(rt::DateTime::now().as_millis()),
+        regions,
+        cursors,
+        echoes: Default::default(),
+    };
+    let description = description(&g, GlobalTableStatus::Creating);
+    let inserted = h.globals.with(|all| match all.by_name.entry((account, name)) {
+        std::collections::btree_map::Entry::Occupied(_) => false,
+        std::collections::btree_map::Entry::Vacant(v) => {
+            v.insert(g);
+            true
+        }
+    });
+    if !inserted {
+        return Err(GlobalTableAlreadyExistsException {
+            message: Some("Global table with this name already exists".into()),
+        }
+        .into());
+    }
+    Ok(CreateGlobalTableOutput { global_table_description: Some(description) })
+}
+
+pub async fn update_global_table(
+    h: &Handler,
+    ctx: &rt::RequestContext,
+    input: UpdateGlobalTableInput,
+) -> Result<UpdateGlobalTableOutput, UpdateGlobalTableError> {
+    let key = (ctx.account_id.clone(), input.global_table_name.clone());
+    let name = input.global_table_name;
+    let account = ctx.account_id.clone();
+    let Some(mut g) = h.globals.with(|all| all.by_name.get(&key).cloned()) else {
+        return Err(global_table_not_found().into());
+    };
+    // Check every update before applying any.
+    let mut regions = g.regions.clone();
+    let mut creates = Vec::new();
+    for u in &input.replica_updates {
+        match (&u.create, &u.delete) {
+            (Some(c), None) => {
+                if regions.contains(&c.region_name) {
+                    return Err(ReplicaAlreadyExistsException {
+                        message: Some(format!("Replica already exists in region {}", c.region_name)),
+                    }
+                    .into());
+                }
+                regions.push(c.region_name.clone());
+                creates.push(c.region_name.clone());
+            }
+            (None, Some(d)) => {
+                if !regions.contains(&d.region_name) {
+                    return Err(ReplicaNotFoundException {
+                        message: Some(format!("Replica not found in region {}", d.region_name)),
+                    }
+                    .into());
+                }
+                regions.retain(|r| *r != d.region_name);
+            }
+            _ => {
+                return Err(rt::CommonError::validation(
+                    "One or more parameter values were invalid: One of Create or Delete must be specified in a ReplicaUpdate",
+                )
+                .into())
+            }
+        }
+    }
+    // A source of existing items for new replicas, and the key schema they must match.
+    let source = g.regions.iter().find(|r| regions.contains(r)).cloned();
+    let existing: Option<state::Table> = source.as_ref().and_then(|r| {
+        let scope = h.tables.scope_of(&account, r);
+        let t = ferrostack_store::lock(&scope);
+        t.by_name.get(&name).cloned()
+    });
+    for region in &creates {
+        let scope = h.tables.scope_of(&account, region);
+        let t = ferrostack_store::lock(&scope);
+        match replica_problem(t.by_name.get(&name), &name, region, existing.as_ref()) {
+            Some(Problem::NoTable(m)) => return Err(TableNotFoundException { message: Some(m) }.into()),
+            Some(Problem::Invalid(m)) => return Err(rt::CommonError::Validation(m).into()),
+            None => {}
+        }
+    }
+    // New replicas start with a copy of the items, then follow the streams.
+    for region in &creates {
+        let scope = h.tables.scope_of(&account, region);
+        let mut t = ferrostack_store::lock(&scope);
+        if let (Some(from), Some((table, mut log))) = (&existing, t.table_and_stream(&name)) {
+            for item in from.items.scan_all() {
+                let keys = table.items.key.key_of(&item);
+                write::commit(table, log.as_deref_mut(), &keys, None, Some(item), false);
+            }
+        }
+        let end = stream_end(&t, &name);
+        g.cursors.insert(region.clone(), end);
+    }
+    g.regions = regions;
+    g.cursors.retain(|r, _| g.regions.contains(r));
+    let description = description(&g, GlobalTableStatus::Updating);
+    h.globals.with(|all| {
+        if let Some(live) = all.by_name.get_mut(&key) {
+            live.regions = g.regions.clone();
+            for (r, c) in &g.cursors {
+                live.cursors.entry(r.clone()).or_insert(*c);
+            }
+            live.cursors.retain(|r, _| g.regions.contains(r));
+            live.echoes.retain(|r, _| g.regions.contains(r));
+        }
+    });
+    Ok(UpdateGlobalTableOutput { global_table_description: Some(description) })
+}
+
+pub async fn describe_global_table_settings(
+    h: &Handler,
+    ctx: &rt::RequestContext,
+    input: DescribeGlobalTableSettingsInput,
+) -> Result<DescribeGlobalTableSettingsOutput, DescribeGlobalTableSettingsError> {
+    let key = (ctx.account_id.clone(), input.global_table_name.clone());
+    let Some(g) = h.globals.with(|all| all.by_name.get(&key).cloned()) else {
+        return Err(global_table_not_found().into());
+    };
+    let replica_settings = g
+        .regions
+        .iter()
+        .filter_map(|region| {
+            let scope = h.tables.scope_of(&g.account, region);
+            let t = ferrostack_store::lock(&scope);
+            t.by_name.get(&g.name).map(|table| settings(table, region))
+        })
+        .collect();
+    Ok(DescribeGlobalTableSettingsOutput { global_table_name: Some(g.name), replica_settings: Some(replica_settings) })
+}
+
+pub async fn update_global_table_settings(
+    h: &Handler,
+    ctx: &rt::RequestContext,
+    input: UpdateGlobalTableSettingsInput,
+) -> Result<UpdateGlobalTableSettingsOutput, UpdateGlobalTableSettingsError> {
+    let key = (ctx.account_id.clone(), input.global_table_name.clone());
+    let Some(g) = h.globals.with(|all| all.by_name.get(&key).cloned()) else {
+        return Err(global_table_not_found().into());
+    };
+    for r in input.replica_settings_update.iter().flatten() {
+        if !g.regions.contains(&r.region_name) {
+            return Err(ReplicaNotFoundException {
+                message: Some(format!("Replica not found in region {}", r.region_name)),
+            }
+            .into());
+        }
+    }
+    // Check against every replica before changing any.
+    for region in &g.regions {
+        let scope = h.tables.scope_of(&g.account, region);
+        let t = ferrostack_store::lock(&scope);
+        let Some(table) = t.by_name.get(&g.name) else { continue };
+        match check_settings(table, &input) {
+            Ok(()) => {}
+            Err(SettingsProblem::Unsupported) => {
+                return Err(rt::CommonError::NotImplemented(
+                    "UpdateGlobalTableSettings auto scaling settings (Application Auto Scaling is not emulated)",
+                )
+                .into())
+            }
+            Err(SettingsProblem::NoIndex(m)) => return Err(IndexNotFoundException { message: Some(m) }.into()),
+            Err(SettingsProblem::Invalid(m)) => return Err(rt::CommonError::Validation(m).into()),
+        }
+    }
+    let mut replica_settings = Vec::new();
+    for region in &g.regions {
+        let scope = h.tables.scope_of(&g.account, region);
+        let mut t = ferrostack_store::lock(&scope);
+        if let Some(table) = t.by_name.get_mut(&g.name) {
+            apply_settings(table, region, &input);
+            replica_settings.push(settings(table, region));
+        }
+    }
+    Ok(UpdateGlobalTableSettingsOutput { global_table_name: Some(g.name), replica_settings: Some(replica_settings) })
 }

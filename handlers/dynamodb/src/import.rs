@@ -9,6 +9,7 @@
 
 use std::io::Read;
 
+use dynamodb_api::error::ImportTableError;
 use dynamodb_api::types::*;
 use ferrostack_runtime as rt;
 
@@ -16,6 +17,7 @@ use crate::ddb_json;
 use crate::item::Item;
 use crate::keys::{self, KeyDef};
 use crate::s3io::{Failure, S3};
+use crate::{create_rules, describe, extras, s3io, write, Handler};
 
 const LIST_MAX: usize = 25;
 
@@ -204,6 +206,123 @@ pub fn list(
         import_summary_list: Some(page),
         next_token: (next < matching.len()).then(|| next.to_string()),
     })
+}
+
+pub async fn import_table(
+    h: &Handler,
+    ctx: &rt::RequestContext,
+    input: ImportTableInput,
+) -> Result<ImportTableOutput, ImportTableError> {
+    if input.input_format == InputFormat::Ion {
+        return Err(rt::CommonError::NotImplemented("ImportTable with InputFormat ION").into());
+    }
+    if input.input_compression_type == Some(InputCompressionType::Zstd) {
+        return Err(rt::CommonError::NotImplemented("ImportTable with InputCompressionType ZSTD").into());
+    }
+    if input.input_format_options.as_ref().is_some_and(|o| o.csv.is_some()) && input.input_format != InputFormat::Csv {
+        return Err(
+            rt::CommonError::validation("InputFormatOptions CSV can only be specified with InputFormat CSV").into()
+        );
+    }
+    let create = create_input(&input.table_creation_parameters);
+    create_rules::check(&create).map_err(rt::CommonError::Validation)?;
+    let key = keys::KeyDef::new(&create.key_schema, &create.attribute_definitions);
+    let name = create.table_name.clone();
+    let table_arn = describe::table_arn(ctx, &name);
+    let table_id = rt::request_id();
+    let started =
+        h.with_both(ctx, |t, x| -> Result<Result<ImportTableDescription, ImportTableDescription>, ImportTableError> {
+            if let Some(token) = &input.client_token {
+                if let Some(d) = x.imports.values().find(|d| d.client_token.as_deref() == Some(token.as_str())) {
+                    if same_request(d, &input) {
+                        return Ok(Err(d.clone()));
+                    }
+                    return Err(ImportConflictException {
+                        message: Some(format!(
+                            "An import with client token {token} already exists with different parameters"
+                        )),
+                    }
+                    .into());
+                }
+            }
+            let importing = x.imports.values().any(|d| {
+                d.table_arn.as_deref() == Some(table_arn.as_str()) && d.import_status == Some(ImportStatus::InProgress)
+            });
+            if t.by_name.contains_key(&name) || importing {
+                return Err(ResourceInUseException { message: Some(format!("Table already exists: {name}")) }.into());
+            }
+            let now = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
+            let d = ImportTableDescription {
+                import_arn: Some(format!("{table_arn}/import/{:014}-{}", now.as_millis(), extras::hex8())),
+                import_status: Some(ImportStatus::InProgress),
+                table_arn: Some(table_arn.clone()),
+                table_id: Some(table_id.clone()),
+                client_token: input.client_token.clone(),
+                s3_bucket_source: Some(input.s3_bucket_source.clone()),
+                cloud_watch_log_group_arn: Some(format!(
+                    "arn:aws:logs:{}:{}:log-group:/aws-dynamodb/imports:*",
+                    ctx.region, ctx.account_id
+                )),
+                input_format: Some(input.input_format.clone()),
+                input_format_options: input.input_format_options.clone(),
+                input_compression_type: Some(
+                    input.input_compression_type.clone().unwrap_or(InputCompressionType::None),
+                ),
+                table_creation_parameters: Some(input.table_creation_parameters.clone()),
+                start_time: Some(now),
+                ..Default::default()
+            };
+            x.imports.insert(d.import_arn.clone().unwrap_or_default(), d.clone());
+            Ok(Ok(d))
+        })?;
+    let answer = match started {
+        Ok(d) => d,
+        Err(existing) => return Ok(ImportTableOutput { import_table_description: existing }),
+    };
+    let loaded = load(s3io::S3::new(&h.peers, ctx), &input, &key).await;
+    let arn = answer.import_arn.clone().unwrap_or_default();
+    h.with_both(ctx, |t, x| {
+        let mut d = answer.clone();
+        d.end_time = Some(rt::DateTime::from_millis(rt::DateTime::now().as_millis()));
+        match loaded {
+            Ok(loaded) if !t.by_name.contains_key(&name) => {
+                let mut table = describe::new_table(ctx, create);
+                table.id = table_id;
+                let indexes = std::mem::take(&mut table.items.indexes);
+                let mut imported = 0;
+                let mut errors = loaded.errors;
+                for mut item in loaded.items {
+                    if write::check_values(&mut item).is_err() {
+                        errors += 1;
+                        continue;
+                    }
+                    table.items.put(item);
+                    imported += 1;
+                }
+                for index in indexes {
+                    table.items.backfill(index);
+                }
+                t.by_name.insert(name.clone(), table);
+                d.import_status = Some(ImportStatus::Completed);
+                d.imported_item_count = imported;
+                d.processed_item_count = loaded.processed_items;
+                d.processed_size_bytes = Some(loaded.processed_bytes);
+                d.error_count = errors;
+            }
+            Ok(_) => {
+                d.import_status = Some(ImportStatus::Failed);
+                d.failure_code = Some("ResourceInUseException".into());
+                d.failure_message = Some(format!("Table already exists: {name}"));
+            }
+            Err((code, message)) => {
+                d.import_status = Some(ImportStatus::Failed);
+                d.failure_code = Some(code);
+                d.failure_message = Some(message);
+            }
+        }
+        x.imports.insert(arn, d);
+    });
+    Ok(ImportTableOutput { import_table_description: answer })
 }
 
 #[cfg(test)]

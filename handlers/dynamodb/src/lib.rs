@@ -488,84 +488,7 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: RestoreTableToPointInTimeInput,
     ) -> Result<RestoreTableToPointInTimeOutput, RestoreTableToPointInTimeError> {
-        let source_name = match (&input.source_table_name, &input.source_table_arn) {
-            (Some(name), None) => name.clone(),
-            (None, Some(arn)) => table_name::resolve(arn).to_string(),
-            (Some(_), Some(_)) => {
-                return Err(rt::CommonError::validation(
-                    "Only one of SourceTableArn or SourceTableName can be specified",
-                )
-                .into())
-            }
-            (None, None) => {
-                return Err(
-                    rt::CommonError::validation("Either SourceTableArn or SourceTableName must be specified").into()
-                )
-            }
-        };
-        if input.use_latest_restorable_time == Some(true) && input.restore_date_time.is_some() {
-            return Err(rt::CommonError::validation(
-                "Only one of RestoreDateTime or UseLatestRestorableTime can be specified",
-            )
-            .into());
-        }
-        if input.use_latest_restorable_time != Some(true) && input.restore_date_time.is_none() {
-            return Err(rt::CommonError::validation(
-                "Either RestoreDateTime must be specified or UseLatestRestorableTime must be set to true",
-            )
-            .into());
-        }
-        let overrides = backup::Overrides {
-            billing_mode: input.billing_mode_override,
-            global_indexes: input.global_secondary_index_override,
-            local_indexes: input.local_secondary_index_override,
-            provisioned_throughput: input.provisioned_throughput_override,
-            on_demand_throughput: input.on_demand_throughput_override,
-            sse: input.sse_specification_override,
-        };
-        let target = input.target_table_name;
-        let d = self.with_both(ctx, |t, x| -> Result<TableDescription, RestoreTableToPointInTimeError> {
-            let live =
-                t.by_name.get(&source_name).filter(|s| input.source_table_arn.as_deref().is_none_or(|a| a == s.arn));
-            // A deleted table with point-in-time recovery is restored from its SYSTEM backup.
-            let deleted;
-            let source = match live {
-                Some(s) => s,
-                None => match backup::deleted_table(x, &source_name, input.source_table_arn.as_deref()) {
-                    Some(table) => {
-                        deleted = table;
-                        &deleted
-                    }
-                    None => return Err(backup::table_not_found(&source_name).into()),
-                },
-            };
-            if !source.pitr {
-                return Err(PointInTimeRecoveryUnavailableException {
-                    message: Some(format!("Point in time recovery is not enabled for table '{source_name}'")),
-                }
-                .into());
-            }
-            if let Some(at) = input.restore_date_time {
-                // Restorable: from the table's creation up to now (the state kept is the current one).
-                let now = rt::DateTime::now().as_millis();
-                if at.as_millis() < source.created.as_millis() - 1000 || at.as_millis() > now {
-                    return Err(InvalidRestoreTimeException {
-                        message: Some(format!(
-                            "Restore time is outside of the recoverable window: earliest {}, latest {}",
-                            source.created.to_rfc3339(),
-                            rt::DateTime::from_millis(now).to_rfc3339()
-                        )),
-                    }
-                    .into());
-                }
-            }
-            let source = source.clone();
-            backup::restore(ctx, t, x, &source, &target, overrides, None).map_err(|e| match e {
-                backup::RestoreError::Exists(name) => backup::table_exists(&name).into(),
-                backup::RestoreError::Invalid(m) => rt::CommonError::Validation(m).into(),
-            })
-        })?;
-        Ok(RestoreTableToPointInTimeOutput { table_description: Some(d) })
+        backup::restore_table_to_point_in_time(self, ctx, input).await
     }
 
     async fn put_resource_policy(
@@ -632,72 +555,7 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: ExportTableToPointInTimeInput,
     ) -> Result<ExportTableToPointInTimeOutput, ExportTableToPointInTimeError> {
-        if matches!(input.export_format, Some(ExportFormat::Ion)) {
-            return Err(rt::CommonError::NotImplemented("ExportTableToPointInTime with ExportFormat ION").into());
-        }
-        if matches!(input.export_type, Some(ExportType::IncrementalExport)) {
-            return Err(rt::CommonError::NotImplemented("ExportTableToPointInTime INCREMENTAL_EXPORT").into());
-        }
-        let started = self.with_both(
-            ctx,
-            |t, x| -> Result<Result<export::Job, ExportDescription>, ExportTableToPointInTimeError> {
-                if let Some(token) = &input.client_token {
-                    if let Some(d) = x.exports.values().find(|d| d.client_token.as_deref() == Some(token.as_str())) {
-                        if export::same_request(d, &input) {
-                            return Ok(Err(d.clone()));
-                        }
-                        return Err(ExportConflictException {
-                            message: Some(format!(
-                                "An export with client token {token} already exists with different parameters"
-                            )),
-                        }
-                        .into());
-                    }
-                }
-                let name = table_name::resolve(&input.table_arn);
-                let table = t
-                    .by_name
-                    .get(name)
-                    .filter(|table| table.arn == input.table_arn)
-                    .ok_or_else(|| backup::table_not_found(&input.table_arn))?;
-                if !table.pitr {
-                    return Err(PointInTimeRecoveryUnavailableException {
-                        message: Some(format!("Point in time recovery is not enabled for table '{name}'")),
-                    }
-                    .into());
-                }
-                let now = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
-                let export_time = input.export_time.unwrap_or(now);
-                if export_time.as_millis() > now.as_millis() {
-                    return Err(InvalidExportTimeException {
-                        message: Some("Export time must not be in the future".into()),
-                    }
-                    .into());
-                }
-                if export_time.as_millis() < table.created.as_millis() - 1000 {
-                    return Err(InvalidExportTimeException {
-                        message: Some(format!(
-                            "Export time is earlier than the earliest restorable time {}",
-                            table.created.to_rfc3339()
-                        )),
-                    }
-                    .into());
-                }
-                let job = export::new_job(table, &input, export_time);
-                let arn = job.description.export_arn.clone().unwrap_or_default();
-                x.exports.insert(arn, job.description.clone());
-                Ok(Ok(job))
-            },
-        )?;
-        let job = match started {
-            Ok(job) => job,
-            Err(existing) => return Ok(ExportTableToPointInTimeOutput { export_description: Some(existing) }),
-        };
-        let answer = job.description.clone();
-        let settled = export::run(s3io::S3::new(&self.peers, ctx), job).await;
-        let arn = answer.export_arn.clone().unwrap_or_default();
-        self.extras.with(ctx, |x| x.exports.insert(arn, settled));
-        Ok(ExportTableToPointInTimeOutput { export_description: Some(answer) })
+        export::export_table_to_point_in_time(self, ctx, input).await
     }
 
     async fn describe_export(
@@ -726,124 +584,7 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: ImportTableInput,
     ) -> Result<ImportTableOutput, ImportTableError> {
-        if input.input_format == InputFormat::Ion {
-            return Err(rt::CommonError::NotImplemented("ImportTable with InputFormat ION").into());
-        }
-        if input.input_compression_type == Some(InputCompressionType::Zstd) {
-            return Err(rt::CommonError::NotImplemented("ImportTable with InputCompressionType ZSTD").into());
-        }
-        if input.input_format_options.as_ref().is_some_and(|o| o.csv.is_some())
-            && input.input_format != InputFormat::Csv
-        {
-            return Err(rt::CommonError::validation(
-                "InputFormatOptions CSV can only be specified with InputFormat CSV",
-            )
-            .into());
-        }
-        let create = import::create_input(&input.table_creation_parameters);
-        create_rules::check(&create).map_err(rt::CommonError::Validation)?;
-        let key = keys::KeyDef::new(&create.key_schema, &create.attribute_definitions);
-        let name = create.table_name.clone();
-        let table_arn = describe::table_arn(ctx, &name);
-        let table_id = rt::request_id();
-        let started = self.with_both(
-            ctx,
-            |t, x| -> Result<Result<ImportTableDescription, ImportTableDescription>, ImportTableError> {
-                if let Some(token) = &input.client_token {
-                    if let Some(d) = x.imports.values().find(|d| d.client_token.as_deref() == Some(token.as_str())) {
-                        if import::same_request(d, &input) {
-                            return Ok(Err(d.clone()));
-                        }
-                        return Err(ImportConflictException {
-                            message: Some(format!(
-                                "An import with client token {token} already exists with different parameters"
-                            )),
-                        }
-                        .into());
-                    }
-                }
-                let importing = x.imports.values().any(|d| {
-                    d.table_arn.as_deref() == Some(table_arn.as_str())
-                        && d.import_status == Some(ImportStatus::InProgress)
-                });
-                if t.by_name.contains_key(&name) || importing {
-                    return Err(
-                        ResourceInUseException { message: Some(format!("Table already exists: {name}")) }.into()
-                    );
-                }
-                let now = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
-                let d = ImportTableDescription {
-                    import_arn: Some(format!("{table_arn}/import/{:014}-{}", now.as_millis(), extras::hex8())),
-                    import_status: Some(ImportStatus::InProgress),
-                    table_arn: Some(table_arn.clone()),
-                    table_id: Some(table_id.clone()),
-                    client_token: input.client_token.clone(),
-                    s3_bucket_source: Some(input.s3_bucket_source.clone()),
-                    cloud_watch_log_group_arn: Some(format!(
-                        "arn:aws:logs:{}:{}:log-group:/aws-dynamodb/imports:*",
-                        ctx.region, ctx.account_id
-                    )),
-                    input_format: Some(input.input_format.clone()),
-                    input_format_options: input.input_format_options.clone(),
-                    input_compression_type: Some(
-                        input.input_compression_type.clone().unwrap_or(InputCompressionType::None),
-                    ),
-                    table_creation_parameters: Some(input.table_creation_parameters.clone()),
-                    start_time: Some(now),
-                    ..Default::default()
-                };
-                x.imports.insert(d.import_arn.clone().unwrap_or_default(), d.clone());
-                Ok(Ok(d))
-            },
-        )?;
-        let answer = match started {
-            Ok(d) => d,
-            Err(existing) => return Ok(ImportTableOutput { import_table_description: existing }),
-        };
-        let loaded = import::load(s3io::S3::new(&self.peers, ctx), &input, &key).await;
-        let arn = answer.import_arn.clone().unwrap_or_default();
-        self.with_both(ctx, |t, x| {
-            let mut d = answer.clone();
-            d.end_time = Some(rt::DateTime::from_millis(rt::DateTime::now().as_millis()));
-            match loaded {
-                Ok(loaded) if !t.by_name.contains_key(&name) => {
-                    let mut table = describe::new_table(ctx, create);
-                    table.id = table_id;
-                    let indexes = std::mem::take(&mut table.items.indexes);
-                    let mut imported = 0;
-                    let mut errors = loaded.errors;
-                    for mut item in loaded.items {
-                        if write::check_values(&mut item).is_err() {
-                            errors += 1;
-                            continue;
-                        }
-                        table.items.put(item);
-                        imported += 1;
-                    }
-                    for index in indexes {
-                        table.items.backfill(index);
-                    }
-                    t.by_name.insert(name.clone(), table);
-                    d.import_status = Some(ImportStatus::Completed);
-                    d.imported_item_count = imported;
-                    d.processed_item_count = loaded.processed_items;
-                    d.processed_size_bytes = Some(loaded.processed_bytes);
-                    d.error_count = errors;
-                }
-                Ok(_) => {
-                    d.import_status = Some(ImportStatus::Failed);
-                    d.failure_code = Some("ResourceInUseException".into());
-                    d.failure_message = Some(format!("Table already exists: {name}"));
-                }
-                Err((code, message)) => {
-                    d.import_status = Some(ImportStatus::Failed);
-                    d.failure_code = Some(code);
-                    d.failure_message = Some(message);
-                }
-            }
-            x.imports.insert(arn, d);
-        });
-        Ok(ImportTableOutput { import_table_description: answer })
+        import::import_table(self, ctx, input).await
     }
 
     async fn describe_import(
@@ -911,67 +652,7 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: CreateGlobalTableInput,
     ) -> Result<CreateGlobalTableOutput, CreateGlobalTableError> {
-        let name = input.global_table_name;
-        let account = ctx.account_id.clone();
-        let mut regions: Vec<String> = Vec::new();
-        for r in input.replication_group {
-            let Some(region) = r.region_name else {
-                return Err(rt::CommonError::validation(
-                    "One or more parameter values were invalid: RegionName must be specified for each replica",
-                )
-                .into());
-            };
-            if !regions.contains(&region) {
-                regions.push(region);
-            }
-        }
-        if self.globals.with(|g| g.by_name.contains_key(&(account.clone(), name.clone()))) {
-            return Err(GlobalTableAlreadyExistsException {
-                message: Some("Global table with this name already exists".into()),
-            }
-            .into());
-        }
-        let mut first: Option<state::Table> = None;
-        let mut cursors = std::collections::HashMap::new();
-        for region in &regions {
-            let scope = self.tables.scope_of(&account, region);
-            let t = ferrostack_store::lock(&scope);
-            let table = t.by_name.get(&name);
-            match global_tables::replica_problem(table, &name, region, first.as_ref()) {
-                Some(global_tables::Problem::NoTable(m)) => {
-                    return Err(TableNotFoundException { message: Some(m) }.into())
-                }
-                Some(global_tables::Problem::Invalid(m)) => return Err(rt::CommonError::Validation(m).into()),
-                None => {}
-            }
-            if first.is_none() {
-                first = table.cloned();
-            }
-            cursors.insert(region.clone(), global_tables::stream_end(&t, &name));
-        }
-        let g = global_tables::GlobalTable {
-            name: name.clone(),
-            account: account.clone(),
-            created: rt::DateTime::from_millis(rt::DateTime::now().as_millis()),
-            regions,
-            cursors,
-            echoes: Default::default(),
-        };
-        let description = global_tables::description(&g, GlobalTableStatus::Creating);
-        let inserted = self.globals.with(|all| match all.by_name.entry((account, name)) {
-            std::collections::btree_map::Entry::Occupied(_) => false,
-            std::collections::btree_map::Entry::Vacant(v) => {
-                v.insert(g);
-                true
-            }
-        });
-        if !inserted {
-            return Err(GlobalTableAlreadyExistsException {
-                message: Some("Global table with this name already exists".into()),
-            }
-            .into());
-        }
-        Ok(CreateGlobalTableOutput { global_table_description: Some(description) })
+        global_tables::create_global_table(self, ctx, input).await
     }
 
     async fn describe_global_table(
@@ -1002,89 +683,7 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: UpdateGlobalTableInput,
     ) -> Result<UpdateGlobalTableOutput, UpdateGlobalTableError> {
-        let key = (ctx.account_id.clone(), input.global_table_name.clone());
-        let name = input.global_table_name;
-        let account = ctx.account_id.clone();
-        let Some(mut g) = self.globals.with(|all| all.by_name.get(&key).cloned()) else {
-            return Err(global_table_not_found().into());
-        };
-        // Check every update before applying any.
-        let mut regions = g.regions.clone();
-        let mut creates = Vec::new();
-        for u in &input.replica_updates {
-            match (&u.create, &u.delete) {
-                (Some(c), None) => {
-                    if regions.contains(&c.region_name) {
-                        return Err(ReplicaAlreadyExistsException {
-                            message: Some(format!("Replica already exists in region {}", c.region_name)),
-                        }
-                        .into());
-                    }
-                    regions.push(c.region_name.clone());
-                    creates.push(c.region_name.clone());
-                }
-                (None, Some(d)) => {
-                    if !regions.contains(&d.region_name) {
-                        return Err(ReplicaNotFoundException {
-                            message: Some(format!("Replica not found in region {}", d.region_name)),
-                        }
-                        .into());
-                    }
-                    regions.retain(|r| *r != d.region_name);
-                }
-                _ => {
-                    return Err(rt::CommonError::validation(
-                        "One or more parameter values were invalid: One of Create or Delete must be specified in a ReplicaUpdate",
-                    )
-                    .into())
-                }
-            }
-        }
-        // A source of existing items for new replicas, and the key schema they must match.
-        let source = g.regions.iter().find(|r| regions.contains(r)).cloned();
-        let existing: Option<state::Table> = source.as_ref().and_then(|r| {
-            let scope = self.tables.scope_of(&account, r);
-            let t = ferrostack_store::lock(&scope);
-            t.by_name.get(&name).cloned()
-        });
-        for region in &creates {
-            let scope = self.tables.scope_of(&account, region);
-            let t = ferrostack_store::lock(&scope);
-            match global_tables::replica_problem(t.by_name.get(&name), &name, region, existing.as_ref()) {
-                Some(global_tables::Problem::NoTable(m)) => {
-                    return Err(TableNotFoundException { message: Some(m) }.into())
-                }
-                Some(global_tables::Problem::Invalid(m)) => return Err(rt::CommonError::Validation(m).into()),
-                None => {}
-            }
-        }
-        // New replicas start with a copy of the items, then follow the streams.
-        for region in &creates {
-            let scope = self.tables.scope_of(&account, region);
-            let mut t = ferrostack_store::lock(&scope);
-            if let (Some(from), Some((table, mut log))) = (&existing, t.table_and_stream(&name)) {
-                for item in from.items.scan_all() {
-                    let keys = table.items.key.key_of(&item);
-                    write::commit(table, log.as_deref_mut(), &keys, None, Some(item), false);
-                }
-            }
-            let end = global_tables::stream_end(&t, &name);
-            g.cursors.insert(region.clone(), end);
-        }
-        g.regions = regions;
-        g.cursors.retain(|r, _| g.regions.contains(r));
-        let description = global_tables::description(&g, GlobalTableStatus::Updating);
-        self.globals.with(|all| {
-            if let Some(live) = all.by_name.get_mut(&key) {
-                live.regions = g.regions.clone();
-                for (r, c) in &g.cursors {
-                    live.cursors.entry(r.clone()).or_insert(*c);
-                }
-                live.cursors.retain(|r, _| g.regions.contains(r));
-                live.echoes.retain(|r, _| g.regions.contains(r));
-            }
-        });
-        Ok(UpdateGlobalTableOutput { global_table_description: Some(description) })
+        global_tables::update_global_table(self, ctx, input).await
     }
 
     async fn describe_global_table_settings(
@@ -1092,23 +691,7 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: DescribeGlobalTableSettingsInput,
     ) -> Result<DescribeGlobalTableSettingsOutput, DescribeGlobalTableSettingsError> {
-        let key = (ctx.account_id.clone(), input.global_table_name.clone());
-        let Some(g) = self.globals.with(|all| all.by_name.get(&key).cloned()) else {
-            return Err(global_table_not_found().into());
-        };
-        let replica_settings = g
-            .regions
-            .iter()
-            .filter_map(|region| {
-                let scope = self.tables.scope_of(&g.account, region);
-                let t = ferrostack_store::lock(&scope);
-                t.by_name.get(&g.name).map(|table| global_tables::settings(table, region))
-            })
-            .collect();
-        Ok(DescribeGlobalTableSettingsOutput {
-            global_table_name: Some(g.name),
-            replica_settings: Some(replica_settings),
-        })
+        global_tables::describe_global_table_settings(self, ctx, input).await
     }
 
     async fn update_global_table_settings(
@@ -1116,50 +699,7 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: UpdateGlobalTableSettingsInput,
     ) -> Result<UpdateGlobalTableSettingsOutput, UpdateGlobalTableSettingsError> {
-        let key = (ctx.account_id.clone(), input.global_table_name.clone());
-        let Some(g) = self.globals.with(|all| all.by_name.get(&key).cloned()) else {
-            return Err(global_table_not_found().into());
-        };
-        for r in input.replica_settings_update.iter().flatten() {
-            if !g.regions.contains(&r.region_name) {
-                return Err(ReplicaNotFoundException {
-                    message: Some(format!("Replica not found in region {}", r.region_name)),
-                }
-                .into());
-            }
-        }
-        // Check against every replica before changing any.
-        for region in &g.regions {
-            let scope = self.tables.scope_of(&g.account, region);
-            let t = ferrostack_store::lock(&scope);
-            let Some(table) = t.by_name.get(&g.name) else { continue };
-            match global_tables::check_settings(table, &input) {
-                Ok(()) => {}
-                Err(global_tables::SettingsProblem::Unsupported) => {
-                    return Err(rt::CommonError::NotImplemented(
-                        "UpdateGlobalTableSettings auto scaling settings (Application Auto Scaling is not emulated)",
-                    )
-                    .into())
-                }
-                Err(global_tables::SettingsProblem::NoIndex(m)) => {
-                    return Err(IndexNotFoundException { message: Some(m) }.into())
-                }
-                Err(global_tables::SettingsProblem::Invalid(m)) => return Err(rt::CommonError::Validation(m).into()),
-            }
-        }
-        let mut replica_settings = Vec::new();
-        for region in &g.regions {
-            let scope = self.tables.scope_of(&g.account, region);
-            let mut t = ferrostack_store::lock(&scope);
-            if let Some(table) = t.by_name.get_mut(&g.name) {
-                global_tables::apply_settings(table, region, &input);
-                replica_settings.push(global_tables::settings(table, region));
-            }
-        }
-        Ok(UpdateGlobalTableSettingsOutput {
-            global_table_name: Some(g.name),
-            replica_settings: Some(replica_settings),
-        })
+        global_tables::update_global_table_settings(self, ctx, input).await
     }
 
     async fn describe_table_replica_auto_scaling(
