@@ -99,8 +99,7 @@ pub fn encode(item: &Item) -> Box<[u8]> {
     encode_except(item, |_| false)
 }
 
-/// Encodes the item without the attributes `skip` names (storage leaves out the key
-/// attributes: the row's key already holds them).
+/// Encodes the item without the attributes `skip` names.
 pub fn encode_except(item: &Item, skip: impl Fn(&str) -> bool) -> Box<[u8]> {
     let mut out = Vec::with_capacity(64);
     put_len(&mut out, item.keys().filter(|k| !skip(k)).count());
@@ -111,6 +110,89 @@ pub fn encode_except(item: &Item, skip: impl Fn(&str) -> bool) -> Box<[u8]> {
     out.into_boxed_slice()
 }
 
+/// The top-level attribute names of one table's stored items, each stored once: a stored
+/// item refers to a known name by its number (one byte for the first 64 names) instead of
+/// repeating it in every item, which for typical items with short values is a fifth or more
+/// of their bytes. Append-only and capped, so a table with ever-new attribute names keeps
+/// those inline rather than growing the dictionary without bound.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    ids: std::collections::HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+/// How many names one table's dictionary holds at most.
+const MAX_NAMES: usize = 4096;
+
+impl Names {
+    fn id(&mut self, name: &str) -> Option<u32> {
+        if let Some(id) = self.ids.get(name) {
+            return Some(*id);
+        }
+        if self.names.len() >= MAX_NAMES {
+            return None;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.into());
+        self.ids.insert(name.into(), id);
+        Some(id)
+    }
+
+    fn name(&self, id: usize) -> Option<&str> {
+        self.names.get(id).map(|n| &n[..])
+    }
+}
+
+/// Encodes an item for storage without the attributes `skip` names (the key attributes: the
+/// row's key holds them), naming attributes through `names`. A name is a varint: an odd
+/// one is `2 × id + 1`, an even one `2 × length` followed by the name itself.
+pub fn encode_stored(item: &Item, skip: impl Fn(&str) -> bool, names: &mut Names) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64);
+    put_len(&mut out, item.keys().filter(|k| !skip(k)).count());
+    for (k, v) in item.iter().filter(|(k, _)| !skip(k)) {
+        match names.id(k) {
+            Some(id) => put_len(&mut out, 2 * id as usize + 1),
+            None => {
+                put_len(&mut out, 2 * k.len());
+                out.extend_from_slice(k.as_bytes());
+            }
+        }
+        put_value(&mut out, v);
+    }
+    out
+}
+
+/// Adds the attributes of an item written by `encode_stored` to `item`.
+pub fn decode_stored(bytes: &[u8], names: &Names, item: &mut Item) {
+    let mut r = Reader { b: bytes, at: 0 };
+    let Some(n) = r.count() else { return };
+    for _ in 0..n {
+        let Some(name) = r.stored_name(names) else { return };
+        let name = name.to_string();
+        let Some(v) = r.value() else { return };
+        item.insert(name, v);
+    }
+}
+
+/// `item_size` of an item written by `encode_stored`, read off its bytes.
+pub fn stored_size(bytes: &[u8], names: &Names) -> usize {
+    let mut r = Reader { b: bytes, at: 0 };
+    let mut size = || -> Option<usize> {
+        let n = r.count()?;
+        let mut size = 0;
+        for _ in 0..n {
+            size += r.stored_name(names)?.len() + r.value_size()?;
+        }
+        Some(size)
+    };
+    size().unwrap_or(0)
+}
+
+/// How many attributes a stored item has (its first varint).
+pub fn attribute_count(bytes: &[u8]) -> usize {
+    Reader { b: bytes, at: 0 }.len().unwrap_or(0)
+}
+
 /// Reads the encoding back. Every read is checked, so bytes from outside (a PartiQL
 /// NextToken) give `None` instead of a panic.
 struct Reader<'a> {
@@ -118,7 +200,7 @@ struct Reader<'a> {
     at: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn byte(&mut self) -> Option<u8> {
         let b = *self.b.get(self.at)?;
         self.at += 1;
@@ -141,7 +223,7 @@ impl Reader<'_> {
         }
     }
 
-    fn bytes(&mut self) -> Option<&[u8]> {
+    fn bytes(&mut self) -> Option<&'a [u8]> {
         let n = self.len()?;
         let s = self.b.get(self.at..self.at.checked_add(n)?)?;
         self.at += n;
@@ -150,6 +232,20 @@ impl Reader<'_> {
 
     fn string(&mut self) -> Option<String> {
         String::from_utf8(self.bytes()?.to_vec()).ok()
+    }
+
+    /// A top-level attribute name as `encode_stored` writes it.
+    fn stored_name<'n>(&mut self, names: &'n Names) -> Option<&'n str>
+    where
+        'a: 'n,
+    {
+        let n = self.len()?;
+        if n % 2 == 1 {
+            return names.name(n / 2);
+        }
+        let s = self.b.get(self.at..self.at.checked_add(n / 2)?)?;
+        self.at += n / 2;
+        std::str::from_utf8(s).ok()
     }
 
     fn count(&mut self) -> Option<usize> {
@@ -167,16 +263,6 @@ impl Reader<'_> {
             m.insert(k, v);
         }
         Some(m)
-    }
-
-    /// The size of the map at the cursor: names plus values.
-    fn map_size(&mut self) -> Option<usize> {
-        let n = self.count()?;
-        let mut size = 0;
-        for _ in 0..n {
-            size += self.bytes()?.len() + self.value_size()?;
-        }
-        Some(size)
     }
 
     /// `value_size` of the value at the cursor, skipping over it.
@@ -240,27 +326,6 @@ impl Reader<'_> {
 /// Decodes a stored item (always well formed).
 pub fn decode(bytes: &[u8]) -> Item {
     try_decode(bytes).unwrap_or_default()
-}
-
-/// Adds the attributes of a stored item to `item`.
-pub fn decode_into(bytes: &[u8], item: &mut Item) {
-    let mut r = Reader { b: bytes, at: 0 };
-    let Some(n) = r.count() else { return };
-    for _ in 0..n {
-        let (Some(k), Some(v)) = (r.string(), r.value()) else { return };
-        item.insert(k, v);
-    }
-}
-
-/// How many attributes a stored item has (its first varint).
-pub fn attribute_count(bytes: &[u8]) -> usize {
-    Reader { b: bytes, at: 0 }.len().unwrap_or(0)
-}
-
-/// `item_size` of a stored item, read off its encoding without decoding it.
-pub fn encoded_size(bytes: &[u8]) -> usize {
-    let mut r = Reader { b: bytes, at: 0 };
-    r.map_size().unwrap_or(0)
 }
 
 /// Decodes bytes that may not be an encoded item.
@@ -384,7 +449,28 @@ mod tests {
         item.insert("m".into(), AttributeValue::M(m));
         item.insert("l".into(), AttributeValue::L(vec![AttributeValue::Bool(true), AttributeValue::Null(true)]));
         assert_eq!(decode(&encode(&item)), item);
-        assert_eq!(encoded_size(&encode(&item)), item_size(&item));
+        let mut names = Names::default();
+        let stored = encode_stored(&item, |n| n == "id", &mut names);
+        let mut back = Item::new();
+        back.insert("id".into(), item["id"].clone());
+        decode_stored(&stored, &names, &mut back);
+        assert_eq!(back, item);
+        assert_eq!(
+            stored_size(&stored, &names),
+            item_size(&item) - item_size(&back.iter().take(1).map(|(k, v)| (k.clone(), v.clone())).collect())
+        );
+        // Past the dictionary's cap names are written inline.
+        for i in 0..MAX_NAMES {
+            names.id(&format!("x{i}"));
+        }
+        let mut wide = Item::new();
+        wide.insert("new-name".into(), AttributeValue::Bool(true));
+        wide.insert("m".into(), AttributeValue::Null(true));
+        let stored = encode_stored(&wide, |_| false, &mut names);
+        let mut back = Item::new();
+        decode_stored(&stored, &names, &mut back);
+        assert_eq!(back, wide);
+        assert_eq!(stored_size(&stored, &names), item_size(&wide));
         let bytes = encode(&item);
         for cut in 0..bytes.len() {
             assert!(try_decode(&bytes[..cut]).is_none());

@@ -414,12 +414,9 @@ pub fn query(t: &Tables, input: QueryInput) -> Result<QueryOutput> {
 /// The hash range of parallel-scan segment `segment` of `total`.
 fn segment_range(segment: i32, total: i32) -> Range {
     let bound = |s: i32| -> u64 { ((s as u128) << 64).div_ceil(total as u128) as u64 };
-    let lo = Bound::Included(bound(segment).to_be_bytes().to_vec());
-    let hi = if segment + 1 >= total {
-        Bound::Unbounded
-    } else {
-        Bound::Excluded(bound(segment + 1).to_be_bytes().to_vec())
-    };
+    let lo = Bound::Included(keys::hash_bound(bound(segment)));
+    let hi =
+        if segment + 1 >= total { Bound::Unbounded } else { Bound::Excluded(keys::hash_bound(bound(segment + 1))) };
     (lo, hi)
 }
 

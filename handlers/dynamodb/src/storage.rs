@@ -95,7 +95,10 @@ fn expiry(item: &Item, attribute: &str) -> Option<i64> {
 #[derive(Debug, Clone)]
 pub struct Items {
     pub key: KeyDef,
+    /// storage key -> the item without its key attributes (`item::encode_stored`)
     pub rows: Rows,
+    /// The attribute names the stored items refer to.
+    names: item::Names,
     bytes: usize,
     pub indexes: Vec<IndexRows>,
     pub ttl: Option<TtlIndex>,
@@ -103,7 +106,7 @@ pub struct Items {
 
 impl Items {
     pub fn new(key: KeyDef, indexes: Vec<IndexRows>) -> Items {
-        Items { key, rows: Rows::new(), bytes: 0, indexes, ttl: None }
+        Items { key, rows: Rows::new(), names: item::Names::default(), bytes: 0, indexes, ttl: None }
     }
 
     pub fn count(&self) -> i64 {
@@ -127,7 +130,7 @@ impl Items {
     fn item_of(&self, storage_key: &[u8], value: &[u8]) -> Item {
         let mut item = Item::with_capacity(2 + item::attribute_count(value));
         keys::decode_key_into(&self.key, storage_key, &mut item);
-        item::decode_into(value, &mut item);
+        item::decode_stored(value, &self.names, &mut item);
         item
     }
 
@@ -157,16 +160,16 @@ impl Items {
         let skey = keys::storage_key(&self.key, item);
         let key_bytes: usize =
             item.iter().filter(|(k, _)| self.key.is_key(k)).map(|(k, v)| k.len() + item::value_size(v)).sum();
-        let value = item::encode_except(item, |name| self.key.is_key(name));
+        let value = item::encode_stored(item, |name| self.key.is_key(name), &mut self.names);
         if self.tracks_items() {
             if let Some(old) = self.get_raw(&skey) {
                 self.unindex(&skey, &old);
             }
             self.rows.insert(&skey, &value);
         } else if let Some(old) = self.rows.insert_returning(&skey, &value) {
-            self.bytes = self.bytes.saturating_sub(key_bytes + item::encoded_size(&old));
+            self.bytes = self.bytes.saturating_sub(key_bytes + item::stored_size(&old, &self.names));
         }
-        self.bytes += key_bytes + item::encoded_size(&value);
+        self.bytes += key_bytes + item::stored_size(&value, &self.names);
         for index in &mut self.indexes {
             if let Some(k) = index.entry_key(item, &skey) {
                 index.bytes += item::item_size(&index.project(&self.key, item));
@@ -215,7 +218,7 @@ impl Items {
         let skey = keys::storage_key(&self.key, key);
         if let Some(old) = self.rows.remove(&skey) {
             let key_bytes: usize = key.iter().map(|(k, v)| k.len() + item::value_size(v)).sum();
-            self.bytes = self.bytes.saturating_sub(key_bytes + item::encoded_size(&old));
+            self.bytes = self.bytes.saturating_sub(key_bytes + item::stored_size(&old, &self.names));
         }
     }
 
