@@ -18,7 +18,6 @@
 
 mod rows;
 
-use std::collections::BTreeSet;
 use std::ops::Bound;
 
 use dynamodb_api::types::{Projection, ProjectionType};
@@ -81,7 +80,17 @@ impl IndexRows {
 #[derive(Debug, Clone)]
 pub struct TtlIndex {
     pub attribute: String,
-    by_time: BTreeSet<(i64, Box<[u8]>)>,
+    /// expiry (`time_key`) ++ storage key -> nothing: packed like the table's rows.
+    by_time: Rows,
+}
+
+/// A TTL index key: the expiry time (sign bit flipped, so bytes order as numbers) and then
+/// the item's storage key.
+fn time_key(at: i64, skey: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(8 + skey.len());
+    k.extend_from_slice(&((at as u64) ^ (1 << 63)).to_be_bytes());
+    k.extend_from_slice(skey);
+    k
 }
 
 /// An item's TTL value in epoch seconds: a Number in its TTL attribute, else none.
@@ -178,7 +187,7 @@ impl Items {
         }
         if let Some(ttl) = &mut self.ttl {
             if let Some(at) = expiry(item, &ttl.attribute) {
-                ttl.by_time.insert((at, skey.into_boxed_slice()));
+                ttl.by_time.insert(&time_key(at, &skey), &[]);
             }
         }
     }
@@ -189,7 +198,7 @@ impl Items {
         self.bytes = self.bytes.saturating_sub(item::item_size(old));
         if let Some(ttl) = &mut self.ttl {
             if let Some(at) = expiry(old, &ttl.attribute) {
-                ttl.by_time.remove(&(at, Box::from(skey)));
+                ttl.by_time.remove(&time_key(at, skey));
             }
         }
         for index in &mut self.indexes {
@@ -246,22 +255,21 @@ impl Items {
     /// Starts (or stops, with `None`) tracking expiry times in `attribute`.
     pub fn set_ttl(&mut self, attribute: Option<&str>) {
         self.ttl = attribute.map(|a| {
-            let by_time = self
-                .rows
-                .iter()
-                .filter_map(|r| expiry(&self.row_item(r), a).map(|at| (at, Box::from(r.key()))))
-                .collect();
+            let mut by_time = Rows::new();
+            for r in self.rows.iter() {
+                if let Some(at) = expiry(&self.row_item(r), a) {
+                    by_time.insert(&time_key(at, r.key()), &[]);
+                }
+            }
             TtlIndex { attribute: a.to_string(), by_time }
         });
     }
 
-    /// Storage keys of items whose expiry lies in `(after, before)`.
+    /// Storage keys of items whose expiry lies in `[after, before)`.
     pub fn expired(&self, after: i64, before: i64) -> Vec<Box<[u8]>> {
         let Some(ttl) = &self.ttl else { return Vec::new() };
-        ttl.by_time
-            .range((Bound::Excluded((after, Box::from(&[][..]))), Bound::Excluded((before, Box::from(&[][..])))))
-            .map(|(_, k)| k.clone())
-            .collect()
+        let (lo, hi) = (time_key(after, &[]), time_key(before, &[]));
+        ttl.by_time.range((Bound::Included(&lo[..]), Bound::Excluded(&hi[..]))).map(|r| r.key()[8..].into()).collect()
     }
 
     pub fn drop_index(&mut self, name: &str) {

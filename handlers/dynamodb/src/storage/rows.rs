@@ -21,7 +21,7 @@ use std::collections::{btree_map, BTreeMap};
 use std::ops::Bound;
 
 /// Pages split beyond this size (a single larger row keeps a page of its own).
-const PAGE_BYTES: usize = 2048;
+const PAGE_BYTES: usize = 4096;
 /// A page this small after a delete is merged into its successor when both fit one page.
 const MERGE_BYTES: usize = PAGE_BYTES / 4;
 
