@@ -369,4 +369,42 @@ mod tests {
         items.set_ttl(None);
         assert!(items.expired(0, 1000).is_empty());
     }
+
+    /// TableSizeBytes, ItemCount and index sizes follow overwrites and deletes, whether the
+    /// replaced item is decoded (an index exists) or only measured from its bytes.
+    #[test]
+    fn sizes_follow_writes() {
+        let key =
+            KeyDef { hash: ("pk".into(), ScalarAttributeType::S), range: Some(("sk".into(), ScalarAttributeType::N)) };
+        let gsi_key = KeyDef { hash: ("g".into(), ScalarAttributeType::S), range: None };
+        let projection = Projection { projection_type: Some(ProjectionType::KeysOnly), non_key_attributes: None };
+        for indexes in [vec![], vec![IndexRows::new("gsi".into(), gsi_key.clone(), projection, true)]] {
+            let mut items = Items::new(key.clone(), indexes);
+            let mut seed = 1u64;
+            for round in 0..3000 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let r = seed >> 33;
+                let mut i = item(&format!("p{}", r % 40), &format!("{}", r % 13));
+                if r % 5 == 0 {
+                    items.remove(&i);
+                    continue;
+                }
+                i.insert("v".into(), AttributeValue::S("x".repeat((r % 50) as usize)));
+                if r % 3 == 0 {
+                    i.insert("g".into(), AttributeValue::S(format!("g{round}")));
+                    i.insert("n".into(), AttributeValue::Ns(vec!["1.5".into(), "-20".into()]));
+                }
+                items.store(&i);
+            }
+            let all: Vec<Item> = items.scan_all().collect();
+            assert_eq!(items.count() as usize, all.len());
+            assert_eq!(items.size_bytes() as usize, all.iter().map(item::item_size).sum::<usize>());
+            if let Some(index) = items.indexes.first() {
+                let held: Vec<&Item> = all.iter().filter(|i| i.contains_key("g")).collect();
+                assert_eq!(index.count(), held.len());
+                let size: usize = held.iter().map(|i| item::item_size(&index.project(&items.key, i))).sum();
+                assert_eq!(index.bytes, size);
+            }
+        }
+    }
 }
