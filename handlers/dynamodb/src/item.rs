@@ -24,6 +24,20 @@ const T_L: u8 = 8;
 const T_NULL: u8 = 9;
 const T_FALSE: u8 = 10;
 const T_TRUE: u8 = 11;
+/// A string, number or binary shorter than 32 bytes takes one tag byte for type and length:
+/// `SHORT × kind + length`, kind 1 (S), 2 (N) or 3 (B), the tags 32..=127.
+const SHORT: u8 = 32;
+
+/// Appends a scalar of tag `tag` (T_S, T_N or T_B): short ones with their length in the tag.
+fn put_scalar(out: &mut Vec<u8>, tag: u8, b: &[u8]) {
+    if b.len() < SHORT as usize {
+        out.push(SHORT * tag + b.len() as u8);
+        out.extend_from_slice(b);
+    } else {
+        out.push(tag);
+        put_bytes(out, b);
+    }
+}
 
 /// Appends `n` as a varint (7 bits a byte, low first); storage rows prefix their key with it too.
 pub(crate) fn put_len(out: &mut Vec<u8>, mut n: usize) {
@@ -53,18 +67,9 @@ fn put_map(out: &mut Vec<u8>, m: &Item) {
 
 fn put_value(out: &mut Vec<u8>, v: &AttributeValue) {
     match v {
-        AttributeValue::S(s) => {
-            out.push(T_S);
-            put_bytes(out, s.as_bytes());
-        }
-        AttributeValue::N(n) => {
-            out.push(T_N);
-            put_bytes(out, n.as_bytes());
-        }
-        AttributeValue::B(b) => {
-            out.push(T_B);
-            put_bytes(out, b);
-        }
+        AttributeValue::S(s) => put_scalar(out, T_S, s.as_bytes()),
+        AttributeValue::N(n) => put_scalar(out, T_N, n.as_bytes()),
+        AttributeValue::B(b) => put_scalar(out, T_B, b),
         AttributeValue::Ss(set) | AttributeValue::Ns(set) => {
             out.push(if matches!(v, AttributeValue::Ss(_)) { T_SS } else { T_NS });
             put_len(out, set.len());
@@ -230,6 +235,23 @@ impl<'a> Reader<'a> {
         Some(s)
     }
 
+    /// The next `n` bytes.
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let s = self.b.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(s)
+    }
+
+    /// A value's tag, with a short scalar's tag turned into its kind and its bytes read.
+    fn tag(&mut self) -> Option<(u8, Option<&'a [u8]>)> {
+        let tag = self.byte()?;
+        Some(match tag {
+            SHORT..=127 => (tag / SHORT, Some(self.take((tag % SHORT) as usize)?)),
+            T_S | T_N | T_B => (tag, Some(self.bytes()?)),
+            _ => (tag, None),
+        })
+    }
+
     fn string(&mut self) -> Option<String> {
         String::from_utf8(self.bytes()?.to_vec()).ok()
     }
@@ -267,58 +289,65 @@ impl<'a> Reader<'a> {
 
     /// `value_size` of the value at the cursor, skipping over it.
     fn value_size(&mut self) -> Option<usize> {
-        let tag = self.byte()?;
-        Some(match tag {
-            T_S | T_B => self.bytes()?.len(),
-            T_N => number_size(std::str::from_utf8(self.bytes()?).ok()?),
-            T_SS | T_BS => (0..self.count()?).map(|_| self.bytes().map(<[u8]>::len)).sum::<Option<usize>>()?,
-            T_NS => (0..self.count()?)
-                .map(|_| self.bytes().and_then(|b| std::str::from_utf8(b).ok()).map(number_size))
-                .sum::<Option<usize>>()?,
-            T_M => {
-                let n = self.count()?;
-                let mut size = 3;
-                for _ in 0..n {
-                    size += self.bytes()?.len() + self.value_size()? + 1;
+        let (tag, scalar) = self.tag()?;
+        Some(match (tag, scalar) {
+            (T_S | T_B, Some(b)) => b.len(),
+            (T_N, Some(b)) => number_size(std::str::from_utf8(b).ok()?),
+            (_, Some(_)) => return None,
+            (tag, None) => match tag {
+                T_SS | T_BS => (0..self.count()?).map(|_| self.bytes().map(<[u8]>::len)).sum::<Option<usize>>()?,
+                T_NS => (0..self.count()?)
+                    .map(|_| self.bytes().and_then(|b| std::str::from_utf8(b).ok()).map(number_size))
+                    .sum::<Option<usize>>()?,
+                T_M => {
+                    let n = self.count()?;
+                    let mut size = 3;
+                    for _ in 0..n {
+                        size += self.bytes()?.len() + self.value_size()? + 1;
+                    }
+                    size
                 }
-                size
-            }
-            T_L => 3 + (0..self.count()?).map(|_| self.value_size().map(|s| s + 1)).sum::<Option<usize>>()?,
-            T_TRUE | T_FALSE | T_NULL => 1,
-            _ => return None,
+                T_L => 3 + (0..self.count()?).map(|_| self.value_size().map(|s| s + 1)).sum::<Option<usize>>()?,
+                T_TRUE | T_FALSE | T_NULL => 1,
+                _ => return None,
+            },
         })
     }
 
     fn value(&mut self) -> Option<AttributeValue> {
-        let tag = self.byte()?;
-        Some(match tag {
-            T_S => AttributeValue::S(self.string()?),
-            T_N => AttributeValue::N(self.string()?),
-            T_B => AttributeValue::B(rt::Bytes::copy_from_slice(self.bytes()?)),
-            T_SS | T_NS => {
-                let n = self.count()?;
-                let set = (0..n).map(|_| self.string()).collect::<Option<Vec<_>>>()?;
-                if tag == T_SS {
-                    AttributeValue::Ss(set)
-                } else {
-                    AttributeValue::Ns(set)
+        let (tag, scalar) = self.tag()?;
+        let text = |b: &[u8]| String::from_utf8(b.to_vec()).ok();
+        Some(match (tag, scalar) {
+            (T_S, Some(b)) => AttributeValue::S(text(b)?),
+            (T_N, Some(b)) => AttributeValue::N(text(b)?),
+            (T_B, Some(b)) => AttributeValue::B(rt::Bytes::copy_from_slice(b)),
+            (_, Some(_)) => return None,
+            (tag, None) => match tag {
+                T_SS | T_NS => {
+                    let n = self.count()?;
+                    let set = (0..n).map(|_| self.string()).collect::<Option<Vec<_>>>()?;
+                    if tag == T_SS {
+                        AttributeValue::Ss(set)
+                    } else {
+                        AttributeValue::Ns(set)
+                    }
                 }
-            }
-            T_BS => {
-                let n = self.count()?;
-                AttributeValue::Bs(
-                    (0..n).map(|_| self.bytes().map(rt::Bytes::copy_from_slice)).collect::<Option<Vec<_>>>()?,
-                )
-            }
-            T_M => AttributeValue::M(self.map()?),
-            T_L => {
-                let n = self.count()?;
-                AttributeValue::L((0..n).map(|_| self.value()).collect::<Option<Vec<_>>>()?)
-            }
-            T_TRUE => AttributeValue::Bool(true),
-            T_FALSE => AttributeValue::Bool(false),
-            T_NULL => AttributeValue::Null(true),
-            _ => return None,
+                T_BS => {
+                    let n = self.count()?;
+                    AttributeValue::Bs(
+                        (0..n).map(|_| self.bytes().map(rt::Bytes::copy_from_slice)).collect::<Option<Vec<_>>>()?,
+                    )
+                }
+                T_M => AttributeValue::M(self.map()?),
+                T_L => {
+                    let n = self.count()?;
+                    AttributeValue::L((0..n).map(|_| self.value()).collect::<Option<Vec<_>>>()?)
+                }
+                T_TRUE => AttributeValue::Bool(true),
+                T_FALSE => AttributeValue::Bool(false),
+                T_NULL => AttributeValue::Null(true),
+                _ => return None,
+            },
         })
     }
 }
@@ -444,6 +473,9 @@ mod tests {
         m.insert("n".into(), AttributeValue::N("1.5".into()));
         let mut item = Item::new();
         item.insert("id".into(), AttributeValue::S("abc".into()));
+        item.insert("long".into(), AttributeValue::S("x".repeat(31) + "é"));
+        item.insert("e".into(), AttributeValue::S(String::new()));
+        item.insert("n".into(), AttributeValue::N("-12345678901234567890123456789012.5".into()));
         item.insert("b".into(), AttributeValue::B(rt::Bytes::from_static(b"\x00\x01")));
         item.insert("ss".into(), AttributeValue::Ss(vec!["x".into(), "y".into()]));
         item.insert("m".into(), AttributeValue::M(m));

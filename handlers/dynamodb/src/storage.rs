@@ -226,7 +226,8 @@ impl Items {
         }
         let skey = keys::storage_key(&self.key, key);
         if let Some(old) = self.rows.remove(&skey) {
-            let key_bytes: usize = key.iter().map(|(k, v)| k.len() + item::value_size(v)).sum();
+            // The stored key, not the caller's spelling of it ("-0" is stored as "0").
+            let key_bytes = keys::decode_key(&self.key, &skey).map_or(0, |k| item::item_size(&k));
             self.bytes = self.bytes.saturating_sub(key_bytes + item::stored_size(&old, &self.names));
         }
     }
