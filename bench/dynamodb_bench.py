@@ -163,8 +163,10 @@ def main():
         print(f"- items loaded: {loaded:,} (ItemCount {desc['ItemCount']:,}) in {load_secs:.1f}s "
               f"({loaded / load_secs:,.0f} items/s via BatchWriteItem)")
         print(f"- item data (TableSizeBytes): {item_bytes / 1e6:.1f} MB")
+        grown = (loaded_rss - idle) * 1024
         print(f"- server RSS: {idle / 1024:.1f} MB with an empty table, {loaded_rss / 1024:.1f} MB after loading "
-              f"({(loaded_rss - idle) * 1024 / max(loaded, 1):.0f} bytes per item)")
+              f"({grown / max(loaded, 1):.0f} bytes per item against {item_bytes / max(loaded, 1):.0f} bytes of item "
+              f"data: {grown / max(item_bytes, 1):.2f}x)")
         print()
         print("| call | req/s |")
         print("|---|---:|")
