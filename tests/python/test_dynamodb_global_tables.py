@@ -99,6 +99,20 @@ def test_global_table_errors(ddb):
     east.put_item(TableName="gt_c", Item={"pk": {"S": "x"}})
     code, msg = fails(east.create_global_table, GlobalTableName="gt_c", ReplicationGroup=[{"RegionName": "us-east-1"}])
     assert code == "ValidationException" and "empty" in msg
+    # Secondary indexes must match across replicas.
+    hash_table(east, "gt_idx", key="pk", StreamSpecification=STREAM)
+    west.create_table(
+        TableName="gt_idx",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[{"IndexName": "byg", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                                 "Projection": {"ProjectionType": "ALL"}}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification=STREAM,
+    )
+    code, msg = fails(east.create_global_table, GlobalTableName="gt_idx",
+                      ReplicationGroup=[{"RegionName": "us-east-1"}, {"RegionName": "eu-west-1"}])
+    assert code == "ValidationException" and "secondary indexes" in msg
     hash_table(east, "gt_d", key="pk", StreamSpecification=STREAM)
     east.create_global_table(GlobalTableName="gt_d", ReplicationGroup=[{"RegionName": "us-east-1"}])
     code, _ = fails(east.create_global_table, GlobalTableName="gt_d", ReplicationGroup=[{"RegionName": "us-east-1"}])
@@ -167,3 +181,53 @@ def test_replica_auto_scaling_description(ddb):
     d = east.describe_table_replica_auto_scaling(TableName="gt_as")["TableAutoScalingDescription"]
     assert d["TableName"] == "gt_as" and d["TableStatus"] == "ACTIVE" and d["Replicas"] == []
     assert fails(east.describe_table_replica_auto_scaling, TableName="gt_none")[0] == "ResourceNotFoundException"
+
+
+def test_replicas_2019_through_update_table(ddb):
+    east, west = ddb["us-east-1"], ddb["eu-west-1"]
+    east.create_table(
+        TableName="gt_v2",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        GlobalSecondaryIndexes=[{
+            "IndexName": "byg",
+            "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification=STREAM,
+    )
+    east.put_item(TableName="gt_v2", Item={"pk": {"S": "before"}, "g": {"S": "x"}})
+    out = east.update_table(TableName="gt_v2", ReplicaUpdates=[{"Create": {"RegionName": "eu-west-1"}}])[
+        "TableDescription"
+    ]
+    assert out["GlobalTableVersion"] == "2019.11.21"
+    assert out["Replicas"] == [{"RegionName": "eu-west-1", "ReplicaStatus": "CREATING"}]
+    t = east.describe_table(TableName="gt_v2")["Table"]
+    assert t["Replicas"] == [{"RegionName": "eu-west-1", "ReplicaStatus": "ACTIVE"}]
+    r = west.describe_table(TableName="gt_v2")["Table"]
+    assert r["TableArn"] == "arn:aws:dynamodb:eu-west-1:000000000000:table/gt_v2"
+    assert r["Replicas"] == [{"RegionName": "us-east-1", "ReplicaStatus": "ACTIVE"}]
+    assert r["GlobalSecondaryIndexes"][0]["IndexName"] == "byg"
+    assert r["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert "Item" in west.get_item(TableName="gt_v2", Key={"pk": {"S": "before"}})
+
+    west.put_item(TableName="gt_v2", Item={"pk": {"S": "w"}, "g": {"S": "y"}})
+    def replicated():
+        assert "Item" in east.get_item(TableName="gt_v2", Key={"pk": {"S": "w"}})
+
+    _eventually(replicated)
+    # The legacy operations do not see 2019.11.21 global tables.
+    assert fails(east.describe_global_table, GlobalTableName="gt_v2")[0] == "GlobalTableNotFoundException"
+
+    code, _ = fails(east.update_table, TableName="gt_v2", ReplicaUpdates=[{"Create": {"RegionName": "eu-west-1"}}])
+    assert code == "ValidationException"
+    hash_table(east, "gt_v2_nostream", key="pk")
+    code, msg = fails(east.update_table, TableName="gt_v2_nostream",
+                      ReplicaUpdates=[{"Create": {"RegionName": "eu-west-1"}}])
+    assert code == "ValidationException" and "NEW_AND_OLD_IMAGES" in msg
+
+    out = east.update_table(TableName="gt_v2", ReplicaUpdates=[{"Delete": {"RegionName": "eu-west-1"}}])
+    assert fails(west.describe_table, TableName="gt_v2")[0] == "ResourceNotFoundException"
+    t = east.describe_table(TableName="gt_v2")["Table"]
+    assert "Replicas" not in t and "GlobalTableVersion" not in t

@@ -224,7 +224,7 @@ fn local(i: &Index) -> LocalSecondaryIndex {
 }
 
 /// The CreateTable request that makes `target` from `source` with `o` applied.
-fn create_input(source: &Table, target: &str, o: Overrides) -> CreateTableInput {
+pub fn create_input(source: &Table, target: &str, o: Overrides) -> CreateTableInput {
     let billing_mode = o.billing_mode.or_else(|| source.billing_mode.clone());
     let on_demand = matches!(billing_mode, Some(BillingMode::PayPerRequest));
     let provisioned =

@@ -32,6 +32,9 @@ pub struct GlobalTable {
     pub name: String,
     pub account: String,
     pub created: rt::DateTime,
+    /// Made by CreateGlobalTable (version 2017.11.29); else by UpdateTable ReplicaUpdates
+    /// (version 2019.11.21), which the legacy operations do not see.
+    pub legacy: bool,
     /// Replica regions, in the order they were added.
     pub regions: Vec<String>,
     /// Per region: the last stream sequence number already replicated from it.
@@ -113,6 +116,27 @@ pub fn replica_problem(table: Option<&Table>, name: &str, region: &str, like: Op
                 "One or more parameter values were invalid: Table {name} in region {region} does not have the same key schema as the other replicas"
             )));
         }
+        // Secondary indexes must match by name and key, as AWS requires.
+        let indexes = |list: &[crate::state::Index]| {
+            let mut v: Vec<(String, Vec<(String, String)>)> = list
+                .iter()
+                .map(|i| {
+                    (
+                        i.name.clone(),
+                        i.key_schema.iter().map(|k| (k.attribute_name.clone(), format!("{:?}", k.key_type))).collect(),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        if indexes(&table.global_indexes) != indexes(&other.global_indexes)
+            || indexes(&table.local_indexes) != indexes(&other.local_indexes)
+        {
+            return Some(Problem::Invalid(format!(
+                "One or more parameter values were invalid: Table {name} in region {region} does not have the same secondary indexes (names and keys) as the other replicas"
+            )));
+        }
     }
     None
 }
@@ -137,7 +161,7 @@ pub fn list(g: &Globals, account: &str, input: ListGlobalTablesInput) -> ListGlo
     let mut rest = g
         .by_name
         .values()
-        .filter(|t| t.account == account)
+        .filter(|t| t.account == account && t.legacy)
         .filter(|t| input.exclusive_start_global_table_name.as_deref().is_none_or(|after| t.name.as_str() > after))
         .filter(|t| input.region_name.as_deref().is_none_or(|r| t.regions.iter().any(|x| x == r)));
     let page: Vec<&GlobalTable> = rest.by_ref().take(limit).collect();
@@ -438,6 +462,7 @@ pub async fn create_global_table(
         cursors.insert(region.clone(), stream_end(&t, &name));
     }
     let g = GlobalTable {
+        legacy: true,
         name: name.clone(),
         account: account.clone(),
         created: rt::DateTime::from_millis(rt::DateTime::now().as_millis()),
@@ -470,7 +495,7 @@ pub async fn update_global_table(
     let key = (ctx.account_id.clone(), input.global_table_name.clone());
     let name = input.global_table_name;
     let account = ctx.account_id.clone();
-    let Some(mut g) = h.globals.with(|all| all.by_name.get(&key).cloned()) else {
+    let Some(mut g) = h.globals.with(|all| all.by_name.get(&key).filter(|g| g.legacy).cloned()) else {
         return Err(global_table_not_found().into());
     };
     // Check every update before applying any.
@@ -556,7 +581,7 @@ pub async fn describe_global_table_settings(
     input: DescribeGlobalTableSettingsInput,
 ) -> Result<DescribeGlobalTableSettingsOutput, DescribeGlobalTableSettingsError> {
     let key = (ctx.account_id.clone(), input.global_table_name.clone());
-    let Some(g) = h.globals.with(|all| all.by_name.get(&key).cloned()) else {
+    let Some(g) = h.globals.with(|all| all.by_name.get(&key).filter(|g| g.legacy).cloned()) else {
         return Err(global_table_not_found().into());
     };
     let replica_settings = g
@@ -577,7 +602,7 @@ pub async fn update_global_table_settings(
     input: UpdateGlobalTableSettingsInput,
 ) -> Result<UpdateGlobalTableSettingsOutput, UpdateGlobalTableSettingsError> {
     let key = (ctx.account_id.clone(), input.global_table_name.clone());
-    let Some(g) = h.globals.with(|all| all.by_name.get(&key).cloned()) else {
+    let Some(g) = h.globals.with(|all| all.by_name.get(&key).filter(|g| g.legacy).cloned()) else {
         return Err(global_table_not_found().into());
     };
     for r in input.replica_settings_update.iter().flatten() {

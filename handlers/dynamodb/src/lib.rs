@@ -32,6 +32,7 @@ pub mod number;
 pub mod partiql;
 mod partiql_ops;
 mod read;
+mod replicas;
 mod resource_policy;
 mod s3io;
 pub mod state;
@@ -180,7 +181,13 @@ impl dynamodb_api::Handler for Handler {
             Some(d)
         });
         match description {
-            Some(d) => Ok(DescribeTableOutput { table: Some(d) }),
+            Some(mut d) => {
+                if let Some((version, others)) = replicas::describe(self, &ctx.account_id, &ctx.region, name) {
+                    d.global_table_version = Some(version);
+                    d.replicas = Some(others);
+                }
+                Ok(DescribeTableOutput { table: Some(d) })
+            }
             None => Err(table_not_found(name).into()),
         }
     }
@@ -191,7 +198,7 @@ impl dynamodb_api::Handler for Handler {
         input: DeleteTableInput,
     ) -> Result<DeleteTableOutput, DeleteTableError> {
         let name = table_name::resolve(&input.table_name).to_string();
-        self.with_both(ctx, |t, x| {
+        let out = self.with_both(ctx, |t, x| -> Result<DeleteTableOutput, DeleteTableError> {
             let Some(table) = t.by_name.get(&name) else {
                 return Err(table_not_found(&name).into());
             };
@@ -212,7 +219,10 @@ impl dynamodb_api::Handler for Handler {
             let description = describe::describe(&table, TableStatus::Deleting);
             backup::on_delete(x, table);
             Ok(DeleteTableOutput { table_description: Some(description) })
-        })
+        })?;
+        // A replica leaves its global table.
+        replicas::table_deleted(self, &ctx.account_id, &ctx.region, &name);
+        Ok(out)
     }
 
     async fn put_item(&self, ctx: &rt::RequestContext, input: PutItemInput) -> Result<PutItemOutput, PutItemError> {
@@ -284,8 +294,17 @@ impl dynamodb_api::Handler for Handler {
         ctx: &rt::RequestContext,
         input: UpdateTableInput,
     ) -> Result<UpdateTableOutput, UpdateTableError> {
-        let description =
+        if input.replica_updates.is_some() {
+            return replicas::update_table(self, ctx, input).await;
+        }
+        let mut description =
             self.tables.with(ctx, |t| control::update_table(t, input)).map_err(Error::op::<UpdateTableError>)?;
+        if let Some(name) = description.table_name.clone() {
+            if let Some((version, others)) = replicas::describe(self, &ctx.account_id, &ctx.region, &name) {
+                description.global_table_version = Some(version);
+                description.replicas = Some(others);
+            }
+        }
         Ok(UpdateTableOutput { table_description: Some(description) })
     }
 
@@ -661,10 +680,9 @@ impl dynamodb_api::Handler for Handler {
         input: DescribeGlobalTableInput,
     ) -> Result<DescribeGlobalTableOutput, DescribeGlobalTableError> {
         let key = (ctx.account_id.clone(), input.global_table_name);
-        match self
-            .globals
-            .with(|g| g.by_name.get(&key).map(|g| global_tables::description(g, GlobalTableStatus::Active)))
-        {
+        match self.globals.with(|g| {
+            g.by_name.get(&key).filter(|g| g.legacy).map(|g| global_tables::description(g, GlobalTableStatus::Active))
+        }) {
             Some(d) => Ok(DescribeGlobalTableOutput { global_table_description: Some(d) }),
             None => Err(global_table_not_found().into()),
         }
