@@ -308,6 +308,41 @@ fn read_value(b: &[u8], t: &ScalarAttributeType) -> Option<(AttributeValue, usiz
     }
 }
 
+/// How many bytes the component written by `push_value` for type `t` takes at the start of `b`.
+fn value_len(b: &[u8], t: &ScalarAttributeType) -> Option<usize> {
+    match t {
+        ScalarAttributeType::N => match *b.first()? {
+            1 => Some(1),
+            sign @ (0 | 2) => {
+                let end = if sign == 0 { 0xFF } else { 0 };
+                Some(4 + b.get(3..)?.iter().position(|&d| d == end)?)
+            }
+            _ => None,
+        },
+        _ => {
+            let mut i = 0;
+            loop {
+                match (*b.get(i)?, b.get(i + 1).copied()) {
+                    (0, Some(0)) => return Some(i + 2),
+                    (0, Some(0xFF)) => i += 2,
+                    (0, _) => return None,
+                    _ => i += 1,
+                }
+            }
+        }
+    }
+}
+
+/// How long the storage key under `def` is that starts `key` (an index entry's key is the
+/// index storage key followed by the base table's).
+pub fn storage_key_len(def: &KeyDef, key: &[u8]) -> Option<usize> {
+    let mut at = HASH_BYTES + value_len(key.get(HASH_BYTES..)?, &def.hash.1)?;
+    if let Some((_, t)) = &def.range {
+        at += value_len(key.get(at..)?, t)?;
+    }
+    Some(at)
+}
+
 /// The key attributes a storage key was made from (the inverse of `storage_key`).
 pub fn decode_key(def: &KeyDef, key: &[u8]) -> Option<Item> {
     let mut item = Item::with_capacity(2);
@@ -427,11 +462,16 @@ mod tests {
             let mut item = Item::new();
             item.insert("h".into(), h);
             item.insert("r".into(), r);
-            assert_eq!(decode_key(&def, &storage_key(&def, &item)), Some(item));
+            let k = storage_key(&def, &item);
+            let mut longer = k.clone();
+            longer.extend_from_slice(&[0, 0, 7]);
+            assert_eq!(storage_key_len(&def, &longer), Some(k.len()));
+            assert_eq!(decode_key(&def, &k), Some(item));
         }
         let def = KeyDef { hash: ("b".into(), ScalarAttributeType::B), range: None };
         let mut item = Item::new();
         item.insert("b".into(), AttributeValue::B(vec![0u8, 255, 0, 0].into()));
+        assert_eq!(storage_key_len(&def, &storage_key(&def, &item)), Some(storage_key(&def, &item).len()));
         assert_eq!(decode_key(&def, &storage_key(&def, &item)), Some(item));
     }
 

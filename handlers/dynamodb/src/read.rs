@@ -96,7 +96,7 @@ impl<'a> Source<'a> {
             }
             Some(index) => {
                 let items = &self.table.items;
-                let it = index.rows.range(range).filter_map(move |r| items.get_raw(r.value()));
+                let it = index.rows.range(range).filter_map(move |r| items.get_raw(index.base_key(r.key())));
                 if forward {
                     Box::new(it)
                 } else {

@@ -34,7 +34,7 @@ pub struct IndexRows {
     pub key: KeyDef,
     pub projection: Projection,
     pub global: bool,
-    /// index storage key ++ base storage key -> base storage key
+    /// index storage key ++ base storage key -> nothing (`base_key` finds the base key)
     pub rows: Rows,
     pub bytes: usize,
 }
@@ -51,6 +51,12 @@ impl IndexRows {
         let mut k = keys::storage_key(&self.key, item);
         k.extend_from_slice(base_key);
         Some(k)
+    }
+
+    /// The base table's storage key of an entry: what follows the index storage key.
+    pub fn base_key<'k>(&self, entry_key: &'k [u8]) -> &'k [u8] {
+        let at = keys::storage_key_len(&self.key, entry_key).unwrap_or(entry_key.len());
+        &entry_key[at..]
     }
 
     /// The attributes of `item` this index holds.
@@ -182,7 +188,7 @@ impl Items {
         for index in &mut self.indexes {
             if let Some(k) = index.entry_key(item, &skey) {
                 index.bytes += item::item_size(&index.project(&self.key, item));
-                index.rows.insert(&k, &skey);
+                index.rows.insert(&k, &[]);
             }
         }
         if let Some(ttl) = &mut self.ttl {
@@ -247,7 +253,7 @@ impl Items {
             }
             if let Some(k) = index.entry_key(&item, row.key()) {
                 index.bytes += item::item_size(&index.project(&self.key, &item));
-                index.rows.insert(&k, row.key());
+                index.rows.insert(&k, &[]);
             }
         }
         self.indexes.push(index);
