@@ -211,6 +211,8 @@ def test_replicas_2019_through_update_table(ddb):
     assert r["GlobalSecondaryIndexes"][0]["IndexName"] == "byg"
     assert r["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
     assert "Item" in west.get_item(TableName="gt_v2", Key={"pk": {"S": "before"}})
+    scaling = east.describe_table_replica_auto_scaling(TableName="gt_v2")["TableAutoScalingDescription"]
+    assert scaling["Replicas"] == [{"RegionName": "eu-west-1", "ReplicaStatus": "ACTIVE"}]
 
     west.put_item(TableName="gt_v2", Item={"pk": {"S": "w"}, "g": {"S": "y"}})
     def replicated():

@@ -729,13 +729,23 @@ impl dynamodb_api::Handler for Handler {
         if !self.tables.with(ctx, |t| t.by_name.contains_key(&name)) {
             return Err(table_not_found(&name).into());
         }
-        // Replicas of the 2019.11.21 version are made by UpdateTable ReplicaUpdates, which is
-        // not emulated: no table has any, so there is no replica auto scaling to describe.
+        // The table's 2019.11.21 replicas; none has auto scaling settings, as Application
+        // Auto Scaling is not emulated.
+        let replicas = replicas::describe(self, &ctx.account_id, &ctx.region, &name)
+            .map(|(_, others)| others)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| ReplicaAutoScalingDescription {
+                region_name: r.region_name,
+                replica_status: r.replica_status,
+                ..Default::default()
+            })
+            .collect();
         Ok(DescribeTableReplicaAutoScalingOutput {
             table_auto_scaling_description: Some(TableAutoScalingDescription {
                 table_name: Some(name),
                 table_status: Some(TableStatus::Active),
-                replicas: Some(Vec::new()),
+                replicas: Some(replicas),
             }),
         })
     }
