@@ -297,6 +297,11 @@ def test_contributor_insights(ddb):
     assert {(s["TableName"], s.get("IndexName")) for s in allof} >= {("ci_t", None), ("ci_t", "byg"), ("ci_l0", None)}
     only = ddb.list_contributor_insights(TableName="ci_t")["ContributorInsightsSummaries"]
     assert {(s.get("IndexName"), s["ContributorInsightsStatus"]) for s in only} == {(None, "DISABLED"), ("byg", "ENABLED")}
+    # A table's listing holds the table and all its indexes, configured or not.
+    _gsi_table(ddb, "ci_fresh")
+    fresh = ddb.list_contributor_insights(TableName="ci_fresh")["ContributorInsightsSummaries"]
+    assert [(s.get("IndexName"), s["ContributorInsightsStatus"]) for s in fresh] == [(None, "DISABLED"), ("byg", "DISABLED")]
+    assert fails(ddb.list_contributor_insights, TableName="ci_none")[0] == "ResourceNotFoundException"
 
 
 def test_deleting_a_pitr_table_keeps_a_system_backup(ddb):

@@ -96,28 +96,40 @@ pub fn update(
     })
 }
 
-/// Tables and indexes whose insights were ever switched, in name order; `NextToken` is the
-/// position of the next entry.
+/// For a table, the table and all its global secondary indexes; for the account, the tables
+/// and indexes whose insights were ever switched; in name order. `NextToken` is the position
+/// of the next entry.
 pub fn list(t: &Tables, x: &Extras, input: ListContributorInsightsInput) -> Result<ListContributorInsightsOutput> {
     let limit = if input.max_results <= 0 { LIST_MAX } else { (input.max_results as usize).min(LIST_MAX) };
-    if let Some(name) = &input.table_name {
-        table(t, table_name::resolve(name))?;
-    }
     let start = match &input.next_token {
         Some(token) => token.parse::<usize>().map_err(|_| Error::Validation("Invalid NextToken".into()))?,
         None => 0,
     };
-    let entries: Vec<ContributorInsightsSummary> = x
-        .insights
-        .iter()
-        .filter(|((table, _), _)| t.by_name.contains_key(table))
-        .filter(|((table, _), _)| input.table_name.as_deref().is_none_or(|n| table_name::resolve(n) == table))
-        .map(|((table, index), e)| ContributorInsightsSummary {
-            table_name: Some(table.clone()),
-            index_name: index.clone(),
-            contributor_insights_status: Some(e.status.clone()),
-        })
-        .collect();
+    let summary = |table: &str, index: Option<&String>| ContributorInsightsSummary {
+        table_name: Some(table.to_string()),
+        index_name: index.cloned(),
+        contributor_insights_status: Some(
+            x.insights
+                .get(&(table.to_string(), index.cloned()))
+                .map_or(ContributorInsightsStatus::Disabled, |e| e.status.clone()),
+        ),
+    };
+    let entries: Vec<ContributorInsightsSummary> = match &input.table_name {
+        // A table: itself and every global secondary index, configured or not.
+        Some(name) => {
+            let table = table(t, table_name::resolve(name))?;
+            std::iter::once(summary(&table.name, None))
+                .chain(table.global_indexes.iter().map(|i| summary(&table.name, Some(&i.name))))
+                .collect()
+        }
+        // The account: every table and index whose insights were ever switched.
+        None => x
+            .insights
+            .keys()
+            .filter(|(table, _)| t.by_name.contains_key(table))
+            .map(|(table, index)| summary(table, index.as_ref()))
+            .collect(),
+    };
     let page: Vec<ContributorInsightsSummary> = entries.iter().skip(start).take(limit).cloned().collect();
     let next = start + page.len();
     Ok(ListContributorInsightsOutput {

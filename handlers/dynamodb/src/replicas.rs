@@ -147,7 +147,12 @@ fn add(
     if existing.as_ref().is_some_and(|g| g.regions.iter().any(|r| r == region)) {
         return Err(invalid(format!("Replica already exists in region {region}")));
     }
-    let source = h.tables.with(ctx, |t| t.by_name.get(name).cloned()).ok_or_else(|| crate::table_not_found(name))?;
+    // The copy and the point its stream has reached are taken together, so a write made
+    // after the copy is replicated to the new replica and one before it is not sent twice.
+    let (source, source_end) = h
+        .tables
+        .with(ctx, |t| t.by_name.get(name).cloned().map(|table| (table, stream_end(t, name))))
+        .ok_or_else(|| crate::table_not_found(name))?;
     let streaming =
         source.stream.as_ref().and_then(|s| s.stream_view_type.clone()) == Some(StreamViewType::NewAndOldImages);
     if !streaming {
@@ -200,7 +205,6 @@ fn add(
         t.by_name.insert(name.to_string(), table);
         stream_end(&t, name)
     };
-    let source_end = h.tables.with(ctx, |t| stream_end(t, name));
     h.globals.with(|all| {
         let g = all.by_name.entry((account.to_string(), name.to_string())).or_insert_with(|| GlobalTable {
             name: name.to_string(),
