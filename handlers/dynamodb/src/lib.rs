@@ -10,6 +10,13 @@
 //! `partiql_ops` (the operations over it), `control` (UpdateTable, TTL, tags, PITR, limits),
 //! `ttl` (the reaper), `stream_log` (records read by the `dynamodbstreams-handler` crate
 //! through `Handler::with_streams`). `expr`, `number` and `partiql` are the languages.
+//!
+//! Beside the tables (in `extras`, its own store): `backup` (on-demand and SYSTEM backups,
+//! both restores), `resource_policy`, `insights` (contributor insights), `export` / `import`
+//! (S3 through the in-process S3 handler, via `s3io`, in `ddb_json` or CSV), `kinesis`
+//! (streaming destinations, checked with Kinesis). `global_tables` (2017.11.29 operations and
+//! the stream replicator) and `replicas` (2019.11.21 replicas made by UpdateTable) keep
+//! same-named tables of several regions in step.
 
 mod backup;
 mod batch;
