@@ -1,9 +1,11 @@
 //! Items: the compact byte form they are stored in, their size as DynamoDB bills and limits
 //! it, and the checks on attribute values DynamoDB applies on write.
 //!
-//! Stored items are one allocation each in a tag/length encoding, so memory per item stays
-//! close to the item's own size (a decoded `IndexMap` of `AttributeValue`s costs several
-//! times more in headers, hash slots and small allocations).
+//! Stored items are kept in a tag/length byte encoding, so memory per item stays close to
+//! the item's own size (a decoded `IndexMap` of `AttributeValue`s costs several times more
+//! in headers, hash slots and small allocations). `encode`/`try_decode` write and read a
+//! self-contained item (PartiQL NextTokens); `encode_stored`/`decode_stored` are storage's
+//! form, whose top-level names come from the table's `Names` dictionary.
 
 use dynamodb_api::types::AttributeValue;
 use ferrostack_runtime as rt;

@@ -1,16 +1,19 @@
 //! Item storage of one table and its secondary indexes.
 //!
-//! Layout: one `BTreeMap` per table from the order-preserving storage key (partition hash,
-//! partition key, sort key; see `keys`) to the encoded item. Point reads and writes are
-//! O(log n); a partition is one contiguous key range, so a Query visits only its key
-//! range; ordering the partitions by hash gives AWS-like scan order and lets a parallel
-//! scan segment be one contiguous hash range. Each index is a map from index storage key
-//! (+ base key, to keep entries unique) to the base storage key; reads project the base
-//! item through the index projection.
+//! Layout: one `Rows` per table (an ordered byte map packed into small pages, see `rows`)
+//! from the order-preserving storage key (partition hash, partition key, sort key; see
+//! `keys`) to the item without its key attributes, encoded compactly with attribute names
+//! from a per-table dictionary (`item::encode_stored`). Point reads and writes are
+//! O(log n) plus a scan of one page; a partition is one contiguous key range, so a Query
+//! visits only its key range; ordering the partitions by hash gives AWS-like scan order and
+//! lets a parallel scan segment be one contiguous hash range. Each index is a `Rows` of
+//! index storage key + base storage key (unique per item); reads project the base item
+//! through the index projection. The TTL index is a `Rows` of expiry time + storage key.
 //!
 //! Internal API for other modules (PartiQL statements, batches, transactions, TTL):
 //! `Items::get`, `Items::put`, `Items::delete` (whole-item operations keyed by an `Item`
-//! holding the key attributes; index and TTL upkeep is done inside), `Items::scan_all` (every
+//! holding the key attributes; index and TTL upkeep is done inside; `store` and `remove`
+//! are the same writes without handing back the old item), `Items::scan_all` (every
 //! item in scan order) and `Items::key` (the table's key attributes). They do no validation:
 //! callers check keys with `keys::check_key` / `keys::check_item_key` and new items with
 //! `write::check_new_item`, then write through `write::commit`, which also appends the
