@@ -16,6 +16,11 @@
 //! | `FERROSTACK_WORKERS` | threads serving requests; one spends the least CPU per request, more help CPU-heavy work | `1` |
 //! | `FERROSTACK_SHUTDOWN_GRACE` | seconds in-flight requests get to finish after SIGTERM/SIGINT | `3` |
 //!
+//! A service's own settings are read by its crate when the service is built and handed to
+//! its handler at construction: S3's `S3_DATA_DIR` (object bodies as files in its
+//! `ferrostack-s3` subdirectory) and `FERROSTACK_S3_LIFECYCLE_INTERVAL` are
+//! `s3_handler::Settings`.
+//!
 //! At `info` the server logs only startup, shutdown and failures: one line per request
 //! appears from `debug` on.
 

@@ -190,22 +190,24 @@ impl Gateway {
                     response.set_header("x-amz-id-2", &ferrostack_runtime::host_id(&request_id));
                     return (response, Some(schema.service.name));
                 }
-                if is_s3 && req.method == Method::OPTIONS {
-                    return (s3_handler::cors_preflight(&req, &context(protocol)), Some(schema.service.name));
+                let s3 = if is_s3 { self.s3_handler() } else { None };
+                if let (Some(s3), true) = (&s3, req.method == Method::OPTIONS) {
+                    return (s3.cors_preflight(&req, &context(protocol)), Some(schema.service.name));
                 }
-                let cors_request = (is_s3 && req.headers.contains_key(http::header::ORIGIN)).then(|| HttpRequest {
-                    method: req.method.clone(),
-                    path: req.path.clone(),
-                    query: String::new(),
-                    headers: req.headers.clone(),
-                    body: Bytes::new(),
-                });
+                let cors_request =
+                    (s3.is_some() && req.headers.contains_key(http::header::ORIGIN)).then(|| HttpRequest {
+                        method: req.method.clone(),
+                        path: req.path.clone(),
+                        query: String::new(),
+                        headers: req.headers.clone(),
+                        body: Bytes::new(),
+                    });
                 let limit = if is_s3 { self.limits.s3 } else { self.limits.default };
                 // A browser form upload (POST with a policy) is a PutObject in disguise. Boxed:
                 // a rare path, kept out of the future every request carries.
-                if is_s3 && s3_handler::post::is_post_upload(&req) {
+                if let (Some(s3), true) = (&s3, s3_handler::post::is_post_upload(&req)) {
                     let ctx = context(protocol);
-                    let upload = Box::pin(self.s3_post_upload(&*service, protocol, req, body.take(), limit, &ctx));
+                    let upload = Box::pin(self.s3_post_upload(s3, &*service, protocol, req, body.take(), limit, &ctx));
                     return (upload.await, Some(schema.service.name));
                 }
                 // Object uploads reach S3 as a stream, so a 5 GiB PUT never sits in memory
@@ -242,8 +244,8 @@ impl Gateway {
                     );
                     envelope::internal(style, &ctx.request_id)
                 });
-                if let Some(cors_request) = &cors_request {
-                    s3_handler::cors_decorate(cors_request, &mut response);
+                if let (Some(s3), Some(cors_request)) = (&s3, &cors_request) {
+                    s3.cors_decorate(cors_request, &mut response);
                 }
                 (response, Some(schema.service.name))
             }
@@ -262,7 +264,17 @@ impl Gateway {
                     let _ = read_limited(body, self.limits.default).await;
                 }
                 let ctx = context(Protocol::RestXml);
-                (s3_handler::website(&bucket, &req, &ctx), Some("s3"))
+                let response = match self.s3_handler() {
+                    Some(s3) => s3.website(&bucket, &req, &ctx),
+                    None => envelope::error(
+                        ErrorStyle::S3,
+                        404,
+                        "NoSuchBucket",
+                        "The specified bucket does not exist",
+                        &ctx.request_id,
+                    ),
+                };
+                (response, Some("s3"))
             }
             Route::Unknown => {
                 // Drain what the client sends (within the limit) so the connection stays usable.
@@ -280,8 +292,10 @@ impl Gateway {
 
     /// A browser POST upload: the form is read whole (it is bounded by the S3 limit), turned
     /// into a PutObject, and S3's answer into the one the form's fields ask for.
+    #[allow(clippy::too_many_arguments)]
     async fn s3_post_upload<B>(
         &self,
+        s3: &s3_handler::Handler,
         service: &dyn ferrostack_runtime::Service,
         protocol: Protocol,
         mut req: HttpRequest,
@@ -300,7 +314,7 @@ impl Gateway {
                 Err(e) => return read_failure(e, style, limit, &ctx.request_id),
             }
         }
-        match s3_handler::post::prepare(req, &ctx.request_id) {
+        match s3.prepare_post_upload(req, ctx) {
             Err(refused) => refused,
             Ok((put, upload)) => {
                 let answer = AssertUnwindSafe(protocol::handle(service, protocol, put, ctx))
@@ -308,9 +322,15 @@ impl Gateway {
                     .await
                     .unwrap_or_else(|_| envelope::internal(style, &ctx.request_id));
                 let host = ctx.host.clone().unwrap_or_else(|| format!("{}:{}", self.endpoint.host, self.endpoint.port));
-                s3_handler::post::finish(&upload, answer, &host)
+                s3.finish_post_upload(&upload, answer, &host, ctx)
             }
         }
+    }
+
+    /// S3's handler, for what S3 answers below its operations (CORS, website endpoint,
+    /// browser POST uploads); `None` when this registry serves no S3.
+    fn s3_handler(&self) -> Option<Arc<s3_handler::Handler>> {
+        self.registry.peers()?.get::<s3_handler::Handler>()
     }
 
     async fn execute_api(&self, api_id: &str, req: HttpRequest, ctx: &RequestContext) -> HttpResponse {

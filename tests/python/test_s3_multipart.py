@@ -187,3 +187,37 @@ def test_virtual_hosted_multipart_and_versions(client, server):
     s3.put_object(Bucket="vhost-mp", Key="v", Body=b"1")
     s3.put_object(Bucket="vhost-mp", Key="v", Body=b"2")
     assert len(s3.list_object_versions(Bucket="vhost-mp", Prefix="v")["Versions"]) == 2
+
+
+ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+AUTHENTICATED = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+
+
+def test_upload_acl_headers_reach_the_completed_object(s3):
+    s3.create_bucket(Bucket="multipart-acl")
+    s3.delete_public_access_block(Bucket="multipart-acl")
+    s3.put_bucket_ownership_controls(
+        Bucket="multipart-acl", OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
+    )
+
+    def complete(key, **acl):
+        uid = s3.create_multipart_upload(Bucket="multipart-acl", Key=key, **acl)["UploadId"]
+        etag = s3.upload_part(Bucket="multipart-acl", Key=key, UploadId=uid, PartNumber=1, Body=b"x")["ETag"]
+        s3.complete_multipart_upload(
+            Bucket="multipart-acl", Key=key, UploadId=uid,
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]},
+        )
+        grants = s3.get_object_acl(Bucket="multipart-acl", Key=key)["Grants"]
+        return sorted((g["Grantee"].get("URI", "owner"), g["Permission"]) for g in grants)
+
+    assert complete("canned", ACL="public-read") == [(ALL_USERS, "READ"), ("owner", "FULL_CONTROL")]
+    assert complete("granted", GrantRead=f'uri="{AUTHENTICATED}"') == [(AUTHENTICATED, "READ")]
+    assert complete("plain") == [("owner", "FULL_CONTROL")]
+
+
+def test_upload_acl_refused_where_acls_are_disabled(s3, bucket):
+    # New buckets are BucketOwnerEnforced: S3 refuses the ACL when the upload is created.
+    with pytest.raises(ClientError) as e:
+        s3.create_multipart_upload(Bucket=bucket, Key="acl", ACL="public-read")
+    assert code(e) == "AccessControlListNotSupported"
+    assert "Uploads" not in s3.list_multipart_uploads(Bucket=bucket, Prefix="acl")

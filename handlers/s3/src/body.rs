@@ -1,7 +1,8 @@
 //! Object contents, kept behind one type so that where bytes live does not concern the
 //! operations.
 //!
-//! A body lives in memory, or — when `S3_DATA_DIR` names a directory — in a file there.
+//! A body lives in memory, or — when `S3_DATA_DIR` names a directory — in a file under it
+//! (see [`Storage`]).
 //! Uploads are written to a temporary file as they arrive and renamed into place only once
 //! complete and verified, so a crash never leaves half an object behind under its final
 //! name. Reads stream from the file a chunk at a time; a 5 GiB object never sits in memory.
@@ -182,32 +183,70 @@ impl futures_core::Stream for PieceStream {
     }
 }
 
-/// The directory object files live in (`S3_DATA_DIR`), or `None` to keep bodies in memory.
-pub fn data_dir() -> Option<&'static Path> {
-    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = std::env::var_os("S3_DATA_DIR").filter(|d| !d.is_empty()).map(PathBuf::from)?;
-        let prepared =
-            std::fs::create_dir_all(dir.join("tmp")).and_then(|_| std::fs::create_dir_all(dir.join("objects")));
-        match prepared {
-            Ok(()) => {
-                // Leftovers of an earlier run: the state that named them is gone.
-                for sub in ["tmp", "objects"] {
-                    if let Ok(entries) = std::fs::read_dir(dir.join(sub)) {
-                        for entry in entries.flatten() {
-                            let _ = std::fs::remove_file(entry.path());
-                        }
-                    }
-                }
-                Some(dir)
+/// Where new bodies go: memory, or files under the data directory (`S3_DATA_DIR`).
+///
+/// Files live in ferrostack's own subdirectory of it, [`SUBDIRECTORY`], so the directory
+/// may be shared with anything else. Nothing persists across runs yet, so bodies an earlier
+/// run left there are unreachable: they are removed when the directory is first used, and only
+/// they — files named as this module names them, in that subdirectory. Anything else is never
+/// touched. Two servers must not share one data directory (each would remove the other's files).
+#[derive(Debug, Default)]
+pub struct Storage {
+    /// The data directory asked for; `None` keeps bodies in memory.
+    requested: Option<PathBuf>,
+    /// `<data dir>/ferrostack-s3`, prepared on first use (constructors do no I/O); `None`
+    /// when bodies stay in memory.
+    dir: OnceLock<Option<PathBuf>>,
+}
+
+/// The subdirectory of the data directory that ferrostack owns.
+pub const SUBDIRECTORY: &str = "ferrostack-s3";
+
+impl Storage {
+    /// Bodies as files under `data_dir`, or in memory when it is `None` or cannot be used
+    /// (said in the log: the server still serves).
+    pub fn open(data_dir: Option<&Path>) -> Storage {
+        Storage { requested: data_dir.map(Path::to_path_buf), dir: OnceLock::new() }
+    }
+
+    fn dir(&self) -> Option<&Path> {
+        self.dir.get_or_init(|| prepare(self.requested.as_deref()?)).as_deref()
+    }
+}
+
+/// Makes ferrostack's subdirectory of `data_dir` ready, with an earlier run's bodies removed.
+fn prepare(data_dir: &Path) -> Option<PathBuf> {
+    let dir = data_dir.join(SUBDIRECTORY);
+    let prepared = std::fs::create_dir_all(dir.join("tmp")).and_then(|_| std::fs::create_dir_all(dir.join("objects")));
+    match prepared {
+        Ok(()) => {
+            for sub in ["tmp", "objects"] {
+                remove_leftovers(&dir.join(sub));
             }
-            Err(e) => {
-                eprintln!("S3_DATA_DIR {}: {e}; keeping objects in memory", dir.display());
-                None
-            }
+            Some(dir)
         }
-    })
-    .as_deref()
+        Err(e) => {
+            tracing::warn!(dir = %dir.display(), error = %e, "S3_DATA_DIR is not usable; keeping objects in memory");
+            None
+        }
+    }
+}
+
+/// Removes the body files an earlier run left in `dir`: regular files named `<pid>-<n>`.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && entry.file_name().to_str().is_some_and(is_body_file_name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether `name` is one [`unique_name`] makes.
+fn is_body_file_name(name: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    name.split_once('-').is_some_and(|(pid, n)| digits(pid) && digits(n))
 }
 
 fn unique_name() -> String {
@@ -263,13 +302,18 @@ enum Sink {
 
 /// Receives a request body, computing its MD5 and the requested checksum on the way. With a
 /// data directory the bytes go straight to a temporary file, renamed into place at the end.
-pub async fn ingest(stream: ByteStream, checksums: &[Algorithm], limit: u64) -> Result<Ingested, IngestError> {
+pub async fn ingest(
+    storage: &Storage,
+    stream: ByteStream,
+    checksums: &[Algorithm],
+    limit: u64,
+) -> Result<Ingested, IngestError> {
     let trailers = match &stream {
         ByteStream::Streaming { trailers, .. } => Some(trailers.clone()),
         ByteStream::Buffered(_) => None,
     };
     // A buffered body is already in memory: keep it as it is.
-    if let (ByteStream::Buffered(bytes), None) = (&stream, data_dir()) {
+    if let (ByteStream::Buffered(bytes), None) = (&stream, storage.dir()) {
         if bytes.len() as u64 > limit {
             return Err(IngestError::TooLarge(bytes.len() as u64));
         }
@@ -278,7 +322,7 @@ pub async fn ingest(stream: ByteStream, checksums: &[Algorithm], limit: u64) -> 
         return Ok(Ingested { body: ObjectBody::Memory(bytes.clone()), md5, checksums, trailers: Vec::new() });
     }
 
-    let mut sink = match data_dir() {
+    let mut sink = match storage.dir() {
         None => Sink::Memory(Vec::new()),
         Some(dir) => {
             let tmp = dir.join("tmp").join(unique_name());
@@ -304,7 +348,7 @@ pub async fn ingest(stream: ByteStream, checksums: &[Algorithm], limit: u64) -> 
             let finished = async {
                 file.flush().await?;
                 drop(file);
-                let dir = data_dir().ok_or_else(|| std::io::Error::other("data directory vanished"))?;
+                let dir = storage.dir().ok_or_else(|| std::io::Error::other("data directory vanished"))?;
                 let path = dir.join("objects").join(unique_name());
                 tokio::fs::rename(&tmp, &path).await?;
                 Ok::<_, std::io::Error>(path)
@@ -445,6 +489,25 @@ mod tests {
         assert_eq!(text(parts.read(Some((3, 3)))), b"d");
         assert_eq!(text(parts.read(Some((8, 100)))), b"i");
         assert_eq!(text(parts.read(Some((9, 100)))), b"");
+    }
+
+    #[test]
+    fn start_removes_only_its_own_leftovers() {
+        let data = std::env::temp_dir().join(format!("s3-storage-test-{}", unique_name()));
+        let own = data.join(SUBDIRECTORY);
+        std::fs::create_dir_all(own.join("objects")).unwrap();
+        std::fs::write(data.join("users-file"), b"keep").unwrap();
+        std::fs::create_dir_all(data.join("objects")).unwrap();
+        std::fs::write(data.join("objects").join("1-1"), b"keep: not in our subdirectory").unwrap();
+        std::fs::write(own.join("objects").join("123-4"), b"stale").unwrap();
+        std::fs::write(own.join("objects").join("notes.txt"), b"keep: not a name we make").unwrap();
+        let storage = Storage::open(Some(&data));
+        assert_eq!(storage.dir(), Some(own.as_path()));
+        assert!(!own.join("objects").join("123-4").exists());
+        assert!(own.join("objects").join("notes.txt").exists());
+        assert!(data.join("users-file").exists());
+        assert!(data.join("objects").join("1-1").exists());
+        let _ = std::fs::remove_dir_all(&data);
     }
 
     #[test]

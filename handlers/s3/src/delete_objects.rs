@@ -29,7 +29,8 @@ pub fn delete_objects(
         let mut deleted = Vec::new();
         let mut failed = Vec::new();
         for target in objects {
-            match delete_one(bucket, &target, bypass).inspect(|d| crate::notify::object_removed(bucket, &target.key, d))
+            match delete_one(bucket, &target, bypass)
+                .inspect(|d| crate::notify::object_removed(bucket, &target.key, d, target.version_id.is_some()))
             {
                 Ok(_) if quiet => {}
                 Ok(outcome) => deleted.push(DeletedObject {

@@ -22,6 +22,7 @@ mod object;
 mod owner;
 pub mod post;
 mod range;
+mod settings;
 mod sse;
 mod state;
 mod stored;
@@ -30,30 +31,103 @@ mod url_encoding;
 mod version_ops;
 mod versions;
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, Weak};
 
 use ferrostack_runtime as rt;
 use ferrostack_store::GlobalStore;
+use rt::http::{HttpRequest, HttpResponse};
 use s3_api::error::*;
 use s3_api::types::*;
 
 use state::S3State;
 
-/// S3's HTTP-level CORS for the gateway: preflights, and headers on real answers.
-pub use config::cors::{decorate as cors_decorate, preflight as cors_preflight};
-/// S3's website endpoint (`<bucket>.s3-website.<domain>`), for the gateway.
-pub use config::website::serve as website;
+pub use settings::Settings;
 
-#[derive(Default)]
 pub struct Handler {
     state: GlobalStore<S3State>,
     /// The other services, for event notifications.
     peers: Arc<ferrostack_store::Peers>,
+    /// Where object bodies are kept.
+    storage: body::Storage,
+    reaper: config::lifecycle::Reaper,
+    /// Request ids of the browser POST uploads in flight: their PutObject reports
+    /// `ObjectCreated:Post`.
+    post_uploads: Mutex<HashSet<String>>,
+}
+
+impl Default for Handler {
+    /// A handler with bodies in memory, no peers, and no lifecycle reaper (for tests).
+    fn default() -> Self {
+        Handler::new(Settings::default(), ferrostack_store::Peers::new(), Weak::new())
+    }
 }
 
 impl Handler {
-    pub fn new() -> Handler {
-        Handler::default()
+    /// The handler that `settings` describe, reaching other services through `peers`; its
+    /// lifecycle reaper works on `this` (the handler's own `Arc`, see [`serve`]).
+    fn new(settings: Settings, peers: Arc<ferrostack_store::Peers>, this: Weak<Handler>) -> Handler {
+        Handler {
+            state: GlobalStore::default(),
+            peers,
+            storage: body::Storage::open(settings.data_dir.as_deref()),
+            reaper: config::lifecycle::Reaper::new(this, settings.lifecycle_interval),
+            post_uploads: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// Answers a CORS preflight (`OPTIONS`) routed to S3 from the bucket's CORS rules.
+    pub fn cors_preflight(&self, req: &HttpRequest, ctx: &rt::RequestContext) -> HttpResponse {
+        config::cors::preflight(&self.state, req, ctx)
+    }
+
+    /// Adds the bucket's `Access-Control-*` headers to S3's answer to a request with an
+    /// `Origin` (`req` carries the request's method, path and headers).
+    pub fn cors_decorate(&self, req: &HttpRequest, response: &mut HttpResponse) {
+        config::cors::decorate(&self.state, req, response)
+    }
+
+    /// Serves a request to the bucket's website endpoint (`<bucket>.s3-website.<domain>`).
+    pub fn website(&self, bucket: &str, req: &HttpRequest, ctx: &rt::RequestContext) -> HttpResponse {
+        config::website::serve(&self.state, bucket, req, ctx)
+    }
+
+    /// Checks a browser POST upload and turns it into its PutObject (see [`post`]); the
+    /// PutObject of `ctx`'s request then reports `ObjectCreated:Post`. Call
+    /// [`Handler::finish_post_upload`] with the answer.
+    pub fn prepare_post_upload(
+        &self,
+        req: HttpRequest,
+        ctx: &rt::RequestContext,
+    ) -> Result<(HttpRequest, post::PostUpload), HttpResponse> {
+        let prepared = post::prepare(req, &ctx.request_id)?;
+        self.post_uploads_in_flight().insert(ctx.request_id.clone());
+        Ok(prepared)
+    }
+
+    /// The POST's answer from its PutObject's.
+    pub fn finish_post_upload(
+        &self,
+        upload: &post::PostUpload,
+        put: HttpResponse,
+        host: &str,
+        ctx: &rt::RequestContext,
+    ) -> HttpResponse {
+        self.post_uploads_in_flight().remove(&ctx.request_id);
+        post::finish(upload, put, host)
+    }
+
+    fn post_uploads_in_flight(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        self.post_uploads.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The notification a PutObject of `ctx`'s request sends.
+    fn put_event(&self, ctx: &rt::RequestContext) -> &'static str {
+        if self.post_uploads_in_flight().contains(&ctx.request_id) {
+            "ObjectCreated:Post"
+        } else {
+            "ObjectCreated:Put"
+        }
     }
 }
 
@@ -101,10 +175,10 @@ impl s3_api::Handler for Handler {
 
     async fn put_object(
         &self,
-        _ctx: &rt::RequestContext,
+        ctx: &rt::RequestContext,
         input: PutObjectRequest,
     ) -> Result<PutObjectOutput, PutObjectError> {
-        object::put_object(&self.state, input).await
+        object::put_object(&self.state, &self.storage, input, self.put_event(ctx)).await
     }
 
     async fn get_object(
@@ -176,7 +250,7 @@ impl s3_api::Handler for Handler {
         _ctx: &rt::RequestContext,
         input: UploadPartRequest,
     ) -> Result<UploadPartOutput, UploadPartError> {
-        multipart::upload_part(&self.state, input).await
+        multipart::upload_part(&self.state, &self.storage, input).await
     }
 
     async fn upload_part_copy(
@@ -184,7 +258,7 @@ impl s3_api::Handler for Handler {
         _ctx: &rt::RequestContext,
         input: UploadPartCopyRequest,
     ) -> Result<UploadPartCopyOutput, UploadPartCopyError> {
-        multipart::upload_part_copy(&self.state, input).await
+        multipart::upload_part_copy(&self.state, &self.storage, input).await
     }
 
     async fn complete_multipart_upload(
@@ -614,7 +688,7 @@ impl s3_api::Handler for Handler {
         _ctx: &rt::RequestContext,
         input: PutBucketLifecycleConfigurationRequest,
     ) -> Result<PutBucketLifecycleConfigurationOutput, PutBucketLifecycleConfigurationError> {
-        Ok(config::lifecycle::put_bucket_lifecycle_configuration(&self.state, input)?)
+        Ok(config::lifecycle::put_bucket_lifecycle_configuration(&self.state, &self.reaper, input)?)
     }
 
     async fn get_bucket_lifecycle_configuration(
@@ -656,10 +730,12 @@ pub fn service() -> Arc<dyn rt::Service> {
 }
 
 /// The service as the gateway serves it, registered in `peers` so other services can call
-/// it in-process.
+/// it in-process, and as itself for the gateway's HTTP-level calls (CORS, website endpoint,
+/// browser POST uploads): `peers.get::<s3_handler::Handler>()`.
 pub fn serve(peers: &Arc<ferrostack_store::Peers>) -> Arc<dyn rt::Service> {
-    let handler = Arc::new(Handler { peers: peers.clone(), ..Handler::default() });
+    let settings = Settings::from_env();
+    let handler = Arc::new_cyclic(|this| Handler::new(settings, peers.clone(), this.clone()));
     peers.register::<dyn s3_api::Handler>(handler.clone());
-    config::publish(&handler);
+    peers.register::<Handler>(handler.clone());
     s3_api::service(handler)
 }

@@ -48,6 +48,8 @@ pub struct Upload {
     pub customer_key: Option<crate::sse::CustomerKey>,
     /// The algorithm every part is checksummed with and how the object's checksum is formed.
     pub checksum: Option<(Algorithm, ChecksumType)>,
+    /// The ACL headers of CreateMultipartUpload, given to the completed object.
+    pub acl: Option<crate::config::acl::Acl>,
     pub parts: BTreeMap<i32, Part>,
 }
 
@@ -153,6 +155,8 @@ pub fn create_multipart_upload(
             input.object_lock_retain_until_date,
             input.object_lock_legal_hold_status,
         )?;
+        let grants = [&input.grant_full_control, &input.grant_read, &input.grant_read_acp, &input.grant_write_acp];
+        let acl = crate::config::acl::requested_for_object(bucket, input.acl.as_ref(), grants)?;
         bucket.uploads.insert(
             upload_id.clone(),
             Upload {
@@ -169,6 +173,7 @@ pub fn create_multipart_upload(
                 lock,
                 customer_key: customer_key.clone(),
                 checksum: checksum.clone(),
+                acl,
                 parts: BTreeMap::new(),
             },
         );
@@ -212,6 +217,7 @@ pub fn ingest_error(e: IngestError, max: u64) -> rt::CommonError {
 
 pub async fn upload_part(
     state: &GlobalStore<S3State>,
+    storage: &body::Storage,
     input: UploadPartRequest,
 ) -> Result<UploadPartOutput, UploadPartError> {
     check_part_number(input.part_number)?;
@@ -227,8 +233,9 @@ pub async fn upload_part(
     if upload_algorithm.is_none() && algorithm != Some(Algorithm::Crc64Nvme) {
         wanted.push(Algorithm::Crc64Nvme);
     }
-    let received =
-        body::ingest(input.body, &wanted, MAX_PART_BYTES).await.map_err(|e| ingest_error(e, MAX_PART_BYTES))?;
+    let received = body::ingest(storage, input.body, &wanted, MAX_PART_BYTES)
+        .await
+        .map_err(|e| ingest_error(e, MAX_PART_BYTES))?;
     let default_crc = received.checksum(Some(Algorithm::Crc64Nvme)).map(|c| c.raw());
     if let Some(content_md5) = input.content_md5.as_deref() {
         verify_content_md5(content_md5, &received.md5)?;
@@ -297,6 +304,7 @@ fn store_part(
 
 pub async fn upload_part_copy(
     state: &GlobalStore<S3State>,
+    storage: &body::Storage,
     input: UploadPartCopyRequest,
 ) -> Result<UploadPartCopyOutput, UploadPartCopyError> {
     check_part_number(input.part_number)?;
@@ -334,7 +342,7 @@ pub async fn upload_part_copy(
         return Err(errors::entity_too_large(copied_len, MAX_PART_BYTES).into());
     }
     let wanted: Vec<Algorithm> = upload_algorithm.into_iter().chain([Algorithm::Crc64Nvme]).collect();
-    let received = body::ingest(original.body.read(bounds), &wanted, u64::MAX)
+    let received = body::ingest(storage, original.body.read(bounds), &wanted, u64::MAX)
         .await
         .map_err(|e| ingest_error(e, MAX_PART_BYTES))?;
     let checksum = received.checksum(upload_algorithm);
@@ -482,6 +490,9 @@ pub fn complete_multipart_upload(
             lock: upload.lock,
             customer_key: upload.customer_key.clone(),
         };
+        if let Some(acl) = upload.acl {
+            crate::config::acl::keep_for_object(bucket, &input.key, &object, acl);
+        }
         crate::notify::object_event(bucket, "ObjectCreated:CompleteMultipartUpload", &input.key, object.size(), &object.etag, Some(&object.version_id));
         versions::put(bucket, input.key.clone(), object);
         let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(checksum.as_ref());

@@ -63,6 +63,7 @@ pub async fn put_bucket_notification_configuration(
     }
     crate::config::with_bucket(state, &input.bucket, None, |bucket| {
         bucket.config.notification = config;
+        bucket.config.notify_through = Arc::downgrade(peers);
         Ok(rt::Unit)
     })
 }
@@ -456,13 +457,16 @@ fn sequencer() -> String {
 }
 
 /// Reports a delete of `key` (DeleteObject, DeleteObjects) as `ObjectRemoved:Delete`, or
-/// `ObjectRemoved:DeleteMarkerCreated` when the delete left a marker.
-pub fn object_removed(bucket: &Bucket, key: &str, deleted: &crate::versions::Deleted) {
-    let event = if deleted.delete_marker && deleted.version_id.is_some() && bucket.objects.get(key).is_none() {
-        "ObjectRemoved:DeleteMarkerCreated"
-    } else {
-        "ObjectRemoved:Delete"
-    };
+/// `ObjectRemoved:DeleteMarkerCreated` when a delete without a version id left a marker.
+/// Deleting a delete marker by its version id is an `ObjectRemoved:Delete`.
+///
+/// A delete of a key that does not exist is reported too: S3 does not look before it
+/// deletes (DeleteObject answers 204 either way), and its notifications follow the
+/// request, so consumers see `ObjectRemoved:Delete` for it on AWS as well (and, in a
+/// versioned bucket, the marker the delete created).
+pub fn object_removed(bucket: &Bucket, key: &str, deleted: &crate::versions::Deleted, by_version: bool) {
+    let event =
+        if deleted.delete_marker && !by_version { "ObjectRemoved:DeleteMarkerCreated" } else { "ObjectRemoved:Delete" };
     object_event(bucket, event, key, 0, "", deleted.version_id.as_deref());
 }
 
@@ -491,8 +495,7 @@ pub fn object_event(bucket: &Bucket, event_name: &str, key: &str, size: u64, eta
     if matching.is_empty() && !to_eventbridge {
         return;
     }
-    let Some(handler) = crate::config::served() else { return };
-    let peers = handler.peers.clone();
+    let Some(peers) = bucket.config.notify_through.upgrade() else { return };
 
     let now = rt::DateTime::now();
     let request_id = rt::request_id();

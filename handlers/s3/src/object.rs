@@ -54,9 +54,13 @@ pub fn check_metadata(metadata: &rt::IndexMap<String, String>) -> Result<(), rt:
 
 pub use crate::versions::check_version_id;
 
+/// PutObject; `event` is the notification it sends (`ObjectCreated:Put`, or `:Post` for a
+/// browser form upload).
 pub async fn put_object(
     state: &GlobalStore<S3State>,
+    storage: &body::Storage,
     input: PutObjectRequest,
+    event: &str,
 ) -> Result<PutObjectOutput, PutObjectError> {
     let expected_owner = input.expected_bucket_owner.as_deref();
     check_key(&input.key)?;
@@ -75,7 +79,7 @@ pub async fn put_object(
 
     // S3 checksums every new object; CRC64NVME unless the client chose another algorithm.
     let algorithm = claim.algorithm.unwrap_or(Algorithm::Crc64Nvme);
-    let received = body::ingest(input.body, &[algorithm], MAX_SINGLE_PUT_BYTES)
+    let received = body::ingest(storage, input.body, &[algorithm], MAX_SINGLE_PUT_BYTES)
         .await
         .map_err(|e| ingest_error(e, MAX_SINGLE_PUT_BYTES))?;
     if let Some(content_md5) = input.content_md5.as_deref() {
@@ -126,7 +130,7 @@ pub async fn put_object(
             input.object_lock_legal_hold_status,
         )?;
         let grants = [&input.grant_full_control, &input.grant_read, &input.grant_read_acp, &input.grant_write_acp];
-        keep_written(bucket, input.key, object, input.acl.as_ref(), grants, "ObjectCreated:Put")
+        keep_written(bucket, input.key, object, input.acl.as_ref(), grants, event)
     })?;
 
     // The client's checksum, or the CRC64NVME S3 adds by default, is always reported.
@@ -456,7 +460,7 @@ pub fn delete_object(
                 versions::delete_version(bucket, &input.key, v, input.bypass_governance_retention == Some(true))?
             }
         };
-        crate::notify::object_removed(bucket, &input.key, &deleted);
+        crate::notify::object_removed(bucket, &input.key, &deleted, input.version_id.is_some());
         Ok(DeleteObjectOutput {
             delete_marker: deleted.delete_marker.then_some(true),
             version_id: deleted.version_id,

@@ -2,17 +2,18 @@
 //! the key and the object's headers, a `file` field with the contents, and optionally a policy
 //! document that bounds what the form may upload.
 //!
-//! The gateway hands such a request to [`prepare`], which checks the policy and turns the form
-//! into the equivalent PutObject request; that runs through the normal pipeline, and
-//! [`finish`] turns its answer into what a POST answers (204 by default, 200/201 on request,
-//! or a 303 redirect).
+//! The gateway hands such a request to [`crate::Handler::prepare_post_upload`], which checks
+//! the policy and turns the form into the equivalent PutObject request (`prepare`); that runs
+//! through the normal pipeline, with the Handler noting that its PutObject is a POST (the event
+//! is `ObjectCreated:Post`), and [`crate::Handler::finish_post_upload`] turns its answer into
+//! what a POST answers (204 by default, 200/201 on request, or a 303 redirect).
 
 use base64::Engine;
 use ferrostack_runtime as rt;
 use rt::http::{HttpRequest, HttpResponse};
 use rt::Bytes;
 
-/// What [`finish`] needs to know about the form.
+/// What the answer to the POST needs to know about the form.
 pub struct PostUpload {
     bucket: String,
     key: String,
@@ -174,7 +175,7 @@ fn check_policy(policy_b64: &str, form: &[(String, String)], file_len: u64, buck
 }
 
 /// Checks the form and builds the PutObject request it amounts to; `Err` is the answer to send.
-pub fn prepare(req: HttpRequest, request_id: &str) -> Result<(HttpRequest, PostUpload), HttpResponse> {
+pub(crate) fn prepare(req: HttpRequest, request_id: &str) -> Result<(HttpRequest, PostUpload), HttpResponse> {
     let bucket = req.path.trim_matches('/').to_owned();
     let Some(fields) = parse_form(&req) else {
         return Err(error(
@@ -287,7 +288,7 @@ impl SetHeader for HttpRequest {
 }
 
 /// The POST's answer from the PutObject's.
-pub fn finish(upload: &PostUpload, put: HttpResponse, host: &str) -> HttpResponse {
+pub(crate) fn finish(upload: &PostUpload, put: HttpResponse, host: &str) -> HttpResponse {
     if put.status != 200 {
         return put;
     }

@@ -350,24 +350,41 @@ pub fn get_object_acl(
     })
 }
 
-/// The ACL headers of an object write (`x-amz-acl`, `x-amz-grant-*` of PutObject), checked
-/// against the bucket's ownership controls and public access block, and kept for the new
-/// object. Called with the object's version id, `ETag` and time already set.
+/// The ACL headers of an object write (`x-amz-acl`, `x-amz-grant-*` of PutObject, CopyObject,
+/// CreateMultipartUpload), checked against the bucket's ownership controls and public access
+/// block; `None` when the request named no ACL.
+pub fn requested_for_object(
+    bucket: &Bucket,
+    canned: Option<&ObjectCannedACL>,
+    [full_control, read, read_acp, write_acp]: [&Option<String>; 4],
+) -> Result<Option<Acl>, rt::CommonError> {
+    // Object writes have no x-amz-grant-write header.
+    let grants = GrantHeaders::new([full_control, read, read_acp, &None, write_acp]);
+    let Some(acl) = from_request(&bucket.owner_account, canned.map(|c| c.as_str()), grants, None)? else {
+        return Ok(None);
+    };
+    check_allowed(bucket, &acl)?;
+    Ok(Some(acl))
+}
+
+/// Keeps `acl` for the object just written. Called with the object's version id, `ETag`
+/// and time already set.
+pub fn keep_for_object(bucket: &mut Bucket, key: &str, object: &crate::stored::StoredObject, acl: Acl) {
+    let stamp = ObjectAcl { etag: object.etag.clone(), last_modified: object.last_modified, acl };
+    bucket.config.object_acls.insert((key.to_owned(), object.version_id.clone()), stamp);
+}
+
+/// The ACL headers of a PutObject or CopyObject, checked and kept for the new object.
 pub fn object_written(
     bucket: &mut Bucket,
     key: &str,
     object: &crate::stored::StoredObject,
     canned: Option<&ObjectCannedACL>,
-    [full_control, read, read_acp, write_acp]: [&Option<String>; 4],
+    grants: [&Option<String>; 4],
 ) -> Result<(), rt::CommonError> {
-    // PutObject and CopyObject have no x-amz-grant-write header.
-    let grants = GrantHeaders::new([full_control, read, read_acp, &None, write_acp]);
-    let Some(acl) = from_request(&bucket.owner_account, canned.map(|c| c.as_str()), grants, None)? else {
-        return Ok(());
-    };
-    check_allowed(bucket, &acl)?;
-    let stamp = ObjectAcl { etag: object.etag.clone(), last_modified: object.last_modified, acl };
-    bucket.config.object_acls.insert((key.to_owned(), object.version_id.clone()), stamp);
+    if let Some(acl) = requested_for_object(bucket, canned, grants)? {
+        keep_for_object(bucket, key, object, acl);
+    }
     Ok(())
 }
 

@@ -148,9 +148,8 @@ enum Lookup {
     Rules(Vec<CORSRule>),
 }
 
-fn lookup(bucket: &str) -> Lookup {
-    let Some(handler) = super::served() else { return Lookup::NoBucket };
-    handler.state.with(|s| match s.buckets.get(bucket) {
+fn lookup(state: &GlobalStore<S3State>, bucket: &str) -> Lookup {
+    state.with(|s| match s.buckets.get(bucket) {
         None => Lookup::NoBucket,
         Some(b) => match &b.config.cors {
             None => Lookup::NotEnabled,
@@ -177,7 +176,7 @@ fn xml_error(status: u16, code: &str, message: &str, extra: &[(&str, &str)], req
 }
 
 /// Answers a CORS preflight (`OPTIONS`) routed to S3.
-pub fn preflight(req: &HttpRequest, ctx: &rt::RequestContext) -> HttpResponse {
+pub fn preflight(state: &GlobalStore<S3State>, req: &HttpRequest, ctx: &rt::RequestContext) -> HttpResponse {
     let request_id = &ctx.request_id;
     let Some(origin) = req.header("origin") else {
         return xml_error(
@@ -198,7 +197,7 @@ pub fn preflight(req: &HttpRequest, ctx: &rt::RequestContext) -> HttpResponse {
     let refusal = |message: &str| {
         xml_error(403, "AccessForbidden", message, &[("Method", method), ("ResourceType", resource)], request_id)
     };
-    let rules = match lookup(&bucket) {
+    let rules = match lookup(state, &bucket) {
         Lookup::NoBucket => {
             return xml_error(
                 404,
@@ -232,10 +231,10 @@ pub fn preflight(req: &HttpRequest, ctx: &rt::RequestContext) -> HttpResponse {
 
 /// Adds the `Access-Control-*` headers of the first matching rule to S3's answer to a
 /// request with an `Origin` (`req` carries the request's method, path and headers).
-pub fn decorate(req: &HttpRequest, response: &mut HttpResponse) {
+pub fn decorate(state: &GlobalStore<S3State>, req: &HttpRequest, response: &mut HttpResponse) {
     let Some(origin) = req.header("origin") else { return };
     let Some(bucket) = bucket_of(&req.path) else { return };
-    let Lookup::Rules(rules) = lookup(&bucket) else { return };
+    let Lookup::Rules(rules) = lookup(state, &bucket) else { return };
     if let Some(rule) = matching_rule(&rules, origin, req.method.as_str(), None) {
         for (name, value) in allow_headers(rule, origin, None) {
             response.set_header(name, &value);

@@ -3,12 +3,12 @@
 //!
 //! The reaper is one background task, started by the first PutBucketLifecycleConfiguration.
 //! It sweeps right after every Put and then every `FERROSTACK_S3_LIFECYCLE_INTERVAL` seconds
-//! (default 10), expiring current versions whose `Expiration` (Days, counted to the next
+//! (default 10; see [`crate::Settings`]), expiring current versions whose `Expiration` (Days, counted to the next
 //! midnight UTC as S3 does, or Date) has come, and noncurrent versions past
 //! `NoncurrentVersionExpiration`, and aborting multipart uploads older than
 //! `AbortIncompleteMultipartUpload`. Transitions are stored only: there is one storage tier.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
 
 use ferrostack_runtime as rt;
@@ -32,6 +32,7 @@ pub struct Lifecycle {
 
 pub fn put_bucket_lifecycle_configuration(
     state: &GlobalStore<S3State>,
+    reaper: &Reaper,
     input: PutBucketLifecycleConfigurationRequest,
 ) -> Result<PutBucketLifecycleConfigurationOutput, rt::CommonError> {
     let mut rules = input.lifecycle_configuration.map(|c| c.rules).unwrap_or_default();
@@ -41,7 +42,7 @@ pub fn put_bucket_lifecycle_configuration(
         bucket.config.lifecycle = Some(Lifecycle { rules, minimum_size: minimum_size.clone() });
         Ok(())
     })?;
-    wake_reaper();
+    reaper.wake();
     Ok(PutBucketLifecycleConfigurationOutput { transition_default_minimum_object_size: Some(minimum_size) })
 }
 
@@ -189,32 +190,37 @@ pub fn delete_bucket_lifecycle(
 
 // ---- the reaper ----------------------------------------------------------------------------
 
-fn reaper_signal() -> &'static Arc<tokio::sync::Notify> {
-    static SIGNAL: OnceLock<Arc<tokio::sync::Notify>> = OnceLock::new();
-    SIGNAL.get_or_init(|| {
-        let signal = Arc::new(tokio::sync::Notify::new());
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(reap_forever(signal.clone()));
-        }
-        signal
-    })
+/// The background task that applies expiration rules. It starts with the first
+/// PutBucketLifecycleConfiguration (a handler that never sees one costs no task) and holds
+/// its handler weakly, ending when the handler is gone.
+pub struct Reaper {
+    handler: Weak<crate::Handler>,
+    every: Duration,
+    signal: OnceLock<Arc<tokio::sync::Notify>>,
 }
 
-/// Starts the reaper if it is not running, and makes it sweep now.
-fn wake_reaper() {
-    reaper_signal().notify_one();
+impl Reaper {
+    pub fn new(handler: Weak<crate::Handler>, every: Duration) -> Reaper {
+        Reaper { handler, every: every.max(Duration::from_secs(1)), signal: OnceLock::new() }
+    }
+
+    /// Starts the reaper if it is not running, and makes it sweep now.
+    pub fn wake(&self) {
+        let signal = self.signal.get_or_init(|| {
+            let signal = Arc::new(tokio::sync::Notify::new());
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(reap_forever(self.handler.clone(), self.every, signal.clone()));
+            }
+            signal
+        });
+        signal.notify_one();
+    }
 }
 
-fn interval() -> Duration {
-    let secs = std::env::var("FERROSTACK_S3_LIFECYCLE_INTERVAL").ok().and_then(|v| v.parse::<u64>().ok());
-    Duration::from_secs(secs.unwrap_or(10).max(1))
-}
-
-async fn reap_forever(signal: Arc<tokio::sync::Notify>) {
-    let every = interval();
+async fn reap_forever(handler: Weak<crate::Handler>, every: Duration, signal: Arc<tokio::sync::Notify>) {
     loop {
         let _ = tokio::time::timeout(every, signal.notified()).await;
-        let Some(handler) = super::served() else { continue };
+        let Some(handler) = handler.upgrade() else { return };
         let now = rt::DateTime::now();
         handler.state.with(|s| {
             for bucket in s.buckets.values_mut() {

@@ -15,7 +15,7 @@ pub mod simple;
 pub mod website;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock, Weak};
+use std::sync::Weak;
 
 use ferrostack_runtime as rt;
 use ferrostack_store::GlobalStore;
@@ -45,6 +45,9 @@ pub struct BucketConfig {
     pub cors: Option<Vec<CORSRule>>,
     pub lifecycle: Option<lifecycle::Lifecycle>,
     pub notification: NotificationConfiguration,
+    /// The services the notification destinations live in: those of the handler that
+    /// accepted the configuration (weak: the peers own the handler that owns this bucket).
+    pub notify_through: Weak<ferrostack_store::Peers>,
     /// Object ACLs set by PutObjectAcl, by key and version id. Each remembers which write
     /// of the object it belongs to, so an overwrite falls back to the default ACL.
     pub object_acls: HashMap<(String, String), acl::ObjectAcl>,
@@ -72,6 +75,7 @@ impl Default for BucketConfig {
             cors: None,
             lifecycle: None,
             notification: NotificationConfiguration::default(),
+            notify_through: Weak::new(),
             object_acls: HashMap::new(),
         }
     }
@@ -138,20 +142,4 @@ pub fn at_creation(bucket: &mut Bucket, requested: &CreationAcl) -> Result<(), r
         bucket.config.acl = acl;
     }
     Ok(())
-}
-
-/// The handler the gateway's HTTP-level calls (CORS, website endpoint), event
-/// notifications and the lifecycle reaper work on. The
-/// gateway builds services lazily and holds them only as protocol adapters, so the handler
-/// makes itself known here when it is served; the last one served wins.
-static SERVED: RwLock<Option<Weak<crate::Handler>>> = RwLock::new(None);
-
-pub fn publish(handler: &Arc<crate::Handler>) {
-    if let Ok(mut served) = SERVED.write() {
-        *served = Some(Arc::downgrade(handler));
-    }
-}
-
-pub fn served() -> Option<Arc<crate::Handler>> {
-    SERVED.read().ok()?.as_ref()?.upgrade()
 }

@@ -5,10 +5,11 @@
 //! Only GET and HEAD are served. Access is not checked (nothing enforces bucket policies).
 
 use ferrostack_runtime as rt;
+use ferrostack_store::GlobalStore;
 use rt::http::{HttpRequest, HttpResponse};
 use s3_api::types::*;
 
-use crate::state::Bucket;
+use crate::state::{Bucket, S3State};
 use crate::stored::StoredObject;
 
 /// What the website answers for one request, worked out under the state lock.
@@ -20,7 +21,7 @@ enum Answer {
 }
 
 /// Serves `req` (its path is the key, percent-encoded) from the bucket `bucket`'s website.
-pub fn serve(bucket: &str, req: &HttpRequest, ctx: &rt::RequestContext) -> HttpResponse {
+pub fn serve(state: &GlobalStore<S3State>, bucket: &str, req: &HttpRequest, ctx: &rt::RequestContext) -> HttpResponse {
     let method = req.method.as_str();
     if method != "GET" && method != "HEAD" {
         let lines = vec![("Method", method.to_owned()), ("ResourceType", "OBJECT".to_owned())];
@@ -35,16 +36,7 @@ pub fn serve(bucket: &str, req: &HttpRequest, ctx: &rt::RequestContext) -> HttpR
     let raw_key = req.path.trim_start_matches('/');
     let key = crate::url_encoding::percent_decode(raw_key).unwrap_or_else(|| raw_key.to_owned());
     let host = req.header("host").unwrap_or("localhost").to_owned();
-    let Some(handler) = super::served() else {
-        return error_page(
-            404,
-            "NoSuchBucket",
-            "The specified bucket does not exist",
-            &[("BucketName", bucket.to_owned())],
-            &ctx.request_id,
-        );
-    };
-    let answer = handler.state.with(|s| match s.buckets.get(bucket) {
+    let answer = state.with(|s| match s.buckets.get(bucket) {
         None => Answer::Error(
             404,
             "NoSuchBucket",
