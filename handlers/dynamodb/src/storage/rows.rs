@@ -221,14 +221,12 @@ impl Rows {
                 None
             }
         };
-        let right = match middle(page) {
-            Some((at, right_bound)) if page.len() > PAGE_BYTES => {
-                let right: Box<[u8]> = page[at..].into();
-                *page = page[..at].into();
-                Some((right_bound, right))
-            }
-            _ => None,
-        };
+        let split = if page.len() > PAGE_BYTES { middle(page) } else { None };
+        let right = split.map(|(at, right_bound)| {
+            let right: Box<[u8]> = page[at..].into();
+            *page = page[..at].into();
+            (right_bound, right)
+        });
         if let Some((bound, right)) = right {
             self.pages.insert(bound, right);
         }
