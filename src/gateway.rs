@@ -191,6 +191,16 @@ impl Gateway {
                     return (response, Some(schema.service.name));
                 }
                 let s3 = if is_s3 { self.s3_handler() } else { None };
+                // S3 Express's control plane signs as `s3express`: its `GET /` is
+                // ListDirectoryBuckets, which the path alone cannot tell from ListBuckets.
+                if is_s3
+                    && req.method == Method::GET
+                    && req.path == "/"
+                    && credential.service.as_deref() == Some("s3express")
+                {
+                    let sep = if req.query.is_empty() { "" } else { "&" };
+                    req.query = format!("{}{sep}x-id=ListDirectoryBuckets", req.query);
+                }
                 if let (Some(s3), true) = (&s3, req.method == Method::OPTIONS) {
                     return (s3.cors_preflight(&req, &context(protocol)), Some(schema.service.name));
                 }
@@ -244,8 +254,11 @@ impl Gateway {
                     );
                     envelope::internal(style, &ctx.request_id)
                 });
-                if let (Some(s3), Some(cors_request)) = (&s3, &cors_request) {
-                    s3.cors_decorate(cors_request, &mut response);
+                if let Some(s3) = &s3 {
+                    s3.settle_status(&ctx, &mut response);
+                    if let Some(cors_request) = &cors_request {
+                        s3.cors_decorate(cors_request, &mut response);
+                    }
                 }
                 (response, Some(schema.service.name))
             }

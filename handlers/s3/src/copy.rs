@@ -148,6 +148,7 @@ pub async fn copy_object(
         source.find(s, input.expected_source_bucket_owner.as_deref())
     })?;
     crate::sse::check_read(original.customer_key.as_ref(), source_key.as_ref())?;
+    crate::restore::check_readable(&original)?;
     conditions::evaluate(&conditions, &original.etag, original.last_modified, DateTime::now())
         .map_err(|failed| errors::precondition_failed(copy_condition_header(failed)))?;
     if original.size() > MAX_SINGLE_PUT_BYTES {
@@ -206,6 +207,7 @@ pub async fn copy_object(
         tags: if replace_tags { new_tags } else { original.tags.clone() },
         lock: Default::default(),
         customer_key: customer_key.clone(),
+        restore: None,
     };
     let result = CopyObjectResult {
         e_tag: Some(copy.etag.clone()),

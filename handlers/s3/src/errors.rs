@@ -161,6 +161,13 @@ pub fn incomplete_body() -> CommonError {
 
 /// A header whose value asks for something S3 does not do (e.g. `If-None-Match` other than `*`
 /// on a write).
+/// GetObject of an archived object that has not been restored.
+pub fn invalid_object_state(storage_class: &str) -> CommonError {
+    error(403, "InvalidObjectState", "The operation is not valid for the object's storage class")
+        .with_field("StorageClass", storage_class)
+        .into()
+}
+
 pub fn header_not_implemented(header: &str) -> CommonError {
     error(501, "NotImplemented", "A header you provided implies functionality that is not implemented")
         .with_field("Header", header)

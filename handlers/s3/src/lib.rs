@@ -22,6 +22,7 @@ mod object;
 mod owner;
 pub mod post;
 mod range;
+mod restore;
 mod settings;
 mod sse;
 mod state;
@@ -51,6 +52,8 @@ pub struct Handler {
     /// Where object bodies are kept.
     storage: body::Storage,
     reaper: config::lifecycle::Reaper,
+    /// Request ids of RestoreObjects that started a restore: answered 202, not 200.
+    accepted_restores: Mutex<HashSet<String>>,
     /// Request ids of the browser POST uploads in flight: their PutObject reports
     /// `ObjectCreated:Post`.
     post_uploads: Mutex<HashSet<String>>,
@@ -72,6 +75,7 @@ impl Handler {
             peers,
             storage: body::Storage::open(settings.data_dir.as_deref()),
             reaper: config::lifecycle::Reaper::new(this, settings.lifecycle_interval),
+            accepted_restores: Mutex::new(HashSet::new()),
             post_uploads: Mutex::new(HashSet::new()),
         }
     }
@@ -115,6 +119,19 @@ impl Handler {
     ) -> HttpResponse {
         self.post_uploads_in_flight().remove(&ctx.request_id);
         post::finish(upload, put, host)
+    }
+
+    /// Settles what the operation's model cannot say: a RestoreObject that started a
+    /// restore answers 202 Accepted (the model knows only 200). The gateway calls this with
+    /// every S3 answer.
+    pub fn settle_status(&self, ctx: &rt::RequestContext, response: &mut HttpResponse) {
+        if response.status != 200 {
+            return;
+        }
+        let mut accepted = self.accepted_restores.lock().unwrap_or_else(|e| e.into_inner());
+        if !accepted.is_empty() && accepted.remove(&ctx.request_id) {
+            response.status = 202;
+        }
     }
 
     fn post_uploads_in_flight(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
@@ -705,6 +722,157 @@ impl s3_api::Handler for Handler {
         input: DeleteBucketLifecycleRequest,
     ) -> Result<rt::Unit, DeleteBucketLifecycleError> {
         Ok(config::lifecycle::delete_bucket_lifecycle(&self.state, input)?)
+    }
+
+    async fn restore_object(
+        &self,
+        ctx: &rt::RequestContext,
+        input: RestoreObjectRequest,
+    ) -> Result<RestoreObjectOutput, RestoreObjectError> {
+        let (output, outcome) = restore::restore_object(&self.state, input)?;
+        if let restore::Outcome::Accepted = outcome {
+            self.accepted_restores.lock().unwrap_or_else(|e| e.into_inner()).insert(ctx.request_id.clone());
+        }
+        Ok(output)
+    }
+
+    async fn list_directory_buckets(
+        &self,
+        _ctx: &rt::RequestContext,
+        _input: ListDirectoryBucketsRequest,
+    ) -> Result<ListDirectoryBucketsOutput, ListDirectoryBucketsError> {
+        // Directory buckets (S3 Express One Zone) are not emulated, so the account has none:
+        // AWS answers such an account with an empty list.
+        Ok(ListDirectoryBucketsOutput { buckets: Some(Vec::new()), continuation_token: None })
+    }
+
+    // ---- configurations kept by Id (config/by_id.rs) ----
+    async fn put_bucket_analytics_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketAnalyticsConfigurationRequest,
+    ) -> Result<rt::Unit, PutBucketAnalyticsConfigurationError> {
+        Ok(config::by_id::put_analytics(&self.state, input)?)
+    }
+
+    async fn get_bucket_analytics_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketAnalyticsConfigurationRequest,
+    ) -> Result<GetBucketAnalyticsConfigurationOutput, GetBucketAnalyticsConfigurationError> {
+        Ok(config::by_id::get_analytics(&self.state, input)?)
+    }
+
+    async fn delete_bucket_analytics_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketAnalyticsConfigurationRequest,
+    ) -> Result<rt::Unit, DeleteBucketAnalyticsConfigurationError> {
+        Ok(config::by_id::delete_analytics(&self.state, input)?)
+    }
+
+    async fn list_bucket_analytics_configurations(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: ListBucketAnalyticsConfigurationsRequest,
+    ) -> Result<ListBucketAnalyticsConfigurationsOutput, ListBucketAnalyticsConfigurationsError> {
+        Ok(config::by_id::list_analytics(&self.state, input)?)
+    }
+
+    async fn put_bucket_intelligent_tiering_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketIntelligentTieringConfigurationRequest,
+    ) -> Result<rt::Unit, PutBucketIntelligentTieringConfigurationError> {
+        Ok(config::by_id::put_intelligent_tiering(&self.state, input)?)
+    }
+
+    async fn get_bucket_intelligent_tiering_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketIntelligentTieringConfigurationRequest,
+    ) -> Result<GetBucketIntelligentTieringConfigurationOutput, GetBucketIntelligentTieringConfigurationError> {
+        Ok(config::by_id::get_intelligent_tiering(&self.state, input)?)
+    }
+
+    async fn delete_bucket_intelligent_tiering_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketIntelligentTieringConfigurationRequest,
+    ) -> Result<rt::Unit, DeleteBucketIntelligentTieringConfigurationError> {
+        Ok(config::by_id::delete_intelligent_tiering(&self.state, input)?)
+    }
+
+    async fn list_bucket_intelligent_tiering_configurations(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: ListBucketIntelligentTieringConfigurationsRequest,
+    ) -> Result<ListBucketIntelligentTieringConfigurationsOutput, ListBucketIntelligentTieringConfigurationsError> {
+        Ok(config::by_id::list_intelligent_tiering(&self.state, input)?)
+    }
+
+    async fn put_bucket_inventory_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketInventoryConfigurationRequest,
+    ) -> Result<rt::Unit, PutBucketInventoryConfigurationError> {
+        Ok(config::by_id::put_inventory(&self.state, input)?)
+    }
+
+    async fn get_bucket_inventory_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketInventoryConfigurationRequest,
+    ) -> Result<GetBucketInventoryConfigurationOutput, GetBucketInventoryConfigurationError> {
+        Ok(config::by_id::get_inventory(&self.state, input)?)
+    }
+
+    async fn delete_bucket_inventory_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketInventoryConfigurationRequest,
+    ) -> Result<rt::Unit, DeleteBucketInventoryConfigurationError> {
+        Ok(config::by_id::delete_inventory(&self.state, input)?)
+    }
+
+    async fn list_bucket_inventory_configurations(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: ListBucketInventoryConfigurationsRequest,
+    ) -> Result<ListBucketInventoryConfigurationsOutput, ListBucketInventoryConfigurationsError> {
+        Ok(config::by_id::list_inventory(&self.state, input)?)
+    }
+
+    async fn put_bucket_metrics_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: PutBucketMetricsConfigurationRequest,
+    ) -> Result<rt::Unit, PutBucketMetricsConfigurationError> {
+        Ok(config::by_id::put_metrics(&self.state, input)?)
+    }
+
+    async fn get_bucket_metrics_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: GetBucketMetricsConfigurationRequest,
+    ) -> Result<GetBucketMetricsConfigurationOutput, GetBucketMetricsConfigurationError> {
+        Ok(config::by_id::get_metrics(&self.state, input)?)
+    }
+
+    async fn delete_bucket_metrics_configuration(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: DeleteBucketMetricsConfigurationRequest,
+    ) -> Result<rt::Unit, DeleteBucketMetricsConfigurationError> {
+        Ok(config::by_id::delete_metrics(&self.state, input)?)
+    }
+
+    async fn list_bucket_metrics_configurations(
+        &self,
+        _ctx: &rt::RequestContext,
+        input: ListBucketMetricsConfigurationsRequest,
+    ) -> Result<ListBucketMetricsConfigurationsOutput, ListBucketMetricsConfigurationsError> {
+        Ok(config::by_id::list_metrics(&self.state, input)?)
     }
 
     async fn put_bucket_notification_configuration(

@@ -57,12 +57,18 @@ fn delimiter_of(requested: Option<&str>) -> Option<&str> {
     requested.filter(|d| !d.is_empty())
 }
 
+/// `x-amz-optional-object-attributes: RestoreStatus` adds each restored object's status.
+fn wants_restore_status(requested: Option<&[OptionalObjectAttributes]>) -> bool {
+    requested.is_some_and(|r| r.contains(&OptionalObjectAttributes::RestoreStatus))
+}
+
 /// Splits a page into `Contents` and `CommonPrefixes`, each absent when empty as S3 leaves
 /// the elements out.
 fn render_page(
     page: &Page<'_>,
     encoding: &Encoding,
     owner: Option<&Owner>,
+    restore_status: bool,
 ) -> (Option<Vec<Object>>, Option<Vec<CommonPrefix>>) {
     let mut contents = Vec::new();
     let mut prefixes = Vec::new();
@@ -75,6 +81,7 @@ fn render_page(
                 size: Some(object.size() as i64),
                 storage_class: Some(object.listed_storage_class()),
                 owner: owner.cloned(),
+                restore_status: restore_status.then(|| crate::restore::status(object)).flatten(),
                 ..Default::default()
             }),
             Entry::CommonPrefix(prefix) => prefixes.push(CommonPrefix { prefix: Some(encoding.apply(prefix)) }),
@@ -105,7 +112,12 @@ pub fn list_objects_v2(
             listing::walk(&bucket.objects, &Walk { prefix, delimiter, after: after.as_deref(), max_keys: page_size });
         // V2 names owners only when asked to.
         let owner = input.fetch_owner.unwrap_or(false).then(|| owner(&bucket.owner_account));
-        let (contents, common_prefixes) = render_page(&page, &encoding, owner.as_ref());
+        let (contents, common_prefixes) = render_page(
+            &page,
+            &encoding,
+            owner.as_ref(),
+            wants_restore_status(input.optional_object_attributes.as_deref()),
+        );
         Ok(ListObjectsV2Output {
             is_truncated: Some(page.truncated),
             contents,
@@ -145,7 +157,12 @@ pub fn list_objects(
             &Walk { prefix, delimiter, after: (!marker.is_empty()).then_some(marker), max_keys: page_size },
         );
         let owner = owner(&bucket.owner_account);
-        let (contents, common_prefixes) = render_page(&page, &encoding, Some(&owner));
+        let (contents, common_prefixes) = render_page(
+            &page,
+            &encoding,
+            Some(&owner),
+            wants_restore_status(input.optional_object_attributes.as_deref()),
+        );
         // S3 only sends NextMarker with a delimiter; without one, clients continue from the
         // last key.
         let next_marker = match (page.truncated, delimiter) {

@@ -139,6 +139,7 @@ mod tests {
                     tags: Vec::new(),
                     lock: Default::default(),
                     customer_key: None,
+                    restore: None,
                 };
                 (k.to_string(), object)
             })

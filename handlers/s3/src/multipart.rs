@@ -319,6 +319,7 @@ pub async fn upload_part_copy(
         if_unmodified_since: input.copy_source_if_unmodified_since,
     };
     let (original, reported_version) = state.with(|s| source.find(s, input.expected_source_bucket_owner.as_deref()))?;
+    crate::restore::check_readable(&original)?;
     crate::sse::check_read(original.customer_key.as_ref(), requested_customer_key!(input, copy_source)?.as_ref())?;
     conditions::evaluate(&conditions, &original.etag, original.last_modified, DateTime::now())
         .map_err(|failed| errors::precondition_failed(copy_condition_header(failed)))?;
@@ -489,6 +490,7 @@ pub fn complete_multipart_upload(
             tags: upload.tags,
             lock: upload.lock,
             customer_key: upload.customer_key.clone(),
+            restore: None,
         };
         if let Some(acl) = upload.acl {
             crate::config::acl::keep_for_object(bucket, &input.key, &object, acl);

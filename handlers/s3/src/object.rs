@@ -116,6 +116,7 @@ pub async fn put_object(
         tags,
         lock: Default::default(),
         customer_key: customer_key.clone(),
+        restore: None,
     };
     let etag = object.etag.clone();
 
@@ -401,10 +402,12 @@ pub fn get_object(state: &GlobalStore<S3State>, input: GetObjectRequest) -> Resu
         input.expected_bucket_owner.as_deref(),
         "GET",
     )?;
+    crate::restore::check_readable(&object)?;
     let read = settle_read(object, version_id, &read_request!(input))?;
     let body = read.object.body.read(read.selection.bounds());
     let tag_count = (!read.object.tags.is_empty()).then(|| read.object.tags.len() as i32);
-    Ok(read_output!(GetObjectOutput, read, { body, tag_count, }))
+    let restore = crate::restore::header(&read.object);
+    Ok(read_output!(GetObjectOutput, read, { body, tag_count, restore, }))
 }
 
 pub fn head_object(
@@ -431,7 +434,8 @@ pub fn head_object(
         other => other?,
     };
     let read = settle_read(object, version_id, &read_request!(input))?;
-    Ok(read_output!(HeadObjectOutput, read, {}))
+    let restore = crate::restore::header(&read.object);
+    Ok(read_output!(HeadObjectOutput, read, { restore, }))
 }
 
 pub fn delete_object(

@@ -34,6 +34,8 @@ pub struct StoredObject {
     pub lock: Lock,
     /// SSE-C: reads must present this key.
     pub customer_key: Option<crate::sse::CustomerKey>,
+    /// The readable copy RestoreObject made of an archived (GLACIER, DEEP_ARCHIVE) object.
+    pub restore: Option<crate::restore::Restored>,
 }
 
 /// One part of a completed multipart object.

@@ -44,6 +44,25 @@ pub fn no_replication(bucket: &str) -> CommonError {
     missing("ReplicationConfigurationNotFoundError", "The replication configuration was not found", bucket)
 }
 
+/// An analytics, Intelligent-Tiering, inventory or metrics configuration Id the bucket
+/// does not have.
+pub fn no_such_configuration() -> CommonError {
+    error(404, "NoSuchConfiguration", "The specified configuration does not exist.").into()
+}
+
+pub fn too_many_configurations() -> CommonError {
+    error(
+        400,
+        "TooManyConfigurations",
+        "You are attempting to create a new configuration but have already reached the 1,000-configuration limit.",
+    )
+    .into()
+}
+
+pub fn invalid_continuation_token() -> CommonError {
+    crate::errors::invalid_argument("The continuation token provided is incorrect", "continuation-token", "")
+}
+
 pub fn malformed_xml() -> CommonError {
     crate::errors::malformed_xml()
 }

@@ -8,6 +8,7 @@
 //! website endpoint; [`cors`] also answers preflights for the gateway.
 
 pub mod acl;
+pub mod by_id;
 pub mod cors;
 pub mod errors;
 pub mod lifecycle;
@@ -48,6 +49,8 @@ pub struct BucketConfig {
     /// The services the notification destinations live in: those of the handler that
     /// accepted the configuration (weak: the peers own the handler that owns this bucket).
     pub notify_through: Weak<ferrostack_store::Peers>,
+    /// Analytics, Intelligent-Tiering, inventory and metrics configurations, by Id.
+    pub by_id: by_id::IdConfigs,
     /// Object ACLs set by PutObjectAcl, by key and version id. Each remembers which write
     /// of the object it belongs to, so an overwrite falls back to the default ACL.
     pub object_acls: HashMap<(String, String), acl::ObjectAcl>,
@@ -76,6 +79,7 @@ impl Default for BucketConfig {
             lifecycle: None,
             notification: NotificationConfiguration::default(),
             notify_through: Weak::new(),
+            by_id: by_id::IdConfigs::default(),
             object_acls: HashMap::new(),
         }
     }
