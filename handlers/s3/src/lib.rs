@@ -99,6 +99,7 @@ impl Handler {
     /// Checks a browser POST upload and turns it into its PutObject (see [`post`]); the
     /// PutObject of `ctx`'s request then reports `ObjectCreated:Post`. Call
     /// [`Handler::finish_post_upload`] with the answer.
+    #[allow(clippy::result_large_err)] // the refusal is the answer itself, on a rare path
     pub fn prepare_post_upload(
         &self,
         req: HttpRequest,
