@@ -21,6 +21,8 @@ pub mod xml;
 
 use std::borrow::Cow;
 
+use http::{HeaderName, HeaderValue};
+
 use crate::context::RequestContext;
 use crate::error::{CommonError, ServiceError, WireError};
 use crate::http::{HttpRequest, HttpResponse};
@@ -360,10 +362,17 @@ pub fn render_error(schema: &Schema, protocol: Protocol, _op: Option<usize>, err
 }
 
 fn add_request_id(schema: &Schema, protocol: Protocol, response: &mut HttpResponse, ctx: &RequestContext) {
+    // Names as constants: parsing a mixed-case custom name costs an allocation per request.
+    const AMZ_REQUEST_ID: HeaderName = HeaderName::from_static("x-amz-request-id");
+    const AMZ_ID_2: HeaderName = HeaderName::from_static("x-amz-id-2");
+    const AMZN_REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
+    let Ok(id) = HeaderValue::from_str(&ctx.request_id) else { return };
     if schema.service.xml_no_error_wrapping && protocol == Protocol::RestXml {
-        response.set_header("x-amz-request-id", &ctx.request_id);
-        response.set_header("x-amz-id-2", &crate::host_id(&ctx.request_id));
+        response.headers.insert(AMZ_REQUEST_ID, id);
+        if let Ok(host_id) = HeaderValue::from_str(&crate::host_id(&ctx.request_id)) {
+            response.headers.insert(AMZ_ID_2, host_id);
+        }
     } else {
-        response.set_header("x-amzn-RequestId", &ctx.request_id);
+        response.headers.insert(AMZN_REQUEST_ID, id);
     }
 }

@@ -853,35 +853,36 @@ fn push_namespace(out: &mut String, ns: XmlNamespace) {
 
 /// The replacement for a character that cannot appear as itself, if any.
 #[inline]
-fn escaped_char(c: char, in_attribute: bool) -> Option<&'static str> {
-    match c {
-        '&' => Some("&amp;"),
-        '<' => Some("&lt;"),
-        '>' => Some("&gt;"),
-        '"' => Some("&quot;"),
-        '\'' => Some("&apos;"),
-        '\r' => Some("&#xD;"),
-        '\n' if in_attribute => Some("&#xA;"),
-        '\t' if in_attribute => Some("&#x9;"),
+fn escaped_byte(b: u8, in_attribute: bool) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&apos;"),
+        b'\r' => Some("&#xD;"),
+        b'\n' if in_attribute => Some("&#xA;"),
+        b'\t' if in_attribute => Some("&#x9;"),
         _ => None,
     }
 }
 
-/// Appends `text` escaped, copying unescaped runs whole.
+/// Appends `text` escaped, copying unescaped runs whole. Every character that needs
+/// escaping is ASCII, so scanning bytes is enough and cuts only at character boundaries.
 fn push_escaped(out: &mut String, text: &str, in_attribute: bool) {
     let mut run_start = 0;
-    for (i, c) in text.char_indices() {
-        if let Some(replacement) = escaped_char(c, in_attribute) {
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if let Some(replacement) = escaped_byte(b, in_attribute) {
             out.push_str(&text[run_start..i]);
             out.push_str(replacement);
-            run_start = i + c.len_utf8();
+            run_start = i + 1;
         }
     }
     out.push_str(&text[run_start..]);
 }
 
 fn escape_with(text: &str, in_attribute: bool) -> Cow<'_, str> {
-    if !text.chars().any(|c| escaped_char(c, in_attribute).is_some()) {
+    if !text.bytes().any(|b| escaped_byte(b, in_attribute).is_some()) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
