@@ -26,6 +26,7 @@ use crate::route::{self, RequestFacts, Route};
 use crate::services::Registry;
 use crate::sigv4::Credential;
 use crate::vhost::HostNames;
+use ferrostack_store::KeyStanding;
 
 /// API Gateway's data plane: requests to `<apiId>.execute-api.<domain>`, and to
 /// `/_aws/execute-api/<apiId>/...` (LocalStack's path form for hosts without DNS).
@@ -163,10 +164,18 @@ impl Gateway {
         let facts = RequestFacts::new(&req, &credential, host.as_deref());
         let route = route::select(&self.registry, &self.hosts, &mut req, &facts);
         // Temporary credentials act in their session's account (a role assumed across
-        // accounts); other keys carry theirs in themselves.
-        let account_id = (credential.access_key_id.as_deref())
-            .and_then(|key| self.registry.account_of(key))
-            .unwrap_or_else(|| credential.account_id().to_owned());
+        // accounts) and IAM users' keys in their user's; other keys carry theirs in
+        // themselves. Only keys we issued are checked: ASIA/AKIA keys no service here
+        // issued (the arbitrary fake credentials users pass) are accepted, in the account
+        // the key names or the default one.
+        let standing = match credential.access_key_id.as_deref() {
+            Some(key) => self.registry.key_standing(key, session_token(&req.headers, &req.query).as_deref()),
+            None => KeyStanding::Unknown,
+        };
+        let account_id = match &standing {
+            KeyStanding::Valid { account } => account.clone(),
+            _ => credential.account_id().to_owned(),
+        };
         let context = |protocol: Protocol| RequestContext {
             request_id: request_id.clone(),
             account_id: account_id.clone(),
@@ -185,6 +194,9 @@ impl Gateway {
                 // S3's CORS sits below its operations: preflights are answered from the
                 // bucket's rules, and answers to requests with an `Origin` get its headers.
                 let is_s3 = Some(index) == self.registry.s3();
+                if let Some(refused) = credentials_refused(&standing, style, schema, &request_id) {
+                    return (refused, Some(schema.service.name));
+                }
                 if is_s3 && presigned_url_expired(&req.query) {
                     let mut response = envelope::error(style, 403, "AccessDenied", "Request has expired", &request_id);
                     response.set_header("x-amz-id-2", &ferrostack_runtime::host_id(&request_id));
@@ -358,6 +370,64 @@ impl Gateway {
             None => execute_api_not_found(&ctx.request_id),
         }
     }
+}
+
+/// The session token a request carries: the `X-Amz-Security-Token` header, or the query
+/// parameter of a presigned URL (`X-Amz-Security-Token` under SigV4, `x-amz-security-token`
+/// under SigV2).
+fn session_token<'a>(headers: &'a http::HeaderMap, query: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+    if let Some(token) = headers.get("x-amz-security-token").and_then(|v| v.to_str().ok()) {
+        return Some(std::borrow::Cow::Borrowed(token));
+    }
+    if !(query.contains("X-Amz-Security-Token=") || query.contains("x-amz-security-token=")) {
+        return None;
+    }
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-security-token"))
+        .map(|(_, v)| v)
+}
+
+/// AWS's answer, in the service's protocol, to credentials it would not accept (`None`
+/// for the ones it would). S3 speaks of access key ids and tokens; awsQuery services of
+/// `InvalidClientTokenId` / `ExpiredToken`; JSON services of `UnrecognizedClientException`
+/// / `ExpiredTokenException` (400 under awsJson, 403 under restJson1); awsQueryCompatible
+/// JSON services (SQS) add the query code in `x-amzn-query-error` with the query status.
+fn credentials_refused(
+    standing: &KeyStanding,
+    style: ErrorStyle,
+    schema: &ferrostack_runtime::schema::Schema,
+    request_id: &str,
+) -> Option<HttpResponse> {
+    const INVALID: &str = "The security token included in the request is invalid.";
+    const EXPIRED: &str = "The security token included in the request is expired";
+    let expired = match standing {
+        KeyStanding::Unknown | KeyStanding::Valid { .. } => return None,
+        KeyStanding::NotRecognised | KeyStanding::WrongToken => false,
+        KeyStanding::Expired => true,
+    };
+    let (status, code, message) = match style {
+        ErrorStyle::S3 => match standing {
+            KeyStanding::NotRecognised => {
+                (403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+            }
+            KeyStanding::WrongToken => (400, "InvalidToken", "The provided token is malformed or otherwise invalid."),
+            _ => (400, "ExpiredToken", "The provided token has expired."),
+        },
+        ErrorStyle::XmlWrapped { .. } if expired => (403, "ExpiredToken", EXPIRED),
+        ErrorStyle::XmlWrapped { .. } => (403, "InvalidClientTokenId", INVALID),
+        ErrorStyle::RestJson if expired => (403, "ExpiredTokenException", EXPIRED),
+        ErrorStyle::RestJson => (403, "UnrecognizedClientException", INVALID),
+        _ if schema.service.query_compatible && expired => (403, "ExpiredTokenException", EXPIRED),
+        _ if schema.service.query_compatible => (403, "UnrecognizedClientException", INVALID),
+        _ if expired => (400, "ExpiredTokenException", EXPIRED),
+        _ => (400, "UnrecognizedClientException", INVALID),
+    };
+    let mut response = envelope::error(style, status, code, message, request_id);
+    if schema.service.query_compatible && matches!(style, ErrorStyle::AwsJson(_) | ErrorStyle::Cbor) {
+        let query_code = if expired { "ExpiredToken" } else { "InvalidClientTokenId" };
+        response.set_header("x-amzn-query-error", &format!("{query_code};Sender"));
+    }
+    Some(response)
 }
 
 /// Whether a presigned S3 URL is past its expiry: SigV4's `X-Amz-Date` + `X-Amz-Expires`

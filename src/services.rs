@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 
 use ferrostack_runtime::schema::Schema;
 use ferrostack_runtime::{Protocol, Service};
-use ferrostack_store::{AccessKeyAccounts, Peers};
+use ferrostack_store::{AccessKeyAccounts, KeyStanding, Peers};
 
 use crate::gateway::ExecuteApi;
 
@@ -189,9 +189,15 @@ impl Registry {
         self.tables().peers.as_ref()
     }
 
-    /// The account a service-issued access key (an STS session's) acts in.
-    pub fn account_of(&self, access_key_id: &str) -> Option<String> {
-        self.tables().access_keys.iter().find_map(|keys| keys.account_of(access_key_id))
+    /// What the service that issued `access_key_id` (STS for ASIA keys, IAM for AKIA ones)
+    /// says of it, presented with `session_token`; `Unknown` when no service issued it.
+    pub fn key_standing(&self, access_key_id: &str, session_token: Option<&str>) -> KeyStanding {
+        self.tables()
+            .access_keys
+            .iter()
+            .map(|keys| keys.standing(access_key_id, session_token))
+            .find(|standing| *standing != KeyStanding::Unknown)
+            .unwrap_or(KeyStanding::Unknown)
     }
 
     /// Whether `label` (a host's first label) names a registered service rather than a

@@ -47,6 +47,11 @@ use state::Account;
 #[derive(Default)]
 pub struct Handler {
     accounts: RwLock<HashMap<String, Arc<Mutex<Account>>>>,
+    /// Which account issued each access key, so a request signed with an AKIA key locks
+    /// just that account rather than scanning every one. Kept in step by CreateAccessKey,
+    /// DeleteAccessKey, DeleteUser and reset; lookups still confirm the key under the
+    /// account's lock, so an entry can never grant a key that is gone.
+    key_accounts: RwLock<HashMap<String, String>>,
 }
 
 impl Handler {
@@ -60,14 +65,22 @@ impl Handler {
     /// The account whose user holds access key `id`, and whether the key is active, when
     /// this service issued it.
     fn key_account(&self, id: &str) -> Option<(String, bool)> {
-        let accounts: Vec<_> = self
-            .accounts
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        accounts.into_iter().find_map(|(k, a)| lock(&a).key_owner(id).map(|(_, key)| (k, key.active)))
+        let account_id = self.key_accounts.read().unwrap_or_else(|e| e.into_inner()).get(id).cloned()?;
+        let account = self.accounts.read().unwrap_or_else(|e| e.into_inner()).get(&account_id).cloned()?;
+        let active = lock(&account).key_owner(id).map(|(_, key)| key.active)?;
+        Some((account_id, active))
+    }
+
+    fn index_keys(&self, account: &str, keys: impl IntoIterator<Item = String>) {
+        let mut index = self.key_accounts.write().unwrap_or_else(|e| e.into_inner());
+        index.extend(keys.into_iter().map(|k| (k, account.to_owned())));
+    }
+
+    fn unindex_keys(&self, keys: impl IntoIterator<Item = String>) {
+        let mut index = self.key_accounts.write().unwrap_or_else(|e| e.into_inner());
+        for key in keys {
+            index.remove(&key);
+        }
     }
 
     /// Runs `f` on the caller's account under its lock. A request signed with an access key
@@ -165,16 +178,51 @@ operations! {
         ) -> Result<GetAccessKeyLastUsedResponse, GetAccessKeyLastUsedError> {
             // Any key this service issued, in whichever account: STS asks through this
             // operation who signed a request.
-            let accounts: Vec<_> = self.accounts.read().unwrap_or_else(|e| e.into_inner()).values().cloned().collect();
-            for account in accounts {
-                if let Some(found) = keys::last_used(&lock(&account), &input.access_key_id) {
-                    return Ok(found);
-                }
-            }
-            Err(keys::last_used_missing(&input.access_key_id).into())
+            let account_id = self.key_accounts.read().unwrap_or_else(|e| e.into_inner()).get(&input.access_key_id).cloned();
+            let account = account_id.and_then(|id| self.accounts.read().unwrap_or_else(|e| e.into_inner()).get(&id).cloned());
+            account
+                .and_then(|account| keys::last_used(&lock(&account), &input.access_key_id))
+                .ok_or_else(|| keys::last_used_missing(&input.access_key_id).into())
         }
+
+        async fn create_access_key(
+            &self,
+            ctx: &rt::RequestContext,
+            input: CreateAccessKeyRequest,
+        ) -> Result<CreateAccessKeyResponse, CreateAccessKeyError> {
+            let (created, account) =
+                self.on_account(ctx, |a, env| Ok((keys::create(a, env, input)?, env.account.clone())))?;
+            self.index_keys(&account, [created.access_key.access_key_id.clone()]);
+            Ok(created)
+        }
+
+        async fn delete_access_key(
+            &self,
+            ctx: &rt::RequestContext,
+            input: DeleteAccessKeyRequest,
+        ) -> Result<rt::Unit, DeleteAccessKeyError> {
+            let id = input.access_key_id.clone();
+            self.on_account(ctx, |a, env| keys::delete(a, env, input))?;
+            self.unindex_keys([id]);
+            Ok(rt::Unit {})
+        }
+
+        async fn delete_user(&self, ctx: &rt::RequestContext, input: DeleteUserRequest) -> Result<rt::Unit, DeleteUserError> {
+            // DeleteUser refuses a user that still has keys, so this is normally empty; the
+            // index follows whatever the user held all the same.
+            let held = self.on_account(ctx, |a, env| {
+                let held: Vec<String> = users::find(a, &input.user_name)
+                    .map(|u| u.keys.iter().map(|k| k.id.clone()).collect())
+                    .unwrap_or_default();
+                users::delete(a, env, input).map(|_| held)
+            })?;
+            self.unindex_keys(held);
+            Ok(rt::Unit {})
+        }
+
         fn reset(&self) {
             self.accounts.write().unwrap_or_else(|e| e.into_inner()).clear();
+            self.key_accounts.write().unwrap_or_else(|e| e.into_inner()).clear();
         }
     }
 
@@ -182,7 +230,6 @@ operations! {
     get_user(GetUserRequest) -> GetUserResponse, GetUserError => users::get;
     list_users(ListUsersRequest) -> ListUsersResponse, ListUsersError => users::list;
     update_user(UpdateUserRequest) -> rt::Unit, UpdateUserError => users::update;
-    delete_user(DeleteUserRequest) -> rt::Unit, DeleteUserError => users::delete;
     tag_user(TagUserRequest) -> rt::Unit, TagUserError => users::tag;
     untag_user(UntagUserRequest) -> rt::Unit, UntagUserError => users::untag;
     list_user_tags(ListUserTagsRequest) -> ListUserTagsResponse, ListUserTagsError => users::list_tags;
@@ -252,10 +299,8 @@ operations! {
     list_attached_role_policies(ListAttachedRolePoliciesRequest) -> ListAttachedRolePoliciesResponse, ListAttachedRolePoliciesError => attach::list_role;
 
 
-    create_access_key(CreateAccessKeyRequest) -> CreateAccessKeyResponse, CreateAccessKeyError => keys::create;
     list_access_keys(ListAccessKeysRequest) -> ListAccessKeysResponse, ListAccessKeysError => keys::list;
     update_access_key(UpdateAccessKeyRequest) -> rt::Unit, UpdateAccessKeyError => keys::update;
-    delete_access_key(DeleteAccessKeyRequest) -> rt::Unit, DeleteAccessKeyError => keys::delete;
     create_login_profile(CreateLoginProfileRequest) -> CreateLoginProfileResponse, CreateLoginProfileError => keys::create_login;
     get_login_profile(GetLoginProfileRequest) -> GetLoginProfileResponse, GetLoginProfileError => keys::get_login;
     update_login_profile(UpdateLoginProfileRequest) -> rt::Unit, UpdateLoginProfileError => keys::update_login;
@@ -354,14 +399,19 @@ operations! {
 }
 
 /// Keys of IAM users act in their user's account in every service, whatever account the
-/// key's text suggests.
+/// key's text suggests; a key its user deactivated is refused everywhere, as on AWS.
 impl ferrostack_store::AccessKeyAccounts for Handler {
-    fn account_of(&self, access_key_id: &str) -> Option<String> {
-        // Only IAM issues AKIA keys; skip the scan for every other request.
+    fn standing(&self, access_key_id: &str, _session_token: Option<&str>) -> ferrostack_store::KeyStanding {
+        use ferrostack_store::KeyStanding;
+        // Only IAM issues AKIA keys; skip the lookup for every other request.
         if !access_key_id.starts_with("AKIA") {
-            return None;
+            return KeyStanding::Unknown;
         }
-        self.key_account(access_key_id).map(|(account, _)| account)
+        match self.key_account(access_key_id) {
+            Some((account, true)) => KeyStanding::Valid { account },
+            Some((_, false)) => KeyStanding::NotRecognised,
+            None => KeyStanding::Unknown,
+        }
     }
 }
 

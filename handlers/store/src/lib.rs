@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use ferrostack_runtime::RequestContext;
 
 mod peers;
-pub use peers::{AccessKeyAccounts, Peers};
+pub use peers::{AccessKeyAccounts, KeyStanding, Peers};
 
 /// One `T` per account and region, created on first use.
 pub struct RegionalStore<T> {

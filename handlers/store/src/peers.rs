@@ -56,13 +56,34 @@ impl Peers {
     }
 }
 
-/// Which account an access key acts in, for keys a service issued (STS's temporary
-/// credentials, IAM users' keys); each such service `add`s itself. The gateway asks it before building a request's context, so a role
-/// assumed into another account acts there in every service, as on AWS.
+/// What a service that issues access keys (STS's temporary credentials, IAM users' keys)
+/// knows of the key a request was signed with; each such service `add`s itself. The
+/// gateway asks before building a request's context, so a role assumed into another
+/// account acts there in every service, and credentials AWS would refuse are refused in
+/// every service, in that service's protocol, as on AWS.
 pub trait AccessKeyAccounts: Send + Sync {
-    /// The key's account, or `None` when this directory did not issue it (the gateway
-    /// then derives the account from the key itself).
-    fn account_of(&self, access_key_id: &str) -> Option<String>;
+    /// The standing of `access_key_id` presented with `session_token` (the request's
+    /// `X-Amz-Security-Token`, header or presigned query parameter).
+    fn standing(&self, access_key_id: &str, session_token: Option<&str>) -> KeyStanding;
+}
+
+/// One service's verdict on an access key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyStanding {
+    /// This service did not issue the key; the gateway derives the account from the key
+    /// itself.
+    Unknown,
+    /// Issued here and good: the request acts in this account.
+    Valid { account: String },
+    /// Issued here but not usable as presented: temporary credentials sent without their
+    /// session token, or a key its user deactivated. AWS treats the key as unknown (S3:
+    /// `InvalidAccessKeyId`; other services: `InvalidClientTokenId` or alike).
+    NotRecognised,
+    /// Temporary credentials sent with a session token other than the one issued with
+    /// them (S3: `InvalidToken`; other services: `InvalidClientTokenId` or alike).
+    WrongToken,
+    /// Temporary credentials past their expiration (`ExpiredToken` or alike).
+    Expired,
 }
 
 #[cfg(test)]

@@ -430,15 +430,16 @@ impl sts_api::Handler for Handler {
 }
 
 /// Temporary credentials act in the account their session belongs to (the role's, for
-/// AssumeRole), in every service. Expired ones still name their account here: each
-/// service's own checks (and STS's ExpiredToken) decide what an expired key may do.
+/// AssumeRole), in every service, when presented with their session token and before they
+/// expire; otherwise every service refuses them, as AWS does.
 impl ferrostack_store::AccessKeyAccounts for Handler {
-    fn account_of(&self, access_key_id: &str) -> Option<String> {
+    fn standing(&self, access_key_id: &str, session_token: Option<&str>) -> ferrostack_store::KeyStanding {
         // Only STS issues ASIA keys; skip the lock for every other request.
         if !access_key_id.starts_with("ASIA") {
-            return None;
+            return ferrostack_store::KeyStanding::Unknown;
         }
-        self.sessions.with(|s| s.get(access_key_id).map(|session| session.account.clone()))
+        let now = rt::DateTime::now().secs();
+        self.sessions.with(|s| s.standing(access_key_id, session_token, now))
     }
 }
 
