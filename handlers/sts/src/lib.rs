@@ -9,6 +9,7 @@ mod durations;
 mod issue;
 mod random;
 mod role_arn;
+mod root;
 mod saml;
 pub mod sessions;
 mod validation;
@@ -268,6 +269,25 @@ impl sts_api::Handler for Handler {
             packed_policy_size: packed,
             source_identity,
         })
+    }
+
+    async fn assume_root(
+        &self,
+        ctx: &rt::RequestContext,
+        input: AssumeRootRequest,
+    ) -> Result<AssumeRootResponse, AssumeRootError> {
+        let account = root::target_account(&input.target_principal)?;
+        root::check_task_policy(input.task_policy_arn.arn.as_deref())?;
+        let duration = input.duration_seconds.unwrap_or(root::MAX_DURATION);
+        validation::duration_in_range(duration, 0, root::MAX_DURATION)?;
+        // A source identity set on the calling role session carries over, as with AssumeRole.
+        let source_identity = match self.calling_session(ctx)?.map(|s| s.principal) {
+            Some(Principal::AssumedRole { source_identity, .. }) => source_identity,
+            _ => None,
+        };
+        // The credentials are the target account's root user's: they act in that account.
+        let grant = Grant { account, principal: Principal::Root, duration_seconds: duration, tags: Vec::new() };
+        Ok(AssumeRootResponse { credentials: Some(issue(&self.sessions, grant)), source_identity })
     }
 
     async fn assume_role_with_web_identity(
