@@ -15,7 +15,9 @@ pub use peers::{AccessKeyAccounts, KeyStanding, Peers};
 
 /// One `T` per account and region, created on first use.
 pub struct RegionalStore<T> {
-    scopes: RwLock<HashMap<(String, String), Arc<Mutex<T>>>>,
+    /// account → region → state. Nested rather than keyed by a pair so that a lookup
+    /// borrows the caller's strings instead of allocating a key on every request.
+    scopes: RwLock<HashMap<String, HashMap<String, Arc<Mutex<T>>>>>,
 }
 
 impl<T: Default> Default for RegionalStore<T> {
@@ -31,11 +33,12 @@ impl<T: Default> RegionalStore<T> {
     }
 
     pub fn scope_of(&self, account: &str, region: &str) -> Arc<Mutex<T>> {
-        let key = (account.to_owned(), region.to_owned());
-        if let Some(s) = self.scopes.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if let Some(s) = self.scopes.read().unwrap_or_else(|e| e.into_inner()).get(account).and_then(|r| r.get(region))
+        {
             return s.clone();
         }
-        self.scopes.write().unwrap_or_else(|e| e.into_inner()).entry(key).or_default().clone()
+        let mut scopes = self.scopes.write().unwrap_or_else(|e| e.into_inner());
+        scopes.entry(account.to_owned()).or_default().entry(region.to_owned()).or_default().clone()
     }
 
     /// Runs `f` on the caller's state under its lock.
@@ -47,7 +50,9 @@ impl<T: Default> RegionalStore<T> {
 
     /// Every scope that exists, for background work (expiry, delivery).
     pub fn all(&self) -> Vec<((String, String), Arc<Mutex<T>>)> {
-        self.scopes.read().unwrap_or_else(|e| e.into_inner()).iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        let scopes = self.scopes.read().unwrap_or_else(|e| e.into_inner());
+        let regions = scopes.iter().flat_map(|(account, regions)| regions.iter().map(move |r| (account, r)));
+        regions.map(|(account, (region, state))| ((account.clone(), region.clone()), state.clone())).collect()
     }
 
     /// Drops all state.
