@@ -316,8 +316,38 @@ def test_aws_managed_policies_are_listed_and_readable(iam):
     assert p["PolicyName"] == "AdministratorAccess" and p["DefaultVersionId"] == "v1"
     doc = iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]["Document"]
     assert doc["Statement"][0]["Action"] == "*"
-    names = [p["PolicyName"] for p in iam.list_policies(Scope="AWS")["Policies"]]
+    pages = iam.get_paginator("list_policies").paginate(Scope="AWS")
+    names = [p["PolicyName"] for page in pages for p in page["Policies"]]
     assert "AdministratorAccess" in names
+    # AWS's whole catalogue, not a handful: every page but the last is full.
+    assert len(names) > 1000 and len(names) == len(set(names))
+
+
+def test_any_aws_managed_policy_attaches(iam):
+    """Templates attach whatever AWS managed policy they need; each exists, with its own
+    default version and document, and unknown ones are NoSuchEntity as on AWS."""
+    iam.create_role(RoleName="ecs-exec", AssumeRolePolicyDocument=json.dumps(TRUST))
+    arns = [
+        "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+        "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+        "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess",
+    ]
+    for arn in arns:
+        iam.attach_role_policy(RoleName="ecs-exec", PolicyArn=arn)
+        p = iam.get_policy(PolicyArn=arn)["Policy"]
+        assert p["Arn"] == arn and p["AttachmentCount"] == 1
+        version = iam.get_policy_version(PolicyArn=arn, VersionId=p["DefaultVersionId"])["PolicyVersion"]
+        assert version["IsDefaultVersion"] and version["Document"]["Statement"]
+    attached = iam.list_attached_role_policies(RoleName="ecs-exec")["AttachedPolicies"]
+    assert sorted(a["PolicyArn"] for a in attached) == sorted(arns)
+    ecs = iam.get_policy_version(PolicyArn=arns[0], VersionId="v1")["PolicyVersion"]["Document"]
+    assert "ecr:GetAuthorizationToken" in json.dumps(ecs)
+    with pytest.raises(ClientError) as e:
+        iam.attach_role_policy(RoleName="ecs-exec", PolicyArn="arn:aws:iam::aws:policy/NoSuchPolicyAnywhere")
+    assert code(e) == "NoSuchEntity"
+    for arn in arns:
+        iam.detach_role_policy(RoleName="ecs-exec", PolicyArn=arn)
+    iam.delete_role(RoleName="ecs-exec")
 
 
 def test_resource_layer_round_trip(endpoint):

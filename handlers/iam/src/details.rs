@@ -142,7 +142,7 @@ pub fn get(
     }
     if want(EntityType::AwsManagedPolicy) {
         // AWS managed policies appear once something in the account uses them.
-        for p in aws_managed::POLICIES {
+        for p in aws_managed::all() {
             let arn = aws_managed::arn(p);
             if a.attachment_count(&arn) + a.boundary_count(&arn) > 0 {
                 if let Some(d) = policy_detail(a, &arn) {

@@ -30,11 +30,6 @@ pub struct View {
     pub aws: bool,
 }
 
-/// AWS managed policies date from before any account.
-fn aws_epoch() -> rt::DateTime {
-    rt::DateTime::from_secs(1_423_000_000)
-}
-
 /// `arn:{partition}:iam::{account|aws}:policy/{path}{name}`, as IAM insists.
 pub fn check_arn(arn: &str) -> Result<()> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
@@ -72,11 +67,11 @@ pub fn resolve(a: &Account, arn: &str) -> Option<View> {
         id: aws_managed::id(p),
         path: p.path.into(),
         arn: aws_managed::arn(p),
-        description: Some(p.description.into()),
-        default_version: "v1".into(),
+        description: p.description.map(Into::into),
+        default_version: p.default_version.into(),
         document: p.document.into(),
-        created: aws_epoch(),
-        updated: aws_epoch(),
+        created: rt::DateTime::from_secs(p.created),
+        updated: rt::DateTime::from_secs(p.updated),
         aws: true,
     })
 }
@@ -178,7 +173,7 @@ pub fn list(a: &mut Account, _env: &Env, input: ListPoliciesRequest) -> Result<L
     let scope = input.scope.unwrap_or(policyScopeType::All);
     let mut views = Vec::new();
     if !matches!(scope, policyScopeType::Local) {
-        views.extend(aws_managed::POLICIES.iter().filter_map(|p| resolve(a, &aws_managed::arn(p))));
+        views.extend(aws_managed::all().iter().filter_map(|p| resolve(a, &aws_managed::arn(p))));
     }
     if !matches!(scope, policyScopeType::Aws) {
         views.extend(a.policies.keys().filter_map(|arn| resolve(a, arn)));
