@@ -106,14 +106,18 @@ pub fn after(table: &Table, key: &Item, old: Option<&Item>, change: &Change) -> 
             Ok(Some(item.clone()))
         }
         Change::Delete => Ok(None),
-        Change::Update(update) => {
-            let mut new = old.cloned().unwrap_or_else(|| key.clone());
-            expr::apply_update(update, &mut new)?;
-            check_values(&mut new)?;
-            check_new_item(table, &new, true)?;
-            Ok(Some(new))
-        }
+        Change::Update(update) => updated(table, key, old, update).map(Some),
     }
+}
+
+/// The item an update makes of `old` (or of a new item holding only `key`), with the
+/// checks on it.
+pub fn updated(table: &Table, key: &Item, old: Option<&Item>, update: &expr::Update) -> Result<Item> {
+    let mut new = old.cloned().unwrap_or_else(|| key.clone());
+    expr::apply_update(update, &mut new)?;
+    check_values(&mut new)?;
+    check_new_item(table, &new, true)?;
+    Ok(new)
 }
 
 /// Stores `new` (or deletes the item at `key`) and records the stream event.
