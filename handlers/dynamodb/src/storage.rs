@@ -184,8 +184,8 @@ impl Items {
                 self.unindex(&skey, &old);
             }
             self.rows.insert(&skey, &value);
-        } else if let Some(old) = self.rows.insert_returning(&skey, &value) {
-            self.bytes = self.bytes.saturating_sub(key_bytes + item::stored_size(&old, &self.names));
+        } else if let Some(old_size) = self.rows.insert_with(&skey, &value, |old| item::stored_size(old, &self.names)) {
+            self.bytes = self.bytes.saturating_sub(key_bytes + old_size);
         }
         self.bytes += key_bytes + item::stored_size(&value, &self.names);
         for index in &mut self.indexes {

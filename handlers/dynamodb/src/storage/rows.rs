@@ -186,11 +186,12 @@ impl Rows {
 
     /// Stores `value` under `key`, replacing any value there; true when one was replaced.
     pub fn insert(&mut self, key: &[u8], value: &[u8]) -> bool {
-        self.insert_returning(key, value).is_some()
+        self.insert_with(key, value, |_| ()).is_some()
     }
 
-    /// Stores `value` under `key`, handing back the value it replaced.
-    pub fn insert_returning(&mut self, key: &[u8], value: &[u8]) -> Option<Vec<u8>> {
+    /// Stores `value` under `key`; when it replaces a value, hands back what `replaced` makes
+    /// of the old one (read in place, so a caller that only measures it copies nothing).
+    pub fn insert_with<R>(&mut self, key: &[u8], value: &[u8], replaced: impl FnOnce(&[u8]) -> R) -> Option<R> {
         let row = encode_row(key, value);
         match self.pages.first_key_value() {
             None => {
@@ -212,7 +213,7 @@ impl Rows {
         };
         let replaced = match find(page, key) {
             Ok((start, end)) => {
-                let old = row_at(page, start).0.value.to_vec();
+                let old = replaced(row_at(page, start).0.value);
                 splice(page, start..end, &row);
                 Some(old)
             }
