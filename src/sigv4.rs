@@ -5,8 +5,6 @@
 //! scope is still the best hint there is: it names the service the SDK meant (its signing
 //! name) and the region, and the access key id selects the account.
 
-use std::borrow::Cow;
-
 use http::HeaderMap;
 
 /// The account of requests whose access key id does not name one.
@@ -72,19 +70,18 @@ impl Credential {
     /// `AKID/date/region/service/aws4_request`, or `AKID/date/service/aws4_request` for
     /// SigV4a, whose regions travel in `X-Amz-Region-Set`.
     fn from_scope(scope: &str, headers: &HeaderMap) -> Credential {
-        let parts: Vec<&str> = scope.trim().split('/').collect();
-        let non_empty = |s: &&str| !s.is_empty();
-        let akid = parts.first().copied().filter(non_empty).map(str::to_owned);
-        let (region, service) = match parts.len() {
-            5 => (parts.get(2).copied().filter(non_empty).map(Cow::Borrowed), parts.get(3).copied()),
-            4 => (sigv4a_region(headers).map(Cow::Owned), parts.get(2).copied()),
+        // Split by hand: this runs on every request, and a collected Vec would be its
+        // only allocation besides the three strings kept.
+        let mut parts = scope.trim().split('/');
+        let owned = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
+        let akid = owned(parts.next());
+        let (_date, third, fourth, fifth) = (parts.next(), parts.next(), parts.next(), parts.next());
+        let (region, service) = match (third, fourth, fifth, parts.next()) {
+            (Some(region), Some(service), Some(_), None) => (owned(Some(region)), owned(Some(service))),
+            (Some(service), Some(_), None, None) => (sigv4a_region(headers), owned(Some(service))),
             _ => (None, None),
         };
-        Credential {
-            access_key_id: akid,
-            region: region.map(Cow::into_owned),
-            service: service.filter(non_empty).map(str::to_owned),
-        }
+        Credential { access_key_id: akid, region, service }
     }
 
     /// The account id: a 12-digit access key id is one (how tests address several

@@ -882,7 +882,17 @@ fn push_escaped(out: &mut String, text: &str, in_attribute: bool) {
 }
 
 fn escape_with(text: &str, in_attribute: bool) -> Cow<'_, str> {
-    if !text.bytes().any(|b| escaped_byte(b, in_attribute).is_some()) {
+    // Most text needs no escaping: rule it out with a table lookup per byte.
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            table[i] = matches!(i as u8, b'&' | b'<' | b'>' | b'"' | b'\'' | b'\r' | b'\n' | b'\t');
+            i += 1;
+        }
+        table
+    };
+    if !text.bytes().any(|b| SPECIAL[b as usize] && escaped_byte(b, in_attribute).is_some()) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
