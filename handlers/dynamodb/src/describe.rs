@@ -161,7 +161,12 @@ pub fn describe(table: &Table, status: TableStatus) -> TableDescription {
             index_name: Some(i.name.clone()),
             key_schema: Some(i.key_schema.clone()),
             projection: Some(i.projection.clone()),
-            index_status: Some(IndexStatus::Active),
+            // A new table's indexes are built with it.
+            index_status: Some(if status == TableStatus::Creating {
+                IndexStatus::Creating
+            } else {
+                IndexStatus::Active
+            }),
             provisioned_throughput: Some(throughput(i.provisioned_throughput.as_ref())),
             index_size_bytes: Some(table.items.index(&i.name).map_or(0, |r| r.bytes as i64)),
             item_count: Some(table.items.index(&i.name).map_or(0, |r| r.count() as i64)),

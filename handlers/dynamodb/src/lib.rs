@@ -164,7 +164,9 @@ impl dynamodb_api::Handler for Handler {
             if t.by_name.contains_key(&name) {
                 return Err(ResourceInUseException { message: Some(format!("Table already exists: {name}")) });
             }
-            let description = describe::describe(&table, TableStatus::Active);
+            // AWS answers CREATING; the table is usable at once, so DescribeTable (and
+            // every waiter polling it) sees ACTIVE from the next call on.
+            let description = describe::describe(&table, TableStatus::Creating);
             if let Some(log) = describe::new_stream_log(&table) {
                 t.streams.insert(log.arn.clone(), log);
             }

@@ -55,7 +55,7 @@ async fn list_tables_empty() {
 async fn create_describe_delete() {
     let h = Handler::default();
     let created = h.create_table(&ctx(), provisioned("Music")).await.unwrap().table_description.unwrap();
-    assert_eq!(created.table_status, Some(TableStatus::Active));
+    assert_eq!(created.table_status, Some(TableStatus::Creating));
     assert_eq!(created.table_arn.as_deref(), Some("arn:aws:dynamodb:us-east-1:000000000000:table/Music"));
     assert_eq!(created.item_count, Some(0));
     assert_eq!(created.table_size_bytes, Some(0));
@@ -71,7 +71,9 @@ async fn create_describe_delete() {
 
     let described =
         h.describe_table(&ctx(), DescribeTableInput { table_name: "Music".into() }).await.unwrap().table.unwrap();
-    assert_eq!(described, created);
+    // The same description, but ACTIVE: the table was usable the moment it was created.
+    assert_eq!(described.table_status, Some(TableStatus::Active));
+    assert_eq!(TableDescription { table_status: Some(TableStatus::Creating), ..described }, created);
     let by_arn =
         h.describe_table(&ctx(), DescribeTableInput { table_name: created.table_arn.clone().unwrap() }).await.unwrap();
     assert_eq!(by_arn.table.unwrap().table_name.as_deref(), Some("Music"));
@@ -241,7 +243,7 @@ async fn indexes() {
     let d = h.create_table(&ctx(), input.clone()).await.unwrap().table_description.unwrap();
     let g = &d.global_secondary_indexes.as_ref().unwrap()[0];
     assert_eq!(g.index_arn.as_deref(), Some("arn:aws:dynamodb:us-east-1:000000000000:table/Indexed/index/ByG"));
-    assert_eq!(g.index_status, Some(IndexStatus::Active));
+    assert_eq!(g.index_status, Some(IndexStatus::Creating));
     assert_eq!(d.local_secondary_indexes.as_ref().unwrap()[0].index_name.as_deref(), Some("ByL"));
     let label = d.latest_stream_label.clone().unwrap();
     assert_eq!(label.len(), "2024-01-01T00:00:00.000".len(), "{label}");
