@@ -56,6 +56,14 @@ def test_low_level_round_trip_and_etag(s3, bucket):
     assert attrs["ObjectSize"] == 5 * MiB + 4
     assert "Uploads" not in s3.list_multipart_uploads(Bucket=bucket)
 
+    # CopyObject writes the copy in one piece: its ETag is the MD5 of the bytes, no `-2`,
+    # and it has no parts of its own.
+    copied = s3.copy_object(Bucket=bucket, Key="big-copy", CopySource={"Bucket": bucket, "Key": "big"})
+    assert copied["CopyObjectResult"]["ETag"] == f'"{hashlib.md5(p1 + p2).hexdigest()}"'
+    head = s3.head_object(Bucket=bucket, Key="big-copy", PartNumber=1)
+    assert head["ETag"] == copied["CopyObjectResult"]["ETag"] and "PartsCount" not in head
+    assert head["ContentLength"] == 5 * MiB + 4
+
 
 def test_part_rules(s3, bucket):
     uid = s3.create_multipart_upload(Bucket=bucket, Key="small")["UploadId"]

@@ -185,15 +185,28 @@ pub async fn copy_object(
         }
         _ => original.checksum.clone(),
     };
+    // CopyObject writes its copy in one piece: a multipart source's `-N` ETag and part
+    // layout do not carry over, and the copy's ETag is the MD5 of its bytes, as after a PUT.
+    let (etag, parts) = match &original.parts {
+        Some(_) => {
+            let mut md5 = <md5::Md5 as md5::Digest>::new();
+            let mut stream = original.body.read(None);
+            while let Some(chunk) = std::future::poll_fn(|cx| stream.poll_chunk(cx)).await {
+                let chunk = chunk.map_err(|e| errors::internal(format!("could not read the source: {e}")))?;
+                md5::Digest::update(&mut md5, &chunk);
+            }
+            (crate::digest::etag_of(&md5::Digest::finalize(md5).into()), None)
+        }
+        None => (original.etag.clone(), None),
+    };
     let (headers, metadata) = match directive {
         Directive::Copy => (original.headers.clone(), original.metadata.clone()),
         Directive::Replace => (requested_content_headers!(input), replaced_metadata),
     };
     let mut copy = StoredObject {
-        // The bytes are shared, not duplicated; the ETag of a one-piece object is its
-        // MD5, which the copy keeps.
+        // The bytes are shared, not duplicated.
         body: original.body.clone(),
-        etag: original.etag.clone(),
+        etag,
         last_modified: now_to_the_second(),
         headers,
         metadata,
@@ -203,7 +216,7 @@ pub async fn copy_object(
         website_redirect_location: input.website_redirect_location,
         version_id: versions::NULL.to_owned(),
         checksum: checksum.clone(),
-        parts: original.parts.clone(),
+        parts,
         tags: if replace_tags { new_tags } else { original.tags.clone() },
         lock: Default::default(),
         customer_key: customer_key.clone(),
