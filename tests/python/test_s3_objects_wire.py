@@ -182,3 +182,19 @@ def test_browser_post_upload_with_policy(s3):
     status, _ = post_form(post["url"], {"key": "plain-post"}, "p.txt", b"p")
     assert status == 204
     assert s3.get_object(Bucket="wire", Key="plain-post")["Body"].read() == b"p"
+
+
+def test_browser_post_upload_acl_and_tagging_fields(s3):
+    s3.create_bucket(Bucket="wire-acl", ObjectOwnership="ObjectWriter")
+    s3.delete_public_access_block(Bucket="wire-acl")
+    url = s3.generate_presigned_post("wire-acl", "x")["url"]
+    tagging = "<Tagging><TagSet><Tag><Key>team</Key><Value>a&amp;b</Value></Tag><Tag><Key>k2</Key><Value></Value></Tag></TagSet></Tagging>"
+    fields = {"key": "tagged", "acl": "public-read", "tagging": tagging}
+    status, body = post_form(url, fields, "t.txt", b"t")
+    assert status == 204, body
+    tags = s3.get_object_tagging(Bucket="wire-acl", Key="tagged")["TagSet"]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("k2", ""), ("team", "a&b")]
+    grants = s3.get_object_acl(Bucket="wire-acl", Key="tagged")["Grants"]
+    assert any(g["Grantee"].get("URI", "").endswith("/global/AllUsers") and g["Permission"] == "READ" for g in grants)
+    status, body = post_form(url, {"key": "bad", "tagging": "<Tagging>"}, "t.txt", b"t")
+    assert status == 400 and b"MalformedXML" in body

@@ -248,6 +248,17 @@ pub(crate) fn prepare(req: HttpRequest, request_id: &str) -> Result<(HttpRequest
             put.set_header(&lower, value);
         }
     }
+    // `acl` is the canned ACL; `tagging` the tag set as XML, which PutObject takes as a
+    // query-encoded header.
+    if let Some(acl) = get("acl") {
+        put.set_header("x-amz-acl", acl);
+    }
+    if let Some(xml) = get("tagging") {
+        match tagging_header(xml) {
+            Some(tags) => put.set_header("x-amz-tagging", &tags),
+            None => return Err(error(400, "MalformedXML", MALFORMED_XML, request_id)),
+        }
+    }
     if !put.headers.contains_key(http::header::CONTENT_TYPE) {
         if let Some(t) = &file.content_type {
             put.set_header("content-type", t);
@@ -262,6 +273,35 @@ pub(crate) fn prepare(req: HttpRequest, request_id: &str) -> Result<(HttpRequest
         redirect: get("success_action_redirect").or(get("redirect")).map(str::to_owned),
     };
     Ok((put, upload))
+}
+
+const MALFORMED_XML: &str = "The XML you provided was not well-formed or did not validate against our published schema";
+
+/// `<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag>…</TagSet></Tagging>` as
+/// `k=v&…`, or `None` when the text is not such a document.
+fn tagging_header(xml: &str) -> Option<String> {
+    let set = between(xml, "<TagSet>", "</TagSet>").or_else(|| xml.contains("<TagSet/>").then_some(""))?;
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    let mut rest = set;
+    while let Some(start) = rest.find("<Tag>") {
+        let end = rest[start..].find("</Tag>")? + start;
+        let tag = &rest[start + "<Tag>".len()..end];
+        let key = unescape(between(tag, "<Key>", "</Key>")?);
+        let value = between(tag, "<Value>", "</Value>").map(unescape).unwrap_or_default();
+        query.append_pair(&key, &value);
+        rest = &rest[end + "</Tag>".len()..];
+    }
+    Some(query.finish())
+}
+
+fn between<'t>(text: &'t str, open: &str, close: &str) -> Option<&'t str> {
+    let start = text.find(open)? + open.len();
+    let end = text[start..].find(close)? + start;
+    Some(&text[start..end])
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
 }
 
 fn percent_encode(segment: &str) -> String {
