@@ -3,6 +3,8 @@
 
 use std::panic::AssertUnwindSafe;
 use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::{Bytes, BytesMut};
@@ -64,15 +66,18 @@ where
 
 /// A request body passed on as it arrives (S3 object uploads), failing once more than
 /// `limit` bytes have come in. The caller has already refused bodies whose announced length
-/// is over the limit.
-pub fn into_stream<B>(body: B, limit: u64) -> ByteStream
+/// is over the limit. The flag turns true once the body has been read to its end: a
+/// handler that answers without reading it all (an early error) leaves the rest of it on
+/// the connection, which then cannot carry another request.
+pub fn into_stream<B>(body: B, limit: u64) -> (ByteStream, Arc<AtomicBool>)
 where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: std::fmt::Display,
 {
     let length = body.size_hint().exact();
-    let stream = RequestStream { body: std::sync::Mutex::new(Box::pin(body)), seen: 0, limit };
-    ByteStream::from_stream(Box::pin(stream), length)
+    let ended = Arc::new(AtomicBool::new(body.is_end_stream()));
+    let stream = RequestStream { body: std::sync::Mutex::new(Box::pin(body)), seen: 0, limit, ended: ended.clone() };
+    (ByteStream::from_stream(Box::pin(stream), length), ended)
 }
 
 struct RequestStream<B> {
@@ -81,6 +86,7 @@ struct RequestStream<B> {
     body: std::sync::Mutex<Pin<Box<B>>>,
     seen: u64,
     limit: u64,
+    ended: Arc<AtomicBool>,
 }
 
 impl<B> futures_util::Stream for RequestStream<B>
@@ -109,7 +115,10 @@ where
                     return Poll::Ready(Some(Ok(data)));
                 }
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(std::io::Error::other(e.to_string())))),
-                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(None) => {
+                    this.ended.store(true, Ordering::Relaxed);
+                    return Poll::Ready(None);
+                }
                 Poll::Pending => return Poll::Pending,
             }
         }

@@ -235,6 +235,7 @@ impl Gateway {
                 // Object uploads reach S3 as a stream, so a 5 GiB PUT never sits in memory
                 // here; everything else is read whole first.
                 let mut streamed = None;
+                let mut body_ended = None;
                 if let Some(body) = body.take() {
                     if is_s3 && protocol::streaming_operation(schema, protocol, &req).is_some() {
                         if body.size_hint().lower() > limit {
@@ -243,7 +244,9 @@ impl Gateway {
                                 Some(schema.service.name),
                             );
                         }
-                        streamed = Some(into_stream(body, limit));
+                        let (stream, ended) = into_stream(body, limit);
+                        streamed = Some(stream);
+                        body_ended = Some(ended);
                     } else {
                         match read_limited(body, limit).await {
                             Ok(bytes) => req.body = bytes,
@@ -266,6 +269,12 @@ impl Gateway {
                     );
                     envelope::internal(style, &ctx.request_id)
                 });
+                // An upload answered before its body was read whole (an early error): the
+                // rest of the body is still on the connection, so it is closed after this
+                // answer, and `Connection: close` tells the client not to send more on it.
+                if body_ended.is_some_and(|ended| !ended.load(std::sync::atomic::Ordering::Relaxed)) {
+                    response.headers.insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+                }
                 if let Some(s3) = &s3 {
                     s3.settle_status(&ctx, &mut response);
                     if let Some(cors_request) = &cors_request {
