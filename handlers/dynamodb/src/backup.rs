@@ -41,6 +41,12 @@ fn backup_arn(table_arn: &str, at: rt::DateTime) -> String {
     format!("{table_arn}/backup/{:014}-{}", at.as_millis(), hex8())
 }
 
+/// Orders backups made within the same millisecond.
+fn next_sequence() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 pub fn create(t: &Tables, x: &mut Extras, name: &str, backup_name: String) -> Result<BackupDetails, CreateBackupError> {
     let table = t.by_name.get(name).ok_or_else(|| table_not_found(name))?;
     let created = rt::DateTime::from_millis(rt::DateTime::now().as_millis());
@@ -51,6 +57,7 @@ pub fn create(t: &Tables, x: &mut Extras, name: &str, backup_name: String) -> Re
         kind: BackupType::User,
         expires: None,
         table: table.clone(),
+        sequence: next_sequence(),
     };
     let details = details(&backup, BackupStatus::Creating);
     x.backups.insert(backup.arn.clone(), backup);
@@ -71,6 +78,7 @@ pub fn on_delete(x: &mut Extras, table: Table) {
         kind: BackupType::System,
         expires: Some(rt::DateTime::from_millis(created.as_millis() + 35 * 24 * 3600 * 1000)),
         table,
+        sequence: next_sequence(),
     };
     x.backups.insert(backup.arn.clone(), backup);
 }
@@ -166,7 +174,9 @@ pub fn list(x: &Extras, input: ListBackupsInput) -> ListBackupsOutput {
         .filter(|b| input.time_range_lower_bound.is_none_or(|lo| b.created.as_millis() >= lo.as_millis()))
         .filter(|b| input.time_range_upper_bound.is_none_or(|hi| b.created.as_millis() < hi.as_millis()))
         .collect();
-    matching.sort_by(|a, b| (a.created.as_millis(), &a.arn).cmp(&(b.created.as_millis(), &b.arn)));
+    // In the order they were made: backups of the same millisecond differ only by the
+    // random tail of their ARNs, so that cannot order them.
+    matching.sort_by_key(|b| (b.created.as_millis(), b.sequence));
     let start = match &input.exclusive_start_backup_arn {
         Some(arn) => matching.iter().position(|b| &b.arn == arn).map_or(0, |i| i + 1),
         None => 0,

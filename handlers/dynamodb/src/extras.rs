@@ -21,6 +21,8 @@ pub struct Backup {
     /// SYSTEM backups expire 35 days after they are made.
     pub expires: Option<rt::DateTime>,
     pub table: Table,
+    /// Creation order, for listing.
+    pub sequence: u64,
 }
 
 /// A resource-based policy and its revision.
