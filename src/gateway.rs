@@ -184,6 +184,7 @@ impl Gateway {
             protocol,
             endpoint: self.endpoint.clone(),
             host: host.clone(),
+            success_status: Default::default(),
         };
 
         match route {
@@ -275,11 +276,8 @@ impl Gateway {
                 if body_ended.is_some_and(|ended| !ended.load(std::sync::atomic::Ordering::Relaxed)) {
                     response.headers.insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
                 }
-                if let Some(s3) = &s3 {
-                    s3.settle_status(&ctx, &mut response);
-                    if let Some(cors_request) = &cors_request {
-                        s3.cors_decorate(cors_request, &mut response);
-                    }
+                if let (Some(s3), Some(cors_request)) = (&s3, &cors_request) {
+                    s3.cors_decorate(cors_request, &mut response);
                 }
                 (response, Some(schema.service.name))
             }

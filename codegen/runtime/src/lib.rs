@@ -20,7 +20,7 @@ pub mod value;
 
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
-pub use context::{Endpoint, RequestContext};
+pub use context::{Endpoint, RequestContext, SuccessStatus};
 pub use convert::{BigNumber, ConvertError, FromValue, IntoValue, Unit};
 pub use error::{CommonError, ServiceError, WireError};
 pub use indexmap::IndexMap;

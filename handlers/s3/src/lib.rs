@@ -52,8 +52,6 @@ pub struct Handler {
     /// Where object bodies are kept.
     storage: body::Storage,
     reaper: config::lifecycle::Reaper,
-    /// Request ids of RestoreObjects that started a restore: answered 202, not 200.
-    accepted_restores: Mutex<HashSet<String>>,
     /// Request ids of the browser POST uploads in flight: their PutObject reports
     /// `ObjectCreated:Post`.
     post_uploads: Mutex<HashSet<String>>,
@@ -75,7 +73,6 @@ impl Handler {
             peers,
             storage: body::Storage::open(settings.data_dir.as_deref()),
             reaper: config::lifecycle::Reaper::new(this, settings.lifecycle_interval),
-            accepted_restores: Mutex::new(HashSet::new()),
             post_uploads: Mutex::new(HashSet::new()),
         }
     }
@@ -120,19 +117,6 @@ impl Handler {
     ) -> HttpResponse {
         self.post_uploads_in_flight().remove(&ctx.request_id);
         post::finish(upload, put, host)
-    }
-
-    /// Settles what the operation's model cannot say: a RestoreObject that started a
-    /// restore answers 202 Accepted (the model knows only 200). The gateway calls this with
-    /// every S3 answer.
-    pub fn settle_status(&self, ctx: &rt::RequestContext, response: &mut HttpResponse) {
-        if response.status != 200 {
-            return;
-        }
-        let mut accepted = self.accepted_restores.lock().unwrap_or_else(|e| e.into_inner());
-        if !accepted.is_empty() && accepted.remove(&ctx.request_id) {
-            response.status = 202;
-        }
     }
 
     fn post_uploads_in_flight(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
@@ -732,7 +716,8 @@ impl s3_api::Handler for Handler {
     ) -> Result<RestoreObjectOutput, RestoreObjectError> {
         let (output, outcome) = restore::restore_object(&self.state, input)?;
         if let restore::Outcome::Accepted = outcome {
-            self.accepted_restores.lock().unwrap_or_else(|e| e.into_inner()).insert(ctx.request_id.clone());
+            // 202 Accepted: a restore started (the model knows only 200, kept for one that exists).
+            ctx.answer_with_status(202);
         }
         Ok(output)
     }

@@ -233,7 +233,13 @@ async fn handle_inner(
         return Err((Some(op), validation_error(schema, op, &violations)));
     }
     match service.call(ctx, op, input).await {
-        Ok(output) => Ok(encode_output(schema, protocol, op, output, ctx)),
+        Ok(output) => {
+            let mut response = encode_output(schema, protocol, op, output, ctx);
+            if let Some(status) = ctx.success_status.get() {
+                response.status = status;
+            }
+            Ok(response)
+        }
         Err(e) => Err((Some(op), e)),
     }
 }
