@@ -33,10 +33,6 @@ pub fn update_table(t: &mut Tables, input: UpdateTableInput) -> Result<TableDesc
             "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
         ));
     }
-    if input.replica_updates.is_some() {
-        // Global table replicas need other regions' copies kept in step: not emulated.
-        return Err(Error::Unsupported("UpdateTable ReplicaUpdates"));
-    }
     // Check everything before changing anything.
     let mode = input.billing_mode.clone().or_else(|| table.billing_mode.clone());
     let on_demand = matches!(mode, Some(BillingMode::PayPerRequest));

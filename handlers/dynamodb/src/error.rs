@@ -18,8 +18,6 @@ pub enum Error {
     LimitExceeded(String),
     /// PartiQL INSERT of an existing key.
     Duplicate,
-    /// A feature this emulator does not have (answered as NotImplemented, never faked).
-    Unsupported(&'static str),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -69,7 +67,6 @@ impl Error {
             Error::InUse(m) => rt::CommonError::service(400, "ResourceInUseException", m),
             Error::LimitExceeded(m) => rt::CommonError::service(400, "LimitExceededException", m),
             Error::Duplicate => rt::CommonError::service(400, "DuplicateItemException", DUPLICATE),
-            Error::Unsupported(what) => rt::CommonError::NotImplemented(what),
         }
     }
 
