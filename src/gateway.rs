@@ -132,7 +132,7 @@ impl Gateway {
 
         let request_id = ferrostack_runtime::request_id();
         let query = parts.uri.query().unwrap_or("");
-        let credential = Credential::from_request(&parts.headers, query);
+        let mut credential = Credential::from_request(&parts.headers, query);
         let host = parts
             .headers
             .get(HOST)
@@ -150,7 +150,8 @@ impl Gateway {
         // A posted form's `Action` and `Version` name the service, so such forms are read
         // before routing; other bodies wait until the service, and so the limit, is known
         // (curl labels every upload a form: S3 PUTs with that type are not read early).
-        let mut body = Some(body);
+        // A request without a body (most GETs) has nothing to read or stream.
+        let mut body = (!body.is_end_stream()).then_some(body);
         if req.method == Method::POST && route::is_form(&req) {
             let form = body.take().map(|b| read_limited(b, self.limits.default));
             if let Some(read) = form {
@@ -163,6 +164,8 @@ impl Gateway {
 
         let facts = RequestFacts::new(&req, &credential, host.as_deref());
         let route = route::select(&self.registry, &self.hosts, &mut req, &facts);
+        let query_style_unknown = facts.action.is_some();
+        drop(facts);
         // Temporary credentials act in their session's account (a role assumed across
         // accounts) and IAM users' keys in their user's; other keys carry theirs in
         // themselves. Only keys we issued are checked: ASIA/AKIA keys no service here
@@ -176,14 +179,17 @@ impl Gateway {
             KeyStanding::Valid { account } => account.clone(),
             _ => credential.account_id().to_owned(),
         };
-        let context = |protocol: Protocol| RequestContext {
-            request_id: request_id.clone(),
-            account_id: account_id.clone(),
-            region: credential.region().to_owned(),
-            access_key_id: credential.access_key_id.clone(),
-            protocol,
+        let signing_name = credential.service.take();
+        // One context per request, its strings moved in rather than copied; each route
+        // sets the protocol it speaks.
+        let mut ctx = RequestContext {
+            region: credential.region.take().unwrap_or_else(|| crate::sigv4::DEFAULT_REGION.to_owned()),
+            request_id,
+            account_id,
+            access_key_id: credential.access_key_id,
+            protocol: Protocol::RestJson1,
             endpoint: self.endpoint.clone(),
-            host: host.clone(),
+            host,
             success_status: Default::default(),
         };
 
@@ -195,27 +201,26 @@ impl Gateway {
                 // S3's CORS sits below its operations: preflights are answered from the
                 // bucket's rules, and answers to requests with an `Origin` get its headers.
                 let is_s3 = Some(index) == self.registry.s3();
-                if let Some(refused) = credentials_refused(&standing, style, schema, &request_id) {
+                if let Some(refused) = credentials_refused(&standing, style, schema, &ctx.request_id) {
                     return (refused, Some(schema.service.name));
                 }
                 if is_s3 && presigned_url_expired(&req.query) {
-                    let mut response = envelope::error(style, 403, "AccessDenied", "Request has expired", &request_id);
-                    response.set_header("x-amz-id-2", &ferrostack_runtime::host_id(&request_id));
+                    let mut response =
+                        envelope::error(style, 403, "AccessDenied", "Request has expired", &ctx.request_id);
+                    response.set_header("x-amz-id-2", &ferrostack_runtime::host_id(&ctx.request_id));
                     return (response, Some(schema.service.name));
                 }
                 let s3 = if is_s3 { self.s3_handler() } else { None };
                 // S3 Express's control plane signs as `s3express`: its `GET /` is
                 // ListDirectoryBuckets, which the path alone cannot tell from ListBuckets.
-                if is_s3
-                    && req.method == Method::GET
-                    && req.path == "/"
-                    && credential.service.as_deref() == Some("s3express")
+                if is_s3 && req.method == Method::GET && req.path == "/" && signing_name.as_deref() == Some("s3express")
                 {
                     let sep = if req.query.is_empty() { "" } else { "&" };
                     req.query = format!("{}{sep}x-id=ListDirectoryBuckets", req.query);
                 }
+                ctx.protocol = protocol;
                 if let (Some(s3), true) = (&s3, req.method == Method::OPTIONS) {
-                    return (s3.cors_preflight(&req, &context(protocol)), Some(schema.service.name));
+                    return (s3.cors_preflight(&req, &ctx), Some(schema.service.name));
                 }
                 let cors_request =
                     (s3.is_some() && req.headers.contains_key(http::header::ORIGIN)).then(|| HttpRequest {
@@ -229,7 +234,6 @@ impl Gateway {
                 // A browser form upload (POST with a policy) is a PutObject in disguise. Boxed:
                 // a rare path, kept out of the future every request carries.
                 if let (Some(s3), true) = (&s3, s3_handler::post::is_post_upload(&req)) {
-                    let ctx = context(protocol);
                     let upload = Box::pin(self.s3_post_upload(s3, &*service, protocol, req, body.take(), limit, &ctx));
                     return (upload.await, Some(schema.service.name));
                 }
@@ -241,7 +245,7 @@ impl Gateway {
                     if is_s3 && protocol::streaming_operation(schema, protocol, &req).is_some() {
                         if body.size_hint().lower() > limit {
                             return (
-                                read_failure(ReadError::TooLarge, style, limit, &request_id),
+                                read_failure(ReadError::TooLarge, style, limit, &ctx.request_id),
                                 Some(schema.service.name),
                             );
                         }
@@ -251,13 +255,14 @@ impl Gateway {
                     } else {
                         match read_limited(body, limit).await {
                             Ok(bytes) => req.body = bytes,
-                            Err(e) => return (read_failure(e, style, limit, &request_id), Some(schema.service.name)),
+                            Err(e) => {
+                                return (read_failure(e, style, limit, &ctx.request_id), Some(schema.service.name))
+                            }
                         }
                     }
                 }
                 tracing::trace!(service = schema.service.name, protocol = protocol.name(), ?rule, "routed");
                 self.registry.mark_used(index);
-                let ctx = context(protocol);
                 let outcome = AssertUnwindSafe(protocol::handle_with_body(&*service, protocol, req, streamed, &ctx))
                     .catch_unwind()
                     .await;
@@ -285,17 +290,19 @@ impl Gateway {
                 if let Some(body) = body.take() {
                     match read_limited(body, self.limits.default).await {
                         Ok(bytes) => req.body = bytes,
-                        Err(e) => return (read_failure(e, ErrorStyle::Json, self.limits.default, &request_id), None),
+                        Err(e) => {
+                            return (read_failure(e, ErrorStyle::Json, self.limits.default, &ctx.request_id), None)
+                        }
                     }
                 }
-                let ctx = context(Protocol::RestJson1);
+                ctx.protocol = Protocol::RestJson1;
                 (self.execute_api(&api_id, req, &ctx).await, Some("execute-api"))
             }
             Route::S3Website { bucket } => {
                 if let Some(body) = body.take() {
                     let _ = read_limited(body, self.limits.default).await;
                 }
-                let ctx = context(Protocol::RestXml);
+                ctx.protocol = Protocol::RestXml;
                 let response = match self.s3_handler() {
                     Some(s3) => s3.website(&bucket, &req, &ctx),
                     None => envelope::error(
@@ -313,11 +320,11 @@ impl Gateway {
                 if let Some(body) = body.take() {
                     let _ = read_limited(body, self.limits.default).await;
                 }
-                let style = if facts.action.is_some() { ErrorStyle::query() } else { ErrorStyle::Json };
+                let style = if query_style_unknown { ErrorStyle::query() } else { ErrorStyle::Json };
                 let code = if style == ErrorStyle::Json { "UnknownOperationException" } else { "InvalidAction" };
                 let status = if style == ErrorStyle::Json { 404 } else { 400 };
                 let message = "No service of this emulator matches the request.";
-                (envelope::error(style, status, code, message, &request_id), None)
+                (envelope::error(style, status, code, message, &ctx.request_id), None)
             }
         }
     }

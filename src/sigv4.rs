@@ -45,7 +45,14 @@ impl Credential {
         if !algorithm.starts_with("AWS4") {
             return None;
         }
-        let scope = params.split([',', ' ']).find_map(|p| p.trim().strip_prefix("Credential="))?;
+        // `Credential=` starts the value or follows a comma or space; one substring search
+        // finds it without splitting the whole header.
+        let at = params
+            .match_indices("Credential=")
+            .map(|(at, _)| at)
+            .find(|&at| at == 0 || matches!(params.as_bytes()[at - 1], b',' | b' '))?;
+        let value = &params[at + "Credential=".len()..];
+        let scope = &value[..value.find([',', ' ']).unwrap_or(value.len())];
         Some(Credential::from_scope(scope, headers))
     }
 

@@ -34,6 +34,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A fresh request id in the UUID layout AWS uses, unique within the process.
 pub fn request_id() -> String {
+    uuid_text(random_uuid())
+}
+
+/// 128 fresh bits in the layout of a version 4 UUID (version nibble 4, variant 10),
+/// unique within the process. Not for secrets: it is a counter run through a mixer.
+pub fn random_uuid() -> u128 {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     let seed = *SEED.get_or_init(|| {
@@ -43,24 +49,51 @@ pub fn request_id() -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let a = splitmix(seed ^ n);
     let b = splitmix(a ^ n.rotate_left(17));
-    // 32 hex digits as 8-4-4-4-12 with the version (4) and variant (8..b) nibbles fixed;
-    // written by hand because `format!` costs more than the rest of a small request's id.
     let high = (a & !0xf000) | 0x4000;
     let low = (b & !(0xc << 60)) | (0x8 << 60);
-    let mut out = String::with_capacity(36);
-    for (i, shift) in (0..16).rev().map(|i| i * 4).enumerate() {
-        if i == 8 || i == 12 {
-            out.push('-');
+    (high as u128) << 64 | low as u128
+}
+
+/// `uuid` as 32 lowercase hex digits grouped 8-4-4-4-12.
+pub fn uuid_text(uuid: u128) -> String {
+    let mut out = [0u8; 36];
+    write_uuid(uuid, &mut out).to_owned()
+}
+
+/// Writes `uuid` as [`uuid_text`] does into `out` and returns it as text; written by hand
+/// because `format!` costs more than the rest of a small request's id.
+pub fn write_uuid(uuid: u128, out: &mut [u8; 36]) -> &str {
+    let mut at = 0;
+    for digit in 0..32 {
+        if matches!(digit, 8 | 12 | 16 | 20) {
+            out[at] = b'-';
+            at += 1;
         }
-        out.push(HEX[(high >> shift) as usize & 0xf] as char);
+        out[at] = HEX[(uuid >> (124 - 4 * digit)) as usize & 0xf];
+        at += 1;
     }
-    for (i, shift) in (0..16).rev().map(|i| i * 4).enumerate() {
-        if i == 0 || i == 4 {
-            out.push('-');
+    // Only ASCII hex digits and dashes were written.
+    std::str::from_utf8(out).unwrap_or_default()
+}
+
+/// The 128 bits of a UUID in [`uuid_text`]'s layout (either case); `None` for anything else.
+pub fn parse_uuid(text: &str) -> Option<u128> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 36 {
+        return None;
+    }
+    let mut value = 0u128;
+    for (at, &b) in bytes.iter().enumerate() {
+        if matches!(at, 8 | 13 | 18 | 23) {
+            if b != b'-' {
+                return None;
+            }
+            continue;
         }
-        out.push(HEX[(low >> shift) as usize & 0xf] as char);
+        let nibble = (b as char).to_digit(16)?;
+        value = value << 4 | nibble as u128;
     }
-    out
+    Some(value)
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -98,6 +131,22 @@ mod tests {
             assert!(id.bytes().all(|c| c == b'-' || c.is_ascii_digit() || (b'a'..=b'f').contains(&c)), "{id}");
             assert!(groups[2].starts_with('4'), "{id}");
             assert!(matches!(groups[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'), "{id}");
+            assert_eq!(super::uuid_text(super::parse_uuid(&id).unwrap()), id);
+        }
+    }
+
+    #[test]
+    fn uuids_parse_only_in_their_layout() {
+        let id = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210u128;
+        assert_eq!(super::uuid_text(id), "01234567-89ab-cdef-fedc-ba9876543210");
+        assert_eq!(super::parse_uuid("01234567-89AB-cdef-fedc-ba9876543210"), Some(id));
+        for bad in [
+            "",
+            "01234567-89ab-cdef-fedc-ba987654321",
+            "0123456789ab-cdef-fedc-ba9876543210-",
+            "0123456g-89ab-cdef-fedc-ba9876543210",
+        ] {
+            assert_eq!(super::parse_uuid(bad), None, "{bad}");
         }
     }
 }

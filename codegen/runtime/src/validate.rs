@@ -215,7 +215,7 @@ struct ShapeFlags {
 
 impl ShapeFlags {
     fn of(schema: &Schema) -> &'static ShapeFlags {
-        static CACHE: OnceLock<RwLock<HashMap<usize, &'static ShapeFlags>>> = OnceLock::new();
+        static CACHE: OnceLock<RwLock<crate::protocol::router::SchemaCache<ShapeFlags>>> = OnceLock::new();
         schema_cached(&CACHE, schema, || ShapeFlags { needs_check: closure_flags(schema) })
     }
 

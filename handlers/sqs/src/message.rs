@@ -27,37 +27,56 @@ pub fn sequence_number(n: u64) -> String {
     (SEQUENCE_NUMBER_BASE + n as u128).to_string()
 }
 
-/// A message id: a UUID, kept as its 128 bits (16 bytes rather than a 60-byte string, in
-/// the message and again as the key of the queue's index).
+/// A message id: a version 4 UUID, kept as its 128 bits. Ids a queue hands out carry the
+/// message's sequence number in that queue, scrambled into their low 60 bits, so a queue
+/// finds a message by id with its ordered map alone: no id index to grow with the queue.
+/// The other 62 bits are random, so ids stay unique across queues and restarts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MessageId(u128);
+
+/// The bits of an id that hold the scrambled sequence number: below the UUID's variant bits.
+const SEQUENCE_BITS: u128 = (1 << 60) - 1;
+/// Odd, so multiplying by it permutes the 60-bit numbers; consecutive sequence numbers then
+/// differ in all their bits instead of counting up visibly.
+const SCRAMBLE: u64 = 0x9e37_79b9_7f4a_7c15;
+/// `SCRAMBLE`'s inverse modulo 2^64 (and so modulo 2^60), by Newton's iteration.
+const UNSCRAMBLE: u64 = {
+    let mut inverse = SCRAMBLE;
+    let mut i = 0;
+    while i < 6 {
+        inverse = inverse.wrapping_mul(2u64.wrapping_sub(SCRAMBLE.wrapping_mul(inverse)));
+        i += 1;
+    }
+    inverse
+};
 
 impl MessageId {
     /// Never generated (ids are random v4 UUIDs); looks up nothing.
     pub const NONE: MessageId = MessageId(0);
 
-    pub fn generate() -> MessageId {
-        MessageId::parse(&rt::request_id()).unwrap_or(MessageId(0))
+    /// A fresh id for the message with `sequence` number in the queue whose id key is `key`.
+    pub fn for_sequence(sequence: u64, key: u64) -> MessageId {
+        let scrambled = ((sequence ^ key).wrapping_mul(SCRAMBLE)) as u128 & SEQUENCE_BITS;
+        MessageId(rt::random_uuid() & !SEQUENCE_BITS | scrambled)
     }
 
-    /// The id a client sent back (inside a receipt handle); `None` if it is not one of ours.
+    /// The sequence number [`MessageId::for_sequence`] put into this id under `key`. Ids from
+    /// another queue (a moved message) or made up by a client decode to some number that
+    /// the caller must check against the message filed under it.
+    pub fn sequence(self, key: u64) -> u64 {
+        let scrambled = (self.0 & SEQUENCE_BITS) as u64;
+        (scrambled.wrapping_mul(UNSCRAMBLE) ^ key) & SEQUENCE_BITS as u64
+    }
+
+    /// The id a client sent back (inside a receipt handle); `None` if it is not a UUID.
     pub fn parse(text: &str) -> Option<MessageId> {
-        let bytes = text.as_bytes();
-        if bytes.len() != 36 || [8, 13, 18, 23].iter().any(|&i| bytes[i] != b'-') {
-            return None;
-        }
-        let hex: String = text.chars().filter(|&c| c != '-').collect();
-        if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        u128::from_str_radix(&hex, 16).ok().map(MessageId)
+        rt::parse_uuid(text).map(MessageId)
     }
 }
 
 impl std::fmt::Display for MessageId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let hex = format!("{:032x}", self.0);
-        write!(f, "{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+        f.write_str(rt::write_uuid(self.0, &mut [0; 36]))
     }
 }
 
@@ -245,18 +264,33 @@ mod tests {
             group_id: None,
             deduplication_id: None,
         };
-        StoredMessage::new(MessageId::generate(), new, 1_000)
+        StoredMessage::new(MessageId::for_sequence(0, 7), new, 1_000)
     }
 
     #[test]
     fn message_ids_round_trip() {
-        let id = MessageId::generate();
+        let id = MessageId::for_sequence(0, 7);
         let text = id.to_string();
         assert_eq!(text.len(), 36);
+        assert_eq!(text.as_bytes()[14], b'4', "{text}");
+        assert!(matches!(text.as_bytes()[19], b'8' | b'9' | b'a' | b'b'), "{text}");
         assert_eq!(MessageId::parse(&text), Some(id));
         for bad in ["", "x", "0000000000000000000000000000000000000", "zzzzzzzz-0000-0000-0000-000000000000"] {
             assert_eq!(MessageId::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn message_ids_carry_their_sequence_number() {
+        let key = 0x0123_4567_89ab_cdef;
+        for sequence in [0, 1, 2, 1_000_000, (1 << 60) - 1] {
+            let id = MessageId::for_sequence(sequence, key);
+            assert_eq!(id.sequence(key), sequence);
+            assert_ne!(id, MessageId::for_sequence(sequence, key), "the rest of an id is random");
+        }
+        // Neighbours share no visible counting pattern.
+        let (a, b) = (MessageId::for_sequence(41, key).to_string(), MessageId::for_sequence(42, key).to_string());
+        assert_ne!(a[24..], b[24..]);
     }
 
     #[test]

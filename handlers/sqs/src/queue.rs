@@ -36,7 +36,11 @@ pub struct Queue {
     /// Messages in arrival order, keyed by a per-queue sequence number.
     /// Boxed: B-tree nodes are often half empty, and empty slots cost a pointer, not a message.
     messages: BTreeMap<u64, Box<StoredMessage>>,
-    sequence_by_message_id: HashMap<MessageId, u64>,
+    /// Scrambles sequence numbers into the ids of messages sent here (see [`MessageId`]).
+    id_key: u64,
+    /// Messages that came from another queue keep their id, which does not name their
+    /// sequence number here: those few are looked up in this map.
+    moved_in: HashMap<MessageId, u64>,
     next_sequence: u64,
     /// FIFO only: deduplication ids of the last five minutes.
     deduplication: DeduplicationWindow,
@@ -94,7 +98,8 @@ impl Queue {
             tags,
             last_purged_at: None,
             messages: BTreeMap::new(),
-            sequence_by_message_id: HashMap::new(),
+            id_key: rt::random_uuid() as u64,
+            moved_in: HashMap::new(),
             next_sequence: 0,
             deduplication: DeduplicationWindow::default(),
             receive_attempts: ReceiveAttempts::default(),
@@ -116,7 +121,8 @@ impl Queue {
     /// in the last five minutes: then the original's id is reported and nothing is stored.
     pub fn send(&mut self, new: NewMessage, now: Millis) -> Sent {
         self.expire(now);
-        let mut message = StoredMessage::new(MessageId::generate(), new, now);
+        // `insert` files the message under `next_sequence`, which its id carries.
+        let mut message = StoredMessage::new(MessageId::for_sequence(self.next_sequence, self.id_key), new, now);
         let mut deduplication_key = None;
         if let Some(settings) = &self.settings.fifo {
             // Validation let a message without an id through only for content-based queues.
@@ -174,7 +180,9 @@ impl Queue {
         if self.settings.is_fifo() {
             message.sequence_number = Some(sequence);
         }
-        self.sequence_by_message_id.insert(message.message_id, sequence);
+        if message.message_id.sequence(self.id_key) != sequence {
+            self.moved_in.insert(message.message_id, sequence);
+        }
         let receivable = message.is_receivable(now);
         self.messages.insert(sequence, Box::new(message));
         if receivable {
@@ -238,14 +246,11 @@ impl Queue {
             received.deliveries.push(Delivery { message: (**message).clone(), receipt_handle: handle.encode() });
         }
         for sequence in expired_sequences {
-            if let Some(message) = self.messages.remove(&sequence) {
-                self.sequence_by_message_id.remove(&message.message_id);
-            }
+            self.take(sequence);
         }
         for sequence in dead_sequences {
-            if let Some(message) = self.messages.remove(&sequence) {
-                self.sequence_by_message_id.remove(&message.message_id);
-                received.dead_letters.push(*message);
+            if let Some(message) = self.take(sequence) {
+                received.dead_letters.push(message);
             }
         }
         received
@@ -259,8 +264,8 @@ impl Queue {
         let mut deliveries = Vec::with_capacity(receipts.len());
         for (message_id, receipt_id) in receipts {
             let message = MessageId::parse(&message_id)
-                .and_then(|id| self.sequence_by_message_id.get(&id))
-                .and_then(|s| self.messages.get_mut(s));
+                .and_then(|id| self.sequence_of(id))
+                .and_then(|s| self.messages.get_mut(&s));
             match message {
                 Some(m) if m.receipt_id.as_deref() == Some(receipt_id.as_str()) && m.is_in_flight(now) => {
                     m.available_at = now + seconds_to_millis(visibility_timeout);
@@ -298,8 +303,8 @@ impl Queue {
     /// succeeds, as on AWS; so does deleting with an older handle of a standard-queue message.
     pub fn delete_message(&mut self, handle: &ReceiptHandle) {
         let id = MessageId::parse(&handle.message_id);
-        if let Some(sequence) = id.and_then(|id| self.sequence_by_message_id.remove(&id)) {
-            self.messages.remove(&sequence);
+        if let Some(sequence) = id.and_then(|id| self.sequence_of(id)) {
+            self.take(sequence);
             // On a FIFO queue the delete may release the message's group to long pollers.
             if self.settings.is_fifo() {
                 self.changes.notify_waiters();
@@ -317,9 +322,8 @@ impl Queue {
         now: Millis,
     ) -> Result<(), SqsError> {
         let message = self
-            .sequence_by_message_id
-            .get(&MessageId::parse(&handle.message_id).unwrap_or(MessageId::NONE))
-            .and_then(|sequence| self.messages.get_mut(sequence))
+            .sequence_of(MessageId::parse(&handle.message_id).unwrap_or(MessageId::NONE))
+            .and_then(|sequence| self.messages.get_mut(&sequence))
             .ok_or_else(|| {
                 SqsError::invalid_parameter_value(format!(
                     "Value {raw_handle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is \
@@ -362,14 +366,32 @@ impl Queue {
 
     /// Takes a message out of the queue, whatever its state.
     pub fn remove_message(&mut self, message_id: &str) -> Option<StoredMessage> {
-        let sequence = self.sequence_by_message_id.remove(&MessageId::parse(message_id)?)?;
-        self.messages.remove(&sequence).map(|boxed| *boxed)
+        let sequence = self.sequence_of(MessageId::parse(message_id)?)?;
+        self.take(sequence)
+    }
+
+    /// The sequence number of the message with `id`, if it is in this queue.
+    fn sequence_of(&self, id: MessageId) -> Option<u64> {
+        let sequence = id.sequence(self.id_key);
+        if self.messages.get(&sequence).is_some_and(|m| m.message_id == id) {
+            return Some(sequence);
+        }
+        self.moved_in.get(&id).copied()
+    }
+
+    /// Takes the message filed under `sequence` out of the queue.
+    fn take(&mut self, sequence: u64) -> Option<StoredMessage> {
+        let message = self.messages.remove(&sequence)?;
+        if !self.moved_in.is_empty() {
+            self.moved_in.remove(&message.message_id);
+        }
+        Some(*message)
     }
 
     /// Drops every message, whatever its state.
     pub fn purge(&mut self, now: Millis) {
         self.messages.clear();
-        self.sequence_by_message_id.clear();
+        self.moved_in.clear();
         self.last_purged_at = Some(now);
     }
 
@@ -413,15 +435,14 @@ impl Queue {
     /// Drops messages older than the retention period.
     fn expire(&mut self, now: Millis) {
         let retention = seconds_to_millis(self.settings.message_retention_period);
-        let expired: Vec<(u64, MessageId)> = self
+        let expired: Vec<u64> = self
             .messages
             .iter()
             .take_while(|(_, m)| m.sent_at + retention <= now)
-            .map(|(sequence, m)| (*sequence, m.message_id))
+            .map(|(sequence, _)| *sequence)
             .collect();
-        for (sequence, message_id) in expired {
-            self.messages.remove(&sequence);
-            self.sequence_by_message_id.remove(&message_id);
+        for sequence in expired {
+            self.take(sequence);
         }
     }
 }
@@ -584,6 +605,23 @@ mod tests {
         assert_eq!(got.deliveries.iter().map(|d| d.message.body.as_str()).collect::<Vec<_>>(), ["fresh"]);
         assert_eq!(dlq.counts(60_000).in_flight, 1);
         assert_eq!(dlq.counts(60_000).visible, 0);
+    }
+
+    #[test]
+    fn messages_are_found_by_id_whether_sent_here_or_moved_in() {
+        let mut dlq = queue();
+        let mut source = queue();
+        let native = dlq.send(message("native", 0), 0).message_id;
+        source.send(message("moved", 0), 0);
+        let moved = source.receive(0, 1, 0, Some(0)).dead_letters.remove(0);
+        let moved_id = moved.message_id.to_string();
+        dlq.accept_moved(moved, None, 0);
+        // A made-up id whose bits decode to a filed sequence number finds nothing.
+        assert!(dlq.remove_message("00000000-0000-4000-8000-000000000000").is_none());
+        assert_eq!(dlq.remove_message(&moved_id).map(|m| m.body), Some("moved".to_owned()));
+        assert!(dlq.remove_message(&moved_id).is_none());
+        assert_eq!(dlq.remove_message(&native).map(|m| m.body), Some("native".to_owned()));
+        assert!(dlq.moved_in.is_empty());
     }
 
     #[test]

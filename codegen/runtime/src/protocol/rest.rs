@@ -23,7 +23,7 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue};
 
 use crate::http::{HttpRequest, HttpResponse};
-use crate::protocol::router::{schema_cached, Router};
+use crate::protocol::router::{schema_cached, Router, SchemaCache};
 use crate::protocol::DecodeError;
 use crate::schema::{HttpBinding, Member, Schema, ShapeId, ShapeKind, TimestampFormat};
 use crate::stream::ByteStream;
@@ -66,6 +66,9 @@ pub struct Bindings {
     /// `headers` by lower-cased header name, so decoding looks only at the headers a
     /// request carries (S3 inputs bind dozens; requests send a handful).
     pub header_index: HashMap<HeaderName, u16>,
+    /// The parsed header name of each `@httpHeader` member, by member index, so encoding
+    /// a response does not parse (and allocate) the names again.
+    pub header_names: Vec<Option<HeaderName>>,
     pub prefix_headers: Vec<u16>,
     pub payload: Option<u16>,
     pub response_code: Option<u16>,
@@ -101,7 +104,11 @@ impl Bindings {
                     b.headers.push(i);
                     match HeaderName::from_bytes(name.as_bytes()) {
                         Ok(header) => {
-                            b.header_index.insert(header, i);
+                            b.header_index.insert(header.clone(), i);
+                            if b.header_names.len() <= i as usize {
+                                b.header_names.resize(i as usize + 1, None);
+                            }
+                            b.header_names[i as usize] = Some(header);
                         }
                         Err(_) => tracing::debug!(name, "@httpHeader is not a valid header name"),
                     }
@@ -129,7 +136,7 @@ pub struct OperationBindings {
 
 /// Bindings of operation `op`, computed once per schema.
 pub fn operation_bindings(schema: &Schema, op: usize) -> &'static OperationBindings {
-    static CACHE: OnceLock<RwLock<HashMap<usize, &'static Vec<OperationBindings>>>> = OnceLock::new();
+    static CACHE: OnceLock<RwLock<SchemaCache<Vec<OperationBindings>>>> = OnceLock::new();
     let all = schema_cached(&CACHE, schema, || {
         schema
             .operations
@@ -709,8 +716,15 @@ pub fn write_headers(schema: &Schema, shape: ShapeId, bindings: &Bindings, value
     }
     for (i, field) in fields {
         if let Some((member, HttpBinding::Header(name))) = bound(*i) {
+            let Some(Some(header)) = bindings.header_names.get(*i as usize) else { continue };
             if let Some(text) = header_value(schema, member, field) {
-                put_header(response, name, &text, false);
+                // The text becomes the value's buffer: no copy.
+                match HeaderValue::from_maybe_shared(Bytes::from(text)) {
+                    Ok(value) => {
+                        response.headers.insert(header.clone(), value);
+                    }
+                    Err(_) => tracing::debug!(name, "skipping a header value that is not valid HTTP"),
+                }
             }
         }
     }
