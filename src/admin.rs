@@ -20,7 +20,8 @@ use serde_json::{json, Map, Value};
 use crate::services::Registry;
 
 /// An admin request, or `None` when `uri` is not an admin path.
-pub fn handle(registry: &Registry, uptime: std::time::Duration, method: &Method, uri: &Uri) -> Option<HttpResponse> {
+/// `started` is when the server started, for the uptime `info` reports.
+pub fn handle(registry: &Registry, started: std::time::Instant, method: &Method, uri: &Uri) -> Option<HttpResponse> {
     let path = uri.path();
     if path.starts_with("/_aws/sns/") {
         return Some(sns_messages(registry, method, path, uri.query().unwrap_or("")));
@@ -31,7 +32,7 @@ pub fn handle(registry: &Registry, uptime: std::time::Duration, method: &Method,
     let response = match endpoint {
         "health" if is_read => health(registry),
         "reset" | "state/reset" if method == Method::POST => reset(registry),
-        "info" if is_read => info(uptime),
+        "info" if is_read => info(started.elapsed()),
         "health" | "reset" | "state/reset" | "info" => json_response(405, json!({"error": "method not allowed"})),
         _ => json_response(404, json!({"error": "not found"})),
     };

@@ -125,8 +125,7 @@ impl Gateway {
         B::Error: std::fmt::Display,
     {
         let (parts, body) = req.into_parts();
-        if let Some(response) = crate::admin::handle(&self.registry, self.started.elapsed(), &parts.method, &parts.uri)
-        {
+        if let Some(response) = crate::admin::handle(&self.registry, self.started, &parts.method, &parts.uri) {
             return (response, None);
         }
 

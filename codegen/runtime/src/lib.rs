@@ -105,9 +105,9 @@ pub fn host_id(request_id: &str) -> String {
     for b in request_id.bytes() {
         h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
     }
-    let mut bytes = Vec::with_capacity(48);
-    for i in 0..6u64 {
-        bytes.extend_from_slice(&splitmix(h ^ i).to_le_bytes());
+    let mut bytes = [0u8; 48];
+    for (i, chunk) in bytes.chunks_exact_mut(8).enumerate() {
+        chunk.copy_from_slice(&splitmix(h ^ i as u64).to_le_bytes());
     }
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }

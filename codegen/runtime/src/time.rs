@@ -84,7 +84,11 @@ impl DateTime {
     pub fn to_rfc3339(&self) -> String {
         let (y, mo, d, h, mi, s) = self.civil();
         let mut out = String::with_capacity(24);
-        let _ = write!(out, "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
+        push_year(&mut out, y);
+        for (sep, n) in [('-', mo), ('-', d), ('T', h), (':', mi), (':', s)] {
+            out.push(sep);
+            push_two_digits(&mut out, n);
+        }
         self.write_fraction(&mut out);
         out.push('Z');
         out
@@ -94,7 +98,22 @@ impl DateTime {
     pub fn to_http_date(&self) -> String {
         let (y, mo, d, h, mi, s) = self.civil();
         let weekday = DAY_NAMES[self.secs.div_euclid(86_400).rem_euclid(7) as usize];
-        format!("{weekday}, {d:02} {} {y:04} {h:02}:{mi:02}:{s:02} GMT", MONTH_NAMES[mo as usize - 1])
+        let mut out = String::with_capacity(29);
+        out.push_str(weekday);
+        out.push_str(", ");
+        push_two_digits(&mut out, d);
+        out.push(' ');
+        out.push_str(MONTH_NAMES[mo as usize - 1]);
+        out.push(' ');
+        push_year(&mut out, y);
+        out.push(' ');
+        push_two_digits(&mut out, h);
+        out.push(':');
+        push_two_digits(&mut out, mi);
+        out.push(':');
+        push_two_digits(&mut out, s);
+        out.push_str(" GMT");
+        out
     }
 
     /// Epoch seconds with a fraction only when it is not zero: `1398796238` or `1398796238.123`.
@@ -268,6 +287,22 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = year_of_era + era * 400 + if m <= 2 { 1 } else { 0 };
     (y, m, d)
+}
+
+/// Timestamps go into most responses; these spare them `core::fmt`'s machinery.
+fn push_two_digits(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// A year as at least four digits (`0099`), as `{:04}` would write it.
+fn push_year(out: &mut String, y: i64) {
+    if (0..10_000).contains(&y) {
+        push_two_digits(out, (y / 100) as u32);
+        push_two_digits(out, (y % 100) as u32);
+    } else {
+        let _ = write!(out, "{y:04}");
+    }
 }
 
 #[cfg(test)]

@@ -99,7 +99,7 @@ pub fn resolve_operation(schema: &'static Schema, protocol: Protocol, req: &Http
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::operation(schema, req),
         Protocol::RpcV2Cbor => rpcv2_cbor::operation(schema, req),
         Protocol::AwsQuery => aws_query::operation(schema, req),
-        Protocol::RestJson1 | Protocol::RestXml => router::Router::for_schema(schema).route(req).map(|m| m.operation),
+        Protocol::RestJson1 | Protocol::RestXml => router::Router::for_schema(schema).operation(req),
     }
 }
 
@@ -375,7 +375,7 @@ fn add_request_id(schema: &Schema, protocol: Protocol, response: &mut HttpRespon
     let Ok(id) = HeaderValue::from_str(&ctx.request_id) else { return };
     if schema.service.xml_no_error_wrapping && protocol == Protocol::RestXml {
         response.headers.insert(AMZ_REQUEST_ID, id);
-        if let Ok(host_id) = HeaderValue::from_str(&crate::host_id(&ctx.request_id)) {
+        if let Ok(host_id) = HeaderValue::from_maybe_shared(bytes::Bytes::from(crate::host_id(&ctx.request_id))) {
             response.headers.insert(AMZ_ID_2, host_id);
         }
     } else {

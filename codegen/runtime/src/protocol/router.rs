@@ -125,20 +125,31 @@ impl Router {
 
     /// The operation a request targets, with its decoded labels.
     pub fn route(&self, req: &HttpRequest) -> Result<RouteMatch, DecodeError> {
+        let path = RequestPath::new(&req.path);
+        let (index, trimmed) = self.best_route(req, &path)?;
+        let route = &self.routes[index];
+        let segments = if trimmed { path.without_trailing_slash().unwrap_or_default() } else { path.segments() };
+        Ok(RouteMatch { operation: route.operation, labels: route.labels(&path, segments)? })
+    }
+
+    /// The operation a request is for, without decoding its labels (the decoder does
+    /// that, with [`Router::labels_for`]).
+    pub fn operation(&self, req: &HttpRequest) -> Result<usize, DecodeError> {
+        let path = RequestPath::new(&req.path);
+        self.best_route(req, &path).map(|(index, _)| self.routes[index].operation)
+    }
+
+    /// The index of the best route for the request, and whether it matched only once a
+    /// trailing slash was set aside.
+    fn best_route(&self, req: &HttpRequest, path: &RequestPath) -> Result<(usize, bool), DecodeError> {
         let candidates =
             self.by_method.iter().find(|(m, _)| *m == req.method).map(|(_, c)| c.as_slice()).unwrap_or(&[]);
-        let path = RequestPath::new(&req.path);
         let mut query = LazyQuery::new(&req.query);
-        let best =
-            self.best(candidates, path.segments(), req, &mut query).map(|i| (i, path.segments())).or_else(|| {
-                let trimmed = path.without_trailing_slash()?;
-                self.best(candidates, trimmed, req, &mut query).map(|i| (i, trimmed))
-            });
-        let Some((index, segments)) = best else {
-            return Err(DecodeError::UnknownOperation(format!("no operation matches {} {}", req.method, req.path)));
-        };
-        let route = &self.routes[index];
-        Ok(RouteMatch { operation: route.operation, labels: route.labels(&path, segments)? })
+        let best = self.best(candidates, path.segments(), req, &mut query).map(|i| (i, false)).or_else(|| {
+            let trimmed = path.without_trailing_slash()?;
+            self.best(candidates, trimmed, req, &mut query).map(|i| (i, true))
+        });
+        best.ok_or_else(|| DecodeError::UnknownOperation(format!("no operation matches {} {}", req.method, req.path)))
     }
 
     /// The labels of operation `op` in this request, if the request matches its pattern
@@ -172,6 +183,11 @@ impl Router {
         let mut best: Option<(Specificity, usize)> = None;
         for &i in candidates {
             let route = &self.routes[i];
+            // Most routes of a REST service that share a path differ by a query literal
+            // (S3's `?acl`, `?tagging`, ...): a request without a query skips them at once.
+            if !route.query_literals.is_empty() && req.query.is_empty() {
+                continue;
+            }
             if !route.matches_path(segments) || !route.query_literals.iter().all(|q| query.has(q)) {
                 continue;
             }
