@@ -389,7 +389,9 @@ impl Gateway {
 /// parameter of a presigned URL (`X-Amz-Security-Token` under SigV4, `x-amz-security-token`
 /// under SigV2).
 fn session_token<'a>(headers: &'a http::HeaderMap, query: &'a str) -> Option<std::borrow::Cow<'a, str>> {
-    if let Some(token) = headers.get("x-amz-security-token").and_then(|v| v.to_str().ok()) {
+    if let Some(token) =
+        headers.get(&ferrostack_runtime::http::names::X_AMZ_SECURITY_TOKEN).and_then(|v| v.to_str().ok())
+    {
         return Some(std::borrow::Cow::Borrowed(token));
     }
     if !(query.contains("X-Amz-Security-Token=") || query.contains("x-amz-security-token=")) {

@@ -19,7 +19,7 @@
 //! Virtual-hosted S3 requests are rewritten to path style whichever rule picked S3, so
 //! the S3 service only ever sees `/<bucket>/<key>`.
 
-use ferrostack_runtime::http::HttpRequest;
+use ferrostack_runtime::http::{names, HttpRequest};
 use ferrostack_runtime::protocol::router::Router;
 use ferrostack_runtime::schema::Schema;
 use ferrostack_runtime::Protocol;
@@ -106,7 +106,7 @@ pub fn select(registry: &Registry, hosts: &HostNames, req: &mut HttpRequest, fac
 fn select_service(registry: &Registry, req: &HttpRequest, facts: &RequestFacts<'_>, host_kind: HostKind<'_>) -> Route {
     let service = |index: usize, protocol: Protocol, rule: Rule| Route::Service { index, protocol, rule };
 
-    if let Some(target) = req.header("x-amz-target") {
+    if let Some(target) = req.header(&names::X_AMZ_TARGET) {
         if let Some((prefix, _operation)) = target.rsplit_once('.') {
             if let Some(index) = registry.by_target_prefix(prefix) {
                 if let Some(protocol) = json_protocol(registry.schema(index)) {
@@ -116,7 +116,7 @@ fn select_service(registry: &Registry, req: &HttpRequest, facts: &RequestFacts<'
         }
     }
 
-    if req.header("smithy-protocol").is_some_and(|p| p.eq_ignore_ascii_case("rpc-v2-cbor")) {
+    if req.header(&names::SMITHY_PROTOCOL).is_some_and(|p| p.eq_ignore_ascii_case("rpc-v2-cbor")) {
         if let Some(index) = rpcv2_service_name(&req.path).and_then(|name| registry.by_shape_name(name)) {
             if registry.schema(index).has_protocol(Protocol::RpcV2Cbor) {
                 return service(index, Protocol::RpcV2Cbor, Rule::RpcV2Cbor);
@@ -187,12 +187,12 @@ fn protocol_for(schema: &Schema, req: &HttpRequest, facts: &RequestFacts<'_>) ->
     if facts.action.is_some() && schema.has_protocol(Protocol::AwsQuery) {
         return Protocol::AwsQuery;
     }
-    if req.header("x-amz-target").is_some() {
+    if req.header(&names::X_AMZ_TARGET).is_some() {
         if let Some(protocol) = json_protocol(schema) {
             return protocol;
         }
     }
-    if req.header("smithy-protocol").is_some() && schema.has_protocol(Protocol::RpcV2Cbor) {
+    if req.header(&names::SMITHY_PROTOCOL).is_some() && schema.has_protocol(Protocol::RpcV2Cbor) {
         return Protocol::RpcV2Cbor;
     }
     if let Some(protocol) = rest_protocol(schema) {
@@ -258,7 +258,7 @@ fn action_in(form: &[u8]) -> Option<(String, Option<String>)> {
 
 /// Whether the body is `application/x-www-form-urlencoded` (awsQuery, or a browser form).
 pub fn is_form(req: &HttpRequest) -> bool {
-    req.header("content-type").is_some_and(is_form_content_type)
+    req.header(http::header::CONTENT_TYPE).is_some_and(is_form_content_type)
 }
 
 pub fn is_form_content_type(content_type: &str) -> bool {
@@ -269,6 +269,10 @@ pub fn is_form_content_type(content_type: &str) -> bool {
 /// The bucket of a website-endpoint host: `<bucket>.s3-website.<domain>`,
 /// `<bucket>.s3-website-<region>.<domain>` or `<bucket>.s3-website.<region>.<domain>`.
 fn s3_website_bucket(host: &str) -> Option<&str> {
+    // Every request asks; a byte scan rules out nearly all hosts before any substring search.
+    if !host.as_bytes().windows(11).any(|w| w == b".s3-website") {
+        return None;
+    }
     let name =
         host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(n, _)| n);
     let at = name.find(".s3-website")?;

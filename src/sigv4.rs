@@ -45,14 +45,10 @@ impl Credential {
         if !algorithm.starts_with("AWS4") {
             return None;
         }
-        // `Credential=` starts the value or follows a comma or space; one substring search
-        // finds it without splitting the whole header.
-        let at = params
-            .match_indices("Credential=")
-            .map(|(at, _)| at)
-            .find(|&at| at == 0 || matches!(params.as_bytes()[at - 1], b',' | b' '))?;
-        let value = &params[at + "Credential=".len()..];
-        let scope = &value[..value.find([',', ' ']).unwrap_or(value.len())];
+        let at = credential_at(params.as_bytes())?;
+        let value = &params[at + CREDENTIAL.len()..];
+        let end = value.bytes().position(|b| b == b',' || b == b' ').unwrap_or(value.len());
+        let scope = &value[..end];
         Some(Credential::from_scope(scope, headers))
     }
 
@@ -103,6 +99,16 @@ impl Credential {
     pub fn region(&self) -> &str {
         self.region.as_deref().unwrap_or(DEFAULT_REGION)
     }
+}
+
+const CREDENTIAL: &[u8] = b"Credential=";
+
+/// Where `Credential=` starts in a SigV4 header's parameters: at the start or after a comma
+/// or space. SDKs put it first, so a plain scan finds it at once, where a substring
+/// searcher would first spend longer setting itself up.
+fn credential_at(params: &[u8]) -> Option<usize> {
+    (0..params.len())
+        .find(|&at| params[at..].starts_with(CREDENTIAL) && (at == 0 || matches!(params[at - 1], b',' | b' ')))
 }
 
 /// The first concrete region of `X-Amz-Region-Set` (`*` and wildcards say nothing).

@@ -27,7 +27,9 @@ impl HttpRequest {
         HttpRequest { method, path, query, headers: HeaderMap::new(), body: Bytes::new() }
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
+    /// Pass a [`HeaderName`](http::HeaderName) constant on hot paths: a `&str` is parsed
+    /// (lower-cased, looked up) on every call.
+    pub fn header<K: http::header::AsHeaderName>(&self, name: K) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
@@ -38,7 +40,7 @@ impl HttpRequest {
 
     /// The media type of `Content-Type` without parameters, lower-cased.
     pub fn content_type(&self) -> Option<String> {
-        self.header("content-type").map(|ct| ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        self.header(http::header::CONTENT_TYPE).map(|ct| ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
     }
 }
 
@@ -73,4 +75,14 @@ impl HttpResponse {
             self.headers.append(n, v);
         }
     }
+}
+
+/// Names of the AWS headers read on every request, parsed once.
+pub mod names {
+    use http::HeaderName;
+
+    pub const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
+    pub const SMITHY_PROTOCOL: HeaderName = HeaderName::from_static("smithy-protocol");
+    pub const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
+    pub const X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-sha256");
 }

@@ -56,9 +56,13 @@ impl Handler {
 
     /// The state holding the queue `queue_url` names, and the queue's name. The URL's
     /// account decides where to look, so queues of other accounts are reachable by URL.
-    fn locate(&self, ctx: &rt::RequestContext, queue_url: &str) -> Result<(Arc<Mutex<RegionState>>, String), SqsError> {
+    fn locate<'u>(
+        &self,
+        ctx: &rt::RequestContext,
+        queue_url: &'u str,
+    ) -> Result<(Arc<Mutex<RegionState>>, &'u str), SqsError> {
         let address = queue_url::parse_queue_url(queue_url)?;
-        Ok((self.regions.scope_of(&address.account_id, &ctx.region), address.name))
+        Ok((self.regions.scope_of(address.account_id, &ctx.region), address.name))
     }
 
     /// Runs `f` on the queue `queue_url` names, under its region's lock.
@@ -70,7 +74,7 @@ impl Handler {
     ) -> Result<R, SqsError> {
         let (scope, name) = self.locate(ctx, queue_url)?;
         let mut state = lock(&scope);
-        let queue = state.queue_mut(&name, || queue_does_not_exist(ctx))?;
+        let queue = state.queue_mut(name, || queue_does_not_exist(ctx))?;
         f(queue)
     }
 }

@@ -11,9 +11,9 @@ use crate::error::SqsError;
 
 /// Where a queue lives, as named by a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueAddress {
-    pub account_id: String,
-    pub name: String,
+pub struct QueueAddress<'a> {
+    pub account_id: &'a str,
+    pub name: &'a str,
 }
 
 /// `http://localhost:4566/000000000000/orders`, or with the host the client called when it
@@ -28,12 +28,12 @@ pub fn queue_url(ctx: &rt::RequestContext, account_id: &str, name: &str) -> Stri
 
 /// Reads the account and queue name from a queue URL; `InvalidAddress` when the URL has
 /// no path with at least two segments.
-pub fn parse_queue_url(url: &str) -> Result<QueueAddress, SqsError> {
+pub fn parse_queue_url(url: &str) -> Result<QueueAddress<'_>, SqsError> {
     address_of(url)
         .ok_or_else(|| SqsError::InvalidAddress(format!("The address {url} is not valid for this endpoint.")))
 }
 
-fn address_of(url: &str) -> Option<QueueAddress> {
+fn address_of(url: &str) -> Option<QueueAddress<'_>> {
     let without_scheme = match url.find("://") {
         Some(i) => &url[i + 3..],
         None => url,
@@ -44,7 +44,7 @@ fn address_of(url: &str) -> Option<QueueAddress> {
     let mut segments = path.split('/').filter(|s| !s.is_empty()).rev();
     let name = segments.next()?;
     let account_id = segments.next()?;
-    Some(QueueAddress { account_id: account_id.to_owned(), name: name.to_owned() })
+    Some(QueueAddress { account_id, name })
 }
 
 #[cfg(test)]
@@ -52,7 +52,7 @@ mod tests {
     use super::*;
 
     fn parsed(url: &str) -> Option<(String, String)> {
-        parse_queue_url(url).ok().map(|a| (a.account_id, a.name))
+        parse_queue_url(url).ok().map(|a| (a.account_id.to_owned(), a.name.to_owned()))
     }
 
     #[test]

@@ -23,7 +23,7 @@ const SETTINGS: JsonSettings = JsonSettings::AWS_JSON;
 /// The operation named by `X-Amz-Target`.
 pub fn operation(schema: &Schema, req: &HttpRequest) -> Result<usize, DecodeError> {
     let target = req
-        .header("x-amz-target")
+        .header(&crate::http::names::X_AMZ_TARGET)
         .ok_or_else(|| DecodeError::UnknownOperation("missing X-Amz-Target header".to_owned()))?;
     let name = target
         .strip_prefix(schema.service.target_prefix)

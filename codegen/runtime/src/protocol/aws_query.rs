@@ -137,7 +137,7 @@ fn param_sources(req: &HttpRequest) -> impl Iterator<Item = &[u8]> {
 }
 
 fn body_is_form(req: &HttpRequest) -> bool {
-    match req.header("content-type") {
+    match req.header(http::header::CONTENT_TYPE) {
         Some(content_type) => {
             let media_type = content_type.split(';').next().unwrap_or("").trim();
             media_type.eq_ignore_ascii_case(FORM_MEDIA_TYPE)

@@ -24,8 +24,9 @@ const MAX_LINE: usize = 8 * 1024;
 
 /// Whether the request's body is `aws-chunked` framed.
 pub fn is_chunked(req: &HttpRequest) -> bool {
-    req.header("content-encoding").is_some_and(|v| v.split(',').any(|e| e.trim().eq_ignore_ascii_case("aws-chunked")))
-        || req.header("x-amz-content-sha256").is_some_and(|v| v.starts_with("STREAMING-"))
+    req.header(http::header::CONTENT_ENCODING)
+        .is_some_and(|v| v.split(',').any(|e| e.trim().eq_ignore_ascii_case("aws-chunked")))
+        || req.header(&crate::http::names::X_AMZ_CONTENT_SHA256).is_some_and(|v| v.starts_with("STREAMING-"))
 }
 
 /// Replaces the framed body with its payload and adds the trailers as headers.

@@ -149,8 +149,9 @@ pub fn decompress(req: &mut HttpRequest) -> Result<(), DecodeError> {
     if chunked::is_chunked(req) {
         chunked::unframe(req)?;
     }
-    let gzip =
-        req.header("content-encoding").is_some_and(|v| v.split(',').any(|e| e.trim().eq_ignore_ascii_case("gzip")));
+    let gzip = req
+        .header(http::header::CONTENT_ENCODING)
+        .is_some_and(|v| v.split(',').any(|e| e.trim().eq_ignore_ascii_case("gzip")));
     if !gzip || req.body.is_empty() {
         return Ok(());
     }

@@ -109,10 +109,10 @@ impl Handler {
     pub(crate) fn delete_queue_now(&self, ctx: &rt::RequestContext, input: DeleteQueueRequest) -> Result<(), SqsError> {
         let (scope, name) = self.locate(ctx, &input.queue_url)?;
         let mut state = lock(&scope);
-        let queue = state.queues.remove(&name).ok_or_else(|| queue_does_not_exist(ctx))?;
+        let queue = state.queues.remove(name).ok_or_else(|| queue_does_not_exist(ctx))?;
         // Long pollers on the queue return now instead of at the end of their wait.
         queue.wake_waiters();
-        state.deleted_at.insert(name, now_millis());
+        state.deleted_at.insert(name.to_owned(), now_millis());
         Ok(())
     }
 

@@ -132,7 +132,7 @@ impl Handler {
             let now = now_millis();
             let look = {
                 let mut state = lock(&scope);
-                match state.queues.get(&name).filter(|q| q.incarnation == incarnation) {
+                match state.queues.get(name).filter(|q| q.incarnation == incarnation) {
                     None => Look::Gone,
                     Some(_) => take_messages(&mut state, &name, &request, now),
                 }
