@@ -269,14 +269,12 @@ pub fn is_form_content_type(content_type: &str) -> bool {
 /// The bucket of a website-endpoint host: `<bucket>.s3-website.<domain>`,
 /// `<bucket>.s3-website-<region>.<domain>` or `<bucket>.s3-website.<region>.<domain>`.
 fn s3_website_bucket(host: &str) -> Option<&str> {
-    // Every request asks; a byte scan rules out nearly all hosts before any substring search.
-    if !host.as_bytes().windows(11).any(|w| w == b".s3-website") {
-        return None;
-    }
+    const MARK: &[u8] = b".s3-website";
     let name =
         host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(n, _)| n);
-    let at = name.find(".s3-website")?;
-    let after = &name[at + ".s3-website".len()..];
+    // Every request asks: a plain byte scan, cheaper than setting up a substring searcher.
+    let at = name.as_bytes().windows(MARK.len()).position(|w| w == MARK)?;
+    let after = &name[at + MARK.len()..];
     let bucket = &name[..at];
     (!bucket.is_empty() && (after.starts_with('.') || after.starts_with('-'))).then_some(bucket)
 }
