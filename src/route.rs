@@ -243,7 +243,7 @@ fn query_action(req: &HttpRequest) -> Option<(String, Option<String>)> {
 fn action_in(form: &[u8]) -> Option<(String, Option<String>)> {
     let mut action = None;
     let mut version = None;
-    for (key, value) in form_urlencoded::parse(form) {
+    for (key, value) in ferrostack_runtime::form::pairs(form) {
         match key.as_ref() {
             "Action" if action.is_none() => action = Some(value.into_owned()),
             "Version" if version.is_none() => version = Some(value.into_owned()),

@@ -9,6 +9,7 @@ pub mod context;
 pub mod convert;
 pub mod defaults;
 pub mod error;
+pub mod form;
 pub mod http;
 pub mod protocol;
 pub mod schema;

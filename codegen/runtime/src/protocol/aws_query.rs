@@ -23,7 +23,7 @@ const FORM_MEDIA_TYPE: &str = "application/x-www-form-urlencoded";
 pub fn operation(schema: &Schema, req: &HttpRequest) -> Result<usize, DecodeError> {
     let mut version: Option<Cow<'_, str>> = None;
     let mut action: Option<Cow<'_, str>> = None;
-    for (key, value) in param_sources(req).flat_map(form_urlencoded::parse) {
+    for (key, value) in param_sources(req).flat_map(crate::form::pairs) {
         match key.as_ref() {
             "Action" => {
                 // Clients put Action first: stop there unless it names nothing we
@@ -54,7 +54,7 @@ pub fn decode(schema: &Schema, op: usize, req: &HttpRequest) -> Result<Value, De
     }
     // Decoded pairs stay borrowed from the request unless they were percent-encoded.
     let params: Vec<(Cow<'_, str>, Cow<'_, str>)> = param_sources(req)
-        .flat_map(form_urlencoded::parse)
+        .flat_map(crate::form::pairs)
         .filter(|(key, _)| key != "Action" && key != "Version")
         .collect();
     let mut input =

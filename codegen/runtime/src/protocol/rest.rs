@@ -65,7 +65,7 @@ pub struct Bindings {
     pub headers: Vec<u16>,
     /// `headers` by lower-cased header name, so decoding looks only at the headers a
     /// request carries (S3 inputs bind dozens; requests send a handful).
-    pub header_index: HashMap<HeaderName, u16>,
+    pub header_index: HashMap<HeaderName, u16, fnv::FnvBuildHasher>,
     /// The parsed header name of each `@httpHeader` member, by member index, so encoding
     /// a response does not parse (and allocate) the names again.
     pub header_names: Vec<Option<HeaderName>>,
@@ -102,7 +102,7 @@ impl Bindings {
                 HttpBinding::QueryParams => b.query_params = Some(i),
                 HttpBinding::Header(name) => {
                     b.headers.push(i);
-                    match HeaderName::from_bytes(name.as_bytes()) {
+                    match model_header_name(name) {
                         Ok(header) => {
                             b.header_index.insert(header.clone(), i);
                             if b.header_names.len() <= i as usize {
@@ -135,6 +135,14 @@ pub struct OperationBindings {
 }
 
 /// Bindings of operation `op`, computed once per schema.
+/// A header name of the model. Most are lower case already and then refer to the model's
+/// text: cloning one for each response is free, where a parsed custom name is a
+/// reference-counted buffer whose count every clone and drop updates.
+fn model_header_name(name: &'static str) -> Result<HeaderName, http::header::InvalidHeaderName> {
+    let parsed = HeaderName::from_bytes(name.as_bytes())?;
+    Ok(if parsed.as_str() == name { HeaderName::from_static(name) } else { parsed })
+}
+
 pub fn operation_bindings(schema: &Schema, op: usize) -> &'static OperationBindings {
     static CACHE: OnceLock<RwLock<SchemaCache<Vec<OperationBindings>>>> = OnceLock::new();
     let all = schema_cached(&CACHE, schema, || {
@@ -224,7 +232,7 @@ pub fn decode_input<C: DocumentCodec>(
         decode_labels(schema, members, &bindings.labels, &labels, &mut fields)?;
     }
     if !bindings.queries.is_empty() || bindings.query_params.is_some() {
-        let query: Vec<(Cow<str>, Cow<str>)> = form_urlencoded::parse(req.query.as_bytes()).collect();
+        let query: Vec<(Cow<str>, Cow<str>)> = crate::form::pairs(req.query.as_bytes()).collect();
         decode_query(schema, members, bindings, &query, C::QUERY_PARAMS_NEED_UNNAMED, &mut fields)?;
     }
     if !bindings.header_index.is_empty() {
@@ -618,6 +626,11 @@ pub fn encode_output<C: DocumentCodec>(
 ) -> HttpResponse {
     let status = response_code(bindings, &value).unwrap_or(layout.status);
     let mut response = HttpResponse::new(status);
+    // Room for the bound headers and the few every answer gets (type, length, request
+    // ids) up front: growing a header map on the way rehashes it.
+    if let Value::Struct(fields) = &value {
+        response.headers.reserve(fields.len() + 4);
+    }
     let body_allowed = !layout.head && status != 204 && status != 304;
     if body_allowed && !layout.unit {
         let members = schema.shape(shape).kind.members();

@@ -390,7 +390,7 @@ impl<'a> LazyQuery<'a> {
 
     fn pairs(&mut self) -> &[(Cow<'a, str>, Cow<'a, str>)] {
         let raw = self.raw;
-        self.pairs.get_or_insert_with(|| form_urlencoded::parse(raw.as_bytes()).collect())
+        self.pairs.get_or_insert_with(|| crate::form::pairs(raw.as_bytes()).collect())
     }
 
     fn has_key(&mut self, key: &str) -> bool {
