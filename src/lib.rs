@@ -11,6 +11,7 @@
 //! server; everything else lives here so the integration tests can drive it in-process.
 
 pub mod admin;
+pub mod allocator;
 pub mod body;
 pub mod config;
 pub mod envelope;

@@ -11,7 +11,7 @@ use ferrostack::{services, Config, Gateway, Registry};
 // than glibc's allocator (measured with bench/run.sh). Built without transparent huge
 // pages, which would commit 2 MiB at a time and double an idle server's RSS.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: ferrostack::allocator::Mimalloc = ferrostack::allocator::Mimalloc;
 
 fn main() -> ExitCode {
     let config = match Config::from_env() {
