@@ -25,8 +25,8 @@ impl Credential {
     /// Reads the `Authorization` header, or the presigned-URL query parameters when the
     /// header carries no signature. Unsigned requests give an empty credential.
     pub fn from_request(headers: &HeaderMap, query: &str) -> Credential {
-        if let Some(auth) = headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-            if let Some(c) = Credential::from_authorization(auth, headers) {
+        if let Some(auth) = headers.get(http::header::AUTHORIZATION) {
+            if let Some(c) = Credential::from_authorization_bytes(auth.as_bytes(), headers) {
                 return c;
             }
         }
@@ -36,19 +36,30 @@ impl Credential {
     /// `AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/sqs/aws4_request, ...`, the
     /// SigV4a form without a region, or SigV2's `AWS AKID:signature`.
     pub fn from_authorization(value: &str, headers: &HeaderMap) -> Option<Credential> {
-        let value = value.trim_start();
-        let (algorithm, params) = value.split_once(' ').unwrap_or((value, ""));
-        if algorithm == "AWS" {
-            let akid = params.trim().split(':').next().filter(|k| !k.is_empty())?;
+        Credential::from_authorization_bytes(value.as_bytes(), headers)
+    }
+
+    /// [`Credential::from_authorization`] on the header's bytes: only the parts kept need
+    /// to be text, so the rest (mostly the signature) is never checked as such.
+    fn from_authorization_bytes(value: &[u8], headers: &HeaderMap) -> Option<Credential> {
+        let value = value.trim_ascii_start();
+        let (algorithm, params) = match value.iter().position(|&b| b == b' ') {
+            Some(at) => (&value[..at], &value[at + 1..]),
+            None => (value, &[][..]),
+        };
+        if algorithm == b"AWS" {
+            let params = params.trim_ascii();
+            let akid = &params[..params.iter().position(|&b| b == b':').unwrap_or(params.len())];
+            let akid = std::str::from_utf8(akid).ok().filter(|k| !k.is_empty())?;
             return Some(Credential { access_key_id: Some(akid.to_owned()), ..Default::default() });
         }
-        if !algorithm.starts_with("AWS4") {
+        if !algorithm.starts_with(b"AWS4") {
             return None;
         }
-        let at = credential_at(params.as_bytes())?;
+        let at = credential_at(params)?;
         let value = &params[at + CREDENTIAL.len()..];
-        let end = value.bytes().position(|b| b == b',' || b == b' ').unwrap_or(value.len());
-        let scope = &value[..end];
+        let end = value.iter().position(|&b| b == b',' || b == b' ').unwrap_or(value.len());
+        let scope = std::str::from_utf8(&value[..end]).ok()?;
         Some(Credential::from_scope(scope, headers))
     }
 
@@ -73,18 +84,29 @@ impl Credential {
     /// `AKID/date/region/service/aws4_request`, or `AKID/date/service/aws4_request` for
     /// SigV4a, whose regions travel in `X-Amz-Region-Set`.
     fn from_scope(scope: &str, headers: &HeaderMap) -> Credential {
-        // Split by hand: this runs on every request, and a collected Vec would be its
-        // only allocation besides the three strings kept.
-        let mut parts = scope.trim().split('/');
-        let owned = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_owned);
-        let akid = owned(parts.next());
-        let (_date, third, fourth, fifth) = (parts.next(), parts.next(), parts.next(), parts.next());
-        let (region, service) = match (third, fourth, fifth, parts.next()) {
-            (Some(region), Some(service), Some(_), None) => (owned(Some(region)), owned(Some(service))),
-            (Some(service), Some(_), None, None) => (sigv4a_region(headers), owned(Some(service))),
+        // Split by hand on the bytes: this runs on every request, and neither a collected
+        // Vec nor `str::split`'s searcher is needed for five short parts.
+        let scope = scope.trim();
+        let mut parts: [&str; 5] = [""; 5];
+        let mut count = 0;
+        let mut start = 0;
+        for (at, b) in scope.bytes().enumerate().chain(std::iter::once((scope.len(), b'/'))) {
+            if b == b'/' {
+                if count == parts.len() {
+                    return Credential { access_key_id: owned(parts[0]), region: None, service: None };
+                }
+                // '/' is ASCII, so `start..at` lies on character boundaries.
+                parts[count] = &scope[start..at];
+                count += 1;
+                start = at + 1;
+            }
+        }
+        let (region, service) = match count {
+            5 => (owned(parts[2]), owned(parts[3])),
+            4 => (sigv4a_region(headers), owned(parts[2])),
             _ => (None, None),
         };
-        Credential { access_key_id: akid, region, service }
+        Credential { access_key_id: owned(parts[0]), region, service }
     }
 
     /// The account id: a 12-digit access key id is one (how tests address several
@@ -102,6 +124,10 @@ impl Credential {
 }
 
 const CREDENTIAL: &[u8] = b"Credential=";
+
+fn owned(part: &str) -> Option<String> {
+    (!part.is_empty()).then(|| part.to_owned())
+}
 
 /// Where `Credential=` starts in a SigV4 header's parameters: at the start or after a comma
 /// or space. SDKs put it first, so a plain scan finds it at once, where a substring
@@ -154,6 +180,16 @@ mod tests {
         assert_eq!(c.account_id(), "123456789012");
         assert_eq!(c.region(), DEFAULT_REGION);
         assert_eq!(c.service, None);
+    }
+
+    #[test]
+    fn a_scope_of_the_wrong_shape_gives_only_the_key() {
+        for scope in ["123456789012/d/r/s/aws4_request/extra", "123456789012/d"] {
+            let header = format!("AWS4-HMAC-SHA256 Credential={scope}, Signature=x");
+            let c = Credential::from_authorization(&header, &HeaderMap::new()).unwrap();
+            assert_eq!(c.account_id(), "123456789012");
+            assert_eq!((c.region, c.service), (None, None));
+        }
     }
 
     #[test]

@@ -647,7 +647,10 @@ pub fn encode_output<C: DocumentCodec>(
             }
         }
     }
-    write_headers(schema, shape, bindings, &value, &mut response);
+    // Prefix maps first, as in `write_headers`; then the single headers, strings moved.
+    write_prefix_headers(schema, shape, bindings, &value, &mut response);
+    move_string_headers(schema, shape, bindings, &mut value, &mut response);
+    write_bound_headers(schema, shape, bindings, &value, &mut response);
     // HTTP semantics the models leave implicit: a body that is a byte range of the
     // resource is partial content (S3 GetObject with `Range`), never a 200.
     if response.status == 200 && response.headers.contains_key(http::header::CONTENT_RANGE) {
@@ -712,14 +715,27 @@ fn write_payload<C: DocumentCodec>(
 /// Visits the set fields rather than the bound members: outputs bind many headers and
 /// set few.
 pub fn write_headers(schema: &Schema, shape: ShapeId, bindings: &Bindings, value: &Value, response: &mut HttpResponse) {
+    write_prefix_headers(schema, shape, bindings, value, response);
+    write_bound_headers(schema, shape, bindings, value, response);
+}
+
+/// The `@httpPrefixHeaders` maps. Written before the single headers, which win a clash.
+fn write_prefix_headers(
+    schema: &Schema,
+    shape: ShapeId,
+    bindings: &Bindings,
+    value: &Value,
+    response: &mut HttpResponse,
+) {
     let Value::Struct(fields) = value else { return };
-    if bindings.headers.is_empty() && bindings.prefix_headers.is_empty() {
+    if bindings.prefix_headers.is_empty() {
         return;
     }
     let members = schema.shape(shape).kind.members();
-    let bound = |i: u16| members.get(i as usize).map(|m| (m, m.http));
     for (i, field) in fields {
-        if let (Some((_, HttpBinding::PrefixHeaders(prefix))), Value::Map(entries)) = (bound(*i), field) {
+        if let (Some(HttpBinding::PrefixHeaders(prefix)), Value::Map(entries)) =
+            (members.get(*i as usize).map(|m| m.http), field)
+        {
             for (key, entry) in entries {
                 if let Value::Str(text) = entry {
                     put_header(response, &format!("{prefix}{key}"), text, false);
@@ -727,19 +743,67 @@ pub fn write_headers(schema: &Schema, shape: ShapeId, bindings: &Bindings, value
             }
         }
     }
+}
+
+/// The `@httpHeader` members.
+fn write_bound_headers(
+    schema: &Schema,
+    shape: ShapeId,
+    bindings: &Bindings,
+    value: &Value,
+    response: &mut HttpResponse,
+) {
+    let Value::Struct(fields) = value else { return };
+    if bindings.headers.is_empty() {
+        return;
+    }
+    let members = schema.shape(shape).kind.members();
     for (i, field) in fields {
-        if let Some((member, HttpBinding::Header(name))) = bound(*i) {
-            let Some(Some(header)) = bindings.header_names.get(*i as usize) else { continue };
+        let Some(member) = members.get(*i as usize) else { continue };
+        if let (HttpBinding::Header(name), Some(Some(header))) = (member.http, bindings.header_names.get(*i as usize)) {
             if let Some(text) = header_value(schema, member, field) {
-                // The text becomes the value's buffer: no copy.
-                match HeaderValue::from_maybe_shared(Bytes::from(text)) {
-                    Ok(value) => {
-                        response.headers.insert(header.clone(), value);
-                    }
-                    Err(_) => tracing::debug!(name, "skipping a header value that is not valid HTTP"),
-                }
+                insert_header(response, header, name, text);
             }
         }
+    }
+}
+
+/// [`write_headers`] for the plain string members of an output about to be dropped:
+/// their text moves into the header instead of being copied, and the member is left null
+/// (so [`write_bound_headers`] passes over it).
+fn move_string_headers(
+    schema: &Schema,
+    shape: ShapeId,
+    bindings: &Bindings,
+    value: &mut Value,
+    response: &mut HttpResponse,
+) {
+    let Value::Struct(fields) = value else { return };
+    if bindings.headers.is_empty() {
+        return;
+    }
+    let members = schema.shape(shape).kind.members();
+    for (i, field) in fields.iter_mut() {
+        let Some(member) = members.get(*i as usize) else { continue };
+        let (HttpBinding::Header(name), Some(Some(header))) = (member.http, bindings.header_names.get(*i as usize))
+        else {
+            continue;
+        };
+        if matches!(field, Value::Str(_)) && !is_media_type_string(schema, member) {
+            if let Value::Str(text) = std::mem::replace(field, Value::Null) {
+                insert_header(response, header, name, text);
+            }
+        }
+    }
+}
+
+/// Sets a bound header; the text becomes the value's buffer, without a copy.
+fn insert_header(response: &mut HttpResponse, header: &HeaderName, name: &str, text: String) {
+    match HeaderValue::from_maybe_shared(Bytes::from(text)) {
+        Ok(value) => {
+            response.headers.insert(header.clone(), value);
+        }
+        Err(_) => tracing::debug!(name, "skipping a header value that is not valid HTTP"),
     }
 }
 
@@ -796,6 +860,11 @@ fn quote_if_needed(text: String) -> String {
 
 /// One scalar as bound text (headers; also labels and query values, which responses
 /// do not carry).
+/// Whether a string member's header text is its value in base64 (`@mediaType` strings).
+fn is_media_type_string(schema: &Schema, member: &Member) -> bool {
+    matches!(schema.shape(member.target).kind, ShapeKind::String { media_type: Some(_) })
+}
+
 fn scalar_text(schema: &Schema, member: &Member, target: ShapeId, value: &Value) -> Option<String> {
     let kind = &schema.shape(target).kind;
     Some(match value {
