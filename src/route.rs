@@ -106,7 +106,10 @@ pub fn select(registry: &Registry, hosts: &HostNames, req: &mut HttpRequest, fac
 fn select_service(registry: &Registry, req: &HttpRequest, facts: &RequestFacts<'_>, host_kind: HostKind<'_>) -> Route {
     let service = |index: usize, protocol: Protocol, rule: Rule| Route::Service { index, protocol, rule };
 
-    if let Some(target) = req.header(&names::X_AMZ_TARGET) {
+    // Each header is looked up once; `protocol_for` needs them again.
+    let target = req.header(&names::X_AMZ_TARGET);
+    let smithy_protocol = req.header(&names::SMITHY_PROTOCOL);
+    if let Some(target) = target {
         if let Some((prefix, _operation)) = target.rsplit_once('.') {
             if let Some(index) = registry.by_target_prefix(prefix) {
                 if let Some(protocol) = json_protocol(registry.schema(index)) {
@@ -116,7 +119,7 @@ fn select_service(registry: &Registry, req: &HttpRequest, facts: &RequestFacts<'
         }
     }
 
-    if req.header(&names::SMITHY_PROTOCOL).is_some_and(|p| p.eq_ignore_ascii_case("rpc-v2-cbor")) {
+    if smithy_protocol.is_some_and(|p| p.eq_ignore_ascii_case("rpc-v2-cbor")) {
         if let Some(index) = rpcv2_service_name(&req.path).and_then(|name| registry.by_shape_name(name)) {
             if registry.schema(index).has_protocol(Protocol::RpcV2Cbor) {
                 return service(index, Protocol::RpcV2Cbor, Rule::RpcV2Cbor);
@@ -132,7 +135,8 @@ fn select_service(registry: &Registry, req: &HttpRequest, facts: &RequestFacts<'
             several => Some(disambiguate(registry, several, req, facts)),
         };
         if let Some(index) = chosen {
-            return service(index, protocol_for(registry.schema(index), req, facts), Rule::SigningName);
+            let headers = ProtocolHeaders { target: target.is_some(), smithy_protocol: smithy_protocol.is_some() };
+            return service(index, protocol_for(registry.schema(index), headers, facts), Rule::SigningName);
         }
     }
 
@@ -182,17 +186,26 @@ fn disambiguate(registry: &Registry, candidates: &[usize], req: &HttpRequest, fa
         .unwrap_or(candidates[0])
 }
 
+/// Which protocol-naming headers a request carries.
+#[derive(Clone, Copy)]
+struct ProtocolHeaders {
+    /// `X-Amz-Target` (awsJson).
+    target: bool,
+    /// `Smithy-Protocol` (rpcv2Cbor).
+    smithy_protocol: bool,
+}
+
 /// The protocol to read a request for `schema` with, once the service is known.
-fn protocol_for(schema: &Schema, req: &HttpRequest, facts: &RequestFacts<'_>) -> Protocol {
+fn protocol_for(schema: &Schema, headers: ProtocolHeaders, facts: &RequestFacts<'_>) -> Protocol {
     if facts.action.is_some() && schema.has_protocol(Protocol::AwsQuery) {
         return Protocol::AwsQuery;
     }
-    if req.header(&names::X_AMZ_TARGET).is_some() {
+    if headers.target {
         if let Some(protocol) = json_protocol(schema) {
             return protocol;
         }
     }
-    if req.header(&names::SMITHY_PROTOCOL).is_some() && schema.has_protocol(Protocol::RpcV2Cbor) {
+    if headers.smithy_protocol && schema.has_protocol(Protocol::RpcV2Cbor) {
         return Protocol::RpcV2Cbor;
     }
     if let Some(protocol) = rest_protocol(schema) {
