@@ -85,14 +85,15 @@ fn fill_queue_url_from_path(schema: &Schema, input_shape: u32, req: &HttpRequest
 /// no `<XResult>`, as AWS sends them.
 pub fn encode_output(schema: &Schema, op: usize, output: Value, ctx: &RequestContext) -> HttpResponse {
     let operation = &schema.operations[op];
-    let mut body = String::with_capacity(256);
+    // Most answers fit: growing the buffer on the way copies what is written so far.
+    let mut body = String::with_capacity(1024);
     body.push('<');
     body.push_str(operation.name);
     body.push_str("Response xmlns=\"");
     body.push_str(&xml::escape(&namespace(schema)));
     body.push_str("\">");
     if has_output_members(schema, op) {
-        let result = format!("{}Result", operation.name);
+        let result = [operation.name, "Result"].concat();
         xml::write_struct(&mut body, schema, operation.output, &output, &result, None, false);
     }
     push_response_metadata(&mut body, &ctx.request_id);

@@ -702,7 +702,8 @@ pub fn write_body(
     body_members_only: bool,
 ) -> Vec<u8> {
     let writer = Writer { schema, settings };
-    let mut out = Vec::with_capacity(128);
+    // Room for a typical answer up front: growing copies what is written so far.
+    let mut out = Vec::with_capacity(512);
     match &schema.shape(shape).kind {
         ShapeKind::Structure { members } | ShapeKind::Union { members } => {
             writer.structure(&mut out, members, value, body_members_only)
@@ -736,7 +737,8 @@ pub fn write_error_document(
     body_members_only: bool,
 ) -> Vec<u8> {
     let writer = Writer { schema, settings };
-    let mut out = Vec::with_capacity(128);
+    // Room for a typical answer up front: growing copies what is written so far.
+    let mut out = Vec::with_capacity(512);
     let mut object = ObjectWriter::open(&mut out);
     if let Some(type_field) = type_field {
         write_string(object.key("__type"), type_field);
