@@ -5,6 +5,9 @@
 # Not a test (tests/run does not call it). Env knobs:
 #   FERROSTACK_BIN (target/release/ferrostack), BENCH_DURATION seconds per call (10),
 #   BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_STARTS startup tries (10).
+#   BENCH_INSTRUCTIONS=1 runs the server under valgrind's callgrind and reports the server's
+#   user-space instructions per request instead of its CPU time: a count that does not move
+#   with the machine's load, for telling small changes apart (needs valgrind; slow).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -37,9 +40,16 @@ read -r START_MEDIAN START_MIN START_MAX IDLE_RSS < <(python3 "$BENCH_DIR/startu
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 URL=http://127.0.0.1:$PORT
-GATEWAY_LISTEN=127.0.0.1:$PORT "$BIN" >"$WORK/server.log" 2>&1 &
+INSTRUCTIONS=${BENCH_INSTRUCTIONS:-}
+RUNNER=()
+if [ -n "$INSTRUCTIONS" ]; then
+    command -v valgrind >/dev/null || { echo "BENCH_INSTRUCTIONS needs valgrind (apt-get install valgrind)" >&2; exit 1; }
+    # Counting starts only around each load run (callgrind_control -i on/off below).
+    RUNNER=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/callgrind.out")
+fi
+GATEWAY_LISTEN=127.0.0.1:$PORT "${RUNNER[@]}" "$BIN" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 200); do
+for _ in $(seq 600); do
     curl -fs "$URL/_localstack/health" >/dev/null && break
     sleep 0.05
 done
@@ -84,21 +94,37 @@ load() {
     local headers
     headers=$(printf '%s\n' "$@")
     echo "load: $name (${DURATION}s, $CONNECTIONS connections)..." >&2
-    local before after
+    local run=(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$BENCH_DIR/request.lua" "$URL")
+    export BENCH_METHOD=$method BENCH_PATH=$path BENCH_BODY=$body BENCH_HEADERS=$headers
+    local before after result
+    if [ -n "$INSTRUCTIONS" ]; then
+        # Warm up uncounted, then count exactly the measured run.
+        wrk -t1 -c"$CONNECTIONS" -d2s -s "$BENCH_DIR/request.lua" "$URL" >/dev/null
+        callgrind_control -z "$SERVER_PID" >/dev/null && callgrind_control -i on "$SERVER_PID" >/dev/null
+    fi
     before=$(cpu_ticks)
-    local result
-    result=$(BENCH_METHOD=$method BENCH_PATH=$path BENCH_BODY=$body BENCH_HEADERS=$headers \
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$BENCH_DIR/request.lua" "$URL" | grep '^RESULT')
+    result=$("${run[@]}" | grep '^RESULT')
     after=$(cpu_ticks)
+    local measure=$((after - before))
+    if [ -n "$INSTRUCTIONS" ]; then
+        callgrind_control -i off "$SERVER_PID" >/dev/null
+        rm -f "$WORK"/callgrind.out.*
+        callgrind_control -d "$SERVER_PID" >/dev/null
+        sleep 0.5
+        measure=$(cat "$WORK"/callgrind.out.* | awk '/^totals:/ {print $2; exit}')
+    fi
     eval "${result#RESULT }"  # requests= duration_us= p50_us= p99_us= non2xx= socket_errors=
     ROWS+=("$(python3 - "$name" "$requests" "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" \
-        "$((after - before))" "$CLK_TCK" <<'PY'
+        "$measure" "$CLK_TCK" "$INSTRUCTIONS" <<'PY'
 import sys
-name, requests, duration_us, p50, p99, non2xx, sock, ticks, clk = sys.argv[1:]
-requests, ticks = int(requests), int(ticks)
+name, requests, duration_us, p50, p99, non2xx, sock, measure, clk, instructions = sys.argv[1:]
+requests, measure = int(requests), int(measure)
 rps = requests / (int(duration_us) / 1e6)
-cpu_us = ticks * 1e6 / int(clk) / requests if requests else float("nan")
-print(f"| {name} | {rps:,.0f} | {int(p50) / 1000:.2f} | {int(p99) / 1000:.2f} | {cpu_us:.1f} | {non2xx} | {sock} |")
+if instructions:
+    per_request = f"{measure / requests:,.0f}" if requests else "nan"
+else:
+    per_request = f"{measure * 1e6 / int(clk) / requests:.1f}" if requests else "nan"
+print(f"| {name} | {rps:,.0f} | {int(p50) / 1000:.2f} | {int(p99) / 1000:.2f} | {per_request} | {non2xx} | {sock} |")
 PY
 )")
 }
@@ -110,6 +136,14 @@ load "SSM GetParameter (json 1.1)" POST / '{"Name":"/bench/param"}' \
 load "SQS SendMessage (json 1.0)" POST / "{\"QueueUrl\":\"$QUEUE_URL\",\"MessageBody\":\"bench message\"}" \
     "X-Amz-Target: AmazonSQS.SendMessage" "${SQS_HEADERS[@]}"
 load "S3 GetObject 1 KiB (rest-xml)" GET /bench-bucket/object-1k "" "${S3_HEADERS[@]}"
+
+if [ -n "$INSTRUCTIONS" ]; then
+    PER_REQUEST="server instructions/req"
+    PER_REQUEST_NOTE="Server instructions per request = user-space instructions callgrind counted in the server over the run / requests (kernel work not included); the server ran under valgrind, so req/s, latencies and RSS are valgrind's."
+else
+    PER_REQUEST="server CPU µs/req"
+    PER_REQUEST_NOTE="Server CPU per request = (utime + stime of the server process over the run) / requests; wrk shares the 2 cores."
+fi
 
 LOADED_RSS=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
 PEAK_RSS=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
@@ -126,9 +160,9 @@ $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || 
 | idle RSS after startup (median) | $((IDLE_RSS / 1024)) MiB ($IDLE_RSS KiB) |
 | RSS after the load runs / peak | $((LOADED_RSS / 1024)) MiB / $((PEAK_RSS / 1024)) MiB |
 
-| call | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx | socket errors |
+| call | req/s | p50 ms | p99 ms | $PER_REQUEST | non-2xx | socket errors |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 $(printf '%s\n' "${ROWS[@]}")
 
-Server CPU per request = (utime + stime of the server process over the run) / requests; wrk shares the 2 cores.
+$PER_REQUEST_NOTE
 EOF
