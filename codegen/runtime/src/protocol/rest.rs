@@ -754,23 +754,19 @@ fn write_bound_headers(
     response: &mut HttpResponse,
 ) {
     let Value::Struct(fields) = value else { return };
-    if bindings.headers.is_empty() {
-        return;
-    }
     let members = schema.shape(shape).kind.members();
     for (i, field) in fields {
-        let Some(member) = members.get(*i as usize) else { continue };
-        if let (HttpBinding::Header(name), Some(Some(header))) = (member.http, bindings.header_names.get(*i as usize)) {
+        if let Some((member, header)) = header_binding(members, bindings, *i) {
             if let Some(text) = header_value(schema, member, field) {
-                insert_header(response, header, name, text);
+                insert_header(response, header, member, text);
             }
         }
     }
 }
 
-/// [`write_headers`] for the plain string members of an output about to be dropped:
-/// their text moves into the header instead of being copied, and the member is left null
-/// (so [`write_bound_headers`] passes over it).
+/// [`write_bound_headers`] for the plain string members of an output about to be
+/// dropped: their text moves into the header instead of being copied, and the member is
+/// left null (so `write_bound_headers` then passes over it).
 fn move_string_headers(
     schema: &Schema,
     shape: ShapeId,
@@ -779,31 +775,42 @@ fn move_string_headers(
     response: &mut HttpResponse,
 ) {
     let Value::Struct(fields) = value else { return };
-    if bindings.headers.is_empty() {
-        return;
-    }
     let members = schema.shape(shape).kind.members();
     for (i, field) in fields.iter_mut() {
-        let Some(member) = members.get(*i as usize) else { continue };
-        let (HttpBinding::Header(name), Some(Some(header))) = (member.http, bindings.header_names.get(*i as usize))
-        else {
-            continue;
-        };
+        let Some((member, header)) = header_binding(members, bindings, *i) else { continue };
         if matches!(field, Value::Str(_)) && !is_media_type_string(schema, member) {
             if let Value::Str(text) = std::mem::replace(field, Value::Null) {
-                insert_header(response, header, name, text);
+                insert_header(response, header, member, text);
             }
         }
     }
 }
 
+/// Member `i` and its parsed header name, when it is bound to a single header.
+fn header_binding<'b>(
+    members: &'static [Member],
+    bindings: &'b Bindings,
+    i: u16,
+) -> Option<(&'static Member, &'b HeaderName)> {
+    if bindings.headers.is_empty() {
+        return None;
+    }
+    let member = members.get(i as usize)?;
+    match (member.http, bindings.header_names.get(i as usize)) {
+        (HttpBinding::Header(_), Some(Some(header))) => Some((member, header)),
+        _ => None,
+    }
+}
+
 /// Sets a bound header; the text becomes the value's buffer, without a copy.
-fn insert_header(response: &mut HttpResponse, header: &HeaderName, name: &str, text: String) {
+fn insert_header(response: &mut HttpResponse, header: &HeaderName, member: &Member, text: String) {
     match HeaderValue::from_maybe_shared(Bytes::from(text)) {
         Ok(value) => {
             response.headers.insert(header.clone(), value);
         }
-        Err(_) => tracing::debug!(name, "skipping a header value that is not valid HTTP"),
+        Err(_) => {
+            tracing::debug!(header = %header, member = member.name, "skipping a header value that is not valid HTTP")
+        }
     }
 }
 
