@@ -151,7 +151,8 @@ impl Gateway {
         // (curl labels every upload a form: S3 PUTs with that type are not read early).
         // A request without a body (most GETs) has nothing to read or stream.
         let mut body = (!body.is_end_stream()).then_some(body);
-        if req.method == Method::POST && route::is_form(&req) {
+        let form = route::is_form(&req);
+        if form && req.method == Method::POST {
             let form = body.take().map(|b| read_limited(b, self.limits.default));
             if let Some(read) = form {
                 match read.await {
@@ -161,7 +162,7 @@ impl Gateway {
             }
         }
 
-        let facts = RequestFacts::new(&req, &credential, host.as_deref());
+        let facts = RequestFacts::with_form(&req, &credential, host.as_deref(), form);
         let route = route::select(&self.registry, &self.hosts, &mut req, &facts);
         let query_style_unknown = facts.action.is_some();
         drop(facts);

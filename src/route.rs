@@ -71,7 +71,13 @@ pub struct RequestFacts<'r> {
 impl<'r> RequestFacts<'r> {
     /// `req.body` must hold the body already when it is a form; other bodies are not read.
     pub fn new(req: &HttpRequest, credential: &'r Credential, host: Option<&'r str>) -> Self {
-        RequestFacts { credential, action: query_action(req), host }
+        RequestFacts::with_form(req, credential, host, is_form(req))
+    }
+
+    /// [`RequestFacts::new`] for a caller that has already looked at the `Content-Type`:
+    /// `form` says whether the body is a form.
+    pub fn with_form(req: &HttpRequest, credential: &'r Credential, host: Option<&'r str>, form: bool) -> Self {
+        RequestFacts { credential, action: query_action(req, form), host }
     }
 }
 
@@ -240,8 +246,8 @@ fn rpcv2_service_name(path: &str) -> Option<&str> {
 }
 
 /// `Action` and `Version` from a form body, or else from the query string.
-fn query_action(req: &HttpRequest) -> Option<(String, Option<String>)> {
-    if is_form(req) {
+fn query_action(req: &HttpRequest, form: bool) -> Option<(String, Option<String>)> {
+    if form && !req.body.is_empty() {
         if let Some(found) = action_in(&req.body) {
             return Some(found);
         }
@@ -271,12 +277,9 @@ fn action_in(form: &[u8]) -> Option<(String, Option<String>)> {
 
 /// Whether the body is `application/x-www-form-urlencoded` (awsQuery, or a browser form).
 pub fn is_form(req: &HttpRequest) -> bool {
-    req.header(http::header::CONTENT_TYPE).is_some_and(is_form_content_type)
-}
-
-pub fn is_form_content_type(content_type: &str) -> bool {
-    let media = content_type.split(';').next().unwrap_or("").trim();
-    media.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    req.headers
+        .get(http::header::CONTENT_TYPE)
+        .is_some_and(|v| ferrostack_runtime::http::is_form_media_type(v.as_bytes()))
 }
 
 /// The bucket of a website-endpoint host: `<bucket>.s3-website.<domain>`,

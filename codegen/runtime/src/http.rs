@@ -44,6 +44,16 @@ impl HttpRequest {
     }
 }
 
+/// Whether a `Content-Type` value is `application/x-www-form-urlencoded` (in any case, with
+/// or without parameters). Asked of most requests, so it compares bytes in place instead
+/// of splitting and trimming strings.
+pub fn is_form_media_type(content_type: &[u8]) -> bool {
+    const FORM: &[u8] = b"application/x-www-form-urlencoded";
+    let value = content_type.trim_ascii_start();
+    let Some((media, rest)) = value.split_at_checked(FORM.len()) else { return false };
+    media.eq_ignore_ascii_case(FORM) && matches!(rest.trim_ascii_start().first(), None | Some(b';'))
+}
+
 #[derive(Debug)]
 pub struct HttpResponse {
     pub status: u16,
@@ -85,4 +95,30 @@ pub mod names {
     pub const SMITHY_PROTOCOL: HeaderName = HeaderName::from_static("smithy-protocol");
     pub const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
     pub const X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-sha256");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_form_media_type;
+
+    #[test]
+    fn form_media_types() {
+        for yes in [
+            "application/x-www-form-urlencoded",
+            "application/x-www-form-urlencoded; charset=utf-8",
+            "  Application/X-WWW-Form-Urlencoded ;charset=utf-8",
+            "application/x-www-form-urlencoded  ",
+        ] {
+            assert!(is_form_media_type(yes.as_bytes()), "{yes:?}");
+        }
+        for no in [
+            "",
+            "application/json",
+            "application/x-www-form-urlencodedx",
+            "application/x-www-form",
+            "text/plain; application/x-www-form-urlencoded",
+        ] {
+            assert!(!is_form_media_type(no.as_bytes()), "{no:?}");
+        }
+    }
 }

@@ -17,8 +17,6 @@ use crate::protocol::{query, xml, DecodeError, RenderedError};
 use crate::schema::Schema;
 use crate::value::Value;
 
-const FORM_MEDIA_TYPE: &str = "application/x-www-form-urlencoded";
-
 /// The operation named by the `Action` parameter.
 pub fn operation(schema: &Schema, req: &HttpRequest) -> Result<usize, DecodeError> {
     let mut version: Option<Cow<'_, str>> = None;
@@ -138,11 +136,8 @@ fn param_sources(req: &HttpRequest) -> impl Iterator<Item = &[u8]> {
 }
 
 fn body_is_form(req: &HttpRequest) -> bool {
-    match req.header(http::header::CONTENT_TYPE) {
-        Some(content_type) => {
-            let media_type = content_type.split(';').next().unwrap_or("").trim();
-            media_type.eq_ignore_ascii_case(FORM_MEDIA_TYPE)
-        }
+    match req.headers.get(http::header::CONTENT_TYPE) {
+        Some(content_type) => crate::http::is_form_media_type(content_type.as_bytes()),
         None => true,
     }
 }
