@@ -3,7 +3,8 @@
 # latency and server CPU per request under a fixed loopback load. Prints a markdown report.
 #
 # Not a test (tests/run does not call it). Env knobs:
-#   FERROSTACK_BIN (target/release/ferrostack), BENCH_DURATION seconds per call (10),
+#   FERROSTACK_BIN (target/release/ferrostack), FLOOR_BIN (target/release/examples/hyper_floor;
+#   the floor row is left out when it is missing), BENCH_DURATION seconds per call (10),
 #   BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_STARTS startup tries (10).
 #   BENCH_INSTRUCTIONS=1 runs the server under valgrind's callgrind and reports the server's
 #   user-space instructions per request instead of its CPU time: a count that does not move
@@ -12,6 +13,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 BIN=${FERROSTACK_BIN:-target/release/ferrostack}
+FLOOR_BIN=${FLOOR_BIN:-target/release/examples/hyper_floor}
 DURATION=${BENCH_DURATION:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 THREADS=${BENCH_THREADS:-2}
@@ -19,7 +21,7 @@ STARTS=${BENCH_STARTS:-10}
 BENCH_DIR=$PWD/bench
 
 if [ -z "${FERROSTACK_BIN:-}" ]; then
-    cargo build --release --quiet
+    cargo build --release --quiet --bin ferrostack --example hyper_floor
 fi
 [ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 1; }
 if ! command -v wrk >/dev/null; then
@@ -47,13 +49,22 @@ if [ -n "$INSTRUCTIONS" ]; then
     # Counting starts only around each load run (callgrind_control -i on/off below).
     RUNNER=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/callgrind.out")
 fi
-GATEWAY_LISTEN=127.0.0.1:$PORT "${RUNNER[@]}" "$BIN" >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 600); do
-    curl -fs "$URL/_localstack/health" >/dev/null && break
-    sleep 0.05
-done
-curl -fs "$URL/_localstack/health" >/dev/null || { echo "server did not come up:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+# start_server BINARY: runs it on $PORT (under callgrind when counting) and waits for it.
+start_server() {
+    GATEWAY_LISTEN=127.0.0.1:$PORT "${RUNNER[@]}" "$1" >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 600); do
+        curl -fs "$URL/_localstack/health" >/dev/null && break
+        sleep 0.05
+    done
+    curl -fs "$URL/_localstack/health" >/dev/null || { echo "server did not come up:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+}
+
+stop_server() {
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+}
 
 # The emulator accepts any signature with the test credentials; the credential scope routes the call.
 auth() { echo "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/$1/aws4_request, SignedHeaders=host;x-amz-date, Signature=$(printf '0%.0s' $(seq 64))"; }
@@ -70,6 +81,64 @@ setup() {
     cat "$WORK/out"
 }
 
+# utime and stime: fields 14 and 15 of /proc/PID/stat, i.e. 12 and 13 once "pid (comm) " is cut off.
+cpu_ticks() { sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{print $12, $13}'; }
+CLK_TCK=$(getconf CLK_TCK)
+ROWS=()
+
+# load NAME METHOD PATH BODY HEADER... : wrk at the configured load, one markdown row.
+load() {
+    local name=$1 method=$2 path=$3 body=$4; shift 4
+    local headers
+    headers=$(printf '%s\n' "$@")
+    echo "load: $name (${DURATION}s, $CONNECTIONS connections)..." >&2
+    local run=(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$BENCH_DIR/request.lua" "$URL")
+    export BENCH_METHOD=$method BENCH_PATH=$path BENCH_BODY=$body BENCH_HEADERS=$headers
+    local user0 sys0 user1 sys1 result
+    if [ -n "$INSTRUCTIONS" ]; then
+        # Warm up uncounted, then count exactly the measured run.
+        wrk -t1 -c"$CONNECTIONS" -d2s -s "$BENCH_DIR/request.lua" "$URL" >/dev/null
+        callgrind_control -z "$SERVER_PID" >/dev/null && callgrind_control -i on "$SERVER_PID" >/dev/null
+    fi
+    read -r user0 sys0 < <(cpu_ticks)
+    result=$("${run[@]}" | grep '^RESULT')
+    read -r user1 sys1 < <(cpu_ticks)
+    local measure=$((user1 - user0)) kernel=$((sys1 - sys0))
+    if [ -n "$INSTRUCTIONS" ]; then
+        callgrind_control -i off "$SERVER_PID" >/dev/null
+        rm -f "$WORK"/callgrind.out.*
+        callgrind_control -d "$SERVER_PID" >/dev/null
+        sleep 0.5
+        measure=$(cat "$WORK"/callgrind.out.* | awk '/^totals:/ {print $2; exit}')
+    fi
+    eval "${result#RESULT }"  # requests= duration_us= p50_us= p99_us= non2xx= socket_errors=
+    ROWS+=("$(python3 - "$name" "$requests" "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" \
+        "$measure" "$kernel" "$CLK_TCK" "$INSTRUCTIONS" <<'PY'
+import sys
+name, requests, duration_us, p50, p99, non2xx, sock, measure, kernel, clk, instructions = sys.argv[1:]
+requests, measure, kernel = int(requests), int(measure), int(kernel)
+rps = requests / (int(duration_us) / 1e6)
+if instructions:
+    per_request = f"{measure / requests:,.0f}" if requests else "nan"
+else:
+    us = lambda ticks: ticks * 1e6 / int(clk) / requests
+    per_request = f"{us(measure + kernel):.1f} ({us(measure):.1f} + {us(kernel):.1f})" if requests else "nan"
+print(f"| {name} | {rps:,.0f} | {int(p50) / 1000:.2f} | {int(p99) / 1000:.2f} | {per_request} | {non2xx} | {sock} |")
+PY
+)")
+}
+
+STS_REQUEST=(POST / "Action=GetCallerIdentity&Version=2011-06-15"
+    "Content-Type: application/x-www-form-urlencoded; charset=utf-8" "$(auth sts)" "$DATE_HEADER")
+
+# The floor: the same runtime and hyper setup answering a fixed body (examples/hyper_floor.rs).
+if [ -x "$FLOOR_BIN" ]; then
+    start_server "$FLOOR_BIN"
+    load "floor: hyper + tokio, fixed answer" "${STS_REQUEST[@]}"
+    stop_server
+fi
+
+start_server "$BIN"
 SSM_HEADERS=("Content-Type: application/x-amz-json-1.1" "$(auth ssm)" "$DATE_HEADER")
 setup POST / '{"Name":"/bench/param","Value":"bench-value","Type":"String","Overwrite":true}' \
     "X-Amz-Target: AmazonSSM.PutParameter" "${SSM_HEADERS[@]}" >/dev/null
@@ -83,54 +152,7 @@ setup PUT /bench-bucket '' "${S3_HEADERS[@]}" >/dev/null
 head -c 1024 /dev/zero | tr '\0' 'x' >"$WORK/object"
 setup PUT /bench-bucket/object-1k "$(cat "$WORK/object")" "${S3_HEADERS[@]}" >/dev/null
 
-# utime + stime: fields 14 and 15 of /proc/PID/stat, i.e. 12 and 13 once "pid (comm) " is cut off.
-cpu_ticks() { sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{print $12 + $13}'; }
-CLK_TCK=$(getconf CLK_TCK)
-ROWS=()
-
-# load NAME METHOD PATH BODY HEADER... : wrk at the configured load, one markdown row.
-load() {
-    local name=$1 method=$2 path=$3 body=$4; shift 4
-    local headers
-    headers=$(printf '%s\n' "$@")
-    echo "load: $name (${DURATION}s, $CONNECTIONS connections)..." >&2
-    local run=(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s -s "$BENCH_DIR/request.lua" "$URL")
-    export BENCH_METHOD=$method BENCH_PATH=$path BENCH_BODY=$body BENCH_HEADERS=$headers
-    local before after result
-    if [ -n "$INSTRUCTIONS" ]; then
-        # Warm up uncounted, then count exactly the measured run.
-        wrk -t1 -c"$CONNECTIONS" -d2s -s "$BENCH_DIR/request.lua" "$URL" >/dev/null
-        callgrind_control -z "$SERVER_PID" >/dev/null && callgrind_control -i on "$SERVER_PID" >/dev/null
-    fi
-    before=$(cpu_ticks)
-    result=$("${run[@]}" | grep '^RESULT')
-    after=$(cpu_ticks)
-    local measure=$((after - before))
-    if [ -n "$INSTRUCTIONS" ]; then
-        callgrind_control -i off "$SERVER_PID" >/dev/null
-        rm -f "$WORK"/callgrind.out.*
-        callgrind_control -d "$SERVER_PID" >/dev/null
-        sleep 0.5
-        measure=$(cat "$WORK"/callgrind.out.* | awk '/^totals:/ {print $2; exit}')
-    fi
-    eval "${result#RESULT }"  # requests= duration_us= p50_us= p99_us= non2xx= socket_errors=
-    ROWS+=("$(python3 - "$name" "$requests" "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" \
-        "$measure" "$CLK_TCK" "$INSTRUCTIONS" <<'PY'
-import sys
-name, requests, duration_us, p50, p99, non2xx, sock, measure, clk, instructions = sys.argv[1:]
-requests, measure = int(requests), int(measure)
-rps = requests / (int(duration_us) / 1e6)
-if instructions:
-    per_request = f"{measure / requests:,.0f}" if requests else "nan"
-else:
-    per_request = f"{measure * 1e6 / int(clk) / requests:.1f}" if requests else "nan"
-print(f"| {name} | {rps:,.0f} | {int(p50) / 1000:.2f} | {int(p99) / 1000:.2f} | {per_request} | {non2xx} | {sock} |")
-PY
-)")
-}
-
-load "STS GetCallerIdentity (query)" POST / "Action=GetCallerIdentity&Version=2011-06-15" \
-    "Content-Type: application/x-www-form-urlencoded; charset=utf-8" "$(auth sts)" "$DATE_HEADER"
+load "STS GetCallerIdentity (query)" "${STS_REQUEST[@]}"
 load "SSM GetParameter (json 1.1)" POST / '{"Name":"/bench/param"}' \
     "X-Amz-Target: AmazonSSM.GetParameter" "${SSM_HEADERS[@]}"
 load "SQS SendMessage (json 1.0)" POST / "{\"QueueUrl\":\"$QUEUE_URL\",\"MessageBody\":\"bench message\"}" \
@@ -141,8 +163,8 @@ if [ -n "$INSTRUCTIONS" ]; then
     PER_REQUEST="server instructions/req"
     PER_REQUEST_NOTE="Server instructions per request = user-space instructions callgrind counted in the server over the run / requests (kernel work not included); the server ran under valgrind, so req/s, latencies and RSS are valgrind's."
 else
-    PER_REQUEST="server CPU µs/req"
-    PER_REQUEST_NOTE="Server CPU per request = (utime + stime of the server process over the run) / requests; wrk shares the 2 cores."
+    PER_REQUEST="server CPU µs/req (user + kernel)"
+    PER_REQUEST_NOTE="Server CPU per request = (utime + stime of the server process over the run) / requests; wrk shares the 2 cores. The floor row is examples/hyper_floor.rs: the same runtime, allocator and hyper setup answering a fixed body, so a call's CPU minus the floor's is what routing, the protocol layer and the handler add."
 fi
 
 LOADED_RSS=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
