@@ -7,6 +7,7 @@
 //! executable in).
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -81,15 +82,20 @@ pub struct Registry {
     tables: OnceLock<Tables>,
 }
 
+/// Lookup tables keyed by the services' fixed names, asked on every request: FNV hashes a
+/// short name in a fraction of SipHash's time, and the keys come from the models, not from
+/// clients, so there is nothing to flood.
+type Names<V> = HashMap<&'static str, V, BuildHasherDefault<fnv::FnvHasher>>;
+
 struct Tables {
     services: Vec<Arc<dyn Service>>,
     /// Whether a service has served a request since startup: health says `running` for
     /// those and `available` for the rest, as LocalStack does for services started lazily.
     used: Vec<AtomicBool>,
-    by_target_prefix: HashMap<&'static str, usize>,
-    by_shape_name: HashMap<&'static str, usize>,
-    by_signing_name: HashMap<&'static str, Vec<usize>>,
-    by_query_version: HashMap<&'static str, Vec<usize>>,
+    by_target_prefix: Names<usize>,
+    by_shape_name: Names<usize>,
+    by_signing_name: Names<Vec<usize>>,
+    by_query_version: Names<Vec<usize>>,
     /// REST services matched by path, S3 excluded (its `/{Bucket}/{Key+}` matches anything).
     rest: Vec<usize>,
     s3: Option<usize>,
@@ -223,10 +229,10 @@ impl Tables {
     fn new(services: Vec<Arc<dyn Service>>) -> Tables {
         let mut tables = Tables {
             used: services.iter().map(|_| AtomicBool::new(false)).collect(),
-            by_target_prefix: HashMap::new(),
-            by_shape_name: HashMap::new(),
-            by_signing_name: HashMap::new(),
-            by_query_version: HashMap::new(),
+            by_target_prefix: Names::default(),
+            by_shape_name: Names::default(),
+            by_signing_name: Names::default(),
+            by_query_version: Names::default(),
             rest: Vec::new(),
             s3: None,
             access_keys: Vec::new(),
