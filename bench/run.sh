@@ -9,6 +9,9 @@
 #   BENCH_INSTRUCTIONS=1 runs the server under valgrind's callgrind and reports the server's
 #   user-space instructions per request instead of its CPU time: a count that does not move
 #   with the machine's load, for telling small changes apart (needs valgrind; slow).
+#   BENCH_PEER=ministack|moto loads that peer (pinned in bench/peers-requirements.txt, installed
+#   into BENCH_PEER_VENV, default bench/.peers) with the same calls instead, for a comparison
+#   on the same machine on the same day (no floor row, no startup figures).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -19,11 +22,26 @@ CONNECTIONS=${BENCH_CONNECTIONS:-16}
 THREADS=${BENCH_THREADS:-2}
 STARTS=${BENCH_STARTS:-10}
 BENCH_DIR=$PWD/bench
+PEER=${BENCH_PEER:-}
+HEALTH=/_localstack/health
 
-if [ -z "${FERROSTACK_BIN:-}" ]; then
-    cargo build --release --quiet --bin ferrostack --example hyper_floor
+if [ -n "$PEER" ]; then
+    case $PEER in
+        ministack | moto) ;;
+        *) echo "BENCH_PEER is ministack or moto, not $PEER" >&2; exit 1 ;;
+    esac
+    [ -z "${BENCH_INSTRUCTIONS:-}" ] || { echo "BENCH_INSTRUCTIONS counts ferrostack only" >&2; exit 1; }
+    PEER_VENV=${BENCH_PEER_VENV:-$BENCH_DIR/.peers}
+    [ -x "$PEER_VENV/bin/pip" ] || python3 -m venv "$PEER_VENV"
+    "$PEER_VENV/bin/pip" install -q -r "$BENCH_DIR/peers-requirements.txt"
+    [ "$PEER" = moto ] && HEALTH=/moto-api/
+    FLOOR_BIN=
+else
+    if [ -z "${FERROSTACK_BIN:-}" ]; then
+        cargo build --release --quiet --bin ferrostack --example hyper_floor
+    fi
+    [ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 1; }
 fi
-[ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 1; }
 if ! command -v wrk >/dev/null; then
     echo "installing wrk (Debian package)" >&2
     apt-get install -y -qq wrk </dev/null >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk </dev/null >/dev/null; }
@@ -37,8 +55,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "measuring startup ($STARTS starts)..." >&2
-read -r START_MEDIAN START_MIN START_MAX IDLE_RSS < <(python3 "$BENCH_DIR/startup.py" "$BIN" "$STARTS")
+if [ -z "$PEER" ]; then
+    echo "measuring startup ($STARTS starts)..." >&2
+    read -r START_MEDIAN START_MIN START_MAX IDLE_RSS < <(python3 "$BENCH_DIR/startup.py" "$BIN" "$STARTS")
+fi
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 URL=http://127.0.0.1:$PORT
@@ -49,15 +69,20 @@ if [ -n "$INSTRUCTIONS" ]; then
     # Counting starts only around each load run (callgrind_control -i on/off below).
     RUNNER=(valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/callgrind.out")
 fi
-# start_server BINARY: runs it on $PORT (under callgrind when counting) and waits for it.
+# start_server BINARY: runs it (or the peer) on $PORT (under callgrind when counting) and
+# waits for it.
 start_server() {
-    GATEWAY_LISTEN=127.0.0.1:$PORT "${RUNNER[@]}" "$1" >"$WORK/server.log" 2>&1 &
+    case $PEER in
+        ministack) GATEWAY_PORT=$PORT "$PEER_VENV/bin/ministack" >"$WORK/server.log" 2>&1 & ;;
+        moto) "$PEER_VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$WORK/server.log" 2>&1 & ;;
+        *) GATEWAY_LISTEN=127.0.0.1:$PORT "${RUNNER[@]}" "$1" >"$WORK/server.log" 2>&1 & ;;
+    esac
     SERVER_PID=$!
     for _ in $(seq 600); do
-        curl -fs "$URL/_localstack/health" >/dev/null && break
+        curl -fs "$URL$HEALTH" >/dev/null && break
         sleep 0.05
     done
-    curl -fs "$URL/_localstack/health" >/dev/null || { echo "server did not come up:" >&2; cat "$WORK/server.log" >&2; exit 1; }
+    curl -fs "$URL$HEALTH" >/dev/null || { echo "server did not come up:" >&2; cat "$WORK/server.log" >&2; exit 1; }
 }
 
 stop_server() {
@@ -132,7 +157,7 @@ STS_REQUEST=(POST / "Action=GetCallerIdentity&Version=2011-06-15"
     "Content-Type: application/x-www-form-urlencoded; charset=utf-8" "$(auth sts)" "$DATE_HEADER")
 
 # The floor: the same runtime and hyper setup answering a fixed body (examples/hyper_floor.rs).
-if [ -x "$FLOOR_BIN" ]; then
+if [ -n "$FLOOR_BIN" ] && [ -x "$FLOOR_BIN" ]; then
     start_server "$FLOOR_BIN"
     load "floor: hyper + tokio, fixed answer" "${STS_REQUEST[@]}"
     stop_server
@@ -164,23 +189,33 @@ if [ -n "$INSTRUCTIONS" ]; then
     PER_REQUEST_NOTE="Server instructions per request = user-space instructions callgrind counted in the server over the run / requests (kernel work not included); the server ran under valgrind, so req/s, latencies and RSS are valgrind's."
 else
     PER_REQUEST="server CPU µs/req (user + kernel)"
-    PER_REQUEST_NOTE="Server CPU per request = (utime + stime of the server process over the run) / requests; wrk shares the 2 cores. The floor row is examples/hyper_floor.rs: the same runtime, allocator and hyper setup answering a fixed body, so a call's CPU minus the floor's is what routing, the protocol layer and the handler add."
+    PER_REQUEST_NOTE="Server CPU per request = (utime + stime of the server process over the run) / requests; wrk shares the 2 cores."
+    [ -n "$PEER" ] || PER_REQUEST_NOTE+=" The floor row is examples/hyper_floor.rs: the same runtime, allocator and hyper setup answering a fixed body, so a call's CPU minus the floor's is what routing, the protocol layer and the handler add."
 fi
 
 LOADED_RSS=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
 PEAK_RSS=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
 
+if [ -n "$PEER" ]; then
+    SUBJECT="$PEER $(grep -i "^$PEER" "$BENCH_DIR/peers-requirements.txt" | sed 's/.*==//')"
+    METRIC_ROWS=
+else
+    SUBJECT="ferrostack, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+    METRIC_ROWS="| startup to first health answer (median of $STARTS) | $START_MEDIAN ms (min $START_MIN, max $START_MAX) |
+| idle RSS after startup (median) | $((IDLE_RSS / 1024)) MiB ($IDLE_RSS KiB) |
+"
+fi
+METRIC_ROWS+="| RSS after the load runs / peak | $((LOADED_RSS / 1024)) MiB / $((PEAK_RSS / 1024)) MiB |"
+
 cat <<EOF
 
-## ferrostack benchmark
+## benchmark: $SUBJECT
 
-$(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, wrk $THREADS threads / $CONNECTIONS connections / ${DURATION}s per call, loopback.
+$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk $THREADS threads / $CONNECTIONS connections / ${DURATION}s per call, loopback.
 
 | metric | value |
 | --- | --- |
-| startup to first health answer (median of $STARTS) | $START_MEDIAN ms (min $START_MIN, max $START_MAX) |
-| idle RSS after startup (median) | $((IDLE_RSS / 1024)) MiB ($IDLE_RSS KiB) |
-| RSS after the load runs / peak | $((LOADED_RSS / 1024)) MiB / $((PEAK_RSS / 1024)) MiB |
+$METRIC_ROWS
 
 | call | req/s | p50 ms | p99 ms | $PER_REQUEST | non-2xx | socket errors |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
