@@ -10,14 +10,55 @@ use std::borrow::Cow;
 
 /// The decoded `(key, value)` pairs of `input`, in order; empty pieces (`a=1&&b=2`) are
 /// skipped and a piece without `=` has an empty value.
-pub fn pairs(input: &[u8]) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
-    input.split(|&b| b == b'&').filter(|piece| !piece.is_empty()).map(|piece| {
-        let (key, value) = match piece.iter().position(|&b| b == b'=') {
-            Some(at) => (&piece[..at], &piece[at + 1..]),
-            None => (piece, &piece[piece.len()..]),
-        };
-        (decode(key), decode(value))
-    })
+pub fn pairs(input: &[u8]) -> Pairs<'_> {
+    // One UTF-8 check of the whole input: a valid input splits at the ASCII `&` and `=`
+    // into valid pieces, which are then borrowed without checking each again.
+    Pairs { input, text: std::str::from_utf8(input).ok(), at: 0 }
+}
+
+/// The iterator [`pairs`] returns.
+pub struct Pairs<'a> {
+    input: &'a [u8],
+    /// `input` as text, when all of it is UTF-8.
+    text: Option<&'a str>,
+    /// Where the next piece starts.
+    at: usize,
+}
+
+impl<'a> Iterator for Pairs<'a> {
+    type Item = (Cow<'a, str>, Cow<'a, str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.at < self.input.len() {
+            let start = self.at;
+            let rest = &self.input[start..];
+            let end = start + rest.iter().position(|&b| b == b'&').unwrap_or(rest.len());
+            self.at = end + 1;
+            if end == start {
+                continue;
+            }
+            let piece = &self.input[start..end];
+            let (key, value) = match piece.iter().position(|&b| b == b'=') {
+                Some(eq) => (start..start + eq, start + eq + 1..end),
+                None => (start..end, end..end),
+            };
+            return Some((self.decode_range(key), self.decode_range(value)));
+        }
+        None
+    }
+}
+
+impl<'a> Pairs<'a> {
+    fn decode_range(&self, range: std::ops::Range<usize>) -> Cow<'a, str> {
+        let raw = &self.input[range.clone()];
+        match self.text {
+            // Range ends sit next to ASCII separators, so they are character boundaries.
+            Some(text) if !raw.iter().any(|&b| b == b'%' || b == b'+') => {
+                Cow::Borrowed(text.get(range).unwrap_or_default())
+            }
+            _ => decode(raw),
+        }
+    }
 }
 
 /// The first value of `name` in `input`, decoded.
