@@ -6,8 +6,6 @@
 //! it has run (touching every service' constructors and schemas maps megabytes of the
 //! executable in).
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -85,7 +83,7 @@ pub struct Registry {
 /// Lookup tables keyed by the services' fixed names, asked on every request: FNV hashes a
 /// short name in a fraction of SipHash's time, and the keys come from the models, not from
 /// clients, so there is nothing to flood.
-type Names<V> = HashMap<&'static str, V, BuildHasherDefault<fnv::FnvHasher>>;
+type Names<V> = fnv::FnvHashMap<&'static str, V>;
 
 struct Tables {
     services: Vec<Arc<dyn Service>>,

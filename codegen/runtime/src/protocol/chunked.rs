@@ -26,7 +26,13 @@ const MAX_LINE: usize = 8 * 1024;
 pub fn is_chunked(req: &HttpRequest) -> bool {
     req.header(http::header::CONTENT_ENCODING)
         .is_some_and(|v| v.split(',').any(|e| e.trim().eq_ignore_ascii_case("aws-chunked")))
-        || req.header(&crate::http::names::X_AMZ_CONTENT_SHA256).is_some_and(|v| v.starts_with("STREAMING-"))
+        || has_streaming_hash(req)
+}
+
+/// Whether `x-amz-content-sha256` names a streaming payload (`STREAMING-...`), which is
+/// framed whatever `Content-Encoding` says.
+pub fn has_streaming_hash(req: &HttpRequest) -> bool {
+    req.headers.get(&crate::http::names::X_AMZ_CONTENT_SHA256).is_some_and(|v| v.as_bytes().starts_with(b"STREAMING-"))
 }
 
 /// Replaces the framed body with its payload and adds the trailers as headers.

@@ -148,12 +148,7 @@ pub fn encode_error(schema: &Schema, protocol: Protocol, err: &RenderedError, ct
 pub fn decompress(req: &mut HttpRequest) -> Result<(), DecodeError> {
     // Most requests have no Content-Encoding and no streaming payload hash: two lookups
     // tell, and nothing else is looked at.
-    let streaming = || {
-        req.headers
-            .get(&crate::http::names::X_AMZ_CONTENT_SHA256)
-            .is_some_and(|v| v.as_bytes().starts_with(b"STREAMING-"))
-    };
-    if !req.headers.contains_key(http::header::CONTENT_ENCODING) && !streaming() {
+    if !req.headers.contains_key(http::header::CONTENT_ENCODING) && !chunked::has_streaming_hash(req) {
         return Ok(());
     }
     if chunked::is_chunked(req) {
