@@ -530,11 +530,19 @@ pub fn into_hyper(response: HttpResponse, head_only: bool) -> Response<ResponseB
         // A length the handler gave a HEAD response is the object's: keep it.
         let keep_given_length = head_only && headers.contains_key(CONTENT_LENGTH);
         if let (Some(len), false) = (body.len(), keep_given_length) {
-            // The protocol layer states the length of the bodies it builds; only a
-            // missing or different one is (re)written.
-            let stated = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-            if stated != Some(len) {
-                headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+            // Only a stated length that differs is rewritten. Without one, hyper states
+            // the length of a body in memory itself, except for HEAD, whose empty body
+            // says nothing of the length of the GET it stands for.
+            match headers.get(CONTENT_LENGTH) {
+                Some(stated) => {
+                    if stated.to_str().ok().and_then(|v| v.parse::<u64>().ok()) != Some(len) {
+                        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+                    }
+                }
+                None if head_only => {
+                    headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+                }
+                None => {}
             }
         } else if body.len().is_none() && !head_only {
             // A stream of unknown length goes out chunked; a stale length would cut it.

@@ -84,22 +84,22 @@ impl Credential {
     /// `AKID/date/region/service/aws4_request`, or `AKID/date/service/aws4_request` for
     /// SigV4a, whose regions travel in `X-Amz-Region-Set`.
     fn from_scope(scope: &str, headers: &HeaderMap) -> Credential {
-        // Split by hand on the bytes: this runs on every request, and neither a collected
-        // Vec nor `str::split`'s searcher is needed for five short parts.
+        // Into a fixed array rather than a collected Vec: this runs on every request.
         let scope = scope.trim();
         let mut parts: [&str; 5] = [""; 5];
         let mut count = 0;
-        let mut start = 0;
-        for (at, b) in scope.bytes().enumerate().chain(std::iter::once((scope.len(), b'/'))) {
-            if b == b'/' {
-                if count == parts.len() {
-                    return Credential { access_key_id: owned(parts[0]), region: None, service: None };
-                }
-                // '/' is ASCII, so `start..at` lies on character boundaries.
-                parts[count] = &scope[start..at];
-                count += 1;
-                start = at + 1;
+        let mut rest = Some(scope);
+        while let Some(text) = rest {
+            if count == parts.len() {
+                return Credential { access_key_id: owned(parts[0]), region: None, service: None };
             }
+            let (part, tail) = match text.split_once('/') {
+                Some((part, tail)) => (part, Some(tail)),
+                None => (text, None),
+            };
+            parts[count] = part;
+            count += 1;
+            rest = tail;
         }
         let (region, service) = match count {
             5 => (owned(parts[2]), owned(parts[3])),

@@ -3,55 +3,118 @@
 
 use base64::Engine;
 
-use crate::schema::{DefaultValue, Schema, ShapeId, ShapeKind};
+use std::sync::{OnceLock, RwLock};
+
+use crate::protocol::router::{schema_cached, SchemaCache};
+use crate::schema::{DefaultValue, Member, Schema, ShapeId, ShapeKind};
 use crate::time::DateTime;
 use crate::value::{Document, Value};
 
 /// Fills absent defaulted members of a structure value, recursively.
 pub fn fill(schema: &Schema, shape: ShapeId, value: &mut Value) {
+    let plan = Plan::of(schema);
+    if plan.reaches(shape) {
+        fill_with(schema, plan, shape, value);
+    }
+}
+
+fn fill_with(schema: &Schema, plan: &Plan, shape: ShapeId, value: &mut Value) {
     match (&schema.shape(shape).kind, value) {
         (ShapeKind::Structure { members }, Value::Struct(fields)) => {
-            for (index, member) in members.iter().enumerate() {
-                let index = index as u16;
-                match fields.iter_mut().find(|(i, _)| *i == index) {
-                    Some((_, v)) => fill(schema, member.target, v),
-                    None => {
-                        if let Some(d) = member.default {
-                            if let Some(v) = default_value(schema, member.target, d) {
-                                fields.push((index, v));
-                            }
-                        }
+            for &index in plan.defaulted(shape) {
+                if !fields.iter().any(|(i, _)| *i == index) {
+                    let member = &members[index as usize];
+                    if let Some(v) = member.default.and_then(|d| default_value(schema, member.target, d)) {
+                        fields.push((index, v));
                     }
                 }
             }
+            fill_members(schema, plan, members, fields);
         }
-        (ShapeKind::Union { members }, Value::Struct(fields)) => {
-            for (index, v) in fields.iter_mut() {
-                if let Some(m) = members.get(*index as usize) {
-                    fill(schema, m.target, v);
-                }
-            }
-        }
+        (ShapeKind::Union { members }, Value::Struct(fields)) => fill_members(schema, plan, members, fields),
         (ShapeKind::List { member, .. }, Value::List(items)) => {
-            if needs_walk(schema, member.target) {
-                items.iter_mut().for_each(|v| fill(schema, member.target, v));
+            if plan.reaches(member.target) {
+                items.iter_mut().for_each(|v| fill_with(schema, plan, member.target, v));
             }
         }
         (ShapeKind::Map { value: member, .. }, Value::Map(entries)) => {
-            if needs_walk(schema, member.target) {
-                entries.iter_mut().for_each(|(_, v)| fill(schema, member.target, v));
+            if plan.reaches(member.target) {
+                entries.iter_mut().for_each(|(_, v)| fill_with(schema, plan, member.target, v));
             }
         }
         _ => {}
     }
 }
 
-/// Only containers can hold members with defaults.
-fn needs_walk(schema: &Schema, shape: ShapeId) -> bool {
-    matches!(
-        schema.shape(shape).kind,
-        ShapeKind::Structure { .. } | ShapeKind::Union { .. } | ShapeKind::List { .. } | ShapeKind::Map { .. }
-    )
+/// Fills inside the members present whose shapes can hold defaults.
+fn fill_members(schema: &Schema, plan: &Plan, members: &[Member], fields: &mut [(u16, Value)]) {
+    for (index, v) in fields.iter_mut() {
+        if let Some(m) = members.get(*index as usize) {
+            if plan.reaches(m.target) {
+                fill_with(schema, plan, m.target, v);
+            }
+        }
+    }
+}
+
+/// Per-schema facts, computed once: which shapes hold a defaulted member somewhere
+/// inside, and which members of each structure have a default. Most inputs hold none, and
+/// then filling costs one lookup.
+struct Plan {
+    reaches: Vec<bool>,
+    defaulted: Vec<Box<[u16]>>,
+}
+
+impl Plan {
+    fn of(schema: &Schema) -> &'static Plan {
+        static CACHE: OnceLock<RwLock<SchemaCache<Plan>>> = OnceLock::new();
+        schema_cached(&CACHE, schema, || Plan::build(schema))
+    }
+
+    fn build(schema: &Schema) -> Plan {
+        let defaulted: Vec<Box<[u16]>> = schema
+            .shapes
+            .iter()
+            .map(|shape| match &shape.kind {
+                ShapeKind::Structure { members } => {
+                    members.iter().enumerate().filter(|(_, m)| m.default.is_some()).map(|(i, _)| i as u16).collect()
+                }
+                _ => Box::default(),
+            })
+            .collect();
+        // To a fixpoint, so that recursive shapes settle.
+        let mut reaches: Vec<bool> = defaulted.iter().map(|d| !d.is_empty()).collect();
+        loop {
+            let mut changed = false;
+            for (i, shape) in schema.shapes.iter().enumerate() {
+                if reaches[i] {
+                    continue;
+                }
+                let holds = |m: &Member| reaches.get(m.target as usize).copied().unwrap_or(false);
+                let now = match &shape.kind {
+                    ShapeKind::Structure { members } | ShapeKind::Union { members } => members.iter().any(holds),
+                    ShapeKind::List { member, .. } => holds(member),
+                    ShapeKind::Map { value, .. } => holds(value),
+                    _ => false,
+                };
+                if now {
+                    reaches[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return Plan { reaches, defaulted };
+            }
+        }
+    }
+
+    fn reaches(&self, shape: ShapeId) -> bool {
+        self.reaches.get(shape as usize).copied().unwrap_or(false)
+    }
+
+    fn defaulted(&self, shape: ShapeId) -> &[u16] {
+        self.defaulted.get(shape as usize).map(|d| &d[..]).unwrap_or(&[])
+    }
 }
 
 /// The value of a `@default` for a member targeting `shape`.

@@ -67,7 +67,7 @@ pub fn validate(schema: &Schema, shape: ShapeId, value: &Value) -> Vec<Violation
     if !flags.needs_check(shape) {
         return Vec::new();
     }
-    let mut walker = Walker { schema, flags, found: Vec::new(), path: String::new(), aws_path: String::new() };
+    let mut walker = Walker { schema, flags, found: Vec::new(), trail: Vec::new() };
     walker.check_children(shape, value);
     walker.found
 }
@@ -208,20 +208,48 @@ fn aws_rule(v: &Violation) -> String {
 }
 
 /// Per-schema facts the walk needs, computed once: whether a shape's closure holds
-/// anything to check.
+/// anything to check, and which members of a structure or union can fail a check.
 struct ShapeFlags {
     needs_check: Vec<bool>,
+    /// By shape: the indexes, in member order, of the members that are required or hold
+    /// something to check. S3's inputs model dozens of members and constrain a few, so the
+    /// walk looks at those few rather than at every member.
+    visit: Vec<Box<[u16]>>,
 }
 
 impl ShapeFlags {
     fn of(schema: &Schema) -> &'static ShapeFlags {
         static CACHE: OnceLock<RwLock<crate::protocol::router::SchemaCache<ShapeFlags>>> = OnceLock::new();
-        schema_cached(&CACHE, schema, || ShapeFlags { needs_check: closure_flags(schema) })
+        schema_cached(&CACHE, schema, || {
+            let needs_check = closure_flags(schema);
+            let visit = schema
+                .shapes
+                .iter()
+                .map(|shape| match &shape.kind {
+                    ShapeKind::Structure { members } | ShapeKind::Union { members } => members
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, m)| {
+                            m.required
+                                || m.constraints.is_some()
+                                || needs_check.get(m.target as usize).copied().unwrap_or(false)
+                        })
+                        .map(|(i, _)| i as u16)
+                        .collect(),
+                    _ => Box::default(),
+                })
+                .collect();
+            ShapeFlags { needs_check, visit }
+        })
     }
 
     #[inline]
     fn needs_check(&self, shape: ShapeId) -> bool {
         self.needs_check.get(shape as usize).copied().unwrap_or(false)
+    }
+
+    fn visit(&self, shape: ShapeId) -> &[u16] {
+        self.visit.get(shape as usize).map(|v| &v[..]).unwrap_or(&[])
     }
 }
 
@@ -255,46 +283,63 @@ fn shape_needs_check(kind: &ShapeKind, flags: &[bool]) -> bool {
     }
 }
 
-/// The depth-first walk. `path` and `aws_path` hold the location of the value being
-/// checked and grow and shrink as the walk descends and returns.
-struct Walker<'s> {
+/// The depth-first walk. `trail` holds the location of the value being checked and grows
+/// and shrinks as the walk descends and returns; it becomes path text only when a
+/// violation is reported, which most requests never do.
+struct Walker<'s, 'v> {
     schema: &'s Schema,
     flags: &'static ShapeFlags,
     found: Vec<Violation>,
-    path: String,
-    aws_path: String,
+    trail: Vec<Step<'v>>,
 }
 
-impl Walker<'_> {
+/// One step of the walk's location.
+#[derive(Debug, Clone, Copy)]
+enum Step<'v> {
+    Member(&'static str),
+    /// A list item. `aws` is false while the item's own constraints are checked: AWS
+    /// names those at the list's path.
+    Item {
+        index: usize,
+        aws: bool,
+    },
+    /// A map value; `aws` as for items.
+    Entry {
+        key: &'v str,
+        aws: bool,
+    },
+}
+
+impl<'v> Walker<'_, 'v> {
     /// Checks everything inside a value of `shape`: members, items, entries.
-    fn check_children(&mut self, shape: ShapeId, value: &Value) {
+    fn check_children(&mut self, shape: ShapeId, value: &'v Value) {
         if !self.flags.needs_check(shape) {
             return;
         }
         match &self.schema.shape(shape).kind {
-            ShapeKind::Structure { members } => self.check_members(members, value, true),
-            ShapeKind::Union { members } => self.check_members(members, value, false),
+            ShapeKind::Structure { members } => self.check_members(shape, members, value, true),
+            ShapeKind::Union { members } => self.check_members(shape, members, value, false),
             ShapeKind::List { member, .. } => self.check_items(member, value),
             ShapeKind::Map { key, value: value_member, .. } => self.check_entries(key, value_member, value),
             _ => {}
         }
     }
 
-    fn check_members(&mut self, members: &'static [Member], value: &Value, check_required: bool) {
+    fn check_members(&mut self, shape: ShapeId, members: &'static [Member], value: &'v Value, check_required: bool) {
         let Value::Struct(fields) = value else { return };
-        for (index, member) in members.iter().enumerate() {
-            let field = fields.iter().find(|(i, _)| *i as usize == index).map(|(_, v)| v).filter(|v| !v.is_null());
-            // Paths are only built for members with something to check.
+        for &index in self.flags.visit(shape) {
+            let member = &members[index as usize];
+            let field = fields.iter().find(|(i, _)| *i == index).map(|(_, v)| v).filter(|v| !v.is_null());
             match field {
                 Some(field) if member.constraints.is_some() || self.flags.needs_check(member.target) => {
-                    let (path_len, aws_len) = self.enter_member(member.name);
+                    self.trail.push(Step::Member(member.name));
                     self.check_member(member, field);
-                    self.leave(path_len, aws_len);
+                    self.trail.pop();
                 }
                 None if member.required && check_required => {
-                    let (path_len, aws_len) = self.enter_member(member.name);
+                    self.trail.push(Step::Member(member.name));
                     self.report(None, Constraint::Required, Scope::Member);
-                    self.leave(path_len, aws_len);
+                    self.trail.pop();
                 }
                 _ => {}
             }
@@ -302,40 +347,39 @@ impl Walker<'_> {
     }
 
     /// The member's own constraints, then what is inside its value.
-    fn check_member(&mut self, member: &Member, value: &Value) {
+    fn check_member(&mut self, member: &Member, value: &'v Value) {
         self.check_own(member, value, Scope::Member);
         self.check_children(member.target, value);
     }
 
-    fn check_items(&mut self, item: &'static Member, value: &Value) {
+    fn check_items(&mut self, item: &'static Member, value: &'v Value) {
         let Value::List(items) = value else { return };
-        let (list_path, list_aws) = (self.path.len(), self.aws_path.len());
-        for (i, entry) in items.iter().enumerate() {
+        for (index, entry) in items.iter().enumerate() {
             if entry.is_null() {
                 continue;
             }
-            let _ = write!(self.path, "/{i}");
+            self.trail.push(Step::Item { index, aws: false });
             self.check_own(item, entry, Scope::ListItems);
-            let _ = write!(self.aws_path, ".{}.member", i + 1);
+            self.trail.pop();
+            self.trail.push(Step::Item { index, aws: true });
             self.check_children(item.target, entry);
-            self.leave(list_path, list_aws);
+            self.trail.pop();
         }
     }
 
-    fn check_entries(&mut self, key: &'static Member, value_member: &'static Member, value: &Value) {
+    fn check_entries(&mut self, key: &'static Member, value_member: &'static Member, value: &'v Value) {
         let Value::Map(entries) = value else { return };
-        let (map_path, map_aws) = (self.path.len(), self.aws_path.len());
         for (k, v) in entries {
             self.check_own(key, &Value::Str(k.clone()), Scope::MapKeys);
             if v.is_null() {
                 continue;
             }
-            push_pointer_token(&mut self.path, k);
+            self.trail.push(Step::Entry { key: k, aws: false });
             self.check_own(value_member, v, Scope::MapValues);
-            self.aws_path.push('.');
-            self.aws_path.push_str(k);
+            self.trail.pop();
+            self.trail.push(Step::Entry { key: k, aws: true });
             self.check_children(value_member.target, v);
-            self.leave(map_path, map_aws);
+            self.trail.pop();
         }
     }
 
@@ -394,30 +438,39 @@ impl Walker<'_> {
     }
 
     fn report(&mut self, value: Option<String>, constraint: Constraint, scope: Scope) {
-        self.found.push(Violation {
-            path: self.path.clone(),
-            aws_path: self.aws_path.clone(),
-            value,
-            constraint,
-            scope,
-        });
+        let (path, aws_path) = self.paths();
+        self.found.push(Violation { path, aws_path, value, constraint, scope });
     }
 
-    /// Appends a member to both paths; returns the lengths to restore.
-    fn enter_member(&mut self, name: &str) -> (usize, usize) {
-        let lengths = (self.path.len(), self.aws_path.len());
-        self.path.push('/');
-        self.path.push_str(name);
-        if !self.aws_path.is_empty() {
-            self.aws_path.push('.');
+    /// The trail as Smithy's JSON pointer and as AWS's dotted path.
+    fn paths(&self) -> (String, String) {
+        let (mut path, mut aws_path) = (String::new(), String::new());
+        for step in &self.trail {
+            match *step {
+                Step::Member(name) => {
+                    path.push('/');
+                    path.push_str(name);
+                    if !aws_path.is_empty() {
+                        aws_path.push('.');
+                    }
+                    push_lower_camel(&mut aws_path, name);
+                }
+                Step::Item { index, aws } => {
+                    let _ = write!(path, "/{index}");
+                    if aws {
+                        let _ = write!(aws_path, ".{}.member", index + 1);
+                    }
+                }
+                Step::Entry { key, aws } => {
+                    push_pointer_token(&mut path, key);
+                    if aws {
+                        aws_path.push('.');
+                        aws_path.push_str(key);
+                    }
+                }
+            }
         }
-        push_lower_camel(&mut self.aws_path, name);
-        lengths
-    }
-
-    fn leave(&mut self, path_len: usize, aws_len: usize) {
-        self.path.truncate(path_len);
-        self.aws_path.truncate(aws_len);
+        (path, aws_path)
     }
 }
 
@@ -566,7 +619,7 @@ fn ecma_to_rust(pattern: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{HttpBinding, ServiceInfo, Shape};
+    use crate::schema::{ServiceInfo, Shape};
 
     const fn member(name: &'static str, target: ShapeId) -> Member {
         Member { name, target, ..Member::DEFAULT }

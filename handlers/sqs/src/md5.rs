@@ -18,13 +18,15 @@ const BINARY_LIST_TRANSPORT: u8 = 4;
 
 /// Lower-case hex MD5 of `bytes`.
 pub fn hex_digest(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Md5::digest(bytes);
-    let mut out = String::with_capacity(32);
-    for byte in digest {
-        out.push(char::from_digit((byte >> 4) as u32, 16).unwrap_or('0'));
-        out.push(char::from_digit((byte & 0x0f) as u32, 16).unwrap_or('0'));
+    // Into a fixed buffer by table: every message sent pays for one or two of these.
+    let mut out = [0u8; 32];
+    for (pair, byte) in out.chunks_exact_mut(2).zip(digest) {
+        pair[0] = HEX[(byte >> 4) as usize];
+        pair[1] = HEX[(byte & 0x0f) as usize];
     }
-    out
+    std::str::from_utf8(&out).map(str::to_owned).unwrap_or_default()
 }
 
 /// `MD5OfMessageBody` / `MD5OfBody`.

@@ -34,14 +34,17 @@ pub fn parse_queue_url(url: &str) -> Result<QueueAddress<'_>, SqsError> {
 }
 
 fn address_of(url: &str) -> Option<QueueAddress<'_>> {
-    let without_scheme = match url.find("://") {
-        Some(i) => &url[i + 3..],
-        None => url,
-    };
+    // Byte scans rather than `str::find` and splitting iterators: every SQS call parses
+    // its queue URL, and a substring searcher costs more to set up than this whole walk.
+    let bytes = url.as_bytes();
+    let authority = bytes.windows(3).position(|w| w == b"://").map_or(0, |at| at + 3);
     // Everything up to the first `/` is the authority; the queue is in the path.
-    let path = &without_scheme[without_scheme.find('/')?..];
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    let mut segments = path.split('/').filter(|s| !s.is_empty()).rev();
+    let path_start = authority + bytes[authority..].iter().position(|&b| b == b'/')?;
+    let path_end =
+        bytes[path_start..].iter().position(|&b| b == b'?' || b == b'#').map_or(bytes.len(), |at| path_start + at);
+    // The last two non-empty segments are the account and the name. All the bytes looked
+    // at are ASCII, so every cut lies on a character boundary.
+    let mut segments = url[path_start..path_end].rsplit('/').filter(|s| !s.is_empty());
     let name = segments.next()?;
     let account_id = segments.next()?;
     Some(QueueAddress { account_id, name })

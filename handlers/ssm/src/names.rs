@@ -37,11 +37,15 @@ pub fn check_shape(name: &str) -> Result<(), NameError> {
         None if name.contains('/') => return Err(invalid()),
         None => name,
     };
-    let segments: Vec<&str> = body.split('/').collect();
-    if !segments.iter().all(|s| valid_segment_chars(s)) {
-        return Err(invalid());
+    // Counted as they are checked: every parameter call names one, so no Vec is collected.
+    let mut levels = 0;
+    for segment in body.split('/') {
+        if !valid_segment_chars(segment) {
+            return Err(invalid());
+        }
+        levels += 1;
     }
-    if segments.len() > MAX_HIERARCHY_LEVELS {
+    if levels > MAX_HIERARCHY_LEVELS {
         return Err(NameError::TooDeep);
     }
     Ok(())
@@ -66,7 +70,9 @@ pub fn check_new(ctx: &rt::RequestContext, name: &str) -> Result<(), NameError> 
 /// Public `/aws/service/…` parameters belong to no account: their ARNs leave it empty.
 pub fn arn(ctx: &rt::RequestContext, name: &str) -> String {
     let account = if name.starts_with("/aws/service/") { "" } else { ctx.account_id.as_str() };
-    format!("arn:aws:ssm:{}:{}:parameter/{}", ctx.region, account, name.trim_start_matches('/'))
+    // Concatenated rather than formatted: every parameter read builds one, and the
+    // formatting machinery costs several times the copying.
+    ["arn:aws:ssm:", &ctx.region, ":", account, ":parameter/", name.trim_start_matches('/')].concat()
 }
 
 /// The parameter name an ARN refers to, or the text itself when it is not an ARN. A name

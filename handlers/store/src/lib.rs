@@ -5,8 +5,9 @@
 //! never reach around it, so persistence (snapshots of each state value) can be added
 //! here later without rewriting them.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use fnv::FnvHashMap;
 
 use ferrostack_runtime::RequestContext;
 
@@ -16,13 +17,15 @@ pub use peers::{AccessKeyAccounts, KeyStanding, Peers};
 /// One `T` per account and region, created on first use.
 pub struct RegionalStore<T> {
     /// account → region → state. Nested rather than keyed by a pair so that a lookup
-    /// borrows the caller's strings instead of allocating a key on every request.
-    scopes: RwLock<HashMap<String, HashMap<String, Arc<Mutex<T>>>>>,
+    /// borrows the caller's strings instead of allocating a key on every request. FNV
+    /// rather than SipHash: the keys are short, few and the caller's own, and every
+    /// request hashes two of them.
+    scopes: RwLock<FnvHashMap<String, FnvHashMap<String, Arc<Mutex<T>>>>>,
 }
 
 impl<T: Default> Default for RegionalStore<T> {
     fn default() -> Self {
-        RegionalStore { scopes: RwLock::new(HashMap::new()) }
+        RegionalStore { scopes: RwLock::new(FnvHashMap::default()) }
     }
 }
 

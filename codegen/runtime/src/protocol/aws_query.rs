@@ -47,7 +47,9 @@ pub fn operation(schema: &Schema, req: &HttpRequest) -> Result<usize, DecodeErro
 /// Decodes the input of operation `op` from the request's parameters.
 pub fn decode(schema: &Schema, op: usize, req: &HttpRequest) -> Result<Value, DecodeError> {
     let operation = &schema.operations[op];
-    if operation.unit_input {
+    // An input without members (STS's GetCallerIdentity) has no parameter to read, and
+    // unmatched parameters are ignored anyway.
+    if operation.unit_input || schema.shape(operation.input).kind.members().is_empty() {
         return Ok(Value::Struct(Vec::new()));
     }
     // Decoded pairs stay borrowed from the request unless they were percent-encoded.

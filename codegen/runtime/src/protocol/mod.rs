@@ -103,14 +103,41 @@ pub fn resolve_operation(schema: &'static Schema, protocol: Protocol, req: &Http
     }
 }
 
+/// The operation a request names, with its URI labels when the protocol is REST (routing
+/// decodes them anyway; the input decoder then need not match the path again).
+fn route(
+    schema: &'static Schema,
+    protocol: Protocol,
+    req: &HttpRequest,
+) -> Result<(usize, Option<router::Labels>), DecodeError> {
+    match protocol {
+        Protocol::RestJson1 | Protocol::RestXml => {
+            let found = router::Router::for_schema(schema).route(req)?;
+            Ok((found.operation, Some(found.labels)))
+        }
+        _ => resolve_operation(schema, protocol, req).map(|op| (op, None)),
+    }
+}
+
 /// Decodes the input of operation `op` from the request.
 pub fn decode_input(schema: &Schema, protocol: Protocol, op: usize, req: &HttpRequest) -> Result<Value, DecodeError> {
+    decode_routed(schema, protocol, op, req, None)
+}
+
+/// [`decode_input`], given the labels routing found (REST protocols only).
+fn decode_routed(
+    schema: &Schema,
+    protocol: Protocol,
+    op: usize,
+    req: &HttpRequest,
+    labels: Option<router::Labels>,
+) -> Result<Value, DecodeError> {
     match protocol {
         Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::decode(schema, protocol, op, req),
         Protocol::RpcV2Cbor => rpcv2_cbor::decode(schema, op, req),
         Protocol::AwsQuery => aws_query::decode(schema, op, req),
-        Protocol::RestJson1 => rest_json::decode(schema, op, req),
-        Protocol::RestXml => rest_xml::decode(schema, op, req),
+        Protocol::RestJson1 => rest_json::decode(schema, op, req, labels),
+        Protocol::RestXml => rest_xml::decode(schema, op, req, labels),
     }
 }
 
@@ -225,9 +252,9 @@ async fn handle_inner(
     body: Option<ByteStream>,
     ctx: &RequestContext,
 ) -> Result<HttpResponse, (Option<usize>, WireError)> {
-    let op = resolve_operation(schema, protocol, req).map_err(|e| (None, decode_error(schema, protocol, e)))?;
+    let (op, labels) = route(schema, protocol, req).map_err(|e| (None, decode_error(schema, protocol, e)))?;
     let mut input =
-        decode_input(schema, protocol, op, req).map_err(|e| (Some(op), decode_error(schema, protocol, e)))?;
+        decode_routed(schema, protocol, op, req, labels).map_err(|e| (Some(op), decode_error(schema, protocol, e)))?;
     if let (Some(body), Some(i), Value::Struct(fields)) = (body, rest::streaming_payload(schema, op), &mut input) {
         fields.retain(|(at, _)| *at != i);
         fields.push((i, Value::Stream(body)));

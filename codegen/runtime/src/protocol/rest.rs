@@ -23,7 +23,7 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue};
 
 use crate::http::{HttpRequest, HttpResponse};
-use crate::protocol::router::{schema_cached, Router, SchemaCache};
+use crate::protocol::router::{schema_cached, Labels, Router, SchemaCache};
 use crate::protocol::DecodeError;
 use crate::schema::{HttpBinding, Member, Schema, ShapeId, ShapeKind, TimestampFormat};
 use crate::stream::ByteStream;
@@ -217,10 +217,13 @@ pub fn streaming_payload(schema: &Schema, op: usize) -> Option<u16> {
 }
 
 /// Decodes the input of operation `op`: the body or payload, then every bound member.
+/// `labels` are the request's URI labels when routing has decoded them already; without
+/// them they are found again from the path.
 pub fn decode_input<C: DocumentCodec>(
     schema: &Schema,
     op: usize,
     req: &HttpRequest,
+    labels: Option<Labels>,
     codec: &C,
 ) -> Result<Value, DecodeError> {
     let operation = &schema.operations[op];
@@ -228,7 +231,10 @@ pub fn decode_input<C: DocumentCodec>(
     let members = schema.shape(operation.input).kind.members();
     let mut fields = decode_body(schema, operation.input, members, bindings, &req.body, codec)?;
     if !bindings.labels.is_empty() {
-        let labels = Router::for_schema(schema).labels_for(op, req)?;
+        let labels = match labels {
+            Some(labels) => labels,
+            None => Router::for_schema(schema).labels_for(op, req)?,
+        };
         decode_labels(schema, members, &bindings.labels, &labels, &mut fields)?;
     }
     if !bindings.queries.is_empty() || bindings.query_params.is_some() {
@@ -1137,7 +1143,7 @@ mod tests {
     }
 
     fn decode(op: usize, req: &HttpRequest) -> Result<Value, DecodeError> {
-        decode_input(&SCHEMA, op, req, &TextCodec)
+        decode_input(&SCHEMA, op, req, None, &TextCodec)
     }
 
     fn encode(op: usize, value: Value) -> HttpResponse {

@@ -14,6 +14,7 @@ use http::HeaderValue;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::protocol::json::{self, JsonSettings};
 use crate::protocol::rest::{self, Bindings, DocumentCodec, PayloadKind, ResponseShape};
+use crate::protocol::router::Labels;
 use crate::protocol::{DecodeError, RenderedError};
 use crate::schema::{Member, Operation, Schema, ShapeId, ShapeKind};
 use crate::stream::ByteStream;
@@ -56,7 +57,8 @@ impl DocumentCodec for JsonCodec {
     }
 }
 
-pub fn decode(schema: &Schema, op: usize, req: &HttpRequest) -> Result<Value, DecodeError> {
+/// `labels`: the URI labels, when routing decoded them already.
+pub fn decode(schema: &Schema, op: usize, req: &HttpRequest, labels: Option<Labels>) -> Result<Value, DecodeError> {
     let operation = &schema.operations[op];
     let bindings = rest::operation_bindings(schema, op);
     check_content_type(schema, operation, &bindings.input, req)?;
@@ -64,7 +66,7 @@ pub fn decode(schema: &Schema, op: usize, req: &HttpRequest) -> Result<Value, De
     if operation.unit_input {
         return Ok(Value::Struct(Vec::new()));
     }
-    rest::decode_input(schema, op, req, &JsonCodec)
+    rest::decode_input(schema, op, req, labels, &JsonCodec)
 }
 
 pub fn encode_output(schema: &Schema, op: usize, output: Value) -> HttpResponse {
@@ -326,7 +328,7 @@ mod tests {
 
     fn decode_op(name: &str, headers: &[(&str, &str)], body: &str) -> Result<Value, DecodeError> {
         let uri = OPERATIONS[op_index(name)].http.as_ref().unwrap().uri;
-        decode(&SCHEMA, op_index(name), &request(uri, headers, body))
+        decode(&SCHEMA, op_index(name), &request(uri, headers, body), None)
     }
 
     fn body_text(response: &HttpResponse) -> &str {

@@ -15,6 +15,7 @@ use crate::context::RequestContext;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::protocol::rest::{self, Bindings, DocumentCodec};
 use crate::protocol::rest_json::response_shape;
+use crate::protocol::router::Labels;
 use crate::protocol::xml;
 use crate::protocol::{DecodeError, RenderedError};
 use crate::schema::{Member, Operation, Schema, ShapeId, ShapeKind, XmlNamespace};
@@ -68,11 +69,12 @@ fn service_namespace(schema: &Schema) -> Option<XmlNamespace> {
     schema.service.xml_namespace.map(|uri| XmlNamespace { uri, prefix: None })
 }
 
-pub fn decode(schema: &Schema, op: usize, req: &HttpRequest) -> Result<Value, DecodeError> {
+/// `labels`: the URI labels, when routing decoded them already.
+pub fn decode(schema: &Schema, op: usize, req: &HttpRequest, labels: Option<Labels>) -> Result<Value, DecodeError> {
     if schema.operations[op].unit_input {
         return Ok(Value::Struct(Vec::new()));
     }
-    rest::decode_input(schema, op, req, &XmlCodec)
+    rest::decode_input(schema, op, req, labels, &XmlCodec)
 }
 
 pub fn encode_output(schema: &Schema, op: usize, output: Value) -> HttpResponse {
@@ -373,12 +375,16 @@ mod tests {
             r.body = Bytes::from_static(b"<Hello><name>Phreddy</name></Hello>");
             r
         };
-        assert_eq!(decode(&SCHEMA, 3, &req).unwrap(), Value::Struct(vec![(0, Value::Struct(vec![(0, s("Phreddy"))]))]));
+        assert_eq!(
+            decode(&SCHEMA, 3, &req, None).unwrap(),
+            Value::Struct(vec![(0, Value::Struct(vec![(0, s("Phreddy"))]))])
+        );
     }
 
     #[test]
     fn query_params_map_needs_an_unnamed_parameter() {
-        let decode_uri = |uri: &str| decode(&QUERY_OUTPUT_SCHEMA, 1, &HttpRequest::new(Method::POST, uri)).unwrap();
+        let decode_uri =
+            |uri: &str| decode(&QUERY_OUTPUT_SCHEMA, 1, &HttpRequest::new(Method::POST, uri), None).unwrap();
         let map = Value::Map(vec![("bar".into(), s("named")), ("qux".into(), s("fromMap"))]);
         assert_eq!(decode_uri("/Precedence?bar=named&qux=fromMap"), Value::Struct(vec![(0, s("named")), (1, map)]));
         assert_eq!(decode_uri("/Precedence?bar=named"), Value::Struct(vec![(0, s("named"))]));

@@ -21,17 +21,29 @@ use crate::http::HttpRequest;
 use crate::protocol::DecodeError;
 use crate::schema::{HttpBinding, Schema};
 
+/// `(label name, percent-decoded value)` for each URI label of a request.
+pub type Labels = Vec<(&'static str, String)>;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct RouteMatch {
     pub operation: usize,
-    /// `(label name, percent-decoded value)` for each URI label.
-    pub labels: Vec<(&'static str, String)>,
+    pub labels: Labels,
 }
 
 pub struct Router {
     routes: Vec<Route>,
     /// Indexes into `routes` per method, so a request only looks at its own method's.
-    by_method: Vec<(Method, Vec<usize>)>,
+    by_method: Vec<MethodRoutes>,
+}
+
+/// The routes of one method.
+struct MethodRoutes {
+    method: Method,
+    all: Vec<usize>,
+    /// Those without query literals: the only ones a request without a query string can
+    /// match. S3 distinguishes most of its operations by a query literal (`?acl`,
+    /// `?tagging`, ...), so a plain object GET looks at a handful instead of dozens.
+    without_query: Vec<usize>,
 }
 
 /// One operation's parsed `@http` trait plus what disambiguates it.
@@ -113,11 +125,19 @@ impl Router {
     fn build(schema: &Schema) -> Router {
         let routes: Vec<Route> =
             schema.operations.iter().enumerate().filter_map(|(index, op)| Route::parse(schema, index, op)).collect();
-        let mut by_method: Vec<(Method, Vec<usize>)> = Vec::new();
+        let mut by_method: Vec<MethodRoutes> = Vec::new();
         for (i, route) in routes.iter().enumerate() {
-            match by_method.iter_mut().find(|(m, _)| *m == route.method) {
-                Some((_, list)) => list.push(i),
-                None => by_method.push((route.method.clone(), vec![i])),
+            let at = match by_method.iter().position(|m| m.method == route.method) {
+                Some(at) => at,
+                None => {
+                    let method = route.method.clone();
+                    by_method.push(MethodRoutes { method, all: Vec::new(), without_query: Vec::new() });
+                    by_method.len() - 1
+                }
+            };
+            by_method[at].all.push(i);
+            if route.query_literals.is_empty() {
+                by_method[at].without_query.push(i);
             }
         }
         Router { routes, by_method }
@@ -142,8 +162,11 @@ impl Router {
     /// The index of the best route for the request, and whether it matched only once a
     /// trailing slash was set aside.
     fn best_route(&self, req: &HttpRequest, path: &RequestPath) -> Result<(usize, bool), DecodeError> {
-        let candidates =
-            self.by_method.iter().find(|(m, _)| *m == req.method).map(|(_, c)| c.as_slice()).unwrap_or(&[]);
+        let candidates = match self.by_method.iter().find(|m| m.method == req.method) {
+            Some(routes) if req.query.is_empty() => routes.without_query.as_slice(),
+            Some(routes) => routes.all.as_slice(),
+            None => &[],
+        };
         let mut query = LazyQuery::new(&req.query);
         let best = self.best(candidates, path.segments(), req, &mut query).map(|i| (i, false)).or_else(|| {
             let trimmed = path.without_trailing_slash()?;
@@ -154,7 +177,7 @@ impl Router {
 
     /// The labels of operation `op` in this request, if the request matches its pattern
     /// (decoders use this to recover what routing found).
-    pub fn labels_for(&self, op: usize, req: &HttpRequest) -> Result<Vec<(&'static str, String)>, DecodeError> {
+    pub fn labels_for(&self, op: usize, req: &HttpRequest) -> Result<Labels, DecodeError> {
         let Some(route) = self.routes.iter().find(|r| r.operation == op) else { return Ok(Vec::new()) };
         let path = RequestPath::new(&req.path);
         if route.matches_path(path.segments()) {
@@ -266,8 +289,8 @@ impl Route {
     }
 
     /// Decodes the labels of a request known to match this route.
-    fn labels(&self, path: &RequestPath, request: &[&str]) -> Result<Vec<(&'static str, String)>, DecodeError> {
-        let mut labels = Vec::new();
+    fn labels(&self, path: &RequestPath, request: &[&str]) -> Result<Labels, DecodeError> {
+        let mut labels = Vec::with_capacity(self.segments.len() - self.literal_count);
         let tail = self.greedy.map(|g| self.segments.len() - g - 1).unwrap_or(0);
         for (i, pattern) in self.segments.iter().enumerate() {
             match *pattern {
@@ -335,6 +358,10 @@ fn required_inputs(schema: &Schema, op: &crate::schema::Operation) -> (Vec<&'sta
 }
 
 fn decode_label(name: &str, raw: &str) -> Result<String, DecodeError> {
+    // Most labels (bucket names, plain keys) have nothing encoded: copied as they are.
+    if !raw.contains('%') {
+        return Ok(raw.to_owned());
+    }
     percent_decode_str(raw)
         .decode_utf8()
         .map(Cow::into_owned)

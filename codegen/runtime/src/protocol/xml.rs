@@ -870,6 +870,10 @@ fn escaped_byte(b: u8, in_attribute: bool) -> Option<&'static str> {
 /// Appends `text` escaped, copying unescaped runs whole. Every character that needs
 /// escaping is ASCII, so scanning bytes is enough and cuts only at character boundaries.
 fn push_escaped(out: &mut String, text: &str, in_attribute: bool) {
+    if !needs_escape(text, in_attribute) {
+        out.push_str(text);
+        return;
+    }
     let mut run_start = 0;
     for (i, &b) in text.as_bytes().iter().enumerate() {
         if let Some(replacement) = escaped_byte(b, in_attribute) {
@@ -881,18 +885,23 @@ fn push_escaped(out: &mut String, text: &str, in_attribute: bool) {
     out.push_str(&text[run_start..]);
 }
 
+/// Whether some byte of `text` has an [`escaped_byte`] replacement. Nearly no text does:
+/// a branch-free pass (which the compiler vectorizes) tells, so the text is then copied
+/// whole.
+fn needs_escape(text: &str, in_attribute: bool) -> bool {
+    text.bytes().fold(false, |any, b| {
+        any | (b == b'&')
+            | (b == b'<')
+            | (b == b'>')
+            | (b == b'"')
+            | (b == b'\'')
+            | (b == b'\r')
+            | (in_attribute & ((b == b'\n') | (b == b'\t')))
+    })
+}
+
 fn escape_with(text: &str, in_attribute: bool) -> Cow<'_, str> {
-    // Most text needs no escaping: rule it out with a table lookup per byte.
-    const SPECIAL: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut i = 0;
-        while i < 256 {
-            table[i] = matches!(i as u8, b'&' | b'<' | b'>' | b'"' | b'\'' | b'\r' | b'\n' | b'\t');
-            i += 1;
-        }
-        table
-    };
-    if !text.bytes().any(|b| SPECIAL[b as usize] && escaped_byte(b, in_attribute).is_some()) {
+    if !needs_escape(text, in_attribute) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
