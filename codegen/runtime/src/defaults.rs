@@ -82,30 +82,17 @@ impl Plan {
                 _ => Box::default(),
             })
             .collect();
-        // To a fixpoint, so that recursive shapes settle.
-        let mut reaches: Vec<bool> = defaulted.iter().map(|d| !d.is_empty()).collect();
-        loop {
-            let mut changed = false;
-            for (i, shape) in schema.shapes.iter().enumerate() {
-                if reaches[i] {
-                    continue;
-                }
-                let holds = |m: &Member| reaches.get(m.target as usize).copied().unwrap_or(false);
-                let now = match &shape.kind {
-                    ShapeKind::Structure { members } | ShapeKind::Union { members } => members.iter().any(holds),
-                    ShapeKind::List { member, .. } => holds(member),
-                    ShapeKind::Map { value, .. } => holds(value),
-                    _ => false,
-                };
-                if now {
-                    reaches[i] = true;
-                    changed = true;
-                }
+        let reaches = schema.closure(|kind, marked| {
+            let holds = |m: &Member| marked.get(m.target as usize).copied().unwrap_or(false);
+            match kind {
+                ShapeKind::Structure { members } => members.iter().any(|m| m.default.is_some() || holds(m)),
+                ShapeKind::Union { members } => members.iter().any(holds),
+                ShapeKind::List { member, .. } => holds(member),
+                ShapeKind::Map { value, .. } => holds(value),
+                _ => false,
             }
-            if !changed {
-                return Plan { reaches, defaulted };
-            }
-        }
+        });
+        Plan { reaches, defaulted }
     }
 
     fn reaches(&self, shape: ShapeId) -> bool {

@@ -97,6 +97,16 @@ pub fn parse_uuid(text: &str) -> Option<u128> {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// `bytes` as lower-case hex digits, two per byte (digests, tokens).
+pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 0xf) as usize] as char);
+    }
+    out
+}
+
 /// S3's `x-amz-id-2`, derived from the request id.
 pub fn host_id(request_id: &str) -> String {
     let mut h = 0xcbf2_9ce4_8422_2325u64;
@@ -153,6 +163,12 @@ mod tests {
             assert_eq!(base64::engine::general_purpose::STANDARD.encode(&bytes), host_id);
             assert_eq!(super::host_id(&id), host_id, "the same request id gives the same host id");
         }
+    }
+
+    #[test]
+    fn hex_is_two_lower_case_digits_a_byte() {
+        assert_eq!(super::hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(super::hex(&[]), "");
     }
 
     #[test]

@@ -68,6 +68,25 @@ impl Schema {
         &self.shapes[id as usize]
     }
 
+    /// The shapes for which `holds(kind, marked)` comes true, where `marked` says which
+    /// shapes are already known to: repeated until nothing changes, so that a property
+    /// that spreads from members to their containers settles on recursive shapes too.
+    pub fn closure(&self, holds: impl Fn(&ShapeKind, &[bool]) -> bool) -> Vec<bool> {
+        let mut marked = vec![false; self.shapes.len()];
+        loop {
+            let mut changed = false;
+            for (i, shape) in self.shapes.iter().enumerate() {
+                if !marked[i] && holds(&shape.kind, &marked) {
+                    marked[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return marked;
+            }
+        }
+    }
+
     pub fn operation(&self, name: &str) -> Option<(usize, &'static Operation)> {
         // Operations are emitted sorted by name.
         self.operations.binary_search_by(|op| op.name.cmp(name)).ok().map(|i| (i, &self.operations[i]))

@@ -256,19 +256,7 @@ impl ShapeFlags {
 /// Marks shapes that hold, themselves or somewhere below, a required member, a
 /// constraint or an enum. Iterates to a fixpoint so recursive shapes settle.
 fn closure_flags(schema: &Schema) -> Vec<bool> {
-    let mut flags = vec![false; schema.shapes.len()];
-    loop {
-        let mut changed = false;
-        for (i, shape) in schema.shapes.iter().enumerate() {
-            if !flags[i] && shape_needs_check(&shape.kind, &flags) {
-                flags[i] = true;
-                changed = true;
-            }
-        }
-        if !changed {
-            return flags;
-        }
-    }
+    schema.closure(shape_needs_check)
 }
 
 fn shape_needs_check(kind: &ShapeKind, flags: &[bool]) -> bool {

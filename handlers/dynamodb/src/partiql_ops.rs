@@ -24,10 +24,6 @@ fn key_names(table: &Table) -> (String, Option<String>) {
     (k.hash.0.clone(), k.range.as_ref().map(|r| r.0.clone()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn unhex(text: &str) -> Option<Vec<u8>> {
     if text.len() % 2 != 0 {
         return None;
@@ -117,7 +113,7 @@ pub fn execute(t: &mut Tables, input: ExecuteStatementInput) -> Result<ExecuteSt
         let units = write::read_units(items.iter().map(item::item_size).sum(), input.consistent_read == Some(true));
         return Ok(ExecuteStatementOutput {
             items: Some(items),
-            next_token: last.as_ref().map(|k| hex(&item::encode(k))),
+            next_token: last.as_ref().map(|k| ferrostack_runtime::hex(&item::encode(k))),
             consumed_capacity: write::consumed(input.return_consumed_capacity.as_ref(), &table.name, units, &[], false),
             last_evaluated_key: None,
         });

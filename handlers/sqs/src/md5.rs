@@ -18,15 +18,7 @@ const BINARY_LIST_TRANSPORT: u8 = 4;
 
 /// Lower-case hex MD5 of `bytes`.
 pub fn hex_digest(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Md5::digest(bytes);
-    // Into a fixed buffer by table: every message sent pays for one or two of these.
-    let mut out = [0u8; 32];
-    for (pair, byte) in out.chunks_exact_mut(2).zip(digest) {
-        pair[0] = HEX[(byte >> 4) as usize];
-        pair[1] = HEX[(byte & 0x0f) as usize];
-    }
-    std::str::from_utf8(&out).map(str::to_owned).unwrap_or_default()
+    rt::hex(&Md5::digest(bytes))
 }
 
 /// `MD5OfMessageBody` / `MD5OfBody`.
