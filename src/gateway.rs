@@ -151,8 +151,8 @@ impl Gateway {
         // (curl labels every upload a form: S3 PUTs with that type are not read early).
         // A request without a body (most GETs) has nothing to read or stream.
         let mut body = (!body.is_end_stream()).then_some(body);
-        let form = route::is_form(&req);
-        if form && req.method == Method::POST {
+        let header_flags = route::HeaderFlags::scan(&req.headers);
+        if header_flags.form && req.method == Method::POST {
             let form = body.take().map(|b| read_limited(b, self.limits.default));
             if let Some(read) = form {
                 match read.await {
@@ -162,7 +162,7 @@ impl Gateway {
             }
         }
 
-        let facts = RequestFacts::with_form(&req, &credential, host.as_deref(), form);
+        let facts = RequestFacts::with_headers(&req, &credential, host.as_deref(), header_flags);
         let route = route::select(&self.registry, &self.hosts, &mut req, &facts);
         let query_style_unknown = facts.action.is_some();
         drop(facts);
@@ -172,7 +172,10 @@ impl Gateway {
         // issued (the arbitrary fake credentials users pass) are accepted, in the account
         // the key names or the default one.
         let standing = match credential.access_key_id.as_deref() {
-            Some(key) => self.registry.key_standing(key, session_token(&req.headers, &req.query).as_deref()),
+            Some(key) => self.registry.key_standing(
+                key,
+                session_token(header_flags.security_token.then_some(&req.headers), &req.query).as_deref(),
+            ),
             None => KeyStanding::Unknown,
         };
         let account_id = match &standing {
@@ -194,7 +197,7 @@ impl Gateway {
         };
 
         match route {
-            Route::Service { index, protocol, rule } => {
+            Route::Service { index, protocol, rule, operation } => {
                 let service = self.registry.service(index).clone();
                 let schema = service.schema();
                 let style = ErrorStyle::for_service(schema, protocol);
@@ -263,9 +266,10 @@ impl Gateway {
                 }
                 tracing::trace!(service = schema.service.name, protocol = protocol.name(), ?rule, "routed");
                 self.registry.mark_used(index);
-                let outcome = AssertUnwindSafe(protocol::handle_with_body(&*service, protocol, req, streamed, &ctx))
-                    .catch_unwind()
-                    .await;
+                let outcome =
+                    AssertUnwindSafe(protocol::handle_with_body(&*service, protocol, req, streamed, operation, &ctx))
+                        .catch_unwind()
+                        .await;
                 let mut response = outcome.unwrap_or_else(|panic| {
                     tracing::error!(
                         service = schema.service.name,
@@ -389,9 +393,11 @@ impl Gateway {
 /// The session token a request carries: the `X-Amz-Security-Token` header, or the query
 /// parameter of a presigned URL (`X-Amz-Security-Token` under SigV4, `x-amz-security-token`
 /// under SigV2).
-fn session_token<'a>(headers: &'a http::HeaderMap, query: &'a str) -> Option<std::borrow::Cow<'a, str>> {
-    if let Some(token) =
-        headers.get(&ferrostack_runtime::http::names::X_AMZ_SECURITY_TOKEN).and_then(|v| v.to_str().ok())
+/// `headers` is `None` when the request has no such header (the gateway's scan tells).
+fn session_token<'a>(headers: Option<&'a http::HeaderMap>, query: &'a str) -> Option<std::borrow::Cow<'a, str>> {
+    if let Some(token) = headers
+        .and_then(|h| h.get(&ferrostack_runtime::http::names::X_AMZ_SECURITY_TOKEN))
+        .and_then(|v| v.to_str().ok())
     {
         return Some(std::borrow::Cow::Borrowed(token));
     }

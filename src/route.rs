@@ -35,15 +35,16 @@ pub enum Route {
         index: usize,
         protocol: Protocol,
         rule: Rule,
+        /// The operation, when routing has already read its name (an awsJson target, an
+        /// awsQuery form's `Action`) and the service has it: the protocol layer then need
+        /// not read it again. `None` leaves finding it, or refusing the request, to the
+        /// protocol layer.
+        operation: Option<usize>,
     },
     /// API Gateway's data plane for API `api_id`.
-    ExecuteApi {
-        api_id: String,
-    },
+    ExecuteApi { api_id: String },
     /// S3's website endpoint for `bucket` (`<bucket>.s3-website[.-]<region>.<domain>`).
-    S3Website {
-        bucket: String,
-    },
+    S3Website { bucket: String },
     /// Nothing matched and there is no S3 to fall back to.
     Unknown,
 }
@@ -66,18 +67,59 @@ pub struct RequestFacts<'r> {
     /// `(Action, Version)` of an awsQuery call, from a form body or the query string.
     pub action: Option<(String, Option<String>)>,
     pub host: Option<&'r str>,
+    pub headers: HeaderFlags,
 }
 
 impl<'r> RequestFacts<'r> {
     /// `req.body` must hold the body already when it is a form; other bodies are not read.
     pub fn new(req: &HttpRequest, credential: &'r Credential, host: Option<&'r str>) -> Self {
-        RequestFacts::with_form(req, credential, host, is_form(req))
+        RequestFacts::with_headers(req, credential, host, HeaderFlags::scan(&req.headers))
     }
 
-    /// [`RequestFacts::new`] for a caller that has already looked at the `Content-Type`:
-    /// `form` says whether the body is a form.
-    pub fn with_form(req: &HttpRequest, credential: &'r Credential, host: Option<&'r str>, form: bool) -> Self {
-        RequestFacts { credential, action: query_action(req, form), host }
+    /// [`RequestFacts::new`] for a caller that has already scanned the headers.
+    pub fn with_headers(
+        req: &HttpRequest,
+        credential: &'r Credential,
+        host: Option<&'r str>,
+        headers: HeaderFlags,
+    ) -> Self {
+        RequestFacts { credential, action: query_action(req, headers.form), host, headers }
+    }
+}
+
+/// Which of the headers the gateway asks about a request carries, from one walk over
+/// its few headers: most requests lack most of these, and looking up a missing custom
+/// name costs hashing it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HeaderFlags {
+    /// `X-Amz-Target` (awsJson).
+    pub target: bool,
+    /// `Smithy-Protocol` (rpcv2Cbor).
+    pub smithy_protocol: bool,
+    /// `X-Amz-Security-Token` (temporary credentials).
+    pub security_token: bool,
+    /// A `Content-Type` of `application/x-www-form-urlencoded` (awsQuery, or a browser form).
+    pub form: bool,
+}
+
+impl HeaderFlags {
+    pub fn scan(headers: &http::HeaderMap) -> HeaderFlags {
+        let mut flags = HeaderFlags::default();
+        let mut content_type = None;
+        for (name, value) in headers {
+            if name == http::header::CONTENT_TYPE {
+                // The first, as `HeaderMap::get` would answer.
+                content_type = content_type.or(Some(value));
+            } else if name == names::X_AMZ_TARGET {
+                flags.target = true;
+            } else if name == names::SMITHY_PROTOCOL {
+                flags.smithy_protocol = true;
+            } else if name == names::X_AMZ_SECURITY_TOKEN {
+                flags.security_token = true;
+            }
+        }
+        flags.form = content_type.is_some_and(|v| ferrostack_runtime::http::is_form_media_type(v.as_bytes()));
+        flags
     }
 }
 
@@ -110,11 +152,16 @@ pub fn select(registry: &Registry, hosts: &HostNames, req: &mut HttpRequest, fac
 }
 
 fn select_service(registry: &Registry, req: &HttpRequest, facts: &RequestFacts<'_>, host_kind: HostKind<'_>) -> Route {
-    let service = |index: usize, protocol: Protocol, rule: Rule| Route::Service { index, protocol, rule };
-
-    // Each header is looked up once; `protocol_for` needs them again.
-    let target = req.header(&names::X_AMZ_TARGET);
-    let smithy_protocol = req.header(&names::SMITHY_PROTOCOL);
+    // Each header is looked up once, and only when the scan saw it; `protocol_for`
+    // needs them again.
+    let target = if facts.headers.target { req.header(&names::X_AMZ_TARGET) } else { None };
+    let smithy_protocol = if facts.headers.smithy_protocol { req.header(&names::SMITHY_PROTOCOL) } else { None };
+    let service = |index: usize, protocol: Protocol, rule: Rule| Route::Service {
+        index,
+        protocol,
+        rule,
+        operation: known_operation(registry.schema(index), protocol, req, facts, target),
+    };
     if let Some(target) = target {
         if let Some((prefix, _operation)) = target.rsplit_once('.') {
             if let Some(index) = registry.by_target_prefix(prefix) {
@@ -169,6 +216,27 @@ fn select_service(registry: &Registry, req: &HttpRequest, facts: &RequestFacts<'
         Some(s3) => service(s3, Protocol::RestXml, Rule::S3Fallback),
         None => Route::Unknown,
     }
+}
+
+/// The operation the request names, read the way the protocol layer reads it, when
+/// routing has the name at hand: the awsJson target after the service's prefix, or the
+/// `Action` of a form body. A query string with an `Action` is left to the protocol
+/// layer, which reads the query string before the body.
+fn known_operation(
+    schema: &Schema,
+    protocol: Protocol,
+    req: &HttpRequest,
+    facts: &RequestFacts<'_>,
+    target: Option<&str>,
+) -> Option<usize> {
+    let name = match protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
+            target?.strip_prefix(schema.service.target_prefix)?.strip_prefix('.')?
+        }
+        Protocol::AwsQuery if !req.query.contains("Action=") => facts.action.as_ref()?.0.as_str(),
+        _ => return None,
+    };
+    schema.operation(name).map(|(index, _)| index)
 }
 
 /// Several services share a signing name: an awsQuery call goes to the one with its
@@ -273,13 +341,6 @@ fn action_in(form: &[u8]) -> Option<(String, Option<String>)> {
         }
     }
     action.filter(|a| !a.is_empty()).map(|a| (a, version))
-}
-
-/// Whether the body is `application/x-www-form-urlencoded` (awsQuery, or a browser form).
-pub fn is_form(req: &HttpRequest) -> bool {
-    req.headers
-        .get(http::header::CONTENT_TYPE)
-        .is_some_and(|v| ferrostack_runtime::http::is_form_media_type(v.as_bytes()))
 }
 
 /// The bucket of a website-endpoint host: `<bucket>.s3-website.<domain>`,

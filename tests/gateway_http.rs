@@ -208,6 +208,26 @@ fn unknown_requests_without_s3_are_a_json_404() {
 }
 
 #[test]
+fn query_forms_reach_the_operation_their_action_names() {
+    let fakes = all_fakes();
+    let gateway = gateway(&fakes, BodyLimits::default());
+    let form = [("content-type", "application/x-www-form-urlencoded")];
+    // Routing reads the body's Action and hands the operation on.
+    let a = send(&gateway, Method::POST, "/", &form, b"Action=ListQueues&Version=2012-11-05");
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.starts_with("<ListQueuesResponse"), "{}", a.body);
+    // An Action the service lacks is refused by the protocol layer, Version quoted.
+    let a = send(&gateway, Method::POST, "/", &form, b"Action=Nope&Version=2012-11-05");
+    assert_eq!(a.status, 400);
+    assert!(a.body.contains("Could not find operation Nope for version 2012-11-05"), "{}", a.body);
+    // The query string's Action comes first, as the protocol layer reads it: the body's
+    // (a panicking operation here) is not the one called.
+    let a = send(&gateway, Method::POST, "/?Action=ListQueues", &form, b"Action=Boom&Version=2012-11-05");
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.starts_with("<ListQueuesResponse"), "{}", a.body);
+}
+
+#[test]
 fn an_empty_registry_still_answers() {
     let gateway = gateway(&[], BodyLimits::default());
     assert_eq!(send(&gateway, Method::GET, "/_localstack/health", &[], b"").status, 200);

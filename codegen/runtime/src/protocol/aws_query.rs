@@ -90,11 +90,11 @@ pub fn encode_output(schema: &Schema, op: usize, output: Value, ctx: &RequestCon
     body.push('<');
     body.push_str(operation.name);
     body.push_str("Response xmlns=\"");
-    body.push_str(&xml::escape(&namespace(schema)));
+    xml::push_escaped(&mut body, &namespace(schema), false);
     body.push_str("\">");
     if has_output_members(schema, op) {
-        let result = [operation.name, "Result"].concat();
-        xml::write_struct(&mut body, schema, operation.output, &output, &result, None, false);
+        let mut name = ResultName::new();
+        xml::write_struct(&mut body, schema, operation.output, &output, name.of(operation.name), None, false);
     }
     push_response_metadata(&mut body, &ctx.request_id);
     body.push_str("</");
@@ -162,9 +162,34 @@ fn has_output_members(schema: &Schema, op: usize) -> bool {
     !schema.operations[op].unit_output
 }
 
+/// Room for `<Operation>Result` without allocating: every awsQuery answer names it.
+struct ResultName {
+    buf: [u8; 96],
+    spilled: String,
+}
+
+impl ResultName {
+    fn new() -> Self {
+        ResultName { buf: [0; 96], spilled: String::new() }
+    }
+
+    fn of(&mut self, operation: &str) -> &str {
+        const SUFFIX: &str = "Result";
+        let len = operation.len() + SUFFIX.len();
+        if len > self.buf.len() {
+            self.spilled = [operation, SUFFIX].concat();
+            return &self.spilled;
+        }
+        self.buf[..operation.len()].copy_from_slice(operation.as_bytes());
+        self.buf[operation.len()..len].copy_from_slice(SUFFIX.as_bytes());
+        // Two whole strings joined: valid UTF-8.
+        std::str::from_utf8(&self.buf[..len]).unwrap_or_default()
+    }
+}
+
 fn push_response_metadata(body: &mut String, request_id: &str) {
     body.push_str("<ResponseMetadata><RequestId>");
-    body.push_str(&xml::escape(request_id));
+    xml::push_escaped(body, request_id, false);
     body.push_str("</RequestId></ResponseMetadata>");
 }
 
@@ -204,6 +229,16 @@ mod tests {
 
     const fn op(name: &'static str, input: u32, output: u32, unit_input: bool, unit_output: bool) -> Operation {
         Operation { name, input, output, errors: &[], http: None, unit_input, unit_output }
+    }
+
+    #[test]
+    fn result_names_short_and_long() {
+        let mut name = ResultName::new();
+        assert_eq!(name.of("GetCallerIdentity"), "GetCallerIdentityResult");
+        let long = "A".repeat(200);
+        assert_eq!(ResultName::new().of(&long), format!("{long}Result"));
+        let edge = "B".repeat(90);
+        assert_eq!(ResultName::new().of(&edge), format!("{edge}Result"));
     }
 
     /// Sorted by name, as the generator emits them.

@@ -32,7 +32,12 @@ pub fn is_chunked(req: &HttpRequest) -> bool {
 /// Whether `x-amz-content-sha256` names a streaming payload (`STREAMING-...`), which is
 /// framed whatever `Content-Encoding` says.
 pub fn has_streaming_hash(req: &HttpRequest) -> bool {
-    req.headers.get(&crate::http::names::X_AMZ_CONTENT_SHA256).is_some_and(|v| v.as_bytes().starts_with(b"STREAMING-"))
+    req.headers.get(&crate::http::names::X_AMZ_CONTENT_SHA256).is_some_and(|v| is_streaming_hash(v.as_bytes()))
+}
+
+/// Whether an `x-amz-content-sha256` value names a streaming payload.
+pub fn is_streaming_hash(value: &[u8]) -> bool {
+    value.starts_with(b"STREAMING-")
 }
 
 /// Replaces the framed body with its payload and adds the trailers as headers.

@@ -173,9 +173,14 @@ pub fn encode_error(schema: &Schema, protocol: Protocol, err: &RenderedError, ct
 /// and `gzip` of large requests of operations with `@requestCompression` (CloudWatch's
 /// PutMetricData, for one).
 pub fn decompress(req: &mut HttpRequest) -> Result<(), DecodeError> {
-    // Most requests have no Content-Encoding and no streaming payload hash: two lookups
-    // tell, and nothing else is looked at.
-    if !req.headers.contains_key(http::header::CONTENT_ENCODING) && !chunked::has_streaming_hash(req) {
+    // Most requests have no Content-Encoding and no streaming payload hash: one walk over
+    // the few headers a request has tells, cheaper than two hashed lookups of which one
+    // is of a custom name.
+    let encoded = req.headers.iter().any(|(name, value)| {
+        name == http::header::CONTENT_ENCODING
+            || (name == crate::http::names::X_AMZ_CONTENT_SHA256 && chunked::is_streaming_hash(value.as_bytes()))
+    });
+    if !encoded {
         return Ok(());
     }
     if chunked::is_chunked(req) {
@@ -196,7 +201,7 @@ pub fn decompress(req: &mut HttpRequest) -> Result<(), DecodeError> {
 
 /// Runs one request through one service.
 pub async fn handle(service: &dyn Service, protocol: Protocol, req: HttpRequest, ctx: &RequestContext) -> HttpResponse {
-    handle_with_body(service, protocol, req, None, ctx).await
+    handle_with_body(service, protocol, req, None, None, ctx).await
 }
 
 /// The operation a request names when it takes its payload as a stream (see
@@ -212,11 +217,17 @@ pub fn streaming_operation(schema: &'static Schema, protocol: Protocol, req: &Ht
 /// [`handle`], with the body still arriving when `body` is given (`req.body` is then empty):
 /// it reaches the handler as the streaming payload, `aws-chunked` framing undone on the way.
 /// Other content encodings are left as they are: a streamed payload is stored as sent.
+///
+/// `known_operation` is the operation when the caller has already read it from the
+/// request (the gateway reads an awsQuery form's `Action` to route it), so the form is not
+/// parsed for it twice; it must be what [`resolve_operation`] would answer. REST
+/// protocols ignore it: their routing also yields the URI labels.
 pub async fn handle_with_body(
     service: &dyn Service,
     protocol: Protocol,
     mut req: HttpRequest,
     body: Option<ByteStream>,
+    known_operation: Option<usize>,
     ctx: &RequestContext,
 ) -> HttpResponse {
     let schema = service.schema();
@@ -228,7 +239,7 @@ pub async fn handle_with_body(
         add_request_id(schema, protocol, &mut response, ctx);
         return response;
     }
-    let mut response = match handle_inner(service, schema, protocol, &req, body, ctx).await {
+    let mut response = match handle_inner(service, schema, protocol, &req, body, known_operation, ctx).await {
         Ok(response) => response,
         Err((op, err)) => {
             let rendered = render_error(schema, protocol, op, err);
@@ -250,9 +261,14 @@ async fn handle_inner(
     protocol: Protocol,
     req: &HttpRequest,
     body: Option<ByteStream>,
+    known_operation: Option<usize>,
     ctx: &RequestContext,
 ) -> Result<HttpResponse, (Option<usize>, WireError)> {
-    let (op, labels) = route(schema, protocol, req).map_err(|e| (None, decode_error(schema, protocol, e)))?;
+    let routed = match known_operation {
+        Some(op) if !protocol.is_rest() && op < schema.operations.len() => Ok((op, None)),
+        _ => route(schema, protocol, req),
+    };
+    let (op, labels) = routed.map_err(|e| (None, decode_error(schema, protocol, e)))?;
     let mut input =
         decode_routed(schema, protocol, op, req, labels).map_err(|e| (Some(op), decode_error(schema, protocol, e)))?;
     if let (Some(body), Some(i), Value::Struct(fields)) = (body, rest::streaming_payload(schema, op), &mut input) {

@@ -869,7 +869,7 @@ fn escaped_byte(b: u8, in_attribute: bool) -> Option<&'static str> {
 
 /// Appends `text` escaped, copying unescaped runs whole. Every character that needs
 /// escaping is ASCII, so scanning bytes is enough and cuts only at character boundaries.
-fn push_escaped(out: &mut String, text: &str, in_attribute: bool) {
+pub(crate) fn push_escaped(out: &mut String, text: &str, in_attribute: bool) {
     if !needs_escape(text, in_attribute) {
         out.push_str(text);
         return;
