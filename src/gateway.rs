@@ -15,7 +15,7 @@ use bytes::Bytes;
 use ferrostack_runtime::http::{HttpRequest, HttpResponse};
 use ferrostack_runtime::{protocol, BoxFuture, Endpoint, Protocol, RequestContext};
 use futures_util::FutureExt;
-use http::header::{CONTENT_LENGTH, HOST};
+use http::header::CONTENT_LENGTH;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use http_body::Body;
 
@@ -131,10 +131,10 @@ impl Gateway {
 
         let request_id = ferrostack_runtime::request_id();
         let query = parts.uri.query().unwrap_or("");
-        let mut credential = Credential::from_request(&parts.headers, query);
-        let host = parts
-            .headers
-            .get(HOST)
+        let (header_flags, key_headers) = route::HeaderFlags::scan_with_values(&parts.headers);
+        let mut credential = Credential::from_request_with(key_headers.authorization, &parts.headers, query);
+        let host = key_headers
+            .host
             .and_then(|h| h.to_str().ok())
             .or_else(|| parts.uri.authority().map(|a| a.as_str()))
             .map(str::to_owned);
@@ -151,7 +151,6 @@ impl Gateway {
         // (curl labels every upload a form: S3 PUTs with that type are not read early).
         // A request without a body (most GETs) has nothing to read or stream.
         let mut body = (!body.is_end_stream()).then_some(body);
-        let header_flags = route::HeaderFlags::scan(&req.headers);
         if header_flags.form && req.method == Method::POST {
             let form = body.take().map(|b| read_limited(b, self.limits.default));
             if let Some(read) = form {

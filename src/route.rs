@@ -102,13 +102,31 @@ pub struct HeaderFlags {
     pub form: bool,
 }
 
+/// The values of `Host` and `Authorization` (the first of each, as `HeaderMap::get`
+/// answers), found by the same walk as the [`HeaderFlags`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyHeaders<'h> {
+    pub host: Option<&'h http::HeaderValue>,
+    pub authorization: Option<&'h http::HeaderValue>,
+}
+
 impl HeaderFlags {
     pub fn scan(headers: &http::HeaderMap) -> HeaderFlags {
+        HeaderFlags::scan_with_values(headers).0
+    }
+
+    /// [`HeaderFlags::scan`], also keeping the headers every request reads the value of.
+    pub fn scan_with_values(headers: &http::HeaderMap) -> (HeaderFlags, KeyHeaders<'_>) {
         let mut flags = HeaderFlags::default();
+        let mut key = KeyHeaders::default();
         let mut content_type = None;
         for (name, value) in headers {
-            if name == http::header::CONTENT_TYPE {
-                // The first, as `HeaderMap::get` would answer.
+            // Each keeps its first value, as `HeaderMap::get` would answer.
+            if name == http::header::HOST {
+                key.host = key.host.or(Some(value));
+            } else if name == http::header::AUTHORIZATION {
+                key.authorization = key.authorization.or(Some(value));
+            } else if name == http::header::CONTENT_TYPE {
                 content_type = content_type.or(Some(value));
             } else if name == names::X_AMZ_TARGET {
                 flags.target = true;
@@ -119,7 +137,7 @@ impl HeaderFlags {
             }
         }
         flags.form = content_type.is_some_and(|v| ferrostack_runtime::http::is_form_media_type(v.as_bytes()));
-        flags
+        (flags, key)
     }
 }
 

@@ -5,7 +5,7 @@
 //! scope is still the best hint there is: it names the service the SDK meant (its signing
 //! name) and the region, and the access key id selects the account.
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 
 /// The account of requests whose access key id does not name one.
 pub const DEFAULT_ACCOUNT: &str = "000000000000";
@@ -25,7 +25,13 @@ impl Credential {
     /// Reads the `Authorization` header, or the presigned-URL query parameters when the
     /// header carries no signature. Unsigned requests give an empty credential.
     pub fn from_request(headers: &HeaderMap, query: &str) -> Credential {
-        if let Some(auth) = headers.get(http::header::AUTHORIZATION) {
+        Credential::from_request_with(headers.get(http::header::AUTHORIZATION), headers, query)
+    }
+
+    /// [`Credential::from_request`] for a caller that has already found the
+    /// `Authorization` header (its first value).
+    pub fn from_request_with(authorization: Option<&HeaderValue>, headers: &HeaderMap, query: &str) -> Credential {
+        if let Some(auth) = authorization {
             if let Some(c) = Credential::from_authorization_bytes(auth.as_bytes(), headers) {
                 return c;
             }
