@@ -306,3 +306,37 @@ fn hostile_input_routes_without_panicking() {
         }
     }
 }
+
+/// The operation routing read on the way, handed to the protocol layer.
+fn operation_of(routed: &Routed) -> Option<usize> {
+    match routed.route {
+        Route::Service { operation, .. } => operation,
+        ref other => panic!("expected a service, got {other:?}"),
+    }
+}
+
+#[test]
+fn routing_hands_on_the_operation_it_read() {
+    // JSON_QUERY's operations, sorted: Boom, ListQueues.
+    let json = |target: &str| {
+        route(request(
+            Method::POST,
+            "/",
+            &[("x-amz-target", target), ("content-type", "application/x-amz-json-1.0")],
+            "{}",
+        ))
+    };
+    assert_eq!(operation_of(&json("JsonQuery_2012.ListQueues")), Some(1));
+    assert_eq!(operation_of(&json("JsonQuery_2012.Boom")), Some(0));
+    // An operation the service lacks is the protocol layer's to refuse.
+    assert_eq!(operation_of(&json("JsonQuery_2012.Nope")), None);
+
+    let form = |uri: &str, body: &str| route(request(Method::POST, uri, &[FORM], body));
+    assert_eq!(operation_of(&form("/", "Action=ListQueues&Version=2012-11-05")), Some(1));
+    assert_eq!(operation_of(&form("/", "Version=2012-11-05&Action=Nope")), None);
+    // An Action in the query string is read first by the protocol layer: left to it.
+    assert_eq!(operation_of(&form("/?Action=Boom", "Action=ListQueues&Version=2012-11-05")), None);
+    // REST protocols route again in the protocol layer (for the URI labels).
+    let r = route(request(Method::GET, "/bucket/key", &[("authorization", &sigv4("test", "us-east-1", "s3"))], ""));
+    assert_eq!(operation_of(&r), None);
+}

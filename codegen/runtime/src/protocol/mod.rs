@@ -219,9 +219,9 @@ pub fn streaming_operation(schema: &'static Schema, protocol: Protocol, req: &Ht
 /// Other content encodings are left as they are: a streamed payload is stored as sent.
 ///
 /// `known_operation` is the operation when the caller has already read it from the
-/// request (the gateway reads an awsQuery form's `Action` to route it), so the form is not
-/// parsed for it twice; it must be what [`resolve_operation`] would answer. REST
-/// protocols ignore it: their routing also yields the URI labels.
+/// request (the gateway reads awsJson targets and awsQuery forms' `Action` to route
+/// them), so it is not read twice; it must be what [`resolve_operation`] would answer.
+/// REST protocols ignore it: their routing also yields the URI labels.
 pub async fn handle_with_body(
     service: &dyn Service,
     protocol: Protocol,
