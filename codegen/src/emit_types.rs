@@ -13,18 +13,24 @@ pub fn emit(svc: &Service) -> String {
     out.push_str(crate::HEADER);
     out.push_str("//! The service's shapes as Rust types.\n\n");
     out.push_str("#![allow(clippy::all, non_camel_case_types)]\n\n");
-    out.push_str("use ferrostack_runtime as rt;\n\n");
+    let mut types = String::new();
     for shape in &svc.shapes {
         if shape.is_unit() {
             continue;
         }
         match shape.kind() {
-            "structure" => emit_struct(&mut out, svc, shape),
-            "union" => emit_union(&mut out, svc, shape),
-            _ if shape.is_enum() => emit_enum(&mut out, shape),
+            "structure" => emit_struct(&mut types, svc, shape),
+            "union" => emit_union(&mut types, svc, shape),
+            _ if shape.is_enum() => emit_enum(&mut types, shape),
             _ => {}
         }
     }
+    // A service without shapes of its own (a protocol test service can be one) has no
+    // use for the runtime here, and an unused import is a warning in every build.
+    if types.contains("rt::") {
+        out.push_str("use ferrostack_runtime as rt;\n\n");
+    }
+    out.push_str(&types);
     out
 }
 

@@ -78,18 +78,25 @@ pub fn generate(workspace: &Path, files: &mut Files) -> Result<(), String> {
 /// `roundtrip(shape, value)`: moves a value through the shape's Rust type and back, so
 /// the tests exercise the generated conversions as well as the codecs.
 fn roundtrip_fn(svc: &Service) -> String {
-    let mut out = String::from(
-        "/// Moves `value` through the Rust type of `shape` and back.\npub fn roundtrip(shape: u32, value: ferrostack_runtime::Value) -> Result<ferrostack_runtime::Value, ferrostack_runtime::ConvertError> {\n    use ferrostack_runtime::{FromValue, IntoValue};\n    match shape {\n",
-    );
+    let mut arms = String::new();
     for (i, shape) in svc.shapes.iter().enumerate() {
         if matches!(shape.kind(), "structure" | "union") && !shape.is_unit() {
             let _ = writeln!(
-                out,
+                arms,
                 "        {i} => types::{}::from_value(value).map(IntoValue::into_value),",
                 ir::type_name(&shape.name)
             );
         }
     }
+    let mut out = String::from(
+        "/// Moves `value` through the Rust type of `shape` and back.\npub fn roundtrip(shape: u32, value: ferrostack_runtime::Value) -> Result<ferrostack_runtime::Value, ferrostack_runtime::ConvertError> {\n",
+    );
+    // Without structures the conversions are not used, and importing them would warn.
+    if !arms.is_empty() {
+        out.push_str("    use ferrostack_runtime::{FromValue, IntoValue};\n");
+    }
+    out.push_str("    match shape {\n");
+    out.push_str(&arms);
     out.push_str("        _ => Ok(value),\n    }\n}\n");
     out
 }

@@ -17,7 +17,6 @@ pub fn roundtrip(
     shape: u32,
     value: ferrostack_runtime::Value,
 ) -> Result<ferrostack_runtime::Value, ferrostack_runtime::ConvertError> {
-    use ferrostack_runtime::{FromValue, IntoValue};
     match shape {
         _ => Ok(value),
     }

@@ -3,5 +3,3 @@
 //! The service's shapes as Rust types.
 
 #![allow(clippy::all, non_camel_case_types)]
-
-use ferrostack_runtime as rt;
