@@ -20,6 +20,7 @@
 //! the S3 service only ever sees `/<bucket>/<key>`.
 
 use ferrostack_runtime::http::{names, HttpRequest};
+use ferrostack_runtime::protocol::aws_json;
 use ferrostack_runtime::protocol::router::Router;
 use ferrostack_runtime::schema::Schema;
 use ferrostack_runtime::Protocol;
@@ -247,14 +248,13 @@ fn known_operation(
     facts: &RequestFacts<'_>,
     target: Option<&str>,
 ) -> Option<usize> {
-    let name = match protocol {
-        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => {
-            target?.strip_prefix(schema.service.target_prefix)?.strip_prefix('.')?
+    match protocol {
+        Protocol::AwsJson1_0 | Protocol::AwsJson1_1 => aws_json::operation_for_target(schema, target?).ok(),
+        Protocol::AwsQuery if !req.query.contains("Action=") => {
+            schema.operation(&facts.action.as_ref()?.0).map(|(index, _)| index)
         }
-        Protocol::AwsQuery if !req.query.contains("Action=") => facts.action.as_ref()?.0.as_str(),
-        _ => return None,
-    };
-    schema.operation(name).map(|(index, _)| index)
+        _ => None,
+    }
 }
 
 /// Several services share a signing name: an awsQuery call goes to the one with its

@@ -25,6 +25,12 @@ pub fn operation(schema: &Schema, req: &HttpRequest) -> Result<usize, DecodeErro
     let target = req
         .header(&crate::http::names::X_AMZ_TARGET)
         .ok_or_else(|| DecodeError::UnknownOperation("missing X-Amz-Target header".to_owned()))?;
+    operation_for_target(schema, target)
+}
+
+/// The operation a `X-Amz-Target` value (`Prefix.Operation`) names: for a caller that
+/// has read the header already (the gateway, routing by it).
+pub fn operation_for_target(schema: &Schema, target: &str) -> Result<usize, DecodeError> {
     let name = target
         .strip_prefix(schema.service.target_prefix)
         .and_then(|rest| rest.strip_prefix('.'))
