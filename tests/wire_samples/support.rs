@@ -137,7 +137,7 @@ pub fn render(schema: &Schema, shape: ShapeId, value: &Value) -> Json {
         (Value::Blob(b), _) => json!({ "blob": String::from_utf8_lossy(b) }),
         (Value::Stream(s), _) => json!({ "blob": s.buffered().map(|b| String::from_utf8_lossy(b).into_owned()) }),
         (Value::Timestamp(t), _) => json!({ "timestamp": t.format(TimestampFormat::DateTime) }),
-        (Value::Document(d), _) => d.clone(),
+        (Value::Document(d), _) => (**d).clone(),
         (other, kind) => panic!("{} value for shape kind {kind:?}", other.type_name()),
     }
 }

@@ -64,6 +64,6 @@ pub fn to_value(schema: &Schema, shape: ShapeId, node: &Json) -> Value {
             Json::String(s) => DateTime::parse_rfc3339(s).expect("timestamp"),
             other => DateTime::from_f64(other.as_f64().expect("epoch seconds")).expect("timestamp range"),
         }),
-        ShapeKind::Document => Value::Document(node.clone()),
+        ShapeKind::Document => Value::Document(Box::new(node.clone())),
     }
 }

@@ -215,7 +215,7 @@ impl IntoValue for DateTime {
 impl FromValue for Document {
     fn from_value(value: Value) -> Result<Self, ConvertError> {
         match value {
-            Value::Document(d) => Ok(d),
+            Value::Document(d) => Ok(*d),
             Value::Null => Ok(Document::Null),
             other => Err(ConvertError::mismatch("document", &other)),
         }
@@ -224,7 +224,7 @@ impl FromValue for Document {
 
 impl IntoValue for Document {
     fn into_value(self) -> Value {
-        Value::Document(self)
+        Value::Document(Box::new(self))
     }
 }
 

@@ -108,7 +108,7 @@ impl Plan {
 pub fn default_value(schema: &Schema, shape: ShapeId, d: &DefaultValue) -> Option<Value> {
     let kind = &schema.shape(shape).kind;
     if matches!(kind, ShapeKind::Document) {
-        return Some(Value::Document(document_default(d)));
+        return Some(Value::Document(Box::new(document_default(d))));
     }
     Some(match (d, kind) {
         (DefaultValue::Bool(b), _) => Value::Bool(*b),
@@ -126,7 +126,7 @@ pub fn default_value(schema: &Schema, shape: ShapeId, d: &DefaultValue) -> Optio
         (DefaultValue::Str(s), _) => Value::Str((*s).to_owned()),
         (DefaultValue::EmptyList, _) => Value::List(Vec::new()),
         (DefaultValue::EmptyMap, _) => Value::Map(Vec::new()),
-        (DefaultValue::EmptyDocument, _) => Value::Document(Document::Object(Default::default())),
+        (DefaultValue::EmptyDocument, _) => Value::Document(Box::new(Document::Object(Default::default()))),
     })
 }
 

@@ -32,13 +32,13 @@ impl<'a> Iterator for Pairs<'a> {
         while self.at < self.input.len() {
             let start = self.at;
             let rest = &self.input[start..];
-            let end = start + rest.iter().position(|&b| b == b'&').unwrap_or(rest.len());
+            let end = start + crate::scan::position_of(rest, b"&").unwrap_or(rest.len());
             self.at = end + 1;
             if end == start {
                 continue;
             }
             let piece = &self.input[start..end];
-            let (key, value) = match piece.iter().position(|&b| b == b'=') {
+            let (key, value) = match crate::scan::position_of(piece, b"=") {
                 Some(eq) => (start..start + eq, start + eq + 1..end),
                 None => (start..end, end..end),
             };
@@ -53,9 +53,7 @@ impl<'a> Pairs<'a> {
         let raw = &self.input[range.clone()];
         match self.text {
             // Range ends sit next to ASCII separators, so they are character boundaries.
-            Some(text) if !raw.iter().any(|&b| b == b'%' || b == b'+') => {
-                Cow::Borrowed(text.get(range).unwrap_or_default())
-            }
+            Some(text) if !crate::scan::any_of(raw, b"%+", 0) => Cow::Borrowed(text.get(range).unwrap_or_default()),
             _ => decode(raw),
         }
     }
@@ -68,7 +66,7 @@ pub fn value_of<'a>(input: &'a [u8], name: &str) -> Option<Cow<'a, str>> {
 
 /// One key or value, decoded.
 pub fn decode(raw: &[u8]) -> Cow<'_, str> {
-    if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+    if !crate::scan::any_of(raw, b"%+", 0) {
         // `from_utf8` is the fast check; `from_utf8_lossy` walks chunk by chunk.
         return match std::str::from_utf8(raw) {
             Ok(text) => Cow::Borrowed(text),

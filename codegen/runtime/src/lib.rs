@@ -12,6 +12,7 @@ pub mod error;
 pub mod form;
 pub mod http;
 pub mod protocol;
+mod scan;
 pub mod schema;
 pub mod service;
 pub mod stream;

@@ -15,13 +15,17 @@ pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> 
 
 pub enum ByteStream {
     Buffered(Bytes),
-    /// `trailers` fills in once the stream has ended, for bodies whose framing carries
-    /// trailing headers (aws-chunked uploads with a trailing checksum).
-    Streaming {
-        stream: ChunkStream,
-        length: Option<u64>,
-        trailers: Trailers,
-    },
+    /// Boxed so that a body, and the value trees holding one, stay the size of a buffer.
+    Streaming(Box<StreamingBody>),
+}
+
+/// A body still arriving (or still to be read from disk) as a stream of chunks.
+pub struct StreamingBody {
+    pub stream: ChunkStream,
+    pub length: Option<u64>,
+    /// Fills in once the stream has ended, for bodies whose framing carries trailing
+    /// headers (aws-chunked uploads with a trailing checksum).
+    pub trailers: Trailers,
 }
 
 /// Trailing headers of a streamed request body, known only once it has been read to the end.
@@ -49,12 +53,12 @@ impl Default for ByteStream {
 
 impl ByteStream {
     pub fn from_stream(stream: ChunkStream, length: Option<u64>) -> Self {
-        ByteStream::Streaming { stream, length, trailers: Trailers::default() }
+        ByteStream::Streaming(Box::new(StreamingBody { stream, length, trailers: Trailers::default() }))
     }
 
     /// A stream whose trailing headers arrive through `trailers` once it has ended.
     pub fn with_trailers(stream: ChunkStream, length: Option<u64>, trailers: Trailers) -> Self {
-        ByteStream::Streaming { stream, length, trailers }
+        ByteStream::Streaming(Box::new(StreamingBody { stream, length, trailers }))
     }
 
     /// The trailing headers of a streamed body (empty for buffered ones, whose trailers the
@@ -62,7 +66,7 @@ impl ByteStream {
     pub fn trailers(&self) -> Vec<(String, String)> {
         match self {
             ByteStream::Buffered(_) => Vec::new(),
-            ByteStream::Streaming { trailers, .. } => trailers.get(),
+            ByteStream::Streaming(body) => body.trailers.get(),
         }
     }
 
@@ -70,7 +74,7 @@ impl ByteStream {
     pub fn buffered(&self) -> Option<&Bytes> {
         match self {
             ByteStream::Buffered(b) => Some(b),
-            ByteStream::Streaming { .. } => None,
+            ByteStream::Streaming(_) => None,
         }
     }
 
@@ -78,7 +82,7 @@ impl ByteStream {
     pub fn len(&self) -> Option<u64> {
         match self {
             ByteStream::Buffered(b) => Some(b.len() as u64),
-            ByteStream::Streaming { length, .. } => *length,
+            ByteStream::Streaming(body) => body.length,
         }
     }
 
@@ -90,9 +94,9 @@ impl ByteStream {
     pub async fn collect(self) -> Result<Bytes, std::io::Error> {
         match self {
             ByteStream::Buffered(b) => Ok(b),
-            ByteStream::Streaming { mut stream, .. } => {
+            ByteStream::Streaming(mut body) => {
                 let mut out = Vec::new();
-                while let Some(chunk) = std::future::poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+                while let Some(chunk) = std::future::poll_fn(|cx| body.stream.as_mut().poll_next(cx)).await {
                     out.extend_from_slice(&chunk?);
                 }
                 Ok(Bytes::from(out))
@@ -110,7 +114,7 @@ impl ByteStream {
                     Poll::Ready(Some(Ok(std::mem::take(b))))
                 }
             }
-            ByteStream::Streaming { stream, .. } => stream.as_mut().poll_next(cx),
+            ByteStream::Streaming(body) => body.stream.as_mut().poll_next(cx),
         }
     }
 }
@@ -131,7 +135,7 @@ impl fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ByteStream::Buffered(b) => write!(f, "ByteStream({} bytes)", b.len()),
-            ByteStream::Streaming { length, .. } => write!(f, "ByteStream(stream, {length:?} bytes)"),
+            ByteStream::Streaming(body) => write!(f, "ByteStream(stream, {:?} bytes)", body.length),
         }
     }
 }
@@ -151,7 +155,7 @@ impl Clone for ByteStream {
     fn clone(&self) -> Self {
         match self {
             ByteStream::Buffered(b) => ByteStream::Buffered(b.clone()),
-            ByteStream::Streaming { .. } => ByteStream::default(),
+            ByteStream::Streaming(_) => ByteStream::default(),
         }
     }
 }

@@ -28,7 +28,9 @@ pub enum Value {
     Str(String),
     Blob(Bytes),
     Timestamp(DateTime),
-    Document(Document),
+    /// Boxed: a document is three times the size of every other variant, and
+    /// value trees of everything else are moved and copied on every request.
+    Document(Box<Document>),
     List(Vec<Value>),
     /// Map entries in wire order.
     Map(Vec<(String, Value)>),
@@ -132,5 +134,16 @@ impl StructBuilder {
     #[inline]
     pub fn build(self) -> Value {
         Value::Struct(self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Value trees are built, moved and dropped on every request, a node per member:
+    /// the large payloads (documents, live streams) stay boxed so that a node is no
+    /// bigger than a byte buffer and its tag.
+    #[test]
+    fn a_value_is_the_size_of_a_buffer_and_its_tag() {
+        assert!(std::mem::size_of::<super::Value>() <= 40, "{}", std::mem::size_of::<super::Value>());
     }
 }

@@ -309,7 +309,7 @@ pub async fn ingest(
     limit: u64,
 ) -> Result<Ingested, IngestError> {
     let trailers = match &stream {
-        ByteStream::Streaming { trailers, .. } => Some(trailers.clone()),
+        ByteStream::Streaming(body) => Some(body.trailers.clone()),
         ByteStream::Buffered(_) => None,
     };
     // A buffered body is already in memory: keep it as it is.

@@ -1279,7 +1279,7 @@ mod tests {
             member("BigDecimal", Value::BigNum("1.5e3".into())),
             expect("BigDecimal", &[0xc4, 0x82, 0x02, 0x0f])
         );
-        assert_eq!(member("Document", Value::Document(serde_json::json!(1))), vec![0xa0]);
+        assert_eq!(member("Document", Value::Document(Box::new(serde_json::json!(1)))), vec![0xa0]);
         assert_eq!(member("String", Value::Null), vec![0xa0]);
         let dense = member("ListOfStrings", Value::List(vec![Value::Null, s("a")]));
         assert_eq!(dense, expect("ListOfStrings", b"\x81\x61a"));

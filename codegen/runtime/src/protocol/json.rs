@@ -216,7 +216,7 @@ impl<'s> ShapeSeed<'s> {
             ShapeKind::Timestamp => {
                 d.deserialize_any(TimestampVisitor(self.timestamp_format.unwrap_or(TimestampFormat::EpochSeconds)))
             }
-            ShapeKind::Document => Document::deserialize(d).map(Value::Document),
+            ShapeKind::Document => Document::deserialize(d).map(|d| Value::Document(Box::new(d))),
             ShapeKind::List { member, sparse } => d.deserialize_seq(ListVisitor { reader, member, sparse: *sparse }),
             ShapeKind::Map { value, sparse, .. } => d.deserialize_map(MapVisitor { reader, value, sparse: *sparse }),
             ShapeKind::Structure { members } => d.deserialize_map(StructVisitor { reader, members, body_only: false }),
@@ -896,7 +896,7 @@ fn write_untyped(out: &mut Vec<u8>, value: &Value) {
         Value::BigNum(text) | Value::Str(text) => write_string(out, text),
         Value::Blob(bytes) => write_base64(out, bytes),
         Value::Stream(ByteStream::Buffered(bytes)) => write_base64(out, bytes),
-        Value::Stream(ByteStream::Streaming { .. }) => out.extend_from_slice(b"null"),
+        Value::Stream(ByteStream::Streaming(_)) => out.extend_from_slice(b"null"),
         Value::Timestamp(t) => write_epoch_seconds(out, *t),
         Value::Document(doc) => write_serialized(out, doc),
         Value::List(items) => {
@@ -991,9 +991,9 @@ pub(crate) fn write_string(out: &mut Vec<u8>, text: &str) {
     out.reserve(text.len() + 2);
     out.push(b'"');
     let bytes = text.as_bytes();
-    // Nearly every string needs no escape: a branch-free scan (which the compiler
-    // vectorizes) tells, and the text is then copied whole.
-    let needs_escape = bytes.iter().fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    // Nearly every string needs no escape: a branch-free vector scan tells, and the text
+    // is then copied whole.
+    let needs_escape = crate::scan::any_of(bytes, b"\"\\", 0x20);
     if !needs_escape {
         out.extend_from_slice(bytes);
         out.push(b'"');
@@ -1397,7 +1397,7 @@ mod tests {
                 ("Iso8601Timestamp", Value::Timestamp(t)),
                 ("HttpdateTimestamp", Value::Timestamp(t)),
                 ("Blob", Value::Blob(Bytes::from_static(b"binary-value"))),
-                ("Document", Value::Document(serde_json::json!({"foo": [1, "bar", null]}))),
+                ("Document", Value::Document(Box::new(serde_json::json!({"foo": [1, "bar", null]})))),
                 ("Enum", s("Foo")),
                 ("IntEnum", Value::Int(2)),
             ])
@@ -1662,7 +1662,7 @@ mod tests {
             ("Iso8601Timestamp", Value::Timestamp(t)),
             ("HttpdateTimestamp", Value::Timestamp(DateTime::from_secs(946845296))),
             ("Blob", Value::Blob(Bytes::from_static(b"\x00\x01binary\xff"))),
-            ("Document", Value::Document(serde_json::json!({"a": [1.5, true, null, "x"]}))),
+            ("Document", Value::Document(Box::new(serde_json::json!({"a": [1.5, true, null, "x"]})))),
             ("Enum", s("0")),
             ("IntEnum", Value::Int(1)),
             ("ListOfStrings", Value::List(vec![s("a"), s("")])),
@@ -1715,7 +1715,7 @@ mod tests {
         let value = fields(vec![
             ("Float", Value::Float(f64::NAN)),
             ("Double", Value::Float(f64::INFINITY)),
-            ("Document", Value::Document(serde_json::json!(1))),
+            ("Document", Value::Document(Box::new(serde_json::json!(1)))),
         ]);
         assert_eq!(write(&value), serde_json::json!({"Float": "NaN", "Double": "Infinity", "Document": 1}));
         let negative = fields(vec![("Double", Value::Float(f64::NEG_INFINITY))]);
@@ -1773,7 +1773,7 @@ mod tests {
             read_value(&SCHEMA, KITCHEN_SINK, None, serde_json::json!({"renamed": "a", "Blob": "Zm9v"}), REST).unwrap();
         assert_eq!(structure, fields(vec![("JsonNamed", s("a")), ("Blob", Value::Blob(Bytes::from_static(b"foo")))]));
         let document = read_value(&SCHEMA, DOCUMENT, None, serde_json::json!([1, {"a": null}]), REST).unwrap();
-        assert_eq!(document, Value::Document(serde_json::json!([1, {"a": null}])));
+        assert_eq!(document, Value::Document(Box::new(serde_json::json!([1, {"a": null}]))));
         assert_eq!(read_value(&SCHEMA, SIMPLE_STRUCT, None, serde_json::Value::Null, REST), Ok(Value::Null));
         assert!(matches!(
             read_value(&SCHEMA, SIMPLE_STRUCT, None, serde_json::json!([1]), REST),
@@ -1796,7 +1796,7 @@ mod tests {
             write_value(&SCHEMA, UNION, None, &Value::Struct(vec![(0, s("foo"))]), REST),
             br#"{"stringValue":"foo"}"#
         );
-        let doc = Value::Document(serde_json::json!({"a": [1]}));
+        let doc = Value::Document(Box::new(serde_json::json!({"a": [1]})));
         assert_eq!(write_value(&SCHEMA, DOCUMENT, None, &doc, REST), br#"{"a":[1]}"#);
         let http_date = Member { timestamp_format: Some(TimestampFormat::HttpDate), ..member("t", TIMESTAMP) };
         let t = Value::Timestamp(DateTime::from_secs(0));

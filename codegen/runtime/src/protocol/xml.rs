@@ -886,18 +886,13 @@ pub(crate) fn push_escaped(out: &mut String, text: &str, in_attribute: bool) {
 }
 
 /// Whether some byte of `text` has an [`escaped_byte`] replacement. Nearly no text does:
-/// a branch-free pass (which the compiler vectorizes) tells, so the text is then copied
-/// whole.
+/// a branch-free vector scan tells, so the text is then copied whole.
 fn needs_escape(text: &str, in_attribute: bool) -> bool {
-    text.bytes().fold(false, |any, b| {
-        any | (b == b'&')
-            | (b == b'<')
-            | (b == b'>')
-            | (b == b'"')
-            | (b == b'\'')
-            | (b == b'\r')
-            | (in_attribute & ((b == b'\n') | (b == b'\t')))
-    })
+    if in_attribute {
+        crate::scan::any_of(text.as_bytes(), b"&<>\"'\r\n\t", 0)
+    } else {
+        crate::scan::any_of(text.as_bytes(), b"&<>\"'\r", 0)
+    }
 }
 
 fn escape_with(text: &str, in_attribute: bool) -> Cow<'_, str> {
