@@ -100,12 +100,12 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// `bytes` as lower-case hex digits, two per byte (digests, tokens).
 pub fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
+    // Bytes, then one check of the (ASCII) result: pushing `char`s encodes each as UTF-8.
+    let mut out = Vec::with_capacity(bytes.len() * 2);
     for b in bytes {
-        out.push(HEX[(b >> 4) as usize] as char);
-        out.push(HEX[(b & 0xf) as usize] as char);
+        out.extend_from_slice(&[HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize]]);
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// S3's `x-amz-id-2`, derived from the request id.

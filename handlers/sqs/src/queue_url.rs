@@ -37,17 +37,38 @@ fn address_of(url: &str) -> Option<QueueAddress<'_>> {
     // Byte scans rather than `str::find` and splitting iterators: every SQS call parses
     // its queue URL, and a substring searcher costs more to set up than this whole walk.
     let bytes = url.as_bytes();
-    let authority = bytes.windows(3).position(|w| w == b"://").map_or(0, |at| at + 3);
+    let authority = scheme_end(bytes);
     // Everything up to the first `/` is the authority; the queue is in the path.
     let path_start = authority + bytes[authority..].iter().position(|&b| b == b'/')?;
     let path_end =
         bytes[path_start..].iter().position(|&b| b == b'?' || b == b'#').map_or(bytes.len(), |at| path_start + at);
     // The last two non-empty segments are the account and the name. All the bytes looked
     // at are ASCII, so every cut lies on a character boundary.
-    let mut segments = url[path_start..path_end].rsplit('/').filter(|s| !s.is_empty());
-    let name = segments.next()?;
-    let account_id = segments.next()?;
+    let path = &url[path_start..path_end];
+    let (name, before) = last_segment(path)?;
+    let (account_id, _) = last_segment(before)?;
     Some(QueueAddress { account_id, name })
+}
+
+/// Where the authority starts: after the first `://`, or at 0 without one.
+fn scheme_end(bytes: &[u8]) -> usize {
+    let mut from = 0;
+    while let Some(at) = bytes[from..].iter().position(|&b| b == b':') {
+        let colon = from + at;
+        if bytes[colon + 1..].starts_with(b"//") {
+            return colon + 3;
+        }
+        from = colon + 1;
+    }
+    0
+}
+
+/// The last non-empty `/`-separated segment of `path`, and what comes before it.
+fn last_segment(path: &str) -> Option<(&str, &str)> {
+    let trimmed = path.trim_end_matches('/');
+    let start = trimmed.bytes().rposition(|b| b == b'/').map_or(0, |at| at + 1);
+    let segment = &trimmed[start..];
+    (!segment.is_empty()).then(|| (segment, &trimmed[..start]))
 }
 
 #[cfg(test)]
@@ -66,6 +87,15 @@ mod tests {
         assert_eq!(parsed("http://localhost:4566/queue/us-east-1/000000000000/orders"), expected);
         assert_eq!(parsed("http://sqs:4566/000000000000/orders/"), expected);
         assert_eq!(parsed("localhost:4566/000000000000/orders?x=1"), expected);
+    }
+
+    #[test]
+    fn skips_empty_segments_and_finds_the_scheme_past_a_port() {
+        let expected = Some(("000000000000".to_owned(), "orders".to_owned()));
+        assert_eq!(parsed("http://localhost:4566//000000000000//orders//"), expected);
+        assert_eq!(parsed("localhost:4566/x/000000000000/orders#frag"), expected);
+        assert_eq!(parsed("/000000000000/orders"), expected);
+        assert_eq!(parsed("000000000000/orders"), None);
     }
 
     #[test]
