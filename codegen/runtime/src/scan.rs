@@ -8,22 +8,24 @@
 /// a vector (member values, names, ids: most of them) to a byte-at-a-time tail.
 #[inline(always)]
 pub(crate) fn any_of(bytes: &[u8], set: &[u8], below: u8) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: SSE2 is part of the x86_64 baseline, so every CPU this runs on has it.
-    return unsafe { sse2::any_of(bytes, set, below) };
-    #[cfg(not(target_arch = "x86_64"))]
-    return bytes.iter().any(|&b| b < below || set.contains(&b));
+    first_of(bytes, set, below).is_some()
 }
 
-/// The index of the first byte of `bytes` that is in `set`, 16 bytes at a time on x86_64
-/// (for the separators of form bodies and query strings, which short pieces sit between).
+/// The index of the first byte of `bytes` that is in `set` (the separators of form
+/// bodies and query strings, which short pieces sit between).
 #[inline(always)]
 pub(crate) fn position_of(bytes: &[u8], set: &[u8]) -> Option<usize> {
+    first_of(bytes, set, 0)
+}
+
+/// The index of the first byte of `bytes` in `set` or below `below` (0: no such test).
+#[inline(always)]
+fn first_of(bytes: &[u8], set: &[u8], below: u8) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: SSE2 is part of the x86_64 baseline, so every CPU this runs on has it.
-    return unsafe { sse2::position_of(bytes, set) };
+    return unsafe { sse2::first_of(bytes, set, below) };
     #[cfg(not(target_arch = "x86_64"))]
-    return bytes.iter().position(|b| set.contains(b));
+    return bytes.iter().position(|&b| b < below || set.contains(&b));
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -32,45 +34,28 @@ mod sse2 {
 
     #[inline]
     #[target_feature(enable = "sse2")]
-    pub(super) fn any_of(bytes: &[u8], set: &[u8], below: u8) -> bool {
-        let mut chunks = bytes.chunks_exact(16);
-        for chunk in &mut chunks {
-            if hits(load(chunk), set, below) {
-                return true;
-            }
-        }
-        if chunks.remainder().is_empty() {
-            return false;
-        }
-        if bytes.len() >= 16 {
-            // The last 16 bytes, overlapping the chunks already tested.
-            return hits(load(&bytes[bytes.len() - 16..]), set, below);
-        }
-        // A short text, padded with spaces: no caller's set or bound takes a space.
-        let mut padded = [b' '; 16];
-        padded[..bytes.len()].copy_from_slice(bytes);
-        hits(load(&padded), set, below)
-    }
-
-    #[inline]
-    #[target_feature(enable = "sse2")]
-    pub(super) fn position_of(bytes: &[u8], set: &[u8]) -> Option<usize> {
+    pub(super) fn first_of(bytes: &[u8], set: &[u8], below: u8) -> Option<usize> {
+        let first = |found: u32, from: usize| (found != 0).then(|| from + found.trailing_zeros() as usize);
         let mut at = 0;
         while at + 16 <= bytes.len() {
-            let found = matches(load(&bytes[at..]), set, 0);
-            if found != 0 {
-                return Some(at + found.trailing_zeros() as usize);
+            if let Some(hit) = first(matches(load(&bytes[at..]), set, below), at) {
+                return Some(hit);
             }
             at += 16;
         }
         if at == bytes.len() {
             return None;
         }
-        // The rest, padded with a byte no caller looks for.
+        if bytes.len() >= 16 {
+            // The last 16 bytes, overlapping chunks already tested: those matched nothing,
+            // so the lowest bit set is past them.
+            let from = bytes.len() - 16;
+            return first(matches(load(&bytes[from..]), set, below), from);
+        }
+        // A short text, padded with spaces: no caller's set or bound takes a space.
         let mut padded = [b' '; 16];
-        padded[..bytes.len() - at].copy_from_slice(&bytes[at..]);
-        let found = matches(load(&padded), set, 0);
-        (found != 0).then(|| at + found.trailing_zeros() as usize)
+        padded[..bytes.len()].copy_from_slice(bytes);
+        first(matches(load(&padded), set, below), 0)
     }
 
     /// The first 16 bytes of `chunk` as a vector (two plain loads the compiler merges).
@@ -83,12 +68,6 @@ mod sse2 {
             i64::from_le_bytes(w)
         };
         _mm_set_epi64x(word(8), word(0))
-    }
-
-    #[inline]
-    #[target_feature(enable = "sse2")]
-    fn hits(v: __m128i, set: &[u8], below: u8) -> bool {
-        matches(v, set, below) != 0
     }
 
     /// A bit per byte of `v` that is in `set` or below `below`, the first byte lowest.
