@@ -6,6 +6,7 @@
 # The build uses the committed generated/ crates (no Smithy models needed), the same
 # `cargo build --release` as the README, for the musl target so the binary is static.
 # musl-tools brings the C compiler that ring (TLS for SNS's https deliveries) and mimalloc need.
+# .cargo/config.toml makes the musl build a plain static executable (no start-up relocations).
 FROM rust:1-bookworm AS build
 RUN rustup target add x86_64-unknown-linux-musl && apt-get update && apt-get install -y --no-install-recommends musl-tools && rm -rf /var/lib/apt/lists/*
 WORKDIR /src

@@ -9,7 +9,13 @@ use std::path::PathBuf;
 fn main() {
     // A position-dependent executable: the loader then has no relocations to apply to the
     // schema tables at start-up (84k of them), which halves startup time and idle RSS.
-    println!("cargo:rustc-link-arg-bins=-no-pie");
+    // Not for musl: rustc links its static binaries with start files of its own choosing
+    // (a static PIE's, unless `.cargo/config.toml` asks for the static relocation model),
+    // and `-no-pie` on top of a static PIE's start files gives a binary that crashes at
+    // its first instruction.
+    if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() != Ok("musl") {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
+    }
 
     let workspace = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     for path in [
