@@ -5,6 +5,7 @@
 //! scope is still the best hint there is: it names the service the SDK meant (its signing
 //! name) and the region, and the access key id selects the account.
 
+use ferrostack_runtime::scan::position_of;
 use http::{HeaderMap, HeaderValue};
 
 /// The account of requests whose access key id does not name one.
@@ -49,7 +50,7 @@ impl Credential {
     /// to be text, so the rest (mostly the signature) is never checked as such.
     fn from_authorization_bytes(value: &[u8], headers: &HeaderMap) -> Option<Credential> {
         let value = value.trim_ascii_start();
-        let (algorithm, params) = match value.iter().position(|&b| b == b' ') {
+        let (algorithm, params) = match position_of(value, b" ") {
             Some(at) => (&value[..at], &value[at + 1..]),
             None => (value, &[][..]),
         };
@@ -64,7 +65,7 @@ impl Credential {
         }
         let at = credential_at(params)?;
         let value = &params[at + CREDENTIAL.len()..];
-        let end = value.iter().position(|&b| b == b',' || b == b' ').unwrap_or(value.len());
+        let end = position_of(value, b", ").unwrap_or(value.len());
         let scope = std::str::from_utf8(&value[..end]).ok()?;
         Some(Credential::from_scope(scope, headers))
     }
@@ -99,9 +100,9 @@ impl Credential {
             if count == parts.len() {
                 return Credential { access_key_id: owned(parts[0]), region: None, service: None };
             }
-            // A byte scan: `split_once('/')` goes through the char searcher and memchr,
-            // which cost more than the few bytes of a scope part.
-            let (part, tail) = match text.bytes().position(|b| b == b'/') {
+            // A vector byte scan: `split_once('/')` goes through the char searcher and
+            // memchr, which cost more than the few bytes of a scope part.
+            let (part, tail) = match position_of(text.as_bytes(), b"/") {
                 Some(at) => (&text[..at], Some(&text[at + 1..])),
                 None => (text, None),
             };

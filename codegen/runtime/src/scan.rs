@@ -12,9 +12,9 @@ pub(crate) fn any_of(bytes: &[u8], set: &[u8], below: u8) -> bool {
 }
 
 /// The index of the first byte of `bytes` that is in `set` (the separators of form
-/// bodies and query strings, which short pieces sit between).
+/// bodies, query strings and SigV4 headers, which short pieces sit between).
 #[inline(always)]
-pub(crate) fn position_of(bytes: &[u8], set: &[u8]) -> Option<usize> {
+pub fn position_of(bytes: &[u8], set: &[u8]) -> Option<usize> {
     first_of(bytes, set, 0)
 }
 
@@ -52,10 +52,11 @@ mod sse2 {
             let from = bytes.len() - 16;
             return first(matches(load(&bytes[from..]), set, below), from);
         }
-        // A short text, padded with spaces: no caller's set or bound takes a space.
+        // A short text, padded: a hit in the padding (a set holding a space, or a bound
+        // above it) is past the text, so no hit.
         let mut padded = [b' '; 16];
         padded[..bytes.len()].copy_from_slice(bytes);
-        first(matches(load(&padded), set, below), 0)
+        first(matches(load(&padded), set, below), 0).filter(|&at| at < bytes.len())
     }
 
     /// The first 16 bytes of `chunk` as a vector (two plain loads the compiler merges).
@@ -118,6 +119,21 @@ mod tests {
                 let expected = text.iter().position(|b| b"&=".contains(b));
                 assert_eq!(super::position_of(&text, b"&="), expected, "len {len} at {at}");
                 assert_eq!(super::position_of(&text, b"="), text.iter().position(|&b| b == b'='), "len {len}");
+            }
+        }
+    }
+
+    /// Short texts are padded with spaces before the vector test; the padding is never a hit.
+    #[test]
+    fn a_space_in_the_set_is_found_only_in_the_text() {
+        for len in 0..40 {
+            let text = vec![b'x'; len];
+            assert_eq!(super::position_of(&text, b", "), None, "len {len}");
+            assert!(!any_of(&text, b"", b'!'), "len {len}");
+            let mut spaced = text.clone();
+            if len > 0 {
+                spaced[len - 1] = b' ';
+                assert_eq!(super::position_of(&spaced, b", "), Some(len - 1), "len {len}");
             }
         }
     }
