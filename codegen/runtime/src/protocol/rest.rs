@@ -235,7 +235,7 @@ pub fn decode_input<C: DocumentCodec>(
             Some(labels) => labels,
             None => Router::for_schema(schema).labels_for(op, req)?,
         };
-        decode_labels(schema, members, &bindings.labels, &labels, &mut fields)?;
+        decode_labels(schema, members, &bindings.labels, labels, &mut fields)?;
     }
     if !bindings.queries.is_empty() || bindings.query_params.is_some() {
         let query: Vec<(Cow<str>, Cow<str>)> = crate::form::pairs(req.query.as_bytes()).collect();
@@ -305,13 +305,19 @@ fn decode_labels(
     schema: &Schema,
     members: &[Member],
     indexes: &[u16],
-    labels: &[(&str, String)],
+    mut labels: Labels,
     fields: &mut Vec<(u16, Value)>,
 ) -> Result<(), DecodeError> {
     for &i in indexes {
         let member = &members[i as usize];
-        if let Some((_, text)) = labels.iter().find(|(name, _)| *name == member.name) {
-            fields.push((i, parse_text(schema, member, member.target, text, Location::Label)?));
+        if let Some((_, text)) = labels.iter_mut().find(|(name, _)| *name == member.name) {
+            // Routing decoded the label into a string of its own already: a string member
+            // takes it as it is (S3's bucket and key on every object request).
+            let value = match schema.shape(member.target).kind {
+                ShapeKind::String { .. } | ShapeKind::Enum(_) => Value::Str(std::mem::take(text)),
+                _ => parse_text(schema, member, member.target, text, Location::Label)?,
+            };
+            fields.push((i, value));
         }
     }
     Ok(())
