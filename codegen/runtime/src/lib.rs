@@ -100,10 +100,12 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// `bytes` as lower-case hex digits, two per byte (digests, tokens).
 pub fn hex(bytes: &[u8]) -> String {
-    // Bytes, then one check of the (ASCII) result: pushing `char`s encodes each as UTF-8.
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.extend_from_slice(&[HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize]]);
+    // Digits stored into a buffer of the final size, then one check of the (ASCII) result:
+    // pushing `char`s encodes each as UTF-8, and pushing bytes checks capacity each time.
+    let mut out = vec![0u8; bytes.len() * 2];
+    for (digits, b) in out.chunks_exact_mut(2).zip(bytes) {
+        digits[0] = HEX[(b >> 4) as usize];
+        digits[1] = HEX[(b & 0xf) as usize];
     }
     String::from_utf8(out).unwrap_or_default()
 }

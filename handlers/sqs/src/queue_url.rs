@@ -6,6 +6,7 @@
 //! two segments are the owning account and the queue name.
 
 use ferrostack_runtime as rt;
+use rt::scan::position_of;
 
 use crate::error::SqsError;
 
@@ -34,14 +35,14 @@ pub fn parse_queue_url(url: &str) -> Result<QueueAddress<'_>, SqsError> {
 }
 
 fn address_of(url: &str) -> Option<QueueAddress<'_>> {
-    // Byte scans rather than `str::find` and splitting iterators: every SQS call parses
-    // its queue URL, and a substring searcher costs more to set up than this whole walk.
+    // The runtime's vector byte scans rather than `str::find` and splitting iterators:
+    // every SQS call parses its queue URL, and a substring searcher costs more to set up
+    // than this whole walk.
     let bytes = url.as_bytes();
     let authority = scheme_end(bytes);
     // Everything up to the first `/` is the authority; the queue is in the path.
-    let path_start = authority + bytes[authority..].iter().position(|&b| b == b'/')?;
-    let path_end =
-        bytes[path_start..].iter().position(|&b| b == b'?' || b == b'#').map_or(bytes.len(), |at| path_start + at);
+    let path_start = authority + position_of(&bytes[authority..], b"/")?;
+    let path_end = position_of(&bytes[path_start..], b"?#").map_or(bytes.len(), |at| path_start + at);
     // The last two non-empty segments are the account and the name. All the bytes looked
     // at are ASCII, so every cut lies on a character boundary.
     let path = &url[path_start..path_end];
@@ -53,7 +54,7 @@ fn address_of(url: &str) -> Option<QueueAddress<'_>> {
 /// Where the authority starts: after the first `://`, or at 0 without one.
 fn scheme_end(bytes: &[u8]) -> usize {
     let mut from = 0;
-    while let Some(at) = bytes[from..].iter().position(|&b| b == b':') {
+    while let Some(at) = position_of(&bytes[from..], b":") {
         let colon = from + at;
         if bytes[colon + 1..].starts_with(b"//") {
             return colon + 3;
