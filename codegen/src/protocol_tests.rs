@@ -95,9 +95,13 @@ fn roundtrip_fn(svc: &Service) -> String {
     if !arms.is_empty() {
         out.push_str("    use ferrostack_runtime::{FromValue, IntoValue};\n");
     }
-    out.push_str("    match shape {\n");
-    out.push_str(&arms);
-    out.push_str("        _ => Ok(value),\n    }\n}\n");
+    if arms.is_empty() {
+        out.push_str("    let _ = shape;\n    Ok(value)\n}\n");
+    } else {
+        out.push_str("    match shape {\n");
+        out.push_str(&arms);
+        out.push_str("        _ => Ok(value),\n    }\n}\n");
+    }
     out
 }
 

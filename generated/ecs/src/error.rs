@@ -2,6 +2,8 @@
 
 //! One error enum per operation: its modelled errors plus the common ones.
 
+#![allow(clippy::large_enum_variant)]
+
 use ferrostack_runtime as rt;
 
 #[derive(Debug)]
