@@ -64,9 +64,9 @@ mod tests {
                 let layout = Layout::from_size_align(size, align).unwrap();
                 unsafe {
                     let p = Mimalloc.alloc(layout);
-                    assert!(!p.is_null() && p as usize % align == 0, "size {size} align {align}");
+                    assert!(!p.is_null() && (p as usize).is_multiple_of(align), "size {size} align {align}");
                     let q = Mimalloc.realloc(p, layout, size * 3);
-                    assert!(!q.is_null() && q as usize % align == 0, "realloc size {size} align {align}");
+                    assert!(!q.is_null() && (q as usize).is_multiple_of(align), "realloc size {size} align {align}");
                     Mimalloc.dealloc(q, Layout::from_size_align(size * 3, align).unwrap());
                     let z = Mimalloc.alloc_zeroed(layout);
                     assert!(std::slice::from_raw_parts(z, size).iter().all(|&b| b == 0));

@@ -539,15 +539,11 @@ pub fn into_hyper(response: HttpResponse, head_only: bool) -> Response<ResponseB
             // the length of a body in memory itself, except for HEAD, whose empty body
             // says nothing of the length of the GET it stands for.
             match headers.get(CONTENT_LENGTH) {
-                Some(stated) => {
-                    if stated.to_str().ok().and_then(|v| v.parse::<u64>().ok()) != Some(len) {
-                        headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
-                    }
-                }
-                None if head_only => {
+                Some(stated) if stated.to_str().ok().and_then(|v| v.parse::<u64>().ok()) == Some(len) => {}
+                None if !head_only => {}
+                _ => {
                     headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
                 }
-                None => {}
             }
         } else if body.len().is_none() && !head_only {
             // A stream of unknown length goes out chunked; a stale length would cut it.

@@ -125,7 +125,7 @@ fn request_for(rng: &mut Rng, service: &dyn Service, protocol: Protocol) -> Http
                 match c {
                     '{' => {
                         in_label = true;
-                        path.push_str(*rng.pick(&["x", "", "a%2Fb", "%zz", "1", "..", "k/e/y", "%E2%82%AC"]));
+                        path.push_str(rng.pick::<&str>(&["x", "", "a%2Fb", "%zz", "1", "..", "k/e/y", "%E2%82%AC"]));
                     }
                     '}' => in_label = false,
                     _ if !in_label => path.push(c),

@@ -32,15 +32,11 @@ fn fill_with(schema: &Schema, plan: &Plan, shape: ShapeId, value: &mut Value) {
             fill_members(schema, plan, members, fields);
         }
         (ShapeKind::Union { members }, Value::Struct(fields)) => fill_members(schema, plan, members, fields),
-        (ShapeKind::List { member, .. }, Value::List(items)) => {
-            if plan.reaches(member.target) {
-                items.iter_mut().for_each(|v| fill_with(schema, plan, member.target, v));
-            }
+        (ShapeKind::List { member, .. }, Value::List(items)) if plan.reaches(member.target) => {
+            items.iter_mut().for_each(|v| fill_with(schema, plan, member.target, v));
         }
-        (ShapeKind::Map { value: member, .. }, Value::Map(entries)) => {
-            if plan.reaches(member.target) {
-                entries.iter_mut().for_each(|(_, v)| fill_with(schema, plan, member.target, v));
-            }
+        (ShapeKind::Map { value: member, .. }, Value::Map(entries)) if plan.reaches(member.target) => {
+            entries.iter_mut().for_each(|(_, v)| fill_with(schema, plan, member.target, v));
         }
         _ => {}
     }

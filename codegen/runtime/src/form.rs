@@ -108,7 +108,9 @@ fn hex(b: &u8) -> Option<u8> {
 mod tests {
     use super::*;
 
-    fn both(input: &str) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    type Decoded = Vec<(String, String)>;
+
+    fn both(input: &str) -> (Decoded, Decoded) {
         let ours = pairs(input.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
         let reference =
             form_urlencoded::parse(input.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();

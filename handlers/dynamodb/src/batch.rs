@@ -19,6 +19,10 @@ const MAX_WRITES: usize = 25;
 /// A BatchGetItem answer holds at most this much; the rest comes back as UnprocessedKeys.
 const MAX_GET_BYTES: usize = 16 * 1024 * 1024;
 
+/// The write units a batch consumed on one table, and on each of its indexes (name,
+/// whether it is global, units).
+type Consumed = (f64, Vec<(String, bool, f64)>);
+
 fn duplicates() -> crate::error::Error {
     invalid("Provided list of item keys contains duplicates")
 }
@@ -120,7 +124,7 @@ pub fn batch_write(t: &mut Tables, input: BatchWriteItemInput) -> Result<BatchWr
             plan.push((name.clone(), key, change));
         }
     }
-    let mut consumed: rt::IndexMap<String, (f64, Vec<(String, bool, f64)>)> = rt::IndexMap::new();
+    let mut consumed: rt::IndexMap<String, Consumed> = rt::IndexMap::new();
     let mut metrics: rt::IndexMap<String, Vec<ItemCollectionMetrics>> = rt::IndexMap::new();
     for (name, key, change) in plan {
         let (table, log) = t.table_and_stream(&name).ok_or_else(not_found)?;

@@ -461,18 +461,18 @@ mod tests {
             let mut s = String::new();
             if neg {
                 s.push('-');
-            } else if r % 7 == 0 {
+            } else if r.is_multiple_of(7) {
                 s.push('+');
             }
-            if r % 5 == 0 {
+            if r.is_multiple_of(5) {
                 s.push_str("00");
             }
             s.push_str(&int.to_string());
             s.push('.');
             s.push_str(&format!("{frac:04}"));
-            if r % 3 == 0 {
+            if r.is_multiple_of(3) {
                 // Same value in exponent form: shift the point right by one.
-                let m = format!("{}{}", int, format!("{frac:04}"));
+                let m = format!("{int}{frac:04}");
                 let (l, rest) = m.split_at(m.len() - 3);
                 s = format!("{}{l}.{rest}e-1", if neg { "-" } else { "" });
             }

@@ -265,7 +265,7 @@ fn run(
     out: &Output,
 ) -> Result<Page> {
     let mut page = Page { items: Vec::new(), count: 0, scanned: 0, last: None, bytes: 0 };
-    let limit = limit.map(|l| l.max(1) as i32);
+    let limit = limit.map(|l| l.max(1));
     let all = matches!(out, Output::Items { all_attributes: true, .. });
     for full in src.read(range, forward) {
         let visible = src.visible(full, all);

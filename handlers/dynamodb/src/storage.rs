@@ -395,12 +395,12 @@ mod tests {
                 seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 let r = seed >> 33;
                 let mut i = item(&format!("p{}", r % 40), &format!("{}", r % 13));
-                if r % 5 == 0 {
+                if r.is_multiple_of(5) {
                     items.remove(&i);
                     continue;
                 }
                 i.insert("v".into(), AttributeValue::S("x".repeat((r % 50) as usize)));
-                if r % 3 == 0 {
+                if r.is_multiple_of(3) {
                     i.insert("g".into(), AttributeValue::S(format!("g{round}")));
                     i.insert("n".into(), AttributeValue::Ns(vec!["1.5".into(), "-20".into()]));
                 }

@@ -18,6 +18,8 @@ pub struct Conditions<'a> {
 }
 
 /// Which condition decided the outcome, so callers can name it the way their API does.
+// Named after the headers, which all start with `If`.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failed {
     IfMatch,

@@ -531,8 +531,7 @@ fn checksum_of_completed(p: &CompletedPart, algorithm: Algorithm) -> Option<&str
 /// The object's URL, path style, as CompleteMultipartUpload reports it.
 fn object_location(ctx: &rt::RequestContext, bucket: &str, key: &str) -> String {
     let host = ctx.host.clone().unwrap_or_else(|| format!("{}:{}", ctx.endpoint.host, ctx.endpoint.port));
-    let encoded: String =
-        key.split('/').map(|seg| crate::url_encoding::encode_listed(seg)).collect::<Vec<_>>().join("/");
+    let encoded: String = key.split('/').map(crate::url_encoding::encode_listed).collect::<Vec<_>>().join("/");
     if host.starts_with(&format!("{bucket}.")) {
         format!("http://{host}/{encoded}")
     } else {

@@ -405,7 +405,7 @@ pub fn get_object(state: &GlobalStore<S3State>, input: GetObjectRequest) -> Resu
     crate::restore::check_readable(&object)?;
     let read = settle_read(object, version_id, &read_request!(input))?;
     let body = read.object.body.read(read.selection.bounds());
-    let tag_count = (!read.object.tags.is_empty()).then(|| read.object.tags.len() as i32);
+    let tag_count = (!read.object.tags.is_empty()).then_some(read.object.tags.len() as i32);
     let restore = crate::restore::header(&read.object);
     Ok(read_output!(GetObjectOutput, read, { body, tag_count, restore, }))
 }

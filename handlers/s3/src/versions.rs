@@ -31,6 +31,9 @@ pub enum Versioning {
     Suspended,
 }
 
+// Nearly every version is an object; boxing it to shrink the rare delete marker would
+// cost an allocation per stored version.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Version {
     Object(StoredObject),

@@ -129,7 +129,7 @@ async fn pagination_with_continuation_tokens() {
             }
         }
         assert_eq!(collected, byte_order(&all), "page size {page_size}");
-        assert_eq!(pages, (294 + page_size as usize - 1) / page_size as usize, "page size {page_size}");
+        assert_eq!(pages, 294_usize.div_ceil(page_size as usize), "page size {page_size}");
     }
 
     let e = seen(

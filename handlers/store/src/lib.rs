@@ -14,13 +14,19 @@ use ferrostack_runtime::RequestContext;
 mod peers;
 pub use peers::{AccessKeyAccounts, KeyStanding, Peers};
 
+/// One account's states by region.
+type Regions<T> = FnvHashMap<String, Arc<Mutex<T>>>;
+
+/// An account id and a region.
+pub type Scope = (String, String);
+
 /// One `T` per account and region, created on first use.
 pub struct RegionalStore<T> {
     /// account → region → state. Nested rather than keyed by a pair so that a lookup
     /// borrows the caller's strings instead of allocating a key on every request. FNV
     /// rather than SipHash: the keys are short, few and the caller's own, and every
     /// request hashes two of them.
-    scopes: RwLock<FnvHashMap<String, FnvHashMap<String, Arc<Mutex<T>>>>>,
+    scopes: RwLock<FnvHashMap<String, Regions<T>>>,
 }
 
 impl<T: Default> Default for RegionalStore<T> {
@@ -52,7 +58,7 @@ impl<T: Default> RegionalStore<T> {
     }
 
     /// Every scope that exists, for background work (expiry, delivery).
-    pub fn all(&self) -> Vec<((String, String), Arc<Mutex<T>>)> {
+    pub fn all(&self) -> Vec<(Scope, Arc<Mutex<T>>)> {
         let scopes = self.scopes.read().unwrap_or_else(|e| e.into_inner());
         let regions = scopes.iter().flat_map(|(account, regions)| regions.iter().map(move |r| (account, r)));
         regions.map(|(account, (region, state))| ((account.clone(), region.clone()), state.clone())).collect()

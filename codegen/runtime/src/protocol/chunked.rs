@@ -292,12 +292,11 @@ mod tests {
         }
     }
 
+    /// A decoded body and its trailers.
+    type Decoded = (Vec<u8>, Vec<(String, String)>);
+
     /// Runs the streaming decoder over `body` cut into pieces of the given sizes.
-    fn stream_decode(
-        body: &[u8],
-        cuts: &[usize],
-        declared: Option<u64>,
-    ) -> Result<(Vec<u8>, Vec<(String, String)>), ()> {
+    fn stream_decode(body: &[u8], cuts: &[usize], declared: Option<u64>) -> Result<Decoded, ()> {
         let mut pieces = Vec::new();
         let mut rest = body;
         let mut i = 0;

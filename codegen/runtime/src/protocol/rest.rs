@@ -353,7 +353,7 @@ fn decode_query(
             bindings.queries.iter().any(|&q| matches!(members[q as usize].http, HttpBinding::Query(k) if k == key))
         };
         let all_named = query.iter().all(|(k, _)| bound_by_name(k));
-        if !query.is_empty() && !(map_needs_unnamed && all_named) {
+        if !(query.is_empty() || (map_needs_unnamed && all_named)) {
             fields.push((i, query_params_map(schema, &members[i as usize], query)));
         }
     }

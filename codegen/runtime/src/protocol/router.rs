@@ -389,7 +389,7 @@ impl<'a> RequestPath<'a> {
     /// The segments without a trailing empty one: S3's `/bucket/` is `/bucket`.
     fn without_trailing_slash(&self) -> Option<&[&'a str]> {
         match self.segments.split_last() {
-            Some((last, rest)) if last.is_empty() => Some(rest),
+            Some((&"", rest)) => Some(rest),
             _ => None,
         }
     }
@@ -538,11 +538,10 @@ mod tests {
         req
     }
 
-    fn route(
-        method: &str,
-        uri: &str,
-        headers: &[&str],
-    ) -> Result<(&'static str, Vec<(&'static str, String)>), DecodeError> {
+    /// An operation's name and its labels.
+    type Routed = (&'static str, Vec<(&'static str, String)>);
+
+    fn route(method: &str, uri: &str, headers: &[&str]) -> Result<Routed, DecodeError> {
         let m = Router::for_schema(&SCHEMA).route(&request(method, uri, headers))?;
         Ok((OPERATIONS[m.operation].name, m.labels))
     }

@@ -559,12 +559,11 @@ impl<'s, 'c, 'a> Parser<'s, 'c, 'a> {
                 let path = path_of(first)?;
                 let t = second.unwrap_or(Operand::Value(AttributeValue::Null(true)));
                 match &t {
+                    Operand::Value(AttributeValue::S(s)) if TYPE_NAMES.contains(&s.as_str()) => {}
                     Operand::Value(AttributeValue::S(s)) => {
-                        if !TYPE_NAMES.contains(&s.as_str()) {
-                            return Err(kind.invalid(format!(
-                                "Invalid attribute type name found; type: {s}, valid types: {{ B,NULL,SS,BOOL,L,BS,N,NS,S,M }}"
-                            )));
-                        }
+                        return Err(kind.invalid(format!(
+                            "Invalid attribute type name found; type: {s}, valid types: {{ B,NULL,SS,BOOL,L,BS,N,NS,S,M }}"
+                        )));
                     }
                     Operand::Value(v) => return Err(operand_type_error(kind, name, v)),
                     _ => {}

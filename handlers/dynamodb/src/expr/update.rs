@@ -25,7 +25,7 @@ pub fn apply_update(update: &Update, item: &mut Item) -> Result<(), ExprError> {
         }
     }
     // Several SETs past the end of one list append in element-number order, as on AWS.
-    sets.sort_by(|(a, _), (b, _)| index_key(a).cmp(&index_key(b)));
+    sets.sort_by_key(|(a, _)| index_key(a));
     for (path, value) in sets {
         assign(item, path, value)?;
     }
@@ -38,7 +38,7 @@ pub fn apply_update(update: &Update, item: &mut Item) -> Result<(), ExprError> {
         })
         .collect();
     // Highest list index first, so earlier indexes still mean what they meant.
-    removes.sort_by(|a, b| index_key(b).cmp(&index_key(a)));
+    removes.sort_by_key(|p| std::cmp::Reverse(index_key(p)));
     for p in removes {
         remove(item, p)?;
     }

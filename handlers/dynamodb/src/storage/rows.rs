@@ -207,10 +207,7 @@ impl Rows {
             }
             Some(_) => {}
         }
-        let Some((_, page)) = self.pages.range_mut::<[u8], _>((Bound::Unbounded, Bound::Included(key))).next_back()
-        else {
-            return None;
-        };
+        let (_, page) = self.pages.range_mut::<[u8], _>((Bound::Unbounded, Bound::Included(key))).next_back()?;
         let replaced = match find(page, key) {
             Ok((start, end)) => {
                 let old = replaced(row_at(page, start).0.value);
@@ -467,11 +464,11 @@ mod tests {
         let mut model = Model::new();
         for round in 0..6000 {
             let k = key(rng.next() % 3000);
-            if rng.next() % 3 == 0 {
+            if rng.next().is_multiple_of(3) {
                 assert_eq!(rows.remove(&k), model.remove(&k));
             } else {
                 // Mostly small values, now and then one larger than a page.
-                let len = if rng.next() % 200 == 0 { 5000 } else { (rng.next() % 90) as usize };
+                let len = if rng.next().is_multiple_of(200) { 5000 } else { (rng.next() % 90) as usize };
                 let v = vec![(round % 251) as u8; len];
                 assert_eq!(rows.insert(&k, &v), model.insert(k.clone(), v).is_some());
             }

@@ -172,7 +172,7 @@ impl Handler {
     ) -> Result<(), SqsError> {
         let (scope, name) = self.locate(ctx, &input.queue_url)?;
         let mut state = lock(&scope);
-        let queue = state.queue(&name, || queue_does_not_exist(ctx))?;
+        let queue = state.queue(name, || queue_does_not_exist(ctx))?;
         // All or nothing: a bad attribute leaves the queue as it was.
         let mut settings = queue.settings.clone();
         for (attribute, value) in &input.attributes {
@@ -183,7 +183,7 @@ impl Handler {
         {
             redrive::check_target(&state, &queue.arn, settings.is_fifo(), policy)?;
         }
-        let queue = state.queue_mut(&name, || queue_does_not_exist(ctx))?;
+        let queue = state.queue_mut(name, || queue_does_not_exist(ctx))?;
         queue.settings = settings;
         queue.last_modified_at = now_millis();
         Ok(())
@@ -204,7 +204,7 @@ impl Handler {
         let start_after = input.next_token.as_deref().map(decode_list_token).transpose()?;
         let (scope, name) = self.locate(ctx, &input.queue_url)?;
         let state = lock(&scope);
-        let queue = state.queue(&name, || queue_does_not_exist(ctx))?;
+        let queue = state.queue(name, || queue_does_not_exist(ctx))?;
         let mut sources = redrive::sources_of(&state, &queue.arn)
             .filter(|q| start_after.as_deref().is_none_or(|after| q.name.as_str() > after));
         let page: Vec<&Queue> = sources.by_ref().take(page_size).collect();

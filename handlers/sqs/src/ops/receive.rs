@@ -118,7 +118,7 @@ impl Handler {
         let (scope, name) = self.locate(ctx, &input.queue_url)?;
         let (incarnation, changes, queue_wait) = {
             let state = lock(&scope);
-            let queue = state.queue(&name, || queue_does_not_exist(ctx))?;
+            let queue = state.queue(name, || queue_does_not_exist(ctx))?;
             (queue.incarnation, queue.changes(), queue.settings.receive_message_wait_time_seconds)
         };
         let wait = Duration::from_secs(request.wait_time_seconds.unwrap_or(queue_wait) as u64);
@@ -134,7 +134,7 @@ impl Handler {
                 let mut state = lock(&scope);
                 match state.queues.get(name).filter(|q| q.incarnation == incarnation) {
                     None => Look::Gone,
-                    Some(_) => take_messages(&mut state, &name, &request, now),
+                    Some(_) => take_messages(&mut state, name, &request, now),
                 }
             };
             let next_change = match look {
