@@ -5,7 +5,10 @@
 # Not a test (tests/run does not call it). Env knobs:
 #   FERROSTACK_BIN (target/release/ferrostack), FLOOR_BIN (target/release/examples/hyper_floor;
 #   the floor row is left out when it is missing), BENCH_DURATION seconds per call (10),
-#   BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_STARTS startup tries (10).
+#   BENCH_CONNECTIONS (16), BENCH_THREADS wrk threads (2), BENCH_STARTS startup tries (10),
+#   BENCH_ROUNDS (1): rounds of all the load runs, each on freshly started servers; a row
+#   then reports its median run and the spread, which tells a change from the machine's
+#   swings (steal time on a shared host moves single runs by a quarter).
 #   BENCH_INSTRUCTIONS=1 runs the server under valgrind's callgrind and reports the server's
 #   user-space instructions per request instead of its CPU time: a count that does not move
 #   with the machine's load, for telling small changes apart (needs valgrind; slow).
@@ -21,6 +24,7 @@ DURATION=${BENCH_DURATION:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 THREADS=${BENCH_THREADS:-2}
 STARTS=${BENCH_STARTS:-10}
+ROUNDS=${BENCH_ROUNDS:-1}
 BENCH_DIR=$PWD/bench
 PEER=${BENCH_PEER:-}
 HEALTH=/_localstack/health
@@ -109,7 +113,6 @@ setup() {
 # utime and stime: fields 14 and 15 of /proc/PID/stat, i.e. 12 and 13 once "pid (comm) " is cut off.
 cpu_ticks() { sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{print $12, $13}'; }
 CLK_TCK=$(getconf CLK_TCK)
-ROWS=()
 
 # load NAME METHOD PATH BODY HEADER... : wrk at the configured load, one markdown row.
 load() {
@@ -137,52 +140,49 @@ load() {
         measure=$(cat "$WORK"/callgrind.out.* | awk '/^totals:/ {print $2; exit}')
     fi
     eval "${result#RESULT }"  # requests= duration_us= p50_us= p99_us= non2xx= socket_errors=
-    ROWS+=("$(python3 - "$name" "$requests" "$duration_us" "$p50_us" "$p99_us" "$non2xx" "$socket_errors" \
-        "$measure" "$kernel" "$CLK_TCK" "$INSTRUCTIONS" <<'PY'
-import sys
-name, requests, duration_us, p50, p99, non2xx, sock, measure, kernel, clk, instructions = sys.argv[1:]
-requests, measure, kernel = int(requests), int(measure), int(kernel)
-rps = requests / (int(duration_us) / 1e6)
-if instructions:
-    per_request = f"{measure / requests:,.0f}" if requests else "nan"
-else:
-    us = lambda ticks: ticks * 1e6 / int(clk) / requests
-    per_request = f"{us(measure + kernel):.1f} ({us(measure):.1f} + {us(kernel):.1f})" if requests else "nan"
-print(f"| {name} | {rps:,.0f} | {int(p50) / 1000:.2f} | {int(p99) / 1000:.2f} | {per_request} | {non2xx} | {sock} |")
-PY
-)")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$requests" "$duration_us" "$p50_us" "$p99_us" \
+        "$non2xx" "$socket_errors" "$measure" "$kernel" >>"$WORK/runs.tsv"
 }
 
 STS_REQUEST=(POST / "Action=GetCallerIdentity&Version=2011-06-15"
     "Content-Type: application/x-www-form-urlencoded; charset=utf-8" "$(auth sts)" "$DATE_HEADER")
 
-# The floor: the same runtime and hyper setup answering a fixed body (examples/hyper_floor.rs).
-if [ -n "$FLOOR_BIN" ] && [ -x "$FLOOR_BIN" ]; then
-    start_server "$FLOOR_BIN"
-    load "floor: hyper + tokio, fixed answer" "${STS_REQUEST[@]}"
+FLOOR_ROW="floor: hyper + tokio, fixed answer"
+for round in $(seq "$ROUNDS"); do
+    [ "$ROUNDS" = 1 ] || echo "round $round of $ROUNDS" >&2
+    # The floor: the same runtime and hyper setup answering a fixed body (examples/hyper_floor.rs).
+    if [ -n "$FLOOR_BIN" ] && [ -x "$FLOOR_BIN" ]; then
+        start_server "$FLOOR_BIN"
+        load "$FLOOR_ROW" "${STS_REQUEST[@]}"
+        stop_server
+    fi
+
+    start_server "$BIN"
+    SSM_HEADERS=("Content-Type: application/x-amz-json-1.1" "$(auth ssm)" "$DATE_HEADER")
+    setup POST / '{"Name":"/bench/param","Value":"bench-value","Type":"String","Overwrite":true}' \
+        "X-Amz-Target: AmazonSSM.PutParameter" "${SSM_HEADERS[@]}" >/dev/null
+
+    SQS_HEADERS=("Content-Type: application/x-amz-json-1.0" "$(auth sqs)" "$DATE_HEADER")
+    QUEUE_URL=$(setup POST / '{"QueueName":"bench-queue"}' "X-Amz-Target: AmazonSQS.CreateQueue" "${SQS_HEADERS[@]}" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["QueueUrl"])')
+
+    S3_HEADERS=("$(auth s3)" "$DATE_HEADER" "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+    setup PUT /bench-bucket '' "${S3_HEADERS[@]}" >/dev/null
+    head -c 1024 /dev/zero | tr '\0' 'x' >"$WORK/object"
+    setup PUT /bench-bucket/object-1k "$(cat "$WORK/object")" "${S3_HEADERS[@]}" >/dev/null
+
+    load "STS GetCallerIdentity (query)" "${STS_REQUEST[@]}"
+    load "SSM GetParameter (json 1.1)" POST / '{"Name":"/bench/param"}' \
+        "X-Amz-Target: AmazonSSM.GetParameter" "${SSM_HEADERS[@]}"
+    load "SQS SendMessage (json 1.0)" POST / "{\"QueueUrl\":\"$QUEUE_URL\",\"MessageBody\":\"bench message\"}" \
+        "X-Amz-Target: AmazonSQS.SendMessage" "${SQS_HEADERS[@]}"
+    load "S3 GetObject 1 KiB (rest-xml)" GET /bench-bucket/object-1k "" "${S3_HEADERS[@]}"
+
+    # Memory of the last round's server, which the report shows.
+    LOADED_RSS=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
+    PEAK_RSS=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
     stop_server
-fi
-
-start_server "$BIN"
-SSM_HEADERS=("Content-Type: application/x-amz-json-1.1" "$(auth ssm)" "$DATE_HEADER")
-setup POST / '{"Name":"/bench/param","Value":"bench-value","Type":"String","Overwrite":true}' \
-    "X-Amz-Target: AmazonSSM.PutParameter" "${SSM_HEADERS[@]}" >/dev/null
-
-SQS_HEADERS=("Content-Type: application/x-amz-json-1.0" "$(auth sqs)" "$DATE_HEADER")
-QUEUE_URL=$(setup POST / '{"QueueName":"bench-queue"}' "X-Amz-Target: AmazonSQS.CreateQueue" "${SQS_HEADERS[@]}" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["QueueUrl"])')
-
-S3_HEADERS=("$(auth s3)" "$DATE_HEADER" "x-amz-content-sha256: UNSIGNED-PAYLOAD")
-setup PUT /bench-bucket '' "${S3_HEADERS[@]}" >/dev/null
-head -c 1024 /dev/zero | tr '\0' 'x' >"$WORK/object"
-setup PUT /bench-bucket/object-1k "$(cat "$WORK/object")" "${S3_HEADERS[@]}" >/dev/null
-
-load "STS GetCallerIdentity (query)" "${STS_REQUEST[@]}"
-load "SSM GetParameter (json 1.1)" POST / '{"Name":"/bench/param"}' \
-    "X-Amz-Target: AmazonSSM.GetParameter" "${SSM_HEADERS[@]}"
-load "SQS SendMessage (json 1.0)" POST / "{\"QueueUrl\":\"$QUEUE_URL\",\"MessageBody\":\"bench message\"}" \
-    "X-Amz-Target: AmazonSQS.SendMessage" "${SQS_HEADERS[@]}"
-load "S3 GetObject 1 KiB (rest-xml)" GET /bench-bucket/object-1k "" "${S3_HEADERS[@]}"
+done
 
 if [ -n "$INSTRUCTIONS" ]; then
     PER_REQUEST="server instructions/req"
@@ -190,11 +190,10 @@ if [ -n "$INSTRUCTIONS" ]; then
 else
     PER_REQUEST="server CPU µs/req (user + kernel)"
     PER_REQUEST_NOTE="Server CPU per request = (utime + stime of the server process over the run) / requests; wrk shares the 2 cores."
-    [ -n "$PEER" ] || PER_REQUEST_NOTE+=" The floor row is examples/hyper_floor.rs: the same runtime, allocator and hyper setup answering a fixed body, so a call's CPU minus the floor's is what routing, the protocol layer and the handler add."
+    [ -n "$PEER" ] || PER_REQUEST_NOTE+=" The floor row is examples/hyper_floor.rs: the same runtime, allocator and hyper setup answering a fixed body, so a call's CPU over the floor's is what routing, the protocol layer and the handler add."
 fi
 
-LOADED_RSS=$(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER_PID/status")
-PEAK_RSS=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status")
+mib() { awk -v kib="$1" 'BEGIN { printf "%.1f", kib / 1024 }'; }
 
 if [ -n "$PEER" ]; then
     SUBJECT="$PEER $(grep -i "^$PEER" "$BENCH_DIR/peers-requirements.txt" | sed 's/.*==//')"
@@ -202,24 +201,22 @@ if [ -n "$PEER" ]; then
 else
     SUBJECT="ferrostack, commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
     METRIC_ROWS="| startup to first health answer (median of $STARTS) | $START_MEDIAN ms (min $START_MIN, max $START_MAX) |
-| idle RSS after startup (median) | $((IDLE_RSS / 1024)) MiB ($IDLE_RSS KiB) |
+| idle RSS after startup (median) | $(mib "$IDLE_RSS") MiB ($IDLE_RSS KiB) |
 "
 fi
-METRIC_ROWS+="| RSS after the load runs / peak | $((LOADED_RSS / 1024)) MiB / $((PEAK_RSS / 1024)) MiB |"
+METRIC_ROWS+="| RSS after the load runs / peak | $(mib "$LOADED_RSS") MiB / $(mib "$PEAK_RSS") MiB |"
 
 cat <<EOF
 
 ## benchmark: $SUBJECT
 
-$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk $THREADS threads / $CONNECTIONS connections / ${DURATION}s per call, loopback.
+$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk $THREADS threads / $CONNECTIONS connections / ${DURATION}s per call, $ROUNDS round(s), loopback.
 
 | metric | value |
 | --- | --- |
 $METRIC_ROWS
 
-| call | req/s | p50 ms | p99 ms | $PER_REQUEST | non-2xx | socket errors |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
-$(printf '%s\n' "${ROWS[@]}")
+$(python3 "$BENCH_DIR/rows.py" "$WORK/runs.tsv" "$CLK_TCK" "$INSTRUCTIONS" "$FLOOR_ROW" "$PER_REQUEST")
 
 $PER_REQUEST_NOTE
 EOF
