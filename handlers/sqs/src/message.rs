@@ -98,14 +98,9 @@ pub struct StoredMessage {
     pub message_id: MessageId,
     pub body: String,
     pub message_attributes: UserAttributes,
-    pub trace_header: Option<String>,
     pub sender_id: String,
-    pub group_id: Option<String>,
-    pub deduplication_id: Option<String>,
-    /// FIFO queues number their messages in send order.
-    pub sequence_number: Option<u64>,
-    /// Set when redrive moved the message here from the queue with this ARN.
-    pub dead_letter_source_arn: Option<String>,
+    /// What only some messages carry; `None` when none of it is set.
+    rare: Option<Box<Rare>>,
     pub sent_at: Millis,
     /// The message cannot be received before this instant: first the send delay, then
     /// the visibility timeout of each receive.
@@ -117,18 +112,37 @@ pub struct StoredMessage {
     pub receipt_id: Option<String>,
 }
 
+/// The attributes of a message that most messages lack: those of FIFO queues, an X-Ray
+/// trace header, a redrive's source. They sit behind one pointer so that each message of a
+/// standard queue does not hold five empty fields (112 bytes, a third of a message).
+#[derive(Debug, Clone, Default)]
+pub struct Rare {
+    pub trace_header: Option<String>,
+    pub group_id: Option<String>,
+    pub deduplication_id: Option<String>,
+    /// FIFO queues number their messages in send order.
+    pub sequence_number: Option<u64>,
+    /// Set when redrive moved the message here from the queue with this ARN.
+    pub dead_letter_source_arn: Option<String>,
+}
+
 impl StoredMessage {
     pub fn new(message_id: MessageId, new: NewMessage, now: Millis) -> StoredMessage {
+        let rare =
+            (new.trace_header.is_some() || new.group_id.is_some() || new.deduplication_id.is_some()).then(|| {
+                Box::new(Rare {
+                    trace_header: new.trace_header,
+                    group_id: new.group_id,
+                    deduplication_id: new.deduplication_id,
+                    ..Rare::default()
+                })
+            });
         StoredMessage {
             message_id,
             body: new.body,
             message_attributes: new.message_attributes,
-            trace_header: new.trace_header,
             sender_id: new.sender_id,
-            group_id: new.group_id,
-            deduplication_id: new.deduplication_id,
-            sequence_number: None,
-            dead_letter_source_arn: None,
+            rare,
             sent_at: now,
             available_at: now + crate::clock::seconds_to_millis(new.delay_seconds),
             receive_count: 0,
@@ -136,6 +150,36 @@ impl StoredMessage {
             last_received_at: None,
             receipt_id: None,
         }
+    }
+
+    pub fn trace_header(&self) -> Option<&String> {
+        self.rare.as_ref()?.trace_header.as_ref()
+    }
+
+    pub fn group_id(&self) -> Option<&String> {
+        self.rare.as_ref()?.group_id.as_ref()
+    }
+
+    pub fn deduplication_id(&self) -> Option<&String> {
+        self.rare.as_ref()?.deduplication_id.as_ref()
+    }
+
+    pub fn sequence_number(&self) -> Option<u64> {
+        self.rare.as_ref()?.sequence_number
+    }
+
+    pub fn dead_letter_source_arn(&self) -> Option<&String> {
+        self.rare.as_ref()?.dead_letter_source_arn.as_ref()
+    }
+
+    /// The rare attributes, to set one.
+    pub fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// The rare attributes, to clear one: `None` when none is set.
+    pub fn rare_if_any(&mut self) -> Option<&mut Rare> {
+        self.rare.as_deref_mut()
     }
 
     /// Digests are computed when needed rather than stored: they cost less than a
@@ -180,11 +224,11 @@ impl StoredMessage {
         add(SENT_TIMESTAMP, Some(self.sent_at.to_string()));
         add(APPROXIMATE_RECEIVE_COUNT, Some(self.receive_count.to_string()));
         add(APPROXIMATE_FIRST_RECEIVE_TIMESTAMP, self.first_received_at.map(|t| t.to_string()));
-        add(AWS_TRACE_HEADER, self.trace_header.clone());
-        add(MESSAGE_GROUP_ID, self.group_id.clone());
-        add(MESSAGE_DEDUPLICATION_ID, self.deduplication_id.clone());
-        add(SEQUENCE_NUMBER, self.sequence_number.map(sequence_number));
-        add(DEAD_LETTER_QUEUE_SOURCE_ARN, self.dead_letter_source_arn.clone());
+        add(AWS_TRACE_HEADER, self.trace_header().cloned());
+        add(MESSAGE_GROUP_ID, self.group_id().cloned());
+        add(MESSAGE_DEDUPLICATION_ID, self.deduplication_id().cloned());
+        add(SEQUENCE_NUMBER, self.sequence_number().map(sequence_number));
+        add(DEAD_LETTER_QUEUE_SOURCE_ARN, self.dead_letter_source_arn().cloned());
 
         let message_attributes: rt::IndexMap<String, types::MessageAttributeValue> = self
             .message_attributes

@@ -117,7 +117,9 @@ fn step(state: &mut RegionState, task_id: &str) -> Option<Duration> {
                 let message = source.and_then(|name| state.queues.get_mut(&name)?.remove_message(&message_id));
                 if let (Some(mut message), Some(queue)) = (message, state.queues.get_mut(&target)) {
                     // Back in circulation as if new, or redrive would take it straight back.
-                    message.dead_letter_source_arn = None;
+                    if let Some(rare) = message.rare_if_any() {
+                        rare.dead_letter_source_arn = None;
+                    }
                     message.receive_count = 0;
                     message.first_received_at = None;
                     queue.accept_moved(message, None, now);

@@ -126,12 +126,12 @@ impl Queue {
         let mut deduplication_key = None;
         if let Some(settings) = &self.settings.fifo {
             // Validation let a message without an id through only for content-based queues.
-            let id = match &message.deduplication_id {
+            let id = match message.deduplication_id() {
                 Some(id) => id.clone(),
                 None => fifo::content_deduplication_id(&message.body),
             };
-            message.deduplication_id = Some(id.clone());
-            let key = match (settings.deduplication_scope.as_str(), &message.group_id) {
+            message.rare_mut().deduplication_id = Some(id.clone());
+            let key = match (settings.deduplication_scope.as_str(), message.group_id()) {
                 ("messageGroup", Some(group)) => format!("{group}\u{0}{id}"),
                 _ => id,
             };
@@ -165,9 +165,11 @@ impl Queue {
     pub fn accept_moved(&mut self, mut message: StoredMessage, dead_letter_source_arn: Option<&str>, now: Millis) {
         message.available_at = now;
         message.receipt_id = None;
-        message.sequence_number = None;
+        if let Some(rare) = message.rare_if_any() {
+            rare.sequence_number = None;
+        }
         if let Some(arn) = dead_letter_source_arn {
-            message.dead_letter_source_arn = Some(arn.to_owned());
+            message.rare_mut().dead_letter_source_arn = Some(arn.to_owned());
         }
         self.insert(message, now);
     }
@@ -178,7 +180,7 @@ impl Queue {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
         if self.settings.is_fifo() {
-            message.sequence_number = Some(sequence);
+            message.rare_mut().sequence_number = Some(sequence);
         }
         if message.message_id.sequence(self.id_key) != sequence {
             self.moved_in.insert(message.message_id, sequence);
@@ -223,12 +225,12 @@ impl Queue {
                 continue;
             }
             if !message.is_receivable(now) {
-                if let (true, Some(group)) = (fifo, &message.group_id) {
+                if let (true, Some(group)) = (fifo, message.group_id()) {
                     blocked_groups.insert(group.clone());
                 }
                 continue;
             }
-            if message.group_id.as_ref().is_some_and(|g| blocked_groups.contains(g)) {
+            if message.group_id().is_some_and(|g| blocked_groups.contains(g)) {
                 continue;
             }
             if max_receive_count.is_some_and(|limit| message.receive_count >= limit) {
@@ -360,7 +362,7 @@ impl Queue {
             .values()
             .filter(|m| m.is_receivable(now) && m.sent_at + retention > now)
             .take(max)
-            .map(|m| (m.message_id.to_string(), m.dead_letter_source_arn.clone()))
+            .map(|m| (m.message_id.to_string(), m.dead_letter_source_arn().cloned()))
             .collect()
     }
 
