@@ -91,13 +91,12 @@ fn roundtrip_fn(svc: &Service) -> String {
     let mut out = String::from(
         "/// Moves `value` through the Rust type of `shape` and back.\npub fn roundtrip(shape: u32, value: ferrostack_runtime::Value) -> Result<ferrostack_runtime::Value, ferrostack_runtime::ConvertError> {\n",
     );
-    // Without structures the conversions are not used, and importing them would warn.
-    if !arms.is_empty() {
-        out.push_str("    use ferrostack_runtime::{FromValue, IntoValue};\n");
-    }
     if arms.is_empty() {
+        // Without structures there is nothing to convert: no match on the shape, and no
+        // imports (they would warn).
         out.push_str("    let _ = shape;\n    Ok(value)\n}\n");
     } else {
+        out.push_str("    use ferrostack_runtime::{FromValue, IntoValue};\n");
         out.push_str("    match shape {\n");
         out.push_str(&arms);
         out.push_str("        _ => Ok(value),\n    }\n}\n");
