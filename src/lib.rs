@@ -14,6 +14,7 @@ pub mod admin;
 pub mod allocator;
 pub mod body;
 pub mod config;
+pub mod connections;
 pub mod envelope;
 pub mod gateway;
 pub mod logging;

@@ -10,9 +10,9 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
+use crate::connections::Connections;
 use crate::gateway::Gateway;
 
 /// Serves `listener` until `shutdown` completes, then stops accepting and gives open
@@ -27,7 +27,7 @@ pub async fn serve(
     let builder = auto::Builder::new(TokioExecutor::new());
     // No `pipeline_flush`: with it hyper keeps polling a streamed response body without
     // bound, so a GET of an object on disk would be read whole into memory.
-    let graceful = GracefulShutdown::new();
+    let connections = Connections::default();
     let mut shutdown = std::pin::pin!(shutdown);
 
     loop {
@@ -53,9 +53,15 @@ pub async fn serve(
             let gateway = gateway.clone();
             async move { Ok::<_, Infallible>(gateway.handle(req).await) }
         });
-        let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service).into_owned());
+        let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+        let mut watch = connections.watch();
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            let mut connection = std::pin::pin!(connection);
+            let served = std::future::poll_fn(|cx| {
+                watch.check(cx, || connection.as_mut().graceful_shutdown());
+                connection.as_mut().poll(cx)
+            });
+            if let Err(e) = served.await {
                 // Clients that hang up mid-request; nothing to do about it.
                 tracing::debug!(error = %e, "connection ended with an error");
             }
@@ -63,12 +69,12 @@ pub async fn serve(
     }
 
     drop(listener);
-    let open = graceful.count();
+    let open = connections.count();
     if open > 0 {
         tracing::info!(open, "waiting for open connections to finish");
     }
     tokio::select! {
-        () = graceful.shutdown() => true,
+        () = connections.shutdown() => true,
         () = tokio::time::sleep(grace) => {
             tracing::warn!(grace_secs = grace.as_secs_f64(), "connections still open after the grace period; closing them");
             false
