@@ -193,6 +193,12 @@ fn member_expr(svc: &Service, m: &Member) -> String {
     let mut fields = vec![format!("name: {:?}", m.name), format!("target: {}", m.target)];
     let s = |name: &str| m.get(name).and_then(Json::as_str);
     if let Some(n) = s("smithy.api#jsonName") {
+        // The runtime writes member keys as they are, without escaping.
+        assert!(
+            !n.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20),
+            "{}: a jsonName that JSON would need escaped: {n:?}",
+            m.name
+        );
         fields.push(format!("json_name: Some({n:?})"));
     }
     if let Some(n) = s("smithy.api#xmlName") {

@@ -2,9 +2,22 @@
 //! server crate: the gateway converts from and to hyper's types.
 
 use bytes::Bytes;
+use http::header::InvalidHeaderValue;
 use http::{HeaderMap, HeaderValue, Method};
 
 use crate::stream::ByteStream;
+
+/// `bytes` as a header value, checked sixteen bytes at a time: `HeaderValue`'s own check
+/// goes a byte at a time, which shows on answers that carry several headers.
+pub fn header_value(bytes: Bytes) -> Result<HeaderValue, InvalidHeaderValue> {
+    // http accepts every byte but DEL and those below a space, tab excepted. A value with
+    // any of those (a tab, most likely) goes to the byte-wise check, which decides.
+    if crate::scan::any_of(&bytes, b"\x7f", 0x20) {
+        return HeaderValue::from_maybe_shared(bytes);
+    }
+    // SAFETY: every byte is a space or above and not DEL, all of which http accepts.
+    Ok(unsafe { HeaderValue::from_maybe_shared_unchecked(bytes) })
+}
 
 #[derive(Debug)]
 pub struct HttpRequest {
@@ -100,6 +113,24 @@ pub mod names {
 #[cfg(test)]
 mod tests {
     use super::is_form_media_type;
+
+    #[test]
+    fn header_values_are_accepted_as_http_accepts_them() {
+        for len in [1, 5, 16, 17, 40] {
+            for at in [0, len / 2, len - 1] {
+                for byte in 0..=255u8 {
+                    let mut text = vec![b'v'; len];
+                    text[at] = byte;
+                    let ours = super::header_value(bytes::Bytes::from(text.clone()));
+                    let http = http::HeaderValue::from_bytes(&text);
+                    assert_eq!(ours.is_ok(), http.is_ok(), "byte {byte:#x} at {at} of {len}");
+                    if let Ok(value) = ours {
+                        assert_eq!(value.as_bytes(), &text[..]);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn form_media_types() {

@@ -781,6 +781,21 @@ impl<'o> ObjectWriter<'o> {
         self.out
     }
 
+    /// Writes a member's key: its Smithy name (identifier characters only) or its
+    /// `jsonName` (which the generator refuses if it would need escaping), so the escape
+    /// scan of [`write_string`] is skipped.
+    fn member_key(&mut self, key: &'static str) -> &mut Vec<u8> {
+        if !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+        self.out.reserve(key.len() + 3);
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.out
+    }
+
     fn close(self) {
         self.out.push(b'}');
     }
@@ -811,7 +826,7 @@ impl Writer<'_> {
             if field.is_null() || !in_body(member) {
                 continue;
             }
-            let out = object.key(self.settings.member_name(member));
+            let out = object.member_key(self.settings.member_name(member));
             self.value(out, member.target, member.timestamp_format, field);
         }
         for (index, member) in members.iter().enumerate() {
@@ -823,7 +838,7 @@ impl Writer<'_> {
             }
             let default = member.default.and_then(|d| defaults::default_value(self.schema, member.target, d));
             if let Some(default) = default {
-                let out = object.key(self.settings.member_name(member));
+                let out = object.member_key(self.settings.member_name(member));
                 self.value(out, member.target, member.timestamp_format, &default);
             }
         }

@@ -21,7 +21,7 @@ pub mod xml;
 
 use std::borrow::Cow;
 
-use http::{HeaderName, HeaderValue};
+use http::HeaderName;
 
 use crate::context::RequestContext;
 use crate::error::{CommonError, ServiceError, WireError};
@@ -421,10 +421,10 @@ fn add_request_id(schema: &Schema, protocol: Protocol, response: &mut HttpRespon
     const AMZ_REQUEST_ID: HeaderName = HeaderName::from_static("x-amz-request-id");
     const AMZ_ID_2: HeaderName = HeaderName::from_static("x-amz-id-2");
     const AMZN_REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
-    let Ok(id) = HeaderValue::from_str(&ctx.request_id) else { return };
+    let Ok(id) = crate::http::header_value(bytes::Bytes::copy_from_slice(ctx.request_id.as_bytes())) else { return };
     if schema.service.xml_no_error_wrapping && protocol == Protocol::RestXml {
         response.headers.insert(AMZ_REQUEST_ID, id);
-        if let Ok(host_id) = HeaderValue::from_maybe_shared(bytes::Bytes::from(crate::host_id(&ctx.request_id))) {
+        if let Ok(host_id) = crate::http::header_value(bytes::Bytes::from(crate::host_id(&ctx.request_id))) {
             response.headers.insert(AMZ_ID_2, host_id);
         }
     } else {

@@ -816,7 +816,7 @@ fn header_binding<'b>(
 
 /// Sets a bound header; the text becomes the value's buffer, without a copy.
 fn insert_header(response: &mut HttpResponse, header: &HeaderName, member: &Member, text: String) {
-    match HeaderValue::from_maybe_shared(Bytes::from(text)) {
+    match crate::http::header_value(Bytes::from(text)) {
         Ok(value) => {
             response.headers.insert(header.clone(), value);
         }
