@@ -65,7 +65,7 @@ fn emit_service(out: &mut String, svc: &Service) {
         .unwrap_or(false);
     let _ = writeln!(
         out,
-        "pub static SCHEMA: Schema = Schema {{\n    service: ServiceInfo {{\n        name: {:?},\n        shape_name: {:?},\n        namespace: {:?},\n        version: {:?},\n        signing_name: {:?},\n        target_prefix: {:?},\n        protocols: &[{}],\n        query_compatible: {},\n        xml_namespace: {:?},\n        xml_no_error_wrapping: {},\n        validation: ValidationStyle::{},\n        validation_code: {:?},\n    }},\n    shapes: &SHAPES,\n    operations: &OPERATIONS,\n}};\n",
+        "pub static SCHEMA: Schema = Schema {{\n    service: ServiceInfo {{\n        name: {:?},\n        shape_name: {:?},\n        namespace: {:?},\n        version: {:?},\n        signing_name: {:?},\n        target_prefix: {:?},\n        protocols: &[{}],\n        query_compatible: {},\n        xml_namespace: {:?},\n        xml_no_error_wrapping: {},\n        validation: ValidationStyle::{},\n        validation_code: {:?},\n    }},\n    shapes: &SHAPES,\n    operations: &OPERATIONS,\n    derived: Derived::new(),\n}};\n",
         e.name,
         svc.shape_name(),
         svc.namespace(),

@@ -69,6 +69,7 @@ pub static JSON_QUERY: Schema = Schema {
     ),
     shapes: &UNIT_SHAPES,
     operations: &[rpc_op("Boom"), rpc_op("ListQueues")],
+    derived: Derived::new(),
 };
 
 /// awsQuery only (IAM's shape).
@@ -76,6 +77,7 @@ pub static QUERY_ONLY: Schema = Schema {
     service: info("queryonly", "QueryOnlyService", "queryonly", "2010-05-08", "QueryOnlyV2010", &[Protocol::AwsQuery]),
     shapes: &UNIT_SHAPES,
     operations: &[rpc_op("ListUsers")],
+    derived: Derived::new(),
 };
 
 /// awsQuery, awsJson 1.0 and RPC v2 CBOR (CloudWatch's shape).
@@ -90,6 +92,7 @@ pub static CBOR: Schema = Schema {
     ),
     shapes: &UNIT_SHAPES,
     operations: &[rpc_op("Boom"), rpc_op("GetMetricData")],
+    derived: Derived::new(),
 };
 
 /// Shares the signing name `mail` with [`SHARED_REST`] (SES v1 and v2).
@@ -97,6 +100,7 @@ pub static SHARED_QUERY: Schema = Schema {
     service: info("mailv1", "MailV1", "mail", "2010-12-01", "MailV1", &[Protocol::AwsQuery]),
     shapes: &UNIT_SHAPES,
     operations: &[rpc_op("SendEmail")],
+    derived: Derived::new(),
 };
 
 pub static SHARED_REST: Schema = Schema {
@@ -106,6 +110,7 @@ pub static SHARED_REST: Schema = Schema {
         rest_op("CreateEmailIdentity", "POST", "/v2/email/identities"),
         rest_op("SendEmail", "POST", "/v2/email/outbound-emails"),
     ],
+    derived: Derived::new(),
 };
 
 /// restJson1 routes (Lambda's shape).
@@ -117,6 +122,7 @@ pub static REST: Schema = Schema {
         rest_op("Invoke", "POST", "/2015-03-31/functions/{FunctionName}/invocations"),
         rest_op("ListFunctions", "GET", "/2015-03-31/functions"),
     ],
+    derived: Derived::new(),
 };
 
 /// restXml with unwrapped errors, signing as `s3`.
@@ -128,6 +134,7 @@ pub static S3: Schema = Schema {
     },
     shapes: &UNIT_SHAPES,
     operations: &[rest_op("GetObject", "GET", "/{Bucket}/{Key+}"), rest_op("ListObjects", "GET", "/{Bucket}")],
+    derived: Derived::new(),
 };
 
 /// A service over a static schema that counts resets and panics on any operation named

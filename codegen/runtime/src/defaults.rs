@@ -3,9 +3,7 @@
 
 use base64::Engine;
 
-use std::sync::{OnceLock, RwLock};
 
-use crate::protocol::router::{schema_cached, SchemaCache};
 use crate::schema::{DefaultValue, Member, Schema, ShapeId, ShapeKind};
 use crate::time::DateTime;
 use crate::value::{Document, Value};
@@ -56,15 +54,14 @@ fn fill_members(schema: &Schema, plan: &Plan, members: &[Member], fields: &mut [
 /// Per-schema facts, computed once: which shapes hold a defaulted member somewhere
 /// inside, and which members of each structure have a default. Most inputs hold none, and
 /// then filling costs one lookup.
-struct Plan {
+pub(crate) struct Plan {
     reaches: Vec<bool>,
     defaulted: Vec<Box<[u16]>>,
 }
 
 impl Plan {
-    fn of(schema: &Schema) -> &'static Plan {
-        static CACHE: OnceLock<RwLock<SchemaCache<Plan>>> = OnceLock::new();
-        schema_cached(&CACHE, schema, || Plan::build(schema))
+    fn of(schema: &Schema) -> &Plan {
+        schema.derived.defaults.get_or_init(|| Plan::build(schema))
     }
 
     fn build(schema: &Schema) -> Plan {

@@ -9,6 +9,8 @@
 //! format, XML namespace) are merged by the generator into the [`Member`], so the codecs
 //! only look at the member.
 
+use std::sync::OnceLock;
+
 /// Index of a shape inside [`Schema::shapes`].
 pub type ShapeId = u32;
 
@@ -60,6 +62,36 @@ pub struct Schema {
     pub service: ServiceInfo,
     pub shapes: &'static [Shape],
     pub operations: &'static [Operation],
+    /// Tables the runtime builds from `shapes` and `operations` when first needed.
+    pub derived: Derived,
+}
+
+/// Tables derived from a schema on first use and kept inside it, so that a request reaches
+/// each with one load instead of a lock and a search of a process-wide cache.
+pub struct Derived {
+    pub(crate) router: OnceLock<crate::protocol::router::Router>,
+    pub(crate) bindings: OnceLock<Vec<crate::protocol::rest::OperationBindings>>,
+    pub(crate) checks: OnceLock<crate::validate::ShapeFlags>,
+    pub(crate) defaults: OnceLock<crate::defaults::Plan>,
+}
+
+impl Derived {
+    /// Nothing built yet: what every schema starts with.
+    pub const fn new() -> Self {
+        Derived { router: OnceLock::new(), bindings: OnceLock::new(), checks: OnceLock::new(), defaults: OnceLock::new() }
+    }
+}
+
+impl Default for Derived {
+    fn default() -> Self {
+        Derived::new()
+    }
+}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Derived { .. }")
+    }
 }
 
 impl Schema {

@@ -14,7 +14,6 @@ use std::sync::{OnceLock, RwLock};
 
 use regex::Regex;
 
-use crate::protocol::router::schema_cached;
 use crate::schema::{Constraints, Member, Schema, ShapeId, ShapeKind, ValidationStyle};
 use crate::value::{StructBuilder, Value};
 
@@ -209,7 +208,7 @@ fn aws_rule(v: &Violation) -> String {
 
 /// Per-schema facts the walk needs, computed once: whether a shape's closure holds
 /// anything to check, and which members of a structure or union can fail a check.
-struct ShapeFlags {
+pub(crate) struct ShapeFlags {
     needs_check: Vec<bool>,
     /// By shape: the indexes, in member order, of the members that are required or hold
     /// something to check. S3's inputs model dozens of members and constrain a few, so the
@@ -218,9 +217,8 @@ struct ShapeFlags {
 }
 
 impl ShapeFlags {
-    fn of(schema: &Schema) -> &'static ShapeFlags {
-        static CACHE: OnceLock<RwLock<crate::protocol::router::SchemaCache<ShapeFlags>>> = OnceLock::new();
-        schema_cached(&CACHE, schema, || {
+    fn of(schema: &Schema) -> &ShapeFlags {
+        schema.derived.checks.get_or_init(|| {
             let needs_check = closure_flags(schema);
             let visit = schema
                 .shapes
@@ -276,7 +274,7 @@ fn shape_needs_check(kind: &ShapeKind, flags: &[bool]) -> bool {
 /// violation is reported, which most requests never do.
 struct Walker<'s, 'v> {
     schema: &'s Schema,
-    flags: &'static ShapeFlags,
+    flags: &'s ShapeFlags,
     found: Vec<Violation>,
     trail: Vec<Step<'v>>,
 }
@@ -708,6 +706,7 @@ mod tests {
         },
         shapes: &SHAPES,
         operations: &[],
+        derived: crate::schema::Derived::new(),
     };
 
     fn input(fields: Vec<(u16, Value)>) -> Value {

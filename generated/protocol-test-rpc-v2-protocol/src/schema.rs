@@ -21,6 +21,7 @@ pub static SCHEMA: Schema = Schema {
     },
     shapes: &SHAPES,
     operations: &OPERATIONS,
+    derived: Derived::new(),
 };
 
 static SHAPES: [Shape; 67] = [

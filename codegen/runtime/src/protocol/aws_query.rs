@@ -250,8 +250,8 @@ mod tests {
     ];
 
     static QUERY_SCHEMA: Schema =
-        Schema { service: service(Some("https://example.com/")), shapes: &SHAPES, operations: &OPERATIONS };
-    static NO_NAMESPACE_SCHEMA: Schema = Schema { service: service(None), shapes: &SHAPES, operations: &OPERATIONS };
+        Schema { service: service(Some("https://example.com/")), shapes: &SHAPES, operations: &OPERATIONS, derived: crate::schema::Derived::new() };
+    static NO_NAMESPACE_SCHEMA: Schema = Schema { service: service(None), shapes: &SHAPES, operations: &OPERATIONS, derived: crate::schema::Derived::new() };
 
     const fn service(xml_namespace: Option<&'static str>) -> ServiceInfo {
         ServiceInfo {

@@ -14,7 +14,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::{OnceLock, RwLock};
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
@@ -23,7 +22,7 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue};
 
 use crate::http::{HttpRequest, HttpResponse};
-use crate::protocol::router::{schema_cached, Labels, Router, SchemaCache};
+use crate::protocol::router::{Labels, Router};
 use crate::protocol::DecodeError;
 use crate::schema::{HttpBinding, Member, Schema, ShapeId, ShapeKind, TimestampFormat};
 use crate::stream::ByteStream;
@@ -143,9 +142,8 @@ fn model_header_name(name: &'static str) -> Result<HeaderName, http::header::Inv
     Ok(if parsed.as_str() == name { HeaderName::from_static(name) } else { parsed })
 }
 
-pub fn operation_bindings(schema: &Schema, op: usize) -> &'static OperationBindings {
-    static CACHE: OnceLock<RwLock<SchemaCache<Vec<OperationBindings>>>> = OnceLock::new();
-    let all = schema_cached(&CACHE, schema, || {
+pub fn operation_bindings(schema: &Schema, op: usize) -> &OperationBindings {
+    let all = schema.derived.bindings.get_or_init(|| {
         schema
             .operations
             .iter()
@@ -1102,6 +1100,7 @@ mod tests {
         },
         shapes: &SHAPES,
         operations: &OPERATIONS,
+        derived: crate::schema::Derived::new(),
     };
 
     /// A toy document codec: the body is the text of the first body member, which shows

@@ -310,6 +310,7 @@ mod tests {
         },
         shapes: &SHAPES,
         operations: &OPERATIONS,
+        derived: crate::schema::Derived::new(),
     };
 
     fn request(uri: &str, headers: &[(&str, &str)], body: &str) -> HttpRequest {

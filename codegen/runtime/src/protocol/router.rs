@@ -12,7 +12,6 @@
 //! `PUT /{Bucket}/{Key+}`.
 
 use std::borrow::Cow;
-use std::sync::{OnceLock, RwLock};
 
 use http::{HeaderName, Method};
 use percent_encoding::percent_decode_str;
@@ -87,39 +86,10 @@ struct Specificity {
     required_present: usize,
 }
 
-/// Per-schema values built on first use and kept for the process, keyed by the addresses
-/// of the schema's operation and shape tables (static data, so never reused). Only values
-/// derived from those two tables may be cached this way: schemas that share them (test
-/// fixtures do) share the entry.
-pub(crate) fn schema_cached<T: Send + Sync + 'static>(
-    cache: &'static OnceLock<RwLock<SchemaCache<T>>>,
-    schema: &Schema,
-    build: impl FnOnce() -> T,
-) -> &'static T {
-    let key = schema.operations.as_ptr() as usize ^ (schema.shapes.as_ptr() as usize).rotate_left(32);
-    let entries = cache.get_or_init(Default::default);
-    let found = |entries: &SchemaCache<T>| entries.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-    if let Some(found) = found(&entries.read().unwrap_or_else(|e| e.into_inner())) {
-        return found;
-    }
-    let mut entries = entries.write().unwrap_or_else(|e| e.into_inner());
-    if let Some(found) = found(&entries) {
-        return found;
-    }
-    let value: &'static T = Box::leak(Box::new(build()));
-    entries.push((key, value));
-    value
-}
-
-/// The entries of a [`schema_cached`] cache: one per served schema (a few dozen at most),
-/// so a scan beats hashing the key on every request.
-pub(crate) type SchemaCache<T> = Vec<(usize, &'static T)>;
-
 impl Router {
     /// The router of a schema, built on first use and kept for the process.
-    pub fn for_schema(schema: &Schema) -> &'static Router {
-        static CACHE: OnceLock<RwLock<SchemaCache<Router>>> = OnceLock::new();
-        schema_cached(&CACHE, schema, || Router::build(schema))
+    pub fn for_schema(schema: &Schema) -> &Router {
+        schema.derived.router.get_or_init(|| Router::build(schema))
     }
 
     fn build(schema: &Schema) -> Router {
@@ -528,6 +498,7 @@ mod tests {
         },
         shapes: &SHAPES,
         operations: &OPERATIONS,
+        derived: crate::schema::Derived::new(),
     };
 
     fn request(method: &str, uri: &str, headers: &[&str]) -> HttpRequest {

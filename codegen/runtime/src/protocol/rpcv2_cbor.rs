@@ -150,11 +150,13 @@ mod tests {
         service: service("RpcV2Protocol", "smithy.protocoltests.rpcv2Cbor", false),
         shapes: &SHAPES,
         operations: &OPERATIONS,
+        derived: crate::schema::Derived::new(),
     };
     static QUERY_RPC_SCHEMA: Schema = Schema {
         service: service("QueryCompatibleRpcV2Protocol", "aws.protocoltests.rpcv2cbor", true),
         shapes: &SHAPES,
         operations: &OPERATIONS,
+        derived: crate::schema::Derived::new(),
     };
 
     fn request(path: &str, headers: &[(&str, &str)], body: &[u8]) -> HttpRequest {

@@ -1116,6 +1116,7 @@ pub(crate) mod fixtures {
         },
         shapes: &SHAPES,
         operations: &[],
+        derived: crate::schema::Derived::new(),
     };
 
     /// Index of a member of `Top` by name.
