@@ -9,6 +9,7 @@
 //! format, XML namespace) are merged by the generator into the [`Member`], so the codecs
 //! only look at the member.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Index of a shape inside [`Schema::shapes`].
@@ -73,12 +74,19 @@ pub struct Derived {
     pub(crate) bindings: OnceLock<Vec<crate::protocol::rest::OperationBindings>>,
     pub(crate) checks: OnceLock<crate::validate::ShapeFlags>,
     pub(crate) defaults: OnceLock<crate::defaults::Plan>,
+    operations_by_name: OnceLock<HashMap<&'static str, usize, fnv::FnvBuildHasher>>,
 }
 
 impl Derived {
     /// Nothing built yet: what every schema starts with.
     pub const fn new() -> Self {
-        Derived { router: OnceLock::new(), bindings: OnceLock::new(), checks: OnceLock::new(), defaults: OnceLock::new() }
+        Derived {
+            router: OnceLock::new(),
+            bindings: OnceLock::new(),
+            checks: OnceLock::new(),
+            defaults: OnceLock::new(),
+            operations_by_name: OnceLock::new(),
+        }
     }
 }
 
@@ -120,8 +128,12 @@ impl Schema {
     }
 
     pub fn operation(&self, name: &str) -> Option<(usize, &'static Operation)> {
-        // Operations are emitted sorted by name.
-        self.operations.binary_search_by(|op| op.name.cmp(name)).ok().map(|i| (i, &self.operations[i]))
+        // Every RPC request looks its operation up by name: one hash and one comparison
+        // cost about half of a binary search's several.
+        let by_name = self.derived.operations_by_name.get_or_init(|| {
+            self.operations.iter().enumerate().map(|(index, op)| (op.name, index)).collect()
+        });
+        by_name.get(name).map(|&index| (index, &self.operations[index]))
     }
 
     pub fn has_protocol(&self, protocol: Protocol) -> bool {
