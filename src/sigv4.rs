@@ -92,7 +92,7 @@ impl Credential {
     /// SigV4a, whose regions travel in `X-Amz-Region-Set`.
     fn from_scope(scope: &str, headers: &HeaderMap) -> Credential {
         // Into a fixed array rather than a collected Vec: this runs on every request.
-        let scope = scope.trim();
+        let scope = scope.trim_ascii();
         let mut parts: [&str; 5] = [""; 5];
         let mut count = 0;
         let mut rest = Some(scope);
