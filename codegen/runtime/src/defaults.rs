@@ -3,7 +3,6 @@
 
 use base64::Engine;
 
-
 use crate::schema::{DefaultValue, Member, Schema, ShapeId, ShapeKind};
 use crate::time::DateTime;
 use crate::value::{Document, Value};

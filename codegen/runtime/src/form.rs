@@ -152,7 +152,9 @@ mod tests {
     #[test]
     fn large_inputs_decode_alike() {
         let long = "v".repeat(5000);
-        for input in [format!("Action=Send&Body={long}"), format!("Action=Send&Body={long}%21+x"), format!("a+b={long}")] {
+        for input in
+            [format!("Action=Send&Body={long}"), format!("Action=Send&Body={long}%21+x"), format!("a+b={long}")]
+        {
             let (ours, reference) = both(&input);
             assert_eq!(ours, reference);
         }

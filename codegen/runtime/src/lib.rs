@@ -203,7 +203,8 @@ mod tests {
             x = super::splitmix(x);
             let uuid = (x as u128) << 64 | super::splitmix(x ^ 1) as u128;
             let plain = format!("{uuid:032x}");
-            let expected = format!("{}-{}-{}-{}-{}", &plain[..8], &plain[8..12], &plain[12..16], &plain[16..20], &plain[20..]);
+            let expected =
+                format!("{}-{}-{}-{}-{}", &plain[..8], &plain[8..12], &plain[12..16], &plain[16..20], &plain[20..]);
             assert_eq!(super::uuid_text(uuid), expected);
         }
         assert_eq!(super::uuid_text(0), "00000000-0000-0000-0000-000000000000");

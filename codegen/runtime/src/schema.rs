@@ -130,9 +130,10 @@ impl Schema {
     pub fn operation(&self, name: &str) -> Option<(usize, &'static Operation)> {
         // Every RPC request looks its operation up by name: one hash and one comparison
         // cost about half of a binary search's several.
-        let by_name = self.derived.operations_by_name.get_or_init(|| {
-            self.operations.iter().enumerate().map(|(index, op)| (op.name, index)).collect()
-        });
+        let by_name = self
+            .derived
+            .operations_by_name
+            .get_or_init(|| self.operations.iter().enumerate().map(|(index, op)| (op.name, index)).collect());
         by_name.get(name).map(|&index| (index, &self.operations[index]))
     }
 

@@ -249,9 +249,18 @@ mod tests {
         op("Top", TOP, TOP, false, false),
     ];
 
-    static QUERY_SCHEMA: Schema =
-        Schema { service: service(Some("https://example.com/")), shapes: &SHAPES, operations: &OPERATIONS, derived: crate::schema::Derived::new() };
-    static NO_NAMESPACE_SCHEMA: Schema = Schema { service: service(None), shapes: &SHAPES, operations: &OPERATIONS, derived: crate::schema::Derived::new() };
+    static QUERY_SCHEMA: Schema = Schema {
+        service: service(Some("https://example.com/")),
+        shapes: &SHAPES,
+        operations: &OPERATIONS,
+        derived: crate::schema::Derived::new(),
+    };
+    static NO_NAMESPACE_SCHEMA: Schema = Schema {
+        service: service(None),
+        shapes: &SHAPES,
+        operations: &OPERATIONS,
+        derived: crate::schema::Derived::new(),
+    };
 
     const fn service(xml_namespace: Option<&'static str>) -> ServiceInfo {
         ServiceInfo {

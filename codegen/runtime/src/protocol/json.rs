@@ -1305,8 +1305,12 @@ pub(crate) mod fixture {
     }
 
     const NAMESPACE: &str = "aws.protocoltests.json10";
-    pub static SCHEMA: Schema =
-        Schema { service: service("JsonRpc10", NAMESPACE, false), shapes: &SHAPES, operations: &OPERATIONS, derived: crate::schema::Derived::new() };
+    pub static SCHEMA: Schema = Schema {
+        service: service("JsonRpc10", NAMESPACE, false),
+        shapes: &SHAPES,
+        operations: &OPERATIONS,
+        derived: crate::schema::Derived::new(),
+    };
     pub static QUERY_SCHEMA: Schema = Schema {
         service: service("QueryCompatibleJsonRpc10", NAMESPACE, true),
         shapes: &SHAPES,

@@ -307,8 +307,12 @@ mod tests {
         }
     }
 
-    static SCHEMA: Schema =
-        Schema { service: service("restxml", false, None), shapes: &SHAPES, operations: &OPERATIONS, derived: crate::schema::Derived::new() };
+    static SCHEMA: Schema = Schema {
+        service: service("restxml", false, None),
+        shapes: &SHAPES,
+        operations: &OPERATIONS,
+        derived: crate::schema::Derived::new(),
+    };
     static S3: Schema = Schema {
         service: service("s3", true, Some("http://s3.amazonaws.com/doc/2006-03-01/")),
         shapes: &SHAPES,
@@ -319,8 +323,12 @@ mod tests {
         op("IgnoreQueryParamsInResponse", SCALARS, QUERY_OUTPUT, "GET", "/ignore"),
         op("QueryPrecedence", QUERY_INPUT, SCALARS, "POST", "/Precedence"),
     ];
-    static QUERY_OUTPUT_SCHEMA: Schema =
-        Schema { service: service("restxml", false, None), shapes: &SHAPES, operations: &QUERY_OUTPUT_OPS, derived: crate::schema::Derived::new() };
+    static QUERY_OUTPUT_SCHEMA: Schema = Schema {
+        service: service("restxml", false, None),
+        shapes: &SHAPES,
+        operations: &QUERY_OUTPUT_OPS,
+        derived: crate::schema::Derived::new(),
+    };
 
     fn body_text(response: &HttpResponse) -> &str {
         std::str::from_utf8(response.body.buffered().unwrap()).unwrap()

@@ -87,7 +87,7 @@ struct Specificity {
 }
 
 impl Router {
-    /// The router of a schema, built on first use and kept for the process.
+    /// The router of a schema, built on first use and kept in the schema.
     pub fn for_schema(schema: &Schema) -> &Router {
         schema.derived.router.get_or_init(|| Router::build(schema))
     }
