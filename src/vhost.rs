@@ -45,6 +45,11 @@ impl HostNames {
     /// Classifies `host` (a `Host` header, port allowed). `is_service_label` tells names of
     /// other services (`sqs.us-east-1.localhost.localstack.cloud`) from bucket names.
     pub fn classify<'h>(&self, host: &'h str, is_service_label: impl Fn(&str) -> bool) -> HostKind<'h> {
+        // `127.0.0.1:4566`, a usual endpoint, settled in one pass: digits, dots and a port
+        // never name a virtual host.
+        if host.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b':') {
+            return HostKind::Plain;
+        }
         let name = strip_port(host).trim_end_matches('.');
         if name.is_empty() || name.starts_with('[') || is_ip(name) {
             return HostKind::Plain;

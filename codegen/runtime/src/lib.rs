@@ -79,8 +79,10 @@ pub fn write_uuid(uuid: u128, out: &mut [u8; 36]) -> &str {
     for dash in [8, 13, 18, 23] {
         out[dash] = b'-';
     }
-    // Only ASCII hex digits and dashes were written.
-    std::str::from_utf8(out).unwrap_or_default()
+    debug_assert!(out.iter().all(|b| b.is_ascii_hexdigit() || *b == b'-'));
+    // SAFETY: every byte was just written above, as an ASCII hex digit or a dash; checking
+    // them again as UTF-8 cost a sixth of the id.
+    unsafe { std::str::from_utf8_unchecked(out) }
 }
 
 /// `value`'s eight lowercase hex digits, most significant first, computed in one word.
@@ -126,7 +128,8 @@ pub fn hex(bytes: &[u8]) -> String {
         digits[0] = HEX[(b >> 4) as usize];
         digits[1] = HEX[(b & 0xf) as usize];
     }
-    String::from_utf8(out).unwrap_or_default()
+    // SAFETY: every byte is from `HEX`, which is ASCII.
+    unsafe { String::from_utf8_unchecked(out) }
 }
 
 /// S3's `x-amz-id-2`, derived from the request id: the standard base64 of 48 mixed bytes.

@@ -208,33 +208,34 @@ impl<'a> WriteCondition<'a> {
     }
 }
 
-/// The object a GET or HEAD names, cloned out of the store (its body is shared, not copied),
-/// with the version id to report.
-fn find_object(
+/// Runs `read` on the object a GET or HEAD names, with the version id to report, inside the
+/// store: the answer copies out only the stored fields it sends.
+fn with_object<T>(
     state: &GlobalStore<S3State>,
     bucket: &str,
     key: &str,
     version_id: Option<&str>,
     expected_owner: Option<&str>,
     method: &str,
-) -> Result<(StoredObject, Option<String>), rt::CommonError> {
+    read: impl FnOnce(&StoredObject, Option<String>) -> Result<T, rt::CommonError>,
+) -> Result<T, rt::CommonError> {
     state.with(|s| {
         let bucket = s.bucket(bucket, expected_owner)?;
         match versions::find(bucket, key, version_id)? {
-            Found::Object(o) => Ok((o.clone(), versions::reported(bucket, &o.version_id))),
+            Found::Object(o) => read(o, versions::reported(bucket, &o.version_id)),
             Found::DeleteMarker => Err(errors::delete_marker_named(method, version_id.unwrap_or_default())),
         }
     })
 }
 
 /// What a GET or HEAD will answer with, once conditions and range are settled.
-struct Read {
-    object: StoredObject,
+struct Read<'o> {
+    object: &'o StoredObject,
     version_id: Option<String>,
     selection: Selection,
     headers: ContentHeaders,
     /// Whether checksums go out: asked for, and the whole object (or a whole part) is read.
-    checksum: Option<Checksum>,
+    checksum: Option<&'o Checksum>,
     parts_count: Option<i32>,
 }
 
@@ -259,32 +260,26 @@ struct Overrides<'a> {
 }
 
 impl Overrides<'_> {
-    fn apply(&self, mut headers: ContentHeaders) -> ContentHeaders {
-        let replace = |slot: &mut Option<String>, with: Option<&str>| {
-            if let Some(v) = with {
-                *slot = Some(v.to_owned());
-            }
-        };
-        if let Some(v) = self.content_type {
-            headers.content_type = v.to_owned();
+    /// The stored headers with these overrides applied, copying each value only once.
+    fn apply(&self, stored: &ContentHeaders) -> ContentHeaders {
+        let pick = |with: Option<&str>, stored: &Option<String>| with.map(str::to_owned).or_else(|| stored.clone());
+        ContentHeaders {
+            content_type: self.content_type.unwrap_or(&stored.content_type).to_owned(),
+            content_encoding: pick(self.content_encoding, &stored.content_encoding),
+            content_disposition: pick(self.content_disposition, &stored.content_disposition),
+            content_language: pick(self.content_language, &stored.content_language),
+            cache_control: pick(self.cache_control, &stored.cache_control),
+            expires: self.expires.or(stored.expires),
         }
-        replace(&mut headers.content_language, self.content_language);
-        replace(&mut headers.cache_control, self.cache_control);
-        replace(&mut headers.content_disposition, self.content_disposition);
-        replace(&mut headers.content_encoding, self.content_encoding);
-        if self.expires.is_some() {
-            headers.expires = self.expires;
-        }
-        headers
     }
 }
 
 /// Conditions first (412, then 304), then the range (416): the order S3 answers in.
-fn settle_read(
-    object: StoredObject,
+fn settle_read<'o>(
+    object: &'o StoredObject,
     version_id: Option<String>,
     request: &ReadRequest<'_>,
-) -> Result<Read, rt::CommonError> {
+) -> Result<Read<'o>, rt::CommonError> {
     let (algorithm, key, key_md5) = request.customer_key;
     sse::check_read(object.customer_key.as_ref(), sse::requested(algorithm, key, key_md5)?.as_ref())?;
     if let Err(failed) = conditions::evaluate(&request.conditions, &object.etag, object.last_modified, DateTime::now())
@@ -305,14 +300,14 @@ fn settle_read(
             let (start, end) = object.part_range(n).ok_or_else(errors::invalid_part_number)?;
             match &object.parts {
                 // A one-piece object read as part 1 is the whole object.
-                None => (Selection::Whole, object.checksum.clone()),
-                Some(parts) if size == 0 => (Selection::Whole, parts.first().and_then(|p| p.checksum.clone())),
+                None => (Selection::Whole, object.checksum.as_ref()),
+                Some(parts) if size == 0 => (Selection::Whole, parts.first().and_then(|p| p.checksum.as_ref())),
                 Some(parts) => {
-                    (Selection::Part { start, end }, parts.get(n as usize - 1).and_then(|p| p.checksum.clone()))
+                    (Selection::Part { start, end }, parts.get(n as usize - 1).and_then(|p| p.checksum.as_ref()))
                 }
             }
         }
-        (None, None) => (Selection::Whole, object.checksum.clone()),
+        (None, None) => (Selection::Whole, object.checksum.as_ref()),
     };
     if selection == Selection::Unsatisfiable {
         return Err(errors::invalid_range(request.range.unwrap_or_default(), size));
@@ -320,7 +315,7 @@ fn settle_read(
     // Checksums describe whole objects or whole parts, never an arbitrary range.
     let checksum = checksum.filter(|_| request.checksum_mode && request.range.is_none());
     let parts_count = request.part_number.and(object.parts_count());
-    let headers = request.overrides.apply(object.headers.clone());
+    let headers = request.overrides.apply(&object.headers);
     Ok(Read { object, version_id, selection, headers, checksum, parts_count })
 }
 
@@ -360,20 +355,20 @@ macro_rules! read_output {
         let Read { object, version_id, selection, headers, checksum, parts_count } = $read;
         let size = object.size();
         let storage_class = object.reported_storage_class();
-        let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(checksum.as_ref());
+        let (crc32, crc32c, crc64nvme, sha1, sha256) = checksum_fields!(checksum);
         with_encryption!($output {
             $($extra)*
             accept_ranges: Some("bytes".to_owned()),
             last_modified: Some(object.last_modified),
             content_length: Some(selection.length(size) as i64),
             content_range: selection.content_range(size),
-            e_tag: Some(object.etag),
+            e_tag: Some(object.etag.clone()),
             checksum_crc32: crc32,
             checksum_crc32c: crc32c,
             checksum_crc64nvme: crc64nvme,
             checksum_sha1: sha1,
             checksum_sha256: sha256,
-            checksum_type: checksum.map(|c| c.kind),
+            checksum_type: checksum.map(|c| c.kind.clone()),
             version_id,
             content_type: Some(headers.content_type),
             content_encoding: headers.content_encoding,
@@ -381,33 +376,30 @@ macro_rules! read_output {
             content_language: headers.content_language,
             cache_control: headers.cache_control,
             expires: headers.expires,
-            website_redirect_location: object.website_redirect_location,
+            website_redirect_location: object.website_redirect_location.clone(),
             storage_class,
-            metadata: Some(object.metadata),
+            metadata: Some(object.metadata.clone()),
             parts_count,
             object_lock_mode: object.lock.mode.as_ref().map(|m| ObjectLockMode::from(m.as_str())),
             object_lock_retain_until_date: object.lock.retain_until,
             object_lock_legal_hold_status: object.lock.legal_hold.then_some(ObjectLockLegalHoldStatus::On),
-        }, object.encryption, object.customer_key)
+        }, object.encryption.clone(), object.customer_key.clone())
     }};
 }
 
 pub fn get_object(state: &GlobalStore<S3State>, input: GetObjectRequest) -> Result<GetObjectOutput, GetObjectError> {
     check_version_id(input.version_id.as_deref())?;
-    let (object, version_id) = find_object(
-        state,
-        &input.bucket,
-        &input.key,
-        input.version_id.as_deref(),
-        input.expected_bucket_owner.as_deref(),
-        "GET",
-    )?;
-    crate::restore::check_readable(&object)?;
-    let read = settle_read(object, version_id, &read_request!(input))?;
-    let body = read.object.body.read(read.selection.bounds());
-    let tag_count = (!read.object.tags.is_empty()).then_some(read.object.tags.len() as i32);
-    let restore = crate::restore::header(&read.object);
-    Ok(read_output!(GetObjectOutput, read, { body, tag_count, restore, }))
+    let request = read_request!(input);
+    let read = |object: &StoredObject, version_id| {
+        crate::restore::check_readable(object)?;
+        let read = settle_read(object, version_id, &request)?;
+        let body = object.body.read(read.selection.bounds());
+        let tag_count = (!object.tags.is_empty()).then_some(object.tags.len() as i32);
+        let restore = crate::restore::header(object);
+        Ok(read_output!(GetObjectOutput, read, { body, tag_count, restore, }))
+    };
+    let (bucket, key, version_id) = (&input.bucket, &input.key, input.version_id.as_deref());
+    Ok(with_object(state, bucket, key, version_id, input.expected_bucket_owner.as_deref(), "GET", read)?)
 }
 
 pub fn head_object(
@@ -415,27 +407,23 @@ pub fn head_object(
     input: HeadObjectRequest,
 ) -> Result<HeadObjectOutput, HeadObjectError> {
     check_version_id(input.version_id.as_deref())?;
-    let found = find_object(
-        state,
-        &input.bucket,
-        &input.key,
-        input.version_id.as_deref(),
-        input.expected_bucket_owner.as_deref(),
-        "HEAD",
-    );
-    // A HEAD response has no body: a missing bucket and a missing key are the same bare 404
-    // (keeping the delete-marker headers when that is why the key is missing).
-    let (object, version_id) = match found {
+    let request = read_request!(input);
+    let read = |object: &StoredObject, version_id| {
+        let read = settle_read(object, version_id, &request)?;
+        let restore = crate::restore::header(object);
+        Ok(read_output!(HeadObjectOutput, read, { restore, }))
+    };
+    let (bucket, key, version_id) = (&input.bucket, &input.key, input.version_id.as_deref());
+    match with_object(state, bucket, key, version_id, input.expected_bucket_owner.as_deref(), "HEAD", read) {
+        // A HEAD response has no body: a missing bucket and a missing key are the same bare
+        // 404 (keeping the delete-marker headers when that is why the key is missing).
         Err(rt::CommonError::Service(e)) if e.status == 404 => {
             let mut bare = rt::ServiceError::new(404, "NotFound", "Not Found");
             bare.fields = e.fields.into_iter().filter(|(n, _)| n.starts_with("header:")).collect();
-            return Err(rt::CommonError::from(bare).into());
+            Err(rt::CommonError::from(bare).into())
         }
-        other => other?,
-    };
-    let read = settle_read(object, version_id, &read_request!(input))?;
-    let restore = crate::restore::header(&read.object);
-    Ok(read_output!(HeadObjectOutput, read, { restore, }))
+        other => Ok(other?),
+    }
 }
 
 pub fn delete_object(

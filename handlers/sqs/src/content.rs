@@ -16,7 +16,9 @@ pub fn validate_body(body: &str) -> Result<(), SqsError> {
     if body.is_empty() {
         return Err(SqsError::missing_parameter("MessageBody"));
     }
-    if !body.chars().all(allowed_character) {
+    // Most bodies are printable ASCII, which needs no decoding to check.
+    let printable = |b: &u8| (0x20..0x80).contains(b) || matches!(b, b'\t' | b'\n' | b'\r');
+    if !body.as_bytes().iter().all(printable) && !body.chars().all(allowed_character) {
         return Err(SqsError::InvalidMessageContents(format!(
             "Invalid characters found. Valid unicode characters are {ALLOWED_CHARACTERS}"
         )));
@@ -49,6 +51,7 @@ mod tests {
     fn bodies() {
         assert!(validate_body("hello\tworld\r\n").is_ok());
         assert!(validate_body("emoji \u{1F600} and \u{e000}").is_ok());
+        assert!(validate_body("delete \u{7f} is allowed").is_ok());
         assert_eq!(validate_body(""), Err(SqsError::missing_parameter("MessageBody")));
         for bad in ["nul \u{0}", "bell \u{7}", "\u{fffe}", "\u{ffff}"] {
             assert!(matches!(validate_body(bad), Err(SqsError::InvalidMessageContents(_))), "{bad:?}");

@@ -72,6 +72,12 @@ impl MessageId {
     pub fn parse(text: &str) -> Option<MessageId> {
         rt::parse_uuid(text).map(MessageId)
     }
+
+    /// The id as text, written straight into its own buffer (`to_string` goes through the
+    /// formatter, which costs about as much again; every send makes one).
+    pub fn text(&self) -> String {
+        rt::uuid_text(self.0)
+    }
 }
 
 impl std::fmt::Display for MessageId {
@@ -241,7 +247,7 @@ impl StoredMessage {
             md5::of_attributes(message_attributes.iter().map(|(k, v)| (k.as_str(), v.into())));
 
         types::Message {
-            message_id: Some(self.message_id.to_string()),
+            message_id: Some(self.message_id.text()),
             receipt_handle: Some(receipt_handle),
             md5_of_body: Some(self.md5_of_body()),
             body: Some(self.body.clone()),

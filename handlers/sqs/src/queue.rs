@@ -146,7 +146,7 @@ impl Queue {
             deduplication_key = Some(key);
         }
         let sent = Sent {
-            message_id: message.message_id.to_string(),
+            message_id: message.message_id.text(),
             sequence_number: None,
             md5_of_body: message.md5_of_body(),
             md5_of_message_attributes: message.md5_of_message_attributes(),
@@ -244,7 +244,7 @@ impl Queue {
             message.available_at = now + seconds_to_millis(visibility_timeout);
             message.receipt_id = Some(receipt_id.clone());
             let handle =
-                ReceiptHandle { queue_arn: self.arn.clone(), message_id: message.message_id.to_string(), receipt_id };
+                ReceiptHandle { queue_arn: self.arn.clone(), message_id: message.message_id.text(), receipt_id };
             received.deliveries.push(Delivery { message: (**message).clone(), receipt_handle: handle.encode() });
         }
         for sequence in expired_sequences {
@@ -287,7 +287,7 @@ impl Queue {
     pub fn remember_receive(&mut self, attempt_id: &str, deliveries: &[Delivery], now: Millis) {
         let receipts = deliveries
             .iter()
-            .filter_map(|d| Some((d.message.message_id.to_string(), d.message.receipt_id.clone()?)))
+            .filter_map(|d| Some((d.message.message_id.text(), d.message.receipt_id.clone()?)))
             .collect();
         self.receive_attempts.remember(attempt_id, receipts, now);
     }
@@ -362,7 +362,7 @@ impl Queue {
             .values()
             .filter(|m| m.is_receivable(now) && m.sent_at + retention > now)
             .take(max)
-            .map(|m| (m.message_id.to_string(), m.dead_letter_source_arn().cloned()))
+            .map(|m| (m.message_id.text(), m.dead_letter_source_arn().cloned()))
             .collect()
     }
 
@@ -616,7 +616,7 @@ mod tests {
         let native = dlq.send(message("native", 0), 0).message_id;
         source.send(message("moved", 0), 0);
         let moved = source.receive(0, 1, 0, Some(0)).dead_letters.remove(0);
-        let moved_id = moved.message_id.to_string();
+        let moved_id = moved.message_id.text();
         dlq.accept_moved(moved, None, 0);
         // A made-up id whose bits decode to a filed sequence number finds nothing.
         assert!(dlq.remove_message("00000000-0000-4000-8000-000000000000").is_none());
