@@ -161,7 +161,10 @@ impl Gateway {
             }
         }
 
-        let facts = RequestFacts::with_headers(&req, &credential, host.as_deref(), header_flags);
+        // Its own handle on the body (a reference count), so that the facts can borrow
+        // a form's `Action` while routing rewrites the request.
+        let body_read = req.body.clone();
+        let facts = RequestFacts::with_headers(&req, &body_read, &credential, host.as_deref(), header_flags);
         let route = route::select(&self.registry, &self.hosts, &mut req, &facts);
         let query_style_unknown = facts.action.is_some();
         drop(facts);

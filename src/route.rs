@@ -19,6 +19,8 @@
 //! Virtual-hosted S3 requests are rewritten to path style whichever rule picked S3, so
 //! the S3 service only ever sees `/<bucket>/<key>`.
 
+use std::borrow::Cow;
+
 use ferrostack_runtime::http::{names, HttpRequest};
 use ferrostack_runtime::protocol::aws_json;
 use ferrostack_runtime::protocol::router::Router;
@@ -65,8 +67,9 @@ pub enum Rule {
 /// What routing reads from a request, computed once.
 pub struct RequestFacts<'r> {
     pub credential: &'r Credential,
-    /// `(Action, Version)` of an awsQuery call, from a form body or the query string.
-    pub action: Option<(String, Option<String>)>,
+    /// `(Action, Version)` of an awsQuery call, from a form body or the query string;
+    /// borrowed from the body when they need no decoding.
+    pub action: Option<QueryAction<'r>>,
     pub host: Option<&'r str>,
     pub headers: HeaderFlags,
 }
@@ -74,17 +77,22 @@ pub struct RequestFacts<'r> {
 impl<'r> RequestFacts<'r> {
     /// `req.body` must hold the body already when it is a form; other bodies are not read.
     pub fn new(req: &HttpRequest, credential: &'r Credential, host: Option<&'r str>) -> Self {
-        RequestFacts::with_headers(req, credential, host, HeaderFlags::scan(&req.headers))
+        let headers = HeaderFlags::scan(&req.headers);
+        let action = query_action(&req.body, headers.form, &req.query).map(owned_action);
+        RequestFacts { credential, action, host, headers }
     }
 
-    /// [`RequestFacts::new`] for a caller that has already scanned the headers.
+    /// [`RequestFacts::new`] for a caller that has already scanned the headers and holds
+    /// `body`, the request's body (a form's `Action` is borrowed from it).
     pub fn with_headers(
         req: &HttpRequest,
+        body: &'r [u8],
         credential: &'r Credential,
         host: Option<&'r str>,
         headers: HeaderFlags,
     ) -> Self {
-        RequestFacts { credential, action: query_action(req, headers.form), host, headers }
+        let action = query_action(body, headers.form, &req.query);
+        RequestFacts { credential, action, host, headers }
     }
 }
 
@@ -331,27 +339,35 @@ fn rpcv2_service_name(path: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
-/// `Action` and `Version` from a form body, or else from the query string.
-fn query_action(req: &HttpRequest, form: bool) -> Option<(String, Option<String>)> {
-    if form && !req.body.is_empty() {
-        if let Some(found) = action_in(&req.body) {
+/// `(Action, Version)` of an awsQuery call.
+pub type QueryAction<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
+
+/// `Action` and `Version` from a form body, or else from the query string (copied: the
+/// query string is not held apart from the request, which routing may rewrite).
+fn query_action<'b>(body: &'b [u8], form: bool, query: &str) -> Option<QueryAction<'b>> {
+    if form && !body.is_empty() {
+        if let Some(found) = action_in(body) {
             return Some(found);
         }
     }
     // Cheap test first: nearly no query string holds an action.
-    if req.query.contains("Action=") {
-        return action_in(req.query.as_bytes());
+    if query.contains("Action=") {
+        return action_in(query.as_bytes()).map(owned_action);
     }
     None
 }
 
-fn action_in(form: &[u8]) -> Option<(String, Option<String>)> {
+fn owned_action<'a>((action, version): QueryAction<'_>) -> QueryAction<'a> {
+    (Cow::Owned(action.into_owned()), version.map(|v| Cow::Owned(v.into_owned())))
+}
+
+fn action_in(form: &[u8]) -> Option<QueryAction<'_>> {
     let mut action = None;
     let mut version = None;
     for (key, value) in ferrostack_runtime::form::pairs(form) {
         match key.as_ref() {
-            "Action" if action.is_none() => action = Some(value.into_owned()),
-            "Version" if version.is_none() => version = Some(value.into_owned()),
+            "Action" if action.is_none() => action = Some(value),
+            "Version" if version.is_none() => version = Some(value),
             _ => {}
         }
         if action.is_some() && version.is_some() {
