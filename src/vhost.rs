@@ -152,9 +152,8 @@ fn find_ci(s: &str, needle: &str) -> Option<usize> {
 }
 
 fn is_ip(name: &str) -> bool {
-    // Digits and dots alone (`127.0.0.1`, the usual endpoint) are settled without running
-    // the address parser: no such name is a virtual host either way.
-    name.bytes().all(|b| b.is_ascii_digit() || b == b'.') || name.parse::<std::net::IpAddr>().is_ok()
+    // Dotted digits never get here: `classify` settles them first.
+    name.parse::<std::net::IpAddr>().is_ok()
 }
 
 #[cfg(test)]
