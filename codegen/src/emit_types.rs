@@ -114,11 +114,14 @@ fn emit_struct(out: &mut String, svc: &Service, shape: &Shape) {
     if shape.members.is_empty() {
         out.push_str("        let _ = value;\n        Ok(Self::default())\n    }\n}\n\n");
     } else {
+        // Each arm calls the runtime's `set`, shared by every member of the same type, and
+        // the one `?` after the match is the function's only error exit: an inline
+        // conversion and exit per member made these impls the largest part of a crate.
         out.push_str("        let mut out = Self::default();\n        for (index, value) in rt::convert::struct_fields(value)? {\n            match index {\n");
         for (i, m) in shape.members.iter().enumerate() {
-            let _ = writeln!(out, "                {i} => out.{} = rt::FromValue::from_value(value)?,", m.rust_name);
+            let _ = writeln!(out, "                {i} => rt::convert::set(&mut out.{}, value),", m.rust_name);
         }
-        out.push_str("                _ => {}\n            }\n        }\n        Ok(out)\n    }\n}\n\n");
+        out.push_str("                _ => Ok(()),\n            }?;\n        }\n        Ok(out)\n    }\n}\n\n");
     }
 
     let _ = writeln!(out, "impl rt::IntoValue for {name} {{\n    fn into_value(self) -> rt::Value {{");

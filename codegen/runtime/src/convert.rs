@@ -47,6 +47,14 @@ pub fn struct_fields(value: Value) -> Result<Vec<(u16, Value)>, ConvertError> {
     }
 }
 
+/// Converts `value` into the field `slot`, for generated `FromValue` impls. One copy per
+/// field type serves every structure of a crate, and the structure's own function keeps a
+/// single error exit instead of one per member.
+pub fn set<T: FromValue>(slot: &mut T, value: Value) -> Result<(), ConvertError> {
+    *slot = T::from_value(value)?;
+    Ok(())
+}
+
 /// Enums implement this to share the string conversions.
 pub trait StringEnum: Sized {
     fn from_wire(s: String) -> Self;
@@ -260,19 +268,37 @@ impl<T: IntoValue> IntoValue for Box<T> {
     }
 }
 
+// The collection impls below are instantiated for every element type of every generated
+// crate (a service has a hundred or more), so they are plain loops: `collect` into a
+// `Result` brings in the in-place-collect and error-shunting iterator machinery per
+// element type, which was a quarter of a generated crate's LLVM IR.
+
 impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(value: Value) -> Result<Self, ConvertError> {
-        match value {
-            Value::List(items) => items.into_iter().map(T::from_value).collect(),
-            Value::Null => Ok(Vec::new()),
-            other => Err(ConvertError::mismatch("list", &other)),
+        let items = list_items(value)?;
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            out.push(T::from_value(item)?);
         }
+        Ok(out)
     }
 }
 
 impl<T: IntoValue> IntoValue for Vec<T> {
     fn into_value(self) -> Value {
-        Value::List(self.into_iter().map(IntoValue::into_value).collect())
+        let mut items = Vec::with_capacity(self.len());
+        for item in self {
+            items.push(item.into_value());
+        }
+        Value::List(items)
+    }
+}
+
+fn list_items(value: Value) -> Result<Vec<Value>, ConvertError> {
+    match value {
+        Value::List(items) => Ok(items),
+        Value::Null => Ok(Vec::new()),
+        other => Err(ConvertError::mismatch("list", &other)),
     }
 }
 
@@ -286,25 +312,43 @@ fn map_entries(value: Value) -> Result<Vec<(String, Value)>, ConvertError> {
 
 impl<K: From<String> + Hash + Eq, T: FromValue> FromValue for IndexMap<K, T> {
     fn from_value(value: Value) -> Result<Self, ConvertError> {
-        map_entries(value)?.into_iter().map(|(k, v)| Ok((K::from(k), T::from_value(v)?))).collect()
+        let entries = map_entries(value)?;
+        let mut out = IndexMap::with_capacity(entries.len());
+        for (k, v) in entries {
+            out.insert(K::from(k), T::from_value(v)?);
+        }
+        Ok(out)
     }
 }
 
 impl<K: Into<String>, T: IntoValue> IntoValue for IndexMap<K, T> {
     fn into_value(self) -> Value {
-        Value::Map(self.into_iter().map(|(k, v)| (k.into(), v.into_value())).collect())
+        let mut entries = Vec::with_capacity(self.len());
+        for (k, v) in self {
+            entries.push((k.into(), v.into_value()));
+        }
+        Value::Map(entries)
     }
 }
 
 impl<T: FromValue> FromValue for HashMap<String, T> {
     fn from_value(value: Value) -> Result<Self, ConvertError> {
-        map_entries(value)?.into_iter().map(|(k, v)| Ok((k, T::from_value(v)?))).collect()
+        let entries = map_entries(value)?;
+        let mut out = HashMap::with_capacity(entries.len());
+        for (k, v) in entries {
+            out.insert(k, T::from_value(v)?);
+        }
+        Ok(out)
     }
 }
 
 impl<T: IntoValue> IntoValue for HashMap<String, T> {
     fn into_value(self) -> Value {
-        Value::Map(self.into_iter().map(|(k, v)| (k, v.into_value())).collect())
+        let mut entries = Vec::with_capacity(self.len());
+        for (k, v) in self {
+            entries.push((k, v.into_value()));
+        }
+        Value::Map(entries)
     }
 }
 

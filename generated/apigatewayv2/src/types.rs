@@ -16,9 +16,9 @@ impl rt::FromValue for AccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -43,10 +43,10 @@ impl rt::FromValue for AccessLogSettings {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination_arn = rt::FromValue::from_value(value)?,
-                1 => out.format = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination_arn, value),
+                1 => rt::convert::set(&mut out.format, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -87,25 +87,25 @@ impl rt::FromValue for Api {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_endpoint = rt::FromValue::from_value(value)?,
-                1 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                2 => out.api_id = rt::FromValue::from_value(value)?,
-                3 => out.api_key_selection_expression = rt::FromValue::from_value(value)?,
-                4 => out.cors_configuration = rt::FromValue::from_value(value)?,
-                5 => out.created_date = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.disable_schema_validation = rt::FromValue::from_value(value)?,
-                8 => out.disable_execute_api_endpoint = rt::FromValue::from_value(value)?,
-                9 => out.import_info = rt::FromValue::from_value(value)?,
-                10 => out.ip_address_type = rt::FromValue::from_value(value)?,
-                11 => out.name = rt::FromValue::from_value(value)?,
-                12 => out.protocol_type = rt::FromValue::from_value(value)?,
-                13 => out.route_selection_expression = rt::FromValue::from_value(value)?,
-                14 => out.tags = rt::FromValue::from_value(value)?,
-                15 => out.version = rt::FromValue::from_value(value)?,
-                16 => out.warnings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_endpoint, value),
+                1 => rt::convert::set(&mut out.api_gateway_managed, value),
+                2 => rt::convert::set(&mut out.api_id, value),
+                3 => rt::convert::set(&mut out.api_key_selection_expression, value),
+                4 => rt::convert::set(&mut out.cors_configuration, value),
+                5 => rt::convert::set(&mut out.created_date, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.disable_schema_validation, value),
+                8 => rt::convert::set(&mut out.disable_execute_api_endpoint, value),
+                9 => rt::convert::set(&mut out.import_info, value),
+                10 => rt::convert::set(&mut out.ip_address_type, value),
+                11 => rt::convert::set(&mut out.name, value),
+                12 => rt::convert::set(&mut out.protocol_type, value),
+                13 => rt::convert::set(&mut out.route_selection_expression, value),
+                14 => rt::convert::set(&mut out.tags, value),
+                15 => rt::convert::set(&mut out.version, value),
+                16 => rt::convert::set(&mut out.warnings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -148,12 +148,12 @@ impl rt::FromValue for ApiMapping {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.api_mapping_id = rt::FromValue::from_value(value)?,
-                2 => out.api_mapping_key = rt::FromValue::from_value(value)?,
-                3 => out.stage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.api_mapping_id, value),
+                2 => rt::convert::set(&mut out.api_mapping_key, value),
+                3 => rt::convert::set(&mut out.stage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -254,19 +254,19 @@ impl rt::FromValue for Authorizer {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.authorizer_credentials_arn = rt::FromValue::from_value(value)?,
-                1 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                2 => out.authorizer_payload_format_version = rt::FromValue::from_value(value)?,
-                3 => out.authorizer_result_ttl_in_seconds = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_type = rt::FromValue::from_value(value)?,
-                5 => out.authorizer_uri = rt::FromValue::from_value(value)?,
-                6 => out.enable_simple_responses = rt::FromValue::from_value(value)?,
-                7 => out.identity_source = rt::FromValue::from_value(value)?,
-                8 => out.identity_validation_expression = rt::FromValue::from_value(value)?,
-                9 => out.jwt_configuration = rt::FromValue::from_value(value)?,
-                10 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.authorizer_credentials_arn, value),
+                1 => rt::convert::set(&mut out.authorizer_id, value),
+                2 => rt::convert::set(&mut out.authorizer_payload_format_version, value),
+                3 => rt::convert::set(&mut out.authorizer_result_ttl_in_seconds, value),
+                4 => rt::convert::set(&mut out.authorizer_type, value),
+                5 => rt::convert::set(&mut out.authorizer_uri, value),
+                6 => rt::convert::set(&mut out.enable_simple_responses, value),
+                7 => rt::convert::set(&mut out.identity_source, value),
+                8 => rt::convert::set(&mut out.identity_validation_expression, value),
+                9 => rt::convert::set(&mut out.jwt_configuration, value),
+                10 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -358,9 +358,9 @@ impl rt::FromValue for BadRequestException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -384,9 +384,9 @@ impl rt::FromValue for ConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -531,14 +531,14 @@ impl rt::FromValue for Cors {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.allow_credentials = rt::FromValue::from_value(value)?,
-                1 => out.allow_headers = rt::FromValue::from_value(value)?,
-                2 => out.allow_methods = rt::FromValue::from_value(value)?,
-                3 => out.allow_origins = rt::FromValue::from_value(value)?,
-                4 => out.expose_headers = rt::FromValue::from_value(value)?,
-                5 => out.max_age = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.allow_credentials, value),
+                1 => rt::convert::set(&mut out.allow_headers, value),
+                2 => rt::convert::set(&mut out.allow_methods, value),
+                3 => rt::convert::set(&mut out.allow_origins, value),
+                4 => rt::convert::set(&mut out.expose_headers, value),
+                5 => rt::convert::set(&mut out.max_age, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -570,12 +570,12 @@ impl rt::FromValue for CreateApiMappingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.api_mapping_key = rt::FromValue::from_value(value)?,
-                2 => out.domain_name = rt::FromValue::from_value(value)?,
-                3 => out.stage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.api_mapping_key, value),
+                2 => rt::convert::set(&mut out.domain_name, value),
+                3 => rt::convert::set(&mut out.stage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -605,12 +605,12 @@ impl rt::FromValue for CreateApiMappingResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.api_mapping_id = rt::FromValue::from_value(value)?,
-                2 => out.api_mapping_key = rt::FromValue::from_value(value)?,
-                3 => out.stage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.api_mapping_id, value),
+                2 => rt::convert::set(&mut out.api_mapping_key, value),
+                3 => rt::convert::set(&mut out.stage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -650,22 +650,22 @@ impl rt::FromValue for CreateApiRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_key_selection_expression = rt::FromValue::from_value(value)?,
-                1 => out.cors_configuration = rt::FromValue::from_value(value)?,
-                2 => out.credentials_arn = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.disable_schema_validation = rt::FromValue::from_value(value)?,
-                5 => out.disable_execute_api_endpoint = rt::FromValue::from_value(value)?,
-                6 => out.ip_address_type = rt::FromValue::from_value(value)?,
-                7 => out.name = rt::FromValue::from_value(value)?,
-                8 => out.protocol_type = rt::FromValue::from_value(value)?,
-                9 => out.route_key = rt::FromValue::from_value(value)?,
-                10 => out.route_selection_expression = rt::FromValue::from_value(value)?,
-                11 => out.tags = rt::FromValue::from_value(value)?,
-                12 => out.target = rt::FromValue::from_value(value)?,
-                13 => out.version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_key_selection_expression, value),
+                1 => rt::convert::set(&mut out.cors_configuration, value),
+                2 => rt::convert::set(&mut out.credentials_arn, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.disable_schema_validation, value),
+                5 => rt::convert::set(&mut out.disable_execute_api_endpoint, value),
+                6 => rt::convert::set(&mut out.ip_address_type, value),
+                7 => rt::convert::set(&mut out.name, value),
+                8 => rt::convert::set(&mut out.protocol_type, value),
+                9 => rt::convert::set(&mut out.route_key, value),
+                10 => rt::convert::set(&mut out.route_selection_expression, value),
+                11 => rt::convert::set(&mut out.tags, value),
+                12 => rt::convert::set(&mut out.target, value),
+                13 => rt::convert::set(&mut out.version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -718,25 +718,25 @@ impl rt::FromValue for CreateApiResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_endpoint = rt::FromValue::from_value(value)?,
-                1 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                2 => out.api_id = rt::FromValue::from_value(value)?,
-                3 => out.api_key_selection_expression = rt::FromValue::from_value(value)?,
-                4 => out.cors_configuration = rt::FromValue::from_value(value)?,
-                5 => out.created_date = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.disable_schema_validation = rt::FromValue::from_value(value)?,
-                8 => out.disable_execute_api_endpoint = rt::FromValue::from_value(value)?,
-                9 => out.import_info = rt::FromValue::from_value(value)?,
-                10 => out.ip_address_type = rt::FromValue::from_value(value)?,
-                11 => out.name = rt::FromValue::from_value(value)?,
-                12 => out.protocol_type = rt::FromValue::from_value(value)?,
-                13 => out.route_selection_expression = rt::FromValue::from_value(value)?,
-                14 => out.tags = rt::FromValue::from_value(value)?,
-                15 => out.version = rt::FromValue::from_value(value)?,
-                16 => out.warnings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_endpoint, value),
+                1 => rt::convert::set(&mut out.api_gateway_managed, value),
+                2 => rt::convert::set(&mut out.api_id, value),
+                3 => rt::convert::set(&mut out.api_key_selection_expression, value),
+                4 => rt::convert::set(&mut out.cors_configuration, value),
+                5 => rt::convert::set(&mut out.created_date, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.disable_schema_validation, value),
+                8 => rt::convert::set(&mut out.disable_execute_api_endpoint, value),
+                9 => rt::convert::set(&mut out.import_info, value),
+                10 => rt::convert::set(&mut out.ip_address_type, value),
+                11 => rt::convert::set(&mut out.name, value),
+                12 => rt::convert::set(&mut out.protocol_type, value),
+                13 => rt::convert::set(&mut out.route_selection_expression, value),
+                14 => rt::convert::set(&mut out.tags, value),
+                15 => rt::convert::set(&mut out.version, value),
+                16 => rt::convert::set(&mut out.warnings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -786,19 +786,19 @@ impl rt::FromValue for CreateAuthorizerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.authorizer_credentials_arn = rt::FromValue::from_value(value)?,
-                2 => out.authorizer_payload_format_version = rt::FromValue::from_value(value)?,
-                3 => out.authorizer_result_ttl_in_seconds = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_type = rt::FromValue::from_value(value)?,
-                5 => out.authorizer_uri = rt::FromValue::from_value(value)?,
-                6 => out.enable_simple_responses = rt::FromValue::from_value(value)?,
-                7 => out.identity_source = rt::FromValue::from_value(value)?,
-                8 => out.identity_validation_expression = rt::FromValue::from_value(value)?,
-                9 => out.jwt_configuration = rt::FromValue::from_value(value)?,
-                10 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.authorizer_credentials_arn, value),
+                2 => rt::convert::set(&mut out.authorizer_payload_format_version, value),
+                3 => rt::convert::set(&mut out.authorizer_result_ttl_in_seconds, value),
+                4 => rt::convert::set(&mut out.authorizer_type, value),
+                5 => rt::convert::set(&mut out.authorizer_uri, value),
+                6 => rt::convert::set(&mut out.enable_simple_responses, value),
+                7 => rt::convert::set(&mut out.identity_source, value),
+                8 => rt::convert::set(&mut out.identity_validation_expression, value),
+                9 => rt::convert::set(&mut out.jwt_configuration, value),
+                10 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -842,19 +842,19 @@ impl rt::FromValue for CreateAuthorizerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.authorizer_credentials_arn = rt::FromValue::from_value(value)?,
-                1 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                2 => out.authorizer_payload_format_version = rt::FromValue::from_value(value)?,
-                3 => out.authorizer_result_ttl_in_seconds = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_type = rt::FromValue::from_value(value)?,
-                5 => out.authorizer_uri = rt::FromValue::from_value(value)?,
-                6 => out.enable_simple_responses = rt::FromValue::from_value(value)?,
-                7 => out.identity_source = rt::FromValue::from_value(value)?,
-                8 => out.identity_validation_expression = rt::FromValue::from_value(value)?,
-                9 => out.jwt_configuration = rt::FromValue::from_value(value)?,
-                10 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.authorizer_credentials_arn, value),
+                1 => rt::convert::set(&mut out.authorizer_id, value),
+                2 => rt::convert::set(&mut out.authorizer_payload_format_version, value),
+                3 => rt::convert::set(&mut out.authorizer_result_ttl_in_seconds, value),
+                4 => rt::convert::set(&mut out.authorizer_type, value),
+                5 => rt::convert::set(&mut out.authorizer_uri, value),
+                6 => rt::convert::set(&mut out.enable_simple_responses, value),
+                7 => rt::convert::set(&mut out.identity_source, value),
+                8 => rt::convert::set(&mut out.identity_validation_expression, value),
+                9 => rt::convert::set(&mut out.jwt_configuration, value),
+                10 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -890,11 +890,11 @@ impl rt::FromValue for CreateDeploymentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.stage_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.stage_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -925,14 +925,14 @@ impl rt::FromValue for CreateDeploymentResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.auto_deployed = rt::FromValue::from_value(value)?,
-                1 => out.created_date = rt::FromValue::from_value(value)?,
-                2 => out.deployment_id = rt::FromValue::from_value(value)?,
-                3 => out.deployment_status = rt::FromValue::from_value(value)?,
-                4 => out.deployment_status_message = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.auto_deployed, value),
+                1 => rt::convert::set(&mut out.created_date, value),
+                2 => rt::convert::set(&mut out.deployment_id, value),
+                3 => rt::convert::set(&mut out.deployment_status, value),
+                4 => rt::convert::set(&mut out.deployment_status_message, value),
+                5 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -964,12 +964,12 @@ impl rt::FromValue for CreateDomainNameRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.domain_name = rt::FromValue::from_value(value)?,
-                1 => out.domain_name_configurations = rt::FromValue::from_value(value)?,
-                2 => out.mutual_tls_authentication = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.domain_name, value),
+                1 => rt::convert::set(&mut out.domain_name_configurations, value),
+                2 => rt::convert::set(&mut out.mutual_tls_authentication, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1000,13 +1000,13 @@ impl rt::FromValue for CreateDomainNameResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_mapping_selection_expression = rt::FromValue::from_value(value)?,
-                1 => out.domain_name = rt::FromValue::from_value(value)?,
-                2 => out.domain_name_configurations = rt::FromValue::from_value(value)?,
-                3 => out.mutual_tls_authentication = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_mapping_selection_expression, value),
+                1 => rt::convert::set(&mut out.domain_name, value),
+                2 => rt::convert::set(&mut out.domain_name_configurations, value),
+                3 => rt::convert::set(&mut out.mutual_tls_authentication, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1053,26 +1053,26 @@ impl rt::FromValue for CreateIntegrationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.connection_id = rt::FromValue::from_value(value)?,
-                2 => out.connection_type = rt::FromValue::from_value(value)?,
-                3 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                4 => out.credentials_arn = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.integration_method = rt::FromValue::from_value(value)?,
-                7 => out.integration_subtype = rt::FromValue::from_value(value)?,
-                8 => out.integration_type = rt::FromValue::from_value(value)?,
-                9 => out.integration_uri = rt::FromValue::from_value(value)?,
-                10 => out.passthrough_behavior = rt::FromValue::from_value(value)?,
-                11 => out.payload_format_version = rt::FromValue::from_value(value)?,
-                12 => out.request_parameters = rt::FromValue::from_value(value)?,
-                13 => out.request_templates = rt::FromValue::from_value(value)?,
-                14 => out.response_parameters = rt::FromValue::from_value(value)?,
-                15 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                16 => out.timeout_in_millis = rt::FromValue::from_value(value)?,
-                17 => out.tls_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.connection_id, value),
+                2 => rt::convert::set(&mut out.connection_type, value),
+                3 => rt::convert::set(&mut out.content_handling_strategy, value),
+                4 => rt::convert::set(&mut out.credentials_arn, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.integration_method, value),
+                7 => rt::convert::set(&mut out.integration_subtype, value),
+                8 => rt::convert::set(&mut out.integration_type, value),
+                9 => rt::convert::set(&mut out.integration_uri, value),
+                10 => rt::convert::set(&mut out.passthrough_behavior, value),
+                11 => rt::convert::set(&mut out.payload_format_version, value),
+                12 => rt::convert::set(&mut out.request_parameters, value),
+                13 => rt::convert::set(&mut out.request_templates, value),
+                14 => rt::convert::set(&mut out.response_parameters, value),
+                15 => rt::convert::set(&mut out.template_selection_expression, value),
+                16 => rt::convert::set(&mut out.timeout_in_millis, value),
+                17 => rt::convert::set(&mut out.tls_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1119,15 +1119,15 @@ impl rt::FromValue for CreateIntegrationResponseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                2 => out.integration_id = rt::FromValue::from_value(value)?,
-                3 => out.integration_response_key = rt::FromValue::from_value(value)?,
-                4 => out.response_parameters = rt::FromValue::from_value(value)?,
-                5 => out.response_templates = rt::FromValue::from_value(value)?,
-                6 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.content_handling_strategy, value),
+                2 => rt::convert::set(&mut out.integration_id, value),
+                3 => rt::convert::set(&mut out.integration_response_key, value),
+                4 => rt::convert::set(&mut out.response_parameters, value),
+                5 => rt::convert::set(&mut out.response_templates, value),
+                6 => rt::convert::set(&mut out.template_selection_expression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1162,14 +1162,14 @@ impl rt::FromValue for CreateIntegrationResponseResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                1 => out.integration_response_id = rt::FromValue::from_value(value)?,
-                2 => out.integration_response_key = rt::FromValue::from_value(value)?,
-                3 => out.response_parameters = rt::FromValue::from_value(value)?,
-                4 => out.response_templates = rt::FromValue::from_value(value)?,
-                5 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content_handling_strategy, value),
+                1 => rt::convert::set(&mut out.integration_response_id, value),
+                2 => rt::convert::set(&mut out.integration_response_key, value),
+                3 => rt::convert::set(&mut out.response_parameters, value),
+                4 => rt::convert::set(&mut out.response_templates, value),
+                5 => rt::convert::set(&mut out.template_selection_expression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1219,28 +1219,28 @@ impl rt::FromValue for CreateIntegrationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                1 => out.connection_id = rt::FromValue::from_value(value)?,
-                2 => out.connection_type = rt::FromValue::from_value(value)?,
-                3 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                4 => out.credentials_arn = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.integration_id = rt::FromValue::from_value(value)?,
-                7 => out.integration_method = rt::FromValue::from_value(value)?,
-                8 => out.integration_response_selection_expression = rt::FromValue::from_value(value)?,
-                9 => out.integration_subtype = rt::FromValue::from_value(value)?,
-                10 => out.integration_type = rt::FromValue::from_value(value)?,
-                11 => out.integration_uri = rt::FromValue::from_value(value)?,
-                12 => out.passthrough_behavior = rt::FromValue::from_value(value)?,
-                13 => out.payload_format_version = rt::FromValue::from_value(value)?,
-                14 => out.request_parameters = rt::FromValue::from_value(value)?,
-                15 => out.request_templates = rt::FromValue::from_value(value)?,
-                16 => out.response_parameters = rt::FromValue::from_value(value)?,
-                17 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                18 => out.timeout_in_millis = rt::FromValue::from_value(value)?,
-                19 => out.tls_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_gateway_managed, value),
+                1 => rt::convert::set(&mut out.connection_id, value),
+                2 => rt::convert::set(&mut out.connection_type, value),
+                3 => rt::convert::set(&mut out.content_handling_strategy, value),
+                4 => rt::convert::set(&mut out.credentials_arn, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.integration_id, value),
+                7 => rt::convert::set(&mut out.integration_method, value),
+                8 => rt::convert::set(&mut out.integration_response_selection_expression, value),
+                9 => rt::convert::set(&mut out.integration_subtype, value),
+                10 => rt::convert::set(&mut out.integration_type, value),
+                11 => rt::convert::set(&mut out.integration_uri, value),
+                12 => rt::convert::set(&mut out.passthrough_behavior, value),
+                13 => rt::convert::set(&mut out.payload_format_version, value),
+                14 => rt::convert::set(&mut out.request_parameters, value),
+                15 => rt::convert::set(&mut out.request_templates, value),
+                16 => rt::convert::set(&mut out.response_parameters, value),
+                17 => rt::convert::set(&mut out.template_selection_expression, value),
+                18 => rt::convert::set(&mut out.timeout_in_millis, value),
+                19 => rt::convert::set(&mut out.tls_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1287,13 +1287,13 @@ impl rt::FromValue for CreateModelRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.content_type = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.schema = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.content_type, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.schema, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1325,13 +1325,13 @@ impl rt::FromValue for CreateModelResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content_type = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.model_id = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.schema = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content_type, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.model_id, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.schema, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1371,20 +1371,20 @@ impl rt::FromValue for CreateRouteRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.api_key_required = rt::FromValue::from_value(value)?,
-                2 => out.authorization_scopes = rt::FromValue::from_value(value)?,
-                3 => out.authorization_type = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                5 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                6 => out.operation_name = rt::FromValue::from_value(value)?,
-                7 => out.request_models = rt::FromValue::from_value(value)?,
-                8 => out.request_parameters = rt::FromValue::from_value(value)?,
-                9 => out.route_key = rt::FromValue::from_value(value)?,
-                10 => out.route_response_selection_expression = rt::FromValue::from_value(value)?,
-                11 => out.target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.api_key_required, value),
+                2 => rt::convert::set(&mut out.authorization_scopes, value),
+                3 => rt::convert::set(&mut out.authorization_type, value),
+                4 => rt::convert::set(&mut out.authorizer_id, value),
+                5 => rt::convert::set(&mut out.model_selection_expression, value),
+                6 => rt::convert::set(&mut out.operation_name, value),
+                7 => rt::convert::set(&mut out.request_models, value),
+                8 => rt::convert::set(&mut out.request_parameters, value),
+                9 => rt::convert::set(&mut out.route_key, value),
+                10 => rt::convert::set(&mut out.route_response_selection_expression, value),
+                11 => rt::convert::set(&mut out.target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1425,14 +1425,14 @@ impl rt::FromValue for CreateRouteResponseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                2 => out.response_models = rt::FromValue::from_value(value)?,
-                3 => out.response_parameters = rt::FromValue::from_value(value)?,
-                4 => out.route_id = rt::FromValue::from_value(value)?,
-                5 => out.route_response_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.model_selection_expression, value),
+                2 => rt::convert::set(&mut out.response_models, value),
+                3 => rt::convert::set(&mut out.response_parameters, value),
+                4 => rt::convert::set(&mut out.route_id, value),
+                5 => rt::convert::set(&mut out.route_response_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1466,13 +1466,13 @@ impl rt::FromValue for CreateRouteResponseResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                1 => out.response_models = rt::FromValue::from_value(value)?,
-                2 => out.response_parameters = rt::FromValue::from_value(value)?,
-                3 => out.route_response_id = rt::FromValue::from_value(value)?,
-                4 => out.route_response_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.model_selection_expression, value),
+                1 => rt::convert::set(&mut out.response_models, value),
+                2 => rt::convert::set(&mut out.response_parameters, value),
+                3 => rt::convert::set(&mut out.route_response_id, value),
+                4 => rt::convert::set(&mut out.route_response_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1513,21 +1513,21 @@ impl rt::FromValue for CreateRouteResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                1 => out.api_key_required = rt::FromValue::from_value(value)?,
-                2 => out.authorization_scopes = rt::FromValue::from_value(value)?,
-                3 => out.authorization_type = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                5 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                6 => out.operation_name = rt::FromValue::from_value(value)?,
-                7 => out.request_models = rt::FromValue::from_value(value)?,
-                8 => out.request_parameters = rt::FromValue::from_value(value)?,
-                9 => out.route_id = rt::FromValue::from_value(value)?,
-                10 => out.route_key = rt::FromValue::from_value(value)?,
-                11 => out.route_response_selection_expression = rt::FromValue::from_value(value)?,
-                12 => out.target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_gateway_managed, value),
+                1 => rt::convert::set(&mut out.api_key_required, value),
+                2 => rt::convert::set(&mut out.authorization_scopes, value),
+                3 => rt::convert::set(&mut out.authorization_type, value),
+                4 => rt::convert::set(&mut out.authorizer_id, value),
+                5 => rt::convert::set(&mut out.model_selection_expression, value),
+                6 => rt::convert::set(&mut out.operation_name, value),
+                7 => rt::convert::set(&mut out.request_models, value),
+                8 => rt::convert::set(&mut out.request_parameters, value),
+                9 => rt::convert::set(&mut out.route_id, value),
+                10 => rt::convert::set(&mut out.route_key, value),
+                11 => rt::convert::set(&mut out.route_response_selection_expression, value),
+                12 => rt::convert::set(&mut out.target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1573,19 +1573,19 @@ impl rt::FromValue for CreateStageRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_log_settings = rt::FromValue::from_value(value)?,
-                1 => out.api_id = rt::FromValue::from_value(value)?,
-                2 => out.auto_deploy = rt::FromValue::from_value(value)?,
-                3 => out.client_certificate_id = rt::FromValue::from_value(value)?,
-                4 => out.default_route_settings = rt::FromValue::from_value(value)?,
-                5 => out.deployment_id = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.route_settings = rt::FromValue::from_value(value)?,
-                8 => out.stage_name = rt::FromValue::from_value(value)?,
-                9 => out.stage_variables = rt::FromValue::from_value(value)?,
-                10 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_log_settings, value),
+                1 => rt::convert::set(&mut out.api_id, value),
+                2 => rt::convert::set(&mut out.auto_deploy, value),
+                3 => rt::convert::set(&mut out.client_certificate_id, value),
+                4 => rt::convert::set(&mut out.default_route_settings, value),
+                5 => rt::convert::set(&mut out.deployment_id, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.route_settings, value),
+                8 => rt::convert::set(&mut out.stage_name, value),
+                9 => rt::convert::set(&mut out.stage_variables, value),
+                10 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1632,22 +1632,22 @@ impl rt::FromValue for CreateStageResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_log_settings = rt::FromValue::from_value(value)?,
-                1 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                2 => out.auto_deploy = rt::FromValue::from_value(value)?,
-                3 => out.client_certificate_id = rt::FromValue::from_value(value)?,
-                4 => out.created_date = rt::FromValue::from_value(value)?,
-                5 => out.default_route_settings = rt::FromValue::from_value(value)?,
-                6 => out.deployment_id = rt::FromValue::from_value(value)?,
-                7 => out.description = rt::FromValue::from_value(value)?,
-                8 => out.last_deployment_status_message = rt::FromValue::from_value(value)?,
-                9 => out.last_updated_date = rt::FromValue::from_value(value)?,
-                10 => out.route_settings = rt::FromValue::from_value(value)?,
-                11 => out.stage_name = rt::FromValue::from_value(value)?,
-                12 => out.stage_variables = rt::FromValue::from_value(value)?,
-                13 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_log_settings, value),
+                1 => rt::convert::set(&mut out.api_gateway_managed, value),
+                2 => rt::convert::set(&mut out.auto_deploy, value),
+                3 => rt::convert::set(&mut out.client_certificate_id, value),
+                4 => rt::convert::set(&mut out.created_date, value),
+                5 => rt::convert::set(&mut out.default_route_settings, value),
+                6 => rt::convert::set(&mut out.deployment_id, value),
+                7 => rt::convert::set(&mut out.description, value),
+                8 => rt::convert::set(&mut out.last_deployment_status_message, value),
+                9 => rt::convert::set(&mut out.last_updated_date, value),
+                10 => rt::convert::set(&mut out.route_settings, value),
+                11 => rt::convert::set(&mut out.stage_name, value),
+                12 => rt::convert::set(&mut out.stage_variables, value),
+                13 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1687,12 +1687,12 @@ impl rt::FromValue for CreateVpcLinkRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                2 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.security_group_ids, value),
+                2 => rt::convert::set(&mut out.subnet_ids, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1727,17 +1727,17 @@ impl rt::FromValue for CreateVpcLinkResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.created_date = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                3 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                5 => out.vpc_link_id = rt::FromValue::from_value(value)?,
-                6 => out.vpc_link_status = rt::FromValue::from_value(value)?,
-                7 => out.vpc_link_status_message = rt::FromValue::from_value(value)?,
-                8 => out.vpc_link_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.created_date, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.security_group_ids, value),
+                3 => rt::convert::set(&mut out.subnet_ids, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                5 => rt::convert::set(&mut out.vpc_link_id, value),
+                6 => rt::convert::set(&mut out.vpc_link_status, value),
+                7 => rt::convert::set(&mut out.vpc_link_status_message, value),
+                8 => rt::convert::set(&mut out.vpc_link_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1770,10 +1770,10 @@ impl rt::FromValue for DeleteAccessLogSettingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.stage_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.stage_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1799,10 +1799,10 @@ impl rt::FromValue for DeleteApiMappingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_mapping_id = rt::FromValue::from_value(value)?,
-                1 => out.domain_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_mapping_id, value),
+                1 => rt::convert::set(&mut out.domain_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1827,9 +1827,9 @@ impl rt::FromValue for DeleteApiRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1854,10 +1854,10 @@ impl rt::FromValue for DeleteAuthorizerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.authorizer_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1882,9 +1882,9 @@ impl rt::FromValue for DeleteCorsConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1909,10 +1909,10 @@ impl rt::FromValue for DeleteDeploymentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.deployment_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.deployment_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1937,9 +1937,9 @@ impl rt::FromValue for DeleteDomainNameRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.domain_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.domain_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1964,10 +1964,10 @@ impl rt::FromValue for DeleteIntegrationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.integration_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.integration_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1994,11 +1994,11 @@ impl rt::FromValue for DeleteIntegrationResponseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.integration_id = rt::FromValue::from_value(value)?,
-                2 => out.integration_response_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.integration_id, value),
+                2 => rt::convert::set(&mut out.integration_response_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2025,10 +2025,10 @@ impl rt::FromValue for DeleteModelRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.model_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.model_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2054,10 +2054,10 @@ impl rt::FromValue for DeleteRouteRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.route_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.route_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2084,11 +2084,11 @@ impl rt::FromValue for DeleteRouteRequestParameterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.request_parameter_key = rt::FromValue::from_value(value)?,
-                2 => out.route_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.request_parameter_key, value),
+                2 => rt::convert::set(&mut out.route_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2116,11 +2116,11 @@ impl rt::FromValue for DeleteRouteResponseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.route_id = rt::FromValue::from_value(value)?,
-                2 => out.route_response_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.route_id, value),
+                2 => rt::convert::set(&mut out.route_response_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2148,11 +2148,11 @@ impl rt::FromValue for DeleteRouteSettingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.route_key = rt::FromValue::from_value(value)?,
-                2 => out.stage_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.route_key, value),
+                2 => rt::convert::set(&mut out.stage_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2179,10 +2179,10 @@ impl rt::FromValue for DeleteStageRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.stage_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.stage_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2207,9 +2207,9 @@ impl rt::FromValue for DeleteVpcLinkRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.vpc_link_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.vpc_link_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2254,14 +2254,14 @@ impl rt::FromValue for Deployment {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.auto_deployed = rt::FromValue::from_value(value)?,
-                1 => out.created_date = rt::FromValue::from_value(value)?,
-                2 => out.deployment_id = rt::FromValue::from_value(value)?,
-                3 => out.deployment_status = rt::FromValue::from_value(value)?,
-                4 => out.deployment_status_message = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.auto_deployed, value),
+                1 => rt::convert::set(&mut out.created_date, value),
+                2 => rt::convert::set(&mut out.deployment_id, value),
+                3 => rt::convert::set(&mut out.deployment_status, value),
+                4 => rt::convert::set(&mut out.deployment_status_message, value),
+                5 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2355,13 +2355,13 @@ impl rt::FromValue for DomainName {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_mapping_selection_expression = rt::FromValue::from_value(value)?,
-                1 => out.domain_name = rt::FromValue::from_value(value)?,
-                2 => out.domain_name_configurations = rt::FromValue::from_value(value)?,
-                3 => out.mutual_tls_authentication = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_mapping_selection_expression, value),
+                1 => rt::convert::set(&mut out.domain_name, value),
+                2 => rt::convert::set(&mut out.domain_name_configurations, value),
+                3 => rt::convert::set(&mut out.mutual_tls_authentication, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2399,19 +2399,19 @@ impl rt::FromValue for DomainNameConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_gateway_domain_name = rt::FromValue::from_value(value)?,
-                1 => out.certificate_arn = rt::FromValue::from_value(value)?,
-                2 => out.certificate_name = rt::FromValue::from_value(value)?,
-                3 => out.certificate_upload_date = rt::FromValue::from_value(value)?,
-                4 => out.domain_name_status = rt::FromValue::from_value(value)?,
-                5 => out.domain_name_status_message = rt::FromValue::from_value(value)?,
-                6 => out.endpoint_type = rt::FromValue::from_value(value)?,
-                7 => out.hosted_zone_id = rt::FromValue::from_value(value)?,
-                8 => out.ip_address_type = rt::FromValue::from_value(value)?,
-                9 => out.security_policy = rt::FromValue::from_value(value)?,
-                10 => out.ownership_verification_certificate_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_gateway_domain_name, value),
+                1 => rt::convert::set(&mut out.certificate_arn, value),
+                2 => rt::convert::set(&mut out.certificate_name, value),
+                3 => rt::convert::set(&mut out.certificate_upload_date, value),
+                4 => rt::convert::set(&mut out.domain_name_status, value),
+                5 => rt::convert::set(&mut out.domain_name_status_message, value),
+                6 => rt::convert::set(&mut out.endpoint_type, value),
+                7 => rt::convert::set(&mut out.hosted_zone_id, value),
+                8 => rt::convert::set(&mut out.ip_address_type, value),
+                9 => rt::convert::set(&mut out.security_policy, value),
+                10 => rt::convert::set(&mut out.ownership_verification_certificate_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2573,14 +2573,14 @@ impl rt::FromValue for ExportApiRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.export_version = rt::FromValue::from_value(value)?,
-                2 => out.include_extensions = rt::FromValue::from_value(value)?,
-                3 => out.output_type = rt::FromValue::from_value(value)?,
-                4 => out.specification = rt::FromValue::from_value(value)?,
-                5 => out.stage_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.export_version, value),
+                2 => rt::convert::set(&mut out.include_extensions, value),
+                3 => rt::convert::set(&mut out.output_type, value),
+                4 => rt::convert::set(&mut out.specification, value),
+                5 => rt::convert::set(&mut out.stage_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2609,9 +2609,9 @@ impl rt::FromValue for ExportApiResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.body = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.body, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2636,10 +2636,10 @@ impl rt::FromValue for GetApiMappingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_mapping_id = rt::FromValue::from_value(value)?,
-                1 => out.domain_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_mapping_id, value),
+                1 => rt::convert::set(&mut out.domain_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2667,12 +2667,12 @@ impl rt::FromValue for GetApiMappingResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.api_mapping_id = rt::FromValue::from_value(value)?,
-                2 => out.api_mapping_key = rt::FromValue::from_value(value)?,
-                3 => out.stage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.api_mapping_id, value),
+                2 => rt::convert::set(&mut out.api_mapping_key, value),
+                3 => rt::convert::set(&mut out.stage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2701,11 +2701,11 @@ impl rt::FromValue for GetApiMappingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.domain_name = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.domain_name, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2732,10 +2732,10 @@ impl rt::FromValue for GetApiMappingsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2760,9 +2760,9 @@ impl rt::FromValue for GetApiRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2802,25 +2802,25 @@ impl rt::FromValue for GetApiResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_endpoint = rt::FromValue::from_value(value)?,
-                1 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                2 => out.api_id = rt::FromValue::from_value(value)?,
-                3 => out.api_key_selection_expression = rt::FromValue::from_value(value)?,
-                4 => out.cors_configuration = rt::FromValue::from_value(value)?,
-                5 => out.created_date = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.disable_schema_validation = rt::FromValue::from_value(value)?,
-                8 => out.disable_execute_api_endpoint = rt::FromValue::from_value(value)?,
-                9 => out.import_info = rt::FromValue::from_value(value)?,
-                10 => out.ip_address_type = rt::FromValue::from_value(value)?,
-                11 => out.name = rt::FromValue::from_value(value)?,
-                12 => out.protocol_type = rt::FromValue::from_value(value)?,
-                13 => out.route_selection_expression = rt::FromValue::from_value(value)?,
-                14 => out.tags = rt::FromValue::from_value(value)?,
-                15 => out.version = rt::FromValue::from_value(value)?,
-                16 => out.warnings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_endpoint, value),
+                1 => rt::convert::set(&mut out.api_gateway_managed, value),
+                2 => rt::convert::set(&mut out.api_id, value),
+                3 => rt::convert::set(&mut out.api_key_selection_expression, value),
+                4 => rt::convert::set(&mut out.cors_configuration, value),
+                5 => rt::convert::set(&mut out.created_date, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.disable_schema_validation, value),
+                8 => rt::convert::set(&mut out.disable_execute_api_endpoint, value),
+                9 => rt::convert::set(&mut out.import_info, value),
+                10 => rt::convert::set(&mut out.ip_address_type, value),
+                11 => rt::convert::set(&mut out.name, value),
+                12 => rt::convert::set(&mut out.protocol_type, value),
+                13 => rt::convert::set(&mut out.route_selection_expression, value),
+                14 => rt::convert::set(&mut out.tags, value),
+                15 => rt::convert::set(&mut out.version, value),
+                16 => rt::convert::set(&mut out.warnings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2861,10 +2861,10 @@ impl rt::FromValue for GetApisRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2890,10 +2890,10 @@ impl rt::FromValue for GetApisResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2919,10 +2919,10 @@ impl rt::FromValue for GetAuthorizerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.authorizer_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2957,19 +2957,19 @@ impl rt::FromValue for GetAuthorizerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.authorizer_credentials_arn = rt::FromValue::from_value(value)?,
-                1 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                2 => out.authorizer_payload_format_version = rt::FromValue::from_value(value)?,
-                3 => out.authorizer_result_ttl_in_seconds = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_type = rt::FromValue::from_value(value)?,
-                5 => out.authorizer_uri = rt::FromValue::from_value(value)?,
-                6 => out.enable_simple_responses = rt::FromValue::from_value(value)?,
-                7 => out.identity_source = rt::FromValue::from_value(value)?,
-                8 => out.identity_validation_expression = rt::FromValue::from_value(value)?,
-                9 => out.jwt_configuration = rt::FromValue::from_value(value)?,
-                10 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.authorizer_credentials_arn, value),
+                1 => rt::convert::set(&mut out.authorizer_id, value),
+                2 => rt::convert::set(&mut out.authorizer_payload_format_version, value),
+                3 => rt::convert::set(&mut out.authorizer_result_ttl_in_seconds, value),
+                4 => rt::convert::set(&mut out.authorizer_type, value),
+                5 => rt::convert::set(&mut out.authorizer_uri, value),
+                6 => rt::convert::set(&mut out.enable_simple_responses, value),
+                7 => rt::convert::set(&mut out.identity_source, value),
+                8 => rt::convert::set(&mut out.identity_validation_expression, value),
+                9 => rt::convert::set(&mut out.jwt_configuration, value),
+                10 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3005,11 +3005,11 @@ impl rt::FromValue for GetAuthorizersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3036,10 +3036,10 @@ impl rt::FromValue for GetAuthorizersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3065,10 +3065,10 @@ impl rt::FromValue for GetDeploymentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.deployment_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.deployment_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3098,14 +3098,14 @@ impl rt::FromValue for GetDeploymentResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.auto_deployed = rt::FromValue::from_value(value)?,
-                1 => out.created_date = rt::FromValue::from_value(value)?,
-                2 => out.deployment_id = rt::FromValue::from_value(value)?,
-                3 => out.deployment_status = rt::FromValue::from_value(value)?,
-                4 => out.deployment_status_message = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.auto_deployed, value),
+                1 => rt::convert::set(&mut out.created_date, value),
+                2 => rt::convert::set(&mut out.deployment_id, value),
+                3 => rt::convert::set(&mut out.deployment_status, value),
+                4 => rt::convert::set(&mut out.deployment_status_message, value),
+                5 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3136,11 +3136,11 @@ impl rt::FromValue for GetDeploymentsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3167,10 +3167,10 @@ impl rt::FromValue for GetDeploymentsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3195,9 +3195,9 @@ impl rt::FromValue for GetDomainNameRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.domain_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.domain_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3225,13 +3225,13 @@ impl rt::FromValue for GetDomainNameResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_mapping_selection_expression = rt::FromValue::from_value(value)?,
-                1 => out.domain_name = rt::FromValue::from_value(value)?,
-                2 => out.domain_name_configurations = rt::FromValue::from_value(value)?,
-                3 => out.mutual_tls_authentication = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_mapping_selection_expression, value),
+                1 => rt::convert::set(&mut out.domain_name, value),
+                2 => rt::convert::set(&mut out.domain_name_configurations, value),
+                3 => rt::convert::set(&mut out.mutual_tls_authentication, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3260,10 +3260,10 @@ impl rt::FromValue for GetDomainNamesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3289,10 +3289,10 @@ impl rt::FromValue for GetDomainNamesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3318,10 +3318,10 @@ impl rt::FromValue for GetIntegrationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.integration_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.integration_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3348,11 +3348,11 @@ impl rt::FromValue for GetIntegrationResponseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.integration_id = rt::FromValue::from_value(value)?,
-                2 => out.integration_response_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.integration_id, value),
+                2 => rt::convert::set(&mut out.integration_response_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3383,14 +3383,14 @@ impl rt::FromValue for GetIntegrationResponseResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                1 => out.integration_response_id = rt::FromValue::from_value(value)?,
-                2 => out.integration_response_key = rt::FromValue::from_value(value)?,
-                3 => out.response_parameters = rt::FromValue::from_value(value)?,
-                4 => out.response_templates = rt::FromValue::from_value(value)?,
-                5 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content_handling_strategy, value),
+                1 => rt::convert::set(&mut out.integration_response_id, value),
+                2 => rt::convert::set(&mut out.integration_response_key, value),
+                3 => rt::convert::set(&mut out.response_parameters, value),
+                4 => rt::convert::set(&mut out.response_templates, value),
+                5 => rt::convert::set(&mut out.template_selection_expression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3422,12 +3422,12 @@ impl rt::FromValue for GetIntegrationResponsesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.integration_id = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.integration_id, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3455,10 +3455,10 @@ impl rt::FromValue for GetIntegrationResponsesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3504,28 +3504,28 @@ impl rt::FromValue for GetIntegrationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                1 => out.connection_id = rt::FromValue::from_value(value)?,
-                2 => out.connection_type = rt::FromValue::from_value(value)?,
-                3 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                4 => out.credentials_arn = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.integration_id = rt::FromValue::from_value(value)?,
-                7 => out.integration_method = rt::FromValue::from_value(value)?,
-                8 => out.integration_response_selection_expression = rt::FromValue::from_value(value)?,
-                9 => out.integration_subtype = rt::FromValue::from_value(value)?,
-                10 => out.integration_type = rt::FromValue::from_value(value)?,
-                11 => out.integration_uri = rt::FromValue::from_value(value)?,
-                12 => out.passthrough_behavior = rt::FromValue::from_value(value)?,
-                13 => out.payload_format_version = rt::FromValue::from_value(value)?,
-                14 => out.request_parameters = rt::FromValue::from_value(value)?,
-                15 => out.request_templates = rt::FromValue::from_value(value)?,
-                16 => out.response_parameters = rt::FromValue::from_value(value)?,
-                17 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                18 => out.timeout_in_millis = rt::FromValue::from_value(value)?,
-                19 => out.tls_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_gateway_managed, value),
+                1 => rt::convert::set(&mut out.connection_id, value),
+                2 => rt::convert::set(&mut out.connection_type, value),
+                3 => rt::convert::set(&mut out.content_handling_strategy, value),
+                4 => rt::convert::set(&mut out.credentials_arn, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.integration_id, value),
+                7 => rt::convert::set(&mut out.integration_method, value),
+                8 => rt::convert::set(&mut out.integration_response_selection_expression, value),
+                9 => rt::convert::set(&mut out.integration_subtype, value),
+                10 => rt::convert::set(&mut out.integration_type, value),
+                11 => rt::convert::set(&mut out.integration_uri, value),
+                12 => rt::convert::set(&mut out.passthrough_behavior, value),
+                13 => rt::convert::set(&mut out.payload_format_version, value),
+                14 => rt::convert::set(&mut out.request_parameters, value),
+                15 => rt::convert::set(&mut out.request_templates, value),
+                16 => rt::convert::set(&mut out.response_parameters, value),
+                17 => rt::convert::set(&mut out.template_selection_expression, value),
+                18 => rt::convert::set(&mut out.timeout_in_millis, value),
+                19 => rt::convert::set(&mut out.tls_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3570,11 +3570,11 @@ impl rt::FromValue for GetIntegrationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3601,10 +3601,10 @@ impl rt::FromValue for GetIntegrationsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3630,10 +3630,10 @@ impl rt::FromValue for GetModelRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.model_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.model_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3662,13 +3662,13 @@ impl rt::FromValue for GetModelResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content_type = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.model_id = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.schema = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content_type, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.model_id, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.schema, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3697,10 +3697,10 @@ impl rt::FromValue for GetModelTemplateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.model_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.model_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3725,9 +3725,9 @@ impl rt::FromValue for GetModelTemplateResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3753,11 +3753,11 @@ impl rt::FromValue for GetModelsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3784,10 +3784,10 @@ impl rt::FromValue for GetModelsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3813,10 +3813,10 @@ impl rt::FromValue for GetRouteRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.route_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.route_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3843,11 +3843,11 @@ impl rt::FromValue for GetRouteResponseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.route_id = rt::FromValue::from_value(value)?,
-                2 => out.route_response_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.route_id, value),
+                2 => rt::convert::set(&mut out.route_response_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3878,13 +3878,13 @@ impl rt::FromValue for GetRouteResponseResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                1 => out.response_models = rt::FromValue::from_value(value)?,
-                2 => out.response_parameters = rt::FromValue::from_value(value)?,
-                3 => out.route_response_id = rt::FromValue::from_value(value)?,
-                4 => out.route_response_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.model_selection_expression, value),
+                1 => rt::convert::set(&mut out.response_models, value),
+                2 => rt::convert::set(&mut out.response_parameters, value),
+                3 => rt::convert::set(&mut out.route_response_id, value),
+                4 => rt::convert::set(&mut out.route_response_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3915,12 +3915,12 @@ impl rt::FromValue for GetRouteResponsesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.route_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.route_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3948,10 +3948,10 @@ impl rt::FromValue for GetRouteResponsesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3989,21 +3989,21 @@ impl rt::FromValue for GetRouteResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                1 => out.api_key_required = rt::FromValue::from_value(value)?,
-                2 => out.authorization_scopes = rt::FromValue::from_value(value)?,
-                3 => out.authorization_type = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                5 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                6 => out.operation_name = rt::FromValue::from_value(value)?,
-                7 => out.request_models = rt::FromValue::from_value(value)?,
-                8 => out.request_parameters = rt::FromValue::from_value(value)?,
-                9 => out.route_id = rt::FromValue::from_value(value)?,
-                10 => out.route_key = rt::FromValue::from_value(value)?,
-                11 => out.route_response_selection_expression = rt::FromValue::from_value(value)?,
-                12 => out.target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_gateway_managed, value),
+                1 => rt::convert::set(&mut out.api_key_required, value),
+                2 => rt::convert::set(&mut out.authorization_scopes, value),
+                3 => rt::convert::set(&mut out.authorization_type, value),
+                4 => rt::convert::set(&mut out.authorizer_id, value),
+                5 => rt::convert::set(&mut out.model_selection_expression, value),
+                6 => rt::convert::set(&mut out.operation_name, value),
+                7 => rt::convert::set(&mut out.request_models, value),
+                8 => rt::convert::set(&mut out.request_parameters, value),
+                9 => rt::convert::set(&mut out.route_id, value),
+                10 => rt::convert::set(&mut out.route_key, value),
+                11 => rt::convert::set(&mut out.route_response_selection_expression, value),
+                12 => rt::convert::set(&mut out.target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4041,11 +4041,11 @@ impl rt::FromValue for GetRoutesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4072,10 +4072,10 @@ impl rt::FromValue for GetRoutesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4101,10 +4101,10 @@ impl rt::FromValue for GetStageRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.stage_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.stage_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4142,22 +4142,22 @@ impl rt::FromValue for GetStageResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_log_settings = rt::FromValue::from_value(value)?,
-                1 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                2 => out.auto_deploy = rt::FromValue::from_value(value)?,
-                3 => out.client_certificate_id = rt::FromValue::from_value(value)?,
-                4 => out.created_date = rt::FromValue::from_value(value)?,
-                5 => out.default_route_settings = rt::FromValue::from_value(value)?,
-                6 => out.deployment_id = rt::FromValue::from_value(value)?,
-                7 => out.description = rt::FromValue::from_value(value)?,
-                8 => out.last_deployment_status_message = rt::FromValue::from_value(value)?,
-                9 => out.last_updated_date = rt::FromValue::from_value(value)?,
-                10 => out.route_settings = rt::FromValue::from_value(value)?,
-                11 => out.stage_name = rt::FromValue::from_value(value)?,
-                12 => out.stage_variables = rt::FromValue::from_value(value)?,
-                13 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_log_settings, value),
+                1 => rt::convert::set(&mut out.api_gateway_managed, value),
+                2 => rt::convert::set(&mut out.auto_deploy, value),
+                3 => rt::convert::set(&mut out.client_certificate_id, value),
+                4 => rt::convert::set(&mut out.created_date, value),
+                5 => rt::convert::set(&mut out.default_route_settings, value),
+                6 => rt::convert::set(&mut out.deployment_id, value),
+                7 => rt::convert::set(&mut out.description, value),
+                8 => rt::convert::set(&mut out.last_deployment_status_message, value),
+                9 => rt::convert::set(&mut out.last_updated_date, value),
+                10 => rt::convert::set(&mut out.route_settings, value),
+                11 => rt::convert::set(&mut out.stage_name, value),
+                12 => rt::convert::set(&mut out.stage_variables, value),
+                13 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4196,11 +4196,11 @@ impl rt::FromValue for GetStagesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4227,10 +4227,10 @@ impl rt::FromValue for GetStagesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4255,9 +4255,9 @@ impl rt::FromValue for GetTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4281,9 +4281,9 @@ impl rt::FromValue for GetTagsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4307,9 +4307,9 @@ impl rt::FromValue for GetVpcLinkRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.vpc_link_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.vpc_link_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4341,17 +4341,17 @@ impl rt::FromValue for GetVpcLinkResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.created_date = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                3 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                5 => out.vpc_link_id = rt::FromValue::from_value(value)?,
-                6 => out.vpc_link_status = rt::FromValue::from_value(value)?,
-                7 => out.vpc_link_status_message = rt::FromValue::from_value(value)?,
-                8 => out.vpc_link_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.created_date, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.security_group_ids, value),
+                3 => rt::convert::set(&mut out.subnet_ids, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                5 => rt::convert::set(&mut out.vpc_link_id, value),
+                6 => rt::convert::set(&mut out.vpc_link_status, value),
+                7 => rt::convert::set(&mut out.vpc_link_status_message, value),
+                8 => rt::convert::set(&mut out.vpc_link_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4384,10 +4384,10 @@ impl rt::FromValue for GetVpcLinksRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4413,10 +4413,10 @@ impl rt::FromValue for GetVpcLinksResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4443,11 +4443,11 @@ impl rt::FromValue for ImportApiRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.basepath = rt::FromValue::from_value(value)?,
-                1 => out.body = rt::FromValue::from_value(value)?,
-                2 => out.fail_on_warnings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.basepath, value),
+                1 => rt::convert::set(&mut out.body, value),
+                2 => rt::convert::set(&mut out.fail_on_warnings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4489,25 +4489,25 @@ impl rt::FromValue for ImportApiResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_endpoint = rt::FromValue::from_value(value)?,
-                1 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                2 => out.api_id = rt::FromValue::from_value(value)?,
-                3 => out.api_key_selection_expression = rt::FromValue::from_value(value)?,
-                4 => out.cors_configuration = rt::FromValue::from_value(value)?,
-                5 => out.created_date = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.disable_schema_validation = rt::FromValue::from_value(value)?,
-                8 => out.disable_execute_api_endpoint = rt::FromValue::from_value(value)?,
-                9 => out.import_info = rt::FromValue::from_value(value)?,
-                10 => out.ip_address_type = rt::FromValue::from_value(value)?,
-                11 => out.name = rt::FromValue::from_value(value)?,
-                12 => out.protocol_type = rt::FromValue::from_value(value)?,
-                13 => out.route_selection_expression = rt::FromValue::from_value(value)?,
-                14 => out.tags = rt::FromValue::from_value(value)?,
-                15 => out.version = rt::FromValue::from_value(value)?,
-                16 => out.warnings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_endpoint, value),
+                1 => rt::convert::set(&mut out.api_gateway_managed, value),
+                2 => rt::convert::set(&mut out.api_id, value),
+                3 => rt::convert::set(&mut out.api_key_selection_expression, value),
+                4 => rt::convert::set(&mut out.cors_configuration, value),
+                5 => rt::convert::set(&mut out.created_date, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.disable_schema_validation, value),
+                8 => rt::convert::set(&mut out.disable_execute_api_endpoint, value),
+                9 => rt::convert::set(&mut out.import_info, value),
+                10 => rt::convert::set(&mut out.ip_address_type, value),
+                11 => rt::convert::set(&mut out.name, value),
+                12 => rt::convert::set(&mut out.protocol_type, value),
+                13 => rt::convert::set(&mut out.route_selection_expression, value),
+                14 => rt::convert::set(&mut out.tags, value),
+                15 => rt::convert::set(&mut out.version, value),
+                16 => rt::convert::set(&mut out.warnings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4568,28 +4568,28 @@ impl rt::FromValue for Integration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                1 => out.connection_id = rt::FromValue::from_value(value)?,
-                2 => out.connection_type = rt::FromValue::from_value(value)?,
-                3 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                4 => out.credentials_arn = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.integration_id = rt::FromValue::from_value(value)?,
-                7 => out.integration_method = rt::FromValue::from_value(value)?,
-                8 => out.integration_response_selection_expression = rt::FromValue::from_value(value)?,
-                9 => out.integration_subtype = rt::FromValue::from_value(value)?,
-                10 => out.integration_type = rt::FromValue::from_value(value)?,
-                11 => out.integration_uri = rt::FromValue::from_value(value)?,
-                12 => out.passthrough_behavior = rt::FromValue::from_value(value)?,
-                13 => out.payload_format_version = rt::FromValue::from_value(value)?,
-                14 => out.request_parameters = rt::FromValue::from_value(value)?,
-                15 => out.request_templates = rt::FromValue::from_value(value)?,
-                16 => out.response_parameters = rt::FromValue::from_value(value)?,
-                17 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                18 => out.timeout_in_millis = rt::FromValue::from_value(value)?,
-                19 => out.tls_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_gateway_managed, value),
+                1 => rt::convert::set(&mut out.connection_id, value),
+                2 => rt::convert::set(&mut out.connection_type, value),
+                3 => rt::convert::set(&mut out.content_handling_strategy, value),
+                4 => rt::convert::set(&mut out.credentials_arn, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.integration_id, value),
+                7 => rt::convert::set(&mut out.integration_method, value),
+                8 => rt::convert::set(&mut out.integration_response_selection_expression, value),
+                9 => rt::convert::set(&mut out.integration_subtype, value),
+                10 => rt::convert::set(&mut out.integration_type, value),
+                11 => rt::convert::set(&mut out.integration_uri, value),
+                12 => rt::convert::set(&mut out.passthrough_behavior, value),
+                13 => rt::convert::set(&mut out.payload_format_version, value),
+                14 => rt::convert::set(&mut out.request_parameters, value),
+                15 => rt::convert::set(&mut out.request_templates, value),
+                16 => rt::convert::set(&mut out.response_parameters, value),
+                17 => rt::convert::set(&mut out.template_selection_expression, value),
+                18 => rt::convert::set(&mut out.timeout_in_millis, value),
+                19 => rt::convert::set(&mut out.tls_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4637,14 +4637,14 @@ impl rt::FromValue for IntegrationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                1 => out.integration_response_id = rt::FromValue::from_value(value)?,
-                2 => out.integration_response_key = rt::FromValue::from_value(value)?,
-                3 => out.response_parameters = rt::FromValue::from_value(value)?,
-                4 => out.response_templates = rt::FromValue::from_value(value)?,
-                5 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content_handling_strategy, value),
+                1 => rt::convert::set(&mut out.integration_response_id, value),
+                2 => rt::convert::set(&mut out.integration_response_key, value),
+                3 => rt::convert::set(&mut out.response_parameters, value),
+                4 => rt::convert::set(&mut out.response_templates, value),
+                5 => rt::convert::set(&mut out.template_selection_expression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4799,10 +4799,10 @@ impl rt::FromValue for JWTConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.audience = rt::FromValue::from_value(value)?,
-                1 => out.issuer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.audience, value),
+                1 => rt::convert::set(&mut out.issuer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4892,13 +4892,13 @@ impl rt::FromValue for Model {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content_type = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.model_id = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.schema = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content_type, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.model_id, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.schema, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4928,11 +4928,11 @@ impl rt::FromValue for MutualTlsAuthentication {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.truststore_uri = rt::FromValue::from_value(value)?,
-                1 => out.truststore_version = rt::FromValue::from_value(value)?,
-                2 => out.truststore_warnings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.truststore_uri, value),
+                1 => rt::convert::set(&mut out.truststore_version, value),
+                2 => rt::convert::set(&mut out.truststore_warnings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4959,10 +4959,10 @@ impl rt::FromValue for MutualTlsAuthenticationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.truststore_uri = rt::FromValue::from_value(value)?,
-                1 => out.truststore_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.truststore_uri, value),
+                1 => rt::convert::set(&mut out.truststore_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4988,10 +4988,10 @@ impl rt::FromValue for NotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.resource_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.resource_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5016,9 +5016,9 @@ impl rt::FromValue for ParameterConstraints {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.required = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.required, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5164,12 +5164,12 @@ impl rt::FromValue for ReimportApiRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.basepath = rt::FromValue::from_value(value)?,
-                2 => out.body = rt::FromValue::from_value(value)?,
-                3 => out.fail_on_warnings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.basepath, value),
+                2 => rt::convert::set(&mut out.body, value),
+                3 => rt::convert::set(&mut out.fail_on_warnings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5212,25 +5212,25 @@ impl rt::FromValue for ReimportApiResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_endpoint = rt::FromValue::from_value(value)?,
-                1 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                2 => out.api_id = rt::FromValue::from_value(value)?,
-                3 => out.api_key_selection_expression = rt::FromValue::from_value(value)?,
-                4 => out.cors_configuration = rt::FromValue::from_value(value)?,
-                5 => out.created_date = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.disable_schema_validation = rt::FromValue::from_value(value)?,
-                8 => out.disable_execute_api_endpoint = rt::FromValue::from_value(value)?,
-                9 => out.import_info = rt::FromValue::from_value(value)?,
-                10 => out.ip_address_type = rt::FromValue::from_value(value)?,
-                11 => out.name = rt::FromValue::from_value(value)?,
-                12 => out.protocol_type = rt::FromValue::from_value(value)?,
-                13 => out.route_selection_expression = rt::FromValue::from_value(value)?,
-                14 => out.tags = rt::FromValue::from_value(value)?,
-                15 => out.version = rt::FromValue::from_value(value)?,
-                16 => out.warnings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_endpoint, value),
+                1 => rt::convert::set(&mut out.api_gateway_managed, value),
+                2 => rt::convert::set(&mut out.api_id, value),
+                3 => rt::convert::set(&mut out.api_key_selection_expression, value),
+                4 => rt::convert::set(&mut out.cors_configuration, value),
+                5 => rt::convert::set(&mut out.created_date, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.disable_schema_validation, value),
+                8 => rt::convert::set(&mut out.disable_execute_api_endpoint, value),
+                9 => rt::convert::set(&mut out.import_info, value),
+                10 => rt::convert::set(&mut out.ip_address_type, value),
+                11 => rt::convert::set(&mut out.name, value),
+                12 => rt::convert::set(&mut out.protocol_type, value),
+                13 => rt::convert::set(&mut out.route_selection_expression, value),
+                14 => rt::convert::set(&mut out.tags, value),
+                15 => rt::convert::set(&mut out.version, value),
+                16 => rt::convert::set(&mut out.warnings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5271,10 +5271,10 @@ impl rt::FromValue for ResetAuthorizersCacheRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.stage_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.stage_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5312,21 +5312,21 @@ impl rt::FromValue for Route {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                1 => out.api_key_required = rt::FromValue::from_value(value)?,
-                2 => out.authorization_scopes = rt::FromValue::from_value(value)?,
-                3 => out.authorization_type = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                5 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                6 => out.operation_name = rt::FromValue::from_value(value)?,
-                7 => out.request_models = rt::FromValue::from_value(value)?,
-                8 => out.request_parameters = rt::FromValue::from_value(value)?,
-                9 => out.route_id = rt::FromValue::from_value(value)?,
-                10 => out.route_key = rt::FromValue::from_value(value)?,
-                11 => out.route_response_selection_expression = rt::FromValue::from_value(value)?,
-                12 => out.target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_gateway_managed, value),
+                1 => rt::convert::set(&mut out.api_key_required, value),
+                2 => rt::convert::set(&mut out.authorization_scopes, value),
+                3 => rt::convert::set(&mut out.authorization_type, value),
+                4 => rt::convert::set(&mut out.authorizer_id, value),
+                5 => rt::convert::set(&mut out.model_selection_expression, value),
+                6 => rt::convert::set(&mut out.operation_name, value),
+                7 => rt::convert::set(&mut out.request_models, value),
+                8 => rt::convert::set(&mut out.request_parameters, value),
+                9 => rt::convert::set(&mut out.route_id, value),
+                10 => rt::convert::set(&mut out.route_key, value),
+                11 => rt::convert::set(&mut out.route_response_selection_expression, value),
+                12 => rt::convert::set(&mut out.target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5367,13 +5367,13 @@ impl rt::FromValue for RouteResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                1 => out.response_models = rt::FromValue::from_value(value)?,
-                2 => out.response_parameters = rt::FromValue::from_value(value)?,
-                3 => out.route_response_id = rt::FromValue::from_value(value)?,
-                4 => out.route_response_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.model_selection_expression, value),
+                1 => rt::convert::set(&mut out.response_models, value),
+                2 => rt::convert::set(&mut out.response_parameters, value),
+                3 => rt::convert::set(&mut out.route_response_id, value),
+                4 => rt::convert::set(&mut out.route_response_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5405,13 +5405,13 @@ impl rt::FromValue for RouteSettings {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_trace_enabled = rt::FromValue::from_value(value)?,
-                1 => out.detailed_metrics_enabled = rt::FromValue::from_value(value)?,
-                2 => out.logging_level = rt::FromValue::from_value(value)?,
-                3 => out.throttling_burst_limit = rt::FromValue::from_value(value)?,
-                4 => out.throttling_rate_limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_trace_enabled, value),
+                1 => rt::convert::set(&mut out.detailed_metrics_enabled, value),
+                2 => rt::convert::set(&mut out.logging_level, value),
+                3 => rt::convert::set(&mut out.throttling_burst_limit, value),
+                4 => rt::convert::set(&mut out.throttling_rate_limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5510,22 +5510,22 @@ impl rt::FromValue for Stage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_log_settings = rt::FromValue::from_value(value)?,
-                1 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                2 => out.auto_deploy = rt::FromValue::from_value(value)?,
-                3 => out.client_certificate_id = rt::FromValue::from_value(value)?,
-                4 => out.created_date = rt::FromValue::from_value(value)?,
-                5 => out.default_route_settings = rt::FromValue::from_value(value)?,
-                6 => out.deployment_id = rt::FromValue::from_value(value)?,
-                7 => out.description = rt::FromValue::from_value(value)?,
-                8 => out.last_deployment_status_message = rt::FromValue::from_value(value)?,
-                9 => out.last_updated_date = rt::FromValue::from_value(value)?,
-                10 => out.route_settings = rt::FromValue::from_value(value)?,
-                11 => out.stage_name = rt::FromValue::from_value(value)?,
-                12 => out.stage_variables = rt::FromValue::from_value(value)?,
-                13 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_log_settings, value),
+                1 => rt::convert::set(&mut out.api_gateway_managed, value),
+                2 => rt::convert::set(&mut out.auto_deploy, value),
+                3 => rt::convert::set(&mut out.client_certificate_id, value),
+                4 => rt::convert::set(&mut out.created_date, value),
+                5 => rt::convert::set(&mut out.default_route_settings, value),
+                6 => rt::convert::set(&mut out.deployment_id, value),
+                7 => rt::convert::set(&mut out.description, value),
+                8 => rt::convert::set(&mut out.last_deployment_status_message, value),
+                9 => rt::convert::set(&mut out.last_updated_date, value),
+                10 => rt::convert::set(&mut out.route_settings, value),
+                11 => rt::convert::set(&mut out.stage_name, value),
+                12 => rt::convert::set(&mut out.stage_variables, value),
+                13 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5563,10 +5563,10 @@ impl rt::FromValue for TagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5607,9 +5607,9 @@ impl rt::FromValue for TlsConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_name_to_verify = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_name_to_verify, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5633,9 +5633,9 @@ impl rt::FromValue for TlsConfigInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_name_to_verify = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_name_to_verify, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5660,10 +5660,10 @@ impl rt::FromValue for TooManyRequestsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.limit_type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.limit_type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5689,10 +5689,10 @@ impl rt::FromValue for UntagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5721,13 +5721,13 @@ impl rt::FromValue for UpdateApiMappingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.api_mapping_id = rt::FromValue::from_value(value)?,
-                2 => out.api_mapping_key = rt::FromValue::from_value(value)?,
-                3 => out.domain_name = rt::FromValue::from_value(value)?,
-                4 => out.stage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.api_mapping_id, value),
+                2 => rt::convert::set(&mut out.api_mapping_key, value),
+                3 => rt::convert::set(&mut out.domain_name, value),
+                4 => rt::convert::set(&mut out.stage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5758,12 +5758,12 @@ impl rt::FromValue for UpdateApiMappingResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.api_mapping_id = rt::FromValue::from_value(value)?,
-                2 => out.api_mapping_key = rt::FromValue::from_value(value)?,
-                3 => out.stage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.api_mapping_id, value),
+                2 => rt::convert::set(&mut out.api_mapping_key, value),
+                3 => rt::convert::set(&mut out.stage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5802,21 +5802,21 @@ impl rt::FromValue for UpdateApiRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.api_key_selection_expression = rt::FromValue::from_value(value)?,
-                2 => out.cors_configuration = rt::FromValue::from_value(value)?,
-                3 => out.credentials_arn = rt::FromValue::from_value(value)?,
-                4 => out.description = rt::FromValue::from_value(value)?,
-                5 => out.disable_schema_validation = rt::FromValue::from_value(value)?,
-                6 => out.disable_execute_api_endpoint = rt::FromValue::from_value(value)?,
-                7 => out.ip_address_type = rt::FromValue::from_value(value)?,
-                8 => out.name = rt::FromValue::from_value(value)?,
-                9 => out.route_key = rt::FromValue::from_value(value)?,
-                10 => out.route_selection_expression = rt::FromValue::from_value(value)?,
-                11 => out.target = rt::FromValue::from_value(value)?,
-                12 => out.version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.api_key_selection_expression, value),
+                2 => rt::convert::set(&mut out.cors_configuration, value),
+                3 => rt::convert::set(&mut out.credentials_arn, value),
+                4 => rt::convert::set(&mut out.description, value),
+                5 => rt::convert::set(&mut out.disable_schema_validation, value),
+                6 => rt::convert::set(&mut out.disable_execute_api_endpoint, value),
+                7 => rt::convert::set(&mut out.ip_address_type, value),
+                8 => rt::convert::set(&mut out.name, value),
+                9 => rt::convert::set(&mut out.route_key, value),
+                10 => rt::convert::set(&mut out.route_selection_expression, value),
+                11 => rt::convert::set(&mut out.target, value),
+                12 => rt::convert::set(&mut out.version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5868,25 +5868,25 @@ impl rt::FromValue for UpdateApiResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_endpoint = rt::FromValue::from_value(value)?,
-                1 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                2 => out.api_id = rt::FromValue::from_value(value)?,
-                3 => out.api_key_selection_expression = rt::FromValue::from_value(value)?,
-                4 => out.cors_configuration = rt::FromValue::from_value(value)?,
-                5 => out.created_date = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.disable_schema_validation = rt::FromValue::from_value(value)?,
-                8 => out.disable_execute_api_endpoint = rt::FromValue::from_value(value)?,
-                9 => out.import_info = rt::FromValue::from_value(value)?,
-                10 => out.ip_address_type = rt::FromValue::from_value(value)?,
-                11 => out.name = rt::FromValue::from_value(value)?,
-                12 => out.protocol_type = rt::FromValue::from_value(value)?,
-                13 => out.route_selection_expression = rt::FromValue::from_value(value)?,
-                14 => out.tags = rt::FromValue::from_value(value)?,
-                15 => out.version = rt::FromValue::from_value(value)?,
-                16 => out.warnings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_endpoint, value),
+                1 => rt::convert::set(&mut out.api_gateway_managed, value),
+                2 => rt::convert::set(&mut out.api_id, value),
+                3 => rt::convert::set(&mut out.api_key_selection_expression, value),
+                4 => rt::convert::set(&mut out.cors_configuration, value),
+                5 => rt::convert::set(&mut out.created_date, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.disable_schema_validation, value),
+                8 => rt::convert::set(&mut out.disable_execute_api_endpoint, value),
+                9 => rt::convert::set(&mut out.import_info, value),
+                10 => rt::convert::set(&mut out.ip_address_type, value),
+                11 => rt::convert::set(&mut out.name, value),
+                12 => rt::convert::set(&mut out.protocol_type, value),
+                13 => rt::convert::set(&mut out.route_selection_expression, value),
+                14 => rt::convert::set(&mut out.tags, value),
+                15 => rt::convert::set(&mut out.version, value),
+                16 => rt::convert::set(&mut out.warnings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5937,20 +5937,20 @@ impl rt::FromValue for UpdateAuthorizerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.authorizer_credentials_arn = rt::FromValue::from_value(value)?,
-                2 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                3 => out.authorizer_payload_format_version = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_result_ttl_in_seconds = rt::FromValue::from_value(value)?,
-                5 => out.authorizer_type = rt::FromValue::from_value(value)?,
-                6 => out.authorizer_uri = rt::FromValue::from_value(value)?,
-                7 => out.enable_simple_responses = rt::FromValue::from_value(value)?,
-                8 => out.identity_source = rt::FromValue::from_value(value)?,
-                9 => out.identity_validation_expression = rt::FromValue::from_value(value)?,
-                10 => out.jwt_configuration = rt::FromValue::from_value(value)?,
-                11 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.authorizer_credentials_arn, value),
+                2 => rt::convert::set(&mut out.authorizer_id, value),
+                3 => rt::convert::set(&mut out.authorizer_payload_format_version, value),
+                4 => rt::convert::set(&mut out.authorizer_result_ttl_in_seconds, value),
+                5 => rt::convert::set(&mut out.authorizer_type, value),
+                6 => rt::convert::set(&mut out.authorizer_uri, value),
+                7 => rt::convert::set(&mut out.enable_simple_responses, value),
+                8 => rt::convert::set(&mut out.identity_source, value),
+                9 => rt::convert::set(&mut out.identity_validation_expression, value),
+                10 => rt::convert::set(&mut out.jwt_configuration, value),
+                11 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5995,19 +5995,19 @@ impl rt::FromValue for UpdateAuthorizerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.authorizer_credentials_arn = rt::FromValue::from_value(value)?,
-                1 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                2 => out.authorizer_payload_format_version = rt::FromValue::from_value(value)?,
-                3 => out.authorizer_result_ttl_in_seconds = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_type = rt::FromValue::from_value(value)?,
-                5 => out.authorizer_uri = rt::FromValue::from_value(value)?,
-                6 => out.enable_simple_responses = rt::FromValue::from_value(value)?,
-                7 => out.identity_source = rt::FromValue::from_value(value)?,
-                8 => out.identity_validation_expression = rt::FromValue::from_value(value)?,
-                9 => out.jwt_configuration = rt::FromValue::from_value(value)?,
-                10 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.authorizer_credentials_arn, value),
+                1 => rt::convert::set(&mut out.authorizer_id, value),
+                2 => rt::convert::set(&mut out.authorizer_payload_format_version, value),
+                3 => rt::convert::set(&mut out.authorizer_result_ttl_in_seconds, value),
+                4 => rt::convert::set(&mut out.authorizer_type, value),
+                5 => rt::convert::set(&mut out.authorizer_uri, value),
+                6 => rt::convert::set(&mut out.enable_simple_responses, value),
+                7 => rt::convert::set(&mut out.identity_source, value),
+                8 => rt::convert::set(&mut out.identity_validation_expression, value),
+                9 => rt::convert::set(&mut out.jwt_configuration, value),
+                10 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6043,11 +6043,11 @@ impl rt::FromValue for UpdateDeploymentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.deployment_id = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.deployment_id, value),
+                2 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6078,14 +6078,14 @@ impl rt::FromValue for UpdateDeploymentResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.auto_deployed = rt::FromValue::from_value(value)?,
-                1 => out.created_date = rt::FromValue::from_value(value)?,
-                2 => out.deployment_id = rt::FromValue::from_value(value)?,
-                3 => out.deployment_status = rt::FromValue::from_value(value)?,
-                4 => out.deployment_status_message = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.auto_deployed, value),
+                1 => rt::convert::set(&mut out.created_date, value),
+                2 => rt::convert::set(&mut out.deployment_id, value),
+                3 => rt::convert::set(&mut out.deployment_status, value),
+                4 => rt::convert::set(&mut out.deployment_status_message, value),
+                5 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6116,11 +6116,11 @@ impl rt::FromValue for UpdateDomainNameRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.domain_name = rt::FromValue::from_value(value)?,
-                1 => out.domain_name_configurations = rt::FromValue::from_value(value)?,
-                2 => out.mutual_tls_authentication = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.domain_name, value),
+                1 => rt::convert::set(&mut out.domain_name_configurations, value),
+                2 => rt::convert::set(&mut out.mutual_tls_authentication, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6150,13 +6150,13 @@ impl rt::FromValue for UpdateDomainNameResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_mapping_selection_expression = rt::FromValue::from_value(value)?,
-                1 => out.domain_name = rt::FromValue::from_value(value)?,
-                2 => out.domain_name_configurations = rt::FromValue::from_value(value)?,
-                3 => out.mutual_tls_authentication = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_mapping_selection_expression, value),
+                1 => rt::convert::set(&mut out.domain_name, value),
+                2 => rt::convert::set(&mut out.domain_name_configurations, value),
+                3 => rt::convert::set(&mut out.mutual_tls_authentication, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6204,27 +6204,27 @@ impl rt::FromValue for UpdateIntegrationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.connection_id = rt::FromValue::from_value(value)?,
-                2 => out.connection_type = rt::FromValue::from_value(value)?,
-                3 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                4 => out.credentials_arn = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.integration_id = rt::FromValue::from_value(value)?,
-                7 => out.integration_method = rt::FromValue::from_value(value)?,
-                8 => out.integration_subtype = rt::FromValue::from_value(value)?,
-                9 => out.integration_type = rt::FromValue::from_value(value)?,
-                10 => out.integration_uri = rt::FromValue::from_value(value)?,
-                11 => out.passthrough_behavior = rt::FromValue::from_value(value)?,
-                12 => out.payload_format_version = rt::FromValue::from_value(value)?,
-                13 => out.request_parameters = rt::FromValue::from_value(value)?,
-                14 => out.request_templates = rt::FromValue::from_value(value)?,
-                15 => out.response_parameters = rt::FromValue::from_value(value)?,
-                16 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                17 => out.timeout_in_millis = rt::FromValue::from_value(value)?,
-                18 => out.tls_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.connection_id, value),
+                2 => rt::convert::set(&mut out.connection_type, value),
+                3 => rt::convert::set(&mut out.content_handling_strategy, value),
+                4 => rt::convert::set(&mut out.credentials_arn, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.integration_id, value),
+                7 => rt::convert::set(&mut out.integration_method, value),
+                8 => rt::convert::set(&mut out.integration_subtype, value),
+                9 => rt::convert::set(&mut out.integration_type, value),
+                10 => rt::convert::set(&mut out.integration_uri, value),
+                11 => rt::convert::set(&mut out.passthrough_behavior, value),
+                12 => rt::convert::set(&mut out.payload_format_version, value),
+                13 => rt::convert::set(&mut out.request_parameters, value),
+                14 => rt::convert::set(&mut out.request_templates, value),
+                15 => rt::convert::set(&mut out.response_parameters, value),
+                16 => rt::convert::set(&mut out.template_selection_expression, value),
+                17 => rt::convert::set(&mut out.timeout_in_millis, value),
+                18 => rt::convert::set(&mut out.tls_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6273,16 +6273,16 @@ impl rt::FromValue for UpdateIntegrationResponseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                2 => out.integration_id = rt::FromValue::from_value(value)?,
-                3 => out.integration_response_id = rt::FromValue::from_value(value)?,
-                4 => out.integration_response_key = rt::FromValue::from_value(value)?,
-                5 => out.response_parameters = rt::FromValue::from_value(value)?,
-                6 => out.response_templates = rt::FromValue::from_value(value)?,
-                7 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.content_handling_strategy, value),
+                2 => rt::convert::set(&mut out.integration_id, value),
+                3 => rt::convert::set(&mut out.integration_response_id, value),
+                4 => rt::convert::set(&mut out.integration_response_key, value),
+                5 => rt::convert::set(&mut out.response_parameters, value),
+                6 => rt::convert::set(&mut out.response_templates, value),
+                7 => rt::convert::set(&mut out.template_selection_expression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6318,14 +6318,14 @@ impl rt::FromValue for UpdateIntegrationResponseResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                1 => out.integration_response_id = rt::FromValue::from_value(value)?,
-                2 => out.integration_response_key = rt::FromValue::from_value(value)?,
-                3 => out.response_parameters = rt::FromValue::from_value(value)?,
-                4 => out.response_templates = rt::FromValue::from_value(value)?,
-                5 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content_handling_strategy, value),
+                1 => rt::convert::set(&mut out.integration_response_id, value),
+                2 => rt::convert::set(&mut out.integration_response_key, value),
+                3 => rt::convert::set(&mut out.response_parameters, value),
+                4 => rt::convert::set(&mut out.response_templates, value),
+                5 => rt::convert::set(&mut out.template_selection_expression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6375,28 +6375,28 @@ impl rt::FromValue for UpdateIntegrationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                1 => out.connection_id = rt::FromValue::from_value(value)?,
-                2 => out.connection_type = rt::FromValue::from_value(value)?,
-                3 => out.content_handling_strategy = rt::FromValue::from_value(value)?,
-                4 => out.credentials_arn = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.integration_id = rt::FromValue::from_value(value)?,
-                7 => out.integration_method = rt::FromValue::from_value(value)?,
-                8 => out.integration_response_selection_expression = rt::FromValue::from_value(value)?,
-                9 => out.integration_subtype = rt::FromValue::from_value(value)?,
-                10 => out.integration_type = rt::FromValue::from_value(value)?,
-                11 => out.integration_uri = rt::FromValue::from_value(value)?,
-                12 => out.passthrough_behavior = rt::FromValue::from_value(value)?,
-                13 => out.payload_format_version = rt::FromValue::from_value(value)?,
-                14 => out.request_parameters = rt::FromValue::from_value(value)?,
-                15 => out.request_templates = rt::FromValue::from_value(value)?,
-                16 => out.response_parameters = rt::FromValue::from_value(value)?,
-                17 => out.template_selection_expression = rt::FromValue::from_value(value)?,
-                18 => out.timeout_in_millis = rt::FromValue::from_value(value)?,
-                19 => out.tls_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_gateway_managed, value),
+                1 => rt::convert::set(&mut out.connection_id, value),
+                2 => rt::convert::set(&mut out.connection_type, value),
+                3 => rt::convert::set(&mut out.content_handling_strategy, value),
+                4 => rt::convert::set(&mut out.credentials_arn, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.integration_id, value),
+                7 => rt::convert::set(&mut out.integration_method, value),
+                8 => rt::convert::set(&mut out.integration_response_selection_expression, value),
+                9 => rt::convert::set(&mut out.integration_subtype, value),
+                10 => rt::convert::set(&mut out.integration_type, value),
+                11 => rt::convert::set(&mut out.integration_uri, value),
+                12 => rt::convert::set(&mut out.passthrough_behavior, value),
+                13 => rt::convert::set(&mut out.payload_format_version, value),
+                14 => rt::convert::set(&mut out.request_parameters, value),
+                15 => rt::convert::set(&mut out.request_templates, value),
+                16 => rt::convert::set(&mut out.response_parameters, value),
+                17 => rt::convert::set(&mut out.template_selection_expression, value),
+                18 => rt::convert::set(&mut out.timeout_in_millis, value),
+                19 => rt::convert::set(&mut out.tls_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6444,14 +6444,14 @@ impl rt::FromValue for UpdateModelRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.content_type = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.model_id = rt::FromValue::from_value(value)?,
-                4 => out.name = rt::FromValue::from_value(value)?,
-                5 => out.schema = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.content_type, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.model_id, value),
+                4 => rt::convert::set(&mut out.name, value),
+                5 => rt::convert::set(&mut out.schema, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6484,13 +6484,13 @@ impl rt::FromValue for UpdateModelResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content_type = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.model_id = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.schema = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content_type, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.model_id, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.schema, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6531,21 +6531,21 @@ impl rt::FromValue for UpdateRouteRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.api_key_required = rt::FromValue::from_value(value)?,
-                2 => out.authorization_scopes = rt::FromValue::from_value(value)?,
-                3 => out.authorization_type = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                5 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                6 => out.operation_name = rt::FromValue::from_value(value)?,
-                7 => out.request_models = rt::FromValue::from_value(value)?,
-                8 => out.request_parameters = rt::FromValue::from_value(value)?,
-                9 => out.route_id = rt::FromValue::from_value(value)?,
-                10 => out.route_key = rt::FromValue::from_value(value)?,
-                11 => out.route_response_selection_expression = rt::FromValue::from_value(value)?,
-                12 => out.target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.api_key_required, value),
+                2 => rt::convert::set(&mut out.authorization_scopes, value),
+                3 => rt::convert::set(&mut out.authorization_type, value),
+                4 => rt::convert::set(&mut out.authorizer_id, value),
+                5 => rt::convert::set(&mut out.model_selection_expression, value),
+                6 => rt::convert::set(&mut out.operation_name, value),
+                7 => rt::convert::set(&mut out.request_models, value),
+                8 => rt::convert::set(&mut out.request_parameters, value),
+                9 => rt::convert::set(&mut out.route_id, value),
+                10 => rt::convert::set(&mut out.route_key, value),
+                11 => rt::convert::set(&mut out.route_response_selection_expression, value),
+                12 => rt::convert::set(&mut out.target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6588,15 +6588,15 @@ impl rt::FromValue for UpdateRouteResponseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_id = rt::FromValue::from_value(value)?,
-                1 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                2 => out.response_models = rt::FromValue::from_value(value)?,
-                3 => out.response_parameters = rt::FromValue::from_value(value)?,
-                4 => out.route_id = rt::FromValue::from_value(value)?,
-                5 => out.route_response_id = rt::FromValue::from_value(value)?,
-                6 => out.route_response_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_id, value),
+                1 => rt::convert::set(&mut out.model_selection_expression, value),
+                2 => rt::convert::set(&mut out.response_models, value),
+                3 => rt::convert::set(&mut out.response_parameters, value),
+                4 => rt::convert::set(&mut out.route_id, value),
+                5 => rt::convert::set(&mut out.route_response_id, value),
+                6 => rt::convert::set(&mut out.route_response_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6631,13 +6631,13 @@ impl rt::FromValue for UpdateRouteResponseResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                1 => out.response_models = rt::FromValue::from_value(value)?,
-                2 => out.response_parameters = rt::FromValue::from_value(value)?,
-                3 => out.route_response_id = rt::FromValue::from_value(value)?,
-                4 => out.route_response_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.model_selection_expression, value),
+                1 => rt::convert::set(&mut out.response_models, value),
+                2 => rt::convert::set(&mut out.response_parameters, value),
+                3 => rt::convert::set(&mut out.route_response_id, value),
+                4 => rt::convert::set(&mut out.route_response_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6678,21 +6678,21 @@ impl rt::FromValue for UpdateRouteResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                1 => out.api_key_required = rt::FromValue::from_value(value)?,
-                2 => out.authorization_scopes = rt::FromValue::from_value(value)?,
-                3 => out.authorization_type = rt::FromValue::from_value(value)?,
-                4 => out.authorizer_id = rt::FromValue::from_value(value)?,
-                5 => out.model_selection_expression = rt::FromValue::from_value(value)?,
-                6 => out.operation_name = rt::FromValue::from_value(value)?,
-                7 => out.request_models = rt::FromValue::from_value(value)?,
-                8 => out.request_parameters = rt::FromValue::from_value(value)?,
-                9 => out.route_id = rt::FromValue::from_value(value)?,
-                10 => out.route_key = rt::FromValue::from_value(value)?,
-                11 => out.route_response_selection_expression = rt::FromValue::from_value(value)?,
-                12 => out.target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_gateway_managed, value),
+                1 => rt::convert::set(&mut out.api_key_required, value),
+                2 => rt::convert::set(&mut out.authorization_scopes, value),
+                3 => rt::convert::set(&mut out.authorization_type, value),
+                4 => rt::convert::set(&mut out.authorizer_id, value),
+                5 => rt::convert::set(&mut out.model_selection_expression, value),
+                6 => rt::convert::set(&mut out.operation_name, value),
+                7 => rt::convert::set(&mut out.request_models, value),
+                8 => rt::convert::set(&mut out.request_parameters, value),
+                9 => rt::convert::set(&mut out.route_id, value),
+                10 => rt::convert::set(&mut out.route_key, value),
+                11 => rt::convert::set(&mut out.route_response_selection_expression, value),
+                12 => rt::convert::set(&mut out.target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6737,18 +6737,18 @@ impl rt::FromValue for UpdateStageRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_log_settings = rt::FromValue::from_value(value)?,
-                1 => out.api_id = rt::FromValue::from_value(value)?,
-                2 => out.auto_deploy = rt::FromValue::from_value(value)?,
-                3 => out.client_certificate_id = rt::FromValue::from_value(value)?,
-                4 => out.default_route_settings = rt::FromValue::from_value(value)?,
-                5 => out.deployment_id = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.route_settings = rt::FromValue::from_value(value)?,
-                8 => out.stage_name = rt::FromValue::from_value(value)?,
-                9 => out.stage_variables = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_log_settings, value),
+                1 => rt::convert::set(&mut out.api_id, value),
+                2 => rt::convert::set(&mut out.auto_deploy, value),
+                3 => rt::convert::set(&mut out.client_certificate_id, value),
+                4 => rt::convert::set(&mut out.default_route_settings, value),
+                5 => rt::convert::set(&mut out.deployment_id, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.route_settings, value),
+                8 => rt::convert::set(&mut out.stage_name, value),
+                9 => rt::convert::set(&mut out.stage_variables, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6794,22 +6794,22 @@ impl rt::FromValue for UpdateStageResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_log_settings = rt::FromValue::from_value(value)?,
-                1 => out.api_gateway_managed = rt::FromValue::from_value(value)?,
-                2 => out.auto_deploy = rt::FromValue::from_value(value)?,
-                3 => out.client_certificate_id = rt::FromValue::from_value(value)?,
-                4 => out.created_date = rt::FromValue::from_value(value)?,
-                5 => out.default_route_settings = rt::FromValue::from_value(value)?,
-                6 => out.deployment_id = rt::FromValue::from_value(value)?,
-                7 => out.description = rt::FromValue::from_value(value)?,
-                8 => out.last_deployment_status_message = rt::FromValue::from_value(value)?,
-                9 => out.last_updated_date = rt::FromValue::from_value(value)?,
-                10 => out.route_settings = rt::FromValue::from_value(value)?,
-                11 => out.stage_name = rt::FromValue::from_value(value)?,
-                12 => out.stage_variables = rt::FromValue::from_value(value)?,
-                13 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_log_settings, value),
+                1 => rt::convert::set(&mut out.api_gateway_managed, value),
+                2 => rt::convert::set(&mut out.auto_deploy, value),
+                3 => rt::convert::set(&mut out.client_certificate_id, value),
+                4 => rt::convert::set(&mut out.created_date, value),
+                5 => rt::convert::set(&mut out.default_route_settings, value),
+                6 => rt::convert::set(&mut out.deployment_id, value),
+                7 => rt::convert::set(&mut out.description, value),
+                8 => rt::convert::set(&mut out.last_deployment_status_message, value),
+                9 => rt::convert::set(&mut out.last_updated_date, value),
+                10 => rt::convert::set(&mut out.route_settings, value),
+                11 => rt::convert::set(&mut out.stage_name, value),
+                12 => rt::convert::set(&mut out.stage_variables, value),
+                13 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6847,10 +6847,10 @@ impl rt::FromValue for UpdateVpcLinkRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.vpc_link_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.vpc_link_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6883,17 +6883,17 @@ impl rt::FromValue for UpdateVpcLinkResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.created_date = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                3 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                5 => out.vpc_link_id = rt::FromValue::from_value(value)?,
-                6 => out.vpc_link_status = rt::FromValue::from_value(value)?,
-                7 => out.vpc_link_status_message = rt::FromValue::from_value(value)?,
-                8 => out.vpc_link_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.created_date, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.security_group_ids, value),
+                3 => rt::convert::set(&mut out.subnet_ids, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                5 => rt::convert::set(&mut out.vpc_link_id, value),
+                6 => rt::convert::set(&mut out.vpc_link_status, value),
+                7 => rt::convert::set(&mut out.vpc_link_status_message, value),
+                8 => rt::convert::set(&mut out.vpc_link_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6933,17 +6933,17 @@ impl rt::FromValue for VpcLink {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.created_date = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                3 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                5 => out.vpc_link_id = rt::FromValue::from_value(value)?,
-                6 => out.vpc_link_status = rt::FromValue::from_value(value)?,
-                7 => out.vpc_link_status_message = rt::FromValue::from_value(value)?,
-                8 => out.vpc_link_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.created_date, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.security_group_ids, value),
+                3 => rt::convert::set(&mut out.subnet_ids, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                5 => rt::convert::set(&mut out.vpc_link_id, value),
+                6 => rt::convert::set(&mut out.vpc_link_status, value),
+                7 => rt::convert::set(&mut out.vpc_link_status_message, value),
+                8 => rt::convert::set(&mut out.vpc_link_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

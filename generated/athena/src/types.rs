@@ -16,9 +16,9 @@ impl rt::FromValue for AclConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_acl_option = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_acl_option, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -43,10 +43,10 @@ impl rt::FromValue for ApplicationDPUSizes {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.application_runtime_id = rt::FromValue::from_value(value)?,
-                1 => out.supported_dpu_sizes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.application_runtime_id, value),
+                1 => rt::convert::set(&mut out.supported_dpu_sizes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -74,12 +74,12 @@ impl rt::FromValue for AthenaError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_category = rt::FromValue::from_value(value)?,
-                1 => out.error_type = rt::FromValue::from_value(value)?,
-                2 => out.retryable = rt::FromValue::from_value(value)?,
-                3 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_category, value),
+                1 => rt::convert::set(&mut out.error_type, value),
+                2 => rt::convert::set(&mut out.retryable, value),
+                3 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -161,9 +161,9 @@ impl rt::FromValue for BatchGetNamedQueryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.named_query_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.named_query_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -188,10 +188,10 @@ impl rt::FromValue for BatchGetNamedQueryOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.named_queries = rt::FromValue::from_value(value)?,
-                1 => out.unprocessed_named_query_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.named_queries, value),
+                1 => rt::convert::set(&mut out.unprocessed_named_query_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -217,10 +217,10 @@ impl rt::FromValue for BatchGetPreparedStatementInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prepared_statement_names = rt::FromValue::from_value(value)?,
-                1 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prepared_statement_names, value),
+                1 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -247,10 +247,10 @@ impl rt::FromValue for BatchGetPreparedStatementOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prepared_statements = rt::FromValue::from_value(value)?,
-                1 => out.unprocessed_prepared_statement_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prepared_statements, value),
+                1 => rt::convert::set(&mut out.unprocessed_prepared_statement_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -275,9 +275,9 @@ impl rt::FromValue for BatchGetQueryExecutionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_execution_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_execution_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -303,10 +303,10 @@ impl rt::FromValue for BatchGetQueryExecutionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_executions = rt::FromValue::from_value(value)?,
-                1 => out.unprocessed_query_execution_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_executions, value),
+                1 => rt::convert::set(&mut out.unprocessed_query_execution_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -331,9 +331,9 @@ impl rt::FromValue for CalculationConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_block = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_block, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -437,12 +437,12 @@ impl rt::FromValue for CalculationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.std_out_s3_uri = rt::FromValue::from_value(value)?,
-                1 => out.std_error_s3_uri = rt::FromValue::from_value(value)?,
-                2 => out.result_s3_uri = rt::FromValue::from_value(value)?,
-                3 => out.result_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.std_out_s3_uri, value),
+                1 => rt::convert::set(&mut out.std_error_s3_uri, value),
+                2 => rt::convert::set(&mut out.result_s3_uri, value),
+                3 => rt::convert::set(&mut out.result_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -470,10 +470,10 @@ impl rt::FromValue for CalculationStatistics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dpu_execution_in_millis = rt::FromValue::from_value(value)?,
-                1 => out.progress = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dpu_execution_in_millis, value),
+                1 => rt::convert::set(&mut out.progress, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -501,12 +501,12 @@ impl rt::FromValue for CalculationStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.submission_date_time = rt::FromValue::from_value(value)?,
-                1 => out.completion_date_time = rt::FromValue::from_value(value)?,
-                2 => out.state = rt::FromValue::from_value(value)?,
-                3 => out.state_change_reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.submission_date_time, value),
+                1 => rt::convert::set(&mut out.completion_date_time, value),
+                2 => rt::convert::set(&mut out.state, value),
+                3 => rt::convert::set(&mut out.state_change_reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -535,11 +535,11 @@ impl rt::FromValue for CalculationSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.calculation_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.calculation_execution_id, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -565,9 +565,9 @@ impl rt::FromValue for CancelCapacityReservationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -610,12 +610,12 @@ impl rt::FromValue for CapacityAllocation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.status_message = rt::FromValue::from_value(value)?,
-                2 => out.request_time = rt::FromValue::from_value(value)?,
-                3 => out.request_completion_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.status_message, value),
+                2 => rt::convert::set(&mut out.request_time, value),
+                3 => rt::convert::set(&mut out.request_completion_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -703,9 +703,9 @@ impl rt::FromValue for CapacityAssignment {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.work_group_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.work_group_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -730,10 +730,10 @@ impl rt::FromValue for CapacityAssignmentConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_reservation_name = rt::FromValue::from_value(value)?,
-                1 => out.capacity_assignments = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_reservation_name, value),
+                1 => rt::convert::set(&mut out.capacity_assignments, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -764,15 +764,15 @@ impl rt::FromValue for CapacityReservation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.target_dpus = rt::FromValue::from_value(value)?,
-                3 => out.allocated_dpus = rt::FromValue::from_value(value)?,
-                4 => out.last_allocation = rt::FromValue::from_value(value)?,
-                5 => out.last_successful_allocation_time = rt::FromValue::from_value(value)?,
-                6 => out.creation_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.target_dpus, value),
+                3 => rt::convert::set(&mut out.allocated_dpus, value),
+                4 => rt::convert::set(&mut out.last_allocation, value),
+                5 => rt::convert::set(&mut out.last_successful_allocation_time, value),
+                6 => rt::convert::set(&mut out.creation_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -875,11 +875,11 @@ impl rt::FromValue for Column {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.comment = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.comment, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -914,18 +914,18 @@ impl rt::FromValue for ColumnInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_name = rt::FromValue::from_value(value)?,
-                1 => out.schema_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.label = rt::FromValue::from_value(value)?,
-                5 => out.r#type = rt::FromValue::from_value(value)?,
-                6 => out.precision = rt::FromValue::from_value(value)?,
-                7 => out.scale = rt::FromValue::from_value(value)?,
-                8 => out.nullable = rt::FromValue::from_value(value)?,
-                9 => out.case_sensitive = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_name, value),
+                1 => rt::convert::set(&mut out.schema_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.label, value),
+                5 => rt::convert::set(&mut out.r#type, value),
+                6 => rt::convert::set(&mut out.precision, value),
+                7 => rt::convert::set(&mut out.scale, value),
+                8 => rt::convert::set(&mut out.nullable, value),
+                9 => rt::convert::set(&mut out.case_sensitive, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1154,11 +1154,11 @@ impl rt::FromValue for CreateCapacityReservationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_dpus = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_dpus, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1204,13 +1204,13 @@ impl rt::FromValue for CreateDataCatalogInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1238,9 +1238,9 @@ impl rt::FromValue for CreateDataCatalogOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_catalog = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_catalog, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1269,14 +1269,14 @@ impl rt::FromValue for CreateNamedQueryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.database = rt::FromValue::from_value(value)?,
-                3 => out.query_string = rt::FromValue::from_value(value)?,
-                4 => out.client_request_token = rt::FromValue::from_value(value)?,
-                5 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.database, value),
+                3 => rt::convert::set(&mut out.query_string, value),
+                4 => rt::convert::set(&mut out.client_request_token, value),
+                5 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1305,9 +1305,9 @@ impl rt::FromValue for CreateNamedQueryOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.named_query_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.named_query_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1333,11 +1333,11 @@ impl rt::FromValue for CreateNotebookInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.work_group = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.client_request_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.work_group, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.client_request_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1363,9 +1363,9 @@ impl rt::FromValue for CreateNotebookOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1392,12 +1392,12 @@ impl rt::FromValue for CreatePreparedStatementInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement_name = rt::FromValue::from_value(value)?,
-                1 => out.work_group = rt::FromValue::from_value(value)?,
-                2 => out.query_statement = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement_name, value),
+                1 => rt::convert::set(&mut out.work_group, value),
+                2 => rt::convert::set(&mut out.query_statement, value),
+                3 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1440,9 +1440,9 @@ impl rt::FromValue for CreatePresignedNotebookUrlRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1468,11 +1468,11 @@ impl rt::FromValue for CreatePresignedNotebookUrlResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_url = rt::FromValue::from_value(value)?,
-                1 => out.auth_token = rt::FromValue::from_value(value)?,
-                2 => out.auth_token_expiration_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_url, value),
+                1 => rt::convert::set(&mut out.auth_token, value),
+                2 => rt::convert::set(&mut out.auth_token_expiration_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1501,12 +1501,12 @@ impl rt::FromValue for CreateWorkGroupInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.configuration = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.configuration, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1549,9 +1549,9 @@ impl rt::FromValue for CustomerContentEncryptionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.kms_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.kms_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1581,15 +1581,15 @@ impl rt::FromValue for DataCatalog {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.connection_type = rt::FromValue::from_value(value)?,
-                6 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.connection_type, value),
+                6 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1712,13 +1712,13 @@ impl rt::FromValue for DataCatalogSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.connection_type = rt::FromValue::from_value(value)?,
-                4 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.connection_type, value),
+                4 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1812,11 +1812,11 @@ impl rt::FromValue for Database {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1842,9 +1842,9 @@ impl rt::FromValue for Datum {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.var_char_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.var_char_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1868,9 +1868,9 @@ impl rt::FromValue for DeleteCapacityReservationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1911,10 +1911,10 @@ impl rt::FromValue for DeleteDataCatalogInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.delete_catalog_only = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.delete_catalog_only, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1939,9 +1939,9 @@ impl rt::FromValue for DeleteDataCatalogOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_catalog = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_catalog, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1965,9 +1965,9 @@ impl rt::FromValue for DeleteNamedQueryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.named_query_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.named_query_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2007,9 +2007,9 @@ impl rt::FromValue for DeleteNotebookInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2050,10 +2050,10 @@ impl rt::FromValue for DeletePreparedStatementInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement_name = rt::FromValue::from_value(value)?,
-                1 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement_name, value),
+                1 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2095,10 +2095,10 @@ impl rt::FromValue for DeleteWorkGroupInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.work_group = rt::FromValue::from_value(value)?,
-                1 => out.recursive_delete_option = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.work_group, value),
+                1 => rt::convert::set(&mut out.recursive_delete_option, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2140,10 +2140,10 @@ impl rt::FromValue for EncryptionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.encryption_option = rt::FromValue::from_value(value)?,
-                1 => out.kms_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.encryption_option, value),
+                1 => rt::convert::set(&mut out.kms_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2233,13 +2233,13 @@ impl rt::FromValue for EngineConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.coordinator_dpu_size = rt::FromValue::from_value(value)?,
-                1 => out.max_concurrent_dpus = rt::FromValue::from_value(value)?,
-                2 => out.default_executor_dpu_size = rt::FromValue::from_value(value)?,
-                3 => out.additional_configs = rt::FromValue::from_value(value)?,
-                4 => out.spark_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.coordinator_dpu_size, value),
+                1 => rt::convert::set(&mut out.max_concurrent_dpus, value),
+                2 => rt::convert::set(&mut out.default_executor_dpu_size, value),
+                3 => rt::convert::set(&mut out.additional_configs, value),
+                4 => rt::convert::set(&mut out.spark_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2268,10 +2268,10 @@ impl rt::FromValue for EngineVersion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.selected_engine_version = rt::FromValue::from_value(value)?,
-                1 => out.effective_engine_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.selected_engine_version, value),
+                1 => rt::convert::set(&mut out.effective_engine_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2433,14 +2433,14 @@ impl rt::FromValue for ExecutorsSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.executor_id = rt::FromValue::from_value(value)?,
-                1 => out.executor_type = rt::FromValue::from_value(value)?,
-                2 => out.start_date_time = rt::FromValue::from_value(value)?,
-                3 => out.termination_date_time = rt::FromValue::from_value(value)?,
-                4 => out.executor_state = rt::FromValue::from_value(value)?,
-                5 => out.executor_size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.executor_id, value),
+                1 => rt::convert::set(&mut out.executor_type, value),
+                2 => rt::convert::set(&mut out.start_date_time, value),
+                3 => rt::convert::set(&mut out.termination_date_time, value),
+                4 => rt::convert::set(&mut out.executor_state, value),
+                5 => rt::convert::set(&mut out.executor_size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2469,9 +2469,9 @@ impl rt::FromValue for ExportNotebookInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2496,10 +2496,10 @@ impl rt::FromValue for ExportNotebookOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_metadata = rt::FromValue::from_value(value)?,
-                1 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_metadata, value),
+                1 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2524,9 +2524,9 @@ impl rt::FromValue for FilterDefinition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2550,9 +2550,9 @@ impl rt::FromValue for GetCalculationExecutionCodeRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.calculation_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.calculation_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2576,9 +2576,9 @@ impl rt::FromValue for GetCalculationExecutionCodeResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_block = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_block, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2602,9 +2602,9 @@ impl rt::FromValue for GetCalculationExecutionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.calculation_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.calculation_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2634,15 +2634,15 @@ impl rt::FromValue for GetCalculationExecutionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.calculation_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.session_id = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.working_directory = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.statistics = rt::FromValue::from_value(value)?,
-                6 => out.result = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.calculation_execution_id, value),
+                1 => rt::convert::set(&mut out.session_id, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.working_directory, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.statistics, value),
+                6 => rt::convert::set(&mut out.result, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2672,9 +2672,9 @@ impl rt::FromValue for GetCalculationExecutionStatusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.calculation_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.calculation_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2699,10 +2699,10 @@ impl rt::FromValue for GetCalculationExecutionStatusResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.statistics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.statistics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2727,9 +2727,9 @@ impl rt::FromValue for GetCapacityAssignmentConfigurationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_reservation_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_reservation_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2753,9 +2753,9 @@ impl rt::FromValue for GetCapacityAssignmentConfigurationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_assignment_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_assignment_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2779,9 +2779,9 @@ impl rt::FromValue for GetCapacityReservationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2805,9 +2805,9 @@ impl rt::FromValue for GetCapacityReservationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_reservation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_reservation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2832,10 +2832,10 @@ impl rt::FromValue for GetDataCatalogInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2860,9 +2860,9 @@ impl rt::FromValue for GetDataCatalogOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_catalog = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_catalog, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2888,11 +2888,11 @@ impl rt::FromValue for GetDatabaseInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_name = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_name, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2918,9 +2918,9 @@ impl rt::FromValue for GetDatabaseOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2944,9 +2944,9 @@ impl rt::FromValue for GetNamedQueryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.named_query_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.named_query_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2970,9 +2970,9 @@ impl rt::FromValue for GetNamedQueryOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.named_query = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.named_query, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2996,9 +2996,9 @@ impl rt::FromValue for GetNotebookMetadataInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3022,9 +3022,9 @@ impl rt::FromValue for GetNotebookMetadataOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_metadata = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_metadata, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3049,10 +3049,10 @@ impl rt::FromValue for GetPreparedStatementInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement_name = rt::FromValue::from_value(value)?,
-                1 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement_name, value),
+                1 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3077,9 +3077,9 @@ impl rt::FromValue for GetPreparedStatementOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prepared_statement = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prepared_statement, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3103,9 +3103,9 @@ impl rt::FromValue for GetQueryExecutionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3129,9 +3129,9 @@ impl rt::FromValue for GetQueryExecutionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_execution = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_execution, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3157,11 +3157,11 @@ impl rt::FromValue for GetQueryResultsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_execution_id, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3189,11 +3189,11 @@ impl rt::FromValue for GetQueryResultsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.update_count = rt::FromValue::from_value(value)?,
-                1 => out.result_set = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.update_count, value),
+                1 => rt::convert::set(&mut out.result_set, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3219,9 +3219,9 @@ impl rt::FromValue for GetQueryRuntimeStatisticsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3245,9 +3245,9 @@ impl rt::FromValue for GetQueryRuntimeStatisticsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_runtime_statistics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_runtime_statistics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3271,9 +3271,9 @@ impl rt::FromValue for GetSessionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3305,17 +3305,17 @@ impl rt::FromValue for GetSessionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.work_group = rt::FromValue::from_value(value)?,
-                3 => out.engine_version = rt::FromValue::from_value(value)?,
-                4 => out.engine_configuration = rt::FromValue::from_value(value)?,
-                5 => out.notebook_version = rt::FromValue::from_value(value)?,
-                6 => out.session_configuration = rt::FromValue::from_value(value)?,
-                7 => out.status = rt::FromValue::from_value(value)?,
-                8 => out.statistics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.work_group, value),
+                3 => rt::convert::set(&mut out.engine_version, value),
+                4 => rt::convert::set(&mut out.engine_configuration, value),
+                5 => rt::convert::set(&mut out.notebook_version, value),
+                6 => rt::convert::set(&mut out.session_configuration, value),
+                7 => rt::convert::set(&mut out.status, value),
+                8 => rt::convert::set(&mut out.statistics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3347,9 +3347,9 @@ impl rt::FromValue for GetSessionStatusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3374,10 +3374,10 @@ impl rt::FromValue for GetSessionStatusResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3405,12 +3405,12 @@ impl rt::FromValue for GetTableMetadataInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_name = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_name, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3437,9 +3437,9 @@ impl rt::FromValue for GetTableMetadataOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_metadata = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_metadata, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3463,9 +3463,9 @@ impl rt::FromValue for GetWorkGroupInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3489,9 +3489,9 @@ impl rt::FromValue for GetWorkGroupOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3516,10 +3516,10 @@ impl rt::FromValue for IdentityCenterConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enable_identity_center = rt::FromValue::from_value(value)?,
-                1 => out.identity_center_instance_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enable_identity_center, value),
+                1 => rt::convert::set(&mut out.identity_center_instance_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3549,14 +3549,14 @@ impl rt::FromValue for ImportNotebookInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.work_group = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.payload = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                4 => out.notebook_s3_location_uri = rt::FromValue::from_value(value)?,
-                5 => out.client_request_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.work_group, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.payload, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                4 => rt::convert::set(&mut out.notebook_s3_location_uri, value),
+                5 => rt::convert::set(&mut out.client_request_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3585,9 +3585,9 @@ impl rt::FromValue for ImportNotebookOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3611,9 +3611,9 @@ impl rt::FromValue for InternalServerException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3638,10 +3638,10 @@ impl rt::FromValue for InvalidRequestException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.athena_error_code = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.athena_error_code, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3667,10 +3667,10 @@ impl rt::FromValue for ListApplicationDPUSizesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3696,10 +3696,10 @@ impl rt::FromValue for ListApplicationDPUSizesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.application_dpu_sizes = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.application_dpu_sizes, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3727,12 +3727,12 @@ impl rt::FromValue for ListCalculationExecutionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.state_filter = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.state_filter, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3760,10 +3760,10 @@ impl rt::FromValue for ListCalculationExecutionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.calculations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.calculations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3789,10 +3789,10 @@ impl rt::FromValue for ListCapacityReservationsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3818,10 +3818,10 @@ impl rt::FromValue for ListCapacityReservationsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.capacity_reservations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.capacity_reservations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3848,11 +3848,11 @@ impl rt::FromValue for ListDataCatalogsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3879,10 +3879,10 @@ impl rt::FromValue for ListDataCatalogsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_catalogs_summary = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_catalogs_summary, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3910,12 +3910,12 @@ impl rt::FromValue for ListDatabasesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_name = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_name, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3943,10 +3943,10 @@ impl rt::FromValue for ListDatabasesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3972,10 +3972,10 @@ impl rt::FromValue for ListEngineVersionsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4001,10 +4001,10 @@ impl rt::FromValue for ListEngineVersionsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine_versions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine_versions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4032,12 +4032,12 @@ impl rt::FromValue for ListExecutorsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.executor_state_filter = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.executor_state_filter, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4066,11 +4066,11 @@ impl rt::FromValue for ListExecutorsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.executors_summary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.executors_summary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4098,11 +4098,11 @@ impl rt::FromValue for ListNamedQueriesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4129,10 +4129,10 @@ impl rt::FromValue for ListNamedQueriesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.named_query_ids = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.named_query_ids, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4160,12 +4160,12 @@ impl rt::FromValue for ListNotebookMetadataInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4193,10 +4193,10 @@ impl rt::FromValue for ListNotebookMetadataOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.notebook_metadata_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.notebook_metadata_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4223,11 +4223,11 @@ impl rt::FromValue for ListNotebookSessionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4254,10 +4254,10 @@ impl rt::FromValue for ListNotebookSessionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_sessions_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_sessions_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4284,11 +4284,11 @@ impl rt::FromValue for ListPreparedStatementsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.work_group = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.work_group, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4315,10 +4315,10 @@ impl rt::FromValue for ListPreparedStatementsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prepared_statements = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prepared_statements, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4345,11 +4345,11 @@ impl rt::FromValue for ListQueryExecutionsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4376,10 +4376,10 @@ impl rt::FromValue for ListQueryExecutionsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_execution_ids = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_execution_ids, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4407,12 +4407,12 @@ impl rt::FromValue for ListSessionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.work_group = rt::FromValue::from_value(value)?,
-                1 => out.state_filter = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.work_group, value),
+                1 => rt::convert::set(&mut out.state_filter, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4440,10 +4440,10 @@ impl rt::FromValue for ListSessionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.sessions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.sessions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4473,14 +4473,14 @@ impl rt::FromValue for ListTableMetadataInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_name = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.expression = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                5 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_name, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.expression, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                5 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4510,10 +4510,10 @@ impl rt::FromValue for ListTableMetadataOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_metadata_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_metadata_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4540,11 +4540,11 @@ impl rt::FromValue for ListTagsForResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4571,10 +4571,10 @@ impl rt::FromValue for ListTagsForResourceOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4600,10 +4600,10 @@ impl rt::FromValue for ListWorkGroupsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4629,10 +4629,10 @@ impl rt::FromValue for ListWorkGroupsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.work_groups = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.work_groups, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4657,9 +4657,9 @@ impl rt::FromValue for MetadataException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4688,14 +4688,14 @@ impl rt::FromValue for NamedQuery {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.database = rt::FromValue::from_value(value)?,
-                3 => out.query_string = rt::FromValue::from_value(value)?,
-                4 => out.named_query_id = rt::FromValue::from_value(value)?,
-                5 => out.work_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.database, value),
+                3 => rt::convert::set(&mut out.query_string, value),
+                4 => rt::convert::set(&mut out.named_query_id, value),
+                5 => rt::convert::set(&mut out.work_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4729,14 +4729,14 @@ impl rt::FromValue for NotebookMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.work_group = rt::FromValue::from_value(value)?,
-                3 => out.creation_time = rt::FromValue::from_value(value)?,
-                4 => out.r#type = rt::FromValue::from_value(value)?,
-                5 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.work_group, value),
+                3 => rt::convert::set(&mut out.creation_time, value),
+                4 => rt::convert::set(&mut out.r#type, value),
+                5 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4766,10 +4766,10 @@ impl rt::FromValue for NotebookSessionSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.creation_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.creation_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4853,13 +4853,13 @@ impl rt::FromValue for PreparedStatement {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement_name = rt::FromValue::from_value(value)?,
-                1 => out.query_statement = rt::FromValue::from_value(value)?,
-                2 => out.work_group_name = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement_name, value),
+                1 => rt::convert::set(&mut out.query_statement, value),
+                2 => rt::convert::set(&mut out.work_group_name, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4888,10 +4888,10 @@ impl rt::FromValue for PreparedStatementSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement_name = rt::FromValue::from_value(value)?,
-                1 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement_name, value),
+                1 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4917,10 +4917,10 @@ impl rt::FromValue for PutCapacityAssignmentConfigurationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_reservation_name = rt::FromValue::from_value(value)?,
-                1 => out.capacity_assignments = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_reservation_name, value),
+                1 => rt::convert::set(&mut out.capacity_assignments, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4974,21 +4974,21 @@ impl rt::FromValue for QueryExecution {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.query = rt::FromValue::from_value(value)?,
-                2 => out.statement_type = rt::FromValue::from_value(value)?,
-                3 => out.result_configuration = rt::FromValue::from_value(value)?,
-                4 => out.result_reuse_configuration = rt::FromValue::from_value(value)?,
-                5 => out.query_execution_context = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.statistics = rt::FromValue::from_value(value)?,
-                8 => out.work_group = rt::FromValue::from_value(value)?,
-                9 => out.engine_version = rt::FromValue::from_value(value)?,
-                10 => out.execution_parameters = rt::FromValue::from_value(value)?,
-                11 => out.substatement_type = rt::FromValue::from_value(value)?,
-                12 => out.query_results_s3_access_grants_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_execution_id, value),
+                1 => rt::convert::set(&mut out.query, value),
+                2 => rt::convert::set(&mut out.statement_type, value),
+                3 => rt::convert::set(&mut out.result_configuration, value),
+                4 => rt::convert::set(&mut out.result_reuse_configuration, value),
+                5 => rt::convert::set(&mut out.query_execution_context, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.statistics, value),
+                8 => rt::convert::set(&mut out.work_group, value),
+                9 => rt::convert::set(&mut out.engine_version, value),
+                10 => rt::convert::set(&mut out.execution_parameters, value),
+                11 => rt::convert::set(&mut out.substatement_type, value),
+                12 => rt::convert::set(&mut out.query_results_s3_access_grants_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5025,10 +5025,10 @@ impl rt::FromValue for QueryExecutionContext {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database = rt::FromValue::from_value(value)?,
-                1 => out.catalog = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database, value),
+                1 => rt::convert::set(&mut out.catalog, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5128,17 +5128,17 @@ impl rt::FromValue for QueryExecutionStatistics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine_execution_time_in_millis = rt::FromValue::from_value(value)?,
-                1 => out.data_scanned_in_bytes = rt::FromValue::from_value(value)?,
-                2 => out.data_manifest_location = rt::FromValue::from_value(value)?,
-                3 => out.total_execution_time_in_millis = rt::FromValue::from_value(value)?,
-                4 => out.query_queue_time_in_millis = rt::FromValue::from_value(value)?,
-                5 => out.service_pre_processing_time_in_millis = rt::FromValue::from_value(value)?,
-                6 => out.query_planning_time_in_millis = rt::FromValue::from_value(value)?,
-                7 => out.service_processing_time_in_millis = rt::FromValue::from_value(value)?,
-                8 => out.result_reuse_information = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine_execution_time_in_millis, value),
+                1 => rt::convert::set(&mut out.data_scanned_in_bytes, value),
+                2 => rt::convert::set(&mut out.data_manifest_location, value),
+                3 => rt::convert::set(&mut out.total_execution_time_in_millis, value),
+                4 => rt::convert::set(&mut out.query_queue_time_in_millis, value),
+                5 => rt::convert::set(&mut out.service_pre_processing_time_in_millis, value),
+                6 => rt::convert::set(&mut out.query_planning_time_in_millis, value),
+                7 => rt::convert::set(&mut out.service_processing_time_in_millis, value),
+                8 => rt::convert::set(&mut out.result_reuse_information, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5174,13 +5174,13 @@ impl rt::FromValue for QueryExecutionStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state = rt::FromValue::from_value(value)?,
-                1 => out.state_change_reason = rt::FromValue::from_value(value)?,
-                2 => out.submission_date_time = rt::FromValue::from_value(value)?,
-                3 => out.completion_date_time = rt::FromValue::from_value(value)?,
-                4 => out.athena_error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state, value),
+                1 => rt::convert::set(&mut out.state_change_reason, value),
+                2 => rt::convert::set(&mut out.submission_date_time, value),
+                3 => rt::convert::set(&mut out.completion_date_time, value),
+                4 => rt::convert::set(&mut out.athena_error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5210,11 +5210,11 @@ impl rt::FromValue for QueryResultsS3AccessGrantsConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enable_s3_access_grants = rt::FromValue::from_value(value)?,
-                1 => out.create_user_level_prefix = rt::FromValue::from_value(value)?,
-                2 => out.authentication_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enable_s3_access_grants, value),
+                1 => rt::convert::set(&mut out.create_user_level_prefix, value),
+                2 => rt::convert::set(&mut out.authentication_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5242,11 +5242,11 @@ impl rt::FromValue for QueryRuntimeStatistics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timeline = rt::FromValue::from_value(value)?,
-                1 => out.rows = rt::FromValue::from_value(value)?,
-                2 => out.output_stage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timeline, value),
+                1 => rt::convert::set(&mut out.rows, value),
+                2 => rt::convert::set(&mut out.output_stage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5275,12 +5275,12 @@ impl rt::FromValue for QueryRuntimeStatisticsRows {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.input_rows = rt::FromValue::from_value(value)?,
-                1 => out.input_bytes = rt::FromValue::from_value(value)?,
-                2 => out.output_bytes = rt::FromValue::from_value(value)?,
-                3 => out.output_rows = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.input_rows, value),
+                1 => rt::convert::set(&mut out.input_bytes, value),
+                2 => rt::convert::set(&mut out.output_bytes, value),
+                3 => rt::convert::set(&mut out.output_rows, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5312,14 +5312,14 @@ impl rt::FromValue for QueryRuntimeStatisticsTimeline {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_queue_time_in_millis = rt::FromValue::from_value(value)?,
-                1 => out.service_pre_processing_time_in_millis = rt::FromValue::from_value(value)?,
-                2 => out.query_planning_time_in_millis = rt::FromValue::from_value(value)?,
-                3 => out.engine_execution_time_in_millis = rt::FromValue::from_value(value)?,
-                4 => out.service_processing_time_in_millis = rt::FromValue::from_value(value)?,
-                5 => out.total_execution_time_in_millis = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_queue_time_in_millis, value),
+                1 => rt::convert::set(&mut out.service_pre_processing_time_in_millis, value),
+                2 => rt::convert::set(&mut out.query_planning_time_in_millis, value),
+                3 => rt::convert::set(&mut out.engine_execution_time_in_millis, value),
+                4 => rt::convert::set(&mut out.service_processing_time_in_millis, value),
+                5 => rt::convert::set(&mut out.total_execution_time_in_millis, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5356,17 +5356,17 @@ impl rt::FromValue for QueryStage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stage_id = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                2 => out.output_bytes = rt::FromValue::from_value(value)?,
-                3 => out.output_rows = rt::FromValue::from_value(value)?,
-                4 => out.input_bytes = rt::FromValue::from_value(value)?,
-                5 => out.input_rows = rt::FromValue::from_value(value)?,
-                6 => out.execution_time = rt::FromValue::from_value(value)?,
-                7 => out.query_stage_plan = rt::FromValue::from_value(value)?,
-                8 => out.sub_stages = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stage_id, value),
+                1 => rt::convert::set(&mut out.state, value),
+                2 => rt::convert::set(&mut out.output_bytes, value),
+                3 => rt::convert::set(&mut out.output_rows, value),
+                4 => rt::convert::set(&mut out.input_bytes, value),
+                5 => rt::convert::set(&mut out.input_rows, value),
+                6 => rt::convert::set(&mut out.execution_time, value),
+                7 => rt::convert::set(&mut out.query_stage_plan, value),
+                8 => rt::convert::set(&mut out.sub_stages, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5401,12 +5401,12 @@ impl rt::FromValue for QueryStagePlanNode {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.identifier = rt::FromValue::from_value(value)?,
-                2 => out.children = rt::FromValue::from_value(value)?,
-                3 => out.remote_sources = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.identifier, value),
+                2 => rt::convert::set(&mut out.children, value),
+                3 => rt::convert::set(&mut out.remote_sources, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5434,10 +5434,10 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.resource_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.resource_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5465,12 +5465,12 @@ impl rt::FromValue for ResultConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output_location = rt::FromValue::from_value(value)?,
-                1 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                3 => out.acl_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output_location, value),
+                1 => rt::convert::set(&mut out.encryption_configuration, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                3 => rt::convert::set(&mut out.acl_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5504,16 +5504,16 @@ impl rt::FromValue for ResultConfigurationUpdates {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output_location = rt::FromValue::from_value(value)?,
-                1 => out.remove_output_location = rt::FromValue::from_value(value)?,
-                2 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                3 => out.remove_encryption_configuration = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                5 => out.remove_expected_bucket_owner = rt::FromValue::from_value(value)?,
-                6 => out.acl_configuration = rt::FromValue::from_value(value)?,
-                7 => out.remove_acl_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output_location, value),
+                1 => rt::convert::set(&mut out.remove_output_location, value),
+                2 => rt::convert::set(&mut out.encryption_configuration, value),
+                3 => rt::convert::set(&mut out.remove_encryption_configuration, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                5 => rt::convert::set(&mut out.remove_expected_bucket_owner, value),
+                6 => rt::convert::set(&mut out.acl_configuration, value),
+                7 => rt::convert::set(&mut out.remove_acl_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5545,10 +5545,10 @@ impl rt::FromValue for ResultReuseByAgeConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enabled = rt::FromValue::from_value(value)?,
-                1 => out.max_age_in_minutes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enabled, value),
+                1 => rt::convert::set(&mut out.max_age_in_minutes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5573,9 +5573,9 @@ impl rt::FromValue for ResultReuseConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.result_reuse_by_age_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.result_reuse_by_age_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5599,9 +5599,9 @@ impl rt::FromValue for ResultReuseInformation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reused_previous_result = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reused_previous_result, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5626,10 +5626,10 @@ impl rt::FromValue for ResultSet {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rows = rt::FromValue::from_value(value)?,
-                1 => out.result_set_metadata = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rows, value),
+                1 => rt::convert::set(&mut out.result_set_metadata, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5654,9 +5654,9 @@ impl rt::FromValue for ResultSetMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_info = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_info, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5680,9 +5680,9 @@ impl rt::FromValue for Row {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5761,9 +5761,9 @@ impl rt::FromValue for SessionAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5790,12 +5790,12 @@ impl rt::FromValue for SessionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_role = rt::FromValue::from_value(value)?,
-                1 => out.working_directory = rt::FromValue::from_value(value)?,
-                2 => out.idle_timeout_seconds = rt::FromValue::from_value(value)?,
-                3 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_role, value),
+                1 => rt::convert::set(&mut out.working_directory, value),
+                2 => rt::convert::set(&mut out.idle_timeout_seconds, value),
+                3 => rt::convert::set(&mut out.encryption_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5899,9 +5899,9 @@ impl rt::FromValue for SessionStatistics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dpu_execution_in_millis = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dpu_execution_in_millis, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5930,14 +5930,14 @@ impl rt::FromValue for SessionStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.start_date_time = rt::FromValue::from_value(value)?,
-                1 => out.last_modified_date_time = rt::FromValue::from_value(value)?,
-                2 => out.end_date_time = rt::FromValue::from_value(value)?,
-                3 => out.idle_since_date_time = rt::FromValue::from_value(value)?,
-                4 => out.state = rt::FromValue::from_value(value)?,
-                5 => out.state_change_reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.start_date_time, value),
+                1 => rt::convert::set(&mut out.last_modified_date_time, value),
+                2 => rt::convert::set(&mut out.end_date_time, value),
+                3 => rt::convert::set(&mut out.idle_since_date_time, value),
+                4 => rt::convert::set(&mut out.state, value),
+                5 => rt::convert::set(&mut out.state_change_reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5970,13 +5970,13 @@ impl rt::FromValue for SessionSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.engine_version = rt::FromValue::from_value(value)?,
-                3 => out.notebook_version = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.engine_version, value),
+                3 => rt::convert::set(&mut out.notebook_version, value),
+                4 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6008,13 +6008,13 @@ impl rt::FromValue for StartCalculationExecutionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.calculation_configuration = rt::FromValue::from_value(value)?,
-                3 => out.code_block = rt::FromValue::from_value(value)?,
-                4 => out.client_request_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.calculation_configuration, value),
+                3 => rt::convert::set(&mut out.code_block, value),
+                4 => rt::convert::set(&mut out.client_request_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6043,10 +6043,10 @@ impl rt::FromValue for StartCalculationExecutionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.calculation_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.calculation_execution_id, value),
+                1 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6077,15 +6077,15 @@ impl rt::FromValue for StartQueryExecutionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_string = rt::FromValue::from_value(value)?,
-                1 => out.client_request_token = rt::FromValue::from_value(value)?,
-                2 => out.query_execution_context = rt::FromValue::from_value(value)?,
-                3 => out.result_configuration = rt::FromValue::from_value(value)?,
-                4 => out.work_group = rt::FromValue::from_value(value)?,
-                5 => out.execution_parameters = rt::FromValue::from_value(value)?,
-                6 => out.result_reuse_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_string, value),
+                1 => rt::convert::set(&mut out.client_request_token, value),
+                2 => rt::convert::set(&mut out.query_execution_context, value),
+                3 => rt::convert::set(&mut out.result_configuration, value),
+                4 => rt::convert::set(&mut out.work_group, value),
+                5 => rt::convert::set(&mut out.execution_parameters, value),
+                6 => rt::convert::set(&mut out.result_reuse_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6115,9 +6115,9 @@ impl rt::FromValue for StartQueryExecutionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6146,14 +6146,14 @@ impl rt::FromValue for StartSessionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.work_group = rt::FromValue::from_value(value)?,
-                2 => out.engine_configuration = rt::FromValue::from_value(value)?,
-                3 => out.notebook_version = rt::FromValue::from_value(value)?,
-                4 => out.session_idle_timeout_in_minutes = rt::FromValue::from_value(value)?,
-                5 => out.client_request_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.work_group, value),
+                2 => rt::convert::set(&mut out.engine_configuration, value),
+                3 => rt::convert::set(&mut out.notebook_version, value),
+                4 => rt::convert::set(&mut out.session_idle_timeout_in_minutes, value),
+                5 => rt::convert::set(&mut out.client_request_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6183,10 +6183,10 @@ impl rt::FromValue for StartSessionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6272,9 +6272,9 @@ impl rt::FromValue for StopCalculationExecutionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.calculation_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.calculation_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6298,9 +6298,9 @@ impl rt::FromValue for StopCalculationExecutionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6324,9 +6324,9 @@ impl rt::FromValue for StopQueryExecutionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6372,15 +6372,15 @@ impl rt::FromValue for TableMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.create_time = rt::FromValue::from_value(value)?,
-                2 => out.last_access_time = rt::FromValue::from_value(value)?,
-                3 => out.table_type = rt::FromValue::from_value(value)?,
-                4 => out.columns = rt::FromValue::from_value(value)?,
-                5 => out.partition_keys = rt::FromValue::from_value(value)?,
-                6 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.create_time, value),
+                2 => rt::convert::set(&mut out.last_access_time, value),
+                3 => rt::convert::set(&mut out.table_type, value),
+                4 => rt::convert::set(&mut out.columns, value),
+                5 => rt::convert::set(&mut out.partition_keys, value),
+                6 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6411,10 +6411,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6440,10 +6440,10 @@ impl rt::FromValue for TagResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6484,9 +6484,9 @@ impl rt::FromValue for TerminateSessionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6510,9 +6510,9 @@ impl rt::FromValue for TerminateSessionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6592,10 +6592,10 @@ impl rt::FromValue for TooManyRequestsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6622,11 +6622,11 @@ impl rt::FromValue for UnprocessedNamedQueryId {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.named_query_id = rt::FromValue::from_value(value)?,
-                1 => out.error_code = rt::FromValue::from_value(value)?,
-                2 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.named_query_id, value),
+                1 => rt::convert::set(&mut out.error_code, value),
+                2 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6654,11 +6654,11 @@ impl rt::FromValue for UnprocessedPreparedStatementName {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement_name = rt::FromValue::from_value(value)?,
-                1 => out.error_code = rt::FromValue::from_value(value)?,
-                2 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement_name, value),
+                1 => rt::convert::set(&mut out.error_code, value),
+                2 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6686,11 +6686,11 @@ impl rt::FromValue for UnprocessedQueryExecutionId {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.error_code = rt::FromValue::from_value(value)?,
-                2 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_execution_id, value),
+                1 => rt::convert::set(&mut out.error_code, value),
+                2 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6717,10 +6717,10 @@ impl rt::FromValue for UntagResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6762,10 +6762,10 @@ impl rt::FromValue for UpdateCapacityReservationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_dpus = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_dpus, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6809,12 +6809,12 @@ impl rt::FromValue for UpdateDataCatalogInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6860,12 +6860,12 @@ impl rt::FromValue for UpdateNamedQueryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.named_query_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.query_string = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.named_query_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.query_string, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6912,13 +6912,13 @@ impl rt::FromValue for UpdateNotebookInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_id = rt::FromValue::from_value(value)?,
-                1 => out.payload = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                3 => out.session_id = rt::FromValue::from_value(value)?,
-                4 => out.client_request_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_id, value),
+                1 => rt::convert::set(&mut out.payload, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                3 => rt::convert::set(&mut out.session_id, value),
+                4 => rt::convert::set(&mut out.client_request_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6948,11 +6948,11 @@ impl rt::FromValue for UpdateNotebookMetadataInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notebook_id = rt::FromValue::from_value(value)?,
-                1 => out.client_request_token = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notebook_id, value),
+                1 => rt::convert::set(&mut out.client_request_token, value),
+                2 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7013,12 +7013,12 @@ impl rt::FromValue for UpdatePreparedStatementInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement_name = rt::FromValue::from_value(value)?,
-                1 => out.work_group = rt::FromValue::from_value(value)?,
-                2 => out.query_statement = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement_name, value),
+                1 => rt::convert::set(&mut out.work_group, value),
+                2 => rt::convert::set(&mut out.query_statement, value),
+                3 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7064,12 +7064,12 @@ impl rt::FromValue for UpdateWorkGroupInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.work_group = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.configuration_updates = rt::FromValue::from_value(value)?,
-                3 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.work_group, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.configuration_updates, value),
+                3 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7117,14 +7117,14 @@ impl rt::FromValue for WorkGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                2 => out.configuration = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.creation_time = rt::FromValue::from_value(value)?,
-                5 => out.identity_center_application_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.state, value),
+                2 => rt::convert::set(&mut out.configuration, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.creation_time, value),
+                5 => rt::convert::set(&mut out.identity_center_application_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7166,20 +7166,20 @@ impl rt::FromValue for WorkGroupConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.result_configuration = rt::FromValue::from_value(value)?,
-                1 => out.enforce_work_group_configuration = rt::FromValue::from_value(value)?,
-                2 => out.publish_cloud_watch_metrics_enabled = rt::FromValue::from_value(value)?,
-                3 => out.bytes_scanned_cutoff_per_query = rt::FromValue::from_value(value)?,
-                4 => out.requester_pays_enabled = rt::FromValue::from_value(value)?,
-                5 => out.engine_version = rt::FromValue::from_value(value)?,
-                6 => out.additional_configuration = rt::FromValue::from_value(value)?,
-                7 => out.execution_role = rt::FromValue::from_value(value)?,
-                8 => out.customer_content_encryption_configuration = rt::FromValue::from_value(value)?,
-                9 => out.enable_minimum_encryption_configuration = rt::FromValue::from_value(value)?,
-                10 => out.identity_center_configuration = rt::FromValue::from_value(value)?,
-                11 => out.query_results_s3_access_grants_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.result_configuration, value),
+                1 => rt::convert::set(&mut out.enforce_work_group_configuration, value),
+                2 => rt::convert::set(&mut out.publish_cloud_watch_metrics_enabled, value),
+                3 => rt::convert::set(&mut out.bytes_scanned_cutoff_per_query, value),
+                4 => rt::convert::set(&mut out.requester_pays_enabled, value),
+                5 => rt::convert::set(&mut out.engine_version, value),
+                6 => rt::convert::set(&mut out.additional_configuration, value),
+                7 => rt::convert::set(&mut out.execution_role, value),
+                8 => rt::convert::set(&mut out.customer_content_encryption_configuration, value),
+                9 => rt::convert::set(&mut out.enable_minimum_encryption_configuration, value),
+                10 => rt::convert::set(&mut out.identity_center_configuration, value),
+                11 => rt::convert::set(&mut out.query_results_s3_access_grants_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7228,21 +7228,21 @@ impl rt::FromValue for WorkGroupConfigurationUpdates {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enforce_work_group_configuration = rt::FromValue::from_value(value)?,
-                1 => out.result_configuration_updates = rt::FromValue::from_value(value)?,
-                2 => out.publish_cloud_watch_metrics_enabled = rt::FromValue::from_value(value)?,
-                3 => out.bytes_scanned_cutoff_per_query = rt::FromValue::from_value(value)?,
-                4 => out.remove_bytes_scanned_cutoff_per_query = rt::FromValue::from_value(value)?,
-                5 => out.requester_pays_enabled = rt::FromValue::from_value(value)?,
-                6 => out.engine_version = rt::FromValue::from_value(value)?,
-                7 => out.remove_customer_content_encryption_configuration = rt::FromValue::from_value(value)?,
-                8 => out.additional_configuration = rt::FromValue::from_value(value)?,
-                9 => out.execution_role = rt::FromValue::from_value(value)?,
-                10 => out.customer_content_encryption_configuration = rt::FromValue::from_value(value)?,
-                11 => out.enable_minimum_encryption_configuration = rt::FromValue::from_value(value)?,
-                12 => out.query_results_s3_access_grants_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enforce_work_group_configuration, value),
+                1 => rt::convert::set(&mut out.result_configuration_updates, value),
+                2 => rt::convert::set(&mut out.publish_cloud_watch_metrics_enabled, value),
+                3 => rt::convert::set(&mut out.bytes_scanned_cutoff_per_query, value),
+                4 => rt::convert::set(&mut out.remove_bytes_scanned_cutoff_per_query, value),
+                5 => rt::convert::set(&mut out.requester_pays_enabled, value),
+                6 => rt::convert::set(&mut out.engine_version, value),
+                7 => rt::convert::set(&mut out.remove_customer_content_encryption_configuration, value),
+                8 => rt::convert::set(&mut out.additional_configuration, value),
+                9 => rt::convert::set(&mut out.execution_role, value),
+                10 => rt::convert::set(&mut out.customer_content_encryption_configuration, value),
+                11 => rt::convert::set(&mut out.enable_minimum_encryption_configuration, value),
+                12 => rt::convert::set(&mut out.query_results_s3_access_grants_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7341,14 +7341,14 @@ impl rt::FromValue for WorkGroupSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.creation_time = rt::FromValue::from_value(value)?,
-                4 => out.engine_version = rt::FromValue::from_value(value)?,
-                5 => out.identity_center_application_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.state, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.creation_time, value),
+                4 => rt::convert::set(&mut out.engine_version, value),
+                5 => rt::convert::set(&mut out.identity_center_application_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -82,14 +82,14 @@ impl rt::FromValue for AlarmHistoryItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alarm_name = rt::FromValue::from_value(value)?,
-                1 => out.alarm_type = rt::FromValue::from_value(value)?,
-                2 => out.timestamp = rt::FromValue::from_value(value)?,
-                3 => out.history_item_type = rt::FromValue::from_value(value)?,
-                4 => out.history_summary = rt::FromValue::from_value(value)?,
-                5 => out.history_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alarm_name, value),
+                1 => rt::convert::set(&mut out.alarm_type, value),
+                2 => rt::convert::set(&mut out.timestamp, value),
+                3 => rt::convert::set(&mut out.history_item_type, value),
+                4 => rt::convert::set(&mut out.history_summary, value),
+                5 => rt::convert::set(&mut out.history_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -184,17 +184,17 @@ impl rt::FromValue for AnomalyDetector {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                1 => out.metric_name = rt::FromValue::from_value(value)?,
-                2 => out.dimensions = rt::FromValue::from_value(value)?,
-                3 => out.stat = rt::FromValue::from_value(value)?,
-                4 => out.configuration = rt::FromValue::from_value(value)?,
-                5 => out.state_value = rt::FromValue::from_value(value)?,
-                6 => out.metric_characteristics = rt::FromValue::from_value(value)?,
-                7 => out.single_metric_anomaly_detector = rt::FromValue::from_value(value)?,
-                8 => out.metric_math_anomaly_detector = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                1 => rt::convert::set(&mut out.metric_name, value),
+                2 => rt::convert::set(&mut out.dimensions, value),
+                3 => rt::convert::set(&mut out.stat, value),
+                4 => rt::convert::set(&mut out.configuration, value),
+                5 => rt::convert::set(&mut out.state_value, value),
+                6 => rt::convert::set(&mut out.metric_characteristics, value),
+                7 => rt::convert::set(&mut out.single_metric_anomaly_detector, value),
+                8 => rt::convert::set(&mut out.metric_math_anomaly_detector, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -227,10 +227,10 @@ impl rt::FromValue for AnomalyDetectorConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.excluded_time_ranges = rt::FromValue::from_value(value)?,
-                1 => out.metric_timezone = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.excluded_time_ranges, value),
+                1 => rt::convert::set(&mut out.metric_timezone, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -473,27 +473,27 @@ impl rt::FromValue for CompositeAlarm {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.actions_enabled = rt::FromValue::from_value(value)?,
-                1 => out.alarm_actions = rt::FromValue::from_value(value)?,
-                2 => out.alarm_arn = rt::FromValue::from_value(value)?,
-                3 => out.alarm_configuration_updated_timestamp = rt::FromValue::from_value(value)?,
-                4 => out.alarm_description = rt::FromValue::from_value(value)?,
-                5 => out.alarm_name = rt::FromValue::from_value(value)?,
-                6 => out.alarm_rule = rt::FromValue::from_value(value)?,
-                7 => out.insufficient_data_actions = rt::FromValue::from_value(value)?,
-                8 => out.ok_actions = rt::FromValue::from_value(value)?,
-                9 => out.state_reason = rt::FromValue::from_value(value)?,
-                10 => out.state_reason_data = rt::FromValue::from_value(value)?,
-                11 => out.state_updated_timestamp = rt::FromValue::from_value(value)?,
-                12 => out.state_value = rt::FromValue::from_value(value)?,
-                13 => out.state_transitioned_timestamp = rt::FromValue::from_value(value)?,
-                14 => out.actions_suppressed_by = rt::FromValue::from_value(value)?,
-                15 => out.actions_suppressed_reason = rt::FromValue::from_value(value)?,
-                16 => out.actions_suppressor = rt::FromValue::from_value(value)?,
-                17 => out.actions_suppressor_wait_period = rt::FromValue::from_value(value)?,
-                18 => out.actions_suppressor_extension_period = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.actions_enabled, value),
+                1 => rt::convert::set(&mut out.alarm_actions, value),
+                2 => rt::convert::set(&mut out.alarm_arn, value),
+                3 => rt::convert::set(&mut out.alarm_configuration_updated_timestamp, value),
+                4 => rt::convert::set(&mut out.alarm_description, value),
+                5 => rt::convert::set(&mut out.alarm_name, value),
+                6 => rt::convert::set(&mut out.alarm_rule, value),
+                7 => rt::convert::set(&mut out.insufficient_data_actions, value),
+                8 => rt::convert::set(&mut out.ok_actions, value),
+                9 => rt::convert::set(&mut out.state_reason, value),
+                10 => rt::convert::set(&mut out.state_reason_data, value),
+                11 => rt::convert::set(&mut out.state_updated_timestamp, value),
+                12 => rt::convert::set(&mut out.state_value, value),
+                13 => rt::convert::set(&mut out.state_transitioned_timestamp, value),
+                14 => rt::convert::set(&mut out.actions_suppressed_by, value),
+                15 => rt::convert::set(&mut out.actions_suppressed_reason, value),
+                16 => rt::convert::set(&mut out.actions_suppressor, value),
+                17 => rt::convert::set(&mut out.actions_suppressor_wait_period, value),
+                18 => rt::convert::set(&mut out.actions_suppressor_extension_period, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -535,9 +535,9 @@ impl rt::FromValue for ConcurrentModificationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -564,12 +564,12 @@ impl rt::FromValue for DashboardEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dashboard_name = rt::FromValue::from_value(value)?,
-                1 => out.dashboard_arn = rt::FromValue::from_value(value)?,
-                2 => out.last_modified = rt::FromValue::from_value(value)?,
-                3 => out.size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dashboard_name, value),
+                1 => rt::convert::set(&mut out.dashboard_arn, value),
+                2 => rt::convert::set(&mut out.last_modified, value),
+                3 => rt::convert::set(&mut out.size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -597,10 +597,10 @@ impl rt::FromValue for DashboardInvalidInputError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.dashboard_validation_messages = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.dashboard_validation_messages, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -625,9 +625,9 @@ impl rt::FromValue for DashboardNotFoundError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -652,10 +652,10 @@ impl rt::FromValue for DashboardValidationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_path = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_path, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -687,16 +687,16 @@ impl rt::FromValue for Datapoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                1 => out.sample_count = rt::FromValue::from_value(value)?,
-                2 => out.average = rt::FromValue::from_value(value)?,
-                3 => out.sum = rt::FromValue::from_value(value)?,
-                4 => out.minimum = rt::FromValue::from_value(value)?,
-                5 => out.maximum = rt::FromValue::from_value(value)?,
-                6 => out.unit = rt::FromValue::from_value(value)?,
-                7 => out.extended_statistics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                1 => rt::convert::set(&mut out.sample_count, value),
+                2 => rt::convert::set(&mut out.average, value),
+                3 => rt::convert::set(&mut out.sum, value),
+                4 => rt::convert::set(&mut out.minimum, value),
+                5 => rt::convert::set(&mut out.maximum, value),
+                6 => rt::convert::set(&mut out.unit, value),
+                7 => rt::convert::set(&mut out.extended_statistics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -727,9 +727,9 @@ impl rt::FromValue for DeleteAlarmsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alarm_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alarm_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -758,14 +758,14 @@ impl rt::FromValue for DeleteAnomalyDetectorInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                1 => out.metric_name = rt::FromValue::from_value(value)?,
-                2 => out.dimensions = rt::FromValue::from_value(value)?,
-                3 => out.stat = rt::FromValue::from_value(value)?,
-                4 => out.single_metric_anomaly_detector = rt::FromValue::from_value(value)?,
-                5 => out.metric_math_anomaly_detector = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                1 => rt::convert::set(&mut out.metric_name, value),
+                2 => rt::convert::set(&mut out.dimensions, value),
+                3 => rt::convert::set(&mut out.stat, value),
+                4 => rt::convert::set(&mut out.single_metric_anomaly_detector, value),
+                5 => rt::convert::set(&mut out.metric_math_anomaly_detector, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -810,9 +810,9 @@ impl rt::FromValue for DeleteDashboardsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dashboard_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dashboard_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -852,9 +852,9 @@ impl rt::FromValue for DeleteInsightRulesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -878,9 +878,9 @@ impl rt::FromValue for DeleteInsightRulesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -904,9 +904,9 @@ impl rt::FromValue for DeleteMetricStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -953,16 +953,16 @@ impl rt::FromValue for DescribeAlarmHistoryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alarm_name = rt::FromValue::from_value(value)?,
-                1 => out.alarm_types = rt::FromValue::from_value(value)?,
-                2 => out.history_item_type = rt::FromValue::from_value(value)?,
-                3 => out.start_date = rt::FromValue::from_value(value)?,
-                4 => out.end_date = rt::FromValue::from_value(value)?,
-                5 => out.max_records = rt::FromValue::from_value(value)?,
-                6 => out.next_token = rt::FromValue::from_value(value)?,
-                7 => out.scan_by = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alarm_name, value),
+                1 => rt::convert::set(&mut out.alarm_types, value),
+                2 => rt::convert::set(&mut out.history_item_type, value),
+                3 => rt::convert::set(&mut out.start_date, value),
+                4 => rt::convert::set(&mut out.end_date, value),
+                5 => rt::convert::set(&mut out.max_records, value),
+                6 => rt::convert::set(&mut out.next_token, value),
+                7 => rt::convert::set(&mut out.scan_by, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -994,10 +994,10 @@ impl rt::FromValue for DescribeAlarmHistoryOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alarm_history_items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alarm_history_items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1028,15 +1028,15 @@ impl rt::FromValue for DescribeAlarmsForMetricInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric_name = rt::FromValue::from_value(value)?,
-                1 => out.namespace = rt::FromValue::from_value(value)?,
-                2 => out.statistic = rt::FromValue::from_value(value)?,
-                3 => out.extended_statistic = rt::FromValue::from_value(value)?,
-                4 => out.dimensions = rt::FromValue::from_value(value)?,
-                5 => out.period = rt::FromValue::from_value(value)?,
-                6 => out.unit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric_name, value),
+                1 => rt::convert::set(&mut out.namespace, value),
+                2 => rt::convert::set(&mut out.statistic, value),
+                3 => rt::convert::set(&mut out.extended_statistic, value),
+                4 => rt::convert::set(&mut out.dimensions, value),
+                5 => rt::convert::set(&mut out.period, value),
+                6 => rt::convert::set(&mut out.unit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1066,9 +1066,9 @@ impl rt::FromValue for DescribeAlarmsForMetricOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric_alarms = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric_alarms, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1100,17 +1100,17 @@ impl rt::FromValue for DescribeAlarmsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alarm_names = rt::FromValue::from_value(value)?,
-                1 => out.alarm_name_prefix = rt::FromValue::from_value(value)?,
-                2 => out.alarm_types = rt::FromValue::from_value(value)?,
-                3 => out.children_of_alarm_name = rt::FromValue::from_value(value)?,
-                4 => out.parents_of_alarm_name = rt::FromValue::from_value(value)?,
-                5 => out.state_value = rt::FromValue::from_value(value)?,
-                6 => out.action_prefix = rt::FromValue::from_value(value)?,
-                7 => out.max_records = rt::FromValue::from_value(value)?,
-                8 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alarm_names, value),
+                1 => rt::convert::set(&mut out.alarm_name_prefix, value),
+                2 => rt::convert::set(&mut out.alarm_types, value),
+                3 => rt::convert::set(&mut out.children_of_alarm_name, value),
+                4 => rt::convert::set(&mut out.parents_of_alarm_name, value),
+                5 => rt::convert::set(&mut out.state_value, value),
+                6 => rt::convert::set(&mut out.action_prefix, value),
+                7 => rt::convert::set(&mut out.max_records, value),
+                8 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1144,11 +1144,11 @@ impl rt::FromValue for DescribeAlarmsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.composite_alarms = rt::FromValue::from_value(value)?,
-                1 => out.metric_alarms = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.composite_alarms, value),
+                1 => rt::convert::set(&mut out.metric_alarms, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1179,14 +1179,14 @@ impl rt::FromValue for DescribeAnomalyDetectorsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.namespace = rt::FromValue::from_value(value)?,
-                3 => out.metric_name = rt::FromValue::from_value(value)?,
-                4 => out.dimensions = rt::FromValue::from_value(value)?,
-                5 => out.anomaly_detector_types = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.namespace, value),
+                3 => rt::convert::set(&mut out.metric_name, value),
+                4 => rt::convert::set(&mut out.dimensions, value),
+                5 => rt::convert::set(&mut out.anomaly_detector_types, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1216,10 +1216,10 @@ impl rt::FromValue for DescribeAnomalyDetectorsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.anomaly_detectors = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.anomaly_detectors, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1245,10 +1245,10 @@ impl rt::FromValue for DescribeInsightRulesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1274,10 +1274,10 @@ impl rt::FromValue for DescribeInsightRulesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.insight_rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.insight_rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1303,10 +1303,10 @@ impl rt::FromValue for Dimension {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1332,10 +1332,10 @@ impl rt::FromValue for DimensionFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1360,9 +1360,9 @@ impl rt::FromValue for DisableAlarmActionsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alarm_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alarm_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1386,9 +1386,9 @@ impl rt::FromValue for DisableInsightRulesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1412,9 +1412,9 @@ impl rt::FromValue for DisableInsightRulesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1438,9 +1438,9 @@ impl rt::FromValue for EnableAlarmActionsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alarm_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alarm_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1464,9 +1464,9 @@ impl rt::FromValue for EnableInsightRulesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1490,9 +1490,9 @@ impl rt::FromValue for EnableInsightRulesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1517,10 +1517,10 @@ impl rt::FromValue for Entity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key_attributes = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key_attributes, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1546,10 +1546,10 @@ impl rt::FromValue for EntityMetricData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entity = rt::FromValue::from_value(value)?,
-                1 => out.metric_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entity, value),
+                1 => rt::convert::set(&mut out.metric_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1629,9 +1629,9 @@ impl rt::FromValue for GetDashboardInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dashboard_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dashboard_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1657,11 +1657,11 @@ impl rt::FromValue for GetDashboardOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dashboard_arn = rt::FromValue::from_value(value)?,
-                1 => out.dashboard_body = rt::FromValue::from_value(value)?,
-                2 => out.dashboard_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dashboard_arn, value),
+                1 => rt::convert::set(&mut out.dashboard_body, value),
+                2 => rt::convert::set(&mut out.dashboard_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1693,15 +1693,15 @@ impl rt::FromValue for GetInsightRuleReportInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_name = rt::FromValue::from_value(value)?,
-                1 => out.start_time = rt::FromValue::from_value(value)?,
-                2 => out.end_time = rt::FromValue::from_value(value)?,
-                3 => out.period = rt::FromValue::from_value(value)?,
-                4 => out.max_contributor_count = rt::FromValue::from_value(value)?,
-                5 => out.metrics = rt::FromValue::from_value(value)?,
-                6 => out.order_by = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_name, value),
+                1 => rt::convert::set(&mut out.start_time, value),
+                2 => rt::convert::set(&mut out.end_time, value),
+                3 => rt::convert::set(&mut out.period, value),
+                4 => rt::convert::set(&mut out.max_contributor_count, value),
+                5 => rt::convert::set(&mut out.metrics, value),
+                6 => rt::convert::set(&mut out.order_by, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1736,14 +1736,14 @@ impl rt::FromValue for GetInsightRuleReportOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key_labels = rt::FromValue::from_value(value)?,
-                1 => out.aggregation_statistic = rt::FromValue::from_value(value)?,
-                2 => out.aggregate_value = rt::FromValue::from_value(value)?,
-                3 => out.approximate_unique_count = rt::FromValue::from_value(value)?,
-                4 => out.contributors = rt::FromValue::from_value(value)?,
-                5 => out.metric_datapoints = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key_labels, value),
+                1 => rt::convert::set(&mut out.aggregation_statistic, value),
+                2 => rt::convert::set(&mut out.aggregate_value, value),
+                3 => rt::convert::set(&mut out.approximate_unique_count, value),
+                4 => rt::convert::set(&mut out.contributors, value),
+                5 => rt::convert::set(&mut out.metric_datapoints, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1778,15 +1778,15 @@ impl rt::FromValue for GetMetricDataInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric_data_queries = rt::FromValue::from_value(value)?,
-                1 => out.start_time = rt::FromValue::from_value(value)?,
-                2 => out.end_time = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.scan_by = rt::FromValue::from_value(value)?,
-                5 => out.max_datapoints = rt::FromValue::from_value(value)?,
-                6 => out.label_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric_data_queries, value),
+                1 => rt::convert::set(&mut out.start_time, value),
+                2 => rt::convert::set(&mut out.end_time, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.scan_by, value),
+                5 => rt::convert::set(&mut out.max_datapoints, value),
+                6 => rt::convert::set(&mut out.label_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1818,11 +1818,11 @@ impl rt::FromValue for GetMetricDataOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric_data_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.messages = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric_data_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.messages, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1856,17 +1856,17 @@ impl rt::FromValue for GetMetricStatisticsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                1 => out.metric_name = rt::FromValue::from_value(value)?,
-                2 => out.dimensions = rt::FromValue::from_value(value)?,
-                3 => out.start_time = rt::FromValue::from_value(value)?,
-                4 => out.end_time = rt::FromValue::from_value(value)?,
-                5 => out.period = rt::FromValue::from_value(value)?,
-                6 => out.statistics = rt::FromValue::from_value(value)?,
-                7 => out.extended_statistics = rt::FromValue::from_value(value)?,
-                8 => out.unit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                1 => rt::convert::set(&mut out.metric_name, value),
+                2 => rt::convert::set(&mut out.dimensions, value),
+                3 => rt::convert::set(&mut out.start_time, value),
+                4 => rt::convert::set(&mut out.end_time, value),
+                5 => rt::convert::set(&mut out.period, value),
+                6 => rt::convert::set(&mut out.statistics, value),
+                7 => rt::convert::set(&mut out.extended_statistics, value),
+                8 => rt::convert::set(&mut out.unit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1899,10 +1899,10 @@ impl rt::FromValue for GetMetricStatisticsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.label = rt::FromValue::from_value(value)?,
-                1 => out.datapoints = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.label, value),
+                1 => rt::convert::set(&mut out.datapoints, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1927,9 +1927,9 @@ impl rt::FromValue for GetMetricStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1965,20 +1965,20 @@ impl rt::FromValue for GetMetricStreamOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.include_filters = rt::FromValue::from_value(value)?,
-                3 => out.exclude_filters = rt::FromValue::from_value(value)?,
-                4 => out.firehose_arn = rt::FromValue::from_value(value)?,
-                5 => out.role_arn = rt::FromValue::from_value(value)?,
-                6 => out.state = rt::FromValue::from_value(value)?,
-                7 => out.creation_date = rt::FromValue::from_value(value)?,
-                8 => out.last_update_date = rt::FromValue::from_value(value)?,
-                9 => out.output_format = rt::FromValue::from_value(value)?,
-                10 => out.statistics_configurations = rt::FromValue::from_value(value)?,
-                11 => out.include_linked_accounts_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.include_filters, value),
+                3 => rt::convert::set(&mut out.exclude_filters, value),
+                4 => rt::convert::set(&mut out.firehose_arn, value),
+                5 => rt::convert::set(&mut out.role_arn, value),
+                6 => rt::convert::set(&mut out.state, value),
+                7 => rt::convert::set(&mut out.creation_date, value),
+                8 => rt::convert::set(&mut out.last_update_date, value),
+                9 => rt::convert::set(&mut out.output_format, value),
+                10 => rt::convert::set(&mut out.statistics_configurations, value),
+                11 => rt::convert::set(&mut out.include_linked_accounts_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2014,10 +2014,10 @@ impl rt::FromValue for GetMetricWidgetImageInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric_widget = rt::FromValue::from_value(value)?,
-                1 => out.output_format = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric_widget, value),
+                1 => rt::convert::set(&mut out.output_format, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2042,9 +2042,9 @@ impl rt::FromValue for GetMetricWidgetImageOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric_widget_image = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric_widget_image, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2133,13 +2133,13 @@ impl rt::FromValue for InsightRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                2 => out.schema = rt::FromValue::from_value(value)?,
-                3 => out.definition = rt::FromValue::from_value(value)?,
-                4 => out.managed_rule = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.state, value),
+                2 => rt::convert::set(&mut out.schema, value),
+                3 => rt::convert::set(&mut out.definition, value),
+                4 => rt::convert::set(&mut out.managed_rule, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2169,11 +2169,11 @@ impl rt::FromValue for InsightRuleContributor {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.keys = rt::FromValue::from_value(value)?,
-                1 => out.approximate_aggregate_value = rt::FromValue::from_value(value)?,
-                2 => out.datapoints = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.keys, value),
+                1 => rt::convert::set(&mut out.approximate_aggregate_value, value),
+                2 => rt::convert::set(&mut out.datapoints, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2200,10 +2200,10 @@ impl rt::FromValue for InsightRuleContributorDatapoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                1 => out.approximate_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                1 => rt::convert::set(&mut out.approximate_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2235,16 +2235,16 @@ impl rt::FromValue for InsightRuleMetricDatapoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                1 => out.unique_contributors = rt::FromValue::from_value(value)?,
-                2 => out.max_contributor_value = rt::FromValue::from_value(value)?,
-                3 => out.sample_count = rt::FromValue::from_value(value)?,
-                4 => out.average = rt::FromValue::from_value(value)?,
-                5 => out.sum = rt::FromValue::from_value(value)?,
-                6 => out.minimum = rt::FromValue::from_value(value)?,
-                7 => out.maximum = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                1 => rt::convert::set(&mut out.unique_contributors, value),
+                2 => rt::convert::set(&mut out.max_contributor_value, value),
+                3 => rt::convert::set(&mut out.sample_count, value),
+                4 => rt::convert::set(&mut out.average, value),
+                5 => rt::convert::set(&mut out.sum, value),
+                6 => rt::convert::set(&mut out.minimum, value),
+                7 => rt::convert::set(&mut out.maximum, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2275,9 +2275,9 @@ impl rt::FromValue for InternalServiceFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2301,9 +2301,9 @@ impl rt::FromValue for InvalidFormatFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2327,9 +2327,9 @@ impl rt::FromValue for InvalidNextToken {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2353,9 +2353,9 @@ impl rt::FromValue for InvalidParameterCombinationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2379,9 +2379,9 @@ impl rt::FromValue for InvalidParameterValueException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2405,9 +2405,9 @@ impl rt::FromValue for LabelOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timezone = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timezone, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2431,9 +2431,9 @@ impl rt::FromValue for LimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2457,9 +2457,9 @@ impl rt::FromValue for LimitExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2484,10 +2484,10 @@ impl rt::FromValue for ListDashboardsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dashboard_name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dashboard_name_prefix, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2513,10 +2513,10 @@ impl rt::FromValue for ListDashboardsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dashboard_entries = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dashboard_entries, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2543,11 +2543,11 @@ impl rt::FromValue for ListManagedInsightRulesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2574,10 +2574,10 @@ impl rt::FromValue for ListManagedInsightRulesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.managed_rules = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.managed_rules, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2603,10 +2603,10 @@ impl rt::FromValue for ListMetricStreamsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2632,10 +2632,10 @@ impl rt::FromValue for ListMetricStreamsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2666,15 +2666,15 @@ impl rt::FromValue for ListMetricsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                1 => out.metric_name = rt::FromValue::from_value(value)?,
-                2 => out.dimensions = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.recently_active = rt::FromValue::from_value(value)?,
-                5 => out.include_linked_accounts = rt::FromValue::from_value(value)?,
-                6 => out.owning_account = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                1 => rt::convert::set(&mut out.metric_name, value),
+                2 => rt::convert::set(&mut out.dimensions, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.recently_active, value),
+                5 => rt::convert::set(&mut out.include_linked_accounts, value),
+                6 => rt::convert::set(&mut out.owning_account, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2706,11 +2706,11 @@ impl rt::FromValue for ListMetricsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metrics = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.owning_accounts = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metrics, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.owning_accounts, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2736,9 +2736,9 @@ impl rt::FromValue for ListTagsForResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2762,9 +2762,9 @@ impl rt::FromValue for ListTagsForResourceOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2790,11 +2790,11 @@ impl rt::FromValue for ManagedRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.resource_arn = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.resource_arn, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2822,11 +2822,11 @@ impl rt::FromValue for ManagedRuleDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.resource_arn = rt::FromValue::from_value(value)?,
-                2 => out.rule_state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.resource_arn, value),
+                2 => rt::convert::set(&mut out.rule_state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2853,10 +2853,10 @@ impl rt::FromValue for ManagedRuleState {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_name = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_name, value),
+                1 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2882,10 +2882,10 @@ impl rt::FromValue for MessageData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2912,11 +2912,11 @@ impl rt::FromValue for Metric {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                1 => out.metric_name = rt::FromValue::from_value(value)?,
-                2 => out.dimensions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                1 => rt::convert::set(&mut out.metric_name, value),
+                2 => rt::convert::set(&mut out.dimensions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2970,37 +2970,37 @@ impl rt::FromValue for MetricAlarm {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alarm_name = rt::FromValue::from_value(value)?,
-                1 => out.alarm_arn = rt::FromValue::from_value(value)?,
-                2 => out.alarm_description = rt::FromValue::from_value(value)?,
-                3 => out.alarm_configuration_updated_timestamp = rt::FromValue::from_value(value)?,
-                4 => out.actions_enabled = rt::FromValue::from_value(value)?,
-                5 => out.ok_actions = rt::FromValue::from_value(value)?,
-                6 => out.alarm_actions = rt::FromValue::from_value(value)?,
-                7 => out.insufficient_data_actions = rt::FromValue::from_value(value)?,
-                8 => out.state_value = rt::FromValue::from_value(value)?,
-                9 => out.state_reason = rt::FromValue::from_value(value)?,
-                10 => out.state_reason_data = rt::FromValue::from_value(value)?,
-                11 => out.state_updated_timestamp = rt::FromValue::from_value(value)?,
-                12 => out.metric_name = rt::FromValue::from_value(value)?,
-                13 => out.namespace = rt::FromValue::from_value(value)?,
-                14 => out.statistic = rt::FromValue::from_value(value)?,
-                15 => out.extended_statistic = rt::FromValue::from_value(value)?,
-                16 => out.dimensions = rt::FromValue::from_value(value)?,
-                17 => out.period = rt::FromValue::from_value(value)?,
-                18 => out.unit = rt::FromValue::from_value(value)?,
-                19 => out.evaluation_periods = rt::FromValue::from_value(value)?,
-                20 => out.datapoints_to_alarm = rt::FromValue::from_value(value)?,
-                21 => out.threshold = rt::FromValue::from_value(value)?,
-                22 => out.comparison_operator = rt::FromValue::from_value(value)?,
-                23 => out.treat_missing_data = rt::FromValue::from_value(value)?,
-                24 => out.evaluate_low_sample_count_percentile = rt::FromValue::from_value(value)?,
-                25 => out.metrics = rt::FromValue::from_value(value)?,
-                26 => out.threshold_metric_id = rt::FromValue::from_value(value)?,
-                27 => out.evaluation_state = rt::FromValue::from_value(value)?,
-                28 => out.state_transitioned_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alarm_name, value),
+                1 => rt::convert::set(&mut out.alarm_arn, value),
+                2 => rt::convert::set(&mut out.alarm_description, value),
+                3 => rt::convert::set(&mut out.alarm_configuration_updated_timestamp, value),
+                4 => rt::convert::set(&mut out.actions_enabled, value),
+                5 => rt::convert::set(&mut out.ok_actions, value),
+                6 => rt::convert::set(&mut out.alarm_actions, value),
+                7 => rt::convert::set(&mut out.insufficient_data_actions, value),
+                8 => rt::convert::set(&mut out.state_value, value),
+                9 => rt::convert::set(&mut out.state_reason, value),
+                10 => rt::convert::set(&mut out.state_reason_data, value),
+                11 => rt::convert::set(&mut out.state_updated_timestamp, value),
+                12 => rt::convert::set(&mut out.metric_name, value),
+                13 => rt::convert::set(&mut out.namespace, value),
+                14 => rt::convert::set(&mut out.statistic, value),
+                15 => rt::convert::set(&mut out.extended_statistic, value),
+                16 => rt::convert::set(&mut out.dimensions, value),
+                17 => rt::convert::set(&mut out.period, value),
+                18 => rt::convert::set(&mut out.unit, value),
+                19 => rt::convert::set(&mut out.evaluation_periods, value),
+                20 => rt::convert::set(&mut out.datapoints_to_alarm, value),
+                21 => rt::convert::set(&mut out.threshold, value),
+                22 => rt::convert::set(&mut out.comparison_operator, value),
+                23 => rt::convert::set(&mut out.treat_missing_data, value),
+                24 => rt::convert::set(&mut out.evaluate_low_sample_count_percentile, value),
+                25 => rt::convert::set(&mut out.metrics, value),
+                26 => rt::convert::set(&mut out.threshold_metric_id, value),
+                27 => rt::convert::set(&mut out.evaluation_state, value),
+                28 => rt::convert::set(&mut out.state_transitioned_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3052,9 +3052,9 @@ impl rt::FromValue for MetricCharacteristics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.periodic_spikes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.periodic_spikes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3084,15 +3084,15 @@ impl rt::FromValue for MetricDataQuery {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.metric_stat = rt::FromValue::from_value(value)?,
-                2 => out.expression = rt::FromValue::from_value(value)?,
-                3 => out.label = rt::FromValue::from_value(value)?,
-                4 => out.return_data = rt::FromValue::from_value(value)?,
-                5 => out.period = rt::FromValue::from_value(value)?,
-                6 => out.account_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.metric_stat, value),
+                2 => rt::convert::set(&mut out.expression, value),
+                3 => rt::convert::set(&mut out.label, value),
+                4 => rt::convert::set(&mut out.return_data, value),
+                5 => rt::convert::set(&mut out.period, value),
+                6 => rt::convert::set(&mut out.account_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3127,14 +3127,14 @@ impl rt::FromValue for MetricDataResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.label = rt::FromValue::from_value(value)?,
-                2 => out.timestamps = rt::FromValue::from_value(value)?,
-                3 => out.values = rt::FromValue::from_value(value)?,
-                4 => out.status_code = rt::FromValue::from_value(value)?,
-                5 => out.messages = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.label, value),
+                2 => rt::convert::set(&mut out.timestamps, value),
+                3 => rt::convert::set(&mut out.values, value),
+                4 => rt::convert::set(&mut out.status_code, value),
+                5 => rt::convert::set(&mut out.messages, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3171,17 +3171,17 @@ impl rt::FromValue for MetricDatum {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric_name = rt::FromValue::from_value(value)?,
-                1 => out.dimensions = rt::FromValue::from_value(value)?,
-                2 => out.timestamp = rt::FromValue::from_value(value)?,
-                3 => out.value = rt::FromValue::from_value(value)?,
-                4 => out.statistic_values = rt::FromValue::from_value(value)?,
-                5 => out.values = rt::FromValue::from_value(value)?,
-                6 => out.counts = rt::FromValue::from_value(value)?,
-                7 => out.unit = rt::FromValue::from_value(value)?,
-                8 => out.storage_resolution = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric_name, value),
+                1 => rt::convert::set(&mut out.dimensions, value),
+                2 => rt::convert::set(&mut out.timestamp, value),
+                3 => rt::convert::set(&mut out.value, value),
+                4 => rt::convert::set(&mut out.statistic_values, value),
+                5 => rt::convert::set(&mut out.values, value),
+                6 => rt::convert::set(&mut out.counts, value),
+                7 => rt::convert::set(&mut out.unit, value),
+                8 => rt::convert::set(&mut out.storage_resolution, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3213,9 +3213,9 @@ impl rt::FromValue for MetricMathAnomalyDetector {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric_data_queries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric_data_queries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3242,12 +3242,12 @@ impl rt::FromValue for MetricStat {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric = rt::FromValue::from_value(value)?,
-                1 => out.period = rt::FromValue::from_value(value)?,
-                2 => out.stat = rt::FromValue::from_value(value)?,
-                3 => out.unit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric, value),
+                1 => rt::convert::set(&mut out.period, value),
+                2 => rt::convert::set(&mut out.stat, value),
+                3 => rt::convert::set(&mut out.unit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3280,15 +3280,15 @@ impl rt::FromValue for MetricStreamEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.creation_date = rt::FromValue::from_value(value)?,
-                2 => out.last_update_date = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.firehose_arn = rt::FromValue::from_value(value)?,
-                5 => out.state = rt::FromValue::from_value(value)?,
-                6 => out.output_format = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.creation_date, value),
+                2 => rt::convert::set(&mut out.last_update_date, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.firehose_arn, value),
+                5 => rt::convert::set(&mut out.state, value),
+                6 => rt::convert::set(&mut out.output_format, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3319,10 +3319,10 @@ impl rt::FromValue for MetricStreamFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                1 => out.metric_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                1 => rt::convert::set(&mut out.metric_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3409,10 +3409,10 @@ impl rt::FromValue for MetricStreamStatisticsConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.include_metrics = rt::FromValue::from_value(value)?,
-                1 => out.additional_statistics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.include_metrics, value),
+                1 => rt::convert::set(&mut out.additional_statistics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3438,10 +3438,10 @@ impl rt::FromValue for MetricStreamStatisticsMetric {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                1 => out.metric_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                1 => rt::convert::set(&mut out.metric_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3466,9 +3466,9 @@ impl rt::FromValue for MissingRequiredParameterException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3495,12 +3495,12 @@ impl rt::FromValue for PartialFailure {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failure_resource = rt::FromValue::from_value(value)?,
-                1 => out.exception_type = rt::FromValue::from_value(value)?,
-                2 => out.failure_code = rt::FromValue::from_value(value)?,
-                3 => out.failure_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failure_resource, value),
+                1 => rt::convert::set(&mut out.exception_type, value),
+                2 => rt::convert::set(&mut out.failure_code, value),
+                3 => rt::convert::set(&mut out.failure_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3534,16 +3534,16 @@ impl rt::FromValue for PutAnomalyDetectorInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                1 => out.metric_name = rt::FromValue::from_value(value)?,
-                2 => out.dimensions = rt::FromValue::from_value(value)?,
-                3 => out.stat = rt::FromValue::from_value(value)?,
-                4 => out.configuration = rt::FromValue::from_value(value)?,
-                5 => out.metric_characteristics = rt::FromValue::from_value(value)?,
-                6 => out.single_metric_anomaly_detector = rt::FromValue::from_value(value)?,
-                7 => out.metric_math_anomaly_detector = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                1 => rt::convert::set(&mut out.metric_name, value),
+                2 => rt::convert::set(&mut out.dimensions, value),
+                3 => rt::convert::set(&mut out.stat, value),
+                4 => rt::convert::set(&mut out.configuration, value),
+                5 => rt::convert::set(&mut out.metric_characteristics, value),
+                6 => rt::convert::set(&mut out.single_metric_anomaly_detector, value),
+                7 => rt::convert::set(&mut out.metric_math_anomaly_detector, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3600,19 +3600,19 @@ impl rt::FromValue for PutCompositeAlarmInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.actions_enabled = rt::FromValue::from_value(value)?,
-                1 => out.alarm_actions = rt::FromValue::from_value(value)?,
-                2 => out.alarm_description = rt::FromValue::from_value(value)?,
-                3 => out.alarm_name = rt::FromValue::from_value(value)?,
-                4 => out.alarm_rule = rt::FromValue::from_value(value)?,
-                5 => out.insufficient_data_actions = rt::FromValue::from_value(value)?,
-                6 => out.ok_actions = rt::FromValue::from_value(value)?,
-                7 => out.tags = rt::FromValue::from_value(value)?,
-                8 => out.actions_suppressor = rt::FromValue::from_value(value)?,
-                9 => out.actions_suppressor_wait_period = rt::FromValue::from_value(value)?,
-                10 => out.actions_suppressor_extension_period = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.actions_enabled, value),
+                1 => rt::convert::set(&mut out.alarm_actions, value),
+                2 => rt::convert::set(&mut out.alarm_description, value),
+                3 => rt::convert::set(&mut out.alarm_name, value),
+                4 => rt::convert::set(&mut out.alarm_rule, value),
+                5 => rt::convert::set(&mut out.insufficient_data_actions, value),
+                6 => rt::convert::set(&mut out.ok_actions, value),
+                7 => rt::convert::set(&mut out.tags, value),
+                8 => rt::convert::set(&mut out.actions_suppressor, value),
+                9 => rt::convert::set(&mut out.actions_suppressor_wait_period, value),
+                10 => rt::convert::set(&mut out.actions_suppressor_extension_period, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3647,10 +3647,10 @@ impl rt::FromValue for PutDashboardInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dashboard_name = rt::FromValue::from_value(value)?,
-                1 => out.dashboard_body = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dashboard_name, value),
+                1 => rt::convert::set(&mut out.dashboard_body, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3675,9 +3675,9 @@ impl rt::FromValue for PutDashboardOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dashboard_validation_messages = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dashboard_validation_messages, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3704,12 +3704,12 @@ impl rt::FromValue for PutInsightRuleInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_name = rt::FromValue::from_value(value)?,
-                1 => out.rule_state = rt::FromValue::from_value(value)?,
-                2 => out.rule_definition = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_name, value),
+                1 => rt::convert::set(&mut out.rule_state, value),
+                2 => rt::convert::set(&mut out.rule_definition, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3752,9 +3752,9 @@ impl rt::FromValue for PutManagedInsightRulesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.managed_rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.managed_rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3778,9 +3778,9 @@ impl rt::FromValue for PutManagedInsightRulesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3825,30 +3825,30 @@ impl rt::FromValue for PutMetricAlarmInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alarm_name = rt::FromValue::from_value(value)?,
-                1 => out.alarm_description = rt::FromValue::from_value(value)?,
-                2 => out.actions_enabled = rt::FromValue::from_value(value)?,
-                3 => out.ok_actions = rt::FromValue::from_value(value)?,
-                4 => out.alarm_actions = rt::FromValue::from_value(value)?,
-                5 => out.insufficient_data_actions = rt::FromValue::from_value(value)?,
-                6 => out.metric_name = rt::FromValue::from_value(value)?,
-                7 => out.namespace = rt::FromValue::from_value(value)?,
-                8 => out.statistic = rt::FromValue::from_value(value)?,
-                9 => out.extended_statistic = rt::FromValue::from_value(value)?,
-                10 => out.dimensions = rt::FromValue::from_value(value)?,
-                11 => out.period = rt::FromValue::from_value(value)?,
-                12 => out.unit = rt::FromValue::from_value(value)?,
-                13 => out.evaluation_periods = rt::FromValue::from_value(value)?,
-                14 => out.datapoints_to_alarm = rt::FromValue::from_value(value)?,
-                15 => out.threshold = rt::FromValue::from_value(value)?,
-                16 => out.comparison_operator = rt::FromValue::from_value(value)?,
-                17 => out.treat_missing_data = rt::FromValue::from_value(value)?,
-                18 => out.evaluate_low_sample_count_percentile = rt::FromValue::from_value(value)?,
-                19 => out.metrics = rt::FromValue::from_value(value)?,
-                20 => out.tags = rt::FromValue::from_value(value)?,
-                21 => out.threshold_metric_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alarm_name, value),
+                1 => rt::convert::set(&mut out.alarm_description, value),
+                2 => rt::convert::set(&mut out.actions_enabled, value),
+                3 => rt::convert::set(&mut out.ok_actions, value),
+                4 => rt::convert::set(&mut out.alarm_actions, value),
+                5 => rt::convert::set(&mut out.insufficient_data_actions, value),
+                6 => rt::convert::set(&mut out.metric_name, value),
+                7 => rt::convert::set(&mut out.namespace, value),
+                8 => rt::convert::set(&mut out.statistic, value),
+                9 => rt::convert::set(&mut out.extended_statistic, value),
+                10 => rt::convert::set(&mut out.dimensions, value),
+                11 => rt::convert::set(&mut out.period, value),
+                12 => rt::convert::set(&mut out.unit, value),
+                13 => rt::convert::set(&mut out.evaluation_periods, value),
+                14 => rt::convert::set(&mut out.datapoints_to_alarm, value),
+                15 => rt::convert::set(&mut out.threshold, value),
+                16 => rt::convert::set(&mut out.comparison_operator, value),
+                17 => rt::convert::set(&mut out.treat_missing_data, value),
+                18 => rt::convert::set(&mut out.evaluate_low_sample_count_percentile, value),
+                19 => rt::convert::set(&mut out.metrics, value),
+                20 => rt::convert::set(&mut out.tags, value),
+                21 => rt::convert::set(&mut out.threshold_metric_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3896,12 +3896,12 @@ impl rt::FromValue for PutMetricDataInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                1 => out.metric_data = rt::FromValue::from_value(value)?,
-                2 => out.entity_metric_data = rt::FromValue::from_value(value)?,
-                3 => out.strict_entity_validation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                1 => rt::convert::set(&mut out.metric_data, value),
+                2 => rt::convert::set(&mut out.entity_metric_data, value),
+                3 => rt::convert::set(&mut out.strict_entity_validation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3937,17 +3937,17 @@ impl rt::FromValue for PutMetricStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.include_filters = rt::FromValue::from_value(value)?,
-                2 => out.exclude_filters = rt::FromValue::from_value(value)?,
-                3 => out.firehose_arn = rt::FromValue::from_value(value)?,
-                4 => out.role_arn = rt::FromValue::from_value(value)?,
-                5 => out.output_format = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                7 => out.statistics_configurations = rt::FromValue::from_value(value)?,
-                8 => out.include_linked_accounts_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.include_filters, value),
+                2 => rt::convert::set(&mut out.exclude_filters, value),
+                3 => rt::convert::set(&mut out.firehose_arn, value),
+                4 => rt::convert::set(&mut out.role_arn, value),
+                5 => rt::convert::set(&mut out.output_format, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                7 => rt::convert::set(&mut out.statistics_configurations, value),
+                8 => rt::convert::set(&mut out.include_linked_accounts_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3979,9 +3979,9 @@ impl rt::FromValue for PutMetricStreamOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4006,10 +4006,10 @@ impl rt::FromValue for Range {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.start_time = rt::FromValue::from_value(value)?,
-                1 => out.end_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.start_time, value),
+                1 => rt::convert::set(&mut out.end_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4089,9 +4089,9 @@ impl rt::FromValue for ResourceNotFound {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4117,11 +4117,11 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource_id = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource_id, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4208,12 +4208,12 @@ impl rt::FromValue for SetAlarmStateInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alarm_name = rt::FromValue::from_value(value)?,
-                1 => out.state_value = rt::FromValue::from_value(value)?,
-                2 => out.state_reason = rt::FromValue::from_value(value)?,
-                3 => out.state_reason_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alarm_name, value),
+                1 => rt::convert::set(&mut out.state_value, value),
+                2 => rt::convert::set(&mut out.state_reason, value),
+                3 => rt::convert::set(&mut out.state_reason_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4244,13 +4244,13 @@ impl rt::FromValue for SingleMetricAnomalyDetector {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_id = rt::FromValue::from_value(value)?,
-                1 => out.namespace = rt::FromValue::from_value(value)?,
-                2 => out.metric_name = rt::FromValue::from_value(value)?,
-                3 => out.dimensions = rt::FromValue::from_value(value)?,
-                4 => out.stat = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_id, value),
+                1 => rt::convert::set(&mut out.namespace, value),
+                2 => rt::convert::set(&mut out.metric_name, value),
+                3 => rt::convert::set(&mut out.dimensions, value),
+                4 => rt::convert::set(&mut out.stat, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4439,9 +4439,9 @@ impl rt::FromValue for StartMetricStreamsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4612,12 +4612,12 @@ impl rt::FromValue for StatisticSet {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sample_count = rt::FromValue::from_value(value)?,
-                1 => out.sum = rt::FromValue::from_value(value)?,
-                2 => out.minimum = rt::FromValue::from_value(value)?,
-                3 => out.maximum = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sample_count, value),
+                1 => rt::convert::set(&mut out.sum, value),
+                2 => rt::convert::set(&mut out.minimum, value),
+                3 => rt::convert::set(&mut out.maximum, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4708,9 +4708,9 @@ impl rt::FromValue for StopMetricStreamsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4751,10 +4751,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4780,10 +4780,10 @@ impl rt::FromValue for TagResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4825,10 +4825,10 @@ impl rt::FromValue for UntagResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

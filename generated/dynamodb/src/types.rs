@@ -76,11 +76,11 @@ impl rt::FromValue for ArchivalSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.archival_date_time = rt::FromValue::from_value(value)?,
-                1 => out.archival_reason = rt::FromValue::from_value(value)?,
-                2 => out.archival_backup_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.archival_date_time, value),
+                1 => rt::convert::set(&mut out.archival_reason, value),
+                2 => rt::convert::set(&mut out.archival_backup_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -168,10 +168,10 @@ impl rt::FromValue for AttributeDefinition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attribute_name = rt::FromValue::from_value(value)?,
-                1 => out.attribute_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attribute_name, value),
+                1 => rt::convert::set(&mut out.attribute_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -255,10 +255,10 @@ impl rt::FromValue for AttributeValueUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                1 => out.action = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                1 => rt::convert::set(&mut out.action, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -285,10 +285,10 @@ impl rt::FromValue for AutoScalingPolicyDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.target_tracking_scaling_policy_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.target_tracking_scaling_policy_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -315,10 +315,10 @@ impl rt::FromValue for AutoScalingPolicyUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.target_tracking_scaling_policy_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.target_tracking_scaling_policy_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -347,13 +347,13 @@ impl rt::FromValue for AutoScalingSettingsDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.minimum_units = rt::FromValue::from_value(value)?,
-                1 => out.maximum_units = rt::FromValue::from_value(value)?,
-                2 => out.auto_scaling_disabled = rt::FromValue::from_value(value)?,
-                3 => out.auto_scaling_role_arn = rt::FromValue::from_value(value)?,
-                4 => out.scaling_policies = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.minimum_units, value),
+                1 => rt::convert::set(&mut out.maximum_units, value),
+                2 => rt::convert::set(&mut out.auto_scaling_disabled, value),
+                3 => rt::convert::set(&mut out.auto_scaling_role_arn, value),
+                4 => rt::convert::set(&mut out.scaling_policies, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -385,13 +385,13 @@ impl rt::FromValue for AutoScalingSettingsUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.minimum_units = rt::FromValue::from_value(value)?,
-                1 => out.maximum_units = rt::FromValue::from_value(value)?,
-                2 => out.auto_scaling_disabled = rt::FromValue::from_value(value)?,
-                3 => out.auto_scaling_role_arn = rt::FromValue::from_value(value)?,
-                4 => out.scaling_policy_update = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.minimum_units, value),
+                1 => rt::convert::set(&mut out.maximum_units, value),
+                2 => rt::convert::set(&mut out.auto_scaling_disabled, value),
+                3 => rt::convert::set(&mut out.auto_scaling_role_arn, value),
+                4 => rt::convert::set(&mut out.scaling_policy_update, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -422,12 +422,12 @@ impl rt::FromValue for AutoScalingTargetTrackingScalingPolicyConfigurationDescri
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.disable_scale_in = rt::FromValue::from_value(value)?,
-                1 => out.scale_in_cooldown = rt::FromValue::from_value(value)?,
-                2 => out.scale_out_cooldown = rt::FromValue::from_value(value)?,
-                3 => out.target_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.disable_scale_in, value),
+                1 => rt::convert::set(&mut out.scale_in_cooldown, value),
+                2 => rt::convert::set(&mut out.scale_out_cooldown, value),
+                3 => rt::convert::set(&mut out.target_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -457,12 +457,12 @@ impl rt::FromValue for AutoScalingTargetTrackingScalingPolicyConfigurationUpdate
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.disable_scale_in = rt::FromValue::from_value(value)?,
-                1 => out.scale_in_cooldown = rt::FromValue::from_value(value)?,
-                2 => out.scale_out_cooldown = rt::FromValue::from_value(value)?,
-                3 => out.target_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.disable_scale_in, value),
+                1 => rt::convert::set(&mut out.scale_in_cooldown, value),
+                2 => rt::convert::set(&mut out.scale_out_cooldown, value),
+                3 => rt::convert::set(&mut out.target_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -491,11 +491,11 @@ impl rt::FromValue for BackupDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.backup_details = rt::FromValue::from_value(value)?,
-                1 => out.source_table_details = rt::FromValue::from_value(value)?,
-                2 => out.source_table_feature_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.backup_details, value),
+                1 => rt::convert::set(&mut out.source_table_details, value),
+                2 => rt::convert::set(&mut out.source_table_feature_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -527,15 +527,15 @@ impl rt::FromValue for BackupDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.backup_arn = rt::FromValue::from_value(value)?,
-                1 => out.backup_name = rt::FromValue::from_value(value)?,
-                2 => out.backup_size_bytes = rt::FromValue::from_value(value)?,
-                3 => out.backup_status = rt::FromValue::from_value(value)?,
-                4 => out.backup_type = rt::FromValue::from_value(value)?,
-                5 => out.backup_creation_date_time = rt::FromValue::from_value(value)?,
-                6 => out.backup_expiry_date_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.backup_arn, value),
+                1 => rt::convert::set(&mut out.backup_name, value),
+                2 => rt::convert::set(&mut out.backup_size_bytes, value),
+                3 => rt::convert::set(&mut out.backup_status, value),
+                4 => rt::convert::set(&mut out.backup_type, value),
+                5 => rt::convert::set(&mut out.backup_creation_date_time, value),
+                6 => rt::convert::set(&mut out.backup_expiry_date_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -565,9 +565,9 @@ impl rt::FromValue for BackupInUseException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -591,9 +591,9 @@ impl rt::FromValue for BackupNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -687,18 +687,18 @@ impl rt::FromValue for BackupSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.table_id = rt::FromValue::from_value(value)?,
-                2 => out.table_arn = rt::FromValue::from_value(value)?,
-                3 => out.backup_arn = rt::FromValue::from_value(value)?,
-                4 => out.backup_name = rt::FromValue::from_value(value)?,
-                5 => out.backup_creation_date_time = rt::FromValue::from_value(value)?,
-                6 => out.backup_expiry_date_time = rt::FromValue::from_value(value)?,
-                7 => out.backup_status = rt::FromValue::from_value(value)?,
-                8 => out.backup_type = rt::FromValue::from_value(value)?,
-                9 => out.backup_size_bytes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.table_id, value),
+                2 => rt::convert::set(&mut out.table_arn, value),
+                3 => rt::convert::set(&mut out.backup_arn, value),
+                4 => rt::convert::set(&mut out.backup_name, value),
+                5 => rt::convert::set(&mut out.backup_creation_date_time, value),
+                6 => rt::convert::set(&mut out.backup_expiry_date_time, value),
+                7 => rt::convert::set(&mut out.backup_status, value),
+                8 => rt::convert::set(&mut out.backup_type, value),
+                9 => rt::convert::set(&mut out.backup_size_bytes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -857,10 +857,10 @@ impl rt::FromValue for BatchExecuteStatementInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statements = rt::FromValue::from_value(value)?,
-                1 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statements, value),
+                1 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -886,10 +886,10 @@ impl rt::FromValue for BatchExecuteStatementOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.responses = rt::FromValue::from_value(value)?,
-                1 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.responses, value),
+                1 => rt::convert::set(&mut out.consumed_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -915,10 +915,10 @@ impl rt::FromValue for BatchGetItemInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.request_items = rt::FromValue::from_value(value)?,
-                1 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.request_items, value),
+                1 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -950,11 +950,11 @@ impl rt::FromValue for BatchGetItemOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.responses = rt::FromValue::from_value(value)?,
-                1 => out.unprocessed_keys = rt::FromValue::from_value(value)?,
-                2 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.responses, value),
+                1 => rt::convert::set(&mut out.unprocessed_keys, value),
+                2 => rt::convert::set(&mut out.consumed_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -982,11 +982,11 @@ impl rt::FromValue for BatchStatementError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                2 => out.item = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code, value),
+                1 => rt::convert::set(&mut out.message, value),
+                2 => rt::convert::set(&mut out.item, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1113,12 +1113,12 @@ impl rt::FromValue for BatchStatementRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement = rt::FromValue::from_value(value)?,
-                1 => out.parameters = rt::FromValue::from_value(value)?,
-                2 => out.consistent_read = rt::FromValue::from_value(value)?,
-                3 => out.return_values_on_condition_check_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement, value),
+                1 => rt::convert::set(&mut out.parameters, value),
+                2 => rt::convert::set(&mut out.consistent_read, value),
+                3 => rt::convert::set(&mut out.return_values_on_condition_check_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1147,11 +1147,11 @@ impl rt::FromValue for BatchStatementResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.item = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.item, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1179,11 +1179,11 @@ impl rt::FromValue for BatchWriteItemInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.request_items = rt::FromValue::from_value(value)?,
-                1 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                2 => out.return_item_collection_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.request_items, value),
+                1 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                2 => rt::convert::set(&mut out.return_item_collection_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1214,11 +1214,11 @@ impl rt::FromValue for BatchWriteItemOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.unprocessed_items = rt::FromValue::from_value(value)?,
-                1 => out.item_collection_metrics = rt::FromValue::from_value(value)?,
-                2 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.unprocessed_items, value),
+                1 => rt::convert::set(&mut out.item_collection_metrics, value),
+                2 => rt::convert::set(&mut out.consumed_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1303,10 +1303,10 @@ impl rt::FromValue for BillingModeSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.billing_mode = rt::FromValue::from_value(value)?,
-                1 => out.last_update_to_pay_per_request_date_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.billing_mode, value),
+                1 => rt::convert::set(&mut out.last_update_to_pay_per_request_date_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1333,11 +1333,11 @@ impl rt::FromValue for CancellationReason {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.item = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.item, value),
+                1 => rt::convert::set(&mut out.code, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1365,11 +1365,11 @@ impl rt::FromValue for Capacity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.read_capacity_units = rt::FromValue::from_value(value)?,
-                1 => out.write_capacity_units = rt::FromValue::from_value(value)?,
-                2 => out.capacity_units = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.read_capacity_units, value),
+                1 => rt::convert::set(&mut out.write_capacity_units, value),
+                2 => rt::convert::set(&mut out.capacity_units, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1501,10 +1501,10 @@ impl rt::FromValue for Condition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attribute_value_list = rt::FromValue::from_value(value)?,
-                1 => out.comparison_operator = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attribute_value_list, value),
+                1 => rt::convert::set(&mut out.comparison_operator, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1536,14 +1536,14 @@ impl rt::FromValue for ConditionCheck {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.condition_expression = rt::FromValue::from_value(value)?,
-                3 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                4 => out.expression_attribute_values = rt::FromValue::from_value(value)?,
-                5 => out.return_values_on_condition_check_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.condition_expression, value),
+                3 => rt::convert::set(&mut out.expression_attribute_names, value),
+                4 => rt::convert::set(&mut out.expression_attribute_values, value),
+                5 => rt::convert::set(&mut out.return_values_on_condition_check_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1573,10 +1573,10 @@ impl rt::FromValue for ConditionalCheckFailedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.item = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.item, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1665,15 +1665,15 @@ impl rt::FromValue for ConsumedCapacity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.capacity_units = rt::FromValue::from_value(value)?,
-                2 => out.read_capacity_units = rt::FromValue::from_value(value)?,
-                3 => out.write_capacity_units = rt::FromValue::from_value(value)?,
-                4 => out.table = rt::FromValue::from_value(value)?,
-                5 => out.local_secondary_indexes = rt::FromValue::from_value(value)?,
-                6 => out.global_secondary_indexes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.capacity_units, value),
+                2 => rt::convert::set(&mut out.read_capacity_units, value),
+                3 => rt::convert::set(&mut out.write_capacity_units, value),
+                4 => rt::convert::set(&mut out.table, value),
+                5 => rt::convert::set(&mut out.local_secondary_indexes, value),
+                6 => rt::convert::set(&mut out.global_secondary_indexes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1704,10 +1704,10 @@ impl rt::FromValue for ContinuousBackupsDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.continuous_backups_status = rt::FromValue::from_value(value)?,
-                1 => out.point_in_time_recovery_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.continuous_backups_status, value),
+                1 => rt::convert::set(&mut out.point_in_time_recovery_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1790,9 +1790,9 @@ impl rt::FromValue for ContinuousBackupsUnavailableException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1943,11 +1943,11 @@ impl rt::FromValue for ContributorInsightsSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.index_name = rt::FromValue::from_value(value)?,
-                2 => out.contributor_insights_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.index_name, value),
+                2 => rt::convert::set(&mut out.contributor_insights_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1974,10 +1974,10 @@ impl rt::FromValue for CreateBackupInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.backup_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.backup_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2002,9 +2002,9 @@ impl rt::FromValue for CreateBackupOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.backup_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.backup_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2033,14 +2033,14 @@ impl rt::FromValue for CreateGlobalSecondaryIndexAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.key_schema = rt::FromValue::from_value(value)?,
-                2 => out.projection = rt::FromValue::from_value(value)?,
-                3 => out.provisioned_throughput = rt::FromValue::from_value(value)?,
-                4 => out.on_demand_throughput = rt::FromValue::from_value(value)?,
-                5 => out.warm_throughput = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.key_schema, value),
+                2 => rt::convert::set(&mut out.projection, value),
+                3 => rt::convert::set(&mut out.provisioned_throughput, value),
+                4 => rt::convert::set(&mut out.on_demand_throughput, value),
+                5 => rt::convert::set(&mut out.warm_throughput, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2070,10 +2070,10 @@ impl rt::FromValue for CreateGlobalTableInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_table_name = rt::FromValue::from_value(value)?,
-                1 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_table_name, value),
+                1 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2098,9 +2098,9 @@ impl rt::FromValue for CreateGlobalTableOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_table_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_table_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2124,9 +2124,9 @@ impl rt::FromValue for CreateReplicaAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2155,14 +2155,14 @@ impl rt::FromValue for CreateReplicationGroupMemberAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                1 => out.kms_master_key_id = rt::FromValue::from_value(value)?,
-                2 => out.provisioned_throughput_override = rt::FromValue::from_value(value)?,
-                3 => out.on_demand_throughput_override = rt::FromValue::from_value(value)?,
-                4 => out.global_secondary_indexes = rt::FromValue::from_value(value)?,
-                5 => out.table_class_override = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                1 => rt::convert::set(&mut out.kms_master_key_id, value),
+                2 => rt::convert::set(&mut out.provisioned_throughput_override, value),
+                3 => rt::convert::set(&mut out.on_demand_throughput_override, value),
+                4 => rt::convert::set(&mut out.global_secondary_indexes, value),
+                5 => rt::convert::set(&mut out.table_class_override, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2205,23 +2205,23 @@ impl rt::FromValue for CreateTableInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attribute_definitions = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.key_schema = rt::FromValue::from_value(value)?,
-                3 => out.local_secondary_indexes = rt::FromValue::from_value(value)?,
-                4 => out.global_secondary_indexes = rt::FromValue::from_value(value)?,
-                5 => out.billing_mode = rt::FromValue::from_value(value)?,
-                6 => out.provisioned_throughput = rt::FromValue::from_value(value)?,
-                7 => out.stream_specification = rt::FromValue::from_value(value)?,
-                8 => out.sse_specification = rt::FromValue::from_value(value)?,
-                9 => out.tags = rt::FromValue::from_value(value)?,
-                10 => out.table_class = rt::FromValue::from_value(value)?,
-                11 => out.deletion_protection_enabled = rt::FromValue::from_value(value)?,
-                12 => out.warm_throughput = rt::FromValue::from_value(value)?,
-                13 => out.resource_policy = rt::FromValue::from_value(value)?,
-                14 => out.on_demand_throughput = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attribute_definitions, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.key_schema, value),
+                3 => rt::convert::set(&mut out.local_secondary_indexes, value),
+                4 => rt::convert::set(&mut out.global_secondary_indexes, value),
+                5 => rt::convert::set(&mut out.billing_mode, value),
+                6 => rt::convert::set(&mut out.provisioned_throughput, value),
+                7 => rt::convert::set(&mut out.stream_specification, value),
+                8 => rt::convert::set(&mut out.sse_specification, value),
+                9 => rt::convert::set(&mut out.tags, value),
+                10 => rt::convert::set(&mut out.table_class, value),
+                11 => rt::convert::set(&mut out.deletion_protection_enabled, value),
+                12 => rt::convert::set(&mut out.warm_throughput, value),
+                13 => rt::convert::set(&mut out.resource_policy, value),
+                14 => rt::convert::set(&mut out.on_demand_throughput, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2259,9 +2259,9 @@ impl rt::FromValue for CreateTableOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2286,10 +2286,10 @@ impl rt::FromValue for CsvOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delimiter = rt::FromValue::from_value(value)?,
-                1 => out.header_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delimiter, value),
+                1 => rt::convert::set(&mut out.header_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2321,14 +2321,14 @@ impl rt::FromValue for Delete {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.condition_expression = rt::FromValue::from_value(value)?,
-                3 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                4 => out.expression_attribute_values = rt::FromValue::from_value(value)?,
-                5 => out.return_values_on_condition_check_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.condition_expression, value),
+                3 => rt::convert::set(&mut out.expression_attribute_names, value),
+                4 => rt::convert::set(&mut out.expression_attribute_values, value),
+                5 => rt::convert::set(&mut out.return_values_on_condition_check_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2357,9 +2357,9 @@ impl rt::FromValue for DeleteBackupInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.backup_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.backup_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2383,9 +2383,9 @@ impl rt::FromValue for DeleteBackupOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.backup_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.backup_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2409,9 +2409,9 @@ impl rt::FromValue for DeleteGlobalSecondaryIndexAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2447,19 +2447,19 @@ impl rt::FromValue for DeleteItemInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.expected = rt::FromValue::from_value(value)?,
-                3 => out.conditional_operator = rt::FromValue::from_value(value)?,
-                4 => out.return_values = rt::FromValue::from_value(value)?,
-                5 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                6 => out.return_item_collection_metrics = rt::FromValue::from_value(value)?,
-                7 => out.condition_expression = rt::FromValue::from_value(value)?,
-                8 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                9 => out.expression_attribute_values = rt::FromValue::from_value(value)?,
-                10 => out.return_values_on_condition_check_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.expected, value),
+                3 => rt::convert::set(&mut out.conditional_operator, value),
+                4 => rt::convert::set(&mut out.return_values, value),
+                5 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                6 => rt::convert::set(&mut out.return_item_collection_metrics, value),
+                7 => rt::convert::set(&mut out.condition_expression, value),
+                8 => rt::convert::set(&mut out.expression_attribute_names, value),
+                9 => rt::convert::set(&mut out.expression_attribute_values, value),
+                10 => rt::convert::set(&mut out.return_values_on_condition_check_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2495,11 +2495,11 @@ impl rt::FromValue for DeleteItemOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                1 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                2 => out.item_collection_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                1 => rt::convert::set(&mut out.consumed_capacity, value),
+                2 => rt::convert::set(&mut out.item_collection_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2525,9 +2525,9 @@ impl rt::FromValue for DeleteReplicaAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2551,9 +2551,9 @@ impl rt::FromValue for DeleteReplicationGroupMemberAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2577,9 +2577,9 @@ impl rt::FromValue for DeleteRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2604,10 +2604,10 @@ impl rt::FromValue for DeleteResourcePolicyInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.expected_revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.expected_revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2632,9 +2632,9 @@ impl rt::FromValue for DeleteResourcePolicyOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2658,9 +2658,9 @@ impl rt::FromValue for DeleteTableInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2684,9 +2684,9 @@ impl rt::FromValue for DeleteTableOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2710,9 +2710,9 @@ impl rt::FromValue for DescribeBackupInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.backup_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.backup_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2736,9 +2736,9 @@ impl rt::FromValue for DescribeBackupOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.backup_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.backup_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2762,9 +2762,9 @@ impl rt::FromValue for DescribeContinuousBackupsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2788,9 +2788,9 @@ impl rt::FromValue for DescribeContinuousBackupsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.continuous_backups_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.continuous_backups_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2815,10 +2815,10 @@ impl rt::FromValue for DescribeContributorInsightsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.index_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.index_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2848,14 +2848,14 @@ impl rt::FromValue for DescribeContributorInsightsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.index_name = rt::FromValue::from_value(value)?,
-                2 => out.contributor_insights_rule_list = rt::FromValue::from_value(value)?,
-                3 => out.contributor_insights_status = rt::FromValue::from_value(value)?,
-                4 => out.last_update_date_time = rt::FromValue::from_value(value)?,
-                5 => out.failure_exception = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.index_name, value),
+                2 => rt::convert::set(&mut out.contributor_insights_rule_list, value),
+                3 => rt::convert::set(&mut out.contributor_insights_status, value),
+                4 => rt::convert::set(&mut out.last_update_date_time, value),
+                5 => rt::convert::set(&mut out.failure_exception, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2900,9 +2900,9 @@ impl rt::FromValue for DescribeEndpointsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoints = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoints, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2926,9 +2926,9 @@ impl rt::FromValue for DescribeExportInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2952,9 +2952,9 @@ impl rt::FromValue for DescribeExportOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2978,9 +2978,9 @@ impl rt::FromValue for DescribeGlobalTableInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3004,9 +3004,9 @@ impl rt::FromValue for DescribeGlobalTableOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_table_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_table_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3030,9 +3030,9 @@ impl rt::FromValue for DescribeGlobalTableSettingsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3057,10 +3057,10 @@ impl rt::FromValue for DescribeGlobalTableSettingsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_table_name = rt::FromValue::from_value(value)?,
-                1 => out.replica_settings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_table_name, value),
+                1 => rt::convert::set(&mut out.replica_settings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3085,9 +3085,9 @@ impl rt::FromValue for DescribeImportInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.import_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.import_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3111,9 +3111,9 @@ impl rt::FromValue for DescribeImportOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.import_table_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.import_table_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3137,9 +3137,9 @@ impl rt::FromValue for DescribeKinesisStreamingDestinationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3165,10 +3165,10 @@ impl rt::FromValue for DescribeKinesisStreamingDestinationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.kinesis_data_stream_destinations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.kinesis_data_stream_destinations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3212,12 +3212,12 @@ impl rt::FromValue for DescribeLimitsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_max_read_capacity_units = rt::FromValue::from_value(value)?,
-                1 => out.account_max_write_capacity_units = rt::FromValue::from_value(value)?,
-                2 => out.table_max_read_capacity_units = rt::FromValue::from_value(value)?,
-                3 => out.table_max_write_capacity_units = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_max_read_capacity_units, value),
+                1 => rt::convert::set(&mut out.account_max_write_capacity_units, value),
+                2 => rt::convert::set(&mut out.table_max_read_capacity_units, value),
+                3 => rt::convert::set(&mut out.table_max_write_capacity_units, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3244,9 +3244,9 @@ impl rt::FromValue for DescribeTableInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3270,9 +3270,9 @@ impl rt::FromValue for DescribeTableOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3296,9 +3296,9 @@ impl rt::FromValue for DescribeTableReplicaAutoScalingInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3322,9 +3322,9 @@ impl rt::FromValue for DescribeTableReplicaAutoScalingOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_auto_scaling_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_auto_scaling_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3348,9 +3348,9 @@ impl rt::FromValue for DescribeTimeToLiveInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3374,9 +3374,9 @@ impl rt::FromValue for DescribeTimeToLiveOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.time_to_live_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.time_to_live_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3471,9 +3471,9 @@ impl rt::FromValue for DuplicateItemException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3498,9 +3498,9 @@ impl rt::FromValue for EnableKinesisStreamingConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.approximate_creation_date_time_precision = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.approximate_creation_date_time_precision, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3525,10 +3525,10 @@ impl rt::FromValue for Endpoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.address = rt::FromValue::from_value(value)?,
-                1 => out.cache_period_in_minutes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.address, value),
+                1 => rt::convert::set(&mut out.cache_period_in_minutes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3560,15 +3560,15 @@ impl rt::FromValue for ExecuteStatementInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement = rt::FromValue::from_value(value)?,
-                1 => out.parameters = rt::FromValue::from_value(value)?,
-                2 => out.consistent_read = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                5 => out.limit = rt::FromValue::from_value(value)?,
-                6 => out.return_values_on_condition_check_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement, value),
+                1 => rt::convert::set(&mut out.parameters, value),
+                2 => rt::convert::set(&mut out.consistent_read, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                5 => rt::convert::set(&mut out.limit, value),
+                6 => rt::convert::set(&mut out.return_values_on_condition_check_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3602,12 +3602,12 @@ impl rt::FromValue for ExecuteStatementOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                3 => out.last_evaluated_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.consumed_capacity, value),
+                3 => rt::convert::set(&mut out.last_evaluated_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3636,11 +3636,11 @@ impl rt::FromValue for ExecuteTransactionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transact_statements = rt::FromValue::from_value(value)?,
-                1 => out.client_request_token = rt::FromValue::from_value(value)?,
-                2 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transact_statements, value),
+                1 => rt::convert::set(&mut out.client_request_token, value),
+                2 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3667,10 +3667,10 @@ impl rt::FromValue for ExecuteTransactionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.responses = rt::FromValue::from_value(value)?,
-                1 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.responses, value),
+                1 => rt::convert::set(&mut out.consumed_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3698,12 +3698,12 @@ impl rt::FromValue for ExpectedAttributeValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                1 => out.exists = rt::FromValue::from_value(value)?,
-                2 => out.comparison_operator = rt::FromValue::from_value(value)?,
-                3 => out.attribute_value_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                1 => rt::convert::set(&mut out.exists, value),
+                2 => rt::convert::set(&mut out.comparison_operator, value),
+                3 => rt::convert::set(&mut out.attribute_value_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3730,9 +3730,9 @@ impl rt::FromValue for ExportConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3776,29 +3776,29 @@ impl rt::FromValue for ExportDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_arn = rt::FromValue::from_value(value)?,
-                1 => out.export_status = rt::FromValue::from_value(value)?,
-                2 => out.start_time = rt::FromValue::from_value(value)?,
-                3 => out.end_time = rt::FromValue::from_value(value)?,
-                4 => out.export_manifest = rt::FromValue::from_value(value)?,
-                5 => out.table_arn = rt::FromValue::from_value(value)?,
-                6 => out.table_id = rt::FromValue::from_value(value)?,
-                7 => out.export_time = rt::FromValue::from_value(value)?,
-                8 => out.client_token = rt::FromValue::from_value(value)?,
-                9 => out.s3_bucket = rt::FromValue::from_value(value)?,
-                10 => out.s3_bucket_owner = rt::FromValue::from_value(value)?,
-                11 => out.s3_prefix = rt::FromValue::from_value(value)?,
-                12 => out.s3_sse_algorithm = rt::FromValue::from_value(value)?,
-                13 => out.s3_sse_kms_key_id = rt::FromValue::from_value(value)?,
-                14 => out.failure_code = rt::FromValue::from_value(value)?,
-                15 => out.failure_message = rt::FromValue::from_value(value)?,
-                16 => out.export_format = rt::FromValue::from_value(value)?,
-                17 => out.billed_size_bytes = rt::FromValue::from_value(value)?,
-                18 => out.item_count = rt::FromValue::from_value(value)?,
-                19 => out.export_type = rt::FromValue::from_value(value)?,
-                20 => out.incremental_export_specification = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_arn, value),
+                1 => rt::convert::set(&mut out.export_status, value),
+                2 => rt::convert::set(&mut out.start_time, value),
+                3 => rt::convert::set(&mut out.end_time, value),
+                4 => rt::convert::set(&mut out.export_manifest, value),
+                5 => rt::convert::set(&mut out.table_arn, value),
+                6 => rt::convert::set(&mut out.table_id, value),
+                7 => rt::convert::set(&mut out.export_time, value),
+                8 => rt::convert::set(&mut out.client_token, value),
+                9 => rt::convert::set(&mut out.s3_bucket, value),
+                10 => rt::convert::set(&mut out.s3_bucket_owner, value),
+                11 => rt::convert::set(&mut out.s3_prefix, value),
+                12 => rt::convert::set(&mut out.s3_sse_algorithm, value),
+                13 => rt::convert::set(&mut out.s3_sse_kms_key_id, value),
+                14 => rt::convert::set(&mut out.failure_code, value),
+                15 => rt::convert::set(&mut out.failure_message, value),
+                16 => rt::convert::set(&mut out.export_format, value),
+                17 => rt::convert::set(&mut out.billed_size_bytes, value),
+                18 => rt::convert::set(&mut out.item_count, value),
+                19 => rt::convert::set(&mut out.export_type, value),
+                20 => rt::convert::set(&mut out.incremental_export_specification, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3900,9 +3900,9 @@ impl rt::FromValue for ExportNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3989,11 +3989,11 @@ impl rt::FromValue for ExportSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_arn = rt::FromValue::from_value(value)?,
-                1 => out.export_status = rt::FromValue::from_value(value)?,
-                2 => out.export_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_arn, value),
+                1 => rt::convert::set(&mut out.export_status, value),
+                2 => rt::convert::set(&mut out.export_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4029,19 +4029,19 @@ impl rt::FromValue for ExportTableToPointInTimeInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_arn = rt::FromValue::from_value(value)?,
-                1 => out.export_time = rt::FromValue::from_value(value)?,
-                2 => out.client_token = rt::FromValue::from_value(value)?,
-                3 => out.s3_bucket = rt::FromValue::from_value(value)?,
-                4 => out.s3_bucket_owner = rt::FromValue::from_value(value)?,
-                5 => out.s3_prefix = rt::FromValue::from_value(value)?,
-                6 => out.s3_sse_algorithm = rt::FromValue::from_value(value)?,
-                7 => out.s3_sse_kms_key_id = rt::FromValue::from_value(value)?,
-                8 => out.export_format = rt::FromValue::from_value(value)?,
-                9 => out.export_type = rt::FromValue::from_value(value)?,
-                10 => out.incremental_export_specification = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_arn, value),
+                1 => rt::convert::set(&mut out.export_time, value),
+                2 => rt::convert::set(&mut out.client_token, value),
+                3 => rt::convert::set(&mut out.s3_bucket, value),
+                4 => rt::convert::set(&mut out.s3_bucket_owner, value),
+                5 => rt::convert::set(&mut out.s3_prefix, value),
+                6 => rt::convert::set(&mut out.s3_sse_algorithm, value),
+                7 => rt::convert::set(&mut out.s3_sse_kms_key_id, value),
+                8 => rt::convert::set(&mut out.export_format, value),
+                9 => rt::convert::set(&mut out.export_type, value),
+                10 => rt::convert::set(&mut out.incremental_export_specification, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4075,9 +4075,9 @@ impl rt::FromValue for ExportTableToPointInTimeOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4218,10 +4218,10 @@ impl rt::FromValue for FailureException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.exception_name = rt::FromValue::from_value(value)?,
-                1 => out.exception_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.exception_name, value),
+                1 => rt::convert::set(&mut out.exception_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4249,12 +4249,12 @@ impl rt::FromValue for Get {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.projection_expression = rt::FromValue::from_value(value)?,
-                3 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.projection_expression, value),
+                3 => rt::convert::set(&mut out.expression_attribute_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4287,15 +4287,15 @@ impl rt::FromValue for GetItemInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.attributes_to_get = rt::FromValue::from_value(value)?,
-                3 => out.consistent_read = rt::FromValue::from_value(value)?,
-                4 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                5 => out.projection_expression = rt::FromValue::from_value(value)?,
-                6 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.attributes_to_get, value),
+                3 => rt::convert::set(&mut out.consistent_read, value),
+                4 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                5 => rt::convert::set(&mut out.projection_expression, value),
+                6 => rt::convert::set(&mut out.expression_attribute_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4326,10 +4326,10 @@ impl rt::FromValue for GetItemOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.item = rt::FromValue::from_value(value)?,
-                1 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.item, value),
+                1 => rt::convert::set(&mut out.consumed_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4354,9 +4354,9 @@ impl rt::FromValue for GetResourcePolicyInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4381,10 +4381,10 @@ impl rt::FromValue for GetResourcePolicyOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy = rt::FromValue::from_value(value)?,
-                1 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy, value),
+                1 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4414,14 +4414,14 @@ impl rt::FromValue for GlobalSecondaryIndex {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.key_schema = rt::FromValue::from_value(value)?,
-                2 => out.projection = rt::FromValue::from_value(value)?,
-                3 => out.provisioned_throughput = rt::FromValue::from_value(value)?,
-                4 => out.on_demand_throughput = rt::FromValue::from_value(value)?,
-                5 => out.warm_throughput = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.key_schema, value),
+                2 => rt::convert::set(&mut out.projection, value),
+                3 => rt::convert::set(&mut out.provisioned_throughput, value),
+                4 => rt::convert::set(&mut out.on_demand_throughput, value),
+                5 => rt::convert::set(&mut out.warm_throughput, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4451,10 +4451,10 @@ impl rt::FromValue for GlobalSecondaryIndexAutoScalingUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.provisioned_write_capacity_auto_scaling_update = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.provisioned_write_capacity_auto_scaling_update, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4489,19 +4489,19 @@ impl rt::FromValue for GlobalSecondaryIndexDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.key_schema = rt::FromValue::from_value(value)?,
-                2 => out.projection = rt::FromValue::from_value(value)?,
-                3 => out.index_status = rt::FromValue::from_value(value)?,
-                4 => out.backfilling = rt::FromValue::from_value(value)?,
-                5 => out.provisioned_throughput = rt::FromValue::from_value(value)?,
-                6 => out.index_size_bytes = rt::FromValue::from_value(value)?,
-                7 => out.item_count = rt::FromValue::from_value(value)?,
-                8 => out.index_arn = rt::FromValue::from_value(value)?,
-                9 => out.on_demand_throughput = rt::FromValue::from_value(value)?,
-                10 => out.warm_throughput = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.key_schema, value),
+                2 => rt::convert::set(&mut out.projection, value),
+                3 => rt::convert::set(&mut out.index_status, value),
+                4 => rt::convert::set(&mut out.backfilling, value),
+                5 => rt::convert::set(&mut out.provisioned_throughput, value),
+                6 => rt::convert::set(&mut out.index_size_bytes, value),
+                7 => rt::convert::set(&mut out.item_count, value),
+                8 => rt::convert::set(&mut out.index_arn, value),
+                9 => rt::convert::set(&mut out.on_demand_throughput, value),
+                10 => rt::convert::set(&mut out.warm_throughput, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4539,13 +4539,13 @@ impl rt::FromValue for GlobalSecondaryIndexInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.key_schema = rt::FromValue::from_value(value)?,
-                2 => out.projection = rt::FromValue::from_value(value)?,
-                3 => out.provisioned_throughput = rt::FromValue::from_value(value)?,
-                4 => out.on_demand_throughput = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.key_schema, value),
+                2 => rt::convert::set(&mut out.projection, value),
+                3 => rt::convert::set(&mut out.provisioned_throughput, value),
+                4 => rt::convert::set(&mut out.on_demand_throughput, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4575,11 +4575,11 @@ impl rt::FromValue for GlobalSecondaryIndexUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.update = rt::FromValue::from_value(value)?,
-                1 => out.create = rt::FromValue::from_value(value)?,
-                2 => out.delete = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.update, value),
+                1 => rt::convert::set(&mut out.create, value),
+                2 => rt::convert::set(&mut out.delete, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4607,11 +4607,11 @@ impl rt::FromValue for GlobalSecondaryIndexWarmThroughputDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.read_units_per_second = rt::FromValue::from_value(value)?,
-                1 => out.write_units_per_second = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.read_units_per_second, value),
+                1 => rt::convert::set(&mut out.write_units_per_second, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4638,10 +4638,10 @@ impl rt::FromValue for GlobalTable {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_table_name = rt::FromValue::from_value(value)?,
-                1 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_table_name, value),
+                1 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4666,9 +4666,9 @@ impl rt::FromValue for GlobalTableAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4696,13 +4696,13 @@ impl rt::FromValue for GlobalTableDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group = rt::FromValue::from_value(value)?,
-                1 => out.global_table_arn = rt::FromValue::from_value(value)?,
-                2 => out.creation_date_time = rt::FromValue::from_value(value)?,
-                3 => out.global_table_status = rt::FromValue::from_value(value)?,
-                4 => out.global_table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group, value),
+                1 => rt::convert::set(&mut out.global_table_arn, value),
+                2 => rt::convert::set(&mut out.creation_date_time, value),
+                3 => rt::convert::set(&mut out.global_table_status, value),
+                4 => rt::convert::set(&mut out.global_table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4733,11 +4733,11 @@ impl rt::FromValue for GlobalTableGlobalSecondaryIndexSettingsUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.provisioned_write_capacity_units = rt::FromValue::from_value(value)?,
-                2 => out.provisioned_write_capacity_auto_scaling_settings_update = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.provisioned_write_capacity_units, value),
+                2 => rt::convert::set(&mut out.provisioned_write_capacity_auto_scaling_settings_update, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4763,9 +4763,9 @@ impl rt::FromValue for GlobalTableNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4853,9 +4853,9 @@ impl rt::FromValue for IdempotentParameterMismatchException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4879,9 +4879,9 @@ impl rt::FromValue for ImportConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4905,9 +4905,9 @@ impl rt::FromValue for ImportNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5005,16 +5005,16 @@ impl rt::FromValue for ImportSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.import_arn = rt::FromValue::from_value(value)?,
-                1 => out.import_status = rt::FromValue::from_value(value)?,
-                2 => out.table_arn = rt::FromValue::from_value(value)?,
-                3 => out.s3_bucket_source = rt::FromValue::from_value(value)?,
-                4 => out.cloud_watch_log_group_arn = rt::FromValue::from_value(value)?,
-                5 => out.input_format = rt::FromValue::from_value(value)?,
-                6 => out.start_time = rt::FromValue::from_value(value)?,
-                7 => out.end_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.import_arn, value),
+                1 => rt::convert::set(&mut out.import_status, value),
+                2 => rt::convert::set(&mut out.table_arn, value),
+                3 => rt::convert::set(&mut out.s3_bucket_source, value),
+                4 => rt::convert::set(&mut out.cloud_watch_log_group_arn, value),
+                5 => rt::convert::set(&mut out.input_format, value),
+                6 => rt::convert::set(&mut out.start_time, value),
+                7 => rt::convert::set(&mut out.end_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5063,27 +5063,27 @@ impl rt::FromValue for ImportTableDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.import_arn = rt::FromValue::from_value(value)?,
-                1 => out.import_status = rt::FromValue::from_value(value)?,
-                2 => out.table_arn = rt::FromValue::from_value(value)?,
-                3 => out.table_id = rt::FromValue::from_value(value)?,
-                4 => out.client_token = rt::FromValue::from_value(value)?,
-                5 => out.s3_bucket_source = rt::FromValue::from_value(value)?,
-                6 => out.error_count = rt::FromValue::from_value(value)?,
-                7 => out.cloud_watch_log_group_arn = rt::FromValue::from_value(value)?,
-                8 => out.input_format = rt::FromValue::from_value(value)?,
-                9 => out.input_format_options = rt::FromValue::from_value(value)?,
-                10 => out.input_compression_type = rt::FromValue::from_value(value)?,
-                11 => out.table_creation_parameters = rt::FromValue::from_value(value)?,
-                12 => out.start_time = rt::FromValue::from_value(value)?,
-                13 => out.end_time = rt::FromValue::from_value(value)?,
-                14 => out.processed_size_bytes = rt::FromValue::from_value(value)?,
-                15 => out.processed_item_count = rt::FromValue::from_value(value)?,
-                16 => out.imported_item_count = rt::FromValue::from_value(value)?,
-                17 => out.failure_code = rt::FromValue::from_value(value)?,
-                18 => out.failure_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.import_arn, value),
+                1 => rt::convert::set(&mut out.import_status, value),
+                2 => rt::convert::set(&mut out.table_arn, value),
+                3 => rt::convert::set(&mut out.table_id, value),
+                4 => rt::convert::set(&mut out.client_token, value),
+                5 => rt::convert::set(&mut out.s3_bucket_source, value),
+                6 => rt::convert::set(&mut out.error_count, value),
+                7 => rt::convert::set(&mut out.cloud_watch_log_group_arn, value),
+                8 => rt::convert::set(&mut out.input_format, value),
+                9 => rt::convert::set(&mut out.input_format_options, value),
+                10 => rt::convert::set(&mut out.input_compression_type, value),
+                11 => rt::convert::set(&mut out.table_creation_parameters, value),
+                12 => rt::convert::set(&mut out.start_time, value),
+                13 => rt::convert::set(&mut out.end_time, value),
+                14 => rt::convert::set(&mut out.processed_size_bytes, value),
+                15 => rt::convert::set(&mut out.processed_item_count, value),
+                16 => rt::convert::set(&mut out.imported_item_count, value),
+                17 => rt::convert::set(&mut out.failure_code, value),
+                18 => rt::convert::set(&mut out.failure_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5130,14 +5130,14 @@ impl rt::FromValue for ImportTableInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.client_token = rt::FromValue::from_value(value)?,
-                1 => out.s3_bucket_source = rt::FromValue::from_value(value)?,
-                2 => out.input_format = rt::FromValue::from_value(value)?,
-                3 => out.input_format_options = rt::FromValue::from_value(value)?,
-                4 => out.input_compression_type = rt::FromValue::from_value(value)?,
-                5 => out.table_creation_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.client_token, value),
+                1 => rt::convert::set(&mut out.s3_bucket_source, value),
+                2 => rt::convert::set(&mut out.input_format, value),
+                3 => rt::convert::set(&mut out.input_format_options, value),
+                4 => rt::convert::set(&mut out.input_compression_type, value),
+                5 => rt::convert::set(&mut out.table_creation_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5166,9 +5166,9 @@ impl rt::FromValue for ImportTableOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.import_table_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.import_table_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5194,11 +5194,11 @@ impl rt::FromValue for IncrementalExportSpecification {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_from_time = rt::FromValue::from_value(value)?,
-                1 => out.export_to_time = rt::FromValue::from_value(value)?,
-                2 => out.export_view_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_from_time, value),
+                1 => rt::convert::set(&mut out.export_to_time, value),
+                2 => rt::convert::set(&mut out.export_view_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5224,9 +5224,9 @@ impl rt::FromValue for IndexNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5436,9 +5436,9 @@ impl rt::FromValue for InputFormatOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.csv = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.csv, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5462,9 +5462,9 @@ impl rt::FromValue for InternalServerError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5488,9 +5488,9 @@ impl rt::FromValue for InvalidEndpointException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5514,9 +5514,9 @@ impl rt::FromValue for InvalidExportTimeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5540,9 +5540,9 @@ impl rt::FromValue for InvalidRestoreTimeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5567,10 +5567,10 @@ impl rt::FromValue for ItemCollectionMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.item_collection_key = rt::FromValue::from_value(value)?,
-                1 => out.size_estimate_range_gb = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.item_collection_key, value),
+                1 => rt::convert::set(&mut out.size_estimate_range_gb, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5595,9 +5595,9 @@ impl rt::FromValue for ItemCollectionSizeLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5621,9 +5621,9 @@ impl rt::FromValue for ItemResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.item = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.item, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5648,10 +5648,10 @@ impl rt::FromValue for KeySchemaElement {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attribute_name = rt::FromValue::from_value(value)?,
-                1 => out.key_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attribute_name, value),
+                1 => rt::convert::set(&mut out.key_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5738,13 +5738,13 @@ impl rt::FromValue for KeysAndAttributes {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.keys = rt::FromValue::from_value(value)?,
-                1 => out.attributes_to_get = rt::FromValue::from_value(value)?,
-                2 => out.consistent_read = rt::FromValue::from_value(value)?,
-                3 => out.projection_expression = rt::FromValue::from_value(value)?,
-                4 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.keys, value),
+                1 => rt::convert::set(&mut out.attributes_to_get, value),
+                2 => rt::convert::set(&mut out.consistent_read, value),
+                3 => rt::convert::set(&mut out.projection_expression, value),
+                4 => rt::convert::set(&mut out.expression_attribute_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5776,12 +5776,12 @@ impl rt::FromValue for KinesisDataStreamDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_arn = rt::FromValue::from_value(value)?,
-                1 => out.destination_status = rt::FromValue::from_value(value)?,
-                2 => out.destination_status_description = rt::FromValue::from_value(value)?,
-                3 => out.approximate_creation_date_time_precision = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_arn, value),
+                1 => rt::convert::set(&mut out.destination_status, value),
+                2 => rt::convert::set(&mut out.destination_status_description, value),
+                3 => rt::convert::set(&mut out.approximate_creation_date_time_precision, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5811,11 +5811,11 @@ impl rt::FromValue for KinesisStreamingDestinationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.stream_arn = rt::FromValue::from_value(value)?,
-                2 => out.enable_kinesis_streaming_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.stream_arn, value),
+                2 => rt::convert::set(&mut out.enable_kinesis_streaming_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5845,12 +5845,12 @@ impl rt::FromValue for KinesisStreamingDestinationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.stream_arn = rt::FromValue::from_value(value)?,
-                2 => out.destination_status = rt::FromValue::from_value(value)?,
-                3 => out.enable_kinesis_streaming_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.stream_arn, value),
+                2 => rt::convert::set(&mut out.destination_status, value),
+                3 => rt::convert::set(&mut out.enable_kinesis_streaming_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5877,9 +5877,9 @@ impl rt::FromValue for LimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5908,14 +5908,14 @@ impl rt::FromValue for ListBackupsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                2 => out.time_range_lower_bound = rt::FromValue::from_value(value)?,
-                3 => out.time_range_upper_bound = rt::FromValue::from_value(value)?,
-                4 => out.exclusive_start_backup_arn = rt::FromValue::from_value(value)?,
-                5 => out.backup_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                2 => rt::convert::set(&mut out.time_range_lower_bound, value),
+                3 => rt::convert::set(&mut out.time_range_upper_bound, value),
+                4 => rt::convert::set(&mut out.exclusive_start_backup_arn, value),
+                5 => rt::convert::set(&mut out.backup_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5945,10 +5945,10 @@ impl rt::FromValue for ListBackupsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.backup_summaries = rt::FromValue::from_value(value)?,
-                1 => out.last_evaluated_backup_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.backup_summaries, value),
+                1 => rt::convert::set(&mut out.last_evaluated_backup_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5975,11 +5975,11 @@ impl rt::FromValue for ListContributorInsightsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6007,10 +6007,10 @@ impl rt::FromValue for ListContributorInsightsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.contributor_insights_summaries = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.contributor_insights_summaries, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6037,11 +6037,11 @@ impl rt::FromValue for ListExportsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_arn = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_arn, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6068,10 +6068,10 @@ impl rt::FromValue for ListExportsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_summaries = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_summaries, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6098,11 +6098,11 @@ impl rt::FromValue for ListGlobalTablesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.exclusive_start_global_table_name = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                2 => out.region_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.exclusive_start_global_table_name, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                2 => rt::convert::set(&mut out.region_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6129,10 +6129,10 @@ impl rt::FromValue for ListGlobalTablesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_tables = rt::FromValue::from_value(value)?,
-                1 => out.last_evaluated_global_table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_tables, value),
+                1 => rt::convert::set(&mut out.last_evaluated_global_table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6159,11 +6159,11 @@ impl rt::FromValue for ListImportsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_arn = rt::FromValue::from_value(value)?,
-                1 => out.page_size = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_arn, value),
+                1 => rt::convert::set(&mut out.page_size, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6190,10 +6190,10 @@ impl rt::FromValue for ListImportsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.import_summary_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.import_summary_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6219,10 +6219,10 @@ impl rt::FromValue for ListTablesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.exclusive_start_table_name = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.exclusive_start_table_name, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6248,10 +6248,10 @@ impl rt::FromValue for ListTablesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_names = rt::FromValue::from_value(value)?,
-                1 => out.last_evaluated_table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_names, value),
+                1 => rt::convert::set(&mut out.last_evaluated_table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6277,10 +6277,10 @@ impl rt::FromValue for ListTagsOfResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6306,10 +6306,10 @@ impl rt::FromValue for ListTagsOfResourceOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6336,11 +6336,11 @@ impl rt::FromValue for LocalSecondaryIndex {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.key_schema = rt::FromValue::from_value(value)?,
-                2 => out.projection = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.key_schema, value),
+                2 => rt::convert::set(&mut out.projection, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6371,14 +6371,14 @@ impl rt::FromValue for LocalSecondaryIndexDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.key_schema = rt::FromValue::from_value(value)?,
-                2 => out.projection = rt::FromValue::from_value(value)?,
-                3 => out.index_size_bytes = rt::FromValue::from_value(value)?,
-                4 => out.item_count = rt::FromValue::from_value(value)?,
-                5 => out.index_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.key_schema, value),
+                2 => rt::convert::set(&mut out.projection, value),
+                3 => rt::convert::set(&mut out.index_size_bytes, value),
+                4 => rt::convert::set(&mut out.item_count, value),
+                5 => rt::convert::set(&mut out.index_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6409,11 +6409,11 @@ impl rt::FromValue for LocalSecondaryIndexInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.key_schema = rt::FromValue::from_value(value)?,
-                2 => out.projection = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.key_schema, value),
+                2 => rt::convert::set(&mut out.projection, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6498,10 +6498,10 @@ impl rt::FromValue for OnDemandThroughput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_read_request_units = rt::FromValue::from_value(value)?,
-                1 => out.max_write_request_units = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_read_request_units, value),
+                1 => rt::convert::set(&mut out.max_write_request_units, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6526,9 +6526,9 @@ impl rt::FromValue for OnDemandThroughputOverride {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_read_request_units = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_read_request_units, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6555,11 +6555,11 @@ impl rt::FromValue for ParameterizedStatement {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement = rt::FromValue::from_value(value)?,
-                1 => out.parameters = rt::FromValue::from_value(value)?,
-                2 => out.return_values_on_condition_check_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement, value),
+                1 => rt::convert::set(&mut out.parameters, value),
+                2 => rt::convert::set(&mut out.return_values_on_condition_check_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6588,12 +6588,12 @@ impl rt::FromValue for PointInTimeRecoveryDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.point_in_time_recovery_status = rt::FromValue::from_value(value)?,
-                1 => out.recovery_period_in_days = rt::FromValue::from_value(value)?,
-                2 => out.earliest_restorable_date_time = rt::FromValue::from_value(value)?,
-                3 => out.latest_restorable_date_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.point_in_time_recovery_status, value),
+                1 => rt::convert::set(&mut out.recovery_period_in_days, value),
+                2 => rt::convert::set(&mut out.earliest_restorable_date_time, value),
+                3 => rt::convert::set(&mut out.latest_restorable_date_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6621,10 +6621,10 @@ impl rt::FromValue for PointInTimeRecoverySpecification {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.point_in_time_recovery_enabled = rt::FromValue::from_value(value)?,
-                1 => out.recovery_period_in_days = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.point_in_time_recovery_enabled, value),
+                1 => rt::convert::set(&mut out.recovery_period_in_days, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6707,9 +6707,9 @@ impl rt::FromValue for PointInTimeRecoveryUnavailableException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6733,9 +6733,9 @@ impl rt::FromValue for PolicyNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6760,10 +6760,10 @@ impl rt::FromValue for Projection {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.projection_type = rt::FromValue::from_value(value)?,
-                1 => out.non_key_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.projection_type, value),
+                1 => rt::convert::set(&mut out.non_key_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6850,10 +6850,10 @@ impl rt::FromValue for ProvisionedThroughput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.read_capacity_units = rt::FromValue::from_value(value)?,
-                1 => out.write_capacity_units = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.read_capacity_units, value),
+                1 => rt::convert::set(&mut out.write_capacity_units, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6882,13 +6882,13 @@ impl rt::FromValue for ProvisionedThroughputDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.last_increase_date_time = rt::FromValue::from_value(value)?,
-                1 => out.last_decrease_date_time = rt::FromValue::from_value(value)?,
-                2 => out.number_of_decreases_today = rt::FromValue::from_value(value)?,
-                3 => out.read_capacity_units = rt::FromValue::from_value(value)?,
-                4 => out.write_capacity_units = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.last_increase_date_time, value),
+                1 => rt::convert::set(&mut out.last_decrease_date_time, value),
+                2 => rt::convert::set(&mut out.number_of_decreases_today, value),
+                3 => rt::convert::set(&mut out.read_capacity_units, value),
+                4 => rt::convert::set(&mut out.write_capacity_units, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6916,9 +6916,9 @@ impl rt::FromValue for ProvisionedThroughputExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6942,9 +6942,9 @@ impl rt::FromValue for ProvisionedThroughputOverride {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.read_capacity_units = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.read_capacity_units, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6975,14 +6975,14 @@ impl rt::FromValue for Put {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.item = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.condition_expression = rt::FromValue::from_value(value)?,
-                3 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                4 => out.expression_attribute_values = rt::FromValue::from_value(value)?,
-                5 => out.return_values_on_condition_check_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.item, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.condition_expression, value),
+                3 => rt::convert::set(&mut out.expression_attribute_names, value),
+                4 => rt::convert::set(&mut out.expression_attribute_values, value),
+                5 => rt::convert::set(&mut out.return_values_on_condition_check_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7023,19 +7023,19 @@ impl rt::FromValue for PutItemInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.item = rt::FromValue::from_value(value)?,
-                2 => out.expected = rt::FromValue::from_value(value)?,
-                3 => out.return_values = rt::FromValue::from_value(value)?,
-                4 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                5 => out.return_item_collection_metrics = rt::FromValue::from_value(value)?,
-                6 => out.conditional_operator = rt::FromValue::from_value(value)?,
-                7 => out.condition_expression = rt::FromValue::from_value(value)?,
-                8 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                9 => out.expression_attribute_values = rt::FromValue::from_value(value)?,
-                10 => out.return_values_on_condition_check_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.item, value),
+                2 => rt::convert::set(&mut out.expected, value),
+                3 => rt::convert::set(&mut out.return_values, value),
+                4 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                5 => rt::convert::set(&mut out.return_item_collection_metrics, value),
+                6 => rt::convert::set(&mut out.conditional_operator, value),
+                7 => rt::convert::set(&mut out.condition_expression, value),
+                8 => rt::convert::set(&mut out.expression_attribute_names, value),
+                9 => rt::convert::set(&mut out.expression_attribute_values, value),
+                10 => rt::convert::set(&mut out.return_values_on_condition_check_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7071,11 +7071,11 @@ impl rt::FromValue for PutItemOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                1 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                2 => out.item_collection_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                1 => rt::convert::set(&mut out.consumed_capacity, value),
+                2 => rt::convert::set(&mut out.item_collection_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7101,9 +7101,9 @@ impl rt::FromValue for PutRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.item = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.item, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7130,12 +7130,12 @@ impl rt::FromValue for PutResourcePolicyInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.policy = rt::FromValue::from_value(value)?,
-                2 => out.expected_revision_id = rt::FromValue::from_value(value)?,
-                3 => out.confirm_remove_self_resource_access = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.policy, value),
+                2 => rt::convert::set(&mut out.expected_revision_id, value),
+                3 => rt::convert::set(&mut out.confirm_remove_self_resource_access, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7162,9 +7162,9 @@ impl rt::FromValue for PutResourcePolicyOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7205,25 +7205,25 @@ impl rt::FromValue for QueryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.index_name = rt::FromValue::from_value(value)?,
-                2 => out.select = rt::FromValue::from_value(value)?,
-                3 => out.attributes_to_get = rt::FromValue::from_value(value)?,
-                4 => out.limit = rt::FromValue::from_value(value)?,
-                5 => out.consistent_read = rt::FromValue::from_value(value)?,
-                6 => out.key_conditions = rt::FromValue::from_value(value)?,
-                7 => out.query_filter = rt::FromValue::from_value(value)?,
-                8 => out.conditional_operator = rt::FromValue::from_value(value)?,
-                9 => out.scan_index_forward = rt::FromValue::from_value(value)?,
-                10 => out.exclusive_start_key = rt::FromValue::from_value(value)?,
-                11 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                12 => out.projection_expression = rt::FromValue::from_value(value)?,
-                13 => out.filter_expression = rt::FromValue::from_value(value)?,
-                14 => out.key_condition_expression = rt::FromValue::from_value(value)?,
-                15 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                16 => out.expression_attribute_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.index_name, value),
+                2 => rt::convert::set(&mut out.select, value),
+                3 => rt::convert::set(&mut out.attributes_to_get, value),
+                4 => rt::convert::set(&mut out.limit, value),
+                5 => rt::convert::set(&mut out.consistent_read, value),
+                6 => rt::convert::set(&mut out.key_conditions, value),
+                7 => rt::convert::set(&mut out.query_filter, value),
+                8 => rt::convert::set(&mut out.conditional_operator, value),
+                9 => rt::convert::set(&mut out.scan_index_forward, value),
+                10 => rt::convert::set(&mut out.exclusive_start_key, value),
+                11 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                12 => rt::convert::set(&mut out.projection_expression, value),
+                13 => rt::convert::set(&mut out.filter_expression, value),
+                14 => rt::convert::set(&mut out.key_condition_expression, value),
+                15 => rt::convert::set(&mut out.expression_attribute_names, value),
+                16 => rt::convert::set(&mut out.expression_attribute_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7268,13 +7268,13 @@ impl rt::FromValue for QueryOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.count = rt::FromValue::from_value(value)?,
-                2 => out.scanned_count = rt::FromValue::from_value(value)?,
-                3 => out.last_evaluated_key = rt::FromValue::from_value(value)?,
-                4 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.count, value),
+                2 => rt::convert::set(&mut out.scanned_count, value),
+                3 => rt::convert::set(&mut out.last_evaluated_key, value),
+                4 => rt::convert::set(&mut out.consumed_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7302,9 +7302,9 @@ impl rt::FromValue for Replica {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7328,9 +7328,9 @@ impl rt::FromValue for ReplicaAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7361,13 +7361,13 @@ impl rt::FromValue for ReplicaAutoScalingDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                1 => out.global_secondary_indexes = rt::FromValue::from_value(value)?,
-                2 => out.replica_provisioned_read_capacity_auto_scaling_settings = rt::FromValue::from_value(value)?,
-                3 => out.replica_provisioned_write_capacity_auto_scaling_settings = rt::FromValue::from_value(value)?,
-                4 => out.replica_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                1 => rt::convert::set(&mut out.global_secondary_indexes, value),
+                2 => rt::convert::set(&mut out.replica_provisioned_read_capacity_auto_scaling_settings, value),
+                3 => rt::convert::set(&mut out.replica_provisioned_write_capacity_auto_scaling_settings, value),
+                4 => rt::convert::set(&mut out.replica_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7399,11 +7399,11 @@ impl rt::FromValue for ReplicaAutoScalingUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                1 => out.replica_global_secondary_index_updates = rt::FromValue::from_value(value)?,
-                2 => out.replica_provisioned_read_capacity_auto_scaling_update = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                1 => rt::convert::set(&mut out.replica_global_secondary_index_updates, value),
+                2 => rt::convert::set(&mut out.replica_provisioned_read_capacity_auto_scaling_update, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7440,19 +7440,19 @@ impl rt::FromValue for ReplicaDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                1 => out.replica_status = rt::FromValue::from_value(value)?,
-                2 => out.replica_status_description = rt::FromValue::from_value(value)?,
-                3 => out.replica_status_percent_progress = rt::FromValue::from_value(value)?,
-                4 => out.kms_master_key_id = rt::FromValue::from_value(value)?,
-                5 => out.provisioned_throughput_override = rt::FromValue::from_value(value)?,
-                6 => out.on_demand_throughput_override = rt::FromValue::from_value(value)?,
-                7 => out.warm_throughput = rt::FromValue::from_value(value)?,
-                8 => out.global_secondary_indexes = rt::FromValue::from_value(value)?,
-                9 => out.replica_inaccessible_date_time = rt::FromValue::from_value(value)?,
-                10 => out.replica_table_class_summary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                1 => rt::convert::set(&mut out.replica_status, value),
+                2 => rt::convert::set(&mut out.replica_status_description, value),
+                3 => rt::convert::set(&mut out.replica_status_percent_progress, value),
+                4 => rt::convert::set(&mut out.kms_master_key_id, value),
+                5 => rt::convert::set(&mut out.provisioned_throughput_override, value),
+                6 => rt::convert::set(&mut out.on_demand_throughput_override, value),
+                7 => rt::convert::set(&mut out.warm_throughput, value),
+                8 => rt::convert::set(&mut out.global_secondary_indexes, value),
+                9 => rt::convert::set(&mut out.replica_inaccessible_date_time, value),
+                10 => rt::convert::set(&mut out.replica_table_class_summary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7488,11 +7488,11 @@ impl rt::FromValue for ReplicaGlobalSecondaryIndex {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.provisioned_throughput_override = rt::FromValue::from_value(value)?,
-                2 => out.on_demand_throughput_override = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.provisioned_throughput_override, value),
+                2 => rt::convert::set(&mut out.on_demand_throughput_override, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7523,12 +7523,12 @@ impl rt::FromValue for ReplicaGlobalSecondaryIndexAutoScalingDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.index_status = rt::FromValue::from_value(value)?,
-                2 => out.provisioned_read_capacity_auto_scaling_settings = rt::FromValue::from_value(value)?,
-                3 => out.provisioned_write_capacity_auto_scaling_settings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.index_status, value),
+                2 => rt::convert::set(&mut out.provisioned_read_capacity_auto_scaling_settings, value),
+                3 => rt::convert::set(&mut out.provisioned_write_capacity_auto_scaling_settings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7556,10 +7556,10 @@ impl rt::FromValue for ReplicaGlobalSecondaryIndexAutoScalingUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.provisioned_read_capacity_auto_scaling_update = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.provisioned_read_capacity_auto_scaling_update, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7587,12 +7587,12 @@ impl rt::FromValue for ReplicaGlobalSecondaryIndexDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.provisioned_throughput_override = rt::FromValue::from_value(value)?,
-                2 => out.on_demand_throughput_override = rt::FromValue::from_value(value)?,
-                3 => out.warm_throughput = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.provisioned_throughput_override, value),
+                2 => rt::convert::set(&mut out.on_demand_throughput_override, value),
+                3 => rt::convert::set(&mut out.warm_throughput, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7626,14 +7626,14 @@ impl rt::FromValue for ReplicaGlobalSecondaryIndexSettingsDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.index_status = rt::FromValue::from_value(value)?,
-                2 => out.provisioned_read_capacity_units = rt::FromValue::from_value(value)?,
-                3 => out.provisioned_read_capacity_auto_scaling_settings = rt::FromValue::from_value(value)?,
-                4 => out.provisioned_write_capacity_units = rt::FromValue::from_value(value)?,
-                5 => out.provisioned_write_capacity_auto_scaling_settings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.index_status, value),
+                2 => rt::convert::set(&mut out.provisioned_read_capacity_units, value),
+                3 => rt::convert::set(&mut out.provisioned_read_capacity_auto_scaling_settings, value),
+                4 => rt::convert::set(&mut out.provisioned_write_capacity_units, value),
+                5 => rt::convert::set(&mut out.provisioned_write_capacity_auto_scaling_settings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7665,11 +7665,11 @@ impl rt::FromValue for ReplicaGlobalSecondaryIndexSettingsUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.provisioned_read_capacity_units = rt::FromValue::from_value(value)?,
-                2 => out.provisioned_read_capacity_auto_scaling_settings_update = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.provisioned_read_capacity_units, value),
+                2 => rt::convert::set(&mut out.provisioned_read_capacity_auto_scaling_settings_update, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7695,9 +7695,9 @@ impl rt::FromValue for ReplicaNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7732,17 +7732,17 @@ impl rt::FromValue for ReplicaSettingsDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                1 => out.replica_status = rt::FromValue::from_value(value)?,
-                2 => out.replica_billing_mode_summary = rt::FromValue::from_value(value)?,
-                3 => out.replica_provisioned_read_capacity_units = rt::FromValue::from_value(value)?,
-                4 => out.replica_provisioned_read_capacity_auto_scaling_settings = rt::FromValue::from_value(value)?,
-                5 => out.replica_provisioned_write_capacity_units = rt::FromValue::from_value(value)?,
-                6 => out.replica_provisioned_write_capacity_auto_scaling_settings = rt::FromValue::from_value(value)?,
-                7 => out.replica_global_secondary_index_settings = rt::FromValue::from_value(value)?,
-                8 => out.replica_table_class_summary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                1 => rt::convert::set(&mut out.replica_status, value),
+                2 => rt::convert::set(&mut out.replica_billing_mode_summary, value),
+                3 => rt::convert::set(&mut out.replica_provisioned_read_capacity_units, value),
+                4 => rt::convert::set(&mut out.replica_provisioned_read_capacity_auto_scaling_settings, value),
+                5 => rt::convert::set(&mut out.replica_provisioned_write_capacity_units, value),
+                6 => rt::convert::set(&mut out.replica_provisioned_write_capacity_auto_scaling_settings, value),
+                7 => rt::convert::set(&mut out.replica_global_secondary_index_settings, value),
+                8 => rt::convert::set(&mut out.replica_table_class_summary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7780,16 +7780,13 @@ impl rt::FromValue for ReplicaSettingsUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                1 => out.replica_provisioned_read_capacity_units = rt::FromValue::from_value(value)?,
-                2 => {
-                    out.replica_provisioned_read_capacity_auto_scaling_settings_update =
-                        rt::FromValue::from_value(value)?
-                }
-                3 => out.replica_global_secondary_index_settings_update = rt::FromValue::from_value(value)?,
-                4 => out.replica_table_class = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                1 => rt::convert::set(&mut out.replica_provisioned_read_capacity_units, value),
+                2 => rt::convert::set(&mut out.replica_provisioned_read_capacity_auto_scaling_settings_update, value),
+                3 => rt::convert::set(&mut out.replica_global_secondary_index_settings_update, value),
+                4 => rt::convert::set(&mut out.replica_table_class, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7899,10 +7896,10 @@ impl rt::FromValue for ReplicaUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.create = rt::FromValue::from_value(value)?,
-                1 => out.delete = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.create, value),
+                1 => rt::convert::set(&mut out.delete, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7927,9 +7924,9 @@ impl rt::FromValue for ReplicatedWriteConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7955,11 +7952,11 @@ impl rt::FromValue for ReplicationGroupUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.create = rt::FromValue::from_value(value)?,
-                1 => out.update = rt::FromValue::from_value(value)?,
-                2 => out.delete = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.create, value),
+                1 => rt::convert::set(&mut out.update, value),
+                2 => rt::convert::set(&mut out.delete, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7985,9 +7982,9 @@ impl rt::FromValue for RequestLimitExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8011,9 +8008,9 @@ impl rt::FromValue for ResourceInUseException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8037,9 +8034,9 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8066,12 +8063,12 @@ impl rt::FromValue for RestoreSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_backup_arn = rt::FromValue::from_value(value)?,
-                1 => out.source_table_arn = rt::FromValue::from_value(value)?,
-                2 => out.restore_date_time = rt::FromValue::from_value(value)?,
-                3 => out.restore_in_progress = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_backup_arn, value),
+                1 => rt::convert::set(&mut out.source_table_arn, value),
+                2 => rt::convert::set(&mut out.restore_date_time, value),
+                3 => rt::convert::set(&mut out.restore_in_progress, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8105,16 +8102,16 @@ impl rt::FromValue for RestoreTableFromBackupInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_table_name = rt::FromValue::from_value(value)?,
-                1 => out.backup_arn = rt::FromValue::from_value(value)?,
-                2 => out.billing_mode_override = rt::FromValue::from_value(value)?,
-                3 => out.global_secondary_index_override = rt::FromValue::from_value(value)?,
-                4 => out.local_secondary_index_override = rt::FromValue::from_value(value)?,
-                5 => out.provisioned_throughput_override = rt::FromValue::from_value(value)?,
-                6 => out.on_demand_throughput_override = rt::FromValue::from_value(value)?,
-                7 => out.sse_specification_override = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_table_name, value),
+                1 => rt::convert::set(&mut out.backup_arn, value),
+                2 => rt::convert::set(&mut out.billing_mode_override, value),
+                3 => rt::convert::set(&mut out.global_secondary_index_override, value),
+                4 => rt::convert::set(&mut out.local_secondary_index_override, value),
+                5 => rt::convert::set(&mut out.provisioned_throughput_override, value),
+                6 => rt::convert::set(&mut out.on_demand_throughput_override, value),
+                7 => rt::convert::set(&mut out.sse_specification_override, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8145,9 +8142,9 @@ impl rt::FromValue for RestoreTableFromBackupOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8181,19 +8178,19 @@ impl rt::FromValue for RestoreTableToPointInTimeInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_table_arn = rt::FromValue::from_value(value)?,
-                1 => out.source_table_name = rt::FromValue::from_value(value)?,
-                2 => out.target_table_name = rt::FromValue::from_value(value)?,
-                3 => out.use_latest_restorable_time = rt::FromValue::from_value(value)?,
-                4 => out.restore_date_time = rt::FromValue::from_value(value)?,
-                5 => out.billing_mode_override = rt::FromValue::from_value(value)?,
-                6 => out.global_secondary_index_override = rt::FromValue::from_value(value)?,
-                7 => out.local_secondary_index_override = rt::FromValue::from_value(value)?,
-                8 => out.provisioned_throughput_override = rt::FromValue::from_value(value)?,
-                9 => out.on_demand_throughput_override = rt::FromValue::from_value(value)?,
-                10 => out.sse_specification_override = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_table_arn, value),
+                1 => rt::convert::set(&mut out.source_table_name, value),
+                2 => rt::convert::set(&mut out.target_table_name, value),
+                3 => rt::convert::set(&mut out.use_latest_restorable_time, value),
+                4 => rt::convert::set(&mut out.restore_date_time, value),
+                5 => rt::convert::set(&mut out.billing_mode_override, value),
+                6 => rt::convert::set(&mut out.global_secondary_index_override, value),
+                7 => rt::convert::set(&mut out.local_secondary_index_override, value),
+                8 => rt::convert::set(&mut out.provisioned_throughput_override, value),
+                9 => rt::convert::set(&mut out.on_demand_throughput_override, value),
+                10 => rt::convert::set(&mut out.sse_specification_override, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8227,9 +8224,9 @@ impl rt::FromValue for RestoreTableToPointInTimeOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8499,11 +8496,11 @@ impl rt::FromValue for S3BucketSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_bucket_owner = rt::FromValue::from_value(value)?,
-                1 => out.s3_bucket = rt::FromValue::from_value(value)?,
-                2 => out.s3_key_prefix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_bucket_owner, value),
+                1 => rt::convert::set(&mut out.s3_bucket, value),
+                2 => rt::convert::set(&mut out.s3_key_prefix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8590,12 +8587,12 @@ impl rt::FromValue for SSEDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.sse_type = rt::FromValue::from_value(value)?,
-                2 => out.kms_master_key_arn = rt::FromValue::from_value(value)?,
-                3 => out.inaccessible_encryption_date_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.sse_type, value),
+                2 => rt::convert::set(&mut out.kms_master_key_arn, value),
+                3 => rt::convert::set(&mut out.inaccessible_encryption_date_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8624,11 +8621,11 @@ impl rt::FromValue for SSESpecification {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enabled = rt::FromValue::from_value(value)?,
-                1 => out.sse_type = rt::FromValue::from_value(value)?,
-                2 => out.kms_master_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enabled, value),
+                1 => rt::convert::set(&mut out.sse_type, value),
+                2 => rt::convert::set(&mut out.kms_master_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8856,24 +8853,24 @@ impl rt::FromValue for ScanInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.index_name = rt::FromValue::from_value(value)?,
-                2 => out.attributes_to_get = rt::FromValue::from_value(value)?,
-                3 => out.limit = rt::FromValue::from_value(value)?,
-                4 => out.select = rt::FromValue::from_value(value)?,
-                5 => out.scan_filter = rt::FromValue::from_value(value)?,
-                6 => out.conditional_operator = rt::FromValue::from_value(value)?,
-                7 => out.exclusive_start_key = rt::FromValue::from_value(value)?,
-                8 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                9 => out.total_segments = rt::FromValue::from_value(value)?,
-                10 => out.segment = rt::FromValue::from_value(value)?,
-                11 => out.projection_expression = rt::FromValue::from_value(value)?,
-                12 => out.filter_expression = rt::FromValue::from_value(value)?,
-                13 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                14 => out.expression_attribute_values = rt::FromValue::from_value(value)?,
-                15 => out.consistent_read = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.index_name, value),
+                2 => rt::convert::set(&mut out.attributes_to_get, value),
+                3 => rt::convert::set(&mut out.limit, value),
+                4 => rt::convert::set(&mut out.select, value),
+                5 => rt::convert::set(&mut out.scan_filter, value),
+                6 => rt::convert::set(&mut out.conditional_operator, value),
+                7 => rt::convert::set(&mut out.exclusive_start_key, value),
+                8 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                9 => rt::convert::set(&mut out.total_segments, value),
+                10 => rt::convert::set(&mut out.segment, value),
+                11 => rt::convert::set(&mut out.projection_expression, value),
+                12 => rt::convert::set(&mut out.filter_expression, value),
+                13 => rt::convert::set(&mut out.expression_attribute_names, value),
+                14 => rt::convert::set(&mut out.expression_attribute_values, value),
+                15 => rt::convert::set(&mut out.consistent_read, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8917,13 +8914,13 @@ impl rt::FromValue for ScanOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.count = rt::FromValue::from_value(value)?,
-                2 => out.scanned_count = rt::FromValue::from_value(value)?,
-                3 => out.last_evaluated_key = rt::FromValue::from_value(value)?,
-                4 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.count, value),
+                2 => rt::convert::set(&mut out.scanned_count, value),
+                3 => rt::convert::set(&mut out.last_evaluated_key, value),
+                4 => rt::convert::set(&mut out.consumed_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9025,18 +9022,18 @@ impl rt::FromValue for SourceTableDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.table_id = rt::FromValue::from_value(value)?,
-                2 => out.table_arn = rt::FromValue::from_value(value)?,
-                3 => out.table_size_bytes = rt::FromValue::from_value(value)?,
-                4 => out.key_schema = rt::FromValue::from_value(value)?,
-                5 => out.table_creation_date_time = rt::FromValue::from_value(value)?,
-                6 => out.provisioned_throughput = rt::FromValue::from_value(value)?,
-                7 => out.on_demand_throughput = rt::FromValue::from_value(value)?,
-                8 => out.item_count = rt::FromValue::from_value(value)?,
-                9 => out.billing_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.table_id, value),
+                2 => rt::convert::set(&mut out.table_arn, value),
+                3 => rt::convert::set(&mut out.table_size_bytes, value),
+                4 => rt::convert::set(&mut out.key_schema, value),
+                5 => rt::convert::set(&mut out.table_creation_date_time, value),
+                6 => rt::convert::set(&mut out.provisioned_throughput, value),
+                7 => rt::convert::set(&mut out.on_demand_throughput, value),
+                8 => rt::convert::set(&mut out.item_count, value),
+                9 => rt::convert::set(&mut out.billing_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9073,13 +9070,13 @@ impl rt::FromValue for SourceTableFeatureDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.local_secondary_indexes = rt::FromValue::from_value(value)?,
-                1 => out.global_secondary_indexes = rt::FromValue::from_value(value)?,
-                2 => out.stream_description = rt::FromValue::from_value(value)?,
-                3 => out.time_to_live_description = rt::FromValue::from_value(value)?,
-                4 => out.sse_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.local_secondary_indexes, value),
+                1 => rt::convert::set(&mut out.global_secondary_indexes, value),
+                2 => rt::convert::set(&mut out.stream_description, value),
+                3 => rt::convert::set(&mut out.time_to_live_description, value),
+                4 => rt::convert::set(&mut out.sse_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9108,10 +9105,10 @@ impl rt::FromValue for StreamSpecification {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_enabled = rt::FromValue::from_value(value)?,
-                1 => out.stream_view_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_enabled, value),
+                1 => rt::convert::set(&mut out.stream_view_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9200,9 +9197,9 @@ impl rt::FromValue for TableAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9228,11 +9225,11 @@ impl rt::FromValue for TableAutoScalingDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.table_status = rt::FromValue::from_value(value)?,
-                2 => out.replicas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.table_status, value),
+                2 => rt::convert::set(&mut out.replicas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9317,10 +9314,10 @@ impl rt::FromValue for TableClassSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_class = rt::FromValue::from_value(value)?,
-                1 => out.last_update_date_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_class, value),
+                1 => rt::convert::set(&mut out.last_update_date_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9352,16 +9349,16 @@ impl rt::FromValue for TableCreationParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.attribute_definitions = rt::FromValue::from_value(value)?,
-                2 => out.key_schema = rt::FromValue::from_value(value)?,
-                3 => out.billing_mode = rt::FromValue::from_value(value)?,
-                4 => out.provisioned_throughput = rt::FromValue::from_value(value)?,
-                5 => out.on_demand_throughput = rt::FromValue::from_value(value)?,
-                6 => out.sse_specification = rt::FromValue::from_value(value)?,
-                7 => out.global_secondary_indexes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.attribute_definitions, value),
+                2 => rt::convert::set(&mut out.key_schema, value),
+                3 => rt::convert::set(&mut out.billing_mode, value),
+                4 => rt::convert::set(&mut out.provisioned_throughput, value),
+                5 => rt::convert::set(&mut out.on_demand_throughput, value),
+                6 => rt::convert::set(&mut out.sse_specification, value),
+                7 => rt::convert::set(&mut out.global_secondary_indexes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9417,34 +9414,34 @@ impl rt::FromValue for TableDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attribute_definitions = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.key_schema = rt::FromValue::from_value(value)?,
-                3 => out.table_status = rt::FromValue::from_value(value)?,
-                4 => out.creation_date_time = rt::FromValue::from_value(value)?,
-                5 => out.provisioned_throughput = rt::FromValue::from_value(value)?,
-                6 => out.table_size_bytes = rt::FromValue::from_value(value)?,
-                7 => out.item_count = rt::FromValue::from_value(value)?,
-                8 => out.table_arn = rt::FromValue::from_value(value)?,
-                9 => out.table_id = rt::FromValue::from_value(value)?,
-                10 => out.billing_mode_summary = rt::FromValue::from_value(value)?,
-                11 => out.local_secondary_indexes = rt::FromValue::from_value(value)?,
-                12 => out.global_secondary_indexes = rt::FromValue::from_value(value)?,
-                13 => out.stream_specification = rt::FromValue::from_value(value)?,
-                14 => out.latest_stream_label = rt::FromValue::from_value(value)?,
-                15 => out.latest_stream_arn = rt::FromValue::from_value(value)?,
-                16 => out.global_table_version = rt::FromValue::from_value(value)?,
-                17 => out.replicas = rt::FromValue::from_value(value)?,
-                18 => out.restore_summary = rt::FromValue::from_value(value)?,
-                19 => out.sse_description = rt::FromValue::from_value(value)?,
-                20 => out.archival_summary = rt::FromValue::from_value(value)?,
-                21 => out.table_class_summary = rt::FromValue::from_value(value)?,
-                22 => out.deletion_protection_enabled = rt::FromValue::from_value(value)?,
-                23 => out.on_demand_throughput = rt::FromValue::from_value(value)?,
-                24 => out.warm_throughput = rt::FromValue::from_value(value)?,
-                25 => out.multi_region_consistency = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attribute_definitions, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.key_schema, value),
+                3 => rt::convert::set(&mut out.table_status, value),
+                4 => rt::convert::set(&mut out.creation_date_time, value),
+                5 => rt::convert::set(&mut out.provisioned_throughput, value),
+                6 => rt::convert::set(&mut out.table_size_bytes, value),
+                7 => rt::convert::set(&mut out.item_count, value),
+                8 => rt::convert::set(&mut out.table_arn, value),
+                9 => rt::convert::set(&mut out.table_id, value),
+                10 => rt::convert::set(&mut out.billing_mode_summary, value),
+                11 => rt::convert::set(&mut out.local_secondary_indexes, value),
+                12 => rt::convert::set(&mut out.global_secondary_indexes, value),
+                13 => rt::convert::set(&mut out.stream_specification, value),
+                14 => rt::convert::set(&mut out.latest_stream_label, value),
+                15 => rt::convert::set(&mut out.latest_stream_arn, value),
+                16 => rt::convert::set(&mut out.global_table_version, value),
+                17 => rt::convert::set(&mut out.replicas, value),
+                18 => rt::convert::set(&mut out.restore_summary, value),
+                19 => rt::convert::set(&mut out.sse_description, value),
+                20 => rt::convert::set(&mut out.archival_summary, value),
+                21 => rt::convert::set(&mut out.table_class_summary, value),
+                22 => rt::convert::set(&mut out.deletion_protection_enabled, value),
+                23 => rt::convert::set(&mut out.on_demand_throughput, value),
+                24 => rt::convert::set(&mut out.warm_throughput, value),
+                25 => rt::convert::set(&mut out.multi_region_consistency, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9493,9 +9490,9 @@ impl rt::FromValue for TableInUseException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9519,9 +9516,9 @@ impl rt::FromValue for TableNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9621,11 +9618,11 @@ impl rt::FromValue for TableWarmThroughputDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.read_units_per_second = rt::FromValue::from_value(value)?,
-                1 => out.write_units_per_second = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.read_units_per_second, value),
+                1 => rt::convert::set(&mut out.write_units_per_second, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9652,10 +9649,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9681,10 +9678,10 @@ impl rt::FromValue for TagResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9710,10 +9707,10 @@ impl rt::FromValue for TimeToLiveDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.time_to_live_status = rt::FromValue::from_value(value)?,
-                1 => out.attribute_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.time_to_live_status, value),
+                1 => rt::convert::set(&mut out.attribute_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9739,10 +9736,10 @@ impl rt::FromValue for TimeToLiveSpecification {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enabled = rt::FromValue::from_value(value)?,
-                1 => out.attribute_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enabled, value),
+                1 => rt::convert::set(&mut out.attribute_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9831,9 +9828,9 @@ impl rt::FromValue for TransactGetItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.get = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.get, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9858,10 +9855,10 @@ impl rt::FromValue for TransactGetItemsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transact_items = rt::FromValue::from_value(value)?,
-                1 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transact_items, value),
+                1 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9887,10 +9884,10 @@ impl rt::FromValue for TransactGetItemsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                1 => out.responses = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.consumed_capacity, value),
+                1 => rt::convert::set(&mut out.responses, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9918,12 +9915,12 @@ impl rt::FromValue for TransactWriteItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.condition_check = rt::FromValue::from_value(value)?,
-                1 => out.put = rt::FromValue::from_value(value)?,
-                2 => out.delete = rt::FromValue::from_value(value)?,
-                3 => out.update = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.condition_check, value),
+                1 => rt::convert::set(&mut out.put, value),
+                2 => rt::convert::set(&mut out.delete, value),
+                3 => rt::convert::set(&mut out.update, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9953,12 +9950,12 @@ impl rt::FromValue for TransactWriteItemsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transact_items = rt::FromValue::from_value(value)?,
-                1 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                2 => out.return_item_collection_metrics = rt::FromValue::from_value(value)?,
-                3 => out.client_request_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transact_items, value),
+                1 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                2 => rt::convert::set(&mut out.return_item_collection_metrics, value),
+                3 => rt::convert::set(&mut out.client_request_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9988,10 +9985,10 @@ impl rt::FromValue for TransactWriteItemsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                1 => out.item_collection_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.consumed_capacity, value),
+                1 => rt::convert::set(&mut out.item_collection_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10017,10 +10014,10 @@ impl rt::FromValue for TransactionCanceledException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.cancellation_reasons = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.cancellation_reasons, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10045,9 +10042,9 @@ impl rt::FromValue for TransactionConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10071,9 +10068,9 @@ impl rt::FromValue for TransactionInProgressException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10098,10 +10095,10 @@ impl rt::FromValue for UntagResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10134,15 +10131,15 @@ impl rt::FromValue for Update {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.update_expression = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.condition_expression = rt::FromValue::from_value(value)?,
-                4 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                5 => out.expression_attribute_values = rt::FromValue::from_value(value)?,
-                6 => out.return_values_on_condition_check_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.update_expression, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.condition_expression, value),
+                4 => rt::convert::set(&mut out.expression_attribute_names, value),
+                5 => rt::convert::set(&mut out.expression_attribute_values, value),
+                6 => rt::convert::set(&mut out.return_values_on_condition_check_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10173,10 +10170,10 @@ impl rt::FromValue for UpdateContinuousBackupsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.point_in_time_recovery_specification = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.point_in_time_recovery_specification, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10201,9 +10198,9 @@ impl rt::FromValue for UpdateContinuousBackupsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.continuous_backups_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.continuous_backups_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10229,11 +10226,11 @@ impl rt::FromValue for UpdateContributorInsightsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.index_name = rt::FromValue::from_value(value)?,
-                2 => out.contributor_insights_action = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.index_name, value),
+                2 => rt::convert::set(&mut out.contributor_insights_action, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10261,11 +10258,11 @@ impl rt::FromValue for UpdateContributorInsightsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.index_name = rt::FromValue::from_value(value)?,
-                2 => out.contributor_insights_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.index_name, value),
+                2 => rt::convert::set(&mut out.contributor_insights_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10294,12 +10291,12 @@ impl rt::FromValue for UpdateGlobalSecondaryIndexAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.provisioned_throughput = rt::FromValue::from_value(value)?,
-                2 => out.on_demand_throughput = rt::FromValue::from_value(value)?,
-                3 => out.warm_throughput = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.provisioned_throughput, value),
+                2 => rt::convert::set(&mut out.on_demand_throughput, value),
+                3 => rt::convert::set(&mut out.warm_throughput, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10327,10 +10324,10 @@ impl rt::FromValue for UpdateGlobalTableInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_table_name = rt::FromValue::from_value(value)?,
-                1 => out.replica_updates = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_table_name, value),
+                1 => rt::convert::set(&mut out.replica_updates, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10355,9 +10352,9 @@ impl rt::FromValue for UpdateGlobalTableOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_table_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_table_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10388,17 +10385,17 @@ impl rt::FromValue for UpdateGlobalTableSettingsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_table_name = rt::FromValue::from_value(value)?,
-                1 => out.global_table_billing_mode = rt::FromValue::from_value(value)?,
-                2 => out.global_table_provisioned_write_capacity_units = rt::FromValue::from_value(value)?,
-                3 => {
-                    out.global_table_provisioned_write_capacity_auto_scaling_settings_update =
-                        rt::FromValue::from_value(value)?
-                }
-                4 => out.global_table_global_secondary_index_settings_update = rt::FromValue::from_value(value)?,
-                5 => out.replica_settings_update = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_table_name, value),
+                1 => rt::convert::set(&mut out.global_table_billing_mode, value),
+                2 => rt::convert::set(&mut out.global_table_provisioned_write_capacity_units, value),
+                3 => rt::convert::set(
+                    &mut out.global_table_provisioned_write_capacity_auto_scaling_settings_update,
+                    value,
+                ),
+                4 => rt::convert::set(&mut out.global_table_global_secondary_index_settings_update, value),
+                5 => rt::convert::set(&mut out.replica_settings_update, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10428,10 +10425,10 @@ impl rt::FromValue for UpdateGlobalTableSettingsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_table_name = rt::FromValue::from_value(value)?,
-                1 => out.replica_settings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_table_name, value),
+                1 => rt::convert::set(&mut out.replica_settings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10471,21 +10468,21 @@ impl rt::FromValue for UpdateItemInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.attribute_updates = rt::FromValue::from_value(value)?,
-                3 => out.expected = rt::FromValue::from_value(value)?,
-                4 => out.conditional_operator = rt::FromValue::from_value(value)?,
-                5 => out.return_values = rt::FromValue::from_value(value)?,
-                6 => out.return_consumed_capacity = rt::FromValue::from_value(value)?,
-                7 => out.return_item_collection_metrics = rt::FromValue::from_value(value)?,
-                8 => out.update_expression = rt::FromValue::from_value(value)?,
-                9 => out.condition_expression = rt::FromValue::from_value(value)?,
-                10 => out.expression_attribute_names = rt::FromValue::from_value(value)?,
-                11 => out.expression_attribute_values = rt::FromValue::from_value(value)?,
-                12 => out.return_values_on_condition_check_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.attribute_updates, value),
+                3 => rt::convert::set(&mut out.expected, value),
+                4 => rt::convert::set(&mut out.conditional_operator, value),
+                5 => rt::convert::set(&mut out.return_values, value),
+                6 => rt::convert::set(&mut out.return_consumed_capacity, value),
+                7 => rt::convert::set(&mut out.return_item_collection_metrics, value),
+                8 => rt::convert::set(&mut out.update_expression, value),
+                9 => rt::convert::set(&mut out.condition_expression, value),
+                10 => rt::convert::set(&mut out.expression_attribute_names, value),
+                11 => rt::convert::set(&mut out.expression_attribute_values, value),
+                12 => rt::convert::set(&mut out.return_values_on_condition_check_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10523,11 +10520,11 @@ impl rt::FromValue for UpdateItemOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                1 => out.consumed_capacity = rt::FromValue::from_value(value)?,
-                2 => out.item_collection_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                1 => rt::convert::set(&mut out.consumed_capacity, value),
+                2 => rt::convert::set(&mut out.item_collection_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10554,9 +10551,9 @@ impl rt::FromValue for UpdateKinesisStreamingConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.approximate_creation_date_time_precision = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.approximate_creation_date_time_precision, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10583,11 +10580,11 @@ impl rt::FromValue for UpdateKinesisStreamingDestinationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.stream_arn = rt::FromValue::from_value(value)?,
-                2 => out.update_kinesis_streaming_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.stream_arn, value),
+                2 => rt::convert::set(&mut out.update_kinesis_streaming_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10617,12 +10614,12 @@ impl rt::FromValue for UpdateKinesisStreamingDestinationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.stream_arn = rt::FromValue::from_value(value)?,
-                2 => out.destination_status = rt::FromValue::from_value(value)?,
-                3 => out.update_kinesis_streaming_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.stream_arn, value),
+                2 => rt::convert::set(&mut out.destination_status, value),
+                3 => rt::convert::set(&mut out.update_kinesis_streaming_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10654,14 +10651,14 @@ impl rt::FromValue for UpdateReplicationGroupMemberAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                1 => out.kms_master_key_id = rt::FromValue::from_value(value)?,
-                2 => out.provisioned_throughput_override = rt::FromValue::from_value(value)?,
-                3 => out.on_demand_throughput_override = rt::FromValue::from_value(value)?,
-                4 => out.global_secondary_indexes = rt::FromValue::from_value(value)?,
-                5 => out.table_class_override = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                1 => rt::convert::set(&mut out.kms_master_key_id, value),
+                2 => rt::convert::set(&mut out.provisioned_throughput_override, value),
+                3 => rt::convert::set(&mut out.on_demand_throughput_override, value),
+                4 => rt::convert::set(&mut out.global_secondary_indexes, value),
+                5 => rt::convert::set(&mut out.table_class_override, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10703,21 +10700,21 @@ impl rt::FromValue for UpdateTableInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attribute_definitions = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.billing_mode = rt::FromValue::from_value(value)?,
-                3 => out.provisioned_throughput = rt::FromValue::from_value(value)?,
-                4 => out.global_secondary_index_updates = rt::FromValue::from_value(value)?,
-                5 => out.stream_specification = rt::FromValue::from_value(value)?,
-                6 => out.sse_specification = rt::FromValue::from_value(value)?,
-                7 => out.replica_updates = rt::FromValue::from_value(value)?,
-                8 => out.table_class = rt::FromValue::from_value(value)?,
-                9 => out.deletion_protection_enabled = rt::FromValue::from_value(value)?,
-                10 => out.multi_region_consistency = rt::FromValue::from_value(value)?,
-                11 => out.on_demand_throughput = rt::FromValue::from_value(value)?,
-                12 => out.warm_throughput = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attribute_definitions, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.billing_mode, value),
+                3 => rt::convert::set(&mut out.provisioned_throughput, value),
+                4 => rt::convert::set(&mut out.global_secondary_index_updates, value),
+                5 => rt::convert::set(&mut out.stream_specification, value),
+                6 => rt::convert::set(&mut out.sse_specification, value),
+                7 => rt::convert::set(&mut out.replica_updates, value),
+                8 => rt::convert::set(&mut out.table_class, value),
+                9 => rt::convert::set(&mut out.deletion_protection_enabled, value),
+                10 => rt::convert::set(&mut out.multi_region_consistency, value),
+                11 => rt::convert::set(&mut out.on_demand_throughput, value),
+                12 => rt::convert::set(&mut out.warm_throughput, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10753,9 +10750,9 @@ impl rt::FromValue for UpdateTableOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10783,12 +10780,12 @@ impl rt::FromValue for UpdateTableReplicaAutoScalingInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_secondary_index_updates = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.provisioned_write_capacity_auto_scaling_update = rt::FromValue::from_value(value)?,
-                3 => out.replica_updates = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_secondary_index_updates, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.provisioned_write_capacity_auto_scaling_update, value),
+                3 => rt::convert::set(&mut out.replica_updates, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10815,9 +10812,9 @@ impl rt::FromValue for UpdateTableReplicaAutoScalingOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_auto_scaling_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_auto_scaling_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10842,10 +10839,10 @@ impl rt::FromValue for UpdateTimeToLiveInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.time_to_live_specification = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.time_to_live_specification, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10870,9 +10867,9 @@ impl rt::FromValue for UpdateTimeToLiveOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.time_to_live_specification = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.time_to_live_specification, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10897,10 +10894,10 @@ impl rt::FromValue for WarmThroughput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.read_units_per_second = rt::FromValue::from_value(value)?,
-                1 => out.write_units_per_second = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.read_units_per_second, value),
+                1 => rt::convert::set(&mut out.write_units_per_second, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10926,10 +10923,10 @@ impl rt::FromValue for WriteRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.put_request = rt::FromValue::from_value(value)?,
-                1 => out.delete_request = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.put_request, value),
+                1 => rt::convert::set(&mut out.delete_request, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

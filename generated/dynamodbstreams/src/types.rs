@@ -76,11 +76,11 @@ impl rt::FromValue for DescribeStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_arn = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                2 => out.exclusive_start_shard_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_arn, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                2 => rt::convert::set(&mut out.exclusive_start_shard_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -106,9 +106,9 @@ impl rt::FromValue for DescribeStreamOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -132,9 +132,9 @@ impl rt::FromValue for ExpiredIteratorException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -159,10 +159,10 @@ impl rt::FromValue for GetRecordsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.shard_iterator = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.shard_iterator, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -188,10 +188,10 @@ impl rt::FromValue for GetRecordsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.records = rt::FromValue::from_value(value)?,
-                1 => out.next_shard_iterator = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.records, value),
+                1 => rt::convert::set(&mut out.next_shard_iterator, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -219,12 +219,12 @@ impl rt::FromValue for GetShardIteratorInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_arn = rt::FromValue::from_value(value)?,
-                1 => out.shard_id = rt::FromValue::from_value(value)?,
-                2 => out.shard_iterator_type = rt::FromValue::from_value(value)?,
-                3 => out.sequence_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_arn, value),
+                1 => rt::convert::set(&mut out.shard_id, value),
+                2 => rt::convert::set(&mut out.shard_iterator_type, value),
+                3 => rt::convert::set(&mut out.sequence_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -251,9 +251,9 @@ impl rt::FromValue for GetShardIteratorOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.shard_iterator = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.shard_iterator, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -278,10 +278,10 @@ impl rt::FromValue for Identity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.principal_id = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.principal_id, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -306,9 +306,9 @@ impl rt::FromValue for InternalServerError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -333,10 +333,10 @@ impl rt::FromValue for KeySchemaElement {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attribute_name = rt::FromValue::from_value(value)?,
-                1 => out.key_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attribute_name, value),
+                1 => rt::convert::set(&mut out.key_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -419,9 +419,9 @@ impl rt::FromValue for LimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -447,11 +447,11 @@ impl rt::FromValue for ListStreamsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                2 => out.exclusive_start_stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                2 => rt::convert::set(&mut out.exclusive_start_stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -478,10 +478,10 @@ impl rt::FromValue for ListStreamsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.streams = rt::FromValue::from_value(value)?,
-                1 => out.last_evaluated_stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.streams, value),
+                1 => rt::convert::set(&mut out.last_evaluated_stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -573,15 +573,15 @@ impl rt::FromValue for Record {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_id = rt::FromValue::from_value(value)?,
-                1 => out.event_name = rt::FromValue::from_value(value)?,
-                2 => out.event_version = rt::FromValue::from_value(value)?,
-                3 => out.event_source = rt::FromValue::from_value(value)?,
-                4 => out.aws_region = rt::FromValue::from_value(value)?,
-                5 => out.dynamodb = rt::FromValue::from_value(value)?,
-                6 => out.user_identity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_id, value),
+                1 => rt::convert::set(&mut out.event_name, value),
+                2 => rt::convert::set(&mut out.event_version, value),
+                3 => rt::convert::set(&mut out.event_source, value),
+                4 => rt::convert::set(&mut out.aws_region, value),
+                5 => rt::convert::set(&mut out.dynamodb, value),
+                6 => rt::convert::set(&mut out.user_identity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -611,9 +611,9 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -638,10 +638,10 @@ impl rt::FromValue for SequenceNumberRange {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.starting_sequence_number = rt::FromValue::from_value(value)?,
-                1 => out.ending_sequence_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.starting_sequence_number, value),
+                1 => rt::convert::set(&mut out.ending_sequence_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -668,11 +668,11 @@ impl rt::FromValue for Shard {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.shard_id = rt::FromValue::from_value(value)?,
-                1 => out.sequence_number_range = rt::FromValue::from_value(value)?,
-                2 => out.parent_shard_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.shard_id, value),
+                1 => rt::convert::set(&mut out.sequence_number_range, value),
+                2 => rt::convert::set(&mut out.parent_shard_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -765,11 +765,11 @@ impl rt::FromValue for Stream {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_arn = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.stream_label = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_arn, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.stream_label, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -803,17 +803,17 @@ impl rt::FromValue for StreamDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_arn = rt::FromValue::from_value(value)?,
-                1 => out.stream_label = rt::FromValue::from_value(value)?,
-                2 => out.stream_status = rt::FromValue::from_value(value)?,
-                3 => out.stream_view_type = rt::FromValue::from_value(value)?,
-                4 => out.creation_request_date_time = rt::FromValue::from_value(value)?,
-                5 => out.table_name = rt::FromValue::from_value(value)?,
-                6 => out.key_schema = rt::FromValue::from_value(value)?,
-                7 => out.shards = rt::FromValue::from_value(value)?,
-                8 => out.last_evaluated_shard_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_arn, value),
+                1 => rt::convert::set(&mut out.stream_label, value),
+                2 => rt::convert::set(&mut out.stream_status, value),
+                3 => rt::convert::set(&mut out.stream_view_type, value),
+                4 => rt::convert::set(&mut out.creation_request_date_time, value),
+                5 => rt::convert::set(&mut out.table_name, value),
+                6 => rt::convert::set(&mut out.key_schema, value),
+                7 => rt::convert::set(&mut out.shards, value),
+                8 => rt::convert::set(&mut out.last_evaluated_shard_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -851,15 +851,15 @@ impl rt::FromValue for StreamRecord {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.approximate_creation_date_time = rt::FromValue::from_value(value)?,
-                1 => out.keys = rt::FromValue::from_value(value)?,
-                2 => out.new_image = rt::FromValue::from_value(value)?,
-                3 => out.old_image = rt::FromValue::from_value(value)?,
-                4 => out.sequence_number = rt::FromValue::from_value(value)?,
-                5 => out.size_bytes = rt::FromValue::from_value(value)?,
-                6 => out.stream_view_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.approximate_creation_date_time, value),
+                1 => rt::convert::set(&mut out.keys, value),
+                2 => rt::convert::set(&mut out.new_image, value),
+                3 => rt::convert::set(&mut out.old_image, value),
+                4 => rt::convert::set(&mut out.sequence_number, value),
+                5 => rt::convert::set(&mut out.size_bytes, value),
+                6 => rt::convert::set(&mut out.stream_view_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1017,9 +1017,9 @@ impl rt::FromValue for TrimmedDataAccessException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -16,9 +16,9 @@ impl rt::FromValue for AccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -234,12 +234,12 @@ impl rt::FromValue for Attachment {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -267,10 +267,10 @@ impl rt::FromValue for AttachmentStateChange {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attachment_arn = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attachment_arn, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -298,12 +298,12 @@ impl rt::FromValue for Attribute {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.target_type = rt::FromValue::from_value(value)?,
-                3 => out.target_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.target_type, value),
+                3 => rt::convert::set(&mut out.target_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -330,9 +330,9 @@ impl rt::FromValue for AttributeLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -359,12 +359,12 @@ impl rt::FromValue for AutoScalingGroupProvider {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.auto_scaling_group_arn = rt::FromValue::from_value(value)?,
-                1 => out.managed_scaling = rt::FromValue::from_value(value)?,
-                2 => out.managed_termination_protection = rt::FromValue::from_value(value)?,
-                3 => out.managed_draining = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.auto_scaling_group_arn, value),
+                1 => rt::convert::set(&mut out.managed_scaling, value),
+                2 => rt::convert::set(&mut out.managed_termination_protection, value),
+                3 => rt::convert::set(&mut out.managed_draining, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -393,11 +393,11 @@ impl rt::FromValue for AutoScalingGroupProviderUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.managed_scaling = rt::FromValue::from_value(value)?,
-                1 => out.managed_termination_protection = rt::FromValue::from_value(value)?,
-                2 => out.managed_draining = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.managed_scaling, value),
+                1 => rt::convert::set(&mut out.managed_termination_protection, value),
+                2 => rt::convert::set(&mut out.managed_draining, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -483,11 +483,11 @@ impl rt::FromValue for AwsVpcConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subnets = rt::FromValue::from_value(value)?,
-                1 => out.security_groups = rt::FromValue::from_value(value)?,
-                2 => out.assign_public_ip = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subnets, value),
+                1 => rt::convert::set(&mut out.security_groups, value),
+                2 => rt::convert::set(&mut out.assign_public_ip, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -513,9 +513,9 @@ impl rt::FromValue for BlockedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -603,15 +603,15 @@ impl rt::FromValue for CapacityProvider {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.auto_scaling_group_provider = rt::FromValue::from_value(value)?,
-                4 => out.update_status = rt::FromValue::from_value(value)?,
-                5 => out.update_status_reason = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_provider_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.auto_scaling_group_provider, value),
+                4 => rt::convert::set(&mut out.update_status, value),
+                5 => rt::convert::set(&mut out.update_status_reason, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -756,11 +756,11 @@ impl rt::FromValue for CapacityProviderStrategyItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_provider = rt::FromValue::from_value(value)?,
-                1 => out.weight = rt::FromValue::from_value(value)?,
-                2 => out.base = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_provider, value),
+                1 => rt::convert::set(&mut out.weight, value),
+                2 => rt::convert::set(&mut out.base, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -863,9 +863,9 @@ impl rt::FromValue for ClientException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -905,24 +905,24 @@ impl rt::FromValue for Cluster {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster_arn = rt::FromValue::from_value(value)?,
-                1 => out.cluster_name = rt::FromValue::from_value(value)?,
-                2 => out.configuration = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.registered_container_instances_count = rt::FromValue::from_value(value)?,
-                5 => out.running_tasks_count = rt::FromValue::from_value(value)?,
-                6 => out.pending_tasks_count = rt::FromValue::from_value(value)?,
-                7 => out.active_services_count = rt::FromValue::from_value(value)?,
-                8 => out.statistics = rt::FromValue::from_value(value)?,
-                9 => out.tags = rt::FromValue::from_value(value)?,
-                10 => out.settings = rt::FromValue::from_value(value)?,
-                11 => out.capacity_providers = rt::FromValue::from_value(value)?,
-                12 => out.default_capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                13 => out.attachments = rt::FromValue::from_value(value)?,
-                14 => out.attachments_status = rt::FromValue::from_value(value)?,
-                15 => out.service_connect_defaults = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster_arn, value),
+                1 => rt::convert::set(&mut out.cluster_name, value),
+                2 => rt::convert::set(&mut out.configuration, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.registered_container_instances_count, value),
+                5 => rt::convert::set(&mut out.running_tasks_count, value),
+                6 => rt::convert::set(&mut out.pending_tasks_count, value),
+                7 => rt::convert::set(&mut out.active_services_count, value),
+                8 => rt::convert::set(&mut out.statistics, value),
+                9 => rt::convert::set(&mut out.tags, value),
+                10 => rt::convert::set(&mut out.settings, value),
+                11 => rt::convert::set(&mut out.capacity_providers, value),
+                12 => rt::convert::set(&mut out.default_capacity_provider_strategy, value),
+                13 => rt::convert::set(&mut out.attachments, value),
+                14 => rt::convert::set(&mut out.attachments_status, value),
+                15 => rt::convert::set(&mut out.service_connect_defaults, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -962,10 +962,10 @@ impl rt::FromValue for ClusterConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execute_command_configuration = rt::FromValue::from_value(value)?,
-                1 => out.managed_storage_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execute_command_configuration, value),
+                1 => rt::convert::set(&mut out.managed_storage_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -990,9 +990,9 @@ impl rt::FromValue for ClusterContainsContainerInstancesException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1016,9 +1016,9 @@ impl rt::FromValue for ClusterContainsServicesException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1042,9 +1042,9 @@ impl rt::FromValue for ClusterContainsTasksException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1135,9 +1135,9 @@ impl rt::FromValue for ClusterNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1161,9 +1161,9 @@ impl rt::FromValue for ClusterServiceConnectDefaults {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1187,9 +1187,9 @@ impl rt::FromValue for ClusterServiceConnectDefaultsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1214,10 +1214,10 @@ impl rt::FromValue for ClusterSetting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1359,10 +1359,10 @@ impl rt::FromValue for ConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_ids = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_ids, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1461,25 +1461,25 @@ impl rt::FromValue for Container {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_arn = rt::FromValue::from_value(value)?,
-                1 => out.task_arn = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                3 => out.image = rt::FromValue::from_value(value)?,
-                4 => out.image_digest = rt::FromValue::from_value(value)?,
-                5 => out.runtime_id = rt::FromValue::from_value(value)?,
-                6 => out.last_status = rt::FromValue::from_value(value)?,
-                7 => out.exit_code = rt::FromValue::from_value(value)?,
-                8 => out.reason = rt::FromValue::from_value(value)?,
-                9 => out.network_bindings = rt::FromValue::from_value(value)?,
-                10 => out.network_interfaces = rt::FromValue::from_value(value)?,
-                11 => out.health_status = rt::FromValue::from_value(value)?,
-                12 => out.managed_agents = rt::FromValue::from_value(value)?,
-                13 => out.cpu = rt::FromValue::from_value(value)?,
-                14 => out.memory = rt::FromValue::from_value(value)?,
-                15 => out.memory_reservation = rt::FromValue::from_value(value)?,
-                16 => out.gpu_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_arn, value),
+                1 => rt::convert::set(&mut out.task_arn, value),
+                2 => rt::convert::set(&mut out.name, value),
+                3 => rt::convert::set(&mut out.image, value),
+                4 => rt::convert::set(&mut out.image_digest, value),
+                5 => rt::convert::set(&mut out.runtime_id, value),
+                6 => rt::convert::set(&mut out.last_status, value),
+                7 => rt::convert::set(&mut out.exit_code, value),
+                8 => rt::convert::set(&mut out.reason, value),
+                9 => rt::convert::set(&mut out.network_bindings, value),
+                10 => rt::convert::set(&mut out.network_interfaces, value),
+                11 => rt::convert::set(&mut out.health_status, value),
+                12 => rt::convert::set(&mut out.managed_agents, value),
+                13 => rt::convert::set(&mut out.cpu, value),
+                14 => rt::convert::set(&mut out.memory, value),
+                15 => rt::convert::set(&mut out.memory_reservation, value),
+                16 => rt::convert::set(&mut out.gpu_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1624,50 +1624,50 @@ impl rt::FromValue for ContainerDefinition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.image = rt::FromValue::from_value(value)?,
-                2 => out.repository_credentials = rt::FromValue::from_value(value)?,
-                3 => out.cpu = rt::FromValue::from_value(value)?,
-                4 => out.memory = rt::FromValue::from_value(value)?,
-                5 => out.memory_reservation = rt::FromValue::from_value(value)?,
-                6 => out.links = rt::FromValue::from_value(value)?,
-                7 => out.port_mappings = rt::FromValue::from_value(value)?,
-                8 => out.essential = rt::FromValue::from_value(value)?,
-                9 => out.restart_policy = rt::FromValue::from_value(value)?,
-                10 => out.entry_point = rt::FromValue::from_value(value)?,
-                11 => out.command = rt::FromValue::from_value(value)?,
-                12 => out.environment = rt::FromValue::from_value(value)?,
-                13 => out.environment_files = rt::FromValue::from_value(value)?,
-                14 => out.mount_points = rt::FromValue::from_value(value)?,
-                15 => out.volumes_from = rt::FromValue::from_value(value)?,
-                16 => out.linux_parameters = rt::FromValue::from_value(value)?,
-                17 => out.secrets = rt::FromValue::from_value(value)?,
-                18 => out.depends_on = rt::FromValue::from_value(value)?,
-                19 => out.start_timeout = rt::FromValue::from_value(value)?,
-                20 => out.stop_timeout = rt::FromValue::from_value(value)?,
-                21 => out.version_consistency = rt::FromValue::from_value(value)?,
-                22 => out.hostname = rt::FromValue::from_value(value)?,
-                23 => out.user = rt::FromValue::from_value(value)?,
-                24 => out.working_directory = rt::FromValue::from_value(value)?,
-                25 => out.disable_networking = rt::FromValue::from_value(value)?,
-                26 => out.privileged = rt::FromValue::from_value(value)?,
-                27 => out.readonly_root_filesystem = rt::FromValue::from_value(value)?,
-                28 => out.dns_servers = rt::FromValue::from_value(value)?,
-                29 => out.dns_search_domains = rt::FromValue::from_value(value)?,
-                30 => out.extra_hosts = rt::FromValue::from_value(value)?,
-                31 => out.docker_security_options = rt::FromValue::from_value(value)?,
-                32 => out.interactive = rt::FromValue::from_value(value)?,
-                33 => out.pseudo_terminal = rt::FromValue::from_value(value)?,
-                34 => out.docker_labels = rt::FromValue::from_value(value)?,
-                35 => out.ulimits = rt::FromValue::from_value(value)?,
-                36 => out.log_configuration = rt::FromValue::from_value(value)?,
-                37 => out.health_check = rt::FromValue::from_value(value)?,
-                38 => out.system_controls = rt::FromValue::from_value(value)?,
-                39 => out.resource_requirements = rt::FromValue::from_value(value)?,
-                40 => out.firelens_configuration = rt::FromValue::from_value(value)?,
-                41 => out.credential_specs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.image, value),
+                2 => rt::convert::set(&mut out.repository_credentials, value),
+                3 => rt::convert::set(&mut out.cpu, value),
+                4 => rt::convert::set(&mut out.memory, value),
+                5 => rt::convert::set(&mut out.memory_reservation, value),
+                6 => rt::convert::set(&mut out.links, value),
+                7 => rt::convert::set(&mut out.port_mappings, value),
+                8 => rt::convert::set(&mut out.essential, value),
+                9 => rt::convert::set(&mut out.restart_policy, value),
+                10 => rt::convert::set(&mut out.entry_point, value),
+                11 => rt::convert::set(&mut out.command, value),
+                12 => rt::convert::set(&mut out.environment, value),
+                13 => rt::convert::set(&mut out.environment_files, value),
+                14 => rt::convert::set(&mut out.mount_points, value),
+                15 => rt::convert::set(&mut out.volumes_from, value),
+                16 => rt::convert::set(&mut out.linux_parameters, value),
+                17 => rt::convert::set(&mut out.secrets, value),
+                18 => rt::convert::set(&mut out.depends_on, value),
+                19 => rt::convert::set(&mut out.start_timeout, value),
+                20 => rt::convert::set(&mut out.stop_timeout, value),
+                21 => rt::convert::set(&mut out.version_consistency, value),
+                22 => rt::convert::set(&mut out.hostname, value),
+                23 => rt::convert::set(&mut out.user, value),
+                24 => rt::convert::set(&mut out.working_directory, value),
+                25 => rt::convert::set(&mut out.disable_networking, value),
+                26 => rt::convert::set(&mut out.privileged, value),
+                27 => rt::convert::set(&mut out.readonly_root_filesystem, value),
+                28 => rt::convert::set(&mut out.dns_servers, value),
+                29 => rt::convert::set(&mut out.dns_search_domains, value),
+                30 => rt::convert::set(&mut out.extra_hosts, value),
+                31 => rt::convert::set(&mut out.docker_security_options, value),
+                32 => rt::convert::set(&mut out.interactive, value),
+                33 => rt::convert::set(&mut out.pseudo_terminal, value),
+                34 => rt::convert::set(&mut out.docker_labels, value),
+                35 => rt::convert::set(&mut out.ulimits, value),
+                36 => rt::convert::set(&mut out.log_configuration, value),
+                37 => rt::convert::set(&mut out.health_check, value),
+                38 => rt::convert::set(&mut out.system_controls, value),
+                39 => rt::convert::set(&mut out.resource_requirements, value),
+                40 => rt::convert::set(&mut out.firelens_configuration, value),
+                41 => rt::convert::set(&mut out.credential_specs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1733,10 +1733,10 @@ impl rt::FromValue for ContainerDependency {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_name = rt::FromValue::from_value(value)?,
-                1 => out.condition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_name, value),
+                1 => rt::convert::set(&mut out.condition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1763,11 +1763,11 @@ impl rt::FromValue for ContainerImage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_name = rt::FromValue::from_value(value)?,
-                1 => out.image_digest = rt::FromValue::from_value(value)?,
-                2 => out.image = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_name, value),
+                1 => rt::convert::set(&mut out.image_digest, value),
+                2 => rt::convert::set(&mut out.image, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1810,26 +1810,26 @@ impl rt::FromValue for ContainerInstance {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_instance_arn = rt::FromValue::from_value(value)?,
-                1 => out.ec2_instance_id = rt::FromValue::from_value(value)?,
-                2 => out.capacity_provider_name = rt::FromValue::from_value(value)?,
-                3 => out.version = rt::FromValue::from_value(value)?,
-                4 => out.version_info = rt::FromValue::from_value(value)?,
-                5 => out.remaining_resources = rt::FromValue::from_value(value)?,
-                6 => out.registered_resources = rt::FromValue::from_value(value)?,
-                7 => out.status = rt::FromValue::from_value(value)?,
-                8 => out.status_reason = rt::FromValue::from_value(value)?,
-                9 => out.agent_connected = rt::FromValue::from_value(value)?,
-                10 => out.running_tasks_count = rt::FromValue::from_value(value)?,
-                11 => out.pending_tasks_count = rt::FromValue::from_value(value)?,
-                12 => out.agent_update_status = rt::FromValue::from_value(value)?,
-                13 => out.attributes = rt::FromValue::from_value(value)?,
-                14 => out.registered_at = rt::FromValue::from_value(value)?,
-                15 => out.attachments = rt::FromValue::from_value(value)?,
-                16 => out.tags = rt::FromValue::from_value(value)?,
-                17 => out.health_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_instance_arn, value),
+                1 => rt::convert::set(&mut out.ec2_instance_id, value),
+                2 => rt::convert::set(&mut out.capacity_provider_name, value),
+                3 => rt::convert::set(&mut out.version, value),
+                4 => rt::convert::set(&mut out.version_info, value),
+                5 => rt::convert::set(&mut out.remaining_resources, value),
+                6 => rt::convert::set(&mut out.registered_resources, value),
+                7 => rt::convert::set(&mut out.status, value),
+                8 => rt::convert::set(&mut out.status_reason, value),
+                9 => rt::convert::set(&mut out.agent_connected, value),
+                10 => rt::convert::set(&mut out.running_tasks_count, value),
+                11 => rt::convert::set(&mut out.pending_tasks_count, value),
+                12 => rt::convert::set(&mut out.agent_update_status, value),
+                13 => rt::convert::set(&mut out.attributes, value),
+                14 => rt::convert::set(&mut out.registered_at, value),
+                15 => rt::convert::set(&mut out.attachments, value),
+                16 => rt::convert::set(&mut out.tags, value),
+                17 => rt::convert::set(&mut out.health_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1929,10 +1929,10 @@ impl rt::FromValue for ContainerInstanceHealthStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.overall_status = rt::FromValue::from_value(value)?,
-                1 => out.details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.overall_status, value),
+                1 => rt::convert::set(&mut out.details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2032,16 +2032,16 @@ impl rt::FromValue for ContainerOverride {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.command = rt::FromValue::from_value(value)?,
-                2 => out.environment = rt::FromValue::from_value(value)?,
-                3 => out.environment_files = rt::FromValue::from_value(value)?,
-                4 => out.cpu = rt::FromValue::from_value(value)?,
-                5 => out.memory = rt::FromValue::from_value(value)?,
-                6 => out.memory_reservation = rt::FromValue::from_value(value)?,
-                7 => out.resource_requirements = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.command, value),
+                2 => rt::convert::set(&mut out.environment, value),
+                3 => rt::convert::set(&mut out.environment_files, value),
+                4 => rt::convert::set(&mut out.cpu, value),
+                5 => rt::convert::set(&mut out.memory, value),
+                6 => rt::convert::set(&mut out.memory_reservation, value),
+                7 => rt::convert::set(&mut out.resource_requirements, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2074,11 +2074,11 @@ impl rt::FromValue for ContainerRestartPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enabled = rt::FromValue::from_value(value)?,
-                1 => out.ignored_exit_codes = rt::FromValue::from_value(value)?,
-                2 => out.restart_attempt_period = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enabled, value),
+                1 => rt::convert::set(&mut out.ignored_exit_codes, value),
+                2 => rt::convert::set(&mut out.restart_attempt_period, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2110,15 +2110,15 @@ impl rt::FromValue for ContainerStateChange {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_name = rt::FromValue::from_value(value)?,
-                1 => out.image_digest = rt::FromValue::from_value(value)?,
-                2 => out.runtime_id = rt::FromValue::from_value(value)?,
-                3 => out.exit_code = rt::FromValue::from_value(value)?,
-                4 => out.network_bindings = rt::FromValue::from_value(value)?,
-                5 => out.reason = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_name, value),
+                1 => rt::convert::set(&mut out.image_digest, value),
+                2 => rt::convert::set(&mut out.runtime_id, value),
+                3 => rt::convert::set(&mut out.exit_code, value),
+                4 => rt::convert::set(&mut out.network_bindings, value),
+                5 => rt::convert::set(&mut out.reason, value),
+                6 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2150,11 +2150,11 @@ impl rt::FromValue for CreateCapacityProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.auto_scaling_group_provider = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.auto_scaling_group_provider, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2180,9 +2180,9 @@ impl rt::FromValue for CreateCapacityProviderResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_provider = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_provider, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2213,15 +2213,15 @@ impl rt::FromValue for CreateClusterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster_name = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                2 => out.settings = rt::FromValue::from_value(value)?,
-                3 => out.configuration = rt::FromValue::from_value(value)?,
-                4 => out.capacity_providers = rt::FromValue::from_value(value)?,
-                5 => out.default_capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                6 => out.service_connect_defaults = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster_name, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                2 => rt::convert::set(&mut out.settings, value),
+                3 => rt::convert::set(&mut out.configuration, value),
+                4 => rt::convert::set(&mut out.capacity_providers, value),
+                5 => rt::convert::set(&mut out.default_capacity_provider_strategy, value),
+                6 => rt::convert::set(&mut out.service_connect_defaults, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2251,9 +2251,9 @@ impl rt::FromValue for CreateClusterResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2302,34 +2302,34 @@ impl rt::FromValue for CreateServiceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.service_name = rt::FromValue::from_value(value)?,
-                2 => out.task_definition = rt::FromValue::from_value(value)?,
-                3 => out.availability_zone_rebalancing = rt::FromValue::from_value(value)?,
-                4 => out.load_balancers = rt::FromValue::from_value(value)?,
-                5 => out.service_registries = rt::FromValue::from_value(value)?,
-                6 => out.desired_count = rt::FromValue::from_value(value)?,
-                7 => out.client_token = rt::FromValue::from_value(value)?,
-                8 => out.launch_type = rt::FromValue::from_value(value)?,
-                9 => out.capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                10 => out.platform_version = rt::FromValue::from_value(value)?,
-                11 => out.role = rt::FromValue::from_value(value)?,
-                12 => out.deployment_configuration = rt::FromValue::from_value(value)?,
-                13 => out.placement_constraints = rt::FromValue::from_value(value)?,
-                14 => out.placement_strategy = rt::FromValue::from_value(value)?,
-                15 => out.network_configuration = rt::FromValue::from_value(value)?,
-                16 => out.health_check_grace_period_seconds = rt::FromValue::from_value(value)?,
-                17 => out.scheduling_strategy = rt::FromValue::from_value(value)?,
-                18 => out.deployment_controller = rt::FromValue::from_value(value)?,
-                19 => out.tags = rt::FromValue::from_value(value)?,
-                20 => out.enable_ecs_managed_tags = rt::FromValue::from_value(value)?,
-                21 => out.propagate_tags = rt::FromValue::from_value(value)?,
-                22 => out.enable_execute_command = rt::FromValue::from_value(value)?,
-                23 => out.service_connect_configuration = rt::FromValue::from_value(value)?,
-                24 => out.volume_configurations = rt::FromValue::from_value(value)?,
-                25 => out.vpc_lattice_configurations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.service_name, value),
+                2 => rt::convert::set(&mut out.task_definition, value),
+                3 => rt::convert::set(&mut out.availability_zone_rebalancing, value),
+                4 => rt::convert::set(&mut out.load_balancers, value),
+                5 => rt::convert::set(&mut out.service_registries, value),
+                6 => rt::convert::set(&mut out.desired_count, value),
+                7 => rt::convert::set(&mut out.client_token, value),
+                8 => rt::convert::set(&mut out.launch_type, value),
+                9 => rt::convert::set(&mut out.capacity_provider_strategy, value),
+                10 => rt::convert::set(&mut out.platform_version, value),
+                11 => rt::convert::set(&mut out.role, value),
+                12 => rt::convert::set(&mut out.deployment_configuration, value),
+                13 => rt::convert::set(&mut out.placement_constraints, value),
+                14 => rt::convert::set(&mut out.placement_strategy, value),
+                15 => rt::convert::set(&mut out.network_configuration, value),
+                16 => rt::convert::set(&mut out.health_check_grace_period_seconds, value),
+                17 => rt::convert::set(&mut out.scheduling_strategy, value),
+                18 => rt::convert::set(&mut out.deployment_controller, value),
+                19 => rt::convert::set(&mut out.tags, value),
+                20 => rt::convert::set(&mut out.enable_ecs_managed_tags, value),
+                21 => rt::convert::set(&mut out.propagate_tags, value),
+                22 => rt::convert::set(&mut out.enable_execute_command, value),
+                23 => rt::convert::set(&mut out.service_connect_configuration, value),
+                24 => rt::convert::set(&mut out.volume_configurations, value),
+                25 => rt::convert::set(&mut out.vpc_lattice_configurations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2378,9 +2378,9 @@ impl rt::FromValue for CreateServiceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2416,21 +2416,21 @@ impl rt::FromValue for CreateTaskSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service = rt::FromValue::from_value(value)?,
-                1 => out.cluster = rt::FromValue::from_value(value)?,
-                2 => out.external_id = rt::FromValue::from_value(value)?,
-                3 => out.task_definition = rt::FromValue::from_value(value)?,
-                4 => out.network_configuration = rt::FromValue::from_value(value)?,
-                5 => out.load_balancers = rt::FromValue::from_value(value)?,
-                6 => out.service_registries = rt::FromValue::from_value(value)?,
-                7 => out.launch_type = rt::FromValue::from_value(value)?,
-                8 => out.capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                9 => out.platform_version = rt::FromValue::from_value(value)?,
-                10 => out.scale = rt::FromValue::from_value(value)?,
-                11 => out.client_token = rt::FromValue::from_value(value)?,
-                12 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service, value),
+                1 => rt::convert::set(&mut out.cluster, value),
+                2 => rt::convert::set(&mut out.external_id, value),
+                3 => rt::convert::set(&mut out.task_definition, value),
+                4 => rt::convert::set(&mut out.network_configuration, value),
+                5 => rt::convert::set(&mut out.load_balancers, value),
+                6 => rt::convert::set(&mut out.service_registries, value),
+                7 => rt::convert::set(&mut out.launch_type, value),
+                8 => rt::convert::set(&mut out.capacity_provider_strategy, value),
+                9 => rt::convert::set(&mut out.platform_version, value),
+                10 => rt::convert::set(&mut out.scale, value),
+                11 => rt::convert::set(&mut out.client_token, value),
+                12 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2466,9 +2466,9 @@ impl rt::FromValue for CreateTaskSetResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2493,10 +2493,10 @@ impl rt::FromValue for CreatedAt {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.before = rt::FromValue::from_value(value)?,
-                1 => out.after = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.before, value),
+                1 => rt::convert::set(&mut out.after, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2522,10 +2522,10 @@ impl rt::FromValue for DeleteAccountSettingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.principal_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.principal_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2550,9 +2550,9 @@ impl rt::FromValue for DeleteAccountSettingResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.setting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.setting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2577,10 +2577,10 @@ impl rt::FromValue for DeleteAttributesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2605,9 +2605,9 @@ impl rt::FromValue for DeleteAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2631,9 +2631,9 @@ impl rt::FromValue for DeleteCapacityProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_provider = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_provider, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2657,9 +2657,9 @@ impl rt::FromValue for DeleteCapacityProviderResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_provider = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_provider, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2683,9 +2683,9 @@ impl rt::FromValue for DeleteClusterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2709,9 +2709,9 @@ impl rt::FromValue for DeleteClusterResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2737,11 +2737,11 @@ impl rt::FromValue for DeleteServiceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.service = rt::FromValue::from_value(value)?,
-                2 => out.force = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.service, value),
+                2 => rt::convert::set(&mut out.force, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2767,9 +2767,9 @@ impl rt::FromValue for DeleteServiceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2793,9 +2793,9 @@ impl rt::FromValue for DeleteTaskDefinitionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_definitions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_definitions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2820,10 +2820,10 @@ impl rt::FromValue for DeleteTaskDefinitionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_definitions = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_definitions, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2851,12 +2851,12 @@ impl rt::FromValue for DeleteTaskSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.service = rt::FromValue::from_value(value)?,
-                2 => out.task_set = rt::FromValue::from_value(value)?,
-                3 => out.force = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.service, value),
+                2 => rt::convert::set(&mut out.task_set, value),
+                3 => rt::convert::set(&mut out.force, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2883,9 +2883,9 @@ impl rt::FromValue for DeleteTaskSetResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2929,29 +2929,29 @@ impl rt::FromValue for Deployment {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.task_definition = rt::FromValue::from_value(value)?,
-                3 => out.desired_count = rt::FromValue::from_value(value)?,
-                4 => out.pending_count = rt::FromValue::from_value(value)?,
-                5 => out.running_count = rt::FromValue::from_value(value)?,
-                6 => out.failed_tasks = rt::FromValue::from_value(value)?,
-                7 => out.created_at = rt::FromValue::from_value(value)?,
-                8 => out.updated_at = rt::FromValue::from_value(value)?,
-                9 => out.capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                10 => out.launch_type = rt::FromValue::from_value(value)?,
-                11 => out.platform_version = rt::FromValue::from_value(value)?,
-                12 => out.platform_family = rt::FromValue::from_value(value)?,
-                13 => out.network_configuration = rt::FromValue::from_value(value)?,
-                14 => out.rollout_state = rt::FromValue::from_value(value)?,
-                15 => out.rollout_state_reason = rt::FromValue::from_value(value)?,
-                16 => out.service_connect_configuration = rt::FromValue::from_value(value)?,
-                17 => out.service_connect_resources = rt::FromValue::from_value(value)?,
-                18 => out.volume_configurations = rt::FromValue::from_value(value)?,
-                19 => out.fargate_ephemeral_storage = rt::FromValue::from_value(value)?,
-                20 => out.vpc_lattice_configurations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.task_definition, value),
+                3 => rt::convert::set(&mut out.desired_count, value),
+                4 => rt::convert::set(&mut out.pending_count, value),
+                5 => rt::convert::set(&mut out.running_count, value),
+                6 => rt::convert::set(&mut out.failed_tasks, value),
+                7 => rt::convert::set(&mut out.created_at, value),
+                8 => rt::convert::set(&mut out.updated_at, value),
+                9 => rt::convert::set(&mut out.capacity_provider_strategy, value),
+                10 => rt::convert::set(&mut out.launch_type, value),
+                11 => rt::convert::set(&mut out.platform_version, value),
+                12 => rt::convert::set(&mut out.platform_family, value),
+                13 => rt::convert::set(&mut out.network_configuration, value),
+                14 => rt::convert::set(&mut out.rollout_state, value),
+                15 => rt::convert::set(&mut out.rollout_state_reason, value),
+                16 => rt::convert::set(&mut out.service_connect_configuration, value),
+                17 => rt::convert::set(&mut out.service_connect_resources, value),
+                18 => rt::convert::set(&mut out.volume_configurations, value),
+                19 => rt::convert::set(&mut out.fargate_ephemeral_storage, value),
+                20 => rt::convert::set(&mut out.vpc_lattice_configurations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2997,11 +2997,11 @@ impl rt::FromValue for DeploymentAlarms {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alarm_names = rt::FromValue::from_value(value)?,
-                1 => out.rollback = rt::FromValue::from_value(value)?,
-                2 => out.enable = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alarm_names, value),
+                1 => rt::convert::set(&mut out.rollback, value),
+                2 => rt::convert::set(&mut out.enable, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3028,10 +3028,10 @@ impl rt::FromValue for DeploymentCircuitBreaker {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enable = rt::FromValue::from_value(value)?,
-                1 => out.rollback = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enable, value),
+                1 => rt::convert::set(&mut out.rollback, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3059,12 +3059,12 @@ impl rt::FromValue for DeploymentConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.deployment_circuit_breaker = rt::FromValue::from_value(value)?,
-                1 => out.maximum_percent = rt::FromValue::from_value(value)?,
-                2 => out.minimum_healthy_percent = rt::FromValue::from_value(value)?,
-                3 => out.alarms = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.deployment_circuit_breaker, value),
+                1 => rt::convert::set(&mut out.maximum_percent, value),
+                2 => rt::convert::set(&mut out.minimum_healthy_percent, value),
+                3 => rt::convert::set(&mut out.alarms, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3091,9 +3091,9 @@ impl rt::FromValue for DeploymentController {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3178,9 +3178,9 @@ impl rt::FromValue for DeploymentEphemeralStorage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.kms_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3267,11 +3267,11 @@ impl rt::FromValue for DeregisterContainerInstanceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.container_instance = rt::FromValue::from_value(value)?,
-                2 => out.force = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.container_instance, value),
+                2 => rt::convert::set(&mut out.force, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3297,9 +3297,9 @@ impl rt::FromValue for DeregisterContainerInstanceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3323,9 +3323,9 @@ impl rt::FromValue for DeregisterTaskDefinitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_definition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_definition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3349,9 +3349,9 @@ impl rt::FromValue for DeregisterTaskDefinitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_definition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_definition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3378,12 +3378,12 @@ impl rt::FromValue for DescribeCapacityProvidersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_providers = rt::FromValue::from_value(value)?,
-                1 => out.include = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_providers, value),
+                1 => rt::convert::set(&mut out.include, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3412,11 +3412,11 @@ impl rt::FromValue for DescribeCapacityProvidersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_providers = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_providers, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3443,10 +3443,10 @@ impl rt::FromValue for DescribeClustersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.clusters = rt::FromValue::from_value(value)?,
-                1 => out.include = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.clusters, value),
+                1 => rt::convert::set(&mut out.include, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3472,10 +3472,10 @@ impl rt::FromValue for DescribeClustersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.clusters = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.clusters, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3502,11 +3502,11 @@ impl rt::FromValue for DescribeContainerInstancesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.container_instances = rt::FromValue::from_value(value)?,
-                2 => out.include = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.container_instances, value),
+                2 => rt::convert::set(&mut out.include, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3533,10 +3533,10 @@ impl rt::FromValue for DescribeContainerInstancesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_instances = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_instances, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3561,9 +3561,9 @@ impl rt::FromValue for DescribeServiceDeploymentsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_deployment_arns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_deployment_arns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3588,10 +3588,10 @@ impl rt::FromValue for DescribeServiceDeploymentsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_deployments = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_deployments, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3616,9 +3616,9 @@ impl rt::FromValue for DescribeServiceRevisionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_revision_arns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_revision_arns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3643,10 +3643,10 @@ impl rt::FromValue for DescribeServiceRevisionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_revisions = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_revisions, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3673,11 +3673,11 @@ impl rt::FromValue for DescribeServicesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.services = rt::FromValue::from_value(value)?,
-                2 => out.include = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.services, value),
+                2 => rt::convert::set(&mut out.include, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3704,10 +3704,10 @@ impl rt::FromValue for DescribeServicesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.services = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.services, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3733,10 +3733,10 @@ impl rt::FromValue for DescribeTaskDefinitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_definition = rt::FromValue::from_value(value)?,
-                1 => out.include = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_definition, value),
+                1 => rt::convert::set(&mut out.include, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3762,10 +3762,10 @@ impl rt::FromValue for DescribeTaskDefinitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_definition = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_definition, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3793,12 +3793,12 @@ impl rt::FromValue for DescribeTaskSetsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.service = rt::FromValue::from_value(value)?,
-                2 => out.task_sets = rt::FromValue::from_value(value)?,
-                3 => out.include = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.service, value),
+                2 => rt::convert::set(&mut out.task_sets, value),
+                3 => rt::convert::set(&mut out.include, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3826,10 +3826,10 @@ impl rt::FromValue for DescribeTaskSetsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_sets = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_sets, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3856,11 +3856,11 @@ impl rt::FromValue for DescribeTasksRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.tasks = rt::FromValue::from_value(value)?,
-                2 => out.include = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.tasks, value),
+                2 => rt::convert::set(&mut out.include, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3887,10 +3887,10 @@ impl rt::FromValue for DescribeTasksResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tasks = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tasks, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3978,11 +3978,11 @@ impl rt::FromValue for Device {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.host_path = rt::FromValue::from_value(value)?,
-                1 => out.container_path = rt::FromValue::from_value(value)?,
-                2 => out.permissions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.host_path, value),
+                1 => rt::convert::set(&mut out.container_path, value),
+                2 => rt::convert::set(&mut out.permissions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4070,10 +4070,10 @@ impl rt::FromValue for DiscoverPollEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_instance = rt::FromValue::from_value(value)?,
-                1 => out.cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_instance, value),
+                1 => rt::convert::set(&mut out.cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4100,11 +4100,11 @@ impl rt::FromValue for DiscoverPollEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint = rt::FromValue::from_value(value)?,
-                1 => out.telemetry_endpoint = rt::FromValue::from_value(value)?,
-                2 => out.service_connect_endpoint = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint, value),
+                1 => rt::convert::set(&mut out.telemetry_endpoint, value),
+                2 => rt::convert::set(&mut out.service_connect_endpoint, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4134,13 +4134,13 @@ impl rt::FromValue for DockerVolumeConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.scope = rt::FromValue::from_value(value)?,
-                1 => out.autoprovision = rt::FromValue::from_value(value)?,
-                2 => out.driver = rt::FromValue::from_value(value)?,
-                3 => out.driver_opts = rt::FromValue::from_value(value)?,
-                4 => out.labels = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.scope, value),
+                1 => rt::convert::set(&mut out.autoprovision, value),
+                2 => rt::convert::set(&mut out.driver, value),
+                3 => rt::convert::set(&mut out.driver_opts, value),
+                4 => rt::convert::set(&mut out.labels, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4225,11 +4225,11 @@ impl rt::FromValue for EBSTagSpecification {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                2 => out.propagate_tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                2 => rt::convert::set(&mut out.propagate_tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4256,10 +4256,10 @@ impl rt::FromValue for EFSAuthorizationConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_point_id = rt::FromValue::from_value(value)?,
-                1 => out.iam = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_point_id, value),
+                1 => rt::convert::set(&mut out.iam, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4404,13 +4404,13 @@ impl rt::FromValue for EFSVolumeConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.file_system_id = rt::FromValue::from_value(value)?,
-                1 => out.root_directory = rt::FromValue::from_value(value)?,
-                2 => out.transit_encryption = rt::FromValue::from_value(value)?,
-                3 => out.transit_encryption_port = rt::FromValue::from_value(value)?,
-                4 => out.authorization_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.file_system_id, value),
+                1 => rt::convert::set(&mut out.root_directory, value),
+                2 => rt::convert::set(&mut out.transit_encryption, value),
+                3 => rt::convert::set(&mut out.transit_encryption_port, value),
+                4 => rt::convert::set(&mut out.authorization_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4439,10 +4439,10 @@ impl rt::FromValue for EnvironmentFile {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4522,9 +4522,9 @@ impl rt::FromValue for EphemeralStorage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.size_in_gi_b = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.size_in_gi_b, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4550,11 +4550,11 @@ impl rt::FromValue for ExecuteCommandConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                1 => out.logging = rt::FromValue::from_value(value)?,
-                2 => out.log_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.kms_key_id, value),
+                1 => rt::convert::set(&mut out.logging, value),
+                2 => rt::convert::set(&mut out.log_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4584,13 +4584,13 @@ impl rt::FromValue for ExecuteCommandLogConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cloud_watch_log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.cloud_watch_encryption_enabled = rt::FromValue::from_value(value)?,
-                2 => out.s3_bucket_name = rt::FromValue::from_value(value)?,
-                3 => out.s3_encryption_enabled = rt::FromValue::from_value(value)?,
-                4 => out.s3_key_prefix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cloud_watch_log_group_name, value),
+                1 => rt::convert::set(&mut out.cloud_watch_encryption_enabled, value),
+                2 => rt::convert::set(&mut out.s3_bucket_name, value),
+                3 => rt::convert::set(&mut out.s3_encryption_enabled, value),
+                4 => rt::convert::set(&mut out.s3_key_prefix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4683,13 +4683,13 @@ impl rt::FromValue for ExecuteCommandRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.container = rt::FromValue::from_value(value)?,
-                2 => out.command = rt::FromValue::from_value(value)?,
-                3 => out.interactive = rt::FromValue::from_value(value)?,
-                4 => out.task = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.container, value),
+                2 => rt::convert::set(&mut out.command, value),
+                3 => rt::convert::set(&mut out.interactive, value),
+                4 => rt::convert::set(&mut out.task, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4722,14 +4722,14 @@ impl rt::FromValue for ExecuteCommandResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster_arn = rt::FromValue::from_value(value)?,
-                1 => out.container_arn = rt::FromValue::from_value(value)?,
-                2 => out.container_name = rt::FromValue::from_value(value)?,
-                3 => out.interactive = rt::FromValue::from_value(value)?,
-                4 => out.session = rt::FromValue::from_value(value)?,
-                5 => out.task_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster_arn, value),
+                1 => rt::convert::set(&mut out.container_arn, value),
+                2 => rt::convert::set(&mut out.container_name, value),
+                3 => rt::convert::set(&mut out.interactive, value),
+                4 => rt::convert::set(&mut out.session, value),
+                5 => rt::convert::set(&mut out.task_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4759,10 +4759,10 @@ impl rt::FromValue for FSxWindowsFileServerAuthorizationConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.credentials_parameter = rt::FromValue::from_value(value)?,
-                1 => out.domain = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.credentials_parameter, value),
+                1 => rt::convert::set(&mut out.domain, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4789,11 +4789,11 @@ impl rt::FromValue for FSxWindowsFileServerVolumeConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.file_system_id = rt::FromValue::from_value(value)?,
-                1 => out.root_directory = rt::FromValue::from_value(value)?,
-                2 => out.authorization_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.file_system_id, value),
+                1 => rt::convert::set(&mut out.root_directory, value),
+                2 => rt::convert::set(&mut out.authorization_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4821,11 +4821,11 @@ impl rt::FromValue for Failure {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.reason = rt::FromValue::from_value(value)?,
-                2 => out.detail = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.reason, value),
+                2 => rt::convert::set(&mut out.detail, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4852,10 +4852,10 @@ impl rt::FromValue for FirelensConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4939,10 +4939,10 @@ impl rt::FromValue for GetTaskProtectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.tasks = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.tasks, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4968,10 +4968,10 @@ impl rt::FromValue for GetTaskProtectionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.protected_tasks = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.protected_tasks, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5000,13 +5000,13 @@ impl rt::FromValue for HealthCheck {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.command = rt::FromValue::from_value(value)?,
-                1 => out.interval = rt::FromValue::from_value(value)?,
-                2 => out.timeout = rt::FromValue::from_value(value)?,
-                3 => out.retries = rt::FromValue::from_value(value)?,
-                4 => out.start_period = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.command, value),
+                1 => rt::convert::set(&mut out.interval, value),
+                2 => rt::convert::set(&mut out.timeout, value),
+                3 => rt::convert::set(&mut out.retries, value),
+                4 => rt::convert::set(&mut out.start_period, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5096,10 +5096,10 @@ impl rt::FromValue for HostEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.hostname = rt::FromValue::from_value(value)?,
-                1 => out.ip_address = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.hostname, value),
+                1 => rt::convert::set(&mut out.ip_address, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5124,9 +5124,9 @@ impl rt::FromValue for HostVolumeProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5151,10 +5151,10 @@ impl rt::FromValue for InferenceAccelerator {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.device_name = rt::FromValue::from_value(value)?,
-                1 => out.device_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.device_name, value),
+                1 => rt::convert::set(&mut out.device_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5180,10 +5180,10 @@ impl rt::FromValue for InferenceAcceleratorOverride {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.device_name = rt::FromValue::from_value(value)?,
-                1 => out.device_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.device_name, value),
+                1 => rt::convert::set(&mut out.device_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5211,12 +5211,12 @@ impl rt::FromValue for InstanceHealthCheckResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.last_updated = rt::FromValue::from_value(value)?,
-                3 => out.last_status_change = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.last_updated, value),
+                3 => rt::convert::set(&mut out.last_status_change, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5362,9 +5362,9 @@ impl rt::FromValue for InvalidParameterException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5450,10 +5450,10 @@ impl rt::FromValue for KernelCapabilities {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.add = rt::FromValue::from_value(value)?,
-                1 => out.drop = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.add, value),
+                1 => rt::convert::set(&mut out.drop, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5479,10 +5479,10 @@ impl rt::FromValue for KeyValuePair {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5568,9 +5568,9 @@ impl rt::FromValue for LimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5600,15 +5600,15 @@ impl rt::FromValue for LinuxParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capabilities = rt::FromValue::from_value(value)?,
-                1 => out.devices = rt::FromValue::from_value(value)?,
-                2 => out.init_process_enabled = rt::FromValue::from_value(value)?,
-                3 => out.shared_memory_size = rt::FromValue::from_value(value)?,
-                4 => out.tmpfs = rt::FromValue::from_value(value)?,
-                5 => out.max_swap = rt::FromValue::from_value(value)?,
-                6 => out.swappiness = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capabilities, value),
+                1 => rt::convert::set(&mut out.devices, value),
+                2 => rt::convert::set(&mut out.init_process_enabled, value),
+                3 => rt::convert::set(&mut out.shared_memory_size, value),
+                4 => rt::convert::set(&mut out.tmpfs, value),
+                5 => rt::convert::set(&mut out.max_swap, value),
+                6 => rt::convert::set(&mut out.swappiness, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5643,14 +5643,14 @@ impl rt::FromValue for ListAccountSettingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.principal_arn = rt::FromValue::from_value(value)?,
-                3 => out.effective_settings = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                5 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.principal_arn, value),
+                3 => rt::convert::set(&mut out.effective_settings, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                5 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5680,10 +5680,10 @@ impl rt::FromValue for ListAccountSettingsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.settings = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.settings, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5713,14 +5713,14 @@ impl rt::FromValue for ListAttributesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.target_type = rt::FromValue::from_value(value)?,
-                2 => out.attribute_name = rt::FromValue::from_value(value)?,
-                3 => out.attribute_value = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                5 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.target_type, value),
+                2 => rt::convert::set(&mut out.attribute_name, value),
+                3 => rt::convert::set(&mut out.attribute_value, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                5 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5750,10 +5750,10 @@ impl rt::FromValue for ListAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5779,10 +5779,10 @@ impl rt::FromValue for ListClustersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5808,10 +5808,10 @@ impl rt::FromValue for ListClustersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster_arns = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster_arns, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5840,13 +5840,13 @@ impl rt::FromValue for ListContainerInstancesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.filter = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.filter, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                4 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5875,10 +5875,10 @@ impl rt::FromValue for ListContainerInstancesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_instance_arns = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_instance_arns, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5908,14 +5908,14 @@ impl rt::FromValue for ListServiceDeploymentsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service = rt::FromValue::from_value(value)?,
-                1 => out.cluster = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.created_at = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                5 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service, value),
+                1 => rt::convert::set(&mut out.cluster, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.created_at, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                5 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5945,10 +5945,10 @@ impl rt::FromValue for ListServiceDeploymentsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_deployments = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_deployments, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5975,11 +5975,11 @@ impl rt::FromValue for ListServicesByNamespaceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6006,10 +6006,10 @@ impl rt::FromValue for ListServicesByNamespaceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_arns = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_arns, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6038,13 +6038,13 @@ impl rt::FromValue for ListServicesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.launch_type = rt::FromValue::from_value(value)?,
-                4 => out.scheduling_strategy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.launch_type, value),
+                4 => rt::convert::set(&mut out.scheduling_strategy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6073,10 +6073,10 @@ impl rt::FromValue for ListServicesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_arns = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_arns, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6101,9 +6101,9 @@ impl rt::FromValue for ListTagsForResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6127,9 +6127,9 @@ impl rt::FromValue for ListTagsForResourceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6156,12 +6156,12 @@ impl rt::FromValue for ListTaskDefinitionFamiliesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.family_prefix = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.family_prefix, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6189,10 +6189,10 @@ impl rt::FromValue for ListTaskDefinitionFamiliesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.families = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.families, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6221,13 +6221,13 @@ impl rt::FromValue for ListTaskDefinitionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.family_prefix = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.sort = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.family_prefix, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.sort, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6256,10 +6256,10 @@ impl rt::FromValue for ListTaskDefinitionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_definition_arns = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_definition_arns, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6292,17 +6292,17 @@ impl rt::FromValue for ListTasksRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.container_instance = rt::FromValue::from_value(value)?,
-                2 => out.family = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                5 => out.started_by = rt::FromValue::from_value(value)?,
-                6 => out.service_name = rt::FromValue::from_value(value)?,
-                7 => out.desired_status = rt::FromValue::from_value(value)?,
-                8 => out.launch_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.container_instance, value),
+                2 => rt::convert::set(&mut out.family, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                5 => rt::convert::set(&mut out.started_by, value),
+                6 => rt::convert::set(&mut out.service_name, value),
+                7 => rt::convert::set(&mut out.desired_status, value),
+                8 => rt::convert::set(&mut out.launch_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6335,10 +6335,10 @@ impl rt::FromValue for ListTasksResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_arns = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_arns, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6366,12 +6366,12 @@ impl rt::FromValue for LoadBalancer {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_group_arn = rt::FromValue::from_value(value)?,
-                1 => out.load_balancer_name = rt::FromValue::from_value(value)?,
-                2 => out.container_name = rt::FromValue::from_value(value)?,
-                3 => out.container_port = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_group_arn, value),
+                1 => rt::convert::set(&mut out.load_balancer_name, value),
+                2 => rt::convert::set(&mut out.container_name, value),
+                3 => rt::convert::set(&mut out.container_port, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6400,11 +6400,11 @@ impl rt::FromValue for LogConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_driver = rt::FromValue::from_value(value)?,
-                1 => out.options = rt::FromValue::from_value(value)?,
-                2 => out.secret_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_driver, value),
+                1 => rt::convert::set(&mut out.options, value),
+                2 => rt::convert::set(&mut out.secret_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6510,12 +6510,12 @@ impl rt::FromValue for ManagedAgent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.last_started_at = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.reason = rt::FromValue::from_value(value)?,
-                3 => out.last_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.last_started_at, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.reason, value),
+                3 => rt::convert::set(&mut out.last_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6600,12 +6600,12 @@ impl rt::FromValue for ManagedAgentStateChange {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_name = rt::FromValue::from_value(value)?,
-                1 => out.managed_agent_name = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_name, value),
+                1 => rt::convert::set(&mut out.managed_agent_name, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6694,13 +6694,13 @@ impl rt::FromValue for ManagedScaling {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.target_capacity = rt::FromValue::from_value(value)?,
-                2 => out.minimum_scaling_step_size = rt::FromValue::from_value(value)?,
-                3 => out.maximum_scaling_step_size = rt::FromValue::from_value(value)?,
-                4 => out.instance_warmup_period = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.target_capacity, value),
+                2 => rt::convert::set(&mut out.minimum_scaling_step_size, value),
+                3 => rt::convert::set(&mut out.maximum_scaling_step_size, value),
+                4 => rt::convert::set(&mut out.instance_warmup_period, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6787,10 +6787,10 @@ impl rt::FromValue for ManagedStorageConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                1 => out.fargate_ephemeral_storage_kms_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.kms_key_id, value),
+                1 => rt::convert::set(&mut out.fargate_ephemeral_storage_kms_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6873,9 +6873,9 @@ impl rt::FromValue for MissingVersionException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6901,11 +6901,11 @@ impl rt::FromValue for MountPoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_volume = rt::FromValue::from_value(value)?,
-                1 => out.container_path = rt::FromValue::from_value(value)?,
-                2 => out.read_only = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_volume, value),
+                1 => rt::convert::set(&mut out.container_path, value),
+                2 => rt::convert::set(&mut out.read_only, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6931,9 +6931,9 @@ impl rt::FromValue for NamespaceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6962,14 +6962,14 @@ impl rt::FromValue for NetworkBinding {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bind_ip = rt::FromValue::from_value(value)?,
-                1 => out.container_port = rt::FromValue::from_value(value)?,
-                2 => out.host_port = rt::FromValue::from_value(value)?,
-                3 => out.protocol = rt::FromValue::from_value(value)?,
-                4 => out.container_port_range = rt::FromValue::from_value(value)?,
-                5 => out.host_port_range = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bind_ip, value),
+                1 => rt::convert::set(&mut out.container_port, value),
+                2 => rt::convert::set(&mut out.host_port, value),
+                3 => rt::convert::set(&mut out.protocol, value),
+                4 => rt::convert::set(&mut out.container_port_range, value),
+                5 => rt::convert::set(&mut out.host_port_range, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6998,9 +6998,9 @@ impl rt::FromValue for NetworkConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.awsvpc_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.awsvpc_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7026,11 +7026,11 @@ impl rt::FromValue for NetworkInterface {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attachment_id = rt::FromValue::from_value(value)?,
-                1 => out.private_ipv4_address = rt::FromValue::from_value(value)?,
-                2 => out.ipv6_address = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attachment_id, value),
+                1 => rt::convert::set(&mut out.private_ipv4_address, value),
+                2 => rt::convert::set(&mut out.ipv6_address, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7120,9 +7120,9 @@ impl rt::FromValue for NoUpdateAvailableException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7290,10 +7290,10 @@ impl rt::FromValue for PlacementConstraint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.expression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.expression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7377,10 +7377,10 @@ impl rt::FromValue for PlacementStrategy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.field = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.field, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7467,10 +7467,10 @@ impl rt::FromValue for PlatformDevice {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7550,9 +7550,9 @@ impl rt::FromValue for PlatformTaskDefinitionIncompatibilityException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7576,9 +7576,9 @@ impl rt::FromValue for PlatformUnknownException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7607,14 +7607,14 @@ impl rt::FromValue for PortMapping {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_port = rt::FromValue::from_value(value)?,
-                1 => out.host_port = rt::FromValue::from_value(value)?,
-                2 => out.protocol = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.app_protocol = rt::FromValue::from_value(value)?,
-                5 => out.container_port_range = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_port, value),
+                1 => rt::convert::set(&mut out.host_port, value),
+                2 => rt::convert::set(&mut out.protocol, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.app_protocol, value),
+                5 => rt::convert::set(&mut out.container_port_range, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7706,11 +7706,11 @@ impl rt::FromValue for ProtectedTask {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_arn = rt::FromValue::from_value(value)?,
-                1 => out.protection_enabled = rt::FromValue::from_value(value)?,
-                2 => out.expiration_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_arn, value),
+                1 => rt::convert::set(&mut out.protection_enabled, value),
+                2 => rt::convert::set(&mut out.expiration_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7738,11 +7738,11 @@ impl rt::FromValue for ProxyConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.container_name = rt::FromValue::from_value(value)?,
-                2 => out.properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.container_name, value),
+                2 => rt::convert::set(&mut out.properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7824,10 +7824,10 @@ impl rt::FromValue for PutAccountSettingDefaultRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7852,9 +7852,9 @@ impl rt::FromValue for PutAccountSettingDefaultResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.setting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.setting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7880,11 +7880,11 @@ impl rt::FromValue for PutAccountSettingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.principal_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.principal_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7910,9 +7910,9 @@ impl rt::FromValue for PutAccountSettingResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.setting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.setting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7937,10 +7937,10 @@ impl rt::FromValue for PutAttributesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7965,9 +7965,9 @@ impl rt::FromValue for PutAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7993,11 +7993,11 @@ impl rt::FromValue for PutClusterCapacityProvidersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.capacity_providers = rt::FromValue::from_value(value)?,
-                2 => out.default_capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.capacity_providers, value),
+                2 => rt::convert::set(&mut out.default_capacity_provider_strategy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8023,9 +8023,9 @@ impl rt::FromValue for PutClusterCapacityProvidersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8057,17 +8057,17 @@ impl rt::FromValue for RegisterContainerInstanceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.instance_identity_document = rt::FromValue::from_value(value)?,
-                2 => out.instance_identity_document_signature = rt::FromValue::from_value(value)?,
-                3 => out.total_resources = rt::FromValue::from_value(value)?,
-                4 => out.version_info = rt::FromValue::from_value(value)?,
-                5 => out.container_instance_arn = rt::FromValue::from_value(value)?,
-                6 => out.attributes = rt::FromValue::from_value(value)?,
-                7 => out.platform_devices = rt::FromValue::from_value(value)?,
-                8 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.instance_identity_document, value),
+                2 => rt::convert::set(&mut out.instance_identity_document_signature, value),
+                3 => rt::convert::set(&mut out.total_resources, value),
+                4 => rt::convert::set(&mut out.version_info, value),
+                5 => rt::convert::set(&mut out.container_instance_arn, value),
+                6 => rt::convert::set(&mut out.attributes, value),
+                7 => rt::convert::set(&mut out.platform_devices, value),
+                8 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8099,9 +8099,9 @@ impl rt::FromValue for RegisterContainerInstanceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8142,26 +8142,26 @@ impl rt::FromValue for RegisterTaskDefinitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.family = rt::FromValue::from_value(value)?,
-                1 => out.task_role_arn = rt::FromValue::from_value(value)?,
-                2 => out.execution_role_arn = rt::FromValue::from_value(value)?,
-                3 => out.network_mode = rt::FromValue::from_value(value)?,
-                4 => out.container_definitions = rt::FromValue::from_value(value)?,
-                5 => out.volumes = rt::FromValue::from_value(value)?,
-                6 => out.placement_constraints = rt::FromValue::from_value(value)?,
-                7 => out.requires_compatibilities = rt::FromValue::from_value(value)?,
-                8 => out.cpu = rt::FromValue::from_value(value)?,
-                9 => out.memory = rt::FromValue::from_value(value)?,
-                10 => out.tags = rt::FromValue::from_value(value)?,
-                11 => out.pid_mode = rt::FromValue::from_value(value)?,
-                12 => out.ipc_mode = rt::FromValue::from_value(value)?,
-                13 => out.proxy_configuration = rt::FromValue::from_value(value)?,
-                14 => out.inference_accelerators = rt::FromValue::from_value(value)?,
-                15 => out.ephemeral_storage = rt::FromValue::from_value(value)?,
-                16 => out.runtime_platform = rt::FromValue::from_value(value)?,
-                17 => out.enable_fault_injection = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.family, value),
+                1 => rt::convert::set(&mut out.task_role_arn, value),
+                2 => rt::convert::set(&mut out.execution_role_arn, value),
+                3 => rt::convert::set(&mut out.network_mode, value),
+                4 => rt::convert::set(&mut out.container_definitions, value),
+                5 => rt::convert::set(&mut out.volumes, value),
+                6 => rt::convert::set(&mut out.placement_constraints, value),
+                7 => rt::convert::set(&mut out.requires_compatibilities, value),
+                8 => rt::convert::set(&mut out.cpu, value),
+                9 => rt::convert::set(&mut out.memory, value),
+                10 => rt::convert::set(&mut out.tags, value),
+                11 => rt::convert::set(&mut out.pid_mode, value),
+                12 => rt::convert::set(&mut out.ipc_mode, value),
+                13 => rt::convert::set(&mut out.proxy_configuration, value),
+                14 => rt::convert::set(&mut out.inference_accelerators, value),
+                15 => rt::convert::set(&mut out.ephemeral_storage, value),
+                16 => rt::convert::set(&mut out.runtime_platform, value),
+                17 => rt::convert::set(&mut out.enable_fault_injection, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8203,10 +8203,10 @@ impl rt::FromValue for RegisterTaskDefinitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_definition = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_definition, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8231,9 +8231,9 @@ impl rt::FromValue for RepositoryCredentials {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.credentials_parameter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.credentials_parameter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8262,14 +8262,14 @@ impl rt::FromValue for Resource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.double_value = rt::FromValue::from_value(value)?,
-                3 => out.long_value = rt::FromValue::from_value(value)?,
-                4 => out.integer_value = rt::FromValue::from_value(value)?,
-                5 => out.string_set_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.double_value, value),
+                3 => rt::convert::set(&mut out.long_value, value),
+                4 => rt::convert::set(&mut out.integer_value, value),
+                5 => rt::convert::set(&mut out.string_set_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8298,9 +8298,9 @@ impl rt::FromValue for ResourceInUseException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8324,9 +8324,9 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8351,10 +8351,10 @@ impl rt::FromValue for ResourceRequirement {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8439,11 +8439,11 @@ impl rt::FromValue for Rollback {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reason = rt::FromValue::from_value(value)?,
-                1 => out.started_at = rt::FromValue::from_value(value)?,
-                2 => out.service_revision_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reason, value),
+                1 => rt::convert::set(&mut out.started_at, value),
+                2 => rt::convert::set(&mut out.service_revision_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8487,27 +8487,27 @@ impl rt::FromValue for RunTaskRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                1 => out.cluster = rt::FromValue::from_value(value)?,
-                2 => out.count = rt::FromValue::from_value(value)?,
-                3 => out.enable_ecs_managed_tags = rt::FromValue::from_value(value)?,
-                4 => out.enable_execute_command = rt::FromValue::from_value(value)?,
-                5 => out.group = rt::FromValue::from_value(value)?,
-                6 => out.launch_type = rt::FromValue::from_value(value)?,
-                7 => out.network_configuration = rt::FromValue::from_value(value)?,
-                8 => out.overrides = rt::FromValue::from_value(value)?,
-                9 => out.placement_constraints = rt::FromValue::from_value(value)?,
-                10 => out.placement_strategy = rt::FromValue::from_value(value)?,
-                11 => out.platform_version = rt::FromValue::from_value(value)?,
-                12 => out.propagate_tags = rt::FromValue::from_value(value)?,
-                13 => out.reference_id = rt::FromValue::from_value(value)?,
-                14 => out.started_by = rt::FromValue::from_value(value)?,
-                15 => out.tags = rt::FromValue::from_value(value)?,
-                16 => out.task_definition = rt::FromValue::from_value(value)?,
-                17 => out.client_token = rt::FromValue::from_value(value)?,
-                18 => out.volume_configurations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_provider_strategy, value),
+                1 => rt::convert::set(&mut out.cluster, value),
+                2 => rt::convert::set(&mut out.count, value),
+                3 => rt::convert::set(&mut out.enable_ecs_managed_tags, value),
+                4 => rt::convert::set(&mut out.enable_execute_command, value),
+                5 => rt::convert::set(&mut out.group, value),
+                6 => rt::convert::set(&mut out.launch_type, value),
+                7 => rt::convert::set(&mut out.network_configuration, value),
+                8 => rt::convert::set(&mut out.overrides, value),
+                9 => rt::convert::set(&mut out.placement_constraints, value),
+                10 => rt::convert::set(&mut out.placement_strategy, value),
+                11 => rt::convert::set(&mut out.platform_version, value),
+                12 => rt::convert::set(&mut out.propagate_tags, value),
+                13 => rt::convert::set(&mut out.reference_id, value),
+                14 => rt::convert::set(&mut out.started_by, value),
+                15 => rt::convert::set(&mut out.tags, value),
+                16 => rt::convert::set(&mut out.task_definition, value),
+                17 => rt::convert::set(&mut out.client_token, value),
+                18 => rt::convert::set(&mut out.volume_configurations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8550,10 +8550,10 @@ impl rt::FromValue for RunTaskResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tasks = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tasks, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8579,10 +8579,10 @@ impl rt::FromValue for RuntimePlatform {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cpu_architecture = rt::FromValue::from_value(value)?,
-                1 => out.operating_system_family = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cpu_architecture, value),
+                1 => rt::convert::set(&mut out.operating_system_family, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8608,10 +8608,10 @@ impl rt::FromValue for Scale {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                1 => out.unit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                1 => rt::convert::set(&mut out.unit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8808,10 +8808,10 @@ impl rt::FromValue for Secret {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value_from = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value_from, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8836,9 +8836,9 @@ impl rt::FromValue for ServerException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8893,40 +8893,40 @@ impl rt::FromValue for Service {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_arn = rt::FromValue::from_value(value)?,
-                1 => out.service_name = rt::FromValue::from_value(value)?,
-                2 => out.cluster_arn = rt::FromValue::from_value(value)?,
-                3 => out.load_balancers = rt::FromValue::from_value(value)?,
-                4 => out.service_registries = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                6 => out.desired_count = rt::FromValue::from_value(value)?,
-                7 => out.running_count = rt::FromValue::from_value(value)?,
-                8 => out.pending_count = rt::FromValue::from_value(value)?,
-                9 => out.launch_type = rt::FromValue::from_value(value)?,
-                10 => out.capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                11 => out.platform_version = rt::FromValue::from_value(value)?,
-                12 => out.platform_family = rt::FromValue::from_value(value)?,
-                13 => out.task_definition = rt::FromValue::from_value(value)?,
-                14 => out.deployment_configuration = rt::FromValue::from_value(value)?,
-                15 => out.task_sets = rt::FromValue::from_value(value)?,
-                16 => out.deployments = rt::FromValue::from_value(value)?,
-                17 => out.role_arn = rt::FromValue::from_value(value)?,
-                18 => out.events = rt::FromValue::from_value(value)?,
-                19 => out.created_at = rt::FromValue::from_value(value)?,
-                20 => out.placement_constraints = rt::FromValue::from_value(value)?,
-                21 => out.placement_strategy = rt::FromValue::from_value(value)?,
-                22 => out.network_configuration = rt::FromValue::from_value(value)?,
-                23 => out.health_check_grace_period_seconds = rt::FromValue::from_value(value)?,
-                24 => out.scheduling_strategy = rt::FromValue::from_value(value)?,
-                25 => out.deployment_controller = rt::FromValue::from_value(value)?,
-                26 => out.tags = rt::FromValue::from_value(value)?,
-                27 => out.created_by = rt::FromValue::from_value(value)?,
-                28 => out.enable_ecs_managed_tags = rt::FromValue::from_value(value)?,
-                29 => out.propagate_tags = rt::FromValue::from_value(value)?,
-                30 => out.enable_execute_command = rt::FromValue::from_value(value)?,
-                31 => out.availability_zone_rebalancing = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_arn, value),
+                1 => rt::convert::set(&mut out.service_name, value),
+                2 => rt::convert::set(&mut out.cluster_arn, value),
+                3 => rt::convert::set(&mut out.load_balancers, value),
+                4 => rt::convert::set(&mut out.service_registries, value),
+                5 => rt::convert::set(&mut out.status, value),
+                6 => rt::convert::set(&mut out.desired_count, value),
+                7 => rt::convert::set(&mut out.running_count, value),
+                8 => rt::convert::set(&mut out.pending_count, value),
+                9 => rt::convert::set(&mut out.launch_type, value),
+                10 => rt::convert::set(&mut out.capacity_provider_strategy, value),
+                11 => rt::convert::set(&mut out.platform_version, value),
+                12 => rt::convert::set(&mut out.platform_family, value),
+                13 => rt::convert::set(&mut out.task_definition, value),
+                14 => rt::convert::set(&mut out.deployment_configuration, value),
+                15 => rt::convert::set(&mut out.task_sets, value),
+                16 => rt::convert::set(&mut out.deployments, value),
+                17 => rt::convert::set(&mut out.role_arn, value),
+                18 => rt::convert::set(&mut out.events, value),
+                19 => rt::convert::set(&mut out.created_at, value),
+                20 => rt::convert::set(&mut out.placement_constraints, value),
+                21 => rt::convert::set(&mut out.placement_strategy, value),
+                22 => rt::convert::set(&mut out.network_configuration, value),
+                23 => rt::convert::set(&mut out.health_check_grace_period_seconds, value),
+                24 => rt::convert::set(&mut out.scheduling_strategy, value),
+                25 => rt::convert::set(&mut out.deployment_controller, value),
+                26 => rt::convert::set(&mut out.tags, value),
+                27 => rt::convert::set(&mut out.created_by, value),
+                28 => rt::convert::set(&mut out.enable_ecs_managed_tags, value),
+                29 => rt::convert::set(&mut out.propagate_tags, value),
+                30 => rt::convert::set(&mut out.enable_execute_command, value),
+                31 => rt::convert::set(&mut out.availability_zone_rebalancing, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8982,10 +8982,10 @@ impl rt::FromValue for ServiceConnectClientAlias {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.port = rt::FromValue::from_value(value)?,
-                1 => out.dns_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.port, value),
+                1 => rt::convert::set(&mut out.dns_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9013,12 +9013,12 @@ impl rt::FromValue for ServiceConnectConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enabled = rt::FromValue::from_value(value)?,
-                1 => out.namespace = rt::FromValue::from_value(value)?,
-                2 => out.services = rt::FromValue::from_value(value)?,
-                3 => out.log_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enabled, value),
+                1 => rt::convert::set(&mut out.namespace, value),
+                2 => rt::convert::set(&mut out.services, value),
+                3 => rt::convert::set(&mut out.log_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9050,14 +9050,14 @@ impl rt::FromValue for ServiceConnectService {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.port_name = rt::FromValue::from_value(value)?,
-                1 => out.discovery_name = rt::FromValue::from_value(value)?,
-                2 => out.client_aliases = rt::FromValue::from_value(value)?,
-                3 => out.ingress_port_override = rt::FromValue::from_value(value)?,
-                4 => out.timeout = rt::FromValue::from_value(value)?,
-                5 => out.tls = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.port_name, value),
+                1 => rt::convert::set(&mut out.discovery_name, value),
+                2 => rt::convert::set(&mut out.client_aliases, value),
+                3 => rt::convert::set(&mut out.ingress_port_override, value),
+                4 => rt::convert::set(&mut out.timeout, value),
+                5 => rt::convert::set(&mut out.tls, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9087,10 +9087,10 @@ impl rt::FromValue for ServiceConnectServiceResource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.discovery_name = rt::FromValue::from_value(value)?,
-                1 => out.discovery_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.discovery_name, value),
+                1 => rt::convert::set(&mut out.discovery_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9115,9 +9115,9 @@ impl rt::FromValue for ServiceConnectTlsCertificateAuthority {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.aws_pca_authority_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.aws_pca_authority_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9143,11 +9143,11 @@ impl rt::FromValue for ServiceConnectTlsConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.issuer_certificate_authority = rt::FromValue::from_value(value)?,
-                1 => out.kms_key = rt::FromValue::from_value(value)?,
-                2 => out.role_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.issuer_certificate_authority, value),
+                1 => rt::convert::set(&mut out.kms_key, value),
+                2 => rt::convert::set(&mut out.role_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9188,24 +9188,24 @@ impl rt::FromValue for ServiceDeployment {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_deployment_arn = rt::FromValue::from_value(value)?,
-                1 => out.service_arn = rt::FromValue::from_value(value)?,
-                2 => out.cluster_arn = rt::FromValue::from_value(value)?,
-                3 => out.created_at = rt::FromValue::from_value(value)?,
-                4 => out.started_at = rt::FromValue::from_value(value)?,
-                5 => out.finished_at = rt::FromValue::from_value(value)?,
-                6 => out.stopped_at = rt::FromValue::from_value(value)?,
-                7 => out.updated_at = rt::FromValue::from_value(value)?,
-                8 => out.source_service_revisions = rt::FromValue::from_value(value)?,
-                9 => out.target_service_revision = rt::FromValue::from_value(value)?,
-                10 => out.status = rt::FromValue::from_value(value)?,
-                11 => out.status_reason = rt::FromValue::from_value(value)?,
-                12 => out.deployment_configuration = rt::FromValue::from_value(value)?,
-                13 => out.rollback = rt::FromValue::from_value(value)?,
-                14 => out.deployment_circuit_breaker = rt::FromValue::from_value(value)?,
-                15 => out.alarms = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_deployment_arn, value),
+                1 => rt::convert::set(&mut out.service_arn, value),
+                2 => rt::convert::set(&mut out.cluster_arn, value),
+                3 => rt::convert::set(&mut out.created_at, value),
+                4 => rt::convert::set(&mut out.started_at, value),
+                5 => rt::convert::set(&mut out.finished_at, value),
+                6 => rt::convert::set(&mut out.stopped_at, value),
+                7 => rt::convert::set(&mut out.updated_at, value),
+                8 => rt::convert::set(&mut out.source_service_revisions, value),
+                9 => rt::convert::set(&mut out.target_service_revision, value),
+                10 => rt::convert::set(&mut out.status, value),
+                11 => rt::convert::set(&mut out.status_reason, value),
+                12 => rt::convert::set(&mut out.deployment_configuration, value),
+                13 => rt::convert::set(&mut out.rollback, value),
+                14 => rt::convert::set(&mut out.deployment_circuit_breaker, value),
+                15 => rt::convert::set(&mut out.alarms, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9246,11 +9246,11 @@ impl rt::FromValue for ServiceDeploymentAlarms {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.alarm_names = rt::FromValue::from_value(value)?,
-                2 => out.triggered_alarm_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.alarm_names, value),
+                2 => rt::convert::set(&mut out.triggered_alarm_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9284,17 +9284,17 @@ impl rt::FromValue for ServiceDeploymentBrief {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_deployment_arn = rt::FromValue::from_value(value)?,
-                1 => out.service_arn = rt::FromValue::from_value(value)?,
-                2 => out.cluster_arn = rt::FromValue::from_value(value)?,
-                3 => out.started_at = rt::FromValue::from_value(value)?,
-                4 => out.created_at = rt::FromValue::from_value(value)?,
-                5 => out.finished_at = rt::FromValue::from_value(value)?,
-                6 => out.target_service_revision_arn = rt::FromValue::from_value(value)?,
-                7 => out.status = rt::FromValue::from_value(value)?,
-                8 => out.status_reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_deployment_arn, value),
+                1 => rt::convert::set(&mut out.service_arn, value),
+                2 => rt::convert::set(&mut out.cluster_arn, value),
+                3 => rt::convert::set(&mut out.started_at, value),
+                4 => rt::convert::set(&mut out.created_at, value),
+                5 => rt::convert::set(&mut out.finished_at, value),
+                6 => rt::convert::set(&mut out.target_service_revision_arn, value),
+                7 => rt::convert::set(&mut out.status, value),
+                8 => rt::convert::set(&mut out.status_reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9328,11 +9328,11 @@ impl rt::FromValue for ServiceDeploymentCircuitBreaker {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.failure_count = rt::FromValue::from_value(value)?,
-                2 => out.threshold = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.failure_count, value),
+                2 => rt::convert::set(&mut out.threshold, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9509,11 +9509,11 @@ impl rt::FromValue for ServiceEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.created_at = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.created_at, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9603,18 +9603,18 @@ impl rt::FromValue for ServiceManagedEBSVolumeConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.encrypted = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                2 => out.volume_type = rt::FromValue::from_value(value)?,
-                3 => out.size_in_gi_b = rt::FromValue::from_value(value)?,
-                4 => out.snapshot_id = rt::FromValue::from_value(value)?,
-                5 => out.iops = rt::FromValue::from_value(value)?,
-                6 => out.throughput = rt::FromValue::from_value(value)?,
-                7 => out.tag_specifications = rt::FromValue::from_value(value)?,
-                8 => out.role_arn = rt::FromValue::from_value(value)?,
-                9 => out.filesystem_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.encrypted, value),
+                1 => rt::convert::set(&mut out.kms_key_id, value),
+                2 => rt::convert::set(&mut out.volume_type, value),
+                3 => rt::convert::set(&mut out.size_in_gi_b, value),
+                4 => rt::convert::set(&mut out.snapshot_id, value),
+                5 => rt::convert::set(&mut out.iops, value),
+                6 => rt::convert::set(&mut out.throughput, value),
+                7 => rt::convert::set(&mut out.tag_specifications, value),
+                8 => rt::convert::set(&mut out.role_arn, value),
+                9 => rt::convert::set(&mut out.filesystem_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9647,9 +9647,9 @@ impl rt::FromValue for ServiceNotActiveException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9673,9 +9673,9 @@ impl rt::FromValue for ServiceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9702,12 +9702,12 @@ impl rt::FromValue for ServiceRegistry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_arn = rt::FromValue::from_value(value)?,
-                1 => out.port = rt::FromValue::from_value(value)?,
-                2 => out.container_name = rt::FromValue::from_value(value)?,
-                3 => out.container_port = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_arn, value),
+                1 => rt::convert::set(&mut out.port, value),
+                2 => rt::convert::set(&mut out.container_name, value),
+                3 => rt::convert::set(&mut out.container_port, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9751,26 +9751,26 @@ impl rt::FromValue for ServiceRevision {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_revision_arn = rt::FromValue::from_value(value)?,
-                1 => out.service_arn = rt::FromValue::from_value(value)?,
-                2 => out.cluster_arn = rt::FromValue::from_value(value)?,
-                3 => out.task_definition = rt::FromValue::from_value(value)?,
-                4 => out.capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                5 => out.launch_type = rt::FromValue::from_value(value)?,
-                6 => out.platform_version = rt::FromValue::from_value(value)?,
-                7 => out.platform_family = rt::FromValue::from_value(value)?,
-                8 => out.load_balancers = rt::FromValue::from_value(value)?,
-                9 => out.service_registries = rt::FromValue::from_value(value)?,
-                10 => out.network_configuration = rt::FromValue::from_value(value)?,
-                11 => out.container_images = rt::FromValue::from_value(value)?,
-                12 => out.guard_duty_enabled = rt::FromValue::from_value(value)?,
-                13 => out.service_connect_configuration = rt::FromValue::from_value(value)?,
-                14 => out.volume_configurations = rt::FromValue::from_value(value)?,
-                15 => out.fargate_ephemeral_storage = rt::FromValue::from_value(value)?,
-                16 => out.created_at = rt::FromValue::from_value(value)?,
-                17 => out.vpc_lattice_configurations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_revision_arn, value),
+                1 => rt::convert::set(&mut out.service_arn, value),
+                2 => rt::convert::set(&mut out.cluster_arn, value),
+                3 => rt::convert::set(&mut out.task_definition, value),
+                4 => rt::convert::set(&mut out.capacity_provider_strategy, value),
+                5 => rt::convert::set(&mut out.launch_type, value),
+                6 => rt::convert::set(&mut out.platform_version, value),
+                7 => rt::convert::set(&mut out.platform_family, value),
+                8 => rt::convert::set(&mut out.load_balancers, value),
+                9 => rt::convert::set(&mut out.service_registries, value),
+                10 => rt::convert::set(&mut out.network_configuration, value),
+                11 => rt::convert::set(&mut out.container_images, value),
+                12 => rt::convert::set(&mut out.guard_duty_enabled, value),
+                13 => rt::convert::set(&mut out.service_connect_configuration, value),
+                14 => rt::convert::set(&mut out.volume_configurations, value),
+                15 => rt::convert::set(&mut out.fargate_ephemeral_storage, value),
+                16 => rt::convert::set(&mut out.created_at, value),
+                17 => rt::convert::set(&mut out.vpc_lattice_configurations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9814,12 +9814,12 @@ impl rt::FromValue for ServiceRevisionSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.requested_task_count = rt::FromValue::from_value(value)?,
-                2 => out.running_task_count = rt::FromValue::from_value(value)?,
-                3 => out.pending_task_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.requested_task_count, value),
+                2 => rt::convert::set(&mut out.running_task_count, value),
+                3 => rt::convert::set(&mut out.pending_task_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9847,10 +9847,10 @@ impl rt::FromValue for ServiceVolumeConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.managed_ebs_volume = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.managed_ebs_volume, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9877,11 +9877,11 @@ impl rt::FromValue for Session {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.stream_url = rt::FromValue::from_value(value)?,
-                2 => out.token_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.stream_url, value),
+                2 => rt::convert::set(&mut out.token_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9910,12 +9910,12 @@ impl rt::FromValue for Setting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.principal_arn = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.principal_arn, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10217,21 +10217,21 @@ impl rt::FromValue for StartTaskRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.container_instances = rt::FromValue::from_value(value)?,
-                2 => out.enable_ecs_managed_tags = rt::FromValue::from_value(value)?,
-                3 => out.enable_execute_command = rt::FromValue::from_value(value)?,
-                4 => out.group = rt::FromValue::from_value(value)?,
-                5 => out.network_configuration = rt::FromValue::from_value(value)?,
-                6 => out.overrides = rt::FromValue::from_value(value)?,
-                7 => out.propagate_tags = rt::FromValue::from_value(value)?,
-                8 => out.reference_id = rt::FromValue::from_value(value)?,
-                9 => out.started_by = rt::FromValue::from_value(value)?,
-                10 => out.tags = rt::FromValue::from_value(value)?,
-                11 => out.task_definition = rt::FromValue::from_value(value)?,
-                12 => out.volume_configurations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.container_instances, value),
+                2 => rt::convert::set(&mut out.enable_ecs_managed_tags, value),
+                3 => rt::convert::set(&mut out.enable_execute_command, value),
+                4 => rt::convert::set(&mut out.group, value),
+                5 => rt::convert::set(&mut out.network_configuration, value),
+                6 => rt::convert::set(&mut out.overrides, value),
+                7 => rt::convert::set(&mut out.propagate_tags, value),
+                8 => rt::convert::set(&mut out.reference_id, value),
+                9 => rt::convert::set(&mut out.started_by, value),
+                10 => rt::convert::set(&mut out.tags, value),
+                11 => rt::convert::set(&mut out.task_definition, value),
+                12 => rt::convert::set(&mut out.volume_configurations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10268,10 +10268,10 @@ impl rt::FromValue for StartTaskResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tasks = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tasks, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10298,11 +10298,11 @@ impl rt::FromValue for StopTaskRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.task = rt::FromValue::from_value(value)?,
-                2 => out.reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.task, value),
+                2 => rt::convert::set(&mut out.reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10328,9 +10328,9 @@ impl rt::FromValue for StopTaskResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10355,10 +10355,10 @@ impl rt::FromValue for SubmitAttachmentStateChangesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.attachments = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.attachments, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10383,9 +10383,9 @@ impl rt::FromValue for SubmitAttachmentStateChangesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.acknowledgment = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.acknowledgment, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10416,16 +10416,16 @@ impl rt::FromValue for SubmitContainerStateChangeRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.task = rt::FromValue::from_value(value)?,
-                2 => out.container_name = rt::FromValue::from_value(value)?,
-                3 => out.runtime_id = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.exit_code = rt::FromValue::from_value(value)?,
-                6 => out.reason = rt::FromValue::from_value(value)?,
-                7 => out.network_bindings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.task, value),
+                2 => rt::convert::set(&mut out.container_name, value),
+                3 => rt::convert::set(&mut out.runtime_id, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.exit_code, value),
+                6 => rt::convert::set(&mut out.reason, value),
+                7 => rt::convert::set(&mut out.network_bindings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10456,9 +10456,9 @@ impl rt::FromValue for SubmitContainerStateChangeResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.acknowledgment = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.acknowledgment, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10491,18 +10491,18 @@ impl rt::FromValue for SubmitTaskStateChangeRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.task = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.reason = rt::FromValue::from_value(value)?,
-                4 => out.containers = rt::FromValue::from_value(value)?,
-                5 => out.attachments = rt::FromValue::from_value(value)?,
-                6 => out.managed_agents = rt::FromValue::from_value(value)?,
-                7 => out.pull_started_at = rt::FromValue::from_value(value)?,
-                8 => out.pull_stopped_at = rt::FromValue::from_value(value)?,
-                9 => out.execution_stopped_at = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.task, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.reason, value),
+                4 => rt::convert::set(&mut out.containers, value),
+                5 => rt::convert::set(&mut out.attachments, value),
+                6 => rt::convert::set(&mut out.managed_agents, value),
+                7 => rt::convert::set(&mut out.pull_started_at, value),
+                8 => rt::convert::set(&mut out.pull_stopped_at, value),
+                9 => rt::convert::set(&mut out.execution_stopped_at, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10535,9 +10535,9 @@ impl rt::FromValue for SubmitTaskStateChangeResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.acknowledgment = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.acknowledgment, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10562,10 +10562,10 @@ impl rt::FromValue for SystemControl {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.namespace = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.namespace, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10591,10 +10591,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10620,10 +10620,10 @@ impl rt::FromValue for TagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10664,9 +10664,9 @@ impl rt::FromValue for TargetNotConnectedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10690,9 +10690,9 @@ impl rt::FromValue for TargetNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10807,45 +10807,45 @@ impl rt::FromValue for Task {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attachments = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                2 => out.availability_zone = rt::FromValue::from_value(value)?,
-                3 => out.capacity_provider_name = rt::FromValue::from_value(value)?,
-                4 => out.cluster_arn = rt::FromValue::from_value(value)?,
-                5 => out.connectivity = rt::FromValue::from_value(value)?,
-                6 => out.connectivity_at = rt::FromValue::from_value(value)?,
-                7 => out.container_instance_arn = rt::FromValue::from_value(value)?,
-                8 => out.containers = rt::FromValue::from_value(value)?,
-                9 => out.cpu = rt::FromValue::from_value(value)?,
-                10 => out.created_at = rt::FromValue::from_value(value)?,
-                11 => out.desired_status = rt::FromValue::from_value(value)?,
-                12 => out.enable_execute_command = rt::FromValue::from_value(value)?,
-                13 => out.execution_stopped_at = rt::FromValue::from_value(value)?,
-                14 => out.group = rt::FromValue::from_value(value)?,
-                15 => out.health_status = rt::FromValue::from_value(value)?,
-                16 => out.inference_accelerators = rt::FromValue::from_value(value)?,
-                17 => out.last_status = rt::FromValue::from_value(value)?,
-                18 => out.launch_type = rt::FromValue::from_value(value)?,
-                19 => out.memory = rt::FromValue::from_value(value)?,
-                20 => out.overrides = rt::FromValue::from_value(value)?,
-                21 => out.platform_version = rt::FromValue::from_value(value)?,
-                22 => out.platform_family = rt::FromValue::from_value(value)?,
-                23 => out.pull_started_at = rt::FromValue::from_value(value)?,
-                24 => out.pull_stopped_at = rt::FromValue::from_value(value)?,
-                25 => out.started_at = rt::FromValue::from_value(value)?,
-                26 => out.started_by = rt::FromValue::from_value(value)?,
-                27 => out.stop_code = rt::FromValue::from_value(value)?,
-                28 => out.stopped_at = rt::FromValue::from_value(value)?,
-                29 => out.stopped_reason = rt::FromValue::from_value(value)?,
-                30 => out.stopping_at = rt::FromValue::from_value(value)?,
-                31 => out.tags = rt::FromValue::from_value(value)?,
-                32 => out.task_arn = rt::FromValue::from_value(value)?,
-                33 => out.task_definition_arn = rt::FromValue::from_value(value)?,
-                34 => out.version = rt::FromValue::from_value(value)?,
-                35 => out.ephemeral_storage = rt::FromValue::from_value(value)?,
-                36 => out.fargate_ephemeral_storage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attachments, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                2 => rt::convert::set(&mut out.availability_zone, value),
+                3 => rt::convert::set(&mut out.capacity_provider_name, value),
+                4 => rt::convert::set(&mut out.cluster_arn, value),
+                5 => rt::convert::set(&mut out.connectivity, value),
+                6 => rt::convert::set(&mut out.connectivity_at, value),
+                7 => rt::convert::set(&mut out.container_instance_arn, value),
+                8 => rt::convert::set(&mut out.containers, value),
+                9 => rt::convert::set(&mut out.cpu, value),
+                10 => rt::convert::set(&mut out.created_at, value),
+                11 => rt::convert::set(&mut out.desired_status, value),
+                12 => rt::convert::set(&mut out.enable_execute_command, value),
+                13 => rt::convert::set(&mut out.execution_stopped_at, value),
+                14 => rt::convert::set(&mut out.group, value),
+                15 => rt::convert::set(&mut out.health_status, value),
+                16 => rt::convert::set(&mut out.inference_accelerators, value),
+                17 => rt::convert::set(&mut out.last_status, value),
+                18 => rt::convert::set(&mut out.launch_type, value),
+                19 => rt::convert::set(&mut out.memory, value),
+                20 => rt::convert::set(&mut out.overrides, value),
+                21 => rt::convert::set(&mut out.platform_version, value),
+                22 => rt::convert::set(&mut out.platform_family, value),
+                23 => rt::convert::set(&mut out.pull_started_at, value),
+                24 => rt::convert::set(&mut out.pull_stopped_at, value),
+                25 => rt::convert::set(&mut out.started_at, value),
+                26 => rt::convert::set(&mut out.started_by, value),
+                27 => rt::convert::set(&mut out.stop_code, value),
+                28 => rt::convert::set(&mut out.stopped_at, value),
+                29 => rt::convert::set(&mut out.stopped_reason, value),
+                30 => rt::convert::set(&mut out.stopping_at, value),
+                31 => rt::convert::set(&mut out.tags, value),
+                32 => rt::convert::set(&mut out.task_arn, value),
+                33 => rt::convert::set(&mut out.task_definition_arn, value),
+                34 => rt::convert::set(&mut out.version, value),
+                35 => rt::convert::set(&mut out.ephemeral_storage, value),
+                36 => rt::convert::set(&mut out.fargate_ephemeral_storage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10929,33 +10929,33 @@ impl rt::FromValue for TaskDefinition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_definition_arn = rt::FromValue::from_value(value)?,
-                1 => out.container_definitions = rt::FromValue::from_value(value)?,
-                2 => out.family = rt::FromValue::from_value(value)?,
-                3 => out.task_role_arn = rt::FromValue::from_value(value)?,
-                4 => out.execution_role_arn = rt::FromValue::from_value(value)?,
-                5 => out.network_mode = rt::FromValue::from_value(value)?,
-                6 => out.revision = rt::FromValue::from_value(value)?,
-                7 => out.volumes = rt::FromValue::from_value(value)?,
-                8 => out.status = rt::FromValue::from_value(value)?,
-                9 => out.requires_attributes = rt::FromValue::from_value(value)?,
-                10 => out.placement_constraints = rt::FromValue::from_value(value)?,
-                11 => out.compatibilities = rt::FromValue::from_value(value)?,
-                12 => out.runtime_platform = rt::FromValue::from_value(value)?,
-                13 => out.requires_compatibilities = rt::FromValue::from_value(value)?,
-                14 => out.cpu = rt::FromValue::from_value(value)?,
-                15 => out.memory = rt::FromValue::from_value(value)?,
-                16 => out.inference_accelerators = rt::FromValue::from_value(value)?,
-                17 => out.pid_mode = rt::FromValue::from_value(value)?,
-                18 => out.ipc_mode = rt::FromValue::from_value(value)?,
-                19 => out.proxy_configuration = rt::FromValue::from_value(value)?,
-                20 => out.registered_at = rt::FromValue::from_value(value)?,
-                21 => out.deregistered_at = rt::FromValue::from_value(value)?,
-                22 => out.registered_by = rt::FromValue::from_value(value)?,
-                23 => out.ephemeral_storage = rt::FromValue::from_value(value)?,
-                24 => out.enable_fault_injection = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_definition_arn, value),
+                1 => rt::convert::set(&mut out.container_definitions, value),
+                2 => rt::convert::set(&mut out.family, value),
+                3 => rt::convert::set(&mut out.task_role_arn, value),
+                4 => rt::convert::set(&mut out.execution_role_arn, value),
+                5 => rt::convert::set(&mut out.network_mode, value),
+                6 => rt::convert::set(&mut out.revision, value),
+                7 => rt::convert::set(&mut out.volumes, value),
+                8 => rt::convert::set(&mut out.status, value),
+                9 => rt::convert::set(&mut out.requires_attributes, value),
+                10 => rt::convert::set(&mut out.placement_constraints, value),
+                11 => rt::convert::set(&mut out.compatibilities, value),
+                12 => rt::convert::set(&mut out.runtime_platform, value),
+                13 => rt::convert::set(&mut out.requires_compatibilities, value),
+                14 => rt::convert::set(&mut out.cpu, value),
+                15 => rt::convert::set(&mut out.memory, value),
+                16 => rt::convert::set(&mut out.inference_accelerators, value),
+                17 => rt::convert::set(&mut out.pid_mode, value),
+                18 => rt::convert::set(&mut out.ipc_mode, value),
+                19 => rt::convert::set(&mut out.proxy_configuration, value),
+                20 => rt::convert::set(&mut out.registered_at, value),
+                21 => rt::convert::set(&mut out.deregistered_at, value),
+                22 => rt::convert::set(&mut out.registered_by, value),
+                23 => rt::convert::set(&mut out.ephemeral_storage, value),
+                24 => rt::convert::set(&mut out.enable_fault_injection, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11120,10 +11120,10 @@ impl rt::FromValue for TaskDefinitionPlacementConstraint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.expression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.expression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11265,10 +11265,10 @@ impl rt::FromValue for TaskEphemeralStorage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.size_in_gi_b = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.size_in_gi_b, value),
+                1 => rt::convert::set(&mut out.kms_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11422,19 +11422,19 @@ impl rt::FromValue for TaskManagedEBSVolumeConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.encrypted = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                2 => out.volume_type = rt::FromValue::from_value(value)?,
-                3 => out.size_in_gi_b = rt::FromValue::from_value(value)?,
-                4 => out.snapshot_id = rt::FromValue::from_value(value)?,
-                5 => out.iops = rt::FromValue::from_value(value)?,
-                6 => out.throughput = rt::FromValue::from_value(value)?,
-                7 => out.tag_specifications = rt::FromValue::from_value(value)?,
-                8 => out.role_arn = rt::FromValue::from_value(value)?,
-                9 => out.termination_policy = rt::FromValue::from_value(value)?,
-                10 => out.filesystem_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.encrypted, value),
+                1 => rt::convert::set(&mut out.kms_key_id, value),
+                2 => rt::convert::set(&mut out.volume_type, value),
+                3 => rt::convert::set(&mut out.size_in_gi_b, value),
+                4 => rt::convert::set(&mut out.snapshot_id, value),
+                5 => rt::convert::set(&mut out.iops, value),
+                6 => rt::convert::set(&mut out.throughput, value),
+                7 => rt::convert::set(&mut out.tag_specifications, value),
+                8 => rt::convert::set(&mut out.role_arn, value),
+                9 => rt::convert::set(&mut out.termination_policy, value),
+                10 => rt::convert::set(&mut out.filesystem_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11468,9 +11468,9 @@ impl rt::FromValue for TaskManagedEBSVolumeTerminationPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delete_on_termination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delete_on_termination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11501,15 +11501,15 @@ impl rt::FromValue for TaskOverride {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_overrides = rt::FromValue::from_value(value)?,
-                1 => out.cpu = rt::FromValue::from_value(value)?,
-                2 => out.inference_accelerator_overrides = rt::FromValue::from_value(value)?,
-                3 => out.execution_role_arn = rt::FromValue::from_value(value)?,
-                4 => out.memory = rt::FromValue::from_value(value)?,
-                5 => out.task_role_arn = rt::FromValue::from_value(value)?,
-                6 => out.ephemeral_storage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_overrides, value),
+                1 => rt::convert::set(&mut out.cpu, value),
+                2 => rt::convert::set(&mut out.inference_accelerator_overrides, value),
+                3 => rt::convert::set(&mut out.execution_role_arn, value),
+                4 => rt::convert::set(&mut out.memory, value),
+                5 => rt::convert::set(&mut out.task_role_arn, value),
+                6 => rt::convert::set(&mut out.ephemeral_storage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11563,33 +11563,33 @@ impl rt::FromValue for TaskSet {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.task_set_arn = rt::FromValue::from_value(value)?,
-                2 => out.service_arn = rt::FromValue::from_value(value)?,
-                3 => out.cluster_arn = rt::FromValue::from_value(value)?,
-                4 => out.started_by = rt::FromValue::from_value(value)?,
-                5 => out.external_id = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.task_definition = rt::FromValue::from_value(value)?,
-                8 => out.computed_desired_count = rt::FromValue::from_value(value)?,
-                9 => out.pending_count = rt::FromValue::from_value(value)?,
-                10 => out.running_count = rt::FromValue::from_value(value)?,
-                11 => out.created_at = rt::FromValue::from_value(value)?,
-                12 => out.updated_at = rt::FromValue::from_value(value)?,
-                13 => out.launch_type = rt::FromValue::from_value(value)?,
-                14 => out.capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                15 => out.platform_version = rt::FromValue::from_value(value)?,
-                16 => out.platform_family = rt::FromValue::from_value(value)?,
-                17 => out.network_configuration = rt::FromValue::from_value(value)?,
-                18 => out.load_balancers = rt::FromValue::from_value(value)?,
-                19 => out.service_registries = rt::FromValue::from_value(value)?,
-                20 => out.scale = rt::FromValue::from_value(value)?,
-                21 => out.stability_status = rt::FromValue::from_value(value)?,
-                22 => out.stability_status_at = rt::FromValue::from_value(value)?,
-                23 => out.tags = rt::FromValue::from_value(value)?,
-                24 => out.fargate_ephemeral_storage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.task_set_arn, value),
+                2 => rt::convert::set(&mut out.service_arn, value),
+                3 => rt::convert::set(&mut out.cluster_arn, value),
+                4 => rt::convert::set(&mut out.started_by, value),
+                5 => rt::convert::set(&mut out.external_id, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.task_definition, value),
+                8 => rt::convert::set(&mut out.computed_desired_count, value),
+                9 => rt::convert::set(&mut out.pending_count, value),
+                10 => rt::convert::set(&mut out.running_count, value),
+                11 => rt::convert::set(&mut out.created_at, value),
+                12 => rt::convert::set(&mut out.updated_at, value),
+                13 => rt::convert::set(&mut out.launch_type, value),
+                14 => rt::convert::set(&mut out.capacity_provider_strategy, value),
+                15 => rt::convert::set(&mut out.platform_version, value),
+                16 => rt::convert::set(&mut out.platform_family, value),
+                17 => rt::convert::set(&mut out.network_configuration, value),
+                18 => rt::convert::set(&mut out.load_balancers, value),
+                19 => rt::convert::set(&mut out.service_registries, value),
+                20 => rt::convert::set(&mut out.scale, value),
+                21 => rt::convert::set(&mut out.stability_status, value),
+                22 => rt::convert::set(&mut out.stability_status_at, value),
+                23 => rt::convert::set(&mut out.tags, value),
+                24 => rt::convert::set(&mut out.fargate_ephemeral_storage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11692,9 +11692,9 @@ impl rt::FromValue for TaskSetNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11796,10 +11796,10 @@ impl rt::FromValue for TaskVolumeConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.managed_ebs_volume = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.managed_ebs_volume, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11825,10 +11825,10 @@ impl rt::FromValue for TimeoutConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.idle_timeout_seconds = rt::FromValue::from_value(value)?,
-                1 => out.per_request_timeout_seconds = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.idle_timeout_seconds, value),
+                1 => rt::convert::set(&mut out.per_request_timeout_seconds, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11855,11 +11855,11 @@ impl rt::FromValue for Tmpfs {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_path = rt::FromValue::from_value(value)?,
-                1 => out.size = rt::FromValue::from_value(value)?,
-                2 => out.mount_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_path, value),
+                1 => rt::convert::set(&mut out.size, value),
+                2 => rt::convert::set(&mut out.mount_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11945,11 +11945,11 @@ impl rt::FromValue for Ulimit {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.soft_limit = rt::FromValue::from_value(value)?,
-                2 => out.hard_limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.soft_limit, value),
+                2 => rt::convert::set(&mut out.hard_limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12088,9 +12088,9 @@ impl rt::FromValue for UnsupportedFeatureException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12115,10 +12115,10 @@ impl rt::FromValue for UntagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12160,10 +12160,10 @@ impl rt::FromValue for UpdateCapacityProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.auto_scaling_group_provider = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.auto_scaling_group_provider, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12188,9 +12188,9 @@ impl rt::FromValue for UpdateCapacityProviderResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_provider = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_provider, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12217,12 +12217,12 @@ impl rt::FromValue for UpdateClusterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.settings = rt::FromValue::from_value(value)?,
-                2 => out.configuration = rt::FromValue::from_value(value)?,
-                3 => out.service_connect_defaults = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.settings, value),
+                2 => rt::convert::set(&mut out.configuration, value),
+                3 => rt::convert::set(&mut out.service_connect_defaults, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12249,9 +12249,9 @@ impl rt::FromValue for UpdateClusterResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12276,10 +12276,10 @@ impl rt::FromValue for UpdateClusterSettingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.settings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.settings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12304,9 +12304,9 @@ impl rt::FromValue for UpdateClusterSettingsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12331,10 +12331,10 @@ impl rt::FromValue for UpdateContainerAgentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.container_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.container_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12359,9 +12359,9 @@ impl rt::FromValue for UpdateContainerAgentResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12387,11 +12387,11 @@ impl rt::FromValue for UpdateContainerInstancesStateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.container_instances = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.container_instances, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12418,10 +12418,10 @@ impl rt::FromValue for UpdateContainerInstancesStateResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.container_instances = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.container_instances, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12446,9 +12446,9 @@ impl rt::FromValue for UpdateInProgressException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12474,11 +12474,11 @@ impl rt::FromValue for UpdateServicePrimaryTaskSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.service = rt::FromValue::from_value(value)?,
-                2 => out.primary_task_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.service, value),
+                2 => rt::convert::set(&mut out.primary_task_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12504,9 +12504,9 @@ impl rt::FromValue for UpdateServicePrimaryTaskSetResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12550,29 +12550,29 @@ impl rt::FromValue for UpdateServiceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.service = rt::FromValue::from_value(value)?,
-                2 => out.desired_count = rt::FromValue::from_value(value)?,
-                3 => out.task_definition = rt::FromValue::from_value(value)?,
-                4 => out.capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                5 => out.deployment_configuration = rt::FromValue::from_value(value)?,
-                6 => out.availability_zone_rebalancing = rt::FromValue::from_value(value)?,
-                7 => out.network_configuration = rt::FromValue::from_value(value)?,
-                8 => out.placement_constraints = rt::FromValue::from_value(value)?,
-                9 => out.placement_strategy = rt::FromValue::from_value(value)?,
-                10 => out.platform_version = rt::FromValue::from_value(value)?,
-                11 => out.force_new_deployment = rt::FromValue::from_value(value)?,
-                12 => out.health_check_grace_period_seconds = rt::FromValue::from_value(value)?,
-                13 => out.enable_execute_command = rt::FromValue::from_value(value)?,
-                14 => out.enable_ecs_managed_tags = rt::FromValue::from_value(value)?,
-                15 => out.load_balancers = rt::FromValue::from_value(value)?,
-                16 => out.propagate_tags = rt::FromValue::from_value(value)?,
-                17 => out.service_registries = rt::FromValue::from_value(value)?,
-                18 => out.service_connect_configuration = rt::FromValue::from_value(value)?,
-                19 => out.volume_configurations = rt::FromValue::from_value(value)?,
-                20 => out.vpc_lattice_configurations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.service, value),
+                2 => rt::convert::set(&mut out.desired_count, value),
+                3 => rt::convert::set(&mut out.task_definition, value),
+                4 => rt::convert::set(&mut out.capacity_provider_strategy, value),
+                5 => rt::convert::set(&mut out.deployment_configuration, value),
+                6 => rt::convert::set(&mut out.availability_zone_rebalancing, value),
+                7 => rt::convert::set(&mut out.network_configuration, value),
+                8 => rt::convert::set(&mut out.placement_constraints, value),
+                9 => rt::convert::set(&mut out.placement_strategy, value),
+                10 => rt::convert::set(&mut out.platform_version, value),
+                11 => rt::convert::set(&mut out.force_new_deployment, value),
+                12 => rt::convert::set(&mut out.health_check_grace_period_seconds, value),
+                13 => rt::convert::set(&mut out.enable_execute_command, value),
+                14 => rt::convert::set(&mut out.enable_ecs_managed_tags, value),
+                15 => rt::convert::set(&mut out.load_balancers, value),
+                16 => rt::convert::set(&mut out.propagate_tags, value),
+                17 => rt::convert::set(&mut out.service_registries, value),
+                18 => rt::convert::set(&mut out.service_connect_configuration, value),
+                19 => rt::convert::set(&mut out.volume_configurations, value),
+                20 => rt::convert::set(&mut out.vpc_lattice_configurations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12616,9 +12616,9 @@ impl rt::FromValue for UpdateServiceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12645,12 +12645,12 @@ impl rt::FromValue for UpdateTaskProtectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.tasks = rt::FromValue::from_value(value)?,
-                2 => out.protection_enabled = rt::FromValue::from_value(value)?,
-                3 => out.expires_in_minutes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.tasks, value),
+                2 => rt::convert::set(&mut out.protection_enabled, value),
+                3 => rt::convert::set(&mut out.expires_in_minutes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12678,10 +12678,10 @@ impl rt::FromValue for UpdateTaskProtectionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.protected_tasks = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.protected_tasks, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12709,12 +12709,12 @@ impl rt::FromValue for UpdateTaskSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cluster = rt::FromValue::from_value(value)?,
-                1 => out.service = rt::FromValue::from_value(value)?,
-                2 => out.task_set = rt::FromValue::from_value(value)?,
-                3 => out.scale = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cluster, value),
+                1 => rt::convert::set(&mut out.service, value),
+                2 => rt::convert::set(&mut out.task_set, value),
+                3 => rt::convert::set(&mut out.scale, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12741,9 +12741,9 @@ impl rt::FromValue for UpdateTaskSetResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12827,11 +12827,11 @@ impl rt::FromValue for VersionInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.agent_version = rt::FromValue::from_value(value)?,
-                1 => out.agent_hash = rt::FromValue::from_value(value)?,
-                2 => out.docker_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.agent_version, value),
+                1 => rt::convert::set(&mut out.agent_hash, value),
+                2 => rt::convert::set(&mut out.docker_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12863,14 +12863,14 @@ impl rt::FromValue for Volume {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.host = rt::FromValue::from_value(value)?,
-                2 => out.docker_volume_configuration = rt::FromValue::from_value(value)?,
-                3 => out.efs_volume_configuration = rt::FromValue::from_value(value)?,
-                4 => out.fsx_windows_file_server_volume_configuration = rt::FromValue::from_value(value)?,
-                5 => out.configured_at_launch = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.host, value),
+                2 => rt::convert::set(&mut out.docker_volume_configuration, value),
+                3 => rt::convert::set(&mut out.efs_volume_configuration, value),
+                4 => rt::convert::set(&mut out.fsx_windows_file_server_volume_configuration, value),
+                5 => rt::convert::set(&mut out.configured_at_launch, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12900,10 +12900,10 @@ impl rt::FromValue for VolumeFrom {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_container = rt::FromValue::from_value(value)?,
-                1 => out.read_only = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_container, value),
+                1 => rt::convert::set(&mut out.read_only, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12930,11 +12930,11 @@ impl rt::FromValue for VpcLatticeConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_arn = rt::FromValue::from_value(value)?,
-                1 => out.target_group_arn = rt::FromValue::from_value(value)?,
-                2 => out.port_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_arn, value),
+                1 => rt::convert::set(&mut out.target_group_arn, value),
+                2 => rt::convert::set(&mut out.port_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

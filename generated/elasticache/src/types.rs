@@ -16,9 +16,9 @@ impl rt::FromValue for APICallRateForCustomerExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -101,10 +101,10 @@ impl rt::FromValue for AddTagsToResourceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_name = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_name, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -130,10 +130,10 @@ impl rt::FromValue for AllowedNodeTypeModificationsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.scale_up_modifications = rt::FromValue::from_value(value)?,
-                1 => out.scale_down_modifications = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.scale_up_modifications, value),
+                1 => rt::convert::set(&mut out.scale_down_modifications, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -278,10 +278,10 @@ impl rt::FromValue for Authentication {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.password_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.password_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -307,10 +307,10 @@ impl rt::FromValue for AuthenticationMode {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.passwords = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.passwords, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -396,9 +396,9 @@ impl rt::FromValue for AuthorizationAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -422,9 +422,9 @@ impl rt::FromValue for AuthorizationNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -450,11 +450,11 @@ impl rt::FromValue for AuthorizeCacheSecurityGroupIngressMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_security_group_name = rt::FromValue::from_value(value)?,
-                1 => out.ec2_security_group_name = rt::FromValue::from_value(value)?,
-                2 => out.ec2_security_group_owner_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_security_group_name, value),
+                1 => rt::convert::set(&mut out.ec2_security_group_name, value),
+                2 => rt::convert::set(&mut out.ec2_security_group_owner_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -480,9 +480,9 @@ impl rt::FromValue for AuthorizeCacheSecurityGroupIngressResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_security_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_security_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -570,9 +570,9 @@ impl rt::FromValue for AvailabilityZone {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -598,11 +598,11 @@ impl rt::FromValue for BatchApplyUpdateActionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_ids = rt::FromValue::from_value(value)?,
-                1 => out.cache_cluster_ids = rt::FromValue::from_value(value)?,
-                2 => out.service_update_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_ids, value),
+                1 => rt::convert::set(&mut out.cache_cluster_ids, value),
+                2 => rt::convert::set(&mut out.service_update_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -630,11 +630,11 @@ impl rt::FromValue for BatchStopUpdateActionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_ids = rt::FromValue::from_value(value)?,
-                1 => out.cache_cluster_ids = rt::FromValue::from_value(value)?,
-                2 => out.service_update_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_ids, value),
+                1 => rt::convert::set(&mut out.cache_cluster_ids, value),
+                2 => rt::convert::set(&mut out.service_update_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -692,41 +692,41 @@ impl rt::FromValue for CacheCluster {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                1 => out.configuration_endpoint = rt::FromValue::from_value(value)?,
-                2 => out.client_download_landing_page = rt::FromValue::from_value(value)?,
-                3 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                4 => out.engine = rt::FromValue::from_value(value)?,
-                5 => out.engine_version = rt::FromValue::from_value(value)?,
-                6 => out.cache_cluster_status = rt::FromValue::from_value(value)?,
-                7 => out.num_cache_nodes = rt::FromValue::from_value(value)?,
-                8 => out.preferred_availability_zone = rt::FromValue::from_value(value)?,
-                9 => out.preferred_outpost_arn = rt::FromValue::from_value(value)?,
-                10 => out.cache_cluster_create_time = rt::FromValue::from_value(value)?,
-                11 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                12 => out.pending_modified_values = rt::FromValue::from_value(value)?,
-                13 => out.notification_configuration = rt::FromValue::from_value(value)?,
-                14 => out.cache_security_groups = rt::FromValue::from_value(value)?,
-                15 => out.cache_parameter_group = rt::FromValue::from_value(value)?,
-                16 => out.cache_subnet_group_name = rt::FromValue::from_value(value)?,
-                17 => out.cache_nodes = rt::FromValue::from_value(value)?,
-                18 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                19 => out.security_groups = rt::FromValue::from_value(value)?,
-                20 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                21 => out.snapshot_retention_limit = rt::FromValue::from_value(value)?,
-                22 => out.snapshot_window = rt::FromValue::from_value(value)?,
-                23 => out.auth_token_enabled = rt::FromValue::from_value(value)?,
-                24 => out.auth_token_last_modified_date = rt::FromValue::from_value(value)?,
-                25 => out.transit_encryption_enabled = rt::FromValue::from_value(value)?,
-                26 => out.at_rest_encryption_enabled = rt::FromValue::from_value(value)?,
-                27 => out.arn = rt::FromValue::from_value(value)?,
-                28 => out.replication_group_log_delivery_enabled = rt::FromValue::from_value(value)?,
-                29 => out.log_delivery_configurations = rt::FromValue::from_value(value)?,
-                30 => out.network_type = rt::FromValue::from_value(value)?,
-                31 => out.ip_discovery = rt::FromValue::from_value(value)?,
-                32 => out.transit_encryption_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster_id, value),
+                1 => rt::convert::set(&mut out.configuration_endpoint, value),
+                2 => rt::convert::set(&mut out.client_download_landing_page, value),
+                3 => rt::convert::set(&mut out.cache_node_type, value),
+                4 => rt::convert::set(&mut out.engine, value),
+                5 => rt::convert::set(&mut out.engine_version, value),
+                6 => rt::convert::set(&mut out.cache_cluster_status, value),
+                7 => rt::convert::set(&mut out.num_cache_nodes, value),
+                8 => rt::convert::set(&mut out.preferred_availability_zone, value),
+                9 => rt::convert::set(&mut out.preferred_outpost_arn, value),
+                10 => rt::convert::set(&mut out.cache_cluster_create_time, value),
+                11 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                12 => rt::convert::set(&mut out.pending_modified_values, value),
+                13 => rt::convert::set(&mut out.notification_configuration, value),
+                14 => rt::convert::set(&mut out.cache_security_groups, value),
+                15 => rt::convert::set(&mut out.cache_parameter_group, value),
+                16 => rt::convert::set(&mut out.cache_subnet_group_name, value),
+                17 => rt::convert::set(&mut out.cache_nodes, value),
+                18 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                19 => rt::convert::set(&mut out.security_groups, value),
+                20 => rt::convert::set(&mut out.replication_group_id, value),
+                21 => rt::convert::set(&mut out.snapshot_retention_limit, value),
+                22 => rt::convert::set(&mut out.snapshot_window, value),
+                23 => rt::convert::set(&mut out.auth_token_enabled, value),
+                24 => rt::convert::set(&mut out.auth_token_last_modified_date, value),
+                25 => rt::convert::set(&mut out.transit_encryption_enabled, value),
+                26 => rt::convert::set(&mut out.at_rest_encryption_enabled, value),
+                27 => rt::convert::set(&mut out.arn, value),
+                28 => rt::convert::set(&mut out.replication_group_log_delivery_enabled, value),
+                29 => rt::convert::set(&mut out.log_delivery_configurations, value),
+                30 => rt::convert::set(&mut out.network_type, value),
+                31 => rt::convert::set(&mut out.ip_discovery, value),
+                32 => rt::convert::set(&mut out.transit_encryption_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -782,9 +782,9 @@ impl rt::FromValue for CacheClusterAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -809,10 +809,10 @@ impl rt::FromValue for CacheClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.cache_clusters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.cache_clusters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -837,9 +837,9 @@ impl rt::FromValue for CacheClusterNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -867,13 +867,13 @@ impl rt::FromValue for CacheEngineVersion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.engine_version = rt::FromValue::from_value(value)?,
-                2 => out.cache_parameter_group_family = rt::FromValue::from_value(value)?,
-                3 => out.cache_engine_description = rt::FromValue::from_value(value)?,
-                4 => out.cache_engine_version_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.engine_version, value),
+                2 => rt::convert::set(&mut out.cache_parameter_group_family, value),
+                3 => rt::convert::set(&mut out.cache_engine_description, value),
+                4 => rt::convert::set(&mut out.cache_engine_version_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -902,10 +902,10 @@ impl rt::FromValue for CacheEngineVersionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.cache_engine_versions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.cache_engine_versions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -937,16 +937,16 @@ impl rt::FromValue for CacheNode {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_node_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_node_status = rt::FromValue::from_value(value)?,
-                2 => out.cache_node_create_time = rt::FromValue::from_value(value)?,
-                3 => out.endpoint = rt::FromValue::from_value(value)?,
-                4 => out.parameter_group_status = rt::FromValue::from_value(value)?,
-                5 => out.source_cache_node_id = rt::FromValue::from_value(value)?,
-                6 => out.customer_availability_zone = rt::FromValue::from_value(value)?,
-                7 => out.customer_outpost_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_node_id, value),
+                1 => rt::convert::set(&mut out.cache_node_status, value),
+                2 => rt::convert::set(&mut out.cache_node_create_time, value),
+                3 => rt::convert::set(&mut out.endpoint, value),
+                4 => rt::convert::set(&mut out.parameter_group_status, value),
+                5 => rt::convert::set(&mut out.source_cache_node_id, value),
+                6 => rt::convert::set(&mut out.customer_availability_zone, value),
+                7 => rt::convert::set(&mut out.customer_outpost_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -986,17 +986,17 @@ impl rt::FromValue for CacheNodeTypeSpecificParameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameter_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.source = rt::FromValue::from_value(value)?,
-                3 => out.data_type = rt::FromValue::from_value(value)?,
-                4 => out.allowed_values = rt::FromValue::from_value(value)?,
-                5 => out.is_modifiable = rt::FromValue::from_value(value)?,
-                6 => out.minimum_engine_version = rt::FromValue::from_value(value)?,
-                7 => out.cache_node_type_specific_values = rt::FromValue::from_value(value)?,
-                8 => out.change_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameter_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.source, value),
+                3 => rt::convert::set(&mut out.data_type, value),
+                4 => rt::convert::set(&mut out.allowed_values, value),
+                5 => rt::convert::set(&mut out.is_modifiable, value),
+                6 => rt::convert::set(&mut out.minimum_engine_version, value),
+                7 => rt::convert::set(&mut out.cache_node_type_specific_values, value),
+                8 => rt::convert::set(&mut out.change_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1029,10 +1029,10 @@ impl rt::FromValue for CacheNodeTypeSpecificValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_node_type, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1064,16 +1064,16 @@ impl rt::FromValue for CacheNodeUpdateStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_node_id = rt::FromValue::from_value(value)?,
-                1 => out.node_update_status = rt::FromValue::from_value(value)?,
-                2 => out.node_deletion_date = rt::FromValue::from_value(value)?,
-                3 => out.node_update_start_date = rt::FromValue::from_value(value)?,
-                4 => out.node_update_end_date = rt::FromValue::from_value(value)?,
-                5 => out.node_update_initiated_by = rt::FromValue::from_value(value)?,
-                6 => out.node_update_initiated_date = rt::FromValue::from_value(value)?,
-                7 => out.node_update_status_modified_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_node_id, value),
+                1 => rt::convert::set(&mut out.node_update_status, value),
+                2 => rt::convert::set(&mut out.node_deletion_date, value),
+                3 => rt::convert::set(&mut out.node_update_start_date, value),
+                4 => rt::convert::set(&mut out.node_update_end_date, value),
+                5 => rt::convert::set(&mut out.node_update_initiated_by, value),
+                6 => rt::convert::set(&mut out.node_update_initiated_date, value),
+                7 => rt::convert::set(&mut out.node_update_status_modified_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1108,13 +1108,13 @@ impl rt::FromValue for CacheParameterGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.cache_parameter_group_family = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.is_global = rt::FromValue::from_value(value)?,
-                4 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.cache_parameter_group_family, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.is_global, value),
+                4 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1142,9 +1142,9 @@ impl rt::FromValue for CacheParameterGroupAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1171,11 +1171,11 @@ impl rt::FromValue for CacheParameterGroupDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.parameters = rt::FromValue::from_value(value)?,
-                2 => out.cache_node_type_specific_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.parameters, value),
+                2 => rt::convert::set(&mut out.cache_node_type_specific_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1201,9 +1201,9 @@ impl rt::FromValue for CacheParameterGroupNameMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1227,9 +1227,9 @@ impl rt::FromValue for CacheParameterGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1253,9 +1253,9 @@ impl rt::FromValue for CacheParameterGroupQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1281,11 +1281,11 @@ impl rt::FromValue for CacheParameterGroupStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.parameter_apply_status = rt::FromValue::from_value(value)?,
-                2 => out.cache_node_ids_to_reboot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.parameter_apply_status, value),
+                2 => rt::convert::set(&mut out.cache_node_ids_to_reboot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1312,10 +1312,10 @@ impl rt::FromValue for CacheParameterGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.cache_parameter_groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.cache_parameter_groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1344,13 +1344,13 @@ impl rt::FromValue for CacheSecurityGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.owner_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_security_group_name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.ec2_security_groups = rt::FromValue::from_value(value)?,
-                4 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.owner_id, value),
+                1 => rt::convert::set(&mut out.cache_security_group_name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.ec2_security_groups, value),
+                4 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1378,9 +1378,9 @@ impl rt::FromValue for CacheSecurityGroupAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1405,10 +1405,10 @@ impl rt::FromValue for CacheSecurityGroupMembership {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_security_group_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_security_group_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1434,10 +1434,10 @@ impl rt::FromValue for CacheSecurityGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.cache_security_groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.cache_security_groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1462,9 +1462,9 @@ impl rt::FromValue for CacheSecurityGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1488,9 +1488,9 @@ impl rt::FromValue for CacheSecurityGroupQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1519,14 +1519,14 @@ impl rt::FromValue for CacheSubnetGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_subnet_group_name = rt::FromValue::from_value(value)?,
-                1 => out.cache_subnet_group_description = rt::FromValue::from_value(value)?,
-                2 => out.vpc_id = rt::FromValue::from_value(value)?,
-                3 => out.subnets = rt::FromValue::from_value(value)?,
-                4 => out.arn = rt::FromValue::from_value(value)?,
-                5 => out.supported_network_types = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_subnet_group_name, value),
+                1 => rt::convert::set(&mut out.cache_subnet_group_description, value),
+                2 => rt::convert::set(&mut out.vpc_id, value),
+                3 => rt::convert::set(&mut out.subnets, value),
+                4 => rt::convert::set(&mut out.arn, value),
+                5 => rt::convert::set(&mut out.supported_network_types, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1555,9 +1555,9 @@ impl rt::FromValue for CacheSubnetGroupAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1581,9 +1581,9 @@ impl rt::FromValue for CacheSubnetGroupInUse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1608,10 +1608,10 @@ impl rt::FromValue for CacheSubnetGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.cache_subnet_groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.cache_subnet_groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1636,9 +1636,9 @@ impl rt::FromValue for CacheSubnetGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1662,9 +1662,9 @@ impl rt::FromValue for CacheSubnetGroupQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1688,9 +1688,9 @@ impl rt::FromValue for CacheSubnetQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1715,10 +1715,10 @@ impl rt::FromValue for CacheUsageLimits {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_storage = rt::FromValue::from_value(value)?,
-                1 => out.ecpu_per_second = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_storage, value),
+                1 => rt::convert::set(&mut out.ecpu_per_second, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1801,9 +1801,9 @@ impl rt::FromValue for CloudWatchLogsDestinationDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1888,9 +1888,9 @@ impl rt::FromValue for ClusterQuotaForCustomerExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1915,10 +1915,10 @@ impl rt::FromValue for CompleteMigrationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.force = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.force, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1943,9 +1943,9 @@ impl rt::FromValue for CompleteMigrationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1972,12 +1972,12 @@ impl rt::FromValue for ConfigureShard {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.node_group_id = rt::FromValue::from_value(value)?,
-                1 => out.new_replica_count = rt::FromValue::from_value(value)?,
-                2 => out.preferred_availability_zones = rt::FromValue::from_value(value)?,
-                3 => out.preferred_outpost_arns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.node_group_id, value),
+                1 => rt::convert::set(&mut out.new_replica_count, value),
+                2 => rt::convert::set(&mut out.preferred_availability_zones, value),
+                3 => rt::convert::set(&mut out.preferred_outpost_arns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2007,12 +2007,12 @@ impl rt::FromValue for CopyServerlessCacheSnapshotRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_serverless_cache_snapshot_name = rt::FromValue::from_value(value)?,
-                1 => out.target_serverless_cache_snapshot_name = rt::FromValue::from_value(value)?,
-                2 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_serverless_cache_snapshot_name, value),
+                1 => rt::convert::set(&mut out.target_serverless_cache_snapshot_name, value),
+                2 => rt::convert::set(&mut out.kms_key_id, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2039,9 +2039,9 @@ impl rt::FromValue for CopyServerlessCacheSnapshotResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2069,13 +2069,13 @@ impl rt::FromValue for CopySnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_snapshot_name = rt::FromValue::from_value(value)?,
-                1 => out.target_snapshot_name = rt::FromValue::from_value(value)?,
-                2 => out.target_bucket = rt::FromValue::from_value(value)?,
-                3 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_snapshot_name, value),
+                1 => rt::convert::set(&mut out.target_snapshot_name, value),
+                2 => rt::convert::set(&mut out.target_bucket, value),
+                3 => rt::convert::set(&mut out.kms_key_id, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2103,9 +2103,9 @@ impl rt::FromValue for CopySnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2159,38 +2159,38 @@ impl rt::FromValue for CreateCacheClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                1 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                2 => out.az_mode = rt::FromValue::from_value(value)?,
-                3 => out.preferred_availability_zone = rt::FromValue::from_value(value)?,
-                4 => out.preferred_availability_zones = rt::FromValue::from_value(value)?,
-                5 => out.num_cache_nodes = rt::FromValue::from_value(value)?,
-                6 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                7 => out.engine = rt::FromValue::from_value(value)?,
-                8 => out.engine_version = rt::FromValue::from_value(value)?,
-                9 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                10 => out.cache_subnet_group_name = rt::FromValue::from_value(value)?,
-                11 => out.cache_security_group_names = rt::FromValue::from_value(value)?,
-                12 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                13 => out.tags = rt::FromValue::from_value(value)?,
-                14 => out.snapshot_arns = rt::FromValue::from_value(value)?,
-                15 => out.snapshot_name = rt::FromValue::from_value(value)?,
-                16 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                17 => out.port = rt::FromValue::from_value(value)?,
-                18 => out.notification_topic_arn = rt::FromValue::from_value(value)?,
-                19 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                20 => out.snapshot_retention_limit = rt::FromValue::from_value(value)?,
-                21 => out.snapshot_window = rt::FromValue::from_value(value)?,
-                22 => out.auth_token = rt::FromValue::from_value(value)?,
-                23 => out.outpost_mode = rt::FromValue::from_value(value)?,
-                24 => out.preferred_outpost_arn = rt::FromValue::from_value(value)?,
-                25 => out.preferred_outpost_arns = rt::FromValue::from_value(value)?,
-                26 => out.log_delivery_configurations = rt::FromValue::from_value(value)?,
-                27 => out.transit_encryption_enabled = rt::FromValue::from_value(value)?,
-                28 => out.network_type = rt::FromValue::from_value(value)?,
-                29 => out.ip_discovery = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster_id, value),
+                1 => rt::convert::set(&mut out.replication_group_id, value),
+                2 => rt::convert::set(&mut out.az_mode, value),
+                3 => rt::convert::set(&mut out.preferred_availability_zone, value),
+                4 => rt::convert::set(&mut out.preferred_availability_zones, value),
+                5 => rt::convert::set(&mut out.num_cache_nodes, value),
+                6 => rt::convert::set(&mut out.cache_node_type, value),
+                7 => rt::convert::set(&mut out.engine, value),
+                8 => rt::convert::set(&mut out.engine_version, value),
+                9 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                10 => rt::convert::set(&mut out.cache_subnet_group_name, value),
+                11 => rt::convert::set(&mut out.cache_security_group_names, value),
+                12 => rt::convert::set(&mut out.security_group_ids, value),
+                13 => rt::convert::set(&mut out.tags, value),
+                14 => rt::convert::set(&mut out.snapshot_arns, value),
+                15 => rt::convert::set(&mut out.snapshot_name, value),
+                16 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                17 => rt::convert::set(&mut out.port, value),
+                18 => rt::convert::set(&mut out.notification_topic_arn, value),
+                19 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                20 => rt::convert::set(&mut out.snapshot_retention_limit, value),
+                21 => rt::convert::set(&mut out.snapshot_window, value),
+                22 => rt::convert::set(&mut out.auth_token, value),
+                23 => rt::convert::set(&mut out.outpost_mode, value),
+                24 => rt::convert::set(&mut out.preferred_outpost_arn, value),
+                25 => rt::convert::set(&mut out.preferred_outpost_arns, value),
+                26 => rt::convert::set(&mut out.log_delivery_configurations, value),
+                27 => rt::convert::set(&mut out.transit_encryption_enabled, value),
+                28 => rt::convert::set(&mut out.network_type, value),
+                29 => rt::convert::set(&mut out.ip_discovery, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2243,9 +2243,9 @@ impl rt::FromValue for CreateCacheClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2272,12 +2272,12 @@ impl rt::FromValue for CreateCacheParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.cache_parameter_group_family = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.cache_parameter_group_family, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2304,9 +2304,9 @@ impl rt::FromValue for CreateCacheParameterGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2332,11 +2332,11 @@ impl rt::FromValue for CreateCacheSecurityGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_security_group_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_security_group_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2362,9 +2362,9 @@ impl rt::FromValue for CreateCacheSecurityGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_security_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_security_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2391,12 +2391,12 @@ impl rt::FromValue for CreateCacheSubnetGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_subnet_group_name = rt::FromValue::from_value(value)?,
-                1 => out.cache_subnet_group_description = rt::FromValue::from_value(value)?,
-                2 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_subnet_group_name, value),
+                1 => rt::convert::set(&mut out.cache_subnet_group_description, value),
+                2 => rt::convert::set(&mut out.subnet_ids, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2423,9 +2423,9 @@ impl rt::FromValue for CreateCacheSubnetGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_subnet_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_subnet_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2451,11 +2451,11 @@ impl rt::FromValue for CreateGlobalReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group_id_suffix = rt::FromValue::from_value(value)?,
-                1 => out.global_replication_group_description = rt::FromValue::from_value(value)?,
-                2 => out.primary_replication_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group_id_suffix, value),
+                1 => rt::convert::set(&mut out.global_replication_group_description, value),
+                2 => rt::convert::set(&mut out.primary_replication_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2481,9 +2481,9 @@ impl rt::FromValue for CreateGlobalReplicationGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2546,47 +2546,47 @@ impl rt::FromValue for CreateReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.replication_group_description = rt::FromValue::from_value(value)?,
-                2 => out.global_replication_group_id = rt::FromValue::from_value(value)?,
-                3 => out.primary_cluster_id = rt::FromValue::from_value(value)?,
-                4 => out.automatic_failover_enabled = rt::FromValue::from_value(value)?,
-                5 => out.multi_az_enabled = rt::FromValue::from_value(value)?,
-                6 => out.num_cache_clusters = rt::FromValue::from_value(value)?,
-                7 => out.preferred_cache_cluster_a_zs = rt::FromValue::from_value(value)?,
-                8 => out.num_node_groups = rt::FromValue::from_value(value)?,
-                9 => out.replicas_per_node_group = rt::FromValue::from_value(value)?,
-                10 => out.node_group_configuration = rt::FromValue::from_value(value)?,
-                11 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                12 => out.engine = rt::FromValue::from_value(value)?,
-                13 => out.engine_version = rt::FromValue::from_value(value)?,
-                14 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                15 => out.cache_subnet_group_name = rt::FromValue::from_value(value)?,
-                16 => out.cache_security_group_names = rt::FromValue::from_value(value)?,
-                17 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                18 => out.tags = rt::FromValue::from_value(value)?,
-                19 => out.snapshot_arns = rt::FromValue::from_value(value)?,
-                20 => out.snapshot_name = rt::FromValue::from_value(value)?,
-                21 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                22 => out.port = rt::FromValue::from_value(value)?,
-                23 => out.notification_topic_arn = rt::FromValue::from_value(value)?,
-                24 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                25 => out.snapshot_retention_limit = rt::FromValue::from_value(value)?,
-                26 => out.snapshot_window = rt::FromValue::from_value(value)?,
-                27 => out.auth_token = rt::FromValue::from_value(value)?,
-                28 => out.transit_encryption_enabled = rt::FromValue::from_value(value)?,
-                29 => out.at_rest_encryption_enabled = rt::FromValue::from_value(value)?,
-                30 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                31 => out.user_group_ids = rt::FromValue::from_value(value)?,
-                32 => out.log_delivery_configurations = rt::FromValue::from_value(value)?,
-                33 => out.data_tiering_enabled = rt::FromValue::from_value(value)?,
-                34 => out.network_type = rt::FromValue::from_value(value)?,
-                35 => out.ip_discovery = rt::FromValue::from_value(value)?,
-                36 => out.transit_encryption_mode = rt::FromValue::from_value(value)?,
-                37 => out.cluster_mode = rt::FromValue::from_value(value)?,
-                38 => out.serverless_cache_snapshot_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.replication_group_description, value),
+                2 => rt::convert::set(&mut out.global_replication_group_id, value),
+                3 => rt::convert::set(&mut out.primary_cluster_id, value),
+                4 => rt::convert::set(&mut out.automatic_failover_enabled, value),
+                5 => rt::convert::set(&mut out.multi_az_enabled, value),
+                6 => rt::convert::set(&mut out.num_cache_clusters, value),
+                7 => rt::convert::set(&mut out.preferred_cache_cluster_a_zs, value),
+                8 => rt::convert::set(&mut out.num_node_groups, value),
+                9 => rt::convert::set(&mut out.replicas_per_node_group, value),
+                10 => rt::convert::set(&mut out.node_group_configuration, value),
+                11 => rt::convert::set(&mut out.cache_node_type, value),
+                12 => rt::convert::set(&mut out.engine, value),
+                13 => rt::convert::set(&mut out.engine_version, value),
+                14 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                15 => rt::convert::set(&mut out.cache_subnet_group_name, value),
+                16 => rt::convert::set(&mut out.cache_security_group_names, value),
+                17 => rt::convert::set(&mut out.security_group_ids, value),
+                18 => rt::convert::set(&mut out.tags, value),
+                19 => rt::convert::set(&mut out.snapshot_arns, value),
+                20 => rt::convert::set(&mut out.snapshot_name, value),
+                21 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                22 => rt::convert::set(&mut out.port, value),
+                23 => rt::convert::set(&mut out.notification_topic_arn, value),
+                24 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                25 => rt::convert::set(&mut out.snapshot_retention_limit, value),
+                26 => rt::convert::set(&mut out.snapshot_window, value),
+                27 => rt::convert::set(&mut out.auth_token, value),
+                28 => rt::convert::set(&mut out.transit_encryption_enabled, value),
+                29 => rt::convert::set(&mut out.at_rest_encryption_enabled, value),
+                30 => rt::convert::set(&mut out.kms_key_id, value),
+                31 => rt::convert::set(&mut out.user_group_ids, value),
+                32 => rt::convert::set(&mut out.log_delivery_configurations, value),
+                33 => rt::convert::set(&mut out.data_tiering_enabled, value),
+                34 => rt::convert::set(&mut out.network_type, value),
+                35 => rt::convert::set(&mut out.ip_discovery, value),
+                36 => rt::convert::set(&mut out.transit_encryption_mode, value),
+                37 => rt::convert::set(&mut out.cluster_mode, value),
+                38 => rt::convert::set(&mut out.serverless_cache_snapshot_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2648,9 +2648,9 @@ impl rt::FromValue for CreateReplicationGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2686,21 +2686,21 @@ impl rt::FromValue for CreateServerlessCacheRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.engine = rt::FromValue::from_value(value)?,
-                3 => out.major_engine_version = rt::FromValue::from_value(value)?,
-                4 => out.cache_usage_limits = rt::FromValue::from_value(value)?,
-                5 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                6 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                7 => out.snapshot_arns_to_restore = rt::FromValue::from_value(value)?,
-                8 => out.tags = rt::FromValue::from_value(value)?,
-                9 => out.user_group_id = rt::FromValue::from_value(value)?,
-                10 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                11 => out.snapshot_retention_limit = rt::FromValue::from_value(value)?,
-                12 => out.daily_snapshot_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.engine, value),
+                3 => rt::convert::set(&mut out.major_engine_version, value),
+                4 => rt::convert::set(&mut out.cache_usage_limits, value),
+                5 => rt::convert::set(&mut out.kms_key_id, value),
+                6 => rt::convert::set(&mut out.security_group_ids, value),
+                7 => rt::convert::set(&mut out.snapshot_arns_to_restore, value),
+                8 => rt::convert::set(&mut out.tags, value),
+                9 => rt::convert::set(&mut out.user_group_id, value),
+                10 => rt::convert::set(&mut out.subnet_ids, value),
+                11 => rt::convert::set(&mut out.snapshot_retention_limit, value),
+                12 => rt::convert::set(&mut out.daily_snapshot_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2736,9 +2736,9 @@ impl rt::FromValue for CreateServerlessCacheResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2765,12 +2765,12 @@ impl rt::FromValue for CreateServerlessCacheSnapshotRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_snapshot_name = rt::FromValue::from_value(value)?,
-                1 => out.serverless_cache_name = rt::FromValue::from_value(value)?,
-                2 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_snapshot_name, value),
+                1 => rt::convert::set(&mut out.serverless_cache_name, value),
+                2 => rt::convert::set(&mut out.kms_key_id, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2797,9 +2797,9 @@ impl rt::FromValue for CreateServerlessCacheSnapshotResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2827,13 +2827,13 @@ impl rt::FromValue for CreateSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                2 => out.snapshot_name = rt::FromValue::from_value(value)?,
-                3 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.cache_cluster_id, value),
+                2 => rt::convert::set(&mut out.snapshot_name, value),
+                3 => rt::convert::set(&mut out.kms_key_id, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2861,9 +2861,9 @@ impl rt::FromValue for CreateSnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2890,12 +2890,12 @@ impl rt::FromValue for CreateUserGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_group_id = rt::FromValue::from_value(value)?,
-                1 => out.engine = rt::FromValue::from_value(value)?,
-                2 => out.user_ids = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_group_id, value),
+                1 => rt::convert::set(&mut out.engine, value),
+                2 => rt::convert::set(&mut out.user_ids, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2929,16 +2929,16 @@ impl rt::FromValue for CreateUserMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_id = rt::FromValue::from_value(value)?,
-                1 => out.user_name = rt::FromValue::from_value(value)?,
-                2 => out.engine = rt::FromValue::from_value(value)?,
-                3 => out.passwords = rt::FromValue::from_value(value)?,
-                4 => out.access_string = rt::FromValue::from_value(value)?,
-                5 => out.no_password_required = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                7 => out.authentication_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_id, value),
+                1 => rt::convert::set(&mut out.user_name, value),
+                2 => rt::convert::set(&mut out.engine, value),
+                3 => rt::convert::set(&mut out.passwords, value),
+                4 => rt::convert::set(&mut out.access_string, value),
+                5 => rt::convert::set(&mut out.no_password_required, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                7 => rt::convert::set(&mut out.authentication_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2970,10 +2970,10 @@ impl rt::FromValue for CustomerNodeEndpoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.address = rt::FromValue::from_value(value)?,
-                1 => out.port = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.address, value),
+                1 => rt::convert::set(&mut out.port, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3000,11 +3000,11 @@ impl rt::FromValue for DataStorage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.maximum = rt::FromValue::from_value(value)?,
-                1 => out.minimum = rt::FromValue::from_value(value)?,
-                2 => out.unit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.maximum, value),
+                1 => rt::convert::set(&mut out.minimum, value),
+                2 => rt::convert::set(&mut out.unit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3147,13 +3147,13 @@ impl rt::FromValue for DecreaseNodeGroupsInGlobalReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.node_group_count = rt::FromValue::from_value(value)?,
-                2 => out.global_node_groups_to_remove = rt::FromValue::from_value(value)?,
-                3 => out.global_node_groups_to_retain = rt::FromValue::from_value(value)?,
-                4 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group_id, value),
+                1 => rt::convert::set(&mut out.node_group_count, value),
+                2 => rt::convert::set(&mut out.global_node_groups_to_remove, value),
+                3 => rt::convert::set(&mut out.global_node_groups_to_retain, value),
+                4 => rt::convert::set(&mut out.apply_immediately, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3181,9 +3181,9 @@ impl rt::FromValue for DecreaseNodeGroupsInGlobalReplicationGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3211,13 +3211,13 @@ impl rt::FromValue for DecreaseReplicaCountMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.new_replica_count = rt::FromValue::from_value(value)?,
-                2 => out.replica_configuration = rt::FromValue::from_value(value)?,
-                3 => out.replicas_to_remove = rt::FromValue::from_value(value)?,
-                4 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.new_replica_count, value),
+                2 => rt::convert::set(&mut out.replica_configuration, value),
+                3 => rt::convert::set(&mut out.replicas_to_remove, value),
+                4 => rt::convert::set(&mut out.apply_immediately, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3245,9 +3245,9 @@ impl rt::FromValue for DecreaseReplicaCountResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3271,9 +3271,9 @@ impl rt::FromValue for DefaultUserAssociatedToUserGroupFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3297,9 +3297,9 @@ impl rt::FromValue for DefaultUserRequired {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3324,10 +3324,10 @@ impl rt::FromValue for DeleteCacheClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                1 => out.final_snapshot_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster_id, value),
+                1 => rt::convert::set(&mut out.final_snapshot_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3352,9 +3352,9 @@ impl rt::FromValue for DeleteCacheClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3378,9 +3378,9 @@ impl rt::FromValue for DeleteCacheParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3404,9 +3404,9 @@ impl rt::FromValue for DeleteCacheSecurityGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_security_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_security_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3430,9 +3430,9 @@ impl rt::FromValue for DeleteCacheSubnetGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_subnet_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_subnet_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3457,10 +3457,10 @@ impl rt::FromValue for DeleteGlobalReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.retain_primary_replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group_id, value),
+                1 => rt::convert::set(&mut out.retain_primary_replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3485,9 +3485,9 @@ impl rt::FromValue for DeleteGlobalReplicationGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3513,11 +3513,11 @@ impl rt::FromValue for DeleteReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.retain_primary_cluster = rt::FromValue::from_value(value)?,
-                2 => out.final_snapshot_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.retain_primary_cluster, value),
+                2 => rt::convert::set(&mut out.final_snapshot_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3543,9 +3543,9 @@ impl rt::FromValue for DeleteReplicationGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3570,10 +3570,10 @@ impl rt::FromValue for DeleteServerlessCacheRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_name = rt::FromValue::from_value(value)?,
-                1 => out.final_snapshot_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_name, value),
+                1 => rt::convert::set(&mut out.final_snapshot_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3598,9 +3598,9 @@ impl rt::FromValue for DeleteServerlessCacheResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3624,9 +3624,9 @@ impl rt::FromValue for DeleteServerlessCacheSnapshotRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_snapshot_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_snapshot_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3650,9 +3650,9 @@ impl rt::FromValue for DeleteServerlessCacheSnapshotResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3676,9 +3676,9 @@ impl rt::FromValue for DeleteSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.snapshot_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.snapshot_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3702,9 +3702,9 @@ impl rt::FromValue for DeleteSnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3728,9 +3728,9 @@ impl rt::FromValue for DeleteUserGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3754,9 +3754,9 @@ impl rt::FromValue for DeleteUserMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3784,13 +3784,13 @@ impl rt::FromValue for DescribeCacheClustersMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                1 => out.max_records = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.show_cache_node_info = rt::FromValue::from_value(value)?,
-                4 => out.show_cache_clusters_not_in_replication_groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster_id, value),
+                1 => rt::convert::set(&mut out.max_records, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.show_cache_node_info, value),
+                4 => rt::convert::set(&mut out.show_cache_clusters_not_in_replication_groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3823,14 +3823,14 @@ impl rt::FromValue for DescribeCacheEngineVersionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.engine_version = rt::FromValue::from_value(value)?,
-                2 => out.cache_parameter_group_family = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                5 => out.default_only = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.engine_version, value),
+                2 => rt::convert::set(&mut out.cache_parameter_group_family, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                5 => rt::convert::set(&mut out.default_only, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3861,11 +3861,11 @@ impl rt::FromValue for DescribeCacheParameterGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.max_records = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.max_records, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3894,12 +3894,12 @@ impl rt::FromValue for DescribeCacheParametersMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.source = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.source, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3928,11 +3928,11 @@ impl rt::FromValue for DescribeCacheSecurityGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_security_group_name = rt::FromValue::from_value(value)?,
-                1 => out.max_records = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_security_group_name, value),
+                1 => rt::convert::set(&mut out.max_records, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3960,11 +3960,11 @@ impl rt::FromValue for DescribeCacheSubnetGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_subnet_group_name = rt::FromValue::from_value(value)?,
-                1 => out.max_records = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_subnet_group_name, value),
+                1 => rt::convert::set(&mut out.max_records, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3992,11 +3992,11 @@ impl rt::FromValue for DescribeEngineDefaultParametersMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group_family = rt::FromValue::from_value(value)?,
-                1 => out.max_records = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group_family, value),
+                1 => rt::convert::set(&mut out.max_records, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4022,9 +4022,9 @@ impl rt::FromValue for DescribeEngineDefaultParametersResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine_defaults = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine_defaults, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4054,15 +4054,15 @@ impl rt::FromValue for DescribeEventsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_identifier = rt::FromValue::from_value(value)?,
-                1 => out.source_type = rt::FromValue::from_value(value)?,
-                2 => out.start_time = rt::FromValue::from_value(value)?,
-                3 => out.end_time = rt::FromValue::from_value(value)?,
-                4 => out.duration = rt::FromValue::from_value(value)?,
-                5 => out.max_records = rt::FromValue::from_value(value)?,
-                6 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_identifier, value),
+                1 => rt::convert::set(&mut out.source_type, value),
+                2 => rt::convert::set(&mut out.start_time, value),
+                3 => rt::convert::set(&mut out.end_time, value),
+                4 => rt::convert::set(&mut out.duration, value),
+                5 => rt::convert::set(&mut out.max_records, value),
+                6 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4095,12 +4095,12 @@ impl rt::FromValue for DescribeGlobalReplicationGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.max_records = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.show_member_info = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group_id, value),
+                1 => rt::convert::set(&mut out.max_records, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.show_member_info, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4128,10 +4128,10 @@ impl rt::FromValue for DescribeGlobalReplicationGroupsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.global_replication_groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.global_replication_groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4158,11 +4158,11 @@ impl rt::FromValue for DescribeReplicationGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.max_records = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.max_records, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4195,16 +4195,16 @@ impl rt::FromValue for DescribeReservedCacheNodesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_cache_node_id = rt::FromValue::from_value(value)?,
-                1 => out.reserved_cache_nodes_offering_id = rt::FromValue::from_value(value)?,
-                2 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                3 => out.duration = rt::FromValue::from_value(value)?,
-                4 => out.product_description = rt::FromValue::from_value(value)?,
-                5 => out.offering_type = rt::FromValue::from_value(value)?,
-                6 => out.max_records = rt::FromValue::from_value(value)?,
-                7 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_cache_node_id, value),
+                1 => rt::convert::set(&mut out.reserved_cache_nodes_offering_id, value),
+                2 => rt::convert::set(&mut out.cache_node_type, value),
+                3 => rt::convert::set(&mut out.duration, value),
+                4 => rt::convert::set(&mut out.product_description, value),
+                5 => rt::convert::set(&mut out.offering_type, value),
+                6 => rt::convert::set(&mut out.max_records, value),
+                7 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4241,15 +4241,15 @@ impl rt::FromValue for DescribeReservedCacheNodesOfferingsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_cache_nodes_offering_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                2 => out.duration = rt::FromValue::from_value(value)?,
-                3 => out.product_description = rt::FromValue::from_value(value)?,
-                4 => out.offering_type = rt::FromValue::from_value(value)?,
-                5 => out.max_records = rt::FromValue::from_value(value)?,
-                6 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_cache_nodes_offering_id, value),
+                1 => rt::convert::set(&mut out.cache_node_type, value),
+                2 => rt::convert::set(&mut out.duration, value),
+                3 => rt::convert::set(&mut out.product_description, value),
+                4 => rt::convert::set(&mut out.offering_type, value),
+                5 => rt::convert::set(&mut out.max_records, value),
+                6 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4283,13 +4283,13 @@ impl rt::FromValue for DescribeServerlessCacheSnapshotsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_name = rt::FromValue::from_value(value)?,
-                1 => out.serverless_cache_snapshot_name = rt::FromValue::from_value(value)?,
-                2 => out.snapshot_type = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_name, value),
+                1 => rt::convert::set(&mut out.serverless_cache_snapshot_name, value),
+                2 => rt::convert::set(&mut out.snapshot_type, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4318,10 +4318,10 @@ impl rt::FromValue for DescribeServerlessCacheSnapshotsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.serverless_cache_snapshots = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.serverless_cache_snapshots, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4348,11 +4348,11 @@ impl rt::FromValue for DescribeServerlessCachesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_name = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_name, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4379,10 +4379,10 @@ impl rt::FromValue for DescribeServerlessCachesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.serverless_caches = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.serverless_caches, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4410,12 +4410,12 @@ impl rt::FromValue for DescribeServiceUpdatesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_update_name = rt::FromValue::from_value(value)?,
-                1 => out.service_update_status = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_update_name, value),
+                1 => rt::convert::set(&mut out.service_update_status, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4443,10 +4443,10 @@ impl rt::FromValue for DescribeSnapshotsListMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.snapshots = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.snapshots, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4477,15 +4477,15 @@ impl rt::FromValue for DescribeSnapshotsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                2 => out.snapshot_name = rt::FromValue::from_value(value)?,
-                3 => out.snapshot_source = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                5 => out.max_records = rt::FromValue::from_value(value)?,
-                6 => out.show_node_group_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.cache_cluster_id, value),
+                2 => rt::convert::set(&mut out.snapshot_name, value),
+                3 => rt::convert::set(&mut out.snapshot_source, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                5 => rt::convert::set(&mut out.max_records, value),
+                6 => rt::convert::set(&mut out.show_node_group_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4524,18 +4524,18 @@ impl rt::FromValue for DescribeUpdateActionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_update_name = rt::FromValue::from_value(value)?,
-                1 => out.replication_group_ids = rt::FromValue::from_value(value)?,
-                2 => out.cache_cluster_ids = rt::FromValue::from_value(value)?,
-                3 => out.engine = rt::FromValue::from_value(value)?,
-                4 => out.service_update_status = rt::FromValue::from_value(value)?,
-                5 => out.service_update_time_range = rt::FromValue::from_value(value)?,
-                6 => out.update_action_status = rt::FromValue::from_value(value)?,
-                7 => out.show_node_level_update_status = rt::FromValue::from_value(value)?,
-                8 => out.max_records = rt::FromValue::from_value(value)?,
-                9 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_update_name, value),
+                1 => rt::convert::set(&mut out.replication_group_ids, value),
+                2 => rt::convert::set(&mut out.cache_cluster_ids, value),
+                3 => rt::convert::set(&mut out.engine, value),
+                4 => rt::convert::set(&mut out.service_update_status, value),
+                5 => rt::convert::set(&mut out.service_update_time_range, value),
+                6 => rt::convert::set(&mut out.update_action_status, value),
+                7 => rt::convert::set(&mut out.show_node_level_update_status, value),
+                8 => rt::convert::set(&mut out.max_records, value),
+                9 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4570,11 +4570,11 @@ impl rt::FromValue for DescribeUserGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_group_id = rt::FromValue::from_value(value)?,
-                1 => out.max_records = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_group_id, value),
+                1 => rt::convert::set(&mut out.max_records, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4601,10 +4601,10 @@ impl rt::FromValue for DescribeUserGroupsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_groups = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_groups, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4633,13 +4633,13 @@ impl rt::FromValue for DescribeUsersMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.user_id = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.user_id, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4668,10 +4668,10 @@ impl rt::FromValue for DescribeUsersResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.users = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.users, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4697,10 +4697,10 @@ impl rt::FromValue for DestinationDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cloud_watch_logs_details = rt::FromValue::from_value(value)?,
-                1 => out.kinesis_firehose_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cloud_watch_logs_details, value),
+                1 => rt::convert::set(&mut out.kinesis_firehose_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4785,11 +4785,11 @@ impl rt::FromValue for DisassociateGlobalReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                2 => out.replication_group_region = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group_id, value),
+                1 => rt::convert::set(&mut out.replication_group_id, value),
+                2 => rt::convert::set(&mut out.replication_group_region, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4815,9 +4815,9 @@ impl rt::FromValue for DisassociateGlobalReplicationGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4841,9 +4841,9 @@ impl rt::FromValue for DuplicateUserNameFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4869,11 +4869,11 @@ impl rt::FromValue for EC2SecurityGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.ec2_security_group_name = rt::FromValue::from_value(value)?,
-                2 => out.ec2_security_group_owner_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.ec2_security_group_name, value),
+                2 => rt::convert::set(&mut out.ec2_security_group_owner_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4900,10 +4900,10 @@ impl rt::FromValue for ECPUPerSecond {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.maximum = rt::FromValue::from_value(value)?,
-                1 => out.minimum = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.maximum, value),
+                1 => rt::convert::set(&mut out.minimum, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4929,10 +4929,10 @@ impl rt::FromValue for Endpoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.address = rt::FromValue::from_value(value)?,
-                1 => out.port = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.address, value),
+                1 => rt::convert::set(&mut out.port, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4961,12 +4961,12 @@ impl rt::FromValue for EngineDefaults {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group_family = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.parameters = rt::FromValue::from_value(value)?,
-                3 => out.cache_node_type_specific_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group_family, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.parameters, value),
+                3 => rt::convert::set(&mut out.cache_node_type_specific_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4996,12 +4996,12 @@ impl rt::FromValue for Event {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_identifier = rt::FromValue::from_value(value)?,
-                1 => out.source_type = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                3 => out.date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_identifier, value),
+                1 => rt::convert::set(&mut out.source_type, value),
+                2 => rt::convert::set(&mut out.message, value),
+                3 => rt::convert::set(&mut out.date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5029,10 +5029,10 @@ impl rt::FromValue for EventsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.events = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.events, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5058,10 +5058,10 @@ impl rt::FromValue for ExportServerlessCacheSnapshotRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_snapshot_name = rt::FromValue::from_value(value)?,
-                1 => out.s3_bucket_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_snapshot_name, value),
+                1 => rt::convert::set(&mut out.s3_bucket_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5086,9 +5086,9 @@ impl rt::FromValue for ExportServerlessCacheSnapshotResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5114,11 +5114,11 @@ impl rt::FromValue for FailoverGlobalReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.primary_region = rt::FromValue::from_value(value)?,
-                2 => out.primary_replication_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group_id, value),
+                1 => rt::convert::set(&mut out.primary_region, value),
+                2 => rt::convert::set(&mut out.primary_replication_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5144,9 +5144,9 @@ impl rt::FromValue for FailoverGlobalReplicationGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5171,10 +5171,10 @@ impl rt::FromValue for Filter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5200,10 +5200,10 @@ impl rt::FromValue for GlobalNodeGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_node_group_id = rt::FromValue::from_value(value)?,
-                1 => out.slots = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_node_group_id, value),
+                1 => rt::convert::set(&mut out.slots, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5240,21 +5240,21 @@ impl rt::FromValue for GlobalReplicationGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.global_replication_group_description = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                4 => out.engine = rt::FromValue::from_value(value)?,
-                5 => out.engine_version = rt::FromValue::from_value(value)?,
-                6 => out.members = rt::FromValue::from_value(value)?,
-                7 => out.cluster_enabled = rt::FromValue::from_value(value)?,
-                8 => out.global_node_groups = rt::FromValue::from_value(value)?,
-                9 => out.auth_token_enabled = rt::FromValue::from_value(value)?,
-                10 => out.transit_encryption_enabled = rt::FromValue::from_value(value)?,
-                11 => out.at_rest_encryption_enabled = rt::FromValue::from_value(value)?,
-                12 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group_id, value),
+                1 => rt::convert::set(&mut out.global_replication_group_description, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.cache_node_type, value),
+                4 => rt::convert::set(&mut out.engine, value),
+                5 => rt::convert::set(&mut out.engine_version, value),
+                6 => rt::convert::set(&mut out.members, value),
+                7 => rt::convert::set(&mut out.cluster_enabled, value),
+                8 => rt::convert::set(&mut out.global_node_groups, value),
+                9 => rt::convert::set(&mut out.auth_token_enabled, value),
+                10 => rt::convert::set(&mut out.transit_encryption_enabled, value),
+                11 => rt::convert::set(&mut out.at_rest_encryption_enabled, value),
+                12 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5290,9 +5290,9 @@ impl rt::FromValue for GlobalReplicationGroupAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5317,10 +5317,10 @@ impl rt::FromValue for GlobalReplicationGroupInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.global_replication_group_member_role = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group_id, value),
+                1 => rt::convert::set(&mut out.global_replication_group_member_role, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5349,13 +5349,13 @@ impl rt::FromValue for GlobalReplicationGroupMember {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.replication_group_region = rt::FromValue::from_value(value)?,
-                2 => out.role = rt::FromValue::from_value(value)?,
-                3 => out.automatic_failover = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.replication_group_region, value),
+                2 => rt::convert::set(&mut out.role, value),
+                3 => rt::convert::set(&mut out.automatic_failover, value),
+                4 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5383,9 +5383,9 @@ impl rt::FromValue for GlobalReplicationGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5412,12 +5412,12 @@ impl rt::FromValue for IncreaseNodeGroupsInGlobalReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.node_group_count = rt::FromValue::from_value(value)?,
-                2 => out.regional_configurations = rt::FromValue::from_value(value)?,
-                3 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group_id, value),
+                1 => rt::convert::set(&mut out.node_group_count, value),
+                2 => rt::convert::set(&mut out.regional_configurations, value),
+                3 => rt::convert::set(&mut out.apply_immediately, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5444,9 +5444,9 @@ impl rt::FromValue for IncreaseNodeGroupsInGlobalReplicationGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5473,12 +5473,12 @@ impl rt::FromValue for IncreaseReplicaCountMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.new_replica_count = rt::FromValue::from_value(value)?,
-                2 => out.replica_configuration = rt::FromValue::from_value(value)?,
-                3 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.new_replica_count, value),
+                2 => rt::convert::set(&mut out.replica_configuration, value),
+                3 => rt::convert::set(&mut out.apply_immediately, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5505,9 +5505,9 @@ impl rt::FromValue for IncreaseReplicaCountResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5592,9 +5592,9 @@ impl rt::FromValue for InsufficientCacheClusterCapacityFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5618,9 +5618,9 @@ impl rt::FromValue for InvalidARNFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5644,9 +5644,9 @@ impl rt::FromValue for InvalidCacheClusterStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5670,9 +5670,9 @@ impl rt::FromValue for InvalidCacheParameterGroupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5696,9 +5696,9 @@ impl rt::FromValue for InvalidCacheSecurityGroupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5722,9 +5722,9 @@ impl rt::FromValue for InvalidCredentialsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5748,9 +5748,9 @@ impl rt::FromValue for InvalidGlobalReplicationGroupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5774,9 +5774,9 @@ impl rt::FromValue for InvalidKMSKeyFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5800,9 +5800,9 @@ impl rt::FromValue for InvalidParameterCombinationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5826,9 +5826,9 @@ impl rt::FromValue for InvalidParameterValueException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5852,9 +5852,9 @@ impl rt::FromValue for InvalidReplicationGroupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5878,9 +5878,9 @@ impl rt::FromValue for InvalidServerlessCacheSnapshotStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5904,9 +5904,9 @@ impl rt::FromValue for InvalidServerlessCacheStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5930,9 +5930,9 @@ impl rt::FromValue for InvalidSnapshotStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5956,9 +5956,9 @@ impl rt::FromValue for InvalidSubnet {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5982,9 +5982,9 @@ impl rt::FromValue for InvalidUserGroupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6008,9 +6008,9 @@ impl rt::FromValue for InvalidUserStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6034,9 +6034,9 @@ impl rt::FromValue for InvalidVPCNetworkStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6118,9 +6118,9 @@ impl rt::FromValue for KinesisFirehoseDestinationDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6145,10 +6145,10 @@ impl rt::FromValue for ListAllowedNodeTypeModificationsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                1 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster_id, value),
+                1 => rt::convert::set(&mut out.replication_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6173,9 +6173,9 @@ impl rt::FromValue for ListTagsForResourceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6204,14 +6204,14 @@ impl rt::FromValue for LogDeliveryConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_type = rt::FromValue::from_value(value)?,
-                1 => out.destination_type = rt::FromValue::from_value(value)?,
-                2 => out.destination_details = rt::FromValue::from_value(value)?,
-                3 => out.log_format = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_type, value),
+                1 => rt::convert::set(&mut out.destination_type, value),
+                2 => rt::convert::set(&mut out.destination_details, value),
+                3 => rt::convert::set(&mut out.log_format, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6244,13 +6244,13 @@ impl rt::FromValue for LogDeliveryConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_type = rt::FromValue::from_value(value)?,
-                1 => out.destination_type = rt::FromValue::from_value(value)?,
-                2 => out.destination_details = rt::FromValue::from_value(value)?,
-                3 => out.log_format = rt::FromValue::from_value(value)?,
-                4 => out.enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_type, value),
+                1 => rt::convert::set(&mut out.destination_type, value),
+                2 => rt::convert::set(&mut out.destination_details, value),
+                3 => rt::convert::set(&mut out.log_format, value),
+                4 => rt::convert::set(&mut out.enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6483,30 +6483,30 @@ impl rt::FromValue for ModifyCacheClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                1 => out.num_cache_nodes = rt::FromValue::from_value(value)?,
-                2 => out.cache_node_ids_to_remove = rt::FromValue::from_value(value)?,
-                3 => out.az_mode = rt::FromValue::from_value(value)?,
-                4 => out.new_availability_zones = rt::FromValue::from_value(value)?,
-                5 => out.cache_security_group_names = rt::FromValue::from_value(value)?,
-                6 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                7 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                8 => out.notification_topic_arn = rt::FromValue::from_value(value)?,
-                9 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                10 => out.notification_topic_status = rt::FromValue::from_value(value)?,
-                11 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                12 => out.engine = rt::FromValue::from_value(value)?,
-                13 => out.engine_version = rt::FromValue::from_value(value)?,
-                14 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                15 => out.snapshot_retention_limit = rt::FromValue::from_value(value)?,
-                16 => out.snapshot_window = rt::FromValue::from_value(value)?,
-                17 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                18 => out.auth_token = rt::FromValue::from_value(value)?,
-                19 => out.auth_token_update_strategy = rt::FromValue::from_value(value)?,
-                20 => out.log_delivery_configurations = rt::FromValue::from_value(value)?,
-                21 => out.ip_discovery = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster_id, value),
+                1 => rt::convert::set(&mut out.num_cache_nodes, value),
+                2 => rt::convert::set(&mut out.cache_node_ids_to_remove, value),
+                3 => rt::convert::set(&mut out.az_mode, value),
+                4 => rt::convert::set(&mut out.new_availability_zones, value),
+                5 => rt::convert::set(&mut out.cache_security_group_names, value),
+                6 => rt::convert::set(&mut out.security_group_ids, value),
+                7 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                8 => rt::convert::set(&mut out.notification_topic_arn, value),
+                9 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                10 => rt::convert::set(&mut out.notification_topic_status, value),
+                11 => rt::convert::set(&mut out.apply_immediately, value),
+                12 => rt::convert::set(&mut out.engine, value),
+                13 => rt::convert::set(&mut out.engine_version, value),
+                14 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                15 => rt::convert::set(&mut out.snapshot_retention_limit, value),
+                16 => rt::convert::set(&mut out.snapshot_window, value),
+                17 => rt::convert::set(&mut out.cache_node_type, value),
+                18 => rt::convert::set(&mut out.auth_token, value),
+                19 => rt::convert::set(&mut out.auth_token_update_strategy, value),
+                20 => rt::convert::set(&mut out.log_delivery_configurations, value),
+                21 => rt::convert::set(&mut out.ip_discovery, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6551,9 +6551,9 @@ impl rt::FromValue for ModifyCacheClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6578,10 +6578,10 @@ impl rt::FromValue for ModifyCacheParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.parameter_name_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.parameter_name_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6608,11 +6608,11 @@ impl rt::FromValue for ModifyCacheSubnetGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_subnet_group_name = rt::FromValue::from_value(value)?,
-                1 => out.cache_subnet_group_description = rt::FromValue::from_value(value)?,
-                2 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_subnet_group_name, value),
+                1 => rt::convert::set(&mut out.cache_subnet_group_description, value),
+                2 => rt::convert::set(&mut out.subnet_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6638,9 +6638,9 @@ impl rt::FromValue for ModifyCacheSubnetGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_subnet_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_subnet_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6671,16 +6671,16 @@ impl rt::FromValue for ModifyGlobalReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                2 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                3 => out.engine = rt::FromValue::from_value(value)?,
-                4 => out.engine_version = rt::FromValue::from_value(value)?,
-                5 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                6 => out.global_replication_group_description = rt::FromValue::from_value(value)?,
-                7 => out.automatic_failover_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group_id, value),
+                1 => rt::convert::set(&mut out.apply_immediately, value),
+                2 => rt::convert::set(&mut out.cache_node_type, value),
+                3 => rt::convert::set(&mut out.engine, value),
+                4 => rt::convert::set(&mut out.engine_version, value),
+                5 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                6 => rt::convert::set(&mut out.global_replication_group_description, value),
+                7 => rt::convert::set(&mut out.automatic_failover_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6711,9 +6711,9 @@ impl rt::FromValue for ModifyGlobalReplicationGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6767,38 +6767,38 @@ impl rt::FromValue for ModifyReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.replication_group_description = rt::FromValue::from_value(value)?,
-                2 => out.primary_cluster_id = rt::FromValue::from_value(value)?,
-                3 => out.snapshotting_cluster_id = rt::FromValue::from_value(value)?,
-                4 => out.automatic_failover_enabled = rt::FromValue::from_value(value)?,
-                5 => out.multi_az_enabled = rt::FromValue::from_value(value)?,
-                6 => out.node_group_id = rt::FromValue::from_value(value)?,
-                7 => out.cache_security_group_names = rt::FromValue::from_value(value)?,
-                8 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                9 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                10 => out.notification_topic_arn = rt::FromValue::from_value(value)?,
-                11 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                12 => out.notification_topic_status = rt::FromValue::from_value(value)?,
-                13 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                14 => out.engine = rt::FromValue::from_value(value)?,
-                15 => out.engine_version = rt::FromValue::from_value(value)?,
-                16 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                17 => out.snapshot_retention_limit = rt::FromValue::from_value(value)?,
-                18 => out.snapshot_window = rt::FromValue::from_value(value)?,
-                19 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                20 => out.auth_token = rt::FromValue::from_value(value)?,
-                21 => out.auth_token_update_strategy = rt::FromValue::from_value(value)?,
-                22 => out.user_group_ids_to_add = rt::FromValue::from_value(value)?,
-                23 => out.user_group_ids_to_remove = rt::FromValue::from_value(value)?,
-                24 => out.remove_user_groups = rt::FromValue::from_value(value)?,
-                25 => out.log_delivery_configurations = rt::FromValue::from_value(value)?,
-                26 => out.ip_discovery = rt::FromValue::from_value(value)?,
-                27 => out.transit_encryption_enabled = rt::FromValue::from_value(value)?,
-                28 => out.transit_encryption_mode = rt::FromValue::from_value(value)?,
-                29 => out.cluster_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.replication_group_description, value),
+                2 => rt::convert::set(&mut out.primary_cluster_id, value),
+                3 => rt::convert::set(&mut out.snapshotting_cluster_id, value),
+                4 => rt::convert::set(&mut out.automatic_failover_enabled, value),
+                5 => rt::convert::set(&mut out.multi_az_enabled, value),
+                6 => rt::convert::set(&mut out.node_group_id, value),
+                7 => rt::convert::set(&mut out.cache_security_group_names, value),
+                8 => rt::convert::set(&mut out.security_group_ids, value),
+                9 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                10 => rt::convert::set(&mut out.notification_topic_arn, value),
+                11 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                12 => rt::convert::set(&mut out.notification_topic_status, value),
+                13 => rt::convert::set(&mut out.apply_immediately, value),
+                14 => rt::convert::set(&mut out.engine, value),
+                15 => rt::convert::set(&mut out.engine_version, value),
+                16 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                17 => rt::convert::set(&mut out.snapshot_retention_limit, value),
+                18 => rt::convert::set(&mut out.snapshot_window, value),
+                19 => rt::convert::set(&mut out.cache_node_type, value),
+                20 => rt::convert::set(&mut out.auth_token, value),
+                21 => rt::convert::set(&mut out.auth_token_update_strategy, value),
+                22 => rt::convert::set(&mut out.user_group_ids_to_add, value),
+                23 => rt::convert::set(&mut out.user_group_ids_to_remove, value),
+                24 => rt::convert::set(&mut out.remove_user_groups, value),
+                25 => rt::convert::set(&mut out.log_delivery_configurations, value),
+                26 => rt::convert::set(&mut out.ip_discovery, value),
+                27 => rt::convert::set(&mut out.transit_encryption_enabled, value),
+                28 => rt::convert::set(&mut out.transit_encryption_mode, value),
+                29 => rt::convert::set(&mut out.cluster_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6851,9 +6851,9 @@ impl rt::FromValue for ModifyReplicationGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6882,14 +6882,14 @@ impl rt::FromValue for ModifyReplicationGroupShardConfigurationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.node_group_count = rt::FromValue::from_value(value)?,
-                2 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                3 => out.resharding_configuration = rt::FromValue::from_value(value)?,
-                4 => out.node_groups_to_remove = rt::FromValue::from_value(value)?,
-                5 => out.node_groups_to_retain = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.node_group_count, value),
+                2 => rt::convert::set(&mut out.apply_immediately, value),
+                3 => rt::convert::set(&mut out.resharding_configuration, value),
+                4 => rt::convert::set(&mut out.node_groups_to_remove, value),
+                5 => rt::convert::set(&mut out.node_groups_to_retain, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6918,9 +6918,9 @@ impl rt::FromValue for ModifyReplicationGroupShardConfigurationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6953,18 +6953,18 @@ impl rt::FromValue for ModifyServerlessCacheRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.cache_usage_limits = rt::FromValue::from_value(value)?,
-                3 => out.remove_user_group = rt::FromValue::from_value(value)?,
-                4 => out.user_group_id = rt::FromValue::from_value(value)?,
-                5 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                6 => out.snapshot_retention_limit = rt::FromValue::from_value(value)?,
-                7 => out.daily_snapshot_time = rt::FromValue::from_value(value)?,
-                8 => out.engine = rt::FromValue::from_value(value)?,
-                9 => out.major_engine_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.cache_usage_limits, value),
+                3 => rt::convert::set(&mut out.remove_user_group, value),
+                4 => rt::convert::set(&mut out.user_group_id, value),
+                5 => rt::convert::set(&mut out.security_group_ids, value),
+                6 => rt::convert::set(&mut out.snapshot_retention_limit, value),
+                7 => rt::convert::set(&mut out.daily_snapshot_time, value),
+                8 => rt::convert::set(&mut out.engine, value),
+                9 => rt::convert::set(&mut out.major_engine_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6997,9 +6997,9 @@ impl rt::FromValue for ModifyServerlessCacheResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7026,12 +7026,12 @@ impl rt::FromValue for ModifyUserGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_group_id = rt::FromValue::from_value(value)?,
-                1 => out.user_ids_to_add = rt::FromValue::from_value(value)?,
-                2 => out.user_ids_to_remove = rt::FromValue::from_value(value)?,
-                3 => out.engine = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_group_id, value),
+                1 => rt::convert::set(&mut out.user_ids_to_add, value),
+                2 => rt::convert::set(&mut out.user_ids_to_remove, value),
+                3 => rt::convert::set(&mut out.engine, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7064,15 +7064,15 @@ impl rt::FromValue for ModifyUserMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_id = rt::FromValue::from_value(value)?,
-                1 => out.access_string = rt::FromValue::from_value(value)?,
-                2 => out.append_access_string = rt::FromValue::from_value(value)?,
-                3 => out.passwords = rt::FromValue::from_value(value)?,
-                4 => out.no_password_required = rt::FromValue::from_value(value)?,
-                5 => out.authentication_mode = rt::FromValue::from_value(value)?,
-                6 => out.engine = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_id, value),
+                1 => rt::convert::set(&mut out.access_string, value),
+                2 => rt::convert::set(&mut out.append_access_string, value),
+                3 => rt::convert::set(&mut out.passwords, value),
+                4 => rt::convert::set(&mut out.no_password_required, value),
+                5 => rt::convert::set(&mut out.authentication_mode, value),
+                6 => rt::convert::set(&mut out.engine, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7221,9 +7221,9 @@ impl rt::FromValue for NoOperationFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7252,14 +7252,14 @@ impl rt::FromValue for NodeGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.node_group_id = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.primary_endpoint = rt::FromValue::from_value(value)?,
-                3 => out.reader_endpoint = rt::FromValue::from_value(value)?,
-                4 => out.slots = rt::FromValue::from_value(value)?,
-                5 => out.node_group_members = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.node_group_id, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.primary_endpoint, value),
+                3 => rt::convert::set(&mut out.reader_endpoint, value),
+                4 => rt::convert::set(&mut out.slots, value),
+                5 => rt::convert::set(&mut out.node_group_members, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7294,15 +7294,15 @@ impl rt::FromValue for NodeGroupConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.node_group_id = rt::FromValue::from_value(value)?,
-                1 => out.slots = rt::FromValue::from_value(value)?,
-                2 => out.replica_count = rt::FromValue::from_value(value)?,
-                3 => out.primary_availability_zone = rt::FromValue::from_value(value)?,
-                4 => out.replica_availability_zones = rt::FromValue::from_value(value)?,
-                5 => out.primary_outpost_arn = rt::FromValue::from_value(value)?,
-                6 => out.replica_outpost_arns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.node_group_id, value),
+                1 => rt::convert::set(&mut out.slots, value),
+                2 => rt::convert::set(&mut out.replica_count, value),
+                3 => rt::convert::set(&mut out.primary_availability_zone, value),
+                4 => rt::convert::set(&mut out.replica_availability_zones, value),
+                5 => rt::convert::set(&mut out.primary_outpost_arn, value),
+                6 => rt::convert::set(&mut out.replica_outpost_arns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7337,14 +7337,14 @@ impl rt::FromValue for NodeGroupMember {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_node_id = rt::FromValue::from_value(value)?,
-                2 => out.read_endpoint = rt::FromValue::from_value(value)?,
-                3 => out.preferred_availability_zone = rt::FromValue::from_value(value)?,
-                4 => out.preferred_outpost_arn = rt::FromValue::from_value(value)?,
-                5 => out.current_role = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster_id, value),
+                1 => rt::convert::set(&mut out.cache_node_id, value),
+                2 => rt::convert::set(&mut out.read_endpoint, value),
+                3 => rt::convert::set(&mut out.preferred_availability_zone, value),
+                4 => rt::convert::set(&mut out.preferred_outpost_arn, value),
+                5 => rt::convert::set(&mut out.current_role, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7381,17 +7381,17 @@ impl rt::FromValue for NodeGroupMemberUpdateStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_node_id = rt::FromValue::from_value(value)?,
-                2 => out.node_update_status = rt::FromValue::from_value(value)?,
-                3 => out.node_deletion_date = rt::FromValue::from_value(value)?,
-                4 => out.node_update_start_date = rt::FromValue::from_value(value)?,
-                5 => out.node_update_end_date = rt::FromValue::from_value(value)?,
-                6 => out.node_update_initiated_by = rt::FromValue::from_value(value)?,
-                7 => out.node_update_initiated_date = rt::FromValue::from_value(value)?,
-                8 => out.node_update_status_modified_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster_id, value),
+                1 => rt::convert::set(&mut out.cache_node_id, value),
+                2 => rt::convert::set(&mut out.node_update_status, value),
+                3 => rt::convert::set(&mut out.node_deletion_date, value),
+                4 => rt::convert::set(&mut out.node_update_start_date, value),
+                5 => rt::convert::set(&mut out.node_update_end_date, value),
+                6 => rt::convert::set(&mut out.node_update_initiated_by, value),
+                7 => rt::convert::set(&mut out.node_update_initiated_date, value),
+                8 => rt::convert::set(&mut out.node_update_status_modified_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7423,9 +7423,9 @@ impl rt::FromValue for NodeGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7451,10 +7451,10 @@ impl rt::FromValue for NodeGroupUpdateStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.node_group_id = rt::FromValue::from_value(value)?,
-                1 => out.node_group_member_update_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.node_group_id, value),
+                1 => rt::convert::set(&mut out.node_group_member_update_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7479,9 +7479,9 @@ impl rt::FromValue for NodeGroupsPerReplicationGroupQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7505,9 +7505,9 @@ impl rt::FromValue for NodeQuotaForClusterExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7531,9 +7531,9 @@ impl rt::FromValue for NodeQuotaForCustomerExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7563,15 +7563,15 @@ impl rt::FromValue for NodeSnapshot {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                1 => out.node_group_id = rt::FromValue::from_value(value)?,
-                2 => out.cache_node_id = rt::FromValue::from_value(value)?,
-                3 => out.node_group_configuration = rt::FromValue::from_value(value)?,
-                4 => out.cache_size = rt::FromValue::from_value(value)?,
-                5 => out.cache_node_create_time = rt::FromValue::from_value(value)?,
-                6 => out.snapshot_create_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster_id, value),
+                1 => rt::convert::set(&mut out.node_group_id, value),
+                2 => rt::convert::set(&mut out.cache_node_id, value),
+                3 => rt::convert::set(&mut out.node_group_configuration, value),
+                4 => rt::convert::set(&mut out.cache_size, value),
+                5 => rt::convert::set(&mut out.cache_node_create_time, value),
+                6 => rt::convert::set(&mut out.snapshot_create_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7731,10 +7731,10 @@ impl rt::FromValue for NotificationConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.topic_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.topic_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7825,17 +7825,17 @@ impl rt::FromValue for Parameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameter_name = rt::FromValue::from_value(value)?,
-                1 => out.parameter_value = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.source = rt::FromValue::from_value(value)?,
-                4 => out.data_type = rt::FromValue::from_value(value)?,
-                5 => out.allowed_values = rt::FromValue::from_value(value)?,
-                6 => out.is_modifiable = rt::FromValue::from_value(value)?,
-                7 => out.minimum_engine_version = rt::FromValue::from_value(value)?,
-                8 => out.change_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameter_name, value),
+                1 => rt::convert::set(&mut out.parameter_value, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.source, value),
+                4 => rt::convert::set(&mut out.data_type, value),
+                5 => rt::convert::set(&mut out.allowed_values, value),
+                6 => rt::convert::set(&mut out.is_modifiable, value),
+                7 => rt::convert::set(&mut out.minimum_engine_version, value),
+                8 => rt::convert::set(&mut out.change_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7868,10 +7868,10 @@ impl rt::FromValue for ParameterNameValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameter_name = rt::FromValue::from_value(value)?,
-                1 => out.parameter_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameter_name, value),
+                1 => rt::convert::set(&mut out.parameter_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7957,12 +7957,12 @@ impl rt::FromValue for PendingLogDeliveryConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_type = rt::FromValue::from_value(value)?,
-                1 => out.destination_type = rt::FromValue::from_value(value)?,
-                2 => out.destination_details = rt::FromValue::from_value(value)?,
-                3 => out.log_format = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_type, value),
+                1 => rt::convert::set(&mut out.destination_type, value),
+                2 => rt::convert::set(&mut out.destination_details, value),
+                3 => rt::convert::set(&mut out.log_format, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7997,16 +7997,16 @@ impl rt::FromValue for PendingModifiedValues {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.num_cache_nodes = rt::FromValue::from_value(value)?,
-                1 => out.cache_node_ids_to_remove = rt::FromValue::from_value(value)?,
-                2 => out.engine_version = rt::FromValue::from_value(value)?,
-                3 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                4 => out.auth_token_status = rt::FromValue::from_value(value)?,
-                5 => out.log_delivery_configurations = rt::FromValue::from_value(value)?,
-                6 => out.transit_encryption_enabled = rt::FromValue::from_value(value)?,
-                7 => out.transit_encryption_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.num_cache_nodes, value),
+                1 => rt::convert::set(&mut out.cache_node_ids_to_remove, value),
+                2 => rt::convert::set(&mut out.engine_version, value),
+                3 => rt::convert::set(&mut out.cache_node_type, value),
+                4 => rt::convert::set(&mut out.auth_token_status, value),
+                5 => rt::convert::set(&mut out.log_delivery_configurations, value),
+                6 => rt::convert::set(&mut out.transit_encryption_enabled, value),
+                7 => rt::convert::set(&mut out.transit_encryption_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8040,12 +8040,12 @@ impl rt::FromValue for ProcessedUpdateAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                2 => out.service_update_name = rt::FromValue::from_value(value)?,
-                3 => out.update_action_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.cache_cluster_id, value),
+                2 => rt::convert::set(&mut out.service_update_name, value),
+                3 => rt::convert::set(&mut out.update_action_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8075,12 +8075,12 @@ impl rt::FromValue for PurchaseReservedCacheNodesOfferingMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_cache_nodes_offering_id = rt::FromValue::from_value(value)?,
-                1 => out.reserved_cache_node_id = rt::FromValue::from_value(value)?,
-                2 => out.cache_node_count = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_cache_nodes_offering_id, value),
+                1 => rt::convert::set(&mut out.reserved_cache_node_id, value),
+                2 => rt::convert::set(&mut out.cache_node_count, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8107,9 +8107,9 @@ impl rt::FromValue for PurchaseReservedCacheNodesOfferingResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_cache_node = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_cache_node, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8134,10 +8134,10 @@ impl rt::FromValue for RebalanceSlotsInGlobalReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group_id, value),
+                1 => rt::convert::set(&mut out.apply_immediately, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8162,9 +8162,9 @@ impl rt::FromValue for RebalanceSlotsInGlobalReplicationGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8189,10 +8189,10 @@ impl rt::FromValue for RebootCacheClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_node_ids_to_reboot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster_id, value),
+                1 => rt::convert::set(&mut out.cache_node_ids_to_reboot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8217,9 +8217,9 @@ impl rt::FromValue for RebootCacheClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8244,10 +8244,10 @@ impl rt::FromValue for RecurringCharge {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.recurring_charge_amount = rt::FromValue::from_value(value)?,
-                1 => out.recurring_charge_frequency = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.recurring_charge_amount, value),
+                1 => rt::convert::set(&mut out.recurring_charge_frequency, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8274,11 +8274,11 @@ impl rt::FromValue for RegionalConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.replication_group_region = rt::FromValue::from_value(value)?,
-                2 => out.resharding_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.replication_group_region, value),
+                2 => rt::convert::set(&mut out.resharding_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8305,10 +8305,10 @@ impl rt::FromValue for RemoveTagsFromResourceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_name = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_name, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8364,40 +8364,40 @@ impl rt::FromValue for ReplicationGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.global_replication_group_info = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.pending_modified_values = rt::FromValue::from_value(value)?,
-                5 => out.member_clusters = rt::FromValue::from_value(value)?,
-                6 => out.node_groups = rt::FromValue::from_value(value)?,
-                7 => out.snapshotting_cluster_id = rt::FromValue::from_value(value)?,
-                8 => out.automatic_failover = rt::FromValue::from_value(value)?,
-                9 => out.multi_az = rt::FromValue::from_value(value)?,
-                10 => out.configuration_endpoint = rt::FromValue::from_value(value)?,
-                11 => out.snapshot_retention_limit = rt::FromValue::from_value(value)?,
-                12 => out.snapshot_window = rt::FromValue::from_value(value)?,
-                13 => out.cluster_enabled = rt::FromValue::from_value(value)?,
-                14 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                15 => out.auth_token_enabled = rt::FromValue::from_value(value)?,
-                16 => out.auth_token_last_modified_date = rt::FromValue::from_value(value)?,
-                17 => out.transit_encryption_enabled = rt::FromValue::from_value(value)?,
-                18 => out.at_rest_encryption_enabled = rt::FromValue::from_value(value)?,
-                19 => out.member_clusters_outpost_arns = rt::FromValue::from_value(value)?,
-                20 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                21 => out.arn = rt::FromValue::from_value(value)?,
-                22 => out.user_group_ids = rt::FromValue::from_value(value)?,
-                23 => out.log_delivery_configurations = rt::FromValue::from_value(value)?,
-                24 => out.replication_group_create_time = rt::FromValue::from_value(value)?,
-                25 => out.data_tiering = rt::FromValue::from_value(value)?,
-                26 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                27 => out.network_type = rt::FromValue::from_value(value)?,
-                28 => out.ip_discovery = rt::FromValue::from_value(value)?,
-                29 => out.transit_encryption_mode = rt::FromValue::from_value(value)?,
-                30 => out.cluster_mode = rt::FromValue::from_value(value)?,
-                31 => out.engine = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.global_replication_group_info, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.pending_modified_values, value),
+                5 => rt::convert::set(&mut out.member_clusters, value),
+                6 => rt::convert::set(&mut out.node_groups, value),
+                7 => rt::convert::set(&mut out.snapshotting_cluster_id, value),
+                8 => rt::convert::set(&mut out.automatic_failover, value),
+                9 => rt::convert::set(&mut out.multi_az, value),
+                10 => rt::convert::set(&mut out.configuration_endpoint, value),
+                11 => rt::convert::set(&mut out.snapshot_retention_limit, value),
+                12 => rt::convert::set(&mut out.snapshot_window, value),
+                13 => rt::convert::set(&mut out.cluster_enabled, value),
+                14 => rt::convert::set(&mut out.cache_node_type, value),
+                15 => rt::convert::set(&mut out.auth_token_enabled, value),
+                16 => rt::convert::set(&mut out.auth_token_last_modified_date, value),
+                17 => rt::convert::set(&mut out.transit_encryption_enabled, value),
+                18 => rt::convert::set(&mut out.at_rest_encryption_enabled, value),
+                19 => rt::convert::set(&mut out.member_clusters_outpost_arns, value),
+                20 => rt::convert::set(&mut out.kms_key_id, value),
+                21 => rt::convert::set(&mut out.arn, value),
+                22 => rt::convert::set(&mut out.user_group_ids, value),
+                23 => rt::convert::set(&mut out.log_delivery_configurations, value),
+                24 => rt::convert::set(&mut out.replication_group_create_time, value),
+                25 => rt::convert::set(&mut out.data_tiering, value),
+                26 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                27 => rt::convert::set(&mut out.network_type, value),
+                28 => rt::convert::set(&mut out.ip_discovery, value),
+                29 => rt::convert::set(&mut out.transit_encryption_mode, value),
+                30 => rt::convert::set(&mut out.cluster_mode, value),
+                31 => rt::convert::set(&mut out.engine, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8452,9 +8452,9 @@ impl rt::FromValue for ReplicationGroupAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8478,9 +8478,9 @@ impl rt::FromValue for ReplicationGroupAlreadyUnderMigrationFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8505,10 +8505,10 @@ impl rt::FromValue for ReplicationGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.replication_groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.replication_groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8533,9 +8533,9 @@ impl rt::FromValue for ReplicationGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8559,9 +8559,9 @@ impl rt::FromValue for ReplicationGroupNotUnderMigrationFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8594,17 +8594,17 @@ impl rt::FromValue for ReplicationGroupPendingModifiedValues {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.primary_cluster_id = rt::FromValue::from_value(value)?,
-                1 => out.automatic_failover_status = rt::FromValue::from_value(value)?,
-                2 => out.resharding = rt::FromValue::from_value(value)?,
-                3 => out.auth_token_status = rt::FromValue::from_value(value)?,
-                4 => out.user_groups = rt::FromValue::from_value(value)?,
-                5 => out.log_delivery_configurations = rt::FromValue::from_value(value)?,
-                6 => out.transit_encryption_enabled = rt::FromValue::from_value(value)?,
-                7 => out.transit_encryption_mode = rt::FromValue::from_value(value)?,
-                8 => out.cluster_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.primary_cluster_id, value),
+                1 => rt::convert::set(&mut out.automatic_failover_status, value),
+                2 => rt::convert::set(&mut out.resharding, value),
+                3 => rt::convert::set(&mut out.auth_token_status, value),
+                4 => rt::convert::set(&mut out.user_groups, value),
+                5 => rt::convert::set(&mut out.log_delivery_configurations, value),
+                6 => rt::convert::set(&mut out.transit_encryption_enabled, value),
+                7 => rt::convert::set(&mut out.transit_encryption_mode, value),
+                8 => rt::convert::set(&mut out.cluster_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8648,21 +8648,21 @@ impl rt::FromValue for ReservedCacheNode {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_cache_node_id = rt::FromValue::from_value(value)?,
-                1 => out.reserved_cache_nodes_offering_id = rt::FromValue::from_value(value)?,
-                2 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                3 => out.start_time = rt::FromValue::from_value(value)?,
-                4 => out.duration = rt::FromValue::from_value(value)?,
-                5 => out.fixed_price = rt::FromValue::from_value(value)?,
-                6 => out.usage_price = rt::FromValue::from_value(value)?,
-                7 => out.cache_node_count = rt::FromValue::from_value(value)?,
-                8 => out.product_description = rt::FromValue::from_value(value)?,
-                9 => out.offering_type = rt::FromValue::from_value(value)?,
-                10 => out.state = rt::FromValue::from_value(value)?,
-                11 => out.recurring_charges = rt::FromValue::from_value(value)?,
-                12 => out.reservation_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_cache_node_id, value),
+                1 => rt::convert::set(&mut out.reserved_cache_nodes_offering_id, value),
+                2 => rt::convert::set(&mut out.cache_node_type, value),
+                3 => rt::convert::set(&mut out.start_time, value),
+                4 => rt::convert::set(&mut out.duration, value),
+                5 => rt::convert::set(&mut out.fixed_price, value),
+                6 => rt::convert::set(&mut out.usage_price, value),
+                7 => rt::convert::set(&mut out.cache_node_count, value),
+                8 => rt::convert::set(&mut out.product_description, value),
+                9 => rt::convert::set(&mut out.offering_type, value),
+                10 => rt::convert::set(&mut out.state, value),
+                11 => rt::convert::set(&mut out.recurring_charges, value),
+                12 => rt::convert::set(&mut out.reservation_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8698,9 +8698,9 @@ impl rt::FromValue for ReservedCacheNodeAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8725,10 +8725,10 @@ impl rt::FromValue for ReservedCacheNodeMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.reserved_cache_nodes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.reserved_cache_nodes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8753,9 +8753,9 @@ impl rt::FromValue for ReservedCacheNodeNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8779,9 +8779,9 @@ impl rt::FromValue for ReservedCacheNodeQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8812,16 +8812,16 @@ impl rt::FromValue for ReservedCacheNodesOffering {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_cache_nodes_offering_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                2 => out.duration = rt::FromValue::from_value(value)?,
-                3 => out.fixed_price = rt::FromValue::from_value(value)?,
-                4 => out.usage_price = rt::FromValue::from_value(value)?,
-                5 => out.product_description = rt::FromValue::from_value(value)?,
-                6 => out.offering_type = rt::FromValue::from_value(value)?,
-                7 => out.recurring_charges = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_cache_nodes_offering_id, value),
+                1 => rt::convert::set(&mut out.cache_node_type, value),
+                2 => rt::convert::set(&mut out.duration, value),
+                3 => rt::convert::set(&mut out.fixed_price, value),
+                4 => rt::convert::set(&mut out.usage_price, value),
+                5 => rt::convert::set(&mut out.product_description, value),
+                6 => rt::convert::set(&mut out.offering_type, value),
+                7 => rt::convert::set(&mut out.recurring_charges, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8854,10 +8854,10 @@ impl rt::FromValue for ReservedCacheNodesOfferingMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.reserved_cache_nodes_offerings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.reserved_cache_nodes_offerings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8882,9 +8882,9 @@ impl rt::FromValue for ReservedCacheNodesOfferingNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8910,11 +8910,11 @@ impl rt::FromValue for ResetCacheParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.reset_all_parameters = rt::FromValue::from_value(value)?,
-                2 => out.parameter_name_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.reset_all_parameters, value),
+                2 => rt::convert::set(&mut out.parameter_name_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8941,10 +8941,10 @@ impl rt::FromValue for ReshardingConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.node_group_id = rt::FromValue::from_value(value)?,
-                1 => out.preferred_availability_zones = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.node_group_id, value),
+                1 => rt::convert::set(&mut out.preferred_availability_zones, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8969,9 +8969,9 @@ impl rt::FromValue for ReshardingStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.slot_migration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.slot_migration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8997,11 +8997,11 @@ impl rt::FromValue for RevokeCacheSecurityGroupIngressMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_security_group_name = rt::FromValue::from_value(value)?,
-                1 => out.ec2_security_group_name = rt::FromValue::from_value(value)?,
-                2 => out.ec2_security_group_owner_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_security_group_name, value),
+                1 => rt::convert::set(&mut out.ec2_security_group_name, value),
+                2 => rt::convert::set(&mut out.ec2_security_group_owner_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9027,9 +9027,9 @@ impl rt::FromValue for RevokeCacheSecurityGroupIngressResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cache_security_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cache_security_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9054,10 +9054,10 @@ impl rt::FromValue for SecurityGroupMembership {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.security_group_id = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.security_group_id, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9098,25 +9098,25 @@ impl rt::FromValue for ServerlessCache {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.create_time = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.engine = rt::FromValue::from_value(value)?,
-                5 => out.major_engine_version = rt::FromValue::from_value(value)?,
-                6 => out.full_engine_version = rt::FromValue::from_value(value)?,
-                7 => out.cache_usage_limits = rt::FromValue::from_value(value)?,
-                8 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                9 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                10 => out.endpoint = rt::FromValue::from_value(value)?,
-                11 => out.reader_endpoint = rt::FromValue::from_value(value)?,
-                12 => out.arn = rt::FromValue::from_value(value)?,
-                13 => out.user_group_id = rt::FromValue::from_value(value)?,
-                14 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                15 => out.snapshot_retention_limit = rt::FromValue::from_value(value)?,
-                16 => out.daily_snapshot_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.create_time, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.engine, value),
+                5 => rt::convert::set(&mut out.major_engine_version, value),
+                6 => rt::convert::set(&mut out.full_engine_version, value),
+                7 => rt::convert::set(&mut out.cache_usage_limits, value),
+                8 => rt::convert::set(&mut out.kms_key_id, value),
+                9 => rt::convert::set(&mut out.security_group_ids, value),
+                10 => rt::convert::set(&mut out.endpoint, value),
+                11 => rt::convert::set(&mut out.reader_endpoint, value),
+                12 => rt::convert::set(&mut out.arn, value),
+                13 => rt::convert::set(&mut out.user_group_id, value),
+                14 => rt::convert::set(&mut out.subnet_ids, value),
+                15 => rt::convert::set(&mut out.snapshot_retention_limit, value),
+                16 => rt::convert::set(&mut out.daily_snapshot_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9156,9 +9156,9 @@ impl rt::FromValue for ServerlessCacheAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9184,11 +9184,11 @@ impl rt::FromValue for ServerlessCacheConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_name = rt::FromValue::from_value(value)?,
-                1 => out.engine = rt::FromValue::from_value(value)?,
-                2 => out.major_engine_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_name, value),
+                1 => rt::convert::set(&mut out.engine, value),
+                2 => rt::convert::set(&mut out.major_engine_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9214,9 +9214,9 @@ impl rt::FromValue for ServerlessCacheNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9240,9 +9240,9 @@ impl rt::FromValue for ServerlessCacheQuotaForCustomerExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9274,17 +9274,17 @@ impl rt::FromValue for ServerlessCacheSnapshot {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serverless_cache_snapshot_name = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                3 => out.snapshot_type = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.create_time = rt::FromValue::from_value(value)?,
-                6 => out.expiry_time = rt::FromValue::from_value(value)?,
-                7 => out.bytes_used_for_cache = rt::FromValue::from_value(value)?,
-                8 => out.serverless_cache_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serverless_cache_snapshot_name, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.kms_key_id, value),
+                3 => rt::convert::set(&mut out.snapshot_type, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.create_time, value),
+                6 => rt::convert::set(&mut out.expiry_time, value),
+                7 => rt::convert::set(&mut out.bytes_used_for_cache, value),
+                8 => rt::convert::set(&mut out.serverless_cache_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9316,9 +9316,9 @@ impl rt::FromValue for ServerlessCacheSnapshotAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9342,9 +9342,9 @@ impl rt::FromValue for ServerlessCacheSnapshotNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9368,9 +9368,9 @@ impl rt::FromValue for ServerlessCacheSnapshotQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9394,9 +9394,9 @@ impl rt::FromValue for ServiceLinkedRoleNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9431,20 +9431,20 @@ impl rt::FromValue for ServiceUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_update_name = rt::FromValue::from_value(value)?,
-                1 => out.service_update_release_date = rt::FromValue::from_value(value)?,
-                2 => out.service_update_end_date = rt::FromValue::from_value(value)?,
-                3 => out.service_update_severity = rt::FromValue::from_value(value)?,
-                4 => out.service_update_recommended_apply_by_date = rt::FromValue::from_value(value)?,
-                5 => out.service_update_status = rt::FromValue::from_value(value)?,
-                6 => out.service_update_description = rt::FromValue::from_value(value)?,
-                7 => out.service_update_type = rt::FromValue::from_value(value)?,
-                8 => out.engine = rt::FromValue::from_value(value)?,
-                9 => out.engine_version = rt::FromValue::from_value(value)?,
-                10 => out.auto_update_after_recommended_apply_by_date = rt::FromValue::from_value(value)?,
-                11 => out.estimated_update_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_update_name, value),
+                1 => rt::convert::set(&mut out.service_update_release_date, value),
+                2 => rt::convert::set(&mut out.service_update_end_date, value),
+                3 => rt::convert::set(&mut out.service_update_severity, value),
+                4 => rt::convert::set(&mut out.service_update_recommended_apply_by_date, value),
+                5 => rt::convert::set(&mut out.service_update_status, value),
+                6 => rt::convert::set(&mut out.service_update_description, value),
+                7 => rt::convert::set(&mut out.service_update_type, value),
+                8 => rt::convert::set(&mut out.engine, value),
+                9 => rt::convert::set(&mut out.engine_version, value),
+                10 => rt::convert::set(&mut out.auto_update_after_recommended_apply_by_date, value),
+                11 => rt::convert::set(&mut out.estimated_update_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9479,9 +9479,9 @@ impl rt::FromValue for ServiceUpdateNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9686,10 +9686,10 @@ impl rt::FromValue for ServiceUpdatesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.service_updates = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.service_updates, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9775,9 +9775,9 @@ impl rt::FromValue for SlotMigration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.progress_percentage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.progress_percentage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9828,36 +9828,36 @@ impl rt::FromValue for Snapshot {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.snapshot_name = rt::FromValue::from_value(value)?,
-                1 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                2 => out.replication_group_description = rt::FromValue::from_value(value)?,
-                3 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                4 => out.snapshot_status = rt::FromValue::from_value(value)?,
-                5 => out.snapshot_source = rt::FromValue::from_value(value)?,
-                6 => out.cache_node_type = rt::FromValue::from_value(value)?,
-                7 => out.engine = rt::FromValue::from_value(value)?,
-                8 => out.engine_version = rt::FromValue::from_value(value)?,
-                9 => out.num_cache_nodes = rt::FromValue::from_value(value)?,
-                10 => out.preferred_availability_zone = rt::FromValue::from_value(value)?,
-                11 => out.preferred_outpost_arn = rt::FromValue::from_value(value)?,
-                12 => out.cache_cluster_create_time = rt::FromValue::from_value(value)?,
-                13 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                14 => out.topic_arn = rt::FromValue::from_value(value)?,
-                15 => out.port = rt::FromValue::from_value(value)?,
-                16 => out.cache_parameter_group_name = rt::FromValue::from_value(value)?,
-                17 => out.cache_subnet_group_name = rt::FromValue::from_value(value)?,
-                18 => out.vpc_id = rt::FromValue::from_value(value)?,
-                19 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                20 => out.snapshot_retention_limit = rt::FromValue::from_value(value)?,
-                21 => out.snapshot_window = rt::FromValue::from_value(value)?,
-                22 => out.num_node_groups = rt::FromValue::from_value(value)?,
-                23 => out.automatic_failover = rt::FromValue::from_value(value)?,
-                24 => out.node_snapshots = rt::FromValue::from_value(value)?,
-                25 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                26 => out.arn = rt::FromValue::from_value(value)?,
-                27 => out.data_tiering = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.snapshot_name, value),
+                1 => rt::convert::set(&mut out.replication_group_id, value),
+                2 => rt::convert::set(&mut out.replication_group_description, value),
+                3 => rt::convert::set(&mut out.cache_cluster_id, value),
+                4 => rt::convert::set(&mut out.snapshot_status, value),
+                5 => rt::convert::set(&mut out.snapshot_source, value),
+                6 => rt::convert::set(&mut out.cache_node_type, value),
+                7 => rt::convert::set(&mut out.engine, value),
+                8 => rt::convert::set(&mut out.engine_version, value),
+                9 => rt::convert::set(&mut out.num_cache_nodes, value),
+                10 => rt::convert::set(&mut out.preferred_availability_zone, value),
+                11 => rt::convert::set(&mut out.preferred_outpost_arn, value),
+                12 => rt::convert::set(&mut out.cache_cluster_create_time, value),
+                13 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                14 => rt::convert::set(&mut out.topic_arn, value),
+                15 => rt::convert::set(&mut out.port, value),
+                16 => rt::convert::set(&mut out.cache_parameter_group_name, value),
+                17 => rt::convert::set(&mut out.cache_subnet_group_name, value),
+                18 => rt::convert::set(&mut out.vpc_id, value),
+                19 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                20 => rt::convert::set(&mut out.snapshot_retention_limit, value),
+                21 => rt::convert::set(&mut out.snapshot_window, value),
+                22 => rt::convert::set(&mut out.num_node_groups, value),
+                23 => rt::convert::set(&mut out.automatic_failover, value),
+                24 => rt::convert::set(&mut out.node_snapshots, value),
+                25 => rt::convert::set(&mut out.kms_key_id, value),
+                26 => rt::convert::set(&mut out.arn, value),
+                27 => rt::convert::set(&mut out.data_tiering, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9908,9 +9908,9 @@ impl rt::FromValue for SnapshotAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9934,9 +9934,9 @@ impl rt::FromValue for SnapshotFeatureNotSupportedFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9960,9 +9960,9 @@ impl rt::FromValue for SnapshotNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9986,9 +9986,9 @@ impl rt::FromValue for SnapshotQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10102,10 +10102,10 @@ impl rt::FromValue for StartMigrationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.customer_node_endpoint_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.customer_node_endpoint_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10130,9 +10130,9 @@ impl rt::FromValue for StartMigrationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10159,12 +10159,12 @@ impl rt::FromValue for Subnet {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subnet_identifier = rt::FromValue::from_value(value)?,
-                1 => out.subnet_availability_zone = rt::FromValue::from_value(value)?,
-                2 => out.subnet_outpost = rt::FromValue::from_value(value)?,
-                3 => out.supported_network_types = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subnet_identifier, value),
+                1 => rt::convert::set(&mut out.subnet_availability_zone, value),
+                2 => rt::convert::set(&mut out.subnet_outpost, value),
+                3 => rt::convert::set(&mut out.supported_network_types, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10191,9 +10191,9 @@ impl rt::FromValue for SubnetInUse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10217,9 +10217,9 @@ impl rt::FromValue for SubnetNotAllowedFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10243,9 +10243,9 @@ impl rt::FromValue for SubnetOutpost {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subnet_outpost_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subnet_outpost_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10270,10 +10270,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10298,9 +10298,9 @@ impl rt::FromValue for TagListMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tag_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tag_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10324,9 +10324,9 @@ impl rt::FromValue for TagNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10350,9 +10350,9 @@ impl rt::FromValue for TagQuotaPerResourceExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10377,10 +10377,10 @@ impl rt::FromValue for TestFailoverMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.node_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.node_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10405,9 +10405,9 @@ impl rt::FromValue for TestFailoverNotAvailableFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10431,9 +10431,9 @@ impl rt::FromValue for TestFailoverResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10458,10 +10458,10 @@ impl rt::FromValue for TestMigrationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.customer_node_endpoint_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.customer_node_endpoint_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10486,9 +10486,9 @@ impl rt::FromValue for TestMigrationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10513,10 +10513,10 @@ impl rt::FromValue for TimeRangeFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.start_time = rt::FromValue::from_value(value)?,
-                1 => out.end_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.start_time, value),
+                1 => rt::convert::set(&mut out.end_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10603,13 +10603,13 @@ impl rt::FromValue for UnprocessedUpdateAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                2 => out.service_update_name = rt::FromValue::from_value(value)?,
-                3 => out.error_type = rt::FromValue::from_value(value)?,
-                4 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.cache_cluster_id, value),
+                2 => rt::convert::set(&mut out.service_update_name, value),
+                3 => rt::convert::set(&mut out.error_type, value),
+                4 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10653,25 +10653,25 @@ impl rt::FromValue for UpdateAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_group_id = rt::FromValue::from_value(value)?,
-                1 => out.cache_cluster_id = rt::FromValue::from_value(value)?,
-                2 => out.service_update_name = rt::FromValue::from_value(value)?,
-                3 => out.service_update_release_date = rt::FromValue::from_value(value)?,
-                4 => out.service_update_severity = rt::FromValue::from_value(value)?,
-                5 => out.service_update_status = rt::FromValue::from_value(value)?,
-                6 => out.service_update_recommended_apply_by_date = rt::FromValue::from_value(value)?,
-                7 => out.service_update_type = rt::FromValue::from_value(value)?,
-                8 => out.update_action_available_date = rt::FromValue::from_value(value)?,
-                9 => out.update_action_status = rt::FromValue::from_value(value)?,
-                10 => out.nodes_updated = rt::FromValue::from_value(value)?,
-                11 => out.update_action_status_modified_date = rt::FromValue::from_value(value)?,
-                12 => out.sla_met = rt::FromValue::from_value(value)?,
-                13 => out.node_group_update_status = rt::FromValue::from_value(value)?,
-                14 => out.cache_node_update_status = rt::FromValue::from_value(value)?,
-                15 => out.estimated_update_time = rt::FromValue::from_value(value)?,
-                16 => out.engine = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_group_id, value),
+                1 => rt::convert::set(&mut out.cache_cluster_id, value),
+                2 => rt::convert::set(&mut out.service_update_name, value),
+                3 => rt::convert::set(&mut out.service_update_release_date, value),
+                4 => rt::convert::set(&mut out.service_update_severity, value),
+                5 => rt::convert::set(&mut out.service_update_status, value),
+                6 => rt::convert::set(&mut out.service_update_recommended_apply_by_date, value),
+                7 => rt::convert::set(&mut out.service_update_type, value),
+                8 => rt::convert::set(&mut out.update_action_available_date, value),
+                9 => rt::convert::set(&mut out.update_action_status, value),
+                10 => rt::convert::set(&mut out.nodes_updated, value),
+                11 => rt::convert::set(&mut out.update_action_status_modified_date, value),
+                12 => rt::convert::set(&mut out.sla_met, value),
+                13 => rt::convert::set(&mut out.node_group_update_status, value),
+                14 => rt::convert::set(&mut out.cache_node_update_status, value),
+                15 => rt::convert::set(&mut out.estimated_update_time, value),
+                16 => rt::convert::set(&mut out.engine, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10712,10 +10712,10 @@ impl rt::FromValue for UpdateActionResultsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.processed_update_actions = rt::FromValue::from_value(value)?,
-                1 => out.unprocessed_update_actions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.processed_update_actions, value),
+                1 => rt::convert::set(&mut out.unprocessed_update_actions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10830,10 +10830,10 @@ impl rt::FromValue for UpdateActionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.update_actions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.update_actions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10866,17 +10866,17 @@ impl rt::FromValue for User {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_id = rt::FromValue::from_value(value)?,
-                1 => out.user_name = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.engine = rt::FromValue::from_value(value)?,
-                4 => out.minimum_engine_version = rt::FromValue::from_value(value)?,
-                5 => out.access_string = rt::FromValue::from_value(value)?,
-                6 => out.user_group_ids = rt::FromValue::from_value(value)?,
-                7 => out.authentication = rt::FromValue::from_value(value)?,
-                8 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_id, value),
+                1 => rt::convert::set(&mut out.user_name, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.engine, value),
+                4 => rt::convert::set(&mut out.minimum_engine_version, value),
+                5 => rt::convert::set(&mut out.access_string, value),
+                6 => rt::convert::set(&mut out.user_group_ids, value),
+                7 => rt::convert::set(&mut out.authentication, value),
+                8 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10908,9 +10908,9 @@ impl rt::FromValue for UserAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10942,17 +10942,17 @@ impl rt::FromValue for UserGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_group_id = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.engine = rt::FromValue::from_value(value)?,
-                3 => out.user_ids = rt::FromValue::from_value(value)?,
-                4 => out.minimum_engine_version = rt::FromValue::from_value(value)?,
-                5 => out.pending_changes = rt::FromValue::from_value(value)?,
-                6 => out.replication_groups = rt::FromValue::from_value(value)?,
-                7 => out.serverless_caches = rt::FromValue::from_value(value)?,
-                8 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_group_id, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.engine, value),
+                3 => rt::convert::set(&mut out.user_ids, value),
+                4 => rt::convert::set(&mut out.minimum_engine_version, value),
+                5 => rt::convert::set(&mut out.pending_changes, value),
+                6 => rt::convert::set(&mut out.replication_groups, value),
+                7 => rt::convert::set(&mut out.serverless_caches, value),
+                8 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10984,9 +10984,9 @@ impl rt::FromValue for UserGroupAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11010,9 +11010,9 @@ impl rt::FromValue for UserGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11037,10 +11037,10 @@ impl rt::FromValue for UserGroupPendingChanges {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_ids_to_remove = rt::FromValue::from_value(value)?,
-                1 => out.user_ids_to_add = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_ids_to_remove, value),
+                1 => rt::convert::set(&mut out.user_ids_to_add, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11065,9 +11065,9 @@ impl rt::FromValue for UserGroupQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11092,10 +11092,10 @@ impl rt::FromValue for UserGroupsUpdateStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_group_ids_to_add = rt::FromValue::from_value(value)?,
-                1 => out.user_group_ids_to_remove = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_group_ids_to_add, value),
+                1 => rt::convert::set(&mut out.user_group_ids_to_remove, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11120,9 +11120,9 @@ impl rt::FromValue for UserNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11146,9 +11146,9 @@ impl rt::FromValue for UserQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

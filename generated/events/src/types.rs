@@ -16,9 +16,9 @@ impl rt::FromValue for AccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -42,9 +42,9 @@ impl rt::FromValue for ActivateEventSourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -76,17 +76,17 @@ impl rt::FromValue for ApiDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_destination_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.api_destination_state = rt::FromValue::from_value(value)?,
-                3 => out.connection_arn = rt::FromValue::from_value(value)?,
-                4 => out.invocation_endpoint = rt::FromValue::from_value(value)?,
-                5 => out.http_method = rt::FromValue::from_value(value)?,
-                6 => out.invocation_rate_limit_per_second = rt::FromValue::from_value(value)?,
-                7 => out.creation_time = rt::FromValue::from_value(value)?,
-                8 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_destination_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.api_destination_state, value),
+                3 => rt::convert::set(&mut out.connection_arn, value),
+                4 => rt::convert::set(&mut out.invocation_endpoint, value),
+                5 => rt::convert::set(&mut out.http_method, value),
+                6 => rt::convert::set(&mut out.invocation_rate_limit_per_second, value),
+                7 => rt::convert::set(&mut out.creation_time, value),
+                8 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -249,9 +249,9 @@ impl rt::FromValue for AppSyncParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.graph_ql_operation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.graph_ql_operation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -282,16 +282,16 @@ impl rt::FromValue for Archive {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.archive_name = rt::FromValue::from_value(value)?,
-                1 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                2 => out.state = rt::FromValue::from_value(value)?,
-                3 => out.state_reason = rt::FromValue::from_value(value)?,
-                4 => out.retention_days = rt::FromValue::from_value(value)?,
-                5 => out.size_bytes = rt::FromValue::from_value(value)?,
-                6 => out.event_count = rt::FromValue::from_value(value)?,
-                7 => out.creation_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.archive_name, value),
+                1 => rt::convert::set(&mut out.event_source_arn, value),
+                2 => rt::convert::set(&mut out.state, value),
+                3 => rt::convert::set(&mut out.state_reason, value),
+                4 => rt::convert::set(&mut out.retention_days, value),
+                5 => rt::convert::set(&mut out.size_bytes, value),
+                6 => rt::convert::set(&mut out.event_count, value),
+                7 => rt::convert::set(&mut out.creation_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -453,11 +453,11 @@ impl rt::FromValue for AwsVpcConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subnets = rt::FromValue::from_value(value)?,
-                1 => out.security_groups = rt::FromValue::from_value(value)?,
-                2 => out.assign_public_ip = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subnets, value),
+                1 => rt::convert::set(&mut out.security_groups, value),
+                2 => rt::convert::set(&mut out.assign_public_ip, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -483,9 +483,9 @@ impl rt::FromValue for BatchArrayProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -512,12 +512,12 @@ impl rt::FromValue for BatchParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_definition = rt::FromValue::from_value(value)?,
-                1 => out.job_name = rt::FromValue::from_value(value)?,
-                2 => out.array_properties = rt::FromValue::from_value(value)?,
-                3 => out.retry_strategy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_definition, value),
+                1 => rt::convert::set(&mut out.job_name, value),
+                2 => rt::convert::set(&mut out.array_properties, value),
+                3 => rt::convert::set(&mut out.retry_strategy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -544,9 +544,9 @@ impl rt::FromValue for BatchRetryStrategy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attempts = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attempts, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -570,9 +570,9 @@ impl rt::FromValue for CancelReplayRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replay_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replay_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -598,11 +598,11 @@ impl rt::FromValue for CancelReplayResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replay_arn = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                2 => out.state_reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replay_arn, value),
+                1 => rt::convert::set(&mut out.state, value),
+                2 => rt::convert::set(&mut out.state_reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -630,11 +630,11 @@ impl rt::FromValue for CapacityProviderStrategyItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capacity_provider = rt::FromValue::from_value(value)?,
-                1 => out.weight = rt::FromValue::from_value(value)?,
-                2 => out.base = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capacity_provider, value),
+                1 => rt::convert::set(&mut out.weight, value),
+                2 => rt::convert::set(&mut out.base, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -660,9 +660,9 @@ impl rt::FromValue for ConcurrentModificationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -688,11 +688,11 @@ impl rt::FromValue for Condition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -725,16 +725,16 @@ impl rt::FromValue for Connection {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.connection_state = rt::FromValue::from_value(value)?,
-                3 => out.state_reason = rt::FromValue::from_value(value)?,
-                4 => out.authorization_type = rt::FromValue::from_value(value)?,
-                5 => out.creation_time = rt::FromValue::from_value(value)?,
-                6 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                7 => out.last_authorized_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.connection_state, value),
+                3 => rt::convert::set(&mut out.state_reason, value),
+                4 => rt::convert::set(&mut out.authorization_type, value),
+                5 => rt::convert::set(&mut out.creation_time, value),
+                6 => rt::convert::set(&mut out.last_modified_time, value),
+                7 => rt::convert::set(&mut out.last_authorized_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -765,9 +765,9 @@ impl rt::FromValue for ConnectionApiKeyAuthResponseParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_key_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_key_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -795,13 +795,13 @@ impl rt::FromValue for ConnectionAuthResponseParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.basic_auth_parameters = rt::FromValue::from_value(value)?,
-                1 => out.o_auth_parameters = rt::FromValue::from_value(value)?,
-                2 => out.api_key_auth_parameters = rt::FromValue::from_value(value)?,
-                3 => out.invocation_http_parameters = rt::FromValue::from_value(value)?,
-                4 => out.connectivity_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.basic_auth_parameters, value),
+                1 => rt::convert::set(&mut out.o_auth_parameters, value),
+                2 => rt::convert::set(&mut out.api_key_auth_parameters, value),
+                3 => rt::convert::set(&mut out.invocation_http_parameters, value),
+                4 => rt::convert::set(&mut out.connectivity_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -890,9 +890,9 @@ impl rt::FromValue for ConnectionBasicAuthResponseParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.username = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.username, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -918,11 +918,11 @@ impl rt::FromValue for ConnectionBodyParameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.is_value_secret = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.is_value_secret, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -950,11 +950,11 @@ impl rt::FromValue for ConnectionHeaderParameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.is_value_secret = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.is_value_secret, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -982,11 +982,11 @@ impl rt::FromValue for ConnectionHttpParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.header_parameters = rt::FromValue::from_value(value)?,
-                1 => out.query_string_parameters = rt::FromValue::from_value(value)?,
-                2 => out.body_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.header_parameters, value),
+                1 => rt::convert::set(&mut out.query_string_parameters, value),
+                2 => rt::convert::set(&mut out.body_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1012,9 +1012,9 @@ impl rt::FromValue for ConnectionOAuthClientResponseParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.client_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.client_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1102,12 +1102,12 @@ impl rt::FromValue for ConnectionOAuthResponseParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.client_parameters = rt::FromValue::from_value(value)?,
-                1 => out.authorization_endpoint = rt::FromValue::from_value(value)?,
-                2 => out.http_method = rt::FromValue::from_value(value)?,
-                3 => out.o_auth_http_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.client_parameters, value),
+                1 => rt::convert::set(&mut out.authorization_endpoint, value),
+                2 => rt::convert::set(&mut out.http_method, value),
+                3 => rt::convert::set(&mut out.o_auth_http_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1136,11 +1136,11 @@ impl rt::FromValue for ConnectionQueryStringParameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.is_value_secret = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.is_value_secret, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1255,9 +1255,9 @@ impl rt::FromValue for ConnectivityResourceConfigurationArn {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_configuration_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_configuration_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1281,9 +1281,9 @@ impl rt::FromValue for ConnectivityResourceParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1312,14 +1312,14 @@ impl rt::FromValue for CreateApiDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.connection_arn = rt::FromValue::from_value(value)?,
-                3 => out.invocation_endpoint = rt::FromValue::from_value(value)?,
-                4 => out.http_method = rt::FromValue::from_value(value)?,
-                5 => out.invocation_rate_limit_per_second = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.connection_arn, value),
+                3 => rt::convert::set(&mut out.invocation_endpoint, value),
+                4 => rt::convert::set(&mut out.http_method, value),
+                5 => rt::convert::set(&mut out.invocation_rate_limit_per_second, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1351,12 +1351,12 @@ impl rt::FromValue for CreateApiDestinationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_destination_arn = rt::FromValue::from_value(value)?,
-                1 => out.api_destination_state = rt::FromValue::from_value(value)?,
-                2 => out.creation_time = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_destination_arn, value),
+                1 => rt::convert::set(&mut out.api_destination_state, value),
+                2 => rt::convert::set(&mut out.creation_time, value),
+                3 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1387,13 +1387,13 @@ impl rt::FromValue for CreateArchiveRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.archive_name = rt::FromValue::from_value(value)?,
-                1 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.event_pattern = rt::FromValue::from_value(value)?,
-                4 => out.retention_days = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.archive_name, value),
+                1 => rt::convert::set(&mut out.event_source_arn, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.event_pattern, value),
+                4 => rt::convert::set(&mut out.retention_days, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1424,12 +1424,12 @@ impl rt::FromValue for CreateArchiveResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.archive_arn = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                2 => out.state_reason = rt::FromValue::from_value(value)?,
-                3 => out.creation_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.archive_arn, value),
+                1 => rt::convert::set(&mut out.state, value),
+                2 => rt::convert::set(&mut out.state_reason, value),
+                3 => rt::convert::set(&mut out.creation_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1457,10 +1457,10 @@ impl rt::FromValue for CreateConnectionApiKeyAuthRequestParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_key_name = rt::FromValue::from_value(value)?,
-                1 => out.api_key_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_key_name, value),
+                1 => rt::convert::set(&mut out.api_key_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1489,13 +1489,13 @@ impl rt::FromValue for CreateConnectionAuthRequestParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.basic_auth_parameters = rt::FromValue::from_value(value)?,
-                1 => out.o_auth_parameters = rt::FromValue::from_value(value)?,
-                2 => out.api_key_auth_parameters = rt::FromValue::from_value(value)?,
-                3 => out.invocation_http_parameters = rt::FromValue::from_value(value)?,
-                4 => out.connectivity_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.basic_auth_parameters, value),
+                1 => rt::convert::set(&mut out.o_auth_parameters, value),
+                2 => rt::convert::set(&mut out.api_key_auth_parameters, value),
+                3 => rt::convert::set(&mut out.invocation_http_parameters, value),
+                4 => rt::convert::set(&mut out.connectivity_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1524,10 +1524,10 @@ impl rt::FromValue for CreateConnectionBasicAuthRequestParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.username = rt::FromValue::from_value(value)?,
-                1 => out.password = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.username, value),
+                1 => rt::convert::set(&mut out.password, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1553,10 +1553,10 @@ impl rt::FromValue for CreateConnectionOAuthClientRequestParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.client_id = rt::FromValue::from_value(value)?,
-                1 => out.client_secret = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.client_id, value),
+                1 => rt::convert::set(&mut out.client_secret, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1584,12 +1584,12 @@ impl rt::FromValue for CreateConnectionOAuthRequestParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.client_parameters = rt::FromValue::from_value(value)?,
-                1 => out.authorization_endpoint = rt::FromValue::from_value(value)?,
-                2 => out.http_method = rt::FromValue::from_value(value)?,
-                3 => out.o_auth_http_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.client_parameters, value),
+                1 => rt::convert::set(&mut out.authorization_endpoint, value),
+                2 => rt::convert::set(&mut out.http_method, value),
+                3 => rt::convert::set(&mut out.o_auth_http_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1620,13 +1620,13 @@ impl rt::FromValue for CreateConnectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.authorization_type = rt::FromValue::from_value(value)?,
-                3 => out.auth_parameters = rt::FromValue::from_value(value)?,
-                4 => out.invocation_connectivity_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.authorization_type, value),
+                3 => rt::convert::set(&mut out.auth_parameters, value),
+                4 => rt::convert::set(&mut out.invocation_connectivity_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1657,12 +1657,12 @@ impl rt::FromValue for CreateConnectionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_arn = rt::FromValue::from_value(value)?,
-                1 => out.connection_state = rt::FromValue::from_value(value)?,
-                2 => out.creation_time = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_arn, value),
+                1 => rt::convert::set(&mut out.connection_state, value),
+                2 => rt::convert::set(&mut out.creation_time, value),
+                3 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1694,14 +1694,14 @@ impl rt::FromValue for CreateEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.routing_config = rt::FromValue::from_value(value)?,
-                3 => out.replication_config = rt::FromValue::from_value(value)?,
-                4 => out.event_buses = rt::FromValue::from_value(value)?,
-                5 => out.role_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.routing_config, value),
+                3 => rt::convert::set(&mut out.replication_config, value),
+                4 => rt::convert::set(&mut out.event_buses, value),
+                5 => rt::convert::set(&mut out.role_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1736,15 +1736,15 @@ impl rt::FromValue for CreateEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.routing_config = rt::FromValue::from_value(value)?,
-                3 => out.replication_config = rt::FromValue::from_value(value)?,
-                4 => out.event_buses = rt::FromValue::from_value(value)?,
-                5 => out.role_arn = rt::FromValue::from_value(value)?,
-                6 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.routing_config, value),
+                3 => rt::convert::set(&mut out.replication_config, value),
+                4 => rt::convert::set(&mut out.event_buses, value),
+                5 => rt::convert::set(&mut out.role_arn, value),
+                6 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1779,14 +1779,14 @@ impl rt::FromValue for CreateEventBusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.event_source_name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.kms_key_identifier = rt::FromValue::from_value(value)?,
-                4 => out.dead_letter_config = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.event_source_name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.kms_key_identifier, value),
+                4 => rt::convert::set(&mut out.dead_letter_config, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1818,12 +1818,12 @@ impl rt::FromValue for CreateEventBusResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_bus_arn = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.kms_key_identifier = rt::FromValue::from_value(value)?,
-                3 => out.dead_letter_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_bus_arn, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.kms_key_identifier, value),
+                3 => rt::convert::set(&mut out.dead_letter_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1851,10 +1851,10 @@ impl rt::FromValue for CreatePartnerEventSourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.account = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.account, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1879,9 +1879,9 @@ impl rt::FromValue for CreatePartnerEventSourceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_source_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1905,9 +1905,9 @@ impl rt::FromValue for DeactivateEventSourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1931,9 +1931,9 @@ impl rt::FromValue for DeadLetterConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1957,9 +1957,9 @@ impl rt::FromValue for DeauthorizeConnectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1987,13 +1987,13 @@ impl rt::FromValue for DeauthorizeConnectionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_arn = rt::FromValue::from_value(value)?,
-                1 => out.connection_state = rt::FromValue::from_value(value)?,
-                2 => out.creation_time = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                4 => out.last_authorized_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_arn, value),
+                1 => rt::convert::set(&mut out.connection_state, value),
+                2 => rt::convert::set(&mut out.creation_time, value),
+                3 => rt::convert::set(&mut out.last_modified_time, value),
+                4 => rt::convert::set(&mut out.last_authorized_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2021,9 +2021,9 @@ impl rt::FromValue for DeleteApiDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2063,9 +2063,9 @@ impl rt::FromValue for DeleteArchiveRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.archive_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.archive_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2105,9 +2105,9 @@ impl rt::FromValue for DeleteConnectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2135,13 +2135,13 @@ impl rt::FromValue for DeleteConnectionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_arn = rt::FromValue::from_value(value)?,
-                1 => out.connection_state = rt::FromValue::from_value(value)?,
-                2 => out.creation_time = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                4 => out.last_authorized_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_arn, value),
+                1 => rt::convert::set(&mut out.connection_state, value),
+                2 => rt::convert::set(&mut out.creation_time, value),
+                3 => rt::convert::set(&mut out.last_modified_time, value),
+                4 => rt::convert::set(&mut out.last_authorized_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2169,9 +2169,9 @@ impl rt::FromValue for DeleteEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2211,9 +2211,9 @@ impl rt::FromValue for DeleteEventBusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2238,10 +2238,10 @@ impl rt::FromValue for DeletePartnerEventSourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.account = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.account, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2268,11 +2268,11 @@ impl rt::FromValue for DeleteRuleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                2 => out.force = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.event_bus_name, value),
+                2 => rt::convert::set(&mut out.force, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2298,9 +2298,9 @@ impl rt::FromValue for DescribeApiDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2333,18 +2333,18 @@ impl rt::FromValue for DescribeApiDestinationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_destination_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.api_destination_state = rt::FromValue::from_value(value)?,
-                4 => out.connection_arn = rt::FromValue::from_value(value)?,
-                5 => out.invocation_endpoint = rt::FromValue::from_value(value)?,
-                6 => out.http_method = rt::FromValue::from_value(value)?,
-                7 => out.invocation_rate_limit_per_second = rt::FromValue::from_value(value)?,
-                8 => out.creation_time = rt::FromValue::from_value(value)?,
-                9 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_destination_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.api_destination_state, value),
+                4 => rt::convert::set(&mut out.connection_arn, value),
+                5 => rt::convert::set(&mut out.invocation_endpoint, value),
+                6 => rt::convert::set(&mut out.http_method, value),
+                7 => rt::convert::set(&mut out.invocation_rate_limit_per_second, value),
+                8 => rt::convert::set(&mut out.creation_time, value),
+                9 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2377,9 +2377,9 @@ impl rt::FromValue for DescribeArchiveRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.archive_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.archive_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2413,19 +2413,19 @@ impl rt::FromValue for DescribeArchiveResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.archive_arn = rt::FromValue::from_value(value)?,
-                1 => out.archive_name = rt::FromValue::from_value(value)?,
-                2 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.event_pattern = rt::FromValue::from_value(value)?,
-                5 => out.state = rt::FromValue::from_value(value)?,
-                6 => out.state_reason = rt::FromValue::from_value(value)?,
-                7 => out.retention_days = rt::FromValue::from_value(value)?,
-                8 => out.size_bytes = rt::FromValue::from_value(value)?,
-                9 => out.event_count = rt::FromValue::from_value(value)?,
-                10 => out.creation_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.archive_arn, value),
+                1 => rt::convert::set(&mut out.archive_name, value),
+                2 => rt::convert::set(&mut out.event_source_arn, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.event_pattern, value),
+                5 => rt::convert::set(&mut out.state, value),
+                6 => rt::convert::set(&mut out.state_reason, value),
+                7 => rt::convert::set(&mut out.retention_days, value),
+                8 => rt::convert::set(&mut out.size_bytes, value),
+                9 => rt::convert::set(&mut out.event_count, value),
+                10 => rt::convert::set(&mut out.creation_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2459,9 +2459,9 @@ impl rt::FromValue for DescribeConnectionConnectivityParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2485,9 +2485,9 @@ impl rt::FromValue for DescribeConnectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2512,10 +2512,10 @@ impl rt::FromValue for DescribeConnectionResourceParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_configuration_arn = rt::FromValue::from_value(value)?,
-                1 => out.resource_association_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_configuration_arn, value),
+                1 => rt::convert::set(&mut out.resource_association_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2552,20 +2552,20 @@ impl rt::FromValue for DescribeConnectionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.invocation_connectivity_parameters = rt::FromValue::from_value(value)?,
-                4 => out.connection_state = rt::FromValue::from_value(value)?,
-                5 => out.state_reason = rt::FromValue::from_value(value)?,
-                6 => out.authorization_type = rt::FromValue::from_value(value)?,
-                7 => out.secret_arn = rt::FromValue::from_value(value)?,
-                8 => out.auth_parameters = rt::FromValue::from_value(value)?,
-                9 => out.creation_time = rt::FromValue::from_value(value)?,
-                10 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                11 => out.last_authorized_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.invocation_connectivity_parameters, value),
+                4 => rt::convert::set(&mut out.connection_state, value),
+                5 => rt::convert::set(&mut out.state_reason, value),
+                6 => rt::convert::set(&mut out.authorization_type, value),
+                7 => rt::convert::set(&mut out.secret_arn, value),
+                8 => rt::convert::set(&mut out.auth_parameters, value),
+                9 => rt::convert::set(&mut out.creation_time, value),
+                10 => rt::convert::set(&mut out.last_modified_time, value),
+                11 => rt::convert::set(&mut out.last_authorized_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2601,10 +2601,10 @@ impl rt::FromValue for DescribeEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.home_region = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.home_region, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2641,21 +2641,21 @@ impl rt::FromValue for DescribeEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.arn = rt::FromValue::from_value(value)?,
-                3 => out.routing_config = rt::FromValue::from_value(value)?,
-                4 => out.replication_config = rt::FromValue::from_value(value)?,
-                5 => out.event_buses = rt::FromValue::from_value(value)?,
-                6 => out.role_arn = rt::FromValue::from_value(value)?,
-                7 => out.endpoint_id = rt::FromValue::from_value(value)?,
-                8 => out.endpoint_url = rt::FromValue::from_value(value)?,
-                9 => out.state = rt::FromValue::from_value(value)?,
-                10 => out.state_reason = rt::FromValue::from_value(value)?,
-                11 => out.creation_time = rt::FromValue::from_value(value)?,
-                12 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.arn, value),
+                3 => rt::convert::set(&mut out.routing_config, value),
+                4 => rt::convert::set(&mut out.replication_config, value),
+                5 => rt::convert::set(&mut out.event_buses, value),
+                6 => rt::convert::set(&mut out.role_arn, value),
+                7 => rt::convert::set(&mut out.endpoint_id, value),
+                8 => rt::convert::set(&mut out.endpoint_url, value),
+                9 => rt::convert::set(&mut out.state, value),
+                10 => rt::convert::set(&mut out.state_reason, value),
+                11 => rt::convert::set(&mut out.creation_time, value),
+                12 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2691,9 +2691,9 @@ impl rt::FromValue for DescribeEventBusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2724,16 +2724,16 @@ impl rt::FromValue for DescribeEventBusResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.kms_key_identifier = rt::FromValue::from_value(value)?,
-                4 => out.dead_letter_config = rt::FromValue::from_value(value)?,
-                5 => out.policy = rt::FromValue::from_value(value)?,
-                6 => out.creation_time = rt::FromValue::from_value(value)?,
-                7 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.kms_key_identifier, value),
+                4 => rt::convert::set(&mut out.dead_letter_config, value),
+                5 => rt::convert::set(&mut out.policy, value),
+                6 => rt::convert::set(&mut out.creation_time, value),
+                7 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2764,9 +2764,9 @@ impl rt::FromValue for DescribeEventSourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2795,14 +2795,14 @@ impl rt::FromValue for DescribeEventSourceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.created_by = rt::FromValue::from_value(value)?,
-                2 => out.creation_time = rt::FromValue::from_value(value)?,
-                3 => out.expiration_time = rt::FromValue::from_value(value)?,
-                4 => out.name = rt::FromValue::from_value(value)?,
-                5 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.created_by, value),
+                2 => rt::convert::set(&mut out.creation_time, value),
+                3 => rt::convert::set(&mut out.expiration_time, value),
+                4 => rt::convert::set(&mut out.name, value),
+                5 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2831,9 +2831,9 @@ impl rt::FromValue for DescribePartnerEventSourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2858,10 +2858,10 @@ impl rt::FromValue for DescribePartnerEventSourceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2886,9 +2886,9 @@ impl rt::FromValue for DescribeReplayRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replay_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replay_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2923,20 +2923,20 @@ impl rt::FromValue for DescribeReplayResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replay_name = rt::FromValue::from_value(value)?,
-                1 => out.replay_arn = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.state = rt::FromValue::from_value(value)?,
-                4 => out.state_reason = rt::FromValue::from_value(value)?,
-                5 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                6 => out.destination = rt::FromValue::from_value(value)?,
-                7 => out.event_start_time = rt::FromValue::from_value(value)?,
-                8 => out.event_end_time = rt::FromValue::from_value(value)?,
-                9 => out.event_last_replayed_time = rt::FromValue::from_value(value)?,
-                10 => out.replay_start_time = rt::FromValue::from_value(value)?,
-                11 => out.replay_end_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replay_name, value),
+                1 => rt::convert::set(&mut out.replay_arn, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.state, value),
+                4 => rt::convert::set(&mut out.state_reason, value),
+                5 => rt::convert::set(&mut out.event_source_arn, value),
+                6 => rt::convert::set(&mut out.destination, value),
+                7 => rt::convert::set(&mut out.event_start_time, value),
+                8 => rt::convert::set(&mut out.event_end_time, value),
+                9 => rt::convert::set(&mut out.event_last_replayed_time, value),
+                10 => rt::convert::set(&mut out.replay_start_time, value),
+                11 => rt::convert::set(&mut out.replay_end_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2972,10 +2972,10 @@ impl rt::FromValue for DescribeRuleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.event_bus_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3009,18 +3009,18 @@ impl rt::FromValue for DescribeRuleResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.event_pattern = rt::FromValue::from_value(value)?,
-                3 => out.schedule_expression = rt::FromValue::from_value(value)?,
-                4 => out.state = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.role_arn = rt::FromValue::from_value(value)?,
-                7 => out.managed_by = rt::FromValue::from_value(value)?,
-                8 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                9 => out.created_by = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.event_pattern, value),
+                3 => rt::convert::set(&mut out.schedule_expression, value),
+                4 => rt::convert::set(&mut out.state, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.role_arn, value),
+                7 => rt::convert::set(&mut out.managed_by, value),
+                8 => rt::convert::set(&mut out.event_bus_name, value),
+                9 => rt::convert::set(&mut out.created_by, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3054,10 +3054,10 @@ impl rt::FromValue for DisableRuleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.event_bus_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3095,22 +3095,22 @@ impl rt::FromValue for EcsParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_definition_arn = rt::FromValue::from_value(value)?,
-                1 => out.task_count = rt::FromValue::from_value(value)?,
-                2 => out.launch_type = rt::FromValue::from_value(value)?,
-                3 => out.network_configuration = rt::FromValue::from_value(value)?,
-                4 => out.platform_version = rt::FromValue::from_value(value)?,
-                5 => out.group = rt::FromValue::from_value(value)?,
-                6 => out.capacity_provider_strategy = rt::FromValue::from_value(value)?,
-                7 => out.enable_ecs_managed_tags = rt::FromValue::from_value(value)?,
-                8 => out.enable_execute_command = rt::FromValue::from_value(value)?,
-                9 => out.placement_constraints = rt::FromValue::from_value(value)?,
-                10 => out.placement_strategy = rt::FromValue::from_value(value)?,
-                11 => out.propagate_tags = rt::FromValue::from_value(value)?,
-                12 => out.reference_id = rt::FromValue::from_value(value)?,
-                13 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_definition_arn, value),
+                1 => rt::convert::set(&mut out.task_count, value),
+                2 => rt::convert::set(&mut out.launch_type, value),
+                3 => rt::convert::set(&mut out.network_configuration, value),
+                4 => rt::convert::set(&mut out.platform_version, value),
+                5 => rt::convert::set(&mut out.group, value),
+                6 => rt::convert::set(&mut out.capacity_provider_strategy, value),
+                7 => rt::convert::set(&mut out.enable_ecs_managed_tags, value),
+                8 => rt::convert::set(&mut out.enable_execute_command, value),
+                9 => rt::convert::set(&mut out.placement_constraints, value),
+                10 => rt::convert::set(&mut out.placement_strategy, value),
+                11 => rt::convert::set(&mut out.propagate_tags, value),
+                12 => rt::convert::set(&mut out.reference_id, value),
+                13 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3148,10 +3148,10 @@ impl rt::FromValue for EnableRuleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.event_bus_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3188,21 +3188,21 @@ impl rt::FromValue for Endpoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.arn = rt::FromValue::from_value(value)?,
-                3 => out.routing_config = rt::FromValue::from_value(value)?,
-                4 => out.replication_config = rt::FromValue::from_value(value)?,
-                5 => out.event_buses = rt::FromValue::from_value(value)?,
-                6 => out.role_arn = rt::FromValue::from_value(value)?,
-                7 => out.endpoint_id = rt::FromValue::from_value(value)?,
-                8 => out.endpoint_url = rt::FromValue::from_value(value)?,
-                9 => out.state = rt::FromValue::from_value(value)?,
-                10 => out.state_reason = rt::FromValue::from_value(value)?,
-                11 => out.creation_time = rt::FromValue::from_value(value)?,
-                12 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.arn, value),
+                3 => rt::convert::set(&mut out.routing_config, value),
+                4 => rt::convert::set(&mut out.replication_config, value),
+                5 => rt::convert::set(&mut out.event_buses, value),
+                6 => rt::convert::set(&mut out.role_arn, value),
+                7 => rt::convert::set(&mut out.endpoint_id, value),
+                8 => rt::convert::set(&mut out.endpoint_url, value),
+                9 => rt::convert::set(&mut out.state, value),
+                10 => rt::convert::set(&mut out.state_reason, value),
+                11 => rt::convert::set(&mut out.creation_time, value),
+                12 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3238,9 +3238,9 @@ impl rt::FromValue for EndpointEventBus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_bus_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_bus_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3343,14 +3343,14 @@ impl rt::FromValue for EventBus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.policy = rt::FromValue::from_value(value)?,
-                4 => out.creation_time = rt::FromValue::from_value(value)?,
-                5 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.policy, value),
+                4 => rt::convert::set(&mut out.creation_time, value),
+                5 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3384,14 +3384,14 @@ impl rt::FromValue for EventSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.created_by = rt::FromValue::from_value(value)?,
-                2 => out.creation_time = rt::FromValue::from_value(value)?,
-                3 => out.expiration_time = rt::FromValue::from_value(value)?,
-                4 => out.name = rt::FromValue::from_value(value)?,
-                5 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.created_by, value),
+                2 => rt::convert::set(&mut out.creation_time, value),
+                3 => rt::convert::set(&mut out.expiration_time, value),
+                4 => rt::convert::set(&mut out.name, value),
+                5 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3482,10 +3482,10 @@ impl rt::FromValue for FailoverConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.primary = rt::FromValue::from_value(value)?,
-                1 => out.secondary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.primary, value),
+                1 => rt::convert::set(&mut out.secondary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3512,11 +3512,11 @@ impl rt::FromValue for HttpParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path_parameter_values = rt::FromValue::from_value(value)?,
-                1 => out.header_parameters = rt::FromValue::from_value(value)?,
-                2 => out.query_string_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path_parameter_values, value),
+                1 => rt::convert::set(&mut out.header_parameters, value),
+                2 => rt::convert::set(&mut out.query_string_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3542,9 +3542,9 @@ impl rt::FromValue for IllegalStatusException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3569,10 +3569,10 @@ impl rt::FromValue for InputTransformer {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.input_paths_map = rt::FromValue::from_value(value)?,
-                1 => out.input_template = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.input_paths_map, value),
+                1 => rt::convert::set(&mut out.input_template, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3597,9 +3597,9 @@ impl rt::FromValue for InternalException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3623,9 +3623,9 @@ impl rt::FromValue for InvalidEventPatternException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3649,9 +3649,9 @@ impl rt::FromValue for InvalidStateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3675,9 +3675,9 @@ impl rt::FromValue for KinesisParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partition_key_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partition_key_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3762,9 +3762,9 @@ impl rt::FromValue for LimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3791,12 +3791,12 @@ impl rt::FromValue for ListApiDestinationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.connection_arn = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name_prefix, value),
+                1 => rt::convert::set(&mut out.connection_arn, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3824,10 +3824,10 @@ impl rt::FromValue for ListApiDestinationsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_destinations = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_destinations, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3856,13 +3856,13 @@ impl rt::FromValue for ListArchivesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                2 => out.state = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name_prefix, value),
+                1 => rt::convert::set(&mut out.event_source_arn, value),
+                2 => rt::convert::set(&mut out.state, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3891,10 +3891,10 @@ impl rt::FromValue for ListArchivesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.archives = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.archives, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3922,12 +3922,12 @@ impl rt::FromValue for ListConnectionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.connection_state = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name_prefix, value),
+                1 => rt::convert::set(&mut out.connection_state, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3955,10 +3955,10 @@ impl rt::FromValue for ListConnectionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connections = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connections, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3986,12 +3986,12 @@ impl rt::FromValue for ListEndpointsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.home_region = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name_prefix, value),
+                1 => rt::convert::set(&mut out.home_region, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4019,10 +4019,10 @@ impl rt::FromValue for ListEndpointsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoints = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoints, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4049,11 +4049,11 @@ impl rt::FromValue for ListEventBusesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name_prefix, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4080,10 +4080,10 @@ impl rt::FromValue for ListEventBusesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_buses = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_buses, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4110,11 +4110,11 @@ impl rt::FromValue for ListEventSourcesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name_prefix, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4141,10 +4141,10 @@ impl rt::FromValue for ListEventSourcesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_sources = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_sources, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4171,11 +4171,11 @@ impl rt::FromValue for ListPartnerEventSourceAccountsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_source_name = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_source_name, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4202,10 +4202,10 @@ impl rt::FromValue for ListPartnerEventSourceAccountsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partner_event_source_accounts = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partner_event_source_accounts, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4232,11 +4232,11 @@ impl rt::FromValue for ListPartnerEventSourcesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name_prefix, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4263,10 +4263,10 @@ impl rt::FromValue for ListPartnerEventSourcesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partner_event_sources = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partner_event_sources, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4295,13 +4295,13 @@ impl rt::FromValue for ListReplaysRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                2 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name_prefix, value),
+                1 => rt::convert::set(&mut out.state, value),
+                2 => rt::convert::set(&mut out.event_source_arn, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4330,10 +4330,10 @@ impl rt::FromValue for ListReplaysResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replays = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replays, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4361,12 +4361,12 @@ impl rt::FromValue for ListRuleNamesByTargetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_arn = rt::FromValue::from_value(value)?,
-                1 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_arn, value),
+                1 => rt::convert::set(&mut out.event_bus_name, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4394,10 +4394,10 @@ impl rt::FromValue for ListRuleNamesByTargetResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_names = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_names, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4425,12 +4425,12 @@ impl rt::FromValue for ListRulesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name_prefix, value),
+                1 => rt::convert::set(&mut out.event_bus_name, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4458,10 +4458,10 @@ impl rt::FromValue for ListRulesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rules = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rules, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4486,9 +4486,9 @@ impl rt::FromValue for ListTagsForResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4512,9 +4512,9 @@ impl rt::FromValue for ListTagsForResourceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4541,12 +4541,12 @@ impl rt::FromValue for ListTargetsByRuleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule = rt::FromValue::from_value(value)?,
-                1 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule, value),
+                1 => rt::convert::set(&mut out.event_bus_name, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4574,10 +4574,10 @@ impl rt::FromValue for ListTargetsByRuleResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.targets = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.targets, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4602,9 +4602,9 @@ impl rt::FromValue for ManagedRuleException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4628,9 +4628,9 @@ impl rt::FromValue for NetworkConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.awsvpc_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.awsvpc_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4654,9 +4654,9 @@ impl rt::FromValue for OperationDisabledException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4681,10 +4681,10 @@ impl rt::FromValue for PartnerEventSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4712,12 +4712,12 @@ impl rt::FromValue for PartnerEventSourceAccount {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account = rt::FromValue::from_value(value)?,
-                1 => out.creation_time = rt::FromValue::from_value(value)?,
-                2 => out.expiration_time = rt::FromValue::from_value(value)?,
-                3 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account, value),
+                1 => rt::convert::set(&mut out.creation_time, value),
+                2 => rt::convert::set(&mut out.expiration_time, value),
+                3 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4745,10 +4745,10 @@ impl rt::FromValue for PlacementConstraint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.expression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.expression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4832,10 +4832,10 @@ impl rt::FromValue for PlacementStrategy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.field = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.field, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4921,9 +4921,9 @@ impl rt::FromValue for PolicyLengthExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4947,9 +4947,9 @@ impl rt::FromValue for Primary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.health_check = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.health_check, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5029,10 +5029,10 @@ impl rt::FromValue for PutEventsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entries = rt::FromValue::from_value(value)?,
-                1 => out.endpoint_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entries, value),
+                1 => rt::convert::set(&mut out.endpoint_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5063,15 +5063,15 @@ impl rt::FromValue for PutEventsRequestEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.time = rt::FromValue::from_value(value)?,
-                1 => out.source = rt::FromValue::from_value(value)?,
-                2 => out.resources = rt::FromValue::from_value(value)?,
-                3 => out.detail_type = rt::FromValue::from_value(value)?,
-                4 => out.detail = rt::FromValue::from_value(value)?,
-                5 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                6 => out.trace_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.time, value),
+                1 => rt::convert::set(&mut out.source, value),
+                2 => rt::convert::set(&mut out.resources, value),
+                3 => rt::convert::set(&mut out.detail_type, value),
+                4 => rt::convert::set(&mut out.detail, value),
+                5 => rt::convert::set(&mut out.event_bus_name, value),
+                6 => rt::convert::set(&mut out.trace_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5102,10 +5102,10 @@ impl rt::FromValue for PutEventsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failed_entry_count = rt::FromValue::from_value(value)?,
-                1 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failed_entry_count, value),
+                1 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5132,11 +5132,11 @@ impl rt::FromValue for PutEventsResultEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_id = rt::FromValue::from_value(value)?,
-                1 => out.error_code = rt::FromValue::from_value(value)?,
-                2 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_id, value),
+                1 => rt::convert::set(&mut out.error_code, value),
+                2 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5162,9 +5162,9 @@ impl rt::FromValue for PutPartnerEventsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5192,13 +5192,13 @@ impl rt::FromValue for PutPartnerEventsRequestEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.time = rt::FromValue::from_value(value)?,
-                1 => out.source = rt::FromValue::from_value(value)?,
-                2 => out.resources = rt::FromValue::from_value(value)?,
-                3 => out.detail_type = rt::FromValue::from_value(value)?,
-                4 => out.detail = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.time, value),
+                1 => rt::convert::set(&mut out.source, value),
+                2 => rt::convert::set(&mut out.resources, value),
+                3 => rt::convert::set(&mut out.detail_type, value),
+                4 => rt::convert::set(&mut out.detail, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5227,10 +5227,10 @@ impl rt::FromValue for PutPartnerEventsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failed_entry_count = rt::FromValue::from_value(value)?,
-                1 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failed_entry_count, value),
+                1 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5257,11 +5257,11 @@ impl rt::FromValue for PutPartnerEventsResultEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_id = rt::FromValue::from_value(value)?,
-                1 => out.error_code = rt::FromValue::from_value(value)?,
-                2 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_id, value),
+                1 => rt::convert::set(&mut out.error_code, value),
+                2 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5292,14 +5292,14 @@ impl rt::FromValue for PutPermissionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                1 => out.action = rt::FromValue::from_value(value)?,
-                2 => out.principal = rt::FromValue::from_value(value)?,
-                3 => out.statement_id = rt::FromValue::from_value(value)?,
-                4 => out.condition = rt::FromValue::from_value(value)?,
-                5 => out.policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_bus_name, value),
+                1 => rt::convert::set(&mut out.action, value),
+                2 => rt::convert::set(&mut out.principal, value),
+                3 => rt::convert::set(&mut out.statement_id, value),
+                4 => rt::convert::set(&mut out.condition, value),
+                5 => rt::convert::set(&mut out.policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5335,16 +5335,16 @@ impl rt::FromValue for PutRuleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.schedule_expression = rt::FromValue::from_value(value)?,
-                2 => out.event_pattern = rt::FromValue::from_value(value)?,
-                3 => out.state = rt::FromValue::from_value(value)?,
-                4 => out.description = rt::FromValue::from_value(value)?,
-                5 => out.role_arn = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                7 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.schedule_expression, value),
+                2 => rt::convert::set(&mut out.event_pattern, value),
+                3 => rt::convert::set(&mut out.state, value),
+                4 => rt::convert::set(&mut out.description, value),
+                5 => rt::convert::set(&mut out.role_arn, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                7 => rt::convert::set(&mut out.event_bus_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5375,9 +5375,9 @@ impl rt::FromValue for PutRuleResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5403,11 +5403,11 @@ impl rt::FromValue for PutTargetsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule = rt::FromValue::from_value(value)?,
-                1 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                2 => out.targets = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule, value),
+                1 => rt::convert::set(&mut out.event_bus_name, value),
+                2 => rt::convert::set(&mut out.targets, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5434,10 +5434,10 @@ impl rt::FromValue for PutTargetsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failed_entry_count = rt::FromValue::from_value(value)?,
-                1 => out.failed_entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failed_entry_count, value),
+                1 => rt::convert::set(&mut out.failed_entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5464,11 +5464,11 @@ impl rt::FromValue for PutTargetsResultEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_id = rt::FromValue::from_value(value)?,
-                1 => out.error_code = rt::FromValue::from_value(value)?,
-                2 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_id, value),
+                1 => rt::convert::set(&mut out.error_code, value),
+                2 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5500,15 +5500,15 @@ impl rt::FromValue for RedshiftDataParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_manager_arn = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.db_user = rt::FromValue::from_value(value)?,
-                3 => out.sql = rt::FromValue::from_value(value)?,
-                4 => out.statement_name = rt::FromValue::from_value(value)?,
-                5 => out.with_event = rt::FromValue::from_value(value)?,
-                6 => out.sqls = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_manager_arn, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.db_user, value),
+                3 => rt::convert::set(&mut out.sql, value),
+                4 => rt::convert::set(&mut out.statement_name, value),
+                5 => rt::convert::set(&mut out.with_event, value),
+                6 => rt::convert::set(&mut out.sqls, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5540,11 +5540,11 @@ impl rt::FromValue for RemovePermissionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement_id = rt::FromValue::from_value(value)?,
-                1 => out.remove_all_permissions = rt::FromValue::from_value(value)?,
-                2 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement_id, value),
+                1 => rt::convert::set(&mut out.remove_all_permissions, value),
+                2 => rt::convert::set(&mut out.event_bus_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5573,12 +5573,12 @@ impl rt::FromValue for RemoveTargetsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule = rt::FromValue::from_value(value)?,
-                1 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                2 => out.ids = rt::FromValue::from_value(value)?,
-                3 => out.force = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule, value),
+                1 => rt::convert::set(&mut out.event_bus_name, value),
+                2 => rt::convert::set(&mut out.ids, value),
+                3 => rt::convert::set(&mut out.force, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5606,10 +5606,10 @@ impl rt::FromValue for RemoveTargetsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failed_entry_count = rt::FromValue::from_value(value)?,
-                1 => out.failed_entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failed_entry_count, value),
+                1 => rt::convert::set(&mut out.failed_entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5636,11 +5636,11 @@ impl rt::FromValue for RemoveTargetsResultEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_id = rt::FromValue::from_value(value)?,
-                1 => out.error_code = rt::FromValue::from_value(value)?,
-                2 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_id, value),
+                1 => rt::convert::set(&mut out.error_code, value),
+                2 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5674,17 +5674,17 @@ impl rt::FromValue for Replay {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replay_name = rt::FromValue::from_value(value)?,
-                1 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                2 => out.state = rt::FromValue::from_value(value)?,
-                3 => out.state_reason = rt::FromValue::from_value(value)?,
-                4 => out.event_start_time = rt::FromValue::from_value(value)?,
-                5 => out.event_end_time = rt::FromValue::from_value(value)?,
-                6 => out.event_last_replayed_time = rt::FromValue::from_value(value)?,
-                7 => out.replay_start_time = rt::FromValue::from_value(value)?,
-                8 => out.replay_end_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replay_name, value),
+                1 => rt::convert::set(&mut out.event_source_arn, value),
+                2 => rt::convert::set(&mut out.state, value),
+                3 => rt::convert::set(&mut out.state_reason, value),
+                4 => rt::convert::set(&mut out.event_start_time, value),
+                5 => rt::convert::set(&mut out.event_end_time, value),
+                6 => rt::convert::set(&mut out.event_last_replayed_time, value),
+                7 => rt::convert::set(&mut out.replay_start_time, value),
+                8 => rt::convert::set(&mut out.replay_end_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5717,10 +5717,10 @@ impl rt::FromValue for ReplayDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.filter_arns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.filter_arns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5816,9 +5816,9 @@ impl rt::FromValue for ReplicationConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5900,9 +5900,9 @@ impl rt::FromValue for ResourceAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5926,9 +5926,9 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5953,10 +5953,10 @@ impl rt::FromValue for RetryPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.maximum_retry_attempts = rt::FromValue::from_value(value)?,
-                1 => out.maximum_event_age_in_seconds = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.maximum_retry_attempts, value),
+                1 => rt::convert::set(&mut out.maximum_event_age_in_seconds, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5981,9 +5981,9 @@ impl rt::FromValue for RoutingConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failover_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failover_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6015,17 +6015,17 @@ impl rt::FromValue for Rule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.event_pattern = rt::FromValue::from_value(value)?,
-                3 => out.state = rt::FromValue::from_value(value)?,
-                4 => out.description = rt::FromValue::from_value(value)?,
-                5 => out.schedule_expression = rt::FromValue::from_value(value)?,
-                6 => out.role_arn = rt::FromValue::from_value(value)?,
-                7 => out.managed_by = rt::FromValue::from_value(value)?,
-                8 => out.event_bus_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.event_pattern, value),
+                3 => rt::convert::set(&mut out.state, value),
+                4 => rt::convert::set(&mut out.description, value),
+                5 => rt::convert::set(&mut out.schedule_expression, value),
+                6 => rt::convert::set(&mut out.role_arn, value),
+                7 => rt::convert::set(&mut out.managed_by, value),
+                8 => rt::convert::set(&mut out.event_bus_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6119,9 +6119,9 @@ impl rt::FromValue for RunCommandParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_command_targets = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_command_targets, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6146,10 +6146,10 @@ impl rt::FromValue for RunCommandTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6175,10 +6175,10 @@ impl rt::FromValue for SageMakerPipelineParameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6203,9 +6203,9 @@ impl rt::FromValue for SageMakerPipelineParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.pipeline_parameter_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.pipeline_parameter_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6229,9 +6229,9 @@ impl rt::FromValue for Secondary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.route = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.route, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6255,9 +6255,9 @@ impl rt::FromValue for SqsParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6286,14 +6286,14 @@ impl rt::FromValue for StartReplayRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replay_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                3 => out.event_start_time = rt::FromValue::from_value(value)?,
-                4 => out.event_end_time = rt::FromValue::from_value(value)?,
-                5 => out.destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replay_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.event_source_arn, value),
+                3 => rt::convert::set(&mut out.event_start_time, value),
+                4 => rt::convert::set(&mut out.event_end_time, value),
+                5 => rt::convert::set(&mut out.destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6325,12 +6325,12 @@ impl rt::FromValue for StartReplayResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replay_arn = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                2 => out.state_reason = rt::FromValue::from_value(value)?,
-                3 => out.replay_start_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replay_arn, value),
+                1 => rt::convert::set(&mut out.state, value),
+                2 => rt::convert::set(&mut out.state_reason, value),
+                3 => rt::convert::set(&mut out.replay_start_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6358,10 +6358,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6387,10 +6387,10 @@ impl rt::FromValue for TagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6447,25 +6447,25 @@ impl rt::FromValue for Target {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.role_arn = rt::FromValue::from_value(value)?,
-                3 => out.input = rt::FromValue::from_value(value)?,
-                4 => out.input_path = rt::FromValue::from_value(value)?,
-                5 => out.input_transformer = rt::FromValue::from_value(value)?,
-                6 => out.kinesis_parameters = rt::FromValue::from_value(value)?,
-                7 => out.run_command_parameters = rt::FromValue::from_value(value)?,
-                8 => out.ecs_parameters = rt::FromValue::from_value(value)?,
-                9 => out.batch_parameters = rt::FromValue::from_value(value)?,
-                10 => out.sqs_parameters = rt::FromValue::from_value(value)?,
-                11 => out.http_parameters = rt::FromValue::from_value(value)?,
-                12 => out.redshift_data_parameters = rt::FromValue::from_value(value)?,
-                13 => out.sage_maker_pipeline_parameters = rt::FromValue::from_value(value)?,
-                14 => out.dead_letter_config = rt::FromValue::from_value(value)?,
-                15 => out.retry_policy = rt::FromValue::from_value(value)?,
-                16 => out.app_sync_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.role_arn, value),
+                3 => rt::convert::set(&mut out.input, value),
+                4 => rt::convert::set(&mut out.input_path, value),
+                5 => rt::convert::set(&mut out.input_transformer, value),
+                6 => rt::convert::set(&mut out.kinesis_parameters, value),
+                7 => rt::convert::set(&mut out.run_command_parameters, value),
+                8 => rt::convert::set(&mut out.ecs_parameters, value),
+                9 => rt::convert::set(&mut out.batch_parameters, value),
+                10 => rt::convert::set(&mut out.sqs_parameters, value),
+                11 => rt::convert::set(&mut out.http_parameters, value),
+                12 => rt::convert::set(&mut out.redshift_data_parameters, value),
+                13 => rt::convert::set(&mut out.sage_maker_pipeline_parameters, value),
+                14 => rt::convert::set(&mut out.dead_letter_config, value),
+                15 => rt::convert::set(&mut out.retry_policy, value),
+                16 => rt::convert::set(&mut out.app_sync_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6506,10 +6506,10 @@ impl rt::FromValue for TestEventPatternRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_pattern = rt::FromValue::from_value(value)?,
-                1 => out.event = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_pattern, value),
+                1 => rt::convert::set(&mut out.event, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6534,9 +6534,9 @@ impl rt::FromValue for TestEventPatternResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.result = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.result, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6560,9 +6560,9 @@ impl rt::FromValue for ThrottlingException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6587,10 +6587,10 @@ impl rt::FromValue for UntagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6636,14 +6636,14 @@ impl rt::FromValue for UpdateApiDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.connection_arn = rt::FromValue::from_value(value)?,
-                3 => out.invocation_endpoint = rt::FromValue::from_value(value)?,
-                4 => out.http_method = rt::FromValue::from_value(value)?,
-                5 => out.invocation_rate_limit_per_second = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.connection_arn, value),
+                3 => rt::convert::set(&mut out.invocation_endpoint, value),
+                4 => rt::convert::set(&mut out.http_method, value),
+                5 => rt::convert::set(&mut out.invocation_rate_limit_per_second, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6675,12 +6675,12 @@ impl rt::FromValue for UpdateApiDestinationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_destination_arn = rt::FromValue::from_value(value)?,
-                1 => out.api_destination_state = rt::FromValue::from_value(value)?,
-                2 => out.creation_time = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_destination_arn, value),
+                1 => rt::convert::set(&mut out.api_destination_state, value),
+                2 => rt::convert::set(&mut out.creation_time, value),
+                3 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6710,12 +6710,12 @@ impl rt::FromValue for UpdateArchiveRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.archive_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.event_pattern = rt::FromValue::from_value(value)?,
-                3 => out.retention_days = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.archive_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.event_pattern, value),
+                3 => rt::convert::set(&mut out.retention_days, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6745,12 +6745,12 @@ impl rt::FromValue for UpdateArchiveResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.archive_arn = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                2 => out.state_reason = rt::FromValue::from_value(value)?,
-                3 => out.creation_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.archive_arn, value),
+                1 => rt::convert::set(&mut out.state, value),
+                2 => rt::convert::set(&mut out.state_reason, value),
+                3 => rt::convert::set(&mut out.creation_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6778,10 +6778,10 @@ impl rt::FromValue for UpdateConnectionApiKeyAuthRequestParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.api_key_name = rt::FromValue::from_value(value)?,
-                1 => out.api_key_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.api_key_name, value),
+                1 => rt::convert::set(&mut out.api_key_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6810,13 +6810,13 @@ impl rt::FromValue for UpdateConnectionAuthRequestParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.basic_auth_parameters = rt::FromValue::from_value(value)?,
-                1 => out.o_auth_parameters = rt::FromValue::from_value(value)?,
-                2 => out.api_key_auth_parameters = rt::FromValue::from_value(value)?,
-                3 => out.invocation_http_parameters = rt::FromValue::from_value(value)?,
-                4 => out.connectivity_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.basic_auth_parameters, value),
+                1 => rt::convert::set(&mut out.o_auth_parameters, value),
+                2 => rt::convert::set(&mut out.api_key_auth_parameters, value),
+                3 => rt::convert::set(&mut out.invocation_http_parameters, value),
+                4 => rt::convert::set(&mut out.connectivity_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6845,10 +6845,10 @@ impl rt::FromValue for UpdateConnectionBasicAuthRequestParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.username = rt::FromValue::from_value(value)?,
-                1 => out.password = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.username, value),
+                1 => rt::convert::set(&mut out.password, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6874,10 +6874,10 @@ impl rt::FromValue for UpdateConnectionOAuthClientRequestParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.client_id = rt::FromValue::from_value(value)?,
-                1 => out.client_secret = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.client_id, value),
+                1 => rt::convert::set(&mut out.client_secret, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6905,12 +6905,12 @@ impl rt::FromValue for UpdateConnectionOAuthRequestParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.client_parameters = rt::FromValue::from_value(value)?,
-                1 => out.authorization_endpoint = rt::FromValue::from_value(value)?,
-                2 => out.http_method = rt::FromValue::from_value(value)?,
-                3 => out.o_auth_http_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.client_parameters, value),
+                1 => rt::convert::set(&mut out.authorization_endpoint, value),
+                2 => rt::convert::set(&mut out.http_method, value),
+                3 => rt::convert::set(&mut out.o_auth_http_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6941,13 +6941,13 @@ impl rt::FromValue for UpdateConnectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.authorization_type = rt::FromValue::from_value(value)?,
-                3 => out.auth_parameters = rt::FromValue::from_value(value)?,
-                4 => out.invocation_connectivity_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.authorization_type, value),
+                3 => rt::convert::set(&mut out.auth_parameters, value),
+                4 => rt::convert::set(&mut out.invocation_connectivity_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6979,13 +6979,13 @@ impl rt::FromValue for UpdateConnectionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_arn = rt::FromValue::from_value(value)?,
-                1 => out.connection_state = rt::FromValue::from_value(value)?,
-                2 => out.creation_time = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                4 => out.last_authorized_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_arn, value),
+                1 => rt::convert::set(&mut out.connection_state, value),
+                2 => rt::convert::set(&mut out.creation_time, value),
+                3 => rt::convert::set(&mut out.last_modified_time, value),
+                4 => rt::convert::set(&mut out.last_authorized_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7018,14 +7018,14 @@ impl rt::FromValue for UpdateEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.routing_config = rt::FromValue::from_value(value)?,
-                3 => out.replication_config = rt::FromValue::from_value(value)?,
-                4 => out.event_buses = rt::FromValue::from_value(value)?,
-                5 => out.role_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.routing_config, value),
+                3 => rt::convert::set(&mut out.replication_config, value),
+                4 => rt::convert::set(&mut out.event_buses, value),
+                5 => rt::convert::set(&mut out.role_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7062,17 +7062,17 @@ impl rt::FromValue for UpdateEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.routing_config = rt::FromValue::from_value(value)?,
-                3 => out.replication_config = rt::FromValue::from_value(value)?,
-                4 => out.event_buses = rt::FromValue::from_value(value)?,
-                5 => out.role_arn = rt::FromValue::from_value(value)?,
-                6 => out.endpoint_id = rt::FromValue::from_value(value)?,
-                7 => out.endpoint_url = rt::FromValue::from_value(value)?,
-                8 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.routing_config, value),
+                3 => rt::convert::set(&mut out.replication_config, value),
+                4 => rt::convert::set(&mut out.event_buses, value),
+                5 => rt::convert::set(&mut out.role_arn, value),
+                6 => rt::convert::set(&mut out.endpoint_id, value),
+                7 => rt::convert::set(&mut out.endpoint_url, value),
+                8 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7107,12 +7107,12 @@ impl rt::FromValue for UpdateEventBusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_identifier = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.dead_letter_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.kms_key_identifier, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.dead_letter_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7143,13 +7143,13 @@ impl rt::FromValue for UpdateEventBusResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.kms_key_identifier = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.dead_letter_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.kms_key_identifier, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.dead_letter_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -16,9 +16,9 @@ impl rt::FromValue for AccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -47,14 +47,14 @@ impl rt::FromValue for Action {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.arguments = rt::FromValue::from_value(value)?,
-                2 => out.timeout = rt::FromValue::from_value(value)?,
-                3 => out.security_configuration = rt::FromValue::from_value(value)?,
-                4 => out.notification_property = rt::FromValue::from_value(value)?,
-                5 => out.crawler_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.arguments, value),
+                2 => rt::convert::set(&mut out.timeout, value),
+                3 => rt::convert::set(&mut out.security_configuration, value),
+                4 => rt::convert::set(&mut out.notification_property, value),
+                5 => rt::convert::set(&mut out.crawler_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -257,12 +257,12 @@ impl rt::FromValue for Aggregate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.groups = rt::FromValue::from_value(value)?,
-                3 => out.aggs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.groups, value),
+                3 => rt::convert::set(&mut out.aggs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -290,10 +290,10 @@ impl rt::FromValue for AggregateOperation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column = rt::FromValue::from_value(value)?,
-                1 => out.agg_func = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column, value),
+                1 => rt::convert::set(&mut out.agg_func, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -377,10 +377,10 @@ impl rt::FromValue for AllowedValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -405,9 +405,9 @@ impl rt::FromValue for AlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -432,10 +432,10 @@ impl rt::FromValue for AmazonRedshiftAdvancedOption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -485,34 +485,34 @@ impl rt::FromValue for AmazonRedshiftNodeData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_type = rt::FromValue::from_value(value)?,
-                1 => out.source_type = rt::FromValue::from_value(value)?,
-                2 => out.connection = rt::FromValue::from_value(value)?,
-                3 => out.schema = rt::FromValue::from_value(value)?,
-                4 => out.table = rt::FromValue::from_value(value)?,
-                5 => out.catalog_database = rt::FromValue::from_value(value)?,
-                6 => out.catalog_table = rt::FromValue::from_value(value)?,
-                7 => out.catalog_redshift_schema = rt::FromValue::from_value(value)?,
-                8 => out.catalog_redshift_table = rt::FromValue::from_value(value)?,
-                9 => out.temp_dir = rt::FromValue::from_value(value)?,
-                10 => out.iam_role = rt::FromValue::from_value(value)?,
-                11 => out.advanced_options = rt::FromValue::from_value(value)?,
-                12 => out.sample_query = rt::FromValue::from_value(value)?,
-                13 => out.pre_action = rt::FromValue::from_value(value)?,
-                14 => out.post_action = rt::FromValue::from_value(value)?,
-                15 => out.action = rt::FromValue::from_value(value)?,
-                16 => out.table_prefix = rt::FromValue::from_value(value)?,
-                17 => out.upsert = rt::FromValue::from_value(value)?,
-                18 => out.merge_action = rt::FromValue::from_value(value)?,
-                19 => out.merge_when_matched = rt::FromValue::from_value(value)?,
-                20 => out.merge_when_not_matched = rt::FromValue::from_value(value)?,
-                21 => out.merge_clause = rt::FromValue::from_value(value)?,
-                22 => out.crawler_connection = rt::FromValue::from_value(value)?,
-                23 => out.table_schema = rt::FromValue::from_value(value)?,
-                24 => out.staging_table = rt::FromValue::from_value(value)?,
-                25 => out.selected_columns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_type, value),
+                1 => rt::convert::set(&mut out.source_type, value),
+                2 => rt::convert::set(&mut out.connection, value),
+                3 => rt::convert::set(&mut out.schema, value),
+                4 => rt::convert::set(&mut out.table, value),
+                5 => rt::convert::set(&mut out.catalog_database, value),
+                6 => rt::convert::set(&mut out.catalog_table, value),
+                7 => rt::convert::set(&mut out.catalog_redshift_schema, value),
+                8 => rt::convert::set(&mut out.catalog_redshift_table, value),
+                9 => rt::convert::set(&mut out.temp_dir, value),
+                10 => rt::convert::set(&mut out.iam_role, value),
+                11 => rt::convert::set(&mut out.advanced_options, value),
+                12 => rt::convert::set(&mut out.sample_query, value),
+                13 => rt::convert::set(&mut out.pre_action, value),
+                14 => rt::convert::set(&mut out.post_action, value),
+                15 => rt::convert::set(&mut out.action, value),
+                16 => rt::convert::set(&mut out.table_prefix, value),
+                17 => rt::convert::set(&mut out.upsert, value),
+                18 => rt::convert::set(&mut out.merge_action, value),
+                19 => rt::convert::set(&mut out.merge_when_matched, value),
+                20 => rt::convert::set(&mut out.merge_when_not_matched, value),
+                21 => rt::convert::set(&mut out.merge_clause, value),
+                22 => rt::convert::set(&mut out.crawler_connection, value),
+                23 => rt::convert::set(&mut out.table_schema, value),
+                24 => rt::convert::set(&mut out.staging_table, value),
+                25 => rt::convert::set(&mut out.selected_columns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -562,10 +562,10 @@ impl rt::FromValue for AmazonRedshiftSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -592,11 +592,11 @@ impl rt::FromValue for AmazonRedshiftTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                2 => out.inputs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.data, value),
+                2 => rt::convert::set(&mut out.inputs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -624,11 +624,11 @@ impl rt::FromValue for AnnotationError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.profile_id = rt::FromValue::from_value(value)?,
-                1 => out.statistic_id = rt::FromValue::from_value(value)?,
-                2 => out.failure_reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.profile_id, value),
+                1 => rt::convert::set(&mut out.statistic_id, value),
+                2 => rt::convert::set(&mut out.failure_reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -656,11 +656,11 @@ impl rt::FromValue for ApplyMapping {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.mapping = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.mapping, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -692,15 +692,15 @@ impl rt::FromValue for AthenaConnectorSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.connection_name = rt::FromValue::from_value(value)?,
-                2 => out.connector_name = rt::FromValue::from_value(value)?,
-                3 => out.connection_type = rt::FromValue::from_value(value)?,
-                4 => out.connection_table = rt::FromValue::from_value(value)?,
-                5 => out.schema_name = rt::FromValue::from_value(value)?,
-                6 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.connection_name, value),
+                2 => rt::convert::set(&mut out.connector_name, value),
+                3 => rt::convert::set(&mut out.connection_type, value),
+                4 => rt::convert::set(&mut out.connection_table, value),
+                5 => rt::convert::set(&mut out.schema_name, value),
+                6 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -732,11 +732,11 @@ impl rt::FromValue for AuditContext {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.additional_audit_context = rt::FromValue::from_value(value)?,
-                1 => out.requested_columns = rt::FromValue::from_value(value)?,
-                2 => out.all_columns_requested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.additional_audit_context, value),
+                1 => rt::convert::set(&mut out.requested_columns, value),
+                2 => rt::convert::set(&mut out.all_columns_requested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -768,13 +768,13 @@ impl rt::FromValue for AuthConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.authentication_type = rt::FromValue::from_value(value)?,
-                1 => out.secret_arn = rt::FromValue::from_value(value)?,
-                2 => out.o_auth2_properties = rt::FromValue::from_value(value)?,
-                3 => out.basic_authentication_properties = rt::FromValue::from_value(value)?,
-                4 => out.custom_authentication_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.authentication_type, value),
+                1 => rt::convert::set(&mut out.secret_arn, value),
+                2 => rt::convert::set(&mut out.o_auth2_properties, value),
+                3 => rt::convert::set(&mut out.basic_authentication_properties, value),
+                4 => rt::convert::set(&mut out.custom_authentication_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -804,11 +804,11 @@ impl rt::FromValue for AuthenticationConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.authentication_type = rt::FromValue::from_value(value)?,
-                1 => out.secret_arn = rt::FromValue::from_value(value)?,
-                2 => out.o_auth2_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.authentication_type, value),
+                1 => rt::convert::set(&mut out.secret_arn, value),
+                2 => rt::convert::set(&mut out.o_auth2_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -840,14 +840,14 @@ impl rt::FromValue for AuthenticationConfigurationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.authentication_type = rt::FromValue::from_value(value)?,
-                1 => out.o_auth2_properties = rt::FromValue::from_value(value)?,
-                2 => out.secret_arn = rt::FromValue::from_value(value)?,
-                3 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                4 => out.basic_authentication_credentials = rt::FromValue::from_value(value)?,
-                5 => out.custom_authentication_credentials = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.authentication_type, value),
+                1 => rt::convert::set(&mut out.o_auth2_properties, value),
+                2 => rt::convert::set(&mut out.secret_arn, value),
+                3 => rt::convert::set(&mut out.kms_key_arn, value),
+                4 => rt::convert::set(&mut out.basic_authentication_credentials, value),
+                5 => rt::convert::set(&mut out.custom_authentication_credentials, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -941,10 +941,10 @@ impl rt::FromValue for AuthorizationCodeProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.authorization_code = rt::FromValue::from_value(value)?,
-                1 => out.redirect_uri = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.authorization_code, value),
+                1 => rt::convert::set(&mut out.redirect_uri, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -970,10 +970,10 @@ impl rt::FromValue for BackfillError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code = rt::FromValue::from_value(value)?,
-                1 => out.partitions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code, value),
+                1 => rt::convert::set(&mut out.partitions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1072,10 +1072,10 @@ impl rt::FromValue for BasicAuthenticationCredentials {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.username = rt::FromValue::from_value(value)?,
-                1 => out.password = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.username, value),
+                1 => rt::convert::set(&mut out.password, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1104,13 +1104,13 @@ impl rt::FromValue for BasicCatalogTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.partition_keys = rt::FromValue::from_value(value)?,
-                3 => out.database = rt::FromValue::from_value(value)?,
-                4 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.partition_keys, value),
+                3 => rt::convert::set(&mut out.database, value),
+                4 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1141,12 +1141,12 @@ impl rt::FromValue for BatchCreatePartitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.partition_input_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.partition_input_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1173,9 +1173,9 @@ impl rt::FromValue for BatchCreatePartitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1200,10 +1200,10 @@ impl rt::FromValue for BatchDeleteConnectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.connection_name_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.connection_name_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1229,10 +1229,10 @@ impl rt::FromValue for BatchDeleteConnectionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.succeeded = rt::FromValue::from_value(value)?,
-                1 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.succeeded, value),
+                1 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1260,12 +1260,12 @@ impl rt::FromValue for BatchDeletePartitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.partitions_to_delete = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.partitions_to_delete, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1292,9 +1292,9 @@ impl rt::FromValue for BatchDeletePartitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1321,12 +1321,12 @@ impl rt::FromValue for BatchDeleteTableRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.tables_to_delete = rt::FromValue::from_value(value)?,
-                3 => out.transaction_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.tables_to_delete, value),
+                3 => rt::convert::set(&mut out.transaction_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1353,9 +1353,9 @@ impl rt::FromValue for BatchDeleteTableResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1382,12 +1382,12 @@ impl rt::FromValue for BatchDeleteTableVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.version_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.version_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1414,9 +1414,9 @@ impl rt::FromValue for BatchDeleteTableVersionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1442,11 +1442,11 @@ impl rt::FromValue for BatchGetBlueprintsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.names = rt::FromValue::from_value(value)?,
-                1 => out.include_blueprint = rt::FromValue::from_value(value)?,
-                2 => out.include_parameter_spec = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.names, value),
+                1 => rt::convert::set(&mut out.include_blueprint, value),
+                2 => rt::convert::set(&mut out.include_parameter_spec, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1473,10 +1473,10 @@ impl rt::FromValue for BatchGetBlueprintsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blueprints = rt::FromValue::from_value(value)?,
-                1 => out.missing_blueprints = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blueprints, value),
+                1 => rt::convert::set(&mut out.missing_blueprints, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1501,9 +1501,9 @@ impl rt::FromValue for BatchGetCrawlersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawler_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawler_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1528,10 +1528,10 @@ impl rt::FromValue for BatchGetCrawlersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawlers = rt::FromValue::from_value(value)?,
-                1 => out.crawlers_not_found = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawlers, value),
+                1 => rt::convert::set(&mut out.crawlers_not_found, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1556,9 +1556,9 @@ impl rt::FromValue for BatchGetCustomEntityTypesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1583,10 +1583,10 @@ impl rt::FromValue for BatchGetCustomEntityTypesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.custom_entity_types = rt::FromValue::from_value(value)?,
-                1 => out.custom_entity_types_not_found = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.custom_entity_types, value),
+                1 => rt::convert::set(&mut out.custom_entity_types_not_found, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1611,9 +1611,9 @@ impl rt::FromValue for BatchGetDataQualityResultRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.result_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.result_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1638,10 +1638,10 @@ impl rt::FromValue for BatchGetDataQualityResultResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.results = rt::FromValue::from_value(value)?,
-                1 => out.results_not_found = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.results, value),
+                1 => rt::convert::set(&mut out.results_not_found, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1666,9 +1666,9 @@ impl rt::FromValue for BatchGetDevEndpointsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dev_endpoint_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dev_endpoint_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1693,10 +1693,10 @@ impl rt::FromValue for BatchGetDevEndpointsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dev_endpoints = rt::FromValue::from_value(value)?,
-                1 => out.dev_endpoints_not_found = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dev_endpoints, value),
+                1 => rt::convert::set(&mut out.dev_endpoints_not_found, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1721,9 +1721,9 @@ impl rt::FromValue for BatchGetJobsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1748,10 +1748,10 @@ impl rt::FromValue for BatchGetJobsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.jobs = rt::FromValue::from_value(value)?,
-                1 => out.jobs_not_found = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.jobs, value),
+                1 => rt::convert::set(&mut out.jobs_not_found, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1779,12 +1779,12 @@ impl rt::FromValue for BatchGetPartitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.partitions_to_get = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.partitions_to_get, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1812,10 +1812,10 @@ impl rt::FromValue for BatchGetPartitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partitions = rt::FromValue::from_value(value)?,
-                1 => out.unprocessed_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partitions, value),
+                1 => rt::convert::set(&mut out.unprocessed_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1843,12 +1843,12 @@ impl rt::FromValue for BatchGetTableOptimizerEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1879,13 +1879,13 @@ impl rt::FromValue for BatchGetTableOptimizerError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.catalog_id = rt::FromValue::from_value(value)?,
-                2 => out.database_name = rt::FromValue::from_value(value)?,
-                3 => out.table_name = rt::FromValue::from_value(value)?,
-                4 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.catalog_id, value),
+                2 => rt::convert::set(&mut out.database_name, value),
+                3 => rt::convert::set(&mut out.table_name, value),
+                4 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1913,9 +1913,9 @@ impl rt::FromValue for BatchGetTableOptimizerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1940,10 +1940,10 @@ impl rt::FromValue for BatchGetTableOptimizerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_optimizers = rt::FromValue::from_value(value)?,
-                1 => out.failures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_optimizers, value),
+                1 => rt::convert::set(&mut out.failures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1968,9 +1968,9 @@ impl rt::FromValue for BatchGetTriggersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.trigger_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.trigger_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1995,10 +1995,10 @@ impl rt::FromValue for BatchGetTriggersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.triggers = rt::FromValue::from_value(value)?,
-                1 => out.triggers_not_found = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.triggers, value),
+                1 => rt::convert::set(&mut out.triggers_not_found, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2024,10 +2024,10 @@ impl rt::FromValue for BatchGetWorkflowsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.names = rt::FromValue::from_value(value)?,
-                1 => out.include_graph = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.names, value),
+                1 => rt::convert::set(&mut out.include_graph, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2053,10 +2053,10 @@ impl rt::FromValue for BatchGetWorkflowsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.workflows = rt::FromValue::from_value(value)?,
-                1 => out.missing_workflows = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.workflows, value),
+                1 => rt::convert::set(&mut out.missing_workflows, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2082,10 +2082,10 @@ impl rt::FromValue for BatchPutDataQualityStatisticAnnotationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.inclusion_annotations = rt::FromValue::from_value(value)?,
-                1 => out.client_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.inclusion_annotations, value),
+                1 => rt::convert::set(&mut out.client_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2110,9 +2110,9 @@ impl rt::FromValue for BatchPutDataQualityStatisticAnnotationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failed_inclusion_annotations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failed_inclusion_annotations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2138,11 +2138,11 @@ impl rt::FromValue for BatchStopJobRunError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.job_run_id = rt::FromValue::from_value(value)?,
-                2 => out.error_detail = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.job_run_id, value),
+                2 => rt::convert::set(&mut out.error_detail, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2169,10 +2169,10 @@ impl rt::FromValue for BatchStopJobRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.job_run_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.job_run_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2199,10 +2199,10 @@ impl rt::FromValue for BatchStopJobRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.successful_submissions = rt::FromValue::from_value(value)?,
-                1 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.successful_submissions, value),
+                1 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2228,10 +2228,10 @@ impl rt::FromValue for BatchStopJobRunSuccessfulSubmission {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.job_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.job_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2259,12 +2259,12 @@ impl rt::FromValue for BatchTableOptimizer {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.table_optimizer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.table_optimizer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2292,10 +2292,10 @@ impl rt::FromValue for BatchUpdatePartitionFailureEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partition_value_list = rt::FromValue::from_value(value)?,
-                1 => out.error_detail = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partition_value_list, value),
+                1 => rt::convert::set(&mut out.error_detail, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2323,12 +2323,12 @@ impl rt::FromValue for BatchUpdatePartitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2356,10 +2356,10 @@ impl rt::FromValue for BatchUpdatePartitionRequestEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partition_value_list = rt::FromValue::from_value(value)?,
-                1 => out.partition_input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partition_value_list, value),
+                1 => rt::convert::set(&mut out.partition_input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2384,9 +2384,9 @@ impl rt::FromValue for BatchUpdatePartitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2412,11 +2412,11 @@ impl rt::FromValue for BinaryColumnStatisticsData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.maximum_length = rt::FromValue::from_value(value)?,
-                1 => out.average_length = rt::FromValue::from_value(value)?,
-                2 => out.number_of_nulls = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.maximum_length, value),
+                1 => rt::convert::set(&mut out.average_length, value),
+                2 => rt::convert::set(&mut out.number_of_nulls, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2451,18 +2451,18 @@ impl rt::FromValue for Blueprint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.created_on = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                4 => out.parameter_spec = rt::FromValue::from_value(value)?,
-                5 => out.blueprint_location = rt::FromValue::from_value(value)?,
-                6 => out.blueprint_service_location = rt::FromValue::from_value(value)?,
-                7 => out.status = rt::FromValue::from_value(value)?,
-                8 => out.error_message = rt::FromValue::from_value(value)?,
-                9 => out.last_active_definition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.created_on, value),
+                3 => rt::convert::set(&mut out.last_modified_on, value),
+                4 => rt::convert::set(&mut out.parameter_spec, value),
+                5 => rt::convert::set(&mut out.blueprint_location, value),
+                6 => rt::convert::set(&mut out.blueprint_service_location, value),
+                7 => rt::convert::set(&mut out.status, value),
+                8 => rt::convert::set(&mut out.error_message, value),
+                9 => rt::convert::set(&mut out.last_active_definition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2496,10 +2496,10 @@ impl rt::FromValue for BlueprintDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blueprint_name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blueprint_name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2533,18 +2533,18 @@ impl rt::FromValue for BlueprintRun {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blueprint_name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                2 => out.workflow_name = rt::FromValue::from_value(value)?,
-                3 => out.state = rt::FromValue::from_value(value)?,
-                4 => out.started_on = rt::FromValue::from_value(value)?,
-                5 => out.completed_on = rt::FromValue::from_value(value)?,
-                6 => out.error_message = rt::FromValue::from_value(value)?,
-                7 => out.rollback_error_message = rt::FromValue::from_value(value)?,
-                8 => out.parameters = rt::FromValue::from_value(value)?,
-                9 => out.role_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blueprint_name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                2 => rt::convert::set(&mut out.workflow_name, value),
+                3 => rt::convert::set(&mut out.state, value),
+                4 => rt::convert::set(&mut out.started_on, value),
+                5 => rt::convert::set(&mut out.completed_on, value),
+                6 => rt::convert::set(&mut out.error_message, value),
+                7 => rt::convert::set(&mut out.rollback_error_message, value),
+                8 => rt::convert::set(&mut out.parameters, value),
+                9 => rt::convert::set(&mut out.role_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2707,11 +2707,11 @@ impl rt::FromValue for BooleanColumnStatisticsData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.number_of_trues = rt::FromValue::from_value(value)?,
-                1 => out.number_of_falses = rt::FromValue::from_value(value)?,
-                2 => out.number_of_nulls = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.number_of_trues, value),
+                1 => rt::convert::set(&mut out.number_of_falses, value),
+                2 => rt::convert::set(&mut out.number_of_nulls, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2737,9 +2737,9 @@ impl rt::FromValue for CancelDataQualityRuleRecommendationRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2779,9 +2779,9 @@ impl rt::FromValue for CancelDataQualityRulesetEvaluationRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2822,10 +2822,10 @@ impl rt::FromValue for CancelMLTaskRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.task_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.task_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2852,11 +2852,11 @@ impl rt::FromValue for CancelMLTaskRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.task_run_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.task_run_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2884,11 +2884,11 @@ impl rt::FromValue for CancelStatementRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.request_origin = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.request_origin, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2932,11 +2932,11 @@ impl rt::FromValue for Capabilities {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.supported_authentication_types = rt::FromValue::from_value(value)?,
-                1 => out.supported_data_operations = rt::FromValue::from_value(value)?,
-                2 => out.supported_compute_environments = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.supported_authentication_types, value),
+                1 => rt::convert::set(&mut out.supported_data_operations, value),
+                2 => rt::convert::set(&mut out.supported_compute_environments, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2975,21 +2975,21 @@ impl rt::FromValue for Catalog {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.resource_arn = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.parameters = rt::FromValue::from_value(value)?,
-                5 => out.create_time = rt::FromValue::from_value(value)?,
-                6 => out.update_time = rt::FromValue::from_value(value)?,
-                7 => out.target_redshift_catalog = rt::FromValue::from_value(value)?,
-                8 => out.federated_catalog = rt::FromValue::from_value(value)?,
-                9 => out.catalog_properties = rt::FromValue::from_value(value)?,
-                10 => out.create_table_default_permissions = rt::FromValue::from_value(value)?,
-                11 => out.create_database_default_permissions = rt::FromValue::from_value(value)?,
-                12 => out.allow_full_table_external_data_access = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.resource_arn, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.parameters, value),
+                5 => rt::convert::set(&mut out.create_time, value),
+                6 => rt::convert::set(&mut out.update_time, value),
+                7 => rt::convert::set(&mut out.target_redshift_catalog, value),
+                8 => rt::convert::set(&mut out.federated_catalog, value),
+                9 => rt::convert::set(&mut out.catalog_properties, value),
+                10 => rt::convert::set(&mut out.create_table_default_permissions, value),
+                11 => rt::convert::set(&mut out.create_database_default_permissions, value),
+                12 => rt::convert::set(&mut out.allow_full_table_external_data_access, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3029,13 +3029,13 @@ impl rt::FromValue for CatalogDeltaSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                3 => out.additional_delta_options = rt::FromValue::from_value(value)?,
-                4 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                3 => rt::convert::set(&mut out.additional_delta_options, value),
+                4 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3125,10 +3125,10 @@ impl rt::FromValue for CatalogEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3157,13 +3157,13 @@ impl rt::FromValue for CatalogHudiSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                3 => out.additional_hudi_options = rt::FromValue::from_value(value)?,
-                4 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                3 => rt::convert::set(&mut out.additional_hudi_options, value),
+                4 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3193,11 +3193,11 @@ impl rt::FromValue for CatalogImportStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.import_completed = rt::FromValue::from_value(value)?,
-                1 => out.import_time = rt::FromValue::from_value(value)?,
-                2 => out.imported_by = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.import_completed, value),
+                1 => rt::convert::set(&mut out.import_time, value),
+                2 => rt::convert::set(&mut out.imported_by, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3231,16 +3231,16 @@ impl rt::FromValue for CatalogInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.federated_catalog = rt::FromValue::from_value(value)?,
-                2 => out.parameters = rt::FromValue::from_value(value)?,
-                3 => out.target_redshift_catalog = rt::FromValue::from_value(value)?,
-                4 => out.catalog_properties = rt::FromValue::from_value(value)?,
-                5 => out.create_table_default_permissions = rt::FromValue::from_value(value)?,
-                6 => out.create_database_default_permissions = rt::FromValue::from_value(value)?,
-                7 => out.allow_full_table_external_data_access = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.federated_catalog, value),
+                2 => rt::convert::set(&mut out.parameters, value),
+                3 => rt::convert::set(&mut out.target_redshift_catalog, value),
+                4 => rt::convert::set(&mut out.catalog_properties, value),
+                5 => rt::convert::set(&mut out.create_table_default_permissions, value),
+                6 => rt::convert::set(&mut out.create_database_default_permissions, value),
+                7 => rt::convert::set(&mut out.allow_full_table_external_data_access, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3277,15 +3277,15 @@ impl rt::FromValue for CatalogKafkaSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.window_size = rt::FromValue::from_value(value)?,
-                2 => out.detect_schema = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                4 => out.database = rt::FromValue::from_value(value)?,
-                5 => out.streaming_options = rt::FromValue::from_value(value)?,
-                6 => out.data_preview_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.window_size, value),
+                2 => rt::convert::set(&mut out.detect_schema, value),
+                3 => rt::convert::set(&mut out.table, value),
+                4 => rt::convert::set(&mut out.database, value),
+                5 => rt::convert::set(&mut out.streaming_options, value),
+                6 => rt::convert::set(&mut out.data_preview_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3321,15 +3321,15 @@ impl rt::FromValue for CatalogKinesisSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.window_size = rt::FromValue::from_value(value)?,
-                2 => out.detect_schema = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                4 => out.database = rt::FromValue::from_value(value)?,
-                5 => out.streaming_options = rt::FromValue::from_value(value)?,
-                6 => out.data_preview_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.window_size, value),
+                2 => rt::convert::set(&mut out.detect_schema, value),
+                3 => rt::convert::set(&mut out.table, value),
+                4 => rt::convert::set(&mut out.database, value),
+                5 => rt::convert::set(&mut out.streaming_options, value),
+                6 => rt::convert::set(&mut out.data_preview_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3360,10 +3360,10 @@ impl rt::FromValue for CatalogProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_lake_access_properties = rt::FromValue::from_value(value)?,
-                1 => out.custom_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_lake_access_properties, value),
+                1 => rt::convert::set(&mut out.custom_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3389,10 +3389,10 @@ impl rt::FromValue for CatalogPropertiesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_lake_access_properties = rt::FromValue::from_value(value)?,
-                1 => out.custom_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_lake_access_properties, value),
+                1 => rt::convert::set(&mut out.custom_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3418,10 +3418,10 @@ impl rt::FromValue for CatalogSchemaChangePolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enable_update_catalog = rt::FromValue::from_value(value)?,
-                1 => out.update_behavior = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enable_update_catalog, value),
+                1 => rt::convert::set(&mut out.update_behavior, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3448,11 +3448,11 @@ impl rt::FromValue for CatalogSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3482,13 +3482,13 @@ impl rt::FromValue for CatalogTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.tables = rt::FromValue::from_value(value)?,
-                2 => out.connection_name = rt::FromValue::from_value(value)?,
-                3 => out.event_queue_arn = rt::FromValue::from_value(value)?,
-                4 => out.dlq_event_queue_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.tables, value),
+                2 => rt::convert::set(&mut out.connection_name, value),
+                3 => rt::convert::set(&mut out.event_queue_arn, value),
+                4 => rt::convert::set(&mut out.dlq_event_queue_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3517,10 +3517,10 @@ impl rt::FromValue for CheckSchemaVersionValidityInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_format = rt::FromValue::from_value(value)?,
-                1 => out.schema_definition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_format, value),
+                1 => rt::convert::set(&mut out.schema_definition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3546,10 +3546,10 @@ impl rt::FromValue for CheckSchemaVersionValidityResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.valid = rt::FromValue::from_value(value)?,
-                1 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.valid, value),
+                1 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3577,12 +3577,12 @@ impl rt::FromValue for Classifier {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.grok_classifier = rt::FromValue::from_value(value)?,
-                1 => out.xml_classifier = rt::FromValue::from_value(value)?,
-                2 => out.json_classifier = rt::FromValue::from_value(value)?,
-                3 => out.csv_classifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.grok_classifier, value),
+                1 => rt::convert::set(&mut out.xml_classifier, value),
+                2 => rt::convert::set(&mut out.json_classifier, value),
+                3 => rt::convert::set(&mut out.csv_classifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3610,10 +3610,10 @@ impl rt::FromValue for CloudWatchEncryption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cloud_watch_encryption_mode = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cloud_watch_encryption_mode, value),
+                1 => rt::convert::set(&mut out.kms_key_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3766,79 +3766,79 @@ impl rt::FromValue for CodeGenConfigurationNode {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.athena_connector_source = rt::FromValue::from_value(value)?,
-                1 => out.jdbc_connector_source = rt::FromValue::from_value(value)?,
-                2 => out.spark_connector_source = rt::FromValue::from_value(value)?,
-                3 => out.catalog_source = rt::FromValue::from_value(value)?,
-                4 => out.redshift_source = rt::FromValue::from_value(value)?,
-                5 => out.s3_catalog_source = rt::FromValue::from_value(value)?,
-                6 => out.s3_csv_source = rt::FromValue::from_value(value)?,
-                7 => out.s3_json_source = rt::FromValue::from_value(value)?,
-                8 => out.s3_parquet_source = rt::FromValue::from_value(value)?,
-                9 => out.relational_catalog_source = rt::FromValue::from_value(value)?,
-                10 => out.dynamo_db_catalog_source = rt::FromValue::from_value(value)?,
-                11 => out.jdbc_connector_target = rt::FromValue::from_value(value)?,
-                12 => out.spark_connector_target = rt::FromValue::from_value(value)?,
-                13 => out.catalog_target = rt::FromValue::from_value(value)?,
-                14 => out.redshift_target = rt::FromValue::from_value(value)?,
-                15 => out.s3_catalog_target = rt::FromValue::from_value(value)?,
-                16 => out.s3_glue_parquet_target = rt::FromValue::from_value(value)?,
-                17 => out.s3_direct_target = rt::FromValue::from_value(value)?,
-                18 => out.apply_mapping = rt::FromValue::from_value(value)?,
-                19 => out.select_fields = rt::FromValue::from_value(value)?,
-                20 => out.drop_fields = rt::FromValue::from_value(value)?,
-                21 => out.rename_field = rt::FromValue::from_value(value)?,
-                22 => out.spigot = rt::FromValue::from_value(value)?,
-                23 => out.join = rt::FromValue::from_value(value)?,
-                24 => out.split_fields = rt::FromValue::from_value(value)?,
-                25 => out.select_from_collection = rt::FromValue::from_value(value)?,
-                26 => out.fill_missing_values = rt::FromValue::from_value(value)?,
-                27 => out.filter = rt::FromValue::from_value(value)?,
-                28 => out.custom_code = rt::FromValue::from_value(value)?,
-                29 => out.spark_sql = rt::FromValue::from_value(value)?,
-                30 => out.direct_kinesis_source = rt::FromValue::from_value(value)?,
-                31 => out.direct_kafka_source = rt::FromValue::from_value(value)?,
-                32 => out.catalog_kinesis_source = rt::FromValue::from_value(value)?,
-                33 => out.catalog_kafka_source = rt::FromValue::from_value(value)?,
-                34 => out.drop_null_fields = rt::FromValue::from_value(value)?,
-                35 => out.merge = rt::FromValue::from_value(value)?,
-                36 => out.union = rt::FromValue::from_value(value)?,
-                37 => out.pii_detection = rt::FromValue::from_value(value)?,
-                38 => out.aggregate = rt::FromValue::from_value(value)?,
-                39 => out.drop_duplicates = rt::FromValue::from_value(value)?,
-                40 => out.governed_catalog_target = rt::FromValue::from_value(value)?,
-                41 => out.governed_catalog_source = rt::FromValue::from_value(value)?,
-                42 => out.microsoft_sql_server_catalog_source = rt::FromValue::from_value(value)?,
-                43 => out.my_sql_catalog_source = rt::FromValue::from_value(value)?,
-                44 => out.oracle_sql_catalog_source = rt::FromValue::from_value(value)?,
-                45 => out.postgre_sql_catalog_source = rt::FromValue::from_value(value)?,
-                46 => out.microsoft_sql_server_catalog_target = rt::FromValue::from_value(value)?,
-                47 => out.my_sql_catalog_target = rt::FromValue::from_value(value)?,
-                48 => out.oracle_sql_catalog_target = rt::FromValue::from_value(value)?,
-                49 => out.postgre_sql_catalog_target = rt::FromValue::from_value(value)?,
-                50 => out.dynamic_transform = rt::FromValue::from_value(value)?,
-                51 => out.evaluate_data_quality = rt::FromValue::from_value(value)?,
-                52 => out.s3_catalog_hudi_source = rt::FromValue::from_value(value)?,
-                53 => out.catalog_hudi_source = rt::FromValue::from_value(value)?,
-                54 => out.s3_hudi_source = rt::FromValue::from_value(value)?,
-                55 => out.s3_hudi_catalog_target = rt::FromValue::from_value(value)?,
-                56 => out.s3_hudi_direct_target = rt::FromValue::from_value(value)?,
-                57 => out.direct_jdbc_source = rt::FromValue::from_value(value)?,
-                58 => out.s3_catalog_delta_source = rt::FromValue::from_value(value)?,
-                59 => out.catalog_delta_source = rt::FromValue::from_value(value)?,
-                60 => out.s3_delta_source = rt::FromValue::from_value(value)?,
-                61 => out.s3_delta_catalog_target = rt::FromValue::from_value(value)?,
-                62 => out.s3_delta_direct_target = rt::FromValue::from_value(value)?,
-                63 => out.amazon_redshift_source = rt::FromValue::from_value(value)?,
-                64 => out.amazon_redshift_target = rt::FromValue::from_value(value)?,
-                65 => out.evaluate_data_quality_multi_frame = rt::FromValue::from_value(value)?,
-                66 => out.recipe = rt::FromValue::from_value(value)?,
-                67 => out.snowflake_source = rt::FromValue::from_value(value)?,
-                68 => out.snowflake_target = rt::FromValue::from_value(value)?,
-                69 => out.connector_data_source = rt::FromValue::from_value(value)?,
-                70 => out.connector_data_target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.athena_connector_source, value),
+                1 => rt::convert::set(&mut out.jdbc_connector_source, value),
+                2 => rt::convert::set(&mut out.spark_connector_source, value),
+                3 => rt::convert::set(&mut out.catalog_source, value),
+                4 => rt::convert::set(&mut out.redshift_source, value),
+                5 => rt::convert::set(&mut out.s3_catalog_source, value),
+                6 => rt::convert::set(&mut out.s3_csv_source, value),
+                7 => rt::convert::set(&mut out.s3_json_source, value),
+                8 => rt::convert::set(&mut out.s3_parquet_source, value),
+                9 => rt::convert::set(&mut out.relational_catalog_source, value),
+                10 => rt::convert::set(&mut out.dynamo_db_catalog_source, value),
+                11 => rt::convert::set(&mut out.jdbc_connector_target, value),
+                12 => rt::convert::set(&mut out.spark_connector_target, value),
+                13 => rt::convert::set(&mut out.catalog_target, value),
+                14 => rt::convert::set(&mut out.redshift_target, value),
+                15 => rt::convert::set(&mut out.s3_catalog_target, value),
+                16 => rt::convert::set(&mut out.s3_glue_parquet_target, value),
+                17 => rt::convert::set(&mut out.s3_direct_target, value),
+                18 => rt::convert::set(&mut out.apply_mapping, value),
+                19 => rt::convert::set(&mut out.select_fields, value),
+                20 => rt::convert::set(&mut out.drop_fields, value),
+                21 => rt::convert::set(&mut out.rename_field, value),
+                22 => rt::convert::set(&mut out.spigot, value),
+                23 => rt::convert::set(&mut out.join, value),
+                24 => rt::convert::set(&mut out.split_fields, value),
+                25 => rt::convert::set(&mut out.select_from_collection, value),
+                26 => rt::convert::set(&mut out.fill_missing_values, value),
+                27 => rt::convert::set(&mut out.filter, value),
+                28 => rt::convert::set(&mut out.custom_code, value),
+                29 => rt::convert::set(&mut out.spark_sql, value),
+                30 => rt::convert::set(&mut out.direct_kinesis_source, value),
+                31 => rt::convert::set(&mut out.direct_kafka_source, value),
+                32 => rt::convert::set(&mut out.catalog_kinesis_source, value),
+                33 => rt::convert::set(&mut out.catalog_kafka_source, value),
+                34 => rt::convert::set(&mut out.drop_null_fields, value),
+                35 => rt::convert::set(&mut out.merge, value),
+                36 => rt::convert::set(&mut out.union, value),
+                37 => rt::convert::set(&mut out.pii_detection, value),
+                38 => rt::convert::set(&mut out.aggregate, value),
+                39 => rt::convert::set(&mut out.drop_duplicates, value),
+                40 => rt::convert::set(&mut out.governed_catalog_target, value),
+                41 => rt::convert::set(&mut out.governed_catalog_source, value),
+                42 => rt::convert::set(&mut out.microsoft_sql_server_catalog_source, value),
+                43 => rt::convert::set(&mut out.my_sql_catalog_source, value),
+                44 => rt::convert::set(&mut out.oracle_sql_catalog_source, value),
+                45 => rt::convert::set(&mut out.postgre_sql_catalog_source, value),
+                46 => rt::convert::set(&mut out.microsoft_sql_server_catalog_target, value),
+                47 => rt::convert::set(&mut out.my_sql_catalog_target, value),
+                48 => rt::convert::set(&mut out.oracle_sql_catalog_target, value),
+                49 => rt::convert::set(&mut out.postgre_sql_catalog_target, value),
+                50 => rt::convert::set(&mut out.dynamic_transform, value),
+                51 => rt::convert::set(&mut out.evaluate_data_quality, value),
+                52 => rt::convert::set(&mut out.s3_catalog_hudi_source, value),
+                53 => rt::convert::set(&mut out.catalog_hudi_source, value),
+                54 => rt::convert::set(&mut out.s3_hudi_source, value),
+                55 => rt::convert::set(&mut out.s3_hudi_catalog_target, value),
+                56 => rt::convert::set(&mut out.s3_hudi_direct_target, value),
+                57 => rt::convert::set(&mut out.direct_jdbc_source, value),
+                58 => rt::convert::set(&mut out.s3_catalog_delta_source, value),
+                59 => rt::convert::set(&mut out.catalog_delta_source, value),
+                60 => rt::convert::set(&mut out.s3_delta_source, value),
+                61 => rt::convert::set(&mut out.s3_delta_catalog_target, value),
+                62 => rt::convert::set(&mut out.s3_delta_direct_target, value),
+                63 => rt::convert::set(&mut out.amazon_redshift_source, value),
+                64 => rt::convert::set(&mut out.amazon_redshift_target, value),
+                65 => rt::convert::set(&mut out.evaluate_data_quality_multi_frame, value),
+                66 => rt::convert::set(&mut out.recipe, value),
+                67 => rt::convert::set(&mut out.snowflake_source, value),
+                68 => rt::convert::set(&mut out.snowflake_target, value),
+                69 => rt::convert::set(&mut out.connector_data_source, value),
+                70 => rt::convert::set(&mut out.connector_data_target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3934,11 +3934,11 @@ impl rt::FromValue for CodeGenEdge {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.target = rt::FromValue::from_value(value)?,
-                2 => out.target_parameter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.target, value),
+                2 => rt::convert::set(&mut out.target_parameter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3967,12 +3967,12 @@ impl rt::FromValue for CodeGenNode {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.node_type = rt::FromValue::from_value(value)?,
-                2 => out.args = rt::FromValue::from_value(value)?,
-                3 => out.line_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.node_type, value),
+                2 => rt::convert::set(&mut out.args, value),
+                3 => rt::convert::set(&mut out.line_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4001,11 +4001,11 @@ impl rt::FromValue for CodeGenNodeArg {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.param = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.param, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4034,12 +4034,12 @@ impl rt::FromValue for Column {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.comment = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.comment, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4067,10 +4067,10 @@ impl rt::FromValue for ColumnError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_name = rt::FromValue::from_value(value)?,
-                1 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_name, value),
+                1 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4096,10 +4096,10 @@ impl rt::FromValue for ColumnImportance {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_name = rt::FromValue::from_value(value)?,
-                1 => out.importance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_name, value),
+                1 => rt::convert::set(&mut out.importance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4125,10 +4125,10 @@ impl rt::FromValue for ColumnRowFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_name = rt::FromValue::from_value(value)?,
-                1 => out.row_filter_expression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_name, value),
+                1 => rt::convert::set(&mut out.row_filter_expression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4156,12 +4156,12 @@ impl rt::FromValue for ColumnStatistics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_name = rt::FromValue::from_value(value)?,
-                1 => out.column_type = rt::FromValue::from_value(value)?,
-                2 => out.analyzed_time = rt::FromValue::from_value(value)?,
-                3 => out.statistics_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_name, value),
+                1 => rt::convert::set(&mut out.column_type, value),
+                2 => rt::convert::set(&mut out.analyzed_time, value),
+                3 => rt::convert::set(&mut out.statistics_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4195,16 +4195,16 @@ impl rt::FromValue for ColumnStatisticsData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.boolean_column_statistics_data = rt::FromValue::from_value(value)?,
-                2 => out.date_column_statistics_data = rt::FromValue::from_value(value)?,
-                3 => out.decimal_column_statistics_data = rt::FromValue::from_value(value)?,
-                4 => out.double_column_statistics_data = rt::FromValue::from_value(value)?,
-                5 => out.long_column_statistics_data = rt::FromValue::from_value(value)?,
-                6 => out.string_column_statistics_data = rt::FromValue::from_value(value)?,
-                7 => out.binary_column_statistics_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.boolean_column_statistics_data, value),
+                2 => rt::convert::set(&mut out.date_column_statistics_data, value),
+                3 => rt::convert::set(&mut out.decimal_column_statistics_data, value),
+                4 => rt::convert::set(&mut out.double_column_statistics_data, value),
+                5 => rt::convert::set(&mut out.long_column_statistics_data, value),
+                6 => rt::convert::set(&mut out.string_column_statistics_data, value),
+                7 => rt::convert::set(&mut out.binary_column_statistics_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4236,10 +4236,10 @@ impl rt::FromValue for ColumnStatisticsError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_statistics = rt::FromValue::from_value(value)?,
-                1 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_statistics, value),
+                1 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4331,9 +4331,9 @@ impl rt::FromValue for ColumnStatisticsTaskNotRunningException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4375,27 +4375,27 @@ impl rt::FromValue for ColumnStatisticsTaskRun {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.customer_id = rt::FromValue::from_value(value)?,
-                1 => out.column_statistics_task_run_id = rt::FromValue::from_value(value)?,
-                2 => out.database_name = rt::FromValue::from_value(value)?,
-                3 => out.table_name = rt::FromValue::from_value(value)?,
-                4 => out.column_name_list = rt::FromValue::from_value(value)?,
-                5 => out.catalog_id = rt::FromValue::from_value(value)?,
-                6 => out.role = rt::FromValue::from_value(value)?,
-                7 => out.sample_size = rt::FromValue::from_value(value)?,
-                8 => out.security_configuration = rt::FromValue::from_value(value)?,
-                9 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                10 => out.worker_type = rt::FromValue::from_value(value)?,
-                11 => out.computation_type = rt::FromValue::from_value(value)?,
-                12 => out.status = rt::FromValue::from_value(value)?,
-                13 => out.creation_time = rt::FromValue::from_value(value)?,
-                14 => out.last_updated = rt::FromValue::from_value(value)?,
-                15 => out.start_time = rt::FromValue::from_value(value)?,
-                16 => out.end_time = rt::FromValue::from_value(value)?,
-                17 => out.error_message = rt::FromValue::from_value(value)?,
-                18 => out.dpu_seconds = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.customer_id, value),
+                1 => rt::convert::set(&mut out.column_statistics_task_run_id, value),
+                2 => rt::convert::set(&mut out.database_name, value),
+                3 => rt::convert::set(&mut out.table_name, value),
+                4 => rt::convert::set(&mut out.column_name_list, value),
+                5 => rt::convert::set(&mut out.catalog_id, value),
+                6 => rt::convert::set(&mut out.role, value),
+                7 => rt::convert::set(&mut out.sample_size, value),
+                8 => rt::convert::set(&mut out.security_configuration, value),
+                9 => rt::convert::set(&mut out.number_of_workers, value),
+                10 => rt::convert::set(&mut out.worker_type, value),
+                11 => rt::convert::set(&mut out.computation_type, value),
+                12 => rt::convert::set(&mut out.status, value),
+                13 => rt::convert::set(&mut out.creation_time, value),
+                14 => rt::convert::set(&mut out.last_updated, value),
+                15 => rt::convert::set(&mut out.start_time, value),
+                16 => rt::convert::set(&mut out.end_time, value),
+                17 => rt::convert::set(&mut out.error_message, value),
+                18 => rt::convert::set(&mut out.dpu_seconds, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4437,9 +4437,9 @@ impl rt::FromValue for ColumnStatisticsTaskRunningException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4473,19 +4473,19 @@ impl rt::FromValue for ColumnStatisticsTaskSettings {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.schedule = rt::FromValue::from_value(value)?,
-                3 => out.column_name_list = rt::FromValue::from_value(value)?,
-                4 => out.catalog_id = rt::FromValue::from_value(value)?,
-                5 => out.role = rt::FromValue::from_value(value)?,
-                6 => out.sample_size = rt::FromValue::from_value(value)?,
-                7 => out.security_configuration = rt::FromValue::from_value(value)?,
-                8 => out.schedule_type = rt::FromValue::from_value(value)?,
-                9 => out.setting_source = rt::FromValue::from_value(value)?,
-                10 => out.last_execution_attempt = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.schedule, value),
+                3 => rt::convert::set(&mut out.column_name_list, value),
+                4 => rt::convert::set(&mut out.catalog_id, value),
+                5 => rt::convert::set(&mut out.role, value),
+                6 => rt::convert::set(&mut out.sample_size, value),
+                7 => rt::convert::set(&mut out.security_configuration, value),
+                8 => rt::convert::set(&mut out.schedule_type, value),
+                9 => rt::convert::set(&mut out.setting_source, value),
+                10 => rt::convert::set(&mut out.last_execution_attempt, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4519,9 +4519,9 @@ impl rt::FromValue for ColumnStatisticsTaskStoppingException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4618,9 +4618,9 @@ impl rt::FromValue for CompactionMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.iceberg_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.iceberg_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4974,17 +4974,17 @@ impl rt::FromValue for ComputeEnvironmentConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.compute_environment = rt::FromValue::from_value(value)?,
-                3 => out.supported_authentication_types = rt::FromValue::from_value(value)?,
-                4 => out.connection_options = rt::FromValue::from_value(value)?,
-                5 => out.connection_property_name_overrides = rt::FromValue::from_value(value)?,
-                6 => out.connection_option_name_overrides = rt::FromValue::from_value(value)?,
-                7 => out.connection_properties_required_overrides = rt::FromValue::from_value(value)?,
-                8 => out.physical_connection_properties_required = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.compute_environment, value),
+                3 => rt::convert::set(&mut out.supported_authentication_types, value),
+                4 => rt::convert::set(&mut out.connection_options, value),
+                5 => rt::convert::set(&mut out.connection_property_name_overrides, value),
+                6 => rt::convert::set(&mut out.connection_option_name_overrides, value),
+                7 => rt::convert::set(&mut out.connection_properties_required_overrides, value),
+                8 => rt::convert::set(&mut out.physical_connection_properties_required, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5016,9 +5016,9 @@ impl rt::FromValue for ConcurrentModificationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5042,9 +5042,9 @@ impl rt::FromValue for ConcurrentRunsExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5072,13 +5072,13 @@ impl rt::FromValue for Condition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.logical_operator = rt::FromValue::from_value(value)?,
-                1 => out.job_name = rt::FromValue::from_value(value)?,
-                2 => out.state = rt::FromValue::from_value(value)?,
-                3 => out.crawler_name = rt::FromValue::from_value(value)?,
-                4 => out.crawl_state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.logical_operator, value),
+                1 => rt::convert::set(&mut out.job_name, value),
+                2 => rt::convert::set(&mut out.state, value),
+                3 => rt::convert::set(&mut out.crawler_name, value),
+                4 => rt::convert::set(&mut out.crawl_state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5106,9 +5106,9 @@ impl rt::FromValue for ConditionCheckFailureException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5134,11 +5134,11 @@ impl rt::FromValue for ConditionExpression {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.condition = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.target_column = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.condition, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.target_column, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5167,12 +5167,12 @@ impl rt::FromValue for ConfigurationObject {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.default_value = rt::FromValue::from_value(value)?,
-                1 => out.allowed_values = rt::FromValue::from_value(value)?,
-                2 => out.min_value = rt::FromValue::from_value(value)?,
-                3 => out.max_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.default_value, value),
+                1 => rt::convert::set(&mut out.allowed_values, value),
+                2 => rt::convert::set(&mut out.min_value, value),
+                3 => rt::convert::set(&mut out.max_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5199,9 +5199,9 @@ impl rt::FromValue for ConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5228,12 +5228,12 @@ impl rt::FromValue for ConfusionMatrix {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.num_true_positives = rt::FromValue::from_value(value)?,
-                1 => out.num_false_positives = rt::FromValue::from_value(value)?,
-                2 => out.num_true_negatives = rt::FromValue::from_value(value)?,
-                3 => out.num_false_negatives = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.num_true_positives, value),
+                1 => rt::convert::set(&mut out.num_false_positives, value),
+                2 => rt::convert::set(&mut out.num_true_negatives, value),
+                3 => rt::convert::set(&mut out.num_false_negatives, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5277,26 +5277,26 @@ impl rt::FromValue for Connection {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.connection_type = rt::FromValue::from_value(value)?,
-                3 => out.match_criteria = rt::FromValue::from_value(value)?,
-                4 => out.connection_properties = rt::FromValue::from_value(value)?,
-                5 => out.spark_properties = rt::FromValue::from_value(value)?,
-                6 => out.athena_properties = rt::FromValue::from_value(value)?,
-                7 => out.python_properties = rt::FromValue::from_value(value)?,
-                8 => out.physical_connection_requirements = rt::FromValue::from_value(value)?,
-                9 => out.creation_time = rt::FromValue::from_value(value)?,
-                10 => out.last_updated_time = rt::FromValue::from_value(value)?,
-                11 => out.last_updated_by = rt::FromValue::from_value(value)?,
-                12 => out.status = rt::FromValue::from_value(value)?,
-                13 => out.status_reason = rt::FromValue::from_value(value)?,
-                14 => out.last_connection_validation_time = rt::FromValue::from_value(value)?,
-                15 => out.authentication_configuration = rt::FromValue::from_value(value)?,
-                16 => out.connection_schema_version = rt::FromValue::from_value(value)?,
-                17 => out.compatible_compute_environments = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.connection_type, value),
+                3 => rt::convert::set(&mut out.match_criteria, value),
+                4 => rt::convert::set(&mut out.connection_properties, value),
+                5 => rt::convert::set(&mut out.spark_properties, value),
+                6 => rt::convert::set(&mut out.athena_properties, value),
+                7 => rt::convert::set(&mut out.python_properties, value),
+                8 => rt::convert::set(&mut out.physical_connection_requirements, value),
+                9 => rt::convert::set(&mut out.creation_time, value),
+                10 => rt::convert::set(&mut out.last_updated_time, value),
+                11 => rt::convert::set(&mut out.last_updated_by, value),
+                12 => rt::convert::set(&mut out.status, value),
+                13 => rt::convert::set(&mut out.status_reason, value),
+                14 => rt::convert::set(&mut out.last_connection_validation_time, value),
+                15 => rt::convert::set(&mut out.authentication_configuration, value),
+                16 => rt::convert::set(&mut out.connection_schema_version, value),
+                17 => rt::convert::set(&mut out.compatible_compute_environments, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5348,20 +5348,20 @@ impl rt::FromValue for ConnectionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.connection_type = rt::FromValue::from_value(value)?,
-                3 => out.match_criteria = rt::FromValue::from_value(value)?,
-                4 => out.connection_properties = rt::FromValue::from_value(value)?,
-                5 => out.spark_properties = rt::FromValue::from_value(value)?,
-                6 => out.athena_properties = rt::FromValue::from_value(value)?,
-                7 => out.python_properties = rt::FromValue::from_value(value)?,
-                8 => out.physical_connection_requirements = rt::FromValue::from_value(value)?,
-                9 => out.authentication_configuration = rt::FromValue::from_value(value)?,
-                10 => out.validate_credentials = rt::FromValue::from_value(value)?,
-                11 => out.validate_for_compute_environments = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.connection_type, value),
+                3 => rt::convert::set(&mut out.match_criteria, value),
+                4 => rt::convert::set(&mut out.connection_properties, value),
+                5 => rt::convert::set(&mut out.spark_properties, value),
+                6 => rt::convert::set(&mut out.athena_properties, value),
+                7 => rt::convert::set(&mut out.python_properties, value),
+                8 => rt::convert::set(&mut out.physical_connection_requirements, value),
+                9 => rt::convert::set(&mut out.authentication_configuration, value),
+                10 => rt::convert::set(&mut out.validate_credentials, value),
+                11 => rt::convert::set(&mut out.validate_for_compute_environments, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5397,10 +5397,10 @@ impl rt::FromValue for ConnectionPasswordEncryption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.return_connection_password_encrypted = rt::FromValue::from_value(value)?,
-                1 => out.aws_kms_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.return_connection_password_encrypted, value),
+                1 => rt::convert::set(&mut out.aws_kms_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5906,11 +5906,11 @@ impl rt::FromValue for ConnectionTypeBrief {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_type = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.capabilities = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_type, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.capabilities, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5936,9 +5936,9 @@ impl rt::FromValue for ConnectionsList {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connections = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connections, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5965,12 +5965,12 @@ impl rt::FromValue for ConnectorDataSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.connection_type = rt::FromValue::from_value(value)?,
-                2 => out.data = rt::FromValue::from_value(value)?,
-                3 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.connection_type, value),
+                2 => rt::convert::set(&mut out.data, value),
+                3 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6000,12 +6000,12 @@ impl rt::FromValue for ConnectorDataTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.connection_type = rt::FromValue::from_value(value)?,
-                2 => out.data = rt::FromValue::from_value(value)?,
-                3 => out.inputs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.connection_type, value),
+                2 => rt::convert::set(&mut out.data, value),
+                3 => rt::convert::set(&mut out.inputs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6037,14 +6037,14 @@ impl rt::FromValue for Crawl {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state = rt::FromValue::from_value(value)?,
-                1 => out.started_on = rt::FromValue::from_value(value)?,
-                2 => out.completed_on = rt::FromValue::from_value(value)?,
-                3 => out.error_message = rt::FromValue::from_value(value)?,
-                4 => out.log_group = rt::FromValue::from_value(value)?,
-                5 => out.log_stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state, value),
+                1 => rt::convert::set(&mut out.started_on, value),
+                2 => rt::convert::set(&mut out.completed_on, value),
+                3 => rt::convert::set(&mut out.error_message, value),
+                4 => rt::convert::set(&mut out.log_group, value),
+                5 => rt::convert::set(&mut out.log_stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6162,28 +6162,28 @@ impl rt::FromValue for Crawler {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.role = rt::FromValue::from_value(value)?,
-                2 => out.targets = rt::FromValue::from_value(value)?,
-                3 => out.database_name = rt::FromValue::from_value(value)?,
-                4 => out.description = rt::FromValue::from_value(value)?,
-                5 => out.classifiers = rt::FromValue::from_value(value)?,
-                6 => out.recrawl_policy = rt::FromValue::from_value(value)?,
-                7 => out.schema_change_policy = rt::FromValue::from_value(value)?,
-                8 => out.lineage_configuration = rt::FromValue::from_value(value)?,
-                9 => out.state = rt::FromValue::from_value(value)?,
-                10 => out.table_prefix = rt::FromValue::from_value(value)?,
-                11 => out.schedule = rt::FromValue::from_value(value)?,
-                12 => out.crawl_elapsed_time = rt::FromValue::from_value(value)?,
-                13 => out.creation_time = rt::FromValue::from_value(value)?,
-                14 => out.last_updated = rt::FromValue::from_value(value)?,
-                15 => out.last_crawl = rt::FromValue::from_value(value)?,
-                16 => out.version = rt::FromValue::from_value(value)?,
-                17 => out.configuration = rt::FromValue::from_value(value)?,
-                18 => out.crawler_security_configuration = rt::FromValue::from_value(value)?,
-                19 => out.lake_formation_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.role, value),
+                2 => rt::convert::set(&mut out.targets, value),
+                3 => rt::convert::set(&mut out.database_name, value),
+                4 => rt::convert::set(&mut out.description, value),
+                5 => rt::convert::set(&mut out.classifiers, value),
+                6 => rt::convert::set(&mut out.recrawl_policy, value),
+                7 => rt::convert::set(&mut out.schema_change_policy, value),
+                8 => rt::convert::set(&mut out.lineage_configuration, value),
+                9 => rt::convert::set(&mut out.state, value),
+                10 => rt::convert::set(&mut out.table_prefix, value),
+                11 => rt::convert::set(&mut out.schedule, value),
+                12 => rt::convert::set(&mut out.crawl_elapsed_time, value),
+                13 => rt::convert::set(&mut out.creation_time, value),
+                14 => rt::convert::set(&mut out.last_updated, value),
+                15 => rt::convert::set(&mut out.last_crawl, value),
+                16 => rt::convert::set(&mut out.version, value),
+                17 => rt::convert::set(&mut out.configuration, value),
+                18 => rt::convert::set(&mut out.crawler_security_configuration, value),
+                19 => rt::convert::set(&mut out.lake_formation_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6235,18 +6235,18 @@ impl rt::FromValue for CrawlerHistory {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawl_id = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                2 => out.start_time = rt::FromValue::from_value(value)?,
-                3 => out.end_time = rt::FromValue::from_value(value)?,
-                4 => out.summary = rt::FromValue::from_value(value)?,
-                5 => out.error_message = rt::FromValue::from_value(value)?,
-                6 => out.log_group = rt::FromValue::from_value(value)?,
-                7 => out.log_stream = rt::FromValue::from_value(value)?,
-                8 => out.message_prefix = rt::FromValue::from_value(value)?,
-                9 => out.dpu_hour = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawl_id, value),
+                1 => rt::convert::set(&mut out.state, value),
+                2 => rt::convert::set(&mut out.start_time, value),
+                3 => rt::convert::set(&mut out.end_time, value),
+                4 => rt::convert::set(&mut out.summary, value),
+                5 => rt::convert::set(&mut out.error_message, value),
+                6 => rt::convert::set(&mut out.log_group, value),
+                7 => rt::convert::set(&mut out.log_stream, value),
+                8 => rt::convert::set(&mut out.message_prefix, value),
+                9 => rt::convert::set(&mut out.dpu_hour, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6408,16 +6408,16 @@ impl rt::FromValue for CrawlerMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawler_name = rt::FromValue::from_value(value)?,
-                1 => out.time_left_seconds = rt::FromValue::from_value(value)?,
-                2 => out.still_estimating = rt::FromValue::from_value(value)?,
-                3 => out.last_runtime_seconds = rt::FromValue::from_value(value)?,
-                4 => out.median_runtime_seconds = rt::FromValue::from_value(value)?,
-                5 => out.tables_created = rt::FromValue::from_value(value)?,
-                6 => out.tables_updated = rt::FromValue::from_value(value)?,
-                7 => out.tables_deleted = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawler_name, value),
+                1 => rt::convert::set(&mut out.time_left_seconds, value),
+                2 => rt::convert::set(&mut out.still_estimating, value),
+                3 => rt::convert::set(&mut out.last_runtime_seconds, value),
+                4 => rt::convert::set(&mut out.median_runtime_seconds, value),
+                5 => rt::convert::set(&mut out.tables_created, value),
+                6 => rt::convert::set(&mut out.tables_updated, value),
+                7 => rt::convert::set(&mut out.tables_deleted, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6448,9 +6448,9 @@ impl rt::FromValue for CrawlerNodeDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawls = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawls, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6474,9 +6474,9 @@ impl rt::FromValue for CrawlerNotRunningException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6500,9 +6500,9 @@ impl rt::FromValue for CrawlerRunningException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6587,9 +6587,9 @@ impl rt::FromValue for CrawlerStoppingException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6620,16 +6620,16 @@ impl rt::FromValue for CrawlerTargets {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_targets = rt::FromValue::from_value(value)?,
-                1 => out.jdbc_targets = rt::FromValue::from_value(value)?,
-                2 => out.mongo_db_targets = rt::FromValue::from_value(value)?,
-                3 => out.dynamo_db_targets = rt::FromValue::from_value(value)?,
-                4 => out.catalog_targets = rt::FromValue::from_value(value)?,
-                5 => out.delta_targets = rt::FromValue::from_value(value)?,
-                6 => out.iceberg_targets = rt::FromValue::from_value(value)?,
-                7 => out.hudi_targets = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_targets, value),
+                1 => rt::convert::set(&mut out.jdbc_targets, value),
+                2 => rt::convert::set(&mut out.mongo_db_targets, value),
+                3 => rt::convert::set(&mut out.dynamo_db_targets, value),
+                4 => rt::convert::set(&mut out.catalog_targets, value),
+                5 => rt::convert::set(&mut out.delta_targets, value),
+                6 => rt::convert::set(&mut out.iceberg_targets, value),
+                7 => rt::convert::set(&mut out.hudi_targets, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6662,11 +6662,11 @@ impl rt::FromValue for CrawlsFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.field_name = rt::FromValue::from_value(value)?,
-                1 => out.filter_operator = rt::FromValue::from_value(value)?,
-                2 => out.field_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.field_name, value),
+                1 => rt::convert::set(&mut out.filter_operator, value),
+                2 => rt::convert::set(&mut out.field_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6695,12 +6695,12 @@ impl rt::FromValue for CreateBlueprintRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.blueprint_location = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.blueprint_location, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6727,9 +6727,9 @@ impl rt::FromValue for CreateBlueprintResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6755,11 +6755,11 @@ impl rt::FromValue for CreateCatalogRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.catalog_input = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.catalog_input, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6804,12 +6804,12 @@ impl rt::FromValue for CreateClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.grok_classifier = rt::FromValue::from_value(value)?,
-                1 => out.xml_classifier = rt::FromValue::from_value(value)?,
-                2 => out.json_classifier = rt::FromValue::from_value(value)?,
-                3 => out.csv_classifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.grok_classifier, value),
+                1 => rt::convert::set(&mut out.xml_classifier, value),
+                2 => rt::convert::set(&mut out.json_classifier, value),
+                3 => rt::convert::set(&mut out.csv_classifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6860,17 +6860,17 @@ impl rt::FromValue for CreateColumnStatisticsTaskSettingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.role = rt::FromValue::from_value(value)?,
-                3 => out.schedule = rt::FromValue::from_value(value)?,
-                4 => out.column_name_list = rt::FromValue::from_value(value)?,
-                5 => out.sample_size = rt::FromValue::from_value(value)?,
-                6 => out.catalog_id = rt::FromValue::from_value(value)?,
-                7 => out.security_configuration = rt::FromValue::from_value(value)?,
-                8 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.role, value),
+                3 => rt::convert::set(&mut out.schedule, value),
+                4 => rt::convert::set(&mut out.column_name_list, value),
+                5 => rt::convert::set(&mut out.sample_size, value),
+                6 => rt::convert::set(&mut out.catalog_id, value),
+                7 => rt::convert::set(&mut out.security_configuration, value),
+                8 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6920,11 +6920,11 @@ impl rt::FromValue for CreateConnectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.connection_input = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.connection_input, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6950,9 +6950,9 @@ impl rt::FromValue for CreateConnectionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.create_connection_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.create_connection_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6990,23 +6990,23 @@ impl rt::FromValue for CreateCrawlerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.role = rt::FromValue::from_value(value)?,
-                2 => out.database_name = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.targets = rt::FromValue::from_value(value)?,
-                5 => out.schedule = rt::FromValue::from_value(value)?,
-                6 => out.classifiers = rt::FromValue::from_value(value)?,
-                7 => out.table_prefix = rt::FromValue::from_value(value)?,
-                8 => out.schema_change_policy = rt::FromValue::from_value(value)?,
-                9 => out.recrawl_policy = rt::FromValue::from_value(value)?,
-                10 => out.lineage_configuration = rt::FromValue::from_value(value)?,
-                11 => out.lake_formation_configuration = rt::FromValue::from_value(value)?,
-                12 => out.configuration = rt::FromValue::from_value(value)?,
-                13 => out.crawler_security_configuration = rt::FromValue::from_value(value)?,
-                14 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.role, value),
+                2 => rt::convert::set(&mut out.database_name, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.targets, value),
+                5 => rt::convert::set(&mut out.schedule, value),
+                6 => rt::convert::set(&mut out.classifiers, value),
+                7 => rt::convert::set(&mut out.table_prefix, value),
+                8 => rt::convert::set(&mut out.schema_change_policy, value),
+                9 => rt::convert::set(&mut out.recrawl_policy, value),
+                10 => rt::convert::set(&mut out.lineage_configuration, value),
+                11 => rt::convert::set(&mut out.lake_formation_configuration, value),
+                12 => rt::convert::set(&mut out.configuration, value),
+                13 => rt::convert::set(&mut out.crawler_security_configuration, value),
+                14 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7069,18 +7069,18 @@ impl rt::FromValue for CreateCsvClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.delimiter = rt::FromValue::from_value(value)?,
-                2 => out.quote_symbol = rt::FromValue::from_value(value)?,
-                3 => out.contains_header = rt::FromValue::from_value(value)?,
-                4 => out.header = rt::FromValue::from_value(value)?,
-                5 => out.disable_value_trimming = rt::FromValue::from_value(value)?,
-                6 => out.allow_single_column = rt::FromValue::from_value(value)?,
-                7 => out.custom_datatype_configured = rt::FromValue::from_value(value)?,
-                8 => out.custom_datatypes = rt::FromValue::from_value(value)?,
-                9 => out.serde = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.delimiter, value),
+                2 => rt::convert::set(&mut out.quote_symbol, value),
+                3 => rt::convert::set(&mut out.contains_header, value),
+                4 => rt::convert::set(&mut out.header, value),
+                5 => rt::convert::set(&mut out.disable_value_trimming, value),
+                6 => rt::convert::set(&mut out.allow_single_column, value),
+                7 => rt::convert::set(&mut out.custom_datatype_configured, value),
+                8 => rt::convert::set(&mut out.custom_datatypes, value),
+                9 => rt::convert::set(&mut out.serde, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7116,12 +7116,12 @@ impl rt::FromValue for CreateCustomEntityTypeRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.regex_string = rt::FromValue::from_value(value)?,
-                2 => out.context_words = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.regex_string, value),
+                2 => rt::convert::set(&mut out.context_words, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7148,9 +7148,9 @@ impl rt::FromValue for CreateCustomEntityTypeResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7180,15 +7180,15 @@ impl rt::FromValue for CreateDataQualityRulesetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.ruleset = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                4 => out.target_table = rt::FromValue::from_value(value)?,
-                5 => out.data_quality_security_configuration = rt::FromValue::from_value(value)?,
-                6 => out.client_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.ruleset, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                4 => rt::convert::set(&mut out.target_table, value),
+                5 => rt::convert::set(&mut out.data_quality_security_configuration, value),
+                6 => rt::convert::set(&mut out.client_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7218,9 +7218,9 @@ impl rt::FromValue for CreateDataQualityRulesetResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7246,11 +7246,11 @@ impl rt::FromValue for CreateDatabaseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_input = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_input, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7306,23 +7306,23 @@ impl rt::FromValue for CreateDevEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_name = rt::FromValue::from_value(value)?,
-                1 => out.role_arn = rt::FromValue::from_value(value)?,
-                2 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                3 => out.subnet_id = rt::FromValue::from_value(value)?,
-                4 => out.public_key = rt::FromValue::from_value(value)?,
-                5 => out.public_keys = rt::FromValue::from_value(value)?,
-                6 => out.number_of_nodes = rt::FromValue::from_value(value)?,
-                7 => out.worker_type = rt::FromValue::from_value(value)?,
-                8 => out.glue_version = rt::FromValue::from_value(value)?,
-                9 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                10 => out.extra_python_libs_s3_path = rt::FromValue::from_value(value)?,
-                11 => out.extra_jars_s3_path = rt::FromValue::from_value(value)?,
-                12 => out.security_configuration = rt::FromValue::from_value(value)?,
-                13 => out.tags = rt::FromValue::from_value(value)?,
-                14 => out.arguments = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_name, value),
+                1 => rt::convert::set(&mut out.role_arn, value),
+                2 => rt::convert::set(&mut out.security_group_ids, value),
+                3 => rt::convert::set(&mut out.subnet_id, value),
+                4 => rt::convert::set(&mut out.public_key, value),
+                5 => rt::convert::set(&mut out.public_keys, value),
+                6 => rt::convert::set(&mut out.number_of_nodes, value),
+                7 => rt::convert::set(&mut out.worker_type, value),
+                8 => rt::convert::set(&mut out.glue_version, value),
+                9 => rt::convert::set(&mut out.number_of_workers, value),
+                10 => rt::convert::set(&mut out.extra_python_libs_s3_path, value),
+                11 => rt::convert::set(&mut out.extra_jars_s3_path, value),
+                12 => rt::convert::set(&mut out.security_configuration, value),
+                13 => rt::convert::set(&mut out.tags, value),
+                14 => rt::convert::set(&mut out.arguments, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7378,27 +7378,27 @@ impl rt::FromValue for CreateDevEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                3 => out.subnet_id = rt::FromValue::from_value(value)?,
-                4 => out.role_arn = rt::FromValue::from_value(value)?,
-                5 => out.yarn_endpoint_address = rt::FromValue::from_value(value)?,
-                6 => out.zeppelin_remote_spark_interpreter_port = rt::FromValue::from_value(value)?,
-                7 => out.number_of_nodes = rt::FromValue::from_value(value)?,
-                8 => out.worker_type = rt::FromValue::from_value(value)?,
-                9 => out.glue_version = rt::FromValue::from_value(value)?,
-                10 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                11 => out.availability_zone = rt::FromValue::from_value(value)?,
-                12 => out.vpc_id = rt::FromValue::from_value(value)?,
-                13 => out.extra_python_libs_s3_path = rt::FromValue::from_value(value)?,
-                14 => out.extra_jars_s3_path = rt::FromValue::from_value(value)?,
-                15 => out.failure_reason = rt::FromValue::from_value(value)?,
-                16 => out.security_configuration = rt::FromValue::from_value(value)?,
-                17 => out.created_timestamp = rt::FromValue::from_value(value)?,
-                18 => out.arguments = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.security_group_ids, value),
+                3 => rt::convert::set(&mut out.subnet_id, value),
+                4 => rt::convert::set(&mut out.role_arn, value),
+                5 => rt::convert::set(&mut out.yarn_endpoint_address, value),
+                6 => rt::convert::set(&mut out.zeppelin_remote_spark_interpreter_port, value),
+                7 => rt::convert::set(&mut out.number_of_nodes, value),
+                8 => rt::convert::set(&mut out.worker_type, value),
+                9 => rt::convert::set(&mut out.glue_version, value),
+                10 => rt::convert::set(&mut out.number_of_workers, value),
+                11 => rt::convert::set(&mut out.availability_zone, value),
+                12 => rt::convert::set(&mut out.vpc_id, value),
+                13 => rt::convert::set(&mut out.extra_python_libs_s3_path, value),
+                14 => rt::convert::set(&mut out.extra_jars_s3_path, value),
+                15 => rt::convert::set(&mut out.failure_reason, value),
+                16 => rt::convert::set(&mut out.security_configuration, value),
+                17 => rt::convert::set(&mut out.created_timestamp, value),
+                18 => rt::convert::set(&mut out.arguments, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7443,12 +7443,12 @@ impl rt::FromValue for CreateGrokClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.classification = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.grok_pattern = rt::FromValue::from_value(value)?,
-                3 => out.custom_patterns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.classification, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.grok_pattern, value),
+                3 => rt::convert::set(&mut out.custom_patterns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7483,16 +7483,16 @@ impl rt::FromValue for CreateIntegrationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_name = rt::FromValue::from_value(value)?,
-                1 => out.source_arn = rt::FromValue::from_value(value)?,
-                2 => out.target_arn = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.data_filter = rt::FromValue::from_value(value)?,
-                5 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                6 => out.additional_encryption_context = rt::FromValue::from_value(value)?,
-                7 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_name, value),
+                1 => rt::convert::set(&mut out.source_arn, value),
+                2 => rt::convert::set(&mut out.target_arn, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.data_filter, value),
+                5 => rt::convert::set(&mut out.kms_key_id, value),
+                6 => rt::convert::set(&mut out.additional_encryption_context, value),
+                7 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7525,11 +7525,11 @@ impl rt::FromValue for CreateIntegrationResourcePropertyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.source_processing_properties = rt::FromValue::from_value(value)?,
-                2 => out.target_processing_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.source_processing_properties, value),
+                2 => rt::convert::set(&mut out.target_processing_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7557,11 +7557,11 @@ impl rt::FromValue for CreateIntegrationResourcePropertyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.source_processing_properties = rt::FromValue::from_value(value)?,
-                2 => out.target_processing_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.source_processing_properties, value),
+                2 => rt::convert::set(&mut out.target_processing_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7599,20 +7599,20 @@ impl rt::FromValue for CreateIntegrationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_arn = rt::FromValue::from_value(value)?,
-                1 => out.target_arn = rt::FromValue::from_value(value)?,
-                2 => out.integration_name = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.integration_arn = rt::FromValue::from_value(value)?,
-                5 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                6 => out.additional_encryption_context = rt::FromValue::from_value(value)?,
-                7 => out.tags = rt::FromValue::from_value(value)?,
-                8 => out.status = rt::FromValue::from_value(value)?,
-                9 => out.create_time = rt::FromValue::from_value(value)?,
-                10 => out.errors = rt::FromValue::from_value(value)?,
-                11 => out.data_filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_arn, value),
+                1 => rt::convert::set(&mut out.target_arn, value),
+                2 => rt::convert::set(&mut out.integration_name, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.integration_arn, value),
+                5 => rt::convert::set(&mut out.kms_key_id, value),
+                6 => rt::convert::set(&mut out.additional_encryption_context, value),
+                7 => rt::convert::set(&mut out.tags, value),
+                8 => rt::convert::set(&mut out.status, value),
+                9 => rt::convert::set(&mut out.create_time, value),
+                10 => rt::convert::set(&mut out.errors, value),
+                11 => rt::convert::set(&mut out.data_filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7650,12 +7650,12 @@ impl rt::FromValue for CreateIntegrationTablePropertiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.source_table_config = rt::FromValue::from_value(value)?,
-                3 => out.target_table_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.source_table_config, value),
+                3 => rt::convert::set(&mut out.target_table_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7723,33 +7723,33 @@ impl rt::FromValue for CreateJobRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.job_mode = rt::FromValue::from_value(value)?,
-                2 => out.job_run_queuing_enabled = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.log_uri = rt::FromValue::from_value(value)?,
-                5 => out.role = rt::FromValue::from_value(value)?,
-                6 => out.execution_property = rt::FromValue::from_value(value)?,
-                7 => out.command = rt::FromValue::from_value(value)?,
-                8 => out.default_arguments = rt::FromValue::from_value(value)?,
-                9 => out.non_overridable_arguments = rt::FromValue::from_value(value)?,
-                10 => out.connections = rt::FromValue::from_value(value)?,
-                11 => out.max_retries = rt::FromValue::from_value(value)?,
-                12 => out.allocated_capacity = rt::FromValue::from_value(value)?,
-                13 => out.timeout = rt::FromValue::from_value(value)?,
-                14 => out.max_capacity = rt::FromValue::from_value(value)?,
-                15 => out.security_configuration = rt::FromValue::from_value(value)?,
-                16 => out.tags = rt::FromValue::from_value(value)?,
-                17 => out.notification_property = rt::FromValue::from_value(value)?,
-                18 => out.glue_version = rt::FromValue::from_value(value)?,
-                19 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                20 => out.worker_type = rt::FromValue::from_value(value)?,
-                21 => out.code_gen_configuration_nodes = rt::FromValue::from_value(value)?,
-                22 => out.execution_class = rt::FromValue::from_value(value)?,
-                23 => out.source_control_details = rt::FromValue::from_value(value)?,
-                24 => out.maintenance_window = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.job_mode, value),
+                2 => rt::convert::set(&mut out.job_run_queuing_enabled, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.log_uri, value),
+                5 => rt::convert::set(&mut out.role, value),
+                6 => rt::convert::set(&mut out.execution_property, value),
+                7 => rt::convert::set(&mut out.command, value),
+                8 => rt::convert::set(&mut out.default_arguments, value),
+                9 => rt::convert::set(&mut out.non_overridable_arguments, value),
+                10 => rt::convert::set(&mut out.connections, value),
+                11 => rt::convert::set(&mut out.max_retries, value),
+                12 => rt::convert::set(&mut out.allocated_capacity, value),
+                13 => rt::convert::set(&mut out.timeout, value),
+                14 => rt::convert::set(&mut out.max_capacity, value),
+                15 => rt::convert::set(&mut out.security_configuration, value),
+                16 => rt::convert::set(&mut out.tags, value),
+                17 => rt::convert::set(&mut out.notification_property, value),
+                18 => rt::convert::set(&mut out.glue_version, value),
+                19 => rt::convert::set(&mut out.number_of_workers, value),
+                20 => rt::convert::set(&mut out.worker_type, value),
+                21 => rt::convert::set(&mut out.code_gen_configuration_nodes, value),
+                22 => rt::convert::set(&mut out.execution_class, value),
+                23 => rt::convert::set(&mut out.source_control_details, value),
+                24 => rt::convert::set(&mut out.maintenance_window, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7797,9 +7797,9 @@ impl rt::FromValue for CreateJobResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7824,10 +7824,10 @@ impl rt::FromValue for CreateJsonClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.json_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.json_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7864,21 +7864,21 @@ impl rt::FromValue for CreateMLTransformRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.input_record_tables = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                4 => out.role = rt::FromValue::from_value(value)?,
-                5 => out.glue_version = rt::FromValue::from_value(value)?,
-                6 => out.max_capacity = rt::FromValue::from_value(value)?,
-                7 => out.worker_type = rt::FromValue::from_value(value)?,
-                8 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                9 => out.timeout = rt::FromValue::from_value(value)?,
-                10 => out.max_retries = rt::FromValue::from_value(value)?,
-                11 => out.tags = rt::FromValue::from_value(value)?,
-                12 => out.transform_encryption = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.input_record_tables, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                4 => rt::convert::set(&mut out.role, value),
+                5 => rt::convert::set(&mut out.glue_version, value),
+                6 => rt::convert::set(&mut out.max_capacity, value),
+                7 => rt::convert::set(&mut out.worker_type, value),
+                8 => rt::convert::set(&mut out.number_of_workers, value),
+                9 => rt::convert::set(&mut out.timeout, value),
+                10 => rt::convert::set(&mut out.max_retries, value),
+                11 => rt::convert::set(&mut out.tags, value),
+                12 => rt::convert::set(&mut out.transform_encryption, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7914,9 +7914,9 @@ impl rt::FromValue for CreateMLTransformResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7943,12 +7943,12 @@ impl rt::FromValue for CreatePartitionIndexRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.partition_index = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.partition_index, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7994,12 +7994,12 @@ impl rt::FromValue for CreatePartitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.partition_input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.partition_input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8044,11 +8044,11 @@ impl rt::FromValue for CreateRegistryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8077,12 +8077,12 @@ impl rt::FromValue for CreateRegistryResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_arn = rt::FromValue::from_value(value)?,
-                1 => out.registry_name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_arn, value),
+                1 => rt::convert::set(&mut out.registry_name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8115,15 +8115,15 @@ impl rt::FromValue for CreateSchemaInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_id = rt::FromValue::from_value(value)?,
-                1 => out.schema_name = rt::FromValue::from_value(value)?,
-                2 => out.data_format = rt::FromValue::from_value(value)?,
-                3 => out.compatibility = rt::FromValue::from_value(value)?,
-                4 => out.description = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                6 => out.schema_definition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_id, value),
+                1 => rt::convert::set(&mut out.schema_name, value),
+                2 => rt::convert::set(&mut out.data_format, value),
+                3 => rt::convert::set(&mut out.compatibility, value),
+                4 => rt::convert::set(&mut out.description, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                6 => rt::convert::set(&mut out.schema_definition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8166,22 +8166,22 @@ impl rt::FromValue for CreateSchemaResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_name = rt::FromValue::from_value(value)?,
-                1 => out.registry_arn = rt::FromValue::from_value(value)?,
-                2 => out.schema_name = rt::FromValue::from_value(value)?,
-                3 => out.schema_arn = rt::FromValue::from_value(value)?,
-                4 => out.description = rt::FromValue::from_value(value)?,
-                5 => out.data_format = rt::FromValue::from_value(value)?,
-                6 => out.compatibility = rt::FromValue::from_value(value)?,
-                7 => out.schema_checkpoint = rt::FromValue::from_value(value)?,
-                8 => out.latest_schema_version = rt::FromValue::from_value(value)?,
-                9 => out.next_schema_version = rt::FromValue::from_value(value)?,
-                10 => out.schema_status = rt::FromValue::from_value(value)?,
-                11 => out.tags = rt::FromValue::from_value(value)?,
-                12 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                13 => out.schema_version_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_name, value),
+                1 => rt::convert::set(&mut out.registry_arn, value),
+                2 => rt::convert::set(&mut out.schema_name, value),
+                3 => rt::convert::set(&mut out.schema_arn, value),
+                4 => rt::convert::set(&mut out.description, value),
+                5 => rt::convert::set(&mut out.data_format, value),
+                6 => rt::convert::set(&mut out.compatibility, value),
+                7 => rt::convert::set(&mut out.schema_checkpoint, value),
+                8 => rt::convert::set(&mut out.latest_schema_version, value),
+                9 => rt::convert::set(&mut out.next_schema_version, value),
+                10 => rt::convert::set(&mut out.schema_status, value),
+                11 => rt::convert::set(&mut out.tags, value),
+                12 => rt::convert::set(&mut out.schema_version_id, value),
+                13 => rt::convert::set(&mut out.schema_version_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8220,11 +8220,11 @@ impl rt::FromValue for CreateScriptRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dag_nodes = rt::FromValue::from_value(value)?,
-                1 => out.dag_edges = rt::FromValue::from_value(value)?,
-                2 => out.language = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dag_nodes, value),
+                1 => rt::convert::set(&mut out.dag_edges, value),
+                2 => rt::convert::set(&mut out.language, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8251,10 +8251,10 @@ impl rt::FromValue for CreateScriptResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.python_script = rt::FromValue::from_value(value)?,
-                1 => out.scala_code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.python_script, value),
+                1 => rt::convert::set(&mut out.scala_code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8280,10 +8280,10 @@ impl rt::FromValue for CreateSecurityConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.encryption_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8309,10 +8309,10 @@ impl rt::FromValue for CreateSecurityConfigurationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.created_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.created_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8351,23 +8351,23 @@ impl rt::FromValue for CreateSessionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.role = rt::FromValue::from_value(value)?,
-                3 => out.command = rt::FromValue::from_value(value)?,
-                4 => out.timeout = rt::FromValue::from_value(value)?,
-                5 => out.idle_timeout = rt::FromValue::from_value(value)?,
-                6 => out.default_arguments = rt::FromValue::from_value(value)?,
-                7 => out.connections = rt::FromValue::from_value(value)?,
-                8 => out.max_capacity = rt::FromValue::from_value(value)?,
-                9 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                10 => out.worker_type = rt::FromValue::from_value(value)?,
-                11 => out.security_configuration = rt::FromValue::from_value(value)?,
-                12 => out.glue_version = rt::FromValue::from_value(value)?,
-                13 => out.tags = rt::FromValue::from_value(value)?,
-                14 => out.request_origin = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.role, value),
+                3 => rt::convert::set(&mut out.command, value),
+                4 => rt::convert::set(&mut out.timeout, value),
+                5 => rt::convert::set(&mut out.idle_timeout, value),
+                6 => rt::convert::set(&mut out.default_arguments, value),
+                7 => rt::convert::set(&mut out.connections, value),
+                8 => rt::convert::set(&mut out.max_capacity, value),
+                9 => rt::convert::set(&mut out.number_of_workers, value),
+                10 => rt::convert::set(&mut out.worker_type, value),
+                11 => rt::convert::set(&mut out.security_configuration, value),
+                12 => rt::convert::set(&mut out.glue_version, value),
+                13 => rt::convert::set(&mut out.tags, value),
+                14 => rt::convert::set(&mut out.request_origin, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8405,9 +8405,9 @@ impl rt::FromValue for CreateSessionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8435,13 +8435,13 @@ impl rt::FromValue for CreateTableOptimizerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                4 => out.table_optimizer_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                4 => rt::convert::set(&mut out.table_optimizer_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8490,14 +8490,14 @@ impl rt::FromValue for CreateTableRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_input = rt::FromValue::from_value(value)?,
-                3 => out.partition_indexes = rt::FromValue::from_value(value)?,
-                4 => out.transaction_id = rt::FromValue::from_value(value)?,
-                5 => out.open_table_format_input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_input, value),
+                3 => rt::convert::set(&mut out.partition_indexes, value),
+                4 => rt::convert::set(&mut out.transaction_id, value),
+                5 => rt::convert::set(&mut out.open_table_format_input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8551,18 +8551,18 @@ impl rt::FromValue for CreateTriggerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.workflow_name = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                3 => out.schedule = rt::FromValue::from_value(value)?,
-                4 => out.predicate = rt::FromValue::from_value(value)?,
-                5 => out.actions = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.start_on_creation = rt::FromValue::from_value(value)?,
-                8 => out.tags = rt::FromValue::from_value(value)?,
-                9 => out.event_batching_condition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.workflow_name, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                3 => rt::convert::set(&mut out.schedule, value),
+                4 => rt::convert::set(&mut out.predicate, value),
+                5 => rt::convert::set(&mut out.actions, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.start_on_creation, value),
+                8 => rt::convert::set(&mut out.tags, value),
+                9 => rt::convert::set(&mut out.event_batching_condition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8595,9 +8595,9 @@ impl rt::FromValue for CreateTriggerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8624,12 +8624,12 @@ impl rt::FromValue for CreateUsageProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.configuration = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.configuration, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8656,9 +8656,9 @@ impl rt::FromValue for CreateUsageProfileResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8684,11 +8684,11 @@ impl rt::FromValue for CreateUserDefinedFunctionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.function_input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.function_input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8734,13 +8734,13 @@ impl rt::FromValue for CreateWorkflowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.default_run_properties = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                4 => out.max_concurrent_runs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.default_run_properties, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                4 => rt::convert::set(&mut out.max_concurrent_runs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8768,9 +8768,9 @@ impl rt::FromValue for CreateWorkflowResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8796,11 +8796,11 @@ impl rt::FromValue for CreateXMLClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.classification = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.row_tag = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.classification, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.row_tag, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8838,21 +8838,21 @@ impl rt::FromValue for CsvClassifier {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.creation_time = rt::FromValue::from_value(value)?,
-                2 => out.last_updated = rt::FromValue::from_value(value)?,
-                3 => out.version = rt::FromValue::from_value(value)?,
-                4 => out.delimiter = rt::FromValue::from_value(value)?,
-                5 => out.quote_symbol = rt::FromValue::from_value(value)?,
-                6 => out.contains_header = rt::FromValue::from_value(value)?,
-                7 => out.header = rt::FromValue::from_value(value)?,
-                8 => out.disable_value_trimming = rt::FromValue::from_value(value)?,
-                9 => out.allow_single_column = rt::FromValue::from_value(value)?,
-                10 => out.custom_datatype_configured = rt::FromValue::from_value(value)?,
-                11 => out.custom_datatypes = rt::FromValue::from_value(value)?,
-                12 => out.serde = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.creation_time, value),
+                2 => rt::convert::set(&mut out.last_updated, value),
+                3 => rt::convert::set(&mut out.version, value),
+                4 => rt::convert::set(&mut out.delimiter, value),
+                5 => rt::convert::set(&mut out.quote_symbol, value),
+                6 => rt::convert::set(&mut out.contains_header, value),
+                7 => rt::convert::set(&mut out.header, value),
+                8 => rt::convert::set(&mut out.disable_value_trimming, value),
+                9 => rt::convert::set(&mut out.allow_single_column, value),
+                10 => rt::convert::set(&mut out.custom_datatype_configured, value),
+                11 => rt::convert::set(&mut out.custom_datatypes, value),
+                12 => rt::convert::set(&mut out.serde, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9014,13 +9014,13 @@ impl rt::FromValue for CustomCode {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.code = rt::FromValue::from_value(value)?,
-                3 => out.class_name = rt::FromValue::from_value(value)?,
-                4 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.code, value),
+                3 => rt::convert::set(&mut out.class_name, value),
+                4 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9050,11 +9050,11 @@ impl rt::FromValue for CustomEntityType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.regex_string = rt::FromValue::from_value(value)?,
-                2 => out.context_words = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.regex_string, value),
+                2 => rt::convert::set(&mut out.context_words, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9141,12 +9141,12 @@ impl rt::FromValue for DQResultsPublishingOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.evaluation_context = rt::FromValue::from_value(value)?,
-                1 => out.results_s3_prefix = rt::FromValue::from_value(value)?,
-                2 => out.cloud_watch_metrics_enabled = rt::FromValue::from_value(value)?,
-                3 => out.results_publishing_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.evaluation_context, value),
+                1 => rt::convert::set(&mut out.results_s3_prefix, value),
+                2 => rt::convert::set(&mut out.cloud_watch_metrics_enabled, value),
+                3 => rt::convert::set(&mut out.results_publishing_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9173,9 +9173,9 @@ impl rt::FromValue for DQStopJobOnFailureOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stop_job_on_failure_timing = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stop_job_on_failure_timing, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9316,10 +9316,10 @@ impl rt::FromValue for DataCatalogEncryptionSettings {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.encryption_at_rest = rt::FromValue::from_value(value)?,
-                1 => out.connection_password_encryption = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.encryption_at_rest, value),
+                1 => rt::convert::set(&mut out.connection_password_encryption, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9408,12 +9408,12 @@ impl rt::FromValue for DataLakeAccessProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_lake_access = rt::FromValue::from_value(value)?,
-                1 => out.data_transfer_role = rt::FromValue::from_value(value)?,
-                2 => out.kms_key = rt::FromValue::from_value(value)?,
-                3 => out.catalog_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_lake_access, value),
+                1 => rt::convert::set(&mut out.data_transfer_role, value),
+                2 => rt::convert::set(&mut out.kms_key, value),
+                3 => rt::convert::set(&mut out.catalog_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9447,16 +9447,16 @@ impl rt::FromValue for DataLakeAccessPropertiesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_lake_access = rt::FromValue::from_value(value)?,
-                1 => out.data_transfer_role = rt::FromValue::from_value(value)?,
-                2 => out.kms_key = rt::FromValue::from_value(value)?,
-                3 => out.managed_workgroup_name = rt::FromValue::from_value(value)?,
-                4 => out.managed_workgroup_status = rt::FromValue::from_value(value)?,
-                5 => out.redshift_database_name = rt::FromValue::from_value(value)?,
-                6 => out.status_message = rt::FromValue::from_value(value)?,
-                7 => out.catalog_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_lake_access, value),
+                1 => rt::convert::set(&mut out.data_transfer_role, value),
+                2 => rt::convert::set(&mut out.kms_key, value),
+                3 => rt::convert::set(&mut out.managed_workgroup_name, value),
+                4 => rt::convert::set(&mut out.managed_workgroup_status, value),
+                5 => rt::convert::set(&mut out.redshift_database_name, value),
+                6 => rt::convert::set(&mut out.status_message, value),
+                7 => rt::convert::set(&mut out.catalog_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9487,9 +9487,9 @@ impl rt::FromValue for DataLakePrincipal {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_lake_principal_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_lake_principal_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9574,12 +9574,12 @@ impl rt::FromValue for DataQualityAnalyzerResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.evaluation_message = rt::FromValue::from_value(value)?,
-                3 => out.evaluated_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.evaluation_message, value),
+                3 => rt::convert::set(&mut out.evaluated_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9607,10 +9607,10 @@ impl rt::FromValue for DataQualityEncryption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_quality_encryption_mode = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_quality_encryption_mode, value),
+                1 => rt::convert::set(&mut out.kms_key_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9695,11 +9695,11 @@ impl rt::FromValue for DataQualityEvaluationRunAdditionalRunOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cloud_watch_metrics_enabled = rt::FromValue::from_value(value)?,
-                1 => out.results_s3_prefix = rt::FromValue::from_value(value)?,
-                2 => out.composite_rule_evaluation_method = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cloud_watch_metrics_enabled, value),
+                1 => rt::convert::set(&mut out.results_s3_prefix, value),
+                2 => rt::convert::set(&mut out.composite_rule_evaluation_method, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9728,12 +9728,12 @@ impl rt::FromValue for DataQualityMetricValues {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.actual_value = rt::FromValue::from_value(value)?,
-                1 => out.expected_value = rt::FromValue::from_value(value)?,
-                2 => out.lower_limit = rt::FromValue::from_value(value)?,
-                3 => out.upper_limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.actual_value, value),
+                1 => rt::convert::set(&mut out.expected_value, value),
+                2 => rt::convert::set(&mut out.lower_limit, value),
+                3 => rt::convert::set(&mut out.upper_limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9822,10 +9822,10 @@ impl rt::FromValue for DataQualityObservation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.metric_based_observation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.metric_based_observation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9863,22 +9863,22 @@ impl rt::FromValue for DataQualityResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.result_id = rt::FromValue::from_value(value)?,
-                1 => out.profile_id = rt::FromValue::from_value(value)?,
-                2 => out.score = rt::FromValue::from_value(value)?,
-                3 => out.data_source = rt::FromValue::from_value(value)?,
-                4 => out.ruleset_name = rt::FromValue::from_value(value)?,
-                5 => out.evaluation_context = rt::FromValue::from_value(value)?,
-                6 => out.started_on = rt::FromValue::from_value(value)?,
-                7 => out.completed_on = rt::FromValue::from_value(value)?,
-                8 => out.job_name = rt::FromValue::from_value(value)?,
-                9 => out.job_run_id = rt::FromValue::from_value(value)?,
-                10 => out.ruleset_evaluation_run_id = rt::FromValue::from_value(value)?,
-                11 => out.rule_results = rt::FromValue::from_value(value)?,
-                12 => out.analyzer_results = rt::FromValue::from_value(value)?,
-                13 => out.observations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.result_id, value),
+                1 => rt::convert::set(&mut out.profile_id, value),
+                2 => rt::convert::set(&mut out.score, value),
+                3 => rt::convert::set(&mut out.data_source, value),
+                4 => rt::convert::set(&mut out.ruleset_name, value),
+                5 => rt::convert::set(&mut out.evaluation_context, value),
+                6 => rt::convert::set(&mut out.started_on, value),
+                7 => rt::convert::set(&mut out.completed_on, value),
+                8 => rt::convert::set(&mut out.job_name, value),
+                9 => rt::convert::set(&mut out.job_run_id, value),
+                10 => rt::convert::set(&mut out.ruleset_evaluation_run_id, value),
+                11 => rt::convert::set(&mut out.rule_results, value),
+                12 => rt::convert::set(&mut out.analyzer_results, value),
+                13 => rt::convert::set(&mut out.observations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9919,13 +9919,13 @@ impl rt::FromValue for DataQualityResultDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.result_id = rt::FromValue::from_value(value)?,
-                1 => out.data_source = rt::FromValue::from_value(value)?,
-                2 => out.job_name = rt::FromValue::from_value(value)?,
-                3 => out.job_run_id = rt::FromValue::from_value(value)?,
-                4 => out.started_on = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.result_id, value),
+                1 => rt::convert::set(&mut out.data_source, value),
+                2 => rt::convert::set(&mut out.job_name, value),
+                3 => rt::convert::set(&mut out.job_run_id, value),
+                4 => rt::convert::set(&mut out.started_on, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9957,13 +9957,13 @@ impl rt::FromValue for DataQualityResultFilterCriteria {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_source = rt::FromValue::from_value(value)?,
-                1 => out.job_name = rt::FromValue::from_value(value)?,
-                2 => out.job_run_id = rt::FromValue::from_value(value)?,
-                3 => out.started_after = rt::FromValue::from_value(value)?,
-                4 => out.started_before = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_source, value),
+                1 => rt::convert::set(&mut out.job_name, value),
+                2 => rt::convert::set(&mut out.job_run_id, value),
+                3 => rt::convert::set(&mut out.started_after, value),
+                4 => rt::convert::set(&mut out.started_before, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9994,12 +9994,12 @@ impl rt::FromValue for DataQualityRuleRecommendationRunDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.started_on = rt::FromValue::from_value(value)?,
-                3 => out.data_source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.started_on, value),
+                3 => rt::convert::set(&mut out.data_source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10028,11 +10028,11 @@ impl rt::FromValue for DataQualityRuleRecommendationRunFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_source = rt::FromValue::from_value(value)?,
-                1 => out.started_before = rt::FromValue::from_value(value)?,
-                2 => out.started_after = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_source, value),
+                1 => rt::convert::set(&mut out.started_before, value),
+                2 => rt::convert::set(&mut out.started_after, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10063,14 +10063,14 @@ impl rt::FromValue for DataQualityRuleResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.evaluation_message = rt::FromValue::from_value(value)?,
-                3 => out.result = rt::FromValue::from_value(value)?,
-                4 => out.evaluated_metrics = rt::FromValue::from_value(value)?,
-                5 => out.evaluated_rule = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.evaluation_message, value),
+                3 => rt::convert::set(&mut out.result, value),
+                4 => rt::convert::set(&mut out.evaluated_metrics, value),
+                5 => rt::convert::set(&mut out.evaluated_rule, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10163,12 +10163,12 @@ impl rt::FromValue for DataQualityRulesetEvaluationRunDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.started_on = rt::FromValue::from_value(value)?,
-                3 => out.data_source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.started_on, value),
+                3 => rt::convert::set(&mut out.data_source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10197,11 +10197,11 @@ impl rt::FromValue for DataQualityRulesetEvaluationRunFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_source = rt::FromValue::from_value(value)?,
-                1 => out.started_before = rt::FromValue::from_value(value)?,
-                2 => out.started_after = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_source, value),
+                1 => rt::convert::set(&mut out.started_before, value),
+                2 => rt::convert::set(&mut out.started_after, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10233,15 +10233,15 @@ impl rt::FromValue for DataQualityRulesetFilterCriteria {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.created_before = rt::FromValue::from_value(value)?,
-                3 => out.created_after = rt::FromValue::from_value(value)?,
-                4 => out.last_modified_before = rt::FromValue::from_value(value)?,
-                5 => out.last_modified_after = rt::FromValue::from_value(value)?,
-                6 => out.target_table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.created_before, value),
+                3 => rt::convert::set(&mut out.created_after, value),
+                4 => rt::convert::set(&mut out.last_modified_before, value),
+                5 => rt::convert::set(&mut out.last_modified_after, value),
+                6 => rt::convert::set(&mut out.target_table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10277,15 +10277,15 @@ impl rt::FromValue for DataQualityRulesetListDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.created_on = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                4 => out.target_table = rt::FromValue::from_value(value)?,
-                5 => out.recommendation_run_id = rt::FromValue::from_value(value)?,
-                6 => out.rule_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.created_on, value),
+                3 => rt::convert::set(&mut out.last_modified_on, value),
+                4 => rt::convert::set(&mut out.target_table, value),
+                5 => rt::convert::set(&mut out.recommendation_run_id, value),
+                6 => rt::convert::set(&mut out.rule_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10317,11 +10317,11 @@ impl rt::FromValue for DataQualityTargetTable {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.catalog_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.catalog_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10347,9 +10347,9 @@ impl rt::FromValue for DataSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.glue_table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.glue_table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10381,17 +10381,17 @@ impl rt::FromValue for Database {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.location_uri = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                4 => out.create_time = rt::FromValue::from_value(value)?,
-                5 => out.create_table_default_permissions = rt::FromValue::from_value(value)?,
-                6 => out.target_database = rt::FromValue::from_value(value)?,
-                7 => out.catalog_id = rt::FromValue::from_value(value)?,
-                8 => out.federated_database = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.location_uri, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                4 => rt::convert::set(&mut out.create_time, value),
+                5 => rt::convert::set(&mut out.create_table_default_permissions, value),
+                6 => rt::convert::set(&mut out.target_database, value),
+                7 => rt::convert::set(&mut out.catalog_id, value),
+                8 => rt::convert::set(&mut out.federated_database, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10480,11 +10480,11 @@ impl rt::FromValue for DatabaseIdentifier {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.region = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.region, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10516,15 +10516,15 @@ impl rt::FromValue for DatabaseInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.location_uri = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                4 => out.create_table_default_permissions = rt::FromValue::from_value(value)?,
-                5 => out.target_database = rt::FromValue::from_value(value)?,
-                6 => out.federated_database = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.location_uri, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                4 => rt::convert::set(&mut out.create_table_default_permissions, value),
+                5 => rt::convert::set(&mut out.target_database, value),
+                6 => rt::convert::set(&mut out.federated_database, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10556,11 +10556,11 @@ impl rt::FromValue for DatapointInclusionAnnotation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.profile_id = rt::FromValue::from_value(value)?,
-                1 => out.statistic_id = rt::FromValue::from_value(value)?,
-                2 => out.inclusion_annotation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.profile_id, value),
+                1 => rt::convert::set(&mut out.statistic_id, value),
+                2 => rt::convert::set(&mut out.inclusion_annotation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10587,10 +10587,10 @@ impl rt::FromValue for Datatype {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.label = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.label, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10618,12 +10618,12 @@ impl rt::FromValue for DateColumnStatisticsData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.minimum_value = rt::FromValue::from_value(value)?,
-                1 => out.maximum_value = rt::FromValue::from_value(value)?,
-                2 => out.number_of_nulls = rt::FromValue::from_value(value)?,
-                3 => out.number_of_distinct_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.minimum_value, value),
+                1 => rt::convert::set(&mut out.maximum_value, value),
+                2 => rt::convert::set(&mut out.number_of_nulls, value),
+                3 => rt::convert::set(&mut out.number_of_distinct_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10653,12 +10653,12 @@ impl rt::FromValue for DecimalColumnStatisticsData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.minimum_value = rt::FromValue::from_value(value)?,
-                1 => out.maximum_value = rt::FromValue::from_value(value)?,
-                2 => out.number_of_nulls = rt::FromValue::from_value(value)?,
-                3 => out.number_of_distinct_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.minimum_value, value),
+                1 => rt::convert::set(&mut out.maximum_value, value),
+                2 => rt::convert::set(&mut out.number_of_nulls, value),
+                3 => rt::convert::set(&mut out.number_of_distinct_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10686,10 +10686,10 @@ impl rt::FromValue for DecimalNumber {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.unscaled_value = rt::FromValue::from_value(value)?,
-                1 => out.scale = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.unscaled_value, value),
+                1 => rt::convert::set(&mut out.scale, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10775,9 +10775,9 @@ impl rt::FromValue for DeleteBlueprintRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10801,9 +10801,9 @@ impl rt::FromValue for DeleteBlueprintResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10827,9 +10827,9 @@ impl rt::FromValue for DeleteCatalogRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10869,9 +10869,9 @@ impl rt::FromValue for DeleteClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10915,13 +10915,13 @@ impl rt::FromValue for DeleteColumnStatisticsForPartitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.partition_values = rt::FromValue::from_value(value)?,
-                4 => out.column_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.partition_values, value),
+                4 => rt::convert::set(&mut out.column_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10968,12 +10968,12 @@ impl rt::FromValue for DeleteColumnStatisticsForTableRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.column_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.column_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11017,10 +11017,10 @@ impl rt::FromValue for DeleteColumnStatisticsTaskSettingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11062,10 +11062,10 @@ impl rt::FromValue for DeleteConnectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.connection_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.connection_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11106,9 +11106,9 @@ impl rt::FromValue for DeleteCrawlerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11148,9 +11148,9 @@ impl rt::FromValue for DeleteCustomEntityTypeRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11174,9 +11174,9 @@ impl rt::FromValue for DeleteCustomEntityTypeResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11200,9 +11200,9 @@ impl rt::FromValue for DeleteDataQualityRulesetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11243,10 +11243,10 @@ impl rt::FromValue for DeleteDatabaseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11287,9 +11287,9 @@ impl rt::FromValue for DeleteDevEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11329,9 +11329,9 @@ impl rt::FromValue for DeleteIntegrationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11367,20 +11367,20 @@ impl rt::FromValue for DeleteIntegrationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_arn = rt::FromValue::from_value(value)?,
-                1 => out.target_arn = rt::FromValue::from_value(value)?,
-                2 => out.integration_name = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.integration_arn = rt::FromValue::from_value(value)?,
-                5 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                6 => out.additional_encryption_context = rt::FromValue::from_value(value)?,
-                7 => out.tags = rt::FromValue::from_value(value)?,
-                8 => out.status = rt::FromValue::from_value(value)?,
-                9 => out.create_time = rt::FromValue::from_value(value)?,
-                10 => out.errors = rt::FromValue::from_value(value)?,
-                11 => out.data_filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_arn, value),
+                1 => rt::convert::set(&mut out.target_arn, value),
+                2 => rt::convert::set(&mut out.integration_name, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.integration_arn, value),
+                5 => rt::convert::set(&mut out.kms_key_id, value),
+                6 => rt::convert::set(&mut out.additional_encryption_context, value),
+                7 => rt::convert::set(&mut out.tags, value),
+                8 => rt::convert::set(&mut out.status, value),
+                9 => rt::convert::set(&mut out.create_time, value),
+                10 => rt::convert::set(&mut out.errors, value),
+                11 => rt::convert::set(&mut out.data_filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11416,10 +11416,10 @@ impl rt::FromValue for DeleteIntegrationTablePropertiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11460,9 +11460,9 @@ impl rt::FromValue for DeleteJobRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11486,9 +11486,9 @@ impl rt::FromValue for DeleteJobResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11512,9 +11512,9 @@ impl rt::FromValue for DeleteMLTransformRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11538,9 +11538,9 @@ impl rt::FromValue for DeleteMLTransformResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11567,12 +11567,12 @@ impl rt::FromValue for DeletePartitionIndexRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.index_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.index_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11618,12 +11618,12 @@ impl rt::FromValue for DeletePartitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.partition_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.partition_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11666,9 +11666,9 @@ impl rt::FromValue for DeleteRegistryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11694,11 +11694,11 @@ impl rt::FromValue for DeleteRegistryResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_name = rt::FromValue::from_value(value)?,
-                1 => out.registry_arn = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_name, value),
+                1 => rt::convert::set(&mut out.registry_arn, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11725,10 +11725,10 @@ impl rt::FromValue for DeleteResourcePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_hash_condition = rt::FromValue::from_value(value)?,
-                1 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_hash_condition, value),
+                1 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11769,9 +11769,9 @@ impl rt::FromValue for DeleteSchemaInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11797,11 +11797,11 @@ impl rt::FromValue for DeleteSchemaResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_arn = rt::FromValue::from_value(value)?,
-                1 => out.schema_name = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_arn, value),
+                1 => rt::convert::set(&mut out.schema_name, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11828,10 +11828,10 @@ impl rt::FromValue for DeleteSchemaVersionsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                1 => out.versions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                1 => rt::convert::set(&mut out.versions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11856,9 +11856,9 @@ impl rt::FromValue for DeleteSchemaVersionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_version_errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_version_errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11882,9 +11882,9 @@ impl rt::FromValue for DeleteSecurityConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11925,10 +11925,10 @@ impl rt::FromValue for DeleteSessionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.request_origin = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.request_origin, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11953,9 +11953,9 @@ impl rt::FromValue for DeleteSessionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11982,12 +11982,12 @@ impl rt::FromValue for DeleteTableOptimizerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12033,12 +12033,12 @@ impl rt::FromValue for DeleteTableRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                3 => out.transaction_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.name, value),
+                3 => rt::convert::set(&mut out.transaction_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12084,12 +12084,12 @@ impl rt::FromValue for DeleteTableVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12132,9 +12132,9 @@ impl rt::FromValue for DeleteTriggerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12158,9 +12158,9 @@ impl rt::FromValue for DeleteTriggerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12184,9 +12184,9 @@ impl rt::FromValue for DeleteUsageProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12228,11 +12228,11 @@ impl rt::FromValue for DeleteUserDefinedFunctionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.function_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.function_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12274,9 +12274,9 @@ impl rt::FromValue for DeleteWorkflowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12300,9 +12300,9 @@ impl rt::FromValue for DeleteWorkflowResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12329,12 +12329,12 @@ impl rt::FromValue for DeltaTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delta_tables = rt::FromValue::from_value(value)?,
-                1 => out.connection_name = rt::FromValue::from_value(value)?,
-                2 => out.write_manifest = rt::FromValue::from_value(value)?,
-                3 => out.create_native_delta_table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delta_tables, value),
+                1 => rt::convert::set(&mut out.connection_name, value),
+                2 => rt::convert::set(&mut out.write_manifest, value),
+                3 => rt::convert::set(&mut out.create_native_delta_table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12419,9 +12419,9 @@ impl rt::FromValue for DescribeConnectionTypeRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12459,19 +12459,19 @@ impl rt::FromValue for DescribeConnectionTypeResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_type = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.capabilities = rt::FromValue::from_value(value)?,
-                3 => out.connection_properties = rt::FromValue::from_value(value)?,
-                4 => out.connection_options = rt::FromValue::from_value(value)?,
-                5 => out.authentication_configuration = rt::FromValue::from_value(value)?,
-                6 => out.compute_environment_configurations = rt::FromValue::from_value(value)?,
-                7 => out.physical_connection_requirements = rt::FromValue::from_value(value)?,
-                8 => out.athena_connection_properties = rt::FromValue::from_value(value)?,
-                9 => out.python_connection_properties = rt::FromValue::from_value(value)?,
-                10 => out.spark_connection_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_type, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.capabilities, value),
+                3 => rt::convert::set(&mut out.connection_properties, value),
+                4 => rt::convert::set(&mut out.connection_options, value),
+                5 => rt::convert::set(&mut out.authentication_configuration, value),
+                6 => rt::convert::set(&mut out.compute_environment_configurations, value),
+                7 => rt::convert::set(&mut out.physical_connection_requirements, value),
+                8 => rt::convert::set(&mut out.athena_connection_properties, value),
+                9 => rt::convert::set(&mut out.python_connection_properties, value),
+                10 => rt::convert::set(&mut out.spark_connection_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12509,13 +12509,13 @@ impl rt::FromValue for DescribeEntityRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_name = rt::FromValue::from_value(value)?,
-                1 => out.catalog_id = rt::FromValue::from_value(value)?,
-                2 => out.entity_name = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.data_store_api_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_name, value),
+                1 => rt::convert::set(&mut out.catalog_id, value),
+                2 => rt::convert::set(&mut out.entity_name, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.data_store_api_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12544,10 +12544,10 @@ impl rt::FromValue for DescribeEntityResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.fields = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.fields, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12575,12 +12575,12 @@ impl rt::FromValue for DescribeInboundIntegrationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_arn = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.target_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_arn, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.target_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12608,10 +12608,10 @@ impl rt::FromValue for DescribeInboundIntegrationsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.inbound_integrations = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.inbound_integrations, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12639,12 +12639,12 @@ impl rt::FromValue for DescribeIntegrationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_identifier = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.filters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_identifier, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.filters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12672,10 +12672,10 @@ impl rt::FromValue for DescribeIntegrationsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integrations = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integrations, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12724,33 +12724,33 @@ impl rt::FromValue for DevEndpoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_name = rt::FromValue::from_value(value)?,
-                1 => out.role_arn = rt::FromValue::from_value(value)?,
-                2 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                3 => out.subnet_id = rt::FromValue::from_value(value)?,
-                4 => out.yarn_endpoint_address = rt::FromValue::from_value(value)?,
-                5 => out.private_address = rt::FromValue::from_value(value)?,
-                6 => out.zeppelin_remote_spark_interpreter_port = rt::FromValue::from_value(value)?,
-                7 => out.public_address = rt::FromValue::from_value(value)?,
-                8 => out.status = rt::FromValue::from_value(value)?,
-                9 => out.worker_type = rt::FromValue::from_value(value)?,
-                10 => out.glue_version = rt::FromValue::from_value(value)?,
-                11 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                12 => out.number_of_nodes = rt::FromValue::from_value(value)?,
-                13 => out.availability_zone = rt::FromValue::from_value(value)?,
-                14 => out.vpc_id = rt::FromValue::from_value(value)?,
-                15 => out.extra_python_libs_s3_path = rt::FromValue::from_value(value)?,
-                16 => out.extra_jars_s3_path = rt::FromValue::from_value(value)?,
-                17 => out.failure_reason = rt::FromValue::from_value(value)?,
-                18 => out.last_update_status = rt::FromValue::from_value(value)?,
-                19 => out.created_timestamp = rt::FromValue::from_value(value)?,
-                20 => out.last_modified_timestamp = rt::FromValue::from_value(value)?,
-                21 => out.public_key = rt::FromValue::from_value(value)?,
-                22 => out.public_keys = rt::FromValue::from_value(value)?,
-                23 => out.security_configuration = rt::FromValue::from_value(value)?,
-                24 => out.arguments = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_name, value),
+                1 => rt::convert::set(&mut out.role_arn, value),
+                2 => rt::convert::set(&mut out.security_group_ids, value),
+                3 => rt::convert::set(&mut out.subnet_id, value),
+                4 => rt::convert::set(&mut out.yarn_endpoint_address, value),
+                5 => rt::convert::set(&mut out.private_address, value),
+                6 => rt::convert::set(&mut out.zeppelin_remote_spark_interpreter_port, value),
+                7 => rt::convert::set(&mut out.public_address, value),
+                8 => rt::convert::set(&mut out.status, value),
+                9 => rt::convert::set(&mut out.worker_type, value),
+                10 => rt::convert::set(&mut out.glue_version, value),
+                11 => rt::convert::set(&mut out.number_of_workers, value),
+                12 => rt::convert::set(&mut out.number_of_nodes, value),
+                13 => rt::convert::set(&mut out.availability_zone, value),
+                14 => rt::convert::set(&mut out.vpc_id, value),
+                15 => rt::convert::set(&mut out.extra_python_libs_s3_path, value),
+                16 => rt::convert::set(&mut out.extra_jars_s3_path, value),
+                17 => rt::convert::set(&mut out.failure_reason, value),
+                18 => rt::convert::set(&mut out.last_update_status, value),
+                19 => rt::convert::set(&mut out.created_timestamp, value),
+                20 => rt::convert::set(&mut out.last_modified_timestamp, value),
+                21 => rt::convert::set(&mut out.public_key, value),
+                22 => rt::convert::set(&mut out.public_keys, value),
+                23 => rt::convert::set(&mut out.security_configuration, value),
+                24 => rt::convert::set(&mut out.arguments, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12799,10 +12799,10 @@ impl rt::FromValue for DevEndpointCustomLibraries {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.extra_python_libs_s3_path = rt::FromValue::from_value(value)?,
-                1 => out.extra_jars_s3_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.extra_python_libs_s3_path, value),
+                1 => rt::convert::set(&mut out.extra_jars_s3_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12832,14 +12832,14 @@ impl rt::FromValue for DirectJDBCSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                3 => out.connection_name = rt::FromValue::from_value(value)?,
-                4 => out.connection_type = rt::FromValue::from_value(value)?,
-                5 => out.redshift_tmp_dir = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                3 => rt::convert::set(&mut out.connection_name, value),
+                4 => rt::convert::set(&mut out.connection_type, value),
+                5 => rt::convert::set(&mut out.redshift_tmp_dir, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12872,13 +12872,13 @@ impl rt::FromValue for DirectKafkaSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.streaming_options = rt::FromValue::from_value(value)?,
-                2 => out.window_size = rt::FromValue::from_value(value)?,
-                3 => out.detect_schema = rt::FromValue::from_value(value)?,
-                4 => out.data_preview_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.streaming_options, value),
+                2 => rt::convert::set(&mut out.window_size, value),
+                3 => rt::convert::set(&mut out.detect_schema, value),
+                4 => rt::convert::set(&mut out.data_preview_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12910,13 +12910,13 @@ impl rt::FromValue for DirectKinesisSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.window_size = rt::FromValue::from_value(value)?,
-                2 => out.detect_schema = rt::FromValue::from_value(value)?,
-                3 => out.streaming_options = rt::FromValue::from_value(value)?,
-                4 => out.data_preview_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.window_size, value),
+                2 => rt::convert::set(&mut out.detect_schema, value),
+                3 => rt::convert::set(&mut out.streaming_options, value),
+                4 => rt::convert::set(&mut out.data_preview_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12947,12 +12947,12 @@ impl rt::FromValue for DirectSchemaChangePolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enable_update_catalog = rt::FromValue::from_value(value)?,
-                1 => out.update_behavior = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                3 => out.database = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enable_update_catalog, value),
+                1 => rt::convert::set(&mut out.update_behavior, value),
+                2 => rt::convert::set(&mut out.table, value),
+                3 => rt::convert::set(&mut out.database, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12982,12 +12982,12 @@ impl rt::FromValue for DoubleColumnStatisticsData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.minimum_value = rt::FromValue::from_value(value)?,
-                1 => out.maximum_value = rt::FromValue::from_value(value)?,
-                2 => out.number_of_nulls = rt::FromValue::from_value(value)?,
-                3 => out.number_of_distinct_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.minimum_value, value),
+                1 => rt::convert::set(&mut out.maximum_value, value),
+                2 => rt::convert::set(&mut out.number_of_nulls, value),
+                3 => rt::convert::set(&mut out.number_of_distinct_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13016,11 +13016,11 @@ impl rt::FromValue for DropDuplicates {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.columns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.columns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13048,11 +13048,11 @@ impl rt::FromValue for DropFields {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.paths = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.paths, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13081,12 +13081,12 @@ impl rt::FromValue for DropNullFields {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.null_check_box_list = rt::FromValue::from_value(value)?,
-                3 => out.null_text_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.null_check_box_list, value),
+                3 => rt::convert::set(&mut out.null_text_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13120,16 +13120,16 @@ impl rt::FromValue for DynamicTransform {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.transform_name = rt::FromValue::from_value(value)?,
-                2 => out.inputs = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                4 => out.function_name = rt::FromValue::from_value(value)?,
-                5 => out.path = rt::FromValue::from_value(value)?,
-                6 => out.version = rt::FromValue::from_value(value)?,
-                7 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.transform_name, value),
+                2 => rt::convert::set(&mut out.inputs, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                4 => rt::convert::set(&mut out.function_name, value),
+                5 => rt::convert::set(&mut out.path, value),
+                6 => rt::convert::set(&mut out.version, value),
+                7 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13162,11 +13162,11 @@ impl rt::FromValue for DynamoDBCatalogSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13194,11 +13194,11 @@ impl rt::FromValue for DynamoDBTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.scan_all = rt::FromValue::from_value(value)?,
-                2 => out.scan_rate = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.scan_all, value),
+                2 => rt::convert::set(&mut out.scan_rate, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13225,10 +13225,10 @@ impl rt::FromValue for Edge {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_id = rt::FromValue::from_value(value)?,
-                1 => out.destination_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_id, value),
+                1 => rt::convert::set(&mut out.destination_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13313,11 +13313,11 @@ impl rt::FromValue for EncryptionAtRest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_encryption_mode = rt::FromValue::from_value(value)?,
-                1 => out.sse_aws_kms_key_id = rt::FromValue::from_value(value)?,
-                2 => out.catalog_encryption_service_role = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_encryption_mode, value),
+                1 => rt::convert::set(&mut out.sse_aws_kms_key_id, value),
+                2 => rt::convert::set(&mut out.catalog_encryption_service_role, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13346,12 +13346,12 @@ impl rt::FromValue for EncryptionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_encryption = rt::FromValue::from_value(value)?,
-                1 => out.cloud_watch_encryption = rt::FromValue::from_value(value)?,
-                2 => out.job_bookmarks_encryption = rt::FromValue::from_value(value)?,
-                3 => out.data_quality_encryption = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_encryption, value),
+                1 => rt::convert::set(&mut out.cloud_watch_encryption, value),
+                2 => rt::convert::set(&mut out.job_bookmarks_encryption, value),
+                3 => rt::convert::set(&mut out.data_quality_encryption, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13383,14 +13383,14 @@ impl rt::FromValue for Entity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entity_name = rt::FromValue::from_value(value)?,
-                1 => out.label = rt::FromValue::from_value(value)?,
-                2 => out.is_parent_entity = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.category = rt::FromValue::from_value(value)?,
-                5 => out.custom_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entity_name, value),
+                1 => rt::convert::set(&mut out.label, value),
+                2 => rt::convert::set(&mut out.is_parent_entity, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.category, value),
+                5 => rt::convert::set(&mut out.custom_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13420,10 +13420,10 @@ impl rt::FromValue for EntityNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.from_federation_source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.from_federation_source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13449,10 +13449,10 @@ impl rt::FromValue for ErrorDetail {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_code = rt::FromValue::from_value(value)?,
-                1 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_code, value),
+                1 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13478,10 +13478,10 @@ impl rt::FromValue for ErrorDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_code = rt::FromValue::from_value(value)?,
-                1 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_code, value),
+                1 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13511,14 +13511,14 @@ impl rt::FromValue for EvaluateDataQuality {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.ruleset = rt::FromValue::from_value(value)?,
-                3 => out.output = rt::FromValue::from_value(value)?,
-                4 => out.publishing_options = rt::FromValue::from_value(value)?,
-                5 => out.stop_job_on_failure_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.ruleset, value),
+                3 => rt::convert::set(&mut out.output, value),
+                4 => rt::convert::set(&mut out.publishing_options, value),
+                5 => rt::convert::set(&mut out.stop_job_on_failure_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13553,15 +13553,15 @@ impl rt::FromValue for EvaluateDataQualityMultiFrame {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.additional_data_sources = rt::FromValue::from_value(value)?,
-                3 => out.ruleset = rt::FromValue::from_value(value)?,
-                4 => out.publishing_options = rt::FromValue::from_value(value)?,
-                5 => out.additional_options = rt::FromValue::from_value(value)?,
-                6 => out.stop_job_on_failure_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.additional_data_sources, value),
+                3 => rt::convert::set(&mut out.ruleset, value),
+                4 => rt::convert::set(&mut out.publishing_options, value),
+                5 => rt::convert::set(&mut out.additional_options, value),
+                6 => rt::convert::set(&mut out.stop_job_on_failure_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13592,10 +13592,10 @@ impl rt::FromValue for EvaluationMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_type = rt::FromValue::from_value(value)?,
-                1 => out.find_matches_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_type, value),
+                1 => rt::convert::set(&mut out.find_matches_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13621,10 +13621,10 @@ impl rt::FromValue for EventBatchingCondition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.batch_size = rt::FromValue::from_value(value)?,
-                1 => out.batch_window = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.batch_size, value),
+                1 => rt::convert::set(&mut out.batch_window, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13652,12 +13652,12 @@ impl rt::FromValue for ExecutionAttempt {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.column_statistics_task_run_id = rt::FromValue::from_value(value)?,
-                2 => out.execution_timestamp = rt::FromValue::from_value(value)?,
-                3 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.column_statistics_task_run_id, value),
+                2 => rt::convert::set(&mut out.execution_timestamp, value),
+                3 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13742,9 +13742,9 @@ impl rt::FromValue for ExecutionProperty {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_concurrent_runs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_concurrent_runs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13887,9 +13887,9 @@ impl rt::FromValue for ExportLabelsTaskRunProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output_s3_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output_s3_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13914,10 +13914,10 @@ impl rt::FromValue for FederatedCatalog {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identifier = rt::FromValue::from_value(value)?,
-                1 => out.connection_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identifier, value),
+                1 => rt::convert::set(&mut out.connection_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13943,10 +13943,10 @@ impl rt::FromValue for FederatedDatabase {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identifier = rt::FromValue::from_value(value)?,
-                1 => out.connection_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identifier, value),
+                1 => rt::convert::set(&mut out.connection_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13972,10 +13972,10 @@ impl rt::FromValue for FederatedResourceAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.associated_glue_resource = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.associated_glue_resource, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14002,11 +14002,11 @@ impl rt::FromValue for FederatedTable {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identifier = rt::FromValue::from_value(value)?,
-                1 => out.database_identifier = rt::FromValue::from_value(value)?,
-                2 => out.connection_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identifier, value),
+                1 => rt::convert::set(&mut out.database_identifier, value),
+                2 => rt::convert::set(&mut out.connection_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14126,10 +14126,10 @@ impl rt::FromValue for FederationSourceException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.federation_source_error_code = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.federation_source_error_code, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14154,9 +14154,9 @@ impl rt::FromValue for FederationSourceRetryableException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14197,26 +14197,26 @@ impl rt::FromValue for Field {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.field_name = rt::FromValue::from_value(value)?,
-                1 => out.label = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.field_type = rt::FromValue::from_value(value)?,
-                4 => out.is_primary_key = rt::FromValue::from_value(value)?,
-                5 => out.is_nullable = rt::FromValue::from_value(value)?,
-                6 => out.is_retrievable = rt::FromValue::from_value(value)?,
-                7 => out.is_filterable = rt::FromValue::from_value(value)?,
-                8 => out.is_partitionable = rt::FromValue::from_value(value)?,
-                9 => out.is_createable = rt::FromValue::from_value(value)?,
-                10 => out.is_updateable = rt::FromValue::from_value(value)?,
-                11 => out.is_upsertable = rt::FromValue::from_value(value)?,
-                12 => out.is_default_on_create = rt::FromValue::from_value(value)?,
-                13 => out.supported_values = rt::FromValue::from_value(value)?,
-                14 => out.supported_filter_operators = rt::FromValue::from_value(value)?,
-                15 => out.parent_field = rt::FromValue::from_value(value)?,
-                16 => out.native_data_type = rt::FromValue::from_value(value)?,
-                17 => out.custom_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.field_name, value),
+                1 => rt::convert::set(&mut out.label, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.field_type, value),
+                4 => rt::convert::set(&mut out.is_primary_key, value),
+                5 => rt::convert::set(&mut out.is_nullable, value),
+                6 => rt::convert::set(&mut out.is_retrievable, value),
+                7 => rt::convert::set(&mut out.is_filterable, value),
+                8 => rt::convert::set(&mut out.is_partitionable, value),
+                9 => rt::convert::set(&mut out.is_createable, value),
+                10 => rt::convert::set(&mut out.is_updateable, value),
+                11 => rt::convert::set(&mut out.is_upsertable, value),
+                12 => rt::convert::set(&mut out.is_default_on_create, value),
+                13 => rt::convert::set(&mut out.supported_values, value),
+                14 => rt::convert::set(&mut out.supported_filter_operators, value),
+                15 => rt::convert::set(&mut out.parent_field, value),
+                16 => rt::convert::set(&mut out.native_data_type, value),
+                17 => rt::convert::set(&mut out.custom_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14533,12 +14533,12 @@ impl rt::FromValue for FillMissingValues {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.imputed_path = rt::FromValue::from_value(value)?,
-                3 => out.filled_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.imputed_path, value),
+                3 => rt::convert::set(&mut out.filled_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14568,12 +14568,12 @@ impl rt::FromValue for Filter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.logical_operator = rt::FromValue::from_value(value)?,
-                3 => out.filters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.logical_operator, value),
+                3 => rt::convert::set(&mut out.filters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14602,11 +14602,11 @@ impl rt::FromValue for FilterExpression {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.operation = rt::FromValue::from_value(value)?,
-                1 => out.negated = rt::FromValue::from_value(value)?,
-                2 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.operation, value),
+                1 => rt::convert::set(&mut out.negated, value),
+                2 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14834,10 +14834,10 @@ impl rt::FromValue for FilterValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14925,14 +14925,14 @@ impl rt::FromValue for FindMatchesMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.area_under_pr_curve = rt::FromValue::from_value(value)?,
-                1 => out.precision = rt::FromValue::from_value(value)?,
-                2 => out.recall = rt::FromValue::from_value(value)?,
-                3 => out.f1 = rt::FromValue::from_value(value)?,
-                4 => out.confusion_matrix = rt::FromValue::from_value(value)?,
-                5 => out.column_importances = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.area_under_pr_curve, value),
+                1 => rt::convert::set(&mut out.precision, value),
+                2 => rt::convert::set(&mut out.recall, value),
+                3 => rt::convert::set(&mut out.f1, value),
+                4 => rt::convert::set(&mut out.confusion_matrix, value),
+                5 => rt::convert::set(&mut out.column_importances, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14964,12 +14964,12 @@ impl rt::FromValue for FindMatchesParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.primary_key_column_name = rt::FromValue::from_value(value)?,
-                1 => out.precision_recall_tradeoff = rt::FromValue::from_value(value)?,
-                2 => out.accuracy_cost_tradeoff = rt::FromValue::from_value(value)?,
-                3 => out.enforce_provided_labels = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.primary_key_column_name, value),
+                1 => rt::convert::set(&mut out.precision_recall_tradeoff, value),
+                2 => rt::convert::set(&mut out.accuracy_cost_tradeoff, value),
+                3 => rt::convert::set(&mut out.enforce_provided_labels, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14998,11 +14998,11 @@ impl rt::FromValue for FindMatchesTaskRunProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_id = rt::FromValue::from_value(value)?,
-                1 => out.job_name = rt::FromValue::from_value(value)?,
-                2 => out.job_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_id, value),
+                1 => rt::convert::set(&mut out.job_name, value),
+                2 => rt::convert::set(&mut out.job_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15030,11 +15030,11 @@ impl rt::FromValue for GetBlueprintRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.include_blueprint = rt::FromValue::from_value(value)?,
-                2 => out.include_parameter_spec = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.include_blueprint, value),
+                2 => rt::convert::set(&mut out.include_parameter_spec, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15060,9 +15060,9 @@ impl rt::FromValue for GetBlueprintResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blueprint = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blueprint, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15087,10 +15087,10 @@ impl rt::FromValue for GetBlueprintRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blueprint_name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blueprint_name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15115,9 +15115,9 @@ impl rt::FromValue for GetBlueprintRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blueprint_run = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blueprint_run, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15143,11 +15143,11 @@ impl rt::FromValue for GetBlueprintRunsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blueprint_name = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blueprint_name, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15174,10 +15174,10 @@ impl rt::FromValue for GetBlueprintRunsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blueprint_runs = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blueprint_runs, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15202,9 +15202,9 @@ impl rt::FromValue for GetCatalogImportStatusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15228,9 +15228,9 @@ impl rt::FromValue for GetCatalogImportStatusResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.import_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.import_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15254,9 +15254,9 @@ impl rt::FromValue for GetCatalogRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15280,9 +15280,9 @@ impl rt::FromValue for GetCatalogResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15310,13 +15310,13 @@ impl rt::FromValue for GetCatalogsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parent_catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.recursive = rt::FromValue::from_value(value)?,
-                4 => out.include_root = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parent_catalog_id, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.recursive, value),
+                4 => rt::convert::set(&mut out.include_root, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15345,10 +15345,10 @@ impl rt::FromValue for GetCatalogsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15373,9 +15373,9 @@ impl rt::FromValue for GetClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15399,9 +15399,9 @@ impl rt::FromValue for GetClassifierResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.classifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.classifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15426,10 +15426,10 @@ impl rt::FromValue for GetClassifiersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15455,10 +15455,10 @@ impl rt::FromValue for GetClassifiersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.classifiers = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.classifiers, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15487,13 +15487,13 @@ impl rt::FromValue for GetColumnStatisticsForPartitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.partition_values = rt::FromValue::from_value(value)?,
-                4 => out.column_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.partition_values, value),
+                4 => rt::convert::set(&mut out.column_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15522,10 +15522,10 @@ impl rt::FromValue for GetColumnStatisticsForPartitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_statistics_list = rt::FromValue::from_value(value)?,
-                1 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_statistics_list, value),
+                1 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15553,12 +15553,12 @@ impl rt::FromValue for GetColumnStatisticsForTableRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.column_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.column_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15586,10 +15586,10 @@ impl rt::FromValue for GetColumnStatisticsForTableResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_statistics_list = rt::FromValue::from_value(value)?,
-                1 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_statistics_list, value),
+                1 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15614,9 +15614,9 @@ impl rt::FromValue for GetColumnStatisticsTaskRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_statistics_task_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_statistics_task_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15640,9 +15640,9 @@ impl rt::FromValue for GetColumnStatisticsTaskRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_statistics_task_run = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_statistics_task_run, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15669,12 +15669,12 @@ impl rt::FromValue for GetColumnStatisticsTaskRunsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15702,10 +15702,10 @@ impl rt::FromValue for GetColumnStatisticsTaskRunsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_statistics_task_runs = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_statistics_task_runs, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15731,10 +15731,10 @@ impl rt::FromValue for GetColumnStatisticsTaskSettingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15759,9 +15759,9 @@ impl rt::FromValue for GetColumnStatisticsTaskSettingsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_statistics_task_settings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_statistics_task_settings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15788,12 +15788,12 @@ impl rt::FromValue for GetConnectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.hide_password = rt::FromValue::from_value(value)?,
-                3 => out.apply_override_for_compute_environment = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.hide_password, value),
+                3 => rt::convert::set(&mut out.apply_override_for_compute_environment, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15820,9 +15820,9 @@ impl rt::FromValue for GetConnectionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15848,11 +15848,11 @@ impl rt::FromValue for GetConnectionsFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.match_criteria = rt::FromValue::from_value(value)?,
-                1 => out.connection_type = rt::FromValue::from_value(value)?,
-                2 => out.connection_schema_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.match_criteria, value),
+                1 => rt::convert::set(&mut out.connection_type, value),
+                2 => rt::convert::set(&mut out.connection_schema_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15882,13 +15882,13 @@ impl rt::FromValue for GetConnectionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.filter = rt::FromValue::from_value(value)?,
-                2 => out.hide_password = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.filter, value),
+                2 => rt::convert::set(&mut out.hide_password, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15917,10 +15917,10 @@ impl rt::FromValue for GetConnectionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15947,11 +15947,11 @@ impl rt::FromValue for GetCrawlerMetricsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawler_name_list = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawler_name_list, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15978,10 +15978,10 @@ impl rt::FromValue for GetCrawlerMetricsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawler_metrics_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawler_metrics_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16006,9 +16006,9 @@ impl rt::FromValue for GetCrawlerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16032,9 +16032,9 @@ impl rt::FromValue for GetCrawlerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawler = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawler, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16059,10 +16059,10 @@ impl rt::FromValue for GetCrawlersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16088,10 +16088,10 @@ impl rt::FromValue for GetCrawlersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawlers = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawlers, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16116,9 +16116,9 @@ impl rt::FromValue for GetCustomEntityTypeRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16144,11 +16144,11 @@ impl rt::FromValue for GetCustomEntityTypeResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.regex_string = rt::FromValue::from_value(value)?,
-                2 => out.context_words = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.regex_string, value),
+                2 => rt::convert::set(&mut out.context_words, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16174,9 +16174,9 @@ impl rt::FromValue for GetDataCatalogEncryptionSettingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16200,9 +16200,9 @@ impl rt::FromValue for GetDataCatalogEncryptionSettingsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_catalog_encryption_settings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_catalog_encryption_settings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16227,10 +16227,10 @@ impl rt::FromValue for GetDataQualityModelRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statistic_id = rt::FromValue::from_value(value)?,
-                1 => out.profile_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statistic_id, value),
+                1 => rt::convert::set(&mut out.profile_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16258,12 +16258,12 @@ impl rt::FromValue for GetDataQualityModelResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.started_on = rt::FromValue::from_value(value)?,
-                2 => out.completed_on = rt::FromValue::from_value(value)?,
-                3 => out.failure_reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.started_on, value),
+                2 => rt::convert::set(&mut out.completed_on, value),
+                3 => rt::convert::set(&mut out.failure_reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16291,10 +16291,10 @@ impl rt::FromValue for GetDataQualityModelResultRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statistic_id = rt::FromValue::from_value(value)?,
-                1 => out.profile_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statistic_id, value),
+                1 => rt::convert::set(&mut out.profile_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16320,10 +16320,10 @@ impl rt::FromValue for GetDataQualityModelResultResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.completed_on = rt::FromValue::from_value(value)?,
-                1 => out.model = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.completed_on, value),
+                1 => rt::convert::set(&mut out.model, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16348,9 +16348,9 @@ impl rt::FromValue for GetDataQualityResultRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.result_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.result_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16387,22 +16387,22 @@ impl rt::FromValue for GetDataQualityResultResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.result_id = rt::FromValue::from_value(value)?,
-                1 => out.profile_id = rt::FromValue::from_value(value)?,
-                2 => out.score = rt::FromValue::from_value(value)?,
-                3 => out.data_source = rt::FromValue::from_value(value)?,
-                4 => out.ruleset_name = rt::FromValue::from_value(value)?,
-                5 => out.evaluation_context = rt::FromValue::from_value(value)?,
-                6 => out.started_on = rt::FromValue::from_value(value)?,
-                7 => out.completed_on = rt::FromValue::from_value(value)?,
-                8 => out.job_name = rt::FromValue::from_value(value)?,
-                9 => out.job_run_id = rt::FromValue::from_value(value)?,
-                10 => out.ruleset_evaluation_run_id = rt::FromValue::from_value(value)?,
-                11 => out.rule_results = rt::FromValue::from_value(value)?,
-                12 => out.analyzer_results = rt::FromValue::from_value(value)?,
-                13 => out.observations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.result_id, value),
+                1 => rt::convert::set(&mut out.profile_id, value),
+                2 => rt::convert::set(&mut out.score, value),
+                3 => rt::convert::set(&mut out.data_source, value),
+                4 => rt::convert::set(&mut out.ruleset_name, value),
+                5 => rt::convert::set(&mut out.evaluation_context, value),
+                6 => rt::convert::set(&mut out.started_on, value),
+                7 => rt::convert::set(&mut out.completed_on, value),
+                8 => rt::convert::set(&mut out.job_name, value),
+                9 => rt::convert::set(&mut out.job_run_id, value),
+                10 => rt::convert::set(&mut out.ruleset_evaluation_run_id, value),
+                11 => rt::convert::set(&mut out.rule_results, value),
+                12 => rt::convert::set(&mut out.analyzer_results, value),
+                13 => rt::convert::set(&mut out.observations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16439,9 +16439,9 @@ impl rt::FromValue for GetDataQualityRuleRecommendationRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16478,22 +16478,22 @@ impl rt::FromValue for GetDataQualityRuleRecommendationRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                1 => out.data_source = rt::FromValue::from_value(value)?,
-                2 => out.role = rt::FromValue::from_value(value)?,
-                3 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                4 => out.timeout = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                6 => out.error_string = rt::FromValue::from_value(value)?,
-                7 => out.started_on = rt::FromValue::from_value(value)?,
-                8 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                9 => out.completed_on = rt::FromValue::from_value(value)?,
-                10 => out.execution_time = rt::FromValue::from_value(value)?,
-                11 => out.recommended_ruleset = rt::FromValue::from_value(value)?,
-                12 => out.created_ruleset_name = rt::FromValue::from_value(value)?,
-                13 => out.data_quality_security_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                1 => rt::convert::set(&mut out.data_source, value),
+                2 => rt::convert::set(&mut out.role, value),
+                3 => rt::convert::set(&mut out.number_of_workers, value),
+                4 => rt::convert::set(&mut out.timeout, value),
+                5 => rt::convert::set(&mut out.status, value),
+                6 => rt::convert::set(&mut out.error_string, value),
+                7 => rt::convert::set(&mut out.started_on, value),
+                8 => rt::convert::set(&mut out.last_modified_on, value),
+                9 => rt::convert::set(&mut out.completed_on, value),
+                10 => rt::convert::set(&mut out.execution_time, value),
+                11 => rt::convert::set(&mut out.recommended_ruleset, value),
+                12 => rt::convert::set(&mut out.created_ruleset_name, value),
+                13 => rt::convert::set(&mut out.data_quality_security_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16530,9 +16530,9 @@ impl rt::FromValue for GetDataQualityRulesetEvaluationRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16570,23 +16570,23 @@ impl rt::FromValue for GetDataQualityRulesetEvaluationRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                1 => out.data_source = rt::FromValue::from_value(value)?,
-                2 => out.role = rt::FromValue::from_value(value)?,
-                3 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                4 => out.timeout = rt::FromValue::from_value(value)?,
-                5 => out.additional_run_options = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.error_string = rt::FromValue::from_value(value)?,
-                8 => out.started_on = rt::FromValue::from_value(value)?,
-                9 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                10 => out.completed_on = rt::FromValue::from_value(value)?,
-                11 => out.execution_time = rt::FromValue::from_value(value)?,
-                12 => out.ruleset_names = rt::FromValue::from_value(value)?,
-                13 => out.result_ids = rt::FromValue::from_value(value)?,
-                14 => out.additional_data_sources = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                1 => rt::convert::set(&mut out.data_source, value),
+                2 => rt::convert::set(&mut out.role, value),
+                3 => rt::convert::set(&mut out.number_of_workers, value),
+                4 => rt::convert::set(&mut out.timeout, value),
+                5 => rt::convert::set(&mut out.additional_run_options, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.error_string, value),
+                8 => rt::convert::set(&mut out.started_on, value),
+                9 => rt::convert::set(&mut out.last_modified_on, value),
+                10 => rt::convert::set(&mut out.completed_on, value),
+                11 => rt::convert::set(&mut out.execution_time, value),
+                12 => rt::convert::set(&mut out.ruleset_names, value),
+                13 => rt::convert::set(&mut out.result_ids, value),
+                14 => rt::convert::set(&mut out.additional_data_sources, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16624,9 +16624,9 @@ impl rt::FromValue for GetDataQualityRulesetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16657,16 +16657,16 @@ impl rt::FromValue for GetDataQualityRulesetResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.ruleset = rt::FromValue::from_value(value)?,
-                3 => out.target_table = rt::FromValue::from_value(value)?,
-                4 => out.created_on = rt::FromValue::from_value(value)?,
-                5 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                6 => out.recommendation_run_id = rt::FromValue::from_value(value)?,
-                7 => out.data_quality_security_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.ruleset, value),
+                3 => rt::convert::set(&mut out.target_table, value),
+                4 => rt::convert::set(&mut out.created_on, value),
+                5 => rt::convert::set(&mut out.last_modified_on, value),
+                6 => rt::convert::set(&mut out.recommendation_run_id, value),
+                7 => rt::convert::set(&mut out.data_quality_security_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16698,10 +16698,10 @@ impl rt::FromValue for GetDatabaseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16726,9 +16726,9 @@ impl rt::FromValue for GetDatabaseResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16756,13 +16756,13 @@ impl rt::FromValue for GetDatabasesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.resource_share_type = rt::FromValue::from_value(value)?,
-                4 => out.attributes_to_get = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.resource_share_type, value),
+                4 => rt::convert::set(&mut out.attributes_to_get, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16791,10 +16791,10 @@ impl rt::FromValue for GetDatabasesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16819,9 +16819,9 @@ impl rt::FromValue for GetDataflowGraphRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.python_script = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.python_script, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16846,10 +16846,10 @@ impl rt::FromValue for GetDataflowGraphResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dag_nodes = rt::FromValue::from_value(value)?,
-                1 => out.dag_edges = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dag_nodes, value),
+                1 => rt::convert::set(&mut out.dag_edges, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16874,9 +16874,9 @@ impl rt::FromValue for GetDevEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16900,9 +16900,9 @@ impl rt::FromValue for GetDevEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dev_endpoint = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dev_endpoint, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16927,10 +16927,10 @@ impl rt::FromValue for GetDevEndpointsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16956,10 +16956,10 @@ impl rt::FromValue for GetDevEndpointsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dev_endpoints = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dev_endpoints, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16993,18 +16993,18 @@ impl rt::FromValue for GetEntityRecordsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_name = rt::FromValue::from_value(value)?,
-                1 => out.catalog_id = rt::FromValue::from_value(value)?,
-                2 => out.entity_name = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.data_store_api_version = rt::FromValue::from_value(value)?,
-                5 => out.connection_options = rt::FromValue::from_value(value)?,
-                6 => out.filter_predicate = rt::FromValue::from_value(value)?,
-                7 => out.limit = rt::FromValue::from_value(value)?,
-                8 => out.order_by = rt::FromValue::from_value(value)?,
-                9 => out.selected_fields = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_name, value),
+                1 => rt::convert::set(&mut out.catalog_id, value),
+                2 => rt::convert::set(&mut out.entity_name, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.data_store_api_version, value),
+                5 => rt::convert::set(&mut out.connection_options, value),
+                6 => rt::convert::set(&mut out.filter_predicate, value),
+                7 => rt::convert::set(&mut out.limit, value),
+                8 => rt::convert::set(&mut out.order_by, value),
+                9 => rt::convert::set(&mut out.selected_fields, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17038,10 +17038,10 @@ impl rt::FromValue for GetEntityRecordsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.records = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.records, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17066,9 +17066,9 @@ impl rt::FromValue for GetIntegrationResourcePropertyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17094,11 +17094,11 @@ impl rt::FromValue for GetIntegrationResourcePropertyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.source_processing_properties = rt::FromValue::from_value(value)?,
-                2 => out.target_processing_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.source_processing_properties, value),
+                2 => rt::convert::set(&mut out.target_processing_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17125,10 +17125,10 @@ impl rt::FromValue for GetIntegrationTablePropertiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17156,12 +17156,12 @@ impl rt::FromValue for GetIntegrationTablePropertiesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.source_table_config = rt::FromValue::from_value(value)?,
-                3 => out.target_table_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.source_table_config, value),
+                3 => rt::convert::set(&mut out.target_table_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17189,10 +17189,10 @@ impl rt::FromValue for GetJobBookmarkRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17217,9 +17217,9 @@ impl rt::FromValue for GetJobBookmarkResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_bookmark_entry = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_bookmark_entry, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17243,9 +17243,9 @@ impl rt::FromValue for GetJobRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17269,9 +17269,9 @@ impl rt::FromValue for GetJobResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17297,11 +17297,11 @@ impl rt::FromValue for GetJobRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                2 => out.predecessors_included = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                2 => rt::convert::set(&mut out.predecessors_included, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17327,9 +17327,9 @@ impl rt::FromValue for GetJobRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_run = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_run, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17355,11 +17355,11 @@ impl rt::FromValue for GetJobRunsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17386,10 +17386,10 @@ impl rt::FromValue for GetJobRunsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_runs = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_runs, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17415,10 +17415,10 @@ impl rt::FromValue for GetJobsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17444,10 +17444,10 @@ impl rt::FromValue for GetJobsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.jobs = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.jobs, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17473,10 +17473,10 @@ impl rt::FromValue for GetMLTaskRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.task_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.task_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17510,18 +17510,18 @@ impl rt::FromValue for GetMLTaskRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.task_run_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.log_group_name = rt::FromValue::from_value(value)?,
-                4 => out.properties = rt::FromValue::from_value(value)?,
-                5 => out.error_string = rt::FromValue::from_value(value)?,
-                6 => out.started_on = rt::FromValue::from_value(value)?,
-                7 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                8 => out.completed_on = rt::FromValue::from_value(value)?,
-                9 => out.execution_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.task_run_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.log_group_name, value),
+                4 => rt::convert::set(&mut out.properties, value),
+                5 => rt::convert::set(&mut out.error_string, value),
+                6 => rt::convert::set(&mut out.started_on, value),
+                7 => rt::convert::set(&mut out.last_modified_on, value),
+                8 => rt::convert::set(&mut out.completed_on, value),
+                9 => rt::convert::set(&mut out.execution_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17558,13 +17558,13 @@ impl rt::FromValue for GetMLTaskRunsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.filter = rt::FromValue::from_value(value)?,
-                4 => out.sort = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.filter, value),
+                4 => rt::convert::set(&mut out.sort, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17593,10 +17593,10 @@ impl rt::FromValue for GetMLTaskRunsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_runs = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_runs, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17621,9 +17621,9 @@ impl rt::FromValue for GetMLTransformRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17665,27 +17665,27 @@ impl rt::FromValue for GetMLTransformResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.created_on = rt::FromValue::from_value(value)?,
-                5 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                6 => out.input_record_tables = rt::FromValue::from_value(value)?,
-                7 => out.parameters = rt::FromValue::from_value(value)?,
-                8 => out.evaluation_metrics = rt::FromValue::from_value(value)?,
-                9 => out.label_count = rt::FromValue::from_value(value)?,
-                10 => out.schema = rt::FromValue::from_value(value)?,
-                11 => out.role = rt::FromValue::from_value(value)?,
-                12 => out.glue_version = rt::FromValue::from_value(value)?,
-                13 => out.max_capacity = rt::FromValue::from_value(value)?,
-                14 => out.worker_type = rt::FromValue::from_value(value)?,
-                15 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                16 => out.timeout = rt::FromValue::from_value(value)?,
-                17 => out.max_retries = rt::FromValue::from_value(value)?,
-                18 => out.transform_encryption = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.created_on, value),
+                5 => rt::convert::set(&mut out.last_modified_on, value),
+                6 => rt::convert::set(&mut out.input_record_tables, value),
+                7 => rt::convert::set(&mut out.parameters, value),
+                8 => rt::convert::set(&mut out.evaluation_metrics, value),
+                9 => rt::convert::set(&mut out.label_count, value),
+                10 => rt::convert::set(&mut out.schema, value),
+                11 => rt::convert::set(&mut out.role, value),
+                12 => rt::convert::set(&mut out.glue_version, value),
+                13 => rt::convert::set(&mut out.max_capacity, value),
+                14 => rt::convert::set(&mut out.worker_type, value),
+                15 => rt::convert::set(&mut out.number_of_workers, value),
+                16 => rt::convert::set(&mut out.timeout, value),
+                17 => rt::convert::set(&mut out.max_retries, value),
+                18 => rt::convert::set(&mut out.transform_encryption, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17730,12 +17730,12 @@ impl rt::FromValue for GetMLTransformsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.filter = rt::FromValue::from_value(value)?,
-                3 => out.sort = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.filter, value),
+                3 => rt::convert::set(&mut out.sort, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17763,10 +17763,10 @@ impl rt::FromValue for GetMLTransformsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transforms = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transforms, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17793,11 +17793,11 @@ impl rt::FromValue for GetMappingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.sinks = rt::FromValue::from_value(value)?,
-                2 => out.location = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.sinks, value),
+                2 => rt::convert::set(&mut out.location, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17823,9 +17823,9 @@ impl rt::FromValue for GetMappingResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.mapping = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.mapping, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17852,12 +17852,12 @@ impl rt::FromValue for GetPartitionIndexesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17885,10 +17885,10 @@ impl rt::FromValue for GetPartitionIndexesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partition_index_descriptor_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partition_index_descriptor_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17916,12 +17916,12 @@ impl rt::FromValue for GetPartitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.partition_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.partition_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17948,9 +17948,9 @@ impl rt::FromValue for GetPartitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17983,18 +17983,18 @@ impl rt::FromValue for GetPartitionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.expression = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                5 => out.segment = rt::FromValue::from_value(value)?,
-                6 => out.max_results = rt::FromValue::from_value(value)?,
-                7 => out.exclude_column_schema = rt::FromValue::from_value(value)?,
-                8 => out.transaction_id = rt::FromValue::from_value(value)?,
-                9 => out.query_as_of_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.expression, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                5 => rt::convert::set(&mut out.segment, value),
+                6 => rt::convert::set(&mut out.max_results, value),
+                7 => rt::convert::set(&mut out.exclude_column_schema, value),
+                8 => rt::convert::set(&mut out.transaction_id, value),
+                9 => rt::convert::set(&mut out.query_as_of_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18028,10 +18028,10 @@ impl rt::FromValue for GetPartitionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partitions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partitions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18061,14 +18061,14 @@ impl rt::FromValue for GetPlanRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.mapping = rt::FromValue::from_value(value)?,
-                1 => out.source = rt::FromValue::from_value(value)?,
-                2 => out.sinks = rt::FromValue::from_value(value)?,
-                3 => out.location = rt::FromValue::from_value(value)?,
-                4 => out.language = rt::FromValue::from_value(value)?,
-                5 => out.additional_plan_options_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.mapping, value),
+                1 => rt::convert::set(&mut out.source, value),
+                2 => rt::convert::set(&mut out.sinks, value),
+                3 => rt::convert::set(&mut out.location, value),
+                4 => rt::convert::set(&mut out.language, value),
+                5 => rt::convert::set(&mut out.additional_plan_options_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18098,10 +18098,10 @@ impl rt::FromValue for GetPlanResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.python_script = rt::FromValue::from_value(value)?,
-                1 => out.scala_code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.python_script, value),
+                1 => rt::convert::set(&mut out.scala_code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18126,9 +18126,9 @@ impl rt::FromValue for GetRegistryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18157,14 +18157,14 @@ impl rt::FromValue for GetRegistryResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_name = rt::FromValue::from_value(value)?,
-                1 => out.registry_arn = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.created_time = rt::FromValue::from_value(value)?,
-                5 => out.updated_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_name, value),
+                1 => rt::convert::set(&mut out.registry_arn, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.created_time, value),
+                5 => rt::convert::set(&mut out.updated_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18194,10 +18194,10 @@ impl rt::FromValue for GetResourcePoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18223,10 +18223,10 @@ impl rt::FromValue for GetResourcePoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.get_resource_policies_response_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.get_resource_policies_response_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18251,9 +18251,9 @@ impl rt::FromValue for GetResourcePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18280,12 +18280,12 @@ impl rt::FromValue for GetResourcePolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_in_json = rt::FromValue::from_value(value)?,
-                1 => out.policy_hash = rt::FromValue::from_value(value)?,
-                2 => out.create_time = rt::FromValue::from_value(value)?,
-                3 => out.update_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_in_json, value),
+                1 => rt::convert::set(&mut out.policy_hash, value),
+                2 => rt::convert::set(&mut out.create_time, value),
+                3 => rt::convert::set(&mut out.update_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18313,10 +18313,10 @@ impl rt::FromValue for GetSchemaByDefinitionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                1 => out.schema_definition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                1 => rt::convert::set(&mut out.schema_definition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18345,13 +18345,13 @@ impl rt::FromValue for GetSchemaByDefinitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                1 => out.schema_arn = rt::FromValue::from_value(value)?,
-                2 => out.data_format = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.created_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_version_id, value),
+                1 => rt::convert::set(&mut out.schema_arn, value),
+                2 => rt::convert::set(&mut out.data_format, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.created_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18379,9 +18379,9 @@ impl rt::FromValue for GetSchemaInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18417,21 +18417,21 @@ impl rt::FromValue for GetSchemaResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_name = rt::FromValue::from_value(value)?,
-                1 => out.registry_arn = rt::FromValue::from_value(value)?,
-                2 => out.schema_name = rt::FromValue::from_value(value)?,
-                3 => out.schema_arn = rt::FromValue::from_value(value)?,
-                4 => out.description = rt::FromValue::from_value(value)?,
-                5 => out.data_format = rt::FromValue::from_value(value)?,
-                6 => out.compatibility = rt::FromValue::from_value(value)?,
-                7 => out.schema_checkpoint = rt::FromValue::from_value(value)?,
-                8 => out.latest_schema_version = rt::FromValue::from_value(value)?,
-                9 => out.next_schema_version = rt::FromValue::from_value(value)?,
-                10 => out.schema_status = rt::FromValue::from_value(value)?,
-                11 => out.created_time = rt::FromValue::from_value(value)?,
-                12 => out.updated_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_name, value),
+                1 => rt::convert::set(&mut out.registry_arn, value),
+                2 => rt::convert::set(&mut out.schema_name, value),
+                3 => rt::convert::set(&mut out.schema_arn, value),
+                4 => rt::convert::set(&mut out.description, value),
+                5 => rt::convert::set(&mut out.data_format, value),
+                6 => rt::convert::set(&mut out.compatibility, value),
+                7 => rt::convert::set(&mut out.schema_checkpoint, value),
+                8 => rt::convert::set(&mut out.latest_schema_version, value),
+                9 => rt::convert::set(&mut out.next_schema_version, value),
+                10 => rt::convert::set(&mut out.schema_status, value),
+                11 => rt::convert::set(&mut out.created_time, value),
+                12 => rt::convert::set(&mut out.updated_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18469,11 +18469,11 @@ impl rt::FromValue for GetSchemaVersionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                1 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                2 => out.schema_version_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                1 => rt::convert::set(&mut out.schema_version_id, value),
+                2 => rt::convert::set(&mut out.schema_version_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18505,15 +18505,15 @@ impl rt::FromValue for GetSchemaVersionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                1 => out.schema_definition = rt::FromValue::from_value(value)?,
-                2 => out.data_format = rt::FromValue::from_value(value)?,
-                3 => out.schema_arn = rt::FromValue::from_value(value)?,
-                4 => out.version_number = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                6 => out.created_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_version_id, value),
+                1 => rt::convert::set(&mut out.schema_definition, value),
+                2 => rt::convert::set(&mut out.data_format, value),
+                3 => rt::convert::set(&mut out.schema_arn, value),
+                4 => rt::convert::set(&mut out.version_number, value),
+                5 => rt::convert::set(&mut out.status, value),
+                6 => rt::convert::set(&mut out.created_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18546,12 +18546,12 @@ impl rt::FromValue for GetSchemaVersionsDiffInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                1 => out.first_schema_version_number = rt::FromValue::from_value(value)?,
-                2 => out.second_schema_version_number = rt::FromValue::from_value(value)?,
-                3 => out.schema_diff_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                1 => rt::convert::set(&mut out.first_schema_version_number, value),
+                2 => rt::convert::set(&mut out.second_schema_version_number, value),
+                3 => rt::convert::set(&mut out.schema_diff_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18578,9 +18578,9 @@ impl rt::FromValue for GetSchemaVersionsDiffResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.diff = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.diff, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18604,9 +18604,9 @@ impl rt::FromValue for GetSecurityConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18630,9 +18630,9 @@ impl rt::FromValue for GetSecurityConfigurationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.security_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.security_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18657,10 +18657,10 @@ impl rt::FromValue for GetSecurityConfigurationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18686,10 +18686,10 @@ impl rt::FromValue for GetSecurityConfigurationsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.security_configurations = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.security_configurations, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18715,10 +18715,10 @@ impl rt::FromValue for GetSessionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.request_origin = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.request_origin, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18743,9 +18743,9 @@ impl rt::FromValue for GetSessionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18771,11 +18771,11 @@ impl rt::FromValue for GetStatementRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.request_origin = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.request_origin, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18801,9 +18801,9 @@ impl rt::FromValue for GetStatementResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18830,12 +18830,12 @@ impl rt::FromValue for GetTableOptimizerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18865,12 +18865,12 @@ impl rt::FromValue for GetTableOptimizerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.table_optimizer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.table_optimizer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18902,14 +18902,14 @@ impl rt::FromValue for GetTableRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                3 => out.transaction_id = rt::FromValue::from_value(value)?,
-                4 => out.query_as_of_time = rt::FromValue::from_value(value)?,
-                5 => out.include_status_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.name, value),
+                3 => rt::convert::set(&mut out.transaction_id, value),
+                4 => rt::convert::set(&mut out.query_as_of_time, value),
+                5 => rt::convert::set(&mut out.include_status_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18938,9 +18938,9 @@ impl rt::FromValue for GetTableResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18967,12 +18967,12 @@ impl rt::FromValue for GetTableVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18999,9 +18999,9 @@ impl rt::FromValue for GetTableVersionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19029,13 +19029,13 @@ impl rt::FromValue for GetTableVersionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19064,10 +19064,10 @@ impl rt::FromValue for GetTableVersionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_versions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_versions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19100,17 +19100,17 @@ impl rt::FromValue for GetTablesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.expression = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                5 => out.transaction_id = rt::FromValue::from_value(value)?,
-                6 => out.query_as_of_time = rt::FromValue::from_value(value)?,
-                7 => out.include_status_details = rt::FromValue::from_value(value)?,
-                8 => out.attributes_to_get = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.expression, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                5 => rt::convert::set(&mut out.transaction_id, value),
+                6 => rt::convert::set(&mut out.query_as_of_time, value),
+                7 => rt::convert::set(&mut out.include_status_details, value),
+                8 => rt::convert::set(&mut out.attributes_to_get, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19143,10 +19143,10 @@ impl rt::FromValue for GetTablesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19171,9 +19171,9 @@ impl rt::FromValue for GetTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19197,9 +19197,9 @@ impl rt::FromValue for GetTagsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19223,9 +19223,9 @@ impl rt::FromValue for GetTriggerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19249,9 +19249,9 @@ impl rt::FromValue for GetTriggerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.trigger = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.trigger, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19277,11 +19277,11 @@ impl rt::FromValue for GetTriggersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.dependent_job_name = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.dependent_job_name, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19308,10 +19308,10 @@ impl rt::FromValue for GetTriggersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.triggers = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.triggers, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19343,16 +19343,16 @@ impl rt::FromValue for GetUnfilteredPartitionMetadataRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region = rt::FromValue::from_value(value)?,
-                1 => out.catalog_id = rt::FromValue::from_value(value)?,
-                2 => out.database_name = rt::FromValue::from_value(value)?,
-                3 => out.table_name = rt::FromValue::from_value(value)?,
-                4 => out.partition_values = rt::FromValue::from_value(value)?,
-                5 => out.audit_context = rt::FromValue::from_value(value)?,
-                6 => out.supported_permission_types = rt::FromValue::from_value(value)?,
-                7 => out.query_session_context = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region, value),
+                1 => rt::convert::set(&mut out.catalog_id, value),
+                2 => rt::convert::set(&mut out.database_name, value),
+                3 => rt::convert::set(&mut out.table_name, value),
+                4 => rt::convert::set(&mut out.partition_values, value),
+                5 => rt::convert::set(&mut out.audit_context, value),
+                6 => rt::convert::set(&mut out.supported_permission_types, value),
+                7 => rt::convert::set(&mut out.query_session_context, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19385,11 +19385,11 @@ impl rt::FromValue for GetUnfilteredPartitionMetadataResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partition = rt::FromValue::from_value(value)?,
-                1 => out.authorized_columns = rt::FromValue::from_value(value)?,
-                2 => out.is_registered_with_lake_formation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partition, value),
+                1 => rt::convert::set(&mut out.authorized_columns, value),
+                2 => rt::convert::set(&mut out.is_registered_with_lake_formation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19425,19 +19425,19 @@ impl rt::FromValue for GetUnfilteredPartitionsMetadataRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region = rt::FromValue::from_value(value)?,
-                1 => out.catalog_id = rt::FromValue::from_value(value)?,
-                2 => out.database_name = rt::FromValue::from_value(value)?,
-                3 => out.table_name = rt::FromValue::from_value(value)?,
-                4 => out.expression = rt::FromValue::from_value(value)?,
-                5 => out.audit_context = rt::FromValue::from_value(value)?,
-                6 => out.supported_permission_types = rt::FromValue::from_value(value)?,
-                7 => out.next_token = rt::FromValue::from_value(value)?,
-                8 => out.segment = rt::FromValue::from_value(value)?,
-                9 => out.max_results = rt::FromValue::from_value(value)?,
-                10 => out.query_session_context = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region, value),
+                1 => rt::convert::set(&mut out.catalog_id, value),
+                2 => rt::convert::set(&mut out.database_name, value),
+                3 => rt::convert::set(&mut out.table_name, value),
+                4 => rt::convert::set(&mut out.expression, value),
+                5 => rt::convert::set(&mut out.audit_context, value),
+                6 => rt::convert::set(&mut out.supported_permission_types, value),
+                7 => rt::convert::set(&mut out.next_token, value),
+                8 => rt::convert::set(&mut out.segment, value),
+                9 => rt::convert::set(&mut out.max_results, value),
+                10 => rt::convert::set(&mut out.query_session_context, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19472,10 +19472,10 @@ impl rt::FromValue for GetUnfilteredPartitionsMetadataResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.unfiltered_partitions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.unfiltered_partitions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19510,19 +19510,19 @@ impl rt::FromValue for GetUnfilteredTableMetadataRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region = rt::FromValue::from_value(value)?,
-                1 => out.catalog_id = rt::FromValue::from_value(value)?,
-                2 => out.database_name = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.audit_context = rt::FromValue::from_value(value)?,
-                5 => out.supported_permission_types = rt::FromValue::from_value(value)?,
-                6 => out.parent_resource_arn = rt::FromValue::from_value(value)?,
-                7 => out.root_resource_arn = rt::FromValue::from_value(value)?,
-                8 => out.supported_dialect = rt::FromValue::from_value(value)?,
-                9 => out.permissions = rt::FromValue::from_value(value)?,
-                10 => out.query_session_context = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region, value),
+                1 => rt::convert::set(&mut out.catalog_id, value),
+                2 => rt::convert::set(&mut out.database_name, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.audit_context, value),
+                5 => rt::convert::set(&mut out.supported_permission_types, value),
+                6 => rt::convert::set(&mut out.parent_resource_arn, value),
+                7 => rt::convert::set(&mut out.root_resource_arn, value),
+                8 => rt::convert::set(&mut out.supported_dialect, value),
+                9 => rt::convert::set(&mut out.permissions, value),
+                10 => rt::convert::set(&mut out.query_session_context, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19565,18 +19565,18 @@ impl rt::FromValue for GetUnfilteredTableMetadataResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table = rt::FromValue::from_value(value)?,
-                1 => out.authorized_columns = rt::FromValue::from_value(value)?,
-                2 => out.is_registered_with_lake_formation = rt::FromValue::from_value(value)?,
-                3 => out.cell_filters = rt::FromValue::from_value(value)?,
-                4 => out.query_authorization_id = rt::FromValue::from_value(value)?,
-                5 => out.is_multi_dialect_view = rt::FromValue::from_value(value)?,
-                6 => out.resource_arn = rt::FromValue::from_value(value)?,
-                7 => out.is_protected = rt::FromValue::from_value(value)?,
-                8 => out.permissions = rt::FromValue::from_value(value)?,
-                9 => out.row_filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table, value),
+                1 => rt::convert::set(&mut out.authorized_columns, value),
+                2 => rt::convert::set(&mut out.is_registered_with_lake_formation, value),
+                3 => rt::convert::set(&mut out.cell_filters, value),
+                4 => rt::convert::set(&mut out.query_authorization_id, value),
+                5 => rt::convert::set(&mut out.is_multi_dialect_view, value),
+                6 => rt::convert::set(&mut out.resource_arn, value),
+                7 => rt::convert::set(&mut out.is_protected, value),
+                8 => rt::convert::set(&mut out.permissions, value),
+                9 => rt::convert::set(&mut out.row_filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19609,9 +19609,9 @@ impl rt::FromValue for GetUsageProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19639,13 +19639,13 @@ impl rt::FromValue for GetUsageProfileResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.configuration = rt::FromValue::from_value(value)?,
-                3 => out.created_on = rt::FromValue::from_value(value)?,
-                4 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.configuration, value),
+                3 => rt::convert::set(&mut out.created_on, value),
+                4 => rt::convert::set(&mut out.last_modified_on, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19675,11 +19675,11 @@ impl rt::FromValue for GetUserDefinedFunctionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.function_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.function_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19705,9 +19705,9 @@ impl rt::FromValue for GetUserDefinedFunctionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_defined_function = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_defined_function, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19735,13 +19735,13 @@ impl rt::FromValue for GetUserDefinedFunctionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.pattern = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.pattern, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19770,10 +19770,10 @@ impl rt::FromValue for GetUserDefinedFunctionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_defined_functions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_defined_functions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19799,10 +19799,10 @@ impl rt::FromValue for GetWorkflowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.include_graph = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.include_graph, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19827,9 +19827,9 @@ impl rt::FromValue for GetWorkflowResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.workflow = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.workflow, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19854,10 +19854,10 @@ impl rt::FromValue for GetWorkflowRunPropertiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19882,9 +19882,9 @@ impl rt::FromValue for GetWorkflowRunPropertiesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19910,11 +19910,11 @@ impl rt::FromValue for GetWorkflowRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                2 => out.include_graph = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                2 => rt::convert::set(&mut out.include_graph, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19940,9 +19940,9 @@ impl rt::FromValue for GetWorkflowRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19969,12 +19969,12 @@ impl rt::FromValue for GetWorkflowRunsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.include_graph = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.include_graph, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20002,10 +20002,10 @@ impl rt::FromValue for GetWorkflowRunsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.runs = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.runs, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20030,9 +20030,9 @@ impl rt::FromValue for GlueEncryptionException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20059,12 +20059,12 @@ impl rt::FromValue for GluePolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_in_json = rt::FromValue::from_value(value)?,
-                1 => out.policy_hash = rt::FromValue::from_value(value)?,
-                2 => out.create_time = rt::FromValue::from_value(value)?,
-                3 => out.update_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_in_json, value),
+                1 => rt::convert::set(&mut out.policy_hash, value),
+                2 => rt::convert::set(&mut out.create_time, value),
+                3 => rt::convert::set(&mut out.update_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20174,9 +20174,9 @@ impl rt::FromValue for GlueSchema {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.columns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.columns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20201,10 +20201,10 @@ impl rt::FromValue for GlueStudioSchemaColumn {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20233,13 +20233,13 @@ impl rt::FromValue for GlueTable {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.catalog_id = rt::FromValue::from_value(value)?,
-                3 => out.connection_name = rt::FromValue::from_value(value)?,
-                4 => out.additional_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.catalog_id, value),
+                3 => rt::convert::set(&mut out.connection_name, value),
+                4 => rt::convert::set(&mut out.additional_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20271,13 +20271,13 @@ impl rt::FromValue for GovernedCatalogSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                3 => out.partition_predicate = rt::FromValue::from_value(value)?,
-                4 => out.additional_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                3 => rt::convert::set(&mut out.partition_predicate, value),
+                4 => rt::convert::set(&mut out.additional_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20310,14 +20310,14 @@ impl rt::FromValue for GovernedCatalogTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.partition_keys = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                4 => out.database = rt::FromValue::from_value(value)?,
-                5 => out.schema_change_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.partition_keys, value),
+                3 => rt::convert::set(&mut out.table, value),
+                4 => rt::convert::set(&mut out.database, value),
+                5 => rt::convert::set(&mut out.schema_change_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20352,15 +20352,15 @@ impl rt::FromValue for GrokClassifier {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.classification = rt::FromValue::from_value(value)?,
-                2 => out.creation_time = rt::FromValue::from_value(value)?,
-                3 => out.last_updated = rt::FromValue::from_value(value)?,
-                4 => out.version = rt::FromValue::from_value(value)?,
-                5 => out.grok_pattern = rt::FromValue::from_value(value)?,
-                6 => out.custom_patterns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.classification, value),
+                2 => rt::convert::set(&mut out.creation_time, value),
+                3 => rt::convert::set(&mut out.last_updated, value),
+                4 => rt::convert::set(&mut out.version, value),
+                5 => rt::convert::set(&mut out.grok_pattern, value),
+                6 => rt::convert::set(&mut out.custom_patterns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20393,12 +20393,12 @@ impl rt::FromValue for HudiTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.paths = rt::FromValue::from_value(value)?,
-                1 => out.connection_name = rt::FromValue::from_value(value)?,
-                2 => out.exclusions = rt::FromValue::from_value(value)?,
-                3 => out.maximum_traversal_depth = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.paths, value),
+                1 => rt::convert::set(&mut out.connection_name, value),
+                2 => rt::convert::set(&mut out.exclusions, value),
+                3 => rt::convert::set(&mut out.maximum_traversal_depth, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20492,12 +20492,12 @@ impl rt::FromValue for IcebergCompactionMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.number_of_bytes_compacted = rt::FromValue::from_value(value)?,
-                1 => out.number_of_files_compacted = rt::FromValue::from_value(value)?,
-                2 => out.number_of_dpus = rt::FromValue::from_value(value)?,
-                3 => out.job_duration_in_hour = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.number_of_bytes_compacted, value),
+                1 => rt::convert::set(&mut out.number_of_files_compacted, value),
+                2 => rt::convert::set(&mut out.number_of_dpus, value),
+                3 => rt::convert::set(&mut out.job_duration_in_hour, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20525,10 +20525,10 @@ impl rt::FromValue for IcebergInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metadata_operation = rt::FromValue::from_value(value)?,
-                1 => out.version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metadata_operation, value),
+                1 => rt::convert::set(&mut out.version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20554,10 +20554,10 @@ impl rt::FromValue for IcebergOrphanFileDeletionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.orphan_file_retention_period_in_days = rt::FromValue::from_value(value)?,
-                1 => out.location = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.orphan_file_retention_period_in_days, value),
+                1 => rt::convert::set(&mut out.location, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20584,11 +20584,11 @@ impl rt::FromValue for IcebergOrphanFileDeletionMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.number_of_orphan_files_deleted = rt::FromValue::from_value(value)?,
-                1 => out.number_of_dpus = rt::FromValue::from_value(value)?,
-                2 => out.job_duration_in_hour = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.number_of_orphan_files_deleted, value),
+                1 => rt::convert::set(&mut out.number_of_dpus, value),
+                2 => rt::convert::set(&mut out.job_duration_in_hour, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20616,11 +20616,11 @@ impl rt::FromValue for IcebergRetentionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.snapshot_retention_period_in_days = rt::FromValue::from_value(value)?,
-                1 => out.number_of_snapshots_to_retain = rt::FromValue::from_value(value)?,
-                2 => out.clean_expired_files = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.snapshot_retention_period_in_days, value),
+                1 => rt::convert::set(&mut out.number_of_snapshots_to_retain, value),
+                2 => rt::convert::set(&mut out.clean_expired_files, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20650,13 +20650,13 @@ impl rt::FromValue for IcebergRetentionMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.number_of_data_files_deleted = rt::FromValue::from_value(value)?,
-                1 => out.number_of_manifest_files_deleted = rt::FromValue::from_value(value)?,
-                2 => out.number_of_manifest_lists_deleted = rt::FromValue::from_value(value)?,
-                3 => out.number_of_dpus = rt::FromValue::from_value(value)?,
-                4 => out.job_duration_in_hour = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.number_of_data_files_deleted, value),
+                1 => rt::convert::set(&mut out.number_of_manifest_files_deleted, value),
+                2 => rt::convert::set(&mut out.number_of_manifest_lists_deleted, value),
+                3 => rt::convert::set(&mut out.number_of_dpus, value),
+                4 => rt::convert::set(&mut out.job_duration_in_hour, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20687,12 +20687,12 @@ impl rt::FromValue for IcebergTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.paths = rt::FromValue::from_value(value)?,
-                1 => out.connection_name = rt::FromValue::from_value(value)?,
-                2 => out.exclusions = rt::FromValue::from_value(value)?,
-                3 => out.maximum_traversal_depth = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.paths, value),
+                1 => rt::convert::set(&mut out.connection_name, value),
+                2 => rt::convert::set(&mut out.exclusions, value),
+                3 => rt::convert::set(&mut out.maximum_traversal_depth, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20719,9 +20719,9 @@ impl rt::FromValue for IdempotentParameterMismatchException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20745,9 +20745,9 @@ impl rt::FromValue for IllegalBlueprintStateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20771,9 +20771,9 @@ impl rt::FromValue for IllegalSessionStateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20797,9 +20797,9 @@ impl rt::FromValue for IllegalWorkflowStateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20823,9 +20823,9 @@ impl rt::FromValue for ImportCatalogToGlueRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20866,10 +20866,10 @@ impl rt::FromValue for ImportLabelsTaskRunProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.input_s3_path = rt::FromValue::from_value(value)?,
-                1 => out.replace = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.input_s3_path, value),
+                1 => rt::convert::set(&mut out.replace, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20899,14 +20899,14 @@ impl rt::FromValue for InboundIntegration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_arn = rt::FromValue::from_value(value)?,
-                1 => out.target_arn = rt::FromValue::from_value(value)?,
-                2 => out.integration_arn = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.create_time = rt::FromValue::from_value(value)?,
-                5 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_arn, value),
+                1 => rt::convert::set(&mut out.target_arn, value),
+                2 => rt::convert::set(&mut out.integration_arn, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.create_time, value),
+                5 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21005,20 +21005,20 @@ impl rt::FromValue for Integration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_arn = rt::FromValue::from_value(value)?,
-                1 => out.target_arn = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.integration_name = rt::FromValue::from_value(value)?,
-                4 => out.integration_arn = rt::FromValue::from_value(value)?,
-                5 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                6 => out.additional_encryption_context = rt::FromValue::from_value(value)?,
-                7 => out.tags = rt::FromValue::from_value(value)?,
-                8 => out.status = rt::FromValue::from_value(value)?,
-                9 => out.create_time = rt::FromValue::from_value(value)?,
-                10 => out.errors = rt::FromValue::from_value(value)?,
-                11 => out.data_filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_arn, value),
+                1 => rt::convert::set(&mut out.target_arn, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.integration_name, value),
+                4 => rt::convert::set(&mut out.integration_arn, value),
+                5 => rt::convert::set(&mut out.kms_key_id, value),
+                6 => rt::convert::set(&mut out.additional_encryption_context, value),
+                7 => rt::convert::set(&mut out.tags, value),
+                8 => rt::convert::set(&mut out.status, value),
+                9 => rt::convert::set(&mut out.create_time, value),
+                10 => rt::convert::set(&mut out.errors, value),
+                11 => rt::convert::set(&mut out.data_filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21053,9 +21053,9 @@ impl rt::FromValue for IntegrationConflictOperationFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21080,10 +21080,10 @@ impl rt::FromValue for IntegrationError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_code = rt::FromValue::from_value(value)?,
-                1 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_code, value),
+                1 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21109,10 +21109,10 @@ impl rt::FromValue for IntegrationFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21137,9 +21137,9 @@ impl rt::FromValue for IntegrationNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21164,10 +21164,10 @@ impl rt::FromValue for IntegrationPartition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.field_name = rt::FromValue::from_value(value)?,
-                1 => out.function_spec = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.field_name, value),
+                1 => rt::convert::set(&mut out.function_spec, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21192,9 +21192,9 @@ impl rt::FromValue for IntegrationQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21292,9 +21292,9 @@ impl rt::FromValue for InternalServerException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21318,9 +21318,9 @@ impl rt::FromValue for InternalServiceException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21345,10 +21345,10 @@ impl rt::FromValue for InvalidInputException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.from_federation_source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.from_federation_source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21373,9 +21373,9 @@ impl rt::FromValue for InvalidIntegrationStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21399,9 +21399,9 @@ impl rt::FromValue for InvalidStateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21499,16 +21499,16 @@ impl rt::FromValue for JDBCConnectorOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter_predicate = rt::FromValue::from_value(value)?,
-                1 => out.partition_column = rt::FromValue::from_value(value)?,
-                2 => out.lower_bound = rt::FromValue::from_value(value)?,
-                3 => out.upper_bound = rt::FromValue::from_value(value)?,
-                4 => out.num_partitions = rt::FromValue::from_value(value)?,
-                5 => out.job_bookmark_keys = rt::FromValue::from_value(value)?,
-                6 => out.job_bookmark_keys_sort_order = rt::FromValue::from_value(value)?,
-                7 => out.data_type_mapping = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter_predicate, value),
+                1 => rt::convert::set(&mut out.partition_column, value),
+                2 => rt::convert::set(&mut out.lower_bound, value),
+                3 => rt::convert::set(&mut out.upper_bound, value),
+                4 => rt::convert::set(&mut out.num_partitions, value),
+                5 => rt::convert::set(&mut out.job_bookmark_keys, value),
+                6 => rt::convert::set(&mut out.job_bookmark_keys_sort_order, value),
+                7 => rt::convert::set(&mut out.data_type_mapping, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21546,16 +21546,16 @@ impl rt::FromValue for JDBCConnectorSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.connection_name = rt::FromValue::from_value(value)?,
-                2 => out.connector_name = rt::FromValue::from_value(value)?,
-                3 => out.connection_type = rt::FromValue::from_value(value)?,
-                4 => out.additional_options = rt::FromValue::from_value(value)?,
-                5 => out.connection_table = rt::FromValue::from_value(value)?,
-                6 => out.query = rt::FromValue::from_value(value)?,
-                7 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.connection_name, value),
+                2 => rt::convert::set(&mut out.connector_name, value),
+                3 => rt::convert::set(&mut out.connection_type, value),
+                4 => rt::convert::set(&mut out.additional_options, value),
+                5 => rt::convert::set(&mut out.connection_table, value),
+                6 => rt::convert::set(&mut out.query, value),
+                7 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21593,16 +21593,16 @@ impl rt::FromValue for JDBCConnectorTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.connection_name = rt::FromValue::from_value(value)?,
-                3 => out.connection_table = rt::FromValue::from_value(value)?,
-                4 => out.connector_name = rt::FromValue::from_value(value)?,
-                5 => out.connection_type = rt::FromValue::from_value(value)?,
-                6 => out.additional_options = rt::FromValue::from_value(value)?,
-                7 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.connection_name, value),
+                3 => rt::convert::set(&mut out.connection_table, value),
+                4 => rt::convert::set(&mut out.connector_name, value),
+                5 => rt::convert::set(&mut out.connection_type, value),
+                6 => rt::convert::set(&mut out.additional_options, value),
+                7 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21903,12 +21903,12 @@ impl rt::FromValue for JdbcTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_name = rt::FromValue::from_value(value)?,
-                1 => out.path = rt::FromValue::from_value(value)?,
-                2 => out.exclusions = rt::FromValue::from_value(value)?,
-                3 => out.enable_additional_metadata = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_name, value),
+                1 => rt::convert::set(&mut out.path, value),
+                2 => rt::convert::set(&mut out.exclusions, value),
+                3 => rt::convert::set(&mut out.enable_additional_metadata, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21962,35 +21962,35 @@ impl rt::FromValue for Job {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.job_mode = rt::FromValue::from_value(value)?,
-                2 => out.job_run_queuing_enabled = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.log_uri = rt::FromValue::from_value(value)?,
-                5 => out.role = rt::FromValue::from_value(value)?,
-                6 => out.created_on = rt::FromValue::from_value(value)?,
-                7 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                8 => out.execution_property = rt::FromValue::from_value(value)?,
-                9 => out.command = rt::FromValue::from_value(value)?,
-                10 => out.default_arguments = rt::FromValue::from_value(value)?,
-                11 => out.non_overridable_arguments = rt::FromValue::from_value(value)?,
-                12 => out.connections = rt::FromValue::from_value(value)?,
-                13 => out.max_retries = rt::FromValue::from_value(value)?,
-                14 => out.allocated_capacity = rt::FromValue::from_value(value)?,
-                15 => out.timeout = rt::FromValue::from_value(value)?,
-                16 => out.max_capacity = rt::FromValue::from_value(value)?,
-                17 => out.worker_type = rt::FromValue::from_value(value)?,
-                18 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                19 => out.security_configuration = rt::FromValue::from_value(value)?,
-                20 => out.notification_property = rt::FromValue::from_value(value)?,
-                21 => out.glue_version = rt::FromValue::from_value(value)?,
-                22 => out.code_gen_configuration_nodes = rt::FromValue::from_value(value)?,
-                23 => out.execution_class = rt::FromValue::from_value(value)?,
-                24 => out.source_control_details = rt::FromValue::from_value(value)?,
-                25 => out.maintenance_window = rt::FromValue::from_value(value)?,
-                26 => out.profile_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.job_mode, value),
+                2 => rt::convert::set(&mut out.job_run_queuing_enabled, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.log_uri, value),
+                5 => rt::convert::set(&mut out.role, value),
+                6 => rt::convert::set(&mut out.created_on, value),
+                7 => rt::convert::set(&mut out.last_modified_on, value),
+                8 => rt::convert::set(&mut out.execution_property, value),
+                9 => rt::convert::set(&mut out.command, value),
+                10 => rt::convert::set(&mut out.default_arguments, value),
+                11 => rt::convert::set(&mut out.non_overridable_arguments, value),
+                12 => rt::convert::set(&mut out.connections, value),
+                13 => rt::convert::set(&mut out.max_retries, value),
+                14 => rt::convert::set(&mut out.allocated_capacity, value),
+                15 => rt::convert::set(&mut out.timeout, value),
+                16 => rt::convert::set(&mut out.max_capacity, value),
+                17 => rt::convert::set(&mut out.worker_type, value),
+                18 => rt::convert::set(&mut out.number_of_workers, value),
+                19 => rt::convert::set(&mut out.security_configuration, value),
+                20 => rt::convert::set(&mut out.notification_property, value),
+                21 => rt::convert::set(&mut out.glue_version, value),
+                22 => rt::convert::set(&mut out.code_gen_configuration_nodes, value),
+                23 => rt::convert::set(&mut out.execution_class, value),
+                24 => rt::convert::set(&mut out.source_control_details, value),
+                25 => rt::convert::set(&mut out.maintenance_window, value),
+                26 => rt::convert::set(&mut out.profile_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22046,15 +22046,15 @@ impl rt::FromValue for JobBookmarkEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.version = rt::FromValue::from_value(value)?,
-                2 => out.run = rt::FromValue::from_value(value)?,
-                3 => out.attempt = rt::FromValue::from_value(value)?,
-                4 => out.previous_run_id = rt::FromValue::from_value(value)?,
-                5 => out.run_id = rt::FromValue::from_value(value)?,
-                6 => out.job_bookmark = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.version, value),
+                2 => rt::convert::set(&mut out.run, value),
+                3 => rt::convert::set(&mut out.attempt, value),
+                4 => rt::convert::set(&mut out.previous_run_id, value),
+                5 => rt::convert::set(&mut out.run_id, value),
+                6 => rt::convert::set(&mut out.job_bookmark, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22085,10 +22085,10 @@ impl rt::FromValue for JobBookmarksEncryption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_bookmarks_encryption_mode = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_bookmarks_encryption_mode, value),
+                1 => rt::convert::set(&mut out.kms_key_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22174,12 +22174,12 @@ impl rt::FromValue for JobCommand {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.script_location = rt::FromValue::from_value(value)?,
-                2 => out.python_version = rt::FromValue::from_value(value)?,
-                3 => out.runtime = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.script_location, value),
+                2 => rt::convert::set(&mut out.python_version, value),
+                3 => rt::convert::set(&mut out.runtime, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22267,9 +22267,9 @@ impl rt::FromValue for JobNodeDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_runs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_runs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22321,37 +22321,37 @@ impl rt::FromValue for JobRun {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.attempt = rt::FromValue::from_value(value)?,
-                2 => out.previous_run_id = rt::FromValue::from_value(value)?,
-                3 => out.trigger_name = rt::FromValue::from_value(value)?,
-                4 => out.job_name = rt::FromValue::from_value(value)?,
-                5 => out.job_mode = rt::FromValue::from_value(value)?,
-                6 => out.job_run_queuing_enabled = rt::FromValue::from_value(value)?,
-                7 => out.started_on = rt::FromValue::from_value(value)?,
-                8 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                9 => out.completed_on = rt::FromValue::from_value(value)?,
-                10 => out.job_run_state = rt::FromValue::from_value(value)?,
-                11 => out.arguments = rt::FromValue::from_value(value)?,
-                12 => out.error_message = rt::FromValue::from_value(value)?,
-                13 => out.predecessor_runs = rt::FromValue::from_value(value)?,
-                14 => out.allocated_capacity = rt::FromValue::from_value(value)?,
-                15 => out.execution_time = rt::FromValue::from_value(value)?,
-                16 => out.timeout = rt::FromValue::from_value(value)?,
-                17 => out.max_capacity = rt::FromValue::from_value(value)?,
-                18 => out.worker_type = rt::FromValue::from_value(value)?,
-                19 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                20 => out.security_configuration = rt::FromValue::from_value(value)?,
-                21 => out.log_group_name = rt::FromValue::from_value(value)?,
-                22 => out.notification_property = rt::FromValue::from_value(value)?,
-                23 => out.glue_version = rt::FromValue::from_value(value)?,
-                24 => out.dpu_seconds = rt::FromValue::from_value(value)?,
-                25 => out.execution_class = rt::FromValue::from_value(value)?,
-                26 => out.maintenance_window = rt::FromValue::from_value(value)?,
-                27 => out.profile_name = rt::FromValue::from_value(value)?,
-                28 => out.state_detail = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.attempt, value),
+                2 => rt::convert::set(&mut out.previous_run_id, value),
+                3 => rt::convert::set(&mut out.trigger_name, value),
+                4 => rt::convert::set(&mut out.job_name, value),
+                5 => rt::convert::set(&mut out.job_mode, value),
+                6 => rt::convert::set(&mut out.job_run_queuing_enabled, value),
+                7 => rt::convert::set(&mut out.started_on, value),
+                8 => rt::convert::set(&mut out.last_modified_on, value),
+                9 => rt::convert::set(&mut out.completed_on, value),
+                10 => rt::convert::set(&mut out.job_run_state, value),
+                11 => rt::convert::set(&mut out.arguments, value),
+                12 => rt::convert::set(&mut out.error_message, value),
+                13 => rt::convert::set(&mut out.predecessor_runs, value),
+                14 => rt::convert::set(&mut out.allocated_capacity, value),
+                15 => rt::convert::set(&mut out.execution_time, value),
+                16 => rt::convert::set(&mut out.timeout, value),
+                17 => rt::convert::set(&mut out.max_capacity, value),
+                18 => rt::convert::set(&mut out.worker_type, value),
+                19 => rt::convert::set(&mut out.number_of_workers, value),
+                20 => rt::convert::set(&mut out.security_configuration, value),
+                21 => rt::convert::set(&mut out.log_group_name, value),
+                22 => rt::convert::set(&mut out.notification_property, value),
+                23 => rt::convert::set(&mut out.glue_version, value),
+                24 => rt::convert::set(&mut out.dpu_seconds, value),
+                25 => rt::convert::set(&mut out.execution_class, value),
+                26 => rt::convert::set(&mut out.maintenance_window, value),
+                27 => rt::convert::set(&mut out.profile_name, value),
+                28 => rt::convert::set(&mut out.state_detail, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22519,31 +22519,31 @@ impl rt::FromValue for JobUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_mode = rt::FromValue::from_value(value)?,
-                1 => out.job_run_queuing_enabled = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.log_uri = rt::FromValue::from_value(value)?,
-                4 => out.role = rt::FromValue::from_value(value)?,
-                5 => out.execution_property = rt::FromValue::from_value(value)?,
-                6 => out.command = rt::FromValue::from_value(value)?,
-                7 => out.default_arguments = rt::FromValue::from_value(value)?,
-                8 => out.non_overridable_arguments = rt::FromValue::from_value(value)?,
-                9 => out.connections = rt::FromValue::from_value(value)?,
-                10 => out.max_retries = rt::FromValue::from_value(value)?,
-                11 => out.allocated_capacity = rt::FromValue::from_value(value)?,
-                12 => out.timeout = rt::FromValue::from_value(value)?,
-                13 => out.max_capacity = rt::FromValue::from_value(value)?,
-                14 => out.worker_type = rt::FromValue::from_value(value)?,
-                15 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                16 => out.security_configuration = rt::FromValue::from_value(value)?,
-                17 => out.notification_property = rt::FromValue::from_value(value)?,
-                18 => out.glue_version = rt::FromValue::from_value(value)?,
-                19 => out.code_gen_configuration_nodes = rt::FromValue::from_value(value)?,
-                20 => out.execution_class = rt::FromValue::from_value(value)?,
-                21 => out.source_control_details = rt::FromValue::from_value(value)?,
-                22 => out.maintenance_window = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_mode, value),
+                1 => rt::convert::set(&mut out.job_run_queuing_enabled, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.log_uri, value),
+                4 => rt::convert::set(&mut out.role, value),
+                5 => rt::convert::set(&mut out.execution_property, value),
+                6 => rt::convert::set(&mut out.command, value),
+                7 => rt::convert::set(&mut out.default_arguments, value),
+                8 => rt::convert::set(&mut out.non_overridable_arguments, value),
+                9 => rt::convert::set(&mut out.connections, value),
+                10 => rt::convert::set(&mut out.max_retries, value),
+                11 => rt::convert::set(&mut out.allocated_capacity, value),
+                12 => rt::convert::set(&mut out.timeout, value),
+                13 => rt::convert::set(&mut out.max_capacity, value),
+                14 => rt::convert::set(&mut out.worker_type, value),
+                15 => rt::convert::set(&mut out.number_of_workers, value),
+                16 => rt::convert::set(&mut out.security_configuration, value),
+                17 => rt::convert::set(&mut out.notification_property, value),
+                18 => rt::convert::set(&mut out.glue_version, value),
+                19 => rt::convert::set(&mut out.code_gen_configuration_nodes, value),
+                20 => rt::convert::set(&mut out.execution_class, value),
+                21 => rt::convert::set(&mut out.source_control_details, value),
+                22 => rt::convert::set(&mut out.maintenance_window, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22592,12 +22592,12 @@ impl rt::FromValue for Join {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.join_type = rt::FromValue::from_value(value)?,
-                3 => out.columns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.join_type, value),
+                3 => rt::convert::set(&mut out.columns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22625,10 +22625,10 @@ impl rt::FromValue for JoinColumn {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.from = rt::FromValue::from_value(value)?,
-                1 => out.keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.from, value),
+                1 => rt::convert::set(&mut out.keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22727,13 +22727,13 @@ impl rt::FromValue for JsonClassifier {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.creation_time = rt::FromValue::from_value(value)?,
-                2 => out.last_updated = rt::FromValue::from_value(value)?,
-                3 => out.version = rt::FromValue::from_value(value)?,
-                4 => out.json_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.creation_time, value),
+                2 => rt::convert::set(&mut out.last_updated, value),
+                3 => rt::convert::set(&mut out.version, value),
+                4 => rt::convert::set(&mut out.json_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22761,9 +22761,9 @@ impl rt::FromValue for KMSKeyNotAccessibleFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22805,27 +22805,27 @@ impl rt::FromValue for KafkaStreamingSourceOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bootstrap_servers = rt::FromValue::from_value(value)?,
-                1 => out.security_protocol = rt::FromValue::from_value(value)?,
-                2 => out.connection_name = rt::FromValue::from_value(value)?,
-                3 => out.topic_name = rt::FromValue::from_value(value)?,
-                4 => out.assign = rt::FromValue::from_value(value)?,
-                5 => out.subscribe_pattern = rt::FromValue::from_value(value)?,
-                6 => out.classification = rt::FromValue::from_value(value)?,
-                7 => out.delimiter = rt::FromValue::from_value(value)?,
-                8 => out.starting_offsets = rt::FromValue::from_value(value)?,
-                9 => out.ending_offsets = rt::FromValue::from_value(value)?,
-                10 => out.poll_timeout_ms = rt::FromValue::from_value(value)?,
-                11 => out.num_retries = rt::FromValue::from_value(value)?,
-                12 => out.retry_interval_ms = rt::FromValue::from_value(value)?,
-                13 => out.max_offsets_per_trigger = rt::FromValue::from_value(value)?,
-                14 => out.min_partitions = rt::FromValue::from_value(value)?,
-                15 => out.include_headers = rt::FromValue::from_value(value)?,
-                16 => out.add_record_timestamp = rt::FromValue::from_value(value)?,
-                17 => out.emit_consumer_lag_metrics = rt::FromValue::from_value(value)?,
-                18 => out.starting_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bootstrap_servers, value),
+                1 => rt::convert::set(&mut out.security_protocol, value),
+                2 => rt::convert::set(&mut out.connection_name, value),
+                3 => rt::convert::set(&mut out.topic_name, value),
+                4 => rt::convert::set(&mut out.assign, value),
+                5 => rt::convert::set(&mut out.subscribe_pattern, value),
+                6 => rt::convert::set(&mut out.classification, value),
+                7 => rt::convert::set(&mut out.delimiter, value),
+                8 => rt::convert::set(&mut out.starting_offsets, value),
+                9 => rt::convert::set(&mut out.ending_offsets, value),
+                10 => rt::convert::set(&mut out.poll_timeout_ms, value),
+                11 => rt::convert::set(&mut out.num_retries, value),
+                12 => rt::convert::set(&mut out.retry_interval_ms, value),
+                13 => rt::convert::set(&mut out.max_offsets_per_trigger, value),
+                14 => rt::convert::set(&mut out.min_partitions, value),
+                15 => rt::convert::set(&mut out.include_headers, value),
+                16 => rt::convert::set(&mut out.add_record_timestamp, value),
+                17 => rt::convert::set(&mut out.emit_consumer_lag_metrics, value),
+                18 => rt::convert::set(&mut out.starting_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22868,10 +22868,10 @@ impl rt::FromValue for KeySchemaElement {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22916,29 +22916,29 @@ impl rt::FromValue for KinesisStreamingSourceOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_url = rt::FromValue::from_value(value)?,
-                1 => out.stream_name = rt::FromValue::from_value(value)?,
-                2 => out.classification = rt::FromValue::from_value(value)?,
-                3 => out.delimiter = rt::FromValue::from_value(value)?,
-                4 => out.starting_position = rt::FromValue::from_value(value)?,
-                5 => out.max_fetch_time_in_ms = rt::FromValue::from_value(value)?,
-                6 => out.max_fetch_records_per_shard = rt::FromValue::from_value(value)?,
-                7 => out.max_record_per_read = rt::FromValue::from_value(value)?,
-                8 => out.add_idle_time_between_reads = rt::FromValue::from_value(value)?,
-                9 => out.idle_time_between_reads_in_ms = rt::FromValue::from_value(value)?,
-                10 => out.describe_shard_interval = rt::FromValue::from_value(value)?,
-                11 => out.num_retries = rt::FromValue::from_value(value)?,
-                12 => out.retry_interval_ms = rt::FromValue::from_value(value)?,
-                13 => out.max_retry_interval_ms = rt::FromValue::from_value(value)?,
-                14 => out.avoid_empty_batches = rt::FromValue::from_value(value)?,
-                15 => out.stream_arn = rt::FromValue::from_value(value)?,
-                16 => out.role_arn = rt::FromValue::from_value(value)?,
-                17 => out.role_session_name = rt::FromValue::from_value(value)?,
-                18 => out.add_record_timestamp = rt::FromValue::from_value(value)?,
-                19 => out.emit_consumer_lag_metrics = rt::FromValue::from_value(value)?,
-                20 => out.starting_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_url, value),
+                1 => rt::convert::set(&mut out.stream_name, value),
+                2 => rt::convert::set(&mut out.classification, value),
+                3 => rt::convert::set(&mut out.delimiter, value),
+                4 => rt::convert::set(&mut out.starting_position, value),
+                5 => rt::convert::set(&mut out.max_fetch_time_in_ms, value),
+                6 => rt::convert::set(&mut out.max_fetch_records_per_shard, value),
+                7 => rt::convert::set(&mut out.max_record_per_read, value),
+                8 => rt::convert::set(&mut out.add_idle_time_between_reads, value),
+                9 => rt::convert::set(&mut out.idle_time_between_reads_in_ms, value),
+                10 => rt::convert::set(&mut out.describe_shard_interval, value),
+                11 => rt::convert::set(&mut out.num_retries, value),
+                12 => rt::convert::set(&mut out.retry_interval_ms, value),
+                13 => rt::convert::set(&mut out.max_retry_interval_ms, value),
+                14 => rt::convert::set(&mut out.avoid_empty_batches, value),
+                15 => rt::convert::set(&mut out.stream_arn, value),
+                16 => rt::convert::set(&mut out.role_arn, value),
+                17 => rt::convert::set(&mut out.role_session_name, value),
+                18 => rt::convert::set(&mut out.add_record_timestamp, value),
+                19 => rt::convert::set(&mut out.emit_consumer_lag_metrics, value),
+                20 => rt::convert::set(&mut out.starting_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22982,9 +22982,9 @@ impl rt::FromValue for LabelingSetGenerationTaskRunProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output_s3_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output_s3_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23009,10 +23009,10 @@ impl rt::FromValue for LakeFormationConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.use_lake_formation_credentials = rt::FromValue::from_value(value)?,
-                1 => out.account_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.use_lake_formation_credentials, value),
+                1 => rt::convert::set(&mut out.account_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23099,13 +23099,13 @@ impl rt::FromValue for LastActiveDefinition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                2 => out.parameter_spec = rt::FromValue::from_value(value)?,
-                3 => out.blueprint_location = rt::FromValue::from_value(value)?,
-                4 => out.blueprint_service_location = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.last_modified_on, value),
+                2 => rt::convert::set(&mut out.parameter_spec, value),
+                3 => rt::convert::set(&mut out.blueprint_location, value),
+                4 => rt::convert::set(&mut out.blueprint_service_location, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23138,14 +23138,14 @@ impl rt::FromValue for LastCrawlInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.error_message = rt::FromValue::from_value(value)?,
-                2 => out.log_group = rt::FromValue::from_value(value)?,
-                3 => out.log_stream = rt::FromValue::from_value(value)?,
-                4 => out.message_prefix = rt::FromValue::from_value(value)?,
-                5 => out.start_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.error_message, value),
+                2 => rt::convert::set(&mut out.log_group, value),
+                3 => rt::convert::set(&mut out.log_stream, value),
+                4 => rt::convert::set(&mut out.message_prefix, value),
+                5 => rt::convert::set(&mut out.start_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23235,9 +23235,9 @@ impl rt::FromValue for LineageConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawler_lineage_settings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawler_lineage_settings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23263,11 +23263,11 @@ impl rt::FromValue for ListBlueprintsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23294,10 +23294,10 @@ impl rt::FromValue for ListBlueprintsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blueprints = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blueprints, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23323,10 +23323,10 @@ impl rt::FromValue for ListColumnStatisticsTaskRunsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23352,10 +23352,10 @@ impl rt::FromValue for ListColumnStatisticsTaskRunsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_statistics_task_run_ids = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_statistics_task_run_ids, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23381,10 +23381,10 @@ impl rt::FromValue for ListConnectionTypesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23410,10 +23410,10 @@ impl rt::FromValue for ListConnectionTypesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_types = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_types, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23440,11 +23440,11 @@ impl rt::FromValue for ListCrawlersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23471,10 +23471,10 @@ impl rt::FromValue for ListCrawlersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawler_names = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawler_names, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23502,12 +23502,12 @@ impl rt::FromValue for ListCrawlsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawler_name = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawler_name, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23535,10 +23535,10 @@ impl rt::FromValue for ListCrawlsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawls = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawls, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23565,11 +23565,11 @@ impl rt::FromValue for ListCustomEntityTypesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23596,10 +23596,10 @@ impl rt::FromValue for ListCustomEntityTypesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.custom_entity_types = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.custom_entity_types, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23626,11 +23626,11 @@ impl rt::FromValue for ListDataQualityResultsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23657,10 +23657,10 @@ impl rt::FromValue for ListDataQualityResultsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23687,11 +23687,11 @@ impl rt::FromValue for ListDataQualityRuleRecommendationRunsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23718,10 +23718,10 @@ impl rt::FromValue for ListDataQualityRuleRecommendationRunsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.runs = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.runs, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23748,11 +23748,11 @@ impl rt::FromValue for ListDataQualityRulesetEvaluationRunsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23779,10 +23779,10 @@ impl rt::FromValue for ListDataQualityRulesetEvaluationRunsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.runs = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.runs, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23810,12 +23810,12 @@ impl rt::FromValue for ListDataQualityRulesetsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.filter = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.filter, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23843,10 +23843,10 @@ impl rt::FromValue for ListDataQualityRulesetsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rulesets = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rulesets, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23875,13 +23875,13 @@ impl rt::FromValue for ListDataQualityStatisticAnnotationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statistic_id = rt::FromValue::from_value(value)?,
-                1 => out.profile_id = rt::FromValue::from_value(value)?,
-                2 => out.timestamp_filter = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statistic_id, value),
+                1 => rt::convert::set(&mut out.profile_id, value),
+                2 => rt::convert::set(&mut out.timestamp_filter, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23910,10 +23910,10 @@ impl rt::FromValue for ListDataQualityStatisticAnnotationsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.annotations = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.annotations, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23942,13 +23942,13 @@ impl rt::FromValue for ListDataQualityStatisticsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statistic_id = rt::FromValue::from_value(value)?,
-                1 => out.profile_id = rt::FromValue::from_value(value)?,
-                2 => out.timestamp_filter = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statistic_id, value),
+                1 => rt::convert::set(&mut out.profile_id, value),
+                2 => rt::convert::set(&mut out.timestamp_filter, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23977,10 +23977,10 @@ impl rt::FromValue for ListDataQualityStatisticsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statistics = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statistics, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24007,11 +24007,11 @@ impl rt::FromValue for ListDevEndpointsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24038,10 +24038,10 @@ impl rt::FromValue for ListDevEndpointsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dev_endpoint_names = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dev_endpoint_names, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24070,13 +24070,13 @@ impl rt::FromValue for ListEntitiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_name = rt::FromValue::from_value(value)?,
-                1 => out.catalog_id = rt::FromValue::from_value(value)?,
-                2 => out.parent_entity_name = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.data_store_api_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_name, value),
+                1 => rt::convert::set(&mut out.catalog_id, value),
+                2 => rt::convert::set(&mut out.parent_entity_name, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.data_store_api_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24105,10 +24105,10 @@ impl rt::FromValue for ListEntitiesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entities = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entities, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24135,11 +24135,11 @@ impl rt::FromValue for ListJobsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24166,10 +24166,10 @@ impl rt::FromValue for ListJobsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_names = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_names, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24198,13 +24198,13 @@ impl rt::FromValue for ListMLTransformsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.filter = rt::FromValue::from_value(value)?,
-                3 => out.sort = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.filter, value),
+                3 => rt::convert::set(&mut out.sort, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24233,10 +24233,10 @@ impl rt::FromValue for ListMLTransformsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_ids = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_ids, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24262,10 +24262,10 @@ impl rt::FromValue for ListRegistriesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24291,10 +24291,10 @@ impl rt::FromValue for ListRegistriesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registries = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registries, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24321,11 +24321,11 @@ impl rt::FromValue for ListSchemaVersionsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24352,10 +24352,10 @@ impl rt::FromValue for ListSchemaVersionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schemas = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schemas, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24382,11 +24382,11 @@ impl rt::FromValue for ListSchemasInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24413,10 +24413,10 @@ impl rt::FromValue for ListSchemasResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schemas = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schemas, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24444,12 +24444,12 @@ impl rt::FromValue for ListSessionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                3 => out.request_origin = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                3 => rt::convert::set(&mut out.request_origin, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24478,11 +24478,11 @@ impl rt::FromValue for ListSessionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ids = rt::FromValue::from_value(value)?,
-                1 => out.sessions = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ids, value),
+                1 => rt::convert::set(&mut out.sessions, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24510,11 +24510,11 @@ impl rt::FromValue for ListStatementsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.request_origin = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.request_origin, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24541,10 +24541,10 @@ impl rt::FromValue for ListStatementsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statements = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statements, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24574,14 +24574,14 @@ impl rt::FromValue for ListTableOptimizerRunsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                5 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                5 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24614,13 +24614,13 @@ impl rt::FromValue for ListTableOptimizerRunsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.table_optimizer_runs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.table_optimizer_runs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24651,12 +24651,12 @@ impl rt::FromValue for ListTriggersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.dependent_job_name = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.dependent_job_name, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24684,10 +24684,10 @@ impl rt::FromValue for ListTriggersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.trigger_names = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.trigger_names, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24713,10 +24713,10 @@ impl rt::FromValue for ListUsageProfilesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24742,10 +24742,10 @@ impl rt::FromValue for ListUsageProfilesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.profiles = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.profiles, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24771,10 +24771,10 @@ impl rt::FromValue for ListWorkflowsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24800,10 +24800,10 @@ impl rt::FromValue for ListWorkflowsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.workflows = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.workflows, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24830,11 +24830,11 @@ impl rt::FromValue for Location {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.jdbc = rt::FromValue::from_value(value)?,
-                1 => out.s3 = rt::FromValue::from_value(value)?,
-                2 => out.dynamo_db = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.jdbc, value),
+                1 => rt::convert::set(&mut out.s3, value),
+                2 => rt::convert::set(&mut out.dynamo_db, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24976,12 +24976,12 @@ impl rt::FromValue for LongColumnStatisticsData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.minimum_value = rt::FromValue::from_value(value)?,
-                1 => out.maximum_value = rt::FromValue::from_value(value)?,
-                2 => out.number_of_nulls = rt::FromValue::from_value(value)?,
-                3 => out.number_of_distinct_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.minimum_value, value),
+                1 => rt::convert::set(&mut out.maximum_value, value),
+                2 => rt::convert::set(&mut out.number_of_nulls, value),
+                3 => rt::convert::set(&mut out.number_of_distinct_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25026,27 +25026,27 @@ impl rt::FromValue for MLTransform {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.created_on = rt::FromValue::from_value(value)?,
-                5 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                6 => out.input_record_tables = rt::FromValue::from_value(value)?,
-                7 => out.parameters = rt::FromValue::from_value(value)?,
-                8 => out.evaluation_metrics = rt::FromValue::from_value(value)?,
-                9 => out.label_count = rt::FromValue::from_value(value)?,
-                10 => out.schema = rt::FromValue::from_value(value)?,
-                11 => out.role = rt::FromValue::from_value(value)?,
-                12 => out.glue_version = rt::FromValue::from_value(value)?,
-                13 => out.max_capacity = rt::FromValue::from_value(value)?,
-                14 => out.worker_type = rt::FromValue::from_value(value)?,
-                15 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                16 => out.timeout = rt::FromValue::from_value(value)?,
-                17 => out.max_retries = rt::FromValue::from_value(value)?,
-                18 => out.transform_encryption = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.created_on, value),
+                5 => rt::convert::set(&mut out.last_modified_on, value),
+                6 => rt::convert::set(&mut out.input_record_tables, value),
+                7 => rt::convert::set(&mut out.parameters, value),
+                8 => rt::convert::set(&mut out.evaluation_metrics, value),
+                9 => rt::convert::set(&mut out.label_count, value),
+                10 => rt::convert::set(&mut out.schema, value),
+                11 => rt::convert::set(&mut out.role, value),
+                12 => rt::convert::set(&mut out.glue_version, value),
+                13 => rt::convert::set(&mut out.max_capacity, value),
+                14 => rt::convert::set(&mut out.worker_type, value),
+                15 => rt::convert::set(&mut out.number_of_workers, value),
+                16 => rt::convert::set(&mut out.timeout, value),
+                17 => rt::convert::set(&mut out.max_retries, value),
+                18 => rt::convert::set(&mut out.transform_encryption, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25088,9 +25088,9 @@ impl rt::FromValue for MLTransformNotReadyException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25115,10 +25115,10 @@ impl rt::FromValue for MLUserDataEncryption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ml_user_data_encryption_mode = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ml_user_data_encryption_mode, value),
+                1 => rt::convert::set(&mut out.kms_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25206,14 +25206,14 @@ impl rt::FromValue for Mapping {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.to_key = rt::FromValue::from_value(value)?,
-                1 => out.from_path = rt::FromValue::from_value(value)?,
-                2 => out.from_type = rt::FromValue::from_value(value)?,
-                3 => out.to_type = rt::FromValue::from_value(value)?,
-                4 => out.dropped = rt::FromValue::from_value(value)?,
-                5 => out.children = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.to_key, value),
+                1 => rt::convert::set(&mut out.from_path, value),
+                2 => rt::convert::set(&mut out.from_type, value),
+                3 => rt::convert::set(&mut out.to_type, value),
+                4 => rt::convert::set(&mut out.dropped, value),
+                5 => rt::convert::set(&mut out.children, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25247,14 +25247,14 @@ impl rt::FromValue for MappingEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_table = rt::FromValue::from_value(value)?,
-                1 => out.source_path = rt::FromValue::from_value(value)?,
-                2 => out.source_type = rt::FromValue::from_value(value)?,
-                3 => out.target_table = rt::FromValue::from_value(value)?,
-                4 => out.target_path = rt::FromValue::from_value(value)?,
-                5 => out.target_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_table, value),
+                1 => rt::convert::set(&mut out.source_path, value),
+                2 => rt::convert::set(&mut out.source_type, value),
+                3 => rt::convert::set(&mut out.target_table, value),
+                4 => rt::convert::set(&mut out.target_path, value),
+                5 => rt::convert::set(&mut out.target_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25286,12 +25286,12 @@ impl rt::FromValue for Merge {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.source = rt::FromValue::from_value(value)?,
-                3 => out.primary_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.source, value),
+                3 => rt::convert::set(&mut out.primary_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25320,11 +25320,11 @@ impl rt::FromValue for MetadataInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metadata_value = rt::FromValue::from_value(value)?,
-                1 => out.created_time = rt::FromValue::from_value(value)?,
-                2 => out.other_metadata_value_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metadata_value, value),
+                1 => rt::convert::set(&mut out.created_time, value),
+                2 => rt::convert::set(&mut out.other_metadata_value_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25351,10 +25351,10 @@ impl rt::FromValue for MetadataKeyValuePair {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metadata_key = rt::FromValue::from_value(value)?,
-                1 => out.metadata_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metadata_key, value),
+                1 => rt::convert::set(&mut out.metadata_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25437,12 +25437,12 @@ impl rt::FromValue for MetricBasedObservation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric_name = rt::FromValue::from_value(value)?,
-                1 => out.statistic_id = rt::FromValue::from_value(value)?,
-                2 => out.metric_values = rt::FromValue::from_value(value)?,
-                3 => out.new_rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric_name, value),
+                1 => rt::convert::set(&mut out.statistic_id, value),
+                2 => rt::convert::set(&mut out.metric_values, value),
+                3 => rt::convert::set(&mut out.new_rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25471,11 +25471,11 @@ impl rt::FromValue for MicrosoftSQLServerCatalogSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25504,12 +25504,12 @@ impl rt::FromValue for MicrosoftSQLServerCatalogTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.database = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.database, value),
+                3 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25539,12 +25539,12 @@ impl rt::FromValue for ModifyIntegrationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_identifier = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.data_filter = rt::FromValue::from_value(value)?,
-                3 => out.integration_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_identifier, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.data_filter, value),
+                3 => rt::convert::set(&mut out.integration_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25583,20 +25583,20 @@ impl rt::FromValue for ModifyIntegrationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_arn = rt::FromValue::from_value(value)?,
-                1 => out.target_arn = rt::FromValue::from_value(value)?,
-                2 => out.integration_name = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.integration_arn = rt::FromValue::from_value(value)?,
-                5 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                6 => out.additional_encryption_context = rt::FromValue::from_value(value)?,
-                7 => out.tags = rt::FromValue::from_value(value)?,
-                8 => out.status = rt::FromValue::from_value(value)?,
-                9 => out.create_time = rt::FromValue::from_value(value)?,
-                10 => out.errors = rt::FromValue::from_value(value)?,
-                11 => out.data_filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_arn, value),
+                1 => rt::convert::set(&mut out.target_arn, value),
+                2 => rt::convert::set(&mut out.integration_name, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.integration_arn, value),
+                5 => rt::convert::set(&mut out.kms_key_id, value),
+                6 => rt::convert::set(&mut out.additional_encryption_context, value),
+                7 => rt::convert::set(&mut out.tags, value),
+                8 => rt::convert::set(&mut out.status, value),
+                9 => rt::convert::set(&mut out.create_time, value),
+                10 => rt::convert::set(&mut out.errors, value),
+                11 => rt::convert::set(&mut out.data_filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25633,11 +25633,11 @@ impl rt::FromValue for MongoDBTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_name = rt::FromValue::from_value(value)?,
-                1 => out.path = rt::FromValue::from_value(value)?,
-                2 => out.scan_all = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_name, value),
+                1 => rt::convert::set(&mut out.path, value),
+                2 => rt::convert::set(&mut out.scan_all, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25665,11 +25665,11 @@ impl rt::FromValue for MySQLCatalogSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25698,12 +25698,12 @@ impl rt::FromValue for MySQLCatalogTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.database = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.database, value),
+                3 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25730,9 +25730,9 @@ impl rt::FromValue for NoScheduleException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25761,14 +25761,14 @@ impl rt::FromValue for Node {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.unique_id = rt::FromValue::from_value(value)?,
-                3 => out.trigger_details = rt::FromValue::from_value(value)?,
-                4 => out.job_details = rt::FromValue::from_value(value)?,
-                5 => out.crawler_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.unique_id, value),
+                3 => rt::convert::set(&mut out.trigger_details, value),
+                4 => rt::convert::set(&mut out.job_details, value),
+                5 => rt::convert::set(&mut out.crawler_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25858,9 +25858,9 @@ impl rt::FromValue for NotificationProperty {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notify_delay_after = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notify_delay_after, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25886,11 +25886,11 @@ impl rt::FromValue for NullCheckBoxList {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_empty = rt::FromValue::from_value(value)?,
-                1 => out.is_null_string = rt::FromValue::from_value(value)?,
-                2 => out.is_neg_one = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_empty, value),
+                1 => rt::convert::set(&mut out.is_null_string, value),
+                2 => rt::convert::set(&mut out.is_neg_one, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25917,10 +25917,10 @@ impl rt::FromValue for NullValueField {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                1 => out.datatype = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                1 => rt::convert::set(&mut out.datatype, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25946,10 +25946,10 @@ impl rt::FromValue for OAuth2ClientApplication {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_managed_client_application_client_id = rt::FromValue::from_value(value)?,
-                1 => out.aws_managed_client_application_reference = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_managed_client_application_client_id, value),
+                1 => rt::convert::set(&mut out.aws_managed_client_application_reference, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25977,12 +25977,12 @@ impl rt::FromValue for OAuth2Credentials {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_managed_client_application_client_secret = rt::FromValue::from_value(value)?,
-                1 => out.access_token = rt::FromValue::from_value(value)?,
-                2 => out.refresh_token = rt::FromValue::from_value(value)?,
-                3 => out.jwt_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_managed_client_application_client_secret, value),
+                1 => rt::convert::set(&mut out.access_token, value),
+                2 => rt::convert::set(&mut out.refresh_token, value),
+                3 => rt::convert::set(&mut out.jwt_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26073,12 +26073,12 @@ impl rt::FromValue for OAuth2Properties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.o_auth2_grant_type = rt::FromValue::from_value(value)?,
-                1 => out.o_auth2_client_application = rt::FromValue::from_value(value)?,
-                2 => out.token_url = rt::FromValue::from_value(value)?,
-                3 => out.token_url_parameters_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.o_auth2_grant_type, value),
+                1 => rt::convert::set(&mut out.o_auth2_client_application, value),
+                2 => rt::convert::set(&mut out.token_url, value),
+                3 => rt::convert::set(&mut out.token_url_parameters_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26110,14 +26110,14 @@ impl rt::FromValue for OAuth2PropertiesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.o_auth2_grant_type = rt::FromValue::from_value(value)?,
-                1 => out.o_auth2_client_application = rt::FromValue::from_value(value)?,
-                2 => out.token_url = rt::FromValue::from_value(value)?,
-                3 => out.token_url_parameters_map = rt::FromValue::from_value(value)?,
-                4 => out.authorization_code_properties = rt::FromValue::from_value(value)?,
-                5 => out.o_auth2_credentials = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.o_auth2_grant_type, value),
+                1 => rt::convert::set(&mut out.o_auth2_client_application, value),
+                2 => rt::convert::set(&mut out.token_url, value),
+                3 => rt::convert::set(&mut out.token_url_parameters_map, value),
+                4 => rt::convert::set(&mut out.authorization_code_properties, value),
+                5 => rt::convert::set(&mut out.o_auth2_credentials, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26146,9 +26146,9 @@ impl rt::FromValue for OpenTableFormatInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.iceberg_input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.iceberg_input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26172,9 +26172,9 @@ impl rt::FromValue for OperationNotSupportedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26198,9 +26198,9 @@ impl rt::FromValue for OperationTimeoutException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26226,11 +26226,11 @@ impl rt::FromValue for OptionShape {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                1 => out.label = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                1 => rt::convert::set(&mut out.label, value),
+                2 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26258,11 +26258,11 @@ impl rt::FromValue for OracleSQLCatalogSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26291,12 +26291,12 @@ impl rt::FromValue for OracleSQLCatalogTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.database = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.database, value),
+                3 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26324,10 +26324,10 @@ impl rt::FromValue for Order {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column = rt::FromValue::from_value(value)?,
-                1 => out.sort_order = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column, value),
+                1 => rt::convert::set(&mut out.sort_order, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26352,9 +26352,9 @@ impl rt::FromValue for OrphanFileDeletionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.iceberg_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.iceberg_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26378,9 +26378,9 @@ impl rt::FromValue for OrphanFileDeletionMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.iceberg_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.iceberg_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26405,10 +26405,10 @@ impl rt::FromValue for OtherMetadataValueListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metadata_value = rt::FromValue::from_value(value)?,
-                1 => out.created_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metadata_value, value),
+                1 => rt::convert::set(&mut out.created_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26440,16 +26440,16 @@ impl rt::FromValue for PIIDetection {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.pii_type = rt::FromValue::from_value(value)?,
-                3 => out.entity_types_to_detect = rt::FromValue::from_value(value)?,
-                4 => out.output_column_name = rt::FromValue::from_value(value)?,
-                5 => out.sample_fraction = rt::FromValue::from_value(value)?,
-                6 => out.threshold_fraction = rt::FromValue::from_value(value)?,
-                7 => out.mask_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.pii_type, value),
+                3 => rt::convert::set(&mut out.entity_types_to_detect, value),
+                4 => rt::convert::set(&mut out.output_column_name, value),
+                5 => rt::convert::set(&mut out.sample_fraction, value),
+                6 => rt::convert::set(&mut out.threshold_fraction, value),
+                7 => rt::convert::set(&mut out.mask_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26628,17 +26628,17 @@ impl rt::FromValue for Partition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.values = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.creation_time = rt::FromValue::from_value(value)?,
-                4 => out.last_access_time = rt::FromValue::from_value(value)?,
-                5 => out.storage_descriptor = rt::FromValue::from_value(value)?,
-                6 => out.parameters = rt::FromValue::from_value(value)?,
-                7 => out.last_analyzed_time = rt::FromValue::from_value(value)?,
-                8 => out.catalog_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.values, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.creation_time, value),
+                4 => rt::convert::set(&mut out.last_access_time, value),
+                5 => rt::convert::set(&mut out.storage_descriptor, value),
+                6 => rt::convert::set(&mut out.parameters, value),
+                7 => rt::convert::set(&mut out.last_analyzed_time, value),
+                8 => rt::convert::set(&mut out.catalog_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26671,10 +26671,10 @@ impl rt::FromValue for PartitionError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partition_values = rt::FromValue::from_value(value)?,
-                1 => out.error_detail = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partition_values, value),
+                1 => rt::convert::set(&mut out.error_detail, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26700,10 +26700,10 @@ impl rt::FromValue for PartitionIndex {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.keys = rt::FromValue::from_value(value)?,
-                1 => out.index_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.keys, value),
+                1 => rt::convert::set(&mut out.index_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26731,12 +26731,12 @@ impl rt::FromValue for PartitionIndexDescriptor {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_name = rt::FromValue::from_value(value)?,
-                1 => out.keys = rt::FromValue::from_value(value)?,
-                2 => out.index_status = rt::FromValue::from_value(value)?,
-                3 => out.backfill_errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_name, value),
+                1 => rt::convert::set(&mut out.keys, value),
+                2 => rt::convert::set(&mut out.index_status, value),
+                3 => rt::convert::set(&mut out.backfill_errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26831,13 +26831,13 @@ impl rt::FromValue for PartitionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.values = rt::FromValue::from_value(value)?,
-                1 => out.last_access_time = rt::FromValue::from_value(value)?,
-                2 => out.storage_descriptor = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                4 => out.last_analyzed_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.values, value),
+                1 => rt::convert::set(&mut out.last_access_time, value),
+                2 => rt::convert::set(&mut out.storage_descriptor, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                4 => rt::convert::set(&mut out.last_analyzed_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26865,9 +26865,9 @@ impl rt::FromValue for PartitionValueList {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27045,9 +27045,9 @@ impl rt::FromValue for PermissionTypeMismatchException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27073,11 +27073,11 @@ impl rt::FromValue for PhysicalConnectionRequirements {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subnet_id = rt::FromValue::from_value(value)?,
-                1 => out.security_group_id_list = rt::FromValue::from_value(value)?,
-                2 => out.availability_zone = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subnet_id, value),
+                1 => rt::convert::set(&mut out.security_group_id_list, value),
+                2 => rt::convert::set(&mut out.availability_zone, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27169,11 +27169,11 @@ impl rt::FromValue for PostgreSQLCatalogSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27202,12 +27202,12 @@ impl rt::FromValue for PostgreSQLCatalogTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.database = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.database, value),
+                3 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27235,10 +27235,10 @@ impl rt::FromValue for Predecessor {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27264,10 +27264,10 @@ impl rt::FromValue for Predicate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.logical = rt::FromValue::from_value(value)?,
-                1 => out.conditions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.logical, value),
+                1 => rt::convert::set(&mut out.conditions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27293,10 +27293,10 @@ impl rt::FromValue for PrincipalPermissions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.principal = rt::FromValue::from_value(value)?,
-                1 => out.permissions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.principal, value),
+                1 => rt::convert::set(&mut out.permissions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27385,10 +27385,10 @@ impl rt::FromValue for ProfileConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_configuration = rt::FromValue::from_value(value)?,
-                1 => out.job_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_configuration, value),
+                1 => rt::convert::set(&mut out.job_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27419,15 +27419,15 @@ impl rt::FromValue for Property {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.required = rt::FromValue::from_value(value)?,
-                3 => out.default_value = rt::FromValue::from_value(value)?,
-                4 => out.property_types = rt::FromValue::from_value(value)?,
-                5 => out.allowed_values = rt::FromValue::from_value(value)?,
-                6 => out.data_operation_scopes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.required, value),
+                3 => rt::convert::set(&mut out.default_value, value),
+                4 => rt::convert::set(&mut out.property_types, value),
+                5 => rt::convert::set(&mut out.allowed_values, value),
+                6 => rt::convert::set(&mut out.data_operation_scopes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27459,11 +27459,11 @@ impl rt::FromValue for PropertyPredicate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.comparator = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.comparator, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27558,10 +27558,10 @@ impl rt::FromValue for PutDataCatalogEncryptionSettingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.data_catalog_encryption_settings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.data_catalog_encryption_settings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27603,10 +27603,10 @@ impl rt::FromValue for PutDataQualityProfileAnnotationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.profile_id = rt::FromValue::from_value(value)?,
-                1 => out.inclusion_annotation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.profile_id, value),
+                1 => rt::convert::set(&mut out.inclusion_annotation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27651,13 +27651,13 @@ impl rt::FromValue for PutResourcePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_in_json = rt::FromValue::from_value(value)?,
-                1 => out.resource_arn = rt::FromValue::from_value(value)?,
-                2 => out.policy_hash_condition = rt::FromValue::from_value(value)?,
-                3 => out.policy_exists_condition = rt::FromValue::from_value(value)?,
-                4 => out.enable_hybrid = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_in_json, value),
+                1 => rt::convert::set(&mut out.resource_arn, value),
+                2 => rt::convert::set(&mut out.policy_hash_condition, value),
+                3 => rt::convert::set(&mut out.policy_exists_condition, value),
+                4 => rt::convert::set(&mut out.enable_hybrid, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27685,9 +27685,9 @@ impl rt::FromValue for PutResourcePolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_hash = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_hash, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27714,12 +27714,12 @@ impl rt::FromValue for PutSchemaVersionMetadataInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                1 => out.schema_version_number = rt::FromValue::from_value(value)?,
-                2 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                3 => out.metadata_key_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                1 => rt::convert::set(&mut out.schema_version_number, value),
+                2 => rt::convert::set(&mut out.schema_version_id, value),
+                3 => rt::convert::set(&mut out.metadata_key_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27753,16 +27753,16 @@ impl rt::FromValue for PutSchemaVersionMetadataResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_arn = rt::FromValue::from_value(value)?,
-                1 => out.schema_name = rt::FromValue::from_value(value)?,
-                2 => out.registry_name = rt::FromValue::from_value(value)?,
-                3 => out.latest_version = rt::FromValue::from_value(value)?,
-                4 => out.version_number = rt::FromValue::from_value(value)?,
-                5 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                6 => out.metadata_key = rt::FromValue::from_value(value)?,
-                7 => out.metadata_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_arn, value),
+                1 => rt::convert::set(&mut out.schema_name, value),
+                2 => rt::convert::set(&mut out.registry_name, value),
+                3 => rt::convert::set(&mut out.latest_version, value),
+                4 => rt::convert::set(&mut out.version_number, value),
+                5 => rt::convert::set(&mut out.schema_version_id, value),
+                6 => rt::convert::set(&mut out.metadata_key, value),
+                7 => rt::convert::set(&mut out.metadata_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27795,11 +27795,11 @@ impl rt::FromValue for PutWorkflowRunPropertiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                2 => out.run_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                2 => rt::convert::set(&mut out.run_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27846,14 +27846,14 @@ impl rt::FromValue for QuerySchemaVersionMetadataInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                1 => out.schema_version_number = rt::FromValue::from_value(value)?,
-                2 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                3 => out.metadata_list = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                5 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                1 => rt::convert::set(&mut out.schema_version_number, value),
+                2 => rt::convert::set(&mut out.schema_version_id, value),
+                3 => rt::convert::set(&mut out.metadata_list, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                5 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27884,11 +27884,11 @@ impl rt::FromValue for QuerySchemaVersionMetadataResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metadata_info_map = rt::FromValue::from_value(value)?,
-                1 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metadata_info_map, value),
+                1 => rt::convert::set(&mut out.schema_version_id, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -27918,13 +27918,13 @@ impl rt::FromValue for QuerySessionContext {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_id = rt::FromValue::from_value(value)?,
-                1 => out.query_start_time = rt::FromValue::from_value(value)?,
-                2 => out.cluster_id = rt::FromValue::from_value(value)?,
-                3 => out.query_authorization_id = rt::FromValue::from_value(value)?,
-                4 => out.additional_context = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_id, value),
+                1 => rt::convert::set(&mut out.query_start_time, value),
+                2 => rt::convert::set(&mut out.cluster_id, value),
+                3 => rt::convert::set(&mut out.query_authorization_id, value),
+                4 => rt::convert::set(&mut out.additional_context, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28019,12 +28019,12 @@ impl rt::FromValue for Recipe {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.recipe_reference = rt::FromValue::from_value(value)?,
-                3 => out.recipe_steps = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.recipe_reference, value),
+                3 => rt::convert::set(&mut out.recipe_steps, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28052,10 +28052,10 @@ impl rt::FromValue for RecipeAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.operation = rt::FromValue::from_value(value)?,
-                1 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.operation, value),
+                1 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28081,10 +28081,10 @@ impl rt::FromValue for RecipeReference {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.recipe_arn = rt::FromValue::from_value(value)?,
-                1 => out.recipe_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.recipe_arn, value),
+                1 => rt::convert::set(&mut out.recipe_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28110,10 +28110,10 @@ impl rt::FromValue for RecipeStep {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.action = rt::FromValue::from_value(value)?,
-                1 => out.condition_expressions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.action, value),
+                1 => rt::convert::set(&mut out.condition_expressions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28199,9 +28199,9 @@ impl rt::FromValue for RecrawlPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.recrawl_behavior = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.recrawl_behavior, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28229,13 +28229,13 @@ impl rt::FromValue for RedshiftSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                3 => out.redshift_tmp_dir = rt::FromValue::from_value(value)?,
-                4 => out.tmp_dir_iam_role = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                3 => rt::convert::set(&mut out.redshift_tmp_dir, value),
+                4 => rt::convert::set(&mut out.tmp_dir_iam_role, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28269,15 +28269,15 @@ impl rt::FromValue for RedshiftTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.database = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                4 => out.redshift_tmp_dir = rt::FromValue::from_value(value)?,
-                5 => out.tmp_dir_iam_role = rt::FromValue::from_value(value)?,
-                6 => out.upsert_redshift_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.database, value),
+                3 => rt::convert::set(&mut out.table, value),
+                4 => rt::convert::set(&mut out.redshift_tmp_dir, value),
+                5 => rt::convert::set(&mut out.tmp_dir_iam_role, value),
+                6 => rt::convert::set(&mut out.upsert_redshift_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28308,10 +28308,10 @@ impl rt::FromValue for RegisterSchemaVersionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                1 => out.schema_definition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                1 => rt::convert::set(&mut out.schema_definition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28338,11 +28338,11 @@ impl rt::FromValue for RegisterSchemaVersionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                1 => out.version_number = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_version_id, value),
+                1 => rt::convert::set(&mut out.version_number, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28369,10 +28369,10 @@ impl rt::FromValue for RegistryId {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_name = rt::FromValue::from_value(value)?,
-                1 => out.registry_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_name, value),
+                1 => rt::convert::set(&mut out.registry_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28402,14 +28402,14 @@ impl rt::FromValue for RegistryListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_name = rt::FromValue::from_value(value)?,
-                1 => out.registry_arn = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.created_time = rt::FromValue::from_value(value)?,
-                5 => out.updated_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_name, value),
+                1 => rt::convert::set(&mut out.registry_arn, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.created_time, value),
+                5 => rt::convert::set(&mut out.updated_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28498,11 +28498,11 @@ impl rt::FromValue for RelationalCatalogSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28531,12 +28531,12 @@ impl rt::FromValue for RemoveSchemaVersionMetadataInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                1 => out.schema_version_number = rt::FromValue::from_value(value)?,
-                2 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                3 => out.metadata_key_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                1 => rt::convert::set(&mut out.schema_version_number, value),
+                2 => rt::convert::set(&mut out.schema_version_id, value),
+                3 => rt::convert::set(&mut out.metadata_key_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28570,16 +28570,16 @@ impl rt::FromValue for RemoveSchemaVersionMetadataResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_arn = rt::FromValue::from_value(value)?,
-                1 => out.schema_name = rt::FromValue::from_value(value)?,
-                2 => out.registry_name = rt::FromValue::from_value(value)?,
-                3 => out.latest_version = rt::FromValue::from_value(value)?,
-                4 => out.version_number = rt::FromValue::from_value(value)?,
-                5 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                6 => out.metadata_key = rt::FromValue::from_value(value)?,
-                7 => out.metadata_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_arn, value),
+                1 => rt::convert::set(&mut out.schema_name, value),
+                2 => rt::convert::set(&mut out.registry_name, value),
+                3 => rt::convert::set(&mut out.latest_version, value),
+                4 => rt::convert::set(&mut out.version_number, value),
+                5 => rt::convert::set(&mut out.schema_version_id, value),
+                6 => rt::convert::set(&mut out.metadata_key, value),
+                7 => rt::convert::set(&mut out.metadata_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28613,12 +28613,12 @@ impl rt::FromValue for RenameField {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.source_path = rt::FromValue::from_value(value)?,
-                3 => out.target_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.source_path, value),
+                3 => rt::convert::set(&mut out.target_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28646,10 +28646,10 @@ impl rt::FromValue for ResetJobBookmarkRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28674,9 +28674,9 @@ impl rt::FromValue for ResetJobBookmarkResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_bookmark_entry = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_bookmark_entry, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28758,9 +28758,9 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28784,9 +28784,9 @@ impl rt::FromValue for ResourceNotReadyException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -28810,9 +28810,9 @@ impl rt::FromValue for ResourceNumberLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29026,10 +29026,10 @@ impl rt::FromValue for ResourceUri {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.uri = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.uri, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29056,11 +29056,11 @@ impl rt::FromValue for ResumeWorkflowRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                2 => out.node_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                2 => rt::convert::set(&mut out.node_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29087,10 +29087,10 @@ impl rt::FromValue for ResumeWorkflowRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                1 => out.node_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                1 => rt::convert::set(&mut out.node_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29115,9 +29115,9 @@ impl rt::FromValue for RetentionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.iceberg_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.iceberg_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29141,9 +29141,9 @@ impl rt::FromValue for RetentionMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.iceberg_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.iceberg_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29168,10 +29168,10 @@ impl rt::FromValue for RunIdentifier {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                1 => out.job_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                1 => rt::convert::set(&mut out.job_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29199,12 +29199,12 @@ impl rt::FromValue for RunMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.number_of_bytes_compacted = rt::FromValue::from_value(value)?,
-                1 => out.number_of_files_compacted = rt::FromValue::from_value(value)?,
-                2 => out.number_of_dpus = rt::FromValue::from_value(value)?,
-                3 => out.job_duration_in_hour = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.number_of_bytes_compacted, value),
+                1 => rt::convert::set(&mut out.number_of_files_compacted, value),
+                2 => rt::convert::set(&mut out.number_of_dpus, value),
+                3 => rt::convert::set(&mut out.job_duration_in_hour, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29233,11 +29233,11 @@ impl rt::FromValue for RunStatementRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                2 => out.request_origin = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.code, value),
+                2 => rt::convert::set(&mut out.request_origin, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29263,9 +29263,9 @@ impl rt::FromValue for RunStatementResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29293,13 +29293,13 @@ impl rt::FromValue for S3CatalogDeltaSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                3 => out.additional_delta_options = rt::FromValue::from_value(value)?,
-                4 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                3 => rt::convert::set(&mut out.additional_delta_options, value),
+                4 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29331,13 +29331,13 @@ impl rt::FromValue for S3CatalogHudiSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                3 => out.additional_hudi_options = rt::FromValue::from_value(value)?,
-                4 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                3 => rt::convert::set(&mut out.additional_hudi_options, value),
+                4 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29369,13 +29369,13 @@ impl rt::FromValue for S3CatalogSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database = rt::FromValue::from_value(value)?,
-                2 => out.table = rt::FromValue::from_value(value)?,
-                3 => out.partition_predicate = rt::FromValue::from_value(value)?,
-                4 => out.additional_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database, value),
+                2 => rt::convert::set(&mut out.table, value),
+                3 => rt::convert::set(&mut out.partition_predicate, value),
+                4 => rt::convert::set(&mut out.additional_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29408,14 +29408,14 @@ impl rt::FromValue for S3CatalogTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.partition_keys = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                4 => out.database = rt::FromValue::from_value(value)?,
-                5 => out.schema_change_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.partition_keys, value),
+                3 => rt::convert::set(&mut out.table, value),
+                4 => rt::convert::set(&mut out.database, value),
+                5 => rt::convert::set(&mut out.schema_change_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29462,27 +29462,27 @@ impl rt::FromValue for S3CsvSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.paths = rt::FromValue::from_value(value)?,
-                2 => out.compression_type = rt::FromValue::from_value(value)?,
-                3 => out.exclusions = rt::FromValue::from_value(value)?,
-                4 => out.group_size = rt::FromValue::from_value(value)?,
-                5 => out.group_files = rt::FromValue::from_value(value)?,
-                6 => out.recurse = rt::FromValue::from_value(value)?,
-                7 => out.max_band = rt::FromValue::from_value(value)?,
-                8 => out.max_files_in_band = rt::FromValue::from_value(value)?,
-                9 => out.additional_options = rt::FromValue::from_value(value)?,
-                10 => out.separator = rt::FromValue::from_value(value)?,
-                11 => out.escaper = rt::FromValue::from_value(value)?,
-                12 => out.quote_char = rt::FromValue::from_value(value)?,
-                13 => out.multiline = rt::FromValue::from_value(value)?,
-                14 => out.with_header = rt::FromValue::from_value(value)?,
-                15 => out.write_header = rt::FromValue::from_value(value)?,
-                16 => out.skip_first = rt::FromValue::from_value(value)?,
-                17 => out.optimize_performance = rt::FromValue::from_value(value)?,
-                18 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.paths, value),
+                2 => rt::convert::set(&mut out.compression_type, value),
+                3 => rt::convert::set(&mut out.exclusions, value),
+                4 => rt::convert::set(&mut out.group_size, value),
+                5 => rt::convert::set(&mut out.group_files, value),
+                6 => rt::convert::set(&mut out.recurse, value),
+                7 => rt::convert::set(&mut out.max_band, value),
+                8 => rt::convert::set(&mut out.max_files_in_band, value),
+                9 => rt::convert::set(&mut out.additional_options, value),
+                10 => rt::convert::set(&mut out.separator, value),
+                11 => rt::convert::set(&mut out.escaper, value),
+                12 => rt::convert::set(&mut out.quote_char, value),
+                13 => rt::convert::set(&mut out.multiline, value),
+                14 => rt::convert::set(&mut out.with_header, value),
+                15 => rt::convert::set(&mut out.write_header, value),
+                16 => rt::convert::set(&mut out.skip_first, value),
+                17 => rt::convert::set(&mut out.optimize_performance, value),
+                18 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29530,15 +29530,15 @@ impl rt::FromValue for S3DeltaCatalogTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.partition_keys = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                4 => out.database = rt::FromValue::from_value(value)?,
-                5 => out.additional_options = rt::FromValue::from_value(value)?,
-                6 => out.schema_change_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.partition_keys, value),
+                3 => rt::convert::set(&mut out.table, value),
+                4 => rt::convert::set(&mut out.database, value),
+                5 => rt::convert::set(&mut out.additional_options, value),
+                6 => rt::convert::set(&mut out.schema_change_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29575,16 +29575,16 @@ impl rt::FromValue for S3DeltaDirectTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.partition_keys = rt::FromValue::from_value(value)?,
-                3 => out.path = rt::FromValue::from_value(value)?,
-                4 => out.compression = rt::FromValue::from_value(value)?,
-                5 => out.format = rt::FromValue::from_value(value)?,
-                6 => out.additional_options = rt::FromValue::from_value(value)?,
-                7 => out.schema_change_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.partition_keys, value),
+                3 => rt::convert::set(&mut out.path, value),
+                4 => rt::convert::set(&mut out.compression, value),
+                5 => rt::convert::set(&mut out.format, value),
+                6 => rt::convert::set(&mut out.additional_options, value),
+                7 => rt::convert::set(&mut out.schema_change_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29619,13 +29619,13 @@ impl rt::FromValue for S3DeltaSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.paths = rt::FromValue::from_value(value)?,
-                2 => out.additional_delta_options = rt::FromValue::from_value(value)?,
-                3 => out.additional_options = rt::FromValue::from_value(value)?,
-                4 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.paths, value),
+                2 => rt::convert::set(&mut out.additional_delta_options, value),
+                3 => rt::convert::set(&mut out.additional_options, value),
+                4 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29656,12 +29656,12 @@ impl rt::FromValue for S3DirectSourceAdditionalOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bounded_size = rt::FromValue::from_value(value)?,
-                1 => out.bounded_files = rt::FromValue::from_value(value)?,
-                2 => out.enable_sample_path = rt::FromValue::from_value(value)?,
-                3 => out.sample_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bounded_size, value),
+                1 => rt::convert::set(&mut out.bounded_files, value),
+                2 => rt::convert::set(&mut out.enable_sample_path, value),
+                3 => rt::convert::set(&mut out.sample_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29694,15 +29694,15 @@ impl rt::FromValue for S3DirectTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.partition_keys = rt::FromValue::from_value(value)?,
-                3 => out.path = rt::FromValue::from_value(value)?,
-                4 => out.compression = rt::FromValue::from_value(value)?,
-                5 => out.format = rt::FromValue::from_value(value)?,
-                6 => out.schema_change_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.partition_keys, value),
+                3 => rt::convert::set(&mut out.path, value),
+                4 => rt::convert::set(&mut out.compression, value),
+                5 => rt::convert::set(&mut out.format, value),
+                6 => rt::convert::set(&mut out.schema_change_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29733,10 +29733,10 @@ impl rt::FromValue for S3Encryption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_encryption_mode = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_encryption_mode, value),
+                1 => rt::convert::set(&mut out.kms_key_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29827,14 +29827,14 @@ impl rt::FromValue for S3GlueParquetTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.partition_keys = rt::FromValue::from_value(value)?,
-                3 => out.path = rt::FromValue::from_value(value)?,
-                4 => out.compression = rt::FromValue::from_value(value)?,
-                5 => out.schema_change_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.partition_keys, value),
+                3 => rt::convert::set(&mut out.path, value),
+                4 => rt::convert::set(&mut out.compression, value),
+                5 => rt::convert::set(&mut out.schema_change_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29869,15 +29869,15 @@ impl rt::FromValue for S3HudiCatalogTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.partition_keys = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                4 => out.database = rt::FromValue::from_value(value)?,
-                5 => out.additional_options = rt::FromValue::from_value(value)?,
-                6 => out.schema_change_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.partition_keys, value),
+                3 => rt::convert::set(&mut out.table, value),
+                4 => rt::convert::set(&mut out.database, value),
+                5 => rt::convert::set(&mut out.additional_options, value),
+                6 => rt::convert::set(&mut out.schema_change_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29914,16 +29914,16 @@ impl rt::FromValue for S3HudiDirectTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.path = rt::FromValue::from_value(value)?,
-                3 => out.compression = rt::FromValue::from_value(value)?,
-                4 => out.partition_keys = rt::FromValue::from_value(value)?,
-                5 => out.format = rt::FromValue::from_value(value)?,
-                6 => out.additional_options = rt::FromValue::from_value(value)?,
-                7 => out.schema_change_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.path, value),
+                3 => rt::convert::set(&mut out.compression, value),
+                4 => rt::convert::set(&mut out.partition_keys, value),
+                5 => rt::convert::set(&mut out.format, value),
+                6 => rt::convert::set(&mut out.additional_options, value),
+                7 => rt::convert::set(&mut out.schema_change_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -29958,13 +29958,13 @@ impl rt::FromValue for S3HudiSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.paths = rt::FromValue::from_value(value)?,
-                2 => out.additional_hudi_options = rt::FromValue::from_value(value)?,
-                3 => out.additional_options = rt::FromValue::from_value(value)?,
-                4 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.paths, value),
+                2 => rt::convert::set(&mut out.additional_hudi_options, value),
+                3 => rt::convert::set(&mut out.additional_options, value),
+                4 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30004,21 +30004,21 @@ impl rt::FromValue for S3JsonSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.paths = rt::FromValue::from_value(value)?,
-                2 => out.compression_type = rt::FromValue::from_value(value)?,
-                3 => out.exclusions = rt::FromValue::from_value(value)?,
-                4 => out.group_size = rt::FromValue::from_value(value)?,
-                5 => out.group_files = rt::FromValue::from_value(value)?,
-                6 => out.recurse = rt::FromValue::from_value(value)?,
-                7 => out.max_band = rt::FromValue::from_value(value)?,
-                8 => out.max_files_in_band = rt::FromValue::from_value(value)?,
-                9 => out.additional_options = rt::FromValue::from_value(value)?,
-                10 => out.json_path = rt::FromValue::from_value(value)?,
-                11 => out.multiline = rt::FromValue::from_value(value)?,
-                12 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.paths, value),
+                2 => rt::convert::set(&mut out.compression_type, value),
+                3 => rt::convert::set(&mut out.exclusions, value),
+                4 => rt::convert::set(&mut out.group_size, value),
+                5 => rt::convert::set(&mut out.group_files, value),
+                6 => rt::convert::set(&mut out.recurse, value),
+                7 => rt::convert::set(&mut out.max_band, value),
+                8 => rt::convert::set(&mut out.max_files_in_band, value),
+                9 => rt::convert::set(&mut out.additional_options, value),
+                10 => rt::convert::set(&mut out.json_path, value),
+                11 => rt::convert::set(&mut out.multiline, value),
+                12 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30064,19 +30064,19 @@ impl rt::FromValue for S3ParquetSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.paths = rt::FromValue::from_value(value)?,
-                2 => out.compression_type = rt::FromValue::from_value(value)?,
-                3 => out.exclusions = rt::FromValue::from_value(value)?,
-                4 => out.group_size = rt::FromValue::from_value(value)?,
-                5 => out.group_files = rt::FromValue::from_value(value)?,
-                6 => out.recurse = rt::FromValue::from_value(value)?,
-                7 => out.max_band = rt::FromValue::from_value(value)?,
-                8 => out.max_files_in_band = rt::FromValue::from_value(value)?,
-                9 => out.additional_options = rt::FromValue::from_value(value)?,
-                10 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.paths, value),
+                2 => rt::convert::set(&mut out.compression_type, value),
+                3 => rt::convert::set(&mut out.exclusions, value),
+                4 => rt::convert::set(&mut out.group_size, value),
+                5 => rt::convert::set(&mut out.group_files, value),
+                6 => rt::convert::set(&mut out.recurse, value),
+                7 => rt::convert::set(&mut out.max_band, value),
+                8 => rt::convert::set(&mut out.max_files_in_band, value),
+                9 => rt::convert::set(&mut out.additional_options, value),
+                10 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30111,10 +30111,10 @@ impl rt::FromValue for S3SourceAdditionalOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bounded_size = rt::FromValue::from_value(value)?,
-                1 => out.bounded_files = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bounded_size, value),
+                1 => rt::convert::set(&mut out.bounded_files, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30144,14 +30144,14 @@ impl rt::FromValue for S3Target {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.exclusions = rt::FromValue::from_value(value)?,
-                2 => out.connection_name = rt::FromValue::from_value(value)?,
-                3 => out.sample_size = rt::FromValue::from_value(value)?,
-                4 => out.event_queue_arn = rt::FromValue::from_value(value)?,
-                5 => out.dlq_event_queue_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.exclusions, value),
+                2 => rt::convert::set(&mut out.connection_name, value),
+                3 => rt::convert::set(&mut out.sample_size, value),
+                4 => rt::convert::set(&mut out.event_queue_arn, value),
+                5 => rt::convert::set(&mut out.dlq_event_queue_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30181,10 +30181,10 @@ impl rt::FromValue for Schedule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schedule_expression = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schedule_expression, value),
+                1 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30328,9 +30328,9 @@ impl rt::FromValue for SchedulerNotRunningException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30354,9 +30354,9 @@ impl rt::FromValue for SchedulerRunningException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30380,9 +30380,9 @@ impl rt::FromValue for SchedulerTransitioningException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30407,10 +30407,10 @@ impl rt::FromValue for SchemaChangePolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.update_behavior = rt::FromValue::from_value(value)?,
-                1 => out.delete_behavior = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.update_behavior, value),
+                1 => rt::convert::set(&mut out.delete_behavior, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30436,10 +30436,10 @@ impl rt::FromValue for SchemaColumn {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.data_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.data_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30521,11 +30521,11 @@ impl rt::FromValue for SchemaId {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_arn = rt::FromValue::from_value(value)?,
-                1 => out.schema_name = rt::FromValue::from_value(value)?,
-                2 => out.registry_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_arn, value),
+                1 => rt::convert::set(&mut out.schema_name, value),
+                2 => rt::convert::set(&mut out.registry_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30557,15 +30557,15 @@ impl rt::FromValue for SchemaListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_name = rt::FromValue::from_value(value)?,
-                1 => out.schema_name = rt::FromValue::from_value(value)?,
-                2 => out.schema_arn = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.schema_status = rt::FromValue::from_value(value)?,
-                5 => out.created_time = rt::FromValue::from_value(value)?,
-                6 => out.updated_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_name, value),
+                1 => rt::convert::set(&mut out.schema_name, value),
+                2 => rt::convert::set(&mut out.schema_arn, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.schema_status, value),
+                5 => rt::convert::set(&mut out.created_time, value),
+                6 => rt::convert::set(&mut out.updated_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30597,11 +30597,11 @@ impl rt::FromValue for SchemaReference {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                1 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                2 => out.schema_version_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                1 => rt::convert::set(&mut out.schema_version_id, value),
+                2 => rt::convert::set(&mut out.schema_version_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30689,10 +30689,10 @@ impl rt::FromValue for SchemaVersionErrorItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.version_number = rt::FromValue::from_value(value)?,
-                1 => out.error_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.version_number, value),
+                1 => rt::convert::set(&mut out.error_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30721,13 +30721,13 @@ impl rt::FromValue for SchemaVersionListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_arn = rt::FromValue::from_value(value)?,
-                1 => out.schema_version_id = rt::FromValue::from_value(value)?,
-                2 => out.version_number = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.created_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_arn, value),
+                1 => rt::convert::set(&mut out.schema_version_id, value),
+                2 => rt::convert::set(&mut out.version_number, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.created_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30756,10 +30756,10 @@ impl rt::FromValue for SchemaVersionNumber {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.latest_version = rt::FromValue::from_value(value)?,
-                1 => out.version_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.latest_version, value),
+                1 => rt::convert::set(&mut out.version_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30855,16 +30855,16 @@ impl rt::FromValue for SearchTablesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.search_text = rt::FromValue::from_value(value)?,
-                4 => out.sort_criteria = rt::FromValue::from_value(value)?,
-                5 => out.max_results = rt::FromValue::from_value(value)?,
-                6 => out.resource_share_type = rt::FromValue::from_value(value)?,
-                7 => out.include_status_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.search_text, value),
+                4 => rt::convert::set(&mut out.sort_criteria, value),
+                5 => rt::convert::set(&mut out.max_results, value),
+                6 => rt::convert::set(&mut out.resource_share_type, value),
+                7 => rt::convert::set(&mut out.include_status_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30896,10 +30896,10 @@ impl rt::FromValue for SearchTablesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.table_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.table_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30926,11 +30926,11 @@ impl rt::FromValue for SecurityConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.created_time_stamp = rt::FromValue::from_value(value)?,
-                2 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.created_time_stamp, value),
+                2 => rt::convert::set(&mut out.encryption_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30957,10 +30957,10 @@ impl rt::FromValue for Segment {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.segment_number = rt::FromValue::from_value(value)?,
-                1 => out.total_segments = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.segment_number, value),
+                1 => rt::convert::set(&mut out.total_segments, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -30987,11 +30987,11 @@ impl rt::FromValue for SelectFields {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.paths = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.paths, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31019,11 +31019,11 @@ impl rt::FromValue for SelectFromCollection {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.index = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.index, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31118,11 +31118,11 @@ impl rt::FromValue for SerDeInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.serialization_library = rt::FromValue::from_value(value)?,
-                2 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.serialization_library, value),
+                2 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31167,28 +31167,28 @@ impl rt::FromValue for Session {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.created_on = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.error_message = rt::FromValue::from_value(value)?,
-                4 => out.description = rt::FromValue::from_value(value)?,
-                5 => out.role = rt::FromValue::from_value(value)?,
-                6 => out.command = rt::FromValue::from_value(value)?,
-                7 => out.default_arguments = rt::FromValue::from_value(value)?,
-                8 => out.connections = rt::FromValue::from_value(value)?,
-                9 => out.progress = rt::FromValue::from_value(value)?,
-                10 => out.max_capacity = rt::FromValue::from_value(value)?,
-                11 => out.security_configuration = rt::FromValue::from_value(value)?,
-                12 => out.glue_version = rt::FromValue::from_value(value)?,
-                13 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                14 => out.worker_type = rt::FromValue::from_value(value)?,
-                15 => out.completed_on = rt::FromValue::from_value(value)?,
-                16 => out.execution_time = rt::FromValue::from_value(value)?,
-                17 => out.dpu_seconds = rt::FromValue::from_value(value)?,
-                18 => out.idle_timeout = rt::FromValue::from_value(value)?,
-                19 => out.profile_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.created_on, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.error_message, value),
+                4 => rt::convert::set(&mut out.description, value),
+                5 => rt::convert::set(&mut out.role, value),
+                6 => rt::convert::set(&mut out.command, value),
+                7 => rt::convert::set(&mut out.default_arguments, value),
+                8 => rt::convert::set(&mut out.connections, value),
+                9 => rt::convert::set(&mut out.progress, value),
+                10 => rt::convert::set(&mut out.max_capacity, value),
+                11 => rt::convert::set(&mut out.security_configuration, value),
+                12 => rt::convert::set(&mut out.glue_version, value),
+                13 => rt::convert::set(&mut out.number_of_workers, value),
+                14 => rt::convert::set(&mut out.worker_type, value),
+                15 => rt::convert::set(&mut out.completed_on, value),
+                16 => rt::convert::set(&mut out.execution_time, value),
+                17 => rt::convert::set(&mut out.dpu_seconds, value),
+                18 => rt::convert::set(&mut out.idle_timeout, value),
+                19 => rt::convert::set(&mut out.profile_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31232,10 +31232,10 @@ impl rt::FromValue for SessionCommand {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.python_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.python_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31391,11 +31391,11 @@ impl rt::FromValue for SkewedInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.skewed_column_names = rt::FromValue::from_value(value)?,
-                1 => out.skewed_column_values = rt::FromValue::from_value(value)?,
-                2 => out.skewed_column_value_location_maps = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.skewed_column_names, value),
+                1 => rt::convert::set(&mut out.skewed_column_values, value),
+                2 => rt::convert::set(&mut out.skewed_column_value_location_maps, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31441,29 +31441,29 @@ impl rt::FromValue for SnowflakeNodeData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_type = rt::FromValue::from_value(value)?,
-                1 => out.connection = rt::FromValue::from_value(value)?,
-                2 => out.schema = rt::FromValue::from_value(value)?,
-                3 => out.table = rt::FromValue::from_value(value)?,
-                4 => out.database = rt::FromValue::from_value(value)?,
-                5 => out.temp_dir = rt::FromValue::from_value(value)?,
-                6 => out.iam_role = rt::FromValue::from_value(value)?,
-                7 => out.additional_options = rt::FromValue::from_value(value)?,
-                8 => out.sample_query = rt::FromValue::from_value(value)?,
-                9 => out.pre_action = rt::FromValue::from_value(value)?,
-                10 => out.post_action = rt::FromValue::from_value(value)?,
-                11 => out.action = rt::FromValue::from_value(value)?,
-                12 => out.upsert = rt::FromValue::from_value(value)?,
-                13 => out.merge_action = rt::FromValue::from_value(value)?,
-                14 => out.merge_when_matched = rt::FromValue::from_value(value)?,
-                15 => out.merge_when_not_matched = rt::FromValue::from_value(value)?,
-                16 => out.merge_clause = rt::FromValue::from_value(value)?,
-                17 => out.staging_table = rt::FromValue::from_value(value)?,
-                18 => out.selected_columns = rt::FromValue::from_value(value)?,
-                19 => out.auto_pushdown = rt::FromValue::from_value(value)?,
-                20 => out.table_schema = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_type, value),
+                1 => rt::convert::set(&mut out.connection, value),
+                2 => rt::convert::set(&mut out.schema, value),
+                3 => rt::convert::set(&mut out.table, value),
+                4 => rt::convert::set(&mut out.database, value),
+                5 => rt::convert::set(&mut out.temp_dir, value),
+                6 => rt::convert::set(&mut out.iam_role, value),
+                7 => rt::convert::set(&mut out.additional_options, value),
+                8 => rt::convert::set(&mut out.sample_query, value),
+                9 => rt::convert::set(&mut out.pre_action, value),
+                10 => rt::convert::set(&mut out.post_action, value),
+                11 => rt::convert::set(&mut out.action, value),
+                12 => rt::convert::set(&mut out.upsert, value),
+                13 => rt::convert::set(&mut out.merge_action, value),
+                14 => rt::convert::set(&mut out.merge_when_matched, value),
+                15 => rt::convert::set(&mut out.merge_when_not_matched, value),
+                16 => rt::convert::set(&mut out.merge_clause, value),
+                17 => rt::convert::set(&mut out.staging_table, value),
+                18 => rt::convert::set(&mut out.selected_columns, value),
+                19 => rt::convert::set(&mut out.auto_pushdown, value),
+                20 => rt::convert::set(&mut out.table_schema, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31509,11 +31509,11 @@ impl rt::FromValue for SnowflakeSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                2 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.data, value),
+                2 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31541,11 +31541,11 @@ impl rt::FromValue for SnowflakeTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                2 => out.inputs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.data, value),
+                2 => rt::convert::set(&mut out.inputs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31630,10 +31630,10 @@ impl rt::FromValue for SortCriterion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.field_name = rt::FromValue::from_value(value)?,
-                1 => out.sort = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.field_name, value),
+                1 => rt::convert::set(&mut out.sort, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31781,16 +31781,16 @@ impl rt::FromValue for SourceControlDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.provider = rt::FromValue::from_value(value)?,
-                1 => out.repository = rt::FromValue::from_value(value)?,
-                2 => out.owner = rt::FromValue::from_value(value)?,
-                3 => out.branch = rt::FromValue::from_value(value)?,
-                4 => out.folder = rt::FromValue::from_value(value)?,
-                5 => out.last_commit_id = rt::FromValue::from_value(value)?,
-                6 => out.auth_strategy = rt::FromValue::from_value(value)?,
-                7 => out.auth_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.provider, value),
+                1 => rt::convert::set(&mut out.repository, value),
+                2 => rt::convert::set(&mut out.owner, value),
+                3 => rt::convert::set(&mut out.branch, value),
+                4 => rt::convert::set(&mut out.folder, value),
+                5 => rt::convert::set(&mut out.last_commit_id, value),
+                6 => rt::convert::set(&mut out.auth_strategy, value),
+                7 => rt::convert::set(&mut out.auth_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31885,9 +31885,9 @@ impl rt::FromValue for SourceProcessingProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31914,12 +31914,12 @@ impl rt::FromValue for SourceTableConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.fields = rt::FromValue::from_value(value)?,
-                1 => out.filter_predicate = rt::FromValue::from_value(value)?,
-                2 => out.primary_key = rt::FromValue::from_value(value)?,
-                3 => out.record_update_field = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.fields, value),
+                1 => rt::convert::set(&mut out.filter_predicate, value),
+                2 => rt::convert::set(&mut out.primary_key, value),
+                3 => rt::convert::set(&mut out.record_update_field, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31951,14 +31951,14 @@ impl rt::FromValue for SparkConnectorSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.connection_name = rt::FromValue::from_value(value)?,
-                2 => out.connector_name = rt::FromValue::from_value(value)?,
-                3 => out.connection_type = rt::FromValue::from_value(value)?,
-                4 => out.additional_options = rt::FromValue::from_value(value)?,
-                5 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.connection_name, value),
+                2 => rt::convert::set(&mut out.connector_name, value),
+                3 => rt::convert::set(&mut out.connection_type, value),
+                4 => rt::convert::set(&mut out.additional_options, value),
+                5 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -31993,15 +31993,15 @@ impl rt::FromValue for SparkConnectorTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.connection_name = rt::FromValue::from_value(value)?,
-                3 => out.connector_name = rt::FromValue::from_value(value)?,
-                4 => out.connection_type = rt::FromValue::from_value(value)?,
-                5 => out.additional_options = rt::FromValue::from_value(value)?,
-                6 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.connection_name, value),
+                3 => rt::convert::set(&mut out.connector_name, value),
+                4 => rt::convert::set(&mut out.connection_type, value),
+                5 => rt::convert::set(&mut out.additional_options, value),
+                6 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32035,13 +32035,13 @@ impl rt::FromValue for SparkSQL {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.sql_query = rt::FromValue::from_value(value)?,
-                3 => out.sql_aliases = rt::FromValue::from_value(value)?,
-                4 => out.output_schemas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.sql_query, value),
+                3 => rt::convert::set(&mut out.sql_aliases, value),
+                4 => rt::convert::set(&mut out.output_schemas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32073,13 +32073,13 @@ impl rt::FromValue for Spigot {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.path = rt::FromValue::from_value(value)?,
-                3 => out.topk = rt::FromValue::from_value(value)?,
-                4 => out.prob = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.path, value),
+                3 => rt::convert::set(&mut out.topk, value),
+                4 => rt::convert::set(&mut out.prob, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32109,11 +32109,11 @@ impl rt::FromValue for SplitFields {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.paths = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.paths, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32140,10 +32140,10 @@ impl rt::FromValue for SqlAlias {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.from = rt::FromValue::from_value(value)?,
-                1 => out.alias = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.from, value),
+                1 => rt::convert::set(&mut out.alias, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32170,11 +32170,11 @@ impl rt::FromValue for StartBlueprintRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blueprint_name = rt::FromValue::from_value(value)?,
-                1 => out.parameters = rt::FromValue::from_value(value)?,
-                2 => out.role_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blueprint_name, value),
+                1 => rt::convert::set(&mut out.parameters, value),
+                2 => rt::convert::set(&mut out.role_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32200,9 +32200,9 @@ impl rt::FromValue for StartBlueprintRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32232,15 +32232,15 @@ impl rt::FromValue for StartColumnStatisticsTaskRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.column_name_list = rt::FromValue::from_value(value)?,
-                3 => out.role = rt::FromValue::from_value(value)?,
-                4 => out.sample_size = rt::FromValue::from_value(value)?,
-                5 => out.catalog_id = rt::FromValue::from_value(value)?,
-                6 => out.security_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.column_name_list, value),
+                3 => rt::convert::set(&mut out.role, value),
+                4 => rt::convert::set(&mut out.sample_size, value),
+                5 => rt::convert::set(&mut out.catalog_id, value),
+                6 => rt::convert::set(&mut out.security_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32270,9 +32270,9 @@ impl rt::FromValue for StartColumnStatisticsTaskRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column_statistics_task_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column_statistics_task_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32297,10 +32297,10 @@ impl rt::FromValue for StartColumnStatisticsTaskRunScheduleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32341,9 +32341,9 @@ impl rt::FromValue for StartCrawlerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32383,9 +32383,9 @@ impl rt::FromValue for StartCrawlerScheduleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawler_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawler_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32431,15 +32431,15 @@ impl rt::FromValue for StartDataQualityRuleRecommendationRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_source = rt::FromValue::from_value(value)?,
-                1 => out.role = rt::FromValue::from_value(value)?,
-                2 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                3 => out.timeout = rt::FromValue::from_value(value)?,
-                4 => out.created_ruleset_name = rt::FromValue::from_value(value)?,
-                5 => out.data_quality_security_configuration = rt::FromValue::from_value(value)?,
-                6 => out.client_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_source, value),
+                1 => rt::convert::set(&mut out.role, value),
+                2 => rt::convert::set(&mut out.number_of_workers, value),
+                3 => rt::convert::set(&mut out.timeout, value),
+                4 => rt::convert::set(&mut out.created_ruleset_name, value),
+                5 => rt::convert::set(&mut out.data_quality_security_configuration, value),
+                6 => rt::convert::set(&mut out.client_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32469,9 +32469,9 @@ impl rt::FromValue for StartDataQualityRuleRecommendationRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32502,16 +32502,16 @@ impl rt::FromValue for StartDataQualityRulesetEvaluationRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_source = rt::FromValue::from_value(value)?,
-                1 => out.role = rt::FromValue::from_value(value)?,
-                2 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                3 => out.timeout = rt::FromValue::from_value(value)?,
-                4 => out.client_token = rt::FromValue::from_value(value)?,
-                5 => out.additional_run_options = rt::FromValue::from_value(value)?,
-                6 => out.ruleset_names = rt::FromValue::from_value(value)?,
-                7 => out.additional_data_sources = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_source, value),
+                1 => rt::convert::set(&mut out.role, value),
+                2 => rt::convert::set(&mut out.number_of_workers, value),
+                3 => rt::convert::set(&mut out.timeout, value),
+                4 => rt::convert::set(&mut out.client_token, value),
+                5 => rt::convert::set(&mut out.additional_run_options, value),
+                6 => rt::convert::set(&mut out.ruleset_names, value),
+                7 => rt::convert::set(&mut out.additional_data_sources, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32542,9 +32542,9 @@ impl rt::FromValue for StartDataQualityRulesetEvaluationRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32569,10 +32569,10 @@ impl rt::FromValue for StartExportLabelsTaskRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.output_s3_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.output_s3_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32597,9 +32597,9 @@ impl rt::FromValue for StartExportLabelsTaskRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32625,11 +32625,11 @@ impl rt::FromValue for StartImportLabelsTaskRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.input_s3_path = rt::FromValue::from_value(value)?,
-                2 => out.replace_all_labels = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.input_s3_path, value),
+                2 => rt::convert::set(&mut out.replace_all_labels, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32655,9 +32655,9 @@ impl rt::FromValue for StartImportLabelsTaskRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32692,20 +32692,20 @@ impl rt::FromValue for StartJobRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.job_run_queuing_enabled = rt::FromValue::from_value(value)?,
-                2 => out.job_run_id = rt::FromValue::from_value(value)?,
-                3 => out.arguments = rt::FromValue::from_value(value)?,
-                4 => out.allocated_capacity = rt::FromValue::from_value(value)?,
-                5 => out.timeout = rt::FromValue::from_value(value)?,
-                6 => out.max_capacity = rt::FromValue::from_value(value)?,
-                7 => out.security_configuration = rt::FromValue::from_value(value)?,
-                8 => out.notification_property = rt::FromValue::from_value(value)?,
-                9 => out.worker_type = rt::FromValue::from_value(value)?,
-                10 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                11 => out.execution_class = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.job_run_queuing_enabled, value),
+                2 => rt::convert::set(&mut out.job_run_id, value),
+                3 => rt::convert::set(&mut out.arguments, value),
+                4 => rt::convert::set(&mut out.allocated_capacity, value),
+                5 => rt::convert::set(&mut out.timeout, value),
+                6 => rt::convert::set(&mut out.max_capacity, value),
+                7 => rt::convert::set(&mut out.security_configuration, value),
+                8 => rt::convert::set(&mut out.notification_property, value),
+                9 => rt::convert::set(&mut out.worker_type, value),
+                10 => rt::convert::set(&mut out.number_of_workers, value),
+                11 => rt::convert::set(&mut out.execution_class, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32740,9 +32740,9 @@ impl rt::FromValue for StartJobRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32766,9 +32766,9 @@ impl rt::FromValue for StartMLEvaluationTaskRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32792,9 +32792,9 @@ impl rt::FromValue for StartMLEvaluationTaskRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32819,10 +32819,10 @@ impl rt::FromValue for StartMLLabelingSetGenerationTaskRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.output_s3_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.output_s3_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32847,9 +32847,9 @@ impl rt::FromValue for StartMLLabelingSetGenerationTaskRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32873,9 +32873,9 @@ impl rt::FromValue for StartTriggerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32899,9 +32899,9 @@ impl rt::FromValue for StartTriggerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32926,10 +32926,10 @@ impl rt::FromValue for StartWorkflowRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.run_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.run_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32954,9 +32954,9 @@ impl rt::FromValue for StartWorkflowRunResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -32981,10 +32981,10 @@ impl rt::FromValue for StartingEventBatchCondition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.batch_size = rt::FromValue::from_value(value)?,
-                1 => out.batch_window = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.batch_size, value),
+                1 => rt::convert::set(&mut out.batch_window, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33079,15 +33079,15 @@ impl rt::FromValue for Statement {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                2 => out.state = rt::FromValue::from_value(value)?,
-                3 => out.output = rt::FromValue::from_value(value)?,
-                4 => out.progress = rt::FromValue::from_value(value)?,
-                5 => out.started_on = rt::FromValue::from_value(value)?,
-                6 => out.completed_on = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.code, value),
+                2 => rt::convert::set(&mut out.state, value),
+                3 => rt::convert::set(&mut out.output, value),
+                4 => rt::convert::set(&mut out.progress, value),
+                5 => rt::convert::set(&mut out.started_on, value),
+                6 => rt::convert::set(&mut out.completed_on, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33122,14 +33122,14 @@ impl rt::FromValue for StatementOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                1 => out.execution_count = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.error_name = rt::FromValue::from_value(value)?,
-                4 => out.error_value = rt::FromValue::from_value(value)?,
-                5 => out.traceback = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                1 => rt::convert::set(&mut out.execution_count, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.error_name, value),
+                4 => rt::convert::set(&mut out.error_value, value),
+                5 => rt::convert::set(&mut out.traceback, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33158,9 +33158,9 @@ impl rt::FromValue for StatementOutputData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.text_plain = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.text_plain, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33258,12 +33258,12 @@ impl rt::FromValue for StatisticAnnotation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.profile_id = rt::FromValue::from_value(value)?,
-                1 => out.statistic_id = rt::FromValue::from_value(value)?,
-                2 => out.statistic_recorded_on = rt::FromValue::from_value(value)?,
-                3 => out.inclusion_annotation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.profile_id, value),
+                1 => rt::convert::set(&mut out.statistic_id, value),
+                2 => rt::convert::set(&mut out.statistic_recorded_on, value),
+                3 => rt::convert::set(&mut out.inclusion_annotation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33356,14 +33356,14 @@ impl rt::FromValue for StatisticModelResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.lower_bound = rt::FromValue::from_value(value)?,
-                1 => out.upper_bound = rt::FromValue::from_value(value)?,
-                2 => out.predicted_value = rt::FromValue::from_value(value)?,
-                3 => out.actual_value = rt::FromValue::from_value(value)?,
-                4 => out.date = rt::FromValue::from_value(value)?,
-                5 => out.inclusion_annotation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.lower_bound, value),
+                1 => rt::convert::set(&mut out.upper_bound, value),
+                2 => rt::convert::set(&mut out.predicted_value, value),
+                3 => rt::convert::set(&mut out.actual_value, value),
+                4 => rt::convert::set(&mut out.date, value),
+                5 => rt::convert::set(&mut out.inclusion_annotation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33402,19 +33402,19 @@ impl rt::FromValue for StatisticSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statistic_id = rt::FromValue::from_value(value)?,
-                1 => out.profile_id = rt::FromValue::from_value(value)?,
-                2 => out.run_identifier = rt::FromValue::from_value(value)?,
-                3 => out.statistic_name = rt::FromValue::from_value(value)?,
-                4 => out.double_value = rt::FromValue::from_value(value)?,
-                5 => out.evaluation_level = rt::FromValue::from_value(value)?,
-                6 => out.columns_referenced = rt::FromValue::from_value(value)?,
-                7 => out.referenced_datasets = rt::FromValue::from_value(value)?,
-                8 => out.statistic_properties = rt::FromValue::from_value(value)?,
-                9 => out.recorded_on = rt::FromValue::from_value(value)?,
-                10 => out.inclusion_annotation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statistic_id, value),
+                1 => rt::convert::set(&mut out.profile_id, value),
+                2 => rt::convert::set(&mut out.run_identifier, value),
+                3 => rt::convert::set(&mut out.statistic_name, value),
+                4 => rt::convert::set(&mut out.double_value, value),
+                5 => rt::convert::set(&mut out.evaluation_level, value),
+                6 => rt::convert::set(&mut out.columns_referenced, value),
+                7 => rt::convert::set(&mut out.referenced_datasets, value),
+                8 => rt::convert::set(&mut out.statistic_properties, value),
+                9 => rt::convert::set(&mut out.recorded_on, value),
+                10 => rt::convert::set(&mut out.inclusion_annotation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33449,10 +33449,10 @@ impl rt::FromValue for StatusDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.requested_change = rt::FromValue::from_value(value)?,
-                1 => out.view_validations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.requested_change, value),
+                1 => rt::convert::set(&mut out.view_validations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33478,10 +33478,10 @@ impl rt::FromValue for StopColumnStatisticsTaskRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33523,10 +33523,10 @@ impl rt::FromValue for StopColumnStatisticsTaskRunScheduleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33567,9 +33567,9 @@ impl rt::FromValue for StopCrawlerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33609,9 +33609,9 @@ impl rt::FromValue for StopCrawlerScheduleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawler_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawler_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33652,10 +33652,10 @@ impl rt::FromValue for StopSessionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.request_origin = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.request_origin, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33680,9 +33680,9 @@ impl rt::FromValue for StopSessionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33706,9 +33706,9 @@ impl rt::FromValue for StopTriggerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33732,9 +33732,9 @@ impl rt::FromValue for StopTriggerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33759,10 +33759,10 @@ impl rt::FromValue for StopWorkflowRunRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.run_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.run_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33816,22 +33816,22 @@ impl rt::FromValue for StorageDescriptor {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.columns = rt::FromValue::from_value(value)?,
-                1 => out.location = rt::FromValue::from_value(value)?,
-                2 => out.additional_locations = rt::FromValue::from_value(value)?,
-                3 => out.input_format = rt::FromValue::from_value(value)?,
-                4 => out.output_format = rt::FromValue::from_value(value)?,
-                5 => out.compressed = rt::FromValue::from_value(value)?,
-                6 => out.number_of_buckets = rt::FromValue::from_value(value)?,
-                7 => out.serde_info = rt::FromValue::from_value(value)?,
-                8 => out.bucket_columns = rt::FromValue::from_value(value)?,
-                9 => out.sort_columns = rt::FromValue::from_value(value)?,
-                10 => out.parameters = rt::FromValue::from_value(value)?,
-                11 => out.skewed_info = rt::FromValue::from_value(value)?,
-                12 => out.stored_as_sub_directories = rt::FromValue::from_value(value)?,
-                13 => out.schema_reference = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.columns, value),
+                1 => rt::convert::set(&mut out.location, value),
+                2 => rt::convert::set(&mut out.additional_locations, value),
+                3 => rt::convert::set(&mut out.input_format, value),
+                4 => rt::convert::set(&mut out.output_format, value),
+                5 => rt::convert::set(&mut out.compressed, value),
+                6 => rt::convert::set(&mut out.number_of_buckets, value),
+                7 => rt::convert::set(&mut out.serde_info, value),
+                8 => rt::convert::set(&mut out.bucket_columns, value),
+                9 => rt::convert::set(&mut out.sort_columns, value),
+                10 => rt::convert::set(&mut out.parameters, value),
+                11 => rt::convert::set(&mut out.skewed_info, value),
+                12 => rt::convert::set(&mut out.stored_as_sub_directories, value),
+                13 => rt::convert::set(&mut out.schema_reference, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33869,10 +33869,10 @@ impl rt::FromValue for StreamingDataPreviewOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.polling_time = rt::FromValue::from_value(value)?,
-                1 => out.record_polling_limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.polling_time, value),
+                1 => rt::convert::set(&mut out.record_polling_limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33900,12 +33900,12 @@ impl rt::FromValue for StringColumnStatisticsData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.maximum_length = rt::FromValue::from_value(value)?,
-                1 => out.average_length = rt::FromValue::from_value(value)?,
-                2 => out.number_of_nulls = rt::FromValue::from_value(value)?,
-                3 => out.number_of_distinct_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.maximum_length, value),
+                1 => rt::convert::set(&mut out.average_length, value),
+                2 => rt::convert::set(&mut out.number_of_nulls, value),
+                3 => rt::convert::set(&mut out.number_of_distinct_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33933,10 +33933,10 @@ impl rt::FromValue for SupportedDialect {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dialect = rt::FromValue::from_value(value)?,
-                1 => out.dialect_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dialect, value),
+                1 => rt::convert::set(&mut out.dialect_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -33984,32 +33984,32 @@ impl rt::FromValue for Table {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.owner = rt::FromValue::from_value(value)?,
-                4 => out.create_time = rt::FromValue::from_value(value)?,
-                5 => out.update_time = rt::FromValue::from_value(value)?,
-                6 => out.last_access_time = rt::FromValue::from_value(value)?,
-                7 => out.last_analyzed_time = rt::FromValue::from_value(value)?,
-                8 => out.retention = rt::FromValue::from_value(value)?,
-                9 => out.storage_descriptor = rt::FromValue::from_value(value)?,
-                10 => out.partition_keys = rt::FromValue::from_value(value)?,
-                11 => out.view_original_text = rt::FromValue::from_value(value)?,
-                12 => out.view_expanded_text = rt::FromValue::from_value(value)?,
-                13 => out.table_type = rt::FromValue::from_value(value)?,
-                14 => out.parameters = rt::FromValue::from_value(value)?,
-                15 => out.created_by = rt::FromValue::from_value(value)?,
-                16 => out.is_registered_with_lake_formation = rt::FromValue::from_value(value)?,
-                17 => out.target_table = rt::FromValue::from_value(value)?,
-                18 => out.catalog_id = rt::FromValue::from_value(value)?,
-                19 => out.version_id = rt::FromValue::from_value(value)?,
-                20 => out.federated_table = rt::FromValue::from_value(value)?,
-                21 => out.view_definition = rt::FromValue::from_value(value)?,
-                22 => out.is_multi_dialect_view = rt::FromValue::from_value(value)?,
-                23 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.owner, value),
+                4 => rt::convert::set(&mut out.create_time, value),
+                5 => rt::convert::set(&mut out.update_time, value),
+                6 => rt::convert::set(&mut out.last_access_time, value),
+                7 => rt::convert::set(&mut out.last_analyzed_time, value),
+                8 => rt::convert::set(&mut out.retention, value),
+                9 => rt::convert::set(&mut out.storage_descriptor, value),
+                10 => rt::convert::set(&mut out.partition_keys, value),
+                11 => rt::convert::set(&mut out.view_original_text, value),
+                12 => rt::convert::set(&mut out.view_expanded_text, value),
+                13 => rt::convert::set(&mut out.table_type, value),
+                14 => rt::convert::set(&mut out.parameters, value),
+                15 => rt::convert::set(&mut out.created_by, value),
+                16 => rt::convert::set(&mut out.is_registered_with_lake_formation, value),
+                17 => rt::convert::set(&mut out.target_table, value),
+                18 => rt::convert::set(&mut out.catalog_id, value),
+                19 => rt::convert::set(&mut out.version_id, value),
+                20 => rt::convert::set(&mut out.federated_table, value),
+                21 => rt::convert::set(&mut out.view_definition, value),
+                22 => rt::convert::set(&mut out.is_multi_dialect_view, value),
+                23 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34115,10 +34115,10 @@ impl rt::FromValue for TableError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.error_detail = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.error_detail, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34146,12 +34146,12 @@ impl rt::FromValue for TableIdentifier {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                3 => out.region = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.name, value),
+                3 => rt::convert::set(&mut out.region, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34191,22 +34191,22 @@ impl rt::FromValue for TableInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.owner = rt::FromValue::from_value(value)?,
-                3 => out.last_access_time = rt::FromValue::from_value(value)?,
-                4 => out.last_analyzed_time = rt::FromValue::from_value(value)?,
-                5 => out.retention = rt::FromValue::from_value(value)?,
-                6 => out.storage_descriptor = rt::FromValue::from_value(value)?,
-                7 => out.partition_keys = rt::FromValue::from_value(value)?,
-                8 => out.view_original_text = rt::FromValue::from_value(value)?,
-                9 => out.view_expanded_text = rt::FromValue::from_value(value)?,
-                10 => out.table_type = rt::FromValue::from_value(value)?,
-                11 => out.parameters = rt::FromValue::from_value(value)?,
-                12 => out.target_table = rt::FromValue::from_value(value)?,
-                13 => out.view_definition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.owner, value),
+                3 => rt::convert::set(&mut out.last_access_time, value),
+                4 => rt::convert::set(&mut out.last_analyzed_time, value),
+                5 => rt::convert::set(&mut out.retention, value),
+                6 => rt::convert::set(&mut out.storage_descriptor, value),
+                7 => rt::convert::set(&mut out.partition_keys, value),
+                8 => rt::convert::set(&mut out.view_original_text, value),
+                9 => rt::convert::set(&mut out.view_expanded_text, value),
+                10 => rt::convert::set(&mut out.table_type, value),
+                11 => rt::convert::set(&mut out.parameters, value),
+                12 => rt::convert::set(&mut out.target_table, value),
+                13 => rt::convert::set(&mut out.view_definition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34245,11 +34245,11 @@ impl rt::FromValue for TableOptimizer {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.configuration = rt::FromValue::from_value(value)?,
-                2 => out.last_run = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.configuration, value),
+                2 => rt::convert::set(&mut out.last_run, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34279,13 +34279,13 @@ impl rt::FromValue for TableOptimizerConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_arn = rt::FromValue::from_value(value)?,
-                1 => out.enabled = rt::FromValue::from_value(value)?,
-                2 => out.vpc_configuration = rt::FromValue::from_value(value)?,
-                3 => out.retention_configuration = rt::FromValue::from_value(value)?,
-                4 => out.orphan_file_deletion_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_arn, value),
+                1 => rt::convert::set(&mut out.enabled, value),
+                2 => rt::convert::set(&mut out.vpc_configuration, value),
+                3 => rt::convert::set(&mut out.retention_configuration, value),
+                4 => rt::convert::set(&mut out.orphan_file_deletion_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34384,16 +34384,16 @@ impl rt::FromValue for TableOptimizerRun {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_type = rt::FromValue::from_value(value)?,
-                1 => out.start_timestamp = rt::FromValue::from_value(value)?,
-                2 => out.end_timestamp = rt::FromValue::from_value(value)?,
-                3 => out.metrics = rt::FromValue::from_value(value)?,
-                4 => out.error = rt::FromValue::from_value(value)?,
-                5 => out.compaction_metrics = rt::FromValue::from_value(value)?,
-                6 => out.retention_metrics = rt::FromValue::from_value(value)?,
-                7 => out.orphan_file_deletion_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_type, value),
+                1 => rt::convert::set(&mut out.start_timestamp, value),
+                2 => rt::convert::set(&mut out.end_timestamp, value),
+                3 => rt::convert::set(&mut out.metrics, value),
+                4 => rt::convert::set(&mut out.error, value),
+                5 => rt::convert::set(&mut out.compaction_metrics, value),
+                6 => rt::convert::set(&mut out.retention_metrics, value),
+                7 => rt::convert::set(&mut out.orphan_file_deletion_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34523,16 +34523,16 @@ impl rt::FromValue for TableStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.requested_by = rt::FromValue::from_value(value)?,
-                1 => out.updated_by = rt::FromValue::from_value(value)?,
-                2 => out.request_time = rt::FromValue::from_value(value)?,
-                3 => out.update_time = rt::FromValue::from_value(value)?,
-                4 => out.action = rt::FromValue::from_value(value)?,
-                5 => out.state = rt::FromValue::from_value(value)?,
-                6 => out.error = rt::FromValue::from_value(value)?,
-                7 => out.details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.requested_by, value),
+                1 => rt::convert::set(&mut out.updated_by, value),
+                2 => rt::convert::set(&mut out.request_time, value),
+                3 => rt::convert::set(&mut out.update_time, value),
+                4 => rt::convert::set(&mut out.action, value),
+                5 => rt::convert::set(&mut out.state, value),
+                6 => rt::convert::set(&mut out.error, value),
+                7 => rt::convert::set(&mut out.details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34564,10 +34564,10 @@ impl rt::FromValue for TableVersion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table = rt::FromValue::from_value(value)?,
-                1 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table, value),
+                1 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34594,11 +34594,11 @@ impl rt::FromValue for TableVersionError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_name = rt::FromValue::from_value(value)?,
-                1 => out.version_id = rt::FromValue::from_value(value)?,
-                2 => out.error_detail = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_name, value),
+                1 => rt::convert::set(&mut out.version_id, value),
+                2 => rt::convert::set(&mut out.error_detail, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34625,10 +34625,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34654,10 +34654,10 @@ impl rt::FromValue for TagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags_to_add = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tags_to_add, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34774,12 +34774,12 @@ impl rt::FromValue for TargetProcessingProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_arn = rt::FromValue::from_value(value)?,
-                1 => out.kms_arn = rt::FromValue::from_value(value)?,
-                2 => out.connection_name = rt::FromValue::from_value(value)?,
-                3 => out.event_bus_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_arn, value),
+                1 => rt::convert::set(&mut out.kms_arn, value),
+                2 => rt::convert::set(&mut out.connection_name, value),
+                3 => rt::convert::set(&mut out.event_bus_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34806,9 +34806,9 @@ impl rt::FromValue for TargetRedshiftCatalog {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34832,9 +34832,9 @@ impl rt::FromValue for TargetResourceNotFound {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34860,11 +34860,11 @@ impl rt::FromValue for TargetTableConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.unnest_spec = rt::FromValue::from_value(value)?,
-                1 => out.partition_spec = rt::FromValue::from_value(value)?,
-                2 => out.target_table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.unnest_spec, value),
+                1 => rt::convert::set(&mut out.partition_spec, value),
+                2 => rt::convert::set(&mut out.target_table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34899,18 +34899,18 @@ impl rt::FromValue for TaskRun {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.task_run_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.log_group_name = rt::FromValue::from_value(value)?,
-                4 => out.properties = rt::FromValue::from_value(value)?,
-                5 => out.error_string = rt::FromValue::from_value(value)?,
-                6 => out.started_on = rt::FromValue::from_value(value)?,
-                7 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                8 => out.completed_on = rt::FromValue::from_value(value)?,
-                9 => out.execution_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.task_run_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.log_group_name, value),
+                4 => rt::convert::set(&mut out.properties, value),
+                5 => rt::convert::set(&mut out.error_string, value),
+                6 => rt::convert::set(&mut out.started_on, value),
+                7 => rt::convert::set(&mut out.last_modified_on, value),
+                8 => rt::convert::set(&mut out.completed_on, value),
+                9 => rt::convert::set(&mut out.execution_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34946,12 +34946,12 @@ impl rt::FromValue for TaskRunFilterCriteria {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_run_type = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.started_before = rt::FromValue::from_value(value)?,
-                3 => out.started_after = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_run_type, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.started_before, value),
+                3 => rt::convert::set(&mut out.started_after, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -34983,13 +34983,13 @@ impl rt::FromValue for TaskRunProperties {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_type = rt::FromValue::from_value(value)?,
-                1 => out.import_labels_task_run_properties = rt::FromValue::from_value(value)?,
-                2 => out.export_labels_task_run_properties = rt::FromValue::from_value(value)?,
-                3 => out.labeling_set_generation_task_run_properties = rt::FromValue::from_value(value)?,
-                4 => out.find_matches_task_run_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_type, value),
+                1 => rt::convert::set(&mut out.import_labels_task_run_properties, value),
+                2 => rt::convert::set(&mut out.export_labels_task_run_properties, value),
+                3 => rt::convert::set(&mut out.labeling_set_generation_task_run_properties, value),
+                4 => rt::convert::set(&mut out.find_matches_task_run_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35079,10 +35079,10 @@ impl rt::FromValue for TaskRunSortCriteria {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column = rt::FromValue::from_value(value)?,
-                1 => out.sort_direction = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column, value),
+                1 => rt::convert::set(&mut out.sort_direction, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35251,11 +35251,11 @@ impl rt::FromValue for TestConnectionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_type = rt::FromValue::from_value(value)?,
-                1 => out.connection_properties = rt::FromValue::from_value(value)?,
-                2 => out.authentication_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_type, value),
+                1 => rt::convert::set(&mut out.connection_properties, value),
+                2 => rt::convert::set(&mut out.authentication_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35283,11 +35283,11 @@ impl rt::FromValue for TestConnectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.connection_name = rt::FromValue::from_value(value)?,
-                1 => out.catalog_id = rt::FromValue::from_value(value)?,
-                2 => out.test_connection_input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.connection_name, value),
+                1 => rt::convert::set(&mut out.catalog_id, value),
+                2 => rt::convert::set(&mut out.test_connection_input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35329,9 +35329,9 @@ impl rt::FromValue for ThrottlingException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35356,10 +35356,10 @@ impl rt::FromValue for TimestampFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.recorded_before = rt::FromValue::from_value(value)?,
-                1 => out.recorded_after = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.recorded_before, value),
+                1 => rt::convert::set(&mut out.recorded_after, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35385,10 +35385,10 @@ impl rt::FromValue for TimestampedInclusionAnnotation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                1 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                1 => rt::convert::set(&mut out.last_modified_on, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35419,15 +35419,15 @@ impl rt::FromValue for TransformConfigParameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.validation_rule = rt::FromValue::from_value(value)?,
-                3 => out.validation_message = rt::FromValue::from_value(value)?,
-                4 => out.value = rt::FromValue::from_value(value)?,
-                5 => out.list_type = rt::FromValue::from_value(value)?,
-                6 => out.is_optional = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.validation_rule, value),
+                3 => rt::convert::set(&mut out.validation_message, value),
+                4 => rt::convert::set(&mut out.value, value),
+                5 => rt::convert::set(&mut out.list_type, value),
+                6 => rt::convert::set(&mut out.is_optional, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35458,10 +35458,10 @@ impl rt::FromValue for TransformEncryption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ml_user_data_encryption = rt::FromValue::from_value(value)?,
-                1 => out.task_run_security_configuration_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ml_user_data_encryption, value),
+                1 => rt::convert::set(&mut out.task_run_security_configuration_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35494,17 +35494,17 @@ impl rt::FromValue for TransformFilterCriteria {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.transform_type = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.glue_version = rt::FromValue::from_value(value)?,
-                4 => out.created_before = rt::FromValue::from_value(value)?,
-                5 => out.created_after = rt::FromValue::from_value(value)?,
-                6 => out.last_modified_before = rt::FromValue::from_value(value)?,
-                7 => out.last_modified_after = rt::FromValue::from_value(value)?,
-                8 => out.schema = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.transform_type, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.glue_version, value),
+                4 => rt::convert::set(&mut out.created_before, value),
+                5 => rt::convert::set(&mut out.created_after, value),
+                6 => rt::convert::set(&mut out.last_modified_before, value),
+                7 => rt::convert::set(&mut out.last_modified_after, value),
+                8 => rt::convert::set(&mut out.schema, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35537,10 +35537,10 @@ impl rt::FromValue for TransformParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_type = rt::FromValue::from_value(value)?,
-                1 => out.find_matches_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_type, value),
+                1 => rt::convert::set(&mut out.find_matches_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35633,10 +35633,10 @@ impl rt::FromValue for TransformSortCriteria {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.column = rt::FromValue::from_value(value)?,
-                1 => out.sort_direction = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.column, value),
+                1 => rt::convert::set(&mut out.sort_direction, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35786,18 +35786,18 @@ impl rt::FromValue for Trigger {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.workflow_name = rt::FromValue::from_value(value)?,
-                2 => out.id = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                4 => out.state = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.schedule = rt::FromValue::from_value(value)?,
-                7 => out.actions = rt::FromValue::from_value(value)?,
-                8 => out.predicate = rt::FromValue::from_value(value)?,
-                9 => out.event_batching_condition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.workflow_name, value),
+                2 => rt::convert::set(&mut out.id, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                4 => rt::convert::set(&mut out.state, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.schedule, value),
+                7 => rt::convert::set(&mut out.actions, value),
+                8 => rt::convert::set(&mut out.predicate, value),
+                9 => rt::convert::set(&mut out.event_batching_condition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -35830,9 +35830,9 @@ impl rt::FromValue for TriggerNodeDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.trigger = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.trigger, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36002,14 +36002,14 @@ impl rt::FromValue for TriggerUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.schedule = rt::FromValue::from_value(value)?,
-                3 => out.actions = rt::FromValue::from_value(value)?,
-                4 => out.predicate = rt::FromValue::from_value(value)?,
-                5 => out.event_batching_condition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.schedule, value),
+                3 => rt::convert::set(&mut out.actions, value),
+                4 => rt::convert::set(&mut out.predicate, value),
+                5 => rt::convert::set(&mut out.event_batching_condition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36040,11 +36040,11 @@ impl rt::FromValue for UnfilteredPartition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partition = rt::FromValue::from_value(value)?,
-                1 => out.authorized_columns = rt::FromValue::from_value(value)?,
-                2 => out.is_registered_with_lake_formation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partition, value),
+                1 => rt::convert::set(&mut out.authorized_columns, value),
+                2 => rt::convert::set(&mut out.is_registered_with_lake_formation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36072,11 +36072,11 @@ impl rt::FromValue for Union {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.inputs = rt::FromValue::from_value(value)?,
-                2 => out.union_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.inputs, value),
+                2 => rt::convert::set(&mut out.union_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36222,10 +36222,10 @@ impl rt::FromValue for UntagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags_to_remove = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tags_to_remove, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36326,11 +36326,11 @@ impl rt::FromValue for UpdateBlueprintRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.blueprint_location = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.blueprint_location, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36356,9 +36356,9 @@ impl rt::FromValue for UpdateBlueprintResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36441,10 +36441,10 @@ impl rt::FromValue for UpdateCatalogRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.catalog_input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.catalog_input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36488,12 +36488,12 @@ impl rt::FromValue for UpdateClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.grok_classifier = rt::FromValue::from_value(value)?,
-                1 => out.xml_classifier = rt::FromValue::from_value(value)?,
-                2 => out.json_classifier = rt::FromValue::from_value(value)?,
-                3 => out.csv_classifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.grok_classifier, value),
+                1 => rt::convert::set(&mut out.xml_classifier, value),
+                2 => rt::convert::set(&mut out.json_classifier, value),
+                3 => rt::convert::set(&mut out.csv_classifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36540,13 +36540,13 @@ impl rt::FromValue for UpdateColumnStatisticsForPartitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.partition_values = rt::FromValue::from_value(value)?,
-                4 => out.column_statistics_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.partition_values, value),
+                4 => rt::convert::set(&mut out.column_statistics_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36574,9 +36574,9 @@ impl rt::FromValue for UpdateColumnStatisticsForPartitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36603,12 +36603,12 @@ impl rt::FromValue for UpdateColumnStatisticsForTableRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.column_statistics_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.column_statistics_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36635,9 +36635,9 @@ impl rt::FromValue for UpdateColumnStatisticsForTableResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36668,16 +36668,16 @@ impl rt::FromValue for UpdateColumnStatisticsTaskSettingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.role = rt::FromValue::from_value(value)?,
-                3 => out.schedule = rt::FromValue::from_value(value)?,
-                4 => out.column_name_list = rt::FromValue::from_value(value)?,
-                5 => out.sample_size = rt::FromValue::from_value(value)?,
-                6 => out.catalog_id = rt::FromValue::from_value(value)?,
-                7 => out.security_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.role, value),
+                3 => rt::convert::set(&mut out.schedule, value),
+                4 => rt::convert::set(&mut out.column_name_list, value),
+                5 => rt::convert::set(&mut out.sample_size, value),
+                6 => rt::convert::set(&mut out.catalog_id, value),
+                7 => rt::convert::set(&mut out.security_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36726,11 +36726,11 @@ impl rt::FromValue for UpdateConnectionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.connection_input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.connection_input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36785,22 +36785,22 @@ impl rt::FromValue for UpdateCrawlerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.role = rt::FromValue::from_value(value)?,
-                2 => out.database_name = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.targets = rt::FromValue::from_value(value)?,
-                5 => out.schedule = rt::FromValue::from_value(value)?,
-                6 => out.classifiers = rt::FromValue::from_value(value)?,
-                7 => out.table_prefix = rt::FromValue::from_value(value)?,
-                8 => out.schema_change_policy = rt::FromValue::from_value(value)?,
-                9 => out.recrawl_policy = rt::FromValue::from_value(value)?,
-                10 => out.lineage_configuration = rt::FromValue::from_value(value)?,
-                11 => out.lake_formation_configuration = rt::FromValue::from_value(value)?,
-                12 => out.configuration = rt::FromValue::from_value(value)?,
-                13 => out.crawler_security_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.role, value),
+                2 => rt::convert::set(&mut out.database_name, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.targets, value),
+                5 => rt::convert::set(&mut out.schedule, value),
+                6 => rt::convert::set(&mut out.classifiers, value),
+                7 => rt::convert::set(&mut out.table_prefix, value),
+                8 => rt::convert::set(&mut out.schema_change_policy, value),
+                9 => rt::convert::set(&mut out.recrawl_policy, value),
+                10 => rt::convert::set(&mut out.lineage_configuration, value),
+                11 => rt::convert::set(&mut out.lake_formation_configuration, value),
+                12 => rt::convert::set(&mut out.configuration, value),
+                13 => rt::convert::set(&mut out.crawler_security_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36854,10 +36854,10 @@ impl rt::FromValue for UpdateCrawlerScheduleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.crawler_name = rt::FromValue::from_value(value)?,
-                1 => out.schedule = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.crawler_name, value),
+                1 => rt::convert::set(&mut out.schedule, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36907,18 +36907,18 @@ impl rt::FromValue for UpdateCsvClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.delimiter = rt::FromValue::from_value(value)?,
-                2 => out.quote_symbol = rt::FromValue::from_value(value)?,
-                3 => out.contains_header = rt::FromValue::from_value(value)?,
-                4 => out.header = rt::FromValue::from_value(value)?,
-                5 => out.disable_value_trimming = rt::FromValue::from_value(value)?,
-                6 => out.allow_single_column = rt::FromValue::from_value(value)?,
-                7 => out.custom_datatype_configured = rt::FromValue::from_value(value)?,
-                8 => out.custom_datatypes = rt::FromValue::from_value(value)?,
-                9 => out.serde = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.delimiter, value),
+                2 => rt::convert::set(&mut out.quote_symbol, value),
+                3 => rt::convert::set(&mut out.contains_header, value),
+                4 => rt::convert::set(&mut out.header, value),
+                5 => rt::convert::set(&mut out.disable_value_trimming, value),
+                6 => rt::convert::set(&mut out.allow_single_column, value),
+                7 => rt::convert::set(&mut out.custom_datatype_configured, value),
+                8 => rt::convert::set(&mut out.custom_datatypes, value),
+                9 => rt::convert::set(&mut out.serde, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36953,11 +36953,11 @@ impl rt::FromValue for UpdateDataQualityRulesetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.ruleset = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.ruleset, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -36985,11 +36985,11 @@ impl rt::FromValue for UpdateDataQualityRulesetResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.ruleset = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.ruleset, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37017,11 +37017,11 @@ impl rt::FromValue for UpdateDatabaseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.database_input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.database_input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37070,16 +37070,16 @@ impl rt::FromValue for UpdateDevEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_name = rt::FromValue::from_value(value)?,
-                1 => out.public_key = rt::FromValue::from_value(value)?,
-                2 => out.add_public_keys = rt::FromValue::from_value(value)?,
-                3 => out.delete_public_keys = rt::FromValue::from_value(value)?,
-                4 => out.custom_libraries = rt::FromValue::from_value(value)?,
-                5 => out.update_etl_libraries = rt::FromValue::from_value(value)?,
-                6 => out.delete_arguments = rt::FromValue::from_value(value)?,
-                7 => out.add_arguments = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_name, value),
+                1 => rt::convert::set(&mut out.public_key, value),
+                2 => rt::convert::set(&mut out.add_public_keys, value),
+                3 => rt::convert::set(&mut out.delete_public_keys, value),
+                4 => rt::convert::set(&mut out.custom_libraries, value),
+                5 => rt::convert::set(&mut out.update_etl_libraries, value),
+                6 => rt::convert::set(&mut out.delete_arguments, value),
+                7 => rt::convert::set(&mut out.add_arguments, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37129,12 +37129,12 @@ impl rt::FromValue for UpdateGrokClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.classification = rt::FromValue::from_value(value)?,
-                2 => out.grok_pattern = rt::FromValue::from_value(value)?,
-                3 => out.custom_patterns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.classification, value),
+                2 => rt::convert::set(&mut out.grok_pattern, value),
+                3 => rt::convert::set(&mut out.custom_patterns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37163,11 +37163,11 @@ impl rt::FromValue for UpdateIntegrationResourcePropertyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.source_processing_properties = rt::FromValue::from_value(value)?,
-                2 => out.target_processing_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.source_processing_properties, value),
+                2 => rt::convert::set(&mut out.target_processing_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37195,11 +37195,11 @@ impl rt::FromValue for UpdateIntegrationResourcePropertyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.source_processing_properties = rt::FromValue::from_value(value)?,
-                2 => out.target_processing_properties = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.source_processing_properties, value),
+                2 => rt::convert::set(&mut out.target_processing_properties, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37228,12 +37228,12 @@ impl rt::FromValue for UpdateIntegrationTablePropertiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.source_table_config = rt::FromValue::from_value(value)?,
-                3 => out.target_table_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.source_table_config, value),
+                3 => rt::convert::set(&mut out.target_table_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37284,17 +37284,17 @@ impl rt::FromValue for UpdateJobFromSourceControlRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.provider = rt::FromValue::from_value(value)?,
-                2 => out.repository_name = rt::FromValue::from_value(value)?,
-                3 => out.repository_owner = rt::FromValue::from_value(value)?,
-                4 => out.branch_name = rt::FromValue::from_value(value)?,
-                5 => out.folder = rt::FromValue::from_value(value)?,
-                6 => out.commit_id = rt::FromValue::from_value(value)?,
-                7 => out.auth_strategy = rt::FromValue::from_value(value)?,
-                8 => out.auth_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.provider, value),
+                2 => rt::convert::set(&mut out.repository_name, value),
+                3 => rt::convert::set(&mut out.repository_owner, value),
+                4 => rt::convert::set(&mut out.branch_name, value),
+                5 => rt::convert::set(&mut out.folder, value),
+                6 => rt::convert::set(&mut out.commit_id, value),
+                7 => rt::convert::set(&mut out.auth_strategy, value),
+                8 => rt::convert::set(&mut out.auth_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37326,9 +37326,9 @@ impl rt::FromValue for UpdateJobFromSourceControlResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37353,10 +37353,10 @@ impl rt::FromValue for UpdateJobRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.job_update = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.job_update, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37381,9 +37381,9 @@ impl rt::FromValue for UpdateJobResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37408,10 +37408,10 @@ impl rt::FromValue for UpdateJsonClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.json_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.json_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37446,19 +37446,19 @@ impl rt::FromValue for UpdateMLTransformRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                4 => out.role = rt::FromValue::from_value(value)?,
-                5 => out.glue_version = rt::FromValue::from_value(value)?,
-                6 => out.max_capacity = rt::FromValue::from_value(value)?,
-                7 => out.worker_type = rt::FromValue::from_value(value)?,
-                8 => out.number_of_workers = rt::FromValue::from_value(value)?,
-                9 => out.timeout = rt::FromValue::from_value(value)?,
-                10 => out.max_retries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                4 => rt::convert::set(&mut out.role, value),
+                5 => rt::convert::set(&mut out.glue_version, value),
+                6 => rt::convert::set(&mut out.max_capacity, value),
+                7 => rt::convert::set(&mut out.worker_type, value),
+                8 => rt::convert::set(&mut out.number_of_workers, value),
+                9 => rt::convert::set(&mut out.timeout, value),
+                10 => rt::convert::set(&mut out.max_retries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37492,9 +37492,9 @@ impl rt::FromValue for UpdateMLTransformResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transform_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transform_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37522,13 +37522,13 @@ impl rt::FromValue for UpdatePartitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.partition_value_list = rt::FromValue::from_value(value)?,
-                4 => out.partition_input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.partition_value_list, value),
+                4 => rt::convert::set(&mut out.partition_input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37573,10 +37573,10 @@ impl rt::FromValue for UpdateRegistryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_id = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_id, value),
+                1 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37602,10 +37602,10 @@ impl rt::FromValue for UpdateRegistryResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.registry_name = rt::FromValue::from_value(value)?,
-                1 => out.registry_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.registry_name, value),
+                1 => rt::convert::set(&mut out.registry_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37633,12 +37633,12 @@ impl rt::FromValue for UpdateSchemaInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_id = rt::FromValue::from_value(value)?,
-                1 => out.schema_version_number = rt::FromValue::from_value(value)?,
-                2 => out.compatibility = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_id, value),
+                1 => rt::convert::set(&mut out.schema_version_number, value),
+                2 => rt::convert::set(&mut out.compatibility, value),
+                3 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37667,11 +37667,11 @@ impl rt::FromValue for UpdateSchemaResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schema_arn = rt::FromValue::from_value(value)?,
-                1 => out.schema_name = rt::FromValue::from_value(value)?,
-                2 => out.registry_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schema_arn, value),
+                1 => rt::convert::set(&mut out.schema_name, value),
+                2 => rt::convert::set(&mut out.registry_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37705,17 +37705,17 @@ impl rt::FromValue for UpdateSourceControlFromJobRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                1 => out.provider = rt::FromValue::from_value(value)?,
-                2 => out.repository_name = rt::FromValue::from_value(value)?,
-                3 => out.repository_owner = rt::FromValue::from_value(value)?,
-                4 => out.branch_name = rt::FromValue::from_value(value)?,
-                5 => out.folder = rt::FromValue::from_value(value)?,
-                6 => out.commit_id = rt::FromValue::from_value(value)?,
-                7 => out.auth_strategy = rt::FromValue::from_value(value)?,
-                8 => out.auth_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                1 => rt::convert::set(&mut out.provider, value),
+                2 => rt::convert::set(&mut out.repository_name, value),
+                3 => rt::convert::set(&mut out.repository_owner, value),
+                4 => rt::convert::set(&mut out.branch_name, value),
+                5 => rt::convert::set(&mut out.folder, value),
+                6 => rt::convert::set(&mut out.commit_id, value),
+                7 => rt::convert::set(&mut out.auth_strategy, value),
+                8 => rt::convert::set(&mut out.auth_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37747,9 +37747,9 @@ impl rt::FromValue for UpdateSourceControlFromJobResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37777,13 +37777,13 @@ impl rt::FromValue for UpdateTableOptimizerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_name = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                4 => out.table_optimizer_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_name, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                4 => rt::convert::set(&mut out.table_optimizer_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37834,16 +37834,16 @@ impl rt::FromValue for UpdateTableRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.table_input = rt::FromValue::from_value(value)?,
-                3 => out.skip_archive = rt::FromValue::from_value(value)?,
-                4 => out.transaction_id = rt::FromValue::from_value(value)?,
-                5 => out.version_id = rt::FromValue::from_value(value)?,
-                6 => out.view_update_action = rt::FromValue::from_value(value)?,
-                7 => out.force = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.table_input, value),
+                3 => rt::convert::set(&mut out.skip_archive, value),
+                4 => rt::convert::set(&mut out.transaction_id, value),
+                5 => rt::convert::set(&mut out.version_id, value),
+                6 => rt::convert::set(&mut out.view_update_action, value),
+                7 => rt::convert::set(&mut out.force, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37891,10 +37891,10 @@ impl rt::FromValue for UpdateTriggerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.trigger_update = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.trigger_update, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37919,9 +37919,9 @@ impl rt::FromValue for UpdateTriggerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.trigger = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.trigger, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37947,11 +37947,11 @@ impl rt::FromValue for UpdateUsageProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -37977,9 +37977,9 @@ impl rt::FromValue for UpdateUsageProfileResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38006,12 +38006,12 @@ impl rt::FromValue for UpdateUserDefinedFunctionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.catalog_id = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.function_name = rt::FromValue::from_value(value)?,
-                3 => out.function_input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.catalog_id, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.function_name, value),
+                3 => rt::convert::set(&mut out.function_input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38057,12 +38057,12 @@ impl rt::FromValue for UpdateWorkflowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.default_run_properties = rt::FromValue::from_value(value)?,
-                3 => out.max_concurrent_runs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.default_run_properties, value),
+                3 => rt::convert::set(&mut out.max_concurrent_runs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38089,9 +38089,9 @@ impl rt::FromValue for UpdateWorkflowResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38117,11 +38117,11 @@ impl rt::FromValue for UpdateXMLClassifierRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.classification = rt::FromValue::from_value(value)?,
-                2 => out.row_tag = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.classification, value),
+                2 => rt::convert::set(&mut out.row_tag, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38149,11 +38149,11 @@ impl rt::FromValue for UpsertRedshiftTargetOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_location = rt::FromValue::from_value(value)?,
-                1 => out.connection_name = rt::FromValue::from_value(value)?,
-                2 => out.upsert_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_location, value),
+                1 => rt::convert::set(&mut out.connection_name, value),
+                2 => rt::convert::set(&mut out.upsert_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38182,12 +38182,12 @@ impl rt::FromValue for UsageProfileDefinition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.created_on = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.created_on, value),
+                3 => rt::convert::set(&mut out.last_modified_on, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38221,16 +38221,16 @@ impl rt::FromValue for UserDefinedFunction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.database_name = rt::FromValue::from_value(value)?,
-                2 => out.class_name = rt::FromValue::from_value(value)?,
-                3 => out.owner_name = rt::FromValue::from_value(value)?,
-                4 => out.owner_type = rt::FromValue::from_value(value)?,
-                5 => out.create_time = rt::FromValue::from_value(value)?,
-                6 => out.resource_uris = rt::FromValue::from_value(value)?,
-                7 => out.catalog_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.database_name, value),
+                2 => rt::convert::set(&mut out.class_name, value),
+                3 => rt::convert::set(&mut out.owner_name, value),
+                4 => rt::convert::set(&mut out.owner_type, value),
+                5 => rt::convert::set(&mut out.create_time, value),
+                6 => rt::convert::set(&mut out.resource_uris, value),
+                7 => rt::convert::set(&mut out.catalog_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38265,13 +38265,13 @@ impl rt::FromValue for UserDefinedFunctionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.class_name = rt::FromValue::from_value(value)?,
-                2 => out.owner_name = rt::FromValue::from_value(value)?,
-                3 => out.owner_type = rt::FromValue::from_value(value)?,
-                4 => out.resource_uris = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.class_name, value),
+                2 => rt::convert::set(&mut out.owner_name, value),
+                3 => rt::convert::set(&mut out.owner_type, value),
+                4 => rt::convert::set(&mut out.resource_uris, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38299,9 +38299,9 @@ impl rt::FromValue for ValidationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38325,9 +38325,9 @@ impl rt::FromValue for VersionMismatchException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38354,12 +38354,12 @@ impl rt::FromValue for ViewDefinition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_protected = rt::FromValue::from_value(value)?,
-                1 => out.definer = rt::FromValue::from_value(value)?,
-                2 => out.sub_objects = rt::FromValue::from_value(value)?,
-                3 => out.representations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_protected, value),
+                1 => rt::convert::set(&mut out.definer, value),
+                2 => rt::convert::set(&mut out.sub_objects, value),
+                3 => rt::convert::set(&mut out.representations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38389,12 +38389,12 @@ impl rt::FromValue for ViewDefinitionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_protected = rt::FromValue::from_value(value)?,
-                1 => out.definer = rt::FromValue::from_value(value)?,
-                2 => out.representations = rt::FromValue::from_value(value)?,
-                3 => out.sub_objects = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_protected, value),
+                1 => rt::convert::set(&mut out.definer, value),
+                2 => rt::convert::set(&mut out.representations, value),
+                3 => rt::convert::set(&mut out.sub_objects, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38487,14 +38487,14 @@ impl rt::FromValue for ViewRepresentation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dialect = rt::FromValue::from_value(value)?,
-                1 => out.dialect_version = rt::FromValue::from_value(value)?,
-                2 => out.view_original_text = rt::FromValue::from_value(value)?,
-                3 => out.view_expanded_text = rt::FromValue::from_value(value)?,
-                4 => out.validation_connection = rt::FromValue::from_value(value)?,
-                5 => out.is_stale = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dialect, value),
+                1 => rt::convert::set(&mut out.dialect_version, value),
+                2 => rt::convert::set(&mut out.view_original_text, value),
+                3 => rt::convert::set(&mut out.view_expanded_text, value),
+                4 => rt::convert::set(&mut out.validation_connection, value),
+                5 => rt::convert::set(&mut out.is_stale, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38527,13 +38527,13 @@ impl rt::FromValue for ViewRepresentationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dialect = rt::FromValue::from_value(value)?,
-                1 => out.dialect_version = rt::FromValue::from_value(value)?,
-                2 => out.view_original_text = rt::FromValue::from_value(value)?,
-                3 => out.validation_connection = rt::FromValue::from_value(value)?,
-                4 => out.view_expanded_text = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dialect, value),
+                1 => rt::convert::set(&mut out.dialect_version, value),
+                2 => rt::convert::set(&mut out.view_original_text, value),
+                3 => rt::convert::set(&mut out.validation_connection, value),
+                4 => rt::convert::set(&mut out.view_expanded_text, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38630,14 +38630,14 @@ impl rt::FromValue for ViewValidation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dialect = rt::FromValue::from_value(value)?,
-                1 => out.dialect_version = rt::FromValue::from_value(value)?,
-                2 => out.view_validation_text = rt::FromValue::from_value(value)?,
-                3 => out.update_time = rt::FromValue::from_value(value)?,
-                4 => out.state = rt::FromValue::from_value(value)?,
-                5 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dialect, value),
+                1 => rt::convert::set(&mut out.dialect_version, value),
+                2 => rt::convert::set(&mut out.view_validation_text, value),
+                3 => rt::convert::set(&mut out.update_time, value),
+                4 => rt::convert::set(&mut out.state, value),
+                5 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38747,17 +38747,17 @@ impl rt::FromValue for Workflow {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.default_run_properties = rt::FromValue::from_value(value)?,
-                3 => out.created_on = rt::FromValue::from_value(value)?,
-                4 => out.last_modified_on = rt::FromValue::from_value(value)?,
-                5 => out.last_run = rt::FromValue::from_value(value)?,
-                6 => out.graph = rt::FromValue::from_value(value)?,
-                7 => out.max_concurrent_runs = rt::FromValue::from_value(value)?,
-                8 => out.blueprint_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.default_run_properties, value),
+                3 => rt::convert::set(&mut out.created_on, value),
+                4 => rt::convert::set(&mut out.last_modified_on, value),
+                5 => rt::convert::set(&mut out.last_run, value),
+                6 => rt::convert::set(&mut out.graph, value),
+                7 => rt::convert::set(&mut out.max_concurrent_runs, value),
+                8 => rt::convert::set(&mut out.blueprint_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38790,10 +38790,10 @@ impl rt::FromValue for WorkflowGraph {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nodes = rt::FromValue::from_value(value)?,
-                1 => out.edges = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nodes, value),
+                1 => rt::convert::set(&mut out.edges, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38828,19 +38828,19 @@ impl rt::FromValue for WorkflowRun {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.workflow_run_id = rt::FromValue::from_value(value)?,
-                2 => out.previous_run_id = rt::FromValue::from_value(value)?,
-                3 => out.workflow_run_properties = rt::FromValue::from_value(value)?,
-                4 => out.started_on = rt::FromValue::from_value(value)?,
-                5 => out.completed_on = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.error_message = rt::FromValue::from_value(value)?,
-                8 => out.statistics = rt::FromValue::from_value(value)?,
-                9 => out.graph = rt::FromValue::from_value(value)?,
-                10 => out.starting_event_batch_condition = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.workflow_run_id, value),
+                2 => rt::convert::set(&mut out.previous_run_id, value),
+                3 => rt::convert::set(&mut out.workflow_run_properties, value),
+                4 => rt::convert::set(&mut out.started_on, value),
+                5 => rt::convert::set(&mut out.completed_on, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.error_message, value),
+                8 => rt::convert::set(&mut out.statistics, value),
+                9 => rt::convert::set(&mut out.graph, value),
+                10 => rt::convert::set(&mut out.starting_event_batch_condition, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38881,16 +38881,16 @@ impl rt::FromValue for WorkflowRunStatistics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.total_actions = rt::FromValue::from_value(value)?,
-                1 => out.timeout_actions = rt::FromValue::from_value(value)?,
-                2 => out.failed_actions = rt::FromValue::from_value(value)?,
-                3 => out.stopped_actions = rt::FromValue::from_value(value)?,
-                4 => out.succeeded_actions = rt::FromValue::from_value(value)?,
-                5 => out.running_actions = rt::FromValue::from_value(value)?,
-                6 => out.errored_actions = rt::FromValue::from_value(value)?,
-                7 => out.waiting_actions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.total_actions, value),
+                1 => rt::convert::set(&mut out.timeout_actions, value),
+                2 => rt::convert::set(&mut out.failed_actions, value),
+                3 => rt::convert::set(&mut out.stopped_actions, value),
+                4 => rt::convert::set(&mut out.succeeded_actions, value),
+                5 => rt::convert::set(&mut out.running_actions, value),
+                6 => rt::convert::set(&mut out.errored_actions, value),
+                7 => rt::convert::set(&mut out.waiting_actions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -38993,14 +38993,14 @@ impl rt::FromValue for XMLClassifier {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.classification = rt::FromValue::from_value(value)?,
-                2 => out.creation_time = rt::FromValue::from_value(value)?,
-                3 => out.last_updated = rt::FromValue::from_value(value)?,
-                4 => out.version = rt::FromValue::from_value(value)?,
-                5 => out.row_tag = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.classification, value),
+                2 => rt::convert::set(&mut out.creation_time, value),
+                3 => rt::convert::set(&mut out.last_updated, value),
+                4 => rt::convert::set(&mut out.version, value),
+                5 => rt::convert::set(&mut out.row_tag, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

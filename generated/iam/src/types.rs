@@ -79,14 +79,14 @@ impl rt::FromValue for AccessDetail {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_name = rt::FromValue::from_value(value)?,
-                1 => out.service_namespace = rt::FromValue::from_value(value)?,
-                2 => out.region = rt::FromValue::from_value(value)?,
-                3 => out.entity_path = rt::FromValue::from_value(value)?,
-                4 => out.last_authenticated_time = rt::FromValue::from_value(value)?,
-                5 => out.total_authenticated_entities = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_name, value),
+                1 => rt::convert::set(&mut out.service_namespace, value),
+                2 => rt::convert::set(&mut out.region, value),
+                3 => rt::convert::set(&mut out.entity_path, value),
+                4 => rt::convert::set(&mut out.last_authenticated_time, value),
+                5 => rt::convert::set(&mut out.total_authenticated_entities, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -119,13 +119,13 @@ impl rt::FromValue for AccessKey {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.access_key_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.secret_access_key = rt::FromValue::from_value(value)?,
-                4 => out.create_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.access_key_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.secret_access_key, value),
+                4 => rt::convert::set(&mut out.create_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -155,11 +155,11 @@ impl rt::FromValue for AccessKeyLastUsed {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.last_used_date = rt::FromValue::from_value(value)?,
-                1 => out.service_name = rt::FromValue::from_value(value)?,
-                2 => out.region = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.last_used_date, value),
+                1 => rt::convert::set(&mut out.service_name, value),
+                2 => rt::convert::set(&mut out.region, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -188,12 +188,12 @@ impl rt::FromValue for AccessKeyMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.access_key_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.create_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.access_key_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.create_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -220,9 +220,9 @@ impl rt::FromValue for AccountNotManagementOrDelegatedAdministratorException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -247,10 +247,10 @@ impl rt::FromValue for AddClientIDToOpenIDConnectProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.open_id_connect_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.client_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.open_id_connect_provider_arn, value),
+                1 => rt::convert::set(&mut out.client_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -276,10 +276,10 @@ impl rt::FromValue for AddRoleToInstanceProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profile_name = rt::FromValue::from_value(value)?,
-                1 => out.role_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profile_name, value),
+                1 => rt::convert::set(&mut out.role_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -305,10 +305,10 @@ impl rt::FromValue for AddUserToGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.user_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.user_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -334,10 +334,10 @@ impl rt::FromValue for AttachGroupPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.policy_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -363,10 +363,10 @@ impl rt::FromValue for AttachRolePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.policy_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -392,10 +392,10 @@ impl rt::FromValue for AttachUserPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.policy_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -421,10 +421,10 @@ impl rt::FromValue for AttachedPermissionsBoundary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.permissions_boundary_type = rt::FromValue::from_value(value)?,
-                1 => out.permissions_boundary_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.permissions_boundary_type, value),
+                1 => rt::convert::set(&mut out.permissions_boundary_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -450,10 +450,10 @@ impl rt::FromValue for AttachedPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.policy_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -478,9 +478,9 @@ impl rt::FromValue for CallerIsNotManagementAccountException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -505,10 +505,10 @@ impl rt::FromValue for ChangePasswordRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.old_password = rt::FromValue::from_value(value)?,
-                1 => out.new_password = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.old_password, value),
+                1 => rt::convert::set(&mut out.new_password, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -533,9 +533,9 @@ impl rt::FromValue for ConcurrentModificationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -561,11 +561,11 @@ impl rt::FromValue for ContextEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.context_key_name = rt::FromValue::from_value(value)?,
-                1 => out.context_key_values = rt::FromValue::from_value(value)?,
-                2 => out.context_key_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.context_key_name, value),
+                1 => rt::convert::set(&mut out.context_key_values, value),
+                2 => rt::convert::set(&mut out.context_key_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -692,9 +692,9 @@ impl rt::FromValue for CreateAccessKeyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -718,9 +718,9 @@ impl rt::FromValue for CreateAccessKeyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -744,9 +744,9 @@ impl rt::FromValue for CreateAccountAliasRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_alias = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_alias, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -771,10 +771,10 @@ impl rt::FromValue for CreateGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -799,9 +799,9 @@ impl rt::FromValue for CreateGroupResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -827,11 +827,11 @@ impl rt::FromValue for CreateInstanceProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profile_name = rt::FromValue::from_value(value)?,
-                1 => out.path = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profile_name, value),
+                1 => rt::convert::set(&mut out.path, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -857,9 +857,9 @@ impl rt::FromValue for CreateInstanceProfileResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profile = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profile, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -885,11 +885,11 @@ impl rt::FromValue for CreateLoginProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.password = rt::FromValue::from_value(value)?,
-                2 => out.password_reset_required = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.password, value),
+                2 => rt::convert::set(&mut out.password_reset_required, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -915,9 +915,9 @@ impl rt::FromValue for CreateLoginProfileResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.login_profile = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.login_profile, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -944,12 +944,12 @@ impl rt::FromValue for CreateOpenIDConnectProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.url = rt::FromValue::from_value(value)?,
-                1 => out.client_id_list = rt::FromValue::from_value(value)?,
-                2 => out.thumbprint_list = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.url, value),
+                1 => rt::convert::set(&mut out.client_id_list, value),
+                2 => rt::convert::set(&mut out.thumbprint_list, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -977,10 +977,10 @@ impl rt::FromValue for CreateOpenIDConnectProviderResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.open_id_connect_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.open_id_connect_provider_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1009,13 +1009,13 @@ impl rt::FromValue for CreatePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.path = rt::FromValue::from_value(value)?,
-                2 => out.policy_document = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.path, value),
+                2 => rt::convert::set(&mut out.policy_document, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1043,9 +1043,9 @@ impl rt::FromValue for CreatePolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1071,11 +1071,11 @@ impl rt::FromValue for CreatePolicyVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_arn = rt::FromValue::from_value(value)?,
-                1 => out.policy_document = rt::FromValue::from_value(value)?,
-                2 => out.set_as_default = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_arn, value),
+                1 => rt::convert::set(&mut out.policy_document, value),
+                2 => rt::convert::set(&mut out.set_as_default, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1101,9 +1101,9 @@ impl rt::FromValue for CreatePolicyVersionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1133,15 +1133,15 @@ impl rt::FromValue for CreateRoleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.role_name = rt::FromValue::from_value(value)?,
-                2 => out.assume_role_policy_document = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.max_session_duration = rt::FromValue::from_value(value)?,
-                5 => out.permissions_boundary = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.role_name, value),
+                2 => rt::convert::set(&mut out.assume_role_policy_document, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.max_session_duration, value),
+                5 => rt::convert::set(&mut out.permissions_boundary, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1171,9 +1171,9 @@ impl rt::FromValue for CreateRoleResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1201,13 +1201,13 @@ impl rt::FromValue for CreateSAMLProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.saml_metadata_document = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                3 => out.assertion_encryption_mode = rt::FromValue::from_value(value)?,
-                4 => out.add_private_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.saml_metadata_document, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                3 => rt::convert::set(&mut out.assertion_encryption_mode, value),
+                4 => rt::convert::set(&mut out.add_private_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1236,10 +1236,10 @@ impl rt::FromValue for CreateSAMLProviderResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.saml_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.saml_provider_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1266,11 +1266,11 @@ impl rt::FromValue for CreateServiceLinkedRoleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.aws_service_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.custom_suffix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.aws_service_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.custom_suffix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1296,9 +1296,9 @@ impl rt::FromValue for CreateServiceLinkedRoleResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1323,10 +1323,10 @@ impl rt::FromValue for CreateServiceSpecificCredentialRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.service_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.service_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1351,9 +1351,9 @@ impl rt::FromValue for CreateServiceSpecificCredentialResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_specific_credential = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_specific_credential, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1380,12 +1380,12 @@ impl rt::FromValue for CreateUserRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.user_name = rt::FromValue::from_value(value)?,
-                2 => out.permissions_boundary = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.user_name, value),
+                2 => rt::convert::set(&mut out.permissions_boundary, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1412,9 +1412,9 @@ impl rt::FromValue for CreateUserResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1440,11 +1440,11 @@ impl rt::FromValue for CreateVirtualMFADeviceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.virtual_mfa_device_name = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.virtual_mfa_device_name, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1470,9 +1470,9 @@ impl rt::FromValue for CreateVirtualMFADeviceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.virtual_mfa_device = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.virtual_mfa_device, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1496,9 +1496,9 @@ impl rt::FromValue for CredentialReportExpiredException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1522,9 +1522,9 @@ impl rt::FromValue for CredentialReportNotPresentException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1548,9 +1548,9 @@ impl rt::FromValue for CredentialReportNotReadyException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1575,10 +1575,10 @@ impl rt::FromValue for DeactivateMFADeviceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.serial_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.serial_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1604,10 +1604,10 @@ impl rt::FromValue for DeleteAccessKeyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.access_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.access_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1632,9 +1632,9 @@ impl rt::FromValue for DeleteAccountAliasRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_alias = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_alias, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1658,9 +1658,9 @@ impl rt::FromValue for DeleteConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1685,10 +1685,10 @@ impl rt::FromValue for DeleteGroupPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1713,9 +1713,9 @@ impl rt::FromValue for DeleteGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1739,9 +1739,9 @@ impl rt::FromValue for DeleteInstanceProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profile_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profile_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1765,9 +1765,9 @@ impl rt::FromValue for DeleteLoginProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1791,9 +1791,9 @@ impl rt::FromValue for DeleteOpenIDConnectProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.open_id_connect_provider_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.open_id_connect_provider_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1817,9 +1817,9 @@ impl rt::FromValue for DeletePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1844,10 +1844,10 @@ impl rt::FromValue for DeletePolicyVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_arn = rt::FromValue::from_value(value)?,
-                1 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_arn, value),
+                1 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1872,9 +1872,9 @@ impl rt::FromValue for DeleteRolePermissionsBoundaryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1899,10 +1899,10 @@ impl rt::FromValue for DeleteRolePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1927,9 +1927,9 @@ impl rt::FromValue for DeleteRoleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1953,9 +1953,9 @@ impl rt::FromValue for DeleteSAMLProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.saml_provider_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.saml_provider_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1980,10 +1980,10 @@ impl rt::FromValue for DeleteSSHPublicKeyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.ssh_public_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.ssh_public_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2008,9 +2008,9 @@ impl rt::FromValue for DeleteServerCertificateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_certificate_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_certificate_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2034,9 +2034,9 @@ impl rt::FromValue for DeleteServiceLinkedRoleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2060,9 +2060,9 @@ impl rt::FromValue for DeleteServiceLinkedRoleResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.deletion_task_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.deletion_task_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2087,10 +2087,10 @@ impl rt::FromValue for DeleteServiceSpecificCredentialRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.service_specific_credential_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.service_specific_credential_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2116,10 +2116,10 @@ impl rt::FromValue for DeleteSigningCertificateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.certificate_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.certificate_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2144,9 +2144,9 @@ impl rt::FromValue for DeleteUserPermissionsBoundaryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2171,10 +2171,10 @@ impl rt::FromValue for DeleteUserPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2199,9 +2199,9 @@ impl rt::FromValue for DeleteUserRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2225,9 +2225,9 @@ impl rt::FromValue for DeleteVirtualMFADeviceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serial_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serial_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2252,10 +2252,10 @@ impl rt::FromValue for DeletionTaskFailureReasonType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reason = rt::FromValue::from_value(value)?,
-                1 => out.role_usage_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reason, value),
+                1 => rt::convert::set(&mut out.role_usage_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2345,10 +2345,10 @@ impl rt::FromValue for DetachGroupPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.policy_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2374,10 +2374,10 @@ impl rt::FromValue for DetachRolePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.policy_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2403,10 +2403,10 @@ impl rt::FromValue for DetachUserPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.policy_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2448,10 +2448,10 @@ impl rt::FromValue for DisableOrganizationsRootCredentialsManagementResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.organization_id = rt::FromValue::from_value(value)?,
-                1 => out.enabled_features = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.organization_id, value),
+                1 => rt::convert::set(&mut out.enabled_features, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2493,10 +2493,10 @@ impl rt::FromValue for DisableOrganizationsRootSessionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.organization_id = rt::FromValue::from_value(value)?,
-                1 => out.enabled_features = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.organization_id, value),
+                1 => rt::convert::set(&mut out.enabled_features, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2521,9 +2521,9 @@ impl rt::FromValue for DuplicateCertificateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2547,9 +2547,9 @@ impl rt::FromValue for DuplicateSSHPublicKeyException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2576,12 +2576,12 @@ impl rt::FromValue for EnableMFADeviceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.serial_number = rt::FromValue::from_value(value)?,
-                2 => out.authentication_code1 = rt::FromValue::from_value(value)?,
-                3 => out.authentication_code2 = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.serial_number, value),
+                2 => rt::convert::set(&mut out.authentication_code1, value),
+                3 => rt::convert::set(&mut out.authentication_code2, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2625,10 +2625,10 @@ impl rt::FromValue for EnableOrganizationsRootCredentialsManagementResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.organization_id = rt::FromValue::from_value(value)?,
-                1 => out.enabled_features = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.organization_id, value),
+                1 => rt::convert::set(&mut out.enabled_features, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2670,10 +2670,10 @@ impl rt::FromValue for EnableOrganizationsRootSessionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.organization_id = rt::FromValue::from_value(value)?,
-                1 => out.enabled_features = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.organization_id, value),
+                1 => rt::convert::set(&mut out.enabled_features, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2698,9 +2698,9 @@ impl rt::FromValue for EntityAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2725,10 +2725,10 @@ impl rt::FromValue for EntityDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entity_info = rt::FromValue::from_value(value)?,
-                1 => out.last_authenticated = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entity_info, value),
+                1 => rt::convert::set(&mut out.last_authenticated, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2757,13 +2757,13 @@ impl rt::FromValue for EntityInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                3 => out.id = rt::FromValue::from_value(value)?,
-                4 => out.path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                3 => rt::convert::set(&mut out.id, value),
+                4 => rt::convert::set(&mut out.path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2791,9 +2791,9 @@ impl rt::FromValue for EntityTemporarilyUnmodifiableException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2885,10 +2885,10 @@ impl rt::FromValue for ErrorDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2922,17 +2922,17 @@ impl rt::FromValue for EvaluationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.eval_action_name = rt::FromValue::from_value(value)?,
-                1 => out.eval_resource_name = rt::FromValue::from_value(value)?,
-                2 => out.eval_decision = rt::FromValue::from_value(value)?,
-                3 => out.matched_statements = rt::FromValue::from_value(value)?,
-                4 => out.missing_context_values = rt::FromValue::from_value(value)?,
-                5 => out.organizations_decision_detail = rt::FromValue::from_value(value)?,
-                6 => out.permissions_boundary_decision_detail = rt::FromValue::from_value(value)?,
-                7 => out.eval_decision_details = rt::FromValue::from_value(value)?,
-                8 => out.resource_specific_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.eval_action_name, value),
+                1 => rt::convert::set(&mut out.eval_resource_name, value),
+                2 => rt::convert::set(&mut out.eval_decision, value),
+                3 => rt::convert::set(&mut out.matched_statements, value),
+                4 => rt::convert::set(&mut out.missing_context_values, value),
+                5 => rt::convert::set(&mut out.organizations_decision_detail, value),
+                6 => rt::convert::set(&mut out.permissions_boundary_decision_detail, value),
+                7 => rt::convert::set(&mut out.eval_decision_details, value),
+                8 => rt::convert::set(&mut out.resource_specific_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3023,10 +3023,10 @@ impl rt::FromValue for GenerateCredentialReportResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state, value),
+                1 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3052,10 +3052,10 @@ impl rt::FromValue for GenerateOrganizationsAccessReportRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entity_path = rt::FromValue::from_value(value)?,
-                1 => out.organizations_policy_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entity_path, value),
+                1 => rt::convert::set(&mut out.organizations_policy_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3080,9 +3080,9 @@ impl rt::FromValue for GenerateOrganizationsAccessReportResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3107,10 +3107,10 @@ impl rt::FromValue for GenerateServiceLastAccessedDetailsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.granularity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.granularity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3135,9 +3135,9 @@ impl rt::FromValue for GenerateServiceLastAccessedDetailsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3161,9 +3161,9 @@ impl rt::FromValue for GetAccessKeyLastUsedRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3188,10 +3188,10 @@ impl rt::FromValue for GetAccessKeyLastUsedResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.access_key_last_used = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.access_key_last_used, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3218,11 +3218,11 @@ impl rt::FromValue for GetAccountAuthorizationDetailsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter = rt::FromValue::from_value(value)?,
-                1 => out.max_items = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter, value),
+                1 => rt::convert::set(&mut out.max_items, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3253,14 +3253,14 @@ impl rt::FromValue for GetAccountAuthorizationDetailsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_detail_list = rt::FromValue::from_value(value)?,
-                1 => out.group_detail_list = rt::FromValue::from_value(value)?,
-                2 => out.role_detail_list = rt::FromValue::from_value(value)?,
-                3 => out.policies = rt::FromValue::from_value(value)?,
-                4 => out.is_truncated = rt::FromValue::from_value(value)?,
-                5 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_detail_list, value),
+                1 => rt::convert::set(&mut out.group_detail_list, value),
+                2 => rt::convert::set(&mut out.role_detail_list, value),
+                3 => rt::convert::set(&mut out.policies, value),
+                4 => rt::convert::set(&mut out.is_truncated, value),
+                5 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3289,9 +3289,9 @@ impl rt::FromValue for GetAccountPasswordPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.password_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.password_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3315,9 +3315,9 @@ impl rt::FromValue for GetAccountSummaryResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.summary_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.summary_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3341,9 +3341,9 @@ impl rt::FromValue for GetContextKeysForCustomPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_input_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_input_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3367,9 +3367,9 @@ impl rt::FromValue for GetContextKeysForPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.context_key_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.context_key_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3394,10 +3394,10 @@ impl rt::FromValue for GetContextKeysForPrincipalPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_source_arn = rt::FromValue::from_value(value)?,
-                1 => out.policy_input_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_source_arn, value),
+                1 => rt::convert::set(&mut out.policy_input_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3424,11 +3424,11 @@ impl rt::FromValue for GetCredentialReportResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content = rt::FromValue::from_value(value)?,
-                1 => out.report_format = rt::FromValue::from_value(value)?,
-                2 => out.generated_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content, value),
+                1 => rt::convert::set(&mut out.report_format, value),
+                2 => rt::convert::set(&mut out.generated_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3455,10 +3455,10 @@ impl rt::FromValue for GetGroupPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3485,11 +3485,11 @@ impl rt::FromValue for GetGroupPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                2 => out.policy_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                2 => rt::convert::set(&mut out.policy_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3517,11 +3517,11 @@ impl rt::FromValue for GetGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3550,12 +3550,12 @@ impl rt::FromValue for GetGroupResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group = rt::FromValue::from_value(value)?,
-                1 => out.users = rt::FromValue::from_value(value)?,
-                2 => out.is_truncated = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group, value),
+                1 => rt::convert::set(&mut out.users, value),
+                2 => rt::convert::set(&mut out.is_truncated, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3582,9 +3582,9 @@ impl rt::FromValue for GetInstanceProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profile_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profile_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3608,9 +3608,9 @@ impl rt::FromValue for GetInstanceProfileResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profile = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profile, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3634,9 +3634,9 @@ impl rt::FromValue for GetLoginProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3660,9 +3660,9 @@ impl rt::FromValue for GetLoginProfileResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.login_profile = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.login_profile, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3687,10 +3687,10 @@ impl rt::FromValue for GetMFADeviceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serial_number = rt::FromValue::from_value(value)?,
-                1 => out.user_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serial_number, value),
+                1 => rt::convert::set(&mut out.user_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3718,12 +3718,12 @@ impl rt::FromValue for GetMFADeviceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.serial_number = rt::FromValue::from_value(value)?,
-                2 => out.enable_date = rt::FromValue::from_value(value)?,
-                3 => out.certifications = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.serial_number, value),
+                2 => rt::convert::set(&mut out.enable_date, value),
+                3 => rt::convert::set(&mut out.certifications, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3750,9 +3750,9 @@ impl rt::FromValue for GetOpenIDConnectProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.open_id_connect_provider_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.open_id_connect_provider_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3780,13 +3780,13 @@ impl rt::FromValue for GetOpenIDConnectProviderResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.url = rt::FromValue::from_value(value)?,
-                1 => out.client_id_list = rt::FromValue::from_value(value)?,
-                2 => out.thumbprint_list = rt::FromValue::from_value(value)?,
-                3 => out.create_date = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.url, value),
+                1 => rt::convert::set(&mut out.client_id_list, value),
+                2 => rt::convert::set(&mut out.thumbprint_list, value),
+                3 => rt::convert::set(&mut out.create_date, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3817,12 +3817,12 @@ impl rt::FromValue for GetOrganizationsAccessReportRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_id = rt::FromValue::from_value(value)?,
-                1 => out.max_items = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.sort_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_id, value),
+                1 => rt::convert::set(&mut out.max_items, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.sort_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3857,17 +3857,17 @@ impl rt::FromValue for GetOrganizationsAccessReportResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_status = rt::FromValue::from_value(value)?,
-                1 => out.job_creation_date = rt::FromValue::from_value(value)?,
-                2 => out.job_completion_date = rt::FromValue::from_value(value)?,
-                3 => out.number_of_services_accessible = rt::FromValue::from_value(value)?,
-                4 => out.number_of_services_not_accessed = rt::FromValue::from_value(value)?,
-                5 => out.access_details = rt::FromValue::from_value(value)?,
-                6 => out.is_truncated = rt::FromValue::from_value(value)?,
-                7 => out.marker = rt::FromValue::from_value(value)?,
-                8 => out.error_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_status, value),
+                1 => rt::convert::set(&mut out.job_creation_date, value),
+                2 => rt::convert::set(&mut out.job_completion_date, value),
+                3 => rt::convert::set(&mut out.number_of_services_accessible, value),
+                4 => rt::convert::set(&mut out.number_of_services_not_accessed, value),
+                5 => rt::convert::set(&mut out.access_details, value),
+                6 => rt::convert::set(&mut out.is_truncated, value),
+                7 => rt::convert::set(&mut out.marker, value),
+                8 => rt::convert::set(&mut out.error_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3899,9 +3899,9 @@ impl rt::FromValue for GetPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3925,9 +3925,9 @@ impl rt::FromValue for GetPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3952,10 +3952,10 @@ impl rt::FromValue for GetPolicyVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_arn = rt::FromValue::from_value(value)?,
-                1 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_arn, value),
+                1 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3980,9 +3980,9 @@ impl rt::FromValue for GetPolicyVersionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4007,10 +4007,10 @@ impl rt::FromValue for GetRolePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4037,11 +4037,11 @@ impl rt::FromValue for GetRolePolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                2 => out.policy_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                2 => rt::convert::set(&mut out.policy_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4067,9 +4067,9 @@ impl rt::FromValue for GetRoleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4093,9 +4093,9 @@ impl rt::FromValue for GetRoleResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4119,9 +4119,9 @@ impl rt::FromValue for GetSAMLProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.saml_provider_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.saml_provider_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4151,15 +4151,15 @@ impl rt::FromValue for GetSAMLProviderResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.saml_provider_uuid = rt::FromValue::from_value(value)?,
-                1 => out.saml_metadata_document = rt::FromValue::from_value(value)?,
-                2 => out.create_date = rt::FromValue::from_value(value)?,
-                3 => out.valid_until = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                5 => out.assertion_encryption_mode = rt::FromValue::from_value(value)?,
-                6 => out.private_key_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.saml_provider_uuid, value),
+                1 => rt::convert::set(&mut out.saml_metadata_document, value),
+                2 => rt::convert::set(&mut out.create_date, value),
+                3 => rt::convert::set(&mut out.valid_until, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                5 => rt::convert::set(&mut out.assertion_encryption_mode, value),
+                6 => rt::convert::set(&mut out.private_key_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4191,11 +4191,11 @@ impl rt::FromValue for GetSSHPublicKeyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.ssh_public_key_id = rt::FromValue::from_value(value)?,
-                2 => out.encoding = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.ssh_public_key_id, value),
+                2 => rt::convert::set(&mut out.encoding, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4221,9 +4221,9 @@ impl rt::FromValue for GetSSHPublicKeyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ssh_public_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ssh_public_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4247,9 +4247,9 @@ impl rt::FromValue for GetServerCertificateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_certificate_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_certificate_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4273,9 +4273,9 @@ impl rt::FromValue for GetServerCertificateResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_certificate = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_certificate, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4301,11 +4301,11 @@ impl rt::FromValue for GetServiceLastAccessedDetailsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_id = rt::FromValue::from_value(value)?,
-                1 => out.max_items = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_id, value),
+                1 => rt::convert::set(&mut out.max_items, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4338,16 +4338,16 @@ impl rt::FromValue for GetServiceLastAccessedDetailsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_status = rt::FromValue::from_value(value)?,
-                1 => out.job_type = rt::FromValue::from_value(value)?,
-                2 => out.job_creation_date = rt::FromValue::from_value(value)?,
-                3 => out.services_last_accessed = rt::FromValue::from_value(value)?,
-                4 => out.job_completion_date = rt::FromValue::from_value(value)?,
-                5 => out.is_truncated = rt::FromValue::from_value(value)?,
-                6 => out.marker = rt::FromValue::from_value(value)?,
-                7 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_status, value),
+                1 => rt::convert::set(&mut out.job_type, value),
+                2 => rt::convert::set(&mut out.job_creation_date, value),
+                3 => rt::convert::set(&mut out.services_last_accessed, value),
+                4 => rt::convert::set(&mut out.job_completion_date, value),
+                5 => rt::convert::set(&mut out.is_truncated, value),
+                6 => rt::convert::set(&mut out.marker, value),
+                7 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4381,12 +4381,12 @@ impl rt::FromValue for GetServiceLastAccessedDetailsWithEntitiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_id = rt::FromValue::from_value(value)?,
-                1 => out.service_namespace = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_id, value),
+                1 => rt::convert::set(&mut out.service_namespace, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4419,15 +4419,15 @@ impl rt::FromValue for GetServiceLastAccessedDetailsWithEntitiesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.job_status = rt::FromValue::from_value(value)?,
-                1 => out.job_creation_date = rt::FromValue::from_value(value)?,
-                2 => out.job_completion_date = rt::FromValue::from_value(value)?,
-                3 => out.entity_details_list = rt::FromValue::from_value(value)?,
-                4 => out.is_truncated = rt::FromValue::from_value(value)?,
-                5 => out.marker = rt::FromValue::from_value(value)?,
-                6 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.job_status, value),
+                1 => rt::convert::set(&mut out.job_creation_date, value),
+                2 => rt::convert::set(&mut out.job_completion_date, value),
+                3 => rt::convert::set(&mut out.entity_details_list, value),
+                4 => rt::convert::set(&mut out.is_truncated, value),
+                5 => rt::convert::set(&mut out.marker, value),
+                6 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4457,9 +4457,9 @@ impl rt::FromValue for GetServiceLinkedRoleDeletionStatusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.deletion_task_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.deletion_task_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4484,10 +4484,10 @@ impl rt::FromValue for GetServiceLinkedRoleDeletionStatusResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4513,10 +4513,10 @@ impl rt::FromValue for GetUserPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4543,11 +4543,11 @@ impl rt::FromValue for GetUserPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                2 => out.policy_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                2 => rt::convert::set(&mut out.policy_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4573,9 +4573,9 @@ impl rt::FromValue for GetUserRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4599,9 +4599,9 @@ impl rt::FromValue for GetUserResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4629,13 +4629,13 @@ impl rt::FromValue for Group {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.group_name = rt::FromValue::from_value(value)?,
-                2 => out.group_id = rt::FromValue::from_value(value)?,
-                3 => out.arn = rt::FromValue::from_value(value)?,
-                4 => out.create_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.group_name, value),
+                2 => rt::convert::set(&mut out.group_id, value),
+                3 => rt::convert::set(&mut out.arn, value),
+                4 => rt::convert::set(&mut out.create_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4669,15 +4669,15 @@ impl rt::FromValue for GroupDetail {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.group_name = rt::FromValue::from_value(value)?,
-                2 => out.group_id = rt::FromValue::from_value(value)?,
-                3 => out.arn = rt::FromValue::from_value(value)?,
-                4 => out.create_date = rt::FromValue::from_value(value)?,
-                5 => out.group_policy_list = rt::FromValue::from_value(value)?,
-                6 => out.attached_managed_policies = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.group_name, value),
+                2 => rt::convert::set(&mut out.group_id, value),
+                3 => rt::convert::set(&mut out.arn, value),
+                4 => rt::convert::set(&mut out.create_date, value),
+                5 => rt::convert::set(&mut out.group_policy_list, value),
+                6 => rt::convert::set(&mut out.attached_managed_policies, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4713,15 +4713,15 @@ impl rt::FromValue for InstanceProfile {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.instance_profile_name = rt::FromValue::from_value(value)?,
-                2 => out.instance_profile_id = rt::FromValue::from_value(value)?,
-                3 => out.arn = rt::FromValue::from_value(value)?,
-                4 => out.create_date = rt::FromValue::from_value(value)?,
-                5 => out.roles = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.instance_profile_name, value),
+                2 => rt::convert::set(&mut out.instance_profile_id, value),
+                3 => rt::convert::set(&mut out.arn, value),
+                4 => rt::convert::set(&mut out.create_date, value),
+                5 => rt::convert::set(&mut out.roles, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4751,9 +4751,9 @@ impl rt::FromValue for InvalidAuthenticationCodeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4777,9 +4777,9 @@ impl rt::FromValue for InvalidCertificateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4803,9 +4803,9 @@ impl rt::FromValue for InvalidInputException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4829,9 +4829,9 @@ impl rt::FromValue for InvalidPublicKeyException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4855,9 +4855,9 @@ impl rt::FromValue for InvalidUserTypeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4881,9 +4881,9 @@ impl rt::FromValue for KeyPairMismatchException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4907,9 +4907,9 @@ impl rt::FromValue for LimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4935,11 +4935,11 @@ impl rt::FromValue for ListAccessKeysRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4967,11 +4967,11 @@ impl rt::FromValue for ListAccessKeysResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_key_metadata = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_key_metadata, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4998,10 +4998,10 @@ impl rt::FromValue for ListAccountAliasesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5028,11 +5028,11 @@ impl rt::FromValue for ListAccountAliasesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_aliases = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_aliases, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5061,12 +5061,12 @@ impl rt::FromValue for ListAttachedGroupPoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.path_prefix = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.path_prefix, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5095,11 +5095,11 @@ impl rt::FromValue for ListAttachedGroupPoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attached_policies = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attached_policies, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5128,12 +5128,12 @@ impl rt::FromValue for ListAttachedRolePoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.path_prefix = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.path_prefix, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5162,11 +5162,11 @@ impl rt::FromValue for ListAttachedRolePoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attached_policies = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attached_policies, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5195,12 +5195,12 @@ impl rt::FromValue for ListAttachedUserPoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.path_prefix = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.path_prefix, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5229,11 +5229,11 @@ impl rt::FromValue for ListAttachedUserPoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attached_policies = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attached_policies, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5264,14 +5264,14 @@ impl rt::FromValue for ListEntitiesForPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_arn = rt::FromValue::from_value(value)?,
-                1 => out.entity_filter = rt::FromValue::from_value(value)?,
-                2 => out.path_prefix = rt::FromValue::from_value(value)?,
-                3 => out.policy_usage_filter = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                5 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_arn, value),
+                1 => rt::convert::set(&mut out.entity_filter, value),
+                2 => rt::convert::set(&mut out.path_prefix, value),
+                3 => rt::convert::set(&mut out.policy_usage_filter, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                5 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5304,13 +5304,13 @@ impl rt::FromValue for ListEntitiesForPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_groups = rt::FromValue::from_value(value)?,
-                1 => out.policy_users = rt::FromValue::from_value(value)?,
-                2 => out.policy_roles = rt::FromValue::from_value(value)?,
-                3 => out.is_truncated = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_groups, value),
+                1 => rt::convert::set(&mut out.policy_users, value),
+                2 => rt::convert::set(&mut out.policy_roles, value),
+                3 => rt::convert::set(&mut out.is_truncated, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5340,11 +5340,11 @@ impl rt::FromValue for ListGroupPoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5372,11 +5372,11 @@ impl rt::FromValue for ListGroupPoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_names = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_names, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5404,11 +5404,11 @@ impl rt::FromValue for ListGroupsForUserRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5436,11 +5436,11 @@ impl rt::FromValue for ListGroupsForUserResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.groups = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.groups, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5468,11 +5468,11 @@ impl rt::FromValue for ListGroupsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path_prefix = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path_prefix, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5500,11 +5500,11 @@ impl rt::FromValue for ListGroupsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.groups = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.groups, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5532,11 +5532,11 @@ impl rt::FromValue for ListInstanceProfileTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profile_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profile_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5564,11 +5564,11 @@ impl rt::FromValue for ListInstanceProfileTagsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5596,11 +5596,11 @@ impl rt::FromValue for ListInstanceProfilesForRoleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5628,11 +5628,11 @@ impl rt::FromValue for ListInstanceProfilesForRoleResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profiles = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profiles, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5660,11 +5660,11 @@ impl rt::FromValue for ListInstanceProfilesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path_prefix = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path_prefix, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5692,11 +5692,11 @@ impl rt::FromValue for ListInstanceProfilesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profiles = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profiles, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5724,11 +5724,11 @@ impl rt::FromValue for ListMFADeviceTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serial_number = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serial_number, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5756,11 +5756,11 @@ impl rt::FromValue for ListMFADeviceTagsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5788,11 +5788,11 @@ impl rt::FromValue for ListMFADevicesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5820,11 +5820,11 @@ impl rt::FromValue for ListMFADevicesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.mfa_devices = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.mfa_devices, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5852,11 +5852,11 @@ impl rt::FromValue for ListOpenIDConnectProviderTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.open_id_connect_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.open_id_connect_provider_arn, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5884,11 +5884,11 @@ impl rt::FromValue for ListOpenIDConnectProviderTagsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5931,9 +5931,9 @@ impl rt::FromValue for ListOpenIDConnectProvidersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.open_id_connect_provider_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.open_id_connect_provider_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5974,10 +5974,10 @@ impl rt::FromValue for ListOrganizationsFeaturesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.organization_id = rt::FromValue::from_value(value)?,
-                1 => out.enabled_features = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.organization_id, value),
+                1 => rt::convert::set(&mut out.enabled_features, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6003,10 +6003,10 @@ impl rt::FromValue for ListPoliciesGrantingServiceAccessEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_namespace = rt::FromValue::from_value(value)?,
-                1 => out.policies = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_namespace, value),
+                1 => rt::convert::set(&mut out.policies, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6033,11 +6033,11 @@ impl rt::FromValue for ListPoliciesGrantingServiceAccessRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.service_namespaces = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.service_namespaces, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6065,11 +6065,11 @@ impl rt::FromValue for ListPoliciesGrantingServiceAccessResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policies_granting_service_access = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policies_granting_service_access, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6100,14 +6100,14 @@ impl rt::FromValue for ListPoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.scope = rt::FromValue::from_value(value)?,
-                1 => out.only_attached = rt::FromValue::from_value(value)?,
-                2 => out.path_prefix = rt::FromValue::from_value(value)?,
-                3 => out.policy_usage_filter = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                5 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.scope, value),
+                1 => rt::convert::set(&mut out.only_attached, value),
+                2 => rt::convert::set(&mut out.path_prefix, value),
+                3 => rt::convert::set(&mut out.policy_usage_filter, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                5 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6138,11 +6138,11 @@ impl rt::FromValue for ListPoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policies = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policies, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6170,11 +6170,11 @@ impl rt::FromValue for ListPolicyTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_arn = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_arn, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6202,11 +6202,11 @@ impl rt::FromValue for ListPolicyTagsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6234,11 +6234,11 @@ impl rt::FromValue for ListPolicyVersionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_arn = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_arn, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6266,11 +6266,11 @@ impl rt::FromValue for ListPolicyVersionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.versions = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.versions, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6298,11 +6298,11 @@ impl rt::FromValue for ListRolePoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6330,11 +6330,11 @@ impl rt::FromValue for ListRolePoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_names = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_names, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6362,11 +6362,11 @@ impl rt::FromValue for ListRoleTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6394,11 +6394,11 @@ impl rt::FromValue for ListRoleTagsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6426,11 +6426,11 @@ impl rt::FromValue for ListRolesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path_prefix = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path_prefix, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6458,11 +6458,11 @@ impl rt::FromValue for ListRolesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.roles = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.roles, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6490,11 +6490,11 @@ impl rt::FromValue for ListSAMLProviderTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.saml_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.saml_provider_arn, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6522,11 +6522,11 @@ impl rt::FromValue for ListSAMLProviderTagsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6568,9 +6568,9 @@ impl rt::FromValue for ListSAMLProvidersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.saml_provider_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.saml_provider_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6596,11 +6596,11 @@ impl rt::FromValue for ListSSHPublicKeysRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6628,11 +6628,11 @@ impl rt::FromValue for ListSSHPublicKeysResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ssh_public_keys = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ssh_public_keys, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6660,11 +6660,11 @@ impl rt::FromValue for ListServerCertificateTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_certificate_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_certificate_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6692,11 +6692,11 @@ impl rt::FromValue for ListServerCertificateTagsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6724,11 +6724,11 @@ impl rt::FromValue for ListServerCertificatesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path_prefix = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path_prefix, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6756,11 +6756,11 @@ impl rt::FromValue for ListServerCertificatesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_certificate_metadata_list = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_certificate_metadata_list, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6787,10 +6787,10 @@ impl rt::FromValue for ListServiceSpecificCredentialsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.service_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.service_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6816,9 +6816,9 @@ impl rt::FromValue for ListServiceSpecificCredentialsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_specific_credentials = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_specific_credentials, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6844,11 +6844,11 @@ impl rt::FromValue for ListSigningCertificatesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6876,11 +6876,11 @@ impl rt::FromValue for ListSigningCertificatesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.certificates = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.certificates, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6908,11 +6908,11 @@ impl rt::FromValue for ListUserPoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6940,11 +6940,11 @@ impl rt::FromValue for ListUserPoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_names = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_names, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6972,11 +6972,11 @@ impl rt::FromValue for ListUserTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7004,11 +7004,11 @@ impl rt::FromValue for ListUserTagsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7036,11 +7036,11 @@ impl rt::FromValue for ListUsersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path_prefix = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path_prefix, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7068,11 +7068,11 @@ impl rt::FromValue for ListUsersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.users = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.users, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7100,11 +7100,11 @@ impl rt::FromValue for ListVirtualMFADevicesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.assignment_status = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.assignment_status, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7132,11 +7132,11 @@ impl rt::FromValue for ListVirtualMFADevicesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.virtual_mfa_devices = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.virtual_mfa_devices, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7164,11 +7164,11 @@ impl rt::FromValue for LoginProfile {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.create_date = rt::FromValue::from_value(value)?,
-                2 => out.password_reset_required = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.create_date, value),
+                2 => rt::convert::set(&mut out.password_reset_required, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7196,11 +7196,11 @@ impl rt::FromValue for MFADevice {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.serial_number = rt::FromValue::from_value(value)?,
-                2 => out.enable_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.serial_number, value),
+                2 => rt::convert::set(&mut out.enable_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7226,9 +7226,9 @@ impl rt::FromValue for MalformedCertificateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7252,9 +7252,9 @@ impl rt::FromValue for MalformedPolicyDocumentException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7289,20 +7289,20 @@ impl rt::FromValue for ManagedPolicyDetail {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_id = rt::FromValue::from_value(value)?,
-                2 => out.arn = rt::FromValue::from_value(value)?,
-                3 => out.path = rt::FromValue::from_value(value)?,
-                4 => out.default_version_id = rt::FromValue::from_value(value)?,
-                5 => out.attachment_count = rt::FromValue::from_value(value)?,
-                6 => out.permissions_boundary_usage_count = rt::FromValue::from_value(value)?,
-                7 => out.is_attachable = rt::FromValue::from_value(value)?,
-                8 => out.description = rt::FromValue::from_value(value)?,
-                9 => out.create_date = rt::FromValue::from_value(value)?,
-                10 => out.update_date = rt::FromValue::from_value(value)?,
-                11 => out.policy_version_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.policy_id, value),
+                2 => rt::convert::set(&mut out.arn, value),
+                3 => rt::convert::set(&mut out.path, value),
+                4 => rt::convert::set(&mut out.default_version_id, value),
+                5 => rt::convert::set(&mut out.attachment_count, value),
+                6 => rt::convert::set(&mut out.permissions_boundary_usage_count, value),
+                7 => rt::convert::set(&mut out.is_attachable, value),
+                8 => rt::convert::set(&mut out.description, value),
+                9 => rt::convert::set(&mut out.create_date, value),
+                10 => rt::convert::set(&mut out.update_date, value),
+                11 => rt::convert::set(&mut out.policy_version_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7337,9 +7337,9 @@ impl rt::FromValue for NoSuchEntityException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7363,9 +7363,9 @@ impl rt::FromValue for OpenIDConnectProviderListEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7389,9 +7389,9 @@ impl rt::FromValue for OpenIdIdpCommunicationErrorException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7415,9 +7415,9 @@ impl rt::FromValue for OrganizationNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7441,9 +7441,9 @@ impl rt::FromValue for OrganizationNotInAllFeaturesModeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7467,9 +7467,9 @@ impl rt::FromValue for OrganizationsDecisionDetail {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.allowed_by_organizations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.allowed_by_organizations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7502,18 +7502,18 @@ impl rt::FromValue for PasswordPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.minimum_password_length = rt::FromValue::from_value(value)?,
-                1 => out.require_symbols = rt::FromValue::from_value(value)?,
-                2 => out.require_numbers = rt::FromValue::from_value(value)?,
-                3 => out.require_uppercase_characters = rt::FromValue::from_value(value)?,
-                4 => out.require_lowercase_characters = rt::FromValue::from_value(value)?,
-                5 => out.allow_users_to_change_password = rt::FromValue::from_value(value)?,
-                6 => out.expire_passwords = rt::FromValue::from_value(value)?,
-                7 => out.max_password_age = rt::FromValue::from_value(value)?,
-                8 => out.password_reuse_prevention = rt::FromValue::from_value(value)?,
-                9 => out.hard_expiry = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.minimum_password_length, value),
+                1 => rt::convert::set(&mut out.require_symbols, value),
+                2 => rt::convert::set(&mut out.require_numbers, value),
+                3 => rt::convert::set(&mut out.require_uppercase_characters, value),
+                4 => rt::convert::set(&mut out.require_lowercase_characters, value),
+                5 => rt::convert::set(&mut out.allow_users_to_change_password, value),
+                6 => rt::convert::set(&mut out.expire_passwords, value),
+                7 => rt::convert::set(&mut out.max_password_age, value),
+                8 => rt::convert::set(&mut out.password_reuse_prevention, value),
+                9 => rt::convert::set(&mut out.hard_expiry, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7546,9 +7546,9 @@ impl rt::FromValue for PasswordPolicyViolationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7627,9 +7627,9 @@ impl rt::FromValue for PermissionsBoundaryDecisionDetail {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.allowed_by_permissions_boundary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.allowed_by_permissions_boundary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7664,20 +7664,20 @@ impl rt::FromValue for Policy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_id = rt::FromValue::from_value(value)?,
-                2 => out.arn = rt::FromValue::from_value(value)?,
-                3 => out.path = rt::FromValue::from_value(value)?,
-                4 => out.default_version_id = rt::FromValue::from_value(value)?,
-                5 => out.attachment_count = rt::FromValue::from_value(value)?,
-                6 => out.permissions_boundary_usage_count = rt::FromValue::from_value(value)?,
-                7 => out.is_attachable = rt::FromValue::from_value(value)?,
-                8 => out.description = rt::FromValue::from_value(value)?,
-                9 => out.create_date = rt::FromValue::from_value(value)?,
-                10 => out.update_date = rt::FromValue::from_value(value)?,
-                11 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.policy_id, value),
+                2 => rt::convert::set(&mut out.arn, value),
+                3 => rt::convert::set(&mut out.path, value),
+                4 => rt::convert::set(&mut out.default_version_id, value),
+                5 => rt::convert::set(&mut out.attachment_count, value),
+                6 => rt::convert::set(&mut out.permissions_boundary_usage_count, value),
+                7 => rt::convert::set(&mut out.is_attachable, value),
+                8 => rt::convert::set(&mut out.description, value),
+                9 => rt::convert::set(&mut out.create_date, value),
+                10 => rt::convert::set(&mut out.update_date, value),
+                11 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7713,10 +7713,10 @@ impl rt::FromValue for PolicyDetail {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.policy_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7802,9 +7802,9 @@ impl rt::FromValue for PolicyEvaluationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7832,13 +7832,13 @@ impl rt::FromValue for PolicyGrantingServiceAccess {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_type = rt::FromValue::from_value(value)?,
-                2 => out.policy_arn = rt::FromValue::from_value(value)?,
-                3 => out.entity_type = rt::FromValue::from_value(value)?,
-                4 => out.entity_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.policy_type, value),
+                2 => rt::convert::set(&mut out.policy_arn, value),
+                3 => rt::convert::set(&mut out.entity_type, value),
+                4 => rt::convert::set(&mut out.entity_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7867,10 +7867,10 @@ impl rt::FromValue for PolicyGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7895,9 +7895,9 @@ impl rt::FromValue for PolicyNotAttachableException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7922,10 +7922,10 @@ impl rt::FromValue for PolicyRole {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.role_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.role_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8083,10 +8083,10 @@ impl rt::FromValue for PolicyUser {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.user_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.user_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8114,12 +8114,12 @@ impl rt::FromValue for PolicyVersion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document = rt::FromValue::from_value(value)?,
-                1 => out.version_id = rt::FromValue::from_value(value)?,
-                2 => out.is_default_version = rt::FromValue::from_value(value)?,
-                3 => out.create_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document, value),
+                1 => rt::convert::set(&mut out.version_id, value),
+                2 => rt::convert::set(&mut out.is_default_version, value),
+                3 => rt::convert::set(&mut out.create_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8147,10 +8147,10 @@ impl rt::FromValue for Position {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.line = rt::FromValue::from_value(value)?,
-                1 => out.column = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.line, value),
+                1 => rt::convert::set(&mut out.column, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8177,11 +8177,11 @@ impl rt::FromValue for PutGroupPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                2 => out.policy_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                2 => rt::convert::set(&mut out.policy_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8208,10 +8208,10 @@ impl rt::FromValue for PutRolePermissionsBoundaryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.permissions_boundary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.permissions_boundary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8238,11 +8238,11 @@ impl rt::FromValue for PutRolePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                2 => out.policy_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                2 => rt::convert::set(&mut out.policy_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8269,10 +8269,10 @@ impl rt::FromValue for PutUserPermissionsBoundaryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.permissions_boundary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.permissions_boundary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8299,11 +8299,11 @@ impl rt::FromValue for PutUserPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                2 => out.policy_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                2 => rt::convert::set(&mut out.policy_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8330,10 +8330,10 @@ impl rt::FromValue for RemoveClientIDFromOpenIDConnectProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.open_id_connect_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.client_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.open_id_connect_provider_arn, value),
+                1 => rt::convert::set(&mut out.client_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8359,10 +8359,10 @@ impl rt::FromValue for RemoveRoleFromInstanceProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profile_name = rt::FromValue::from_value(value)?,
-                1 => out.role_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profile_name, value),
+                1 => rt::convert::set(&mut out.role_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8388,10 +8388,10 @@ impl rt::FromValue for RemoveUserFromGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.user_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.user_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8471,9 +8471,9 @@ impl rt::FromValue for ReportGenerationLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8559,10 +8559,10 @@ impl rt::FromValue for ResetServiceSpecificCredentialRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.service_specific_credential_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.service_specific_credential_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8587,9 +8587,9 @@ impl rt::FromValue for ResetServiceSpecificCredentialResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_specific_credential = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_specific_credential, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8619,14 +8619,14 @@ impl rt::FromValue for ResourceSpecificResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.eval_resource_name = rt::FromValue::from_value(value)?,
-                1 => out.eval_resource_decision = rt::FromValue::from_value(value)?,
-                2 => out.matched_statements = rt::FromValue::from_value(value)?,
-                3 => out.missing_context_values = rt::FromValue::from_value(value)?,
-                4 => out.eval_decision_details = rt::FromValue::from_value(value)?,
-                5 => out.permissions_boundary_decision_detail = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.eval_resource_name, value),
+                1 => rt::convert::set(&mut out.eval_resource_decision, value),
+                2 => rt::convert::set(&mut out.matched_statements, value),
+                3 => rt::convert::set(&mut out.missing_context_values, value),
+                4 => rt::convert::set(&mut out.eval_decision_details, value),
+                5 => rt::convert::set(&mut out.permissions_boundary_decision_detail, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8658,12 +8658,12 @@ impl rt::FromValue for ResyncMFADeviceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.serial_number = rt::FromValue::from_value(value)?,
-                2 => out.authentication_code1 = rt::FromValue::from_value(value)?,
-                3 => out.authentication_code2 = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.serial_number, value),
+                2 => rt::convert::set(&mut out.authentication_code1, value),
+                3 => rt::convert::set(&mut out.authentication_code2, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8700,19 +8700,19 @@ impl rt::FromValue for Role {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.role_name = rt::FromValue::from_value(value)?,
-                2 => out.role_id = rt::FromValue::from_value(value)?,
-                3 => out.arn = rt::FromValue::from_value(value)?,
-                4 => out.create_date = rt::FromValue::from_value(value)?,
-                5 => out.assume_role_policy_document = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.max_session_duration = rt::FromValue::from_value(value)?,
-                8 => out.permissions_boundary = rt::FromValue::from_value(value)?,
-                9 => out.tags = rt::FromValue::from_value(value)?,
-                10 => out.role_last_used = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.role_name, value),
+                2 => rt::convert::set(&mut out.role_id, value),
+                3 => rt::convert::set(&mut out.arn, value),
+                4 => rt::convert::set(&mut out.create_date, value),
+                5 => rt::convert::set(&mut out.assume_role_policy_document, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.max_session_duration, value),
+                8 => rt::convert::set(&mut out.permissions_boundary, value),
+                9 => rt::convert::set(&mut out.tags, value),
+                10 => rt::convert::set(&mut out.role_last_used, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8757,20 +8757,20 @@ impl rt::FromValue for RoleDetail {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.role_name = rt::FromValue::from_value(value)?,
-                2 => out.role_id = rt::FromValue::from_value(value)?,
-                3 => out.arn = rt::FromValue::from_value(value)?,
-                4 => out.create_date = rt::FromValue::from_value(value)?,
-                5 => out.assume_role_policy_document = rt::FromValue::from_value(value)?,
-                6 => out.instance_profile_list = rt::FromValue::from_value(value)?,
-                7 => out.role_policy_list = rt::FromValue::from_value(value)?,
-                8 => out.attached_managed_policies = rt::FromValue::from_value(value)?,
-                9 => out.permissions_boundary = rt::FromValue::from_value(value)?,
-                10 => out.tags = rt::FromValue::from_value(value)?,
-                11 => out.role_last_used = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.role_name, value),
+                2 => rt::convert::set(&mut out.role_id, value),
+                3 => rt::convert::set(&mut out.arn, value),
+                4 => rt::convert::set(&mut out.create_date, value),
+                5 => rt::convert::set(&mut out.assume_role_policy_document, value),
+                6 => rt::convert::set(&mut out.instance_profile_list, value),
+                7 => rt::convert::set(&mut out.role_policy_list, value),
+                8 => rt::convert::set(&mut out.attached_managed_policies, value),
+                9 => rt::convert::set(&mut out.permissions_boundary, value),
+                10 => rt::convert::set(&mut out.tags, value),
+                11 => rt::convert::set(&mut out.role_last_used, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8806,10 +8806,10 @@ impl rt::FromValue for RoleLastUsed {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.last_used_date = rt::FromValue::from_value(value)?,
-                1 => out.region = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.last_used_date, value),
+                1 => rt::convert::set(&mut out.region, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8835,10 +8835,10 @@ impl rt::FromValue for RoleUsageType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region = rt::FromValue::from_value(value)?,
-                1 => out.resources = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region, value),
+                1 => rt::convert::set(&mut out.resources, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8864,10 +8864,10 @@ impl rt::FromValue for SAMLPrivateKey {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key_id = rt::FromValue::from_value(value)?,
-                1 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key_id, value),
+                1 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8894,11 +8894,11 @@ impl rt::FromValue for SAMLProviderListEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.valid_until = rt::FromValue::from_value(value)?,
-                2 => out.create_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.valid_until, value),
+                2 => rt::convert::set(&mut out.create_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8929,14 +8929,14 @@ impl rt::FromValue for SSHPublicKey {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.ssh_public_key_id = rt::FromValue::from_value(value)?,
-                2 => out.fingerprint = rt::FromValue::from_value(value)?,
-                3 => out.ssh_public_key_body = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.upload_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.ssh_public_key_id, value),
+                2 => rt::convert::set(&mut out.fingerprint, value),
+                3 => rt::convert::set(&mut out.ssh_public_key_body, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.upload_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8968,12 +8968,12 @@ impl rt::FromValue for SSHPublicKeyMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.ssh_public_key_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.upload_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.ssh_public_key_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.upload_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9003,12 +9003,12 @@ impl rt::FromValue for ServerCertificate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_certificate_metadata = rt::FromValue::from_value(value)?,
-                1 => out.certificate_body = rt::FromValue::from_value(value)?,
-                2 => out.certificate_chain = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_certificate_metadata, value),
+                1 => rt::convert::set(&mut out.certificate_body, value),
+                2 => rt::convert::set(&mut out.certificate_chain, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9040,14 +9040,14 @@ impl rt::FromValue for ServerCertificateMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.server_certificate_name = rt::FromValue::from_value(value)?,
-                2 => out.server_certificate_id = rt::FromValue::from_value(value)?,
-                3 => out.arn = rt::FromValue::from_value(value)?,
-                4 => out.upload_date = rt::FromValue::from_value(value)?,
-                5 => out.expiration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.server_certificate_name, value),
+                2 => rt::convert::set(&mut out.server_certificate_id, value),
+                3 => rt::convert::set(&mut out.arn, value),
+                4 => rt::convert::set(&mut out.upload_date, value),
+                5 => rt::convert::set(&mut out.expiration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9076,9 +9076,9 @@ impl rt::FromValue for ServiceAccessNotEnabledException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9102,9 +9102,9 @@ impl rt::FromValue for ServiceFailureException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9134,15 +9134,15 @@ impl rt::FromValue for ServiceLastAccessed {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_name = rt::FromValue::from_value(value)?,
-                1 => out.last_authenticated = rt::FromValue::from_value(value)?,
-                2 => out.service_namespace = rt::FromValue::from_value(value)?,
-                3 => out.last_authenticated_entity = rt::FromValue::from_value(value)?,
-                4 => out.last_authenticated_region = rt::FromValue::from_value(value)?,
-                5 => out.total_authenticated_entities = rt::FromValue::from_value(value)?,
-                6 => out.tracked_actions_last_accessed = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_name, value),
+                1 => rt::convert::set(&mut out.last_authenticated, value),
+                2 => rt::convert::set(&mut out.service_namespace, value),
+                3 => rt::convert::set(&mut out.last_authenticated_entity, value),
+                4 => rt::convert::set(&mut out.last_authenticated_region, value),
+                5 => rt::convert::set(&mut out.total_authenticated_entities, value),
+                6 => rt::convert::set(&mut out.tracked_actions_last_accessed, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9172,9 +9172,9 @@ impl rt::FromValue for ServiceNotSupportedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9204,15 +9204,15 @@ impl rt::FromValue for ServiceSpecificCredential {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.create_date = rt::FromValue::from_value(value)?,
-                1 => out.service_name = rt::FromValue::from_value(value)?,
-                2 => out.service_user_name = rt::FromValue::from_value(value)?,
-                3 => out.service_password = rt::FromValue::from_value(value)?,
-                4 => out.service_specific_credential_id = rt::FromValue::from_value(value)?,
-                5 => out.user_name = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.create_date, value),
+                1 => rt::convert::set(&mut out.service_name, value),
+                2 => rt::convert::set(&mut out.service_user_name, value),
+                3 => rt::convert::set(&mut out.service_password, value),
+                4 => rt::convert::set(&mut out.service_specific_credential_id, value),
+                5 => rt::convert::set(&mut out.user_name, value),
+                6 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9247,14 +9247,14 @@ impl rt::FromValue for ServiceSpecificCredentialMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.service_user_name = rt::FromValue::from_value(value)?,
-                3 => out.create_date = rt::FromValue::from_value(value)?,
-                4 => out.service_specific_credential_id = rt::FromValue::from_value(value)?,
-                5 => out.service_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.service_user_name, value),
+                3 => rt::convert::set(&mut out.create_date, value),
+                4 => rt::convert::set(&mut out.service_specific_credential_id, value),
+                5 => rt::convert::set(&mut out.service_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9284,10 +9284,10 @@ impl rt::FromValue for SetDefaultPolicyVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_arn = rt::FromValue::from_value(value)?,
-                1 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_arn, value),
+                1 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9312,9 +9312,9 @@ impl rt::FromValue for SetSecurityTokenServicePreferencesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_endpoint_token_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_endpoint_token_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9342,13 +9342,13 @@ impl rt::FromValue for SigningCertificate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.certificate_id = rt::FromValue::from_value(value)?,
-                2 => out.certificate_body = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.upload_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.certificate_id, value),
+                2 => rt::convert::set(&mut out.certificate_body, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.upload_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9386,19 +9386,19 @@ impl rt::FromValue for SimulateCustomPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_input_list = rt::FromValue::from_value(value)?,
-                1 => out.permissions_boundary_policy_input_list = rt::FromValue::from_value(value)?,
-                2 => out.action_names = rt::FromValue::from_value(value)?,
-                3 => out.resource_arns = rt::FromValue::from_value(value)?,
-                4 => out.resource_policy = rt::FromValue::from_value(value)?,
-                5 => out.resource_owner = rt::FromValue::from_value(value)?,
-                6 => out.caller_arn = rt::FromValue::from_value(value)?,
-                7 => out.context_entries = rt::FromValue::from_value(value)?,
-                8 => out.resource_handling_option = rt::FromValue::from_value(value)?,
-                9 => out.max_items = rt::FromValue::from_value(value)?,
-                10 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_input_list, value),
+                1 => rt::convert::set(&mut out.permissions_boundary_policy_input_list, value),
+                2 => rt::convert::set(&mut out.action_names, value),
+                3 => rt::convert::set(&mut out.resource_arns, value),
+                4 => rt::convert::set(&mut out.resource_policy, value),
+                5 => rt::convert::set(&mut out.resource_owner, value),
+                6 => rt::convert::set(&mut out.caller_arn, value),
+                7 => rt::convert::set(&mut out.context_entries, value),
+                8 => rt::convert::set(&mut out.resource_handling_option, value),
+                9 => rt::convert::set(&mut out.max_items, value),
+                10 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9434,11 +9434,11 @@ impl rt::FromValue for SimulatePolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.evaluation_results = rt::FromValue::from_value(value)?,
-                1 => out.is_truncated = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.evaluation_results, value),
+                1 => rt::convert::set(&mut out.is_truncated, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9475,20 +9475,20 @@ impl rt::FromValue for SimulatePrincipalPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_source_arn = rt::FromValue::from_value(value)?,
-                1 => out.policy_input_list = rt::FromValue::from_value(value)?,
-                2 => out.permissions_boundary_policy_input_list = rt::FromValue::from_value(value)?,
-                3 => out.action_names = rt::FromValue::from_value(value)?,
-                4 => out.resource_arns = rt::FromValue::from_value(value)?,
-                5 => out.resource_policy = rt::FromValue::from_value(value)?,
-                6 => out.resource_owner = rt::FromValue::from_value(value)?,
-                7 => out.caller_arn = rt::FromValue::from_value(value)?,
-                8 => out.context_entries = rt::FromValue::from_value(value)?,
-                9 => out.resource_handling_option = rt::FromValue::from_value(value)?,
-                10 => out.max_items = rt::FromValue::from_value(value)?,
-                11 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_source_arn, value),
+                1 => rt::convert::set(&mut out.policy_input_list, value),
+                2 => rt::convert::set(&mut out.permissions_boundary_policy_input_list, value),
+                3 => rt::convert::set(&mut out.action_names, value),
+                4 => rt::convert::set(&mut out.resource_arns, value),
+                5 => rt::convert::set(&mut out.resource_policy, value),
+                6 => rt::convert::set(&mut out.resource_owner, value),
+                7 => rt::convert::set(&mut out.caller_arn, value),
+                8 => rt::convert::set(&mut out.context_entries, value),
+                9 => rt::convert::set(&mut out.resource_handling_option, value),
+                10 => rt::convert::set(&mut out.max_items, value),
+                11 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9526,12 +9526,12 @@ impl rt::FromValue for Statement {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_policy_id = rt::FromValue::from_value(value)?,
-                1 => out.source_policy_type = rt::FromValue::from_value(value)?,
-                2 => out.start_position = rt::FromValue::from_value(value)?,
-                3 => out.end_position = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_policy_id, value),
+                1 => rt::convert::set(&mut out.source_policy_type, value),
+                2 => rt::convert::set(&mut out.start_position, value),
+                3 => rt::convert::set(&mut out.end_position, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9559,10 +9559,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9588,10 +9588,10 @@ impl rt::FromValue for TagInstanceProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profile_name = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profile_name, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9617,10 +9617,10 @@ impl rt::FromValue for TagMFADeviceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serial_number = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serial_number, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9646,10 +9646,10 @@ impl rt::FromValue for TagOpenIDConnectProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.open_id_connect_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.open_id_connect_provider_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9675,10 +9675,10 @@ impl rt::FromValue for TagPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9704,10 +9704,10 @@ impl rt::FromValue for TagRoleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9733,10 +9733,10 @@ impl rt::FromValue for TagSAMLProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.saml_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.saml_provider_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9762,10 +9762,10 @@ impl rt::FromValue for TagServerCertificateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_certificate_name = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_certificate_name, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9791,10 +9791,10 @@ impl rt::FromValue for TagUserRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9822,12 +9822,12 @@ impl rt::FromValue for TrackedActionLastAccessed {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.action_name = rt::FromValue::from_value(value)?,
-                1 => out.last_accessed_entity = rt::FromValue::from_value(value)?,
-                2 => out.last_accessed_time = rt::FromValue::from_value(value)?,
-                3 => out.last_accessed_region = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.action_name, value),
+                1 => rt::convert::set(&mut out.last_accessed_entity, value),
+                2 => rt::convert::set(&mut out.last_accessed_time, value),
+                3 => rt::convert::set(&mut out.last_accessed_region, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9854,9 +9854,9 @@ impl rt::FromValue for UnmodifiableEntityException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9880,9 +9880,9 @@ impl rt::FromValue for UnrecognizedPublicKeyEncodingException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9907,10 +9907,10 @@ impl rt::FromValue for UntagInstanceProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_profile_name = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_profile_name, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9936,10 +9936,10 @@ impl rt::FromValue for UntagMFADeviceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serial_number = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serial_number, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9965,10 +9965,10 @@ impl rt::FromValue for UntagOpenIDConnectProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.open_id_connect_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.open_id_connect_provider_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9994,10 +9994,10 @@ impl rt::FromValue for UntagPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10023,10 +10023,10 @@ impl rt::FromValue for UntagRoleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10052,10 +10052,10 @@ impl rt::FromValue for UntagSAMLProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.saml_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.saml_provider_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10081,10 +10081,10 @@ impl rt::FromValue for UntagServerCertificateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_certificate_name = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_certificate_name, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10110,10 +10110,10 @@ impl rt::FromValue for UntagUserRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10140,11 +10140,11 @@ impl rt::FromValue for UpdateAccessKeyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.access_key_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.access_key_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10178,17 +10178,17 @@ impl rt::FromValue for UpdateAccountPasswordPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.minimum_password_length = rt::FromValue::from_value(value)?,
-                1 => out.require_symbols = rt::FromValue::from_value(value)?,
-                2 => out.require_numbers = rt::FromValue::from_value(value)?,
-                3 => out.require_uppercase_characters = rt::FromValue::from_value(value)?,
-                4 => out.require_lowercase_characters = rt::FromValue::from_value(value)?,
-                5 => out.allow_users_to_change_password = rt::FromValue::from_value(value)?,
-                6 => out.max_password_age = rt::FromValue::from_value(value)?,
-                7 => out.password_reuse_prevention = rt::FromValue::from_value(value)?,
-                8 => out.hard_expiry = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.minimum_password_length, value),
+                1 => rt::convert::set(&mut out.require_symbols, value),
+                2 => rt::convert::set(&mut out.require_numbers, value),
+                3 => rt::convert::set(&mut out.require_uppercase_characters, value),
+                4 => rt::convert::set(&mut out.require_lowercase_characters, value),
+                5 => rt::convert::set(&mut out.allow_users_to_change_password, value),
+                6 => rt::convert::set(&mut out.max_password_age, value),
+                7 => rt::convert::set(&mut out.password_reuse_prevention, value),
+                8 => rt::convert::set(&mut out.hard_expiry, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10221,10 +10221,10 @@ impl rt::FromValue for UpdateAssumeRolePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.policy_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10251,11 +10251,11 @@ impl rt::FromValue for UpdateGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_name = rt::FromValue::from_value(value)?,
-                1 => out.new_path = rt::FromValue::from_value(value)?,
-                2 => out.new_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_name, value),
+                1 => rt::convert::set(&mut out.new_path, value),
+                2 => rt::convert::set(&mut out.new_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10283,11 +10283,11 @@ impl rt::FromValue for UpdateLoginProfileRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.password = rt::FromValue::from_value(value)?,
-                2 => out.password_reset_required = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.password, value),
+                2 => rt::convert::set(&mut out.password_reset_required, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10314,10 +10314,10 @@ impl rt::FromValue for UpdateOpenIDConnectProviderThumbprintRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.open_id_connect_provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.thumbprint_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.open_id_connect_provider_arn, value),
+                1 => rt::convert::set(&mut out.thumbprint_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10343,10 +10343,10 @@ impl rt::FromValue for UpdateRoleDescriptionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10371,9 +10371,9 @@ impl rt::FromValue for UpdateRoleDescriptionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10399,11 +10399,11 @@ impl rt::FromValue for UpdateRoleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.max_session_duration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.max_session_duration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10449,13 +10449,13 @@ impl rt::FromValue for UpdateSAMLProviderRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.saml_metadata_document = rt::FromValue::from_value(value)?,
-                1 => out.saml_provider_arn = rt::FromValue::from_value(value)?,
-                2 => out.assertion_encryption_mode = rt::FromValue::from_value(value)?,
-                3 => out.add_private_key = rt::FromValue::from_value(value)?,
-                4 => out.remove_private_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.saml_metadata_document, value),
+                1 => rt::convert::set(&mut out.saml_provider_arn, value),
+                2 => rt::convert::set(&mut out.assertion_encryption_mode, value),
+                3 => rt::convert::set(&mut out.add_private_key, value),
+                4 => rt::convert::set(&mut out.remove_private_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10483,9 +10483,9 @@ impl rt::FromValue for UpdateSAMLProviderResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.saml_provider_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.saml_provider_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10511,11 +10511,11 @@ impl rt::FromValue for UpdateSSHPublicKeyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.ssh_public_key_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.ssh_public_key_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10543,11 +10543,11 @@ impl rt::FromValue for UpdateServerCertificateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_certificate_name = rt::FromValue::from_value(value)?,
-                1 => out.new_path = rt::FromValue::from_value(value)?,
-                2 => out.new_server_certificate_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_certificate_name, value),
+                1 => rt::convert::set(&mut out.new_path, value),
+                2 => rt::convert::set(&mut out.new_server_certificate_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10575,11 +10575,11 @@ impl rt::FromValue for UpdateServiceSpecificCredentialRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.service_specific_credential_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.service_specific_credential_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10607,11 +10607,11 @@ impl rt::FromValue for UpdateSigningCertificateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.certificate_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.certificate_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10639,11 +10639,11 @@ impl rt::FromValue for UpdateUserRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.new_path = rt::FromValue::from_value(value)?,
-                2 => out.new_user_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.new_path, value),
+                2 => rt::convert::set(&mut out.new_user_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10670,10 +10670,10 @@ impl rt::FromValue for UploadSSHPublicKeyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.ssh_public_key_body = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.ssh_public_key_body, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10698,9 +10698,9 @@ impl rt::FromValue for UploadSSHPublicKeyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ssh_public_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ssh_public_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10729,14 +10729,14 @@ impl rt::FromValue for UploadServerCertificateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.server_certificate_name = rt::FromValue::from_value(value)?,
-                2 => out.certificate_body = rt::FromValue::from_value(value)?,
-                3 => out.private_key = rt::FromValue::from_value(value)?,
-                4 => out.certificate_chain = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.server_certificate_name, value),
+                2 => rt::convert::set(&mut out.certificate_body, value),
+                3 => rt::convert::set(&mut out.private_key, value),
+                4 => rt::convert::set(&mut out.certificate_chain, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10766,10 +10766,10 @@ impl rt::FromValue for UploadServerCertificateResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_certificate_metadata = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_certificate_metadata, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10795,10 +10795,10 @@ impl rt::FromValue for UploadSigningCertificateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_name = rt::FromValue::from_value(value)?,
-                1 => out.certificate_body = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_name, value),
+                1 => rt::convert::set(&mut out.certificate_body, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10823,9 +10823,9 @@ impl rt::FromValue for UploadSigningCertificateResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.certificate = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.certificate, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10856,16 +10856,16 @@ impl rt::FromValue for User {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.user_name = rt::FromValue::from_value(value)?,
-                2 => out.user_id = rt::FromValue::from_value(value)?,
-                3 => out.arn = rt::FromValue::from_value(value)?,
-                4 => out.create_date = rt::FromValue::from_value(value)?,
-                5 => out.password_last_used = rt::FromValue::from_value(value)?,
-                6 => out.permissions_boundary = rt::FromValue::from_value(value)?,
-                7 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.user_name, value),
+                2 => rt::convert::set(&mut out.user_id, value),
+                3 => rt::convert::set(&mut out.arn, value),
+                4 => rt::convert::set(&mut out.create_date, value),
+                5 => rt::convert::set(&mut out.password_last_used, value),
+                6 => rt::convert::set(&mut out.permissions_boundary, value),
+                7 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10905,18 +10905,18 @@ impl rt::FromValue for UserDetail {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.user_name = rt::FromValue::from_value(value)?,
-                2 => out.user_id = rt::FromValue::from_value(value)?,
-                3 => out.arn = rt::FromValue::from_value(value)?,
-                4 => out.create_date = rt::FromValue::from_value(value)?,
-                5 => out.user_policy_list = rt::FromValue::from_value(value)?,
-                6 => out.group_list = rt::FromValue::from_value(value)?,
-                7 => out.attached_managed_policies = rt::FromValue::from_value(value)?,
-                8 => out.permissions_boundary = rt::FromValue::from_value(value)?,
-                9 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.user_name, value),
+                2 => rt::convert::set(&mut out.user_id, value),
+                3 => rt::convert::set(&mut out.arn, value),
+                4 => rt::convert::set(&mut out.create_date, value),
+                5 => rt::convert::set(&mut out.user_policy_list, value),
+                6 => rt::convert::set(&mut out.group_list, value),
+                7 => rt::convert::set(&mut out.attached_managed_policies, value),
+                8 => rt::convert::set(&mut out.permissions_boundary, value),
+                9 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10954,14 +10954,14 @@ impl rt::FromValue for VirtualMFADevice {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.serial_number = rt::FromValue::from_value(value)?,
-                1 => out.base32_string_seed = rt::FromValue::from_value(value)?,
-                2 => out.qr_code_png = rt::FromValue::from_value(value)?,
-                3 => out.user = rt::FromValue::from_value(value)?,
-                4 => out.enable_date = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.serial_number, value),
+                1 => rt::convert::set(&mut out.base32_string_seed, value),
+                2 => rt::convert::set(&mut out.qr_code_png, value),
+                3 => rt::convert::set(&mut out.user, value),
+                4 => rt::convert::set(&mut out.enable_date, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -16,9 +16,9 @@ impl rt::FromValue for AccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -44,11 +44,11 @@ impl rt::FromValue for AddTagsToStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                2 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                2 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -76,11 +76,11 @@ impl rt::FromValue for ChildShard {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.shard_id = rt::FromValue::from_value(value)?,
-                1 => out.parent_shards = rt::FromValue::from_value(value)?,
-                2 => out.hash_key_range = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.shard_id, value),
+                1 => rt::convert::set(&mut out.parent_shards, value),
+                2 => rt::convert::set(&mut out.hash_key_range, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -109,12 +109,12 @@ impl rt::FromValue for Consumer {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.consumer_name = rt::FromValue::from_value(value)?,
-                1 => out.consumer_arn = rt::FromValue::from_value(value)?,
-                2 => out.consumer_status = rt::FromValue::from_value(value)?,
-                3 => out.consumer_creation_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.consumer_name, value),
+                1 => rt::convert::set(&mut out.consumer_arn, value),
+                2 => rt::convert::set(&mut out.consumer_status, value),
+                3 => rt::convert::set(&mut out.consumer_creation_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -145,13 +145,13 @@ impl rt::FromValue for ConsumerDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.consumer_name = rt::FromValue::from_value(value)?,
-                1 => out.consumer_arn = rt::FromValue::from_value(value)?,
-                2 => out.consumer_status = rt::FromValue::from_value(value)?,
-                3 => out.consumer_creation_timestamp = rt::FromValue::from_value(value)?,
-                4 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.consumer_name, value),
+                1 => rt::convert::set(&mut out.consumer_arn, value),
+                2 => rt::convert::set(&mut out.consumer_status, value),
+                3 => rt::convert::set(&mut out.consumer_creation_timestamp, value),
+                4 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -243,12 +243,12 @@ impl rt::FromValue for CreateStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.shard_count = rt::FromValue::from_value(value)?,
-                2 => out.stream_mode_details = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.shard_count, value),
+                2 => rt::convert::set(&mut out.stream_mode_details, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -277,11 +277,11 @@ impl rt::FromValue for DecreaseStreamRetentionPeriodInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.retention_period_hours = rt::FromValue::from_value(value)?,
-                2 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.retention_period_hours, value),
+                2 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -307,9 +307,9 @@ impl rt::FromValue for DeleteResourcePolicyInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -335,11 +335,11 @@ impl rt::FromValue for DeleteStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.enforce_consumer_deletion = rt::FromValue::from_value(value)?,
-                2 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.enforce_consumer_deletion, value),
+                2 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -367,11 +367,11 @@ impl rt::FromValue for DeregisterStreamConsumerInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_arn = rt::FromValue::from_value(value)?,
-                1 => out.consumer_name = rt::FromValue::from_value(value)?,
-                2 => out.consumer_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_arn, value),
+                1 => rt::convert::set(&mut out.consumer_name, value),
+                2 => rt::convert::set(&mut out.consumer_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -416,12 +416,12 @@ impl rt::FromValue for DescribeLimitsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.shard_limit = rt::FromValue::from_value(value)?,
-                1 => out.open_shard_count = rt::FromValue::from_value(value)?,
-                2 => out.on_demand_stream_count = rt::FromValue::from_value(value)?,
-                3 => out.on_demand_stream_count_limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.shard_limit, value),
+                1 => rt::convert::set(&mut out.open_shard_count, value),
+                2 => rt::convert::set(&mut out.on_demand_stream_count, value),
+                3 => rt::convert::set(&mut out.on_demand_stream_count_limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -450,11 +450,11 @@ impl rt::FromValue for DescribeStreamConsumerInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_arn = rt::FromValue::from_value(value)?,
-                1 => out.consumer_name = rt::FromValue::from_value(value)?,
-                2 => out.consumer_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_arn, value),
+                1 => rt::convert::set(&mut out.consumer_name, value),
+                2 => rt::convert::set(&mut out.consumer_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -480,9 +480,9 @@ impl rt::FromValue for DescribeStreamConsumerOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.consumer_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.consumer_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -509,12 +509,12 @@ impl rt::FromValue for DescribeStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                2 => out.exclusive_start_shard_id = rt::FromValue::from_value(value)?,
-                3 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                2 => rt::convert::set(&mut out.exclusive_start_shard_id, value),
+                3 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -541,9 +541,9 @@ impl rt::FromValue for DescribeStreamOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -568,10 +568,10 @@ impl rt::FromValue for DescribeStreamSummaryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -596,9 +596,9 @@ impl rt::FromValue for DescribeStreamSummaryOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_description_summary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_description_summary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -624,11 +624,11 @@ impl rt::FromValue for DisableEnhancedMonitoringInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.shard_level_metrics = rt::FromValue::from_value(value)?,
-                2 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.shard_level_metrics, value),
+                2 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -656,11 +656,11 @@ impl rt::FromValue for EnableEnhancedMonitoringInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.shard_level_metrics = rt::FromValue::from_value(value)?,
-                2 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.shard_level_metrics, value),
+                2 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -744,9 +744,9 @@ impl rt::FromValue for EnhancedMetrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.shard_level_metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.shard_level_metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -773,12 +773,12 @@ impl rt::FromValue for EnhancedMonitoringOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.current_shard_level_metrics = rt::FromValue::from_value(value)?,
-                2 => out.desired_shard_level_metrics = rt::FromValue::from_value(value)?,
-                3 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.current_shard_level_metrics, value),
+                2 => rt::convert::set(&mut out.desired_shard_level_metrics, value),
+                3 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -805,9 +805,9 @@ impl rt::FromValue for ExpiredIteratorException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -831,9 +831,9 @@ impl rt::FromValue for ExpiredNextTokenException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -859,11 +859,11 @@ impl rt::FromValue for GetRecordsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.shard_iterator = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                2 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.shard_iterator, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                2 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -892,12 +892,12 @@ impl rt::FromValue for GetRecordsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.records = rt::FromValue::from_value(value)?,
-                1 => out.next_shard_iterator = rt::FromValue::from_value(value)?,
-                2 => out.millis_behind_latest = rt::FromValue::from_value(value)?,
-                3 => out.child_shards = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.records, value),
+                1 => rt::convert::set(&mut out.next_shard_iterator, value),
+                2 => rt::convert::set(&mut out.millis_behind_latest, value),
+                3 => rt::convert::set(&mut out.child_shards, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -924,9 +924,9 @@ impl rt::FromValue for GetResourcePolicyInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -950,9 +950,9 @@ impl rt::FromValue for GetResourcePolicyOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -981,14 +981,14 @@ impl rt::FromValue for GetShardIteratorInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.shard_id = rt::FromValue::from_value(value)?,
-                2 => out.shard_iterator_type = rt::FromValue::from_value(value)?,
-                3 => out.starting_sequence_number = rt::FromValue::from_value(value)?,
-                4 => out.timestamp = rt::FromValue::from_value(value)?,
-                5 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.shard_id, value),
+                2 => rt::convert::set(&mut out.shard_iterator_type, value),
+                3 => rt::convert::set(&mut out.starting_sequence_number, value),
+                4 => rt::convert::set(&mut out.timestamp, value),
+                5 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1017,9 +1017,9 @@ impl rt::FromValue for GetShardIteratorOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.shard_iterator = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.shard_iterator, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1044,10 +1044,10 @@ impl rt::FromValue for HashKeyRange {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.starting_hash_key = rt::FromValue::from_value(value)?,
-                1 => out.ending_hash_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.starting_hash_key, value),
+                1 => rt::convert::set(&mut out.ending_hash_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1074,11 +1074,11 @@ impl rt::FromValue for IncreaseStreamRetentionPeriodInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.retention_period_hours = rt::FromValue::from_value(value)?,
-                2 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.retention_period_hours, value),
+                2 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1104,9 +1104,9 @@ impl rt::FromValue for InternalFailureException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1130,9 +1130,9 @@ impl rt::FromValue for InvalidArgumentException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1156,9 +1156,9 @@ impl rt::FromValue for KMSAccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1182,9 +1182,9 @@ impl rt::FromValue for KMSDisabledException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1208,9 +1208,9 @@ impl rt::FromValue for KMSInvalidStateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1234,9 +1234,9 @@ impl rt::FromValue for KMSNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1260,9 +1260,9 @@ impl rt::FromValue for KMSOptInRequired {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1286,9 +1286,9 @@ impl rt::FromValue for KMSThrottlingException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1312,9 +1312,9 @@ impl rt::FromValue for LimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1344,15 +1344,15 @@ impl rt::FromValue for ListShardsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.exclusive_start_shard_id = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                4 => out.stream_creation_timestamp = rt::FromValue::from_value(value)?,
-                5 => out.shard_filter = rt::FromValue::from_value(value)?,
-                6 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.exclusive_start_shard_id, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                4 => rt::convert::set(&mut out.stream_creation_timestamp, value),
+                5 => rt::convert::set(&mut out.shard_filter, value),
+                6 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1383,10 +1383,10 @@ impl rt::FromValue for ListShardsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.shards = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.shards, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1414,12 +1414,12 @@ impl rt::FromValue for ListStreamConsumersInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_arn = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.stream_creation_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_arn, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.stream_creation_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1447,10 +1447,10 @@ impl rt::FromValue for ListStreamConsumersOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.consumers = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.consumers, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1477,11 +1477,11 @@ impl rt::FromValue for ListStreamsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.limit = rt::FromValue::from_value(value)?,
-                1 => out.exclusive_start_stream_name = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.limit, value),
+                1 => rt::convert::set(&mut out.exclusive_start_stream_name, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1510,12 +1510,12 @@ impl rt::FromValue for ListStreamsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_names = rt::FromValue::from_value(value)?,
-                1 => out.has_more_streams = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.stream_summaries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_names, value),
+                1 => rt::convert::set(&mut out.has_more_streams, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.stream_summaries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1545,12 +1545,12 @@ impl rt::FromValue for ListTagsForStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.exclusive_start_tag_key = rt::FromValue::from_value(value)?,
-                2 => out.limit = rt::FromValue::from_value(value)?,
-                3 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.exclusive_start_tag_key, value),
+                2 => rt::convert::set(&mut out.limit, value),
+                3 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1578,10 +1578,10 @@ impl rt::FromValue for ListTagsForStreamOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                1 => out.has_more_tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                1 => rt::convert::set(&mut out.has_more_tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1609,12 +1609,12 @@ impl rt::FromValue for MergeShardsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.shard_to_merge = rt::FromValue::from_value(value)?,
-                2 => out.adjacent_shard_to_merge = rt::FromValue::from_value(value)?,
-                3 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.shard_to_merge, value),
+                2 => rt::convert::set(&mut out.adjacent_shard_to_merge, value),
+                3 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1726,9 +1726,9 @@ impl rt::FromValue for ProvisionedThroughputExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1757,14 +1757,14 @@ impl rt::FromValue for PutRecordInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                2 => out.partition_key = rt::FromValue::from_value(value)?,
-                3 => out.explicit_hash_key = rt::FromValue::from_value(value)?,
-                4 => out.sequence_number_for_ordering = rt::FromValue::from_value(value)?,
-                5 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.data, value),
+                2 => rt::convert::set(&mut out.partition_key, value),
+                3 => rt::convert::set(&mut out.explicit_hash_key, value),
+                4 => rt::convert::set(&mut out.sequence_number_for_ordering, value),
+                5 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1795,11 +1795,11 @@ impl rt::FromValue for PutRecordOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.shard_id = rt::FromValue::from_value(value)?,
-                1 => out.sequence_number = rt::FromValue::from_value(value)?,
-                2 => out.encryption_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.shard_id, value),
+                1 => rt::convert::set(&mut out.sequence_number, value),
+                2 => rt::convert::set(&mut out.encryption_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1827,11 +1827,11 @@ impl rt::FromValue for PutRecordsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.records = rt::FromValue::from_value(value)?,
-                1 => out.stream_name = rt::FromValue::from_value(value)?,
-                2 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.records, value),
+                1 => rt::convert::set(&mut out.stream_name, value),
+                2 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1859,11 +1859,11 @@ impl rt::FromValue for PutRecordsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failed_record_count = rt::FromValue::from_value(value)?,
-                1 => out.records = rt::FromValue::from_value(value)?,
-                2 => out.encryption_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failed_record_count, value),
+                1 => rt::convert::set(&mut out.records, value),
+                2 => rt::convert::set(&mut out.encryption_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1891,11 +1891,11 @@ impl rt::FromValue for PutRecordsRequestEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                1 => out.explicit_hash_key = rt::FromValue::from_value(value)?,
-                2 => out.partition_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                1 => rt::convert::set(&mut out.explicit_hash_key, value),
+                2 => rt::convert::set(&mut out.partition_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1924,12 +1924,12 @@ impl rt::FromValue for PutRecordsResultEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sequence_number = rt::FromValue::from_value(value)?,
-                1 => out.shard_id = rt::FromValue::from_value(value)?,
-                2 => out.error_code = rt::FromValue::from_value(value)?,
-                3 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sequence_number, value),
+                1 => rt::convert::set(&mut out.shard_id, value),
+                2 => rt::convert::set(&mut out.error_code, value),
+                3 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1957,10 +1957,10 @@ impl rt::FromValue for PutResourcePolicyInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1989,13 +1989,13 @@ impl rt::FromValue for Record {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sequence_number = rt::FromValue::from_value(value)?,
-                1 => out.approximate_arrival_timestamp = rt::FromValue::from_value(value)?,
-                2 => out.data = rt::FromValue::from_value(value)?,
-                3 => out.partition_key = rt::FromValue::from_value(value)?,
-                4 => out.encryption_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sequence_number, value),
+                1 => rt::convert::set(&mut out.approximate_arrival_timestamp, value),
+                2 => rt::convert::set(&mut out.data, value),
+                3 => rt::convert::set(&mut out.partition_key, value),
+                4 => rt::convert::set(&mut out.encryption_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2024,10 +2024,10 @@ impl rt::FromValue for RegisterStreamConsumerInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_arn = rt::FromValue::from_value(value)?,
-                1 => out.consumer_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_arn, value),
+                1 => rt::convert::set(&mut out.consumer_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2052,9 +2052,9 @@ impl rt::FromValue for RegisterStreamConsumerOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.consumer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.consumer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2080,11 +2080,11 @@ impl rt::FromValue for RemoveTagsFromStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                2 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                2 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2110,9 +2110,9 @@ impl rt::FromValue for ResourceInUseException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2136,9 +2136,9 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2218,10 +2218,10 @@ impl rt::FromValue for SequenceNumberRange {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.starting_sequence_number = rt::FromValue::from_value(value)?,
-                1 => out.ending_sequence_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.starting_sequence_number, value),
+                1 => rt::convert::set(&mut out.ending_sequence_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2250,13 +2250,13 @@ impl rt::FromValue for Shard {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.shard_id = rt::FromValue::from_value(value)?,
-                1 => out.parent_shard_id = rt::FromValue::from_value(value)?,
-                2 => out.adjacent_parent_shard_id = rt::FromValue::from_value(value)?,
-                3 => out.hash_key_range = rt::FromValue::from_value(value)?,
-                4 => out.sequence_number_range = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.shard_id, value),
+                1 => rt::convert::set(&mut out.parent_shard_id, value),
+                2 => rt::convert::set(&mut out.adjacent_parent_shard_id, value),
+                3 => rt::convert::set(&mut out.hash_key_range, value),
+                4 => rt::convert::set(&mut out.sequence_number_range, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2286,11 +2286,11 @@ impl rt::FromValue for ShardFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.shard_id = rt::FromValue::from_value(value)?,
-                2 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.shard_id, value),
+                2 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2458,12 +2458,12 @@ impl rt::FromValue for SplitShardInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.shard_to_split = rt::FromValue::from_value(value)?,
-                2 => out.new_starting_hash_key = rt::FromValue::from_value(value)?,
-                3 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.shard_to_split, value),
+                2 => rt::convert::set(&mut out.new_starting_hash_key, value),
+                3 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2493,12 +2493,12 @@ impl rt::FromValue for StartStreamEncryptionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.encryption_type = rt::FromValue::from_value(value)?,
-                2 => out.key_id = rt::FromValue::from_value(value)?,
-                3 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.encryption_type, value),
+                2 => rt::convert::set(&mut out.key_id, value),
+                3 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2527,11 +2527,11 @@ impl rt::FromValue for StartingPosition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.sequence_number = rt::FromValue::from_value(value)?,
-                2 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.sequence_number, value),
+                2 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2560,12 +2560,12 @@ impl rt::FromValue for StopStreamEncryptionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.encryption_type = rt::FromValue::from_value(value)?,
-                2 => out.key_id = rt::FromValue::from_value(value)?,
-                3 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.encryption_type, value),
+                2 => rt::convert::set(&mut out.key_id, value),
+                3 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2602,19 +2602,19 @@ impl rt::FromValue for StreamDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.stream_arn = rt::FromValue::from_value(value)?,
-                2 => out.stream_status = rt::FromValue::from_value(value)?,
-                3 => out.stream_mode_details = rt::FromValue::from_value(value)?,
-                4 => out.shards = rt::FromValue::from_value(value)?,
-                5 => out.has_more_shards = rt::FromValue::from_value(value)?,
-                6 => out.retention_period_hours = rt::FromValue::from_value(value)?,
-                7 => out.stream_creation_timestamp = rt::FromValue::from_value(value)?,
-                8 => out.enhanced_monitoring = rt::FromValue::from_value(value)?,
-                9 => out.encryption_type = rt::FromValue::from_value(value)?,
-                10 => out.key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.stream_arn, value),
+                2 => rt::convert::set(&mut out.stream_status, value),
+                3 => rt::convert::set(&mut out.stream_mode_details, value),
+                4 => rt::convert::set(&mut out.shards, value),
+                5 => rt::convert::set(&mut out.has_more_shards, value),
+                6 => rt::convert::set(&mut out.retention_period_hours, value),
+                7 => rt::convert::set(&mut out.stream_creation_timestamp, value),
+                8 => rt::convert::set(&mut out.enhanced_monitoring, value),
+                9 => rt::convert::set(&mut out.encryption_type, value),
+                10 => rt::convert::set(&mut out.key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2658,19 +2658,19 @@ impl rt::FromValue for StreamDescriptionSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.stream_arn = rt::FromValue::from_value(value)?,
-                2 => out.stream_status = rt::FromValue::from_value(value)?,
-                3 => out.stream_mode_details = rt::FromValue::from_value(value)?,
-                4 => out.retention_period_hours = rt::FromValue::from_value(value)?,
-                5 => out.stream_creation_timestamp = rt::FromValue::from_value(value)?,
-                6 => out.enhanced_monitoring = rt::FromValue::from_value(value)?,
-                7 => out.encryption_type = rt::FromValue::from_value(value)?,
-                8 => out.key_id = rt::FromValue::from_value(value)?,
-                9 => out.open_shard_count = rt::FromValue::from_value(value)?,
-                10 => out.consumer_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.stream_arn, value),
+                2 => rt::convert::set(&mut out.stream_status, value),
+                3 => rt::convert::set(&mut out.stream_mode_details, value),
+                4 => rt::convert::set(&mut out.retention_period_hours, value),
+                5 => rt::convert::set(&mut out.stream_creation_timestamp, value),
+                6 => rt::convert::set(&mut out.enhanced_monitoring, value),
+                7 => rt::convert::set(&mut out.encryption_type, value),
+                8 => rt::convert::set(&mut out.key_id, value),
+                9 => rt::convert::set(&mut out.open_shard_count, value),
+                10 => rt::convert::set(&mut out.consumer_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2762,9 +2762,9 @@ impl rt::FromValue for StreamModeDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2856,13 +2856,13 @@ impl rt::FromValue for StreamSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.stream_arn = rt::FromValue::from_value(value)?,
-                2 => out.stream_status = rt::FromValue::from_value(value)?,
-                3 => out.stream_mode_details = rt::FromValue::from_value(value)?,
-                4 => out.stream_creation_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.stream_arn, value),
+                2 => rt::convert::set(&mut out.stream_status, value),
+                3 => rt::convert::set(&mut out.stream_mode_details, value),
+                4 => rt::convert::set(&mut out.stream_creation_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2893,12 +2893,12 @@ impl rt::FromValue for SubscribeToShardEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.records = rt::FromValue::from_value(value)?,
-                1 => out.continuation_sequence_number = rt::FromValue::from_value(value)?,
-                2 => out.millis_behind_latest = rt::FromValue::from_value(value)?,
-                3 => out.child_shards = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.records, value),
+                1 => rt::convert::set(&mut out.continuation_sequence_number, value),
+                2 => rt::convert::set(&mut out.millis_behind_latest, value),
+                3 => rt::convert::set(&mut out.child_shards, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2985,11 +2985,11 @@ impl rt::FromValue for SubscribeToShardInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.consumer_arn = rt::FromValue::from_value(value)?,
-                1 => out.shard_id = rt::FromValue::from_value(value)?,
-                2 => out.starting_position = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.consumer_arn, value),
+                1 => rt::convert::set(&mut out.shard_id, value),
+                2 => rt::convert::set(&mut out.starting_position, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3015,9 +3015,9 @@ impl rt::FromValue for SubscribeToShardOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3042,10 +3042,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3073,12 +3073,12 @@ impl rt::FromValue for UpdateShardCountInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.target_shard_count = rt::FromValue::from_value(value)?,
-                2 => out.scaling_type = rt::FromValue::from_value(value)?,
-                3 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.target_shard_count, value),
+                2 => rt::convert::set(&mut out.scaling_type, value),
+                3 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3108,12 +3108,12 @@ impl rt::FromValue for UpdateShardCountOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_name = rt::FromValue::from_value(value)?,
-                1 => out.current_shard_count = rt::FromValue::from_value(value)?,
-                2 => out.target_shard_count = rt::FromValue::from_value(value)?,
-                3 => out.stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_name, value),
+                1 => rt::convert::set(&mut out.current_shard_count, value),
+                2 => rt::convert::set(&mut out.target_shard_count, value),
+                3 => rt::convert::set(&mut out.stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3141,10 +3141,10 @@ impl rt::FromValue for UpdateStreamModeInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream_arn = rt::FromValue::from_value(value)?,
-                1 => out.stream_mode_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream_arn, value),
+                1 => rt::convert::set(&mut out.stream_mode_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3169,9 +3169,9 @@ impl rt::FromValue for ValidationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

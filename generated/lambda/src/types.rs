@@ -20,13 +20,13 @@ impl rt::FromValue for AccountLimit {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.total_code_size = rt::FromValue::from_value(value)?,
-                1 => out.code_size_unzipped = rt::FromValue::from_value(value)?,
-                2 => out.code_size_zipped = rt::FromValue::from_value(value)?,
-                3 => out.concurrent_executions = rt::FromValue::from_value(value)?,
-                4 => out.unreserved_concurrent_executions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.total_code_size, value),
+                1 => rt::convert::set(&mut out.code_size_unzipped, value),
+                2 => rt::convert::set(&mut out.code_size_zipped, value),
+                3 => rt::convert::set(&mut out.concurrent_executions, value),
+                4 => rt::convert::set(&mut out.unreserved_concurrent_executions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -55,10 +55,10 @@ impl rt::FromValue for AccountUsage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.total_code_size = rt::FromValue::from_value(value)?,
-                1 => out.function_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.total_code_size, value),
+                1 => rt::convert::set(&mut out.function_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -89,15 +89,15 @@ impl rt::FromValue for AddLayerVersionPermissionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.layer_name = rt::FromValue::from_value(value)?,
-                1 => out.version_number = rt::FromValue::from_value(value)?,
-                2 => out.statement_id = rt::FromValue::from_value(value)?,
-                3 => out.action = rt::FromValue::from_value(value)?,
-                4 => out.principal = rt::FromValue::from_value(value)?,
-                5 => out.organization_id = rt::FromValue::from_value(value)?,
-                6 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.layer_name, value),
+                1 => rt::convert::set(&mut out.version_number, value),
+                2 => rt::convert::set(&mut out.statement_id, value),
+                3 => rt::convert::set(&mut out.action, value),
+                4 => rt::convert::set(&mut out.principal, value),
+                5 => rt::convert::set(&mut out.organization_id, value),
+                6 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -128,10 +128,10 @@ impl rt::FromValue for AddLayerVersionPermissionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement = rt::FromValue::from_value(value)?,
-                1 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement, value),
+                1 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -166,19 +166,19 @@ impl rt::FromValue for AddPermissionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.statement_id = rt::FromValue::from_value(value)?,
-                2 => out.action = rt::FromValue::from_value(value)?,
-                3 => out.principal = rt::FromValue::from_value(value)?,
-                4 => out.source_arn = rt::FromValue::from_value(value)?,
-                5 => out.source_account = rt::FromValue::from_value(value)?,
-                6 => out.event_source_token = rt::FromValue::from_value(value)?,
-                7 => out.qualifier = rt::FromValue::from_value(value)?,
-                8 => out.revision_id = rt::FromValue::from_value(value)?,
-                9 => out.principal_org_id = rt::FromValue::from_value(value)?,
-                10 => out.function_url_auth_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.statement_id, value),
+                2 => rt::convert::set(&mut out.action, value),
+                3 => rt::convert::set(&mut out.principal, value),
+                4 => rt::convert::set(&mut out.source_arn, value),
+                5 => rt::convert::set(&mut out.source_account, value),
+                6 => rt::convert::set(&mut out.event_source_token, value),
+                7 => rt::convert::set(&mut out.qualifier, value),
+                8 => rt::convert::set(&mut out.revision_id, value),
+                9 => rt::convert::set(&mut out.principal_org_id, value),
+                10 => rt::convert::set(&mut out.function_url_auth_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -212,9 +212,9 @@ impl rt::FromValue for AddPermissionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.statement = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.statement, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -243,14 +243,14 @@ impl rt::FromValue for AliasConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.alias_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.function_version = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.routing_config = rt::FromValue::from_value(value)?,
-                5 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.alias_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.function_version, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.routing_config, value),
+                5 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -279,9 +279,9 @@ impl rt::FromValue for AliasRoutingConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.additional_version_weights = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.additional_version_weights, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -305,9 +305,9 @@ impl rt::FromValue for AllowedPublishers {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.signing_profile_version_arns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.signing_profile_version_arns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -331,9 +331,9 @@ impl rt::FromValue for AmazonManagedKafkaEventSourceConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.consumer_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.consumer_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -490,14 +490,14 @@ impl rt::FromValue for CodeSigningConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_signing_config_id = rt::FromValue::from_value(value)?,
-                1 => out.code_signing_config_arn = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.allowed_publishers = rt::FromValue::from_value(value)?,
-                4 => out.code_signing_policies = rt::FromValue::from_value(value)?,
-                5 => out.last_modified = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_signing_config_id, value),
+                1 => rt::convert::set(&mut out.code_signing_config_arn, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.allowed_publishers, value),
+                4 => rt::convert::set(&mut out.code_signing_policies, value),
+                5 => rt::convert::set(&mut out.last_modified, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -527,10 +527,10 @@ impl rt::FromValue for CodeSigningConfigNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -555,9 +555,9 @@ impl rt::FromValue for CodeSigningPolicies {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.untrusted_artifact_on_deployment = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.untrusted_artifact_on_deployment, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -640,10 +640,10 @@ impl rt::FromValue for CodeStorageExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -669,10 +669,10 @@ impl rt::FromValue for CodeVerificationFailedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -697,9 +697,9 @@ impl rt::FromValue for Concurrency {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_concurrent_executions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_concurrent_executions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -728,14 +728,14 @@ impl rt::FromValue for Cors {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.allow_credentials = rt::FromValue::from_value(value)?,
-                1 => out.allow_headers = rt::FromValue::from_value(value)?,
-                2 => out.allow_methods = rt::FromValue::from_value(value)?,
-                3 => out.allow_origins = rt::FromValue::from_value(value)?,
-                4 => out.expose_headers = rt::FromValue::from_value(value)?,
-                5 => out.max_age = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.allow_credentials, value),
+                1 => rt::convert::set(&mut out.allow_headers, value),
+                2 => rt::convert::set(&mut out.allow_methods, value),
+                3 => rt::convert::set(&mut out.allow_origins, value),
+                4 => rt::convert::set(&mut out.expose_headers, value),
+                5 => rt::convert::set(&mut out.max_age, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -768,13 +768,13 @@ impl rt::FromValue for CreateAliasRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.function_version = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.routing_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.function_version, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.routing_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -805,12 +805,12 @@ impl rt::FromValue for CreateCodeSigningConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.allowed_publishers = rt::FromValue::from_value(value)?,
-                2 => out.code_signing_policies = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.allowed_publishers, value),
+                2 => rt::convert::set(&mut out.code_signing_policies, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -837,9 +837,9 @@ impl rt::FromValue for CreateCodeSigningConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_signing_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_signing_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -890,35 +890,35 @@ impl rt::FromValue for CreateEventSourceMappingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                1 => out.function_name = rt::FromValue::from_value(value)?,
-                2 => out.enabled = rt::FromValue::from_value(value)?,
-                3 => out.batch_size = rt::FromValue::from_value(value)?,
-                4 => out.filter_criteria = rt::FromValue::from_value(value)?,
-                5 => out.maximum_batching_window_in_seconds = rt::FromValue::from_value(value)?,
-                6 => out.parallelization_factor = rt::FromValue::from_value(value)?,
-                7 => out.starting_position = rt::FromValue::from_value(value)?,
-                8 => out.starting_position_timestamp = rt::FromValue::from_value(value)?,
-                9 => out.destination_config = rt::FromValue::from_value(value)?,
-                10 => out.maximum_record_age_in_seconds = rt::FromValue::from_value(value)?,
-                11 => out.bisect_batch_on_function_error = rt::FromValue::from_value(value)?,
-                12 => out.maximum_retry_attempts = rt::FromValue::from_value(value)?,
-                13 => out.tags = rt::FromValue::from_value(value)?,
-                14 => out.tumbling_window_in_seconds = rt::FromValue::from_value(value)?,
-                15 => out.topics = rt::FromValue::from_value(value)?,
-                16 => out.queues = rt::FromValue::from_value(value)?,
-                17 => out.source_access_configurations = rt::FromValue::from_value(value)?,
-                18 => out.self_managed_event_source = rt::FromValue::from_value(value)?,
-                19 => out.function_response_types = rt::FromValue::from_value(value)?,
-                20 => out.amazon_managed_kafka_event_source_config = rt::FromValue::from_value(value)?,
-                21 => out.self_managed_kafka_event_source_config = rt::FromValue::from_value(value)?,
-                22 => out.scaling_config = rt::FromValue::from_value(value)?,
-                23 => out.document_db_event_source_config = rt::FromValue::from_value(value)?,
-                24 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                25 => out.metrics_config = rt::FromValue::from_value(value)?,
-                26 => out.provisioned_poller_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_source_arn, value),
+                1 => rt::convert::set(&mut out.function_name, value),
+                2 => rt::convert::set(&mut out.enabled, value),
+                3 => rt::convert::set(&mut out.batch_size, value),
+                4 => rt::convert::set(&mut out.filter_criteria, value),
+                5 => rt::convert::set(&mut out.maximum_batching_window_in_seconds, value),
+                6 => rt::convert::set(&mut out.parallelization_factor, value),
+                7 => rt::convert::set(&mut out.starting_position, value),
+                8 => rt::convert::set(&mut out.starting_position_timestamp, value),
+                9 => rt::convert::set(&mut out.destination_config, value),
+                10 => rt::convert::set(&mut out.maximum_record_age_in_seconds, value),
+                11 => rt::convert::set(&mut out.bisect_batch_on_function_error, value),
+                12 => rt::convert::set(&mut out.maximum_retry_attempts, value),
+                13 => rt::convert::set(&mut out.tags, value),
+                14 => rt::convert::set(&mut out.tumbling_window_in_seconds, value),
+                15 => rt::convert::set(&mut out.topics, value),
+                16 => rt::convert::set(&mut out.queues, value),
+                17 => rt::convert::set(&mut out.source_access_configurations, value),
+                18 => rt::convert::set(&mut out.self_managed_event_source, value),
+                19 => rt::convert::set(&mut out.function_response_types, value),
+                20 => rt::convert::set(&mut out.amazon_managed_kafka_event_source_config, value),
+                21 => rt::convert::set(&mut out.self_managed_kafka_event_source_config, value),
+                22 => rt::convert::set(&mut out.scaling_config, value),
+                23 => rt::convert::set(&mut out.document_db_event_source_config, value),
+                24 => rt::convert::set(&mut out.kms_key_arn, value),
+                25 => rt::convert::set(&mut out.metrics_config, value),
+                26 => rt::convert::set(&mut out.provisioned_poller_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -991,32 +991,32 @@ impl rt::FromValue for CreateFunctionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.runtime = rt::FromValue::from_value(value)?,
-                2 => out.role = rt::FromValue::from_value(value)?,
-                3 => out.handler = rt::FromValue::from_value(value)?,
-                4 => out.code = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.timeout = rt::FromValue::from_value(value)?,
-                7 => out.memory_size = rt::FromValue::from_value(value)?,
-                8 => out.publish = rt::FromValue::from_value(value)?,
-                9 => out.vpc_config = rt::FromValue::from_value(value)?,
-                10 => out.package_type = rt::FromValue::from_value(value)?,
-                11 => out.dead_letter_config = rt::FromValue::from_value(value)?,
-                12 => out.environment = rt::FromValue::from_value(value)?,
-                13 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                14 => out.tracing_config = rt::FromValue::from_value(value)?,
-                15 => out.tags = rt::FromValue::from_value(value)?,
-                16 => out.layers = rt::FromValue::from_value(value)?,
-                17 => out.file_system_configs = rt::FromValue::from_value(value)?,
-                18 => out.image_config = rt::FromValue::from_value(value)?,
-                19 => out.code_signing_config_arn = rt::FromValue::from_value(value)?,
-                20 => out.architectures = rt::FromValue::from_value(value)?,
-                21 => out.ephemeral_storage = rt::FromValue::from_value(value)?,
-                22 => out.snap_start = rt::FromValue::from_value(value)?,
-                23 => out.logging_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.runtime, value),
+                2 => rt::convert::set(&mut out.role, value),
+                3 => rt::convert::set(&mut out.handler, value),
+                4 => rt::convert::set(&mut out.code, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.timeout, value),
+                7 => rt::convert::set(&mut out.memory_size, value),
+                8 => rt::convert::set(&mut out.publish, value),
+                9 => rt::convert::set(&mut out.vpc_config, value),
+                10 => rt::convert::set(&mut out.package_type, value),
+                11 => rt::convert::set(&mut out.dead_letter_config, value),
+                12 => rt::convert::set(&mut out.environment, value),
+                13 => rt::convert::set(&mut out.kms_key_arn, value),
+                14 => rt::convert::set(&mut out.tracing_config, value),
+                15 => rt::convert::set(&mut out.tags, value),
+                16 => rt::convert::set(&mut out.layers, value),
+                17 => rt::convert::set(&mut out.file_system_configs, value),
+                18 => rt::convert::set(&mut out.image_config, value),
+                19 => rt::convert::set(&mut out.code_signing_config_arn, value),
+                20 => rt::convert::set(&mut out.architectures, value),
+                21 => rt::convert::set(&mut out.ephemeral_storage, value),
+                22 => rt::convert::set(&mut out.snap_start, value),
+                23 => rt::convert::set(&mut out.logging_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1067,13 +1067,13 @@ impl rt::FromValue for CreateFunctionUrlConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                2 => out.auth_type = rt::FromValue::from_value(value)?,
-                3 => out.cors = rt::FromValue::from_value(value)?,
-                4 => out.invoke_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                2 => rt::convert::set(&mut out.auth_type, value),
+                3 => rt::convert::set(&mut out.cors, value),
+                4 => rt::convert::set(&mut out.invoke_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1106,14 +1106,14 @@ impl rt::FromValue for CreateFunctionUrlConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_url = rt::FromValue::from_value(value)?,
-                1 => out.function_arn = rt::FromValue::from_value(value)?,
-                2 => out.auth_type = rt::FromValue::from_value(value)?,
-                3 => out.cors = rt::FromValue::from_value(value)?,
-                4 => out.creation_time = rt::FromValue::from_value(value)?,
-                5 => out.invoke_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_url, value),
+                1 => rt::convert::set(&mut out.function_arn, value),
+                2 => rt::convert::set(&mut out.auth_type, value),
+                3 => rt::convert::set(&mut out.cors, value),
+                4 => rt::convert::set(&mut out.creation_time, value),
+                5 => rt::convert::set(&mut out.invoke_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1142,9 +1142,9 @@ impl rt::FromValue for DeadLetterConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1169,10 +1169,10 @@ impl rt::FromValue for DeleteAliasRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1197,9 +1197,9 @@ impl rt::FromValue for DeleteCodeSigningConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_signing_config_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_signing_config_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1239,9 +1239,9 @@ impl rt::FromValue for DeleteEventSourceMappingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.uuid = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.uuid, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1265,9 +1265,9 @@ impl rt::FromValue for DeleteFunctionCodeSigningConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1291,9 +1291,9 @@ impl rt::FromValue for DeleteFunctionConcurrencyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1318,10 +1318,10 @@ impl rt::FromValue for DeleteFunctionEventInvokeConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1347,10 +1347,10 @@ impl rt::FromValue for DeleteFunctionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1376,10 +1376,10 @@ impl rt::FromValue for DeleteFunctionUrlConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1405,10 +1405,10 @@ impl rt::FromValue for DeleteLayerVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.layer_name = rt::FromValue::from_value(value)?,
-                1 => out.version_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.layer_name, value),
+                1 => rt::convert::set(&mut out.version_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1434,10 +1434,10 @@ impl rt::FromValue for DeleteProvisionedConcurrencyConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1463,10 +1463,10 @@ impl rt::FromValue for DestinationConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.on_success = rt::FromValue::from_value(value)?,
-                1 => out.on_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.on_success, value),
+                1 => rt::convert::set(&mut out.on_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1493,11 +1493,11 @@ impl rt::FromValue for DocumentDBEventSourceConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.database_name = rt::FromValue::from_value(value)?,
-                1 => out.collection_name = rt::FromValue::from_value(value)?,
-                2 => out.full_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.database_name, value),
+                1 => rt::convert::set(&mut out.collection_name, value),
+                2 => rt::convert::set(&mut out.full_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1524,10 +1524,10 @@ impl rt::FromValue for EC2AccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1553,10 +1553,10 @@ impl rt::FromValue for EC2ThrottledException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1583,11 +1583,11 @@ impl rt::FromValue for EC2UnexpectedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                2 => out.ec2_error_code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                2 => rt::convert::set(&mut out.ec2_error_code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1614,10 +1614,10 @@ impl rt::FromValue for EFSIOException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1643,10 +1643,10 @@ impl rt::FromValue for EFSMountConnectivityException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1672,10 +1672,10 @@ impl rt::FromValue for EFSMountFailureException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1701,10 +1701,10 @@ impl rt::FromValue for EFSMountTimeoutException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1730,10 +1730,10 @@ impl rt::FromValue for ENILimitReachedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1813,9 +1813,9 @@ impl rt::FromValue for Environment {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.variables = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.variables, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1840,10 +1840,10 @@ impl rt::FromValue for EnvironmentError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_code = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_code, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1869,10 +1869,10 @@ impl rt::FromValue for EnvironmentResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.variables = rt::FromValue::from_value(value)?,
-                1 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.variables, value),
+                1 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1897,9 +1897,9 @@ impl rt::FromValue for EphemeralStorage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1955,40 +1955,40 @@ impl rt::FromValue for EventSourceMappingConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.uuid = rt::FromValue::from_value(value)?,
-                1 => out.starting_position = rt::FromValue::from_value(value)?,
-                2 => out.starting_position_timestamp = rt::FromValue::from_value(value)?,
-                3 => out.batch_size = rt::FromValue::from_value(value)?,
-                4 => out.maximum_batching_window_in_seconds = rt::FromValue::from_value(value)?,
-                5 => out.parallelization_factor = rt::FromValue::from_value(value)?,
-                6 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                7 => out.filter_criteria = rt::FromValue::from_value(value)?,
-                8 => out.function_arn = rt::FromValue::from_value(value)?,
-                9 => out.last_modified = rt::FromValue::from_value(value)?,
-                10 => out.last_processing_result = rt::FromValue::from_value(value)?,
-                11 => out.state = rt::FromValue::from_value(value)?,
-                12 => out.state_transition_reason = rt::FromValue::from_value(value)?,
-                13 => out.destination_config = rt::FromValue::from_value(value)?,
-                14 => out.topics = rt::FromValue::from_value(value)?,
-                15 => out.queues = rt::FromValue::from_value(value)?,
-                16 => out.source_access_configurations = rt::FromValue::from_value(value)?,
-                17 => out.self_managed_event_source = rt::FromValue::from_value(value)?,
-                18 => out.maximum_record_age_in_seconds = rt::FromValue::from_value(value)?,
-                19 => out.bisect_batch_on_function_error = rt::FromValue::from_value(value)?,
-                20 => out.maximum_retry_attempts = rt::FromValue::from_value(value)?,
-                21 => out.tumbling_window_in_seconds = rt::FromValue::from_value(value)?,
-                22 => out.function_response_types = rt::FromValue::from_value(value)?,
-                23 => out.amazon_managed_kafka_event_source_config = rt::FromValue::from_value(value)?,
-                24 => out.self_managed_kafka_event_source_config = rt::FromValue::from_value(value)?,
-                25 => out.scaling_config = rt::FromValue::from_value(value)?,
-                26 => out.document_db_event_source_config = rt::FromValue::from_value(value)?,
-                27 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                28 => out.filter_criteria_error = rt::FromValue::from_value(value)?,
-                29 => out.event_source_mapping_arn = rt::FromValue::from_value(value)?,
-                30 => out.metrics_config = rt::FromValue::from_value(value)?,
-                31 => out.provisioned_poller_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.uuid, value),
+                1 => rt::convert::set(&mut out.starting_position, value),
+                2 => rt::convert::set(&mut out.starting_position_timestamp, value),
+                3 => rt::convert::set(&mut out.batch_size, value),
+                4 => rt::convert::set(&mut out.maximum_batching_window_in_seconds, value),
+                5 => rt::convert::set(&mut out.parallelization_factor, value),
+                6 => rt::convert::set(&mut out.event_source_arn, value),
+                7 => rt::convert::set(&mut out.filter_criteria, value),
+                8 => rt::convert::set(&mut out.function_arn, value),
+                9 => rt::convert::set(&mut out.last_modified, value),
+                10 => rt::convert::set(&mut out.last_processing_result, value),
+                11 => rt::convert::set(&mut out.state, value),
+                12 => rt::convert::set(&mut out.state_transition_reason, value),
+                13 => rt::convert::set(&mut out.destination_config, value),
+                14 => rt::convert::set(&mut out.topics, value),
+                15 => rt::convert::set(&mut out.queues, value),
+                16 => rt::convert::set(&mut out.source_access_configurations, value),
+                17 => rt::convert::set(&mut out.self_managed_event_source, value),
+                18 => rt::convert::set(&mut out.maximum_record_age_in_seconds, value),
+                19 => rt::convert::set(&mut out.bisect_batch_on_function_error, value),
+                20 => rt::convert::set(&mut out.maximum_retry_attempts, value),
+                21 => rt::convert::set(&mut out.tumbling_window_in_seconds, value),
+                22 => rt::convert::set(&mut out.function_response_types, value),
+                23 => rt::convert::set(&mut out.amazon_managed_kafka_event_source_config, value),
+                24 => rt::convert::set(&mut out.self_managed_kafka_event_source_config, value),
+                25 => rt::convert::set(&mut out.scaling_config, value),
+                26 => rt::convert::set(&mut out.document_db_event_source_config, value),
+                27 => rt::convert::set(&mut out.kms_key_arn, value),
+                28 => rt::convert::set(&mut out.filter_criteria_error, value),
+                29 => rt::convert::set(&mut out.event_source_mapping_arn, value),
+                30 => rt::convert::set(&mut out.metrics_config, value),
+                31 => rt::convert::set(&mut out.provisioned_poller_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2098,9 +2098,9 @@ impl rt::FromValue for EventSourceMappingMetricsConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2186,10 +2186,10 @@ impl rt::FromValue for FileSystemConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.local_mount_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.local_mount_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2214,9 +2214,9 @@ impl rt::FromValue for Filter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.pattern = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.pattern, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2240,9 +2240,9 @@ impl rt::FromValue for FilterCriteria {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2267,10 +2267,10 @@ impl rt::FromValue for FilterCriteriaError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_code = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_code, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2358,14 +2358,14 @@ impl rt::FromValue for FunctionCode {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.zip_file = rt::FromValue::from_value(value)?,
-                1 => out.s3_bucket = rt::FromValue::from_value(value)?,
-                2 => out.s3_key = rt::FromValue::from_value(value)?,
-                3 => out.s3_object_version = rt::FromValue::from_value(value)?,
-                4 => out.image_uri = rt::FromValue::from_value(value)?,
-                5 => out.source_kms_key_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.zip_file, value),
+                1 => rt::convert::set(&mut out.s3_bucket, value),
+                2 => rt::convert::set(&mut out.s3_key, value),
+                3 => rt::convert::set(&mut out.s3_object_version, value),
+                4 => rt::convert::set(&mut out.image_uri, value),
+                5 => rt::convert::set(&mut out.source_kms_key_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2398,13 +2398,13 @@ impl rt::FromValue for FunctionCodeLocation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.repository_type = rt::FromValue::from_value(value)?,
-                1 => out.location = rt::FromValue::from_value(value)?,
-                2 => out.image_uri = rt::FromValue::from_value(value)?,
-                3 => out.resolved_image_uri = rt::FromValue::from_value(value)?,
-                4 => out.source_kms_key_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.repository_type, value),
+                1 => rt::convert::set(&mut out.location, value),
+                2 => rt::convert::set(&mut out.image_uri, value),
+                3 => rt::convert::set(&mut out.resolved_image_uri, value),
+                4 => rt::convert::set(&mut out.source_kms_key_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2467,44 +2467,44 @@ impl rt::FromValue for FunctionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.function_arn = rt::FromValue::from_value(value)?,
-                2 => out.runtime = rt::FromValue::from_value(value)?,
-                3 => out.role = rt::FromValue::from_value(value)?,
-                4 => out.handler = rt::FromValue::from_value(value)?,
-                5 => out.code_size = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.timeout = rt::FromValue::from_value(value)?,
-                8 => out.memory_size = rt::FromValue::from_value(value)?,
-                9 => out.last_modified = rt::FromValue::from_value(value)?,
-                10 => out.code_sha256 = rt::FromValue::from_value(value)?,
-                11 => out.version = rt::FromValue::from_value(value)?,
-                12 => out.vpc_config = rt::FromValue::from_value(value)?,
-                13 => out.dead_letter_config = rt::FromValue::from_value(value)?,
-                14 => out.environment = rt::FromValue::from_value(value)?,
-                15 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                16 => out.tracing_config = rt::FromValue::from_value(value)?,
-                17 => out.master_arn = rt::FromValue::from_value(value)?,
-                18 => out.revision_id = rt::FromValue::from_value(value)?,
-                19 => out.layers = rt::FromValue::from_value(value)?,
-                20 => out.state = rt::FromValue::from_value(value)?,
-                21 => out.state_reason = rt::FromValue::from_value(value)?,
-                22 => out.state_reason_code = rt::FromValue::from_value(value)?,
-                23 => out.last_update_status = rt::FromValue::from_value(value)?,
-                24 => out.last_update_status_reason = rt::FromValue::from_value(value)?,
-                25 => out.last_update_status_reason_code = rt::FromValue::from_value(value)?,
-                26 => out.file_system_configs = rt::FromValue::from_value(value)?,
-                27 => out.package_type = rt::FromValue::from_value(value)?,
-                28 => out.image_config_response = rt::FromValue::from_value(value)?,
-                29 => out.signing_profile_version_arn = rt::FromValue::from_value(value)?,
-                30 => out.signing_job_arn = rt::FromValue::from_value(value)?,
-                31 => out.architectures = rt::FromValue::from_value(value)?,
-                32 => out.ephemeral_storage = rt::FromValue::from_value(value)?,
-                33 => out.snap_start = rt::FromValue::from_value(value)?,
-                34 => out.runtime_version_config = rt::FromValue::from_value(value)?,
-                35 => out.logging_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.function_arn, value),
+                2 => rt::convert::set(&mut out.runtime, value),
+                3 => rt::convert::set(&mut out.role, value),
+                4 => rt::convert::set(&mut out.handler, value),
+                5 => rt::convert::set(&mut out.code_size, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.timeout, value),
+                8 => rt::convert::set(&mut out.memory_size, value),
+                9 => rt::convert::set(&mut out.last_modified, value),
+                10 => rt::convert::set(&mut out.code_sha256, value),
+                11 => rt::convert::set(&mut out.version, value),
+                12 => rt::convert::set(&mut out.vpc_config, value),
+                13 => rt::convert::set(&mut out.dead_letter_config, value),
+                14 => rt::convert::set(&mut out.environment, value),
+                15 => rt::convert::set(&mut out.kms_key_arn, value),
+                16 => rt::convert::set(&mut out.tracing_config, value),
+                17 => rt::convert::set(&mut out.master_arn, value),
+                18 => rt::convert::set(&mut out.revision_id, value),
+                19 => rt::convert::set(&mut out.layers, value),
+                20 => rt::convert::set(&mut out.state, value),
+                21 => rt::convert::set(&mut out.state_reason, value),
+                22 => rt::convert::set(&mut out.state_reason_code, value),
+                23 => rt::convert::set(&mut out.last_update_status, value),
+                24 => rt::convert::set(&mut out.last_update_status_reason, value),
+                25 => rt::convert::set(&mut out.last_update_status_reason_code, value),
+                26 => rt::convert::set(&mut out.file_system_configs, value),
+                27 => rt::convert::set(&mut out.package_type, value),
+                28 => rt::convert::set(&mut out.image_config_response, value),
+                29 => rt::convert::set(&mut out.signing_profile_version_arn, value),
+                30 => rt::convert::set(&mut out.signing_job_arn, value),
+                31 => rt::convert::set(&mut out.architectures, value),
+                32 => rt::convert::set(&mut out.ephemeral_storage, value),
+                33 => rt::convert::set(&mut out.snap_start, value),
+                34 => rt::convert::set(&mut out.runtime_version_config, value),
+                35 => rt::convert::set(&mut out.logging_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2567,13 +2567,13 @@ impl rt::FromValue for FunctionEventInvokeConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.last_modified = rt::FromValue::from_value(value)?,
-                1 => out.function_arn = rt::FromValue::from_value(value)?,
-                2 => out.maximum_retry_attempts = rt::FromValue::from_value(value)?,
-                3 => out.maximum_event_age_in_seconds = rt::FromValue::from_value(value)?,
-                4 => out.destination_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.last_modified, value),
+                1 => rt::convert::set(&mut out.function_arn, value),
+                2 => rt::convert::set(&mut out.maximum_retry_attempts, value),
+                3 => rt::convert::set(&mut out.maximum_event_age_in_seconds, value),
+                4 => rt::convert::set(&mut out.destination_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2720,15 +2720,15 @@ impl rt::FromValue for FunctionUrlConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_url = rt::FromValue::from_value(value)?,
-                1 => out.function_arn = rt::FromValue::from_value(value)?,
-                2 => out.creation_time = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                4 => out.cors = rt::FromValue::from_value(value)?,
-                5 => out.auth_type = rt::FromValue::from_value(value)?,
-                6 => out.invoke_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_url, value),
+                1 => rt::convert::set(&mut out.function_arn, value),
+                2 => rt::convert::set(&mut out.creation_time, value),
+                3 => rt::convert::set(&mut out.last_modified_time, value),
+                4 => rt::convert::set(&mut out.cors, value),
+                5 => rt::convert::set(&mut out.auth_type, value),
+                6 => rt::convert::set(&mut out.invoke_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2830,10 +2830,10 @@ impl rt::FromValue for GetAccountSettingsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_limit = rt::FromValue::from_value(value)?,
-                1 => out.account_usage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_limit, value),
+                1 => rt::convert::set(&mut out.account_usage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2859,10 +2859,10 @@ impl rt::FromValue for GetAliasRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2887,9 +2887,9 @@ impl rt::FromValue for GetCodeSigningConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_signing_config_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_signing_config_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2913,9 +2913,9 @@ impl rt::FromValue for GetCodeSigningConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_signing_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_signing_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2939,9 +2939,9 @@ impl rt::FromValue for GetEventSourceMappingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.uuid = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.uuid, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2965,9 +2965,9 @@ impl rt::FromValue for GetFunctionCodeSigningConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2992,10 +2992,10 @@ impl rt::FromValue for GetFunctionCodeSigningConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_signing_config_arn = rt::FromValue::from_value(value)?,
-                1 => out.function_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_signing_config_arn, value),
+                1 => rt::convert::set(&mut out.function_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3020,9 +3020,9 @@ impl rt::FromValue for GetFunctionConcurrencyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3046,9 +3046,9 @@ impl rt::FromValue for GetFunctionConcurrencyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_concurrent_executions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_concurrent_executions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3073,10 +3073,10 @@ impl rt::FromValue for GetFunctionConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3102,10 +3102,10 @@ impl rt::FromValue for GetFunctionEventInvokeConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3130,9 +3130,9 @@ impl rt::FromValue for GetFunctionRecursionConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3156,9 +3156,9 @@ impl rt::FromValue for GetFunctionRecursionConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.recursive_loop = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.recursive_loop, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3183,10 +3183,10 @@ impl rt::FromValue for GetFunctionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3215,13 +3215,13 @@ impl rt::FromValue for GetFunctionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                3 => out.tags_error = rt::FromValue::from_value(value)?,
-                4 => out.concurrency = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration, value),
+                1 => rt::convert::set(&mut out.code, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                3 => rt::convert::set(&mut out.tags_error, value),
+                4 => rt::convert::set(&mut out.concurrency, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3250,10 +3250,10 @@ impl rt::FromValue for GetFunctionUrlConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3284,15 +3284,15 @@ impl rt::FromValue for GetFunctionUrlConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_url = rt::FromValue::from_value(value)?,
-                1 => out.function_arn = rt::FromValue::from_value(value)?,
-                2 => out.auth_type = rt::FromValue::from_value(value)?,
-                3 => out.cors = rt::FromValue::from_value(value)?,
-                4 => out.creation_time = rt::FromValue::from_value(value)?,
-                5 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                6 => out.invoke_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_url, value),
+                1 => rt::convert::set(&mut out.function_arn, value),
+                2 => rt::convert::set(&mut out.auth_type, value),
+                3 => rt::convert::set(&mut out.cors, value),
+                4 => rt::convert::set(&mut out.creation_time, value),
+                5 => rt::convert::set(&mut out.last_modified_time, value),
+                6 => rt::convert::set(&mut out.invoke_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3322,9 +3322,9 @@ impl rt::FromValue for GetLayerVersionByArnRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3349,10 +3349,10 @@ impl rt::FromValue for GetLayerVersionPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.layer_name = rt::FromValue::from_value(value)?,
-                1 => out.version_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.layer_name, value),
+                1 => rt::convert::set(&mut out.version_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3378,10 +3378,10 @@ impl rt::FromValue for GetLayerVersionPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy = rt::FromValue::from_value(value)?,
-                1 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy, value),
+                1 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3407,10 +3407,10 @@ impl rt::FromValue for GetLayerVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.layer_name = rt::FromValue::from_value(value)?,
-                1 => out.version_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.layer_name, value),
+                1 => rt::convert::set(&mut out.version_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3443,17 +3443,17 @@ impl rt::FromValue for GetLayerVersionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content = rt::FromValue::from_value(value)?,
-                1 => out.layer_arn = rt::FromValue::from_value(value)?,
-                2 => out.layer_version_arn = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.created_date = rt::FromValue::from_value(value)?,
-                5 => out.version = rt::FromValue::from_value(value)?,
-                6 => out.compatible_runtimes = rt::FromValue::from_value(value)?,
-                7 => out.license_info = rt::FromValue::from_value(value)?,
-                8 => out.compatible_architectures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content, value),
+                1 => rt::convert::set(&mut out.layer_arn, value),
+                2 => rt::convert::set(&mut out.layer_version_arn, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.created_date, value),
+                5 => rt::convert::set(&mut out.version, value),
+                6 => rt::convert::set(&mut out.compatible_runtimes, value),
+                7 => rt::convert::set(&mut out.license_info, value),
+                8 => rt::convert::set(&mut out.compatible_architectures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3486,10 +3486,10 @@ impl rt::FromValue for GetPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3515,10 +3515,10 @@ impl rt::FromValue for GetPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy = rt::FromValue::from_value(value)?,
-                1 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy, value),
+                1 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3544,10 +3544,10 @@ impl rt::FromValue for GetProvisionedConcurrencyConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3577,14 +3577,14 @@ impl rt::FromValue for GetProvisionedConcurrencyConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.requested_provisioned_concurrent_executions = rt::FromValue::from_value(value)?,
-                1 => out.available_provisioned_concurrent_executions = rt::FromValue::from_value(value)?,
-                2 => out.allocated_provisioned_concurrent_executions = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.status_reason = rt::FromValue::from_value(value)?,
-                5 => out.last_modified = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.requested_provisioned_concurrent_executions, value),
+                1 => rt::convert::set(&mut out.available_provisioned_concurrent_executions, value),
+                2 => rt::convert::set(&mut out.allocated_provisioned_concurrent_executions, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.status_reason, value),
+                5 => rt::convert::set(&mut out.last_modified, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3614,10 +3614,10 @@ impl rt::FromValue for GetRuntimeManagementConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3644,11 +3644,11 @@ impl rt::FromValue for GetRuntimeManagementConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.update_runtime_on = rt::FromValue::from_value(value)?,
-                1 => out.runtime_version_arn = rt::FromValue::from_value(value)?,
-                2 => out.function_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.update_runtime_on, value),
+                1 => rt::convert::set(&mut out.runtime_version_arn, value),
+                2 => rt::convert::set(&mut out.function_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3676,11 +3676,11 @@ impl rt::FromValue for ImageConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entry_point = rt::FromValue::from_value(value)?,
-                1 => out.command = rt::FromValue::from_value(value)?,
-                2 => out.working_directory = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entry_point, value),
+                1 => rt::convert::set(&mut out.command, value),
+                2 => rt::convert::set(&mut out.working_directory, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3707,10 +3707,10 @@ impl rt::FromValue for ImageConfigError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_code = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_code, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3736,10 +3736,10 @@ impl rt::FromValue for ImageConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.image_config = rt::FromValue::from_value(value)?,
-                1 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.image_config, value),
+                1 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3765,10 +3765,10 @@ impl rt::FromValue for InvalidCodeSignatureException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3794,10 +3794,10 @@ impl rt::FromValue for InvalidParameterValueException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3823,10 +3823,10 @@ impl rt::FromValue for InvalidRequestContentException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3852,10 +3852,10 @@ impl rt::FromValue for InvalidRuntimeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3881,10 +3881,10 @@ impl rt::FromValue for InvalidSecurityGroupIDException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3910,10 +3910,10 @@ impl rt::FromValue for InvalidSubnetIDException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3939,10 +3939,10 @@ impl rt::FromValue for InvalidZipFileException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3972,14 +3972,14 @@ impl rt::FromValue for InvocationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.invocation_type = rt::FromValue::from_value(value)?,
-                2 => out.log_type = rt::FromValue::from_value(value)?,
-                3 => out.client_context = rt::FromValue::from_value(value)?,
-                4 => out.payload = rt::FromValue::from_value(value)?,
-                5 => out.qualifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.invocation_type, value),
+                2 => rt::convert::set(&mut out.log_type, value),
+                3 => rt::convert::set(&mut out.client_context, value),
+                4 => rt::convert::set(&mut out.payload, value),
+                5 => rt::convert::set(&mut out.qualifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4012,13 +4012,13 @@ impl rt::FromValue for InvocationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status_code = rt::FromValue::from_value(value)?,
-                1 => out.function_error = rt::FromValue::from_value(value)?,
-                2 => out.log_result = rt::FromValue::from_value(value)?,
-                3 => out.payload = rt::FromValue::from_value(value)?,
-                4 => out.executed_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status_code, value),
+                1 => rt::convert::set(&mut out.function_error, value),
+                2 => rt::convert::set(&mut out.log_result, value),
+                3 => rt::convert::set(&mut out.payload, value),
+                4 => rt::convert::set(&mut out.executed_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4108,10 +4108,10 @@ impl rt::FromValue for InvokeAsyncRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.invoke_args = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.invoke_args, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4136,9 +4136,9 @@ impl rt::FromValue for InvokeAsyncResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4220,9 +4220,9 @@ impl rt::FromValue for InvokeResponseStreamUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4248,11 +4248,11 @@ impl rt::FromValue for InvokeWithResponseStreamCompleteEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_code = rt::FromValue::from_value(value)?,
-                1 => out.error_details = rt::FromValue::from_value(value)?,
-                2 => out.log_result = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_code, value),
+                1 => rt::convert::set(&mut out.error_details, value),
+                2 => rt::convert::set(&mut out.log_result, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4283,14 +4283,14 @@ impl rt::FromValue for InvokeWithResponseStreamRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.invocation_type = rt::FromValue::from_value(value)?,
-                2 => out.log_type = rt::FromValue::from_value(value)?,
-                3 => out.client_context = rt::FromValue::from_value(value)?,
-                4 => out.qualifier = rt::FromValue::from_value(value)?,
-                5 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.invocation_type, value),
+                2 => rt::convert::set(&mut out.log_type, value),
+                3 => rt::convert::set(&mut out.client_context, value),
+                4 => rt::convert::set(&mut out.qualifier, value),
+                5 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4322,12 +4322,12 @@ impl rt::FromValue for InvokeWithResponseStreamResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status_code = rt::FromValue::from_value(value)?,
-                1 => out.executed_version = rt::FromValue::from_value(value)?,
-                2 => out.event_stream = rt::FromValue::from_value(value)?,
-                3 => out.response_stream_content_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status_code, value),
+                1 => rt::convert::set(&mut out.executed_version, value),
+                2 => rt::convert::set(&mut out.event_stream, value),
+                3 => rt::convert::set(&mut out.response_stream_content_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4389,10 +4389,10 @@ impl rt::FromValue for KMSAccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4418,10 +4418,10 @@ impl rt::FromValue for KMSDisabledException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4447,10 +4447,10 @@ impl rt::FromValue for KMSInvalidStateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4476,10 +4476,10 @@ impl rt::FromValue for KMSNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4705,12 +4705,12 @@ impl rt::FromValue for Layer {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.code_size = rt::FromValue::from_value(value)?,
-                2 => out.signing_profile_version_arn = rt::FromValue::from_value(value)?,
-                3 => out.signing_job_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.code_size, value),
+                2 => rt::convert::set(&mut out.signing_profile_version_arn, value),
+                3 => rt::convert::set(&mut out.signing_job_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4740,12 +4740,12 @@ impl rt::FromValue for LayerVersionContentInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_bucket = rt::FromValue::from_value(value)?,
-                1 => out.s3_key = rt::FromValue::from_value(value)?,
-                2 => out.s3_object_version = rt::FromValue::from_value(value)?,
-                3 => out.zip_file = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_bucket, value),
+                1 => rt::convert::set(&mut out.s3_key, value),
+                2 => rt::convert::set(&mut out.s3_object_version, value),
+                3 => rt::convert::set(&mut out.zip_file, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4776,13 +4776,13 @@ impl rt::FromValue for LayerVersionContentOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.location = rt::FromValue::from_value(value)?,
-                1 => out.code_sha256 = rt::FromValue::from_value(value)?,
-                2 => out.code_size = rt::FromValue::from_value(value)?,
-                3 => out.signing_profile_version_arn = rt::FromValue::from_value(value)?,
-                4 => out.signing_job_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.location, value),
+                1 => rt::convert::set(&mut out.code_sha256, value),
+                2 => rt::convert::set(&mut out.code_size, value),
+                3 => rt::convert::set(&mut out.signing_profile_version_arn, value),
+                4 => rt::convert::set(&mut out.signing_job_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4816,15 +4816,15 @@ impl rt::FromValue for LayerVersionsListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.layer_version_arn = rt::FromValue::from_value(value)?,
-                1 => out.version = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.created_date = rt::FromValue::from_value(value)?,
-                4 => out.compatible_runtimes = rt::FromValue::from_value(value)?,
-                5 => out.license_info = rt::FromValue::from_value(value)?,
-                6 => out.compatible_architectures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.layer_version_arn, value),
+                1 => rt::convert::set(&mut out.version, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.created_date, value),
+                4 => rt::convert::set(&mut out.compatible_runtimes, value),
+                5 => rt::convert::set(&mut out.license_info, value),
+                6 => rt::convert::set(&mut out.compatible_architectures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4856,11 +4856,11 @@ impl rt::FromValue for LayersListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.layer_name = rt::FromValue::from_value(value)?,
-                1 => out.layer_arn = rt::FromValue::from_value(value)?,
-                2 => out.latest_matching_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.layer_name, value),
+                1 => rt::convert::set(&mut out.layer_arn, value),
+                2 => rt::convert::set(&mut out.latest_matching_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4889,12 +4889,12 @@ impl rt::FromValue for ListAliasesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.function_version = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.function_version, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4922,10 +4922,10 @@ impl rt::FromValue for ListAliasesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_marker = rt::FromValue::from_value(value)?,
-                1 => out.aliases = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_marker, value),
+                1 => rt::convert::set(&mut out.aliases, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4951,10 +4951,10 @@ impl rt::FromValue for ListCodeSigningConfigsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4980,10 +4980,10 @@ impl rt::FromValue for ListCodeSigningConfigsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_marker = rt::FromValue::from_value(value)?,
-                1 => out.code_signing_configs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_marker, value),
+                1 => rt::convert::set(&mut out.code_signing_configs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5011,12 +5011,12 @@ impl rt::FromValue for ListEventSourceMappingsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_source_arn = rt::FromValue::from_value(value)?,
-                1 => out.function_name = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_source_arn, value),
+                1 => rt::convert::set(&mut out.function_name, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5044,10 +5044,10 @@ impl rt::FromValue for ListEventSourceMappingsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_marker = rt::FromValue::from_value(value)?,
-                1 => out.event_source_mappings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_marker, value),
+                1 => rt::convert::set(&mut out.event_source_mappings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5074,11 +5074,11 @@ impl rt::FromValue for ListFunctionEventInvokeConfigsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5105,10 +5105,10 @@ impl rt::FromValue for ListFunctionEventInvokeConfigsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_event_invoke_configs = rt::FromValue::from_value(value)?,
-                1 => out.next_marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_event_invoke_configs, value),
+                1 => rt::convert::set(&mut out.next_marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5135,11 +5135,11 @@ impl rt::FromValue for ListFunctionUrlConfigsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5166,10 +5166,10 @@ impl rt::FromValue for ListFunctionUrlConfigsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_url_configs = rt::FromValue::from_value(value)?,
-                1 => out.next_marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_url_configs, value),
+                1 => rt::convert::set(&mut out.next_marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5196,11 +5196,11 @@ impl rt::FromValue for ListFunctionsByCodeSigningConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_signing_config_arn = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_signing_config_arn, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5227,10 +5227,10 @@ impl rt::FromValue for ListFunctionsByCodeSigningConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_marker = rt::FromValue::from_value(value)?,
-                1 => out.function_arns = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_marker, value),
+                1 => rt::convert::set(&mut out.function_arns, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5258,12 +5258,12 @@ impl rt::FromValue for ListFunctionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.master_region = rt::FromValue::from_value(value)?,
-                1 => out.function_version = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.master_region, value),
+                1 => rt::convert::set(&mut out.function_version, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5291,10 +5291,10 @@ impl rt::FromValue for ListFunctionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_marker = rt::FromValue::from_value(value)?,
-                1 => out.functions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_marker, value),
+                1 => rt::convert::set(&mut out.functions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5323,13 +5323,13 @@ impl rt::FromValue for ListLayerVersionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.compatible_runtime = rt::FromValue::from_value(value)?,
-                1 => out.layer_name = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_items = rt::FromValue::from_value(value)?,
-                4 => out.compatible_architecture = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.compatible_runtime, value),
+                1 => rt::convert::set(&mut out.layer_name, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_items, value),
+                4 => rt::convert::set(&mut out.compatible_architecture, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5358,10 +5358,10 @@ impl rt::FromValue for ListLayerVersionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_marker = rt::FromValue::from_value(value)?,
-                1 => out.layer_versions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_marker, value),
+                1 => rt::convert::set(&mut out.layer_versions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5389,12 +5389,12 @@ impl rt::FromValue for ListLayersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.compatible_runtime = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                3 => out.compatible_architecture = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.compatible_runtime, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                3 => rt::convert::set(&mut out.compatible_architecture, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5422,10 +5422,10 @@ impl rt::FromValue for ListLayersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_marker = rt::FromValue::from_value(value)?,
-                1 => out.layers = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_marker, value),
+                1 => rt::convert::set(&mut out.layers, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5452,11 +5452,11 @@ impl rt::FromValue for ListProvisionedConcurrencyConfigsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5484,10 +5484,10 @@ impl rt::FromValue for ListProvisionedConcurrencyConfigsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.provisioned_concurrency_configs = rt::FromValue::from_value(value)?,
-                1 => out.next_marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.provisioned_concurrency_configs, value),
+                1 => rt::convert::set(&mut out.next_marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5512,9 +5512,9 @@ impl rt::FromValue for ListTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5538,9 +5538,9 @@ impl rt::FromValue for ListTagsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5566,11 +5566,11 @@ impl rt::FromValue for ListVersionsByFunctionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5597,10 +5597,10 @@ impl rt::FromValue for ListVersionsByFunctionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_marker = rt::FromValue::from_value(value)?,
-                1 => out.versions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_marker, value),
+                1 => rt::convert::set(&mut out.versions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5744,12 +5744,12 @@ impl rt::FromValue for LoggingConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_format = rt::FromValue::from_value(value)?,
-                1 => out.application_log_level = rt::FromValue::from_value(value)?,
-                2 => out.system_log_level = rt::FromValue::from_value(value)?,
-                3 => out.log_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_format, value),
+                1 => rt::convert::set(&mut out.application_log_level, value),
+                2 => rt::convert::set(&mut out.system_log_level, value),
+                3 => rt::convert::set(&mut out.log_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5776,9 +5776,9 @@ impl rt::FromValue for OnFailure {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5802,9 +5802,9 @@ impl rt::FromValue for OnSuccess {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5887,10 +5887,10 @@ impl rt::FromValue for PolicyLengthExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5916,10 +5916,10 @@ impl rt::FromValue for PreconditionFailedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5950,15 +5950,15 @@ impl rt::FromValue for ProvisionedConcurrencyConfigListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_arn = rt::FromValue::from_value(value)?,
-                1 => out.requested_provisioned_concurrent_executions = rt::FromValue::from_value(value)?,
-                2 => out.available_provisioned_concurrent_executions = rt::FromValue::from_value(value)?,
-                3 => out.allocated_provisioned_concurrent_executions = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.status_reason = rt::FromValue::from_value(value)?,
-                6 => out.last_modified = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_arn, value),
+                1 => rt::convert::set(&mut out.requested_provisioned_concurrent_executions, value),
+                2 => rt::convert::set(&mut out.available_provisioned_concurrent_executions, value),
+                3 => rt::convert::set(&mut out.allocated_provisioned_concurrent_executions, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.status_reason, value),
+                6 => rt::convert::set(&mut out.last_modified, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5989,10 +5989,10 @@ impl rt::FromValue for ProvisionedConcurrencyConfigNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6079,10 +6079,10 @@ impl rt::FromValue for ProvisionedPollerConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.minimum_pollers = rt::FromValue::from_value(value)?,
-                1 => out.maximum_pollers = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.minimum_pollers, value),
+                1 => rt::convert::set(&mut out.maximum_pollers, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6112,14 +6112,14 @@ impl rt::FromValue for PublishLayerVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.layer_name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.content = rt::FromValue::from_value(value)?,
-                3 => out.compatible_runtimes = rt::FromValue::from_value(value)?,
-                4 => out.license_info = rt::FromValue::from_value(value)?,
-                5 => out.compatible_architectures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.layer_name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.content, value),
+                3 => rt::convert::set(&mut out.compatible_runtimes, value),
+                4 => rt::convert::set(&mut out.license_info, value),
+                5 => rt::convert::set(&mut out.compatible_architectures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6156,17 +6156,17 @@ impl rt::FromValue for PublishLayerVersionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content = rt::FromValue::from_value(value)?,
-                1 => out.layer_arn = rt::FromValue::from_value(value)?,
-                2 => out.layer_version_arn = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.created_date = rt::FromValue::from_value(value)?,
-                5 => out.version = rt::FromValue::from_value(value)?,
-                6 => out.compatible_runtimes = rt::FromValue::from_value(value)?,
-                7 => out.license_info = rt::FromValue::from_value(value)?,
-                8 => out.compatible_architectures = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content, value),
+                1 => rt::convert::set(&mut out.layer_arn, value),
+                2 => rt::convert::set(&mut out.layer_version_arn, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.created_date, value),
+                5 => rt::convert::set(&mut out.version, value),
+                6 => rt::convert::set(&mut out.compatible_runtimes, value),
+                7 => rt::convert::set(&mut out.license_info, value),
+                8 => rt::convert::set(&mut out.compatible_architectures, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6201,12 +6201,12 @@ impl rt::FromValue for PublishVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.code_sha256 = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.code_sha256, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6234,10 +6234,10 @@ impl rt::FromValue for PutFunctionCodeSigningConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_signing_config_arn = rt::FromValue::from_value(value)?,
-                1 => out.function_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_signing_config_arn, value),
+                1 => rt::convert::set(&mut out.function_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6263,10 +6263,10 @@ impl rt::FromValue for PutFunctionCodeSigningConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_signing_config_arn = rt::FromValue::from_value(value)?,
-                1 => out.function_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_signing_config_arn, value),
+                1 => rt::convert::set(&mut out.function_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6292,10 +6292,10 @@ impl rt::FromValue for PutFunctionConcurrencyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.reserved_concurrent_executions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.reserved_concurrent_executions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6324,13 +6324,13 @@ impl rt::FromValue for PutFunctionEventInvokeConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                2 => out.maximum_retry_attempts = rt::FromValue::from_value(value)?,
-                3 => out.maximum_event_age_in_seconds = rt::FromValue::from_value(value)?,
-                4 => out.destination_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                2 => rt::convert::set(&mut out.maximum_retry_attempts, value),
+                3 => rt::convert::set(&mut out.maximum_event_age_in_seconds, value),
+                4 => rt::convert::set(&mut out.destination_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6359,10 +6359,10 @@ impl rt::FromValue for PutFunctionRecursionConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.recursive_loop = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.recursive_loop, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6387,9 +6387,9 @@ impl rt::FromValue for PutFunctionRecursionConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.recursive_loop = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.recursive_loop, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6415,11 +6415,11 @@ impl rt::FromValue for PutProvisionedConcurrencyConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                2 => out.provisioned_concurrent_executions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                2 => rt::convert::set(&mut out.provisioned_concurrent_executions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6450,14 +6450,14 @@ impl rt::FromValue for PutProvisionedConcurrencyConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.requested_provisioned_concurrent_executions = rt::FromValue::from_value(value)?,
-                1 => out.available_provisioned_concurrent_executions = rt::FromValue::from_value(value)?,
-                2 => out.allocated_provisioned_concurrent_executions = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.status_reason = rt::FromValue::from_value(value)?,
-                5 => out.last_modified = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.requested_provisioned_concurrent_executions, value),
+                1 => rt::convert::set(&mut out.available_provisioned_concurrent_executions, value),
+                2 => rt::convert::set(&mut out.allocated_provisioned_concurrent_executions, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.status_reason, value),
+                5 => rt::convert::set(&mut out.last_modified, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6489,12 +6489,12 @@ impl rt::FromValue for PutRuntimeManagementConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                2 => out.update_runtime_on = rt::FromValue::from_value(value)?,
-                3 => out.runtime_version_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                2 => rt::convert::set(&mut out.update_runtime_on, value),
+                3 => rt::convert::set(&mut out.runtime_version_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6523,11 +6523,11 @@ impl rt::FromValue for PutRuntimeManagementConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.update_runtime_on = rt::FromValue::from_value(value)?,
-                1 => out.function_arn = rt::FromValue::from_value(value)?,
-                2 => out.runtime_version_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.update_runtime_on, value),
+                1 => rt::convert::set(&mut out.function_arn, value),
+                2 => rt::convert::set(&mut out.runtime_version_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6554,10 +6554,10 @@ impl rt::FromValue for RecursiveInvocationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6643,12 +6643,12 @@ impl rt::FromValue for RemoveLayerVersionPermissionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.layer_name = rt::FromValue::from_value(value)?,
-                1 => out.version_number = rt::FromValue::from_value(value)?,
-                2 => out.statement_id = rt::FromValue::from_value(value)?,
-                3 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.layer_name, value),
+                1 => rt::convert::set(&mut out.version_number, value),
+                2 => rt::convert::set(&mut out.statement_id, value),
+                3 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6678,12 +6678,12 @@ impl rt::FromValue for RemovePermissionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.statement_id = rt::FromValue::from_value(value)?,
-                2 => out.qualifier = rt::FromValue::from_value(value)?,
-                3 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.statement_id, value),
+                2 => rt::convert::set(&mut out.qualifier, value),
+                3 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6711,10 +6711,10 @@ impl rt::FromValue for RequestTooLargeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6740,10 +6740,10 @@ impl rt::FromValue for ResourceConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6769,10 +6769,10 @@ impl rt::FromValue for ResourceInUseException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6798,10 +6798,10 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6827,10 +6827,10 @@ impl rt::FromValue for ResourceNotReadyException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7131,10 +7131,10 @@ impl rt::FromValue for RuntimeVersionConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.runtime_version_arn = rt::FromValue::from_value(value)?,
-                1 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.runtime_version_arn, value),
+                1 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7160,10 +7160,10 @@ impl rt::FromValue for RuntimeVersionError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_code = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_code, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7188,9 +7188,9 @@ impl rt::FromValue for ScalingConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.maximum_concurrency = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.maximum_concurrency, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7214,9 +7214,9 @@ impl rt::FromValue for SelfManagedEventSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoints = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoints, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7240,9 +7240,9 @@ impl rt::FromValue for SelfManagedKafkaEventSourceConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.consumer_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.consumer_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7267,10 +7267,10 @@ impl rt::FromValue for ServiceException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7295,9 +7295,9 @@ impl rt::FromValue for SnapStart {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.apply_on = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.apply_on, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7380,10 +7380,10 @@ impl rt::FromValue for SnapStartException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7409,10 +7409,10 @@ impl rt::FromValue for SnapStartNotReadyException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7496,10 +7496,10 @@ impl rt::FromValue for SnapStartResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.apply_on = rt::FromValue::from_value(value)?,
-                1 => out.optimization_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.apply_on, value),
+                1 => rt::convert::set(&mut out.optimization_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7525,10 +7525,10 @@ impl rt::FromValue for SnapStartTimeoutException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7554,10 +7554,10 @@ impl rt::FromValue for SourceAccessConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.uri = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.uri, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7881,10 +7881,10 @@ impl rt::FromValue for SubnetIPAddressLimitReachedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7971,10 +7971,10 @@ impl rt::FromValue for TagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8000,10 +8000,10 @@ impl rt::FromValue for TagsError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_code = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_code, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8112,12 +8112,12 @@ impl rt::FromValue for TooManyRequestsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.retry_after_seconds = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                3 => out.reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.retry_after_seconds, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.message, value),
+                3 => rt::convert::set(&mut out.reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8144,9 +8144,9 @@ impl rt::FromValue for TracingConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8170,9 +8170,9 @@ impl rt::FromValue for TracingConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8255,10 +8255,10 @@ impl rt::FromValue for UnsupportedMediaTypeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8284,10 +8284,10 @@ impl rt::FromValue for UntagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8317,14 +8317,14 @@ impl rt::FromValue for UpdateAliasRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.function_version = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.routing_config = rt::FromValue::from_value(value)?,
-                5 => out.revision_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.function_version, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.routing_config, value),
+                5 => rt::convert::set(&mut out.revision_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8356,12 +8356,12 @@ impl rt::FromValue for UpdateCodeSigningConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_signing_config_arn = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.allowed_publishers = rt::FromValue::from_value(value)?,
-                3 => out.code_signing_policies = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_signing_config_arn, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.allowed_publishers, value),
+                3 => rt::convert::set(&mut out.code_signing_policies, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8388,9 +8388,9 @@ impl rt::FromValue for UpdateCodeSigningConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code_signing_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code_signing_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8432,27 +8432,27 @@ impl rt::FromValue for UpdateEventSourceMappingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.uuid = rt::FromValue::from_value(value)?,
-                1 => out.function_name = rt::FromValue::from_value(value)?,
-                2 => out.enabled = rt::FromValue::from_value(value)?,
-                3 => out.batch_size = rt::FromValue::from_value(value)?,
-                4 => out.filter_criteria = rt::FromValue::from_value(value)?,
-                5 => out.maximum_batching_window_in_seconds = rt::FromValue::from_value(value)?,
-                6 => out.destination_config = rt::FromValue::from_value(value)?,
-                7 => out.maximum_record_age_in_seconds = rt::FromValue::from_value(value)?,
-                8 => out.bisect_batch_on_function_error = rt::FromValue::from_value(value)?,
-                9 => out.maximum_retry_attempts = rt::FromValue::from_value(value)?,
-                10 => out.parallelization_factor = rt::FromValue::from_value(value)?,
-                11 => out.source_access_configurations = rt::FromValue::from_value(value)?,
-                12 => out.tumbling_window_in_seconds = rt::FromValue::from_value(value)?,
-                13 => out.function_response_types = rt::FromValue::from_value(value)?,
-                14 => out.scaling_config = rt::FromValue::from_value(value)?,
-                15 => out.document_db_event_source_config = rt::FromValue::from_value(value)?,
-                16 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                17 => out.metrics_config = rt::FromValue::from_value(value)?,
-                18 => out.provisioned_poller_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.uuid, value),
+                1 => rt::convert::set(&mut out.function_name, value),
+                2 => rt::convert::set(&mut out.enabled, value),
+                3 => rt::convert::set(&mut out.batch_size, value),
+                4 => rt::convert::set(&mut out.filter_criteria, value),
+                5 => rt::convert::set(&mut out.maximum_batching_window_in_seconds, value),
+                6 => rt::convert::set(&mut out.destination_config, value),
+                7 => rt::convert::set(&mut out.maximum_record_age_in_seconds, value),
+                8 => rt::convert::set(&mut out.bisect_batch_on_function_error, value),
+                9 => rt::convert::set(&mut out.maximum_retry_attempts, value),
+                10 => rt::convert::set(&mut out.parallelization_factor, value),
+                11 => rt::convert::set(&mut out.source_access_configurations, value),
+                12 => rt::convert::set(&mut out.tumbling_window_in_seconds, value),
+                13 => rt::convert::set(&mut out.function_response_types, value),
+                14 => rt::convert::set(&mut out.scaling_config, value),
+                15 => rt::convert::set(&mut out.document_db_event_source_config, value),
+                16 => rt::convert::set(&mut out.kms_key_arn, value),
+                17 => rt::convert::set(&mut out.metrics_config, value),
+                18 => rt::convert::set(&mut out.provisioned_poller_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8504,19 +8504,19 @@ impl rt::FromValue for UpdateFunctionCodeRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.zip_file = rt::FromValue::from_value(value)?,
-                2 => out.s3_bucket = rt::FromValue::from_value(value)?,
-                3 => out.s3_key = rt::FromValue::from_value(value)?,
-                4 => out.s3_object_version = rt::FromValue::from_value(value)?,
-                5 => out.image_uri = rt::FromValue::from_value(value)?,
-                6 => out.publish = rt::FromValue::from_value(value)?,
-                7 => out.dry_run = rt::FromValue::from_value(value)?,
-                8 => out.revision_id = rt::FromValue::from_value(value)?,
-                9 => out.architectures = rt::FromValue::from_value(value)?,
-                10 => out.source_kms_key_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.zip_file, value),
+                2 => rt::convert::set(&mut out.s3_bucket, value),
+                3 => rt::convert::set(&mut out.s3_key, value),
+                4 => rt::convert::set(&mut out.s3_object_version, value),
+                5 => rt::convert::set(&mut out.image_uri, value),
+                6 => rt::convert::set(&mut out.publish, value),
+                7 => rt::convert::set(&mut out.dry_run, value),
+                8 => rt::convert::set(&mut out.revision_id, value),
+                9 => rt::convert::set(&mut out.architectures, value),
+                10 => rt::convert::set(&mut out.source_kms_key_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8568,27 +8568,27 @@ impl rt::FromValue for UpdateFunctionConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.role = rt::FromValue::from_value(value)?,
-                2 => out.handler = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.timeout = rt::FromValue::from_value(value)?,
-                5 => out.memory_size = rt::FromValue::from_value(value)?,
-                6 => out.vpc_config = rt::FromValue::from_value(value)?,
-                7 => out.environment = rt::FromValue::from_value(value)?,
-                8 => out.runtime = rt::FromValue::from_value(value)?,
-                9 => out.dead_letter_config = rt::FromValue::from_value(value)?,
-                10 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                11 => out.tracing_config = rt::FromValue::from_value(value)?,
-                12 => out.revision_id = rt::FromValue::from_value(value)?,
-                13 => out.layers = rt::FromValue::from_value(value)?,
-                14 => out.file_system_configs = rt::FromValue::from_value(value)?,
-                15 => out.image_config = rt::FromValue::from_value(value)?,
-                16 => out.ephemeral_storage = rt::FromValue::from_value(value)?,
-                17 => out.snap_start = rt::FromValue::from_value(value)?,
-                18 => out.logging_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.role, value),
+                2 => rt::convert::set(&mut out.handler, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.timeout, value),
+                5 => rt::convert::set(&mut out.memory_size, value),
+                6 => rt::convert::set(&mut out.vpc_config, value),
+                7 => rt::convert::set(&mut out.environment, value),
+                8 => rt::convert::set(&mut out.runtime, value),
+                9 => rt::convert::set(&mut out.dead_letter_config, value),
+                10 => rt::convert::set(&mut out.kms_key_arn, value),
+                11 => rt::convert::set(&mut out.tracing_config, value),
+                12 => rt::convert::set(&mut out.revision_id, value),
+                13 => rt::convert::set(&mut out.layers, value),
+                14 => rt::convert::set(&mut out.file_system_configs, value),
+                15 => rt::convert::set(&mut out.image_config, value),
+                16 => rt::convert::set(&mut out.ephemeral_storage, value),
+                17 => rt::convert::set(&mut out.snap_start, value),
+                18 => rt::convert::set(&mut out.logging_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8634,13 +8634,13 @@ impl rt::FromValue for UpdateFunctionEventInvokeConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                2 => out.maximum_retry_attempts = rt::FromValue::from_value(value)?,
-                3 => out.maximum_event_age_in_seconds = rt::FromValue::from_value(value)?,
-                4 => out.destination_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                2 => rt::convert::set(&mut out.maximum_retry_attempts, value),
+                3 => rt::convert::set(&mut out.maximum_event_age_in_seconds, value),
+                4 => rt::convert::set(&mut out.destination_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8672,13 +8672,13 @@ impl rt::FromValue for UpdateFunctionUrlConfigRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_name = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                2 => out.auth_type = rt::FromValue::from_value(value)?,
-                3 => out.cors = rt::FromValue::from_value(value)?,
-                4 => out.invoke_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_name, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                2 => rt::convert::set(&mut out.auth_type, value),
+                3 => rt::convert::set(&mut out.cors, value),
+                4 => rt::convert::set(&mut out.invoke_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8712,15 +8712,15 @@ impl rt::FromValue for UpdateFunctionUrlConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_url = rt::FromValue::from_value(value)?,
-                1 => out.function_arn = rt::FromValue::from_value(value)?,
-                2 => out.auth_type = rt::FromValue::from_value(value)?,
-                3 => out.cors = rt::FromValue::from_value(value)?,
-                4 => out.creation_time = rt::FromValue::from_value(value)?,
-                5 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                6 => out.invoke_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_url, value),
+                1 => rt::convert::set(&mut out.function_arn, value),
+                2 => rt::convert::set(&mut out.auth_type, value),
+                3 => rt::convert::set(&mut out.cors, value),
+                4 => rt::convert::set(&mut out.creation_time, value),
+                5 => rt::convert::set(&mut out.last_modified_time, value),
+                6 => rt::convert::set(&mut out.invoke_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8813,11 +8813,11 @@ impl rt::FromValue for VpcConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                1 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                2 => out.ipv6_allowed_for_dual_stack = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subnet_ids, value),
+                1 => rt::convert::set(&mut out.security_group_ids, value),
+                2 => rt::convert::set(&mut out.ipv6_allowed_for_dual_stack, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8846,12 +8846,12 @@ impl rt::FromValue for VpcConfigResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                1 => out.security_group_ids = rt::FromValue::from_value(value)?,
-                2 => out.vpc_id = rt::FromValue::from_value(value)?,
-                3 => out.ipv6_allowed_for_dual_stack = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subnet_ids, value),
+                1 => rt::convert::set(&mut out.security_group_ids, value),
+                2 => rt::convert::set(&mut out.vpc_id, value),
+                3 => rt::convert::set(&mut out.ipv6_allowed_for_dual_stack, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -16,9 +16,9 @@ impl rt::FromValue for AccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -48,15 +48,15 @@ impl rt::FromValue for AccountPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_document = rt::FromValue::from_value(value)?,
-                2 => out.last_updated_time = rt::FromValue::from_value(value)?,
-                3 => out.policy_type = rt::FromValue::from_value(value)?,
-                4 => out.scope = rt::FromValue::from_value(value)?,
-                5 => out.selection_criteria = rt::FromValue::from_value(value)?,
-                6 => out.account_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.policy_document, value),
+                2 => rt::convert::set(&mut out.last_updated_time, value),
+                3 => rt::convert::set(&mut out.policy_type, value),
+                4 => rt::convert::set(&mut out.scope, value),
+                5 => rt::convert::set(&mut out.selection_criteria, value),
+                6 => rt::convert::set(&mut out.account_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -88,11 +88,11 @@ impl rt::FromValue for AddKeyEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.overwrite_if_exists = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.overwrite_if_exists, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -118,9 +118,9 @@ impl rt::FromValue for AddKeys {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -162,27 +162,27 @@ impl rt::FromValue for Anomaly {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.anomaly_id = rt::FromValue::from_value(value)?,
-                1 => out.pattern_id = rt::FromValue::from_value(value)?,
-                2 => out.anomaly_detector_arn = rt::FromValue::from_value(value)?,
-                3 => out.pattern_string = rt::FromValue::from_value(value)?,
-                4 => out.pattern_regex = rt::FromValue::from_value(value)?,
-                5 => out.priority = rt::FromValue::from_value(value)?,
-                6 => out.first_seen = rt::FromValue::from_value(value)?,
-                7 => out.last_seen = rt::FromValue::from_value(value)?,
-                8 => out.description = rt::FromValue::from_value(value)?,
-                9 => out.active = rt::FromValue::from_value(value)?,
-                10 => out.state = rt::FromValue::from_value(value)?,
-                11 => out.histogram = rt::FromValue::from_value(value)?,
-                12 => out.log_samples = rt::FromValue::from_value(value)?,
-                13 => out.pattern_tokens = rt::FromValue::from_value(value)?,
-                14 => out.log_group_arn_list = rt::FromValue::from_value(value)?,
-                15 => out.suppressed = rt::FromValue::from_value(value)?,
-                16 => out.suppressed_date = rt::FromValue::from_value(value)?,
-                17 => out.suppressed_until = rt::FromValue::from_value(value)?,
-                18 => out.is_pattern_level_suppression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.anomaly_id, value),
+                1 => rt::convert::set(&mut out.pattern_id, value),
+                2 => rt::convert::set(&mut out.anomaly_detector_arn, value),
+                3 => rt::convert::set(&mut out.pattern_string, value),
+                4 => rt::convert::set(&mut out.pattern_regex, value),
+                5 => rt::convert::set(&mut out.priority, value),
+                6 => rt::convert::set(&mut out.first_seen, value),
+                7 => rt::convert::set(&mut out.last_seen, value),
+                8 => rt::convert::set(&mut out.description, value),
+                9 => rt::convert::set(&mut out.active, value),
+                10 => rt::convert::set(&mut out.state, value),
+                11 => rt::convert::set(&mut out.histogram, value),
+                12 => rt::convert::set(&mut out.log_samples, value),
+                13 => rt::convert::set(&mut out.pattern_tokens, value),
+                14 => rt::convert::set(&mut out.log_group_arn_list, value),
+                15 => rt::convert::set(&mut out.suppressed, value),
+                16 => rt::convert::set(&mut out.suppressed_date, value),
+                17 => rt::convert::set(&mut out.suppressed_until, value),
+                18 => rt::convert::set(&mut out.is_pattern_level_suppression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -233,18 +233,18 @@ impl rt::FromValue for AnomalyDetector {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.anomaly_detector_arn = rt::FromValue::from_value(value)?,
-                1 => out.detector_name = rt::FromValue::from_value(value)?,
-                2 => out.log_group_arn_list = rt::FromValue::from_value(value)?,
-                3 => out.evaluation_frequency = rt::FromValue::from_value(value)?,
-                4 => out.filter_pattern = rt::FromValue::from_value(value)?,
-                5 => out.anomaly_detector_status = rt::FromValue::from_value(value)?,
-                6 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                7 => out.creation_time_stamp = rt::FromValue::from_value(value)?,
-                8 => out.last_modified_time_stamp = rt::FromValue::from_value(value)?,
-                9 => out.anomaly_visibility_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.anomaly_detector_arn, value),
+                1 => rt::convert::set(&mut out.detector_name, value),
+                2 => rt::convert::set(&mut out.log_group_arn_list, value),
+                3 => rt::convert::set(&mut out.evaluation_frequency, value),
+                4 => rt::convert::set(&mut out.filter_pattern, value),
+                5 => rt::convert::set(&mut out.anomaly_detector_status, value),
+                6 => rt::convert::set(&mut out.kms_key_id, value),
+                7 => rt::convert::set(&mut out.creation_time_stamp, value),
+                8 => rt::convert::set(&mut out.last_modified_time_stamp, value),
+                9 => rt::convert::set(&mut out.anomaly_visibility_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -350,11 +350,11 @@ impl rt::FromValue for AssociateKmsKeyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                2 => out.resource_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.kms_key_id, value),
+                2 => rt::convert::set(&mut out.resource_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -383,12 +383,12 @@ impl rt::FromValue for CSV {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.quote_character = rt::FromValue::from_value(value)?,
-                1 => out.delimiter = rt::FromValue::from_value(value)?,
-                2 => out.columns = rt::FromValue::from_value(value)?,
-                3 => out.source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.quote_character, value),
+                1 => rt::convert::set(&mut out.delimiter, value),
+                2 => rt::convert::set(&mut out.columns, value),
+                3 => rt::convert::set(&mut out.source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -415,9 +415,9 @@ impl rt::FromValue for CancelExportTaskRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -450,18 +450,18 @@ impl rt::FromValue for ConfigurationTemplate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service = rt::FromValue::from_value(value)?,
-                1 => out.log_type = rt::FromValue::from_value(value)?,
-                2 => out.resource_type = rt::FromValue::from_value(value)?,
-                3 => out.delivery_destination_type = rt::FromValue::from_value(value)?,
-                4 => out.default_delivery_config_values = rt::FromValue::from_value(value)?,
-                5 => out.allowed_fields = rt::FromValue::from_value(value)?,
-                6 => out.allowed_output_formats = rt::FromValue::from_value(value)?,
-                7 => out.allowed_action_for_allow_vended_logs_delivery_for_resource = rt::FromValue::from_value(value)?,
-                8 => out.allowed_field_delimiters = rt::FromValue::from_value(value)?,
-                9 => out.allowed_suffix_path_fields = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service, value),
+                1 => rt::convert::set(&mut out.log_type, value),
+                2 => rt::convert::set(&mut out.resource_type, value),
+                3 => rt::convert::set(&mut out.delivery_destination_type, value),
+                4 => rt::convert::set(&mut out.default_delivery_config_values, value),
+                5 => rt::convert::set(&mut out.allowed_fields, value),
+                6 => rt::convert::set(&mut out.allowed_output_formats, value),
+                7 => rt::convert::set(&mut out.allowed_action_for_allow_vended_logs_delivery_for_resource, value),
+                8 => rt::convert::set(&mut out.allowed_field_delimiters, value),
+                9 => rt::convert::set(&mut out.allowed_suffix_path_fields, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -496,11 +496,11 @@ impl rt::FromValue for ConfigurationTemplateDeliveryConfigValues {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.record_fields = rt::FromValue::from_value(value)?,
-                1 => out.field_delimiter = rt::FromValue::from_value(value)?,
-                2 => out.s3_delivery_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.record_fields, value),
+                1 => rt::convert::set(&mut out.field_delimiter, value),
+                2 => rt::convert::set(&mut out.s3_delivery_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -526,9 +526,9 @@ impl rt::FromValue for ConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -552,9 +552,9 @@ impl rt::FromValue for CopyValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -580,11 +580,11 @@ impl rt::FromValue for CopyValueEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.target = rt::FromValue::from_value(value)?,
-                2 => out.overwrite_if_exists = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.target, value),
+                2 => rt::convert::set(&mut out.overwrite_if_exists, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -615,14 +615,14 @@ impl rt::FromValue for CreateDeliveryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_source_name = rt::FromValue::from_value(value)?,
-                1 => out.delivery_destination_arn = rt::FromValue::from_value(value)?,
-                2 => out.record_fields = rt::FromValue::from_value(value)?,
-                3 => out.field_delimiter = rt::FromValue::from_value(value)?,
-                4 => out.s3_delivery_configuration = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_source_name, value),
+                1 => rt::convert::set(&mut out.delivery_destination_arn, value),
+                2 => rt::convert::set(&mut out.record_fields, value),
+                3 => rt::convert::set(&mut out.field_delimiter, value),
+                4 => rt::convert::set(&mut out.s3_delivery_configuration, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -651,9 +651,9 @@ impl rt::FromValue for CreateDeliveryResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -683,15 +683,15 @@ impl rt::FromValue for CreateExportTaskRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_name = rt::FromValue::from_value(value)?,
-                1 => out.log_group_name = rt::FromValue::from_value(value)?,
-                2 => out.log_stream_name_prefix = rt::FromValue::from_value(value)?,
-                3 => out.from = rt::FromValue::from_value(value)?,
-                4 => out.to = rt::FromValue::from_value(value)?,
-                5 => out.destination = rt::FromValue::from_value(value)?,
-                6 => out.destination_prefix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_name, value),
+                1 => rt::convert::set(&mut out.log_group_name, value),
+                2 => rt::convert::set(&mut out.log_stream_name_prefix, value),
+                3 => rt::convert::set(&mut out.from, value),
+                4 => rt::convert::set(&mut out.to, value),
+                5 => rt::convert::set(&mut out.destination, value),
+                6 => rt::convert::set(&mut out.destination_prefix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -721,9 +721,9 @@ impl rt::FromValue for CreateExportTaskResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -753,15 +753,15 @@ impl rt::FromValue for CreateLogAnomalyDetectorRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_arn_list = rt::FromValue::from_value(value)?,
-                1 => out.detector_name = rt::FromValue::from_value(value)?,
-                2 => out.evaluation_frequency = rt::FromValue::from_value(value)?,
-                3 => out.filter_pattern = rt::FromValue::from_value(value)?,
-                4 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                5 => out.anomaly_visibility_time = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_arn_list, value),
+                1 => rt::convert::set(&mut out.detector_name, value),
+                2 => rt::convert::set(&mut out.evaluation_frequency, value),
+                3 => rt::convert::set(&mut out.filter_pattern, value),
+                4 => rt::convert::set(&mut out.kms_key_id, value),
+                5 => rt::convert::set(&mut out.anomaly_visibility_time, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -791,9 +791,9 @@ impl rt::FromValue for CreateLogAnomalyDetectorResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.anomaly_detector_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.anomaly_detector_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -820,12 +820,12 @@ impl rt::FromValue for CreateLogGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                3 => out.log_group_class = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.kms_key_id, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                3 => rt::convert::set(&mut out.log_group_class, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -853,10 +853,10 @@ impl rt::FromValue for CreateLogStreamRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.log_stream_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.log_stream_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -882,10 +882,10 @@ impl rt::FromValue for DataAlreadyAcceptedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.expected_sequence_token = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.expected_sequence_token, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -980,15 +980,15 @@ impl rt::FromValue for DateTimeConverter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.target = rt::FromValue::from_value(value)?,
-                2 => out.target_format = rt::FromValue::from_value(value)?,
-                3 => out.match_patterns = rt::FromValue::from_value(value)?,
-                4 => out.source_timezone = rt::FromValue::from_value(value)?,
-                5 => out.target_timezone = rt::FromValue::from_value(value)?,
-                6 => out.locale = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.target, value),
+                2 => rt::convert::set(&mut out.target_format, value),
+                3 => rt::convert::set(&mut out.match_patterns, value),
+                4 => rt::convert::set(&mut out.source_timezone, value),
+                5 => rt::convert::set(&mut out.target_timezone, value),
+                6 => rt::convert::set(&mut out.locale, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1019,10 +1019,10 @@ impl rt::FromValue for DeleteAccountPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.policy_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1047,9 +1047,9 @@ impl rt::FromValue for DeleteDataProtectionPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1073,9 +1073,9 @@ impl rt::FromValue for DeleteDeliveryDestinationPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_destination_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_destination_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1099,9 +1099,9 @@ impl rt::FromValue for DeleteDeliveryDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1125,9 +1125,9 @@ impl rt::FromValue for DeleteDeliveryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1151,9 +1151,9 @@ impl rt::FromValue for DeleteDeliverySourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1177,9 +1177,9 @@ impl rt::FromValue for DeleteDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1203,9 +1203,9 @@ impl rt::FromValue for DeleteIndexPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1246,10 +1246,10 @@ impl rt::FromValue for DeleteIntegrationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_name = rt::FromValue::from_value(value)?,
-                1 => out.force = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_name, value),
+                1 => rt::convert::set(&mut out.force, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1290,9 +1290,9 @@ impl rt::FromValue for DeleteKeys {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.with_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.with_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1316,9 +1316,9 @@ impl rt::FromValue for DeleteLogAnomalyDetectorRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.anomaly_detector_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.anomaly_detector_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1342,9 +1342,9 @@ impl rt::FromValue for DeleteLogGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1369,10 +1369,10 @@ impl rt::FromValue for DeleteLogStreamRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.log_stream_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.log_stream_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1398,10 +1398,10 @@ impl rt::FromValue for DeleteMetricFilterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.filter_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.filter_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1426,9 +1426,9 @@ impl rt::FromValue for DeleteQueryDefinitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_definition_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_definition_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1452,9 +1452,9 @@ impl rt::FromValue for DeleteQueryDefinitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.success = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.success, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1478,9 +1478,9 @@ impl rt::FromValue for DeleteResourcePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1504,9 +1504,9 @@ impl rt::FromValue for DeleteRetentionPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1531,10 +1531,10 @@ impl rt::FromValue for DeleteSubscriptionFilterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.filter_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.filter_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1559,9 +1559,9 @@ impl rt::FromValue for DeleteTransformerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1593,17 +1593,17 @@ impl rt::FromValue for Delivery {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.delivery_source_name = rt::FromValue::from_value(value)?,
-                3 => out.delivery_destination_arn = rt::FromValue::from_value(value)?,
-                4 => out.delivery_destination_type = rt::FromValue::from_value(value)?,
-                5 => out.record_fields = rt::FromValue::from_value(value)?,
-                6 => out.field_delimiter = rt::FromValue::from_value(value)?,
-                7 => out.s3_delivery_configuration = rt::FromValue::from_value(value)?,
-                8 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.delivery_source_name, value),
+                3 => rt::convert::set(&mut out.delivery_destination_arn, value),
+                4 => rt::convert::set(&mut out.delivery_destination_type, value),
+                5 => rt::convert::set(&mut out.record_fields, value),
+                6 => rt::convert::set(&mut out.field_delimiter, value),
+                7 => rt::convert::set(&mut out.s3_delivery_configuration, value),
+                8 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1640,14 +1640,14 @@ impl rt::FromValue for DeliveryDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.delivery_destination_type = rt::FromValue::from_value(value)?,
-                3 => out.output_format = rt::FromValue::from_value(value)?,
-                4 => out.delivery_destination_configuration = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.delivery_destination_type, value),
+                3 => rt::convert::set(&mut out.output_format, value),
+                4 => rt::convert::set(&mut out.delivery_destination_configuration, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1676,9 +1676,9 @@ impl rt::FromValue for DeliveryDestinationConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination_resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination_resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1768,14 +1768,14 @@ impl rt::FromValue for DeliverySource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.resource_arns = rt::FromValue::from_value(value)?,
-                3 => out.service = rt::FromValue::from_value(value)?,
-                4 => out.log_type = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.resource_arns, value),
+                3 => rt::convert::set(&mut out.service, value),
+                4 => rt::convert::set(&mut out.log_type, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1807,12 +1807,12 @@ impl rt::FromValue for DescribeAccountPoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_type = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                2 => out.account_identifiers = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_type, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                2 => rt::convert::set(&mut out.account_identifiers, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1840,10 +1840,10 @@ impl rt::FromValue for DescribeAccountPoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_policies = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_policies, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1873,14 +1873,14 @@ impl rt::FromValue for DescribeConfigurationTemplatesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service = rt::FromValue::from_value(value)?,
-                1 => out.log_types = rt::FromValue::from_value(value)?,
-                2 => out.resource_types = rt::FromValue::from_value(value)?,
-                3 => out.delivery_destination_types = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                5 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service, value),
+                1 => rt::convert::set(&mut out.log_types, value),
+                2 => rt::convert::set(&mut out.resource_types, value),
+                3 => rt::convert::set(&mut out.delivery_destination_types, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                5 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1910,10 +1910,10 @@ impl rt::FromValue for DescribeConfigurationTemplatesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_templates = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_templates, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1939,10 +1939,10 @@ impl rt::FromValue for DescribeDeliveriesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1968,10 +1968,10 @@ impl rt::FromValue for DescribeDeliveriesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.deliveries = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.deliveries, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1997,10 +1997,10 @@ impl rt::FromValue for DescribeDeliveryDestinationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2026,10 +2026,10 @@ impl rt::FromValue for DescribeDeliveryDestinationsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_destinations = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_destinations, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2055,10 +2055,10 @@ impl rt::FromValue for DescribeDeliverySourcesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2084,10 +2084,10 @@ impl rt::FromValue for DescribeDeliverySourcesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_sources = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_sources, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2114,11 +2114,11 @@ impl rt::FromValue for DescribeDestinationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination_name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination_name_prefix, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2145,10 +2145,10 @@ impl rt::FromValue for DescribeDestinationsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destinations = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destinations, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2176,12 +2176,12 @@ impl rt::FromValue for DescribeExportTasksRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_id = rt::FromValue::from_value(value)?,
-                1 => out.status_code = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_id, value),
+                1 => rt::convert::set(&mut out.status_code, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2209,10 +2209,10 @@ impl rt::FromValue for DescribeExportTasksResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_tasks = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_tasks, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2238,10 +2238,10 @@ impl rt::FromValue for DescribeFieldIndexesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifiers = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifiers, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2267,10 +2267,10 @@ impl rt::FromValue for DescribeFieldIndexesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.field_indexes = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.field_indexes, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2296,10 +2296,10 @@ impl rt::FromValue for DescribeIndexPoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifiers = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifiers, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2325,10 +2325,10 @@ impl rt::FromValue for DescribeIndexPoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_policies = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_policies, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2359,15 +2359,15 @@ impl rt::FromValue for DescribeLogGroupsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_identifiers = rt::FromValue::from_value(value)?,
-                1 => out.log_group_name_prefix = rt::FromValue::from_value(value)?,
-                2 => out.log_group_name_pattern = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.limit = rt::FromValue::from_value(value)?,
-                5 => out.include_linked_accounts = rt::FromValue::from_value(value)?,
-                6 => out.log_group_class = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_identifiers, value),
+                1 => rt::convert::set(&mut out.log_group_name_prefix, value),
+                2 => rt::convert::set(&mut out.log_group_name_pattern, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.limit, value),
+                5 => rt::convert::set(&mut out.include_linked_accounts, value),
+                6 => rt::convert::set(&mut out.log_group_class, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2398,10 +2398,10 @@ impl rt::FromValue for DescribeLogGroupsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_groups = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_groups, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2432,15 +2432,15 @@ impl rt::FromValue for DescribeLogStreamsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                2 => out.log_stream_name_prefix = rt::FromValue::from_value(value)?,
-                3 => out.order_by = rt::FromValue::from_value(value)?,
-                4 => out.descending = rt::FromValue::from_value(value)?,
-                5 => out.next_token = rt::FromValue::from_value(value)?,
-                6 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.log_group_identifier, value),
+                2 => rt::convert::set(&mut out.log_stream_name_prefix, value),
+                3 => rt::convert::set(&mut out.order_by, value),
+                4 => rt::convert::set(&mut out.descending, value),
+                5 => rt::convert::set(&mut out.next_token, value),
+                6 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2471,10 +2471,10 @@ impl rt::FromValue for DescribeLogStreamsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_streams = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_streams, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2504,14 +2504,14 @@ impl rt::FromValue for DescribeMetricFiltersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.filter_name_prefix = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.limit = rt::FromValue::from_value(value)?,
-                4 => out.metric_name = rt::FromValue::from_value(value)?,
-                5 => out.metric_namespace = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.filter_name_prefix, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.limit, value),
+                4 => rt::convert::set(&mut out.metric_name, value),
+                5 => rt::convert::set(&mut out.metric_namespace, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2541,10 +2541,10 @@ impl rt::FromValue for DescribeMetricFiltersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric_filters = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric_filters, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2573,13 +2573,13 @@ impl rt::FromValue for DescribeQueriesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.query_language = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.query_language, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2608,10 +2608,10 @@ impl rt::FromValue for DescribeQueriesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queries = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queries, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2639,12 +2639,12 @@ impl rt::FromValue for DescribeQueryDefinitionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_language = rt::FromValue::from_value(value)?,
-                1 => out.query_definition_name_prefix = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_language, value),
+                1 => rt::convert::set(&mut out.query_definition_name_prefix, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2672,10 +2672,10 @@ impl rt::FromValue for DescribeQueryDefinitionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_definitions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_definitions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2701,10 +2701,10 @@ impl rt::FromValue for DescribeResourcePoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2730,10 +2730,10 @@ impl rt::FromValue for DescribeResourcePoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_policies = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_policies, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2761,12 +2761,12 @@ impl rt::FromValue for DescribeSubscriptionFiltersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.filter_name_prefix = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.filter_name_prefix, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2794,10 +2794,10 @@ impl rt::FromValue for DescribeSubscriptionFiltersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_filters = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_filters, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2827,14 +2827,14 @@ impl rt::FromValue for Destination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination_name = rt::FromValue::from_value(value)?,
-                1 => out.target_arn = rt::FromValue::from_value(value)?,
-                2 => out.role_arn = rt::FromValue::from_value(value)?,
-                3 => out.access_policy = rt::FromValue::from_value(value)?,
-                4 => out.arn = rt::FromValue::from_value(value)?,
-                5 => out.creation_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination_name, value),
+                1 => rt::convert::set(&mut out.target_arn, value),
+                2 => rt::convert::set(&mut out.role_arn, value),
+                3 => rt::convert::set(&mut out.access_policy, value),
+                4 => rt::convert::set(&mut out.arn, value),
+                5 => rt::convert::set(&mut out.creation_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2864,10 +2864,10 @@ impl rt::FromValue for DisassociateKmsKeyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.resource_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.resource_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2951,10 +2951,10 @@ impl rt::FromValue for Entity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key_attributes = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key_attributes, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3139,17 +3139,17 @@ impl rt::FromValue for ExportTask {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_id = rt::FromValue::from_value(value)?,
-                1 => out.task_name = rt::FromValue::from_value(value)?,
-                2 => out.log_group_name = rt::FromValue::from_value(value)?,
-                3 => out.from = rt::FromValue::from_value(value)?,
-                4 => out.to = rt::FromValue::from_value(value)?,
-                5 => out.destination = rt::FromValue::from_value(value)?,
-                6 => out.destination_prefix = rt::FromValue::from_value(value)?,
-                7 => out.status = rt::FromValue::from_value(value)?,
-                8 => out.execution_info = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_id, value),
+                1 => rt::convert::set(&mut out.task_name, value),
+                2 => rt::convert::set(&mut out.log_group_name, value),
+                3 => rt::convert::set(&mut out.from, value),
+                4 => rt::convert::set(&mut out.to, value),
+                5 => rt::convert::set(&mut out.destination, value),
+                6 => rt::convert::set(&mut out.destination_prefix, value),
+                7 => rt::convert::set(&mut out.status, value),
+                8 => rt::convert::set(&mut out.execution_info, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3182,10 +3182,10 @@ impl rt::FromValue for ExportTaskExecutionInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.creation_time = rt::FromValue::from_value(value)?,
-                1 => out.completion_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.creation_time, value),
+                1 => rt::convert::set(&mut out.completion_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3211,10 +3211,10 @@ impl rt::FromValue for ExportTaskStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3314,13 +3314,13 @@ impl rt::FromValue for FieldIndex {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.field_index_name = rt::FromValue::from_value(value)?,
-                2 => out.last_scan_time = rt::FromValue::from_value(value)?,
-                3 => out.first_event_time = rt::FromValue::from_value(value)?,
-                4 => out.last_event_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                1 => rt::convert::set(&mut out.field_index_name, value),
+                2 => rt::convert::set(&mut out.last_scan_time, value),
+                3 => rt::convert::set(&mut out.first_event_time, value),
+                4 => rt::convert::set(&mut out.last_event_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3358,19 +3358,19 @@ impl rt::FromValue for FilterLogEventsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                2 => out.log_stream_names = rt::FromValue::from_value(value)?,
-                3 => out.log_stream_name_prefix = rt::FromValue::from_value(value)?,
-                4 => out.start_time = rt::FromValue::from_value(value)?,
-                5 => out.end_time = rt::FromValue::from_value(value)?,
-                6 => out.filter_pattern = rt::FromValue::from_value(value)?,
-                7 => out.next_token = rt::FromValue::from_value(value)?,
-                8 => out.limit = rt::FromValue::from_value(value)?,
-                9 => out.interleaved = rt::FromValue::from_value(value)?,
-                10 => out.unmask = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.log_group_identifier, value),
+                2 => rt::convert::set(&mut out.log_stream_names, value),
+                3 => rt::convert::set(&mut out.log_stream_name_prefix, value),
+                4 => rt::convert::set(&mut out.start_time, value),
+                5 => rt::convert::set(&mut out.end_time, value),
+                6 => rt::convert::set(&mut out.filter_pattern, value),
+                7 => rt::convert::set(&mut out.next_token, value),
+                8 => rt::convert::set(&mut out.limit, value),
+                9 => rt::convert::set(&mut out.interleaved, value),
+                10 => rt::convert::set(&mut out.unmask, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3406,11 +3406,11 @@ impl rt::FromValue for FilterLogEventsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.events = rt::FromValue::from_value(value)?,
-                1 => out.searched_log_streams = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.events, value),
+                1 => rt::convert::set(&mut out.searched_log_streams, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3440,13 +3440,13 @@ impl rt::FromValue for FilteredLogEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_stream_name = rt::FromValue::from_value(value)?,
-                1 => out.timestamp = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                3 => out.ingestion_time = rt::FromValue::from_value(value)?,
-                4 => out.event_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_stream_name, value),
+                1 => rt::convert::set(&mut out.timestamp, value),
+                2 => rt::convert::set(&mut out.message, value),
+                3 => rt::convert::set(&mut out.ingestion_time, value),
+                4 => rt::convert::set(&mut out.event_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3532,9 +3532,9 @@ impl rt::FromValue for GetDataProtectionPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3560,11 +3560,11 @@ impl rt::FromValue for GetDataProtectionPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.policy_document = rt::FromValue::from_value(value)?,
-                2 => out.last_updated_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                1 => rt::convert::set(&mut out.policy_document, value),
+                2 => rt::convert::set(&mut out.last_updated_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3590,9 +3590,9 @@ impl rt::FromValue for GetDeliveryDestinationPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_destination_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_destination_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3616,9 +3616,9 @@ impl rt::FromValue for GetDeliveryDestinationPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3642,9 +3642,9 @@ impl rt::FromValue for GetDeliveryDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3668,9 +3668,9 @@ impl rt::FromValue for GetDeliveryDestinationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3694,9 +3694,9 @@ impl rt::FromValue for GetDeliveryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3720,9 +3720,9 @@ impl rt::FromValue for GetDeliveryResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3746,9 +3746,9 @@ impl rt::FromValue for GetDeliverySourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3772,9 +3772,9 @@ impl rt::FromValue for GetDeliverySourceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3798,9 +3798,9 @@ impl rt::FromValue for GetIntegrationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3827,12 +3827,12 @@ impl rt::FromValue for GetIntegrationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_name = rt::FromValue::from_value(value)?,
-                1 => out.integration_type = rt::FromValue::from_value(value)?,
-                2 => out.integration_status = rt::FromValue::from_value(value)?,
-                3 => out.integration_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_name, value),
+                1 => rt::convert::set(&mut out.integration_type, value),
+                2 => rt::convert::set(&mut out.integration_status, value),
+                3 => rt::convert::set(&mut out.integration_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3859,9 +3859,9 @@ impl rt::FromValue for GetLogAnomalyDetectorRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.anomaly_detector_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.anomaly_detector_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3893,17 +3893,17 @@ impl rt::FromValue for GetLogAnomalyDetectorResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.detector_name = rt::FromValue::from_value(value)?,
-                1 => out.log_group_arn_list = rt::FromValue::from_value(value)?,
-                2 => out.evaluation_frequency = rt::FromValue::from_value(value)?,
-                3 => out.filter_pattern = rt::FromValue::from_value(value)?,
-                4 => out.anomaly_detector_status = rt::FromValue::from_value(value)?,
-                5 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                6 => out.creation_time_stamp = rt::FromValue::from_value(value)?,
-                7 => out.last_modified_time_stamp = rt::FromValue::from_value(value)?,
-                8 => out.anomaly_visibility_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.detector_name, value),
+                1 => rt::convert::set(&mut out.log_group_arn_list, value),
+                2 => rt::convert::set(&mut out.evaluation_frequency, value),
+                3 => rt::convert::set(&mut out.filter_pattern, value),
+                4 => rt::convert::set(&mut out.anomaly_detector_status, value),
+                5 => rt::convert::set(&mut out.kms_key_id, value),
+                6 => rt::convert::set(&mut out.creation_time_stamp, value),
+                7 => rt::convert::set(&mut out.last_modified_time_stamp, value),
+                8 => rt::convert::set(&mut out.anomaly_visibility_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3943,17 +3943,17 @@ impl rt::FromValue for GetLogEventsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                2 => out.log_stream_name = rt::FromValue::from_value(value)?,
-                3 => out.start_time = rt::FromValue::from_value(value)?,
-                4 => out.end_time = rt::FromValue::from_value(value)?,
-                5 => out.next_token = rt::FromValue::from_value(value)?,
-                6 => out.limit = rt::FromValue::from_value(value)?,
-                7 => out.start_from_head = rt::FromValue::from_value(value)?,
-                8 => out.unmask = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.log_group_identifier, value),
+                2 => rt::convert::set(&mut out.log_stream_name, value),
+                3 => rt::convert::set(&mut out.start_time, value),
+                4 => rt::convert::set(&mut out.end_time, value),
+                5 => rt::convert::set(&mut out.next_token, value),
+                6 => rt::convert::set(&mut out.limit, value),
+                7 => rt::convert::set(&mut out.start_from_head, value),
+                8 => rt::convert::set(&mut out.unmask, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3987,11 +3987,11 @@ impl rt::FromValue for GetLogEventsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.events = rt::FromValue::from_value(value)?,
-                1 => out.next_forward_token = rt::FromValue::from_value(value)?,
-                2 => out.next_backward_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.events, value),
+                1 => rt::convert::set(&mut out.next_forward_token, value),
+                2 => rt::convert::set(&mut out.next_backward_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4019,11 +4019,11 @@ impl rt::FromValue for GetLogGroupFieldsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.time = rt::FromValue::from_value(value)?,
-                2 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.time, value),
+                2 => rt::convert::set(&mut out.log_group_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4049,9 +4049,9 @@ impl rt::FromValue for GetLogGroupFieldsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_fields = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_fields, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4076,10 +4076,10 @@ impl rt::FromValue for GetLogRecordRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_record_pointer = rt::FromValue::from_value(value)?,
-                1 => out.unmask = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_record_pointer, value),
+                1 => rt::convert::set(&mut out.unmask, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4104,9 +4104,9 @@ impl rt::FromValue for GetLogRecordResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_record = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_record, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4130,9 +4130,9 @@ impl rt::FromValue for GetQueryResultsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4160,13 +4160,13 @@ impl rt::FromValue for GetQueryResultsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_language = rt::FromValue::from_value(value)?,
-                1 => out.results = rt::FromValue::from_value(value)?,
-                2 => out.statistics = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.encryption_key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_language, value),
+                1 => rt::convert::set(&mut out.results, value),
+                2 => rt::convert::set(&mut out.statistics, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.encryption_key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4194,9 +4194,9 @@ impl rt::FromValue for GetTransformerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4223,12 +4223,12 @@ impl rt::FromValue for GetTransformerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.creation_time = rt::FromValue::from_value(value)?,
-                2 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                3 => out.transformer_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                1 => rt::convert::set(&mut out.creation_time, value),
+                2 => rt::convert::set(&mut out.last_modified_time, value),
+                3 => rt::convert::set(&mut out.transformer_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4256,10 +4256,10 @@ impl rt::FromValue for Grok {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.r#match = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.r#match, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4288,13 +4288,13 @@ impl rt::FromValue for IndexPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.last_update_time = rt::FromValue::from_value(value)?,
-                2 => out.policy_document = rt::FromValue::from_value(value)?,
-                3 => out.policy_name = rt::FromValue::from_value(value)?,
-                4 => out.source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                1 => rt::convert::set(&mut out.last_update_time, value),
+                2 => rt::convert::set(&mut out.policy_document, value),
+                3 => rt::convert::set(&mut out.policy_name, value),
+                4 => rt::convert::set(&mut out.source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4436,10 +4436,10 @@ impl rt::FromValue for InputLogEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4558,11 +4558,11 @@ impl rt::FromValue for IntegrationSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_name = rt::FromValue::from_value(value)?,
-                1 => out.integration_type = rt::FromValue::from_value(value)?,
-                2 => out.integration_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_name, value),
+                1 => rt::convert::set(&mut out.integration_type, value),
+                2 => rt::convert::set(&mut out.integration_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4643,9 +4643,9 @@ impl rt::FromValue for InvalidOperationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4669,9 +4669,9 @@ impl rt::FromValue for InvalidParameterException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4696,10 +4696,10 @@ impl rt::FromValue for InvalidSequenceTokenException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.expected_sequence_token = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.expected_sequence_token, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4724,9 +4724,9 @@ impl rt::FromValue for LimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4753,12 +4753,12 @@ impl rt::FromValue for ListAnomaliesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.anomaly_detector_arn = rt::FromValue::from_value(value)?,
-                1 => out.suppression_state = rt::FromValue::from_value(value)?,
-                2 => out.limit = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.anomaly_detector_arn, value),
+                1 => rt::convert::set(&mut out.suppression_state, value),
+                2 => rt::convert::set(&mut out.limit, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4786,10 +4786,10 @@ impl rt::FromValue for ListAnomaliesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.anomalies = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.anomalies, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4816,11 +4816,11 @@ impl rt::FromValue for ListIntegrationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.integration_type = rt::FromValue::from_value(value)?,
-                2 => out.integration_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_name_prefix, value),
+                1 => rt::convert::set(&mut out.integration_type, value),
+                2 => rt::convert::set(&mut out.integration_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4846,9 +4846,9 @@ impl rt::FromValue for ListIntegrationsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_summaries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_summaries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4874,11 +4874,11 @@ impl rt::FromValue for ListLogAnomalyDetectorsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter_log_group_arn = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter_log_group_arn, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4905,10 +4905,10 @@ impl rt::FromValue for ListLogAnomalyDetectorsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.anomaly_detectors = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.anomaly_detectors, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4935,11 +4935,11 @@ impl rt::FromValue for ListLogGroupsForQueryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_id = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_id, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4966,10 +4966,10 @@ impl rt::FromValue for ListLogGroupsForQueryResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifiers = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifiers, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4994,9 +4994,9 @@ impl rt::FromValue for ListTagsForResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5020,9 +5020,9 @@ impl rt::FromValue for ListTagsForResourceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5046,9 +5046,9 @@ impl rt::FromValue for ListTagsLogGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5072,9 +5072,9 @@ impl rt::FromValue for ListTagsLogGroupResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5103,14 +5103,14 @@ impl rt::FromValue for ListToMap {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.value_key = rt::FromValue::from_value(value)?,
-                3 => out.target = rt::FromValue::from_value(value)?,
-                4 => out.flatten = rt::FromValue::from_value(value)?,
-                5 => out.flattened_element = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.value_key, value),
+                3 => rt::convert::set(&mut out.target, value),
+                4 => rt::convert::set(&mut out.flatten, value),
+                5 => rt::convert::set(&mut out.flattened_element, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5143,13 +5143,13 @@ impl rt::FromValue for LiveTailSessionLogEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_stream_name = rt::FromValue::from_value(value)?,
-                1 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                3 => out.timestamp = rt::FromValue::from_value(value)?,
-                4 => out.ingestion_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_stream_name, value),
+                1 => rt::convert::set(&mut out.log_group_identifier, value),
+                2 => rt::convert::set(&mut out.message, value),
+                3 => rt::convert::set(&mut out.timestamp, value),
+                4 => rt::convert::set(&mut out.ingestion_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5177,9 +5177,9 @@ impl rt::FromValue for LiveTailSessionMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sampled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sampled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5208,14 +5208,14 @@ impl rt::FromValue for LiveTailSessionStart {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.request_id = rt::FromValue::from_value(value)?,
-                1 => out.session_id = rt::FromValue::from_value(value)?,
-                2 => out.log_group_identifiers = rt::FromValue::from_value(value)?,
-                3 => out.log_stream_names = rt::FromValue::from_value(value)?,
-                4 => out.log_stream_name_prefixes = rt::FromValue::from_value(value)?,
-                5 => out.log_event_filter_pattern = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.request_id, value),
+                1 => rt::convert::set(&mut out.session_id, value),
+                2 => rt::convert::set(&mut out.log_group_identifiers, value),
+                3 => rt::convert::set(&mut out.log_stream_names, value),
+                4 => rt::convert::set(&mut out.log_stream_name_prefixes, value),
+                5 => rt::convert::set(&mut out.log_event_filter_pattern, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5245,10 +5245,10 @@ impl rt::FromValue for LiveTailSessionUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_metadata = rt::FromValue::from_value(value)?,
-                1 => out.session_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_metadata, value),
+                1 => rt::convert::set(&mut out.session_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5274,10 +5274,10 @@ impl rt::FromValue for LogEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5312,19 +5312,19 @@ impl rt::FromValue for LogGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.creation_time = rt::FromValue::from_value(value)?,
-                2 => out.retention_in_days = rt::FromValue::from_value(value)?,
-                3 => out.metric_filter_count = rt::FromValue::from_value(value)?,
-                4 => out.arn = rt::FromValue::from_value(value)?,
-                5 => out.stored_bytes = rt::FromValue::from_value(value)?,
-                6 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                7 => out.data_protection_status = rt::FromValue::from_value(value)?,
-                8 => out.inherited_properties = rt::FromValue::from_value(value)?,
-                9 => out.log_group_class = rt::FromValue::from_value(value)?,
-                10 => out.log_group_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.creation_time, value),
+                2 => rt::convert::set(&mut out.retention_in_days, value),
+                3 => rt::convert::set(&mut out.metric_filter_count, value),
+                4 => rt::convert::set(&mut out.arn, value),
+                5 => rt::convert::set(&mut out.stored_bytes, value),
+                6 => rt::convert::set(&mut out.kms_key_id, value),
+                7 => rt::convert::set(&mut out.data_protection_status, value),
+                8 => rt::convert::set(&mut out.inherited_properties, value),
+                9 => rt::convert::set(&mut out.log_group_class, value),
+                10 => rt::convert::set(&mut out.log_group_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5417,10 +5417,10 @@ impl rt::FromValue for LogGroupField {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.percent = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.percent, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5452,16 +5452,16 @@ impl rt::FromValue for LogStream {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_stream_name = rt::FromValue::from_value(value)?,
-                1 => out.creation_time = rt::FromValue::from_value(value)?,
-                2 => out.first_event_timestamp = rt::FromValue::from_value(value)?,
-                3 => out.last_event_timestamp = rt::FromValue::from_value(value)?,
-                4 => out.last_ingestion_time = rt::FromValue::from_value(value)?,
-                5 => out.upload_sequence_token = rt::FromValue::from_value(value)?,
-                6 => out.arn = rt::FromValue::from_value(value)?,
-                7 => out.stored_bytes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_stream_name, value),
+                1 => rt::convert::set(&mut out.creation_time, value),
+                2 => rt::convert::set(&mut out.first_event_timestamp, value),
+                3 => rt::convert::set(&mut out.last_event_timestamp, value),
+                4 => rt::convert::set(&mut out.last_ingestion_time, value),
+                5 => rt::convert::set(&mut out.upload_sequence_token, value),
+                6 => rt::convert::set(&mut out.arn, value),
+                7 => rt::convert::set(&mut out.stored_bytes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5492,9 +5492,9 @@ impl rt::FromValue for LowerCaseString {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.with_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.with_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5519,10 +5519,10 @@ impl rt::FromValue for MalformedQueryException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_compile_error = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_compile_error, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5552,14 +5552,14 @@ impl rt::FromValue for MetricFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter_name = rt::FromValue::from_value(value)?,
-                1 => out.filter_pattern = rt::FromValue::from_value(value)?,
-                2 => out.metric_transformations = rt::FromValue::from_value(value)?,
-                3 => out.creation_time = rt::FromValue::from_value(value)?,
-                4 => out.log_group_name = rt::FromValue::from_value(value)?,
-                5 => out.apply_on_transformed_logs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter_name, value),
+                1 => rt::convert::set(&mut out.filter_pattern, value),
+                2 => rt::convert::set(&mut out.metric_transformations, value),
+                3 => rt::convert::set(&mut out.creation_time, value),
+                4 => rt::convert::set(&mut out.log_group_name, value),
+                5 => rt::convert::set(&mut out.apply_on_transformed_logs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5590,11 +5590,11 @@ impl rt::FromValue for MetricFilterMatchRecord {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_number = rt::FromValue::from_value(value)?,
-                1 => out.event_message = rt::FromValue::from_value(value)?,
-                2 => out.extracted_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_number, value),
+                1 => rt::convert::set(&mut out.event_message, value),
+                2 => rt::convert::set(&mut out.extracted_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5625,14 +5625,14 @@ impl rt::FromValue for MetricTransformation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metric_name = rt::FromValue::from_value(value)?,
-                1 => out.metric_namespace = rt::FromValue::from_value(value)?,
-                2 => out.metric_value = rt::FromValue::from_value(value)?,
-                3 => out.default_value = rt::FromValue::from_value(value)?,
-                4 => out.dimensions = rt::FromValue::from_value(value)?,
-                5 => out.unit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metric_name, value),
+                1 => rt::convert::set(&mut out.metric_namespace, value),
+                2 => rt::convert::set(&mut out.metric_value, value),
+                3 => rt::convert::set(&mut out.default_value, value),
+                4 => rt::convert::set(&mut out.dimensions, value),
+                5 => rt::convert::set(&mut out.unit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5663,11 +5663,11 @@ impl rt::FromValue for MoveKeyEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.target = rt::FromValue::from_value(value)?,
-                2 => out.overwrite_if_exists = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.target, value),
+                2 => rt::convert::set(&mut out.overwrite_if_exists, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5693,9 +5693,9 @@ impl rt::FromValue for MoveKeys {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5722,12 +5722,12 @@ impl rt::FromValue for OpenSearchApplication {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.application_endpoint = rt::FromValue::from_value(value)?,
-                1 => out.application_arn = rt::FromValue::from_value(value)?,
-                2 => out.application_id = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.application_endpoint, value),
+                1 => rt::convert::set(&mut out.application_arn, value),
+                2 => rt::convert::set(&mut out.application_id, value),
+                3 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5756,11 +5756,11 @@ impl rt::FromValue for OpenSearchCollection {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.collection_endpoint = rt::FromValue::from_value(value)?,
-                1 => out.collection_arn = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.collection_endpoint, value),
+                1 => rt::convert::set(&mut out.collection_arn, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5787,10 +5787,10 @@ impl rt::FromValue for OpenSearchDataAccessPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5816,10 +5816,10 @@ impl rt::FromValue for OpenSearchDataSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_source_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_source_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5845,10 +5845,10 @@ impl rt::FromValue for OpenSearchEncryptionPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5880,16 +5880,16 @@ impl rt::FromValue for OpenSearchIntegrationDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_source = rt::FromValue::from_value(value)?,
-                1 => out.application = rt::FromValue::from_value(value)?,
-                2 => out.collection = rt::FromValue::from_value(value)?,
-                3 => out.workspace = rt::FromValue::from_value(value)?,
-                4 => out.encryption_policy = rt::FromValue::from_value(value)?,
-                5 => out.network_policy = rt::FromValue::from_value(value)?,
-                6 => out.access_policy = rt::FromValue::from_value(value)?,
-                7 => out.lifecycle_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_source, value),
+                1 => rt::convert::set(&mut out.application, value),
+                2 => rt::convert::set(&mut out.collection, value),
+                3 => rt::convert::set(&mut out.workspace, value),
+                4 => rt::convert::set(&mut out.encryption_policy, value),
+                5 => rt::convert::set(&mut out.network_policy, value),
+                6 => rt::convert::set(&mut out.access_policy, value),
+                7 => rt::convert::set(&mut out.lifecycle_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5921,10 +5921,10 @@ impl rt::FromValue for OpenSearchLifecyclePolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5950,10 +5950,10 @@ impl rt::FromValue for OpenSearchNetworkPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5982,13 +5982,13 @@ impl rt::FromValue for OpenSearchResourceConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                1 => out.data_source_role_arn = rt::FromValue::from_value(value)?,
-                2 => out.dashboard_viewer_principals = rt::FromValue::from_value(value)?,
-                3 => out.application_arn = rt::FromValue::from_value(value)?,
-                4 => out.retention_days = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.kms_key_arn, value),
+                1 => rt::convert::set(&mut out.data_source_role_arn, value),
+                2 => rt::convert::set(&mut out.dashboard_viewer_principals, value),
+                3 => rt::convert::set(&mut out.application_arn, value),
+                4 => rt::convert::set(&mut out.retention_days, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6017,10 +6017,10 @@ impl rt::FromValue for OpenSearchResourceStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.status_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.status_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6107,10 +6107,10 @@ impl rt::FromValue for OpenSearchWorkspace {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.workspace_id = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.workspace_id, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6135,9 +6135,9 @@ impl rt::FromValue for OperationAbortedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6288,11 +6288,11 @@ impl rt::FromValue for OutputLogEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                2 => out.ingestion_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                1 => rt::convert::set(&mut out.message, value),
+                2 => rt::convert::set(&mut out.ingestion_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6318,9 +6318,9 @@ impl rt::FromValue for ParseCloudfront {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6345,10 +6345,10 @@ impl rt::FromValue for ParseJSON {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6379,15 +6379,15 @@ impl rt::FromValue for ParseKeyValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.destination = rt::FromValue::from_value(value)?,
-                2 => out.field_delimiter = rt::FromValue::from_value(value)?,
-                3 => out.key_value_delimiter = rt::FromValue::from_value(value)?,
-                4 => out.key_prefix = rt::FromValue::from_value(value)?,
-                5 => out.non_match_value = rt::FromValue::from_value(value)?,
-                6 => out.overwrite_if_exists = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.destination, value),
+                2 => rt::convert::set(&mut out.field_delimiter, value),
+                3 => rt::convert::set(&mut out.key_value_delimiter, value),
+                4 => rt::convert::set(&mut out.key_prefix, value),
+                5 => rt::convert::set(&mut out.non_match_value, value),
+                6 => rt::convert::set(&mut out.overwrite_if_exists, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6417,9 +6417,9 @@ impl rt::FromValue for ParsePostgres {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6443,9 +6443,9 @@ impl rt::FromValue for ParseRoute53 {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6469,9 +6469,9 @@ impl rt::FromValue for ParseVPC {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6495,9 +6495,9 @@ impl rt::FromValue for ParseWAF {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6525,13 +6525,13 @@ impl rt::FromValue for PatternToken {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dynamic_token_position = rt::FromValue::from_value(value)?,
-                1 => out.is_dynamic = rt::FromValue::from_value(value)?,
-                2 => out.token_string = rt::FromValue::from_value(value)?,
-                3 => out.enumerations = rt::FromValue::from_value(value)?,
-                4 => out.inferred_token_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dynamic_token_position, value),
+                1 => rt::convert::set(&mut out.is_dynamic, value),
+                2 => rt::convert::set(&mut out.token_string, value),
+                3 => rt::convert::set(&mut out.enumerations, value),
+                4 => rt::convert::set(&mut out.inferred_token_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6559,9 +6559,9 @@ impl rt::FromValue for Policy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_destination_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_destination_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6671,30 +6671,30 @@ impl rt::FromValue for Processor {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.add_keys = rt::FromValue::from_value(value)?,
-                1 => out.copy_value = rt::FromValue::from_value(value)?,
-                2 => out.csv = rt::FromValue::from_value(value)?,
-                3 => out.date_time_converter = rt::FromValue::from_value(value)?,
-                4 => out.delete_keys = rt::FromValue::from_value(value)?,
-                5 => out.grok = rt::FromValue::from_value(value)?,
-                6 => out.list_to_map = rt::FromValue::from_value(value)?,
-                7 => out.lower_case_string = rt::FromValue::from_value(value)?,
-                8 => out.move_keys = rt::FromValue::from_value(value)?,
-                9 => out.parse_cloudfront = rt::FromValue::from_value(value)?,
-                10 => out.parse_json = rt::FromValue::from_value(value)?,
-                11 => out.parse_key_value = rt::FromValue::from_value(value)?,
-                12 => out.parse_route53 = rt::FromValue::from_value(value)?,
-                13 => out.parse_postgres = rt::FromValue::from_value(value)?,
-                14 => out.parse_vpc = rt::FromValue::from_value(value)?,
-                15 => out.parse_waf = rt::FromValue::from_value(value)?,
-                16 => out.rename_keys = rt::FromValue::from_value(value)?,
-                17 => out.split_string = rt::FromValue::from_value(value)?,
-                18 => out.substitute_string = rt::FromValue::from_value(value)?,
-                19 => out.trim_string = rt::FromValue::from_value(value)?,
-                20 => out.type_converter = rt::FromValue::from_value(value)?,
-                21 => out.upper_case_string = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.add_keys, value),
+                1 => rt::convert::set(&mut out.copy_value, value),
+                2 => rt::convert::set(&mut out.csv, value),
+                3 => rt::convert::set(&mut out.date_time_converter, value),
+                4 => rt::convert::set(&mut out.delete_keys, value),
+                5 => rt::convert::set(&mut out.grok, value),
+                6 => rt::convert::set(&mut out.list_to_map, value),
+                7 => rt::convert::set(&mut out.lower_case_string, value),
+                8 => rt::convert::set(&mut out.move_keys, value),
+                9 => rt::convert::set(&mut out.parse_cloudfront, value),
+                10 => rt::convert::set(&mut out.parse_json, value),
+                11 => rt::convert::set(&mut out.parse_key_value, value),
+                12 => rt::convert::set(&mut out.parse_route53, value),
+                13 => rt::convert::set(&mut out.parse_postgres, value),
+                14 => rt::convert::set(&mut out.parse_vpc, value),
+                15 => rt::convert::set(&mut out.parse_waf, value),
+                16 => rt::convert::set(&mut out.rename_keys, value),
+                17 => rt::convert::set(&mut out.split_string, value),
+                18 => rt::convert::set(&mut out.substitute_string, value),
+                19 => rt::convert::set(&mut out.trim_string, value),
+                20 => rt::convert::set(&mut out.type_converter, value),
+                21 => rt::convert::set(&mut out.upper_case_string, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6743,13 +6743,13 @@ impl rt::FromValue for PutAccountPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_document = rt::FromValue::from_value(value)?,
-                2 => out.policy_type = rt::FromValue::from_value(value)?,
-                3 => out.scope = rt::FromValue::from_value(value)?,
-                4 => out.selection_criteria = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.policy_document, value),
+                2 => rt::convert::set(&mut out.policy_type, value),
+                3 => rt::convert::set(&mut out.scope, value),
+                4 => rt::convert::set(&mut out.selection_criteria, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6777,9 +6777,9 @@ impl rt::FromValue for PutAccountPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6804,10 +6804,10 @@ impl rt::FromValue for PutDataProtectionPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.policy_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                1 => rt::convert::set(&mut out.policy_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6834,11 +6834,11 @@ impl rt::FromValue for PutDataProtectionPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.policy_document = rt::FromValue::from_value(value)?,
-                2 => out.last_updated_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                1 => rt::convert::set(&mut out.policy_document, value),
+                2 => rt::convert::set(&mut out.last_updated_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6865,10 +6865,10 @@ impl rt::FromValue for PutDeliveryDestinationPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_destination_name = rt::FromValue::from_value(value)?,
-                1 => out.delivery_destination_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_destination_name, value),
+                1 => rt::convert::set(&mut out.delivery_destination_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6893,9 +6893,9 @@ impl rt::FromValue for PutDeliveryDestinationPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6922,12 +6922,12 @@ impl rt::FromValue for PutDeliveryDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.output_format = rt::FromValue::from_value(value)?,
-                2 => out.delivery_destination_configuration = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.output_format, value),
+                2 => rt::convert::set(&mut out.delivery_destination_configuration, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6954,9 +6954,9 @@ impl rt::FromValue for PutDeliveryDestinationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6983,12 +6983,12 @@ impl rt::FromValue for PutDeliverySourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.resource_arn = rt::FromValue::from_value(value)?,
-                2 => out.log_type = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.resource_arn, value),
+                2 => rt::convert::set(&mut out.log_type, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7015,9 +7015,9 @@ impl rt::FromValue for PutDeliverySourceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delivery_source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delivery_source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7043,11 +7043,11 @@ impl rt::FromValue for PutDestinationPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination_name = rt::FromValue::from_value(value)?,
-                1 => out.access_policy = rt::FromValue::from_value(value)?,
-                2 => out.force_update = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination_name, value),
+                1 => rt::convert::set(&mut out.access_policy, value),
+                2 => rt::convert::set(&mut out.force_update, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7076,12 +7076,12 @@ impl rt::FromValue for PutDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination_name = rt::FromValue::from_value(value)?,
-                1 => out.target_arn = rt::FromValue::from_value(value)?,
-                2 => out.role_arn = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination_name, value),
+                1 => rt::convert::set(&mut out.target_arn, value),
+                2 => rt::convert::set(&mut out.role_arn, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7108,9 +7108,9 @@ impl rt::FromValue for PutDestinationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7135,10 +7135,10 @@ impl rt::FromValue for PutIndexPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.policy_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                1 => rt::convert::set(&mut out.policy_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7163,9 +7163,9 @@ impl rt::FromValue for PutIndexPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.index_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.index_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7191,11 +7191,11 @@ impl rt::FromValue for PutIntegrationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_name = rt::FromValue::from_value(value)?,
-                1 => out.resource_config = rt::FromValue::from_value(value)?,
-                2 => out.integration_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_name, value),
+                1 => rt::convert::set(&mut out.resource_config, value),
+                2 => rt::convert::set(&mut out.integration_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7222,10 +7222,10 @@ impl rt::FromValue for PutIntegrationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_name = rt::FromValue::from_value(value)?,
-                1 => out.integration_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_name, value),
+                1 => rt::convert::set(&mut out.integration_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7254,13 +7254,13 @@ impl rt::FromValue for PutLogEventsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.log_stream_name = rt::FromValue::from_value(value)?,
-                2 => out.log_events = rt::FromValue::from_value(value)?,
-                3 => out.sequence_token = rt::FromValue::from_value(value)?,
-                4 => out.entity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.log_stream_name, value),
+                2 => rt::convert::set(&mut out.log_events, value),
+                3 => rt::convert::set(&mut out.sequence_token, value),
+                4 => rt::convert::set(&mut out.entity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7290,11 +7290,11 @@ impl rt::FromValue for PutLogEventsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_sequence_token = rt::FromValue::from_value(value)?,
-                1 => out.rejected_log_events_info = rt::FromValue::from_value(value)?,
-                2 => out.rejected_entity_info = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_sequence_token, value),
+                1 => rt::convert::set(&mut out.rejected_log_events_info, value),
+                2 => rt::convert::set(&mut out.rejected_entity_info, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7324,13 +7324,13 @@ impl rt::FromValue for PutMetricFilterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.filter_name = rt::FromValue::from_value(value)?,
-                2 => out.filter_pattern = rt::FromValue::from_value(value)?,
-                3 => out.metric_transformations = rt::FromValue::from_value(value)?,
-                4 => out.apply_on_transformed_logs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.filter_name, value),
+                2 => rt::convert::set(&mut out.filter_pattern, value),
+                3 => rt::convert::set(&mut out.metric_transformations, value),
+                4 => rt::convert::set(&mut out.apply_on_transformed_logs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7363,14 +7363,14 @@ impl rt::FromValue for PutQueryDefinitionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_language = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.query_definition_id = rt::FromValue::from_value(value)?,
-                3 => out.log_group_names = rt::FromValue::from_value(value)?,
-                4 => out.query_string = rt::FromValue::from_value(value)?,
-                5 => out.client_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_language, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.query_definition_id, value),
+                3 => rt::convert::set(&mut out.log_group_names, value),
+                4 => rt::convert::set(&mut out.query_string, value),
+                5 => rt::convert::set(&mut out.client_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7399,9 +7399,9 @@ impl rt::FromValue for PutQueryDefinitionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_definition_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_definition_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7426,10 +7426,10 @@ impl rt::FromValue for PutResourcePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.policy_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7454,9 +7454,9 @@ impl rt::FromValue for PutResourcePolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7481,10 +7481,10 @@ impl rt::FromValue for PutRetentionPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.retention_in_days = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.retention_in_days, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7515,15 +7515,15 @@ impl rt::FromValue for PutSubscriptionFilterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.filter_name = rt::FromValue::from_value(value)?,
-                2 => out.filter_pattern = rt::FromValue::from_value(value)?,
-                3 => out.destination_arn = rt::FromValue::from_value(value)?,
-                4 => out.role_arn = rt::FromValue::from_value(value)?,
-                5 => out.distribution = rt::FromValue::from_value(value)?,
-                6 => out.apply_on_transformed_logs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.filter_name, value),
+                2 => rt::convert::set(&mut out.filter_pattern, value),
+                3 => rt::convert::set(&mut out.destination_arn, value),
+                4 => rt::convert::set(&mut out.role_arn, value),
+                5 => rt::convert::set(&mut out.distribution, value),
+                6 => rt::convert::set(&mut out.apply_on_transformed_logs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7554,10 +7554,10 @@ impl rt::FromValue for PutTransformerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.transformer_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifier, value),
+                1 => rt::convert::set(&mut out.transformer_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7583,10 +7583,10 @@ impl rt::FromValue for QueryCompileError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.location = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.location, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7612,10 +7612,10 @@ impl rt::FromValue for QueryCompileErrorLocation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.start_char_offset = rt::FromValue::from_value(value)?,
-                1 => out.end_char_offset = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.start_char_offset, value),
+                1 => rt::convert::set(&mut out.end_char_offset, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7645,14 +7645,14 @@ impl rt::FromValue for QueryDefinition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_language = rt::FromValue::from_value(value)?,
-                1 => out.query_definition_id = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                3 => out.query_string = rt::FromValue::from_value(value)?,
-                4 => out.last_modified = rt::FromValue::from_value(value)?,
-                5 => out.log_group_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_language, value),
+                1 => rt::convert::set(&mut out.query_definition_id, value),
+                2 => rt::convert::set(&mut out.name, value),
+                3 => rt::convert::set(&mut out.query_string, value),
+                4 => rt::convert::set(&mut out.last_modified, value),
+                5 => rt::convert::set(&mut out.log_group_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7686,14 +7686,14 @@ impl rt::FromValue for QueryInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_language = rt::FromValue::from_value(value)?,
-                1 => out.query_id = rt::FromValue::from_value(value)?,
-                2 => out.query_string = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.create_time = rt::FromValue::from_value(value)?,
-                5 => out.log_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_language, value),
+                1 => rt::convert::set(&mut out.query_id, value),
+                2 => rt::convert::set(&mut out.query_string, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.create_time, value),
+                5 => rt::convert::set(&mut out.log_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7788,14 +7788,14 @@ impl rt::FromValue for QueryStatistics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.records_matched = rt::FromValue::from_value(value)?,
-                1 => out.records_scanned = rt::FromValue::from_value(value)?,
-                2 => out.estimated_records_skipped = rt::FromValue::from_value(value)?,
-                3 => out.bytes_scanned = rt::FromValue::from_value(value)?,
-                4 => out.estimated_bytes_skipped = rt::FromValue::from_value(value)?,
-                5 => out.log_groups_scanned = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.records_matched, value),
+                1 => rt::convert::set(&mut out.records_scanned, value),
+                2 => rt::convert::set(&mut out.estimated_records_skipped, value),
+                3 => rt::convert::set(&mut out.bytes_scanned, value),
+                4 => rt::convert::set(&mut out.estimated_bytes_skipped, value),
+                5 => rt::convert::set(&mut out.log_groups_scanned, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7899,10 +7899,10 @@ impl rt::FromValue for RecordField {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.mandatory = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.mandatory, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7927,9 +7927,9 @@ impl rt::FromValue for RejectedEntityInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7955,11 +7955,11 @@ impl rt::FromValue for RejectedLogEventsInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.too_new_log_event_start_index = rt::FromValue::from_value(value)?,
-                1 => out.too_old_log_event_end_index = rt::FromValue::from_value(value)?,
-                2 => out.expired_log_event_end_index = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.too_new_log_event_start_index, value),
+                1 => rt::convert::set(&mut out.too_old_log_event_end_index, value),
+                2 => rt::convert::set(&mut out.expired_log_event_end_index, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7987,11 +7987,11 @@ impl rt::FromValue for RenameKeyEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.rename_to = rt::FromValue::from_value(value)?,
-                2 => out.overwrite_if_exists = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.rename_to, value),
+                2 => rt::convert::set(&mut out.overwrite_if_exists, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8017,9 +8017,9 @@ impl rt::FromValue for RenameKeys {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8043,9 +8043,9 @@ impl rt::FromValue for ResourceAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8100,9 +8100,9 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8128,11 +8128,11 @@ impl rt::FromValue for ResourcePolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_name = rt::FromValue::from_value(value)?,
-                1 => out.policy_document = rt::FromValue::from_value(value)?,
-                2 => out.last_updated_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_name, value),
+                1 => rt::convert::set(&mut out.policy_document, value),
+                2 => rt::convert::set(&mut out.last_updated_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8159,10 +8159,10 @@ impl rt::FromValue for ResultField {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.field = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.field, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8188,10 +8188,10 @@ impl rt::FromValue for S3DeliveryConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.suffix_path = rt::FromValue::from_value(value)?,
-                1 => out.enable_hive_compatible_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.suffix_path, value),
+                1 => rt::convert::set(&mut out.enable_hive_compatible_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8272,10 +8272,10 @@ impl rt::FromValue for SearchedLogStream {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_stream_name = rt::FromValue::from_value(value)?,
-                1 => out.searched_completely = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_stream_name, value),
+                1 => rt::convert::set(&mut out.searched_completely, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8300,9 +8300,9 @@ impl rt::FromValue for ServiceQuotaExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8326,9 +8326,9 @@ impl rt::FromValue for ServiceUnavailableException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8352,9 +8352,9 @@ impl rt::FromValue for SessionStreamingException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8378,9 +8378,9 @@ impl rt::FromValue for SessionTimeoutException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8404,9 +8404,9 @@ impl rt::FromValue for SplitString {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8431,10 +8431,10 @@ impl rt::FromValue for SplitStringEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.delimiter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.delimiter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8623,12 +8623,12 @@ impl rt::FromValue for StartLiveTailRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_identifiers = rt::FromValue::from_value(value)?,
-                1 => out.log_stream_names = rt::FromValue::from_value(value)?,
-                2 => out.log_stream_name_prefixes = rt::FromValue::from_value(value)?,
-                3 => out.log_event_filter_pattern = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_identifiers, value),
+                1 => rt::convert::set(&mut out.log_stream_names, value),
+                2 => rt::convert::set(&mut out.log_stream_name_prefixes, value),
+                3 => rt::convert::set(&mut out.log_event_filter_pattern, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8655,9 +8655,9 @@ impl rt::FromValue for StartLiveTailResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.response_stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.response_stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8728,16 +8728,16 @@ impl rt::FromValue for StartQueryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_language = rt::FromValue::from_value(value)?,
-                1 => out.log_group_name = rt::FromValue::from_value(value)?,
-                2 => out.log_group_names = rt::FromValue::from_value(value)?,
-                3 => out.log_group_identifiers = rt::FromValue::from_value(value)?,
-                4 => out.start_time = rt::FromValue::from_value(value)?,
-                5 => out.end_time = rt::FromValue::from_value(value)?,
-                6 => out.query_string = rt::FromValue::from_value(value)?,
-                7 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_language, value),
+                1 => rt::convert::set(&mut out.log_group_name, value),
+                2 => rt::convert::set(&mut out.log_group_names, value),
+                3 => rt::convert::set(&mut out.log_group_identifiers, value),
+                4 => rt::convert::set(&mut out.start_time, value),
+                5 => rt::convert::set(&mut out.end_time, value),
+                6 => rt::convert::set(&mut out.query_string, value),
+                7 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8768,9 +8768,9 @@ impl rt::FromValue for StartQueryResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8855,9 +8855,9 @@ impl rt::FromValue for StopQueryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8881,9 +8881,9 @@ impl rt::FromValue for StopQueryResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.success = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.success, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8914,16 +8914,16 @@ impl rt::FromValue for SubscriptionFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter_name = rt::FromValue::from_value(value)?,
-                1 => out.log_group_name = rt::FromValue::from_value(value)?,
-                2 => out.filter_pattern = rt::FromValue::from_value(value)?,
-                3 => out.destination_arn = rt::FromValue::from_value(value)?,
-                4 => out.role_arn = rt::FromValue::from_value(value)?,
-                5 => out.distribution = rt::FromValue::from_value(value)?,
-                6 => out.apply_on_transformed_logs = rt::FromValue::from_value(value)?,
-                7 => out.creation_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter_name, value),
+                1 => rt::convert::set(&mut out.log_group_name, value),
+                2 => rt::convert::set(&mut out.filter_pattern, value),
+                3 => rt::convert::set(&mut out.destination_arn, value),
+                4 => rt::convert::set(&mut out.role_arn, value),
+                5 => rt::convert::set(&mut out.distribution, value),
+                6 => rt::convert::set(&mut out.apply_on_transformed_logs, value),
+                7 => rt::convert::set(&mut out.creation_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8954,9 +8954,9 @@ impl rt::FromValue for SubstituteString {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8982,11 +8982,11 @@ impl rt::FromValue for SubstituteStringEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.from = rt::FromValue::from_value(value)?,
-                2 => out.to = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.from, value),
+                2 => rt::convert::set(&mut out.to, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9013,10 +9013,10 @@ impl rt::FromValue for SuppressionPeriod {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                1 => out.suppression_unit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                1 => rt::convert::set(&mut out.suppression_unit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9219,10 +9219,10 @@ impl rt::FromValue for TagLogGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9248,10 +9248,10 @@ impl rt::FromValue for TagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9277,10 +9277,10 @@ impl rt::FromValue for TestMetricFilterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter_pattern = rt::FromValue::from_value(value)?,
-                1 => out.log_event_messages = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter_pattern, value),
+                1 => rt::convert::set(&mut out.log_event_messages, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9305,9 +9305,9 @@ impl rt::FromValue for TestMetricFilterResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.matches = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.matches, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9332,10 +9332,10 @@ impl rt::FromValue for TestTransformerRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transformer_config = rt::FromValue::from_value(value)?,
-                1 => out.log_event_messages = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transformer_config, value),
+                1 => rt::convert::set(&mut out.log_event_messages, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9360,9 +9360,9 @@ impl rt::FromValue for TestTransformerResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transformed_logs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transformed_logs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9386,9 +9386,9 @@ impl rt::FromValue for ThrottlingException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9413,10 +9413,10 @@ impl rt::FromValue for TooManyTagsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.resource_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.resource_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9443,11 +9443,11 @@ impl rt::FromValue for TransformedLogRecord {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_number = rt::FromValue::from_value(value)?,
-                1 => out.event_message = rt::FromValue::from_value(value)?,
-                2 => out.transformed_event_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_number, value),
+                1 => rt::convert::set(&mut out.event_message, value),
+                2 => rt::convert::set(&mut out.transformed_event_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9473,9 +9473,9 @@ impl rt::FromValue for TrimString {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.with_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.with_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9563,9 +9563,9 @@ impl rt::FromValue for TypeConverter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9590,10 +9590,10 @@ impl rt::FromValue for TypeConverterEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9618,9 +9618,9 @@ impl rt::FromValue for UnrecognizedClientException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9645,10 +9645,10 @@ impl rt::FromValue for UntagLogGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_name, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9674,10 +9674,10 @@ impl rt::FromValue for UntagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9707,14 +9707,14 @@ impl rt::FromValue for UpdateAnomalyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.anomaly_id = rt::FromValue::from_value(value)?,
-                1 => out.pattern_id = rt::FromValue::from_value(value)?,
-                2 => out.anomaly_detector_arn = rt::FromValue::from_value(value)?,
-                3 => out.suppression_type = rt::FromValue::from_value(value)?,
-                4 => out.suppression_period = rt::FromValue::from_value(value)?,
-                5 => out.baseline = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.anomaly_id, value),
+                1 => rt::convert::set(&mut out.pattern_id, value),
+                2 => rt::convert::set(&mut out.anomaly_detector_arn, value),
+                3 => rt::convert::set(&mut out.suppression_type, value),
+                4 => rt::convert::set(&mut out.suppression_period, value),
+                5 => rt::convert::set(&mut out.baseline, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9746,12 +9746,12 @@ impl rt::FromValue for UpdateDeliveryConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.record_fields = rt::FromValue::from_value(value)?,
-                2 => out.field_delimiter = rt::FromValue::from_value(value)?,
-                3 => out.s3_delivery_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.record_fields, value),
+                2 => rt::convert::set(&mut out.field_delimiter, value),
+                3 => rt::convert::set(&mut out.s3_delivery_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9798,13 +9798,13 @@ impl rt::FromValue for UpdateLogAnomalyDetectorRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.anomaly_detector_arn = rt::FromValue::from_value(value)?,
-                1 => out.evaluation_frequency = rt::FromValue::from_value(value)?,
-                2 => out.filter_pattern = rt::FromValue::from_value(value)?,
-                3 => out.anomaly_visibility_time = rt::FromValue::from_value(value)?,
-                4 => out.enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.anomaly_detector_arn, value),
+                1 => rt::convert::set(&mut out.evaluation_frequency, value),
+                2 => rt::convert::set(&mut out.filter_pattern, value),
+                3 => rt::convert::set(&mut out.anomaly_visibility_time, value),
+                4 => rt::convert::set(&mut out.enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9832,9 +9832,9 @@ impl rt::FromValue for UpperCaseString {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.with_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.with_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9858,9 +9858,9 @@ impl rt::FromValue for ValidationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

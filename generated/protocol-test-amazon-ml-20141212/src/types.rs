@@ -75,10 +75,10 @@ impl rt::FromValue for InternalServerException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -104,10 +104,10 @@ impl rt::FromValue for InvalidInputException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -133,10 +133,10 @@ impl rt::FromValue for LimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -163,11 +163,11 @@ impl rt::FromValue for PredictInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ml_model_id = rt::FromValue::from_value(value)?,
-                1 => out.record = rt::FromValue::from_value(value)?,
-                2 => out.predict_endpoint = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ml_model_id, value),
+                1 => rt::convert::set(&mut out.record, value),
+                2 => rt::convert::set(&mut out.predict_endpoint, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -193,9 +193,9 @@ impl rt::FromValue for PredictOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prediction = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prediction, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -222,12 +222,12 @@ impl rt::FromValue for Prediction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.predicted_label = rt::FromValue::from_value(value)?,
-                1 => out.predicted_value = rt::FromValue::from_value(value)?,
-                2 => out.predicted_scores = rt::FromValue::from_value(value)?,
-                3 => out.details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.predicted_label, value),
+                1 => rt::convert::set(&mut out.predicted_value, value),
+                2 => rt::convert::set(&mut out.predicted_scores, value),
+                3 => rt::convert::set(&mut out.details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -254,9 +254,9 @@ impl rt::FromValue for PredictorNotMountedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -281,10 +281,10 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -71,9 +71,9 @@ impl rt::FromValue for CommonPrefix {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -97,9 +97,9 @@ impl rt::FromValue for DeleteObjectTaggingOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -126,12 +126,12 @@ impl rt::FromValue for DeleteObjectTaggingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -213,9 +213,9 @@ impl rt::FromValue for GetBucketLocationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.location_constraint = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.location_constraint, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -239,9 +239,9 @@ impl rt::FromValue for GetBucketLocationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -282,10 +282,10 @@ impl rt::FromValue for GetObjectRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -321,20 +321,20 @@ impl rt::FromValue for ListObjectsV2Output {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_truncated = rt::FromValue::from_value(value)?,
-                1 => out.contents = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                3 => out.prefix = rt::FromValue::from_value(value)?,
-                4 => out.delimiter = rt::FromValue::from_value(value)?,
-                5 => out.max_keys = rt::FromValue::from_value(value)?,
-                6 => out.common_prefixes = rt::FromValue::from_value(value)?,
-                7 => out.encoding_type = rt::FromValue::from_value(value)?,
-                8 => out.key_count = rt::FromValue::from_value(value)?,
-                9 => out.continuation_token = rt::FromValue::from_value(value)?,
-                10 => out.next_continuation_token = rt::FromValue::from_value(value)?,
-                11 => out.start_after = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_truncated, value),
+                1 => rt::convert::set(&mut out.contents, value),
+                2 => rt::convert::set(&mut out.name, value),
+                3 => rt::convert::set(&mut out.prefix, value),
+                4 => rt::convert::set(&mut out.delimiter, value),
+                5 => rt::convert::set(&mut out.max_keys, value),
+                6 => rt::convert::set(&mut out.common_prefixes, value),
+                7 => rt::convert::set(&mut out.encoding_type, value),
+                8 => rt::convert::set(&mut out.key_count, value),
+                9 => rt::convert::set(&mut out.continuation_token, value),
+                10 => rt::convert::set(&mut out.next_continuation_token, value),
+                11 => rt::convert::set(&mut out.start_after, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -378,18 +378,18 @@ impl rt::FromValue for ListObjectsV2Request {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.delimiter = rt::FromValue::from_value(value)?,
-                2 => out.encoding_type = rt::FromValue::from_value(value)?,
-                3 => out.max_keys = rt::FromValue::from_value(value)?,
-                4 => out.prefix = rt::FromValue::from_value(value)?,
-                5 => out.continuation_token = rt::FromValue::from_value(value)?,
-                6 => out.fetch_owner = rt::FromValue::from_value(value)?,
-                7 => out.start_after = rt::FromValue::from_value(value)?,
-                8 => out.request_payer = rt::FromValue::from_value(value)?,
-                9 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.delimiter, value),
+                2 => rt::convert::set(&mut out.encoding_type, value),
+                3 => rt::convert::set(&mut out.max_keys, value),
+                4 => rt::convert::set(&mut out.prefix, value),
+                5 => rt::convert::set(&mut out.continuation_token, value),
+                6 => rt::convert::set(&mut out.fetch_owner, value),
+                7 => rt::convert::set(&mut out.start_after, value),
+                8 => rt::convert::set(&mut out.request_payer, value),
+                9 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -443,14 +443,14 @@ impl rt::FromValue for Object {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.last_modified = rt::FromValue::from_value(value)?,
-                2 => out.e_tag = rt::FromValue::from_value(value)?,
-                3 => out.size = rt::FromValue::from_value(value)?,
-                4 => out.storage_class = rt::FromValue::from_value(value)?,
-                5 => out.owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.last_modified, value),
+                2 => rt::convert::set(&mut out.e_tag, value),
+                3 => rt::convert::set(&mut out.size, value),
+                4 => rt::convert::set(&mut out.storage_class, value),
+                5 => rt::convert::set(&mut out.owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -565,10 +565,10 @@ impl rt::FromValue for Owner {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.display_name = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.display_name, value),
+                1 => rt::convert::set(&mut out.id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

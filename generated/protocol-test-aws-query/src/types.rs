@@ -17,10 +17,10 @@ impl rt::FromValue for ComplexError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.top_level = rt::FromValue::from_value(value)?,
-                1 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.top_level, value),
+                1 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -45,9 +45,9 @@ impl rt::FromValue for ComplexNestedErrorData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -71,9 +71,9 @@ impl rt::FromValue for CustomCodeError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -97,9 +97,9 @@ impl rt::FromValue for DatetimeOffsetsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.datetime = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.datetime, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -155,9 +155,9 @@ impl rt::FromValue for FlattenedXmlMapOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -181,9 +181,9 @@ impl rt::FromValue for FlattenedXmlMapWithXmlNameOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -207,9 +207,9 @@ impl rt::FromValue for FlattenedXmlMapWithXmlNamespaceOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -300,9 +300,9 @@ impl rt::FromValue for FractionalSecondsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.datetime = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.datetime, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -326,9 +326,9 @@ impl rt::FromValue for GreetingStruct {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.hi = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.hi, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -352,9 +352,9 @@ impl rt::FromValue for GreetingWithErrorsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.greeting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.greeting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -378,9 +378,9 @@ impl rt::FromValue for HostLabelInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.label = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.label, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -404,9 +404,9 @@ impl rt::FromValue for IgnoresWrappingXmlNameOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -430,9 +430,9 @@ impl rt::FromValue for InvalidGreeting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -456,9 +456,9 @@ impl rt::FromValue for NestedStructWithList {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.list_arg = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.list_arg, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -482,9 +482,9 @@ impl rt::FromValue for NestedStructWithMap {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.map_arg = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.map_arg, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -508,9 +508,9 @@ impl rt::FromValue for NestedStructuresInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -567,10 +567,10 @@ impl rt::FromValue for PutWithContentEncodingInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.encoding = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.encoding, value),
+                1 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -595,9 +595,9 @@ impl rt::FromValue for QueryIdempotencyTokenAutoFillInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -626,14 +626,14 @@ impl rt::FromValue for QueryListsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.list_arg = rt::FromValue::from_value(value)?,
-                1 => out.complex_list_arg = rt::FromValue::from_value(value)?,
-                2 => out.flattened_list_arg = rt::FromValue::from_value(value)?,
-                3 => out.list_arg_with_xml_name_member = rt::FromValue::from_value(value)?,
-                4 => out.flattened_list_arg_with_xml_name = rt::FromValue::from_value(value)?,
-                5 => out.nested_with_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.list_arg, value),
+                1 => rt::convert::set(&mut out.complex_list_arg, value),
+                2 => rt::convert::set(&mut out.flattened_list_arg, value),
+                3 => rt::convert::set(&mut out.list_arg_with_xml_name_member, value),
+                4 => rt::convert::set(&mut out.flattened_list_arg_with_xml_name, value),
+                5 => rt::convert::set(&mut out.nested_with_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -670,16 +670,16 @@ impl rt::FromValue for QueryMapsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.map_arg = rt::FromValue::from_value(value)?,
-                1 => out.renamed_map_arg = rt::FromValue::from_value(value)?,
-                2 => out.complex_map_arg = rt::FromValue::from_value(value)?,
-                3 => out.map_with_xml_member_name = rt::FromValue::from_value(value)?,
-                4 => out.flattened_map = rt::FromValue::from_value(value)?,
-                5 => out.flattened_map_with_xml_name = rt::FromValue::from_value(value)?,
-                6 => out.map_of_lists = rt::FromValue::from_value(value)?,
-                7 => out.nested_struct_with_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.map_arg, value),
+                1 => rt::convert::set(&mut out.renamed_map_arg, value),
+                2 => rt::convert::set(&mut out.complex_map_arg, value),
+                3 => rt::convert::set(&mut out.map_with_xml_member_name, value),
+                4 => rt::convert::set(&mut out.flattened_map, value),
+                5 => rt::convert::set(&mut out.flattened_map_with_xml_name, value),
+                6 => rt::convert::set(&mut out.map_of_lists, value),
+                7 => rt::convert::set(&mut out.nested_struct_with_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -712,11 +712,11 @@ impl rt::FromValue for QueryTimestampsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.normal_format = rt::FromValue::from_value(value)?,
-                1 => out.epoch_member = rt::FromValue::from_value(value)?,
-                2 => out.epoch_target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.normal_format, value),
+                1 => rt::convert::set(&mut out.epoch_member, value),
+                2 => rt::convert::set(&mut out.epoch_target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -742,9 +742,9 @@ impl rt::FromValue for RecursiveXmlShapesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -769,10 +769,10 @@ impl rt::FromValue for RecursiveXmlShapesOutputNested1 {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -798,10 +798,10 @@ impl rt::FromValue for RecursiveXmlShapesOutputNested2 {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bar = rt::FromValue::from_value(value)?,
-                1 => out.recursive_member = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bar, value),
+                1 => rt::convert::set(&mut out.recursive_member, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -834,17 +834,17 @@ impl rt::FromValue for SimpleInputParamsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.bar = rt::FromValue::from_value(value)?,
-                2 => out.baz = rt::FromValue::from_value(value)?,
-                3 => out.bam = rt::FromValue::from_value(value)?,
-                4 => out.float_value = rt::FromValue::from_value(value)?,
-                5 => out.boo = rt::FromValue::from_value(value)?,
-                6 => out.qux = rt::FromValue::from_value(value)?,
-                7 => out.foo_enum = rt::FromValue::from_value(value)?,
-                8 => out.integer_enum = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.bar, value),
+                2 => rt::convert::set(&mut out.baz, value),
+                3 => rt::convert::set(&mut out.bam, value),
+                4 => rt::convert::set(&mut out.float_value, value),
+                5 => rt::convert::set(&mut out.boo, value),
+                6 => rt::convert::set(&mut out.qux, value),
+                7 => rt::convert::set(&mut out.foo_enum, value),
+                8 => rt::convert::set(&mut out.integer_enum, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -885,18 +885,18 @@ impl rt::FromValue for SimpleScalarXmlPropertiesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_value = rt::FromValue::from_value(value)?,
-                1 => out.empty_string_value = rt::FromValue::from_value(value)?,
-                2 => out.true_boolean_value = rt::FromValue::from_value(value)?,
-                3 => out.false_boolean_value = rt::FromValue::from_value(value)?,
-                4 => out.byte_value = rt::FromValue::from_value(value)?,
-                5 => out.short_value = rt::FromValue::from_value(value)?,
-                6 => out.integer_value = rt::FromValue::from_value(value)?,
-                7 => out.long_value = rt::FromValue::from_value(value)?,
-                8 => out.float_value = rt::FromValue::from_value(value)?,
-                9 => out.double_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_value, value),
+                1 => rt::convert::set(&mut out.empty_string_value, value),
+                2 => rt::convert::set(&mut out.true_boolean_value, value),
+                3 => rt::convert::set(&mut out.false_boolean_value, value),
+                4 => rt::convert::set(&mut out.byte_value, value),
+                5 => rt::convert::set(&mut out.short_value, value),
+                6 => rt::convert::set(&mut out.integer_value, value),
+                7 => rt::convert::set(&mut out.long_value, value),
+                8 => rt::convert::set(&mut out.float_value, value),
+                9 => rt::convert::set(&mut out.double_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -931,11 +931,11 @@ impl rt::FromValue for StructArg {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_arg = rt::FromValue::from_value(value)?,
-                1 => out.other_arg = rt::FromValue::from_value(value)?,
-                2 => out.recursive_arg = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_arg, value),
+                1 => rt::convert::set(&mut out.other_arg, value),
+                2 => rt::convert::set(&mut out.recursive_arg, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -962,10 +962,10 @@ impl rt::FromValue for StructureListMember {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.a = rt::FromValue::from_value(value)?,
-                1 => out.b = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.a, value),
+                1 => rt::convert::set(&mut out.b, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -990,9 +990,9 @@ impl rt::FromValue for XmlBlobsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1021,14 +1021,14 @@ impl rt::FromValue for XmlEnumsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo_enum1 = rt::FromValue::from_value(value)?,
-                1 => out.foo_enum2 = rt::FromValue::from_value(value)?,
-                2 => out.foo_enum3 = rt::FromValue::from_value(value)?,
-                3 => out.foo_enum_list = rt::FromValue::from_value(value)?,
-                4 => out.foo_enum_set = rt::FromValue::from_value(value)?,
-                5 => out.foo_enum_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo_enum1, value),
+                1 => rt::convert::set(&mut out.foo_enum2, value),
+                2 => rt::convert::set(&mut out.foo_enum3, value),
+                3 => rt::convert::set(&mut out.foo_enum_list, value),
+                4 => rt::convert::set(&mut out.foo_enum_set, value),
+                5 => rt::convert::set(&mut out.foo_enum_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1062,14 +1062,14 @@ impl rt::FromValue for XmlIntEnumsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.int_enum1 = rt::FromValue::from_value(value)?,
-                1 => out.int_enum2 = rt::FromValue::from_value(value)?,
-                2 => out.int_enum3 = rt::FromValue::from_value(value)?,
-                3 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                4 => out.int_enum_set = rt::FromValue::from_value(value)?,
-                5 => out.int_enum_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.int_enum1, value),
+                1 => rt::convert::set(&mut out.int_enum2, value),
+                2 => rt::convert::set(&mut out.int_enum3, value),
+                3 => rt::convert::set(&mut out.int_enum_list, value),
+                4 => rt::convert::set(&mut out.int_enum_set, value),
+                5 => rt::convert::set(&mut out.int_enum_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1111,22 +1111,22 @@ impl rt::FromValue for XmlListsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_list = rt::FromValue::from_value(value)?,
-                1 => out.string_set = rt::FromValue::from_value(value)?,
-                2 => out.integer_list = rt::FromValue::from_value(value)?,
-                3 => out.boolean_list = rt::FromValue::from_value(value)?,
-                4 => out.timestamp_list = rt::FromValue::from_value(value)?,
-                5 => out.enum_list = rt::FromValue::from_value(value)?,
-                6 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                7 => out.nested_string_list = rt::FromValue::from_value(value)?,
-                8 => out.renamed_list_members = rt::FromValue::from_value(value)?,
-                9 => out.flattened_list = rt::FromValue::from_value(value)?,
-                10 => out.flattened_list2 = rt::FromValue::from_value(value)?,
-                11 => out.flattened_list_with_member_namespace = rt::FromValue::from_value(value)?,
-                12 => out.flattened_list_with_namespace = rt::FromValue::from_value(value)?,
-                13 => out.structure_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_list, value),
+                1 => rt::convert::set(&mut out.string_set, value),
+                2 => rt::convert::set(&mut out.integer_list, value),
+                3 => rt::convert::set(&mut out.boolean_list, value),
+                4 => rt::convert::set(&mut out.timestamp_list, value),
+                5 => rt::convert::set(&mut out.enum_list, value),
+                6 => rt::convert::set(&mut out.int_enum_list, value),
+                7 => rt::convert::set(&mut out.nested_string_list, value),
+                8 => rt::convert::set(&mut out.renamed_list_members, value),
+                9 => rt::convert::set(&mut out.flattened_list, value),
+                10 => rt::convert::set(&mut out.flattened_list2, value),
+                11 => rt::convert::set(&mut out.flattened_list_with_member_namespace, value),
+                12 => rt::convert::set(&mut out.flattened_list_with_namespace, value),
+                13 => rt::convert::set(&mut out.structure_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1163,9 +1163,9 @@ impl rt::FromValue for XmlMapsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1189,9 +1189,9 @@ impl rt::FromValue for XmlMapsXmlNameOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1216,10 +1216,10 @@ impl rt::FromValue for XmlNamespaceNested {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1244,9 +1244,9 @@ impl rt::FromValue for XmlNamespacesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1276,15 +1276,15 @@ impl rt::FromValue for XmlTimestampsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.normal = rt::FromValue::from_value(value)?,
-                1 => out.date_time = rt::FromValue::from_value(value)?,
-                2 => out.date_time_on_target = rt::FromValue::from_value(value)?,
-                3 => out.epoch_seconds = rt::FromValue::from_value(value)?,
-                4 => out.epoch_seconds_on_target = rt::FromValue::from_value(value)?,
-                5 => out.http_date = rt::FromValue::from_value(value)?,
-                6 => out.http_date_on_target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.normal, value),
+                1 => rt::convert::set(&mut out.date_time, value),
+                2 => rt::convert::set(&mut out.date_time_on_target, value),
+                3 => rt::convert::set(&mut out.epoch_seconds, value),
+                4 => rt::convert::set(&mut out.epoch_seconds_on_target, value),
+                5 => rt::convert::set(&mut out.http_date, value),
+                6 => rt::convert::set(&mut out.http_date_on_target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -74,9 +74,9 @@ impl rt::FromValue for BadRequestException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -101,10 +101,10 @@ impl rt::FromValue for EndpointConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.types = rt::FromValue::from_value(value)?,
-                1 => out.vpc_endpoint_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.types, value),
+                1 => rt::convert::set(&mut out.vpc_endpoint_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -191,10 +191,10 @@ impl rt::FromValue for GetRestApisRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.position = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.position, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -231,21 +231,21 @@ impl rt::FromValue for RestApi {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.created_date = rt::FromValue::from_value(value)?,
-                4 => out.version = rt::FromValue::from_value(value)?,
-                5 => out.warnings = rt::FromValue::from_value(value)?,
-                6 => out.binary_media_types = rt::FromValue::from_value(value)?,
-                7 => out.minimum_compression_size = rt::FromValue::from_value(value)?,
-                8 => out.api_key_source = rt::FromValue::from_value(value)?,
-                9 => out.endpoint_configuration = rt::FromValue::from_value(value)?,
-                10 => out.policy = rt::FromValue::from_value(value)?,
-                11 => out.tags = rt::FromValue::from_value(value)?,
-                12 => out.disable_execute_api_endpoint = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.created_date, value),
+                4 => rt::convert::set(&mut out.version, value),
+                5 => rt::convert::set(&mut out.warnings, value),
+                6 => rt::convert::set(&mut out.binary_media_types, value),
+                7 => rt::convert::set(&mut out.minimum_compression_size, value),
+                8 => rt::convert::set(&mut out.api_key_source, value),
+                9 => rt::convert::set(&mut out.endpoint_configuration, value),
+                10 => rt::convert::set(&mut out.policy, value),
+                11 => rt::convert::set(&mut out.tags, value),
+                12 => rt::convert::set(&mut out.disable_execute_api_endpoint, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -282,10 +282,10 @@ impl rt::FromValue for RestApis {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.items = rt::FromValue::from_value(value)?,
-                1 => out.position = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.items, value),
+                1 => rt::convert::set(&mut out.position, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -311,10 +311,10 @@ impl rt::FromValue for TooManyRequestsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.retry_after_seconds = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.retry_after_seconds, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -339,9 +339,9 @@ impl rt::FromValue for UnauthorizedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

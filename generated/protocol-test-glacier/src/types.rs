@@ -18,11 +18,11 @@ impl rt::FromValue for ArchiveCreationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.location = rt::FromValue::from_value(value)?,
-                1 => out.checksum = rt::FromValue::from_value(value)?,
-                2 => out.archive_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.location, value),
+                1 => rt::convert::set(&mut out.checksum, value),
+                2 => rt::convert::set(&mut out.archive_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -50,11 +50,11 @@ impl rt::FromValue for InvalidParameterValueException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.code, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -82,11 +82,11 @@ impl rt::FromValue for MissingParameterValueException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.code, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -114,11 +114,11 @@ impl rt::FromValue for RequestTimeoutException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.code, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -146,11 +146,11 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.code, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -178,11 +178,11 @@ impl rt::FromValue for ServiceUnavailableException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.code, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -212,13 +212,13 @@ impl rt::FromValue for UploadArchiveInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.vault_name = rt::FromValue::from_value(value)?,
-                1 => out.account_id = rt::FromValue::from_value(value)?,
-                2 => out.archive_description = rt::FromValue::from_value(value)?,
-                3 => out.checksum = rt::FromValue::from_value(value)?,
-                4 => out.body = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.vault_name, value),
+                1 => rt::convert::set(&mut out.account_id, value),
+                2 => rt::convert::set(&mut out.archive_description, value),
+                3 => rt::convert::set(&mut out.checksum, value),
+                4 => rt::convert::set(&mut out.body, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -251,14 +251,14 @@ impl rt::FromValue for UploadMultipartPartInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_id = rt::FromValue::from_value(value)?,
-                1 => out.vault_name = rt::FromValue::from_value(value)?,
-                2 => out.upload_id = rt::FromValue::from_value(value)?,
-                3 => out.checksum = rt::FromValue::from_value(value)?,
-                4 => out.range = rt::FromValue::from_value(value)?,
-                5 => out.body = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_id, value),
+                1 => rt::convert::set(&mut out.vault_name, value),
+                2 => rt::convert::set(&mut out.upload_id, value),
+                3 => rt::convert::set(&mut out.checksum, value),
+                4 => rt::convert::set(&mut out.range, value),
+                5 => rt::convert::set(&mut out.body, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -287,9 +287,9 @@ impl rt::FromValue for UploadMultipartPartOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.checksum = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.checksum, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

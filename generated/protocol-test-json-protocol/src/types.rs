@@ -17,10 +17,10 @@ impl rt::FromValue for ComplexError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.top_level = rt::FromValue::from_value(value)?,
-                1 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.top_level, value),
+                1 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -45,9 +45,9 @@ impl rt::FromValue for ComplexNestedErrorData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -71,9 +71,9 @@ impl rt::FromValue for ContentTypeParametersInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -113,9 +113,9 @@ impl rt::FromValue for DatetimeOffsetsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.datetime = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.datetime, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -161,15 +161,15 @@ impl rt::FromValue for ErrorWithMembers {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.code = rt::FromValue::from_value(value)?,
-                1 => out.complex_data = rt::FromValue::from_value(value)?,
-                2 => out.integer_field = rt::FromValue::from_value(value)?,
-                3 => out.list_field = rt::FromValue::from_value(value)?,
-                4 => out.map_field = rt::FromValue::from_value(value)?,
-                5 => out.message = rt::FromValue::from_value(value)?,
-                6 => out.string_field = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.code, value),
+                1 => rt::convert::set(&mut out.complex_data, value),
+                2 => rt::convert::set(&mut out.integer_field, value),
+                3 => rt::convert::set(&mut out.list_field, value),
+                4 => rt::convert::set(&mut out.map_field, value),
+                5 => rt::convert::set(&mut out.message, value),
+                6 => rt::convert::set(&mut out.string_field, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -298,9 +298,9 @@ impl rt::FromValue for FractionalSecondsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.datetime = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.datetime, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -324,9 +324,9 @@ impl rt::FromValue for GreetingStruct {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.hi = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.hi, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -350,9 +350,9 @@ impl rt::FromValue for GreetingWithErrorsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.greeting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.greeting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -376,9 +376,9 @@ impl rt::FromValue for HostLabelInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.label = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.label, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -402,9 +402,9 @@ impl rt::FromValue for InvalidGreeting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -433,14 +433,14 @@ impl rt::FromValue for JsonEnumsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo_enum1 = rt::FromValue::from_value(value)?,
-                1 => out.foo_enum2 = rt::FromValue::from_value(value)?,
-                2 => out.foo_enum3 = rt::FromValue::from_value(value)?,
-                3 => out.foo_enum_list = rt::FromValue::from_value(value)?,
-                4 => out.foo_enum_set = rt::FromValue::from_value(value)?,
-                5 => out.foo_enum_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo_enum1, value),
+                1 => rt::convert::set(&mut out.foo_enum2, value),
+                2 => rt::convert::set(&mut out.foo_enum3, value),
+                3 => rt::convert::set(&mut out.foo_enum_list, value),
+                4 => rt::convert::set(&mut out.foo_enum_set, value),
+                5 => rt::convert::set(&mut out.foo_enum_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -474,14 +474,14 @@ impl rt::FromValue for JsonIntEnumsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.int_enum1 = rt::FromValue::from_value(value)?,
-                1 => out.int_enum2 = rt::FromValue::from_value(value)?,
-                2 => out.int_enum3 = rt::FromValue::from_value(value)?,
-                3 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                4 => out.int_enum_set = rt::FromValue::from_value(value)?,
-                5 => out.int_enum_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.int_enum1, value),
+                1 => rt::convert::set(&mut out.int_enum2, value),
+                2 => rt::convert::set(&mut out.int_enum3, value),
+                3 => rt::convert::set(&mut out.int_enum_list, value),
+                4 => rt::convert::set(&mut out.int_enum_set, value),
+                5 => rt::convert::set(&mut out.int_enum_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -539,34 +539,34 @@ impl rt::FromValue for KitchenSink {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blob = rt::FromValue::from_value(value)?,
-                1 => out.boolean = rt::FromValue::from_value(value)?,
-                2 => out.double = rt::FromValue::from_value(value)?,
-                3 => out.empty_struct = rt::FromValue::from_value(value)?,
-                4 => out.float = rt::FromValue::from_value(value)?,
-                5 => out.httpdate_timestamp = rt::FromValue::from_value(value)?,
-                6 => out.integer = rt::FromValue::from_value(value)?,
-                7 => out.iso8601_timestamp = rt::FromValue::from_value(value)?,
-                8 => out.json_value = rt::FromValue::from_value(value)?,
-                9 => out.list_of_lists = rt::FromValue::from_value(value)?,
-                10 => out.list_of_maps_of_strings = rt::FromValue::from_value(value)?,
-                11 => out.list_of_strings = rt::FromValue::from_value(value)?,
-                12 => out.list_of_structs = rt::FromValue::from_value(value)?,
-                13 => out.long = rt::FromValue::from_value(value)?,
-                14 => out.map_of_lists_of_strings = rt::FromValue::from_value(value)?,
-                15 => out.map_of_maps = rt::FromValue::from_value(value)?,
-                16 => out.map_of_strings = rt::FromValue::from_value(value)?,
-                17 => out.map_of_structs = rt::FromValue::from_value(value)?,
-                18 => out.recursive_list = rt::FromValue::from_value(value)?,
-                19 => out.recursive_map = rt::FromValue::from_value(value)?,
-                20 => out.recursive_struct = rt::FromValue::from_value(value)?,
-                21 => out.simple_struct = rt::FromValue::from_value(value)?,
-                22 => out.string = rt::FromValue::from_value(value)?,
-                23 => out.struct_with_json_name = rt::FromValue::from_value(value)?,
-                24 => out.timestamp = rt::FromValue::from_value(value)?,
-                25 => out.unix_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blob, value),
+                1 => rt::convert::set(&mut out.boolean, value),
+                2 => rt::convert::set(&mut out.double, value),
+                3 => rt::convert::set(&mut out.empty_struct, value),
+                4 => rt::convert::set(&mut out.float, value),
+                5 => rt::convert::set(&mut out.httpdate_timestamp, value),
+                6 => rt::convert::set(&mut out.integer, value),
+                7 => rt::convert::set(&mut out.iso8601_timestamp, value),
+                8 => rt::convert::set(&mut out.json_value, value),
+                9 => rt::convert::set(&mut out.list_of_lists, value),
+                10 => rt::convert::set(&mut out.list_of_maps_of_strings, value),
+                11 => rt::convert::set(&mut out.list_of_strings, value),
+                12 => rt::convert::set(&mut out.list_of_structs, value),
+                13 => rt::convert::set(&mut out.long, value),
+                14 => rt::convert::set(&mut out.map_of_lists_of_strings, value),
+                15 => rt::convert::set(&mut out.map_of_maps, value),
+                16 => rt::convert::set(&mut out.map_of_strings, value),
+                17 => rt::convert::set(&mut out.map_of_structs, value),
+                18 => rt::convert::set(&mut out.recursive_list, value),
+                19 => rt::convert::set(&mut out.recursive_map, value),
+                20 => rt::convert::set(&mut out.recursive_struct, value),
+                21 => rt::convert::set(&mut out.simple_struct, value),
+                22 => rt::convert::set(&mut out.string, value),
+                23 => rt::convert::set(&mut out.struct_with_json_name, value),
+                24 => rt::convert::set(&mut out.timestamp, value),
+                25 => rt::convert::set(&mut out.unix_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -670,9 +670,9 @@ impl rt::FromValue for NullOperationInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -696,9 +696,9 @@ impl rt::FromValue for OperationWithOptionalInputOutputInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -722,9 +722,9 @@ impl rt::FromValue for OperationWithOptionalInputOutputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -748,9 +748,9 @@ impl rt::FromValue for PutAndGetInlineDocumentsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.inline_document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.inline_document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -775,10 +775,10 @@ impl rt::FromValue for PutWithContentEncodingInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.encoding = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.encoding, value),
+                1 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -804,10 +804,10 @@ impl rt::FromValue for SimpleScalarPropertiesInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.float_value = rt::FromValue::from_value(value)?,
-                1 => out.double_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.float_value, value),
+                1 => rt::convert::set(&mut out.double_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -832,9 +832,9 @@ impl rt::FromValue for SimpleStruct {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -860,10 +860,10 @@ impl rt::FromValue for SparseNullsOperationInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sparse_string_list = rt::FromValue::from_value(value)?,
-                1 => out.sparse_string_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sparse_string_list, value),
+                1 => rt::convert::set(&mut out.sparse_string_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -888,9 +888,9 @@ impl rt::FromValue for StructWithJsonName {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -914,9 +914,9 @@ impl rt::FromValue for UnionInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.contents = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.contents, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

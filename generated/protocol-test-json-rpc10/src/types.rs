@@ -16,9 +16,9 @@ impl rt::FromValue for ClientOptionalDefaults {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.member = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.member, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -43,10 +43,10 @@ impl rt::FromValue for ComplexError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.top_level = rt::FromValue::from_value(value)?,
-                1 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.top_level, value),
+                1 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -71,9 +71,9 @@ impl rt::FromValue for ComplexNestedErrorData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -97,9 +97,9 @@ impl rt::FromValue for ContentTypeParametersInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -201,36 +201,36 @@ impl rt::FromValue for Defaults {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.default_string = rt::FromValue::from_value(value)?,
-                1 => out.default_boolean = rt::FromValue::from_value(value)?,
-                2 => out.default_list = rt::FromValue::from_value(value)?,
-                3 => out.default_document_map = rt::FromValue::from_value(value)?,
-                4 => out.default_document_string = rt::FromValue::from_value(value)?,
-                5 => out.default_document_boolean = rt::FromValue::from_value(value)?,
-                6 => out.default_document_list = rt::FromValue::from_value(value)?,
-                7 => out.default_null_document = rt::FromValue::from_value(value)?,
-                8 => out.default_timestamp = rt::FromValue::from_value(value)?,
-                9 => out.default_blob = rt::FromValue::from_value(value)?,
-                10 => out.default_byte = rt::FromValue::from_value(value)?,
-                11 => out.default_short = rt::FromValue::from_value(value)?,
-                12 => out.default_integer = rt::FromValue::from_value(value)?,
-                13 => out.default_long = rt::FromValue::from_value(value)?,
-                14 => out.default_float = rt::FromValue::from_value(value)?,
-                15 => out.default_double = rt::FromValue::from_value(value)?,
-                16 => out.default_map = rt::FromValue::from_value(value)?,
-                17 => out.default_enum = rt::FromValue::from_value(value)?,
-                18 => out.default_int_enum = rt::FromValue::from_value(value)?,
-                19 => out.empty_string = rt::FromValue::from_value(value)?,
-                20 => out.false_boolean = rt::FromValue::from_value(value)?,
-                21 => out.empty_blob = rt::FromValue::from_value(value)?,
-                22 => out.zero_byte = rt::FromValue::from_value(value)?,
-                23 => out.zero_short = rt::FromValue::from_value(value)?,
-                24 => out.zero_integer = rt::FromValue::from_value(value)?,
-                25 => out.zero_long = rt::FromValue::from_value(value)?,
-                26 => out.zero_float = rt::FromValue::from_value(value)?,
-                27 => out.zero_double = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.default_string, value),
+                1 => rt::convert::set(&mut out.default_boolean, value),
+                2 => rt::convert::set(&mut out.default_list, value),
+                3 => rt::convert::set(&mut out.default_document_map, value),
+                4 => rt::convert::set(&mut out.default_document_string, value),
+                5 => rt::convert::set(&mut out.default_document_boolean, value),
+                6 => rt::convert::set(&mut out.default_document_list, value),
+                7 => rt::convert::set(&mut out.default_null_document, value),
+                8 => rt::convert::set(&mut out.default_timestamp, value),
+                9 => rt::convert::set(&mut out.default_blob, value),
+                10 => rt::convert::set(&mut out.default_byte, value),
+                11 => rt::convert::set(&mut out.default_short, value),
+                12 => rt::convert::set(&mut out.default_integer, value),
+                13 => rt::convert::set(&mut out.default_long, value),
+                14 => rt::convert::set(&mut out.default_float, value),
+                15 => rt::convert::set(&mut out.default_double, value),
+                16 => rt::convert::set(&mut out.default_map, value),
+                17 => rt::convert::set(&mut out.default_enum, value),
+                18 => rt::convert::set(&mut out.default_int_enum, value),
+                19 => rt::convert::set(&mut out.empty_string, value),
+                20 => rt::convert::set(&mut out.false_boolean, value),
+                21 => rt::convert::set(&mut out.empty_blob, value),
+                22 => rt::convert::set(&mut out.zero_byte, value),
+                23 => rt::convert::set(&mut out.zero_short, value),
+                24 => rt::convert::set(&mut out.zero_integer, value),
+                25 => rt::convert::set(&mut out.zero_long, value),
+                26 => rt::convert::set(&mut out.zero_float, value),
+                27 => rt::convert::set(&mut out.zero_double, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -293,11 +293,11 @@ impl rt::FromValue for Dialog {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.language = rt::FromValue::from_value(value)?,
-                1 => out.greeting = rt::FromValue::from_value(value)?,
-                2 => out.farewell = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.language, value),
+                1 => rt::convert::set(&mut out.greeting, value),
+                2 => rt::convert::set(&mut out.farewell, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -355,9 +355,9 @@ impl rt::FromValue for EndpointWithHostLabelOperationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.label = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.label, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -387,9 +387,9 @@ impl rt::FromValue for Farewell {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.phrase = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.phrase, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -496,9 +496,9 @@ impl rt::FromValue for GreetingStruct {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.hi = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.hi, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -522,9 +522,9 @@ impl rt::FromValue for GreetingWithErrorsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.greeting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.greeting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -548,9 +548,9 @@ impl rt::FromValue for GreetingWithErrorsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.greeting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.greeting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -574,9 +574,9 @@ impl rt::FromValue for InvalidGreeting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -600,9 +600,9 @@ impl rt::FromValue for JsonUnionsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.contents = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.contents, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -626,9 +626,9 @@ impl rt::FromValue for JsonUnionsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.contents = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.contents, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -740,12 +740,12 @@ impl rt::FromValue for OperationWithDefaultsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.defaults = rt::FromValue::from_value(value)?,
-                1 => out.client_optional_defaults = rt::FromValue::from_value(value)?,
-                2 => out.top_level_default = rt::FromValue::from_value(value)?,
-                3 => out.other_top_level_default = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.defaults, value),
+                1 => rt::convert::set(&mut out.client_optional_defaults, value),
+                2 => rt::convert::set(&mut out.top_level_default, value),
+                3 => rt::convert::set(&mut out.other_top_level_default, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -834,36 +834,36 @@ impl rt::FromValue for OperationWithDefaultsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.default_string = rt::FromValue::from_value(value)?,
-                1 => out.default_boolean = rt::FromValue::from_value(value)?,
-                2 => out.default_list = rt::FromValue::from_value(value)?,
-                3 => out.default_document_map = rt::FromValue::from_value(value)?,
-                4 => out.default_document_string = rt::FromValue::from_value(value)?,
-                5 => out.default_document_boolean = rt::FromValue::from_value(value)?,
-                6 => out.default_document_list = rt::FromValue::from_value(value)?,
-                7 => out.default_null_document = rt::FromValue::from_value(value)?,
-                8 => out.default_timestamp = rt::FromValue::from_value(value)?,
-                9 => out.default_blob = rt::FromValue::from_value(value)?,
-                10 => out.default_byte = rt::FromValue::from_value(value)?,
-                11 => out.default_short = rt::FromValue::from_value(value)?,
-                12 => out.default_integer = rt::FromValue::from_value(value)?,
-                13 => out.default_long = rt::FromValue::from_value(value)?,
-                14 => out.default_float = rt::FromValue::from_value(value)?,
-                15 => out.default_double = rt::FromValue::from_value(value)?,
-                16 => out.default_map = rt::FromValue::from_value(value)?,
-                17 => out.default_enum = rt::FromValue::from_value(value)?,
-                18 => out.default_int_enum = rt::FromValue::from_value(value)?,
-                19 => out.empty_string = rt::FromValue::from_value(value)?,
-                20 => out.false_boolean = rt::FromValue::from_value(value)?,
-                21 => out.empty_blob = rt::FromValue::from_value(value)?,
-                22 => out.zero_byte = rt::FromValue::from_value(value)?,
-                23 => out.zero_short = rt::FromValue::from_value(value)?,
-                24 => out.zero_integer = rt::FromValue::from_value(value)?,
-                25 => out.zero_long = rt::FromValue::from_value(value)?,
-                26 => out.zero_float = rt::FromValue::from_value(value)?,
-                27 => out.zero_double = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.default_string, value),
+                1 => rt::convert::set(&mut out.default_boolean, value),
+                2 => rt::convert::set(&mut out.default_list, value),
+                3 => rt::convert::set(&mut out.default_document_map, value),
+                4 => rt::convert::set(&mut out.default_document_string, value),
+                5 => rt::convert::set(&mut out.default_document_boolean, value),
+                6 => rt::convert::set(&mut out.default_document_list, value),
+                7 => rt::convert::set(&mut out.default_null_document, value),
+                8 => rt::convert::set(&mut out.default_timestamp, value),
+                9 => rt::convert::set(&mut out.default_blob, value),
+                10 => rt::convert::set(&mut out.default_byte, value),
+                11 => rt::convert::set(&mut out.default_short, value),
+                12 => rt::convert::set(&mut out.default_integer, value),
+                13 => rt::convert::set(&mut out.default_long, value),
+                14 => rt::convert::set(&mut out.default_float, value),
+                15 => rt::convert::set(&mut out.default_double, value),
+                16 => rt::convert::set(&mut out.default_map, value),
+                17 => rt::convert::set(&mut out.default_enum, value),
+                18 => rt::convert::set(&mut out.default_int_enum, value),
+                19 => rt::convert::set(&mut out.empty_string, value),
+                20 => rt::convert::set(&mut out.false_boolean, value),
+                21 => rt::convert::set(&mut out.empty_blob, value),
+                22 => rt::convert::set(&mut out.zero_byte, value),
+                23 => rt::convert::set(&mut out.zero_short, value),
+                24 => rt::convert::set(&mut out.zero_integer, value),
+                25 => rt::convert::set(&mut out.zero_long, value),
+                26 => rt::convert::set(&mut out.zero_float, value),
+                27 => rt::convert::set(&mut out.zero_double, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -914,9 +914,9 @@ impl rt::FromValue for OperationWithNestedStructureInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.top_level = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.top_level, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -942,11 +942,11 @@ impl rt::FromValue for OperationWithNestedStructureOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dialog = rt::FromValue::from_value(value)?,
-                1 => out.dialog_list = rt::FromValue::from_value(value)?,
-                2 => out.dialog_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dialog, value),
+                1 => rt::convert::set(&mut out.dialog_list, value),
+                2 => rt::convert::set(&mut out.dialog_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -983,20 +983,20 @@ impl rt::FromValue for OperationWithRequiredMembersOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.required_string = rt::FromValue::from_value(value)?,
-                1 => out.required_boolean = rt::FromValue::from_value(value)?,
-                2 => out.required_list = rt::FromValue::from_value(value)?,
-                3 => out.required_timestamp = rt::FromValue::from_value(value)?,
-                4 => out.required_blob = rt::FromValue::from_value(value)?,
-                5 => out.required_byte = rt::FromValue::from_value(value)?,
-                6 => out.required_short = rt::FromValue::from_value(value)?,
-                7 => out.required_integer = rt::FromValue::from_value(value)?,
-                8 => out.required_long = rt::FromValue::from_value(value)?,
-                9 => out.required_float = rt::FromValue::from_value(value)?,
-                10 => out.required_double = rt::FromValue::from_value(value)?,
-                11 => out.required_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.required_string, value),
+                1 => rt::convert::set(&mut out.required_boolean, value),
+                2 => rt::convert::set(&mut out.required_list, value),
+                3 => rt::convert::set(&mut out.required_timestamp, value),
+                4 => rt::convert::set(&mut out.required_blob, value),
+                5 => rt::convert::set(&mut out.required_byte, value),
+                6 => rt::convert::set(&mut out.required_short, value),
+                7 => rt::convert::set(&mut out.required_integer, value),
+                8 => rt::convert::set(&mut out.required_long, value),
+                9 => rt::convert::set(&mut out.required_float, value),
+                10 => rt::convert::set(&mut out.required_double, value),
+                11 => rt::convert::set(&mut out.required_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1065,22 +1065,22 @@ impl rt::FromValue for OperationWithRequiredMembersWithDefaultsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.required_string = rt::FromValue::from_value(value)?,
-                1 => out.required_boolean = rt::FromValue::from_value(value)?,
-                2 => out.required_list = rt::FromValue::from_value(value)?,
-                3 => out.required_timestamp = rt::FromValue::from_value(value)?,
-                4 => out.required_blob = rt::FromValue::from_value(value)?,
-                5 => out.required_byte = rt::FromValue::from_value(value)?,
-                6 => out.required_short = rt::FromValue::from_value(value)?,
-                7 => out.required_integer = rt::FromValue::from_value(value)?,
-                8 => out.required_long = rt::FromValue::from_value(value)?,
-                9 => out.required_float = rt::FromValue::from_value(value)?,
-                10 => out.required_double = rt::FromValue::from_value(value)?,
-                11 => out.required_map = rt::FromValue::from_value(value)?,
-                12 => out.required_enum = rt::FromValue::from_value(value)?,
-                13 => out.required_int_enum = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.required_string, value),
+                1 => rt::convert::set(&mut out.required_boolean, value),
+                2 => rt::convert::set(&mut out.required_list, value),
+                3 => rt::convert::set(&mut out.required_timestamp, value),
+                4 => rt::convert::set(&mut out.required_blob, value),
+                5 => rt::convert::set(&mut out.required_byte, value),
+                6 => rt::convert::set(&mut out.required_short, value),
+                7 => rt::convert::set(&mut out.required_integer, value),
+                8 => rt::convert::set(&mut out.required_long, value),
+                9 => rt::convert::set(&mut out.required_float, value),
+                10 => rt::convert::set(&mut out.required_double, value),
+                11 => rt::convert::set(&mut out.required_map, value),
+                12 => rt::convert::set(&mut out.required_enum, value),
+                13 => rt::convert::set(&mut out.required_int_enum, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1118,10 +1118,10 @@ impl rt::FromValue for PutWithContentEncodingInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.encoding = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.encoding, value),
+                1 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1208,10 +1208,10 @@ impl rt::FromValue for SimpleScalarPropertiesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.float_value = rt::FromValue::from_value(value)?,
-                1 => out.double_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.float_value, value),
+                1 => rt::convert::set(&mut out.double_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1237,10 +1237,10 @@ impl rt::FromValue for SimpleScalarPropertiesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.float_value = rt::FromValue::from_value(value)?,
-                1 => out.double_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.float_value, value),
+                1 => rt::convert::set(&mut out.double_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1328,11 +1328,11 @@ impl rt::FromValue for TopLevel {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dialog = rt::FromValue::from_value(value)?,
-                1 => out.dialog_list = rt::FromValue::from_value(value)?,
-                2 => out.dialog_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dialog, value),
+                1 => rt::convert::set(&mut out.dialog_list, value),
+                2 => rt::convert::set(&mut out.dialog_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

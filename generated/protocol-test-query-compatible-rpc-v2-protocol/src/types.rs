@@ -16,9 +16,9 @@ impl rt::FromValue for CustomCodeError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -42,9 +42,9 @@ impl rt::FromValue for NoCustomCodeError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -276,9 +276,9 @@ impl rt::FromValue for GreetingStruct {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.hi = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.hi, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -306,13 +306,13 @@ impl rt::FromValue for MalformedEnumInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string = rt::FromValue::from_value(value)?,
-                1 => out.string_with_enum_trait = rt::FromValue::from_value(value)?,
-                2 => out.list = rt::FromValue::from_value(value)?,
-                3 => out.map = rt::FromValue::from_value(value)?,
-                4 => out.union = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string, value),
+                1 => rt::convert::set(&mut out.string_with_enum_trait, value),
+                2 => rt::convert::set(&mut out.list, value),
+                3 => rt::convert::set(&mut out.map, value),
+                4 => rt::convert::set(&mut out.union, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -345,14 +345,14 @@ impl rt::FromValue for MalformedLengthInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blob = rt::FromValue::from_value(value)?,
-                1 => out.string = rt::FromValue::from_value(value)?,
-                2 => out.min_string = rt::FromValue::from_value(value)?,
-                3 => out.max_string = rt::FromValue::from_value(value)?,
-                4 => out.list = rt::FromValue::from_value(value)?,
-                5 => out.map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blob, value),
+                1 => rt::convert::set(&mut out.string, value),
+                2 => rt::convert::set(&mut out.min_string, value),
+                3 => rt::convert::set(&mut out.max_string, value),
+                4 => rt::convert::set(&mut out.list, value),
+                5 => rt::convert::set(&mut out.map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -386,14 +386,14 @@ impl rt::FromValue for MalformedLengthOverrideInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blob = rt::FromValue::from_value(value)?,
-                1 => out.string = rt::FromValue::from_value(value)?,
-                2 => out.min_string = rt::FromValue::from_value(value)?,
-                3 => out.max_string = rt::FromValue::from_value(value)?,
-                4 => out.list = rt::FromValue::from_value(value)?,
-                5 => out.map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blob, value),
+                1 => rt::convert::set(&mut out.string, value),
+                2 => rt::convert::set(&mut out.min_string, value),
+                3 => rt::convert::set(&mut out.max_string, value),
+                4 => rt::convert::set(&mut out.list, value),
+                5 => rt::convert::set(&mut out.map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -422,9 +422,9 @@ impl rt::FromValue for MalformedLengthQueryStringInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -452,13 +452,13 @@ impl rt::FromValue for MalformedPatternInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string = rt::FromValue::from_value(value)?,
-                1 => out.evil_string = rt::FromValue::from_value(value)?,
-                2 => out.list = rt::FromValue::from_value(value)?,
-                3 => out.map = rt::FromValue::from_value(value)?,
-                4 => out.union = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string, value),
+                1 => rt::convert::set(&mut out.evil_string, value),
+                2 => rt::convert::set(&mut out.list, value),
+                3 => rt::convert::set(&mut out.map, value),
+                4 => rt::convert::set(&mut out.union, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -489,12 +489,12 @@ impl rt::FromValue for MalformedPatternOverrideInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string = rt::FromValue::from_value(value)?,
-                1 => out.list = rt::FromValue::from_value(value)?,
-                2 => out.map = rt::FromValue::from_value(value)?,
-                3 => out.union = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string, value),
+                1 => rt::convert::set(&mut out.list, value),
+                2 => rt::convert::set(&mut out.map, value),
+                3 => rt::convert::set(&mut out.union, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -535,23 +535,23 @@ impl rt::FromValue for MalformedRangeInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.byte = rt::FromValue::from_value(value)?,
-                1 => out.min_byte = rt::FromValue::from_value(value)?,
-                2 => out.max_byte = rt::FromValue::from_value(value)?,
-                3 => out.short = rt::FromValue::from_value(value)?,
-                4 => out.min_short = rt::FromValue::from_value(value)?,
-                5 => out.max_short = rt::FromValue::from_value(value)?,
-                6 => out.integer = rt::FromValue::from_value(value)?,
-                7 => out.min_integer = rt::FromValue::from_value(value)?,
-                8 => out.max_integer = rt::FromValue::from_value(value)?,
-                9 => out.long = rt::FromValue::from_value(value)?,
-                10 => out.min_long = rt::FromValue::from_value(value)?,
-                11 => out.max_long = rt::FromValue::from_value(value)?,
-                12 => out.float = rt::FromValue::from_value(value)?,
-                13 => out.min_float = rt::FromValue::from_value(value)?,
-                14 => out.max_float = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.byte, value),
+                1 => rt::convert::set(&mut out.min_byte, value),
+                2 => rt::convert::set(&mut out.max_byte, value),
+                3 => rt::convert::set(&mut out.short, value),
+                4 => rt::convert::set(&mut out.min_short, value),
+                5 => rt::convert::set(&mut out.max_short, value),
+                6 => rt::convert::set(&mut out.integer, value),
+                7 => rt::convert::set(&mut out.min_integer, value),
+                8 => rt::convert::set(&mut out.max_integer, value),
+                9 => rt::convert::set(&mut out.long, value),
+                10 => rt::convert::set(&mut out.min_long, value),
+                11 => rt::convert::set(&mut out.max_long, value),
+                12 => rt::convert::set(&mut out.float, value),
+                13 => rt::convert::set(&mut out.min_float, value),
+                14 => rt::convert::set(&mut out.max_float, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -603,23 +603,23 @@ impl rt::FromValue for MalformedRangeOverrideInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.byte = rt::FromValue::from_value(value)?,
-                1 => out.min_byte = rt::FromValue::from_value(value)?,
-                2 => out.max_byte = rt::FromValue::from_value(value)?,
-                3 => out.short = rt::FromValue::from_value(value)?,
-                4 => out.min_short = rt::FromValue::from_value(value)?,
-                5 => out.max_short = rt::FromValue::from_value(value)?,
-                6 => out.integer = rt::FromValue::from_value(value)?,
-                7 => out.min_integer = rt::FromValue::from_value(value)?,
-                8 => out.max_integer = rt::FromValue::from_value(value)?,
-                9 => out.long = rt::FromValue::from_value(value)?,
-                10 => out.min_long = rt::FromValue::from_value(value)?,
-                11 => out.max_long = rt::FromValue::from_value(value)?,
-                12 => out.float = rt::FromValue::from_value(value)?,
-                13 => out.min_float = rt::FromValue::from_value(value)?,
-                14 => out.max_float = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.byte, value),
+                1 => rt::convert::set(&mut out.min_byte, value),
+                2 => rt::convert::set(&mut out.max_byte, value),
+                3 => rt::convert::set(&mut out.short, value),
+                4 => rt::convert::set(&mut out.min_short, value),
+                5 => rt::convert::set(&mut out.max_short, value),
+                6 => rt::convert::set(&mut out.integer, value),
+                7 => rt::convert::set(&mut out.min_integer, value),
+                8 => rt::convert::set(&mut out.max_integer, value),
+                9 => rt::convert::set(&mut out.long, value),
+                10 => rt::convert::set(&mut out.min_long, value),
+                11 => rt::convert::set(&mut out.max_long, value),
+                12 => rt::convert::set(&mut out.float, value),
+                13 => rt::convert::set(&mut out.min_float, value),
+                14 => rt::convert::set(&mut out.max_float, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -659,11 +659,11 @@ impl rt::FromValue for MalformedRequiredInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string = rt::FromValue::from_value(value)?,
-                1 => out.string_in_query = rt::FromValue::from_value(value)?,
-                2 => out.string_in_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string, value),
+                1 => rt::convert::set(&mut out.string_in_query, value),
+                2 => rt::convert::set(&mut out.string_in_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -704,24 +704,24 @@ impl rt::FromValue for MalformedUniqueItemsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blob_list = rt::FromValue::from_value(value)?,
-                1 => out.boolean_list = rt::FromValue::from_value(value)?,
-                2 => out.string_list = rt::FromValue::from_value(value)?,
-                3 => out.byte_list = rt::FromValue::from_value(value)?,
-                4 => out.short_list = rt::FromValue::from_value(value)?,
-                5 => out.integer_list = rt::FromValue::from_value(value)?,
-                6 => out.long_list = rt::FromValue::from_value(value)?,
-                7 => out.timestamp_list = rt::FromValue::from_value(value)?,
-                8 => out.date_time_list = rt::FromValue::from_value(value)?,
-                9 => out.http_date_list = rt::FromValue::from_value(value)?,
-                10 => out.enum_list = rt::FromValue::from_value(value)?,
-                11 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                12 => out.list_list = rt::FromValue::from_value(value)?,
-                13 => out.structure_list = rt::FromValue::from_value(value)?,
-                14 => out.structure_list_with_no_key = rt::FromValue::from_value(value)?,
-                15 => out.union_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blob_list, value),
+                1 => rt::convert::set(&mut out.boolean_list, value),
+                2 => rt::convert::set(&mut out.string_list, value),
+                3 => rt::convert::set(&mut out.byte_list, value),
+                4 => rt::convert::set(&mut out.short_list, value),
+                5 => rt::convert::set(&mut out.integer_list, value),
+                6 => rt::convert::set(&mut out.long_list, value),
+                7 => rt::convert::set(&mut out.timestamp_list, value),
+                8 => rt::convert::set(&mut out.date_time_list, value),
+                9 => rt::convert::set(&mut out.http_date_list, value),
+                10 => rt::convert::set(&mut out.enum_list, value),
+                11 => rt::convert::set(&mut out.int_enum_list, value),
+                12 => rt::convert::set(&mut out.list_list, value),
+                13 => rt::convert::set(&mut out.structure_list, value),
+                14 => rt::convert::set(&mut out.structure_list_with_no_key, value),
+                15 => rt::convert::set(&mut out.union_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -760,9 +760,9 @@ impl rt::FromValue for MissingKeyStructure {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.hi = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.hi, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -912,9 +912,9 @@ impl rt::FromValue for RecursiveStructuresInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.union = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.union, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1006,9 +1006,9 @@ impl rt::FromValue for SensitiveValidationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1033,10 +1033,10 @@ impl rt::FromValue for ValidationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.field_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.field_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1062,10 +1062,10 @@ impl rt::FromValue for ValidationExceptionField {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -37,29 +37,29 @@ impl rt::FromValue for AllQueryStringTypesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_string = rt::FromValue::from_value(value)?,
-                1 => out.query_string_list = rt::FromValue::from_value(value)?,
-                2 => out.query_string_set = rt::FromValue::from_value(value)?,
-                3 => out.query_byte = rt::FromValue::from_value(value)?,
-                4 => out.query_short = rt::FromValue::from_value(value)?,
-                5 => out.query_integer = rt::FromValue::from_value(value)?,
-                6 => out.query_integer_list = rt::FromValue::from_value(value)?,
-                7 => out.query_integer_set = rt::FromValue::from_value(value)?,
-                8 => out.query_long = rt::FromValue::from_value(value)?,
-                9 => out.query_float = rt::FromValue::from_value(value)?,
-                10 => out.query_double = rt::FromValue::from_value(value)?,
-                11 => out.query_double_list = rt::FromValue::from_value(value)?,
-                12 => out.query_boolean = rt::FromValue::from_value(value)?,
-                13 => out.query_boolean_list = rt::FromValue::from_value(value)?,
-                14 => out.query_timestamp = rt::FromValue::from_value(value)?,
-                15 => out.query_timestamp_list = rt::FromValue::from_value(value)?,
-                16 => out.query_enum = rt::FromValue::from_value(value)?,
-                17 => out.query_enum_list = rt::FromValue::from_value(value)?,
-                18 => out.query_integer_enum = rt::FromValue::from_value(value)?,
-                19 => out.query_integer_enum_list = rt::FromValue::from_value(value)?,
-                20 => out.query_params_map_of_string_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_string, value),
+                1 => rt::convert::set(&mut out.query_string_list, value),
+                2 => rt::convert::set(&mut out.query_string_set, value),
+                3 => rt::convert::set(&mut out.query_byte, value),
+                4 => rt::convert::set(&mut out.query_short, value),
+                5 => rt::convert::set(&mut out.query_integer, value),
+                6 => rt::convert::set(&mut out.query_integer_list, value),
+                7 => rt::convert::set(&mut out.query_integer_set, value),
+                8 => rt::convert::set(&mut out.query_long, value),
+                9 => rt::convert::set(&mut out.query_float, value),
+                10 => rt::convert::set(&mut out.query_double, value),
+                11 => rt::convert::set(&mut out.query_double_list, value),
+                12 => rt::convert::set(&mut out.query_boolean, value),
+                13 => rt::convert::set(&mut out.query_boolean_list, value),
+                14 => rt::convert::set(&mut out.query_timestamp, value),
+                15 => rt::convert::set(&mut out.query_timestamp_list, value),
+                16 => rt::convert::set(&mut out.query_enum, value),
+                17 => rt::convert::set(&mut out.query_enum_list, value),
+                18 => rt::convert::set(&mut out.query_integer_enum, value),
+                19 => rt::convert::set(&mut out.query_integer_enum_list, value),
+                20 => rt::convert::set(&mut out.query_params_map_of_string_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -103,9 +103,9 @@ impl rt::FromValue for BlobPayloadEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -129,9 +129,9 @@ impl rt::FromValue for ClientOptionalDefaults {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.member = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.member, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -157,11 +157,11 @@ impl rt::FromValue for ComplexError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.header = rt::FromValue::from_value(value)?,
-                1 => out.top_level = rt::FromValue::from_value(value)?,
-                2 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.header, value),
+                1 => rt::convert::set(&mut out.top_level, value),
+                2 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -187,9 +187,9 @@ impl rt::FromValue for ComplexNestedErrorData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -214,10 +214,10 @@ impl rt::FromValue for ConstantAndVariableQueryStringInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baz = rt::FromValue::from_value(value)?,
-                1 => out.maybe_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baz, value),
+                1 => rt::convert::set(&mut out.maybe_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -242,9 +242,9 @@ impl rt::FromValue for ConstantQueryStringInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.hello = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.hello, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -268,9 +268,9 @@ impl rt::FromValue for ContentTypeParametersInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -310,9 +310,9 @@ impl rt::FromValue for DatetimeOffsetsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.datetime = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.datetime, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -398,36 +398,36 @@ impl rt::FromValue for Defaults {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.default_string = rt::FromValue::from_value(value)?,
-                1 => out.default_boolean = rt::FromValue::from_value(value)?,
-                2 => out.default_list = rt::FromValue::from_value(value)?,
-                3 => out.default_document_map = rt::FromValue::from_value(value)?,
-                4 => out.default_document_string = rt::FromValue::from_value(value)?,
-                5 => out.default_document_boolean = rt::FromValue::from_value(value)?,
-                6 => out.default_document_list = rt::FromValue::from_value(value)?,
-                7 => out.default_null_document = rt::FromValue::from_value(value)?,
-                8 => out.default_timestamp = rt::FromValue::from_value(value)?,
-                9 => out.default_blob = rt::FromValue::from_value(value)?,
-                10 => out.default_byte = rt::FromValue::from_value(value)?,
-                11 => out.default_short = rt::FromValue::from_value(value)?,
-                12 => out.default_integer = rt::FromValue::from_value(value)?,
-                13 => out.default_long = rt::FromValue::from_value(value)?,
-                14 => out.default_float = rt::FromValue::from_value(value)?,
-                15 => out.default_double = rt::FromValue::from_value(value)?,
-                16 => out.default_map = rt::FromValue::from_value(value)?,
-                17 => out.default_enum = rt::FromValue::from_value(value)?,
-                18 => out.default_int_enum = rt::FromValue::from_value(value)?,
-                19 => out.empty_string = rt::FromValue::from_value(value)?,
-                20 => out.false_boolean = rt::FromValue::from_value(value)?,
-                21 => out.empty_blob = rt::FromValue::from_value(value)?,
-                22 => out.zero_byte = rt::FromValue::from_value(value)?,
-                23 => out.zero_short = rt::FromValue::from_value(value)?,
-                24 => out.zero_integer = rt::FromValue::from_value(value)?,
-                25 => out.zero_long = rt::FromValue::from_value(value)?,
-                26 => out.zero_float = rt::FromValue::from_value(value)?,
-                27 => out.zero_double = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.default_string, value),
+                1 => rt::convert::set(&mut out.default_boolean, value),
+                2 => rt::convert::set(&mut out.default_list, value),
+                3 => rt::convert::set(&mut out.default_document_map, value),
+                4 => rt::convert::set(&mut out.default_document_string, value),
+                5 => rt::convert::set(&mut out.default_document_boolean, value),
+                6 => rt::convert::set(&mut out.default_document_list, value),
+                7 => rt::convert::set(&mut out.default_null_document, value),
+                8 => rt::convert::set(&mut out.default_timestamp, value),
+                9 => rt::convert::set(&mut out.default_blob, value),
+                10 => rt::convert::set(&mut out.default_byte, value),
+                11 => rt::convert::set(&mut out.default_short, value),
+                12 => rt::convert::set(&mut out.default_integer, value),
+                13 => rt::convert::set(&mut out.default_long, value),
+                14 => rt::convert::set(&mut out.default_float, value),
+                15 => rt::convert::set(&mut out.default_double, value),
+                16 => rt::convert::set(&mut out.default_map, value),
+                17 => rt::convert::set(&mut out.default_enum, value),
+                18 => rt::convert::set(&mut out.default_int_enum, value),
+                19 => rt::convert::set(&mut out.empty_string, value),
+                20 => rt::convert::set(&mut out.false_boolean, value),
+                21 => rt::convert::set(&mut out.empty_blob, value),
+                22 => rt::convert::set(&mut out.zero_byte, value),
+                23 => rt::convert::set(&mut out.zero_short, value),
+                24 => rt::convert::set(&mut out.zero_integer, value),
+                25 => rt::convert::set(&mut out.zero_long, value),
+                26 => rt::convert::set(&mut out.zero_float, value),
+                27 => rt::convert::set(&mut out.zero_double, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -490,11 +490,11 @@ impl rt::FromValue for Dialog {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.language = rt::FromValue::from_value(value)?,
-                1 => out.greeting = rt::FromValue::from_value(value)?,
-                2 => out.farewell = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.language, value),
+                1 => rt::convert::set(&mut out.greeting, value),
+                2 => rt::convert::set(&mut out.farewell, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -520,9 +520,9 @@ impl rt::FromValue for DocumentTypeAsMapValueInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.doc_valued_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.doc_valued_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -546,9 +546,9 @@ impl rt::FromValue for DocumentTypeAsPayloadInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -573,10 +573,10 @@ impl rt::FromValue for DocumentTypeInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_value = rt::FromValue::from_value(value)?,
-                1 => out.document_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_value, value),
+                1 => rt::convert::set(&mut out.document_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -601,9 +601,9 @@ impl rt::FromValue for DuplexStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -627,9 +627,9 @@ impl rt::FromValue for DuplexStreamOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -653,9 +653,9 @@ impl rt::FromValue for DuplexStreamWithDistinctStreamsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -679,9 +679,9 @@ impl rt::FromValue for DuplexStreamWithDistinctStreamsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -706,10 +706,10 @@ impl rt::FromValue for DuplexStreamWithInitialMessagesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.initial_request_member = rt::FromValue::from_value(value)?,
-                1 => out.stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.initial_request_member, value),
+                1 => rt::convert::set(&mut out.stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -735,10 +735,10 @@ impl rt::FromValue for DuplexStreamWithInitialMessagesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.initial_response_member = rt::FromValue::from_value(value)?,
-                1 => out.stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.initial_response_member, value),
+                1 => rt::convert::set(&mut out.stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -795,9 +795,9 @@ impl rt::FromValue for EnumPayloadInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -821,9 +821,9 @@ impl rt::FromValue for ErrorEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -905,9 +905,9 @@ impl rt::FromValue for Farewell {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.phrase = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.phrase, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1014,9 +1014,9 @@ impl rt::FromValue for FractionalSecondsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.datetime = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.datetime, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1040,9 +1040,9 @@ impl rt::FromValue for GreetingStruct {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.hi = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.hi, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1066,9 +1066,9 @@ impl rt::FromValue for GreetingWithErrorsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.greeting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.greeting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1093,10 +1093,10 @@ impl rt::FromValue for HeadersAndExplicitPayloadEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.header = rt::FromValue::from_value(value)?,
-                1 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.header, value),
+                1 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1122,10 +1122,10 @@ impl rt::FromValue for HeadersAndImplicitPayloadEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.header = rt::FromValue::from_value(value)?,
-                1 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.header, value),
+                1 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1157,16 +1157,16 @@ impl rt::FromValue for HeadersEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.boolean_header = rt::FromValue::from_value(value)?,
-                1 => out.byte_header = rt::FromValue::from_value(value)?,
-                2 => out.short_header = rt::FromValue::from_value(value)?,
-                3 => out.int_header = rt::FromValue::from_value(value)?,
-                4 => out.long_header = rt::FromValue::from_value(value)?,
-                5 => out.blob_header = rt::FromValue::from_value(value)?,
-                6 => out.string_header = rt::FromValue::from_value(value)?,
-                7 => out.timestamp_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.boolean_header, value),
+                1 => rt::convert::set(&mut out.byte_header, value),
+                2 => rt::convert::set(&mut out.short_header, value),
+                3 => rt::convert::set(&mut out.int_header, value),
+                4 => rt::convert::set(&mut out.long_header, value),
+                5 => rt::convert::set(&mut out.blob_header, value),
+                6 => rt::convert::set(&mut out.string_header, value),
+                7 => rt::convert::set(&mut out.timestamp_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1197,9 +1197,9 @@ impl rt::FromValue for HostLabelInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.label = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.label, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1223,9 +1223,9 @@ impl rt::FromValue for HttpChecksumRequiredInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1250,10 +1250,10 @@ impl rt::FromValue for HttpEmptyPrefixHeadersInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix_headers = rt::FromValue::from_value(value)?,
-                1 => out.specific_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix_headers, value),
+                1 => rt::convert::set(&mut out.specific_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1279,10 +1279,10 @@ impl rt::FromValue for HttpEmptyPrefixHeadersOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix_headers = rt::FromValue::from_value(value)?,
-                1 => out.specific_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix_headers, value),
+                1 => rt::convert::set(&mut out.specific_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1308,10 +1308,10 @@ impl rt::FromValue for HttpPayloadTraitsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.blob = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.blob, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1337,10 +1337,10 @@ impl rt::FromValue for HttpPayloadTraitsWithMediaTypeInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.blob = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.blob, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1365,9 +1365,9 @@ impl rt::FromValue for HttpPayloadWithStructureInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1391,9 +1391,9 @@ impl rt::FromValue for HttpPayloadWithUnionInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1433,9 +1433,9 @@ impl rt::FromValue for HttpPrefixHeadersInResponseOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix_headers = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix_headers, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1460,10 +1460,10 @@ impl rt::FromValue for HttpPrefixHeadersInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.foo_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.foo_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1489,10 +1489,10 @@ impl rt::FromValue for HttpPrefixHeadersOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.foo_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.foo_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1517,9 +1517,9 @@ impl rt::FromValue for HttpQueryParamsOnlyInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1544,10 +1544,10 @@ impl rt::FromValue for HttpRequestWithFloatLabelsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.float = rt::FromValue::from_value(value)?,
-                1 => out.double = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.float, value),
+                1 => rt::convert::set(&mut out.double, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1573,10 +1573,10 @@ impl rt::FromValue for HttpRequestWithGreedyLabelInPathInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.baz = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.baz, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1607,15 +1607,15 @@ impl rt::FromValue for HttpRequestWithLabelsAndTimestampFormatInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.member_epoch_seconds = rt::FromValue::from_value(value)?,
-                1 => out.member_http_date = rt::FromValue::from_value(value)?,
-                2 => out.member_date_time = rt::FromValue::from_value(value)?,
-                3 => out.default_format = rt::FromValue::from_value(value)?,
-                4 => out.target_epoch_seconds = rt::FromValue::from_value(value)?,
-                5 => out.target_http_date = rt::FromValue::from_value(value)?,
-                6 => out.target_date_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.member_epoch_seconds, value),
+                1 => rt::convert::set(&mut out.member_http_date, value),
+                2 => rt::convert::set(&mut out.member_date_time, value),
+                3 => rt::convert::set(&mut out.default_format, value),
+                4 => rt::convert::set(&mut out.target_epoch_seconds, value),
+                5 => rt::convert::set(&mut out.target_http_date, value),
+                6 => rt::convert::set(&mut out.target_date_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1652,16 +1652,16 @@ impl rt::FromValue for HttpRequestWithLabelsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string = rt::FromValue::from_value(value)?,
-                1 => out.short = rt::FromValue::from_value(value)?,
-                2 => out.integer = rt::FromValue::from_value(value)?,
-                3 => out.long = rt::FromValue::from_value(value)?,
-                4 => out.float = rt::FromValue::from_value(value)?,
-                5 => out.double = rt::FromValue::from_value(value)?,
-                6 => out.boolean = rt::FromValue::from_value(value)?,
-                7 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string, value),
+                1 => rt::convert::set(&mut out.short, value),
+                2 => rt::convert::set(&mut out.integer, value),
+                3 => rt::convert::set(&mut out.long, value),
+                4 => rt::convert::set(&mut out.float, value),
+                5 => rt::convert::set(&mut out.double, value),
+                6 => rt::convert::set(&mut out.boolean, value),
+                7 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1692,9 +1692,9 @@ impl rt::FromValue for HttpRequestWithRegexLiteralInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.str = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.str, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1718,9 +1718,9 @@ impl rt::FromValue for HttpResponseCodeOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1744,9 +1744,9 @@ impl rt::FromValue for IgnoreQueryParamsInResponseOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baz = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baz, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1787,26 +1787,26 @@ impl rt::FromValue for InputAndOutputWithHeadersIO {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.header_string = rt::FromValue::from_value(value)?,
-                1 => out.header_byte = rt::FromValue::from_value(value)?,
-                2 => out.header_short = rt::FromValue::from_value(value)?,
-                3 => out.header_integer = rt::FromValue::from_value(value)?,
-                4 => out.header_long = rt::FromValue::from_value(value)?,
-                5 => out.header_float = rt::FromValue::from_value(value)?,
-                6 => out.header_double = rt::FromValue::from_value(value)?,
-                7 => out.header_true_bool = rt::FromValue::from_value(value)?,
-                8 => out.header_false_bool = rt::FromValue::from_value(value)?,
-                9 => out.header_string_list = rt::FromValue::from_value(value)?,
-                10 => out.header_string_set = rt::FromValue::from_value(value)?,
-                11 => out.header_integer_list = rt::FromValue::from_value(value)?,
-                12 => out.header_boolean_list = rt::FromValue::from_value(value)?,
-                13 => out.header_timestamp_list = rt::FromValue::from_value(value)?,
-                14 => out.header_enum = rt::FromValue::from_value(value)?,
-                15 => out.header_enum_list = rt::FromValue::from_value(value)?,
-                16 => out.header_integer_enum = rt::FromValue::from_value(value)?,
-                17 => out.header_integer_enum_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.header_string, value),
+                1 => rt::convert::set(&mut out.header_byte, value),
+                2 => rt::convert::set(&mut out.header_short, value),
+                3 => rt::convert::set(&mut out.header_integer, value),
+                4 => rt::convert::set(&mut out.header_long, value),
+                5 => rt::convert::set(&mut out.header_float, value),
+                6 => rt::convert::set(&mut out.header_double, value),
+                7 => rt::convert::set(&mut out.header_true_bool, value),
+                8 => rt::convert::set(&mut out.header_false_bool, value),
+                9 => rt::convert::set(&mut out.header_string_list, value),
+                10 => rt::convert::set(&mut out.header_string_set, value),
+                11 => rt::convert::set(&mut out.header_integer_list, value),
+                12 => rt::convert::set(&mut out.header_boolean_list, value),
+                13 => rt::convert::set(&mut out.header_timestamp_list, value),
+                14 => rt::convert::set(&mut out.header_enum, value),
+                15 => rt::convert::set(&mut out.header_enum_list, value),
+                16 => rt::convert::set(&mut out.header_integer_enum, value),
+                17 => rt::convert::set(&mut out.header_integer_enum_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1847,9 +1847,9 @@ impl rt::FromValue for InputStreamInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1874,10 +1874,10 @@ impl rt::FromValue for InputStreamWithInitialRequestInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.initial_request_member = rt::FromValue::from_value(value)?,
-                1 => out.stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.initial_request_member, value),
+                1 => rt::convert::set(&mut out.stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1902,9 +1902,9 @@ impl rt::FromValue for InvalidGreeting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1928,9 +1928,9 @@ impl rt::FromValue for JsonBlobsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1959,14 +1959,14 @@ impl rt::FromValue for JsonEnumsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo_enum1 = rt::FromValue::from_value(value)?,
-                1 => out.foo_enum2 = rt::FromValue::from_value(value)?,
-                2 => out.foo_enum3 = rt::FromValue::from_value(value)?,
-                3 => out.foo_enum_list = rt::FromValue::from_value(value)?,
-                4 => out.foo_enum_set = rt::FromValue::from_value(value)?,
-                5 => out.foo_enum_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo_enum1, value),
+                1 => rt::convert::set(&mut out.foo_enum2, value),
+                2 => rt::convert::set(&mut out.foo_enum3, value),
+                3 => rt::convert::set(&mut out.foo_enum_list, value),
+                4 => rt::convert::set(&mut out.foo_enum_set, value),
+                5 => rt::convert::set(&mut out.foo_enum_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2000,14 +2000,14 @@ impl rt::FromValue for JsonIntEnumsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integer_enum1 = rt::FromValue::from_value(value)?,
-                1 => out.integer_enum2 = rt::FromValue::from_value(value)?,
-                2 => out.integer_enum3 = rt::FromValue::from_value(value)?,
-                3 => out.integer_enum_list = rt::FromValue::from_value(value)?,
-                4 => out.integer_enum_set = rt::FromValue::from_value(value)?,
-                5 => out.integer_enum_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integer_enum1, value),
+                1 => rt::convert::set(&mut out.integer_enum2, value),
+                2 => rt::convert::set(&mut out.integer_enum3, value),
+                3 => rt::convert::set(&mut out.integer_enum_list, value),
+                4 => rt::convert::set(&mut out.integer_enum_set, value),
+                5 => rt::convert::set(&mut out.integer_enum_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2044,17 +2044,17 @@ impl rt::FromValue for JsonListsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_list = rt::FromValue::from_value(value)?,
-                1 => out.string_set = rt::FromValue::from_value(value)?,
-                2 => out.integer_list = rt::FromValue::from_value(value)?,
-                3 => out.boolean_list = rt::FromValue::from_value(value)?,
-                4 => out.timestamp_list = rt::FromValue::from_value(value)?,
-                5 => out.enum_list = rt::FromValue::from_value(value)?,
-                6 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                7 => out.nested_string_list = rt::FromValue::from_value(value)?,
-                8 => out.structure_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_list, value),
+                1 => rt::convert::set(&mut out.string_set, value),
+                2 => rt::convert::set(&mut out.integer_list, value),
+                3 => rt::convert::set(&mut out.boolean_list, value),
+                4 => rt::convert::set(&mut out.timestamp_list, value),
+                5 => rt::convert::set(&mut out.enum_list, value),
+                6 => rt::convert::set(&mut out.int_enum_list, value),
+                7 => rt::convert::set(&mut out.nested_string_list, value),
+                8 => rt::convert::set(&mut out.structure_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2091,13 +2091,13 @@ impl rt::FromValue for JsonMapsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dense_struct_map = rt::FromValue::from_value(value)?,
-                1 => out.dense_number_map = rt::FromValue::from_value(value)?,
-                2 => out.dense_boolean_map = rt::FromValue::from_value(value)?,
-                3 => out.dense_string_map = rt::FromValue::from_value(value)?,
-                4 => out.dense_set_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dense_struct_map, value),
+                1 => rt::convert::set(&mut out.dense_number_map, value),
+                2 => rt::convert::set(&mut out.dense_boolean_map, value),
+                3 => rt::convert::set(&mut out.dense_string_map, value),
+                4 => rt::convert::set(&mut out.dense_set_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2131,15 +2131,15 @@ impl rt::FromValue for JsonTimestampsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.normal = rt::FromValue::from_value(value)?,
-                1 => out.date_time = rt::FromValue::from_value(value)?,
-                2 => out.date_time_on_target = rt::FromValue::from_value(value)?,
-                3 => out.epoch_seconds = rt::FromValue::from_value(value)?,
-                4 => out.epoch_seconds_on_target = rt::FromValue::from_value(value)?,
-                5 => out.http_date = rt::FromValue::from_value(value)?,
-                6 => out.http_date_on_target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.normal, value),
+                1 => rt::convert::set(&mut out.date_time, value),
+                2 => rt::convert::set(&mut out.date_time_on_target, value),
+                3 => rt::convert::set(&mut out.epoch_seconds, value),
+                4 => rt::convert::set(&mut out.epoch_seconds_on_target, value),
+                5 => rt::convert::set(&mut out.http_date, value),
+                6 => rt::convert::set(&mut out.http_date_on_target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2169,9 +2169,9 @@ impl rt::FromValue for MalformedAcceptWithGenericStringOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2195,9 +2195,9 @@ impl rt::FromValue for MalformedAcceptWithPayloadOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2221,9 +2221,9 @@ impl rt::FromValue for MalformedBlobInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blob = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blob, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2250,12 +2250,12 @@ impl rt::FromValue for MalformedBooleanInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.boolean_in_body = rt::FromValue::from_value(value)?,
-                1 => out.boolean_in_path = rt::FromValue::from_value(value)?,
-                2 => out.boolean_in_query = rt::FromValue::from_value(value)?,
-                3 => out.boolean_in_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.boolean_in_body, value),
+                1 => rt::convert::set(&mut out.boolean_in_path, value),
+                2 => rt::convert::set(&mut out.boolean_in_query, value),
+                3 => rt::convert::set(&mut out.boolean_in_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2285,12 +2285,12 @@ impl rt::FromValue for MalformedByteInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.byte_in_body = rt::FromValue::from_value(value)?,
-                1 => out.byte_in_path = rt::FromValue::from_value(value)?,
-                2 => out.byte_in_query = rt::FromValue::from_value(value)?,
-                3 => out.byte_in_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.byte_in_body, value),
+                1 => rt::convert::set(&mut out.byte_in_path, value),
+                2 => rt::convert::set(&mut out.byte_in_query, value),
+                3 => rt::convert::set(&mut out.byte_in_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2317,9 +2317,9 @@ impl rt::FromValue for MalformedContentTypeWithGenericStringInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2343,9 +2343,9 @@ impl rt::FromValue for MalformedContentTypeWithPayloadInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2369,9 +2369,9 @@ impl rt::FromValue for MalformedContentTypeWithoutBodyEmptyInputInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2398,12 +2398,12 @@ impl rt::FromValue for MalformedDoubleInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.double_in_body = rt::FromValue::from_value(value)?,
-                1 => out.double_in_path = rt::FromValue::from_value(value)?,
-                2 => out.double_in_query = rt::FromValue::from_value(value)?,
-                3 => out.double_in_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.double_in_body, value),
+                1 => rt::convert::set(&mut out.double_in_path, value),
+                2 => rt::convert::set(&mut out.double_in_query, value),
+                3 => rt::convert::set(&mut out.double_in_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2433,12 +2433,12 @@ impl rt::FromValue for MalformedFloatInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.float_in_body = rt::FromValue::from_value(value)?,
-                1 => out.float_in_path = rt::FromValue::from_value(value)?,
-                2 => out.float_in_query = rt::FromValue::from_value(value)?,
-                3 => out.float_in_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.float_in_body, value),
+                1 => rt::convert::set(&mut out.float_in_path, value),
+                2 => rt::convert::set(&mut out.float_in_query, value),
+                3 => rt::convert::set(&mut out.float_in_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2468,12 +2468,12 @@ impl rt::FromValue for MalformedIntegerInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integer_in_body = rt::FromValue::from_value(value)?,
-                1 => out.integer_in_path = rt::FromValue::from_value(value)?,
-                2 => out.integer_in_query = rt::FromValue::from_value(value)?,
-                3 => out.integer_in_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integer_in_body, value),
+                1 => rt::convert::set(&mut out.integer_in_path, value),
+                2 => rt::convert::set(&mut out.integer_in_query, value),
+                3 => rt::convert::set(&mut out.integer_in_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2500,9 +2500,9 @@ impl rt::FromValue for MalformedListInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.body_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.body_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2529,12 +2529,12 @@ impl rt::FromValue for MalformedLongInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.long_in_body = rt::FromValue::from_value(value)?,
-                1 => out.long_in_path = rt::FromValue::from_value(value)?,
-                2 => out.long_in_query = rt::FromValue::from_value(value)?,
-                3 => out.long_in_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.long_in_body, value),
+                1 => rt::convert::set(&mut out.long_in_path, value),
+                2 => rt::convert::set(&mut out.long_in_query, value),
+                3 => rt::convert::set(&mut out.long_in_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2561,9 +2561,9 @@ impl rt::FromValue for MalformedMapInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.body_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.body_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2588,10 +2588,10 @@ impl rt::FromValue for MalformedRequestBodyInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.int = rt::FromValue::from_value(value)?,
-                1 => out.float = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.int, value),
+                1 => rt::convert::set(&mut out.float, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2619,12 +2619,12 @@ impl rt::FromValue for MalformedShortInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.short_in_body = rt::FromValue::from_value(value)?,
-                1 => out.short_in_path = rt::FromValue::from_value(value)?,
-                2 => out.short_in_query = rt::FromValue::from_value(value)?,
-                3 => out.short_in_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.short_in_body, value),
+                1 => rt::convert::set(&mut out.short_in_path, value),
+                2 => rt::convert::set(&mut out.short_in_query, value),
+                3 => rt::convert::set(&mut out.short_in_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2651,9 +2651,9 @@ impl rt::FromValue for MalformedStringInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blob = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blob, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2677,9 +2677,9 @@ impl rt::FromValue for MalformedTimestampBodyDateTimeInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2703,9 +2703,9 @@ impl rt::FromValue for MalformedTimestampBodyDefaultInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2729,9 +2729,9 @@ impl rt::FromValue for MalformedTimestampBodyHttpDateInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2755,9 +2755,9 @@ impl rt::FromValue for MalformedTimestampHeaderDateTimeInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2781,9 +2781,9 @@ impl rt::FromValue for MalformedTimestampHeaderDefaultInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2807,9 +2807,9 @@ impl rt::FromValue for MalformedTimestampHeaderEpochInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2833,9 +2833,9 @@ impl rt::FromValue for MalformedTimestampPathDefaultInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2859,9 +2859,9 @@ impl rt::FromValue for MalformedTimestampPathEpochInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2885,9 +2885,9 @@ impl rt::FromValue for MalformedTimestampPathHttpDateInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2911,9 +2911,9 @@ impl rt::FromValue for MalformedTimestampQueryDefaultInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2937,9 +2937,9 @@ impl rt::FromValue for MalformedTimestampQueryEpochInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2963,9 +2963,9 @@ impl rt::FromValue for MalformedTimestampQueryHttpDateInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2989,9 +2989,9 @@ impl rt::FromValue for MalformedUnionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.union = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.union, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3015,9 +3015,9 @@ impl rt::FromValue for MediaTypeHeaderInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.json = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.json, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3041,9 +3041,9 @@ impl rt::FromValue for MediaTypeHeaderOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.json = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.json, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3129,10 +3129,10 @@ impl rt::FromValue for NestedPayload {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.greeting = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.greeting, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3206,11 +3206,11 @@ impl rt::FromValue for NullAndEmptyHeadersIO {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.a = rt::FromValue::from_value(value)?,
-                1 => out.b = rt::FromValue::from_value(value)?,
-                2 => out.c = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.a, value),
+                1 => rt::convert::set(&mut out.b, value),
+                2 => rt::convert::set(&mut out.c, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3237,10 +3237,10 @@ impl rt::FromValue for OmitsNullSerializesEmptyStringInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.null_value = rt::FromValue::from_value(value)?,
-                1 => out.empty_string = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.null_value, value),
+                1 => rt::convert::set(&mut out.empty_string, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3271,15 +3271,15 @@ impl rt::FromValue for OmitsSerializingEmptyListsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_string_list = rt::FromValue::from_value(value)?,
-                1 => out.query_integer_list = rt::FromValue::from_value(value)?,
-                2 => out.query_double_list = rt::FromValue::from_value(value)?,
-                3 => out.query_boolean_list = rt::FromValue::from_value(value)?,
-                4 => out.query_timestamp_list = rt::FromValue::from_value(value)?,
-                5 => out.query_enum_list = rt::FromValue::from_value(value)?,
-                6 => out.query_integer_enum_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_string_list, value),
+                1 => rt::convert::set(&mut out.query_integer_list, value),
+                2 => rt::convert::set(&mut out.query_double_list, value),
+                3 => rt::convert::set(&mut out.query_boolean_list, value),
+                4 => rt::convert::set(&mut out.query_timestamp_list, value),
+                5 => rt::convert::set(&mut out.query_enum_list, value),
+                6 => rt::convert::set(&mut out.query_integer_enum_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3323,12 +3323,12 @@ impl rt::FromValue for OperationWithDefaultsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.defaults = rt::FromValue::from_value(value)?,
-                1 => out.client_optional_defaults = rt::FromValue::from_value(value)?,
-                2 => out.top_level_default = rt::FromValue::from_value(value)?,
-                3 => out.other_top_level_default = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.defaults, value),
+                1 => rt::convert::set(&mut out.client_optional_defaults, value),
+                2 => rt::convert::set(&mut out.top_level_default, value),
+                3 => rt::convert::set(&mut out.other_top_level_default, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3417,36 +3417,36 @@ impl rt::FromValue for OperationWithDefaultsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.default_string = rt::FromValue::from_value(value)?,
-                1 => out.default_boolean = rt::FromValue::from_value(value)?,
-                2 => out.default_list = rt::FromValue::from_value(value)?,
-                3 => out.default_document_map = rt::FromValue::from_value(value)?,
-                4 => out.default_document_string = rt::FromValue::from_value(value)?,
-                5 => out.default_document_boolean = rt::FromValue::from_value(value)?,
-                6 => out.default_document_list = rt::FromValue::from_value(value)?,
-                7 => out.default_null_document = rt::FromValue::from_value(value)?,
-                8 => out.default_timestamp = rt::FromValue::from_value(value)?,
-                9 => out.default_blob = rt::FromValue::from_value(value)?,
-                10 => out.default_byte = rt::FromValue::from_value(value)?,
-                11 => out.default_short = rt::FromValue::from_value(value)?,
-                12 => out.default_integer = rt::FromValue::from_value(value)?,
-                13 => out.default_long = rt::FromValue::from_value(value)?,
-                14 => out.default_float = rt::FromValue::from_value(value)?,
-                15 => out.default_double = rt::FromValue::from_value(value)?,
-                16 => out.default_map = rt::FromValue::from_value(value)?,
-                17 => out.default_enum = rt::FromValue::from_value(value)?,
-                18 => out.default_int_enum = rt::FromValue::from_value(value)?,
-                19 => out.empty_string = rt::FromValue::from_value(value)?,
-                20 => out.false_boolean = rt::FromValue::from_value(value)?,
-                21 => out.empty_blob = rt::FromValue::from_value(value)?,
-                22 => out.zero_byte = rt::FromValue::from_value(value)?,
-                23 => out.zero_short = rt::FromValue::from_value(value)?,
-                24 => out.zero_integer = rt::FromValue::from_value(value)?,
-                25 => out.zero_long = rt::FromValue::from_value(value)?,
-                26 => out.zero_float = rt::FromValue::from_value(value)?,
-                27 => out.zero_double = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.default_string, value),
+                1 => rt::convert::set(&mut out.default_boolean, value),
+                2 => rt::convert::set(&mut out.default_list, value),
+                3 => rt::convert::set(&mut out.default_document_map, value),
+                4 => rt::convert::set(&mut out.default_document_string, value),
+                5 => rt::convert::set(&mut out.default_document_boolean, value),
+                6 => rt::convert::set(&mut out.default_document_list, value),
+                7 => rt::convert::set(&mut out.default_null_document, value),
+                8 => rt::convert::set(&mut out.default_timestamp, value),
+                9 => rt::convert::set(&mut out.default_blob, value),
+                10 => rt::convert::set(&mut out.default_byte, value),
+                11 => rt::convert::set(&mut out.default_short, value),
+                12 => rt::convert::set(&mut out.default_integer, value),
+                13 => rt::convert::set(&mut out.default_long, value),
+                14 => rt::convert::set(&mut out.default_float, value),
+                15 => rt::convert::set(&mut out.default_double, value),
+                16 => rt::convert::set(&mut out.default_map, value),
+                17 => rt::convert::set(&mut out.default_enum, value),
+                18 => rt::convert::set(&mut out.default_int_enum, value),
+                19 => rt::convert::set(&mut out.empty_string, value),
+                20 => rt::convert::set(&mut out.false_boolean, value),
+                21 => rt::convert::set(&mut out.empty_blob, value),
+                22 => rt::convert::set(&mut out.zero_byte, value),
+                23 => rt::convert::set(&mut out.zero_short, value),
+                24 => rt::convert::set(&mut out.zero_integer, value),
+                25 => rt::convert::set(&mut out.zero_long, value),
+                26 => rt::convert::set(&mut out.zero_float, value),
+                27 => rt::convert::set(&mut out.zero_double, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3497,9 +3497,9 @@ impl rt::FromValue for OperationWithNestedStructureInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.top_level = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.top_level, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3525,11 +3525,11 @@ impl rt::FromValue for OperationWithNestedStructureOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dialog = rt::FromValue::from_value(value)?,
-                1 => out.dialog_list = rt::FromValue::from_value(value)?,
-                2 => out.dialog_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dialog, value),
+                1 => rt::convert::set(&mut out.dialog_list, value),
+                2 => rt::convert::set(&mut out.dialog_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3555,9 +3555,9 @@ impl rt::FromValue for OutputStreamOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3582,10 +3582,10 @@ impl rt::FromValue for OutputStreamWithInitialResponseOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.initial_response_member = rt::FromValue::from_value(value)?,
-                1 => out.stream = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.initial_response_member, value),
+                1 => rt::convert::set(&mut out.stream, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3610,9 +3610,9 @@ impl rt::FromValue for PayloadConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3636,9 +3636,9 @@ impl rt::FromValue for PayloadStructure {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.structure_member = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.structure_member, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3724,9 +3724,9 @@ impl rt::FromValue for PostPlayerActionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.action = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.action, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3750,9 +3750,9 @@ impl rt::FromValue for PostPlayerActionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.action = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.action, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3776,9 +3776,9 @@ impl rt::FromValue for PostUnionWithJsonNameInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3802,9 +3802,9 @@ impl rt::FromValue for PostUnionWithJsonNameOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3829,10 +3829,10 @@ impl rt::FromValue for PutWithContentEncodingInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.encoding = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.encoding, value),
+                1 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3857,9 +3857,9 @@ impl rt::FromValue for QueryIdempotencyTokenAutoFillInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3884,10 +3884,10 @@ impl rt::FromValue for QueryParamsAsStringListMapInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.qux = rt::FromValue::from_value(value)?,
-                1 => out.foo = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.qux, value),
+                1 => rt::convert::set(&mut out.foo, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3913,10 +3913,10 @@ impl rt::FromValue for QueryPrecedenceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.baz = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.baz, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3941,9 +3941,9 @@ impl rt::FromValue for RecursiveShapesInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3968,10 +3968,10 @@ impl rt::FromValue for RecursiveShapesInputOutputNested1 {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3997,10 +3997,10 @@ impl rt::FromValue for RecursiveShapesInputOutputNested2 {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bar = rt::FromValue::from_value(value)?,
-                1 => out.recursive_member = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bar, value),
+                1 => rt::convert::set(&mut out.recursive_member, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4025,9 +4025,9 @@ impl rt::FromValue for RenamedGreeting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.salutation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.salutation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4067,9 +4067,9 @@ impl rt::FromValue for ResponseCodeRequiredOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.response_code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.response_code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4093,9 +4093,9 @@ impl rt::FromValue for ServiceUnavailableError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4128,18 +4128,18 @@ impl rt::FromValue for SimpleScalarPropertiesInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.string_value = rt::FromValue::from_value(value)?,
-                2 => out.true_boolean_value = rt::FromValue::from_value(value)?,
-                3 => out.false_boolean_value = rt::FromValue::from_value(value)?,
-                4 => out.byte_value = rt::FromValue::from_value(value)?,
-                5 => out.short_value = rt::FromValue::from_value(value)?,
-                6 => out.integer_value = rt::FromValue::from_value(value)?,
-                7 => out.long_value = rt::FromValue::from_value(value)?,
-                8 => out.float_value = rt::FromValue::from_value(value)?,
-                9 => out.double_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.string_value, value),
+                2 => rt::convert::set(&mut out.true_boolean_value, value),
+                3 => rt::convert::set(&mut out.false_boolean_value, value),
+                4 => rt::convert::set(&mut out.byte_value, value),
+                5 => rt::convert::set(&mut out.short_value, value),
+                6 => rt::convert::set(&mut out.integer_value, value),
+                7 => rt::convert::set(&mut out.long_value, value),
+                8 => rt::convert::set(&mut out.float_value, value),
+                9 => rt::convert::set(&mut out.double_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4206,9 +4206,9 @@ impl rt::FromValue for SingletonEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4264,10 +4264,10 @@ impl rt::FromValue for SparseJsonListsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sparse_string_list = rt::FromValue::from_value(value)?,
-                1 => out.sparse_short_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sparse_string_list, value),
+                1 => rt::convert::set(&mut out.sparse_short_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4300,13 +4300,13 @@ impl rt::FromValue for SparseJsonMapsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sparse_struct_map = rt::FromValue::from_value(value)?,
-                1 => out.sparse_number_map = rt::FromValue::from_value(value)?,
-                2 => out.sparse_boolean_map = rt::FromValue::from_value(value)?,
-                3 => out.sparse_string_map = rt::FromValue::from_value(value)?,
-                4 => out.sparse_set_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sparse_struct_map, value),
+                1 => rt::convert::set(&mut out.sparse_number_map, value),
+                2 => rt::convert::set(&mut out.sparse_boolean_map, value),
+                3 => rt::convert::set(&mut out.sparse_string_map, value),
+                4 => rt::convert::set(&mut out.sparse_set_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4335,10 +4335,10 @@ impl rt::FromValue for StreamingTraitsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.blob = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.blob, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4364,10 +4364,10 @@ impl rt::FromValue for StreamingTraitsRequireLengthInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.blob = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.blob, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4393,10 +4393,10 @@ impl rt::FromValue for StreamingTraitsWithMediaTypeInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.blob = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.blob, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4476,9 +4476,9 @@ impl rt::FromValue for StringPayloadEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4502,9 +4502,9 @@ impl rt::FromValue for StringPayloadInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4529,10 +4529,10 @@ impl rt::FromValue for StructureListMember {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.a = rt::FromValue::from_value(value)?,
-                1 => out.b = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.a, value),
+                1 => rt::convert::set(&mut out.b, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4557,9 +4557,9 @@ impl rt::FromValue for StructurePayloadEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4584,10 +4584,10 @@ impl rt::FromValue for TestBodyStructureInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.test_id = rt::FromValue::from_value(value)?,
-                1 => out.test_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.test_id, value),
+                1 => rt::convert::set(&mut out.test_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4612,9 +4612,9 @@ impl rt::FromValue for TestConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timeout = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timeout, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4699,9 +4699,9 @@ impl rt::FromValue for TestNoPayloadInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.test_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.test_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4726,10 +4726,10 @@ impl rt::FromValue for TestPayloadBlobInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content_type = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content_type, value),
+                1 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4755,10 +4755,10 @@ impl rt::FromValue for TestPayloadStructureInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.test_id = rt::FromValue::from_value(value)?,
-                1 => out.payload_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.test_id, value),
+                1 => rt::convert::set(&mut out.payload_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4789,15 +4789,15 @@ impl rt::FromValue for TimestampFormatHeadersIO {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.member_epoch_seconds = rt::FromValue::from_value(value)?,
-                1 => out.member_http_date = rt::FromValue::from_value(value)?,
-                2 => out.member_date_time = rt::FromValue::from_value(value)?,
-                3 => out.default_format = rt::FromValue::from_value(value)?,
-                4 => out.target_epoch_seconds = rt::FromValue::from_value(value)?,
-                5 => out.target_http_date = rt::FromValue::from_value(value)?,
-                6 => out.target_date_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.member_epoch_seconds, value),
+                1 => rt::convert::set(&mut out.member_http_date, value),
+                2 => rt::convert::set(&mut out.member_date_time, value),
+                3 => rt::convert::set(&mut out.default_format, value),
+                4 => rt::convert::set(&mut out.target_epoch_seconds, value),
+                5 => rt::convert::set(&mut out.target_http_date, value),
+                6 => rt::convert::set(&mut out.target_date_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4829,11 +4829,11 @@ impl rt::FromValue for TopLevel {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dialog = rt::FromValue::from_value(value)?,
-                1 => out.dialog_list = rt::FromValue::from_value(value)?,
-                2 => out.dialog_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dialog, value),
+                1 => rt::convert::set(&mut out.dialog_list, value),
+                2 => rt::convert::set(&mut out.dialog_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4859,9 +4859,9 @@ impl rt::FromValue for UnionInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.contents = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.contents, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4916,9 +4916,9 @@ impl rt::FromValue for UnionPayloadEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -16,9 +16,9 @@ impl rt::FromValue for NestedWithNamespace {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attr_field = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attr_field, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -52,19 +52,19 @@ impl rt::FromValue for SimpleScalarPropertiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.string_value = rt::FromValue::from_value(value)?,
-                2 => out.true_boolean_value = rt::FromValue::from_value(value)?,
-                3 => out.false_boolean_value = rt::FromValue::from_value(value)?,
-                4 => out.byte_value = rt::FromValue::from_value(value)?,
-                5 => out.short_value = rt::FromValue::from_value(value)?,
-                6 => out.integer_value = rt::FromValue::from_value(value)?,
-                7 => out.long_value = rt::FromValue::from_value(value)?,
-                8 => out.float_value = rt::FromValue::from_value(value)?,
-                9 => out.nested = rt::FromValue::from_value(value)?,
-                10 => out.double_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.string_value, value),
+                2 => rt::convert::set(&mut out.true_boolean_value, value),
+                3 => rt::convert::set(&mut out.false_boolean_value, value),
+                4 => rt::convert::set(&mut out.byte_value, value),
+                5 => rt::convert::set(&mut out.short_value, value),
+                6 => rt::convert::set(&mut out.integer_value, value),
+                7 => rt::convert::set(&mut out.long_value, value),
+                8 => rt::convert::set(&mut out.float_value, value),
+                9 => rt::convert::set(&mut out.nested, value),
+                10 => rt::convert::set(&mut out.double_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -108,19 +108,19 @@ impl rt::FromValue for SimpleScalarPropertiesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.string_value = rt::FromValue::from_value(value)?,
-                2 => out.true_boolean_value = rt::FromValue::from_value(value)?,
-                3 => out.false_boolean_value = rt::FromValue::from_value(value)?,
-                4 => out.byte_value = rt::FromValue::from_value(value)?,
-                5 => out.short_value = rt::FromValue::from_value(value)?,
-                6 => out.integer_value = rt::FromValue::from_value(value)?,
-                7 => out.long_value = rt::FromValue::from_value(value)?,
-                8 => out.float_value = rt::FromValue::from_value(value)?,
-                9 => out.nested = rt::FromValue::from_value(value)?,
-                10 => out.double_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.string_value, value),
+                2 => rt::convert::set(&mut out.true_boolean_value, value),
+                3 => rt::convert::set(&mut out.false_boolean_value, value),
+                4 => rt::convert::set(&mut out.byte_value, value),
+                5 => rt::convert::set(&mut out.short_value, value),
+                6 => rt::convert::set(&mut out.integer_value, value),
+                7 => rt::convert::set(&mut out.long_value, value),
+                8 => rt::convert::set(&mut out.float_value, value),
+                9 => rt::convert::set(&mut out.nested, value),
+                10 => rt::convert::set(&mut out.double_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

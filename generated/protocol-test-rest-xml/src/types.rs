@@ -36,29 +36,29 @@ impl rt::FromValue for AllQueryStringTypesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.query_string = rt::FromValue::from_value(value)?,
-                1 => out.query_string_list = rt::FromValue::from_value(value)?,
-                2 => out.query_string_set = rt::FromValue::from_value(value)?,
-                3 => out.query_byte = rt::FromValue::from_value(value)?,
-                4 => out.query_short = rt::FromValue::from_value(value)?,
-                5 => out.query_integer = rt::FromValue::from_value(value)?,
-                6 => out.query_integer_list = rt::FromValue::from_value(value)?,
-                7 => out.query_integer_set = rt::FromValue::from_value(value)?,
-                8 => out.query_long = rt::FromValue::from_value(value)?,
-                9 => out.query_float = rt::FromValue::from_value(value)?,
-                10 => out.query_double = rt::FromValue::from_value(value)?,
-                11 => out.query_double_list = rt::FromValue::from_value(value)?,
-                12 => out.query_boolean = rt::FromValue::from_value(value)?,
-                13 => out.query_boolean_list = rt::FromValue::from_value(value)?,
-                14 => out.query_timestamp = rt::FromValue::from_value(value)?,
-                15 => out.query_timestamp_list = rt::FromValue::from_value(value)?,
-                16 => out.query_enum = rt::FromValue::from_value(value)?,
-                17 => out.query_enum_list = rt::FromValue::from_value(value)?,
-                18 => out.query_integer_enum = rt::FromValue::from_value(value)?,
-                19 => out.query_integer_enum_list = rt::FromValue::from_value(value)?,
-                20 => out.query_params_map_of_strings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.query_string, value),
+                1 => rt::convert::set(&mut out.query_string_list, value),
+                2 => rt::convert::set(&mut out.query_string_set, value),
+                3 => rt::convert::set(&mut out.query_byte, value),
+                4 => rt::convert::set(&mut out.query_short, value),
+                5 => rt::convert::set(&mut out.query_integer, value),
+                6 => rt::convert::set(&mut out.query_integer_list, value),
+                7 => rt::convert::set(&mut out.query_integer_set, value),
+                8 => rt::convert::set(&mut out.query_long, value),
+                9 => rt::convert::set(&mut out.query_float, value),
+                10 => rt::convert::set(&mut out.query_double, value),
+                11 => rt::convert::set(&mut out.query_double_list, value),
+                12 => rt::convert::set(&mut out.query_boolean, value),
+                13 => rt::convert::set(&mut out.query_boolean_list, value),
+                14 => rt::convert::set(&mut out.query_timestamp, value),
+                15 => rt::convert::set(&mut out.query_timestamp_list, value),
+                16 => rt::convert::set(&mut out.query_enum, value),
+                17 => rt::convert::set(&mut out.query_enum_list, value),
+                18 => rt::convert::set(&mut out.query_integer_enum, value),
+                19 => rt::convert::set(&mut out.query_integer_enum_list, value),
+                20 => rt::convert::set(&mut out.query_params_map_of_strings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -102,9 +102,9 @@ impl rt::FromValue for BodyWithXmlNameInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -130,11 +130,11 @@ impl rt::FromValue for ComplexError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.header = rt::FromValue::from_value(value)?,
-                1 => out.top_level = rt::FromValue::from_value(value)?,
-                2 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.header, value),
+                1 => rt::convert::set(&mut out.top_level, value),
+                2 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -160,9 +160,9 @@ impl rt::FromValue for ComplexNestedErrorData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -187,10 +187,10 @@ impl rt::FromValue for ConstantAndVariableQueryStringInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baz = rt::FromValue::from_value(value)?,
-                1 => out.maybe_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baz, value),
+                1 => rt::convert::set(&mut out.maybe_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -215,9 +215,9 @@ impl rt::FromValue for ConstantQueryStringInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.hello = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.hello, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -241,9 +241,9 @@ impl rt::FromValue for ContentTypeParametersInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -283,9 +283,9 @@ impl rt::FromValue for DatetimeOffsetsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.datetime = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.datetime, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -341,9 +341,9 @@ impl rt::FromValue for EndpointWithHostLabelOperationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.label = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.label, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -367,9 +367,9 @@ impl rt::FromValue for EnumPayloadInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -393,9 +393,9 @@ impl rt::FromValue for FlattenedXmlMapRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -419,9 +419,9 @@ impl rt::FromValue for FlattenedXmlMapResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -445,9 +445,9 @@ impl rt::FromValue for FlattenedXmlMapWithXmlNameRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -471,9 +471,9 @@ impl rt::FromValue for FlattenedXmlMapWithXmlNameResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -497,9 +497,9 @@ impl rt::FromValue for FlattenedXmlMapWithXmlNamespaceOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -590,9 +590,9 @@ impl rt::FromValue for FractionalSecondsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.datetime = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.datetime, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -616,9 +616,9 @@ impl rt::FromValue for GreetingStruct {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.hi = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.hi, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -642,9 +642,9 @@ impl rt::FromValue for GreetingWithErrorsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.greeting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.greeting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -668,9 +668,9 @@ impl rt::FromValue for HostLabelHeaderInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -695,10 +695,10 @@ impl rt::FromValue for HttpEmptyPrefixHeadersInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix_headers = rt::FromValue::from_value(value)?,
-                1 => out.specific_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix_headers, value),
+                1 => rt::convert::set(&mut out.specific_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -724,10 +724,10 @@ impl rt::FromValue for HttpEmptyPrefixHeadersOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix_headers = rt::FromValue::from_value(value)?,
-                1 => out.specific_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix_headers, value),
+                1 => rt::convert::set(&mut out.specific_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -753,10 +753,10 @@ impl rt::FromValue for HttpPayloadTraitsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.blob = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.blob, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -782,10 +782,10 @@ impl rt::FromValue for HttpPayloadTraitsWithMediaTypeInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.blob = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.blob, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -810,9 +810,9 @@ impl rt::FromValue for HttpPayloadWithMemberXmlNameInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -836,9 +836,9 @@ impl rt::FromValue for HttpPayloadWithStructureInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -862,9 +862,9 @@ impl rt::FromValue for HttpPayloadWithUnionInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -888,9 +888,9 @@ impl rt::FromValue for HttpPayloadWithXmlNameInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -914,9 +914,9 @@ impl rt::FromValue for HttpPayloadWithXmlNamespaceAndPrefixInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -940,9 +940,9 @@ impl rt::FromValue for HttpPayloadWithXmlNamespaceInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -967,10 +967,10 @@ impl rt::FromValue for HttpPrefixHeadersInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.foo_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.foo_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -996,10 +996,10 @@ impl rt::FromValue for HttpRequestWithFloatLabelsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.float = rt::FromValue::from_value(value)?,
-                1 => out.double = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.float, value),
+                1 => rt::convert::set(&mut out.double, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1025,10 +1025,10 @@ impl rt::FromValue for HttpRequestWithGreedyLabelInPathInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.baz = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.baz, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1059,15 +1059,15 @@ impl rt::FromValue for HttpRequestWithLabelsAndTimestampFormatInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.member_epoch_seconds = rt::FromValue::from_value(value)?,
-                1 => out.member_http_date = rt::FromValue::from_value(value)?,
-                2 => out.member_date_time = rt::FromValue::from_value(value)?,
-                3 => out.default_format = rt::FromValue::from_value(value)?,
-                4 => out.target_epoch_seconds = rt::FromValue::from_value(value)?,
-                5 => out.target_http_date = rt::FromValue::from_value(value)?,
-                6 => out.target_date_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.member_epoch_seconds, value),
+                1 => rt::convert::set(&mut out.member_http_date, value),
+                2 => rt::convert::set(&mut out.member_date_time, value),
+                3 => rt::convert::set(&mut out.default_format, value),
+                4 => rt::convert::set(&mut out.target_epoch_seconds, value),
+                5 => rt::convert::set(&mut out.target_http_date, value),
+                6 => rt::convert::set(&mut out.target_date_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1104,16 +1104,16 @@ impl rt::FromValue for HttpRequestWithLabelsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string = rt::FromValue::from_value(value)?,
-                1 => out.short = rt::FromValue::from_value(value)?,
-                2 => out.integer = rt::FromValue::from_value(value)?,
-                3 => out.long = rt::FromValue::from_value(value)?,
-                4 => out.float = rt::FromValue::from_value(value)?,
-                5 => out.double = rt::FromValue::from_value(value)?,
-                6 => out.boolean = rt::FromValue::from_value(value)?,
-                7 => out.timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string, value),
+                1 => rt::convert::set(&mut out.short, value),
+                2 => rt::convert::set(&mut out.integer, value),
+                3 => rt::convert::set(&mut out.long, value),
+                4 => rt::convert::set(&mut out.float, value),
+                5 => rt::convert::set(&mut out.double, value),
+                6 => rt::convert::set(&mut out.boolean, value),
+                7 => rt::convert::set(&mut out.timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1144,9 +1144,9 @@ impl rt::FromValue for HttpResponseCodeOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1170,9 +1170,9 @@ impl rt::FromValue for IgnoreQueryParamsInResponseOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baz = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baz, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1211,24 +1211,24 @@ impl rt::FromValue for InputAndOutputWithHeadersIO {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.header_string = rt::FromValue::from_value(value)?,
-                1 => out.header_byte = rt::FromValue::from_value(value)?,
-                2 => out.header_short = rt::FromValue::from_value(value)?,
-                3 => out.header_integer = rt::FromValue::from_value(value)?,
-                4 => out.header_long = rt::FromValue::from_value(value)?,
-                5 => out.header_float = rt::FromValue::from_value(value)?,
-                6 => out.header_double = rt::FromValue::from_value(value)?,
-                7 => out.header_true_bool = rt::FromValue::from_value(value)?,
-                8 => out.header_false_bool = rt::FromValue::from_value(value)?,
-                9 => out.header_string_list = rt::FromValue::from_value(value)?,
-                10 => out.header_string_set = rt::FromValue::from_value(value)?,
-                11 => out.header_integer_list = rt::FromValue::from_value(value)?,
-                12 => out.header_boolean_list = rt::FromValue::from_value(value)?,
-                13 => out.header_timestamp_list = rt::FromValue::from_value(value)?,
-                14 => out.header_enum = rt::FromValue::from_value(value)?,
-                15 => out.header_enum_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.header_string, value),
+                1 => rt::convert::set(&mut out.header_byte, value),
+                2 => rt::convert::set(&mut out.header_short, value),
+                3 => rt::convert::set(&mut out.header_integer, value),
+                4 => rt::convert::set(&mut out.header_long, value),
+                5 => rt::convert::set(&mut out.header_float, value),
+                6 => rt::convert::set(&mut out.header_double, value),
+                7 => rt::convert::set(&mut out.header_true_bool, value),
+                8 => rt::convert::set(&mut out.header_false_bool, value),
+                9 => rt::convert::set(&mut out.header_string_list, value),
+                10 => rt::convert::set(&mut out.header_string_set, value),
+                11 => rt::convert::set(&mut out.header_integer_list, value),
+                12 => rt::convert::set(&mut out.header_boolean_list, value),
+                13 => rt::convert::set(&mut out.header_timestamp_list, value),
+                14 => rt::convert::set(&mut out.header_enum, value),
+                15 => rt::convert::set(&mut out.header_enum_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1267,9 +1267,9 @@ impl rt::FromValue for InvalidGreeting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1294,10 +1294,10 @@ impl rt::FromValue for NestedPayload {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.greeting = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.greeting, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1324,9 +1324,9 @@ impl rt::FromValue for NestedXmlMapWithXmlNameRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested_xml_map_with_xml_name_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested_xml_map_with_xml_name_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1352,9 +1352,9 @@ impl rt::FromValue for NestedXmlMapWithXmlNameResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested_xml_map_with_xml_name_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested_xml_map_with_xml_name_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1383,10 +1383,10 @@ impl rt::FromValue for NestedXmlMapsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested_map = rt::FromValue::from_value(value)?,
-                1 => out.flat_nested_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested_map, value),
+                1 => rt::convert::set(&mut out.flat_nested_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1416,10 +1416,10 @@ impl rt::FromValue for NestedXmlMapsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested_map = rt::FromValue::from_value(value)?,
-                1 => out.flat_nested_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested_map, value),
+                1 => rt::convert::set(&mut out.flat_nested_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1462,11 +1462,11 @@ impl rt::FromValue for NullAndEmptyHeadersIO {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.a = rt::FromValue::from_value(value)?,
-                1 => out.b = rt::FromValue::from_value(value)?,
-                2 => out.c = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.a, value),
+                1 => rt::convert::set(&mut out.b, value),
+                2 => rt::convert::set(&mut out.c, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1493,10 +1493,10 @@ impl rt::FromValue for OmitsNullSerializesEmptyStringInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.null_value = rt::FromValue::from_value(value)?,
-                1 => out.empty_string = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.null_value, value),
+                1 => rt::convert::set(&mut out.empty_string, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1521,9 +1521,9 @@ impl rt::FromValue for PayloadWithXmlName {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1547,9 +1547,9 @@ impl rt::FromValue for PayloadWithXmlNamespace {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1573,9 +1573,9 @@ impl rt::FromValue for PayloadWithXmlNamespaceAndPrefix {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1600,10 +1600,10 @@ impl rt::FromValue for PutWithContentEncodingInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.encoding = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.encoding, value),
+                1 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1628,9 +1628,9 @@ impl rt::FromValue for QueryIdempotencyTokenAutoFillInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1655,10 +1655,10 @@ impl rt::FromValue for QueryParamsAsStringListMapInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.qux = rt::FromValue::from_value(value)?,
-                1 => out.foo = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.qux, value),
+                1 => rt::convert::set(&mut out.foo, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1684,10 +1684,10 @@ impl rt::FromValue for QueryPrecedenceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.baz = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.baz, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1713,10 +1713,10 @@ impl rt::FromValue for RecursiveShapesInputOutputNested1 {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1742,10 +1742,10 @@ impl rt::FromValue for RecursiveShapesInputOutputNested2 {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bar = rt::FromValue::from_value(value)?,
-                1 => out.recursive_member = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bar, value),
+                1 => rt::convert::set(&mut out.recursive_member, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1770,9 +1770,9 @@ impl rt::FromValue for RecursiveShapesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1796,9 +1796,9 @@ impl rt::FromValue for RecursiveShapesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1831,18 +1831,18 @@ impl rt::FromValue for SimpleScalarPropertiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.string_value = rt::FromValue::from_value(value)?,
-                2 => out.true_boolean_value = rt::FromValue::from_value(value)?,
-                3 => out.false_boolean_value = rt::FromValue::from_value(value)?,
-                4 => out.byte_value = rt::FromValue::from_value(value)?,
-                5 => out.short_value = rt::FromValue::from_value(value)?,
-                6 => out.integer_value = rt::FromValue::from_value(value)?,
-                7 => out.long_value = rt::FromValue::from_value(value)?,
-                8 => out.float_value = rt::FromValue::from_value(value)?,
-                9 => out.double_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.string_value, value),
+                2 => rt::convert::set(&mut out.true_boolean_value, value),
+                3 => rt::convert::set(&mut out.false_boolean_value, value),
+                4 => rt::convert::set(&mut out.byte_value, value),
+                5 => rt::convert::set(&mut out.short_value, value),
+                6 => rt::convert::set(&mut out.integer_value, value),
+                7 => rt::convert::set(&mut out.long_value, value),
+                8 => rt::convert::set(&mut out.float_value, value),
+                9 => rt::convert::set(&mut out.double_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1884,18 +1884,18 @@ impl rt::FromValue for SimpleScalarPropertiesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.string_value = rt::FromValue::from_value(value)?,
-                2 => out.true_boolean_value = rt::FromValue::from_value(value)?,
-                3 => out.false_boolean_value = rt::FromValue::from_value(value)?,
-                4 => out.byte_value = rt::FromValue::from_value(value)?,
-                5 => out.short_value = rt::FromValue::from_value(value)?,
-                6 => out.integer_value = rt::FromValue::from_value(value)?,
-                7 => out.long_value = rt::FromValue::from_value(value)?,
-                8 => out.float_value = rt::FromValue::from_value(value)?,
-                9 => out.double_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.string_value, value),
+                2 => rt::convert::set(&mut out.true_boolean_value, value),
+                3 => rt::convert::set(&mut out.false_boolean_value, value),
+                4 => rt::convert::set(&mut out.byte_value, value),
+                5 => rt::convert::set(&mut out.short_value, value),
+                6 => rt::convert::set(&mut out.integer_value, value),
+                7 => rt::convert::set(&mut out.long_value, value),
+                8 => rt::convert::set(&mut out.float_value, value),
+                9 => rt::convert::set(&mut out.double_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1983,9 +1983,9 @@ impl rt::FromValue for StringPayloadInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2010,10 +2010,10 @@ impl rt::FromValue for StructureListMember {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.a = rt::FromValue::from_value(value)?,
-                1 => out.b = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.a, value),
+                1 => rt::convert::set(&mut out.b, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2044,15 +2044,15 @@ impl rt::FromValue for TimestampFormatHeadersIO {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.member_epoch_seconds = rt::FromValue::from_value(value)?,
-                1 => out.member_http_date = rt::FromValue::from_value(value)?,
-                2 => out.member_date_time = rt::FromValue::from_value(value)?,
-                3 => out.default_format = rt::FromValue::from_value(value)?,
-                4 => out.target_epoch_seconds = rt::FromValue::from_value(value)?,
-                5 => out.target_http_date = rt::FromValue::from_value(value)?,
-                6 => out.target_date_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.member_epoch_seconds, value),
+                1 => rt::convert::set(&mut out.member_http_date, value),
+                2 => rt::convert::set(&mut out.member_date_time, value),
+                3 => rt::convert::set(&mut out.default_format, value),
+                4 => rt::convert::set(&mut out.target_epoch_seconds, value),
+                5 => rt::convert::set(&mut out.target_http_date, value),
+                6 => rt::convert::set(&mut out.target_date_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2115,11 +2115,11 @@ impl rt::FromValue for XmlAttributesInMiddlePayloadRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.attr = rt::FromValue::from_value(value)?,
-                2 => out.baz = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.attr, value),
+                2 => rt::convert::set(&mut out.baz, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2147,11 +2147,11 @@ impl rt::FromValue for XmlAttributesInMiddlePayloadResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.attr = rt::FromValue::from_value(value)?,
-                2 => out.baz = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.attr, value),
+                2 => rt::convert::set(&mut out.baz, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2177,9 +2177,9 @@ impl rt::FromValue for XmlAttributesInMiddleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2203,9 +2203,9 @@ impl rt::FromValue for XmlAttributesInMiddleResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2229,9 +2229,9 @@ impl rt::FromValue for XmlAttributesOnPayloadRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2255,9 +2255,9 @@ impl rt::FromValue for XmlAttributesOnPayloadResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2282,10 +2282,10 @@ impl rt::FromValue for XmlAttributesPayloadRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.attr = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.attr, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2311,10 +2311,10 @@ impl rt::FromValue for XmlAttributesPayloadResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.attr = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.attr, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2340,10 +2340,10 @@ impl rt::FromValue for XmlAttributesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.attr = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.attr, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2369,10 +2369,10 @@ impl rt::FromValue for XmlAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.attr = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.attr, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2397,9 +2397,9 @@ impl rt::FromValue for XmlBlobsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2423,9 +2423,9 @@ impl rt::FromValue for XmlBlobsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2449,9 +2449,9 @@ impl rt::FromValue for XmlEmptyBlobsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2475,9 +2475,9 @@ impl rt::FromValue for XmlEmptyBlobsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2515,23 +2515,23 @@ impl rt::FromValue for XmlEmptyListsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_list = rt::FromValue::from_value(value)?,
-                1 => out.string_set = rt::FromValue::from_value(value)?,
-                2 => out.integer_list = rt::FromValue::from_value(value)?,
-                3 => out.boolean_list = rt::FromValue::from_value(value)?,
-                4 => out.timestamp_list = rt::FromValue::from_value(value)?,
-                5 => out.enum_list = rt::FromValue::from_value(value)?,
-                6 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                7 => out.nested_string_list = rt::FromValue::from_value(value)?,
-                8 => out.renamed_list_members = rt::FromValue::from_value(value)?,
-                9 => out.flattened_list = rt::FromValue::from_value(value)?,
-                10 => out.flattened_list2 = rt::FromValue::from_value(value)?,
-                11 => out.flattened_list_with_member_namespace = rt::FromValue::from_value(value)?,
-                12 => out.flattened_list_with_namespace = rt::FromValue::from_value(value)?,
-                13 => out.structure_list = rt::FromValue::from_value(value)?,
-                14 => out.flattened_structure_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_list, value),
+                1 => rt::convert::set(&mut out.string_set, value),
+                2 => rt::convert::set(&mut out.integer_list, value),
+                3 => rt::convert::set(&mut out.boolean_list, value),
+                4 => rt::convert::set(&mut out.timestamp_list, value),
+                5 => rt::convert::set(&mut out.enum_list, value),
+                6 => rt::convert::set(&mut out.int_enum_list, value),
+                7 => rt::convert::set(&mut out.nested_string_list, value),
+                8 => rt::convert::set(&mut out.renamed_list_members, value),
+                9 => rt::convert::set(&mut out.flattened_list, value),
+                10 => rt::convert::set(&mut out.flattened_list2, value),
+                11 => rt::convert::set(&mut out.flattened_list_with_member_namespace, value),
+                12 => rt::convert::set(&mut out.flattened_list_with_namespace, value),
+                13 => rt::convert::set(&mut out.structure_list, value),
+                14 => rt::convert::set(&mut out.flattened_structure_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2583,23 +2583,23 @@ impl rt::FromValue for XmlEmptyListsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_list = rt::FromValue::from_value(value)?,
-                1 => out.string_set = rt::FromValue::from_value(value)?,
-                2 => out.integer_list = rt::FromValue::from_value(value)?,
-                3 => out.boolean_list = rt::FromValue::from_value(value)?,
-                4 => out.timestamp_list = rt::FromValue::from_value(value)?,
-                5 => out.enum_list = rt::FromValue::from_value(value)?,
-                6 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                7 => out.nested_string_list = rt::FromValue::from_value(value)?,
-                8 => out.renamed_list_members = rt::FromValue::from_value(value)?,
-                9 => out.flattened_list = rt::FromValue::from_value(value)?,
-                10 => out.flattened_list2 = rt::FromValue::from_value(value)?,
-                11 => out.flattened_list_with_member_namespace = rt::FromValue::from_value(value)?,
-                12 => out.flattened_list_with_namespace = rt::FromValue::from_value(value)?,
-                13 => out.structure_list = rt::FromValue::from_value(value)?,
-                14 => out.flattened_structure_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_list, value),
+                1 => rt::convert::set(&mut out.string_set, value),
+                2 => rt::convert::set(&mut out.integer_list, value),
+                3 => rt::convert::set(&mut out.boolean_list, value),
+                4 => rt::convert::set(&mut out.timestamp_list, value),
+                5 => rt::convert::set(&mut out.enum_list, value),
+                6 => rt::convert::set(&mut out.int_enum_list, value),
+                7 => rt::convert::set(&mut out.nested_string_list, value),
+                8 => rt::convert::set(&mut out.renamed_list_members, value),
+                9 => rt::convert::set(&mut out.flattened_list, value),
+                10 => rt::convert::set(&mut out.flattened_list2, value),
+                11 => rt::convert::set(&mut out.flattened_list_with_member_namespace, value),
+                12 => rt::convert::set(&mut out.flattened_list_with_namespace, value),
+                13 => rt::convert::set(&mut out.structure_list, value),
+                14 => rt::convert::set(&mut out.flattened_structure_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2637,9 +2637,9 @@ impl rt::FromValue for XmlEmptyMapsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2663,9 +2663,9 @@ impl rt::FromValue for XmlEmptyMapsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2689,9 +2689,9 @@ impl rt::FromValue for XmlEmptyStringsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.empty_string = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.empty_string, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2715,9 +2715,9 @@ impl rt::FromValue for XmlEmptyStringsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.empty_string = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.empty_string, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2746,14 +2746,14 @@ impl rt::FromValue for XmlEnumsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo_enum1 = rt::FromValue::from_value(value)?,
-                1 => out.foo_enum2 = rt::FromValue::from_value(value)?,
-                2 => out.foo_enum3 = rt::FromValue::from_value(value)?,
-                3 => out.foo_enum_list = rt::FromValue::from_value(value)?,
-                4 => out.foo_enum_set = rt::FromValue::from_value(value)?,
-                5 => out.foo_enum_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo_enum1, value),
+                1 => rt::convert::set(&mut out.foo_enum2, value),
+                2 => rt::convert::set(&mut out.foo_enum3, value),
+                3 => rt::convert::set(&mut out.foo_enum_list, value),
+                4 => rt::convert::set(&mut out.foo_enum_set, value),
+                5 => rt::convert::set(&mut out.foo_enum_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2787,14 +2787,14 @@ impl rt::FromValue for XmlEnumsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo_enum1 = rt::FromValue::from_value(value)?,
-                1 => out.foo_enum2 = rt::FromValue::from_value(value)?,
-                2 => out.foo_enum3 = rt::FromValue::from_value(value)?,
-                3 => out.foo_enum_list = rt::FromValue::from_value(value)?,
-                4 => out.foo_enum_set = rt::FromValue::from_value(value)?,
-                5 => out.foo_enum_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo_enum1, value),
+                1 => rt::convert::set(&mut out.foo_enum2, value),
+                2 => rt::convert::set(&mut out.foo_enum3, value),
+                3 => rt::convert::set(&mut out.foo_enum_list, value),
+                4 => rt::convert::set(&mut out.foo_enum_set, value),
+                5 => rt::convert::set(&mut out.foo_enum_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2828,14 +2828,14 @@ impl rt::FromValue for XmlIntEnumsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.int_enum1 = rt::FromValue::from_value(value)?,
-                1 => out.int_enum2 = rt::FromValue::from_value(value)?,
-                2 => out.int_enum3 = rt::FromValue::from_value(value)?,
-                3 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                4 => out.int_enum_set = rt::FromValue::from_value(value)?,
-                5 => out.int_enum_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.int_enum1, value),
+                1 => rt::convert::set(&mut out.int_enum2, value),
+                2 => rt::convert::set(&mut out.int_enum3, value),
+                3 => rt::convert::set(&mut out.int_enum_list, value),
+                4 => rt::convert::set(&mut out.int_enum_set, value),
+                5 => rt::convert::set(&mut out.int_enum_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2869,14 +2869,14 @@ impl rt::FromValue for XmlIntEnumsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.int_enum1 = rt::FromValue::from_value(value)?,
-                1 => out.int_enum2 = rt::FromValue::from_value(value)?,
-                2 => out.int_enum3 = rt::FromValue::from_value(value)?,
-                3 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                4 => out.int_enum_set = rt::FromValue::from_value(value)?,
-                5 => out.int_enum_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.int_enum1, value),
+                1 => rt::convert::set(&mut out.int_enum2, value),
+                2 => rt::convert::set(&mut out.int_enum3, value),
+                3 => rt::convert::set(&mut out.int_enum_list, value),
+                4 => rt::convert::set(&mut out.int_enum_set, value),
+                5 => rt::convert::set(&mut out.int_enum_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2919,23 +2919,23 @@ impl rt::FromValue for XmlListsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_list = rt::FromValue::from_value(value)?,
-                1 => out.string_set = rt::FromValue::from_value(value)?,
-                2 => out.integer_list = rt::FromValue::from_value(value)?,
-                3 => out.boolean_list = rt::FromValue::from_value(value)?,
-                4 => out.timestamp_list = rt::FromValue::from_value(value)?,
-                5 => out.enum_list = rt::FromValue::from_value(value)?,
-                6 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                7 => out.nested_string_list = rt::FromValue::from_value(value)?,
-                8 => out.renamed_list_members = rt::FromValue::from_value(value)?,
-                9 => out.flattened_list = rt::FromValue::from_value(value)?,
-                10 => out.flattened_list2 = rt::FromValue::from_value(value)?,
-                11 => out.flattened_list_with_member_namespace = rt::FromValue::from_value(value)?,
-                12 => out.flattened_list_with_namespace = rt::FromValue::from_value(value)?,
-                13 => out.structure_list = rt::FromValue::from_value(value)?,
-                14 => out.flattened_structure_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_list, value),
+                1 => rt::convert::set(&mut out.string_set, value),
+                2 => rt::convert::set(&mut out.integer_list, value),
+                3 => rt::convert::set(&mut out.boolean_list, value),
+                4 => rt::convert::set(&mut out.timestamp_list, value),
+                5 => rt::convert::set(&mut out.enum_list, value),
+                6 => rt::convert::set(&mut out.int_enum_list, value),
+                7 => rt::convert::set(&mut out.nested_string_list, value),
+                8 => rt::convert::set(&mut out.renamed_list_members, value),
+                9 => rt::convert::set(&mut out.flattened_list, value),
+                10 => rt::convert::set(&mut out.flattened_list2, value),
+                11 => rt::convert::set(&mut out.flattened_list_with_member_namespace, value),
+                12 => rt::convert::set(&mut out.flattened_list_with_namespace, value),
+                13 => rt::convert::set(&mut out.structure_list, value),
+                14 => rt::convert::set(&mut out.flattened_structure_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2987,23 +2987,23 @@ impl rt::FromValue for XmlListsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_list = rt::FromValue::from_value(value)?,
-                1 => out.string_set = rt::FromValue::from_value(value)?,
-                2 => out.integer_list = rt::FromValue::from_value(value)?,
-                3 => out.boolean_list = rt::FromValue::from_value(value)?,
-                4 => out.timestamp_list = rt::FromValue::from_value(value)?,
-                5 => out.enum_list = rt::FromValue::from_value(value)?,
-                6 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                7 => out.nested_string_list = rt::FromValue::from_value(value)?,
-                8 => out.renamed_list_members = rt::FromValue::from_value(value)?,
-                9 => out.flattened_list = rt::FromValue::from_value(value)?,
-                10 => out.flattened_list2 = rt::FromValue::from_value(value)?,
-                11 => out.flattened_list_with_member_namespace = rt::FromValue::from_value(value)?,
-                12 => out.flattened_list_with_namespace = rt::FromValue::from_value(value)?,
-                13 => out.structure_list = rt::FromValue::from_value(value)?,
-                14 => out.flattened_structure_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_list, value),
+                1 => rt::convert::set(&mut out.string_set, value),
+                2 => rt::convert::set(&mut out.integer_list, value),
+                3 => rt::convert::set(&mut out.boolean_list, value),
+                4 => rt::convert::set(&mut out.timestamp_list, value),
+                5 => rt::convert::set(&mut out.enum_list, value),
+                6 => rt::convert::set(&mut out.int_enum_list, value),
+                7 => rt::convert::set(&mut out.nested_string_list, value),
+                8 => rt::convert::set(&mut out.renamed_list_members, value),
+                9 => rt::convert::set(&mut out.flattened_list, value),
+                10 => rt::convert::set(&mut out.flattened_list2, value),
+                11 => rt::convert::set(&mut out.flattened_list_with_member_namespace, value),
+                12 => rt::convert::set(&mut out.flattened_list_with_namespace, value),
+                13 => rt::convert::set(&mut out.structure_list, value),
+                14 => rt::convert::set(&mut out.flattened_structure_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3041,9 +3041,9 @@ impl rt::FromValue for XmlMapWithXmlNamespaceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3067,9 +3067,9 @@ impl rt::FromValue for XmlMapWithXmlNamespaceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3093,9 +3093,9 @@ impl rt::FromValue for XmlMapsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3119,9 +3119,9 @@ impl rt::FromValue for XmlMapsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3145,9 +3145,9 @@ impl rt::FromValue for XmlMapsXmlNameRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3171,9 +3171,9 @@ impl rt::FromValue for XmlMapsXmlNameResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.my_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.my_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3198,10 +3198,10 @@ impl rt::FromValue for XmlNamespaceNested {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3226,9 +3226,9 @@ impl rt::FromValue for XmlNamespacesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3252,9 +3252,9 @@ impl rt::FromValue for XmlNamespacesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3285,16 +3285,16 @@ impl rt::FromValue for XmlNestedUnionStruct {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_value = rt::FromValue::from_value(value)?,
-                1 => out.boolean_value = rt::FromValue::from_value(value)?,
-                2 => out.byte_value = rt::FromValue::from_value(value)?,
-                3 => out.short_value = rt::FromValue::from_value(value)?,
-                4 => out.integer_value = rt::FromValue::from_value(value)?,
-                5 => out.long_value = rt::FromValue::from_value(value)?,
-                6 => out.float_value = rt::FromValue::from_value(value)?,
-                7 => out.double_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_value, value),
+                1 => rt::convert::set(&mut out.boolean_value, value),
+                2 => rt::convert::set(&mut out.byte_value, value),
+                3 => rt::convert::set(&mut out.short_value, value),
+                4 => rt::convert::set(&mut out.integer_value, value),
+                5 => rt::convert::set(&mut out.long_value, value),
+                6 => rt::convert::set(&mut out.float_value, value),
+                7 => rt::convert::set(&mut out.double_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3331,15 +3331,15 @@ impl rt::FromValue for XmlTimestampsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.normal = rt::FromValue::from_value(value)?,
-                1 => out.date_time = rt::FromValue::from_value(value)?,
-                2 => out.date_time_on_target = rt::FromValue::from_value(value)?,
-                3 => out.epoch_seconds = rt::FromValue::from_value(value)?,
-                4 => out.epoch_seconds_on_target = rt::FromValue::from_value(value)?,
-                5 => out.http_date = rt::FromValue::from_value(value)?,
-                6 => out.http_date_on_target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.normal, value),
+                1 => rt::convert::set(&mut out.date_time, value),
+                2 => rt::convert::set(&mut out.date_time_on_target, value),
+                3 => rt::convert::set(&mut out.epoch_seconds, value),
+                4 => rt::convert::set(&mut out.epoch_seconds_on_target, value),
+                5 => rt::convert::set(&mut out.http_date, value),
+                6 => rt::convert::set(&mut out.http_date_on_target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3375,15 +3375,15 @@ impl rt::FromValue for XmlTimestampsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.normal = rt::FromValue::from_value(value)?,
-                1 => out.date_time = rt::FromValue::from_value(value)?,
-                2 => out.date_time_on_target = rt::FromValue::from_value(value)?,
-                3 => out.epoch_seconds = rt::FromValue::from_value(value)?,
-                4 => out.epoch_seconds_on_target = rt::FromValue::from_value(value)?,
-                5 => out.http_date = rt::FromValue::from_value(value)?,
-                6 => out.http_date_on_target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.normal, value),
+                1 => rt::convert::set(&mut out.date_time, value),
+                2 => rt::convert::set(&mut out.date_time_on_target, value),
+                3 => rt::convert::set(&mut out.epoch_seconds, value),
+                4 => rt::convert::set(&mut out.epoch_seconds_on_target, value),
+                5 => rt::convert::set(&mut out.http_date, value),
+                6 => rt::convert::set(&mut out.http_date_on_target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3471,9 +3471,9 @@ impl rt::FromValue for XmlUnionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.union_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.union_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3497,9 +3497,9 @@ impl rt::FromValue for XmlUnionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.union_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.union_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -16,9 +16,9 @@ impl rt::FromValue for ClientOptionalDefaults {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.member = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.member, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -43,10 +43,10 @@ impl rt::FromValue for ComplexError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.top_level = rt::FromValue::from_value(value)?,
-                1 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.top_level, value),
+                1 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -71,9 +71,9 @@ impl rt::FromValue for ComplexNestedErrorData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -149,31 +149,31 @@ impl rt::FromValue for Defaults {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.default_string = rt::FromValue::from_value(value)?,
-                1 => out.default_boolean = rt::FromValue::from_value(value)?,
-                2 => out.default_list = rt::FromValue::from_value(value)?,
-                3 => out.default_timestamp = rt::FromValue::from_value(value)?,
-                4 => out.default_blob = rt::FromValue::from_value(value)?,
-                5 => out.default_byte = rt::FromValue::from_value(value)?,
-                6 => out.default_short = rt::FromValue::from_value(value)?,
-                7 => out.default_integer = rt::FromValue::from_value(value)?,
-                8 => out.default_long = rt::FromValue::from_value(value)?,
-                9 => out.default_float = rt::FromValue::from_value(value)?,
-                10 => out.default_double = rt::FromValue::from_value(value)?,
-                11 => out.default_map = rt::FromValue::from_value(value)?,
-                12 => out.default_enum = rt::FromValue::from_value(value)?,
-                13 => out.default_int_enum = rt::FromValue::from_value(value)?,
-                14 => out.empty_string = rt::FromValue::from_value(value)?,
-                15 => out.false_boolean = rt::FromValue::from_value(value)?,
-                16 => out.empty_blob = rt::FromValue::from_value(value)?,
-                17 => out.zero_byte = rt::FromValue::from_value(value)?,
-                18 => out.zero_short = rt::FromValue::from_value(value)?,
-                19 => out.zero_integer = rt::FromValue::from_value(value)?,
-                20 => out.zero_long = rt::FromValue::from_value(value)?,
-                21 => out.zero_float = rt::FromValue::from_value(value)?,
-                22 => out.zero_double = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.default_string, value),
+                1 => rt::convert::set(&mut out.default_boolean, value),
+                2 => rt::convert::set(&mut out.default_list, value),
+                3 => rt::convert::set(&mut out.default_timestamp, value),
+                4 => rt::convert::set(&mut out.default_blob, value),
+                5 => rt::convert::set(&mut out.default_byte, value),
+                6 => rt::convert::set(&mut out.default_short, value),
+                7 => rt::convert::set(&mut out.default_integer, value),
+                8 => rt::convert::set(&mut out.default_long, value),
+                9 => rt::convert::set(&mut out.default_float, value),
+                10 => rt::convert::set(&mut out.default_double, value),
+                11 => rt::convert::set(&mut out.default_map, value),
+                12 => rt::convert::set(&mut out.default_enum, value),
+                13 => rt::convert::set(&mut out.default_int_enum, value),
+                14 => rt::convert::set(&mut out.empty_string, value),
+                15 => rt::convert::set(&mut out.false_boolean, value),
+                16 => rt::convert::set(&mut out.empty_blob, value),
+                17 => rt::convert::set(&mut out.zero_byte, value),
+                18 => rt::convert::set(&mut out.zero_short, value),
+                19 => rt::convert::set(&mut out.zero_integer, value),
+                20 => rt::convert::set(&mut out.zero_long, value),
+                21 => rt::convert::set(&mut out.zero_float, value),
+                22 => rt::convert::set(&mut out.zero_double, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -235,9 +235,9 @@ impl rt::FromValue for Float16Output {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -328,9 +328,9 @@ impl rt::FromValue for FractionalSecondsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.datetime = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.datetime, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -354,9 +354,9 @@ impl rt::FromValue for GreetingStruct {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.hi = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.hi, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -380,9 +380,9 @@ impl rt::FromValue for GreetingWithErrorsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.greeting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.greeting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -406,9 +406,9 @@ impl rt::FromValue for InvalidGreeting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -446,12 +446,12 @@ impl rt::FromValue for OperationWithDefaultsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.defaults = rt::FromValue::from_value(value)?,
-                1 => out.client_optional_defaults = rt::FromValue::from_value(value)?,
-                2 => out.top_level_default = rt::FromValue::from_value(value)?,
-                3 => out.other_top_level_default = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.defaults, value),
+                1 => rt::convert::set(&mut out.client_optional_defaults, value),
+                2 => rt::convert::set(&mut out.top_level_default, value),
+                3 => rt::convert::set(&mut out.other_top_level_default, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -530,31 +530,31 @@ impl rt::FromValue for OperationWithDefaultsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.default_string = rt::FromValue::from_value(value)?,
-                1 => out.default_boolean = rt::FromValue::from_value(value)?,
-                2 => out.default_list = rt::FromValue::from_value(value)?,
-                3 => out.default_timestamp = rt::FromValue::from_value(value)?,
-                4 => out.default_blob = rt::FromValue::from_value(value)?,
-                5 => out.default_byte = rt::FromValue::from_value(value)?,
-                6 => out.default_short = rt::FromValue::from_value(value)?,
-                7 => out.default_integer = rt::FromValue::from_value(value)?,
-                8 => out.default_long = rt::FromValue::from_value(value)?,
-                9 => out.default_float = rt::FromValue::from_value(value)?,
-                10 => out.default_double = rt::FromValue::from_value(value)?,
-                11 => out.default_map = rt::FromValue::from_value(value)?,
-                12 => out.default_enum = rt::FromValue::from_value(value)?,
-                13 => out.default_int_enum = rt::FromValue::from_value(value)?,
-                14 => out.empty_string = rt::FromValue::from_value(value)?,
-                15 => out.false_boolean = rt::FromValue::from_value(value)?,
-                16 => out.empty_blob = rt::FromValue::from_value(value)?,
-                17 => out.zero_byte = rt::FromValue::from_value(value)?,
-                18 => out.zero_short = rt::FromValue::from_value(value)?,
-                19 => out.zero_integer = rt::FromValue::from_value(value)?,
-                20 => out.zero_long = rt::FromValue::from_value(value)?,
-                21 => out.zero_float = rt::FromValue::from_value(value)?,
-                22 => out.zero_double = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.default_string, value),
+                1 => rt::convert::set(&mut out.default_boolean, value),
+                2 => rt::convert::set(&mut out.default_list, value),
+                3 => rt::convert::set(&mut out.default_timestamp, value),
+                4 => rt::convert::set(&mut out.default_blob, value),
+                5 => rt::convert::set(&mut out.default_byte, value),
+                6 => rt::convert::set(&mut out.default_short, value),
+                7 => rt::convert::set(&mut out.default_integer, value),
+                8 => rt::convert::set(&mut out.default_long, value),
+                9 => rt::convert::set(&mut out.default_float, value),
+                10 => rt::convert::set(&mut out.default_double, value),
+                11 => rt::convert::set(&mut out.default_map, value),
+                12 => rt::convert::set(&mut out.default_enum, value),
+                13 => rt::convert::set(&mut out.default_int_enum, value),
+                14 => rt::convert::set(&mut out.empty_string, value),
+                15 => rt::convert::set(&mut out.false_boolean, value),
+                16 => rt::convert::set(&mut out.empty_blob, value),
+                17 => rt::convert::set(&mut out.zero_byte, value),
+                18 => rt::convert::set(&mut out.zero_short, value),
+                19 => rt::convert::set(&mut out.zero_integer, value),
+                20 => rt::convert::set(&mut out.zero_long, value),
+                21 => rt::convert::set(&mut out.zero_float, value),
+                22 => rt::convert::set(&mut out.zero_double, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -600,9 +600,9 @@ impl rt::FromValue for RecursiveShapesInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -627,10 +627,10 @@ impl rt::FromValue for RecursiveShapesInputOutputNested1 {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.foo = rt::FromValue::from_value(value)?,
-                1 => out.nested = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.foo, value),
+                1 => rt::convert::set(&mut out.nested, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -656,10 +656,10 @@ impl rt::FromValue for RecursiveShapesInputOutputNested2 {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bar = rt::FromValue::from_value(value)?,
-                1 => out.recursive_member = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bar, value),
+                1 => rt::convert::set(&mut out.recursive_member, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -689,13 +689,13 @@ impl rt::FromValue for RpcV2CborDenseMapsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dense_struct_map = rt::FromValue::from_value(value)?,
-                1 => out.dense_number_map = rt::FromValue::from_value(value)?,
-                2 => out.dense_boolean_map = rt::FromValue::from_value(value)?,
-                3 => out.dense_string_map = rt::FromValue::from_value(value)?,
-                4 => out.dense_set_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dense_struct_map, value),
+                1 => rt::convert::set(&mut out.dense_number_map, value),
+                2 => rt::convert::set(&mut out.dense_boolean_map, value),
+                3 => rt::convert::set(&mut out.dense_string_map, value),
+                4 => rt::convert::set(&mut out.dense_set_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -732,18 +732,18 @@ impl rt::FromValue for RpcV2CborListInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_list = rt::FromValue::from_value(value)?,
-                1 => out.string_set = rt::FromValue::from_value(value)?,
-                2 => out.integer_list = rt::FromValue::from_value(value)?,
-                3 => out.boolean_list = rt::FromValue::from_value(value)?,
-                4 => out.timestamp_list = rt::FromValue::from_value(value)?,
-                5 => out.enum_list = rt::FromValue::from_value(value)?,
-                6 => out.int_enum_list = rt::FromValue::from_value(value)?,
-                7 => out.nested_string_list = rt::FromValue::from_value(value)?,
-                8 => out.structure_list = rt::FromValue::from_value(value)?,
-                9 => out.blob_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_list, value),
+                1 => rt::convert::set(&mut out.string_set, value),
+                2 => rt::convert::set(&mut out.integer_list, value),
+                3 => rt::convert::set(&mut out.boolean_list, value),
+                4 => rt::convert::set(&mut out.timestamp_list, value),
+                5 => rt::convert::set(&mut out.enum_list, value),
+                6 => rt::convert::set(&mut out.int_enum_list, value),
+                7 => rt::convert::set(&mut out.nested_string_list, value),
+                8 => rt::convert::set(&mut out.structure_list, value),
+                9 => rt::convert::set(&mut out.blob_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -815,13 +815,13 @@ impl rt::FromValue for RpcV2CborSparseMapsInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sparse_struct_map = rt::FromValue::from_value(value)?,
-                1 => out.sparse_number_map = rt::FromValue::from_value(value)?,
-                2 => out.sparse_boolean_map = rt::FromValue::from_value(value)?,
-                3 => out.sparse_string_map = rt::FromValue::from_value(value)?,
-                4 => out.sparse_set_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sparse_struct_map, value),
+                1 => rt::convert::set(&mut out.sparse_number_map, value),
+                2 => rt::convert::set(&mut out.sparse_boolean_map, value),
+                3 => rt::convert::set(&mut out.sparse_string_map, value),
+                4 => rt::convert::set(&mut out.sparse_set_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -884,10 +884,10 @@ impl rt::FromValue for RpcV2CborUnionInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.contents = rt::FromValue::from_value(value)?,
-                1 => out.other_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.contents, value),
+                1 => rt::convert::set(&mut out.other_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -921,18 +921,18 @@ impl rt::FromValue for SimpleScalarStructure {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.true_boolean_value = rt::FromValue::from_value(value)?,
-                1 => out.false_boolean_value = rt::FromValue::from_value(value)?,
-                2 => out.byte_value = rt::FromValue::from_value(value)?,
-                3 => out.double_value = rt::FromValue::from_value(value)?,
-                4 => out.float_value = rt::FromValue::from_value(value)?,
-                5 => out.integer_value = rt::FromValue::from_value(value)?,
-                6 => out.long_value = rt::FromValue::from_value(value)?,
-                7 => out.short_value = rt::FromValue::from_value(value)?,
-                8 => out.string_value = rt::FromValue::from_value(value)?,
-                9 => out.blob_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.true_boolean_value, value),
+                1 => rt::convert::set(&mut out.false_boolean_value, value),
+                2 => rt::convert::set(&mut out.byte_value, value),
+                3 => rt::convert::set(&mut out.double_value, value),
+                4 => rt::convert::set(&mut out.float_value, value),
+                5 => rt::convert::set(&mut out.integer_value, value),
+                6 => rt::convert::set(&mut out.long_value, value),
+                7 => rt::convert::set(&mut out.short_value, value),
+                8 => rt::convert::set(&mut out.string_value, value),
+                9 => rt::convert::set(&mut out.blob_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -965,9 +965,9 @@ impl rt::FromValue for SimpleStructure {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -993,10 +993,10 @@ impl rt::FromValue for SparseNullsOperationInputOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sparse_string_list = rt::FromValue::from_value(value)?,
-                1 => out.sparse_string_map = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sparse_string_list, value),
+                1 => rt::convert::set(&mut out.sparse_string_map, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1022,10 +1022,10 @@ impl rt::FromValue for StructureListMember {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.a = rt::FromValue::from_value(value)?,
-                1 => out.b = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.a, value),
+                1 => rt::convert::set(&mut out.b, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1112,10 +1112,10 @@ impl rt::FromValue for ValidationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.field_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.field_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1141,10 +1141,10 @@ impl rt::FromValue for ValidationExceptionField {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

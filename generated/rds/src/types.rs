@@ -16,9 +16,9 @@ impl rt::FromValue for AccountAttributesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_quotas = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_quotas, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -44,11 +44,11 @@ impl rt::FromValue for AccountQuota {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_quota_name = rt::FromValue::from_value(value)?,
-                1 => out.used = rt::FromValue::from_value(value)?,
-                2 => out.max = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_quota_name, value),
+                1 => rt::convert::set(&mut out.used, value),
+                2 => rt::convert::set(&mut out.max, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -262,11 +262,11 @@ impl rt::FromValue for AddRoleToDBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.role_arn = rt::FromValue::from_value(value)?,
-                2 => out.feature_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.role_arn, value),
+                2 => rt::convert::set(&mut out.feature_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -294,11 +294,11 @@ impl rt::FromValue for AddRoleToDBInstanceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.role_arn = rt::FromValue::from_value(value)?,
-                2 => out.feature_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.role_arn, value),
+                2 => rt::convert::set(&mut out.feature_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -325,10 +325,10 @@ impl rt::FromValue for AddSourceIdentifierToSubscriptionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_name = rt::FromValue::from_value(value)?,
-                1 => out.source_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_name, value),
+                1 => rt::convert::set(&mut out.source_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -353,9 +353,9 @@ impl rt::FromValue for AddSourceIdentifierToSubscriptionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_subscription = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_subscription, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -380,10 +380,10 @@ impl rt::FromValue for AddTagsToResourceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_name = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_name, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -468,11 +468,11 @@ impl rt::FromValue for ApplyPendingMaintenanceActionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_identifier = rt::FromValue::from_value(value)?,
-                1 => out.apply_action = rt::FromValue::from_value(value)?,
-                2 => out.opt_in_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_identifier, value),
+                1 => rt::convert::set(&mut out.apply_action, value),
+                2 => rt::convert::set(&mut out.opt_in_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -498,9 +498,9 @@ impl rt::FromValue for ApplyPendingMaintenanceActionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_pending_maintenance_actions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_pending_maintenance_actions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -637,9 +637,9 @@ impl rt::FromValue for AuthorizationAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -663,9 +663,9 @@ impl rt::FromValue for AuthorizationNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -689,9 +689,9 @@ impl rt::FromValue for AuthorizationQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -719,13 +719,13 @@ impl rt::FromValue for AuthorizeDBSecurityGroupIngressMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_security_group_name = rt::FromValue::from_value(value)?,
-                1 => out.cidrip = rt::FromValue::from_value(value)?,
-                2 => out.ec2_security_group_name = rt::FromValue::from_value(value)?,
-                3 => out.ec2_security_group_id = rt::FromValue::from_value(value)?,
-                4 => out.ec2_security_group_owner_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_security_group_name, value),
+                1 => rt::convert::set(&mut out.cidrip, value),
+                2 => rt::convert::set(&mut out.ec2_security_group_name, value),
+                3 => rt::convert::set(&mut out.ec2_security_group_id, value),
+                4 => rt::convert::set(&mut out.ec2_security_group_owner_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -753,9 +753,9 @@ impl rt::FromValue for AuthorizeDBSecurityGroupIngressResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_security_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_security_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -837,9 +837,9 @@ impl rt::FromValue for AvailabilityZone {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -865,11 +865,11 @@ impl rt::FromValue for AvailableProcessorFeature {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.default_value = rt::FromValue::from_value(value)?,
-                2 => out.allowed_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.default_value, value),
+                2 => rt::convert::set(&mut out.allowed_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -898,12 +898,12 @@ impl rt::FromValue for BacktrackDBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.backtrack_to = rt::FromValue::from_value(value)?,
-                2 => out.force = rt::FromValue::from_value(value)?,
-                3 => out.use_earliest_time_on_point_in_time_unavailable = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.backtrack_to, value),
+                2 => rt::convert::set(&mut out.force, value),
+                3 => rt::convert::set(&mut out.use_earliest_time_on_point_in_time_unavailable, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -930,9 +930,9 @@ impl rt::FromValue for BackupPolicyNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -966,19 +966,19 @@ impl rt::FromValue for BlueGreenDeployment {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blue_green_deployment_identifier = rt::FromValue::from_value(value)?,
-                1 => out.blue_green_deployment_name = rt::FromValue::from_value(value)?,
-                2 => out.source = rt::FromValue::from_value(value)?,
-                3 => out.target = rt::FromValue::from_value(value)?,
-                4 => out.switchover_details = rt::FromValue::from_value(value)?,
-                5 => out.tasks = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.status_details = rt::FromValue::from_value(value)?,
-                8 => out.create_time = rt::FromValue::from_value(value)?,
-                9 => out.delete_time = rt::FromValue::from_value(value)?,
-                10 => out.tag_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blue_green_deployment_identifier, value),
+                1 => rt::convert::set(&mut out.blue_green_deployment_name, value),
+                2 => rt::convert::set(&mut out.source, value),
+                3 => rt::convert::set(&mut out.target, value),
+                4 => rt::convert::set(&mut out.switchover_details, value),
+                5 => rt::convert::set(&mut out.tasks, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.status_details, value),
+                8 => rt::convert::set(&mut out.create_time, value),
+                9 => rt::convert::set(&mut out.delete_time, value),
+                10 => rt::convert::set(&mut out.tag_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1012,9 +1012,9 @@ impl rt::FromValue for BlueGreenDeploymentAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1038,9 +1038,9 @@ impl rt::FromValue for BlueGreenDeploymentNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1065,10 +1065,10 @@ impl rt::FromValue for BlueGreenDeploymentTask {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1093,9 +1093,9 @@ impl rt::FromValue for CancelExportTaskMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_task_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_task_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1126,16 +1126,16 @@ impl rt::FromValue for Certificate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.certificate_identifier = rt::FromValue::from_value(value)?,
-                1 => out.certificate_type = rt::FromValue::from_value(value)?,
-                2 => out.thumbprint = rt::FromValue::from_value(value)?,
-                3 => out.valid_from = rt::FromValue::from_value(value)?,
-                4 => out.valid_till = rt::FromValue::from_value(value)?,
-                5 => out.certificate_arn = rt::FromValue::from_value(value)?,
-                6 => out.customer_override = rt::FromValue::from_value(value)?,
-                7 => out.customer_override_valid_till = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.certificate_identifier, value),
+                1 => rt::convert::set(&mut out.certificate_type, value),
+                2 => rt::convert::set(&mut out.thumbprint, value),
+                3 => rt::convert::set(&mut out.valid_from, value),
+                4 => rt::convert::set(&mut out.valid_till, value),
+                5 => rt::convert::set(&mut out.certificate_arn, value),
+                6 => rt::convert::set(&mut out.customer_override, value),
+                7 => rt::convert::set(&mut out.customer_override_valid_till, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1167,10 +1167,10 @@ impl rt::FromValue for CertificateDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ca_identifier = rt::FromValue::from_value(value)?,
-                1 => out.valid_till = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ca_identifier, value),
+                1 => rt::convert::set(&mut out.valid_till, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1197,11 +1197,11 @@ impl rt::FromValue for CertificateMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.default_certificate_for_new_launches = rt::FromValue::from_value(value)?,
-                1 => out.certificates = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.default_certificate_for_new_launches, value),
+                1 => rt::convert::set(&mut out.certificates, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1227,9 +1227,9 @@ impl rt::FromValue for CertificateNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1254,10 +1254,10 @@ impl rt::FromValue for CharacterSet {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.character_set_name = rt::FromValue::from_value(value)?,
-                1 => out.character_set_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.character_set_name, value),
+                1 => rt::convert::set(&mut out.character_set_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1356,10 +1356,10 @@ impl rt::FromValue for CloudwatchLogsExportConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enable_log_types = rt::FromValue::from_value(value)?,
-                1 => out.disable_log_types = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enable_log_types, value),
+                1 => rt::convert::set(&mut out.disable_log_types, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1394,19 +1394,19 @@ impl rt::FromValue for ClusterPendingModifiedValues {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.pending_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                2 => out.master_user_password = rt::FromValue::from_value(value)?,
-                3 => out.iam_database_authentication_enabled = rt::FromValue::from_value(value)?,
-                4 => out.engine_version = rt::FromValue::from_value(value)?,
-                5 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                6 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                7 => out.rds_custom_cluster_configuration = rt::FromValue::from_value(value)?,
-                8 => out.iops = rt::FromValue::from_value(value)?,
-                9 => out.storage_type = rt::FromValue::from_value(value)?,
-                10 => out.certificate_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.pending_cloudwatch_logs_exports, value),
+                1 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                2 => rt::convert::set(&mut out.master_user_password, value),
+                3 => rt::convert::set(&mut out.iam_database_authentication_enabled, value),
+                4 => rt::convert::set(&mut out.engine_version, value),
+                5 => rt::convert::set(&mut out.backup_retention_period, value),
+                6 => rt::convert::set(&mut out.allocated_storage, value),
+                7 => rt::convert::set(&mut out.rds_custom_cluster_configuration, value),
+                8 => rt::convert::set(&mut out.iops, value),
+                9 => rt::convert::set(&mut out.storage_type, value),
+                10 => rt::convert::set(&mut out.certificate_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1502,13 +1502,13 @@ impl rt::FromValue for ConnectionPoolConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_connections_percent = rt::FromValue::from_value(value)?,
-                1 => out.max_idle_connections_percent = rt::FromValue::from_value(value)?,
-                2 => out.connection_borrow_timeout = rt::FromValue::from_value(value)?,
-                3 => out.session_pinning_filters = rt::FromValue::from_value(value)?,
-                4 => out.init_query = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_connections_percent, value),
+                1 => rt::convert::set(&mut out.max_idle_connections_percent, value),
+                2 => rt::convert::set(&mut out.connection_borrow_timeout, value),
+                3 => rt::convert::set(&mut out.session_pinning_filters, value),
+                4 => rt::convert::set(&mut out.init_query, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1540,13 +1540,13 @@ impl rt::FromValue for ConnectionPoolConfigurationInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_connections_percent = rt::FromValue::from_value(value)?,
-                1 => out.max_idle_connections_percent = rt::FromValue::from_value(value)?,
-                2 => out.connection_borrow_timeout = rt::FromValue::from_value(value)?,
-                3 => out.session_pinning_filters = rt::FromValue::from_value(value)?,
-                4 => out.init_query = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_connections_percent, value),
+                1 => rt::convert::set(&mut out.max_idle_connections_percent, value),
+                2 => rt::convert::set(&mut out.connection_borrow_timeout, value),
+                3 => rt::convert::set(&mut out.session_pinning_filters, value),
+                4 => rt::convert::set(&mut out.init_query, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1575,10 +1575,10 @@ impl rt::FromValue for ContextAttribute {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1606,12 +1606,12 @@ impl rt::FromValue for CopyDBClusterParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_db_cluster_parameter_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.target_db_cluster_parameter_group_identifier = rt::FromValue::from_value(value)?,
-                2 => out.target_db_cluster_parameter_group_description = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_db_cluster_parameter_group_identifier, value),
+                1 => rt::convert::set(&mut out.target_db_cluster_parameter_group_identifier, value),
+                2 => rt::convert::set(&mut out.target_db_cluster_parameter_group_description, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1638,9 +1638,9 @@ impl rt::FromValue for CopyDBClusterParameterGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_parameter_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_parameter_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1669,14 +1669,14 @@ impl rt::FromValue for CopyDBClusterSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_db_cluster_snapshot_identifier = rt::FromValue::from_value(value)?,
-                1 => out.target_db_cluster_snapshot_identifier = rt::FromValue::from_value(value)?,
-                2 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                3 => out.pre_signed_url = rt::FromValue::from_value(value)?,
-                4 => out.copy_tags = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_db_cluster_snapshot_identifier, value),
+                1 => rt::convert::set(&mut out.target_db_cluster_snapshot_identifier, value),
+                2 => rt::convert::set(&mut out.kms_key_id, value),
+                3 => rt::convert::set(&mut out.pre_signed_url, value),
+                4 => rt::convert::set(&mut out.copy_tags, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1705,9 +1705,9 @@ impl rt::FromValue for CopyDBClusterSnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1734,12 +1734,12 @@ impl rt::FromValue for CopyDBParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_db_parameter_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.target_db_parameter_group_identifier = rt::FromValue::from_value(value)?,
-                2 => out.target_db_parameter_group_description = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_db_parameter_group_identifier, value),
+                1 => rt::convert::set(&mut out.target_db_parameter_group_identifier, value),
+                2 => rt::convert::set(&mut out.target_db_parameter_group_description, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1766,9 +1766,9 @@ impl rt::FromValue for CopyDBParameterGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1800,17 +1800,17 @@ impl rt::FromValue for CopyDBSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                1 => out.target_db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                2 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                4 => out.copy_tags = rt::FromValue::from_value(value)?,
-                5 => out.pre_signed_url = rt::FromValue::from_value(value)?,
-                6 => out.option_group_name = rt::FromValue::from_value(value)?,
-                7 => out.target_custom_availability_zone = rt::FromValue::from_value(value)?,
-                8 => out.copy_option_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_db_snapshot_identifier, value),
+                1 => rt::convert::set(&mut out.target_db_snapshot_identifier, value),
+                2 => rt::convert::set(&mut out.kms_key_id, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                4 => rt::convert::set(&mut out.copy_tags, value),
+                5 => rt::convert::set(&mut out.pre_signed_url, value),
+                6 => rt::convert::set(&mut out.option_group_name, value),
+                7 => rt::convert::set(&mut out.target_custom_availability_zone, value),
+                8 => rt::convert::set(&mut out.copy_option_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1842,9 +1842,9 @@ impl rt::FromValue for CopyDBSnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1871,12 +1871,12 @@ impl rt::FromValue for CopyOptionGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_option_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.target_option_group_identifier = rt::FromValue::from_value(value)?,
-                2 => out.target_option_group_description = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_option_group_identifier, value),
+                1 => rt::convert::set(&mut out.target_option_group_identifier, value),
+                2 => rt::convert::set(&mut out.target_option_group_description, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1903,9 +1903,9 @@ impl rt::FromValue for CopyOptionGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1940,20 +1940,20 @@ impl rt::FromValue for CreateBlueGreenDeploymentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blue_green_deployment_name = rt::FromValue::from_value(value)?,
-                1 => out.source = rt::FromValue::from_value(value)?,
-                2 => out.target_engine_version = rt::FromValue::from_value(value)?,
-                3 => out.target_db_parameter_group_name = rt::FromValue::from_value(value)?,
-                4 => out.target_db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                6 => out.target_db_instance_class = rt::FromValue::from_value(value)?,
-                7 => out.upgrade_target_storage_config = rt::FromValue::from_value(value)?,
-                8 => out.target_iops = rt::FromValue::from_value(value)?,
-                9 => out.target_storage_type = rt::FromValue::from_value(value)?,
-                10 => out.target_allocated_storage = rt::FromValue::from_value(value)?,
-                11 => out.target_storage_throughput = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blue_green_deployment_name, value),
+                1 => rt::convert::set(&mut out.source, value),
+                2 => rt::convert::set(&mut out.target_engine_version, value),
+                3 => rt::convert::set(&mut out.target_db_parameter_group_name, value),
+                4 => rt::convert::set(&mut out.target_db_cluster_parameter_group_name, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                6 => rt::convert::set(&mut out.target_db_instance_class, value),
+                7 => rt::convert::set(&mut out.upgrade_target_storage_config, value),
+                8 => rt::convert::set(&mut out.target_iops, value),
+                9 => rt::convert::set(&mut out.target_storage_type, value),
+                10 => rt::convert::set(&mut out.target_allocated_storage, value),
+                11 => rt::convert::set(&mut out.target_storage_throughput, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1988,9 +1988,9 @@ impl rt::FromValue for CreateBlueGreenDeploymentResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blue_green_deployment = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blue_green_deployment, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2014,9 +2014,9 @@ impl rt::FromValue for CreateCustomDBEngineVersionFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2050,19 +2050,19 @@ impl rt::FromValue for CreateCustomDBEngineVersionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.engine_version = rt::FromValue::from_value(value)?,
-                2 => out.database_installation_files_s3_bucket_name = rt::FromValue::from_value(value)?,
-                3 => out.database_installation_files_s3_prefix = rt::FromValue::from_value(value)?,
-                4 => out.image_id = rt::FromValue::from_value(value)?,
-                5 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.manifest = rt::FromValue::from_value(value)?,
-                8 => out.tags = rt::FromValue::from_value(value)?,
-                9 => out.source_custom_db_engine_version_identifier = rt::FromValue::from_value(value)?,
-                10 => out.use_aws_provided_latest_image = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.engine_version, value),
+                2 => rt::convert::set(&mut out.database_installation_files_s3_bucket_name, value),
+                3 => rt::convert::set(&mut out.database_installation_files_s3_prefix, value),
+                4 => rt::convert::set(&mut out.image_id, value),
+                5 => rt::convert::set(&mut out.kms_key_id, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.manifest, value),
+                8 => rt::convert::set(&mut out.tags, value),
+                9 => rt::convert::set(&mut out.source_custom_db_engine_version_identifier, value),
+                10 => rt::convert::set(&mut out.use_aws_provided_latest_image, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2101,14 +2101,14 @@ impl rt::FromValue for CreateDBClusterEndpointMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_endpoint_identifier = rt::FromValue::from_value(value)?,
-                2 => out.endpoint_type = rt::FromValue::from_value(value)?,
-                3 => out.static_members = rt::FromValue::from_value(value)?,
-                4 => out.excluded_members = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.db_cluster_endpoint_identifier, value),
+                2 => rt::convert::set(&mut out.endpoint_type, value),
+                3 => rt::convert::set(&mut out.static_members, value),
+                4 => rt::convert::set(&mut out.excluded_members, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2192,64 +2192,64 @@ impl rt::FromValue for CreateDBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.availability_zones = rt::FromValue::from_value(value)?,
-                1 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                2 => out.character_set_name = rt::FromValue::from_value(value)?,
-                3 => out.database_name = rt::FromValue::from_value(value)?,
-                4 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                5 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                6 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                7 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                8 => out.engine = rt::FromValue::from_value(value)?,
-                9 => out.engine_version = rt::FromValue::from_value(value)?,
-                10 => out.port = rt::FromValue::from_value(value)?,
-                11 => out.master_username = rt::FromValue::from_value(value)?,
-                12 => out.master_user_password = rt::FromValue::from_value(value)?,
-                13 => out.option_group_name = rt::FromValue::from_value(value)?,
-                14 => out.preferred_backup_window = rt::FromValue::from_value(value)?,
-                15 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                16 => out.replication_source_identifier = rt::FromValue::from_value(value)?,
-                17 => out.tags = rt::FromValue::from_value(value)?,
-                18 => out.storage_encrypted = rt::FromValue::from_value(value)?,
-                19 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                20 => out.pre_signed_url = rt::FromValue::from_value(value)?,
-                21 => out.enable_iam_database_authentication = rt::FromValue::from_value(value)?,
-                22 => out.backtrack_window = rt::FromValue::from_value(value)?,
-                23 => out.enable_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                24 => out.engine_mode = rt::FromValue::from_value(value)?,
-                25 => out.scaling_configuration = rt::FromValue::from_value(value)?,
-                26 => out.rds_custom_cluster_configuration = rt::FromValue::from_value(value)?,
-                27 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                28 => out.global_cluster_identifier = rt::FromValue::from_value(value)?,
-                29 => out.enable_http_endpoint = rt::FromValue::from_value(value)?,
-                30 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                31 => out.domain = rt::FromValue::from_value(value)?,
-                32 => out.domain_iam_role_name = rt::FromValue::from_value(value)?,
-                33 => out.enable_global_write_forwarding = rt::FromValue::from_value(value)?,
-                34 => out.db_cluster_instance_class = rt::FromValue::from_value(value)?,
-                35 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                36 => out.storage_type = rt::FromValue::from_value(value)?,
-                37 => out.iops = rt::FromValue::from_value(value)?,
-                38 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                39 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                40 => out.monitoring_interval = rt::FromValue::from_value(value)?,
-                41 => out.monitoring_role_arn = rt::FromValue::from_value(value)?,
-                42 => out.database_insights_mode = rt::FromValue::from_value(value)?,
-                43 => out.enable_performance_insights = rt::FromValue::from_value(value)?,
-                44 => out.performance_insights_kms_key_id = rt::FromValue::from_value(value)?,
-                45 => out.performance_insights_retention_period = rt::FromValue::from_value(value)?,
-                46 => out.enable_limitless_database = rt::FromValue::from_value(value)?,
-                47 => out.serverless_v2_scaling_configuration = rt::FromValue::from_value(value)?,
-                48 => out.network_type = rt::FromValue::from_value(value)?,
-                49 => out.cluster_scalability_type = rt::FromValue::from_value(value)?,
-                50 => out.db_system_id = rt::FromValue::from_value(value)?,
-                51 => out.manage_master_user_password = rt::FromValue::from_value(value)?,
-                52 => out.master_user_secret_kms_key_id = rt::FromValue::from_value(value)?,
-                53 => out.enable_local_write_forwarding = rt::FromValue::from_value(value)?,
-                54 => out.ca_certificate_identifier = rt::FromValue::from_value(value)?,
-                55 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.availability_zones, value),
+                1 => rt::convert::set(&mut out.backup_retention_period, value),
+                2 => rt::convert::set(&mut out.character_set_name, value),
+                3 => rt::convert::set(&mut out.database_name, value),
+                4 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                5 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                6 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                7 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                8 => rt::convert::set(&mut out.engine, value),
+                9 => rt::convert::set(&mut out.engine_version, value),
+                10 => rt::convert::set(&mut out.port, value),
+                11 => rt::convert::set(&mut out.master_username, value),
+                12 => rt::convert::set(&mut out.master_user_password, value),
+                13 => rt::convert::set(&mut out.option_group_name, value),
+                14 => rt::convert::set(&mut out.preferred_backup_window, value),
+                15 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                16 => rt::convert::set(&mut out.replication_source_identifier, value),
+                17 => rt::convert::set(&mut out.tags, value),
+                18 => rt::convert::set(&mut out.storage_encrypted, value),
+                19 => rt::convert::set(&mut out.kms_key_id, value),
+                20 => rt::convert::set(&mut out.pre_signed_url, value),
+                21 => rt::convert::set(&mut out.enable_iam_database_authentication, value),
+                22 => rt::convert::set(&mut out.backtrack_window, value),
+                23 => rt::convert::set(&mut out.enable_cloudwatch_logs_exports, value),
+                24 => rt::convert::set(&mut out.engine_mode, value),
+                25 => rt::convert::set(&mut out.scaling_configuration, value),
+                26 => rt::convert::set(&mut out.rds_custom_cluster_configuration, value),
+                27 => rt::convert::set(&mut out.deletion_protection, value),
+                28 => rt::convert::set(&mut out.global_cluster_identifier, value),
+                29 => rt::convert::set(&mut out.enable_http_endpoint, value),
+                30 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                31 => rt::convert::set(&mut out.domain, value),
+                32 => rt::convert::set(&mut out.domain_iam_role_name, value),
+                33 => rt::convert::set(&mut out.enable_global_write_forwarding, value),
+                34 => rt::convert::set(&mut out.db_cluster_instance_class, value),
+                35 => rt::convert::set(&mut out.allocated_storage, value),
+                36 => rt::convert::set(&mut out.storage_type, value),
+                37 => rt::convert::set(&mut out.iops, value),
+                38 => rt::convert::set(&mut out.publicly_accessible, value),
+                39 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                40 => rt::convert::set(&mut out.monitoring_interval, value),
+                41 => rt::convert::set(&mut out.monitoring_role_arn, value),
+                42 => rt::convert::set(&mut out.database_insights_mode, value),
+                43 => rt::convert::set(&mut out.enable_performance_insights, value),
+                44 => rt::convert::set(&mut out.performance_insights_kms_key_id, value),
+                45 => rt::convert::set(&mut out.performance_insights_retention_period, value),
+                46 => rt::convert::set(&mut out.enable_limitless_database, value),
+                47 => rt::convert::set(&mut out.serverless_v2_scaling_configuration, value),
+                48 => rt::convert::set(&mut out.network_type, value),
+                49 => rt::convert::set(&mut out.cluster_scalability_type, value),
+                50 => rt::convert::set(&mut out.db_system_id, value),
+                51 => rt::convert::set(&mut out.manage_master_user_password, value),
+                52 => rt::convert::set(&mut out.master_user_secret_kms_key_id, value),
+                53 => rt::convert::set(&mut out.enable_local_write_forwarding, value),
+                54 => rt::convert::set(&mut out.ca_certificate_identifier, value),
+                55 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2331,12 +2331,12 @@ impl rt::FromValue for CreateDBClusterParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.db_parameter_group_family = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.db_parameter_group_family, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2363,9 +2363,9 @@ impl rt::FromValue for CreateDBClusterParameterGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_parameter_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_parameter_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2389,9 +2389,9 @@ impl rt::FromValue for CreateDBClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2417,11 +2417,11 @@ impl rt::FromValue for CreateDBClusterSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_snapshot_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_snapshot_identifier, value),
+                1 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2447,9 +2447,9 @@ impl rt::FromValue for CreateDBClusterSnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2536,72 +2536,72 @@ impl rt::FromValue for CreateDBInstanceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_name = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                2 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                3 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                4 => out.engine = rt::FromValue::from_value(value)?,
-                5 => out.master_username = rt::FromValue::from_value(value)?,
-                6 => out.master_user_password = rt::FromValue::from_value(value)?,
-                7 => out.db_security_groups = rt::FromValue::from_value(value)?,
-                8 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                9 => out.availability_zone = rt::FromValue::from_value(value)?,
-                10 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                11 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                12 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                13 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                14 => out.preferred_backup_window = rt::FromValue::from_value(value)?,
-                15 => out.port = rt::FromValue::from_value(value)?,
-                16 => out.multi_az = rt::FromValue::from_value(value)?,
-                17 => out.engine_version = rt::FromValue::from_value(value)?,
-                18 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                19 => out.license_model = rt::FromValue::from_value(value)?,
-                20 => out.iops = rt::FromValue::from_value(value)?,
-                21 => out.option_group_name = rt::FromValue::from_value(value)?,
-                22 => out.character_set_name = rt::FromValue::from_value(value)?,
-                23 => out.nchar_character_set_name = rt::FromValue::from_value(value)?,
-                24 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                25 => out.tags = rt::FromValue::from_value(value)?,
-                26 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                27 => out.storage_type = rt::FromValue::from_value(value)?,
-                28 => out.tde_credential_arn = rt::FromValue::from_value(value)?,
-                29 => out.tde_credential_password = rt::FromValue::from_value(value)?,
-                30 => out.storage_encrypted = rt::FromValue::from_value(value)?,
-                31 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                32 => out.domain = rt::FromValue::from_value(value)?,
-                33 => out.domain_fqdn = rt::FromValue::from_value(value)?,
-                34 => out.domain_ou = rt::FromValue::from_value(value)?,
-                35 => out.domain_auth_secret_arn = rt::FromValue::from_value(value)?,
-                36 => out.domain_dns_ips = rt::FromValue::from_value(value)?,
-                37 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                38 => out.monitoring_interval = rt::FromValue::from_value(value)?,
-                39 => out.monitoring_role_arn = rt::FromValue::from_value(value)?,
-                40 => out.domain_iam_role_name = rt::FromValue::from_value(value)?,
-                41 => out.promotion_tier = rt::FromValue::from_value(value)?,
-                42 => out.timezone = rt::FromValue::from_value(value)?,
-                43 => out.enable_iam_database_authentication = rt::FromValue::from_value(value)?,
-                44 => out.database_insights_mode = rt::FromValue::from_value(value)?,
-                45 => out.enable_performance_insights = rt::FromValue::from_value(value)?,
-                46 => out.performance_insights_kms_key_id = rt::FromValue::from_value(value)?,
-                47 => out.performance_insights_retention_period = rt::FromValue::from_value(value)?,
-                48 => out.enable_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                49 => out.processor_features = rt::FromValue::from_value(value)?,
-                50 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                51 => out.max_allocated_storage = rt::FromValue::from_value(value)?,
-                52 => out.enable_customer_owned_ip = rt::FromValue::from_value(value)?,
-                53 => out.custom_iam_instance_profile = rt::FromValue::from_value(value)?,
-                54 => out.backup_target = rt::FromValue::from_value(value)?,
-                55 => out.network_type = rt::FromValue::from_value(value)?,
-                56 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                57 => out.manage_master_user_password = rt::FromValue::from_value(value)?,
-                58 => out.master_user_secret_kms_key_id = rt::FromValue::from_value(value)?,
-                59 => out.ca_certificate_identifier = rt::FromValue::from_value(value)?,
-                60 => out.db_system_id = rt::FromValue::from_value(value)?,
-                61 => out.dedicated_log_volume = rt::FromValue::from_value(value)?,
-                62 => out.multi_tenant = rt::FromValue::from_value(value)?,
-                63 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_name, value),
+                1 => rt::convert::set(&mut out.db_instance_identifier, value),
+                2 => rt::convert::set(&mut out.allocated_storage, value),
+                3 => rt::convert::set(&mut out.db_instance_class, value),
+                4 => rt::convert::set(&mut out.engine, value),
+                5 => rt::convert::set(&mut out.master_username, value),
+                6 => rt::convert::set(&mut out.master_user_password, value),
+                7 => rt::convert::set(&mut out.db_security_groups, value),
+                8 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                9 => rt::convert::set(&mut out.availability_zone, value),
+                10 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                11 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                12 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                13 => rt::convert::set(&mut out.backup_retention_period, value),
+                14 => rt::convert::set(&mut out.preferred_backup_window, value),
+                15 => rt::convert::set(&mut out.port, value),
+                16 => rt::convert::set(&mut out.multi_az, value),
+                17 => rt::convert::set(&mut out.engine_version, value),
+                18 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                19 => rt::convert::set(&mut out.license_model, value),
+                20 => rt::convert::set(&mut out.iops, value),
+                21 => rt::convert::set(&mut out.option_group_name, value),
+                22 => rt::convert::set(&mut out.character_set_name, value),
+                23 => rt::convert::set(&mut out.nchar_character_set_name, value),
+                24 => rt::convert::set(&mut out.publicly_accessible, value),
+                25 => rt::convert::set(&mut out.tags, value),
+                26 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                27 => rt::convert::set(&mut out.storage_type, value),
+                28 => rt::convert::set(&mut out.tde_credential_arn, value),
+                29 => rt::convert::set(&mut out.tde_credential_password, value),
+                30 => rt::convert::set(&mut out.storage_encrypted, value),
+                31 => rt::convert::set(&mut out.kms_key_id, value),
+                32 => rt::convert::set(&mut out.domain, value),
+                33 => rt::convert::set(&mut out.domain_fqdn, value),
+                34 => rt::convert::set(&mut out.domain_ou, value),
+                35 => rt::convert::set(&mut out.domain_auth_secret_arn, value),
+                36 => rt::convert::set(&mut out.domain_dns_ips, value),
+                37 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                38 => rt::convert::set(&mut out.monitoring_interval, value),
+                39 => rt::convert::set(&mut out.monitoring_role_arn, value),
+                40 => rt::convert::set(&mut out.domain_iam_role_name, value),
+                41 => rt::convert::set(&mut out.promotion_tier, value),
+                42 => rt::convert::set(&mut out.timezone, value),
+                43 => rt::convert::set(&mut out.enable_iam_database_authentication, value),
+                44 => rt::convert::set(&mut out.database_insights_mode, value),
+                45 => rt::convert::set(&mut out.enable_performance_insights, value),
+                46 => rt::convert::set(&mut out.performance_insights_kms_key_id, value),
+                47 => rt::convert::set(&mut out.performance_insights_retention_period, value),
+                48 => rt::convert::set(&mut out.enable_cloudwatch_logs_exports, value),
+                49 => rt::convert::set(&mut out.processor_features, value),
+                50 => rt::convert::set(&mut out.deletion_protection, value),
+                51 => rt::convert::set(&mut out.max_allocated_storage, value),
+                52 => rt::convert::set(&mut out.enable_customer_owned_ip, value),
+                53 => rt::convert::set(&mut out.custom_iam_instance_profile, value),
+                54 => rt::convert::set(&mut out.backup_target, value),
+                55 => rt::convert::set(&mut out.network_type, value),
+                56 => rt::convert::set(&mut out.storage_throughput, value),
+                57 => rt::convert::set(&mut out.manage_master_user_password, value),
+                58 => rt::convert::set(&mut out.master_user_secret_kms_key_id, value),
+                59 => rt::convert::set(&mut out.ca_certificate_identifier, value),
+                60 => rt::convert::set(&mut out.db_system_id, value),
+                61 => rt::convert::set(&mut out.dedicated_log_volume, value),
+                62 => rt::convert::set(&mut out.multi_tenant, value),
+                63 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2733,54 +2733,54 @@ impl rt::FromValue for CreateDBInstanceReadReplicaMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.source_db_instance_identifier = rt::FromValue::from_value(value)?,
-                2 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                3 => out.availability_zone = rt::FromValue::from_value(value)?,
-                4 => out.port = rt::FromValue::from_value(value)?,
-                5 => out.multi_az = rt::FromValue::from_value(value)?,
-                6 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                7 => out.iops = rt::FromValue::from_value(value)?,
-                8 => out.option_group_name = rt::FromValue::from_value(value)?,
-                9 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                10 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                11 => out.tags = rt::FromValue::from_value(value)?,
-                12 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                13 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                14 => out.storage_type = rt::FromValue::from_value(value)?,
-                15 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                16 => out.monitoring_interval = rt::FromValue::from_value(value)?,
-                17 => out.monitoring_role_arn = rt::FromValue::from_value(value)?,
-                18 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                19 => out.pre_signed_url = rt::FromValue::from_value(value)?,
-                20 => out.enable_iam_database_authentication = rt::FromValue::from_value(value)?,
-                21 => out.database_insights_mode = rt::FromValue::from_value(value)?,
-                22 => out.enable_performance_insights = rt::FromValue::from_value(value)?,
-                23 => out.performance_insights_kms_key_id = rt::FromValue::from_value(value)?,
-                24 => out.performance_insights_retention_period = rt::FromValue::from_value(value)?,
-                25 => out.enable_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                26 => out.processor_features = rt::FromValue::from_value(value)?,
-                27 => out.use_default_processor_features = rt::FromValue::from_value(value)?,
-                28 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                29 => out.domain = rt::FromValue::from_value(value)?,
-                30 => out.domain_iam_role_name = rt::FromValue::from_value(value)?,
-                31 => out.domain_fqdn = rt::FromValue::from_value(value)?,
-                32 => out.domain_ou = rt::FromValue::from_value(value)?,
-                33 => out.domain_auth_secret_arn = rt::FromValue::from_value(value)?,
-                34 => out.domain_dns_ips = rt::FromValue::from_value(value)?,
-                35 => out.replica_mode = rt::FromValue::from_value(value)?,
-                36 => out.max_allocated_storage = rt::FromValue::from_value(value)?,
-                37 => out.custom_iam_instance_profile = rt::FromValue::from_value(value)?,
-                38 => out.network_type = rt::FromValue::from_value(value)?,
-                39 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                40 => out.enable_customer_owned_ip = rt::FromValue::from_value(value)?,
-                41 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                42 => out.source_db_cluster_identifier = rt::FromValue::from_value(value)?,
-                43 => out.dedicated_log_volume = rt::FromValue::from_value(value)?,
-                44 => out.upgrade_storage_config = rt::FromValue::from_value(value)?,
-                45 => out.ca_certificate_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.source_db_instance_identifier, value),
+                2 => rt::convert::set(&mut out.db_instance_class, value),
+                3 => rt::convert::set(&mut out.availability_zone, value),
+                4 => rt::convert::set(&mut out.port, value),
+                5 => rt::convert::set(&mut out.multi_az, value),
+                6 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                7 => rt::convert::set(&mut out.iops, value),
+                8 => rt::convert::set(&mut out.option_group_name, value),
+                9 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                10 => rt::convert::set(&mut out.publicly_accessible, value),
+                11 => rt::convert::set(&mut out.tags, value),
+                12 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                13 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                14 => rt::convert::set(&mut out.storage_type, value),
+                15 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                16 => rt::convert::set(&mut out.monitoring_interval, value),
+                17 => rt::convert::set(&mut out.monitoring_role_arn, value),
+                18 => rt::convert::set(&mut out.kms_key_id, value),
+                19 => rt::convert::set(&mut out.pre_signed_url, value),
+                20 => rt::convert::set(&mut out.enable_iam_database_authentication, value),
+                21 => rt::convert::set(&mut out.database_insights_mode, value),
+                22 => rt::convert::set(&mut out.enable_performance_insights, value),
+                23 => rt::convert::set(&mut out.performance_insights_kms_key_id, value),
+                24 => rt::convert::set(&mut out.performance_insights_retention_period, value),
+                25 => rt::convert::set(&mut out.enable_cloudwatch_logs_exports, value),
+                26 => rt::convert::set(&mut out.processor_features, value),
+                27 => rt::convert::set(&mut out.use_default_processor_features, value),
+                28 => rt::convert::set(&mut out.deletion_protection, value),
+                29 => rt::convert::set(&mut out.domain, value),
+                30 => rt::convert::set(&mut out.domain_iam_role_name, value),
+                31 => rt::convert::set(&mut out.domain_fqdn, value),
+                32 => rt::convert::set(&mut out.domain_ou, value),
+                33 => rt::convert::set(&mut out.domain_auth_secret_arn, value),
+                34 => rt::convert::set(&mut out.domain_dns_ips, value),
+                35 => rt::convert::set(&mut out.replica_mode, value),
+                36 => rt::convert::set(&mut out.max_allocated_storage, value),
+                37 => rt::convert::set(&mut out.custom_iam_instance_profile, value),
+                38 => rt::convert::set(&mut out.network_type, value),
+                39 => rt::convert::set(&mut out.storage_throughput, value),
+                40 => rt::convert::set(&mut out.enable_customer_owned_ip, value),
+                41 => rt::convert::set(&mut out.allocated_storage, value),
+                42 => rt::convert::set(&mut out.source_db_cluster_identifier, value),
+                43 => rt::convert::set(&mut out.dedicated_log_volume, value),
+                44 => rt::convert::set(&mut out.upgrade_storage_config, value),
+                45 => rt::convert::set(&mut out.ca_certificate_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2849,9 +2849,9 @@ impl rt::FromValue for CreateDBInstanceReadReplicaResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2875,9 +2875,9 @@ impl rt::FromValue for CreateDBInstanceResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2904,12 +2904,12 @@ impl rt::FromValue for CreateDBParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.db_parameter_group_family = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.db_parameter_group_family, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2936,9 +2936,9 @@ impl rt::FromValue for CreateDBParameterGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2967,14 +2967,14 @@ impl rt::FromValue for CreateDBProxyEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                1 => out.db_proxy_endpoint_name = rt::FromValue::from_value(value)?,
-                2 => out.vpc_subnet_ids = rt::FromValue::from_value(value)?,
-                3 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                4 => out.target_role = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                1 => rt::convert::set(&mut out.db_proxy_endpoint_name, value),
+                2 => rt::convert::set(&mut out.vpc_subnet_ids, value),
+                3 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                4 => rt::convert::set(&mut out.target_role, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3003,9 +3003,9 @@ impl rt::FromValue for CreateDBProxyEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_endpoint = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_endpoint, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3038,18 +3038,18 @@ impl rt::FromValue for CreateDBProxyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                1 => out.engine_family = rt::FromValue::from_value(value)?,
-                2 => out.auth = rt::FromValue::from_value(value)?,
-                3 => out.role_arn = rt::FromValue::from_value(value)?,
-                4 => out.vpc_subnet_ids = rt::FromValue::from_value(value)?,
-                5 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                6 => out.require_tls = rt::FromValue::from_value(value)?,
-                7 => out.idle_client_timeout = rt::FromValue::from_value(value)?,
-                8 => out.debug_logging = rt::FromValue::from_value(value)?,
-                9 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                1 => rt::convert::set(&mut out.engine_family, value),
+                2 => rt::convert::set(&mut out.auth, value),
+                3 => rt::convert::set(&mut out.role_arn, value),
+                4 => rt::convert::set(&mut out.vpc_subnet_ids, value),
+                5 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                6 => rt::convert::set(&mut out.require_tls, value),
+                7 => rt::convert::set(&mut out.idle_client_timeout, value),
+                8 => rt::convert::set(&mut out.debug_logging, value),
+                9 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3082,9 +3082,9 @@ impl rt::FromValue for CreateDBProxyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3110,11 +3110,11 @@ impl rt::FromValue for CreateDBSecurityGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_security_group_name = rt::FromValue::from_value(value)?,
-                1 => out.db_security_group_description = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_security_group_name, value),
+                1 => rt::convert::set(&mut out.db_security_group_description, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3140,9 +3140,9 @@ impl rt::FromValue for CreateDBSecurityGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_security_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_security_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3172,15 +3172,15 @@ impl rt::FromValue for CreateDBShardGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_shard_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                2 => out.compute_redundancy = rt::FromValue::from_value(value)?,
-                3 => out.max_acu = rt::FromValue::from_value(value)?,
-                4 => out.min_acu = rt::FromValue::from_value(value)?,
-                5 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_shard_group_identifier, value),
+                1 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                2 => rt::convert::set(&mut out.compute_redundancy, value),
+                3 => rt::convert::set(&mut out.max_acu, value),
+                4 => rt::convert::set(&mut out.min_acu, value),
+                5 => rt::convert::set(&mut out.publicly_accessible, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3212,11 +3212,11 @@ impl rt::FromValue for CreateDBSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                1 => rt::convert::set(&mut out.db_instance_identifier, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3242,9 +3242,9 @@ impl rt::FromValue for CreateDBSnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3271,12 +3271,12 @@ impl rt::FromValue for CreateDBSubnetGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                1 => out.db_subnet_group_description = rt::FromValue::from_value(value)?,
-                2 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                1 => rt::convert::set(&mut out.db_subnet_group_description, value),
+                2 => rt::convert::set(&mut out.subnet_ids, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3303,9 +3303,9 @@ impl rt::FromValue for CreateDBSubnetGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_subnet_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_subnet_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3335,15 +3335,15 @@ impl rt::FromValue for CreateEventSubscriptionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_name = rt::FromValue::from_value(value)?,
-                1 => out.sns_topic_arn = rt::FromValue::from_value(value)?,
-                2 => out.source_type = rt::FromValue::from_value(value)?,
-                3 => out.event_categories = rt::FromValue::from_value(value)?,
-                4 => out.source_ids = rt::FromValue::from_value(value)?,
-                5 => out.enabled = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_name, value),
+                1 => rt::convert::set(&mut out.sns_topic_arn, value),
+                2 => rt::convert::set(&mut out.source_type, value),
+                3 => rt::convert::set(&mut out.event_categories, value),
+                4 => rt::convert::set(&mut out.source_ids, value),
+                5 => rt::convert::set(&mut out.enabled, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3373,9 +3373,9 @@ impl rt::FromValue for CreateEventSubscriptionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_subscription = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_subscription, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3407,17 +3407,17 @@ impl rt::FromValue for CreateGlobalClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.source_db_cluster_identifier = rt::FromValue::from_value(value)?,
-                2 => out.engine = rt::FromValue::from_value(value)?,
-                3 => out.engine_version = rt::FromValue::from_value(value)?,
-                4 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                5 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                6 => out.database_name = rt::FromValue::from_value(value)?,
-                7 => out.storage_encrypted = rt::FromValue::from_value(value)?,
-                8 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.source_db_cluster_identifier, value),
+                2 => rt::convert::set(&mut out.engine, value),
+                3 => rt::convert::set(&mut out.engine_version, value),
+                4 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                5 => rt::convert::set(&mut out.deletion_protection, value),
+                6 => rt::convert::set(&mut out.database_name, value),
+                7 => rt::convert::set(&mut out.storage_encrypted, value),
+                8 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3449,9 +3449,9 @@ impl rt::FromValue for CreateGlobalClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3483,16 +3483,16 @@ impl rt::FromValue for CreateIntegrationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_arn = rt::FromValue::from_value(value)?,
-                1 => out.target_arn = rt::FromValue::from_value(value)?,
-                2 => out.integration_name = rt::FromValue::from_value(value)?,
-                3 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                4 => out.additional_encryption_context = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                6 => out.data_filter = rt::FromValue::from_value(value)?,
-                7 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_arn, value),
+                1 => rt::convert::set(&mut out.target_arn, value),
+                2 => rt::convert::set(&mut out.integration_name, value),
+                3 => rt::convert::set(&mut out.kms_key_id, value),
+                4 => rt::convert::set(&mut out.additional_encryption_context, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                6 => rt::convert::set(&mut out.data_filter, value),
+                7 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3527,13 +3527,13 @@ impl rt::FromValue for CreateOptionGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_group_name = rt::FromValue::from_value(value)?,
-                1 => out.engine_name = rt::FromValue::from_value(value)?,
-                2 => out.major_engine_version = rt::FromValue::from_value(value)?,
-                3 => out.option_group_description = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_group_name, value),
+                1 => rt::convert::set(&mut out.engine_name, value),
+                2 => rt::convert::set(&mut out.major_engine_version, value),
+                3 => rt::convert::set(&mut out.option_group_description, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3561,9 +3561,9 @@ impl rt::FromValue for CreateOptionGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3593,15 +3593,15 @@ impl rt::FromValue for CreateTenantDatabaseMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.tenant_db_name = rt::FromValue::from_value(value)?,
-                2 => out.master_username = rt::FromValue::from_value(value)?,
-                3 => out.master_user_password = rt::FromValue::from_value(value)?,
-                4 => out.character_set_name = rt::FromValue::from_value(value)?,
-                5 => out.nchar_character_set_name = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.tenant_db_name, value),
+                2 => rt::convert::set(&mut out.master_username, value),
+                3 => rt::convert::set(&mut out.master_user_password, value),
+                4 => rt::convert::set(&mut out.character_set_name, value),
+                5 => rt::convert::set(&mut out.nchar_character_set_name, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3631,9 +3631,9 @@ impl rt::FromValue for CreateTenantDatabaseResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tenant_database = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tenant_database, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3657,9 +3657,9 @@ impl rt::FromValue for CustomAvailabilityZoneNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3684,10 +3684,10 @@ impl rt::FromValue for CustomDBEngineVersionAMI {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.image_id = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.image_id, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3712,9 +3712,9 @@ impl rt::FromValue for CustomDBEngineVersionAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3738,9 +3738,9 @@ impl rt::FromValue for CustomDBEngineVersionNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3764,9 +3764,9 @@ impl rt::FromValue for CustomDBEngineVersionQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3933,90 +3933,90 @@ impl rt::FromValue for DBCluster {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                1 => out.availability_zones = rt::FromValue::from_value(value)?,
-                2 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                3 => out.character_set_name = rt::FromValue::from_value(value)?,
-                4 => out.database_name = rt::FromValue::from_value(value)?,
-                5 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                6 => out.db_cluster_parameter_group = rt::FromValue::from_value(value)?,
-                7 => out.db_subnet_group = rt::FromValue::from_value(value)?,
-                8 => out.status = rt::FromValue::from_value(value)?,
-                9 => out.automatic_restart_time = rt::FromValue::from_value(value)?,
-                10 => out.percent_progress = rt::FromValue::from_value(value)?,
-                11 => out.earliest_restorable_time = rt::FromValue::from_value(value)?,
-                12 => out.endpoint = rt::FromValue::from_value(value)?,
-                13 => out.reader_endpoint = rt::FromValue::from_value(value)?,
-                14 => out.custom_endpoints = rt::FromValue::from_value(value)?,
-                15 => out.multi_az = rt::FromValue::from_value(value)?,
-                16 => out.engine = rt::FromValue::from_value(value)?,
-                17 => out.engine_version = rt::FromValue::from_value(value)?,
-                18 => out.latest_restorable_time = rt::FromValue::from_value(value)?,
-                19 => out.port = rt::FromValue::from_value(value)?,
-                20 => out.master_username = rt::FromValue::from_value(value)?,
-                21 => out.db_cluster_option_group_memberships = rt::FromValue::from_value(value)?,
-                22 => out.preferred_backup_window = rt::FromValue::from_value(value)?,
-                23 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                24 => out.replication_source_identifier = rt::FromValue::from_value(value)?,
-                25 => out.read_replica_identifiers = rt::FromValue::from_value(value)?,
-                26 => out.status_infos = rt::FromValue::from_value(value)?,
-                27 => out.db_cluster_members = rt::FromValue::from_value(value)?,
-                28 => out.vpc_security_groups = rt::FromValue::from_value(value)?,
-                29 => out.hosted_zone_id = rt::FromValue::from_value(value)?,
-                30 => out.storage_encrypted = rt::FromValue::from_value(value)?,
-                31 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                32 => out.db_cluster_resource_id = rt::FromValue::from_value(value)?,
-                33 => out.db_cluster_arn = rt::FromValue::from_value(value)?,
-                34 => out.associated_roles = rt::FromValue::from_value(value)?,
-                35 => out.iam_database_authentication_enabled = rt::FromValue::from_value(value)?,
-                36 => out.clone_group_id = rt::FromValue::from_value(value)?,
-                37 => out.cluster_create_time = rt::FromValue::from_value(value)?,
-                38 => out.earliest_backtrack_time = rt::FromValue::from_value(value)?,
-                39 => out.backtrack_window = rt::FromValue::from_value(value)?,
-                40 => out.backtrack_consumed_change_records = rt::FromValue::from_value(value)?,
-                41 => out.enabled_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                42 => out.capacity = rt::FromValue::from_value(value)?,
-                43 => out.engine_mode = rt::FromValue::from_value(value)?,
-                44 => out.scaling_configuration_info = rt::FromValue::from_value(value)?,
-                45 => out.rds_custom_cluster_configuration = rt::FromValue::from_value(value)?,
-                46 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                47 => out.http_endpoint_enabled = rt::FromValue::from_value(value)?,
-                48 => out.activity_stream_mode = rt::FromValue::from_value(value)?,
-                49 => out.activity_stream_status = rt::FromValue::from_value(value)?,
-                50 => out.activity_stream_kms_key_id = rt::FromValue::from_value(value)?,
-                51 => out.activity_stream_kinesis_stream_name = rt::FromValue::from_value(value)?,
-                52 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                53 => out.cross_account_clone = rt::FromValue::from_value(value)?,
-                54 => out.domain_memberships = rt::FromValue::from_value(value)?,
-                55 => out.tag_list = rt::FromValue::from_value(value)?,
-                56 => out.global_write_forwarding_status = rt::FromValue::from_value(value)?,
-                57 => out.global_write_forwarding_requested = rt::FromValue::from_value(value)?,
-                58 => out.pending_modified_values = rt::FromValue::from_value(value)?,
-                59 => out.db_cluster_instance_class = rt::FromValue::from_value(value)?,
-                60 => out.storage_type = rt::FromValue::from_value(value)?,
-                61 => out.iops = rt::FromValue::from_value(value)?,
-                62 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                63 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                64 => out.monitoring_interval = rt::FromValue::from_value(value)?,
-                65 => out.monitoring_role_arn = rt::FromValue::from_value(value)?,
-                66 => out.database_insights_mode = rt::FromValue::from_value(value)?,
-                67 => out.performance_insights_enabled = rt::FromValue::from_value(value)?,
-                68 => out.performance_insights_kms_key_id = rt::FromValue::from_value(value)?,
-                69 => out.performance_insights_retention_period = rt::FromValue::from_value(value)?,
-                70 => out.serverless_v2_scaling_configuration = rt::FromValue::from_value(value)?,
-                71 => out.network_type = rt::FromValue::from_value(value)?,
-                72 => out.db_system_id = rt::FromValue::from_value(value)?,
-                73 => out.master_user_secret = rt::FromValue::from_value(value)?,
-                74 => out.io_optimized_next_allowed_modification_time = rt::FromValue::from_value(value)?,
-                75 => out.local_write_forwarding_status = rt::FromValue::from_value(value)?,
-                76 => out.aws_backup_recovery_point_arn = rt::FromValue::from_value(value)?,
-                77 => out.limitless_database = rt::FromValue::from_value(value)?,
-                78 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                79 => out.cluster_scalability_type = rt::FromValue::from_value(value)?,
-                80 => out.certificate_details = rt::FromValue::from_value(value)?,
-                81 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.allocated_storage, value),
+                1 => rt::convert::set(&mut out.availability_zones, value),
+                2 => rt::convert::set(&mut out.backup_retention_period, value),
+                3 => rt::convert::set(&mut out.character_set_name, value),
+                4 => rt::convert::set(&mut out.database_name, value),
+                5 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                6 => rt::convert::set(&mut out.db_cluster_parameter_group, value),
+                7 => rt::convert::set(&mut out.db_subnet_group, value),
+                8 => rt::convert::set(&mut out.status, value),
+                9 => rt::convert::set(&mut out.automatic_restart_time, value),
+                10 => rt::convert::set(&mut out.percent_progress, value),
+                11 => rt::convert::set(&mut out.earliest_restorable_time, value),
+                12 => rt::convert::set(&mut out.endpoint, value),
+                13 => rt::convert::set(&mut out.reader_endpoint, value),
+                14 => rt::convert::set(&mut out.custom_endpoints, value),
+                15 => rt::convert::set(&mut out.multi_az, value),
+                16 => rt::convert::set(&mut out.engine, value),
+                17 => rt::convert::set(&mut out.engine_version, value),
+                18 => rt::convert::set(&mut out.latest_restorable_time, value),
+                19 => rt::convert::set(&mut out.port, value),
+                20 => rt::convert::set(&mut out.master_username, value),
+                21 => rt::convert::set(&mut out.db_cluster_option_group_memberships, value),
+                22 => rt::convert::set(&mut out.preferred_backup_window, value),
+                23 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                24 => rt::convert::set(&mut out.replication_source_identifier, value),
+                25 => rt::convert::set(&mut out.read_replica_identifiers, value),
+                26 => rt::convert::set(&mut out.status_infos, value),
+                27 => rt::convert::set(&mut out.db_cluster_members, value),
+                28 => rt::convert::set(&mut out.vpc_security_groups, value),
+                29 => rt::convert::set(&mut out.hosted_zone_id, value),
+                30 => rt::convert::set(&mut out.storage_encrypted, value),
+                31 => rt::convert::set(&mut out.kms_key_id, value),
+                32 => rt::convert::set(&mut out.db_cluster_resource_id, value),
+                33 => rt::convert::set(&mut out.db_cluster_arn, value),
+                34 => rt::convert::set(&mut out.associated_roles, value),
+                35 => rt::convert::set(&mut out.iam_database_authentication_enabled, value),
+                36 => rt::convert::set(&mut out.clone_group_id, value),
+                37 => rt::convert::set(&mut out.cluster_create_time, value),
+                38 => rt::convert::set(&mut out.earliest_backtrack_time, value),
+                39 => rt::convert::set(&mut out.backtrack_window, value),
+                40 => rt::convert::set(&mut out.backtrack_consumed_change_records, value),
+                41 => rt::convert::set(&mut out.enabled_cloudwatch_logs_exports, value),
+                42 => rt::convert::set(&mut out.capacity, value),
+                43 => rt::convert::set(&mut out.engine_mode, value),
+                44 => rt::convert::set(&mut out.scaling_configuration_info, value),
+                45 => rt::convert::set(&mut out.rds_custom_cluster_configuration, value),
+                46 => rt::convert::set(&mut out.deletion_protection, value),
+                47 => rt::convert::set(&mut out.http_endpoint_enabled, value),
+                48 => rt::convert::set(&mut out.activity_stream_mode, value),
+                49 => rt::convert::set(&mut out.activity_stream_status, value),
+                50 => rt::convert::set(&mut out.activity_stream_kms_key_id, value),
+                51 => rt::convert::set(&mut out.activity_stream_kinesis_stream_name, value),
+                52 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                53 => rt::convert::set(&mut out.cross_account_clone, value),
+                54 => rt::convert::set(&mut out.domain_memberships, value),
+                55 => rt::convert::set(&mut out.tag_list, value),
+                56 => rt::convert::set(&mut out.global_write_forwarding_status, value),
+                57 => rt::convert::set(&mut out.global_write_forwarding_requested, value),
+                58 => rt::convert::set(&mut out.pending_modified_values, value),
+                59 => rt::convert::set(&mut out.db_cluster_instance_class, value),
+                60 => rt::convert::set(&mut out.storage_type, value),
+                61 => rt::convert::set(&mut out.iops, value),
+                62 => rt::convert::set(&mut out.publicly_accessible, value),
+                63 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                64 => rt::convert::set(&mut out.monitoring_interval, value),
+                65 => rt::convert::set(&mut out.monitoring_role_arn, value),
+                66 => rt::convert::set(&mut out.database_insights_mode, value),
+                67 => rt::convert::set(&mut out.performance_insights_enabled, value),
+                68 => rt::convert::set(&mut out.performance_insights_kms_key_id, value),
+                69 => rt::convert::set(&mut out.performance_insights_retention_period, value),
+                70 => rt::convert::set(&mut out.serverless_v2_scaling_configuration, value),
+                71 => rt::convert::set(&mut out.network_type, value),
+                72 => rt::convert::set(&mut out.db_system_id, value),
+                73 => rt::convert::set(&mut out.master_user_secret, value),
+                74 => rt::convert::set(&mut out.io_optimized_next_allowed_modification_time, value),
+                75 => rt::convert::set(&mut out.local_write_forwarding_status, value),
+                76 => rt::convert::set(&mut out.aws_backup_recovery_point_arn, value),
+                77 => rt::convert::set(&mut out.limitless_database, value),
+                78 => rt::convert::set(&mut out.storage_throughput, value),
+                79 => rt::convert::set(&mut out.cluster_scalability_type, value),
+                80 => rt::convert::set(&mut out.certificate_details, value),
+                81 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4121,9 +4121,9 @@ impl rt::FromValue for DBClusterAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4171,33 +4171,33 @@ impl rt::FromValue for DBClusterAutomatedBackup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.vpc_id = rt::FromValue::from_value(value)?,
-                2 => out.db_cluster_automated_backups_arn = rt::FromValue::from_value(value)?,
-                3 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                4 => out.restore_window = rt::FromValue::from_value(value)?,
-                5 => out.master_username = rt::FromValue::from_value(value)?,
-                6 => out.db_cluster_resource_id = rt::FromValue::from_value(value)?,
-                7 => out.region = rt::FromValue::from_value(value)?,
-                8 => out.license_model = rt::FromValue::from_value(value)?,
-                9 => out.status = rt::FromValue::from_value(value)?,
-                10 => out.iam_database_authentication_enabled = rt::FromValue::from_value(value)?,
-                11 => out.cluster_create_time = rt::FromValue::from_value(value)?,
-                12 => out.storage_encrypted = rt::FromValue::from_value(value)?,
-                13 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                14 => out.engine_version = rt::FromValue::from_value(value)?,
-                15 => out.db_cluster_arn = rt::FromValue::from_value(value)?,
-                16 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                17 => out.engine_mode = rt::FromValue::from_value(value)?,
-                18 => out.availability_zones = rt::FromValue::from_value(value)?,
-                19 => out.port = rt::FromValue::from_value(value)?,
-                20 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                21 => out.storage_type = rt::FromValue::from_value(value)?,
-                22 => out.iops = rt::FromValue::from_value(value)?,
-                23 => out.aws_backup_recovery_point_arn = rt::FromValue::from_value(value)?,
-                24 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.vpc_id, value),
+                2 => rt::convert::set(&mut out.db_cluster_automated_backups_arn, value),
+                3 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                4 => rt::convert::set(&mut out.restore_window, value),
+                5 => rt::convert::set(&mut out.master_username, value),
+                6 => rt::convert::set(&mut out.db_cluster_resource_id, value),
+                7 => rt::convert::set(&mut out.region, value),
+                8 => rt::convert::set(&mut out.license_model, value),
+                9 => rt::convert::set(&mut out.status, value),
+                10 => rt::convert::set(&mut out.iam_database_authentication_enabled, value),
+                11 => rt::convert::set(&mut out.cluster_create_time, value),
+                12 => rt::convert::set(&mut out.storage_encrypted, value),
+                13 => rt::convert::set(&mut out.allocated_storage, value),
+                14 => rt::convert::set(&mut out.engine_version, value),
+                15 => rt::convert::set(&mut out.db_cluster_arn, value),
+                16 => rt::convert::set(&mut out.backup_retention_period, value),
+                17 => rt::convert::set(&mut out.engine_mode, value),
+                18 => rt::convert::set(&mut out.availability_zones, value),
+                19 => rt::convert::set(&mut out.port, value),
+                20 => rt::convert::set(&mut out.kms_key_id, value),
+                21 => rt::convert::set(&mut out.storage_type, value),
+                22 => rt::convert::set(&mut out.iops, value),
+                23 => rt::convert::set(&mut out.aws_backup_recovery_point_arn, value),
+                24 => rt::convert::set(&mut out.storage_throughput, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4246,10 +4246,10 @@ impl rt::FromValue for DBClusterAutomatedBackupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_automated_backups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_cluster_automated_backups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4274,9 +4274,9 @@ impl rt::FromValue for DBClusterAutomatedBackupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4300,9 +4300,9 @@ impl rt::FromValue for DBClusterAutomatedBackupQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4331,14 +4331,14 @@ impl rt::FromValue for DBClusterBacktrack {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.backtrack_identifier = rt::FromValue::from_value(value)?,
-                2 => out.backtrack_to = rt::FromValue::from_value(value)?,
-                3 => out.backtracked_from = rt::FromValue::from_value(value)?,
-                4 => out.backtrack_request_creation_time = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.backtrack_identifier, value),
+                2 => rt::convert::set(&mut out.backtrack_to, value),
+                3 => rt::convert::set(&mut out.backtracked_from, value),
+                4 => rt::convert::set(&mut out.backtrack_request_creation_time, value),
+                5 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4368,10 +4368,10 @@ impl rt::FromValue for DBClusterBacktrackMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_backtracks = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_cluster_backtracks, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4396,9 +4396,9 @@ impl rt::FromValue for DBClusterBacktrackNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4426,13 +4426,13 @@ impl rt::FromValue for DBClusterCapacityInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.pending_capacity = rt::FromValue::from_value(value)?,
-                2 => out.current_capacity = rt::FromValue::from_value(value)?,
-                3 => out.seconds_before_timeout = rt::FromValue::from_value(value)?,
-                4 => out.timeout_action = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.pending_capacity, value),
+                2 => rt::convert::set(&mut out.current_capacity, value),
+                3 => rt::convert::set(&mut out.seconds_before_timeout, value),
+                4 => rt::convert::set(&mut out.timeout_action, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4469,18 +4469,18 @@ impl rt::FromValue for DBClusterEndpoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_endpoint_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                2 => out.db_cluster_endpoint_resource_identifier = rt::FromValue::from_value(value)?,
-                3 => out.endpoint = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.endpoint_type = rt::FromValue::from_value(value)?,
-                6 => out.custom_endpoint_type = rt::FromValue::from_value(value)?,
-                7 => out.static_members = rt::FromValue::from_value(value)?,
-                8 => out.excluded_members = rt::FromValue::from_value(value)?,
-                9 => out.db_cluster_endpoint_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_endpoint_identifier, value),
+                1 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                2 => rt::convert::set(&mut out.db_cluster_endpoint_resource_identifier, value),
+                3 => rt::convert::set(&mut out.endpoint, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.endpoint_type, value),
+                6 => rt::convert::set(&mut out.custom_endpoint_type, value),
+                7 => rt::convert::set(&mut out.static_members, value),
+                8 => rt::convert::set(&mut out.excluded_members, value),
+                9 => rt::convert::set(&mut out.db_cluster_endpoint_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4513,9 +4513,9 @@ impl rt::FromValue for DBClusterEndpointAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4540,10 +4540,10 @@ impl rt::FromValue for DBClusterEndpointMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_endpoints = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_cluster_endpoints, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4568,9 +4568,9 @@ impl rt::FromValue for DBClusterEndpointNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4594,9 +4594,9 @@ impl rt::FromValue for DBClusterEndpointQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4623,12 +4623,12 @@ impl rt::FromValue for DBClusterMember {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.is_cluster_writer = rt::FromValue::from_value(value)?,
-                2 => out.db_cluster_parameter_group_status = rt::FromValue::from_value(value)?,
-                3 => out.promotion_tier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.is_cluster_writer, value),
+                2 => rt::convert::set(&mut out.db_cluster_parameter_group_status, value),
+                3 => rt::convert::set(&mut out.promotion_tier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4656,10 +4656,10 @@ impl rt::FromValue for DBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_clusters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_clusters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4684,9 +4684,9 @@ impl rt::FromValue for DBClusterNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4711,10 +4711,10 @@ impl rt::FromValue for DBClusterOptionGroupStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_option_group_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_option_group_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4742,12 +4742,12 @@ impl rt::FromValue for DBClusterParameterGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.db_parameter_group_family = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.db_cluster_parameter_group_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.db_parameter_group_family, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.db_cluster_parameter_group_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4775,10 +4775,10 @@ impl rt::FromValue for DBClusterParameterGroupDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameters = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameters, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4803,9 +4803,9 @@ impl rt::FromValue for DBClusterParameterGroupNameMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4829,9 +4829,9 @@ impl rt::FromValue for DBClusterParameterGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4856,10 +4856,10 @@ impl rt::FromValue for DBClusterParameterGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_parameter_groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_cluster_parameter_groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4884,9 +4884,9 @@ impl rt::FromValue for DBClusterQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4912,11 +4912,11 @@ impl rt::FromValue for DBClusterRole {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_arn = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.feature_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_arn, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.feature_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4942,9 +4942,9 @@ impl rt::FromValue for DBClusterRoleAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4968,9 +4968,9 @@ impl rt::FromValue for DBClusterRoleNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4994,9 +4994,9 @@ impl rt::FromValue for DBClusterRoleQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5045,34 +5045,34 @@ impl rt::FromValue for DBClusterSnapshot {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.availability_zones = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_snapshot_identifier = rt::FromValue::from_value(value)?,
-                2 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                3 => out.snapshot_create_time = rt::FromValue::from_value(value)?,
-                4 => out.engine = rt::FromValue::from_value(value)?,
-                5 => out.engine_mode = rt::FromValue::from_value(value)?,
-                6 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                7 => out.status = rt::FromValue::from_value(value)?,
-                8 => out.port = rt::FromValue::from_value(value)?,
-                9 => out.vpc_id = rt::FromValue::from_value(value)?,
-                10 => out.cluster_create_time = rt::FromValue::from_value(value)?,
-                11 => out.master_username = rt::FromValue::from_value(value)?,
-                12 => out.engine_version = rt::FromValue::from_value(value)?,
-                13 => out.license_model = rt::FromValue::from_value(value)?,
-                14 => out.snapshot_type = rt::FromValue::from_value(value)?,
-                15 => out.percent_progress = rt::FromValue::from_value(value)?,
-                16 => out.storage_encrypted = rt::FromValue::from_value(value)?,
-                17 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                18 => out.db_cluster_snapshot_arn = rt::FromValue::from_value(value)?,
-                19 => out.source_db_cluster_snapshot_arn = rt::FromValue::from_value(value)?,
-                20 => out.iam_database_authentication_enabled = rt::FromValue::from_value(value)?,
-                21 => out.tag_list = rt::FromValue::from_value(value)?,
-                22 => out.db_system_id = rt::FromValue::from_value(value)?,
-                23 => out.storage_type = rt::FromValue::from_value(value)?,
-                24 => out.db_cluster_resource_id = rt::FromValue::from_value(value)?,
-                25 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.availability_zones, value),
+                1 => rt::convert::set(&mut out.db_cluster_snapshot_identifier, value),
+                2 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                3 => rt::convert::set(&mut out.snapshot_create_time, value),
+                4 => rt::convert::set(&mut out.engine, value),
+                5 => rt::convert::set(&mut out.engine_mode, value),
+                6 => rt::convert::set(&mut out.allocated_storage, value),
+                7 => rt::convert::set(&mut out.status, value),
+                8 => rt::convert::set(&mut out.port, value),
+                9 => rt::convert::set(&mut out.vpc_id, value),
+                10 => rt::convert::set(&mut out.cluster_create_time, value),
+                11 => rt::convert::set(&mut out.master_username, value),
+                12 => rt::convert::set(&mut out.engine_version, value),
+                13 => rt::convert::set(&mut out.license_model, value),
+                14 => rt::convert::set(&mut out.snapshot_type, value),
+                15 => rt::convert::set(&mut out.percent_progress, value),
+                16 => rt::convert::set(&mut out.storage_encrypted, value),
+                17 => rt::convert::set(&mut out.kms_key_id, value),
+                18 => rt::convert::set(&mut out.db_cluster_snapshot_arn, value),
+                19 => rt::convert::set(&mut out.source_db_cluster_snapshot_arn, value),
+                20 => rt::convert::set(&mut out.iam_database_authentication_enabled, value),
+                21 => rt::convert::set(&mut out.tag_list, value),
+                22 => rt::convert::set(&mut out.db_system_id, value),
+                23 => rt::convert::set(&mut out.storage_type, value),
+                24 => rt::convert::set(&mut out.db_cluster_resource_id, value),
+                25 => rt::convert::set(&mut out.storage_throughput, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5121,9 +5121,9 @@ impl rt::FromValue for DBClusterSnapshotAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5148,10 +5148,10 @@ impl rt::FromValue for DBClusterSnapshotAttribute {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attribute_name = rt::FromValue::from_value(value)?,
-                1 => out.attribute_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attribute_name, value),
+                1 => rt::convert::set(&mut out.attribute_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5178,10 +5178,10 @@ impl rt::FromValue for DBClusterSnapshotAttributesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_snapshot_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_snapshot_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_snapshot_identifier, value),
+                1 => rt::convert::set(&mut out.db_cluster_snapshot_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5207,10 +5207,10 @@ impl rt::FromValue for DBClusterSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_snapshots = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_cluster_snapshots, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5235,9 +5235,9 @@ impl rt::FromValue for DBClusterSnapshotNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5264,12 +5264,12 @@ impl rt::FromValue for DBClusterStatusInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status_type = rt::FromValue::from_value(value)?,
-                1 => out.normal = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status_type, value),
+                1 => rt::convert::set(&mut out.normal, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5330,43 +5330,43 @@ impl rt::FromValue for DBEngineVersion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.engine_version = rt::FromValue::from_value(value)?,
-                2 => out.db_parameter_group_family = rt::FromValue::from_value(value)?,
-                3 => out.db_engine_description = rt::FromValue::from_value(value)?,
-                4 => out.db_engine_version_description = rt::FromValue::from_value(value)?,
-                5 => out.default_character_set = rt::FromValue::from_value(value)?,
-                6 => out.image = rt::FromValue::from_value(value)?,
-                7 => out.db_engine_media_type = rt::FromValue::from_value(value)?,
-                8 => out.supported_character_sets = rt::FromValue::from_value(value)?,
-                9 => out.supported_nchar_character_sets = rt::FromValue::from_value(value)?,
-                10 => out.valid_upgrade_target = rt::FromValue::from_value(value)?,
-                11 => out.supported_timezones = rt::FromValue::from_value(value)?,
-                12 => out.exportable_log_types = rt::FromValue::from_value(value)?,
-                13 => out.supports_log_exports_to_cloudwatch_logs = rt::FromValue::from_value(value)?,
-                14 => out.supports_read_replica = rt::FromValue::from_value(value)?,
-                15 => out.supported_engine_modes = rt::FromValue::from_value(value)?,
-                16 => out.supported_feature_names = rt::FromValue::from_value(value)?,
-                17 => out.status = rt::FromValue::from_value(value)?,
-                18 => out.supports_parallel_query = rt::FromValue::from_value(value)?,
-                19 => out.supports_global_databases = rt::FromValue::from_value(value)?,
-                20 => out.major_engine_version = rt::FromValue::from_value(value)?,
-                21 => out.database_installation_files_s3_bucket_name = rt::FromValue::from_value(value)?,
-                22 => out.database_installation_files_s3_prefix = rt::FromValue::from_value(value)?,
-                23 => out.db_engine_version_arn = rt::FromValue::from_value(value)?,
-                24 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                25 => out.create_time = rt::FromValue::from_value(value)?,
-                26 => out.tag_list = rt::FromValue::from_value(value)?,
-                27 => out.supports_babelfish = rt::FromValue::from_value(value)?,
-                28 => out.custom_db_engine_version_manifest = rt::FromValue::from_value(value)?,
-                29 => out.supports_limitless_database = rt::FromValue::from_value(value)?,
-                30 => out.supports_certificate_rotation_without_restart = rt::FromValue::from_value(value)?,
-                31 => out.supported_ca_certificate_identifiers = rt::FromValue::from_value(value)?,
-                32 => out.supports_local_write_forwarding = rt::FromValue::from_value(value)?,
-                33 => out.supports_integrations = rt::FromValue::from_value(value)?,
-                34 => out.serverless_v2_features_support = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.engine_version, value),
+                2 => rt::convert::set(&mut out.db_parameter_group_family, value),
+                3 => rt::convert::set(&mut out.db_engine_description, value),
+                4 => rt::convert::set(&mut out.db_engine_version_description, value),
+                5 => rt::convert::set(&mut out.default_character_set, value),
+                6 => rt::convert::set(&mut out.image, value),
+                7 => rt::convert::set(&mut out.db_engine_media_type, value),
+                8 => rt::convert::set(&mut out.supported_character_sets, value),
+                9 => rt::convert::set(&mut out.supported_nchar_character_sets, value),
+                10 => rt::convert::set(&mut out.valid_upgrade_target, value),
+                11 => rt::convert::set(&mut out.supported_timezones, value),
+                12 => rt::convert::set(&mut out.exportable_log_types, value),
+                13 => rt::convert::set(&mut out.supports_log_exports_to_cloudwatch_logs, value),
+                14 => rt::convert::set(&mut out.supports_read_replica, value),
+                15 => rt::convert::set(&mut out.supported_engine_modes, value),
+                16 => rt::convert::set(&mut out.supported_feature_names, value),
+                17 => rt::convert::set(&mut out.status, value),
+                18 => rt::convert::set(&mut out.supports_parallel_query, value),
+                19 => rt::convert::set(&mut out.supports_global_databases, value),
+                20 => rt::convert::set(&mut out.major_engine_version, value),
+                21 => rt::convert::set(&mut out.database_installation_files_s3_bucket_name, value),
+                22 => rt::convert::set(&mut out.database_installation_files_s3_prefix, value),
+                23 => rt::convert::set(&mut out.db_engine_version_arn, value),
+                24 => rt::convert::set(&mut out.kms_key_id, value),
+                25 => rt::convert::set(&mut out.create_time, value),
+                26 => rt::convert::set(&mut out.tag_list, value),
+                27 => rt::convert::set(&mut out.supports_babelfish, value),
+                28 => rt::convert::set(&mut out.custom_db_engine_version_manifest, value),
+                29 => rt::convert::set(&mut out.supports_limitless_database, value),
+                30 => rt::convert::set(&mut out.supports_certificate_rotation_without_restart, value),
+                31 => rt::convert::set(&mut out.supported_ca_certificate_identifiers, value),
+                32 => rt::convert::set(&mut out.supports_local_write_forwarding, value),
+                33 => rt::convert::set(&mut out.supports_integrations, value),
+                34 => rt::convert::set(&mut out.serverless_v2_features_support, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5425,10 +5425,10 @@ impl rt::FromValue for DBEngineVersionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_engine_versions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_engine_versions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5540,95 +5540,95 @@ impl rt::FromValue for DBInstance {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                2 => out.engine = rt::FromValue::from_value(value)?,
-                3 => out.db_instance_status = rt::FromValue::from_value(value)?,
-                4 => out.automatic_restart_time = rt::FromValue::from_value(value)?,
-                5 => out.master_username = rt::FromValue::from_value(value)?,
-                6 => out.db_name = rt::FromValue::from_value(value)?,
-                7 => out.endpoint = rt::FromValue::from_value(value)?,
-                8 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                9 => out.instance_create_time = rt::FromValue::from_value(value)?,
-                10 => out.preferred_backup_window = rt::FromValue::from_value(value)?,
-                11 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                12 => out.db_security_groups = rt::FromValue::from_value(value)?,
-                13 => out.vpc_security_groups = rt::FromValue::from_value(value)?,
-                14 => out.db_parameter_groups = rt::FromValue::from_value(value)?,
-                15 => out.availability_zone = rt::FromValue::from_value(value)?,
-                16 => out.db_subnet_group = rt::FromValue::from_value(value)?,
-                17 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                18 => out.pending_modified_values = rt::FromValue::from_value(value)?,
-                19 => out.latest_restorable_time = rt::FromValue::from_value(value)?,
-                20 => out.multi_az = rt::FromValue::from_value(value)?,
-                21 => out.engine_version = rt::FromValue::from_value(value)?,
-                22 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                23 => out.read_replica_source_db_instance_identifier = rt::FromValue::from_value(value)?,
-                24 => out.read_replica_db_instance_identifiers = rt::FromValue::from_value(value)?,
-                25 => out.read_replica_db_cluster_identifiers = rt::FromValue::from_value(value)?,
-                26 => out.replica_mode = rt::FromValue::from_value(value)?,
-                27 => out.license_model = rt::FromValue::from_value(value)?,
-                28 => out.iops = rt::FromValue::from_value(value)?,
-                29 => out.option_group_memberships = rt::FromValue::from_value(value)?,
-                30 => out.character_set_name = rt::FromValue::from_value(value)?,
-                31 => out.nchar_character_set_name = rt::FromValue::from_value(value)?,
-                32 => out.secondary_availability_zone = rt::FromValue::from_value(value)?,
-                33 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                34 => out.status_infos = rt::FromValue::from_value(value)?,
-                35 => out.storage_type = rt::FromValue::from_value(value)?,
-                36 => out.tde_credential_arn = rt::FromValue::from_value(value)?,
-                37 => out.db_instance_port = rt::FromValue::from_value(value)?,
-                38 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                39 => out.storage_encrypted = rt::FromValue::from_value(value)?,
-                40 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                41 => out.dbi_resource_id = rt::FromValue::from_value(value)?,
-                42 => out.ca_certificate_identifier = rt::FromValue::from_value(value)?,
-                43 => out.domain_memberships = rt::FromValue::from_value(value)?,
-                44 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                45 => out.monitoring_interval = rt::FromValue::from_value(value)?,
-                46 => out.enhanced_monitoring_resource_arn = rt::FromValue::from_value(value)?,
-                47 => out.monitoring_role_arn = rt::FromValue::from_value(value)?,
-                48 => out.promotion_tier = rt::FromValue::from_value(value)?,
-                49 => out.db_instance_arn = rt::FromValue::from_value(value)?,
-                50 => out.timezone = rt::FromValue::from_value(value)?,
-                51 => out.iam_database_authentication_enabled = rt::FromValue::from_value(value)?,
-                52 => out.database_insights_mode = rt::FromValue::from_value(value)?,
-                53 => out.performance_insights_enabled = rt::FromValue::from_value(value)?,
-                54 => out.performance_insights_kms_key_id = rt::FromValue::from_value(value)?,
-                55 => out.performance_insights_retention_period = rt::FromValue::from_value(value)?,
-                56 => out.enabled_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                57 => out.processor_features = rt::FromValue::from_value(value)?,
-                58 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                59 => out.associated_roles = rt::FromValue::from_value(value)?,
-                60 => out.listener_endpoint = rt::FromValue::from_value(value)?,
-                61 => out.max_allocated_storage = rt::FromValue::from_value(value)?,
-                62 => out.tag_list = rt::FromValue::from_value(value)?,
-                63 => out.db_instance_automated_backups_replications = rt::FromValue::from_value(value)?,
-                64 => out.customer_owned_ip_enabled = rt::FromValue::from_value(value)?,
-                65 => out.aws_backup_recovery_point_arn = rt::FromValue::from_value(value)?,
-                66 => out.activity_stream_status = rt::FromValue::from_value(value)?,
-                67 => out.activity_stream_kms_key_id = rt::FromValue::from_value(value)?,
-                68 => out.activity_stream_kinesis_stream_name = rt::FromValue::from_value(value)?,
-                69 => out.activity_stream_mode = rt::FromValue::from_value(value)?,
-                70 => out.activity_stream_engine_native_audit_fields_included = rt::FromValue::from_value(value)?,
-                71 => out.automation_mode = rt::FromValue::from_value(value)?,
-                72 => out.resume_full_automation_mode_time = rt::FromValue::from_value(value)?,
-                73 => out.custom_iam_instance_profile = rt::FromValue::from_value(value)?,
-                74 => out.backup_target = rt::FromValue::from_value(value)?,
-                75 => out.network_type = rt::FromValue::from_value(value)?,
-                76 => out.activity_stream_policy_status = rt::FromValue::from_value(value)?,
-                77 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                78 => out.db_system_id = rt::FromValue::from_value(value)?,
-                79 => out.master_user_secret = rt::FromValue::from_value(value)?,
-                80 => out.certificate_details = rt::FromValue::from_value(value)?,
-                81 => out.read_replica_source_db_cluster_identifier = rt::FromValue::from_value(value)?,
-                82 => out.percent_progress = rt::FromValue::from_value(value)?,
-                83 => out.dedicated_log_volume = rt::FromValue::from_value(value)?,
-                84 => out.is_storage_config_upgrade_available = rt::FromValue::from_value(value)?,
-                85 => out.multi_tenant = rt::FromValue::from_value(value)?,
-                86 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.db_instance_class, value),
+                2 => rt::convert::set(&mut out.engine, value),
+                3 => rt::convert::set(&mut out.db_instance_status, value),
+                4 => rt::convert::set(&mut out.automatic_restart_time, value),
+                5 => rt::convert::set(&mut out.master_username, value),
+                6 => rt::convert::set(&mut out.db_name, value),
+                7 => rt::convert::set(&mut out.endpoint, value),
+                8 => rt::convert::set(&mut out.allocated_storage, value),
+                9 => rt::convert::set(&mut out.instance_create_time, value),
+                10 => rt::convert::set(&mut out.preferred_backup_window, value),
+                11 => rt::convert::set(&mut out.backup_retention_period, value),
+                12 => rt::convert::set(&mut out.db_security_groups, value),
+                13 => rt::convert::set(&mut out.vpc_security_groups, value),
+                14 => rt::convert::set(&mut out.db_parameter_groups, value),
+                15 => rt::convert::set(&mut out.availability_zone, value),
+                16 => rt::convert::set(&mut out.db_subnet_group, value),
+                17 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                18 => rt::convert::set(&mut out.pending_modified_values, value),
+                19 => rt::convert::set(&mut out.latest_restorable_time, value),
+                20 => rt::convert::set(&mut out.multi_az, value),
+                21 => rt::convert::set(&mut out.engine_version, value),
+                22 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                23 => rt::convert::set(&mut out.read_replica_source_db_instance_identifier, value),
+                24 => rt::convert::set(&mut out.read_replica_db_instance_identifiers, value),
+                25 => rt::convert::set(&mut out.read_replica_db_cluster_identifiers, value),
+                26 => rt::convert::set(&mut out.replica_mode, value),
+                27 => rt::convert::set(&mut out.license_model, value),
+                28 => rt::convert::set(&mut out.iops, value),
+                29 => rt::convert::set(&mut out.option_group_memberships, value),
+                30 => rt::convert::set(&mut out.character_set_name, value),
+                31 => rt::convert::set(&mut out.nchar_character_set_name, value),
+                32 => rt::convert::set(&mut out.secondary_availability_zone, value),
+                33 => rt::convert::set(&mut out.publicly_accessible, value),
+                34 => rt::convert::set(&mut out.status_infos, value),
+                35 => rt::convert::set(&mut out.storage_type, value),
+                36 => rt::convert::set(&mut out.tde_credential_arn, value),
+                37 => rt::convert::set(&mut out.db_instance_port, value),
+                38 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                39 => rt::convert::set(&mut out.storage_encrypted, value),
+                40 => rt::convert::set(&mut out.kms_key_id, value),
+                41 => rt::convert::set(&mut out.dbi_resource_id, value),
+                42 => rt::convert::set(&mut out.ca_certificate_identifier, value),
+                43 => rt::convert::set(&mut out.domain_memberships, value),
+                44 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                45 => rt::convert::set(&mut out.monitoring_interval, value),
+                46 => rt::convert::set(&mut out.enhanced_monitoring_resource_arn, value),
+                47 => rt::convert::set(&mut out.monitoring_role_arn, value),
+                48 => rt::convert::set(&mut out.promotion_tier, value),
+                49 => rt::convert::set(&mut out.db_instance_arn, value),
+                50 => rt::convert::set(&mut out.timezone, value),
+                51 => rt::convert::set(&mut out.iam_database_authentication_enabled, value),
+                52 => rt::convert::set(&mut out.database_insights_mode, value),
+                53 => rt::convert::set(&mut out.performance_insights_enabled, value),
+                54 => rt::convert::set(&mut out.performance_insights_kms_key_id, value),
+                55 => rt::convert::set(&mut out.performance_insights_retention_period, value),
+                56 => rt::convert::set(&mut out.enabled_cloudwatch_logs_exports, value),
+                57 => rt::convert::set(&mut out.processor_features, value),
+                58 => rt::convert::set(&mut out.deletion_protection, value),
+                59 => rt::convert::set(&mut out.associated_roles, value),
+                60 => rt::convert::set(&mut out.listener_endpoint, value),
+                61 => rt::convert::set(&mut out.max_allocated_storage, value),
+                62 => rt::convert::set(&mut out.tag_list, value),
+                63 => rt::convert::set(&mut out.db_instance_automated_backups_replications, value),
+                64 => rt::convert::set(&mut out.customer_owned_ip_enabled, value),
+                65 => rt::convert::set(&mut out.aws_backup_recovery_point_arn, value),
+                66 => rt::convert::set(&mut out.activity_stream_status, value),
+                67 => rt::convert::set(&mut out.activity_stream_kms_key_id, value),
+                68 => rt::convert::set(&mut out.activity_stream_kinesis_stream_name, value),
+                69 => rt::convert::set(&mut out.activity_stream_mode, value),
+                70 => rt::convert::set(&mut out.activity_stream_engine_native_audit_fields_included, value),
+                71 => rt::convert::set(&mut out.automation_mode, value),
+                72 => rt::convert::set(&mut out.resume_full_automation_mode_time, value),
+                73 => rt::convert::set(&mut out.custom_iam_instance_profile, value),
+                74 => rt::convert::set(&mut out.backup_target, value),
+                75 => rt::convert::set(&mut out.network_type, value),
+                76 => rt::convert::set(&mut out.activity_stream_policy_status, value),
+                77 => rt::convert::set(&mut out.storage_throughput, value),
+                78 => rt::convert::set(&mut out.db_system_id, value),
+                79 => rt::convert::set(&mut out.master_user_secret, value),
+                80 => rt::convert::set(&mut out.certificate_details, value),
+                81 => rt::convert::set(&mut out.read_replica_source_db_cluster_identifier, value),
+                82 => rt::convert::set(&mut out.percent_progress, value),
+                83 => rt::convert::set(&mut out.dedicated_log_volume, value),
+                84 => rt::convert::set(&mut out.is_storage_config_upgrade_available, value),
+                85 => rt::convert::set(&mut out.multi_tenant, value),
+                86 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5738,9 +5738,9 @@ impl rt::FromValue for DBInstanceAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5795,39 +5795,39 @@ impl rt::FromValue for DBInstanceAutomatedBackup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_arn = rt::FromValue::from_value(value)?,
-                1 => out.dbi_resource_id = rt::FromValue::from_value(value)?,
-                2 => out.region = rt::FromValue::from_value(value)?,
-                3 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                4 => out.restore_window = rt::FromValue::from_value(value)?,
-                5 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.port = rt::FromValue::from_value(value)?,
-                8 => out.availability_zone = rt::FromValue::from_value(value)?,
-                9 => out.vpc_id = rt::FromValue::from_value(value)?,
-                10 => out.instance_create_time = rt::FromValue::from_value(value)?,
-                11 => out.master_username = rt::FromValue::from_value(value)?,
-                12 => out.engine = rt::FromValue::from_value(value)?,
-                13 => out.engine_version = rt::FromValue::from_value(value)?,
-                14 => out.license_model = rt::FromValue::from_value(value)?,
-                15 => out.iops = rt::FromValue::from_value(value)?,
-                16 => out.option_group_name = rt::FromValue::from_value(value)?,
-                17 => out.tde_credential_arn = rt::FromValue::from_value(value)?,
-                18 => out.encrypted = rt::FromValue::from_value(value)?,
-                19 => out.storage_type = rt::FromValue::from_value(value)?,
-                20 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                21 => out.timezone = rt::FromValue::from_value(value)?,
-                22 => out.iam_database_authentication_enabled = rt::FromValue::from_value(value)?,
-                23 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                24 => out.db_instance_automated_backups_arn = rt::FromValue::from_value(value)?,
-                25 => out.db_instance_automated_backups_replications = rt::FromValue::from_value(value)?,
-                26 => out.backup_target = rt::FromValue::from_value(value)?,
-                27 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                28 => out.aws_backup_recovery_point_arn = rt::FromValue::from_value(value)?,
-                29 => out.dedicated_log_volume = rt::FromValue::from_value(value)?,
-                30 => out.multi_tenant = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_arn, value),
+                1 => rt::convert::set(&mut out.dbi_resource_id, value),
+                2 => rt::convert::set(&mut out.region, value),
+                3 => rt::convert::set(&mut out.db_instance_identifier, value),
+                4 => rt::convert::set(&mut out.restore_window, value),
+                5 => rt::convert::set(&mut out.allocated_storage, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.port, value),
+                8 => rt::convert::set(&mut out.availability_zone, value),
+                9 => rt::convert::set(&mut out.vpc_id, value),
+                10 => rt::convert::set(&mut out.instance_create_time, value),
+                11 => rt::convert::set(&mut out.master_username, value),
+                12 => rt::convert::set(&mut out.engine, value),
+                13 => rt::convert::set(&mut out.engine_version, value),
+                14 => rt::convert::set(&mut out.license_model, value),
+                15 => rt::convert::set(&mut out.iops, value),
+                16 => rt::convert::set(&mut out.option_group_name, value),
+                17 => rt::convert::set(&mut out.tde_credential_arn, value),
+                18 => rt::convert::set(&mut out.encrypted, value),
+                19 => rt::convert::set(&mut out.storage_type, value),
+                20 => rt::convert::set(&mut out.kms_key_id, value),
+                21 => rt::convert::set(&mut out.timezone, value),
+                22 => rt::convert::set(&mut out.iam_database_authentication_enabled, value),
+                23 => rt::convert::set(&mut out.backup_retention_period, value),
+                24 => rt::convert::set(&mut out.db_instance_automated_backups_arn, value),
+                25 => rt::convert::set(&mut out.db_instance_automated_backups_replications, value),
+                26 => rt::convert::set(&mut out.backup_target, value),
+                27 => rt::convert::set(&mut out.storage_throughput, value),
+                28 => rt::convert::set(&mut out.aws_backup_recovery_point_arn, value),
+                29 => rt::convert::set(&mut out.dedicated_log_volume, value),
+                30 => rt::convert::set(&mut out.multi_tenant, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5882,10 +5882,10 @@ impl rt::FromValue for DBInstanceAutomatedBackupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_automated_backups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_instance_automated_backups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5910,9 +5910,9 @@ impl rt::FromValue for DBInstanceAutomatedBackupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5936,9 +5936,9 @@ impl rt::FromValue for DBInstanceAutomatedBackupQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5962,9 +5962,9 @@ impl rt::FromValue for DBInstanceAutomatedBackupsReplication {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_automated_backups_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_automated_backups_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5989,10 +5989,10 @@ impl rt::FromValue for DBInstanceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_instances = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_instances, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6017,9 +6017,9 @@ impl rt::FromValue for DBInstanceNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6043,9 +6043,9 @@ impl rt::FromValue for DBInstanceNotReadyFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6071,11 +6071,11 @@ impl rt::FromValue for DBInstanceRole {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_arn = rt::FromValue::from_value(value)?,
-                1 => out.feature_name = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_arn, value),
+                1 => rt::convert::set(&mut out.feature_name, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6101,9 +6101,9 @@ impl rt::FromValue for DBInstanceRoleAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6127,9 +6127,9 @@ impl rt::FromValue for DBInstanceRoleNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6153,9 +6153,9 @@ impl rt::FromValue for DBInstanceRoleQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6182,12 +6182,12 @@ impl rt::FromValue for DBInstanceStatusInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status_type = rt::FromValue::from_value(value)?,
-                1 => out.normal = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status_type, value),
+                1 => rt::convert::set(&mut out.normal, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6214,9 +6214,9 @@ impl rt::FromValue for DBLogFileNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6243,12 +6243,12 @@ impl rt::FromValue for DBParameterGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.db_parameter_group_family = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.db_parameter_group_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.db_parameter_group_family, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.db_parameter_group_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6275,9 +6275,9 @@ impl rt::FromValue for DBParameterGroupAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6302,10 +6302,10 @@ impl rt::FromValue for DBParameterGroupDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameters = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameters, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6330,9 +6330,9 @@ impl rt::FromValue for DBParameterGroupNameMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6356,9 +6356,9 @@ impl rt::FromValue for DBParameterGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6382,9 +6382,9 @@ impl rt::FromValue for DBParameterGroupQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6409,10 +6409,10 @@ impl rt::FromValue for DBParameterGroupStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.parameter_apply_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.parameter_apply_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6438,10 +6438,10 @@ impl rt::FromValue for DBParameterGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_parameter_groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_parameter_groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6480,23 +6480,23 @@ impl rt::FromValue for DBProxy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                1 => out.db_proxy_arn = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.engine_family = rt::FromValue::from_value(value)?,
-                4 => out.vpc_id = rt::FromValue::from_value(value)?,
-                5 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                6 => out.vpc_subnet_ids = rt::FromValue::from_value(value)?,
-                7 => out.auth = rt::FromValue::from_value(value)?,
-                8 => out.role_arn = rt::FromValue::from_value(value)?,
-                9 => out.endpoint = rt::FromValue::from_value(value)?,
-                10 => out.require_tls = rt::FromValue::from_value(value)?,
-                11 => out.idle_client_timeout = rt::FromValue::from_value(value)?,
-                12 => out.debug_logging = rt::FromValue::from_value(value)?,
-                13 => out.created_date = rt::FromValue::from_value(value)?,
-                14 => out.updated_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                1 => rt::convert::set(&mut out.db_proxy_arn, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.engine_family, value),
+                4 => rt::convert::set(&mut out.vpc_id, value),
+                5 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                6 => rt::convert::set(&mut out.vpc_subnet_ids, value),
+                7 => rt::convert::set(&mut out.auth, value),
+                8 => rt::convert::set(&mut out.role_arn, value),
+                9 => rt::convert::set(&mut out.endpoint, value),
+                10 => rt::convert::set(&mut out.require_tls, value),
+                11 => rt::convert::set(&mut out.idle_client_timeout, value),
+                12 => rt::convert::set(&mut out.debug_logging, value),
+                13 => rt::convert::set(&mut out.created_date, value),
+                14 => rt::convert::set(&mut out.updated_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6534,9 +6534,9 @@ impl rt::FromValue for DBProxyAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6570,19 +6570,19 @@ impl rt::FromValue for DBProxyEndpoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_endpoint_name = rt::FromValue::from_value(value)?,
-                1 => out.db_proxy_endpoint_arn = rt::FromValue::from_value(value)?,
-                2 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.vpc_id = rt::FromValue::from_value(value)?,
-                5 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                6 => out.vpc_subnet_ids = rt::FromValue::from_value(value)?,
-                7 => out.endpoint = rt::FromValue::from_value(value)?,
-                8 => out.created_date = rt::FromValue::from_value(value)?,
-                9 => out.target_role = rt::FromValue::from_value(value)?,
-                10 => out.is_default = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_endpoint_name, value),
+                1 => rt::convert::set(&mut out.db_proxy_endpoint_arn, value),
+                2 => rt::convert::set(&mut out.db_proxy_name, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.vpc_id, value),
+                5 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                6 => rt::convert::set(&mut out.vpc_subnet_ids, value),
+                7 => rt::convert::set(&mut out.endpoint, value),
+                8 => rt::convert::set(&mut out.created_date, value),
+                9 => rt::convert::set(&mut out.target_role, value),
+                10 => rt::convert::set(&mut out.is_default, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6616,9 +6616,9 @@ impl rt::FromValue for DBProxyEndpointAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6642,9 +6642,9 @@ impl rt::FromValue for DBProxyEndpointNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6668,9 +6668,9 @@ impl rt::FromValue for DBProxyEndpointQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6823,9 +6823,9 @@ impl rt::FromValue for DBProxyNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6849,9 +6849,9 @@ impl rt::FromValue for DBProxyQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6971,16 +6971,16 @@ impl rt::FromValue for DBProxyTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_arn = rt::FromValue::from_value(value)?,
-                1 => out.endpoint = rt::FromValue::from_value(value)?,
-                2 => out.tracked_cluster_id = rt::FromValue::from_value(value)?,
-                3 => out.rds_resource_id = rt::FromValue::from_value(value)?,
-                4 => out.port = rt::FromValue::from_value(value)?,
-                5 => out.r#type = rt::FromValue::from_value(value)?,
-                6 => out.role = rt::FromValue::from_value(value)?,
-                7 => out.target_health = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_arn, value),
+                1 => rt::convert::set(&mut out.endpoint, value),
+                2 => rt::convert::set(&mut out.tracked_cluster_id, value),
+                3 => rt::convert::set(&mut out.rds_resource_id, value),
+                4 => rt::convert::set(&mut out.port, value),
+                5 => rt::convert::set(&mut out.r#type, value),
+                6 => rt::convert::set(&mut out.role, value),
+                7 => rt::convert::set(&mut out.target_health, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7011,9 +7011,9 @@ impl rt::FromValue for DBProxyTargetAlreadyRegisteredFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7044,16 +7044,16 @@ impl rt::FromValue for DBProxyTargetGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                1 => out.target_group_name = rt::FromValue::from_value(value)?,
-                2 => out.target_group_arn = rt::FromValue::from_value(value)?,
-                3 => out.is_default = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.connection_pool_config = rt::FromValue::from_value(value)?,
-                6 => out.created_date = rt::FromValue::from_value(value)?,
-                7 => out.updated_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                1 => rt::convert::set(&mut out.target_group_name, value),
+                2 => rt::convert::set(&mut out.target_group_arn, value),
+                3 => rt::convert::set(&mut out.is_default, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.connection_pool_config, value),
+                6 => rt::convert::set(&mut out.created_date, value),
+                7 => rt::convert::set(&mut out.updated_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7084,9 +7084,9 @@ impl rt::FromValue for DBProxyTargetGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7110,9 +7110,9 @@ impl rt::FromValue for DBProxyTargetNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7155,28 +7155,28 @@ impl rt::FromValue for DBRecommendation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.recommendation_id = rt::FromValue::from_value(value)?,
-                1 => out.type_id = rt::FromValue::from_value(value)?,
-                2 => out.severity = rt::FromValue::from_value(value)?,
-                3 => out.resource_arn = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.created_time = rt::FromValue::from_value(value)?,
-                6 => out.updated_time = rt::FromValue::from_value(value)?,
-                7 => out.detection = rt::FromValue::from_value(value)?,
-                8 => out.recommendation = rt::FromValue::from_value(value)?,
-                9 => out.description = rt::FromValue::from_value(value)?,
-                10 => out.reason = rt::FromValue::from_value(value)?,
-                11 => out.recommended_actions = rt::FromValue::from_value(value)?,
-                12 => out.category = rt::FromValue::from_value(value)?,
-                13 => out.source = rt::FromValue::from_value(value)?,
-                14 => out.type_detection = rt::FromValue::from_value(value)?,
-                15 => out.type_recommendation = rt::FromValue::from_value(value)?,
-                16 => out.impact = rt::FromValue::from_value(value)?,
-                17 => out.additional_info = rt::FromValue::from_value(value)?,
-                18 => out.links = rt::FromValue::from_value(value)?,
-                19 => out.issue_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.recommendation_id, value),
+                1 => rt::convert::set(&mut out.type_id, value),
+                2 => rt::convert::set(&mut out.severity, value),
+                3 => rt::convert::set(&mut out.resource_arn, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.created_time, value),
+                6 => rt::convert::set(&mut out.updated_time, value),
+                7 => rt::convert::set(&mut out.detection, value),
+                8 => rt::convert::set(&mut out.recommendation, value),
+                9 => rt::convert::set(&mut out.description, value),
+                10 => rt::convert::set(&mut out.reason, value),
+                11 => rt::convert::set(&mut out.recommended_actions, value),
+                12 => rt::convert::set(&mut out.category, value),
+                13 => rt::convert::set(&mut out.source, value),
+                14 => rt::convert::set(&mut out.type_detection, value),
+                15 => rt::convert::set(&mut out.type_recommendation, value),
+                16 => rt::convert::set(&mut out.impact, value),
+                17 => rt::convert::set(&mut out.additional_info, value),
+                18 => rt::convert::set(&mut out.links, value),
+                19 => rt::convert::set(&mut out.issue_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7219,9 +7219,9 @@ impl rt::FromValue for DBRecommendationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_recommendation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_recommendation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7246,10 +7246,10 @@ impl rt::FromValue for DBRecommendationsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_recommendations = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_recommendations, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7280,15 +7280,15 @@ impl rt::FromValue for DBSecurityGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.owner_id = rt::FromValue::from_value(value)?,
-                1 => out.db_security_group_name = rt::FromValue::from_value(value)?,
-                2 => out.db_security_group_description = rt::FromValue::from_value(value)?,
-                3 => out.vpc_id = rt::FromValue::from_value(value)?,
-                4 => out.ec2_security_groups = rt::FromValue::from_value(value)?,
-                5 => out.ip_ranges = rt::FromValue::from_value(value)?,
-                6 => out.db_security_group_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.owner_id, value),
+                1 => rt::convert::set(&mut out.db_security_group_name, value),
+                2 => rt::convert::set(&mut out.db_security_group_description, value),
+                3 => rt::convert::set(&mut out.vpc_id, value),
+                4 => rt::convert::set(&mut out.ec2_security_groups, value),
+                5 => rt::convert::set(&mut out.ip_ranges, value),
+                6 => rt::convert::set(&mut out.db_security_group_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7318,9 +7318,9 @@ impl rt::FromValue for DBSecurityGroupAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7345,10 +7345,10 @@ impl rt::FromValue for DBSecurityGroupMembership {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_security_group_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_security_group_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7374,10 +7374,10 @@ impl rt::FromValue for DBSecurityGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_security_groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_security_groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7402,9 +7402,9 @@ impl rt::FromValue for DBSecurityGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7428,9 +7428,9 @@ impl rt::FromValue for DBSecurityGroupNotSupportedFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7454,9 +7454,9 @@ impl rt::FromValue for DBSecurityGroupQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7490,19 +7490,19 @@ impl rt::FromValue for DBShardGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_shard_group_resource_id = rt::FromValue::from_value(value)?,
-                1 => out.db_shard_group_identifier = rt::FromValue::from_value(value)?,
-                2 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                3 => out.max_acu = rt::FromValue::from_value(value)?,
-                4 => out.min_acu = rt::FromValue::from_value(value)?,
-                5 => out.compute_redundancy = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                8 => out.endpoint = rt::FromValue::from_value(value)?,
-                9 => out.db_shard_group_arn = rt::FromValue::from_value(value)?,
-                10 => out.tag_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_shard_group_resource_id, value),
+                1 => rt::convert::set(&mut out.db_shard_group_identifier, value),
+                2 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                3 => rt::convert::set(&mut out.max_acu, value),
+                4 => rt::convert::set(&mut out.min_acu, value),
+                5 => rt::convert::set(&mut out.compute_redundancy, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.publicly_accessible, value),
+                8 => rt::convert::set(&mut out.endpoint, value),
+                9 => rt::convert::set(&mut out.db_shard_group_arn, value),
+                10 => rt::convert::set(&mut out.tag_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7536,9 +7536,9 @@ impl rt::FromValue for DBShardGroupAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7562,9 +7562,9 @@ impl rt::FromValue for DBShardGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7623,44 +7623,44 @@ impl rt::FromValue for DBSnapshot {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                2 => out.snapshot_create_time = rt::FromValue::from_value(value)?,
-                3 => out.engine = rt::FromValue::from_value(value)?,
-                4 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                6 => out.port = rt::FromValue::from_value(value)?,
-                7 => out.availability_zone = rt::FromValue::from_value(value)?,
-                8 => out.vpc_id = rt::FromValue::from_value(value)?,
-                9 => out.instance_create_time = rt::FromValue::from_value(value)?,
-                10 => out.master_username = rt::FromValue::from_value(value)?,
-                11 => out.engine_version = rt::FromValue::from_value(value)?,
-                12 => out.license_model = rt::FromValue::from_value(value)?,
-                13 => out.snapshot_type = rt::FromValue::from_value(value)?,
-                14 => out.iops = rt::FromValue::from_value(value)?,
-                15 => out.option_group_name = rt::FromValue::from_value(value)?,
-                16 => out.percent_progress = rt::FromValue::from_value(value)?,
-                17 => out.source_region = rt::FromValue::from_value(value)?,
-                18 => out.source_db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                19 => out.storage_type = rt::FromValue::from_value(value)?,
-                20 => out.tde_credential_arn = rt::FromValue::from_value(value)?,
-                21 => out.encrypted = rt::FromValue::from_value(value)?,
-                22 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                23 => out.db_snapshot_arn = rt::FromValue::from_value(value)?,
-                24 => out.timezone = rt::FromValue::from_value(value)?,
-                25 => out.iam_database_authentication_enabled = rt::FromValue::from_value(value)?,
-                26 => out.processor_features = rt::FromValue::from_value(value)?,
-                27 => out.dbi_resource_id = rt::FromValue::from_value(value)?,
-                28 => out.tag_list = rt::FromValue::from_value(value)?,
-                29 => out.original_snapshot_create_time = rt::FromValue::from_value(value)?,
-                30 => out.snapshot_database_time = rt::FromValue::from_value(value)?,
-                31 => out.snapshot_target = rt::FromValue::from_value(value)?,
-                32 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                33 => out.db_system_id = rt::FromValue::from_value(value)?,
-                34 => out.dedicated_log_volume = rt::FromValue::from_value(value)?,
-                35 => out.multi_tenant = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                1 => rt::convert::set(&mut out.db_instance_identifier, value),
+                2 => rt::convert::set(&mut out.snapshot_create_time, value),
+                3 => rt::convert::set(&mut out.engine, value),
+                4 => rt::convert::set(&mut out.allocated_storage, value),
+                5 => rt::convert::set(&mut out.status, value),
+                6 => rt::convert::set(&mut out.port, value),
+                7 => rt::convert::set(&mut out.availability_zone, value),
+                8 => rt::convert::set(&mut out.vpc_id, value),
+                9 => rt::convert::set(&mut out.instance_create_time, value),
+                10 => rt::convert::set(&mut out.master_username, value),
+                11 => rt::convert::set(&mut out.engine_version, value),
+                12 => rt::convert::set(&mut out.license_model, value),
+                13 => rt::convert::set(&mut out.snapshot_type, value),
+                14 => rt::convert::set(&mut out.iops, value),
+                15 => rt::convert::set(&mut out.option_group_name, value),
+                16 => rt::convert::set(&mut out.percent_progress, value),
+                17 => rt::convert::set(&mut out.source_region, value),
+                18 => rt::convert::set(&mut out.source_db_snapshot_identifier, value),
+                19 => rt::convert::set(&mut out.storage_type, value),
+                20 => rt::convert::set(&mut out.tde_credential_arn, value),
+                21 => rt::convert::set(&mut out.encrypted, value),
+                22 => rt::convert::set(&mut out.kms_key_id, value),
+                23 => rt::convert::set(&mut out.db_snapshot_arn, value),
+                24 => rt::convert::set(&mut out.timezone, value),
+                25 => rt::convert::set(&mut out.iam_database_authentication_enabled, value),
+                26 => rt::convert::set(&mut out.processor_features, value),
+                27 => rt::convert::set(&mut out.dbi_resource_id, value),
+                28 => rt::convert::set(&mut out.tag_list, value),
+                29 => rt::convert::set(&mut out.original_snapshot_create_time, value),
+                30 => rt::convert::set(&mut out.snapshot_database_time, value),
+                31 => rt::convert::set(&mut out.snapshot_target, value),
+                32 => rt::convert::set(&mut out.storage_throughput, value),
+                33 => rt::convert::set(&mut out.db_system_id, value),
+                34 => rt::convert::set(&mut out.dedicated_log_volume, value),
+                35 => rt::convert::set(&mut out.multi_tenant, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7719,9 +7719,9 @@ impl rt::FromValue for DBSnapshotAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7746,10 +7746,10 @@ impl rt::FromValue for DBSnapshotAttribute {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attribute_name = rt::FromValue::from_value(value)?,
-                1 => out.attribute_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attribute_name, value),
+                1 => rt::convert::set(&mut out.attribute_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7775,10 +7775,10 @@ impl rt::FromValue for DBSnapshotAttributesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_snapshot_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                1 => rt::convert::set(&mut out.db_snapshot_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7804,10 +7804,10 @@ impl rt::FromValue for DBSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_snapshots = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_snapshots, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7832,9 +7832,9 @@ impl rt::FromValue for DBSnapshotNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7870,21 +7870,21 @@ impl rt::FromValue for DBSnapshotTenantDatabase {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                2 => out.dbi_resource_id = rt::FromValue::from_value(value)?,
-                3 => out.engine_name = rt::FromValue::from_value(value)?,
-                4 => out.snapshot_type = rt::FromValue::from_value(value)?,
-                5 => out.tenant_database_create_time = rt::FromValue::from_value(value)?,
-                6 => out.tenant_db_name = rt::FromValue::from_value(value)?,
-                7 => out.master_username = rt::FromValue::from_value(value)?,
-                8 => out.tenant_database_resource_id = rt::FromValue::from_value(value)?,
-                9 => out.character_set_name = rt::FromValue::from_value(value)?,
-                10 => out.db_snapshot_tenant_database_arn = rt::FromValue::from_value(value)?,
-                11 => out.nchar_character_set_name = rt::FromValue::from_value(value)?,
-                12 => out.tag_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                1 => rt::convert::set(&mut out.db_instance_identifier, value),
+                2 => rt::convert::set(&mut out.dbi_resource_id, value),
+                3 => rt::convert::set(&mut out.engine_name, value),
+                4 => rt::convert::set(&mut out.snapshot_type, value),
+                5 => rt::convert::set(&mut out.tenant_database_create_time, value),
+                6 => rt::convert::set(&mut out.tenant_db_name, value),
+                7 => rt::convert::set(&mut out.master_username, value),
+                8 => rt::convert::set(&mut out.tenant_database_resource_id, value),
+                9 => rt::convert::set(&mut out.character_set_name, value),
+                10 => rt::convert::set(&mut out.db_snapshot_tenant_database_arn, value),
+                11 => rt::convert::set(&mut out.nchar_character_set_name, value),
+                12 => rt::convert::set(&mut out.tag_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7920,9 +7920,9 @@ impl rt::FromValue for DBSnapshotTenantDatabaseNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7947,10 +7947,10 @@ impl rt::FromValue for DBSnapshotTenantDatabasesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_snapshot_tenant_databases = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_snapshot_tenant_databases, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7981,15 +7981,15 @@ impl rt::FromValue for DBSubnetGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                1 => out.db_subnet_group_description = rt::FromValue::from_value(value)?,
-                2 => out.vpc_id = rt::FromValue::from_value(value)?,
-                3 => out.subnet_group_status = rt::FromValue::from_value(value)?,
-                4 => out.subnets = rt::FromValue::from_value(value)?,
-                5 => out.db_subnet_group_arn = rt::FromValue::from_value(value)?,
-                6 => out.supported_network_types = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                1 => rt::convert::set(&mut out.db_subnet_group_description, value),
+                2 => rt::convert::set(&mut out.vpc_id, value),
+                3 => rt::convert::set(&mut out.subnet_group_status, value),
+                4 => rt::convert::set(&mut out.subnets, value),
+                5 => rt::convert::set(&mut out.db_subnet_group_arn, value),
+                6 => rt::convert::set(&mut out.supported_network_types, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8019,9 +8019,9 @@ impl rt::FromValue for DBSubnetGroupAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8045,9 +8045,9 @@ impl rt::FromValue for DBSubnetGroupDoesNotCoverEnoughAZs {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8072,10 +8072,10 @@ impl rt::FromValue for DBSubnetGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.db_subnet_groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.db_subnet_groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8100,9 +8100,9 @@ impl rt::FromValue for DBSubnetGroupNotAllowedFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8126,9 +8126,9 @@ impl rt::FromValue for DBSubnetGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8152,9 +8152,9 @@ impl rt::FromValue for DBSubnetGroupQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8178,9 +8178,9 @@ impl rt::FromValue for DBSubnetQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8204,9 +8204,9 @@ impl rt::FromValue for DBUpgradeDependencyFailureFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8289,10 +8289,10 @@ impl rt::FromValue for DeleteBlueGreenDeploymentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blue_green_deployment_identifier = rt::FromValue::from_value(value)?,
-                1 => out.delete_target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blue_green_deployment_identifier, value),
+                1 => rt::convert::set(&mut out.delete_target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8317,9 +8317,9 @@ impl rt::FromValue for DeleteBlueGreenDeploymentResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blue_green_deployment = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blue_green_deployment, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8344,10 +8344,10 @@ impl rt::FromValue for DeleteCustomDBEngineVersionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.engine_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.engine_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8372,9 +8372,9 @@ impl rt::FromValue for DeleteDBClusterAutomatedBackupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_resource_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_resource_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8398,9 +8398,9 @@ impl rt::FromValue for DeleteDBClusterAutomatedBackupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_automated_backup = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_automated_backup, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8424,9 +8424,9 @@ impl rt::FromValue for DeleteDBClusterEndpointMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_endpoint_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_endpoint_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8453,12 +8453,12 @@ impl rt::FromValue for DeleteDBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.skip_final_snapshot = rt::FromValue::from_value(value)?,
-                2 => out.final_db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                3 => out.delete_automated_backups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.skip_final_snapshot, value),
+                2 => rt::convert::set(&mut out.final_db_snapshot_identifier, value),
+                3 => rt::convert::set(&mut out.delete_automated_backups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8485,9 +8485,9 @@ impl rt::FromValue for DeleteDBClusterParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8511,9 +8511,9 @@ impl rt::FromValue for DeleteDBClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8537,9 +8537,9 @@ impl rt::FromValue for DeleteDBClusterSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_snapshot_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_snapshot_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8563,9 +8563,9 @@ impl rt::FromValue for DeleteDBClusterSnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8590,10 +8590,10 @@ impl rt::FromValue for DeleteDBInstanceAutomatedBackupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dbi_resource_id = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_automated_backups_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dbi_resource_id, value),
+                1 => rt::convert::set(&mut out.db_instance_automated_backups_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8618,9 +8618,9 @@ impl rt::FromValue for DeleteDBInstanceAutomatedBackupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_automated_backup = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_automated_backup, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8647,12 +8647,12 @@ impl rt::FromValue for DeleteDBInstanceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.skip_final_snapshot = rt::FromValue::from_value(value)?,
-                2 => out.final_db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                3 => out.delete_automated_backups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.skip_final_snapshot, value),
+                2 => rt::convert::set(&mut out.final_db_snapshot_identifier, value),
+                3 => rt::convert::set(&mut out.delete_automated_backups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8679,9 +8679,9 @@ impl rt::FromValue for DeleteDBInstanceResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8705,9 +8705,9 @@ impl rt::FromValue for DeleteDBParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8731,9 +8731,9 @@ impl rt::FromValue for DeleteDBProxyEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_endpoint_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_endpoint_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8757,9 +8757,9 @@ impl rt::FromValue for DeleteDBProxyEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_endpoint = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_endpoint, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8783,9 +8783,9 @@ impl rt::FromValue for DeleteDBProxyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8809,9 +8809,9 @@ impl rt::FromValue for DeleteDBProxyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8835,9 +8835,9 @@ impl rt::FromValue for DeleteDBSecurityGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_security_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_security_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8861,9 +8861,9 @@ impl rt::FromValue for DeleteDBShardGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_shard_group_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_shard_group_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8887,9 +8887,9 @@ impl rt::FromValue for DeleteDBSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8913,9 +8913,9 @@ impl rt::FromValue for DeleteDBSnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8939,9 +8939,9 @@ impl rt::FromValue for DeleteDBSubnetGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8965,9 +8965,9 @@ impl rt::FromValue for DeleteEventSubscriptionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8991,9 +8991,9 @@ impl rt::FromValue for DeleteEventSubscriptionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_subscription = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_subscription, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9017,9 +9017,9 @@ impl rt::FromValue for DeleteGlobalClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9043,9 +9043,9 @@ impl rt::FromValue for DeleteGlobalClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9069,9 +9069,9 @@ impl rt::FromValue for DeleteIntegrationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9095,9 +9095,9 @@ impl rt::FromValue for DeleteOptionGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9124,12 +9124,12 @@ impl rt::FromValue for DeleteTenantDatabaseMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.tenant_db_name = rt::FromValue::from_value(value)?,
-                2 => out.skip_final_snapshot = rt::FromValue::from_value(value)?,
-                3 => out.final_db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.tenant_db_name, value),
+                2 => rt::convert::set(&mut out.skip_final_snapshot, value),
+                3 => rt::convert::set(&mut out.final_db_snapshot_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9156,9 +9156,9 @@ impl rt::FromValue for DeleteTenantDatabaseResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tenant_database = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tenant_database, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9185,12 +9185,12 @@ impl rt::FromValue for DeregisterDBProxyTargetsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                1 => out.target_group_name = rt::FromValue::from_value(value)?,
-                2 => out.db_instance_identifiers = rt::FromValue::from_value(value)?,
-                3 => out.db_cluster_identifiers = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                1 => rt::convert::set(&mut out.target_group_name, value),
+                2 => rt::convert::set(&mut out.db_instance_identifiers, value),
+                3 => rt::convert::set(&mut out.db_cluster_identifiers, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9252,12 +9252,12 @@ impl rt::FromValue for DescribeBlueGreenDeploymentsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blue_green_deployment_identifier = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blue_green_deployment_identifier, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9285,10 +9285,10 @@ impl rt::FromValue for DescribeBlueGreenDeploymentsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blue_green_deployments = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blue_green_deployments, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9316,12 +9316,12 @@ impl rt::FromValue for DescribeCertificatesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.certificate_identifier = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.certificate_identifier, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9352,13 +9352,13 @@ impl rt::FromValue for DescribeDBClusterAutomatedBackupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_resource_id = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_resource_id, value),
+                1 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9390,13 +9390,13 @@ impl rt::FromValue for DescribeDBClusterBacktracksMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.backtrack_identifier = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.backtrack_identifier, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9428,13 +9428,13 @@ impl rt::FromValue for DescribeDBClusterEndpointsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_endpoint_identifier = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.db_cluster_endpoint_identifier, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9465,12 +9465,12 @@ impl rt::FromValue for DescribeDBClusterParameterGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9501,13 +9501,13 @@ impl rt::FromValue for DescribeDBClusterParametersMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.source = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.source, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9535,9 +9535,9 @@ impl rt::FromValue for DescribeDBClusterSnapshotAttributesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_snapshot_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_snapshot_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9561,9 +9561,9 @@ impl rt::FromValue for DescribeDBClusterSnapshotAttributesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_snapshot_attributes_result = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_snapshot_attributes_result, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9595,17 +9595,17 @@ impl rt::FromValue for DescribeDBClusterSnapshotsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_snapshot_identifier = rt::FromValue::from_value(value)?,
-                2 => out.snapshot_type = rt::FromValue::from_value(value)?,
-                3 => out.filters = rt::FromValue::from_value(value)?,
-                4 => out.max_records = rt::FromValue::from_value(value)?,
-                5 => out.marker = rt::FromValue::from_value(value)?,
-                6 => out.include_shared = rt::FromValue::from_value(value)?,
-                7 => out.include_public = rt::FromValue::from_value(value)?,
-                8 => out.db_cluster_resource_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.db_cluster_snapshot_identifier, value),
+                2 => rt::convert::set(&mut out.snapshot_type, value),
+                3 => rt::convert::set(&mut out.filters, value),
+                4 => rt::convert::set(&mut out.max_records, value),
+                5 => rt::convert::set(&mut out.marker, value),
+                6 => rt::convert::set(&mut out.include_shared, value),
+                7 => rt::convert::set(&mut out.include_public, value),
+                8 => rt::convert::set(&mut out.db_cluster_resource_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9641,13 +9641,13 @@ impl rt::FromValue for DescribeDBClustersMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                4 => out.include_shared = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                4 => rt::convert::set(&mut out.include_shared, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9684,18 +9684,18 @@ impl rt::FromValue for DescribeDBEngineVersionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.engine_version = rt::FromValue::from_value(value)?,
-                2 => out.db_parameter_group_family = rt::FromValue::from_value(value)?,
-                3 => out.filters = rt::FromValue::from_value(value)?,
-                4 => out.max_records = rt::FromValue::from_value(value)?,
-                5 => out.marker = rt::FromValue::from_value(value)?,
-                6 => out.default_only = rt::FromValue::from_value(value)?,
-                7 => out.list_supported_character_sets = rt::FromValue::from_value(value)?,
-                8 => out.list_supported_timezones = rt::FromValue::from_value(value)?,
-                9 => out.include_all = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.engine_version, value),
+                2 => rt::convert::set(&mut out.db_parameter_group_family, value),
+                3 => rt::convert::set(&mut out.filters, value),
+                4 => rt::convert::set(&mut out.max_records, value),
+                5 => rt::convert::set(&mut out.marker, value),
+                6 => rt::convert::set(&mut out.default_only, value),
+                7 => rt::convert::set(&mut out.list_supported_character_sets, value),
+                8 => rt::convert::set(&mut out.list_supported_timezones, value),
+                9 => rt::convert::set(&mut out.include_all, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9733,14 +9733,14 @@ impl rt::FromValue for DescribeDBInstanceAutomatedBackupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dbi_resource_id = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                5 => out.db_instance_automated_backups_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dbi_resource_id, value),
+                1 => rt::convert::set(&mut out.db_instance_identifier, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                5 => rt::convert::set(&mut out.db_instance_automated_backups_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9772,12 +9772,12 @@ impl rt::FromValue for DescribeDBInstancesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9806,11 +9806,11 @@ impl rt::FromValue for DescribeDBLogFilesDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_file_name = rt::FromValue::from_value(value)?,
-                1 => out.last_written = rt::FromValue::from_value(value)?,
-                2 => out.size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_file_name, value),
+                1 => rt::convert::set(&mut out.last_written, value),
+                2 => rt::convert::set(&mut out.size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9842,15 +9842,15 @@ impl rt::FromValue for DescribeDBLogFilesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.filename_contains = rt::FromValue::from_value(value)?,
-                2 => out.file_last_written = rt::FromValue::from_value(value)?,
-                3 => out.file_size = rt::FromValue::from_value(value)?,
-                4 => out.filters = rt::FromValue::from_value(value)?,
-                5 => out.max_records = rt::FromValue::from_value(value)?,
-                6 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.filename_contains, value),
+                2 => rt::convert::set(&mut out.file_last_written, value),
+                3 => rt::convert::set(&mut out.file_size, value),
+                4 => rt::convert::set(&mut out.filters, value),
+                5 => rt::convert::set(&mut out.max_records, value),
+                6 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9881,10 +9881,10 @@ impl rt::FromValue for DescribeDBLogFilesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.describe_db_log_files = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.describe_db_log_files, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9912,12 +9912,12 @@ impl rt::FromValue for DescribeDBParameterGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9948,13 +9948,13 @@ impl rt::FromValue for DescribeDBParametersMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.source = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.source, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9985,12 +9985,12 @@ impl rt::FromValue for DescribeDBProxiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10018,10 +10018,10 @@ impl rt::FromValue for DescribeDBProxiesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxies = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxies, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10050,13 +10050,13 @@ impl rt::FromValue for DescribeDBProxyEndpointsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                1 => out.db_proxy_endpoint_name = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                4 => out.max_records = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                1 => rt::convert::set(&mut out.db_proxy_endpoint_name, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                4 => rt::convert::set(&mut out.max_records, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10085,10 +10085,10 @@ impl rt::FromValue for DescribeDBProxyEndpointsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_endpoints = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_endpoints, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10117,13 +10117,13 @@ impl rt::FromValue for DescribeDBProxyTargetGroupsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                1 => out.target_group_name = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                4 => out.max_records = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                1 => rt::convert::set(&mut out.target_group_name, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                4 => rt::convert::set(&mut out.max_records, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10152,10 +10152,10 @@ impl rt::FromValue for DescribeDBProxyTargetGroupsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_groups = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_groups, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10184,13 +10184,13 @@ impl rt::FromValue for DescribeDBProxyTargetsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                1 => out.target_group_name = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                4 => out.max_records = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                1 => rt::convert::set(&mut out.target_group_name, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                4 => rt::convert::set(&mut out.max_records, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10219,10 +10219,10 @@ impl rt::FromValue for DescribeDBProxyTargetsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.targets = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.targets, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10252,14 +10252,14 @@ impl rt::FromValue for DescribeDBRecommendationsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.last_updated_after = rt::FromValue::from_value(value)?,
-                1 => out.last_updated_before = rt::FromValue::from_value(value)?,
-                2 => out.locale = rt::FromValue::from_value(value)?,
-                3 => out.filters = rt::FromValue::from_value(value)?,
-                4 => out.max_records = rt::FromValue::from_value(value)?,
-                5 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.last_updated_after, value),
+                1 => rt::convert::set(&mut out.last_updated_before, value),
+                2 => rt::convert::set(&mut out.locale, value),
+                3 => rt::convert::set(&mut out.filters, value),
+                4 => rt::convert::set(&mut out.max_records, value),
+                5 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10291,12 +10291,12 @@ impl rt::FromValue for DescribeDBSecurityGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_security_group_name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_security_group_name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10326,12 +10326,12 @@ impl rt::FromValue for DescribeDBShardGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_shard_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_shard_group_identifier, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10359,10 +10359,10 @@ impl rt::FromValue for DescribeDBShardGroupsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_shard_groups = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_shard_groups, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10387,9 +10387,9 @@ impl rt::FromValue for DescribeDBSnapshotAttributesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10413,9 +10413,9 @@ impl rt::FromValue for DescribeDBSnapshotAttributesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot_attributes_result = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot_attributes_result, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10445,15 +10445,15 @@ impl rt::FromValue for DescribeDBSnapshotTenantDatabasesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                2 => out.snapshot_type = rt::FromValue::from_value(value)?,
-                3 => out.filters = rt::FromValue::from_value(value)?,
-                4 => out.max_records = rt::FromValue::from_value(value)?,
-                5 => out.marker = rt::FromValue::from_value(value)?,
-                6 => out.dbi_resource_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                2 => rt::convert::set(&mut out.snapshot_type, value),
+                3 => rt::convert::set(&mut out.filters, value),
+                4 => rt::convert::set(&mut out.max_records, value),
+                5 => rt::convert::set(&mut out.marker, value),
+                6 => rt::convert::set(&mut out.dbi_resource_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10491,17 +10491,17 @@ impl rt::FromValue for DescribeDBSnapshotsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                2 => out.snapshot_type = rt::FromValue::from_value(value)?,
-                3 => out.filters = rt::FromValue::from_value(value)?,
-                4 => out.max_records = rt::FromValue::from_value(value)?,
-                5 => out.marker = rt::FromValue::from_value(value)?,
-                6 => out.include_shared = rt::FromValue::from_value(value)?,
-                7 => out.include_public = rt::FromValue::from_value(value)?,
-                8 => out.dbi_resource_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                2 => rt::convert::set(&mut out.snapshot_type, value),
+                3 => rt::convert::set(&mut out.filters, value),
+                4 => rt::convert::set(&mut out.max_records, value),
+                5 => rt::convert::set(&mut out.marker, value),
+                6 => rt::convert::set(&mut out.include_shared, value),
+                7 => rt::convert::set(&mut out.include_public, value),
+                8 => rt::convert::set(&mut out.dbi_resource_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10536,12 +10536,12 @@ impl rt::FromValue for DescribeDBSubnetGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10571,12 +10571,12 @@ impl rt::FromValue for DescribeEngineDefaultClusterParametersMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_family = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_family, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10603,9 +10603,9 @@ impl rt::FromValue for DescribeEngineDefaultClusterParametersResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine_defaults = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine_defaults, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10632,12 +10632,12 @@ impl rt::FromValue for DescribeEngineDefaultParametersMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_family = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_family, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10664,9 +10664,9 @@ impl rt::FromValue for DescribeEngineDefaultParametersResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine_defaults = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine_defaults, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10691,10 +10691,10 @@ impl rt::FromValue for DescribeEventCategoriesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_type = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_type, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10722,12 +10722,12 @@ impl rt::FromValue for DescribeEventSubscriptionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10762,17 +10762,17 @@ impl rt::FromValue for DescribeEventsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_identifier = rt::FromValue::from_value(value)?,
-                1 => out.source_type = rt::FromValue::from_value(value)?,
-                2 => out.start_time = rt::FromValue::from_value(value)?,
-                3 => out.end_time = rt::FromValue::from_value(value)?,
-                4 => out.duration = rt::FromValue::from_value(value)?,
-                5 => out.event_categories = rt::FromValue::from_value(value)?,
-                6 => out.filters = rt::FromValue::from_value(value)?,
-                7 => out.max_records = rt::FromValue::from_value(value)?,
-                8 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_identifier, value),
+                1 => rt::convert::set(&mut out.source_type, value),
+                2 => rt::convert::set(&mut out.start_time, value),
+                3 => rt::convert::set(&mut out.end_time, value),
+                4 => rt::convert::set(&mut out.duration, value),
+                5 => rt::convert::set(&mut out.event_categories, value),
+                6 => rt::convert::set(&mut out.filters, value),
+                7 => rt::convert::set(&mut out.max_records, value),
+                8 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10809,14 +10809,14 @@ impl rt::FromValue for DescribeExportTasksMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_task_identifier = rt::FromValue::from_value(value)?,
-                1 => out.source_arn = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                4 => out.max_records = rt::FromValue::from_value(value)?,
-                5 => out.source_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_task_identifier, value),
+                1 => rt::convert::set(&mut out.source_arn, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                4 => rt::convert::set(&mut out.max_records, value),
+                5 => rt::convert::set(&mut out.source_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10848,12 +10848,12 @@ impl rt::FromValue for DescribeGlobalClustersMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10883,12 +10883,12 @@ impl rt::FromValue for DescribeIntegrationsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_identifier = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_records = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_identifier, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_records, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10916,10 +10916,10 @@ impl rt::FromValue for DescribeIntegrationsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.integrations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.integrations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10948,13 +10948,13 @@ impl rt::FromValue for DescribeOptionGroupOptionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine_name = rt::FromValue::from_value(value)?,
-                1 => out.major_engine_version = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                4 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine_name, value),
+                1 => rt::convert::set(&mut out.major_engine_version, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                4 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10987,14 +10987,14 @@ impl rt::FromValue for DescribeOptionGroupsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_group_name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                4 => out.engine_name = rt::FromValue::from_value(value)?,
-                5 => out.major_engine_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_group_name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                4 => rt::convert::set(&mut out.engine_name, value),
+                5 => rt::convert::set(&mut out.major_engine_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11031,17 +11031,17 @@ impl rt::FromValue for DescribeOrderableDBInstanceOptionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.engine_version = rt::FromValue::from_value(value)?,
-                2 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                3 => out.license_model = rt::FromValue::from_value(value)?,
-                4 => out.availability_zone_group = rt::FromValue::from_value(value)?,
-                5 => out.vpc = rt::FromValue::from_value(value)?,
-                6 => out.filters = rt::FromValue::from_value(value)?,
-                7 => out.max_records = rt::FromValue::from_value(value)?,
-                8 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.engine_version, value),
+                2 => rt::convert::set(&mut out.db_instance_class, value),
+                3 => rt::convert::set(&mut out.license_model, value),
+                4 => rt::convert::set(&mut out.availability_zone_group, value),
+                5 => rt::convert::set(&mut out.vpc, value),
+                6 => rt::convert::set(&mut out.filters, value),
+                7 => rt::convert::set(&mut out.max_records, value),
+                8 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11076,12 +11076,12 @@ impl rt::FromValue for DescribePendingMaintenanceActionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_identifier = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.max_records = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_identifier, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.max_records, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11118,19 +11118,19 @@ impl rt::FromValue for DescribeReservedDBInstancesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_db_instance_id = rt::FromValue::from_value(value)?,
-                1 => out.reserved_db_instances_offering_id = rt::FromValue::from_value(value)?,
-                2 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                3 => out.duration = rt::FromValue::from_value(value)?,
-                4 => out.product_description = rt::FromValue::from_value(value)?,
-                5 => out.offering_type = rt::FromValue::from_value(value)?,
-                6 => out.multi_az = rt::FromValue::from_value(value)?,
-                7 => out.lease_id = rt::FromValue::from_value(value)?,
-                8 => out.filters = rt::FromValue::from_value(value)?,
-                9 => out.max_records = rt::FromValue::from_value(value)?,
-                10 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_db_instance_id, value),
+                1 => rt::convert::set(&mut out.reserved_db_instances_offering_id, value),
+                2 => rt::convert::set(&mut out.db_instance_class, value),
+                3 => rt::convert::set(&mut out.duration, value),
+                4 => rt::convert::set(&mut out.product_description, value),
+                5 => rt::convert::set(&mut out.offering_type, value),
+                6 => rt::convert::set(&mut out.multi_az, value),
+                7 => rt::convert::set(&mut out.lease_id, value),
+                8 => rt::convert::set(&mut out.filters, value),
+                9 => rt::convert::set(&mut out.max_records, value),
+                10 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11172,17 +11172,17 @@ impl rt::FromValue for DescribeReservedDBInstancesOfferingsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_db_instances_offering_id = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                2 => out.duration = rt::FromValue::from_value(value)?,
-                3 => out.product_description = rt::FromValue::from_value(value)?,
-                4 => out.offering_type = rt::FromValue::from_value(value)?,
-                5 => out.multi_az = rt::FromValue::from_value(value)?,
-                6 => out.filters = rt::FromValue::from_value(value)?,
-                7 => out.max_records = rt::FromValue::from_value(value)?,
-                8 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_db_instances_offering_id, value),
+                1 => rt::convert::set(&mut out.db_instance_class, value),
+                2 => rt::convert::set(&mut out.duration, value),
+                3 => rt::convert::set(&mut out.product_description, value),
+                4 => rt::convert::set(&mut out.offering_type, value),
+                5 => rt::convert::set(&mut out.multi_az, value),
+                6 => rt::convert::set(&mut out.filters, value),
+                7 => rt::convert::set(&mut out.max_records, value),
+                8 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11217,12 +11217,12 @@ impl rt::FromValue for DescribeSourceRegionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                1 => out.max_records = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.filters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                1 => rt::convert::set(&mut out.max_records, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.filters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11253,13 +11253,13 @@ impl rt::FromValue for DescribeTenantDatabasesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.tenant_db_name = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                4 => out.max_records = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.tenant_db_name, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                4 => rt::convert::set(&mut out.max_records, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11287,9 +11287,9 @@ impl rt::FromValue for DescribeValidDBInstanceModificationsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11314,9 +11314,9 @@ impl rt::FromValue for DescribeValidDBInstanceModificationsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.valid_db_instance_modifications_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.valid_db_instance_modifications_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11340,9 +11340,9 @@ impl rt::FromValue for DisableHttpEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11367,10 +11367,10 @@ impl rt::FromValue for DisableHttpEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.http_endpoint_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.http_endpoint_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11396,10 +11396,10 @@ impl rt::FromValue for DocLink {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.text = rt::FromValue::from_value(value)?,
-                1 => out.url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.text, value),
+                1 => rt::convert::set(&mut out.url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11430,15 +11430,15 @@ impl rt::FromValue for DomainMembership {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.domain = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.fqdn = rt::FromValue::from_value(value)?,
-                3 => out.iam_role_name = rt::FromValue::from_value(value)?,
-                4 => out.ou = rt::FromValue::from_value(value)?,
-                5 => out.auth_secret_arn = rt::FromValue::from_value(value)?,
-                6 => out.dns_ips = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.domain, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.fqdn, value),
+                3 => rt::convert::set(&mut out.iam_role_name, value),
+                4 => rt::convert::set(&mut out.ou, value),
+                5 => rt::convert::set(&mut out.auth_secret_arn, value),
+                6 => rt::convert::set(&mut out.dns_ips, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11468,9 +11468,9 @@ impl rt::FromValue for DomainNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11495,10 +11495,10 @@ impl rt::FromValue for DoubleRange {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.from = rt::FromValue::from_value(value)?,
-                1 => out.to = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.from, value),
+                1 => rt::convert::set(&mut out.to, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11525,11 +11525,11 @@ impl rt::FromValue for DownloadDBLogFilePortionDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_file_data = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.additional_data_pending = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_file_data, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.additional_data_pending, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11558,12 +11558,12 @@ impl rt::FromValue for DownloadDBLogFilePortionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.log_file_name = rt::FromValue::from_value(value)?,
-                2 => out.marker = rt::FromValue::from_value(value)?,
-                3 => out.number_of_lines = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.log_file_name, value),
+                2 => rt::convert::set(&mut out.marker, value),
+                3 => rt::convert::set(&mut out.number_of_lines, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11593,12 +11593,12 @@ impl rt::FromValue for EC2SecurityGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.ec2_security_group_name = rt::FromValue::from_value(value)?,
-                2 => out.ec2_security_group_id = rt::FromValue::from_value(value)?,
-                3 => out.ec2_security_group_owner_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.ec2_security_group_name, value),
+                2 => rt::convert::set(&mut out.ec2_security_group_id, value),
+                3 => rt::convert::set(&mut out.ec2_security_group_owner_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11625,9 +11625,9 @@ impl rt::FromValue for Ec2ImagePropertiesNotSupportedFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11651,9 +11651,9 @@ impl rt::FromValue for EnableHttpEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11678,10 +11678,10 @@ impl rt::FromValue for EnableHttpEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.http_endpoint_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.http_endpoint_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11708,11 +11708,11 @@ impl rt::FromValue for Endpoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.address = rt::FromValue::from_value(value)?,
-                1 => out.port = rt::FromValue::from_value(value)?,
-                2 => out.hosted_zone_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.address, value),
+                1 => rt::convert::set(&mut out.port, value),
+                2 => rt::convert::set(&mut out.hosted_zone_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11740,11 +11740,11 @@ impl rt::FromValue for EngineDefaults {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_family = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_family, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11836,14 +11836,14 @@ impl rt::FromValue for Event {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_identifier = rt::FromValue::from_value(value)?,
-                1 => out.source_type = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                3 => out.event_categories = rt::FromValue::from_value(value)?,
-                4 => out.date = rt::FromValue::from_value(value)?,
-                5 => out.source_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_identifier, value),
+                1 => rt::convert::set(&mut out.source_type, value),
+                2 => rt::convert::set(&mut out.message, value),
+                3 => rt::convert::set(&mut out.event_categories, value),
+                4 => rt::convert::set(&mut out.date, value),
+                5 => rt::convert::set(&mut out.source_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11873,10 +11873,10 @@ impl rt::FromValue for EventCategoriesMap {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_type = rt::FromValue::from_value(value)?,
-                1 => out.event_categories = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_type, value),
+                1 => rt::convert::set(&mut out.event_categories, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11901,9 +11901,9 @@ impl rt::FromValue for EventCategoriesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_categories_map_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_categories_map_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11936,18 +11936,18 @@ impl rt::FromValue for EventSubscription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.customer_aws_id = rt::FromValue::from_value(value)?,
-                1 => out.cust_subscription_id = rt::FromValue::from_value(value)?,
-                2 => out.sns_topic_arn = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.subscription_creation_time = rt::FromValue::from_value(value)?,
-                5 => out.source_type = rt::FromValue::from_value(value)?,
-                6 => out.source_ids_list = rt::FromValue::from_value(value)?,
-                7 => out.event_categories_list = rt::FromValue::from_value(value)?,
-                8 => out.enabled = rt::FromValue::from_value(value)?,
-                9 => out.event_subscription_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.customer_aws_id, value),
+                1 => rt::convert::set(&mut out.cust_subscription_id, value),
+                2 => rt::convert::set(&mut out.sns_topic_arn, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.subscription_creation_time, value),
+                5 => rt::convert::set(&mut out.source_type, value),
+                6 => rt::convert::set(&mut out.source_ids_list, value),
+                7 => rt::convert::set(&mut out.event_categories_list, value),
+                8 => rt::convert::set(&mut out.enabled, value),
+                9 => rt::convert::set(&mut out.event_subscription_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11980,9 +11980,9 @@ impl rt::FromValue for EventSubscriptionQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12007,10 +12007,10 @@ impl rt::FromValue for EventSubscriptionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.event_subscriptions_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.event_subscriptions_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12036,10 +12036,10 @@ impl rt::FromValue for EventsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.events = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.events, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12137,24 +12137,24 @@ impl rt::FromValue for ExportTask {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_task_identifier = rt::FromValue::from_value(value)?,
-                1 => out.source_arn = rt::FromValue::from_value(value)?,
-                2 => out.export_only = rt::FromValue::from_value(value)?,
-                3 => out.snapshot_time = rt::FromValue::from_value(value)?,
-                4 => out.task_start_time = rt::FromValue::from_value(value)?,
-                5 => out.task_end_time = rt::FromValue::from_value(value)?,
-                6 => out.s3_bucket = rt::FromValue::from_value(value)?,
-                7 => out.s3_prefix = rt::FromValue::from_value(value)?,
-                8 => out.iam_role_arn = rt::FromValue::from_value(value)?,
-                9 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                10 => out.status = rt::FromValue::from_value(value)?,
-                11 => out.percent_progress = rt::FromValue::from_value(value)?,
-                12 => out.total_extracted_data_in_gb = rt::FromValue::from_value(value)?,
-                13 => out.failure_cause = rt::FromValue::from_value(value)?,
-                14 => out.warning_message = rt::FromValue::from_value(value)?,
-                15 => out.source_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_task_identifier, value),
+                1 => rt::convert::set(&mut out.source_arn, value),
+                2 => rt::convert::set(&mut out.export_only, value),
+                3 => rt::convert::set(&mut out.snapshot_time, value),
+                4 => rt::convert::set(&mut out.task_start_time, value),
+                5 => rt::convert::set(&mut out.task_end_time, value),
+                6 => rt::convert::set(&mut out.s3_bucket, value),
+                7 => rt::convert::set(&mut out.s3_prefix, value),
+                8 => rt::convert::set(&mut out.iam_role_arn, value),
+                9 => rt::convert::set(&mut out.kms_key_id, value),
+                10 => rt::convert::set(&mut out.status, value),
+                11 => rt::convert::set(&mut out.percent_progress, value),
+                12 => rt::convert::set(&mut out.total_extracted_data_in_gb, value),
+                13 => rt::convert::set(&mut out.failure_cause, value),
+                14 => rt::convert::set(&mut out.warning_message, value),
+                15 => rt::convert::set(&mut out.source_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12193,9 +12193,9 @@ impl rt::FromValue for ExportTaskAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12219,9 +12219,9 @@ impl rt::FromValue for ExportTaskNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12246,10 +12246,10 @@ impl rt::FromValue for ExportTasksMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.export_tasks = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.export_tasks, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12275,10 +12275,10 @@ impl rt::FromValue for FailoverDBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.target_db_instance_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.target_db_instance_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12303,9 +12303,9 @@ impl rt::FromValue for FailoverDBClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12332,12 +12332,12 @@ impl rt::FromValue for FailoverGlobalClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.target_db_cluster_identifier = rt::FromValue::from_value(value)?,
-                2 => out.allow_data_loss = rt::FromValue::from_value(value)?,
-                3 => out.switchover = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.target_db_cluster_identifier, value),
+                2 => rt::convert::set(&mut out.allow_data_loss, value),
+                3 => rt::convert::set(&mut out.switchover, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12364,9 +12364,9 @@ impl rt::FromValue for FailoverGlobalClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12393,12 +12393,12 @@ impl rt::FromValue for FailoverState {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.from_db_cluster_arn = rt::FromValue::from_value(value)?,
-                2 => out.to_db_cluster_arn = rt::FromValue::from_value(value)?,
-                3 => out.is_data_loss_allowed = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.from_db_cluster_arn, value),
+                2 => rt::convert::set(&mut out.to_db_cluster_arn, value),
+                3 => rt::convert::set(&mut out.is_data_loss_allowed, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12487,10 +12487,10 @@ impl rt::FromValue for Filter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12528,22 +12528,22 @@ impl rt::FromValue for GlobalCluster {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.global_cluster_resource_id = rt::FromValue::from_value(value)?,
-                2 => out.global_cluster_arn = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.engine = rt::FromValue::from_value(value)?,
-                5 => out.engine_version = rt::FromValue::from_value(value)?,
-                6 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                7 => out.database_name = rt::FromValue::from_value(value)?,
-                8 => out.storage_encrypted = rt::FromValue::from_value(value)?,
-                9 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                10 => out.global_cluster_members = rt::FromValue::from_value(value)?,
-                11 => out.endpoint = rt::FromValue::from_value(value)?,
-                12 => out.failover_state = rt::FromValue::from_value(value)?,
-                13 => out.tag_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.global_cluster_resource_id, value),
+                2 => rt::convert::set(&mut out.global_cluster_arn, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.engine, value),
+                5 => rt::convert::set(&mut out.engine_version, value),
+                6 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                7 => rt::convert::set(&mut out.database_name, value),
+                8 => rt::convert::set(&mut out.storage_encrypted, value),
+                9 => rt::convert::set(&mut out.deletion_protection, value),
+                10 => rt::convert::set(&mut out.global_cluster_members, value),
+                11 => rt::convert::set(&mut out.endpoint, value),
+                12 => rt::convert::set(&mut out.failover_state, value),
+                13 => rt::convert::set(&mut out.tag_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12580,9 +12580,9 @@ impl rt::FromValue for GlobalClusterAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12610,13 +12610,13 @@ impl rt::FromValue for GlobalClusterMember {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_arn = rt::FromValue::from_value(value)?,
-                1 => out.readers = rt::FromValue::from_value(value)?,
-                2 => out.is_writer = rt::FromValue::from_value(value)?,
-                3 => out.global_write_forwarding_status = rt::FromValue::from_value(value)?,
-                4 => out.synchronization_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_arn, value),
+                1 => rt::convert::set(&mut out.readers, value),
+                2 => rt::convert::set(&mut out.is_writer, value),
+                3 => rt::convert::set(&mut out.global_write_forwarding_status, value),
+                4 => rt::convert::set(&mut out.synchronization_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12702,9 +12702,9 @@ impl rt::FromValue for GlobalClusterNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12728,9 +12728,9 @@ impl rt::FromValue for GlobalClusterQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12755,10 +12755,10 @@ impl rt::FromValue for GlobalClustersMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.global_clusters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.global_clusters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12845,10 +12845,10 @@ impl rt::FromValue for IPRange {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.cidrip = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.cidrip, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12873,9 +12873,9 @@ impl rt::FromValue for IamRoleMissingPermissionsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12899,9 +12899,9 @@ impl rt::FromValue for IamRoleNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12925,9 +12925,9 @@ impl rt::FromValue for InstanceQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12951,9 +12951,9 @@ impl rt::FromValue for InsufficientAvailableIPsInSubnetFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12977,9 +12977,9 @@ impl rt::FromValue for InsufficientDBClusterCapacityFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13003,9 +13003,9 @@ impl rt::FromValue for InsufficientDBInstanceCapacityFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13029,9 +13029,9 @@ impl rt::FromValue for InsufficientStorageClusterCapacityFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13067,20 +13067,20 @@ impl rt::FromValue for Integration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_arn = rt::FromValue::from_value(value)?,
-                1 => out.target_arn = rt::FromValue::from_value(value)?,
-                2 => out.integration_name = rt::FromValue::from_value(value)?,
-                3 => out.integration_arn = rt::FromValue::from_value(value)?,
-                4 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                5 => out.additional_encryption_context = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.tags = rt::FromValue::from_value(value)?,
-                8 => out.create_time = rt::FromValue::from_value(value)?,
-                9 => out.errors = rt::FromValue::from_value(value)?,
-                10 => out.data_filter = rt::FromValue::from_value(value)?,
-                11 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_arn, value),
+                1 => rt::convert::set(&mut out.target_arn, value),
+                2 => rt::convert::set(&mut out.integration_name, value),
+                3 => rt::convert::set(&mut out.integration_arn, value),
+                4 => rt::convert::set(&mut out.kms_key_id, value),
+                5 => rt::convert::set(&mut out.additional_encryption_context, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.tags, value),
+                8 => rt::convert::set(&mut out.create_time, value),
+                9 => rt::convert::set(&mut out.errors, value),
+                10 => rt::convert::set(&mut out.data_filter, value),
+                11 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13115,9 +13115,9 @@ impl rt::FromValue for IntegrationAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13141,9 +13141,9 @@ impl rt::FromValue for IntegrationConflictOperationFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13168,10 +13168,10 @@ impl rt::FromValue for IntegrationError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_code = rt::FromValue::from_value(value)?,
-                1 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_code, value),
+                1 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13196,9 +13196,9 @@ impl rt::FromValue for IntegrationNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13222,9 +13222,9 @@ impl rt::FromValue for IntegrationQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13322,9 +13322,9 @@ impl rt::FromValue for InvalidBlueGreenDeploymentStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13348,9 +13348,9 @@ impl rt::FromValue for InvalidCustomDBEngineVersionStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13374,9 +13374,9 @@ impl rt::FromValue for InvalidDBClusterAutomatedBackupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13400,9 +13400,9 @@ impl rt::FromValue for InvalidDBClusterCapacityFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13426,9 +13426,9 @@ impl rt::FromValue for InvalidDBClusterEndpointStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13452,9 +13452,9 @@ impl rt::FromValue for InvalidDBClusterSnapshotStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13478,9 +13478,9 @@ impl rt::FromValue for InvalidDBClusterStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13504,9 +13504,9 @@ impl rt::FromValue for InvalidDBInstanceAutomatedBackupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13530,9 +13530,9 @@ impl rt::FromValue for InvalidDBInstanceStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13556,9 +13556,9 @@ impl rt::FromValue for InvalidDBParameterGroupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13582,9 +13582,9 @@ impl rt::FromValue for InvalidDBProxyEndpointStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13608,9 +13608,9 @@ impl rt::FromValue for InvalidDBProxyStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13634,9 +13634,9 @@ impl rt::FromValue for InvalidDBSecurityGroupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13660,9 +13660,9 @@ impl rt::FromValue for InvalidDBShardGroupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13686,9 +13686,9 @@ impl rt::FromValue for InvalidDBSnapshotStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13712,9 +13712,9 @@ impl rt::FromValue for InvalidDBSubnetGroupFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13738,9 +13738,9 @@ impl rt::FromValue for InvalidDBSubnetGroupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13764,9 +13764,9 @@ impl rt::FromValue for InvalidDBSubnetStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13790,9 +13790,9 @@ impl rt::FromValue for InvalidEventSubscriptionStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13816,9 +13816,9 @@ impl rt::FromValue for InvalidExportOnlyFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13842,9 +13842,9 @@ impl rt::FromValue for InvalidExportSourceStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13868,9 +13868,9 @@ impl rt::FromValue for InvalidExportTaskStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13894,9 +13894,9 @@ impl rt::FromValue for InvalidGlobalClusterStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13920,9 +13920,9 @@ impl rt::FromValue for InvalidIntegrationStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13946,9 +13946,9 @@ impl rt::FromValue for InvalidOptionGroupStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13972,9 +13972,9 @@ impl rt::FromValue for InvalidResourceStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13998,9 +13998,9 @@ impl rt::FromValue for InvalidRestoreFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14024,9 +14024,9 @@ impl rt::FromValue for InvalidS3BucketFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14050,9 +14050,9 @@ impl rt::FromValue for InvalidSubnet {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14076,9 +14076,9 @@ impl rt::FromValue for InvalidVPCNetworkStateFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14102,9 +14102,9 @@ impl rt::FromValue for IssueDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.performance_issue_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.performance_issue_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14128,9 +14128,9 @@ impl rt::FromValue for KMSKeyNotAccessibleFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14155,10 +14155,10 @@ impl rt::FromValue for LimitlessDatabase {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.min_required_acu = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.min_required_acu, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14261,10 +14261,10 @@ impl rt::FromValue for ListTagsForResourceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14358,11 +14358,11 @@ impl rt::FromValue for MasterUserSecret {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_arn = rt::FromValue::from_value(value)?,
-                1 => out.secret_status = rt::FromValue::from_value(value)?,
-                2 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_arn, value),
+                1 => rt::convert::set(&mut out.secret_status, value),
+                2 => rt::convert::set(&mut out.kms_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14388,9 +14388,9 @@ impl rt::FromValue for MaxDBShardGroupLimitReached {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14417,12 +14417,12 @@ impl rt::FromValue for Metric {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.references = rt::FromValue::from_value(value)?,
-                2 => out.statistics_details = rt::FromValue::from_value(value)?,
-                3 => out.metric_query = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.references, value),
+                2 => rt::convert::set(&mut out.statistics_details, value),
+                3 => rt::convert::set(&mut out.metric_query, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14449,9 +14449,9 @@ impl rt::FromValue for MetricQuery {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.performance_insights_metric_query = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.performance_insights_metric_query, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14476,10 +14476,10 @@ impl rt::FromValue for MetricReference {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.reference_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.reference_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14505,10 +14505,10 @@ impl rt::FromValue for MinimumEngineVersionPerAllowedValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.allowed_value = rt::FromValue::from_value(value)?,
-                1 => out.minimum_engine_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.allowed_value, value),
+                1 => rt::convert::set(&mut out.minimum_engine_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14534,10 +14534,10 @@ impl rt::FromValue for ModifyActivityStreamRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.audit_policy_state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.audit_policy_state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14567,14 +14567,14 @@ impl rt::FromValue for ModifyActivityStreamResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                1 => out.kinesis_stream_name = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.mode = rt::FromValue::from_value(value)?,
-                4 => out.engine_native_audit_fields_included = rt::FromValue::from_value(value)?,
-                5 => out.policy_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.kms_key_id, value),
+                1 => rt::convert::set(&mut out.kinesis_stream_name, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.mode, value),
+                4 => rt::convert::set(&mut out.engine_native_audit_fields_included, value),
+                5 => rt::convert::set(&mut out.policy_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14604,10 +14604,10 @@ impl rt::FromValue for ModifyCertificatesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.certificate_identifier = rt::FromValue::from_value(value)?,
-                1 => out.remove_customer_override = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.certificate_identifier, value),
+                1 => rt::convert::set(&mut out.remove_customer_override, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14632,9 +14632,9 @@ impl rt::FromValue for ModifyCertificatesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.certificate = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.certificate, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14661,12 +14661,12 @@ impl rt::FromValue for ModifyCurrentDBClusterCapacityMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.capacity = rt::FromValue::from_value(value)?,
-                2 => out.seconds_before_timeout = rt::FromValue::from_value(value)?,
-                3 => out.timeout_action = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.capacity, value),
+                2 => rt::convert::set(&mut out.seconds_before_timeout, value),
+                3 => rt::convert::set(&mut out.timeout_action, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14696,12 +14696,12 @@ impl rt::FromValue for ModifyCustomDBEngineVersionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.engine_version = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.engine_version, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14731,12 +14731,12 @@ impl rt::FromValue for ModifyDBClusterEndpointMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_endpoint_identifier = rt::FromValue::from_value(value)?,
-                1 => out.endpoint_type = rt::FromValue::from_value(value)?,
-                2 => out.static_members = rt::FromValue::from_value(value)?,
-                3 => out.excluded_members = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_endpoint_identifier, value),
+                1 => rt::convert::set(&mut out.endpoint_type, value),
+                2 => rt::convert::set(&mut out.static_members, value),
+                3 => rt::convert::set(&mut out.excluded_members, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14808,54 +14808,54 @@ impl rt::FromValue for ModifyDBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.new_db_cluster_identifier = rt::FromValue::from_value(value)?,
-                2 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                3 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                4 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                5 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                6 => out.port = rt::FromValue::from_value(value)?,
-                7 => out.master_user_password = rt::FromValue::from_value(value)?,
-                8 => out.option_group_name = rt::FromValue::from_value(value)?,
-                9 => out.preferred_backup_window = rt::FromValue::from_value(value)?,
-                10 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                11 => out.enable_iam_database_authentication = rt::FromValue::from_value(value)?,
-                12 => out.backtrack_window = rt::FromValue::from_value(value)?,
-                13 => out.cloudwatch_logs_export_configuration = rt::FromValue::from_value(value)?,
-                14 => out.engine_version = rt::FromValue::from_value(value)?,
-                15 => out.allow_major_version_upgrade = rt::FromValue::from_value(value)?,
-                16 => out.db_instance_parameter_group_name = rt::FromValue::from_value(value)?,
-                17 => out.domain = rt::FromValue::from_value(value)?,
-                18 => out.domain_iam_role_name = rt::FromValue::from_value(value)?,
-                19 => out.scaling_configuration = rt::FromValue::from_value(value)?,
-                20 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                21 => out.enable_http_endpoint = rt::FromValue::from_value(value)?,
-                22 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                23 => out.enable_global_write_forwarding = rt::FromValue::from_value(value)?,
-                24 => out.db_cluster_instance_class = rt::FromValue::from_value(value)?,
-                25 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                26 => out.storage_type = rt::FromValue::from_value(value)?,
-                27 => out.iops = rt::FromValue::from_value(value)?,
-                28 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                29 => out.monitoring_interval = rt::FromValue::from_value(value)?,
-                30 => out.monitoring_role_arn = rt::FromValue::from_value(value)?,
-                31 => out.database_insights_mode = rt::FromValue::from_value(value)?,
-                32 => out.enable_performance_insights = rt::FromValue::from_value(value)?,
-                33 => out.performance_insights_kms_key_id = rt::FromValue::from_value(value)?,
-                34 => out.performance_insights_retention_period = rt::FromValue::from_value(value)?,
-                35 => out.serverless_v2_scaling_configuration = rt::FromValue::from_value(value)?,
-                36 => out.network_type = rt::FromValue::from_value(value)?,
-                37 => out.manage_master_user_password = rt::FromValue::from_value(value)?,
-                38 => out.rotate_master_user_password = rt::FromValue::from_value(value)?,
-                39 => out.master_user_secret_kms_key_id = rt::FromValue::from_value(value)?,
-                40 => out.engine_mode = rt::FromValue::from_value(value)?,
-                41 => out.allow_engine_mode_change = rt::FromValue::from_value(value)?,
-                42 => out.enable_local_write_forwarding = rt::FromValue::from_value(value)?,
-                43 => out.aws_backup_recovery_point_arn = rt::FromValue::from_value(value)?,
-                44 => out.enable_limitless_database = rt::FromValue::from_value(value)?,
-                45 => out.ca_certificate_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.new_db_cluster_identifier, value),
+                2 => rt::convert::set(&mut out.apply_immediately, value),
+                3 => rt::convert::set(&mut out.backup_retention_period, value),
+                4 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                5 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                6 => rt::convert::set(&mut out.port, value),
+                7 => rt::convert::set(&mut out.master_user_password, value),
+                8 => rt::convert::set(&mut out.option_group_name, value),
+                9 => rt::convert::set(&mut out.preferred_backup_window, value),
+                10 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                11 => rt::convert::set(&mut out.enable_iam_database_authentication, value),
+                12 => rt::convert::set(&mut out.backtrack_window, value),
+                13 => rt::convert::set(&mut out.cloudwatch_logs_export_configuration, value),
+                14 => rt::convert::set(&mut out.engine_version, value),
+                15 => rt::convert::set(&mut out.allow_major_version_upgrade, value),
+                16 => rt::convert::set(&mut out.db_instance_parameter_group_name, value),
+                17 => rt::convert::set(&mut out.domain, value),
+                18 => rt::convert::set(&mut out.domain_iam_role_name, value),
+                19 => rt::convert::set(&mut out.scaling_configuration, value),
+                20 => rt::convert::set(&mut out.deletion_protection, value),
+                21 => rt::convert::set(&mut out.enable_http_endpoint, value),
+                22 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                23 => rt::convert::set(&mut out.enable_global_write_forwarding, value),
+                24 => rt::convert::set(&mut out.db_cluster_instance_class, value),
+                25 => rt::convert::set(&mut out.allocated_storage, value),
+                26 => rt::convert::set(&mut out.storage_type, value),
+                27 => rt::convert::set(&mut out.iops, value),
+                28 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                29 => rt::convert::set(&mut out.monitoring_interval, value),
+                30 => rt::convert::set(&mut out.monitoring_role_arn, value),
+                31 => rt::convert::set(&mut out.database_insights_mode, value),
+                32 => rt::convert::set(&mut out.enable_performance_insights, value),
+                33 => rt::convert::set(&mut out.performance_insights_kms_key_id, value),
+                34 => rt::convert::set(&mut out.performance_insights_retention_period, value),
+                35 => rt::convert::set(&mut out.serverless_v2_scaling_configuration, value),
+                36 => rt::convert::set(&mut out.network_type, value),
+                37 => rt::convert::set(&mut out.manage_master_user_password, value),
+                38 => rt::convert::set(&mut out.rotate_master_user_password, value),
+                39 => rt::convert::set(&mut out.master_user_secret_kms_key_id, value),
+                40 => rt::convert::set(&mut out.engine_mode, value),
+                41 => rt::convert::set(&mut out.allow_engine_mode_change, value),
+                42 => rt::convert::set(&mut out.enable_local_write_forwarding, value),
+                43 => rt::convert::set(&mut out.aws_backup_recovery_point_arn, value),
+                44 => rt::convert::set(&mut out.enable_limitless_database, value),
+                45 => rt::convert::set(&mut out.ca_certificate_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14925,10 +14925,10 @@ impl rt::FromValue for ModifyDBClusterParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14953,9 +14953,9 @@ impl rt::FromValue for ModifyDBClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14982,12 +14982,12 @@ impl rt::FromValue for ModifyDBClusterSnapshotAttributeMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_snapshot_identifier = rt::FromValue::from_value(value)?,
-                1 => out.attribute_name = rt::FromValue::from_value(value)?,
-                2 => out.values_to_add = rt::FromValue::from_value(value)?,
-                3 => out.values_to_remove = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_snapshot_identifier, value),
+                1 => rt::convert::set(&mut out.attribute_name, value),
+                2 => rt::convert::set(&mut out.values_to_add, value),
+                3 => rt::convert::set(&mut out.values_to_remove, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15014,9 +15014,9 @@ impl rt::FromValue for ModifyDBClusterSnapshotAttributeResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_snapshot_attributes_result = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_snapshot_attributes_result, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15100,69 +15100,69 @@ impl rt::FromValue for ModifyDBInstanceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                2 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                3 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                4 => out.db_security_groups = rt::FromValue::from_value(value)?,
-                5 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                6 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                7 => out.master_user_password = rt::FromValue::from_value(value)?,
-                8 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                9 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                10 => out.preferred_backup_window = rt::FromValue::from_value(value)?,
-                11 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                12 => out.multi_az = rt::FromValue::from_value(value)?,
-                13 => out.engine_version = rt::FromValue::from_value(value)?,
-                14 => out.allow_major_version_upgrade = rt::FromValue::from_value(value)?,
-                15 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                16 => out.license_model = rt::FromValue::from_value(value)?,
-                17 => out.iops = rt::FromValue::from_value(value)?,
-                18 => out.option_group_name = rt::FromValue::from_value(value)?,
-                19 => out.new_db_instance_identifier = rt::FromValue::from_value(value)?,
-                20 => out.storage_type = rt::FromValue::from_value(value)?,
-                21 => out.tde_credential_arn = rt::FromValue::from_value(value)?,
-                22 => out.tde_credential_password = rt::FromValue::from_value(value)?,
-                23 => out.ca_certificate_identifier = rt::FromValue::from_value(value)?,
-                24 => out.domain = rt::FromValue::from_value(value)?,
-                25 => out.domain_fqdn = rt::FromValue::from_value(value)?,
-                26 => out.domain_ou = rt::FromValue::from_value(value)?,
-                27 => out.domain_auth_secret_arn = rt::FromValue::from_value(value)?,
-                28 => out.domain_dns_ips = rt::FromValue::from_value(value)?,
-                29 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                30 => out.monitoring_interval = rt::FromValue::from_value(value)?,
-                31 => out.db_port_number = rt::FromValue::from_value(value)?,
-                32 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                33 => out.monitoring_role_arn = rt::FromValue::from_value(value)?,
-                34 => out.domain_iam_role_name = rt::FromValue::from_value(value)?,
-                35 => out.disable_domain = rt::FromValue::from_value(value)?,
-                36 => out.promotion_tier = rt::FromValue::from_value(value)?,
-                37 => out.enable_iam_database_authentication = rt::FromValue::from_value(value)?,
-                38 => out.database_insights_mode = rt::FromValue::from_value(value)?,
-                39 => out.enable_performance_insights = rt::FromValue::from_value(value)?,
-                40 => out.performance_insights_kms_key_id = rt::FromValue::from_value(value)?,
-                41 => out.performance_insights_retention_period = rt::FromValue::from_value(value)?,
-                42 => out.cloudwatch_logs_export_configuration = rt::FromValue::from_value(value)?,
-                43 => out.processor_features = rt::FromValue::from_value(value)?,
-                44 => out.use_default_processor_features = rt::FromValue::from_value(value)?,
-                45 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                46 => out.max_allocated_storage = rt::FromValue::from_value(value)?,
-                47 => out.certificate_rotation_restart = rt::FromValue::from_value(value)?,
-                48 => out.replica_mode = rt::FromValue::from_value(value)?,
-                49 => out.enable_customer_owned_ip = rt::FromValue::from_value(value)?,
-                50 => out.aws_backup_recovery_point_arn = rt::FromValue::from_value(value)?,
-                51 => out.automation_mode = rt::FromValue::from_value(value)?,
-                52 => out.resume_full_automation_mode_minutes = rt::FromValue::from_value(value)?,
-                53 => out.network_type = rt::FromValue::from_value(value)?,
-                54 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                55 => out.manage_master_user_password = rt::FromValue::from_value(value)?,
-                56 => out.rotate_master_user_password = rt::FromValue::from_value(value)?,
-                57 => out.master_user_secret_kms_key_id = rt::FromValue::from_value(value)?,
-                58 => out.engine = rt::FromValue::from_value(value)?,
-                59 => out.dedicated_log_volume = rt::FromValue::from_value(value)?,
-                60 => out.multi_tenant = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.allocated_storage, value),
+                2 => rt::convert::set(&mut out.db_instance_class, value),
+                3 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                4 => rt::convert::set(&mut out.db_security_groups, value),
+                5 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                6 => rt::convert::set(&mut out.apply_immediately, value),
+                7 => rt::convert::set(&mut out.master_user_password, value),
+                8 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                9 => rt::convert::set(&mut out.backup_retention_period, value),
+                10 => rt::convert::set(&mut out.preferred_backup_window, value),
+                11 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                12 => rt::convert::set(&mut out.multi_az, value),
+                13 => rt::convert::set(&mut out.engine_version, value),
+                14 => rt::convert::set(&mut out.allow_major_version_upgrade, value),
+                15 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                16 => rt::convert::set(&mut out.license_model, value),
+                17 => rt::convert::set(&mut out.iops, value),
+                18 => rt::convert::set(&mut out.option_group_name, value),
+                19 => rt::convert::set(&mut out.new_db_instance_identifier, value),
+                20 => rt::convert::set(&mut out.storage_type, value),
+                21 => rt::convert::set(&mut out.tde_credential_arn, value),
+                22 => rt::convert::set(&mut out.tde_credential_password, value),
+                23 => rt::convert::set(&mut out.ca_certificate_identifier, value),
+                24 => rt::convert::set(&mut out.domain, value),
+                25 => rt::convert::set(&mut out.domain_fqdn, value),
+                26 => rt::convert::set(&mut out.domain_ou, value),
+                27 => rt::convert::set(&mut out.domain_auth_secret_arn, value),
+                28 => rt::convert::set(&mut out.domain_dns_ips, value),
+                29 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                30 => rt::convert::set(&mut out.monitoring_interval, value),
+                31 => rt::convert::set(&mut out.db_port_number, value),
+                32 => rt::convert::set(&mut out.publicly_accessible, value),
+                33 => rt::convert::set(&mut out.monitoring_role_arn, value),
+                34 => rt::convert::set(&mut out.domain_iam_role_name, value),
+                35 => rt::convert::set(&mut out.disable_domain, value),
+                36 => rt::convert::set(&mut out.promotion_tier, value),
+                37 => rt::convert::set(&mut out.enable_iam_database_authentication, value),
+                38 => rt::convert::set(&mut out.database_insights_mode, value),
+                39 => rt::convert::set(&mut out.enable_performance_insights, value),
+                40 => rt::convert::set(&mut out.performance_insights_kms_key_id, value),
+                41 => rt::convert::set(&mut out.performance_insights_retention_period, value),
+                42 => rt::convert::set(&mut out.cloudwatch_logs_export_configuration, value),
+                43 => rt::convert::set(&mut out.processor_features, value),
+                44 => rt::convert::set(&mut out.use_default_processor_features, value),
+                45 => rt::convert::set(&mut out.deletion_protection, value),
+                46 => rt::convert::set(&mut out.max_allocated_storage, value),
+                47 => rt::convert::set(&mut out.certificate_rotation_restart, value),
+                48 => rt::convert::set(&mut out.replica_mode, value),
+                49 => rt::convert::set(&mut out.enable_customer_owned_ip, value),
+                50 => rt::convert::set(&mut out.aws_backup_recovery_point_arn, value),
+                51 => rt::convert::set(&mut out.automation_mode, value),
+                52 => rt::convert::set(&mut out.resume_full_automation_mode_minutes, value),
+                53 => rt::convert::set(&mut out.network_type, value),
+                54 => rt::convert::set(&mut out.storage_throughput, value),
+                55 => rt::convert::set(&mut out.manage_master_user_password, value),
+                56 => rt::convert::set(&mut out.rotate_master_user_password, value),
+                57 => rt::convert::set(&mut out.master_user_secret_kms_key_id, value),
+                58 => rt::convert::set(&mut out.engine, value),
+                59 => rt::convert::set(&mut out.dedicated_log_volume, value),
+                60 => rt::convert::set(&mut out.multi_tenant, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15246,9 +15246,9 @@ impl rt::FromValue for ModifyDBInstanceResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15273,10 +15273,10 @@ impl rt::FromValue for ModifyDBParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15303,11 +15303,11 @@ impl rt::FromValue for ModifyDBProxyEndpointRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_endpoint_name = rt::FromValue::from_value(value)?,
-                1 => out.new_db_proxy_endpoint_name = rt::FromValue::from_value(value)?,
-                2 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_endpoint_name, value),
+                1 => rt::convert::set(&mut out.new_db_proxy_endpoint_name, value),
+                2 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15333,9 +15333,9 @@ impl rt::FromValue for ModifyDBProxyEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_endpoint = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_endpoint, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15366,16 +15366,16 @@ impl rt::FromValue for ModifyDBProxyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                1 => out.new_db_proxy_name = rt::FromValue::from_value(value)?,
-                2 => out.auth = rt::FromValue::from_value(value)?,
-                3 => out.require_tls = rt::FromValue::from_value(value)?,
-                4 => out.idle_client_timeout = rt::FromValue::from_value(value)?,
-                5 => out.debug_logging = rt::FromValue::from_value(value)?,
-                6 => out.role_arn = rt::FromValue::from_value(value)?,
-                7 => out.security_groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                1 => rt::convert::set(&mut out.new_db_proxy_name, value),
+                2 => rt::convert::set(&mut out.auth, value),
+                3 => rt::convert::set(&mut out.require_tls, value),
+                4 => rt::convert::set(&mut out.idle_client_timeout, value),
+                5 => rt::convert::set(&mut out.debug_logging, value),
+                6 => rt::convert::set(&mut out.role_arn, value),
+                7 => rt::convert::set(&mut out.security_groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15406,9 +15406,9 @@ impl rt::FromValue for ModifyDBProxyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15435,12 +15435,12 @@ impl rt::FromValue for ModifyDBProxyTargetGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_group_name = rt::FromValue::from_value(value)?,
-                1 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                2 => out.connection_pool_config = rt::FromValue::from_value(value)?,
-                3 => out.new_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_group_name, value),
+                1 => rt::convert::set(&mut out.db_proxy_name, value),
+                2 => rt::convert::set(&mut out.connection_pool_config, value),
+                3 => rt::convert::set(&mut out.new_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15467,9 +15467,9 @@ impl rt::FromValue for ModifyDBProxyTargetGroupResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_target_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_target_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15496,12 +15496,12 @@ impl rt::FromValue for ModifyDBRecommendationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.recommendation_id = rt::FromValue::from_value(value)?,
-                1 => out.locale = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.recommended_action_updates = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.recommendation_id, value),
+                1 => rt::convert::set(&mut out.locale, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.recommended_action_updates, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15531,12 +15531,12 @@ impl rt::FromValue for ModifyDBShardGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_shard_group_identifier = rt::FromValue::from_value(value)?,
-                1 => out.max_acu = rt::FromValue::from_value(value)?,
-                2 => out.min_acu = rt::FromValue::from_value(value)?,
-                3 => out.compute_redundancy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_shard_group_identifier, value),
+                1 => rt::convert::set(&mut out.max_acu, value),
+                2 => rt::convert::set(&mut out.min_acu, value),
+                3 => rt::convert::set(&mut out.compute_redundancy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15566,12 +15566,12 @@ impl rt::FromValue for ModifyDBSnapshotAttributeMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                1 => out.attribute_name = rt::FromValue::from_value(value)?,
-                2 => out.values_to_add = rt::FromValue::from_value(value)?,
-                3 => out.values_to_remove = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                1 => rt::convert::set(&mut out.attribute_name, value),
+                2 => rt::convert::set(&mut out.values_to_add, value),
+                3 => rt::convert::set(&mut out.values_to_remove, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15598,9 +15598,9 @@ impl rt::FromValue for ModifyDBSnapshotAttributeResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot_attributes_result = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot_attributes_result, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15626,11 +15626,11 @@ impl rt::FromValue for ModifyDBSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                1 => out.engine_version = rt::FromValue::from_value(value)?,
-                2 => out.option_group_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                1 => rt::convert::set(&mut out.engine_version, value),
+                2 => rt::convert::set(&mut out.option_group_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15656,9 +15656,9 @@ impl rt::FromValue for ModifyDBSnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_snapshot = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_snapshot, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15684,11 +15684,11 @@ impl rt::FromValue for ModifyDBSubnetGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                1 => out.db_subnet_group_description = rt::FromValue::from_value(value)?,
-                2 => out.subnet_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                1 => rt::convert::set(&mut out.db_subnet_group_description, value),
+                2 => rt::convert::set(&mut out.subnet_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15714,9 +15714,9 @@ impl rt::FromValue for ModifyDBSubnetGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_subnet_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_subnet_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15744,13 +15744,13 @@ impl rt::FromValue for ModifyEventSubscriptionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_name = rt::FromValue::from_value(value)?,
-                1 => out.sns_topic_arn = rt::FromValue::from_value(value)?,
-                2 => out.source_type = rt::FromValue::from_value(value)?,
-                3 => out.event_categories = rt::FromValue::from_value(value)?,
-                4 => out.enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_name, value),
+                1 => rt::convert::set(&mut out.sns_topic_arn, value),
+                2 => rt::convert::set(&mut out.source_type, value),
+                3 => rt::convert::set(&mut out.event_categories, value),
+                4 => rt::convert::set(&mut out.enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15778,9 +15778,9 @@ impl rt::FromValue for ModifyEventSubscriptionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_subscription = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_subscription, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15808,13 +15808,13 @@ impl rt::FromValue for ModifyGlobalClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.new_global_cluster_identifier = rt::FromValue::from_value(value)?,
-                2 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                3 => out.engine_version = rt::FromValue::from_value(value)?,
-                4 => out.allow_major_version_upgrade = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.new_global_cluster_identifier, value),
+                2 => rt::convert::set(&mut out.deletion_protection, value),
+                3 => rt::convert::set(&mut out.engine_version, value),
+                4 => rt::convert::set(&mut out.allow_major_version_upgrade, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15842,9 +15842,9 @@ impl rt::FromValue for ModifyGlobalClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15871,12 +15871,12 @@ impl rt::FromValue for ModifyIntegrationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.integration_identifier = rt::FromValue::from_value(value)?,
-                1 => out.integration_name = rt::FromValue::from_value(value)?,
-                2 => out.data_filter = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.integration_identifier, value),
+                1 => rt::convert::set(&mut out.integration_name, value),
+                2 => rt::convert::set(&mut out.data_filter, value),
+                3 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15906,12 +15906,12 @@ impl rt::FromValue for ModifyOptionGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_group_name = rt::FromValue::from_value(value)?,
-                1 => out.options_to_include = rt::FromValue::from_value(value)?,
-                2 => out.options_to_remove = rt::FromValue::from_value(value)?,
-                3 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_group_name, value),
+                1 => rt::convert::set(&mut out.options_to_include, value),
+                2 => rt::convert::set(&mut out.options_to_remove, value),
+                3 => rt::convert::set(&mut out.apply_immediately, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15938,9 +15938,9 @@ impl rt::FromValue for ModifyOptionGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15967,12 +15967,12 @@ impl rt::FromValue for ModifyTenantDatabaseMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.tenant_db_name = rt::FromValue::from_value(value)?,
-                2 => out.master_user_password = rt::FromValue::from_value(value)?,
-                3 => out.new_tenant_db_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.tenant_db_name, value),
+                2 => rt::convert::set(&mut out.master_user_password, value),
+                3 => rt::convert::set(&mut out.new_tenant_db_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15999,9 +15999,9 @@ impl rt::FromValue for ModifyTenantDatabaseResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tenant_database = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tenant_database, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16025,9 +16025,9 @@ impl rt::FromValue for NetworkTypeNotSupported {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16060,17 +16060,17 @@ impl rt::FromValue for OptionShape {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_name = rt::FromValue::from_value(value)?,
-                1 => out.option_description = rt::FromValue::from_value(value)?,
-                2 => out.persistent = rt::FromValue::from_value(value)?,
-                3 => out.permanent = rt::FromValue::from_value(value)?,
-                4 => out.port = rt::FromValue::from_value(value)?,
-                5 => out.option_version = rt::FromValue::from_value(value)?,
-                6 => out.option_settings = rt::FromValue::from_value(value)?,
-                7 => out.db_security_group_memberships = rt::FromValue::from_value(value)?,
-                8 => out.vpc_security_group_memberships = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_name, value),
+                1 => rt::convert::set(&mut out.option_description, value),
+                2 => rt::convert::set(&mut out.persistent, value),
+                3 => rt::convert::set(&mut out.permanent, value),
+                4 => rt::convert::set(&mut out.port, value),
+                5 => rt::convert::set(&mut out.option_version, value),
+                6 => rt::convert::set(&mut out.option_settings, value),
+                7 => rt::convert::set(&mut out.db_security_group_memberships, value),
+                8 => rt::convert::set(&mut out.vpc_security_group_memberships, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16107,14 +16107,14 @@ impl rt::FromValue for OptionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_name = rt::FromValue::from_value(value)?,
-                1 => out.port = rt::FromValue::from_value(value)?,
-                2 => out.option_version = rt::FromValue::from_value(value)?,
-                3 => out.db_security_group_memberships = rt::FromValue::from_value(value)?,
-                4 => out.vpc_security_group_memberships = rt::FromValue::from_value(value)?,
-                5 => out.option_settings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_name, value),
+                1 => rt::convert::set(&mut out.port, value),
+                2 => rt::convert::set(&mut out.option_version, value),
+                3 => rt::convert::set(&mut out.db_security_group_memberships, value),
+                4 => rt::convert::set(&mut out.vpc_security_group_memberships, value),
+                5 => rt::convert::set(&mut out.option_settings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16153,19 +16153,19 @@ impl rt::FromValue for OptionGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_group_name = rt::FromValue::from_value(value)?,
-                1 => out.option_group_description = rt::FromValue::from_value(value)?,
-                2 => out.engine_name = rt::FromValue::from_value(value)?,
-                3 => out.major_engine_version = rt::FromValue::from_value(value)?,
-                4 => out.options = rt::FromValue::from_value(value)?,
-                5 => out.allows_vpc_and_non_vpc_instance_memberships = rt::FromValue::from_value(value)?,
-                6 => out.vpc_id = rt::FromValue::from_value(value)?,
-                7 => out.option_group_arn = rt::FromValue::from_value(value)?,
-                8 => out.source_option_group = rt::FromValue::from_value(value)?,
-                9 => out.source_account_id = rt::FromValue::from_value(value)?,
-                10 => out.copy_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_group_name, value),
+                1 => rt::convert::set(&mut out.option_group_description, value),
+                2 => rt::convert::set(&mut out.engine_name, value),
+                3 => rt::convert::set(&mut out.major_engine_version, value),
+                4 => rt::convert::set(&mut out.options, value),
+                5 => rt::convert::set(&mut out.allows_vpc_and_non_vpc_instance_memberships, value),
+                6 => rt::convert::set(&mut out.vpc_id, value),
+                7 => rt::convert::set(&mut out.option_group_arn, value),
+                8 => rt::convert::set(&mut out.source_option_group, value),
+                9 => rt::convert::set(&mut out.source_account_id, value),
+                10 => rt::convert::set(&mut out.copy_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16199,9 +16199,9 @@ impl rt::FromValue for OptionGroupAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16226,10 +16226,10 @@ impl rt::FromValue for OptionGroupMembership {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_group_name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_group_name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16254,9 +16254,9 @@ impl rt::FromValue for OptionGroupNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16296,25 +16296,25 @@ impl rt::FromValue for OptionGroupOption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.engine_name = rt::FromValue::from_value(value)?,
-                3 => out.major_engine_version = rt::FromValue::from_value(value)?,
-                4 => out.minimum_required_minor_engine_version = rt::FromValue::from_value(value)?,
-                5 => out.port_required = rt::FromValue::from_value(value)?,
-                6 => out.default_port = rt::FromValue::from_value(value)?,
-                7 => out.options_depended_on = rt::FromValue::from_value(value)?,
-                8 => out.options_conflicts_with = rt::FromValue::from_value(value)?,
-                9 => out.persistent = rt::FromValue::from_value(value)?,
-                10 => out.permanent = rt::FromValue::from_value(value)?,
-                11 => out.requires_auto_minor_engine_version_upgrade = rt::FromValue::from_value(value)?,
-                12 => out.vpc_only = rt::FromValue::from_value(value)?,
-                13 => out.supports_option_version_downgrade = rt::FromValue::from_value(value)?,
-                14 => out.option_group_option_settings = rt::FromValue::from_value(value)?,
-                15 => out.option_group_option_versions = rt::FromValue::from_value(value)?,
-                16 => out.copyable_cross_account = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.engine_name, value),
+                3 => rt::convert::set(&mut out.major_engine_version, value),
+                4 => rt::convert::set(&mut out.minimum_required_minor_engine_version, value),
+                5 => rt::convert::set(&mut out.port_required, value),
+                6 => rt::convert::set(&mut out.default_port, value),
+                7 => rt::convert::set(&mut out.options_depended_on, value),
+                8 => rt::convert::set(&mut out.options_conflicts_with, value),
+                9 => rt::convert::set(&mut out.persistent, value),
+                10 => rt::convert::set(&mut out.permanent, value),
+                11 => rt::convert::set(&mut out.requires_auto_minor_engine_version_upgrade, value),
+                12 => rt::convert::set(&mut out.vpc_only, value),
+                13 => rt::convert::set(&mut out.supports_option_version_downgrade, value),
+                14 => rt::convert::set(&mut out.option_group_option_settings, value),
+                15 => rt::convert::set(&mut out.option_group_option_versions, value),
+                16 => rt::convert::set(&mut out.copyable_cross_account, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16362,16 +16362,16 @@ impl rt::FromValue for OptionGroupOptionSetting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.setting_name = rt::FromValue::from_value(value)?,
-                1 => out.setting_description = rt::FromValue::from_value(value)?,
-                2 => out.default_value = rt::FromValue::from_value(value)?,
-                3 => out.apply_type = rt::FromValue::from_value(value)?,
-                4 => out.allowed_values = rt::FromValue::from_value(value)?,
-                5 => out.is_modifiable = rt::FromValue::from_value(value)?,
-                6 => out.is_required = rt::FromValue::from_value(value)?,
-                7 => out.minimum_engine_version_per_allowed_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.setting_name, value),
+                1 => rt::convert::set(&mut out.setting_description, value),
+                2 => rt::convert::set(&mut out.default_value, value),
+                3 => rt::convert::set(&mut out.apply_type, value),
+                4 => rt::convert::set(&mut out.allowed_values, value),
+                5 => rt::convert::set(&mut out.is_modifiable, value),
+                6 => rt::convert::set(&mut out.is_required, value),
+                7 => rt::convert::set(&mut out.minimum_engine_version_per_allowed_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16403,10 +16403,10 @@ impl rt::FromValue for OptionGroupOptionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_group_options = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_group_options, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16431,9 +16431,9 @@ impl rt::FromValue for OptionGroupQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16458,10 +16458,10 @@ impl rt::FromValue for OptionGroups {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.option_groups_list = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.option_groups_list, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16494,17 +16494,17 @@ impl rt::FromValue for OptionSetting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.default_value = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.apply_type = rt::FromValue::from_value(value)?,
-                5 => out.data_type = rt::FromValue::from_value(value)?,
-                6 => out.allowed_values = rt::FromValue::from_value(value)?,
-                7 => out.is_modifiable = rt::FromValue::from_value(value)?,
-                8 => out.is_collection = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.default_value, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.apply_type, value),
+                5 => rt::convert::set(&mut out.data_type, value),
+                6 => rt::convert::set(&mut out.allowed_values, value),
+                7 => rt::convert::set(&mut out.is_modifiable, value),
+                8 => rt::convert::set(&mut out.is_collection, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16537,10 +16537,10 @@ impl rt::FromValue for OptionVersion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.version = rt::FromValue::from_value(value)?,
-                1 => out.is_default = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.version, value),
+                1 => rt::convert::set(&mut out.is_default, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16600,44 +16600,44 @@ impl rt::FromValue for OrderableDBInstanceOption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.engine_version = rt::FromValue::from_value(value)?,
-                2 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                3 => out.license_model = rt::FromValue::from_value(value)?,
-                4 => out.availability_zone_group = rt::FromValue::from_value(value)?,
-                5 => out.availability_zones = rt::FromValue::from_value(value)?,
-                6 => out.multi_az_capable = rt::FromValue::from_value(value)?,
-                7 => out.read_replica_capable = rt::FromValue::from_value(value)?,
-                8 => out.vpc = rt::FromValue::from_value(value)?,
-                9 => out.supports_storage_encryption = rt::FromValue::from_value(value)?,
-                10 => out.storage_type = rt::FromValue::from_value(value)?,
-                11 => out.supports_iops = rt::FromValue::from_value(value)?,
-                12 => out.supports_enhanced_monitoring = rt::FromValue::from_value(value)?,
-                13 => out.supports_iam_database_authentication = rt::FromValue::from_value(value)?,
-                14 => out.supports_performance_insights = rt::FromValue::from_value(value)?,
-                15 => out.min_storage_size = rt::FromValue::from_value(value)?,
-                16 => out.max_storage_size = rt::FromValue::from_value(value)?,
-                17 => out.min_iops_per_db_instance = rt::FromValue::from_value(value)?,
-                18 => out.max_iops_per_db_instance = rt::FromValue::from_value(value)?,
-                19 => out.min_iops_per_gib = rt::FromValue::from_value(value)?,
-                20 => out.max_iops_per_gib = rt::FromValue::from_value(value)?,
-                21 => out.available_processor_features = rt::FromValue::from_value(value)?,
-                22 => out.supported_engine_modes = rt::FromValue::from_value(value)?,
-                23 => out.supports_storage_autoscaling = rt::FromValue::from_value(value)?,
-                24 => out.supports_kerberos_authentication = rt::FromValue::from_value(value)?,
-                25 => out.outpost_capable = rt::FromValue::from_value(value)?,
-                26 => out.supported_activity_stream_modes = rt::FromValue::from_value(value)?,
-                27 => out.supports_global_databases = rt::FromValue::from_value(value)?,
-                28 => out.supports_clusters = rt::FromValue::from_value(value)?,
-                29 => out.supported_network_types = rt::FromValue::from_value(value)?,
-                30 => out.supports_storage_throughput = rt::FromValue::from_value(value)?,
-                31 => out.min_storage_throughput_per_db_instance = rt::FromValue::from_value(value)?,
-                32 => out.max_storage_throughput_per_db_instance = rt::FromValue::from_value(value)?,
-                33 => out.min_storage_throughput_per_iops = rt::FromValue::from_value(value)?,
-                34 => out.max_storage_throughput_per_iops = rt::FromValue::from_value(value)?,
-                35 => out.supports_dedicated_log_volume = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.engine_version, value),
+                2 => rt::convert::set(&mut out.db_instance_class, value),
+                3 => rt::convert::set(&mut out.license_model, value),
+                4 => rt::convert::set(&mut out.availability_zone_group, value),
+                5 => rt::convert::set(&mut out.availability_zones, value),
+                6 => rt::convert::set(&mut out.multi_az_capable, value),
+                7 => rt::convert::set(&mut out.read_replica_capable, value),
+                8 => rt::convert::set(&mut out.vpc, value),
+                9 => rt::convert::set(&mut out.supports_storage_encryption, value),
+                10 => rt::convert::set(&mut out.storage_type, value),
+                11 => rt::convert::set(&mut out.supports_iops, value),
+                12 => rt::convert::set(&mut out.supports_enhanced_monitoring, value),
+                13 => rt::convert::set(&mut out.supports_iam_database_authentication, value),
+                14 => rt::convert::set(&mut out.supports_performance_insights, value),
+                15 => rt::convert::set(&mut out.min_storage_size, value),
+                16 => rt::convert::set(&mut out.max_storage_size, value),
+                17 => rt::convert::set(&mut out.min_iops_per_db_instance, value),
+                18 => rt::convert::set(&mut out.max_iops_per_db_instance, value),
+                19 => rt::convert::set(&mut out.min_iops_per_gib, value),
+                20 => rt::convert::set(&mut out.max_iops_per_gib, value),
+                21 => rt::convert::set(&mut out.available_processor_features, value),
+                22 => rt::convert::set(&mut out.supported_engine_modes, value),
+                23 => rt::convert::set(&mut out.supports_storage_autoscaling, value),
+                24 => rt::convert::set(&mut out.supports_kerberos_authentication, value),
+                25 => rt::convert::set(&mut out.outpost_capable, value),
+                26 => rt::convert::set(&mut out.supported_activity_stream_modes, value),
+                27 => rt::convert::set(&mut out.supports_global_databases, value),
+                28 => rt::convert::set(&mut out.supports_clusters, value),
+                29 => rt::convert::set(&mut out.supported_network_types, value),
+                30 => rt::convert::set(&mut out.supports_storage_throughput, value),
+                31 => rt::convert::set(&mut out.min_storage_throughput_per_db_instance, value),
+                32 => rt::convert::set(&mut out.max_storage_throughput_per_db_instance, value),
+                33 => rt::convert::set(&mut out.min_storage_throughput_per_iops, value),
+                34 => rt::convert::set(&mut out.max_storage_throughput_per_iops, value),
+                35 => rt::convert::set(&mut out.supports_dedicated_log_volume, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16697,10 +16697,10 @@ impl rt::FromValue for OrderableDBInstanceOptionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.orderable_db_instance_options = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.orderable_db_instance_options, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16725,9 +16725,9 @@ impl rt::FromValue for Outpost {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16761,19 +16761,19 @@ impl rt::FromValue for Parameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameter_name = rt::FromValue::from_value(value)?,
-                1 => out.parameter_value = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.source = rt::FromValue::from_value(value)?,
-                4 => out.apply_type = rt::FromValue::from_value(value)?,
-                5 => out.data_type = rt::FromValue::from_value(value)?,
-                6 => out.allowed_values = rt::FromValue::from_value(value)?,
-                7 => out.is_modifiable = rt::FromValue::from_value(value)?,
-                8 => out.minimum_engine_version = rt::FromValue::from_value(value)?,
-                9 => out.apply_method = rt::FromValue::from_value(value)?,
-                10 => out.supported_engine_modes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameter_name, value),
+                1 => rt::convert::set(&mut out.parameter_value, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.source, value),
+                4 => rt::convert::set(&mut out.apply_type, value),
+                5 => rt::convert::set(&mut out.data_type, value),
+                6 => rt::convert::set(&mut out.allowed_values, value),
+                7 => rt::convert::set(&mut out.is_modifiable, value),
+                8 => rt::convert::set(&mut out.minimum_engine_version, value),
+                9 => rt::convert::set(&mut out.apply_method, value),
+                10 => rt::convert::set(&mut out.supported_engine_modes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16808,10 +16808,10 @@ impl rt::FromValue for PendingCloudwatchLogsExports {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_types_to_enable = rt::FromValue::from_value(value)?,
-                1 => out.log_types_to_disable = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_types_to_enable, value),
+                1 => rt::convert::set(&mut out.log_types_to_disable, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16841,14 +16841,14 @@ impl rt::FromValue for PendingMaintenanceAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.action = rt::FromValue::from_value(value)?,
-                1 => out.auto_applied_after_date = rt::FromValue::from_value(value)?,
-                2 => out.forced_apply_date = rt::FromValue::from_value(value)?,
-                3 => out.opt_in_status = rt::FromValue::from_value(value)?,
-                4 => out.current_apply_date = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.action, value),
+                1 => rt::convert::set(&mut out.auto_applied_after_date, value),
+                2 => rt::convert::set(&mut out.forced_apply_date, value),
+                3 => rt::convert::set(&mut out.opt_in_status, value),
+                4 => rt::convert::set(&mut out.current_apply_date, value),
+                5 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16879,10 +16879,10 @@ impl rt::FromValue for PendingMaintenanceActionsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.pending_maintenance_actions = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.pending_maintenance_actions, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16928,30 +16928,30 @@ impl rt::FromValue for PendingModifiedValues {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                1 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                2 => out.master_user_password = rt::FromValue::from_value(value)?,
-                3 => out.port = rt::FromValue::from_value(value)?,
-                4 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                5 => out.multi_az = rt::FromValue::from_value(value)?,
-                6 => out.engine_version = rt::FromValue::from_value(value)?,
-                7 => out.license_model = rt::FromValue::from_value(value)?,
-                8 => out.iops = rt::FromValue::from_value(value)?,
-                9 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                10 => out.storage_type = rt::FromValue::from_value(value)?,
-                11 => out.ca_certificate_identifier = rt::FromValue::from_value(value)?,
-                12 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                13 => out.pending_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                14 => out.processor_features = rt::FromValue::from_value(value)?,
-                15 => out.iam_database_authentication_enabled = rt::FromValue::from_value(value)?,
-                16 => out.automation_mode = rt::FromValue::from_value(value)?,
-                17 => out.resume_full_automation_mode_time = rt::FromValue::from_value(value)?,
-                18 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                19 => out.engine = rt::FromValue::from_value(value)?,
-                20 => out.dedicated_log_volume = rt::FromValue::from_value(value)?,
-                21 => out.multi_tenant = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_class, value),
+                1 => rt::convert::set(&mut out.allocated_storage, value),
+                2 => rt::convert::set(&mut out.master_user_password, value),
+                3 => rt::convert::set(&mut out.port, value),
+                4 => rt::convert::set(&mut out.backup_retention_period, value),
+                5 => rt::convert::set(&mut out.multi_az, value),
+                6 => rt::convert::set(&mut out.engine_version, value),
+                7 => rt::convert::set(&mut out.license_model, value),
+                8 => rt::convert::set(&mut out.iops, value),
+                9 => rt::convert::set(&mut out.db_instance_identifier, value),
+                10 => rt::convert::set(&mut out.storage_type, value),
+                11 => rt::convert::set(&mut out.ca_certificate_identifier, value),
+                12 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                13 => rt::convert::set(&mut out.pending_cloudwatch_logs_exports, value),
+                14 => rt::convert::set(&mut out.processor_features, value),
+                15 => rt::convert::set(&mut out.iam_database_authentication_enabled, value),
+                16 => rt::convert::set(&mut out.automation_mode, value),
+                17 => rt::convert::set(&mut out.resume_full_automation_mode_time, value),
+                18 => rt::convert::set(&mut out.storage_throughput, value),
+                19 => rt::convert::set(&mut out.engine, value),
+                20 => rt::convert::set(&mut out.dedicated_log_volume, value),
+                21 => rt::convert::set(&mut out.multi_tenant, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16998,11 +16998,11 @@ impl rt::FromValue for PerformanceInsightsMetricDimensionGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dimensions = rt::FromValue::from_value(value)?,
-                1 => out.group = rt::FromValue::from_value(value)?,
-                2 => out.limit = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dimensions, value),
+                1 => rt::convert::set(&mut out.group, value),
+                2 => rt::convert::set(&mut out.limit, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17029,10 +17029,10 @@ impl rt::FromValue for PerformanceInsightsMetricQuery {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.group_by = rt::FromValue::from_value(value)?,
-                1 => out.metric = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.group_by, value),
+                1 => rt::convert::set(&mut out.metric, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17060,12 +17060,12 @@ impl rt::FromValue for PerformanceIssueDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.start_time = rt::FromValue::from_value(value)?,
-                1 => out.end_time = rt::FromValue::from_value(value)?,
-                2 => out.metrics = rt::FromValue::from_value(value)?,
-                3 => out.analysis = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.start_time, value),
+                1 => rt::convert::set(&mut out.end_time, value),
+                2 => rt::convert::set(&mut out.metrics, value),
+                3 => rt::convert::set(&mut out.analysis, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17092,9 +17092,9 @@ impl rt::FromValue for PointInTimeRestoreNotEnabledFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17119,10 +17119,10 @@ impl rt::FromValue for ProcessorFeature {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17147,9 +17147,9 @@ impl rt::FromValue for PromoteReadReplicaDBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17173,9 +17173,9 @@ impl rt::FromValue for PromoteReadReplicaDBClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17201,11 +17201,11 @@ impl rt::FromValue for PromoteReadReplicaMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                2 => out.preferred_backup_window = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.backup_retention_period, value),
+                2 => rt::convert::set(&mut out.preferred_backup_window, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17231,9 +17231,9 @@ impl rt::FromValue for PromoteReadReplicaResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17257,9 +17257,9 @@ impl rt::FromValue for ProvisionedIopsNotAvailableInAZFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17286,12 +17286,12 @@ impl rt::FromValue for PurchaseReservedDBInstancesOfferingMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_db_instances_offering_id = rt::FromValue::from_value(value)?,
-                1 => out.reserved_db_instance_id = rt::FromValue::from_value(value)?,
-                2 => out.db_instance_count = rt::FromValue::from_value(value)?,
-                3 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_db_instances_offering_id, value),
+                1 => rt::convert::set(&mut out.reserved_db_instance_id, value),
+                2 => rt::convert::set(&mut out.db_instance_count, value),
+                3 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17318,9 +17318,9 @@ impl rt::FromValue for PurchaseReservedDBInstancesOfferingResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17346,11 +17346,11 @@ impl rt::FromValue for Range {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.from = rt::FromValue::from_value(value)?,
-                1 => out.to = rt::FromValue::from_value(value)?,
-                2 => out.step = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.from, value),
+                1 => rt::convert::set(&mut out.to, value),
+                2 => rt::convert::set(&mut out.step, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17378,11 +17378,11 @@ impl rt::FromValue for RdsCustomClusterConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.interconnect_subnet_id = rt::FromValue::from_value(value)?,
-                1 => out.transit_gateway_multicast_domain_id = rt::FromValue::from_value(value)?,
-                2 => out.replica_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.interconnect_subnet_id, value),
+                1 => rt::convert::set(&mut out.transit_gateway_multicast_domain_id, value),
+                2 => rt::convert::set(&mut out.replica_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17408,9 +17408,9 @@ impl rt::FromValue for RebootDBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17434,9 +17434,9 @@ impl rt::FromValue for RebootDBClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17461,10 +17461,10 @@ impl rt::FromValue for RebootDBInstanceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.force_failover = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.force_failover, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17489,9 +17489,9 @@ impl rt::FromValue for RebootDBInstanceResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17515,9 +17515,9 @@ impl rt::FromValue for RebootDBShardGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_shard_group_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_shard_group_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17549,17 +17549,17 @@ impl rt::FromValue for RecommendedAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.action_id = rt::FromValue::from_value(value)?,
-                1 => out.title = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.operation = rt::FromValue::from_value(value)?,
-                4 => out.parameters = rt::FromValue::from_value(value)?,
-                5 => out.apply_modes = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.issue_details = rt::FromValue::from_value(value)?,
-                8 => out.context_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.action_id, value),
+                1 => rt::convert::set(&mut out.title, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.operation, value),
+                4 => rt::convert::set(&mut out.parameters, value),
+                5 => rt::convert::set(&mut out.apply_modes, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.issue_details, value),
+                8 => rt::convert::set(&mut out.context_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17592,10 +17592,10 @@ impl rt::FromValue for RecommendedActionParameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17621,10 +17621,10 @@ impl rt::FromValue for RecommendedActionUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.action_id = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.action_id, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17650,10 +17650,10 @@ impl rt::FromValue for RecurringCharge {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.recurring_charge_amount = rt::FromValue::from_value(value)?,
-                1 => out.recurring_charge_frequency = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.recurring_charge_amount, value),
+                1 => rt::convert::set(&mut out.recurring_charge_frequency, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17678,9 +17678,9 @@ impl rt::FromValue for ReferenceDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.scalar_reference_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.scalar_reference_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17707,12 +17707,12 @@ impl rt::FromValue for RegisterDBProxyTargetsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_name = rt::FromValue::from_value(value)?,
-                1 => out.target_group_name = rt::FromValue::from_value(value)?,
-                2 => out.db_instance_identifiers = rt::FromValue::from_value(value)?,
-                3 => out.db_cluster_identifiers = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_name, value),
+                1 => rt::convert::set(&mut out.target_group_name, value),
+                2 => rt::convert::set(&mut out.db_instance_identifiers, value),
+                3 => rt::convert::set(&mut out.db_cluster_identifiers, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17739,9 +17739,9 @@ impl rt::FromValue for RegisterDBProxyTargetsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_proxy_targets = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_proxy_targets, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17766,10 +17766,10 @@ impl rt::FromValue for RemoveFromGlobalClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17794,9 +17794,9 @@ impl rt::FromValue for RemoveFromGlobalClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17822,11 +17822,11 @@ impl rt::FromValue for RemoveRoleFromDBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.role_arn = rt::FromValue::from_value(value)?,
-                2 => out.feature_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.role_arn, value),
+                2 => rt::convert::set(&mut out.feature_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17854,11 +17854,11 @@ impl rt::FromValue for RemoveRoleFromDBInstanceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.role_arn = rt::FromValue::from_value(value)?,
-                2 => out.feature_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.role_arn, value),
+                2 => rt::convert::set(&mut out.feature_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17885,10 +17885,10 @@ impl rt::FromValue for RemoveSourceIdentifierFromSubscriptionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_name = rt::FromValue::from_value(value)?,
-                1 => out.source_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_name, value),
+                1 => rt::convert::set(&mut out.source_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17913,9 +17913,9 @@ impl rt::FromValue for RemoveSourceIdentifierFromSubscriptionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.event_subscription = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.event_subscription, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17940,10 +17940,10 @@ impl rt::FromValue for RemoveTagsFromResourceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_name = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_name, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18041,24 +18041,24 @@ impl rt::FromValue for ReservedDBInstance {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_db_instance_id = rt::FromValue::from_value(value)?,
-                1 => out.reserved_db_instances_offering_id = rt::FromValue::from_value(value)?,
-                2 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                3 => out.start_time = rt::FromValue::from_value(value)?,
-                4 => out.duration = rt::FromValue::from_value(value)?,
-                5 => out.fixed_price = rt::FromValue::from_value(value)?,
-                6 => out.usage_price = rt::FromValue::from_value(value)?,
-                7 => out.currency_code = rt::FromValue::from_value(value)?,
-                8 => out.db_instance_count = rt::FromValue::from_value(value)?,
-                9 => out.product_description = rt::FromValue::from_value(value)?,
-                10 => out.offering_type = rt::FromValue::from_value(value)?,
-                11 => out.multi_az = rt::FromValue::from_value(value)?,
-                12 => out.state = rt::FromValue::from_value(value)?,
-                13 => out.recurring_charges = rt::FromValue::from_value(value)?,
-                14 => out.reserved_db_instance_arn = rt::FromValue::from_value(value)?,
-                15 => out.lease_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_db_instance_id, value),
+                1 => rt::convert::set(&mut out.reserved_db_instances_offering_id, value),
+                2 => rt::convert::set(&mut out.db_instance_class, value),
+                3 => rt::convert::set(&mut out.start_time, value),
+                4 => rt::convert::set(&mut out.duration, value),
+                5 => rt::convert::set(&mut out.fixed_price, value),
+                6 => rt::convert::set(&mut out.usage_price, value),
+                7 => rt::convert::set(&mut out.currency_code, value),
+                8 => rt::convert::set(&mut out.db_instance_count, value),
+                9 => rt::convert::set(&mut out.product_description, value),
+                10 => rt::convert::set(&mut out.offering_type, value),
+                11 => rt::convert::set(&mut out.multi_az, value),
+                12 => rt::convert::set(&mut out.state, value),
+                13 => rt::convert::set(&mut out.recurring_charges, value),
+                14 => rt::convert::set(&mut out.reserved_db_instance_arn, value),
+                15 => rt::convert::set(&mut out.lease_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18097,9 +18097,9 @@ impl rt::FromValue for ReservedDBInstanceAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18124,10 +18124,10 @@ impl rt::FromValue for ReservedDBInstanceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.reserved_db_instances = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.reserved_db_instances, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18152,9 +18152,9 @@ impl rt::FromValue for ReservedDBInstanceNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18178,9 +18178,9 @@ impl rt::FromValue for ReservedDBInstanceQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18213,18 +18213,18 @@ impl rt::FromValue for ReservedDBInstancesOffering {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reserved_db_instances_offering_id = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                2 => out.duration = rt::FromValue::from_value(value)?,
-                3 => out.fixed_price = rt::FromValue::from_value(value)?,
-                4 => out.usage_price = rt::FromValue::from_value(value)?,
-                5 => out.currency_code = rt::FromValue::from_value(value)?,
-                6 => out.product_description = rt::FromValue::from_value(value)?,
-                7 => out.offering_type = rt::FromValue::from_value(value)?,
-                8 => out.multi_az = rt::FromValue::from_value(value)?,
-                9 => out.recurring_charges = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reserved_db_instances_offering_id, value),
+                1 => rt::convert::set(&mut out.db_instance_class, value),
+                2 => rt::convert::set(&mut out.duration, value),
+                3 => rt::convert::set(&mut out.fixed_price, value),
+                4 => rt::convert::set(&mut out.usage_price, value),
+                5 => rt::convert::set(&mut out.currency_code, value),
+                6 => rt::convert::set(&mut out.product_description, value),
+                7 => rt::convert::set(&mut out.offering_type, value),
+                8 => rt::convert::set(&mut out.multi_az, value),
+                9 => rt::convert::set(&mut out.recurring_charges, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18259,10 +18259,10 @@ impl rt::FromValue for ReservedDBInstancesOfferingMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.reserved_db_instances_offerings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.reserved_db_instances_offerings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18287,9 +18287,9 @@ impl rt::FromValue for ReservedDBInstancesOfferingNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18315,11 +18315,11 @@ impl rt::FromValue for ResetDBClusterParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.reset_all_parameters = rt::FromValue::from_value(value)?,
-                2 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.reset_all_parameters, value),
+                2 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18347,11 +18347,11 @@ impl rt::FromValue for ResetDBParameterGroupMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                1 => out.reset_all_parameters = rt::FromValue::from_value(value)?,
-                2 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                1 => rt::convert::set(&mut out.reset_all_parameters, value),
+                2 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18377,9 +18377,9 @@ impl rt::FromValue for ResourceNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18405,10 +18405,10 @@ impl rt::FromValue for ResourcePendingMaintenanceActions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_identifier = rt::FromValue::from_value(value)?,
-                1 => out.pending_maintenance_action_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_identifier, value),
+                1 => rt::convert::set(&mut out.pending_maintenance_action_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18469,45 +18469,45 @@ impl rt::FromValue for RestoreDBClusterFromS3Message {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.availability_zones = rt::FromValue::from_value(value)?,
-                1 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                2 => out.character_set_name = rt::FromValue::from_value(value)?,
-                3 => out.database_name = rt::FromValue::from_value(value)?,
-                4 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                5 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                6 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                7 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                8 => out.engine = rt::FromValue::from_value(value)?,
-                9 => out.engine_version = rt::FromValue::from_value(value)?,
-                10 => out.port = rt::FromValue::from_value(value)?,
-                11 => out.master_username = rt::FromValue::from_value(value)?,
-                12 => out.master_user_password = rt::FromValue::from_value(value)?,
-                13 => out.option_group_name = rt::FromValue::from_value(value)?,
-                14 => out.preferred_backup_window = rt::FromValue::from_value(value)?,
-                15 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                16 => out.tags = rt::FromValue::from_value(value)?,
-                17 => out.storage_encrypted = rt::FromValue::from_value(value)?,
-                18 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                19 => out.enable_iam_database_authentication = rt::FromValue::from_value(value)?,
-                20 => out.source_engine = rt::FromValue::from_value(value)?,
-                21 => out.source_engine_version = rt::FromValue::from_value(value)?,
-                22 => out.s3_bucket_name = rt::FromValue::from_value(value)?,
-                23 => out.s3_prefix = rt::FromValue::from_value(value)?,
-                24 => out.s3_ingestion_role_arn = rt::FromValue::from_value(value)?,
-                25 => out.backtrack_window = rt::FromValue::from_value(value)?,
-                26 => out.enable_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                27 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                28 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                29 => out.domain = rt::FromValue::from_value(value)?,
-                30 => out.domain_iam_role_name = rt::FromValue::from_value(value)?,
-                31 => out.serverless_v2_scaling_configuration = rt::FromValue::from_value(value)?,
-                32 => out.network_type = rt::FromValue::from_value(value)?,
-                33 => out.manage_master_user_password = rt::FromValue::from_value(value)?,
-                34 => out.master_user_secret_kms_key_id = rt::FromValue::from_value(value)?,
-                35 => out.storage_type = rt::FromValue::from_value(value)?,
-                36 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.availability_zones, value),
+                1 => rt::convert::set(&mut out.backup_retention_period, value),
+                2 => rt::convert::set(&mut out.character_set_name, value),
+                3 => rt::convert::set(&mut out.database_name, value),
+                4 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                5 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                6 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                7 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                8 => rt::convert::set(&mut out.engine, value),
+                9 => rt::convert::set(&mut out.engine_version, value),
+                10 => rt::convert::set(&mut out.port, value),
+                11 => rt::convert::set(&mut out.master_username, value),
+                12 => rt::convert::set(&mut out.master_user_password, value),
+                13 => rt::convert::set(&mut out.option_group_name, value),
+                14 => rt::convert::set(&mut out.preferred_backup_window, value),
+                15 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                16 => rt::convert::set(&mut out.tags, value),
+                17 => rt::convert::set(&mut out.storage_encrypted, value),
+                18 => rt::convert::set(&mut out.kms_key_id, value),
+                19 => rt::convert::set(&mut out.enable_iam_database_authentication, value),
+                20 => rt::convert::set(&mut out.source_engine, value),
+                21 => rt::convert::set(&mut out.source_engine_version, value),
+                22 => rt::convert::set(&mut out.s3_bucket_name, value),
+                23 => rt::convert::set(&mut out.s3_prefix, value),
+                24 => rt::convert::set(&mut out.s3_ingestion_role_arn, value),
+                25 => rt::convert::set(&mut out.backtrack_window, value),
+                26 => rt::convert::set(&mut out.enable_cloudwatch_logs_exports, value),
+                27 => rt::convert::set(&mut out.deletion_protection, value),
+                28 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                29 => rt::convert::set(&mut out.domain, value),
+                30 => rt::convert::set(&mut out.domain_iam_role_name, value),
+                31 => rt::convert::set(&mut out.serverless_v2_scaling_configuration, value),
+                32 => rt::convert::set(&mut out.network_type, value),
+                33 => rt::convert::set(&mut out.manage_master_user_password, value),
+                34 => rt::convert::set(&mut out.master_user_secret_kms_key_id, value),
+                35 => rt::convert::set(&mut out.storage_type, value),
+                36 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18567,9 +18567,9 @@ impl rt::FromValue for RestoreDBClusterFromS3Result {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18627,43 +18627,43 @@ impl rt::FromValue for RestoreDBClusterFromSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.availability_zones = rt::FromValue::from_value(value)?,
-                1 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                2 => out.snapshot_identifier = rt::FromValue::from_value(value)?,
-                3 => out.engine = rt::FromValue::from_value(value)?,
-                4 => out.engine_version = rt::FromValue::from_value(value)?,
-                5 => out.port = rt::FromValue::from_value(value)?,
-                6 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                7 => out.database_name = rt::FromValue::from_value(value)?,
-                8 => out.option_group_name = rt::FromValue::from_value(value)?,
-                9 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                10 => out.tags = rt::FromValue::from_value(value)?,
-                11 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                12 => out.enable_iam_database_authentication = rt::FromValue::from_value(value)?,
-                13 => out.backtrack_window = rt::FromValue::from_value(value)?,
-                14 => out.enable_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                15 => out.engine_mode = rt::FromValue::from_value(value)?,
-                16 => out.scaling_configuration = rt::FromValue::from_value(value)?,
-                17 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                18 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                19 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                20 => out.domain = rt::FromValue::from_value(value)?,
-                21 => out.domain_iam_role_name = rt::FromValue::from_value(value)?,
-                22 => out.db_cluster_instance_class = rt::FromValue::from_value(value)?,
-                23 => out.storage_type = rt::FromValue::from_value(value)?,
-                24 => out.iops = rt::FromValue::from_value(value)?,
-                25 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                26 => out.serverless_v2_scaling_configuration = rt::FromValue::from_value(value)?,
-                27 => out.network_type = rt::FromValue::from_value(value)?,
-                28 => out.rds_custom_cluster_configuration = rt::FromValue::from_value(value)?,
-                29 => out.monitoring_interval = rt::FromValue::from_value(value)?,
-                30 => out.monitoring_role_arn = rt::FromValue::from_value(value)?,
-                31 => out.enable_performance_insights = rt::FromValue::from_value(value)?,
-                32 => out.performance_insights_kms_key_id = rt::FromValue::from_value(value)?,
-                33 => out.performance_insights_retention_period = rt::FromValue::from_value(value)?,
-                34 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.availability_zones, value),
+                1 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                2 => rt::convert::set(&mut out.snapshot_identifier, value),
+                3 => rt::convert::set(&mut out.engine, value),
+                4 => rt::convert::set(&mut out.engine_version, value),
+                5 => rt::convert::set(&mut out.port, value),
+                6 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                7 => rt::convert::set(&mut out.database_name, value),
+                8 => rt::convert::set(&mut out.option_group_name, value),
+                9 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                10 => rt::convert::set(&mut out.tags, value),
+                11 => rt::convert::set(&mut out.kms_key_id, value),
+                12 => rt::convert::set(&mut out.enable_iam_database_authentication, value),
+                13 => rt::convert::set(&mut out.backtrack_window, value),
+                14 => rt::convert::set(&mut out.enable_cloudwatch_logs_exports, value),
+                15 => rt::convert::set(&mut out.engine_mode, value),
+                16 => rt::convert::set(&mut out.scaling_configuration, value),
+                17 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                18 => rt::convert::set(&mut out.deletion_protection, value),
+                19 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                20 => rt::convert::set(&mut out.domain, value),
+                21 => rt::convert::set(&mut out.domain_iam_role_name, value),
+                22 => rt::convert::set(&mut out.db_cluster_instance_class, value),
+                23 => rt::convert::set(&mut out.storage_type, value),
+                24 => rt::convert::set(&mut out.iops, value),
+                25 => rt::convert::set(&mut out.publicly_accessible, value),
+                26 => rt::convert::set(&mut out.serverless_v2_scaling_configuration, value),
+                27 => rt::convert::set(&mut out.network_type, value),
+                28 => rt::convert::set(&mut out.rds_custom_cluster_configuration, value),
+                29 => rt::convert::set(&mut out.monitoring_interval, value),
+                30 => rt::convert::set(&mut out.monitoring_role_arn, value),
+                31 => rt::convert::set(&mut out.enable_performance_insights, value),
+                32 => rt::convert::set(&mut out.performance_insights_kms_key_id, value),
+                33 => rt::convert::set(&mut out.performance_insights_retention_period, value),
+                34 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18721,9 +18721,9 @@ impl rt::FromValue for RestoreDBClusterFromSnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18781,43 +18781,43 @@ impl rt::FromValue for RestoreDBClusterToPointInTimeMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.restore_type = rt::FromValue::from_value(value)?,
-                2 => out.source_db_cluster_identifier = rt::FromValue::from_value(value)?,
-                3 => out.restore_to_time = rt::FromValue::from_value(value)?,
-                4 => out.use_latest_restorable_time = rt::FromValue::from_value(value)?,
-                5 => out.port = rt::FromValue::from_value(value)?,
-                6 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                7 => out.option_group_name = rt::FromValue::from_value(value)?,
-                8 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                9 => out.tags = rt::FromValue::from_value(value)?,
-                10 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                11 => out.enable_iam_database_authentication = rt::FromValue::from_value(value)?,
-                12 => out.backtrack_window = rt::FromValue::from_value(value)?,
-                13 => out.enable_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                14 => out.db_cluster_parameter_group_name = rt::FromValue::from_value(value)?,
-                15 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                16 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                17 => out.domain = rt::FromValue::from_value(value)?,
-                18 => out.domain_iam_role_name = rt::FromValue::from_value(value)?,
-                19 => out.scaling_configuration = rt::FromValue::from_value(value)?,
-                20 => out.engine_mode = rt::FromValue::from_value(value)?,
-                21 => out.db_cluster_instance_class = rt::FromValue::from_value(value)?,
-                22 => out.storage_type = rt::FromValue::from_value(value)?,
-                23 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                24 => out.iops = rt::FromValue::from_value(value)?,
-                25 => out.serverless_v2_scaling_configuration = rt::FromValue::from_value(value)?,
-                26 => out.network_type = rt::FromValue::from_value(value)?,
-                27 => out.source_db_cluster_resource_id = rt::FromValue::from_value(value)?,
-                28 => out.rds_custom_cluster_configuration = rt::FromValue::from_value(value)?,
-                29 => out.monitoring_interval = rt::FromValue::from_value(value)?,
-                30 => out.monitoring_role_arn = rt::FromValue::from_value(value)?,
-                31 => out.enable_performance_insights = rt::FromValue::from_value(value)?,
-                32 => out.performance_insights_kms_key_id = rt::FromValue::from_value(value)?,
-                33 => out.performance_insights_retention_period = rt::FromValue::from_value(value)?,
-                34 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.restore_type, value),
+                2 => rt::convert::set(&mut out.source_db_cluster_identifier, value),
+                3 => rt::convert::set(&mut out.restore_to_time, value),
+                4 => rt::convert::set(&mut out.use_latest_restorable_time, value),
+                5 => rt::convert::set(&mut out.port, value),
+                6 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                7 => rt::convert::set(&mut out.option_group_name, value),
+                8 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                9 => rt::convert::set(&mut out.tags, value),
+                10 => rt::convert::set(&mut out.kms_key_id, value),
+                11 => rt::convert::set(&mut out.enable_iam_database_authentication, value),
+                12 => rt::convert::set(&mut out.backtrack_window, value),
+                13 => rt::convert::set(&mut out.enable_cloudwatch_logs_exports, value),
+                14 => rt::convert::set(&mut out.db_cluster_parameter_group_name, value),
+                15 => rt::convert::set(&mut out.deletion_protection, value),
+                16 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                17 => rt::convert::set(&mut out.domain, value),
+                18 => rt::convert::set(&mut out.domain_iam_role_name, value),
+                19 => rt::convert::set(&mut out.scaling_configuration, value),
+                20 => rt::convert::set(&mut out.engine_mode, value),
+                21 => rt::convert::set(&mut out.db_cluster_instance_class, value),
+                22 => rt::convert::set(&mut out.storage_type, value),
+                23 => rt::convert::set(&mut out.publicly_accessible, value),
+                24 => rt::convert::set(&mut out.iops, value),
+                25 => rt::convert::set(&mut out.serverless_v2_scaling_configuration, value),
+                26 => rt::convert::set(&mut out.network_type, value),
+                27 => rt::convert::set(&mut out.source_db_cluster_resource_id, value),
+                28 => rt::convert::set(&mut out.rds_custom_cluster_configuration, value),
+                29 => rt::convert::set(&mut out.monitoring_interval, value),
+                30 => rt::convert::set(&mut out.monitoring_role_arn, value),
+                31 => rt::convert::set(&mut out.enable_performance_insights, value),
+                32 => rt::convert::set(&mut out.performance_insights_kms_key_id, value),
+                33 => rt::convert::set(&mut out.performance_insights_retention_period, value),
+                34 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18875,9 +18875,9 @@ impl rt::FromValue for RestoreDBClusterToPointInTimeResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18942,50 +18942,50 @@ impl rt::FromValue for RestoreDBInstanceFromDBSnapshotMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                2 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                3 => out.port = rt::FromValue::from_value(value)?,
-                4 => out.availability_zone = rt::FromValue::from_value(value)?,
-                5 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                6 => out.multi_az = rt::FromValue::from_value(value)?,
-                7 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                8 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                9 => out.license_model = rt::FromValue::from_value(value)?,
-                10 => out.db_name = rt::FromValue::from_value(value)?,
-                11 => out.engine = rt::FromValue::from_value(value)?,
-                12 => out.iops = rt::FromValue::from_value(value)?,
-                13 => out.option_group_name = rt::FromValue::from_value(value)?,
-                14 => out.tags = rt::FromValue::from_value(value)?,
-                15 => out.storage_type = rt::FromValue::from_value(value)?,
-                16 => out.tde_credential_arn = rt::FromValue::from_value(value)?,
-                17 => out.tde_credential_password = rt::FromValue::from_value(value)?,
-                18 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                19 => out.domain = rt::FromValue::from_value(value)?,
-                20 => out.domain_fqdn = rt::FromValue::from_value(value)?,
-                21 => out.domain_ou = rt::FromValue::from_value(value)?,
-                22 => out.domain_auth_secret_arn = rt::FromValue::from_value(value)?,
-                23 => out.domain_dns_ips = rt::FromValue::from_value(value)?,
-                24 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                25 => out.domain_iam_role_name = rt::FromValue::from_value(value)?,
-                26 => out.enable_iam_database_authentication = rt::FromValue::from_value(value)?,
-                27 => out.enable_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                28 => out.processor_features = rt::FromValue::from_value(value)?,
-                29 => out.use_default_processor_features = rt::FromValue::from_value(value)?,
-                30 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                31 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                32 => out.enable_customer_owned_ip = rt::FromValue::from_value(value)?,
-                33 => out.custom_iam_instance_profile = rt::FromValue::from_value(value)?,
-                34 => out.backup_target = rt::FromValue::from_value(value)?,
-                35 => out.network_type = rt::FromValue::from_value(value)?,
-                36 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                37 => out.db_cluster_snapshot_identifier = rt::FromValue::from_value(value)?,
-                38 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                39 => out.dedicated_log_volume = rt::FromValue::from_value(value)?,
-                40 => out.ca_certificate_identifier = rt::FromValue::from_value(value)?,
-                41 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                2 => rt::convert::set(&mut out.db_instance_class, value),
+                3 => rt::convert::set(&mut out.port, value),
+                4 => rt::convert::set(&mut out.availability_zone, value),
+                5 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                6 => rt::convert::set(&mut out.multi_az, value),
+                7 => rt::convert::set(&mut out.publicly_accessible, value),
+                8 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                9 => rt::convert::set(&mut out.license_model, value),
+                10 => rt::convert::set(&mut out.db_name, value),
+                11 => rt::convert::set(&mut out.engine, value),
+                12 => rt::convert::set(&mut out.iops, value),
+                13 => rt::convert::set(&mut out.option_group_name, value),
+                14 => rt::convert::set(&mut out.tags, value),
+                15 => rt::convert::set(&mut out.storage_type, value),
+                16 => rt::convert::set(&mut out.tde_credential_arn, value),
+                17 => rt::convert::set(&mut out.tde_credential_password, value),
+                18 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                19 => rt::convert::set(&mut out.domain, value),
+                20 => rt::convert::set(&mut out.domain_fqdn, value),
+                21 => rt::convert::set(&mut out.domain_ou, value),
+                22 => rt::convert::set(&mut out.domain_auth_secret_arn, value),
+                23 => rt::convert::set(&mut out.domain_dns_ips, value),
+                24 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                25 => rt::convert::set(&mut out.domain_iam_role_name, value),
+                26 => rt::convert::set(&mut out.enable_iam_database_authentication, value),
+                27 => rt::convert::set(&mut out.enable_cloudwatch_logs_exports, value),
+                28 => rt::convert::set(&mut out.processor_features, value),
+                29 => rt::convert::set(&mut out.use_default_processor_features, value),
+                30 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                31 => rt::convert::set(&mut out.deletion_protection, value),
+                32 => rt::convert::set(&mut out.enable_customer_owned_ip, value),
+                33 => rt::convert::set(&mut out.custom_iam_instance_profile, value),
+                34 => rt::convert::set(&mut out.backup_target, value),
+                35 => rt::convert::set(&mut out.network_type, value),
+                36 => rt::convert::set(&mut out.storage_throughput, value),
+                37 => rt::convert::set(&mut out.db_cluster_snapshot_identifier, value),
+                38 => rt::convert::set(&mut out.allocated_storage, value),
+                39 => rt::convert::set(&mut out.dedicated_log_volume, value),
+                40 => rt::convert::set(&mut out.ca_certificate_identifier, value),
+                41 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19050,9 +19050,9 @@ impl rt::FromValue for RestoreDBInstanceFromDBSnapshotResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19127,60 +19127,60 @@ impl rt::FromValue for RestoreDBInstanceFromS3Message {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_name = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                2 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                3 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                4 => out.engine = rt::FromValue::from_value(value)?,
-                5 => out.master_username = rt::FromValue::from_value(value)?,
-                6 => out.master_user_password = rt::FromValue::from_value(value)?,
-                7 => out.db_security_groups = rt::FromValue::from_value(value)?,
-                8 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                9 => out.availability_zone = rt::FromValue::from_value(value)?,
-                10 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                11 => out.preferred_maintenance_window = rt::FromValue::from_value(value)?,
-                12 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                13 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                14 => out.preferred_backup_window = rt::FromValue::from_value(value)?,
-                15 => out.port = rt::FromValue::from_value(value)?,
-                16 => out.multi_az = rt::FromValue::from_value(value)?,
-                17 => out.engine_version = rt::FromValue::from_value(value)?,
-                18 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                19 => out.license_model = rt::FromValue::from_value(value)?,
-                20 => out.iops = rt::FromValue::from_value(value)?,
-                21 => out.option_group_name = rt::FromValue::from_value(value)?,
-                22 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                23 => out.tags = rt::FromValue::from_value(value)?,
-                24 => out.storage_type = rt::FromValue::from_value(value)?,
-                25 => out.storage_encrypted = rt::FromValue::from_value(value)?,
-                26 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                27 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                28 => out.monitoring_interval = rt::FromValue::from_value(value)?,
-                29 => out.monitoring_role_arn = rt::FromValue::from_value(value)?,
-                30 => out.enable_iam_database_authentication = rt::FromValue::from_value(value)?,
-                31 => out.source_engine = rt::FromValue::from_value(value)?,
-                32 => out.source_engine_version = rt::FromValue::from_value(value)?,
-                33 => out.s3_bucket_name = rt::FromValue::from_value(value)?,
-                34 => out.s3_prefix = rt::FromValue::from_value(value)?,
-                35 => out.s3_ingestion_role_arn = rt::FromValue::from_value(value)?,
-                36 => out.database_insights_mode = rt::FromValue::from_value(value)?,
-                37 => out.enable_performance_insights = rt::FromValue::from_value(value)?,
-                38 => out.performance_insights_kms_key_id = rt::FromValue::from_value(value)?,
-                39 => out.performance_insights_retention_period = rt::FromValue::from_value(value)?,
-                40 => out.enable_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                41 => out.processor_features = rt::FromValue::from_value(value)?,
-                42 => out.use_default_processor_features = rt::FromValue::from_value(value)?,
-                43 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                44 => out.max_allocated_storage = rt::FromValue::from_value(value)?,
-                45 => out.network_type = rt::FromValue::from_value(value)?,
-                46 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                47 => out.manage_master_user_password = rt::FromValue::from_value(value)?,
-                48 => out.master_user_secret_kms_key_id = rt::FromValue::from_value(value)?,
-                49 => out.dedicated_log_volume = rt::FromValue::from_value(value)?,
-                50 => out.ca_certificate_identifier = rt::FromValue::from_value(value)?,
-                51 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_name, value),
+                1 => rt::convert::set(&mut out.db_instance_identifier, value),
+                2 => rt::convert::set(&mut out.allocated_storage, value),
+                3 => rt::convert::set(&mut out.db_instance_class, value),
+                4 => rt::convert::set(&mut out.engine, value),
+                5 => rt::convert::set(&mut out.master_username, value),
+                6 => rt::convert::set(&mut out.master_user_password, value),
+                7 => rt::convert::set(&mut out.db_security_groups, value),
+                8 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                9 => rt::convert::set(&mut out.availability_zone, value),
+                10 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                11 => rt::convert::set(&mut out.preferred_maintenance_window, value),
+                12 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                13 => rt::convert::set(&mut out.backup_retention_period, value),
+                14 => rt::convert::set(&mut out.preferred_backup_window, value),
+                15 => rt::convert::set(&mut out.port, value),
+                16 => rt::convert::set(&mut out.multi_az, value),
+                17 => rt::convert::set(&mut out.engine_version, value),
+                18 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                19 => rt::convert::set(&mut out.license_model, value),
+                20 => rt::convert::set(&mut out.iops, value),
+                21 => rt::convert::set(&mut out.option_group_name, value),
+                22 => rt::convert::set(&mut out.publicly_accessible, value),
+                23 => rt::convert::set(&mut out.tags, value),
+                24 => rt::convert::set(&mut out.storage_type, value),
+                25 => rt::convert::set(&mut out.storage_encrypted, value),
+                26 => rt::convert::set(&mut out.kms_key_id, value),
+                27 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                28 => rt::convert::set(&mut out.monitoring_interval, value),
+                29 => rt::convert::set(&mut out.monitoring_role_arn, value),
+                30 => rt::convert::set(&mut out.enable_iam_database_authentication, value),
+                31 => rt::convert::set(&mut out.source_engine, value),
+                32 => rt::convert::set(&mut out.source_engine_version, value),
+                33 => rt::convert::set(&mut out.s3_bucket_name, value),
+                34 => rt::convert::set(&mut out.s3_prefix, value),
+                35 => rt::convert::set(&mut out.s3_ingestion_role_arn, value),
+                36 => rt::convert::set(&mut out.database_insights_mode, value),
+                37 => rt::convert::set(&mut out.enable_performance_insights, value),
+                38 => rt::convert::set(&mut out.performance_insights_kms_key_id, value),
+                39 => rt::convert::set(&mut out.performance_insights_retention_period, value),
+                40 => rt::convert::set(&mut out.enable_cloudwatch_logs_exports, value),
+                41 => rt::convert::set(&mut out.processor_features, value),
+                42 => rt::convert::set(&mut out.use_default_processor_features, value),
+                43 => rt::convert::set(&mut out.deletion_protection, value),
+                44 => rt::convert::set(&mut out.max_allocated_storage, value),
+                45 => rt::convert::set(&mut out.network_type, value),
+                46 => rt::convert::set(&mut out.storage_throughput, value),
+                47 => rt::convert::set(&mut out.manage_master_user_password, value),
+                48 => rt::convert::set(&mut out.master_user_secret_kms_key_id, value),
+                49 => rt::convert::set(&mut out.dedicated_log_volume, value),
+                50 => rt::convert::set(&mut out.ca_certificate_identifier, value),
+                51 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19255,9 +19255,9 @@ impl rt::FromValue for RestoreDBInstanceFromS3Result {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19326,54 +19326,54 @@ impl rt::FromValue for RestoreDBInstanceToPointInTimeMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.target_db_instance_identifier = rt::FromValue::from_value(value)?,
-                2 => out.restore_time = rt::FromValue::from_value(value)?,
-                3 => out.use_latest_restorable_time = rt::FromValue::from_value(value)?,
-                4 => out.db_instance_class = rt::FromValue::from_value(value)?,
-                5 => out.port = rt::FromValue::from_value(value)?,
-                6 => out.availability_zone = rt::FromValue::from_value(value)?,
-                7 => out.db_subnet_group_name = rt::FromValue::from_value(value)?,
-                8 => out.multi_az = rt::FromValue::from_value(value)?,
-                9 => out.publicly_accessible = rt::FromValue::from_value(value)?,
-                10 => out.auto_minor_version_upgrade = rt::FromValue::from_value(value)?,
-                11 => out.license_model = rt::FromValue::from_value(value)?,
-                12 => out.db_name = rt::FromValue::from_value(value)?,
-                13 => out.engine = rt::FromValue::from_value(value)?,
-                14 => out.iops = rt::FromValue::from_value(value)?,
-                15 => out.option_group_name = rt::FromValue::from_value(value)?,
-                16 => out.copy_tags_to_snapshot = rt::FromValue::from_value(value)?,
-                17 => out.tags = rt::FromValue::from_value(value)?,
-                18 => out.storage_type = rt::FromValue::from_value(value)?,
-                19 => out.tde_credential_arn = rt::FromValue::from_value(value)?,
-                20 => out.tde_credential_password = rt::FromValue::from_value(value)?,
-                21 => out.vpc_security_group_ids = rt::FromValue::from_value(value)?,
-                22 => out.domain = rt::FromValue::from_value(value)?,
-                23 => out.domain_iam_role_name = rt::FromValue::from_value(value)?,
-                24 => out.domain_fqdn = rt::FromValue::from_value(value)?,
-                25 => out.domain_ou = rt::FromValue::from_value(value)?,
-                26 => out.domain_auth_secret_arn = rt::FromValue::from_value(value)?,
-                27 => out.domain_dns_ips = rt::FromValue::from_value(value)?,
-                28 => out.enable_iam_database_authentication = rt::FromValue::from_value(value)?,
-                29 => out.enable_cloudwatch_logs_exports = rt::FromValue::from_value(value)?,
-                30 => out.processor_features = rt::FromValue::from_value(value)?,
-                31 => out.use_default_processor_features = rt::FromValue::from_value(value)?,
-                32 => out.db_parameter_group_name = rt::FromValue::from_value(value)?,
-                33 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                34 => out.source_dbi_resource_id = rt::FromValue::from_value(value)?,
-                35 => out.max_allocated_storage = rt::FromValue::from_value(value)?,
-                36 => out.source_db_instance_automated_backups_arn = rt::FromValue::from_value(value)?,
-                37 => out.enable_customer_owned_ip = rt::FromValue::from_value(value)?,
-                38 => out.custom_iam_instance_profile = rt::FromValue::from_value(value)?,
-                39 => out.backup_target = rt::FromValue::from_value(value)?,
-                40 => out.network_type = rt::FromValue::from_value(value)?,
-                41 => out.storage_throughput = rt::FromValue::from_value(value)?,
-                42 => out.allocated_storage = rt::FromValue::from_value(value)?,
-                43 => out.dedicated_log_volume = rt::FromValue::from_value(value)?,
-                44 => out.ca_certificate_identifier = rt::FromValue::from_value(value)?,
-                45 => out.engine_lifecycle_support = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.target_db_instance_identifier, value),
+                2 => rt::convert::set(&mut out.restore_time, value),
+                3 => rt::convert::set(&mut out.use_latest_restorable_time, value),
+                4 => rt::convert::set(&mut out.db_instance_class, value),
+                5 => rt::convert::set(&mut out.port, value),
+                6 => rt::convert::set(&mut out.availability_zone, value),
+                7 => rt::convert::set(&mut out.db_subnet_group_name, value),
+                8 => rt::convert::set(&mut out.multi_az, value),
+                9 => rt::convert::set(&mut out.publicly_accessible, value),
+                10 => rt::convert::set(&mut out.auto_minor_version_upgrade, value),
+                11 => rt::convert::set(&mut out.license_model, value),
+                12 => rt::convert::set(&mut out.db_name, value),
+                13 => rt::convert::set(&mut out.engine, value),
+                14 => rt::convert::set(&mut out.iops, value),
+                15 => rt::convert::set(&mut out.option_group_name, value),
+                16 => rt::convert::set(&mut out.copy_tags_to_snapshot, value),
+                17 => rt::convert::set(&mut out.tags, value),
+                18 => rt::convert::set(&mut out.storage_type, value),
+                19 => rt::convert::set(&mut out.tde_credential_arn, value),
+                20 => rt::convert::set(&mut out.tde_credential_password, value),
+                21 => rt::convert::set(&mut out.vpc_security_group_ids, value),
+                22 => rt::convert::set(&mut out.domain, value),
+                23 => rt::convert::set(&mut out.domain_iam_role_name, value),
+                24 => rt::convert::set(&mut out.domain_fqdn, value),
+                25 => rt::convert::set(&mut out.domain_ou, value),
+                26 => rt::convert::set(&mut out.domain_auth_secret_arn, value),
+                27 => rt::convert::set(&mut out.domain_dns_ips, value),
+                28 => rt::convert::set(&mut out.enable_iam_database_authentication, value),
+                29 => rt::convert::set(&mut out.enable_cloudwatch_logs_exports, value),
+                30 => rt::convert::set(&mut out.processor_features, value),
+                31 => rt::convert::set(&mut out.use_default_processor_features, value),
+                32 => rt::convert::set(&mut out.db_parameter_group_name, value),
+                33 => rt::convert::set(&mut out.deletion_protection, value),
+                34 => rt::convert::set(&mut out.source_dbi_resource_id, value),
+                35 => rt::convert::set(&mut out.max_allocated_storage, value),
+                36 => rt::convert::set(&mut out.source_db_instance_automated_backups_arn, value),
+                37 => rt::convert::set(&mut out.enable_customer_owned_ip, value),
+                38 => rt::convert::set(&mut out.custom_iam_instance_profile, value),
+                39 => rt::convert::set(&mut out.backup_target, value),
+                40 => rt::convert::set(&mut out.network_type, value),
+                41 => rt::convert::set(&mut out.storage_throughput, value),
+                42 => rt::convert::set(&mut out.allocated_storage, value),
+                43 => rt::convert::set(&mut out.dedicated_log_volume, value),
+                44 => rt::convert::set(&mut out.ca_certificate_identifier, value),
+                45 => rt::convert::set(&mut out.engine_lifecycle_support, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19442,9 +19442,9 @@ impl rt::FromValue for RestoreDBInstanceToPointInTimeResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19469,10 +19469,10 @@ impl rt::FromValue for RestoreWindow {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.earliest_time = rt::FromValue::from_value(value)?,
-                1 => out.latest_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.earliest_time, value),
+                1 => rt::convert::set(&mut out.latest_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19501,13 +19501,13 @@ impl rt::FromValue for RevokeDBSecurityGroupIngressMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_security_group_name = rt::FromValue::from_value(value)?,
-                1 => out.cidrip = rt::FromValue::from_value(value)?,
-                2 => out.ec2_security_group_name = rt::FromValue::from_value(value)?,
-                3 => out.ec2_security_group_id = rt::FromValue::from_value(value)?,
-                4 => out.ec2_security_group_owner_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_security_group_name, value),
+                1 => rt::convert::set(&mut out.cidrip, value),
+                2 => rt::convert::set(&mut out.ec2_security_group_name, value),
+                3 => rt::convert::set(&mut out.ec2_security_group_id, value),
+                4 => rt::convert::set(&mut out.ec2_security_group_owner_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19535,9 +19535,9 @@ impl rt::FromValue for RevokeDBSecurityGroupIngressResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_security_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_security_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19561,9 +19561,9 @@ impl rt::FromValue for SNSInvalidTopicFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19587,9 +19587,9 @@ impl rt::FromValue for SNSNoAuthorizationFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19613,9 +19613,9 @@ impl rt::FromValue for SNSTopicArnNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19639,9 +19639,9 @@ impl rt::FromValue for ScalarReferenceDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19670,14 +19670,14 @@ impl rt::FromValue for ScalingConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.min_capacity = rt::FromValue::from_value(value)?,
-                1 => out.max_capacity = rt::FromValue::from_value(value)?,
-                2 => out.auto_pause = rt::FromValue::from_value(value)?,
-                3 => out.seconds_until_auto_pause = rt::FromValue::from_value(value)?,
-                4 => out.timeout_action = rt::FromValue::from_value(value)?,
-                5 => out.seconds_before_timeout = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.min_capacity, value),
+                1 => rt::convert::set(&mut out.max_capacity, value),
+                2 => rt::convert::set(&mut out.auto_pause, value),
+                3 => rt::convert::set(&mut out.seconds_until_auto_pause, value),
+                4 => rt::convert::set(&mut out.timeout_action, value),
+                5 => rt::convert::set(&mut out.seconds_before_timeout, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19711,14 +19711,14 @@ impl rt::FromValue for ScalingConfigurationInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.min_capacity = rt::FromValue::from_value(value)?,
-                1 => out.max_capacity = rt::FromValue::from_value(value)?,
-                2 => out.auto_pause = rt::FromValue::from_value(value)?,
-                3 => out.seconds_until_auto_pause = rt::FromValue::from_value(value)?,
-                4 => out.timeout_action = rt::FromValue::from_value(value)?,
-                5 => out.seconds_before_timeout = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.min_capacity, value),
+                1 => rt::convert::set(&mut out.max_capacity, value),
+                2 => rt::convert::set(&mut out.auto_pause, value),
+                3 => rt::convert::set(&mut out.seconds_until_auto_pause, value),
+                4 => rt::convert::set(&mut out.timeout_action, value),
+                5 => rt::convert::set(&mut out.seconds_before_timeout, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19748,10 +19748,10 @@ impl rt::FromValue for ServerlessV2FeaturesSupport {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.min_capacity = rt::FromValue::from_value(value)?,
-                1 => out.max_capacity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.min_capacity, value),
+                1 => rt::convert::set(&mut out.max_capacity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19778,11 +19778,11 @@ impl rt::FromValue for ServerlessV2ScalingConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.min_capacity = rt::FromValue::from_value(value)?,
-                1 => out.max_capacity = rt::FromValue::from_value(value)?,
-                2 => out.seconds_until_auto_pause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.min_capacity, value),
+                1 => rt::convert::set(&mut out.max_capacity, value),
+                2 => rt::convert::set(&mut out.seconds_until_auto_pause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19810,11 +19810,11 @@ impl rt::FromValue for ServerlessV2ScalingConfigurationInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.min_capacity = rt::FromValue::from_value(value)?,
-                1 => out.max_capacity = rt::FromValue::from_value(value)?,
-                2 => out.seconds_until_auto_pause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.min_capacity, value),
+                1 => rt::convert::set(&mut out.max_capacity, value),
+                2 => rt::convert::set(&mut out.seconds_until_auto_pause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19840,9 +19840,9 @@ impl rt::FromValue for SharedSnapshotQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19866,9 +19866,9 @@ impl rt::FromValue for SnapshotQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19892,9 +19892,9 @@ impl rt::FromValue for SourceClusterNotSupportedFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19918,9 +19918,9 @@ impl rt::FromValue for SourceDatabaseNotSupportedFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19944,9 +19944,9 @@ impl rt::FromValue for SourceNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19973,12 +19973,12 @@ impl rt::FromValue for SourceRegion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region_name = rt::FromValue::from_value(value)?,
-                1 => out.endpoint = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.supports_db_instance_automated_backups_replication = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region_name, value),
+                1 => rt::convert::set(&mut out.endpoint, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.supports_db_instance_automated_backups_replication, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20006,10 +20006,10 @@ impl rt::FromValue for SourceRegionMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.source_regions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.source_regions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20127,13 +20127,13 @@ impl rt::FromValue for StartActivityStreamRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.mode = rt::FromValue::from_value(value)?,
-                2 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                3 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                4 => out.engine_native_audit_fields_included = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.mode, value),
+                2 => rt::convert::set(&mut out.kms_key_id, value),
+                3 => rt::convert::set(&mut out.apply_immediately, value),
+                4 => rt::convert::set(&mut out.engine_native_audit_fields_included, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20166,14 +20166,14 @@ impl rt::FromValue for StartActivityStreamResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                1 => out.kinesis_stream_name = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.mode = rt::FromValue::from_value(value)?,
-                4 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                5 => out.engine_native_audit_fields_included = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.kms_key_id, value),
+                1 => rt::convert::set(&mut out.kinesis_stream_name, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.mode, value),
+                4 => rt::convert::set(&mut out.apply_immediately, value),
+                5 => rt::convert::set(&mut out.engine_native_audit_fields_included, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20202,9 +20202,9 @@ impl rt::FromValue for StartDBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20228,9 +20228,9 @@ impl rt::FromValue for StartDBClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20257,12 +20257,12 @@ impl rt::FromValue for StartDBInstanceAutomatedBackupsReplicationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_db_instance_arn = rt::FromValue::from_value(value)?,
-                1 => out.backup_retention_period = rt::FromValue::from_value(value)?,
-                2 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                3 => out.pre_signed_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_db_instance_arn, value),
+                1 => rt::convert::set(&mut out.backup_retention_period, value),
+                2 => rt::convert::set(&mut out.kms_key_id, value),
+                3 => rt::convert::set(&mut out.pre_signed_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20289,9 +20289,9 @@ impl rt::FromValue for StartDBInstanceAutomatedBackupsReplicationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_automated_backup = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_automated_backup, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20315,9 +20315,9 @@ impl rt::FromValue for StartDBInstanceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20341,9 +20341,9 @@ impl rt::FromValue for StartDBInstanceResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20373,15 +20373,15 @@ impl rt::FromValue for StartExportTaskMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.export_task_identifier = rt::FromValue::from_value(value)?,
-                1 => out.source_arn = rt::FromValue::from_value(value)?,
-                2 => out.s3_bucket_name = rt::FromValue::from_value(value)?,
-                3 => out.iam_role_arn = rt::FromValue::from_value(value)?,
-                4 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                5 => out.s3_prefix = rt::FromValue::from_value(value)?,
-                6 => out.export_only = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.export_task_identifier, value),
+                1 => rt::convert::set(&mut out.source_arn, value),
+                2 => rt::convert::set(&mut out.s3_bucket_name, value),
+                3 => rt::convert::set(&mut out.iam_role_arn, value),
+                4 => rt::convert::set(&mut out.kms_key_id, value),
+                5 => rt::convert::set(&mut out.s3_prefix, value),
+                6 => rt::convert::set(&mut out.export_only, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20412,10 +20412,10 @@ impl rt::FromValue for StopActivityStreamRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.apply_immediately = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.apply_immediately, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20442,11 +20442,11 @@ impl rt::FromValue for StopActivityStreamResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                1 => out.kinesis_stream_name = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.kms_key_id, value),
+                1 => rt::convert::set(&mut out.kinesis_stream_name, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20472,9 +20472,9 @@ impl rt::FromValue for StopDBClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20498,9 +20498,9 @@ impl rt::FromValue for StopDBClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20524,9 +20524,9 @@ impl rt::FromValue for StopDBInstanceAutomatedBackupsReplicationMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_db_instance_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_db_instance_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20550,9 +20550,9 @@ impl rt::FromValue for StopDBInstanceAutomatedBackupsReplicationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_automated_backup = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_automated_backup, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20577,10 +20577,10 @@ impl rt::FromValue for StopDBInstanceMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                1 => out.db_snapshot_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                1 => rt::convert::set(&mut out.db_snapshot_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20605,9 +20605,9 @@ impl rt::FromValue for StopDBInstanceResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20631,9 +20631,9 @@ impl rt::FromValue for StorageQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20657,9 +20657,9 @@ impl rt::FromValue for StorageTypeNotAvailableFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20683,9 +20683,9 @@ impl rt::FromValue for StorageTypeNotSupportedFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20712,12 +20712,12 @@ impl rt::FromValue for Subnet {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subnet_identifier = rt::FromValue::from_value(value)?,
-                1 => out.subnet_availability_zone = rt::FromValue::from_value(value)?,
-                2 => out.subnet_outpost = rt::FromValue::from_value(value)?,
-                3 => out.subnet_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subnet_identifier, value),
+                1 => rt::convert::set(&mut out.subnet_availability_zone, value),
+                2 => rt::convert::set(&mut out.subnet_outpost, value),
+                3 => rt::convert::set(&mut out.subnet_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20744,9 +20744,9 @@ impl rt::FromValue for SubnetAlreadyInUse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20770,9 +20770,9 @@ impl rt::FromValue for SubscriptionAlreadyExistFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20796,9 +20796,9 @@ impl rt::FromValue for SubscriptionCategoryNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20822,9 +20822,9 @@ impl rt::FromValue for SubscriptionNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20849,10 +20849,10 @@ impl rt::FromValue for SwitchoverBlueGreenDeploymentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blue_green_deployment_identifier = rt::FromValue::from_value(value)?,
-                1 => out.switchover_timeout = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blue_green_deployment_identifier, value),
+                1 => rt::convert::set(&mut out.switchover_timeout, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20877,9 +20877,9 @@ impl rt::FromValue for SwitchoverBlueGreenDeploymentResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.blue_green_deployment = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.blue_green_deployment, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20905,11 +20905,11 @@ impl rt::FromValue for SwitchoverDetail {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_member = rt::FromValue::from_value(value)?,
-                1 => out.target_member = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_member, value),
+                1 => rt::convert::set(&mut out.target_member, value),
+                2 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20936,10 +20936,10 @@ impl rt::FromValue for SwitchoverGlobalClusterMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster_identifier = rt::FromValue::from_value(value)?,
-                1 => out.target_db_cluster_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster_identifier, value),
+                1 => rt::convert::set(&mut out.target_db_cluster_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20964,9 +20964,9 @@ impl rt::FromValue for SwitchoverGlobalClusterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.global_cluster = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.global_cluster, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20990,9 +20990,9 @@ impl rt::FromValue for SwitchoverReadReplicaMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance_identifier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21016,9 +21016,9 @@ impl rt::FromValue for SwitchoverReadReplicaResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.db_instance = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.db_instance, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21043,10 +21043,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21071,9 +21071,9 @@ impl rt::FromValue for TagListMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tag_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tag_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21099,11 +21099,11 @@ impl rt::FromValue for TargetHealth {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state = rt::FromValue::from_value(value)?,
-                1 => out.reason = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state, value),
+                1 => rt::convert::set(&mut out.reason, value),
+                2 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21392,21 +21392,21 @@ impl rt::FromValue for TenantDatabase {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tenant_database_create_time = rt::FromValue::from_value(value)?,
-                1 => out.db_instance_identifier = rt::FromValue::from_value(value)?,
-                2 => out.tenant_db_name = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.master_username = rt::FromValue::from_value(value)?,
-                5 => out.dbi_resource_id = rt::FromValue::from_value(value)?,
-                6 => out.tenant_database_resource_id = rt::FromValue::from_value(value)?,
-                7 => out.tenant_database_arn = rt::FromValue::from_value(value)?,
-                8 => out.character_set_name = rt::FromValue::from_value(value)?,
-                9 => out.nchar_character_set_name = rt::FromValue::from_value(value)?,
-                10 => out.deletion_protection = rt::FromValue::from_value(value)?,
-                11 => out.pending_modified_values = rt::FromValue::from_value(value)?,
-                12 => out.tag_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tenant_database_create_time, value),
+                1 => rt::convert::set(&mut out.db_instance_identifier, value),
+                2 => rt::convert::set(&mut out.tenant_db_name, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.master_username, value),
+                5 => rt::convert::set(&mut out.dbi_resource_id, value),
+                6 => rt::convert::set(&mut out.tenant_database_resource_id, value),
+                7 => rt::convert::set(&mut out.tenant_database_arn, value),
+                8 => rt::convert::set(&mut out.character_set_name, value),
+                9 => rt::convert::set(&mut out.nchar_character_set_name, value),
+                10 => rt::convert::set(&mut out.deletion_protection, value),
+                11 => rt::convert::set(&mut out.pending_modified_values, value),
+                12 => rt::convert::set(&mut out.tag_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21442,9 +21442,9 @@ impl rt::FromValue for TenantDatabaseAlreadyExistsFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21468,9 +21468,9 @@ impl rt::FromValue for TenantDatabaseNotFoundFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21495,10 +21495,10 @@ impl rt::FromValue for TenantDatabasePendingModifiedValues {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.master_user_password = rt::FromValue::from_value(value)?,
-                1 => out.tenant_db_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.master_user_password, value),
+                1 => rt::convert::set(&mut out.tenant_db_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21523,9 +21523,9 @@ impl rt::FromValue for TenantDatabaseQuotaExceededFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21550,10 +21550,10 @@ impl rt::FromValue for TenantDatabasesMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.marker = rt::FromValue::from_value(value)?,
-                1 => out.tenant_databases = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.marker, value),
+                1 => rt::convert::set(&mut out.tenant_databases, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21578,9 +21578,9 @@ impl rt::FromValue for Timezone {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timezone_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timezone_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21604,9 +21604,9 @@ impl rt::FromValue for UnsupportedDBEngineVersionFault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21641,20 +21641,20 @@ impl rt::FromValue for UpgradeTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.engine = rt::FromValue::from_value(value)?,
-                1 => out.engine_version = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.auto_upgrade = rt::FromValue::from_value(value)?,
-                4 => out.is_major_version_upgrade = rt::FromValue::from_value(value)?,
-                5 => out.supported_engine_modes = rt::FromValue::from_value(value)?,
-                6 => out.supports_parallel_query = rt::FromValue::from_value(value)?,
-                7 => out.supports_global_databases = rt::FromValue::from_value(value)?,
-                8 => out.supports_babelfish = rt::FromValue::from_value(value)?,
-                9 => out.supports_limitless_database = rt::FromValue::from_value(value)?,
-                10 => out.supports_local_write_forwarding = rt::FromValue::from_value(value)?,
-                11 => out.supports_integrations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.engine, value),
+                1 => rt::convert::set(&mut out.engine_version, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.auto_upgrade, value),
+                4 => rt::convert::set(&mut out.is_major_version_upgrade, value),
+                5 => rt::convert::set(&mut out.supported_engine_modes, value),
+                6 => rt::convert::set(&mut out.supports_parallel_query, value),
+                7 => rt::convert::set(&mut out.supports_global_databases, value),
+                8 => rt::convert::set(&mut out.supports_babelfish, value),
+                9 => rt::convert::set(&mut out.supports_limitless_database, value),
+                10 => rt::convert::set(&mut out.supports_local_write_forwarding, value),
+                11 => rt::convert::set(&mut out.supports_integrations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21694,14 +21694,14 @@ impl rt::FromValue for UserAuthConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.user_name = rt::FromValue::from_value(value)?,
-                2 => out.auth_scheme = rt::FromValue::from_value(value)?,
-                3 => out.secret_arn = rt::FromValue::from_value(value)?,
-                4 => out.iam_auth = rt::FromValue::from_value(value)?,
-                5 => out.client_password_auth_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.user_name, value),
+                2 => rt::convert::set(&mut out.auth_scheme, value),
+                3 => rt::convert::set(&mut out.secret_arn, value),
+                4 => rt::convert::set(&mut out.iam_auth, value),
+                5 => rt::convert::set(&mut out.client_password_auth_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21735,14 +21735,14 @@ impl rt::FromValue for UserAuthConfigInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.user_name = rt::FromValue::from_value(value)?,
-                2 => out.auth_scheme = rt::FromValue::from_value(value)?,
-                3 => out.secret_arn = rt::FromValue::from_value(value)?,
-                4 => out.iam_auth = rt::FromValue::from_value(value)?,
-                5 => out.client_password_auth_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.user_name, value),
+                2 => rt::convert::set(&mut out.auth_scheme, value),
+                3 => rt::convert::set(&mut out.secret_arn, value),
+                4 => rt::convert::set(&mut out.iam_auth, value),
+                5 => rt::convert::set(&mut out.client_password_auth_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21773,11 +21773,11 @@ impl rt::FromValue for ValidDBInstanceModificationsMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.storage = rt::FromValue::from_value(value)?,
-                1 => out.valid_processor_features = rt::FromValue::from_value(value)?,
-                2 => out.supports_dedicated_log_volume = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.storage, value),
+                1 => rt::convert::set(&mut out.valid_processor_features, value),
+                2 => rt::convert::set(&mut out.supports_dedicated_log_volume, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21809,15 +21809,15 @@ impl rt::FromValue for ValidStorageOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.storage_type = rt::FromValue::from_value(value)?,
-                1 => out.storage_size = rt::FromValue::from_value(value)?,
-                2 => out.provisioned_iops = rt::FromValue::from_value(value)?,
-                3 => out.iops_to_storage_ratio = rt::FromValue::from_value(value)?,
-                4 => out.supports_storage_autoscaling = rt::FromValue::from_value(value)?,
-                5 => out.provisioned_storage_throughput = rt::FromValue::from_value(value)?,
-                6 => out.storage_throughput_to_iops_ratio = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.storage_type, value),
+                1 => rt::convert::set(&mut out.storage_size, value),
+                2 => rt::convert::set(&mut out.provisioned_iops, value),
+                3 => rt::convert::set(&mut out.iops_to_storage_ratio, value),
+                4 => rt::convert::set(&mut out.supports_storage_autoscaling, value),
+                5 => rt::convert::set(&mut out.provisioned_storage_throughput, value),
+                6 => rt::convert::set(&mut out.storage_throughput_to_iops_ratio, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21848,10 +21848,10 @@ impl rt::FromValue for VpcSecurityGroupMembership {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.vpc_security_group_id = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.vpc_security_group_id, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -16,9 +16,9 @@ impl rt::FromValue for AbortIncompleteMultipartUpload {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.days_after_initiation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.days_after_initiation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -42,9 +42,9 @@ impl rt::FromValue for AbortMultipartUploadOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -73,14 +73,14 @@ impl rt::FromValue for AbortMultipartUploadRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.upload_id = rt::FromValue::from_value(value)?,
-                3 => out.request_payer = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                5 => out.if_match_initiated_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.upload_id, value),
+                3 => rt::convert::set(&mut out.request_payer, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                5 => rt::convert::set(&mut out.if_match_initiated_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -109,9 +109,9 @@ impl rt::FromValue for AccelerateConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -136,10 +136,10 @@ impl rt::FromValue for AccessControlPolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.grants = rt::FromValue::from_value(value)?,
-                1 => out.owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.grants, value),
+                1 => rt::convert::set(&mut out.owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -164,9 +164,9 @@ impl rt::FromValue for AccessControlTranslation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -191,10 +191,10 @@ impl rt::FromValue for AnalyticsAndOperator {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -221,11 +221,11 @@ impl rt::FromValue for AnalyticsConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.filter = rt::FromValue::from_value(value)?,
-                2 => out.storage_class_analysis = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.filter, value),
+                2 => rt::convert::set(&mut out.storage_class_analysis, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -251,9 +251,9 @@ impl rt::FromValue for AnalyticsExportDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_bucket_destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_bucket_destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -317,12 +317,12 @@ impl rt::FromValue for AnalyticsS3BucketDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.format = rt::FromValue::from_value(value)?,
-                1 => out.bucket_account_id = rt::FromValue::from_value(value)?,
-                2 => out.bucket = rt::FromValue::from_value(value)?,
-                3 => out.prefix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.format, value),
+                1 => rt::convert::set(&mut out.bucket_account_id, value),
+                2 => rt::convert::set(&mut out.bucket, value),
+                3 => rt::convert::set(&mut out.prefix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -464,11 +464,11 @@ impl rt::FromValue for Bucket {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.creation_date = rt::FromValue::from_value(value)?,
-                2 => out.bucket_region = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.creation_date, value),
+                2 => rt::convert::set(&mut out.bucket_region, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -649,10 +649,10 @@ impl rt::FromValue for BucketInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_redundancy = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_redundancy, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -677,9 +677,9 @@ impl rt::FromValue for BucketLifecycleConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -888,9 +888,9 @@ impl rt::FromValue for BucketLoggingStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.logging_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.logging_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1088,9 +1088,9 @@ impl rt::FromValue for CORSConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cors_rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cors_rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1119,14 +1119,14 @@ impl rt::FromValue for CORSRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.allowed_headers = rt::FromValue::from_value(value)?,
-                2 => out.allowed_methods = rt::FromValue::from_value(value)?,
-                3 => out.allowed_origins = rt::FromValue::from_value(value)?,
-                4 => out.expose_headers = rt::FromValue::from_value(value)?,
-                5 => out.max_age_seconds = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.allowed_headers, value),
+                2 => rt::convert::set(&mut out.allowed_methods, value),
+                3 => rt::convert::set(&mut out.allowed_origins, value),
+                4 => rt::convert::set(&mut out.expose_headers, value),
+                5 => rt::convert::set(&mut out.max_age_seconds, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1161,15 +1161,15 @@ impl rt::FromValue for CSVInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.file_header_info = rt::FromValue::from_value(value)?,
-                1 => out.comments = rt::FromValue::from_value(value)?,
-                2 => out.quote_escape_character = rt::FromValue::from_value(value)?,
-                3 => out.record_delimiter = rt::FromValue::from_value(value)?,
-                4 => out.field_delimiter = rt::FromValue::from_value(value)?,
-                5 => out.quote_character = rt::FromValue::from_value(value)?,
-                6 => out.allow_quoted_record_delimiter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.file_header_info, value),
+                1 => rt::convert::set(&mut out.comments, value),
+                2 => rt::convert::set(&mut out.quote_escape_character, value),
+                3 => rt::convert::set(&mut out.record_delimiter, value),
+                4 => rt::convert::set(&mut out.field_delimiter, value),
+                5 => rt::convert::set(&mut out.quote_character, value),
+                6 => rt::convert::set(&mut out.allow_quoted_record_delimiter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1203,13 +1203,13 @@ impl rt::FromValue for CSVOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.quote_fields = rt::FromValue::from_value(value)?,
-                1 => out.quote_escape_character = rt::FromValue::from_value(value)?,
-                2 => out.record_delimiter = rt::FromValue::from_value(value)?,
-                3 => out.field_delimiter = rt::FromValue::from_value(value)?,
-                4 => out.quote_character = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.quote_fields, value),
+                1 => rt::convert::set(&mut out.quote_escape_character, value),
+                2 => rt::convert::set(&mut out.record_delimiter, value),
+                3 => rt::convert::set(&mut out.field_delimiter, value),
+                4 => rt::convert::set(&mut out.quote_character, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1242,14 +1242,14 @@ impl rt::FromValue for Checksum {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                1 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                2 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                3 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                4 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                5 => out.checksum_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.checksum_crc32, value),
+                1 => rt::convert::set(&mut out.checksum_crc32c, value),
+                2 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                3 => rt::convert::set(&mut out.checksum_sha1, value),
+                4 => rt::convert::set(&mut out.checksum_sha256, value),
+                5 => rt::convert::set(&mut out.checksum_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1458,9 +1458,9 @@ impl rt::FromValue for CommonPrefix {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1499,24 +1499,24 @@ impl rt::FromValue for CompleteMultipartUploadOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.location = rt::FromValue::from_value(value)?,
-                1 => out.bucket = rt::FromValue::from_value(value)?,
-                2 => out.key = rt::FromValue::from_value(value)?,
-                3 => out.expiration = rt::FromValue::from_value(value)?,
-                4 => out.e_tag = rt::FromValue::from_value(value)?,
-                5 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                6 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                7 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                8 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                9 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                10 => out.checksum_type = rt::FromValue::from_value(value)?,
-                11 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                12 => out.version_id = rt::FromValue::from_value(value)?,
-                13 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                14 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                15 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.location, value),
+                1 => rt::convert::set(&mut out.bucket, value),
+                2 => rt::convert::set(&mut out.key, value),
+                3 => rt::convert::set(&mut out.expiration, value),
+                4 => rt::convert::set(&mut out.e_tag, value),
+                5 => rt::convert::set(&mut out.checksum_crc32, value),
+                6 => rt::convert::set(&mut out.checksum_crc32c, value),
+                7 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                8 => rt::convert::set(&mut out.checksum_sha1, value),
+                9 => rt::convert::set(&mut out.checksum_sha256, value),
+                10 => rt::convert::set(&mut out.checksum_type, value),
+                11 => rt::convert::set(&mut out.server_side_encryption, value),
+                12 => rt::convert::set(&mut out.version_id, value),
+                13 => rt::convert::set(&mut out.ssekms_key_id, value),
+                14 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                15 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1572,26 +1572,26 @@ impl rt::FromValue for CompleteMultipartUploadRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.multipart_upload = rt::FromValue::from_value(value)?,
-                3 => out.upload_id = rt::FromValue::from_value(value)?,
-                4 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                5 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                6 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                7 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                8 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                9 => out.checksum_type = rt::FromValue::from_value(value)?,
-                10 => out.mpu_object_size = rt::FromValue::from_value(value)?,
-                11 => out.request_payer = rt::FromValue::from_value(value)?,
-                12 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                13 => out.if_match = rt::FromValue::from_value(value)?,
-                14 => out.if_none_match = rt::FromValue::from_value(value)?,
-                15 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                16 => out.sse_customer_key = rt::FromValue::from_value(value)?,
-                17 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.multipart_upload, value),
+                3 => rt::convert::set(&mut out.upload_id, value),
+                4 => rt::convert::set(&mut out.checksum_crc32, value),
+                5 => rt::convert::set(&mut out.checksum_crc32c, value),
+                6 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                7 => rt::convert::set(&mut out.checksum_sha1, value),
+                8 => rt::convert::set(&mut out.checksum_sha256, value),
+                9 => rt::convert::set(&mut out.checksum_type, value),
+                10 => rt::convert::set(&mut out.mpu_object_size, value),
+                11 => rt::convert::set(&mut out.request_payer, value),
+                12 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                13 => rt::convert::set(&mut out.if_match, value),
+                14 => rt::convert::set(&mut out.if_none_match, value),
+                15 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                16 => rt::convert::set(&mut out.sse_customer_key, value),
+                17 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1632,9 +1632,9 @@ impl rt::FromValue for CompletedMultipartUpload {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parts = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parts, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1664,15 +1664,15 @@ impl rt::FromValue for CompletedPart {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.e_tag = rt::FromValue::from_value(value)?,
-                1 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                2 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                3 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                4 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                5 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                6 => out.part_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.e_tag, value),
+                1 => rt::convert::set(&mut out.checksum_crc32, value),
+                2 => rt::convert::set(&mut out.checksum_crc32c, value),
+                3 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                4 => rt::convert::set(&mut out.checksum_sha1, value),
+                5 => rt::convert::set(&mut out.checksum_sha256, value),
+                6 => rt::convert::set(&mut out.part_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1764,10 +1764,10 @@ impl rt::FromValue for Condition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.http_error_code_returned_equals = rt::FromValue::from_value(value)?,
-                1 => out.key_prefix_equals = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.http_error_code_returned_equals, value),
+                1 => rt::convert::set(&mut out.key_prefix_equals, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1818,19 +1818,19 @@ impl rt::FromValue for CopyObjectOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.copy_object_result = rt::FromValue::from_value(value)?,
-                1 => out.expiration = rt::FromValue::from_value(value)?,
-                2 => out.copy_source_version_id = rt::FromValue::from_value(value)?,
-                3 => out.version_id = rt::FromValue::from_value(value)?,
-                4 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                5 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                6 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                7 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                8 => out.ssekms_encryption_context = rt::FromValue::from_value(value)?,
-                9 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                10 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.copy_object_result, value),
+                1 => rt::convert::set(&mut out.expiration, value),
+                2 => rt::convert::set(&mut out.copy_source_version_id, value),
+                3 => rt::convert::set(&mut out.version_id, value),
+                4 => rt::convert::set(&mut out.server_side_encryption, value),
+                5 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                6 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                7 => rt::convert::set(&mut out.ssekms_key_id, value),
+                8 => rt::convert::set(&mut out.ssekms_encryption_context, value),
+                9 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                10 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1904,49 +1904,49 @@ impl rt::FromValue for CopyObjectRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.acl = rt::FromValue::from_value(value)?,
-                1 => out.bucket = rt::FromValue::from_value(value)?,
-                2 => out.cache_control = rt::FromValue::from_value(value)?,
-                3 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                4 => out.content_disposition = rt::FromValue::from_value(value)?,
-                5 => out.content_encoding = rt::FromValue::from_value(value)?,
-                6 => out.content_language = rt::FromValue::from_value(value)?,
-                7 => out.content_type = rt::FromValue::from_value(value)?,
-                8 => out.copy_source = rt::FromValue::from_value(value)?,
-                9 => out.copy_source_if_match = rt::FromValue::from_value(value)?,
-                10 => out.copy_source_if_modified_since = rt::FromValue::from_value(value)?,
-                11 => out.copy_source_if_none_match = rt::FromValue::from_value(value)?,
-                12 => out.copy_source_if_unmodified_since = rt::FromValue::from_value(value)?,
-                13 => out.expires = rt::FromValue::from_value(value)?,
-                14 => out.grant_full_control = rt::FromValue::from_value(value)?,
-                15 => out.grant_read = rt::FromValue::from_value(value)?,
-                16 => out.grant_read_acp = rt::FromValue::from_value(value)?,
-                17 => out.grant_write_acp = rt::FromValue::from_value(value)?,
-                18 => out.key = rt::FromValue::from_value(value)?,
-                19 => out.metadata = rt::FromValue::from_value(value)?,
-                20 => out.metadata_directive = rt::FromValue::from_value(value)?,
-                21 => out.tagging_directive = rt::FromValue::from_value(value)?,
-                22 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                23 => out.storage_class = rt::FromValue::from_value(value)?,
-                24 => out.website_redirect_location = rt::FromValue::from_value(value)?,
-                25 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                26 => out.sse_customer_key = rt::FromValue::from_value(value)?,
-                27 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                28 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                29 => out.ssekms_encryption_context = rt::FromValue::from_value(value)?,
-                30 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                31 => out.copy_source_sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                32 => out.copy_source_sse_customer_key = rt::FromValue::from_value(value)?,
-                33 => out.copy_source_sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                34 => out.request_payer = rt::FromValue::from_value(value)?,
-                35 => out.tagging = rt::FromValue::from_value(value)?,
-                36 => out.object_lock_mode = rt::FromValue::from_value(value)?,
-                37 => out.object_lock_retain_until_date = rt::FromValue::from_value(value)?,
-                38 => out.object_lock_legal_hold_status = rt::FromValue::from_value(value)?,
-                39 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                40 => out.expected_source_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.acl, value),
+                1 => rt::convert::set(&mut out.bucket, value),
+                2 => rt::convert::set(&mut out.cache_control, value),
+                3 => rt::convert::set(&mut out.checksum_algorithm, value),
+                4 => rt::convert::set(&mut out.content_disposition, value),
+                5 => rt::convert::set(&mut out.content_encoding, value),
+                6 => rt::convert::set(&mut out.content_language, value),
+                7 => rt::convert::set(&mut out.content_type, value),
+                8 => rt::convert::set(&mut out.copy_source, value),
+                9 => rt::convert::set(&mut out.copy_source_if_match, value),
+                10 => rt::convert::set(&mut out.copy_source_if_modified_since, value),
+                11 => rt::convert::set(&mut out.copy_source_if_none_match, value),
+                12 => rt::convert::set(&mut out.copy_source_if_unmodified_since, value),
+                13 => rt::convert::set(&mut out.expires, value),
+                14 => rt::convert::set(&mut out.grant_full_control, value),
+                15 => rt::convert::set(&mut out.grant_read, value),
+                16 => rt::convert::set(&mut out.grant_read_acp, value),
+                17 => rt::convert::set(&mut out.grant_write_acp, value),
+                18 => rt::convert::set(&mut out.key, value),
+                19 => rt::convert::set(&mut out.metadata, value),
+                20 => rt::convert::set(&mut out.metadata_directive, value),
+                21 => rt::convert::set(&mut out.tagging_directive, value),
+                22 => rt::convert::set(&mut out.server_side_encryption, value),
+                23 => rt::convert::set(&mut out.storage_class, value),
+                24 => rt::convert::set(&mut out.website_redirect_location, value),
+                25 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                26 => rt::convert::set(&mut out.sse_customer_key, value),
+                27 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                28 => rt::convert::set(&mut out.ssekms_key_id, value),
+                29 => rt::convert::set(&mut out.ssekms_encryption_context, value),
+                30 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                31 => rt::convert::set(&mut out.copy_source_sse_customer_algorithm, value),
+                32 => rt::convert::set(&mut out.copy_source_sse_customer_key, value),
+                33 => rt::convert::set(&mut out.copy_source_sse_customer_key_md5, value),
+                34 => rt::convert::set(&mut out.request_payer, value),
+                35 => rt::convert::set(&mut out.tagging, value),
+                36 => rt::convert::set(&mut out.object_lock_mode, value),
+                37 => rt::convert::set(&mut out.object_lock_retain_until_date, value),
+                38 => rt::convert::set(&mut out.object_lock_legal_hold_status, value),
+                39 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                40 => rt::convert::set(&mut out.expected_source_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2017,16 +2017,16 @@ impl rt::FromValue for CopyObjectResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.e_tag = rt::FromValue::from_value(value)?,
-                1 => out.last_modified = rt::FromValue::from_value(value)?,
-                2 => out.checksum_type = rt::FromValue::from_value(value)?,
-                3 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                4 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                5 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                6 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                7 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.e_tag, value),
+                1 => rt::convert::set(&mut out.last_modified, value),
+                2 => rt::convert::set(&mut out.checksum_type, value),
+                3 => rt::convert::set(&mut out.checksum_crc32, value),
+                4 => rt::convert::set(&mut out.checksum_crc32c, value),
+                5 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                6 => rt::convert::set(&mut out.checksum_sha1, value),
+                7 => rt::convert::set(&mut out.checksum_sha256, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2063,15 +2063,15 @@ impl rt::FromValue for CopyPartResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.e_tag = rt::FromValue::from_value(value)?,
-                1 => out.last_modified = rt::FromValue::from_value(value)?,
-                2 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                3 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                4 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                5 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                6 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.e_tag, value),
+                1 => rt::convert::set(&mut out.last_modified, value),
+                2 => rt::convert::set(&mut out.checksum_crc32, value),
+                3 => rt::convert::set(&mut out.checksum_crc32c, value),
+                4 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                5 => rt::convert::set(&mut out.checksum_sha1, value),
+                6 => rt::convert::set(&mut out.checksum_sha256, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2103,11 +2103,11 @@ impl rt::FromValue for CreateBucketConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.location_constraint = rt::FromValue::from_value(value)?,
-                1 => out.location = rt::FromValue::from_value(value)?,
-                2 => out.bucket = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.location_constraint, value),
+                1 => rt::convert::set(&mut out.location, value),
+                2 => rt::convert::set(&mut out.bucket, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2137,13 +2137,13 @@ impl rt::FromValue for CreateBucketMetadataTableConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.content_md5 = rt::FromValue::from_value(value)?,
-                2 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                3 => out.metadata_table_configuration = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.content_md5, value),
+                2 => rt::convert::set(&mut out.checksum_algorithm, value),
+                3 => rt::convert::set(&mut out.metadata_table_configuration, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2171,9 +2171,9 @@ impl rt::FromValue for CreateBucketOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.location = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.location, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2206,18 +2206,18 @@ impl rt::FromValue for CreateBucketRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.acl = rt::FromValue::from_value(value)?,
-                1 => out.bucket = rt::FromValue::from_value(value)?,
-                2 => out.create_bucket_configuration = rt::FromValue::from_value(value)?,
-                3 => out.grant_full_control = rt::FromValue::from_value(value)?,
-                4 => out.grant_read = rt::FromValue::from_value(value)?,
-                5 => out.grant_read_acp = rt::FromValue::from_value(value)?,
-                6 => out.grant_write = rt::FromValue::from_value(value)?,
-                7 => out.grant_write_acp = rt::FromValue::from_value(value)?,
-                8 => out.object_lock_enabled_for_bucket = rt::FromValue::from_value(value)?,
-                9 => out.object_ownership = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.acl, value),
+                1 => rt::convert::set(&mut out.bucket, value),
+                2 => rt::convert::set(&mut out.create_bucket_configuration, value),
+                3 => rt::convert::set(&mut out.grant_full_control, value),
+                4 => rt::convert::set(&mut out.grant_read, value),
+                5 => rt::convert::set(&mut out.grant_read_acp, value),
+                6 => rt::convert::set(&mut out.grant_write, value),
+                7 => rt::convert::set(&mut out.grant_write_acp, value),
+                8 => rt::convert::set(&mut out.object_lock_enabled_for_bucket, value),
+                9 => rt::convert::set(&mut out.object_ownership, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2263,22 +2263,22 @@ impl rt::FromValue for CreateMultipartUploadOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.abort_date = rt::FromValue::from_value(value)?,
-                1 => out.abort_rule_id = rt::FromValue::from_value(value)?,
-                2 => out.bucket = rt::FromValue::from_value(value)?,
-                3 => out.key = rt::FromValue::from_value(value)?,
-                4 => out.upload_id = rt::FromValue::from_value(value)?,
-                5 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                6 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                7 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                8 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                9 => out.ssekms_encryption_context = rt::FromValue::from_value(value)?,
-                10 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                11 => out.request_charged = rt::FromValue::from_value(value)?,
-                12 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                13 => out.checksum_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.abort_date, value),
+                1 => rt::convert::set(&mut out.abort_rule_id, value),
+                2 => rt::convert::set(&mut out.bucket, value),
+                3 => rt::convert::set(&mut out.key, value),
+                4 => rt::convert::set(&mut out.upload_id, value),
+                5 => rt::convert::set(&mut out.server_side_encryption, value),
+                6 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                7 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                8 => rt::convert::set(&mut out.ssekms_key_id, value),
+                9 => rt::convert::set(&mut out.ssekms_encryption_context, value),
+                10 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                11 => rt::convert::set(&mut out.request_charged, value),
+                12 => rt::convert::set(&mut out.checksum_algorithm, value),
+                13 => rt::convert::set(&mut out.checksum_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2345,39 +2345,39 @@ impl rt::FromValue for CreateMultipartUploadRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.acl = rt::FromValue::from_value(value)?,
-                1 => out.bucket = rt::FromValue::from_value(value)?,
-                2 => out.cache_control = rt::FromValue::from_value(value)?,
-                3 => out.content_disposition = rt::FromValue::from_value(value)?,
-                4 => out.content_encoding = rt::FromValue::from_value(value)?,
-                5 => out.content_language = rt::FromValue::from_value(value)?,
-                6 => out.content_type = rt::FromValue::from_value(value)?,
-                7 => out.expires = rt::FromValue::from_value(value)?,
-                8 => out.grant_full_control = rt::FromValue::from_value(value)?,
-                9 => out.grant_read = rt::FromValue::from_value(value)?,
-                10 => out.grant_read_acp = rt::FromValue::from_value(value)?,
-                11 => out.grant_write_acp = rt::FromValue::from_value(value)?,
-                12 => out.key = rt::FromValue::from_value(value)?,
-                13 => out.metadata = rt::FromValue::from_value(value)?,
-                14 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                15 => out.storage_class = rt::FromValue::from_value(value)?,
-                16 => out.website_redirect_location = rt::FromValue::from_value(value)?,
-                17 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                18 => out.sse_customer_key = rt::FromValue::from_value(value)?,
-                19 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                20 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                21 => out.ssekms_encryption_context = rt::FromValue::from_value(value)?,
-                22 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                23 => out.request_payer = rt::FromValue::from_value(value)?,
-                24 => out.tagging = rt::FromValue::from_value(value)?,
-                25 => out.object_lock_mode = rt::FromValue::from_value(value)?,
-                26 => out.object_lock_retain_until_date = rt::FromValue::from_value(value)?,
-                27 => out.object_lock_legal_hold_status = rt::FromValue::from_value(value)?,
-                28 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                29 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                30 => out.checksum_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.acl, value),
+                1 => rt::convert::set(&mut out.bucket, value),
+                2 => rt::convert::set(&mut out.cache_control, value),
+                3 => rt::convert::set(&mut out.content_disposition, value),
+                4 => rt::convert::set(&mut out.content_encoding, value),
+                5 => rt::convert::set(&mut out.content_language, value),
+                6 => rt::convert::set(&mut out.content_type, value),
+                7 => rt::convert::set(&mut out.expires, value),
+                8 => rt::convert::set(&mut out.grant_full_control, value),
+                9 => rt::convert::set(&mut out.grant_read, value),
+                10 => rt::convert::set(&mut out.grant_read_acp, value),
+                11 => rt::convert::set(&mut out.grant_write_acp, value),
+                12 => rt::convert::set(&mut out.key, value),
+                13 => rt::convert::set(&mut out.metadata, value),
+                14 => rt::convert::set(&mut out.server_side_encryption, value),
+                15 => rt::convert::set(&mut out.storage_class, value),
+                16 => rt::convert::set(&mut out.website_redirect_location, value),
+                17 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                18 => rt::convert::set(&mut out.sse_customer_key, value),
+                19 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                20 => rt::convert::set(&mut out.ssekms_key_id, value),
+                21 => rt::convert::set(&mut out.ssekms_encryption_context, value),
+                22 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                23 => rt::convert::set(&mut out.request_payer, value),
+                24 => rt::convert::set(&mut out.tagging, value),
+                25 => rt::convert::set(&mut out.object_lock_mode, value),
+                26 => rt::convert::set(&mut out.object_lock_retain_until_date, value),
+                27 => rt::convert::set(&mut out.object_lock_legal_hold_status, value),
+                28 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                29 => rt::convert::set(&mut out.checksum_algorithm, value),
+                30 => rt::convert::set(&mut out.checksum_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2435,13 +2435,13 @@ impl rt::FromValue for CreateSessionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                1 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                2 => out.ssekms_encryption_context = rt::FromValue::from_value(value)?,
-                3 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                4 => out.credentials = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_side_encryption, value),
+                1 => rt::convert::set(&mut out.ssekms_key_id, value),
+                2 => rt::convert::set(&mut out.ssekms_encryption_context, value),
+                3 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                4 => rt::convert::set(&mut out.credentials, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2474,14 +2474,14 @@ impl rt::FromValue for CreateSessionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_mode = rt::FromValue::from_value(value)?,
-                1 => out.bucket = rt::FromValue::from_value(value)?,
-                2 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                3 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                4 => out.ssekms_encryption_context = rt::FromValue::from_value(value)?,
-                5 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_mode, value),
+                1 => rt::convert::set(&mut out.bucket, value),
+                2 => rt::convert::set(&mut out.server_side_encryption, value),
+                3 => rt::convert::set(&mut out.ssekms_key_id, value),
+                4 => rt::convert::set(&mut out.ssekms_encryption_context, value),
+                5 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2570,11 +2570,11 @@ impl rt::FromValue for DefaultRetention {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.mode = rt::FromValue::from_value(value)?,
-                1 => out.days = rt::FromValue::from_value(value)?,
-                2 => out.years = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.mode, value),
+                1 => rt::convert::set(&mut out.days, value),
+                2 => rt::convert::set(&mut out.years, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2601,10 +2601,10 @@ impl rt::FromValue for Delete {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.objects = rt::FromValue::from_value(value)?,
-                1 => out.quiet = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.objects, value),
+                1 => rt::convert::set(&mut out.quiet, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2631,11 +2631,11 @@ impl rt::FromValue for DeleteBucketAnalyticsConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2662,10 +2662,10 @@ impl rt::FromValue for DeleteBucketCorsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2691,10 +2691,10 @@ impl rt::FromValue for DeleteBucketEncryptionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2720,10 +2720,10 @@ impl rt::FromValue for DeleteBucketIntelligentTieringConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2750,11 +2750,11 @@ impl rt::FromValue for DeleteBucketInventoryConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2781,10 +2781,10 @@ impl rt::FromValue for DeleteBucketLifecycleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2810,10 +2810,10 @@ impl rt::FromValue for DeleteBucketMetadataTableConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2840,11 +2840,11 @@ impl rt::FromValue for DeleteBucketMetricsConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2871,10 +2871,10 @@ impl rt::FromValue for DeleteBucketOwnershipControlsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2900,10 +2900,10 @@ impl rt::FromValue for DeleteBucketPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2929,10 +2929,10 @@ impl rt::FromValue for DeleteBucketReplicationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2958,10 +2958,10 @@ impl rt::FromValue for DeleteBucketRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2987,10 +2987,10 @@ impl rt::FromValue for DeleteBucketTaggingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3016,10 +3016,10 @@ impl rt::FromValue for DeleteBucketWebsiteRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3048,13 +3048,13 @@ impl rt::FromValue for DeleteMarkerEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.owner = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.is_latest = rt::FromValue::from_value(value)?,
-                4 => out.last_modified = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.owner, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.is_latest, value),
+                4 => rt::convert::set(&mut out.last_modified, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3082,9 +3082,9 @@ impl rt::FromValue for DeleteMarkerReplication {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3168,11 +3168,11 @@ impl rt::FromValue for DeleteObjectOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delete_marker = rt::FromValue::from_value(value)?,
-                1 => out.version_id = rt::FromValue::from_value(value)?,
-                2 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delete_marker, value),
+                1 => rt::convert::set(&mut out.version_id, value),
+                2 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3207,18 +3207,18 @@ impl rt::FromValue for DeleteObjectRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.mfa = rt::FromValue::from_value(value)?,
-                3 => out.version_id = rt::FromValue::from_value(value)?,
-                4 => out.request_payer = rt::FromValue::from_value(value)?,
-                5 => out.bypass_governance_retention = rt::FromValue::from_value(value)?,
-                6 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                7 => out.if_match = rt::FromValue::from_value(value)?,
-                8 => out.if_match_last_modified_time = rt::FromValue::from_value(value)?,
-                9 => out.if_match_size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.mfa, value),
+                3 => rt::convert::set(&mut out.version_id, value),
+                4 => rt::convert::set(&mut out.request_payer, value),
+                5 => rt::convert::set(&mut out.bypass_governance_retention, value),
+                6 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                7 => rt::convert::set(&mut out.if_match, value),
+                8 => rt::convert::set(&mut out.if_match_last_modified_time, value),
+                9 => rt::convert::set(&mut out.if_match_size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3251,9 +3251,9 @@ impl rt::FromValue for DeleteObjectTaggingOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3280,12 +3280,12 @@ impl rt::FromValue for DeleteObjectTaggingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3314,11 +3314,11 @@ impl rt::FromValue for DeleteObjectsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.deleted = rt::FromValue::from_value(value)?,
-                1 => out.request_charged = rt::FromValue::from_value(value)?,
-                2 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.deleted, value),
+                1 => rt::convert::set(&mut out.request_charged, value),
+                2 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3350,15 +3350,15 @@ impl rt::FromValue for DeleteObjectsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.delete = rt::FromValue::from_value(value)?,
-                2 => out.mfa = rt::FromValue::from_value(value)?,
-                3 => out.request_payer = rt::FromValue::from_value(value)?,
-                4 => out.bypass_governance_retention = rt::FromValue::from_value(value)?,
-                5 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                6 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.delete, value),
+                2 => rt::convert::set(&mut out.mfa, value),
+                3 => rt::convert::set(&mut out.request_payer, value),
+                4 => rt::convert::set(&mut out.bypass_governance_retention, value),
+                5 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                6 => rt::convert::set(&mut out.checksum_algorithm, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3389,10 +3389,10 @@ impl rt::FromValue for DeletePublicAccessBlockRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3420,12 +3420,12 @@ impl rt::FromValue for DeletedObject {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.version_id = rt::FromValue::from_value(value)?,
-                2 => out.delete_marker = rt::FromValue::from_value(value)?,
-                3 => out.delete_marker_version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.version_id, value),
+                2 => rt::convert::set(&mut out.delete_marker, value),
+                3 => rt::convert::set(&mut out.delete_marker_version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3458,15 +3458,15 @@ impl rt::FromValue for Destination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.account = rt::FromValue::from_value(value)?,
-                2 => out.storage_class = rt::FromValue::from_value(value)?,
-                3 => out.access_control_translation = rt::FromValue::from_value(value)?,
-                4 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                5 => out.replication_time = rt::FromValue::from_value(value)?,
-                6 => out.metrics = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.account, value),
+                2 => rt::convert::set(&mut out.storage_class, value),
+                3 => rt::convert::set(&mut out.access_control_translation, value),
+                4 => rt::convert::set(&mut out.encryption_configuration, value),
+                5 => rt::convert::set(&mut out.replication_time, value),
+                6 => rt::convert::set(&mut out.metrics, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3553,11 +3553,11 @@ impl rt::FromValue for Encryption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.encryption_type = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                2 => out.kms_context = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.encryption_type, value),
+                1 => rt::convert::set(&mut out.kms_key_id, value),
+                2 => rt::convert::set(&mut out.kms_context, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3583,9 +3583,9 @@ impl rt::FromValue for EncryptionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replica_kms_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replica_kms_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3644,12 +3644,12 @@ impl rt::FromValue for Error {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.version_id = rt::FromValue::from_value(value)?,
-                2 => out.code = rt::FromValue::from_value(value)?,
-                3 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.version_id, value),
+                2 => rt::convert::set(&mut out.code, value),
+                3 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3677,10 +3677,10 @@ impl rt::FromValue for ErrorDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_code = rt::FromValue::from_value(value)?,
-                1 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_code, value),
+                1 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3705,9 +3705,9 @@ impl rt::FromValue for ErrorDocument {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3908,9 +3908,9 @@ impl rt::FromValue for ExistingObjectReplication {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4167,10 +4167,10 @@ impl rt::FromValue for FilterRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4254,10 +4254,10 @@ impl rt::FromValue for GetBucketAccelerateConfigurationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4284,11 +4284,11 @@ impl rt::FromValue for GetBucketAccelerateConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                2 => out.request_payer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                2 => rt::convert::set(&mut out.request_payer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4315,10 +4315,10 @@ impl rt::FromValue for GetBucketAclOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.owner = rt::FromValue::from_value(value)?,
-                1 => out.grants = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.owner, value),
+                1 => rt::convert::set(&mut out.grants, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4344,10 +4344,10 @@ impl rt::FromValue for GetBucketAclRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4372,9 +4372,9 @@ impl rt::FromValue for GetBucketAnalyticsConfigurationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.analytics_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.analytics_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4400,11 +4400,11 @@ impl rt::FromValue for GetBucketAnalyticsConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4430,9 +4430,9 @@ impl rt::FromValue for GetBucketCorsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cors_rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cors_rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4457,10 +4457,10 @@ impl rt::FromValue for GetBucketCorsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4485,9 +4485,9 @@ impl rt::FromValue for GetBucketEncryptionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_side_encryption_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_side_encryption_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4512,10 +4512,10 @@ impl rt::FromValue for GetBucketEncryptionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4540,9 +4540,9 @@ impl rt::FromValue for GetBucketIntelligentTieringConfigurationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.intelligent_tiering_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.intelligent_tiering_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4567,10 +4567,10 @@ impl rt::FromValue for GetBucketIntelligentTieringConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4595,9 +4595,9 @@ impl rt::FromValue for GetBucketInventoryConfigurationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.inventory_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.inventory_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4623,11 +4623,11 @@ impl rt::FromValue for GetBucketInventoryConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4654,10 +4654,10 @@ impl rt::FromValue for GetBucketLifecycleConfigurationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rules = rt::FromValue::from_value(value)?,
-                1 => out.transition_default_minimum_object_size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rules, value),
+                1 => rt::convert::set(&mut out.transition_default_minimum_object_size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4683,10 +4683,10 @@ impl rt::FromValue for GetBucketLifecycleConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4711,9 +4711,9 @@ impl rt::FromValue for GetBucketLocationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.location_constraint = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.location_constraint, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4738,10 +4738,10 @@ impl rt::FromValue for GetBucketLocationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4766,9 +4766,9 @@ impl rt::FromValue for GetBucketLoggingOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.logging_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.logging_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4793,10 +4793,10 @@ impl rt::FromValue for GetBucketLoggingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4822,9 +4822,9 @@ impl rt::FromValue for GetBucketMetadataTableConfigurationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.get_bucket_metadata_table_configuration_result = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.get_bucket_metadata_table_configuration_result, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4849,10 +4849,10 @@ impl rt::FromValue for GetBucketMetadataTableConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4879,11 +4879,11 @@ impl rt::FromValue for GetBucketMetadataTableConfigurationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metadata_table_configuration_result = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.error = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metadata_table_configuration_result, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.error, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4909,9 +4909,9 @@ impl rt::FromValue for GetBucketMetricsConfigurationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metrics_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metrics_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4937,11 +4937,11 @@ impl rt::FromValue for GetBucketMetricsConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4968,10 +4968,10 @@ impl rt::FromValue for GetBucketNotificationConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4996,9 +4996,9 @@ impl rt::FromValue for GetBucketOwnershipControlsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ownership_controls = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ownership_controls, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5023,10 +5023,10 @@ impl rt::FromValue for GetBucketOwnershipControlsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5051,9 +5051,9 @@ impl rt::FromValue for GetBucketPolicyOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5078,10 +5078,10 @@ impl rt::FromValue for GetBucketPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5106,9 +5106,9 @@ impl rt::FromValue for GetBucketPolicyStatusOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5133,10 +5133,10 @@ impl rt::FromValue for GetBucketPolicyStatusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5161,9 +5161,9 @@ impl rt::FromValue for GetBucketReplicationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.replication_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.replication_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5188,10 +5188,10 @@ impl rt::FromValue for GetBucketReplicationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5216,9 +5216,9 @@ impl rt::FromValue for GetBucketRequestPaymentOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5243,10 +5243,10 @@ impl rt::FromValue for GetBucketRequestPaymentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5271,9 +5271,9 @@ impl rt::FromValue for GetBucketTaggingOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tag_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tag_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5298,10 +5298,10 @@ impl rt::FromValue for GetBucketTaggingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5327,10 +5327,10 @@ impl rt::FromValue for GetBucketVersioningOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.mfa_delete = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.mfa_delete, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5356,10 +5356,10 @@ impl rt::FromValue for GetBucketVersioningRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5387,12 +5387,12 @@ impl rt::FromValue for GetBucketWebsiteOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.redirect_all_requests_to = rt::FromValue::from_value(value)?,
-                1 => out.index_document = rt::FromValue::from_value(value)?,
-                2 => out.error_document = rt::FromValue::from_value(value)?,
-                3 => out.routing_rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.redirect_all_requests_to, value),
+                1 => rt::convert::set(&mut out.index_document, value),
+                2 => rt::convert::set(&mut out.error_document, value),
+                3 => rt::convert::set(&mut out.routing_rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5420,10 +5420,10 @@ impl rt::FromValue for GetBucketWebsiteRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5450,11 +5450,11 @@ impl rt::FromValue for GetObjectAclOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.owner = rt::FromValue::from_value(value)?,
-                1 => out.grants = rt::FromValue::from_value(value)?,
-                2 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.owner, value),
+                1 => rt::convert::set(&mut out.grants, value),
+                2 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5484,13 +5484,13 @@ impl rt::FromValue for GetObjectAclRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.request_payer = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.request_payer, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5526,17 +5526,17 @@ impl rt::FromValue for GetObjectAttributesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delete_marker = rt::FromValue::from_value(value)?,
-                1 => out.last_modified = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.request_charged = rt::FromValue::from_value(value)?,
-                4 => out.e_tag = rt::FromValue::from_value(value)?,
-                5 => out.checksum = rt::FromValue::from_value(value)?,
-                6 => out.object_parts = rt::FromValue::from_value(value)?,
-                7 => out.storage_class = rt::FromValue::from_value(value)?,
-                8 => out.object_size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delete_marker, value),
+                1 => rt::convert::set(&mut out.last_modified, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.request_charged, value),
+                4 => rt::convert::set(&mut out.e_tag, value),
+                5 => rt::convert::set(&mut out.checksum, value),
+                6 => rt::convert::set(&mut out.object_parts, value),
+                7 => rt::convert::set(&mut out.storage_class, value),
+                8 => rt::convert::set(&mut out.object_size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5573,14 +5573,14 @@ impl rt::FromValue for GetObjectAttributesParts {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.total_parts_count = rt::FromValue::from_value(value)?,
-                1 => out.part_number_marker = rt::FromValue::from_value(value)?,
-                2 => out.next_part_number_marker = rt::FromValue::from_value(value)?,
-                3 => out.max_parts = rt::FromValue::from_value(value)?,
-                4 => out.is_truncated = rt::FromValue::from_value(value)?,
-                5 => out.parts = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.total_parts_count, value),
+                1 => rt::convert::set(&mut out.part_number_marker, value),
+                2 => rt::convert::set(&mut out.next_part_number_marker, value),
+                3 => rt::convert::set(&mut out.max_parts, value),
+                4 => rt::convert::set(&mut out.is_truncated, value),
+                5 => rt::convert::set(&mut out.parts, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5619,19 +5619,19 @@ impl rt::FromValue for GetObjectAttributesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.max_parts = rt::FromValue::from_value(value)?,
-                4 => out.part_number_marker = rt::FromValue::from_value(value)?,
-                5 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                6 => out.sse_customer_key = rt::FromValue::from_value(value)?,
-                7 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                8 => out.request_payer = rt::FromValue::from_value(value)?,
-                9 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                10 => out.object_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.max_parts, value),
+                4 => rt::convert::set(&mut out.part_number_marker, value),
+                5 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                6 => rt::convert::set(&mut out.sse_customer_key, value),
+                7 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                8 => rt::convert::set(&mut out.request_payer, value),
+                9 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                10 => rt::convert::set(&mut out.object_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5665,9 +5665,9 @@ impl rt::FromValue for GetObjectLegalHoldOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.legal_hold = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.legal_hold, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5695,13 +5695,13 @@ impl rt::FromValue for GetObjectLegalHoldRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.request_payer = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.request_payer, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5729,9 +5729,9 @@ impl rt::FromValue for GetObjectLockConfigurationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.object_lock_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.object_lock_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5756,10 +5756,10 @@ impl rt::FromValue for GetObjectLockConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5821,46 +5821,46 @@ impl rt::FromValue for GetObjectOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.body = rt::FromValue::from_value(value)?,
-                1 => out.delete_marker = rt::FromValue::from_value(value)?,
-                2 => out.accept_ranges = rt::FromValue::from_value(value)?,
-                3 => out.expiration = rt::FromValue::from_value(value)?,
-                4 => out.restore = rt::FromValue::from_value(value)?,
-                5 => out.last_modified = rt::FromValue::from_value(value)?,
-                6 => out.content_length = rt::FromValue::from_value(value)?,
-                7 => out.e_tag = rt::FromValue::from_value(value)?,
-                8 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                9 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                10 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                11 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                12 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                13 => out.checksum_type = rt::FromValue::from_value(value)?,
-                14 => out.missing_meta = rt::FromValue::from_value(value)?,
-                15 => out.version_id = rt::FromValue::from_value(value)?,
-                16 => out.cache_control = rt::FromValue::from_value(value)?,
-                17 => out.content_disposition = rt::FromValue::from_value(value)?,
-                18 => out.content_encoding = rt::FromValue::from_value(value)?,
-                19 => out.content_language = rt::FromValue::from_value(value)?,
-                20 => out.content_range = rt::FromValue::from_value(value)?,
-                21 => out.content_type = rt::FromValue::from_value(value)?,
-                22 => out.expires = rt::FromValue::from_value(value)?,
-                23 => out.website_redirect_location = rt::FromValue::from_value(value)?,
-                24 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                25 => out.metadata = rt::FromValue::from_value(value)?,
-                26 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                27 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                28 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                29 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                30 => out.storage_class = rt::FromValue::from_value(value)?,
-                31 => out.request_charged = rt::FromValue::from_value(value)?,
-                32 => out.replication_status = rt::FromValue::from_value(value)?,
-                33 => out.parts_count = rt::FromValue::from_value(value)?,
-                34 => out.tag_count = rt::FromValue::from_value(value)?,
-                35 => out.object_lock_mode = rt::FromValue::from_value(value)?,
-                36 => out.object_lock_retain_until_date = rt::FromValue::from_value(value)?,
-                37 => out.object_lock_legal_hold_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.body, value),
+                1 => rt::convert::set(&mut out.delete_marker, value),
+                2 => rt::convert::set(&mut out.accept_ranges, value),
+                3 => rt::convert::set(&mut out.expiration, value),
+                4 => rt::convert::set(&mut out.restore, value),
+                5 => rt::convert::set(&mut out.last_modified, value),
+                6 => rt::convert::set(&mut out.content_length, value),
+                7 => rt::convert::set(&mut out.e_tag, value),
+                8 => rt::convert::set(&mut out.checksum_crc32, value),
+                9 => rt::convert::set(&mut out.checksum_crc32c, value),
+                10 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                11 => rt::convert::set(&mut out.checksum_sha1, value),
+                12 => rt::convert::set(&mut out.checksum_sha256, value),
+                13 => rt::convert::set(&mut out.checksum_type, value),
+                14 => rt::convert::set(&mut out.missing_meta, value),
+                15 => rt::convert::set(&mut out.version_id, value),
+                16 => rt::convert::set(&mut out.cache_control, value),
+                17 => rt::convert::set(&mut out.content_disposition, value),
+                18 => rt::convert::set(&mut out.content_encoding, value),
+                19 => rt::convert::set(&mut out.content_language, value),
+                20 => rt::convert::set(&mut out.content_range, value),
+                21 => rt::convert::set(&mut out.content_type, value),
+                22 => rt::convert::set(&mut out.expires, value),
+                23 => rt::convert::set(&mut out.website_redirect_location, value),
+                24 => rt::convert::set(&mut out.server_side_encryption, value),
+                25 => rt::convert::set(&mut out.metadata, value),
+                26 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                27 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                28 => rt::convert::set(&mut out.ssekms_key_id, value),
+                29 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                30 => rt::convert::set(&mut out.storage_class, value),
+                31 => rt::convert::set(&mut out.request_charged, value),
+                32 => rt::convert::set(&mut out.replication_status, value),
+                33 => rt::convert::set(&mut out.parts_count, value),
+                34 => rt::convert::set(&mut out.tag_count, value),
+                35 => rt::convert::set(&mut out.object_lock_mode, value),
+                36 => rt::convert::set(&mut out.object_lock_retain_until_date, value),
+                37 => rt::convert::set(&mut out.object_lock_legal_hold_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5941,29 +5941,29 @@ impl rt::FromValue for GetObjectRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.if_match = rt::FromValue::from_value(value)?,
-                2 => out.if_modified_since = rt::FromValue::from_value(value)?,
-                3 => out.if_none_match = rt::FromValue::from_value(value)?,
-                4 => out.if_unmodified_since = rt::FromValue::from_value(value)?,
-                5 => out.key = rt::FromValue::from_value(value)?,
-                6 => out.range = rt::FromValue::from_value(value)?,
-                7 => out.response_cache_control = rt::FromValue::from_value(value)?,
-                8 => out.response_content_disposition = rt::FromValue::from_value(value)?,
-                9 => out.response_content_encoding = rt::FromValue::from_value(value)?,
-                10 => out.response_content_language = rt::FromValue::from_value(value)?,
-                11 => out.response_content_type = rt::FromValue::from_value(value)?,
-                12 => out.response_expires = rt::FromValue::from_value(value)?,
-                13 => out.version_id = rt::FromValue::from_value(value)?,
-                14 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                15 => out.sse_customer_key = rt::FromValue::from_value(value)?,
-                16 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                17 => out.request_payer = rt::FromValue::from_value(value)?,
-                18 => out.part_number = rt::FromValue::from_value(value)?,
-                19 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                20 => out.checksum_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.if_match, value),
+                2 => rt::convert::set(&mut out.if_modified_since, value),
+                3 => rt::convert::set(&mut out.if_none_match, value),
+                4 => rt::convert::set(&mut out.if_unmodified_since, value),
+                5 => rt::convert::set(&mut out.key, value),
+                6 => rt::convert::set(&mut out.range, value),
+                7 => rt::convert::set(&mut out.response_cache_control, value),
+                8 => rt::convert::set(&mut out.response_content_disposition, value),
+                9 => rt::convert::set(&mut out.response_content_encoding, value),
+                10 => rt::convert::set(&mut out.response_content_language, value),
+                11 => rt::convert::set(&mut out.response_content_type, value),
+                12 => rt::convert::set(&mut out.response_expires, value),
+                13 => rt::convert::set(&mut out.version_id, value),
+                14 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                15 => rt::convert::set(&mut out.sse_customer_key, value),
+                16 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                17 => rt::convert::set(&mut out.request_payer, value),
+                18 => rt::convert::set(&mut out.part_number, value),
+                19 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                20 => rt::convert::set(&mut out.checksum_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6007,9 +6007,9 @@ impl rt::FromValue for GetObjectRetentionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.retention = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.retention, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6037,13 +6037,13 @@ impl rt::FromValue for GetObjectRetentionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.request_payer = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.request_payer, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6072,10 +6072,10 @@ impl rt::FromValue for GetObjectTaggingOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.version_id = rt::FromValue::from_value(value)?,
-                1 => out.tag_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.version_id, value),
+                1 => rt::convert::set(&mut out.tag_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6104,13 +6104,13 @@ impl rt::FromValue for GetObjectTaggingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                4 => out.request_payer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                4 => rt::convert::set(&mut out.request_payer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6139,10 +6139,10 @@ impl rt::FromValue for GetObjectTorrentOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.body = rt::FromValue::from_value(value)?,
-                1 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.body, value),
+                1 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6170,12 +6170,12 @@ impl rt::FromValue for GetObjectTorrentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.request_payer = rt::FromValue::from_value(value)?,
-                3 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.request_payer, value),
+                3 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6202,9 +6202,9 @@ impl rt::FromValue for GetPublicAccessBlockOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.public_access_block_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.public_access_block_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6229,10 +6229,10 @@ impl rt::FromValue for GetPublicAccessBlockRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6257,9 +6257,9 @@ impl rt::FromValue for GlacierJobParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6284,10 +6284,10 @@ impl rt::FromValue for Grant {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.grantee = rt::FromValue::from_value(value)?,
-                1 => out.permission = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.grantee, value),
+                1 => rt::convert::set(&mut out.permission, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6316,13 +6316,13 @@ impl rt::FromValue for Grantee {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.display_name = rt::FromValue::from_value(value)?,
-                1 => out.email_address = rt::FromValue::from_value(value)?,
-                2 => out.id = rt::FromValue::from_value(value)?,
-                3 => out.uri = rt::FromValue::from_value(value)?,
-                4 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.display_name, value),
+                1 => rt::convert::set(&mut out.email_address, value),
+                2 => rt::convert::set(&mut out.id, value),
+                3 => rt::convert::set(&mut out.uri, value),
+                4 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6353,12 +6353,12 @@ impl rt::FromValue for HeadBucketOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket_location_type = rt::FromValue::from_value(value)?,
-                1 => out.bucket_location_name = rt::FromValue::from_value(value)?,
-                2 => out.bucket_region = rt::FromValue::from_value(value)?,
-                3 => out.access_point_alias = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket_location_type, value),
+                1 => rt::convert::set(&mut out.bucket_location_name, value),
+                2 => rt::convert::set(&mut out.bucket_region, value),
+                3 => rt::convert::set(&mut out.access_point_alias, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6386,10 +6386,10 @@ impl rt::FromValue for HeadBucketRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6450,45 +6450,45 @@ impl rt::FromValue for HeadObjectOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.delete_marker = rt::FromValue::from_value(value)?,
-                1 => out.accept_ranges = rt::FromValue::from_value(value)?,
-                2 => out.expiration = rt::FromValue::from_value(value)?,
-                3 => out.restore = rt::FromValue::from_value(value)?,
-                4 => out.archive_status = rt::FromValue::from_value(value)?,
-                5 => out.last_modified = rt::FromValue::from_value(value)?,
-                6 => out.content_length = rt::FromValue::from_value(value)?,
-                7 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                8 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                9 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                10 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                11 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                12 => out.checksum_type = rt::FromValue::from_value(value)?,
-                13 => out.e_tag = rt::FromValue::from_value(value)?,
-                14 => out.missing_meta = rt::FromValue::from_value(value)?,
-                15 => out.version_id = rt::FromValue::from_value(value)?,
-                16 => out.cache_control = rt::FromValue::from_value(value)?,
-                17 => out.content_disposition = rt::FromValue::from_value(value)?,
-                18 => out.content_encoding = rt::FromValue::from_value(value)?,
-                19 => out.content_language = rt::FromValue::from_value(value)?,
-                20 => out.content_type = rt::FromValue::from_value(value)?,
-                21 => out.content_range = rt::FromValue::from_value(value)?,
-                22 => out.expires = rt::FromValue::from_value(value)?,
-                23 => out.website_redirect_location = rt::FromValue::from_value(value)?,
-                24 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                25 => out.metadata = rt::FromValue::from_value(value)?,
-                26 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                27 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                28 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                29 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                30 => out.storage_class = rt::FromValue::from_value(value)?,
-                31 => out.request_charged = rt::FromValue::from_value(value)?,
-                32 => out.replication_status = rt::FromValue::from_value(value)?,
-                33 => out.parts_count = rt::FromValue::from_value(value)?,
-                34 => out.object_lock_mode = rt::FromValue::from_value(value)?,
-                35 => out.object_lock_retain_until_date = rt::FromValue::from_value(value)?,
-                36 => out.object_lock_legal_hold_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.delete_marker, value),
+                1 => rt::convert::set(&mut out.accept_ranges, value),
+                2 => rt::convert::set(&mut out.expiration, value),
+                3 => rt::convert::set(&mut out.restore, value),
+                4 => rt::convert::set(&mut out.archive_status, value),
+                5 => rt::convert::set(&mut out.last_modified, value),
+                6 => rt::convert::set(&mut out.content_length, value),
+                7 => rt::convert::set(&mut out.checksum_crc32, value),
+                8 => rt::convert::set(&mut out.checksum_crc32c, value),
+                9 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                10 => rt::convert::set(&mut out.checksum_sha1, value),
+                11 => rt::convert::set(&mut out.checksum_sha256, value),
+                12 => rt::convert::set(&mut out.checksum_type, value),
+                13 => rt::convert::set(&mut out.e_tag, value),
+                14 => rt::convert::set(&mut out.missing_meta, value),
+                15 => rt::convert::set(&mut out.version_id, value),
+                16 => rt::convert::set(&mut out.cache_control, value),
+                17 => rt::convert::set(&mut out.content_disposition, value),
+                18 => rt::convert::set(&mut out.content_encoding, value),
+                19 => rt::convert::set(&mut out.content_language, value),
+                20 => rt::convert::set(&mut out.content_type, value),
+                21 => rt::convert::set(&mut out.content_range, value),
+                22 => rt::convert::set(&mut out.expires, value),
+                23 => rt::convert::set(&mut out.website_redirect_location, value),
+                24 => rt::convert::set(&mut out.server_side_encryption, value),
+                25 => rt::convert::set(&mut out.metadata, value),
+                26 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                27 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                28 => rt::convert::set(&mut out.ssekms_key_id, value),
+                29 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                30 => rt::convert::set(&mut out.storage_class, value),
+                31 => rt::convert::set(&mut out.request_charged, value),
+                32 => rt::convert::set(&mut out.replication_status, value),
+                33 => rt::convert::set(&mut out.parts_count, value),
+                34 => rt::convert::set(&mut out.object_lock_mode, value),
+                35 => rt::convert::set(&mut out.object_lock_retain_until_date, value),
+                36 => rt::convert::set(&mut out.object_lock_legal_hold_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6568,29 +6568,29 @@ impl rt::FromValue for HeadObjectRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.if_match = rt::FromValue::from_value(value)?,
-                2 => out.if_modified_since = rt::FromValue::from_value(value)?,
-                3 => out.if_none_match = rt::FromValue::from_value(value)?,
-                4 => out.if_unmodified_since = rt::FromValue::from_value(value)?,
-                5 => out.key = rt::FromValue::from_value(value)?,
-                6 => out.range = rt::FromValue::from_value(value)?,
-                7 => out.response_cache_control = rt::FromValue::from_value(value)?,
-                8 => out.response_content_disposition = rt::FromValue::from_value(value)?,
-                9 => out.response_content_encoding = rt::FromValue::from_value(value)?,
-                10 => out.response_content_language = rt::FromValue::from_value(value)?,
-                11 => out.response_content_type = rt::FromValue::from_value(value)?,
-                12 => out.response_expires = rt::FromValue::from_value(value)?,
-                13 => out.version_id = rt::FromValue::from_value(value)?,
-                14 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                15 => out.sse_customer_key = rt::FromValue::from_value(value)?,
-                16 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                17 => out.request_payer = rt::FromValue::from_value(value)?,
-                18 => out.part_number = rt::FromValue::from_value(value)?,
-                19 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                20 => out.checksum_mode = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.if_match, value),
+                2 => rt::convert::set(&mut out.if_modified_since, value),
+                3 => rt::convert::set(&mut out.if_none_match, value),
+                4 => rt::convert::set(&mut out.if_unmodified_since, value),
+                5 => rt::convert::set(&mut out.key, value),
+                6 => rt::convert::set(&mut out.range, value),
+                7 => rt::convert::set(&mut out.response_cache_control, value),
+                8 => rt::convert::set(&mut out.response_content_disposition, value),
+                9 => rt::convert::set(&mut out.response_content_encoding, value),
+                10 => rt::convert::set(&mut out.response_content_language, value),
+                11 => rt::convert::set(&mut out.response_content_type, value),
+                12 => rt::convert::set(&mut out.response_expires, value),
+                13 => rt::convert::set(&mut out.version_id, value),
+                14 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                15 => rt::convert::set(&mut out.sse_customer_key, value),
+                16 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                17 => rt::convert::set(&mut out.request_payer, value),
+                18 => rt::convert::set(&mut out.part_number, value),
+                19 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                20 => rt::convert::set(&mut out.checksum_mode, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6634,9 +6634,9 @@ impl rt::FromValue for IndexDocument {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.suffix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.suffix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6661,10 +6661,10 @@ impl rt::FromValue for Initiator {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.display_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.display_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6692,12 +6692,12 @@ impl rt::FromValue for InputSerialization {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.csv = rt::FromValue::from_value(value)?,
-                1 => out.compression_type = rt::FromValue::from_value(value)?,
-                2 => out.json = rt::FromValue::from_value(value)?,
-                3 => out.parquet = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.csv, value),
+                1 => rt::convert::set(&mut out.compression_type, value),
+                2 => rt::convert::set(&mut out.json, value),
+                3 => rt::convert::set(&mut out.parquet, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6783,10 +6783,10 @@ impl rt::FromValue for IntelligentTieringAndOperator {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6814,12 +6814,12 @@ impl rt::FromValue for IntelligentTieringConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.filter = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.tierings = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.filter, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.tierings, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6848,11 +6848,11 @@ impl rt::FromValue for IntelligentTieringFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix = rt::FromValue::from_value(value)?,
-                1 => out.tag = rt::FromValue::from_value(value)?,
-                2 => out.and = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix, value),
+                1 => rt::convert::set(&mut out.tag, value),
+                2 => rt::convert::set(&mut out.and, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6937,10 +6937,10 @@ impl rt::FromValue for InvalidObjectState {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.storage_class = rt::FromValue::from_value(value)?,
-                1 => out.access_tier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.storage_class, value),
+                1 => rt::convert::set(&mut out.access_tier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7003,15 +7003,15 @@ impl rt::FromValue for InventoryConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination = rt::FromValue::from_value(value)?,
-                1 => out.is_enabled = rt::FromValue::from_value(value)?,
-                2 => out.filter = rt::FromValue::from_value(value)?,
-                3 => out.id = rt::FromValue::from_value(value)?,
-                4 => out.included_object_versions = rt::FromValue::from_value(value)?,
-                5 => out.optional_fields = rt::FromValue::from_value(value)?,
-                6 => out.schedule = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination, value),
+                1 => rt::convert::set(&mut out.is_enabled, value),
+                2 => rt::convert::set(&mut out.filter, value),
+                3 => rt::convert::set(&mut out.id, value),
+                4 => rt::convert::set(&mut out.included_object_versions, value),
+                5 => rt::convert::set(&mut out.optional_fields, value),
+                6 => rt::convert::set(&mut out.schedule, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7041,9 +7041,9 @@ impl rt::FromValue for InventoryDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_bucket_destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_bucket_destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7068,10 +7068,10 @@ impl rt::FromValue for InventoryEncryption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sses3 = rt::FromValue::from_value(value)?,
-                1 => out.ssekms = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sses3, value),
+                1 => rt::convert::set(&mut out.ssekms, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7096,9 +7096,9 @@ impl rt::FromValue for InventoryFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7416,13 +7416,13 @@ impl rt::FromValue for InventoryS3BucketDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_id = rt::FromValue::from_value(value)?,
-                1 => out.bucket = rt::FromValue::from_value(value)?,
-                2 => out.format = rt::FromValue::from_value(value)?,
-                3 => out.prefix = rt::FromValue::from_value(value)?,
-                4 => out.encryption = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_id, value),
+                1 => rt::convert::set(&mut out.bucket, value),
+                2 => rt::convert::set(&mut out.format, value),
+                3 => rt::convert::set(&mut out.prefix, value),
+                4 => rt::convert::set(&mut out.encryption, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7450,9 +7450,9 @@ impl rt::FromValue for InventorySchedule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.frequency = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.frequency, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7476,9 +7476,9 @@ impl rt::FromValue for JSONInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7502,9 +7502,9 @@ impl rt::FromValue for JSONOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.record_delimiter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.record_delimiter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7589,12 +7589,12 @@ impl rt::FromValue for LambdaFunctionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.lambda_function_arn = rt::FromValue::from_value(value)?,
-                2 => out.events = rt::FromValue::from_value(value)?,
-                3 => out.filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.lambda_function_arn, value),
+                2 => rt::convert::set(&mut out.events, value),
+                3 => rt::convert::set(&mut out.filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7623,11 +7623,11 @@ impl rt::FromValue for LifecycleExpiration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.date = rt::FromValue::from_value(value)?,
-                1 => out.days = rt::FromValue::from_value(value)?,
-                2 => out.expired_object_delete_marker = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.date, value),
+                1 => rt::convert::set(&mut out.days, value),
+                2 => rt::convert::set(&mut out.expired_object_delete_marker, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7662,17 +7662,17 @@ impl rt::FromValue for LifecycleRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.expiration = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.prefix = rt::FromValue::from_value(value)?,
-                3 => out.filter = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.transitions = rt::FromValue::from_value(value)?,
-                6 => out.noncurrent_version_transitions = rt::FromValue::from_value(value)?,
-                7 => out.noncurrent_version_expiration = rt::FromValue::from_value(value)?,
-                8 => out.abort_incomplete_multipart_upload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.expiration, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.prefix, value),
+                3 => rt::convert::set(&mut out.filter, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.transitions, value),
+                6 => rt::convert::set(&mut out.noncurrent_version_transitions, value),
+                7 => rt::convert::set(&mut out.noncurrent_version_expiration, value),
+                8 => rt::convert::set(&mut out.abort_incomplete_multipart_upload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7707,12 +7707,12 @@ impl rt::FromValue for LifecycleRuleAndOperator {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                2 => out.object_size_greater_than = rt::FromValue::from_value(value)?,
-                3 => out.object_size_less_than = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                2 => rt::convert::set(&mut out.object_size_greater_than, value),
+                3 => rt::convert::set(&mut out.object_size_less_than, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7743,13 +7743,13 @@ impl rt::FromValue for LifecycleRuleFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix = rt::FromValue::from_value(value)?,
-                1 => out.tag = rt::FromValue::from_value(value)?,
-                2 => out.object_size_greater_than = rt::FromValue::from_value(value)?,
-                3 => out.object_size_less_than = rt::FromValue::from_value(value)?,
-                4 => out.and = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix, value),
+                1 => rt::convert::set(&mut out.tag, value),
+                2 => rt::convert::set(&mut out.object_size_greater_than, value),
+                3 => rt::convert::set(&mut out.object_size_less_than, value),
+                4 => rt::convert::set(&mut out.and, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7780,12 +7780,12 @@ impl rt::FromValue for ListBucketAnalyticsConfigurationsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_truncated = rt::FromValue::from_value(value)?,
-                1 => out.continuation_token = rt::FromValue::from_value(value)?,
-                2 => out.next_continuation_token = rt::FromValue::from_value(value)?,
-                3 => out.analytics_configuration_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_truncated, value),
+                1 => rt::convert::set(&mut out.continuation_token, value),
+                2 => rt::convert::set(&mut out.next_continuation_token, value),
+                3 => rt::convert::set(&mut out.analytics_configuration_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7814,11 +7814,11 @@ impl rt::FromValue for ListBucketAnalyticsConfigurationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.continuation_token = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.continuation_token, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7848,12 +7848,12 @@ impl rt::FromValue for ListBucketIntelligentTieringConfigurationsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_truncated = rt::FromValue::from_value(value)?,
-                1 => out.continuation_token = rt::FromValue::from_value(value)?,
-                2 => out.next_continuation_token = rt::FromValue::from_value(value)?,
-                3 => out.intelligent_tiering_configuration_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_truncated, value),
+                1 => rt::convert::set(&mut out.continuation_token, value),
+                2 => rt::convert::set(&mut out.next_continuation_token, value),
+                3 => rt::convert::set(&mut out.intelligent_tiering_configuration_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7881,10 +7881,10 @@ impl rt::FromValue for ListBucketIntelligentTieringConfigurationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.continuation_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.continuation_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7912,12 +7912,12 @@ impl rt::FromValue for ListBucketInventoryConfigurationsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.continuation_token = rt::FromValue::from_value(value)?,
-                1 => out.inventory_configuration_list = rt::FromValue::from_value(value)?,
-                2 => out.is_truncated = rt::FromValue::from_value(value)?,
-                3 => out.next_continuation_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.continuation_token, value),
+                1 => rt::convert::set(&mut out.inventory_configuration_list, value),
+                2 => rt::convert::set(&mut out.is_truncated, value),
+                3 => rt::convert::set(&mut out.next_continuation_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7946,11 +7946,11 @@ impl rt::FromValue for ListBucketInventoryConfigurationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.continuation_token = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.continuation_token, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7979,12 +7979,12 @@ impl rt::FromValue for ListBucketMetricsConfigurationsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_truncated = rt::FromValue::from_value(value)?,
-                1 => out.continuation_token = rt::FromValue::from_value(value)?,
-                2 => out.next_continuation_token = rt::FromValue::from_value(value)?,
-                3 => out.metrics_configuration_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_truncated, value),
+                1 => rt::convert::set(&mut out.continuation_token, value),
+                2 => rt::convert::set(&mut out.next_continuation_token, value),
+                3 => rt::convert::set(&mut out.metrics_configuration_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8013,11 +8013,11 @@ impl rt::FromValue for ListBucketMetricsConfigurationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.continuation_token = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.continuation_token, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8046,12 +8046,12 @@ impl rt::FromValue for ListBucketsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.buckets = rt::FromValue::from_value(value)?,
-                1 => out.owner = rt::FromValue::from_value(value)?,
-                2 => out.continuation_token = rt::FromValue::from_value(value)?,
-                3 => out.prefix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.buckets, value),
+                1 => rt::convert::set(&mut out.owner, value),
+                2 => rt::convert::set(&mut out.continuation_token, value),
+                3 => rt::convert::set(&mut out.prefix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8081,12 +8081,12 @@ impl rt::FromValue for ListBucketsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_buckets = rt::FromValue::from_value(value)?,
-                1 => out.continuation_token = rt::FromValue::from_value(value)?,
-                2 => out.prefix = rt::FromValue::from_value(value)?,
-                3 => out.bucket_region = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_buckets, value),
+                1 => rt::convert::set(&mut out.continuation_token, value),
+                2 => rt::convert::set(&mut out.prefix, value),
+                3 => rt::convert::set(&mut out.bucket_region, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8114,10 +8114,10 @@ impl rt::FromValue for ListDirectoryBucketsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.buckets = rt::FromValue::from_value(value)?,
-                1 => out.continuation_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.buckets, value),
+                1 => rt::convert::set(&mut out.continuation_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8143,10 +8143,10 @@ impl rt::FromValue for ListDirectoryBucketsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.continuation_token = rt::FromValue::from_value(value)?,
-                1 => out.max_directory_buckets = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.continuation_token, value),
+                1 => rt::convert::set(&mut out.max_directory_buckets, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8183,21 +8183,21 @@ impl rt::FromValue for ListMultipartUploadsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key_marker = rt::FromValue::from_value(value)?,
-                2 => out.upload_id_marker = rt::FromValue::from_value(value)?,
-                3 => out.next_key_marker = rt::FromValue::from_value(value)?,
-                4 => out.prefix = rt::FromValue::from_value(value)?,
-                5 => out.delimiter = rt::FromValue::from_value(value)?,
-                6 => out.next_upload_id_marker = rt::FromValue::from_value(value)?,
-                7 => out.max_uploads = rt::FromValue::from_value(value)?,
-                8 => out.is_truncated = rt::FromValue::from_value(value)?,
-                9 => out.uploads = rt::FromValue::from_value(value)?,
-                10 => out.common_prefixes = rt::FromValue::from_value(value)?,
-                11 => out.encoding_type = rt::FromValue::from_value(value)?,
-                12 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key_marker, value),
+                2 => rt::convert::set(&mut out.upload_id_marker, value),
+                3 => rt::convert::set(&mut out.next_key_marker, value),
+                4 => rt::convert::set(&mut out.prefix, value),
+                5 => rt::convert::set(&mut out.delimiter, value),
+                6 => rt::convert::set(&mut out.next_upload_id_marker, value),
+                7 => rt::convert::set(&mut out.max_uploads, value),
+                8 => rt::convert::set(&mut out.is_truncated, value),
+                9 => rt::convert::set(&mut out.uploads, value),
+                10 => rt::convert::set(&mut out.common_prefixes, value),
+                11 => rt::convert::set(&mut out.encoding_type, value),
+                12 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8241,17 +8241,17 @@ impl rt::FromValue for ListMultipartUploadsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.delimiter = rt::FromValue::from_value(value)?,
-                2 => out.encoding_type = rt::FromValue::from_value(value)?,
-                3 => out.key_marker = rt::FromValue::from_value(value)?,
-                4 => out.max_uploads = rt::FromValue::from_value(value)?,
-                5 => out.prefix = rt::FromValue::from_value(value)?,
-                6 => out.upload_id_marker = rt::FromValue::from_value(value)?,
-                7 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                8 => out.request_payer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.delimiter, value),
+                2 => rt::convert::set(&mut out.encoding_type, value),
+                3 => rt::convert::set(&mut out.key_marker, value),
+                4 => rt::convert::set(&mut out.max_uploads, value),
+                5 => rt::convert::set(&mut out.prefix, value),
+                6 => rt::convert::set(&mut out.upload_id_marker, value),
+                7 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                8 => rt::convert::set(&mut out.request_payer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8296,22 +8296,22 @@ impl rt::FromValue for ListObjectVersionsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_truncated = rt::FromValue::from_value(value)?,
-                1 => out.key_marker = rt::FromValue::from_value(value)?,
-                2 => out.version_id_marker = rt::FromValue::from_value(value)?,
-                3 => out.next_key_marker = rt::FromValue::from_value(value)?,
-                4 => out.next_version_id_marker = rt::FromValue::from_value(value)?,
-                5 => out.versions = rt::FromValue::from_value(value)?,
-                6 => out.delete_markers = rt::FromValue::from_value(value)?,
-                7 => out.name = rt::FromValue::from_value(value)?,
-                8 => out.prefix = rt::FromValue::from_value(value)?,
-                9 => out.delimiter = rt::FromValue::from_value(value)?,
-                10 => out.max_keys = rt::FromValue::from_value(value)?,
-                11 => out.common_prefixes = rt::FromValue::from_value(value)?,
-                12 => out.encoding_type = rt::FromValue::from_value(value)?,
-                13 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_truncated, value),
+                1 => rt::convert::set(&mut out.key_marker, value),
+                2 => rt::convert::set(&mut out.version_id_marker, value),
+                3 => rt::convert::set(&mut out.next_key_marker, value),
+                4 => rt::convert::set(&mut out.next_version_id_marker, value),
+                5 => rt::convert::set(&mut out.versions, value),
+                6 => rt::convert::set(&mut out.delete_markers, value),
+                7 => rt::convert::set(&mut out.name, value),
+                8 => rt::convert::set(&mut out.prefix, value),
+                9 => rt::convert::set(&mut out.delimiter, value),
+                10 => rt::convert::set(&mut out.max_keys, value),
+                11 => rt::convert::set(&mut out.common_prefixes, value),
+                12 => rt::convert::set(&mut out.encoding_type, value),
+                13 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8357,18 +8357,18 @@ impl rt::FromValue for ListObjectVersionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.delimiter = rt::FromValue::from_value(value)?,
-                2 => out.encoding_type = rt::FromValue::from_value(value)?,
-                3 => out.key_marker = rt::FromValue::from_value(value)?,
-                4 => out.max_keys = rt::FromValue::from_value(value)?,
-                5 => out.prefix = rt::FromValue::from_value(value)?,
-                6 => out.version_id_marker = rt::FromValue::from_value(value)?,
-                7 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                8 => out.request_payer = rt::FromValue::from_value(value)?,
-                9 => out.optional_object_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.delimiter, value),
+                2 => rt::convert::set(&mut out.encoding_type, value),
+                3 => rt::convert::set(&mut out.key_marker, value),
+                4 => rt::convert::set(&mut out.max_keys, value),
+                5 => rt::convert::set(&mut out.prefix, value),
+                6 => rt::convert::set(&mut out.version_id_marker, value),
+                7 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                8 => rt::convert::set(&mut out.request_payer, value),
+                9 => rt::convert::set(&mut out.optional_object_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8411,19 +8411,19 @@ impl rt::FromValue for ListObjectsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_truncated = rt::FromValue::from_value(value)?,
-                1 => out.marker = rt::FromValue::from_value(value)?,
-                2 => out.next_marker = rt::FromValue::from_value(value)?,
-                3 => out.contents = rt::FromValue::from_value(value)?,
-                4 => out.name = rt::FromValue::from_value(value)?,
-                5 => out.prefix = rt::FromValue::from_value(value)?,
-                6 => out.delimiter = rt::FromValue::from_value(value)?,
-                7 => out.max_keys = rt::FromValue::from_value(value)?,
-                8 => out.common_prefixes = rt::FromValue::from_value(value)?,
-                9 => out.encoding_type = rt::FromValue::from_value(value)?,
-                10 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_truncated, value),
+                1 => rt::convert::set(&mut out.marker, value),
+                2 => rt::convert::set(&mut out.next_marker, value),
+                3 => rt::convert::set(&mut out.contents, value),
+                4 => rt::convert::set(&mut out.name, value),
+                5 => rt::convert::set(&mut out.prefix, value),
+                6 => rt::convert::set(&mut out.delimiter, value),
+                7 => rt::convert::set(&mut out.max_keys, value),
+                8 => rt::convert::set(&mut out.common_prefixes, value),
+                9 => rt::convert::set(&mut out.encoding_type, value),
+                10 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8465,17 +8465,17 @@ impl rt::FromValue for ListObjectsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.delimiter = rt::FromValue::from_value(value)?,
-                2 => out.encoding_type = rt::FromValue::from_value(value)?,
-                3 => out.marker = rt::FromValue::from_value(value)?,
-                4 => out.max_keys = rt::FromValue::from_value(value)?,
-                5 => out.prefix = rt::FromValue::from_value(value)?,
-                6 => out.request_payer = rt::FromValue::from_value(value)?,
-                7 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                8 => out.optional_object_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.delimiter, value),
+                2 => rt::convert::set(&mut out.encoding_type, value),
+                3 => rt::convert::set(&mut out.marker, value),
+                4 => rt::convert::set(&mut out.max_keys, value),
+                5 => rt::convert::set(&mut out.prefix, value),
+                6 => rt::convert::set(&mut out.request_payer, value),
+                7 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                8 => rt::convert::set(&mut out.optional_object_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8519,21 +8519,21 @@ impl rt::FromValue for ListObjectsV2Output {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_truncated = rt::FromValue::from_value(value)?,
-                1 => out.contents = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                3 => out.prefix = rt::FromValue::from_value(value)?,
-                4 => out.delimiter = rt::FromValue::from_value(value)?,
-                5 => out.max_keys = rt::FromValue::from_value(value)?,
-                6 => out.common_prefixes = rt::FromValue::from_value(value)?,
-                7 => out.encoding_type = rt::FromValue::from_value(value)?,
-                8 => out.key_count = rt::FromValue::from_value(value)?,
-                9 => out.continuation_token = rt::FromValue::from_value(value)?,
-                10 => out.next_continuation_token = rt::FromValue::from_value(value)?,
-                11 => out.start_after = rt::FromValue::from_value(value)?,
-                12 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_truncated, value),
+                1 => rt::convert::set(&mut out.contents, value),
+                2 => rt::convert::set(&mut out.name, value),
+                3 => rt::convert::set(&mut out.prefix, value),
+                4 => rt::convert::set(&mut out.delimiter, value),
+                5 => rt::convert::set(&mut out.max_keys, value),
+                6 => rt::convert::set(&mut out.common_prefixes, value),
+                7 => rt::convert::set(&mut out.encoding_type, value),
+                8 => rt::convert::set(&mut out.key_count, value),
+                9 => rt::convert::set(&mut out.continuation_token, value),
+                10 => rt::convert::set(&mut out.next_continuation_token, value),
+                11 => rt::convert::set(&mut out.start_after, value),
+                12 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8579,19 +8579,19 @@ impl rt::FromValue for ListObjectsV2Request {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.delimiter = rt::FromValue::from_value(value)?,
-                2 => out.encoding_type = rt::FromValue::from_value(value)?,
-                3 => out.max_keys = rt::FromValue::from_value(value)?,
-                4 => out.prefix = rt::FromValue::from_value(value)?,
-                5 => out.continuation_token = rt::FromValue::from_value(value)?,
-                6 => out.fetch_owner = rt::FromValue::from_value(value)?,
-                7 => out.start_after = rt::FromValue::from_value(value)?,
-                8 => out.request_payer = rt::FromValue::from_value(value)?,
-                9 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                10 => out.optional_object_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.delimiter, value),
+                2 => rt::convert::set(&mut out.encoding_type, value),
+                3 => rt::convert::set(&mut out.max_keys, value),
+                4 => rt::convert::set(&mut out.prefix, value),
+                5 => rt::convert::set(&mut out.continuation_token, value),
+                6 => rt::convert::set(&mut out.fetch_owner, value),
+                7 => rt::convert::set(&mut out.start_after, value),
+                8 => rt::convert::set(&mut out.request_payer, value),
+                9 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                10 => rt::convert::set(&mut out.optional_object_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8640,24 +8640,24 @@ impl rt::FromValue for ListPartsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.abort_date = rt::FromValue::from_value(value)?,
-                1 => out.abort_rule_id = rt::FromValue::from_value(value)?,
-                2 => out.bucket = rt::FromValue::from_value(value)?,
-                3 => out.key = rt::FromValue::from_value(value)?,
-                4 => out.upload_id = rt::FromValue::from_value(value)?,
-                5 => out.part_number_marker = rt::FromValue::from_value(value)?,
-                6 => out.next_part_number_marker = rt::FromValue::from_value(value)?,
-                7 => out.max_parts = rt::FromValue::from_value(value)?,
-                8 => out.is_truncated = rt::FromValue::from_value(value)?,
-                9 => out.parts = rt::FromValue::from_value(value)?,
-                10 => out.initiator = rt::FromValue::from_value(value)?,
-                11 => out.owner = rt::FromValue::from_value(value)?,
-                12 => out.storage_class = rt::FromValue::from_value(value)?,
-                13 => out.request_charged = rt::FromValue::from_value(value)?,
-                14 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                15 => out.checksum_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.abort_date, value),
+                1 => rt::convert::set(&mut out.abort_rule_id, value),
+                2 => rt::convert::set(&mut out.bucket, value),
+                3 => rt::convert::set(&mut out.key, value),
+                4 => rt::convert::set(&mut out.upload_id, value),
+                5 => rt::convert::set(&mut out.part_number_marker, value),
+                6 => rt::convert::set(&mut out.next_part_number_marker, value),
+                7 => rt::convert::set(&mut out.max_parts, value),
+                8 => rt::convert::set(&mut out.is_truncated, value),
+                9 => rt::convert::set(&mut out.parts, value),
+                10 => rt::convert::set(&mut out.initiator, value),
+                11 => rt::convert::set(&mut out.owner, value),
+                12 => rt::convert::set(&mut out.storage_class, value),
+                13 => rt::convert::set(&mut out.request_charged, value),
+                14 => rt::convert::set(&mut out.checksum_algorithm, value),
+                15 => rt::convert::set(&mut out.checksum_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8705,18 +8705,18 @@ impl rt::FromValue for ListPartsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.max_parts = rt::FromValue::from_value(value)?,
-                3 => out.part_number_marker = rt::FromValue::from_value(value)?,
-                4 => out.upload_id = rt::FromValue::from_value(value)?,
-                5 => out.request_payer = rt::FromValue::from_value(value)?,
-                6 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                7 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                8 => out.sse_customer_key = rt::FromValue::from_value(value)?,
-                9 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.max_parts, value),
+                3 => rt::convert::set(&mut out.part_number_marker, value),
+                4 => rt::convert::set(&mut out.upload_id, value),
+                5 => rt::convert::set(&mut out.request_payer, value),
+                6 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                7 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                8 => rt::convert::set(&mut out.sse_customer_key, value),
+                9 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8750,10 +8750,10 @@ impl rt::FromValue for LocationInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8839,12 +8839,12 @@ impl rt::FromValue for LoggingEnabled {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_bucket = rt::FromValue::from_value(value)?,
-                1 => out.target_grants = rt::FromValue::from_value(value)?,
-                2 => out.target_prefix = rt::FromValue::from_value(value)?,
-                3 => out.target_object_key_format = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_bucket, value),
+                1 => rt::convert::set(&mut out.target_grants, value),
+                2 => rt::convert::set(&mut out.target_prefix, value),
+                3 => rt::convert::set(&mut out.target_object_key_format, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9046,10 +9046,10 @@ impl rt::FromValue for MetadataEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9074,9 +9074,9 @@ impl rt::FromValue for MetadataTableConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_tables_destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_tables_destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9100,9 +9100,9 @@ impl rt::FromValue for MetadataTableConfigurationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_tables_destination_result = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_tables_destination_result, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9127,10 +9127,10 @@ impl rt::FromValue for Metrics {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.event_threshold = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.event_threshold, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9157,11 +9157,11 @@ impl rt::FromValue for MetricsAndOperator {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                2 => out.access_point_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                2 => rt::convert::set(&mut out.access_point_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9188,10 +9188,10 @@ impl rt::FromValue for MetricsConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9321,16 +9321,16 @@ impl rt::FromValue for MultipartUpload {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.upload_id = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.initiated = rt::FromValue::from_value(value)?,
-                3 => out.storage_class = rt::FromValue::from_value(value)?,
-                4 => out.owner = rt::FromValue::from_value(value)?,
-                5 => out.initiator = rt::FromValue::from_value(value)?,
-                6 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                7 => out.checksum_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.upload_id, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.initiated, value),
+                3 => rt::convert::set(&mut out.storage_class, value),
+                4 => rt::convert::set(&mut out.owner, value),
+                5 => rt::convert::set(&mut out.initiator, value),
+                6 => rt::convert::set(&mut out.checksum_algorithm, value),
+                7 => rt::convert::set(&mut out.checksum_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9410,10 +9410,10 @@ impl rt::FromValue for NoncurrentVersionExpiration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.noncurrent_days = rt::FromValue::from_value(value)?,
-                1 => out.newer_noncurrent_versions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.noncurrent_days, value),
+                1 => rt::convert::set(&mut out.newer_noncurrent_versions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9440,11 +9440,11 @@ impl rt::FromValue for NoncurrentVersionTransition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.noncurrent_days = rt::FromValue::from_value(value)?,
-                1 => out.storage_class = rt::FromValue::from_value(value)?,
-                2 => out.newer_noncurrent_versions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.noncurrent_days, value),
+                1 => rt::convert::set(&mut out.storage_class, value),
+                2 => rt::convert::set(&mut out.newer_noncurrent_versions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9490,12 +9490,12 @@ impl rt::FromValue for NotificationConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_configurations = rt::FromValue::from_value(value)?,
-                1 => out.queue_configurations = rt::FromValue::from_value(value)?,
-                2 => out.lambda_function_configurations = rt::FromValue::from_value(value)?,
-                3 => out.event_bridge_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_configurations, value),
+                1 => rt::convert::set(&mut out.queue_configurations, value),
+                2 => rt::convert::set(&mut out.lambda_function_configurations, value),
+                3 => rt::convert::set(&mut out.event_bridge_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9522,9 +9522,9 @@ impl rt::FromValue for NotificationConfigurationFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9556,17 +9556,17 @@ impl rt::FromValue for Object {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.last_modified = rt::FromValue::from_value(value)?,
-                2 => out.e_tag = rt::FromValue::from_value(value)?,
-                3 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                4 => out.checksum_type = rt::FromValue::from_value(value)?,
-                5 => out.size = rt::FromValue::from_value(value)?,
-                6 => out.storage_class = rt::FromValue::from_value(value)?,
-                7 => out.owner = rt::FromValue::from_value(value)?,
-                8 => out.restore_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.last_modified, value),
+                2 => rt::convert::set(&mut out.e_tag, value),
+                3 => rt::convert::set(&mut out.checksum_algorithm, value),
+                4 => rt::convert::set(&mut out.checksum_type, value),
+                5 => rt::convert::set(&mut out.size, value),
+                6 => rt::convert::set(&mut out.storage_class, value),
+                7 => rt::convert::set(&mut out.owner, value),
+                8 => rt::convert::set(&mut out.restore_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9766,13 +9766,13 @@ impl rt::FromValue for ObjectIdentifier {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.version_id = rt::FromValue::from_value(value)?,
-                2 => out.e_tag = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                4 => out.size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.version_id, value),
+                2 => rt::convert::set(&mut out.e_tag, value),
+                3 => rt::convert::set(&mut out.last_modified_time, value),
+                4 => rt::convert::set(&mut out.size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9801,10 +9801,10 @@ impl rt::FromValue for ObjectLockConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.object_lock_enabled = rt::FromValue::from_value(value)?,
-                1 => out.rule = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.object_lock_enabled, value),
+                1 => rt::convert::set(&mut out.rule, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9884,9 +9884,9 @@ impl rt::FromValue for ObjectLockLegalHold {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10027,10 +10027,10 @@ impl rt::FromValue for ObjectLockRetention {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.mode = rt::FromValue::from_value(value)?,
-                1 => out.retain_until_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.mode, value),
+                1 => rt::convert::set(&mut out.retain_until_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10113,9 +10113,9 @@ impl rt::FromValue for ObjectLockRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.default_retention = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.default_retention, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10222,15 +10222,15 @@ impl rt::FromValue for ObjectPart {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.part_number = rt::FromValue::from_value(value)?,
-                1 => out.size = rt::FromValue::from_value(value)?,
-                2 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                3 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                4 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                5 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                6 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.part_number, value),
+                1 => rt::convert::set(&mut out.size, value),
+                2 => rt::convert::set(&mut out.checksum_crc32, value),
+                3 => rt::convert::set(&mut out.checksum_crc32c, value),
+                4 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                5 => rt::convert::set(&mut out.checksum_sha1, value),
+                6 => rt::convert::set(&mut out.checksum_sha256, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10367,19 +10367,19 @@ impl rt::FromValue for ObjectVersion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.e_tag = rt::FromValue::from_value(value)?,
-                1 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                2 => out.checksum_type = rt::FromValue::from_value(value)?,
-                3 => out.size = rt::FromValue::from_value(value)?,
-                4 => out.storage_class = rt::FromValue::from_value(value)?,
-                5 => out.key = rt::FromValue::from_value(value)?,
-                6 => out.version_id = rt::FromValue::from_value(value)?,
-                7 => out.is_latest = rt::FromValue::from_value(value)?,
-                8 => out.last_modified = rt::FromValue::from_value(value)?,
-                9 => out.owner = rt::FromValue::from_value(value)?,
-                10 => out.restore_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.e_tag, value),
+                1 => rt::convert::set(&mut out.checksum_algorithm, value),
+                2 => rt::convert::set(&mut out.checksum_type, value),
+                3 => rt::convert::set(&mut out.size, value),
+                4 => rt::convert::set(&mut out.storage_class, value),
+                5 => rt::convert::set(&mut out.key, value),
+                6 => rt::convert::set(&mut out.version_id, value),
+                7 => rt::convert::set(&mut out.is_latest, value),
+                8 => rt::convert::set(&mut out.last_modified, value),
+                9 => rt::convert::set(&mut out.owner, value),
+                10 => rt::convert::set(&mut out.restore_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10523,9 +10523,9 @@ impl rt::FromValue for OutputLocation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3 = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10550,10 +10550,10 @@ impl rt::FromValue for OutputSerialization {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.csv = rt::FromValue::from_value(value)?,
-                1 => out.json = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.csv, value),
+                1 => rt::convert::set(&mut out.json, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10579,10 +10579,10 @@ impl rt::FromValue for Owner {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.display_name = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.display_name, value),
+                1 => rt::convert::set(&mut out.id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10662,9 +10662,9 @@ impl rt::FromValue for OwnershipControls {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10688,9 +10688,9 @@ impl rt::FromValue for OwnershipControlsRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.object_ownership = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.object_ownership, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10738,17 +10738,17 @@ impl rt::FromValue for Part {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.part_number = rt::FromValue::from_value(value)?,
-                1 => out.last_modified = rt::FromValue::from_value(value)?,
-                2 => out.e_tag = rt::FromValue::from_value(value)?,
-                3 => out.size = rt::FromValue::from_value(value)?,
-                4 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                5 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                6 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                7 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                8 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.part_number, value),
+                1 => rt::convert::set(&mut out.last_modified, value),
+                2 => rt::convert::set(&mut out.e_tag, value),
+                3 => rt::convert::set(&mut out.size, value),
+                4 => rt::convert::set(&mut out.checksum_crc32, value),
+                5 => rt::convert::set(&mut out.checksum_crc32c, value),
+                6 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                7 => rt::convert::set(&mut out.checksum_sha1, value),
+                8 => rt::convert::set(&mut out.checksum_sha256, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10838,9 +10838,9 @@ impl rt::FromValue for PartitionedPrefix {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.partition_date_source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.partition_date_source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10989,9 +10989,9 @@ impl rt::FromValue for PolicyStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_public = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_public, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11017,11 +11017,11 @@ impl rt::FromValue for Progress {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bytes_scanned = rt::FromValue::from_value(value)?,
-                1 => out.bytes_processed = rt::FromValue::from_value(value)?,
-                2 => out.bytes_returned = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bytes_scanned, value),
+                1 => rt::convert::set(&mut out.bytes_processed, value),
+                2 => rt::convert::set(&mut out.bytes_returned, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11047,9 +11047,9 @@ impl rt::FromValue for ProgressEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11134,12 +11134,12 @@ impl rt::FromValue for PublicAccessBlockConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.block_public_acls = rt::FromValue::from_value(value)?,
-                1 => out.ignore_public_acls = rt::FromValue::from_value(value)?,
-                2 => out.block_public_policy = rt::FromValue::from_value(value)?,
-                3 => out.restrict_public_buckets = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.block_public_acls, value),
+                1 => rt::convert::set(&mut out.ignore_public_acls, value),
+                2 => rt::convert::set(&mut out.block_public_policy, value),
+                3 => rt::convert::set(&mut out.restrict_public_buckets, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11169,12 +11169,12 @@ impl rt::FromValue for PutBucketAccelerateConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.accelerate_configuration = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                3 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.accelerate_configuration, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                3 => rt::convert::set(&mut out.checksum_algorithm, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11211,19 +11211,19 @@ impl rt::FromValue for PutBucketAclRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.acl = rt::FromValue::from_value(value)?,
-                1 => out.access_control_policy = rt::FromValue::from_value(value)?,
-                2 => out.bucket = rt::FromValue::from_value(value)?,
-                3 => out.content_md5 = rt::FromValue::from_value(value)?,
-                4 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                5 => out.grant_full_control = rt::FromValue::from_value(value)?,
-                6 => out.grant_read = rt::FromValue::from_value(value)?,
-                7 => out.grant_read_acp = rt::FromValue::from_value(value)?,
-                8 => out.grant_write = rt::FromValue::from_value(value)?,
-                9 => out.grant_write_acp = rt::FromValue::from_value(value)?,
-                10 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.acl, value),
+                1 => rt::convert::set(&mut out.access_control_policy, value),
+                2 => rt::convert::set(&mut out.bucket, value),
+                3 => rt::convert::set(&mut out.content_md5, value),
+                4 => rt::convert::set(&mut out.checksum_algorithm, value),
+                5 => rt::convert::set(&mut out.grant_full_control, value),
+                6 => rt::convert::set(&mut out.grant_read, value),
+                7 => rt::convert::set(&mut out.grant_read_acp, value),
+                8 => rt::convert::set(&mut out.grant_write, value),
+                9 => rt::convert::set(&mut out.grant_write_acp, value),
+                10 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11260,12 +11260,12 @@ impl rt::FromValue for PutBucketAnalyticsConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.analytics_configuration = rt::FromValue::from_value(value)?,
-                3 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.analytics_configuration, value),
+                3 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11296,13 +11296,13 @@ impl rt::FromValue for PutBucketCorsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.cors_configuration = rt::FromValue::from_value(value)?,
-                2 => out.content_md5 = rt::FromValue::from_value(value)?,
-                3 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.cors_configuration, value),
+                2 => rt::convert::set(&mut out.content_md5, value),
+                3 => rt::convert::set(&mut out.checksum_algorithm, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11334,13 +11334,13 @@ impl rt::FromValue for PutBucketEncryptionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.content_md5 = rt::FromValue::from_value(value)?,
-                2 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                3 => out.server_side_encryption_configuration = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.content_md5, value),
+                2 => rt::convert::set(&mut out.checksum_algorithm, value),
+                3 => rt::convert::set(&mut out.server_side_encryption_configuration, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11370,11 +11370,11 @@ impl rt::FromValue for PutBucketIntelligentTieringConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.intelligent_tiering_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.intelligent_tiering_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11403,12 +11403,12 @@ impl rt::FromValue for PutBucketInventoryConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.inventory_configuration = rt::FromValue::from_value(value)?,
-                3 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.inventory_configuration, value),
+                3 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11435,9 +11435,9 @@ impl rt::FromValue for PutBucketLifecycleConfigurationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.transition_default_minimum_object_size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.transition_default_minimum_object_size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11465,13 +11465,13 @@ impl rt::FromValue for PutBucketLifecycleConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                2 => out.lifecycle_configuration = rt::FromValue::from_value(value)?,
-                3 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                4 => out.transition_default_minimum_object_size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.checksum_algorithm, value),
+                2 => rt::convert::set(&mut out.lifecycle_configuration, value),
+                3 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                4 => rt::convert::set(&mut out.transition_default_minimum_object_size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11503,13 +11503,13 @@ impl rt::FromValue for PutBucketLoggingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.bucket_logging_status = rt::FromValue::from_value(value)?,
-                2 => out.content_md5 = rt::FromValue::from_value(value)?,
-                3 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.bucket_logging_status, value),
+                2 => rt::convert::set(&mut out.content_md5, value),
+                3 => rt::convert::set(&mut out.checksum_algorithm, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11540,12 +11540,12 @@ impl rt::FromValue for PutBucketMetricsConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.metrics_configuration = rt::FromValue::from_value(value)?,
-                3 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.metrics_configuration, value),
+                3 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11575,12 +11575,12 @@ impl rt::FromValue for PutBucketNotificationConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.notification_configuration = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                3 => out.skip_destination_validation = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.notification_configuration, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                3 => rt::convert::set(&mut out.skip_destination_validation, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11610,12 +11610,12 @@ impl rt::FromValue for PutBucketOwnershipControlsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.content_md5 = rt::FromValue::from_value(value)?,
-                2 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                3 => out.ownership_controls = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.content_md5, value),
+                2 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                3 => rt::convert::set(&mut out.ownership_controls, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11647,14 +11647,14 @@ impl rt::FromValue for PutBucketPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.content_md5 = rt::FromValue::from_value(value)?,
-                2 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                3 => out.confirm_remove_self_bucket_access = rt::FromValue::from_value(value)?,
-                4 => out.policy = rt::FromValue::from_value(value)?,
-                5 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.content_md5, value),
+                2 => rt::convert::set(&mut out.checksum_algorithm, value),
+                3 => rt::convert::set(&mut out.confirm_remove_self_bucket_access, value),
+                4 => rt::convert::set(&mut out.policy, value),
+                5 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11688,14 +11688,14 @@ impl rt::FromValue for PutBucketReplicationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.content_md5 = rt::FromValue::from_value(value)?,
-                2 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                3 => out.replication_configuration = rt::FromValue::from_value(value)?,
-                4 => out.token = rt::FromValue::from_value(value)?,
-                5 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.content_md5, value),
+                2 => rt::convert::set(&mut out.checksum_algorithm, value),
+                3 => rt::convert::set(&mut out.replication_configuration, value),
+                4 => rt::convert::set(&mut out.token, value),
+                5 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11728,13 +11728,13 @@ impl rt::FromValue for PutBucketRequestPaymentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.content_md5 = rt::FromValue::from_value(value)?,
-                2 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                3 => out.request_payment_configuration = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.content_md5, value),
+                2 => rt::convert::set(&mut out.checksum_algorithm, value),
+                3 => rt::convert::set(&mut out.request_payment_configuration, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11766,13 +11766,13 @@ impl rt::FromValue for PutBucketTaggingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.content_md5 = rt::FromValue::from_value(value)?,
-                2 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                3 => out.tagging = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.content_md5, value),
+                2 => rt::convert::set(&mut out.checksum_algorithm, value),
+                3 => rt::convert::set(&mut out.tagging, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11805,14 +11805,14 @@ impl rt::FromValue for PutBucketVersioningRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.content_md5 = rt::FromValue::from_value(value)?,
-                2 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                3 => out.mfa = rt::FromValue::from_value(value)?,
-                4 => out.versioning_configuration = rt::FromValue::from_value(value)?,
-                5 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.content_md5, value),
+                2 => rt::convert::set(&mut out.checksum_algorithm, value),
+                3 => rt::convert::set(&mut out.mfa, value),
+                4 => rt::convert::set(&mut out.versioning_configuration, value),
+                5 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11845,13 +11845,13 @@ impl rt::FromValue for PutBucketWebsiteRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.content_md5 = rt::FromValue::from_value(value)?,
-                2 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                3 => out.website_configuration = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.content_md5, value),
+                2 => rt::convert::set(&mut out.checksum_algorithm, value),
+                3 => rt::convert::set(&mut out.website_configuration, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11879,9 +11879,9 @@ impl rt::FromValue for PutObjectAclOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11918,22 +11918,22 @@ impl rt::FromValue for PutObjectAclRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.acl = rt::FromValue::from_value(value)?,
-                1 => out.access_control_policy = rt::FromValue::from_value(value)?,
-                2 => out.bucket = rt::FromValue::from_value(value)?,
-                3 => out.content_md5 = rt::FromValue::from_value(value)?,
-                4 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                5 => out.grant_full_control = rt::FromValue::from_value(value)?,
-                6 => out.grant_read = rt::FromValue::from_value(value)?,
-                7 => out.grant_read_acp = rt::FromValue::from_value(value)?,
-                8 => out.grant_write = rt::FromValue::from_value(value)?,
-                9 => out.grant_write_acp = rt::FromValue::from_value(value)?,
-                10 => out.key = rt::FromValue::from_value(value)?,
-                11 => out.request_payer = rt::FromValue::from_value(value)?,
-                12 => out.version_id = rt::FromValue::from_value(value)?,
-                13 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.acl, value),
+                1 => rt::convert::set(&mut out.access_control_policy, value),
+                2 => rt::convert::set(&mut out.bucket, value),
+                3 => rt::convert::set(&mut out.content_md5, value),
+                4 => rt::convert::set(&mut out.checksum_algorithm, value),
+                5 => rt::convert::set(&mut out.grant_full_control, value),
+                6 => rt::convert::set(&mut out.grant_read, value),
+                7 => rt::convert::set(&mut out.grant_read_acp, value),
+                8 => rt::convert::set(&mut out.grant_write, value),
+                9 => rt::convert::set(&mut out.grant_write_acp, value),
+                10 => rt::convert::set(&mut out.key, value),
+                11 => rt::convert::set(&mut out.request_payer, value),
+                12 => rt::convert::set(&mut out.version_id, value),
+                13 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11970,9 +11970,9 @@ impl rt::FromValue for PutObjectLegalHoldOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12003,16 +12003,16 @@ impl rt::FromValue for PutObjectLegalHoldRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.legal_hold = rt::FromValue::from_value(value)?,
-                3 => out.request_payer = rt::FromValue::from_value(value)?,
-                4 => out.version_id = rt::FromValue::from_value(value)?,
-                5 => out.content_md5 = rt::FromValue::from_value(value)?,
-                6 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                7 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.legal_hold, value),
+                3 => rt::convert::set(&mut out.request_payer, value),
+                4 => rt::convert::set(&mut out.version_id, value),
+                5 => rt::convert::set(&mut out.content_md5, value),
+                6 => rt::convert::set(&mut out.checksum_algorithm, value),
+                7 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12043,9 +12043,9 @@ impl rt::FromValue for PutObjectLockConfigurationOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12075,15 +12075,15 @@ impl rt::FromValue for PutObjectLockConfigurationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.object_lock_configuration = rt::FromValue::from_value(value)?,
-                2 => out.request_payer = rt::FromValue::from_value(value)?,
-                3 => out.token = rt::FromValue::from_value(value)?,
-                4 => out.content_md5 = rt::FromValue::from_value(value)?,
-                5 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                6 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.object_lock_configuration, value),
+                2 => rt::convert::set(&mut out.request_payer, value),
+                3 => rt::convert::set(&mut out.token, value),
+                4 => rt::convert::set(&mut out.content_md5, value),
+                5 => rt::convert::set(&mut out.checksum_algorithm, value),
+                6 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12129,25 +12129,25 @@ impl rt::FromValue for PutObjectOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.expiration = rt::FromValue::from_value(value)?,
-                1 => out.e_tag = rt::FromValue::from_value(value)?,
-                2 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                3 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                4 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                5 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                6 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                7 => out.checksum_type = rt::FromValue::from_value(value)?,
-                8 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                9 => out.version_id = rt::FromValue::from_value(value)?,
-                10 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                11 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                12 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                13 => out.ssekms_encryption_context = rt::FromValue::from_value(value)?,
-                14 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                15 => out.size = rt::FromValue::from_value(value)?,
-                16 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.expiration, value),
+                1 => rt::convert::set(&mut out.e_tag, value),
+                2 => rt::convert::set(&mut out.checksum_crc32, value),
+                3 => rt::convert::set(&mut out.checksum_crc32c, value),
+                4 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                5 => rt::convert::set(&mut out.checksum_sha1, value),
+                6 => rt::convert::set(&mut out.checksum_sha256, value),
+                7 => rt::convert::set(&mut out.checksum_type, value),
+                8 => rt::convert::set(&mut out.server_side_encryption, value),
+                9 => rt::convert::set(&mut out.version_id, value),
+                10 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                11 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                12 => rt::convert::set(&mut out.ssekms_key_id, value),
+                13 => rt::convert::set(&mut out.ssekms_encryption_context, value),
+                14 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                15 => rt::convert::set(&mut out.size, value),
+                16 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12227,49 +12227,49 @@ impl rt::FromValue for PutObjectRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.acl = rt::FromValue::from_value(value)?,
-                1 => out.body = rt::FromValue::from_value(value)?,
-                2 => out.bucket = rt::FromValue::from_value(value)?,
-                3 => out.cache_control = rt::FromValue::from_value(value)?,
-                4 => out.content_disposition = rt::FromValue::from_value(value)?,
-                5 => out.content_encoding = rt::FromValue::from_value(value)?,
-                6 => out.content_language = rt::FromValue::from_value(value)?,
-                7 => out.content_length = rt::FromValue::from_value(value)?,
-                8 => out.content_md5 = rt::FromValue::from_value(value)?,
-                9 => out.content_type = rt::FromValue::from_value(value)?,
-                10 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                11 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                12 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                13 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                14 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                15 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                16 => out.expires = rt::FromValue::from_value(value)?,
-                17 => out.if_match = rt::FromValue::from_value(value)?,
-                18 => out.if_none_match = rt::FromValue::from_value(value)?,
-                19 => out.grant_full_control = rt::FromValue::from_value(value)?,
-                20 => out.grant_read = rt::FromValue::from_value(value)?,
-                21 => out.grant_read_acp = rt::FromValue::from_value(value)?,
-                22 => out.grant_write_acp = rt::FromValue::from_value(value)?,
-                23 => out.key = rt::FromValue::from_value(value)?,
-                24 => out.write_offset_bytes = rt::FromValue::from_value(value)?,
-                25 => out.metadata = rt::FromValue::from_value(value)?,
-                26 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                27 => out.storage_class = rt::FromValue::from_value(value)?,
-                28 => out.website_redirect_location = rt::FromValue::from_value(value)?,
-                29 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                30 => out.sse_customer_key = rt::FromValue::from_value(value)?,
-                31 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                32 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                33 => out.ssekms_encryption_context = rt::FromValue::from_value(value)?,
-                34 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                35 => out.request_payer = rt::FromValue::from_value(value)?,
-                36 => out.tagging = rt::FromValue::from_value(value)?,
-                37 => out.object_lock_mode = rt::FromValue::from_value(value)?,
-                38 => out.object_lock_retain_until_date = rt::FromValue::from_value(value)?,
-                39 => out.object_lock_legal_hold_status = rt::FromValue::from_value(value)?,
-                40 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.acl, value),
+                1 => rt::convert::set(&mut out.body, value),
+                2 => rt::convert::set(&mut out.bucket, value),
+                3 => rt::convert::set(&mut out.cache_control, value),
+                4 => rt::convert::set(&mut out.content_disposition, value),
+                5 => rt::convert::set(&mut out.content_encoding, value),
+                6 => rt::convert::set(&mut out.content_language, value),
+                7 => rt::convert::set(&mut out.content_length, value),
+                8 => rt::convert::set(&mut out.content_md5, value),
+                9 => rt::convert::set(&mut out.content_type, value),
+                10 => rt::convert::set(&mut out.checksum_algorithm, value),
+                11 => rt::convert::set(&mut out.checksum_crc32, value),
+                12 => rt::convert::set(&mut out.checksum_crc32c, value),
+                13 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                14 => rt::convert::set(&mut out.checksum_sha1, value),
+                15 => rt::convert::set(&mut out.checksum_sha256, value),
+                16 => rt::convert::set(&mut out.expires, value),
+                17 => rt::convert::set(&mut out.if_match, value),
+                18 => rt::convert::set(&mut out.if_none_match, value),
+                19 => rt::convert::set(&mut out.grant_full_control, value),
+                20 => rt::convert::set(&mut out.grant_read, value),
+                21 => rt::convert::set(&mut out.grant_read_acp, value),
+                22 => rt::convert::set(&mut out.grant_write_acp, value),
+                23 => rt::convert::set(&mut out.key, value),
+                24 => rt::convert::set(&mut out.write_offset_bytes, value),
+                25 => rt::convert::set(&mut out.metadata, value),
+                26 => rt::convert::set(&mut out.server_side_encryption, value),
+                27 => rt::convert::set(&mut out.storage_class, value),
+                28 => rt::convert::set(&mut out.website_redirect_location, value),
+                29 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                30 => rt::convert::set(&mut out.sse_customer_key, value),
+                31 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                32 => rt::convert::set(&mut out.ssekms_key_id, value),
+                33 => rt::convert::set(&mut out.ssekms_encryption_context, value),
+                34 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                35 => rt::convert::set(&mut out.request_payer, value),
+                36 => rt::convert::set(&mut out.tagging, value),
+                37 => rt::convert::set(&mut out.object_lock_mode, value),
+                38 => rt::convert::set(&mut out.object_lock_retain_until_date, value),
+                39 => rt::convert::set(&mut out.object_lock_legal_hold_status, value),
+                40 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12333,9 +12333,9 @@ impl rt::FromValue for PutObjectRetentionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12367,17 +12367,17 @@ impl rt::FromValue for PutObjectRetentionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.retention = rt::FromValue::from_value(value)?,
-                3 => out.request_payer = rt::FromValue::from_value(value)?,
-                4 => out.version_id = rt::FromValue::from_value(value)?,
-                5 => out.bypass_governance_retention = rt::FromValue::from_value(value)?,
-                6 => out.content_md5 = rt::FromValue::from_value(value)?,
-                7 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                8 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.retention, value),
+                3 => rt::convert::set(&mut out.request_payer, value),
+                4 => rt::convert::set(&mut out.version_id, value),
+                5 => rt::convert::set(&mut out.bypass_governance_retention, value),
+                6 => rt::convert::set(&mut out.content_md5, value),
+                7 => rt::convert::set(&mut out.checksum_algorithm, value),
+                8 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12409,9 +12409,9 @@ impl rt::FromValue for PutObjectTaggingOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12442,16 +12442,16 @@ impl rt::FromValue for PutObjectTaggingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.content_md5 = rt::FromValue::from_value(value)?,
-                4 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                5 => out.tagging = rt::FromValue::from_value(value)?,
-                6 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                7 => out.request_payer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.content_md5, value),
+                4 => rt::convert::set(&mut out.checksum_algorithm, value),
+                5 => rt::convert::set(&mut out.tagging, value),
+                6 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                7 => rt::convert::set(&mut out.request_payer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12486,13 +12486,13 @@ impl rt::FromValue for PutPublicAccessBlockRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.content_md5 = rt::FromValue::from_value(value)?,
-                2 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                3 => out.public_access_block_configuration = rt::FromValue::from_value(value)?,
-                4 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.content_md5, value),
+                2 => rt::convert::set(&mut out.checksum_algorithm, value),
+                3 => rt::convert::set(&mut out.public_access_block_configuration, value),
+                4 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12523,12 +12523,12 @@ impl rt::FromValue for QueueConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.queue_arn = rt::FromValue::from_value(value)?,
-                2 => out.events = rt::FromValue::from_value(value)?,
-                3 => out.filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.queue_arn, value),
+                2 => rt::convert::set(&mut out.events, value),
+                3 => rt::convert::set(&mut out.filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12613,9 +12613,9 @@ impl rt::FromValue for RecordsEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12643,13 +12643,13 @@ impl rt::FromValue for Redirect {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.host_name = rt::FromValue::from_value(value)?,
-                1 => out.http_redirect_code = rt::FromValue::from_value(value)?,
-                2 => out.protocol = rt::FromValue::from_value(value)?,
-                3 => out.replace_key_prefix_with = rt::FromValue::from_value(value)?,
-                4 => out.replace_key_with = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.host_name, value),
+                1 => rt::convert::set(&mut out.http_redirect_code, value),
+                2 => rt::convert::set(&mut out.protocol, value),
+                3 => rt::convert::set(&mut out.replace_key_prefix_with, value),
+                4 => rt::convert::set(&mut out.replace_key_with, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12678,10 +12678,10 @@ impl rt::FromValue for RedirectAllRequestsTo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.host_name = rt::FromValue::from_value(value)?,
-                1 => out.protocol = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.host_name, value),
+                1 => rt::convert::set(&mut out.protocol, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12706,9 +12706,9 @@ impl rt::FromValue for ReplicaModifications {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12791,10 +12791,10 @@ impl rt::FromValue for ReplicationConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role = rt::FromValue::from_value(value)?,
-                1 => out.rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role, value),
+                1 => rt::convert::set(&mut out.rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12827,17 +12827,17 @@ impl rt::FromValue for ReplicationRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.priority = rt::FromValue::from_value(value)?,
-                2 => out.prefix = rt::FromValue::from_value(value)?,
-                3 => out.filter = rt::FromValue::from_value(value)?,
-                4 => out.status = rt::FromValue::from_value(value)?,
-                5 => out.source_selection_criteria = rt::FromValue::from_value(value)?,
-                6 => out.existing_object_replication = rt::FromValue::from_value(value)?,
-                7 => out.destination = rt::FromValue::from_value(value)?,
-                8 => out.delete_marker_replication = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.priority, value),
+                2 => rt::convert::set(&mut out.prefix, value),
+                3 => rt::convert::set(&mut out.filter, value),
+                4 => rt::convert::set(&mut out.status, value),
+                5 => rt::convert::set(&mut out.source_selection_criteria, value),
+                6 => rt::convert::set(&mut out.existing_object_replication, value),
+                7 => rt::convert::set(&mut out.destination, value),
+                8 => rt::convert::set(&mut out.delete_marker_replication, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12870,10 +12870,10 @@ impl rt::FromValue for ReplicationRuleAndOperator {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12900,11 +12900,11 @@ impl rt::FromValue for ReplicationRuleFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.prefix = rt::FromValue::from_value(value)?,
-                1 => out.tag = rt::FromValue::from_value(value)?,
-                2 => out.and = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.prefix, value),
+                1 => rt::convert::set(&mut out.tag, value),
+                2 => rt::convert::set(&mut out.and, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13056,10 +13056,10 @@ impl rt::FromValue for ReplicationTime {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13142,9 +13142,9 @@ impl rt::FromValue for ReplicationTimeValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.minutes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.minutes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13278,9 +13278,9 @@ impl rt::FromValue for RequestPaymentConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13304,9 +13304,9 @@ impl rt::FromValue for RequestProgress {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13331,10 +13331,10 @@ impl rt::FromValue for RestoreObjectOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.request_charged = rt::FromValue::from_value(value)?,
-                1 => out.restore_output_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.request_charged, value),
+                1 => rt::convert::set(&mut out.restore_output_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13365,15 +13365,15 @@ impl rt::FromValue for RestoreObjectRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.restore_request = rt::FromValue::from_value(value)?,
-                4 => out.request_payer = rt::FromValue::from_value(value)?,
-                5 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                6 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.restore_request, value),
+                4 => rt::convert::set(&mut out.request_payer, value),
+                5 => rt::convert::set(&mut out.checksum_algorithm, value),
+                6 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13409,15 +13409,15 @@ impl rt::FromValue for RestoreRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.days = rt::FromValue::from_value(value)?,
-                1 => out.glacier_job_parameters = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                3 => out.tier = rt::FromValue::from_value(value)?,
-                4 => out.description = rt::FromValue::from_value(value)?,
-                5 => out.select_parameters = rt::FromValue::from_value(value)?,
-                6 => out.output_location = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.days, value),
+                1 => rt::convert::set(&mut out.glacier_job_parameters, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                3 => rt::convert::set(&mut out.tier, value),
+                4 => rt::convert::set(&mut out.description, value),
+                5 => rt::convert::set(&mut out.select_parameters, value),
+                6 => rt::convert::set(&mut out.output_location, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13503,10 +13503,10 @@ impl rt::FromValue for RestoreStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_restore_in_progress = rt::FromValue::from_value(value)?,
-                1 => out.restore_expiry_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_restore_in_progress, value),
+                1 => rt::convert::set(&mut out.restore_expiry_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13532,10 +13532,10 @@ impl rt::FromValue for RoutingRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.condition = rt::FromValue::from_value(value)?,
-                1 => out.redirect = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.condition, value),
+                1 => rt::convert::set(&mut out.redirect, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13560,9 +13560,9 @@ impl rt::FromValue for S3KeyFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter_rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter_rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13593,16 +13593,16 @@ impl rt::FromValue for S3Location {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket_name = rt::FromValue::from_value(value)?,
-                1 => out.prefix = rt::FromValue::from_value(value)?,
-                2 => out.encryption = rt::FromValue::from_value(value)?,
-                3 => out.canned_acl = rt::FromValue::from_value(value)?,
-                4 => out.access_control_list = rt::FromValue::from_value(value)?,
-                5 => out.tagging = rt::FromValue::from_value(value)?,
-                6 => out.user_metadata = rt::FromValue::from_value(value)?,
-                7 => out.storage_class = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket_name, value),
+                1 => rt::convert::set(&mut out.prefix, value),
+                2 => rt::convert::set(&mut out.encryption, value),
+                3 => rt::convert::set(&mut out.canned_acl, value),
+                4 => rt::convert::set(&mut out.access_control_list, value),
+                5 => rt::convert::set(&mut out.tagging, value),
+                6 => rt::convert::set(&mut out.user_metadata, value),
+                7 => rt::convert::set(&mut out.storage_class, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13634,10 +13634,10 @@ impl rt::FromValue for S3TablesDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_bucket_arn = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_bucket_arn, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13665,12 +13665,12 @@ impl rt::FromValue for S3TablesDestinationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.table_bucket_arn = rt::FromValue::from_value(value)?,
-                1 => out.table_name = rt::FromValue::from_value(value)?,
-                2 => out.table_arn = rt::FromValue::from_value(value)?,
-                3 => out.table_namespace = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.table_bucket_arn, value),
+                1 => rt::convert::set(&mut out.table_name, value),
+                2 => rt::convert::set(&mut out.table_arn, value),
+                3 => rt::convert::set(&mut out.table_namespace, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13697,9 +13697,9 @@ impl rt::FromValue for SSEKMS {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13740,10 +13740,10 @@ impl rt::FromValue for ScanRange {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.start = rt::FromValue::from_value(value)?,
-                1 => out.end = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.start, value),
+                1 => rt::convert::set(&mut out.end, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13811,9 +13811,9 @@ impl rt::FromValue for SelectObjectContentOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13848,20 +13848,20 @@ impl rt::FromValue for SelectObjectContentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.key = rt::FromValue::from_value(value)?,
-                2 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                3 => out.sse_customer_key = rt::FromValue::from_value(value)?,
-                4 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                5 => out.expression = rt::FromValue::from_value(value)?,
-                6 => out.expression_type = rt::FromValue::from_value(value)?,
-                7 => out.request_progress = rt::FromValue::from_value(value)?,
-                8 => out.input_serialization = rt::FromValue::from_value(value)?,
-                9 => out.output_serialization = rt::FromValue::from_value(value)?,
-                10 => out.scan_range = rt::FromValue::from_value(value)?,
-                11 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.key, value),
+                2 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                3 => rt::convert::set(&mut out.sse_customer_key, value),
+                4 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                5 => rt::convert::set(&mut out.expression, value),
+                6 => rt::convert::set(&mut out.expression_type, value),
+                7 => rt::convert::set(&mut out.request_progress, value),
+                8 => rt::convert::set(&mut out.input_serialization, value),
+                9 => rt::convert::set(&mut out.output_serialization, value),
+                10 => rt::convert::set(&mut out.scan_range, value),
+                11 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13899,12 +13899,12 @@ impl rt::FromValue for SelectParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.input_serialization = rt::FromValue::from_value(value)?,
-                1 => out.expression_type = rt::FromValue::from_value(value)?,
-                2 => out.expression = rt::FromValue::from_value(value)?,
-                3 => out.output_serialization = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.input_serialization, value),
+                1 => rt::convert::set(&mut out.expression_type, value),
+                2 => rt::convert::set(&mut out.expression, value),
+                3 => rt::convert::set(&mut out.output_serialization, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13993,10 +13993,10 @@ impl rt::FromValue for ServerSideEncryptionByDefault {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sse_algorithm = rt::FromValue::from_value(value)?,
-                1 => out.kms_master_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sse_algorithm, value),
+                1 => rt::convert::set(&mut out.kms_master_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14021,9 +14021,9 @@ impl rt::FromValue for ServerSideEncryptionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14048,10 +14048,10 @@ impl rt::FromValue for ServerSideEncryptionRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.apply_server_side_encryption_by_default = rt::FromValue::from_value(value)?,
-                1 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.apply_server_side_encryption_by_default, value),
+                1 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14079,12 +14079,12 @@ impl rt::FromValue for SessionCredentials {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_key_id = rt::FromValue::from_value(value)?,
-                1 => out.secret_access_key = rt::FromValue::from_value(value)?,
-                2 => out.session_token = rt::FromValue::from_value(value)?,
-                3 => out.expiration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_key_id, value),
+                1 => rt::convert::set(&mut out.secret_access_key, value),
+                2 => rt::convert::set(&mut out.session_token, value),
+                3 => rt::convert::set(&mut out.expiration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14186,10 +14186,10 @@ impl rt::FromValue for SourceSelectionCriteria {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sse_kms_encrypted_objects = rt::FromValue::from_value(value)?,
-                1 => out.replica_modifications = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sse_kms_encrypted_objects, value),
+                1 => rt::convert::set(&mut out.replica_modifications, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14214,9 +14214,9 @@ impl rt::FromValue for SseKmsEncryptedObjects {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14300,11 +14300,11 @@ impl rt::FromValue for Stats {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bytes_scanned = rt::FromValue::from_value(value)?,
-                1 => out.bytes_processed = rt::FromValue::from_value(value)?,
-                2 => out.bytes_returned = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bytes_scanned, value),
+                1 => rt::convert::set(&mut out.bytes_processed, value),
+                2 => rt::convert::set(&mut out.bytes_returned, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14330,9 +14330,9 @@ impl rt::FromValue for StatsEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14453,9 +14453,9 @@ impl rt::FromValue for StorageClassAnalysis {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_export = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_export, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14480,10 +14480,10 @@ impl rt::FromValue for StorageClassAnalysisDataExport {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output_schema_version = rt::FromValue::from_value(value)?,
-                1 => out.destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output_schema_version, value),
+                1 => rt::convert::set(&mut out.destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14564,10 +14564,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14592,9 +14592,9 @@ impl rt::FromValue for Tagging {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tag_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tag_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14677,10 +14677,10 @@ impl rt::FromValue for TargetGrant {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.grantee = rt::FromValue::from_value(value)?,
-                1 => out.permission = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.grantee, value),
+                1 => rt::convert::set(&mut out.permission, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14706,10 +14706,10 @@ impl rt::FromValue for TargetObjectKeyFormat {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.simple_prefix = rt::FromValue::from_value(value)?,
-                1 => out.partitioned_prefix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.simple_prefix, value),
+                1 => rt::convert::set(&mut out.partitioned_prefix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14796,10 +14796,10 @@ impl rt::FromValue for Tiering {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.days = rt::FromValue::from_value(value)?,
-                1 => out.access_tier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.days, value),
+                1 => rt::convert::set(&mut out.access_tier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14843,12 +14843,12 @@ impl rt::FromValue for TopicConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.topic_arn = rt::FromValue::from_value(value)?,
-                2 => out.events = rt::FromValue::from_value(value)?,
-                3 => out.filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.topic_arn, value),
+                2 => rt::convert::set(&mut out.events, value),
+                3 => rt::convert::set(&mut out.filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14877,11 +14877,11 @@ impl rt::FromValue for Transition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.date = rt::FromValue::from_value(value)?,
-                1 => out.days = rt::FromValue::from_value(value)?,
-                2 => out.storage_class = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.date, value),
+                1 => rt::convert::set(&mut out.days, value),
+                2 => rt::convert::set(&mut out.storage_class, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15104,16 +15104,16 @@ impl rt::FromValue for UploadPartCopyOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.copy_source_version_id = rt::FromValue::from_value(value)?,
-                1 => out.copy_part_result = rt::FromValue::from_value(value)?,
-                2 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                3 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                4 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                5 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                6 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                7 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.copy_source_version_id, value),
+                1 => rt::convert::set(&mut out.copy_part_result, value),
+                2 => rt::convert::set(&mut out.server_side_encryption, value),
+                3 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                4 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                5 => rt::convert::set(&mut out.ssekms_key_id, value),
+                6 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                7 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15162,27 +15162,27 @@ impl rt::FromValue for UploadPartCopyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.copy_source = rt::FromValue::from_value(value)?,
-                2 => out.copy_source_if_match = rt::FromValue::from_value(value)?,
-                3 => out.copy_source_if_modified_since = rt::FromValue::from_value(value)?,
-                4 => out.copy_source_if_none_match = rt::FromValue::from_value(value)?,
-                5 => out.copy_source_if_unmodified_since = rt::FromValue::from_value(value)?,
-                6 => out.copy_source_range = rt::FromValue::from_value(value)?,
-                7 => out.key = rt::FromValue::from_value(value)?,
-                8 => out.part_number = rt::FromValue::from_value(value)?,
-                9 => out.upload_id = rt::FromValue::from_value(value)?,
-                10 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                11 => out.sse_customer_key = rt::FromValue::from_value(value)?,
-                12 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                13 => out.copy_source_sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                14 => out.copy_source_sse_customer_key = rt::FromValue::from_value(value)?,
-                15 => out.copy_source_sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                16 => out.request_payer = rt::FromValue::from_value(value)?,
-                17 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                18 => out.expected_source_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.copy_source, value),
+                2 => rt::convert::set(&mut out.copy_source_if_match, value),
+                3 => rt::convert::set(&mut out.copy_source_if_modified_since, value),
+                4 => rt::convert::set(&mut out.copy_source_if_none_match, value),
+                5 => rt::convert::set(&mut out.copy_source_if_unmodified_since, value),
+                6 => rt::convert::set(&mut out.copy_source_range, value),
+                7 => rt::convert::set(&mut out.key, value),
+                8 => rt::convert::set(&mut out.part_number, value),
+                9 => rt::convert::set(&mut out.upload_id, value),
+                10 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                11 => rt::convert::set(&mut out.sse_customer_key, value),
+                12 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                13 => rt::convert::set(&mut out.copy_source_sse_customer_algorithm, value),
+                14 => rt::convert::set(&mut out.copy_source_sse_customer_key, value),
+                15 => rt::convert::set(&mut out.copy_source_sse_customer_key_md5, value),
+                16 => rt::convert::set(&mut out.request_payer, value),
+                17 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                18 => rt::convert::set(&mut out.expected_source_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15235,20 +15235,20 @@ impl rt::FromValue for UploadPartOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                1 => out.e_tag = rt::FromValue::from_value(value)?,
-                2 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                3 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                4 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                5 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                6 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                7 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                8 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                9 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                10 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                11 => out.request_charged = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.server_side_encryption, value),
+                1 => rt::convert::set(&mut out.e_tag, value),
+                2 => rt::convert::set(&mut out.checksum_crc32, value),
+                3 => rt::convert::set(&mut out.checksum_crc32c, value),
+                4 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                5 => rt::convert::set(&mut out.checksum_sha1, value),
+                6 => rt::convert::set(&mut out.checksum_sha256, value),
+                7 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                8 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                9 => rt::convert::set(&mut out.ssekms_key_id, value),
+                10 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                11 => rt::convert::set(&mut out.request_charged, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15300,26 +15300,26 @@ impl rt::FromValue for UploadPartRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.body = rt::FromValue::from_value(value)?,
-                1 => out.bucket = rt::FromValue::from_value(value)?,
-                2 => out.content_length = rt::FromValue::from_value(value)?,
-                3 => out.content_md5 = rt::FromValue::from_value(value)?,
-                4 => out.checksum_algorithm = rt::FromValue::from_value(value)?,
-                5 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                6 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                7 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                8 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                9 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                10 => out.key = rt::FromValue::from_value(value)?,
-                11 => out.part_number = rt::FromValue::from_value(value)?,
-                12 => out.upload_id = rt::FromValue::from_value(value)?,
-                13 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                14 => out.sse_customer_key = rt::FromValue::from_value(value)?,
-                15 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                16 => out.request_payer = rt::FromValue::from_value(value)?,
-                17 => out.expected_bucket_owner = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.body, value),
+                1 => rt::convert::set(&mut out.bucket, value),
+                2 => rt::convert::set(&mut out.content_length, value),
+                3 => rt::convert::set(&mut out.content_md5, value),
+                4 => rt::convert::set(&mut out.checksum_algorithm, value),
+                5 => rt::convert::set(&mut out.checksum_crc32, value),
+                6 => rt::convert::set(&mut out.checksum_crc32c, value),
+                7 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                8 => rt::convert::set(&mut out.checksum_sha1, value),
+                9 => rt::convert::set(&mut out.checksum_sha256, value),
+                10 => rt::convert::set(&mut out.key, value),
+                11 => rt::convert::set(&mut out.part_number, value),
+                12 => rt::convert::set(&mut out.upload_id, value),
+                13 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                14 => rt::convert::set(&mut out.sse_customer_key, value),
+                15 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                16 => rt::convert::set(&mut out.request_payer, value),
+                17 => rt::convert::set(&mut out.expected_bucket_owner, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15361,10 +15361,10 @@ impl rt::FromValue for VersioningConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.mfa_delete = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.mfa_delete, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15392,12 +15392,12 @@ impl rt::FromValue for WebsiteConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error_document = rt::FromValue::from_value(value)?,
-                1 => out.index_document = rt::FromValue::from_value(value)?,
-                2 => out.redirect_all_requests_to = rt::FromValue::from_value(value)?,
-                3 => out.routing_rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error_document, value),
+                1 => rt::convert::set(&mut out.index_document, value),
+                2 => rt::convert::set(&mut out.redirect_all_requests_to, value),
+                3 => rt::convert::set(&mut out.routing_rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15464,49 +15464,49 @@ impl rt::FromValue for WriteGetObjectResponseRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.request_route = rt::FromValue::from_value(value)?,
-                1 => out.request_token = rt::FromValue::from_value(value)?,
-                2 => out.body = rt::FromValue::from_value(value)?,
-                3 => out.status_code = rt::FromValue::from_value(value)?,
-                4 => out.error_code = rt::FromValue::from_value(value)?,
-                5 => out.error_message = rt::FromValue::from_value(value)?,
-                6 => out.accept_ranges = rt::FromValue::from_value(value)?,
-                7 => out.cache_control = rt::FromValue::from_value(value)?,
-                8 => out.content_disposition = rt::FromValue::from_value(value)?,
-                9 => out.content_encoding = rt::FromValue::from_value(value)?,
-                10 => out.content_language = rt::FromValue::from_value(value)?,
-                11 => out.content_length = rt::FromValue::from_value(value)?,
-                12 => out.content_range = rt::FromValue::from_value(value)?,
-                13 => out.content_type = rt::FromValue::from_value(value)?,
-                14 => out.checksum_crc32 = rt::FromValue::from_value(value)?,
-                15 => out.checksum_crc32c = rt::FromValue::from_value(value)?,
-                16 => out.checksum_crc64nvme = rt::FromValue::from_value(value)?,
-                17 => out.checksum_sha1 = rt::FromValue::from_value(value)?,
-                18 => out.checksum_sha256 = rt::FromValue::from_value(value)?,
-                19 => out.delete_marker = rt::FromValue::from_value(value)?,
-                20 => out.e_tag = rt::FromValue::from_value(value)?,
-                21 => out.expires = rt::FromValue::from_value(value)?,
-                22 => out.expiration = rt::FromValue::from_value(value)?,
-                23 => out.last_modified = rt::FromValue::from_value(value)?,
-                24 => out.missing_meta = rt::FromValue::from_value(value)?,
-                25 => out.metadata = rt::FromValue::from_value(value)?,
-                26 => out.object_lock_mode = rt::FromValue::from_value(value)?,
-                27 => out.object_lock_legal_hold_status = rt::FromValue::from_value(value)?,
-                28 => out.object_lock_retain_until_date = rt::FromValue::from_value(value)?,
-                29 => out.parts_count = rt::FromValue::from_value(value)?,
-                30 => out.replication_status = rt::FromValue::from_value(value)?,
-                31 => out.request_charged = rt::FromValue::from_value(value)?,
-                32 => out.restore = rt::FromValue::from_value(value)?,
-                33 => out.server_side_encryption = rt::FromValue::from_value(value)?,
-                34 => out.sse_customer_algorithm = rt::FromValue::from_value(value)?,
-                35 => out.ssekms_key_id = rt::FromValue::from_value(value)?,
-                36 => out.sse_customer_key_md5 = rt::FromValue::from_value(value)?,
-                37 => out.storage_class = rt::FromValue::from_value(value)?,
-                38 => out.tag_count = rt::FromValue::from_value(value)?,
-                39 => out.version_id = rt::FromValue::from_value(value)?,
-                40 => out.bucket_key_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.request_route, value),
+                1 => rt::convert::set(&mut out.request_token, value),
+                2 => rt::convert::set(&mut out.body, value),
+                3 => rt::convert::set(&mut out.status_code, value),
+                4 => rt::convert::set(&mut out.error_code, value),
+                5 => rt::convert::set(&mut out.error_message, value),
+                6 => rt::convert::set(&mut out.accept_ranges, value),
+                7 => rt::convert::set(&mut out.cache_control, value),
+                8 => rt::convert::set(&mut out.content_disposition, value),
+                9 => rt::convert::set(&mut out.content_encoding, value),
+                10 => rt::convert::set(&mut out.content_language, value),
+                11 => rt::convert::set(&mut out.content_length, value),
+                12 => rt::convert::set(&mut out.content_range, value),
+                13 => rt::convert::set(&mut out.content_type, value),
+                14 => rt::convert::set(&mut out.checksum_crc32, value),
+                15 => rt::convert::set(&mut out.checksum_crc32c, value),
+                16 => rt::convert::set(&mut out.checksum_crc64nvme, value),
+                17 => rt::convert::set(&mut out.checksum_sha1, value),
+                18 => rt::convert::set(&mut out.checksum_sha256, value),
+                19 => rt::convert::set(&mut out.delete_marker, value),
+                20 => rt::convert::set(&mut out.e_tag, value),
+                21 => rt::convert::set(&mut out.expires, value),
+                22 => rt::convert::set(&mut out.expiration, value),
+                23 => rt::convert::set(&mut out.last_modified, value),
+                24 => rt::convert::set(&mut out.missing_meta, value),
+                25 => rt::convert::set(&mut out.metadata, value),
+                26 => rt::convert::set(&mut out.object_lock_mode, value),
+                27 => rt::convert::set(&mut out.object_lock_legal_hold_status, value),
+                28 => rt::convert::set(&mut out.object_lock_retain_until_date, value),
+                29 => rt::convert::set(&mut out.parts_count, value),
+                30 => rt::convert::set(&mut out.replication_status, value),
+                31 => rt::convert::set(&mut out.request_charged, value),
+                32 => rt::convert::set(&mut out.restore, value),
+                33 => rt::convert::set(&mut out.server_side_encryption, value),
+                34 => rt::convert::set(&mut out.sse_customer_algorithm, value),
+                35 => rt::convert::set(&mut out.ssekms_key_id, value),
+                36 => rt::convert::set(&mut out.sse_customer_key_md5, value),
+                37 => rt::convert::set(&mut out.storage_class, value),
+                38 => rt::convert::set(&mut out.tag_count, value),
+                39 => rt::convert::set(&mut out.version_id, value),
+                40 => rt::convert::set(&mut out.bucket_key_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -18,11 +18,11 @@ impl rt::FromValue for APIErrorType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.error_code = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.error_code, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -51,12 +51,12 @@ impl rt::FromValue for BatchGetSecretValueRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id_list = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id_list, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -85,11 +85,11 @@ impl rt::FromValue for BatchGetSecretValueResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_values = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_values, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -115,9 +115,9 @@ impl rt::FromValue for CancelRotateSecretRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -143,11 +143,11 @@ impl rt::FromValue for CancelRotateSecretResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -181,17 +181,17 @@ impl rt::FromValue for CreateSecretRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.client_request_token = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                4 => out.secret_binary = rt::FromValue::from_value(value)?,
-                5 => out.secret_string = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                7 => out.add_replica_regions = rt::FromValue::from_value(value)?,
-                8 => out.force_overwrite_replica_secret = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.client_request_token, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.kms_key_id, value),
+                4 => rt::convert::set(&mut out.secret_binary, value),
+                5 => rt::convert::set(&mut out.secret_string, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                7 => rt::convert::set(&mut out.add_replica_regions, value),
+                8 => rt::convert::set(&mut out.force_overwrite_replica_secret, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -226,12 +226,12 @@ impl rt::FromValue for CreateSecretResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.replication_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.replication_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -258,9 +258,9 @@ impl rt::FromValue for DecryptionFailure {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -284,9 +284,9 @@ impl rt::FromValue for DeleteResourcePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -311,10 +311,10 @@ impl rt::FromValue for DeleteResourcePolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -341,11 +341,11 @@ impl rt::FromValue for DeleteSecretRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.recovery_window_in_days = rt::FromValue::from_value(value)?,
-                2 => out.force_delete_without_recovery = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.recovery_window_in_days, value),
+                2 => rt::convert::set(&mut out.force_delete_without_recovery, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -373,11 +373,11 @@ impl rt::FromValue for DeleteSecretResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.deletion_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.deletion_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -403,9 +403,9 @@ impl rt::FromValue for DescribeSecretRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -447,26 +447,26 @@ impl rt::FromValue for DescribeSecretResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                4 => out.rotation_enabled = rt::FromValue::from_value(value)?,
-                5 => out.rotation_lambda_arn = rt::FromValue::from_value(value)?,
-                6 => out.rotation_rules = rt::FromValue::from_value(value)?,
-                7 => out.last_rotated_date = rt::FromValue::from_value(value)?,
-                8 => out.last_changed_date = rt::FromValue::from_value(value)?,
-                9 => out.last_accessed_date = rt::FromValue::from_value(value)?,
-                10 => out.deleted_date = rt::FromValue::from_value(value)?,
-                11 => out.next_rotation_date = rt::FromValue::from_value(value)?,
-                12 => out.tags = rt::FromValue::from_value(value)?,
-                13 => out.version_ids_to_stages = rt::FromValue::from_value(value)?,
-                14 => out.owning_service = rt::FromValue::from_value(value)?,
-                15 => out.created_date = rt::FromValue::from_value(value)?,
-                16 => out.primary_region = rt::FromValue::from_value(value)?,
-                17 => out.replication_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.kms_key_id, value),
+                4 => rt::convert::set(&mut out.rotation_enabled, value),
+                5 => rt::convert::set(&mut out.rotation_lambda_arn, value),
+                6 => rt::convert::set(&mut out.rotation_rules, value),
+                7 => rt::convert::set(&mut out.last_rotated_date, value),
+                8 => rt::convert::set(&mut out.last_changed_date, value),
+                9 => rt::convert::set(&mut out.last_accessed_date, value),
+                10 => rt::convert::set(&mut out.deleted_date, value),
+                11 => rt::convert::set(&mut out.next_rotation_date, value),
+                12 => rt::convert::set(&mut out.tags, value),
+                13 => rt::convert::set(&mut out.version_ids_to_stages, value),
+                14 => rt::convert::set(&mut out.owning_service, value),
+                15 => rt::convert::set(&mut out.created_date, value),
+                16 => rt::convert::set(&mut out.primary_region, value),
+                17 => rt::convert::set(&mut out.replication_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -507,9 +507,9 @@ impl rt::FromValue for EncryptionFailure {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -534,10 +534,10 @@ impl rt::FromValue for Filter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -643,16 +643,16 @@ impl rt::FromValue for GetRandomPasswordRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.password_length = rt::FromValue::from_value(value)?,
-                1 => out.exclude_characters = rt::FromValue::from_value(value)?,
-                2 => out.exclude_numbers = rt::FromValue::from_value(value)?,
-                3 => out.exclude_punctuation = rt::FromValue::from_value(value)?,
-                4 => out.exclude_uppercase = rt::FromValue::from_value(value)?,
-                5 => out.exclude_lowercase = rt::FromValue::from_value(value)?,
-                6 => out.include_space = rt::FromValue::from_value(value)?,
-                7 => out.require_each_included_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.password_length, value),
+                1 => rt::convert::set(&mut out.exclude_characters, value),
+                2 => rt::convert::set(&mut out.exclude_numbers, value),
+                3 => rt::convert::set(&mut out.exclude_punctuation, value),
+                4 => rt::convert::set(&mut out.exclude_uppercase, value),
+                5 => rt::convert::set(&mut out.exclude_lowercase, value),
+                6 => rt::convert::set(&mut out.include_space, value),
+                7 => rt::convert::set(&mut out.require_each_included_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -683,9 +683,9 @@ impl rt::FromValue for GetRandomPasswordResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.random_password = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.random_password, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -709,9 +709,9 @@ impl rt::FromValue for GetResourcePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -737,11 +737,11 @@ impl rt::FromValue for GetResourcePolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.resource_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.resource_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -769,11 +769,11 @@ impl rt::FromValue for GetSecretValueRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.version_id = rt::FromValue::from_value(value)?,
-                2 => out.version_stage = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.version_id, value),
+                2 => rt::convert::set(&mut out.version_stage, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -805,15 +805,15 @@ impl rt::FromValue for GetSecretValueResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.secret_binary = rt::FromValue::from_value(value)?,
-                4 => out.secret_string = rt::FromValue::from_value(value)?,
-                5 => out.version_stages = rt::FromValue::from_value(value)?,
-                6 => out.created_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.secret_binary, value),
+                4 => rt::convert::set(&mut out.secret_string, value),
+                5 => rt::convert::set(&mut out.version_stages, value),
+                6 => rt::convert::set(&mut out.created_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -843,9 +843,9 @@ impl rt::FromValue for InternalServiceError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -869,9 +869,9 @@ impl rt::FromValue for InvalidNextTokenException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -895,9 +895,9 @@ impl rt::FromValue for InvalidParameterException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -921,9 +921,9 @@ impl rt::FromValue for InvalidRequestException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -947,9 +947,9 @@ impl rt::FromValue for LimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -976,12 +976,12 @@ impl rt::FromValue for ListSecretVersionIdsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.include_deprecated = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.include_deprecated, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1011,12 +1011,12 @@ impl rt::FromValue for ListSecretVersionIdsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.versions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.arn = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.versions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.arn, value),
+                3 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1047,13 +1047,13 @@ impl rt::FromValue for ListSecretsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.include_planned_deletion = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.filters = rt::FromValue::from_value(value)?,
-                4 => out.sort_order = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.include_planned_deletion, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.filters, value),
+                4 => rt::convert::set(&mut out.sort_order, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1082,10 +1082,10 @@ impl rt::FromValue for ListSecretsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1110,9 +1110,9 @@ impl rt::FromValue for MalformedPolicyDocumentException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1136,9 +1136,9 @@ impl rt::FromValue for PreconditionNotMetException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1162,9 +1162,9 @@ impl rt::FromValue for PublicPolicyException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1190,11 +1190,11 @@ impl rt::FromValue for PutResourcePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.resource_policy = rt::FromValue::from_value(value)?,
-                2 => out.block_public_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.resource_policy, value),
+                2 => rt::convert::set(&mut out.block_public_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1221,10 +1221,10 @@ impl rt::FromValue for PutResourcePolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1254,14 +1254,14 @@ impl rt::FromValue for PutSecretValueRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.client_request_token = rt::FromValue::from_value(value)?,
-                2 => out.secret_binary = rt::FromValue::from_value(value)?,
-                3 => out.secret_string = rt::FromValue::from_value(value)?,
-                4 => out.version_stages = rt::FromValue::from_value(value)?,
-                5 => out.rotation_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.client_request_token, value),
+                2 => rt::convert::set(&mut out.secret_binary, value),
+                3 => rt::convert::set(&mut out.secret_string, value),
+                4 => rt::convert::set(&mut out.version_stages, value),
+                5 => rt::convert::set(&mut out.rotation_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1293,12 +1293,12 @@ impl rt::FromValue for PutSecretValueResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.version_stages = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.version_stages, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1326,10 +1326,10 @@ impl rt::FromValue for RemoveRegionsFromReplicationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.remove_replica_regions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.remove_replica_regions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1355,10 +1355,10 @@ impl rt::FromValue for RemoveRegionsFromReplicationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.replication_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.replication_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1384,10 +1384,10 @@ impl rt::FromValue for ReplicaRegionType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region, value),
+                1 => rt::convert::set(&mut out.kms_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1414,11 +1414,11 @@ impl rt::FromValue for ReplicateSecretToRegionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.add_replica_regions = rt::FromValue::from_value(value)?,
-                2 => out.force_overwrite_replica_secret = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.add_replica_regions, value),
+                2 => rt::convert::set(&mut out.force_overwrite_replica_secret, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1445,10 +1445,10 @@ impl rt::FromValue for ReplicateSecretToRegionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.replication_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.replication_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1477,13 +1477,13 @@ impl rt::FromValue for ReplicationStatusType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.region = rt::FromValue::from_value(value)?,
-                1 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.status_message = rt::FromValue::from_value(value)?,
-                4 => out.last_accessed_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.region, value),
+                1 => rt::convert::set(&mut out.kms_key_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.status_message, value),
+                4 => rt::convert::set(&mut out.last_accessed_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1511,9 +1511,9 @@ impl rt::FromValue for ResourceExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1537,9 +1537,9 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1563,9 +1563,9 @@ impl rt::FromValue for RestoreSecretRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1590,10 +1590,10 @@ impl rt::FromValue for RestoreSecretResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1622,13 +1622,13 @@ impl rt::FromValue for RotateSecretRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.client_request_token = rt::FromValue::from_value(value)?,
-                2 => out.rotation_lambda_arn = rt::FromValue::from_value(value)?,
-                3 => out.rotation_rules = rt::FromValue::from_value(value)?,
-                4 => out.rotate_immediately = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.client_request_token, value),
+                2 => rt::convert::set(&mut out.rotation_lambda_arn, value),
+                3 => rt::convert::set(&mut out.rotation_rules, value),
+                4 => rt::convert::set(&mut out.rotate_immediately, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1658,11 +1658,11 @@ impl rt::FromValue for RotateSecretResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1690,11 +1690,11 @@ impl rt::FromValue for RotationRulesType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.automatically_after_days = rt::FromValue::from_value(value)?,
-                1 => out.duration = rt::FromValue::from_value(value)?,
-                2 => out.schedule_expression = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.automatically_after_days, value),
+                1 => rt::convert::set(&mut out.duration, value),
+                2 => rt::convert::set(&mut out.schedule_expression, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1737,25 +1737,25 @@ impl rt::FromValue for SecretListEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                4 => out.rotation_enabled = rt::FromValue::from_value(value)?,
-                5 => out.rotation_lambda_arn = rt::FromValue::from_value(value)?,
-                6 => out.rotation_rules = rt::FromValue::from_value(value)?,
-                7 => out.last_rotated_date = rt::FromValue::from_value(value)?,
-                8 => out.last_changed_date = rt::FromValue::from_value(value)?,
-                9 => out.last_accessed_date = rt::FromValue::from_value(value)?,
-                10 => out.deleted_date = rt::FromValue::from_value(value)?,
-                11 => out.next_rotation_date = rt::FromValue::from_value(value)?,
-                12 => out.tags = rt::FromValue::from_value(value)?,
-                13 => out.secret_versions_to_stages = rt::FromValue::from_value(value)?,
-                14 => out.owning_service = rt::FromValue::from_value(value)?,
-                15 => out.created_date = rt::FromValue::from_value(value)?,
-                16 => out.primary_region = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.kms_key_id, value),
+                4 => rt::convert::set(&mut out.rotation_enabled, value),
+                5 => rt::convert::set(&mut out.rotation_lambda_arn, value),
+                6 => rt::convert::set(&mut out.rotation_rules, value),
+                7 => rt::convert::set(&mut out.last_rotated_date, value),
+                8 => rt::convert::set(&mut out.last_changed_date, value),
+                9 => rt::convert::set(&mut out.last_accessed_date, value),
+                10 => rt::convert::set(&mut out.deleted_date, value),
+                11 => rt::convert::set(&mut out.next_rotation_date, value),
+                12 => rt::convert::set(&mut out.tags, value),
+                13 => rt::convert::set(&mut out.secret_versions_to_stages, value),
+                14 => rt::convert::set(&mut out.owning_service, value),
+                15 => rt::convert::set(&mut out.created_date, value),
+                16 => rt::convert::set(&mut out.primary_region, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1801,15 +1801,15 @@ impl rt::FromValue for SecretValueEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                3 => out.secret_binary = rt::FromValue::from_value(value)?,
-                4 => out.secret_string = rt::FromValue::from_value(value)?,
-                5 => out.version_stages = rt::FromValue::from_value(value)?,
-                6 => out.created_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                3 => rt::convert::set(&mut out.secret_binary, value),
+                4 => rt::convert::set(&mut out.secret_string, value),
+                5 => rt::convert::set(&mut out.version_stages, value),
+                6 => rt::convert::set(&mut out.created_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1843,13 +1843,13 @@ impl rt::FromValue for SecretVersionsListEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.version_id = rt::FromValue::from_value(value)?,
-                1 => out.version_stages = rt::FromValue::from_value(value)?,
-                2 => out.last_accessed_date = rt::FromValue::from_value(value)?,
-                3 => out.created_date = rt::FromValue::from_value(value)?,
-                4 => out.kms_key_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.version_id, value),
+                1 => rt::convert::set(&mut out.version_stages, value),
+                2 => rt::convert::set(&mut out.last_accessed_date, value),
+                3 => rt::convert::set(&mut out.created_date, value),
+                4 => rt::convert::set(&mut out.kms_key_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1996,9 +1996,9 @@ impl rt::FromValue for StopReplicationToReplicaRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2022,9 +2022,9 @@ impl rt::FromValue for StopReplicationToReplicaResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2049,10 +2049,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2078,10 +2078,10 @@ impl rt::FromValue for TagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2107,10 +2107,10 @@ impl rt::FromValue for UntagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2140,14 +2140,14 @@ impl rt::FromValue for UpdateSecretRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.client_request_token = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                4 => out.secret_binary = rt::FromValue::from_value(value)?,
-                5 => out.secret_string = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.client_request_token, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.kms_key_id, value),
+                4 => rt::convert::set(&mut out.secret_binary, value),
+                5 => rt::convert::set(&mut out.secret_string, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2178,11 +2178,11 @@ impl rt::FromValue for UpdateSecretResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2211,12 +2211,12 @@ impl rt::FromValue for UpdateSecretVersionStageRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.version_stage = rt::FromValue::from_value(value)?,
-                2 => out.remove_from_version_id = rt::FromValue::from_value(value)?,
-                3 => out.move_to_version_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.version_stage, value),
+                2 => rt::convert::set(&mut out.remove_from_version_id, value),
+                3 => rt::convert::set(&mut out.move_to_version_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2244,10 +2244,10 @@ impl rt::FromValue for UpdateSecretVersionStageResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2273,10 +2273,10 @@ impl rt::FromValue for ValidateResourcePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.secret_id = rt::FromValue::from_value(value)?,
-                1 => out.resource_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.secret_id, value),
+                1 => rt::convert::set(&mut out.resource_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2302,10 +2302,10 @@ impl rt::FromValue for ValidateResourcePolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_validation_passed = rt::FromValue::from_value(value)?,
-                1 => out.validation_errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_validation_passed, value),
+                1 => rt::convert::set(&mut out.validation_errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2331,10 +2331,10 @@ impl rt::FromValue for ValidationErrorsEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.check_name = rt::FromValue::from_value(value)?,
-                1 => out.error_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.check_name, value),
+                1 => rt::convert::set(&mut out.error_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

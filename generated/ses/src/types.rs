@@ -16,9 +16,9 @@ impl rt::FromValue for AccountSendingPausedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -43,10 +43,10 @@ impl rt::FromValue for AddHeaderAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.header_name = rt::FromValue::from_value(value)?,
-                1 => out.header_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.header_name, value),
+                1 => rt::convert::set(&mut out.header_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -72,10 +72,10 @@ impl rt::FromValue for AlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -159,10 +159,10 @@ impl rt::FromValue for Body {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.text = rt::FromValue::from_value(value)?,
-                1 => out.html = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.text, value),
+                1 => rt::convert::set(&mut out.html, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -191,13 +191,13 @@ impl rt::FromValue for BounceAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.smtp_reply_code = rt::FromValue::from_value(value)?,
-                2 => out.status_code = rt::FromValue::from_value(value)?,
-                3 => out.message = rt::FromValue::from_value(value)?,
-                4 => out.sender = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.smtp_reply_code, value),
+                2 => rt::convert::set(&mut out.status_code, value),
+                3 => rt::convert::set(&mut out.message, value),
+                4 => rt::convert::set(&mut out.sender, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -299,12 +299,12 @@ impl rt::FromValue for BouncedRecipientInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.recipient = rt::FromValue::from_value(value)?,
-                1 => out.recipient_arn = rt::FromValue::from_value(value)?,
-                2 => out.bounce_type = rt::FromValue::from_value(value)?,
-                3 => out.recipient_dsn_fields = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.recipient, value),
+                1 => rt::convert::set(&mut out.recipient_arn, value),
+                2 => rt::convert::set(&mut out.bounce_type, value),
+                3 => rt::convert::set(&mut out.recipient_dsn_fields, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -333,11 +333,11 @@ impl rt::FromValue for BulkEmailDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination = rt::FromValue::from_value(value)?,
-                1 => out.replacement_tags = rt::FromValue::from_value(value)?,
-                2 => out.replacement_template_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination, value),
+                1 => rt::convert::set(&mut out.replacement_tags, value),
+                2 => rt::convert::set(&mut out.replacement_template_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -365,11 +365,11 @@ impl rt::FromValue for BulkEmailDestinationStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.error = rt::FromValue::from_value(value)?,
-                2 => out.message_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.error, value),
+                2 => rt::convert::set(&mut out.message_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -505,10 +505,10 @@ impl rt::FromValue for CannotDeleteException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -534,10 +534,10 @@ impl rt::FromValue for CloneReceiptRuleSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_set_name = rt::FromValue::from_value(value)?,
-                1 => out.original_rule_set_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_set_name, value),
+                1 => rt::convert::set(&mut out.original_rule_set_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -578,9 +578,9 @@ impl rt::FromValue for CloudWatchDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dimension_configurations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dimension_configurations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -606,11 +606,11 @@ impl rt::FromValue for CloudWatchDimensionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dimension_name = rt::FromValue::from_value(value)?,
-                1 => out.dimension_value_source = rt::FromValue::from_value(value)?,
-                2 => out.default_dimension_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dimension_name, value),
+                1 => rt::convert::set(&mut out.dimension_value_source, value),
+                2 => rt::convert::set(&mut out.default_dimension_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -636,9 +636,9 @@ impl rt::FromValue for ConfigurationSet {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -663,10 +663,10 @@ impl rt::FromValue for ConfigurationSetAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -757,10 +757,10 @@ impl rt::FromValue for ConfigurationSetDoesNotExistException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -786,10 +786,10 @@ impl rt::FromValue for ConfigurationSetSendingPausedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -815,10 +815,10 @@ impl rt::FromValue for ConnectAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_arn = rt::FromValue::from_value(value)?,
-                1 => out.iam_role_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_arn, value),
+                1 => rt::convert::set(&mut out.iam_role_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -844,10 +844,10 @@ impl rt::FromValue for Content {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                1 => out.charset = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                1 => rt::convert::set(&mut out.charset, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -873,10 +873,10 @@ impl rt::FromValue for CreateConfigurationSetEventDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.event_destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.event_destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -917,9 +917,9 @@ impl rt::FromValue for CreateConfigurationSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -960,10 +960,10 @@ impl rt::FromValue for CreateConfigurationSetTrackingOptionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.tracking_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.tracking_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1009,14 +1009,14 @@ impl rt::FromValue for CreateCustomVerificationEmailTemplateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.from_email_address = rt::FromValue::from_value(value)?,
-                2 => out.template_subject = rt::FromValue::from_value(value)?,
-                3 => out.template_content = rt::FromValue::from_value(value)?,
-                4 => out.success_redirection_url = rt::FromValue::from_value(value)?,
-                5 => out.failure_redirection_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.from_email_address, value),
+                2 => rt::convert::set(&mut out.template_subject, value),
+                3 => rt::convert::set(&mut out.template_content, value),
+                4 => rt::convert::set(&mut out.success_redirection_url, value),
+                5 => rt::convert::set(&mut out.failure_redirection_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1045,9 +1045,9 @@ impl rt::FromValue for CreateReceiptFilterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1089,11 +1089,11 @@ impl rt::FromValue for CreateReceiptRuleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_set_name = rt::FromValue::from_value(value)?,
-                1 => out.after = rt::FromValue::from_value(value)?,
-                2 => out.rule = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_set_name, value),
+                1 => rt::convert::set(&mut out.after, value),
+                2 => rt::convert::set(&mut out.rule, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1135,9 +1135,9 @@ impl rt::FromValue for CreateReceiptRuleSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_set_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_set_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1177,9 +1177,9 @@ impl rt::FromValue for CreateTemplateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1283,9 +1283,9 @@ impl rt::FromValue for CustomVerificationEmailInvalidContentException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1313,13 +1313,13 @@ impl rt::FromValue for CustomVerificationEmailTemplate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.from_email_address = rt::FromValue::from_value(value)?,
-                2 => out.template_subject = rt::FromValue::from_value(value)?,
-                3 => out.success_redirection_url = rt::FromValue::from_value(value)?,
-                4 => out.failure_redirection_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.from_email_address, value),
+                2 => rt::convert::set(&mut out.template_subject, value),
+                3 => rt::convert::set(&mut out.success_redirection_url, value),
+                4 => rt::convert::set(&mut out.failure_redirection_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1348,10 +1348,10 @@ impl rt::FromValue for CustomVerificationEmailTemplateAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.custom_verification_email_template_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.custom_verification_email_template_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1377,10 +1377,10 @@ impl rt::FromValue for CustomVerificationEmailTemplateDoesNotExistException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.custom_verification_email_template_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.custom_verification_email_template_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1406,10 +1406,10 @@ impl rt::FromValue for DeleteConfigurationSetEventDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.event_destination_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.event_destination_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1450,9 +1450,9 @@ impl rt::FromValue for DeleteConfigurationSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1492,9 +1492,9 @@ impl rt::FromValue for DeleteConfigurationSetTrackingOptionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1534,9 +1534,9 @@ impl rt::FromValue for DeleteCustomVerificationEmailTemplateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1561,10 +1561,10 @@ impl rt::FromValue for DeleteIdentityPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identity = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identity, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1605,9 +1605,9 @@ impl rt::FromValue for DeleteIdentityRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1647,9 +1647,9 @@ impl rt::FromValue for DeleteReceiptFilterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1690,10 +1690,10 @@ impl rt::FromValue for DeleteReceiptRuleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_set_name = rt::FromValue::from_value(value)?,
-                1 => out.rule_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_set_name, value),
+                1 => rt::convert::set(&mut out.rule_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1734,9 +1734,9 @@ impl rt::FromValue for DeleteReceiptRuleSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_set_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_set_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1776,9 +1776,9 @@ impl rt::FromValue for DeleteTemplateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1818,9 +1818,9 @@ impl rt::FromValue for DeleteVerifiedEmailAddressRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.email_address = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.email_address, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1844,9 +1844,9 @@ impl rt::FromValue for DeliveryOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tls_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tls_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1887,10 +1887,10 @@ impl rt::FromValue for DescribeActiveReceiptRuleSetResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metadata = rt::FromValue::from_value(value)?,
-                1 => out.rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metadata, value),
+                1 => rt::convert::set(&mut out.rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1917,10 +1917,10 @@ impl rt::FromValue for DescribeConfigurationSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.configuration_set_attribute_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.configuration_set_attribute_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1949,13 +1949,13 @@ impl rt::FromValue for DescribeConfigurationSetResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set = rt::FromValue::from_value(value)?,
-                1 => out.event_destinations = rt::FromValue::from_value(value)?,
-                2 => out.tracking_options = rt::FromValue::from_value(value)?,
-                3 => out.delivery_options = rt::FromValue::from_value(value)?,
-                4 => out.reputation_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set, value),
+                1 => rt::convert::set(&mut out.event_destinations, value),
+                2 => rt::convert::set(&mut out.tracking_options, value),
+                3 => rt::convert::set(&mut out.delivery_options, value),
+                4 => rt::convert::set(&mut out.reputation_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1984,10 +1984,10 @@ impl rt::FromValue for DescribeReceiptRuleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_set_name = rt::FromValue::from_value(value)?,
-                1 => out.rule_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_set_name, value),
+                1 => rt::convert::set(&mut out.rule_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2012,9 +2012,9 @@ impl rt::FromValue for DescribeReceiptRuleResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2038,9 +2038,9 @@ impl rt::FromValue for DescribeReceiptRuleSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_set_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_set_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2065,10 +2065,10 @@ impl rt::FromValue for DescribeReceiptRuleSetResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.metadata = rt::FromValue::from_value(value)?,
-                1 => out.rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.metadata, value),
+                1 => rt::convert::set(&mut out.rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2095,11 +2095,11 @@ impl rt::FromValue for Destination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.to_addresses = rt::FromValue::from_value(value)?,
-                1 => out.cc_addresses = rt::FromValue::from_value(value)?,
-                2 => out.bcc_addresses = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.to_addresses, value),
+                1 => rt::convert::set(&mut out.cc_addresses, value),
+                2 => rt::convert::set(&mut out.bcc_addresses, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2258,14 +2258,14 @@ impl rt::FromValue for EventDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.enabled = rt::FromValue::from_value(value)?,
-                2 => out.matching_event_types = rt::FromValue::from_value(value)?,
-                3 => out.kinesis_firehose_destination = rt::FromValue::from_value(value)?,
-                4 => out.cloud_watch_destination = rt::FromValue::from_value(value)?,
-                5 => out.sns_destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.enabled, value),
+                2 => rt::convert::set(&mut out.matching_event_types, value),
+                3 => rt::convert::set(&mut out.kinesis_firehose_destination, value),
+                4 => rt::convert::set(&mut out.cloud_watch_destination, value),
+                5 => rt::convert::set(&mut out.sns_destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2296,11 +2296,11 @@ impl rt::FromValue for EventDestinationAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.event_destination_name = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.event_destination_name, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2328,11 +2328,11 @@ impl rt::FromValue for EventDestinationDoesNotExistException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.event_destination_name = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.event_destination_name, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2436,10 +2436,10 @@ impl rt::FromValue for ExtensionField {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2465,10 +2465,10 @@ impl rt::FromValue for FromEmailAddressNotVerifiedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.from_email_address = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.from_email_address, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2493,9 +2493,9 @@ impl rt::FromValue for GetAccountSendingEnabledResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2519,9 +2519,9 @@ impl rt::FromValue for GetCustomVerificationEmailTemplateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2550,14 +2550,14 @@ impl rt::FromValue for GetCustomVerificationEmailTemplateResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.from_email_address = rt::FromValue::from_value(value)?,
-                2 => out.template_subject = rt::FromValue::from_value(value)?,
-                3 => out.template_content = rt::FromValue::from_value(value)?,
-                4 => out.success_redirection_url = rt::FromValue::from_value(value)?,
-                5 => out.failure_redirection_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.from_email_address, value),
+                2 => rt::convert::set(&mut out.template_subject, value),
+                3 => rt::convert::set(&mut out.template_content, value),
+                4 => rt::convert::set(&mut out.success_redirection_url, value),
+                5 => rt::convert::set(&mut out.failure_redirection_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2586,9 +2586,9 @@ impl rt::FromValue for GetIdentityDkimAttributesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identities = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identities, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2612,9 +2612,9 @@ impl rt::FromValue for GetIdentityDkimAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dkim_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dkim_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2638,9 +2638,9 @@ impl rt::FromValue for GetIdentityMailFromDomainAttributesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identities = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identities, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2665,9 +2665,9 @@ impl rt::FromValue for GetIdentityMailFromDomainAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.mail_from_domain_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.mail_from_domain_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2691,9 +2691,9 @@ impl rt::FromValue for GetIdentityNotificationAttributesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identities = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identities, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2717,9 +2717,9 @@ impl rt::FromValue for GetIdentityNotificationAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notification_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notification_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2744,10 +2744,10 @@ impl rt::FromValue for GetIdentityPoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identity = rt::FromValue::from_value(value)?,
-                1 => out.policy_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identity, value),
+                1 => rt::convert::set(&mut out.policy_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2772,9 +2772,9 @@ impl rt::FromValue for GetIdentityPoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policies = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policies, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2798,9 +2798,9 @@ impl rt::FromValue for GetIdentityVerificationAttributesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identities = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identities, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2824,9 +2824,9 @@ impl rt::FromValue for GetIdentityVerificationAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.verification_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.verification_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2852,11 +2852,11 @@ impl rt::FromValue for GetSendQuotaResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max24_hour_send = rt::FromValue::from_value(value)?,
-                1 => out.max_send_rate = rt::FromValue::from_value(value)?,
-                2 => out.sent_last24_hours = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max24_hour_send, value),
+                1 => rt::convert::set(&mut out.max_send_rate, value),
+                2 => rt::convert::set(&mut out.sent_last24_hours, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2882,9 +2882,9 @@ impl rt::FromValue for GetSendStatisticsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.send_data_points = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.send_data_points, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2908,9 +2908,9 @@ impl rt::FromValue for GetTemplateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2934,9 +2934,9 @@ impl rt::FromValue for GetTemplateResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2962,11 +2962,11 @@ impl rt::FromValue for IdentityDkimAttributes {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dkim_enabled = rt::FromValue::from_value(value)?,
-                1 => out.dkim_verification_status = rt::FromValue::from_value(value)?,
-                2 => out.dkim_tokens = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dkim_enabled, value),
+                1 => rt::convert::set(&mut out.dkim_verification_status, value),
+                2 => rt::convert::set(&mut out.dkim_tokens, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2994,11 +2994,11 @@ impl rt::FromValue for IdentityMailFromDomainAttributes {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.mail_from_domain = rt::FromValue::from_value(value)?,
-                1 => out.mail_from_domain_status = rt::FromValue::from_value(value)?,
-                2 => out.behavior_on_mx_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.mail_from_domain, value),
+                1 => rt::convert::set(&mut out.mail_from_domain_status, value),
+                2 => rt::convert::set(&mut out.behavior_on_mx_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3030,15 +3030,15 @@ impl rt::FromValue for IdentityNotificationAttributes {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bounce_topic = rt::FromValue::from_value(value)?,
-                1 => out.complaint_topic = rt::FromValue::from_value(value)?,
-                2 => out.delivery_topic = rt::FromValue::from_value(value)?,
-                3 => out.forwarding_enabled = rt::FromValue::from_value(value)?,
-                4 => out.headers_in_bounce_notifications_enabled = rt::FromValue::from_value(value)?,
-                5 => out.headers_in_complaint_notifications_enabled = rt::FromValue::from_value(value)?,
-                6 => out.headers_in_delivery_notifications_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bounce_topic, value),
+                1 => rt::convert::set(&mut out.complaint_topic, value),
+                2 => rt::convert::set(&mut out.delivery_topic, value),
+                3 => rt::convert::set(&mut out.forwarding_enabled, value),
+                4 => rt::convert::set(&mut out.headers_in_bounce_notifications_enabled, value),
+                5 => rt::convert::set(&mut out.headers_in_complaint_notifications_enabled, value),
+                6 => rt::convert::set(&mut out.headers_in_delivery_notifications_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3127,10 +3127,10 @@ impl rt::FromValue for IdentityVerificationAttributes {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.verification_status = rt::FromValue::from_value(value)?,
-                1 => out.verification_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.verification_status, value),
+                1 => rt::convert::set(&mut out.verification_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3157,11 +3157,11 @@ impl rt::FromValue for InvalidCloudWatchDestinationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.event_destination_name = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.event_destination_name, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3187,9 +3187,9 @@ impl rt::FromValue for InvalidConfigurationSetException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3213,9 +3213,9 @@ impl rt::FromValue for InvalidDeliveryOptionsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3241,11 +3241,11 @@ impl rt::FromValue for InvalidFirehoseDestinationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.event_destination_name = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.event_destination_name, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3272,10 +3272,10 @@ impl rt::FromValue for InvalidLambdaFunctionException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.function_arn = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.function_arn, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3300,9 +3300,9 @@ impl rt::FromValue for InvalidPolicyException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3327,10 +3327,10 @@ impl rt::FromValue for InvalidRenderingParameterException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3356,10 +3356,10 @@ impl rt::FromValue for InvalidS3ConfigurationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3386,11 +3386,11 @@ impl rt::FromValue for InvalidSNSDestinationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.event_destination_name = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.event_destination_name, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3417,10 +3417,10 @@ impl rt::FromValue for InvalidSnsTopicException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3446,10 +3446,10 @@ impl rt::FromValue for InvalidTemplateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3474,9 +3474,9 @@ impl rt::FromValue for InvalidTrackingOptionsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3559,10 +3559,10 @@ impl rt::FromValue for KinesisFirehoseDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.iam_role_arn = rt::FromValue::from_value(value)?,
-                1 => out.delivery_stream_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.iam_role_arn, value),
+                1 => rt::convert::set(&mut out.delivery_stream_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3589,11 +3589,11 @@ impl rt::FromValue for LambdaAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.function_arn = rt::FromValue::from_value(value)?,
-                2 => out.invocation_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.function_arn, value),
+                2 => rt::convert::set(&mut out.invocation_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3619,9 +3619,9 @@ impl rt::FromValue for LimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3646,10 +3646,10 @@ impl rt::FromValue for ListConfigurationSetsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3675,10 +3675,10 @@ impl rt::FromValue for ListConfigurationSetsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_sets = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_sets, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3704,10 +3704,10 @@ impl rt::FromValue for ListCustomVerificationEmailTemplatesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3734,10 +3734,10 @@ impl rt::FromValue for ListCustomVerificationEmailTemplatesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.custom_verification_email_templates = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.custom_verification_email_templates, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3764,11 +3764,11 @@ impl rt::FromValue for ListIdentitiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identity_type = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identity_type, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3795,10 +3795,10 @@ impl rt::FromValue for ListIdentitiesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identities = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identities, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3823,9 +3823,9 @@ impl rt::FromValue for ListIdentityPoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3849,9 +3849,9 @@ impl rt::FromValue for ListIdentityPoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3891,9 +3891,9 @@ impl rt::FromValue for ListReceiptFiltersResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3917,9 +3917,9 @@ impl rt::FromValue for ListReceiptRuleSetsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3944,10 +3944,10 @@ impl rt::FromValue for ListReceiptRuleSetsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_sets = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_sets, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3973,10 +3973,10 @@ impl rt::FromValue for ListTemplatesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4002,10 +4002,10 @@ impl rt::FromValue for ListTemplatesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.templates_metadata = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.templates_metadata, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4030,9 +4030,9 @@ impl rt::FromValue for ListVerifiedEmailAddressesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.verified_email_addresses = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.verified_email_addresses, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4056,9 +4056,9 @@ impl rt::FromValue for MailFromDomainNotVerifiedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4083,10 +4083,10 @@ impl rt::FromValue for Message {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subject = rt::FromValue::from_value(value)?,
-                1 => out.body = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subject, value),
+                1 => rt::convert::set(&mut out.body, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4113,11 +4113,11 @@ impl rt::FromValue for MessageDsn {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reporting_mta = rt::FromValue::from_value(value)?,
-                1 => out.arrival_date = rt::FromValue::from_value(value)?,
-                2 => out.extension_fields = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reporting_mta, value),
+                1 => rt::convert::set(&mut out.arrival_date, value),
+                2 => rt::convert::set(&mut out.extension_fields, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4143,9 +4143,9 @@ impl rt::FromValue for MessageRejected {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4170,10 +4170,10 @@ impl rt::FromValue for MessageTag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4199,10 +4199,10 @@ impl rt::FromValue for MissingRenderingAttributeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4288,9 +4288,9 @@ impl rt::FromValue for ProductionAccessNotGrantedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4315,10 +4315,10 @@ impl rt::FromValue for PutConfigurationSetDeliveryOptionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.delivery_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.delivery_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4361,11 +4361,11 @@ impl rt::FromValue for PutIdentityPolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identity = rt::FromValue::from_value(value)?,
-                1 => out.policy_name = rt::FromValue::from_value(value)?,
-                2 => out.policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identity, value),
+                1 => rt::convert::set(&mut out.policy_name, value),
+                2 => rt::convert::set(&mut out.policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4407,9 +4407,9 @@ impl rt::FromValue for RawMessage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4440,16 +4440,16 @@ impl rt::FromValue for ReceiptAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_action = rt::FromValue::from_value(value)?,
-                1 => out.bounce_action = rt::FromValue::from_value(value)?,
-                2 => out.workmail_action = rt::FromValue::from_value(value)?,
-                3 => out.lambda_action = rt::FromValue::from_value(value)?,
-                4 => out.stop_action = rt::FromValue::from_value(value)?,
-                5 => out.add_header_action = rt::FromValue::from_value(value)?,
-                6 => out.sns_action = rt::FromValue::from_value(value)?,
-                7 => out.connect_action = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_action, value),
+                1 => rt::convert::set(&mut out.bounce_action, value),
+                2 => rt::convert::set(&mut out.workmail_action, value),
+                3 => rt::convert::set(&mut out.lambda_action, value),
+                4 => rt::convert::set(&mut out.stop_action, value),
+                5 => rt::convert::set(&mut out.add_header_action, value),
+                6 => rt::convert::set(&mut out.sns_action, value),
+                7 => rt::convert::set(&mut out.connect_action, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4481,10 +4481,10 @@ impl rt::FromValue for ReceiptFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.ip_filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.ip_filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4568,10 +4568,10 @@ impl rt::FromValue for ReceiptIpFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy = rt::FromValue::from_value(value)?,
-                1 => out.cidr = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy, value),
+                1 => rt::convert::set(&mut out.cidr, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4601,14 +4601,14 @@ impl rt::FromValue for ReceiptRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.enabled = rt::FromValue::from_value(value)?,
-                2 => out.tls_policy = rt::FromValue::from_value(value)?,
-                3 => out.recipients = rt::FromValue::from_value(value)?,
-                4 => out.actions = rt::FromValue::from_value(value)?,
-                5 => out.scan_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.enabled, value),
+                2 => rt::convert::set(&mut out.tls_policy, value),
+                3 => rt::convert::set(&mut out.recipients, value),
+                4 => rt::convert::set(&mut out.actions, value),
+                5 => rt::convert::set(&mut out.scan_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4638,10 +4638,10 @@ impl rt::FromValue for ReceiptRuleSetMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.created_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.created_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4672,15 +4672,15 @@ impl rt::FromValue for RecipientDsnFields {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.final_recipient = rt::FromValue::from_value(value)?,
-                1 => out.action = rt::FromValue::from_value(value)?,
-                2 => out.remote_mta = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.diagnostic_code = rt::FromValue::from_value(value)?,
-                5 => out.last_attempt_date = rt::FromValue::from_value(value)?,
-                6 => out.extension_fields = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.final_recipient, value),
+                1 => rt::convert::set(&mut out.action, value),
+                2 => rt::convert::set(&mut out.remote_mta, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.diagnostic_code, value),
+                5 => rt::convert::set(&mut out.last_attempt_date, value),
+                6 => rt::convert::set(&mut out.extension_fields, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4711,10 +4711,10 @@ impl rt::FromValue for ReorderReceiptRuleSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_set_name = rt::FromValue::from_value(value)?,
-                1 => out.rule_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_set_name, value),
+                1 => rt::convert::set(&mut out.rule_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4757,11 +4757,11 @@ impl rt::FromValue for ReputationOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sending_enabled = rt::FromValue::from_value(value)?,
-                1 => out.reputation_metrics_enabled = rt::FromValue::from_value(value)?,
-                2 => out.last_fresh_start = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sending_enabled, value),
+                1 => rt::convert::set(&mut out.reputation_metrics_enabled, value),
+                2 => rt::convert::set(&mut out.last_fresh_start, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4788,10 +4788,10 @@ impl rt::FromValue for RuleDoesNotExistException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4817,10 +4817,10 @@ impl rt::FromValue for RuleSetDoesNotExistException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4849,13 +4849,13 @@ impl rt::FromValue for S3Action {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.bucket_name = rt::FromValue::from_value(value)?,
-                2 => out.object_key_prefix = rt::FromValue::from_value(value)?,
-                3 => out.kms_key_arn = rt::FromValue::from_value(value)?,
-                4 => out.iam_role_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.bucket_name, value),
+                2 => rt::convert::set(&mut out.object_key_prefix, value),
+                3 => rt::convert::set(&mut out.kms_key_arn, value),
+                4 => rt::convert::set(&mut out.iam_role_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4884,10 +4884,10 @@ impl rt::FromValue for SNSAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.encoding = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.encoding, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4970,9 +4970,9 @@ impl rt::FromValue for SNSDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5001,14 +5001,14 @@ impl rt::FromValue for SendBounceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.original_message_id = rt::FromValue::from_value(value)?,
-                1 => out.bounce_sender = rt::FromValue::from_value(value)?,
-                2 => out.explanation = rt::FromValue::from_value(value)?,
-                3 => out.message_dsn = rt::FromValue::from_value(value)?,
-                4 => out.bounced_recipient_info_list = rt::FromValue::from_value(value)?,
-                5 => out.bounce_sender_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.original_message_id, value),
+                1 => rt::convert::set(&mut out.bounce_sender, value),
+                2 => rt::convert::set(&mut out.explanation, value),
+                3 => rt::convert::set(&mut out.message_dsn, value),
+                4 => rt::convert::set(&mut out.bounced_recipient_info_list, value),
+                5 => rt::convert::set(&mut out.bounce_sender_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5037,9 +5037,9 @@ impl rt::FromValue for SendBounceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5073,19 +5073,19 @@ impl rt::FromValue for SendBulkTemplatedEmailRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.source_arn = rt::FromValue::from_value(value)?,
-                2 => out.reply_to_addresses = rt::FromValue::from_value(value)?,
-                3 => out.return_path = rt::FromValue::from_value(value)?,
-                4 => out.return_path_arn = rt::FromValue::from_value(value)?,
-                5 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                6 => out.default_tags = rt::FromValue::from_value(value)?,
-                7 => out.template = rt::FromValue::from_value(value)?,
-                8 => out.template_arn = rt::FromValue::from_value(value)?,
-                9 => out.default_template_data = rt::FromValue::from_value(value)?,
-                10 => out.destinations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.source_arn, value),
+                2 => rt::convert::set(&mut out.reply_to_addresses, value),
+                3 => rt::convert::set(&mut out.return_path, value),
+                4 => rt::convert::set(&mut out.return_path_arn, value),
+                5 => rt::convert::set(&mut out.configuration_set_name, value),
+                6 => rt::convert::set(&mut out.default_tags, value),
+                7 => rt::convert::set(&mut out.template, value),
+                8 => rt::convert::set(&mut out.template_arn, value),
+                9 => rt::convert::set(&mut out.default_template_data, value),
+                10 => rt::convert::set(&mut out.destinations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5119,9 +5119,9 @@ impl rt::FromValue for SendBulkTemplatedEmailResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5147,11 +5147,11 @@ impl rt::FromValue for SendCustomVerificationEmailRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.email_address = rt::FromValue::from_value(value)?,
-                1 => out.template_name = rt::FromValue::from_value(value)?,
-                2 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.email_address, value),
+                1 => rt::convert::set(&mut out.template_name, value),
+                2 => rt::convert::set(&mut out.configuration_set_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5177,9 +5177,9 @@ impl rt::FromValue for SendCustomVerificationEmailResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5207,13 +5207,13 @@ impl rt::FromValue for SendDataPoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                1 => out.delivery_attempts = rt::FromValue::from_value(value)?,
-                2 => out.bounces = rt::FromValue::from_value(value)?,
-                3 => out.complaints = rt::FromValue::from_value(value)?,
-                4 => out.rejects = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                1 => rt::convert::set(&mut out.delivery_attempts, value),
+                2 => rt::convert::set(&mut out.bounces, value),
+                3 => rt::convert::set(&mut out.complaints, value),
+                4 => rt::convert::set(&mut out.rejects, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5249,17 +5249,17 @@ impl rt::FromValue for SendEmailRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.destination = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                3 => out.reply_to_addresses = rt::FromValue::from_value(value)?,
-                4 => out.return_path = rt::FromValue::from_value(value)?,
-                5 => out.source_arn = rt::FromValue::from_value(value)?,
-                6 => out.return_path_arn = rt::FromValue::from_value(value)?,
-                7 => out.tags = rt::FromValue::from_value(value)?,
-                8 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.destination, value),
+                2 => rt::convert::set(&mut out.message, value),
+                3 => rt::convert::set(&mut out.reply_to_addresses, value),
+                4 => rt::convert::set(&mut out.return_path, value),
+                5 => rt::convert::set(&mut out.source_arn, value),
+                6 => rt::convert::set(&mut out.return_path_arn, value),
+                7 => rt::convert::set(&mut out.tags, value),
+                8 => rt::convert::set(&mut out.configuration_set_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5291,9 +5291,9 @@ impl rt::FromValue for SendEmailResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5324,16 +5324,16 @@ impl rt::FromValue for SendRawEmailRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.destinations = rt::FromValue::from_value(value)?,
-                2 => out.raw_message = rt::FromValue::from_value(value)?,
-                3 => out.from_arn = rt::FromValue::from_value(value)?,
-                4 => out.source_arn = rt::FromValue::from_value(value)?,
-                5 => out.return_path_arn = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                7 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.destinations, value),
+                2 => rt::convert::set(&mut out.raw_message, value),
+                3 => rt::convert::set(&mut out.from_arn, value),
+                4 => rt::convert::set(&mut out.source_arn, value),
+                5 => rt::convert::set(&mut out.return_path_arn, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                7 => rt::convert::set(&mut out.configuration_set_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5364,9 +5364,9 @@ impl rt::FromValue for SendRawEmailResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5400,19 +5400,19 @@ impl rt::FromValue for SendTemplatedEmailRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source = rt::FromValue::from_value(value)?,
-                1 => out.destination = rt::FromValue::from_value(value)?,
-                2 => out.reply_to_addresses = rt::FromValue::from_value(value)?,
-                3 => out.return_path = rt::FromValue::from_value(value)?,
-                4 => out.source_arn = rt::FromValue::from_value(value)?,
-                5 => out.return_path_arn = rt::FromValue::from_value(value)?,
-                6 => out.tags = rt::FromValue::from_value(value)?,
-                7 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                8 => out.template = rt::FromValue::from_value(value)?,
-                9 => out.template_arn = rt::FromValue::from_value(value)?,
-                10 => out.template_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source, value),
+                1 => rt::convert::set(&mut out.destination, value),
+                2 => rt::convert::set(&mut out.reply_to_addresses, value),
+                3 => rt::convert::set(&mut out.return_path, value),
+                4 => rt::convert::set(&mut out.source_arn, value),
+                5 => rt::convert::set(&mut out.return_path_arn, value),
+                6 => rt::convert::set(&mut out.tags, value),
+                7 => rt::convert::set(&mut out.configuration_set_name, value),
+                8 => rt::convert::set(&mut out.template, value),
+                9 => rt::convert::set(&mut out.template_arn, value),
+                10 => rt::convert::set(&mut out.template_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5446,9 +5446,9 @@ impl rt::FromValue for SendTemplatedEmailResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5472,9 +5472,9 @@ impl rt::FromValue for SetActiveReceiptRuleSetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_set_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_set_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5515,10 +5515,10 @@ impl rt::FromValue for SetIdentityDkimEnabledRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identity = rt::FromValue::from_value(value)?,
-                1 => out.dkim_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identity, value),
+                1 => rt::convert::set(&mut out.dkim_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5560,10 +5560,10 @@ impl rt::FromValue for SetIdentityFeedbackForwardingEnabledRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identity = rt::FromValue::from_value(value)?,
-                1 => out.forwarding_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identity, value),
+                1 => rt::convert::set(&mut out.forwarding_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5606,11 +5606,11 @@ impl rt::FromValue for SetIdentityHeadersInNotificationsEnabledRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identity = rt::FromValue::from_value(value)?,
-                1 => out.notification_type = rt::FromValue::from_value(value)?,
-                2 => out.enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identity, value),
+                1 => rt::convert::set(&mut out.notification_type, value),
+                2 => rt::convert::set(&mut out.enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5654,11 +5654,11 @@ impl rt::FromValue for SetIdentityMailFromDomainRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identity = rt::FromValue::from_value(value)?,
-                1 => out.mail_from_domain = rt::FromValue::from_value(value)?,
-                2 => out.behavior_on_mx_failure = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identity, value),
+                1 => rt::convert::set(&mut out.mail_from_domain, value),
+                2 => rt::convert::set(&mut out.behavior_on_mx_failure, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5702,11 +5702,11 @@ impl rt::FromValue for SetIdentityNotificationTopicRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.identity = rt::FromValue::from_value(value)?,
-                1 => out.notification_type = rt::FromValue::from_value(value)?,
-                2 => out.sns_topic = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.identity, value),
+                1 => rt::convert::set(&mut out.notification_type, value),
+                2 => rt::convert::set(&mut out.sns_topic, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5750,11 +5750,11 @@ impl rt::FromValue for SetReceiptRulePositionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_set_name = rt::FromValue::from_value(value)?,
-                1 => out.rule_name = rt::FromValue::from_value(value)?,
-                2 => out.after = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_set_name, value),
+                1 => rt::convert::set(&mut out.rule_name, value),
+                2 => rt::convert::set(&mut out.after, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5797,10 +5797,10 @@ impl rt::FromValue for StopAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.scope = rt::FromValue::from_value(value)?,
-                1 => out.topic_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.scope, value),
+                1 => rt::convert::set(&mut out.topic_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5883,12 +5883,12 @@ impl rt::FromValue for Template {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.subject_part = rt::FromValue::from_value(value)?,
-                2 => out.text_part = rt::FromValue::from_value(value)?,
-                3 => out.html_part = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.subject_part, value),
+                2 => rt::convert::set(&mut out.text_part, value),
+                3 => rt::convert::set(&mut out.html_part, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5916,10 +5916,10 @@ impl rt::FromValue for TemplateDoesNotExistException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5945,10 +5945,10 @@ impl rt::FromValue for TemplateMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.created_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.created_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5974,10 +5974,10 @@ impl rt::FromValue for TestRenderTemplateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.template_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.template_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6002,9 +6002,9 @@ impl rt::FromValue for TestRenderTemplateResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rendered_template = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rendered_template, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6086,9 +6086,9 @@ impl rt::FromValue for TrackingOptions {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.custom_redirect_domain = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.custom_redirect_domain, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6113,10 +6113,10 @@ impl rt::FromValue for TrackingOptionsAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6142,10 +6142,10 @@ impl rt::FromValue for TrackingOptionsDoesNotExistException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6170,9 +6170,9 @@ impl rt::FromValue for UpdateAccountSendingEnabledRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6197,10 +6197,10 @@ impl rt::FromValue for UpdateConfigurationSetEventDestinationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.event_destination = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.event_destination, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6242,10 +6242,10 @@ impl rt::FromValue for UpdateConfigurationSetReputationMetricsEnabledRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6271,10 +6271,10 @@ impl rt::FromValue for UpdateConfigurationSetSendingEnabledRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6300,10 +6300,10 @@ impl rt::FromValue for UpdateConfigurationSetTrackingOptionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.configuration_set_name = rt::FromValue::from_value(value)?,
-                1 => out.tracking_options = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.configuration_set_name, value),
+                1 => rt::convert::set(&mut out.tracking_options, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6349,14 +6349,14 @@ impl rt::FromValue for UpdateCustomVerificationEmailTemplateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template_name = rt::FromValue::from_value(value)?,
-                1 => out.from_email_address = rt::FromValue::from_value(value)?,
-                2 => out.template_subject = rt::FromValue::from_value(value)?,
-                3 => out.template_content = rt::FromValue::from_value(value)?,
-                4 => out.success_redirection_url = rt::FromValue::from_value(value)?,
-                5 => out.failure_redirection_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template_name, value),
+                1 => rt::convert::set(&mut out.from_email_address, value),
+                2 => rt::convert::set(&mut out.template_subject, value),
+                3 => rt::convert::set(&mut out.template_content, value),
+                4 => rt::convert::set(&mut out.success_redirection_url, value),
+                5 => rt::convert::set(&mut out.failure_redirection_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6386,10 +6386,10 @@ impl rt::FromValue for UpdateReceiptRuleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.rule_set_name = rt::FromValue::from_value(value)?,
-                1 => out.rule = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.rule_set_name, value),
+                1 => rt::convert::set(&mut out.rule, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6430,9 +6430,9 @@ impl rt::FromValue for UpdateTemplateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.template = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.template, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6539,9 +6539,9 @@ impl rt::FromValue for VerifyDomainDkimRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.domain = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.domain, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6565,9 +6565,9 @@ impl rt::FromValue for VerifyDomainDkimResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.dkim_tokens = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.dkim_tokens, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6591,9 +6591,9 @@ impl rt::FromValue for VerifyDomainIdentityRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.domain = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.domain, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6617,9 +6617,9 @@ impl rt::FromValue for VerifyDomainIdentityResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.verification_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.verification_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6643,9 +6643,9 @@ impl rt::FromValue for VerifyEmailAddressRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.email_address = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.email_address, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6669,9 +6669,9 @@ impl rt::FromValue for VerifyEmailIdentityRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.email_address = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.email_address, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6712,10 +6712,10 @@ impl rt::FromValue for WorkmailAction {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.organization_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.organization_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -19,12 +19,12 @@ impl rt::FromValue for AddPermissionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.label = rt::FromValue::from_value(value)?,
-                2 => out.aws_account_id = rt::FromValue::from_value(value)?,
-                3 => out.action_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.label, value),
+                2 => rt::convert::set(&mut out.aws_account_id, value),
+                3 => rt::convert::set(&mut out.action_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -51,9 +51,9 @@ impl rt::FromValue for AuthorizationErrorException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -77,9 +77,9 @@ impl rt::FromValue for BatchEntryIdsNotDistinctException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -103,9 +103,9 @@ impl rt::FromValue for BatchRequestTooLongException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -132,12 +132,12 @@ impl rt::FromValue for BatchResultErrorEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                3 => out.sender_fault = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.code, value),
+                2 => rt::convert::set(&mut out.message, value),
+                3 => rt::convert::set(&mut out.sender_fault, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -164,9 +164,9 @@ impl rt::FromValue for CheckIfPhoneNumberIsOptedOutInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.phone_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.phone_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -190,9 +190,9 @@ impl rt::FromValue for CheckIfPhoneNumberIsOptedOutResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_opted_out = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_opted_out, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -216,9 +216,9 @@ impl rt::FromValue for ConcurrentAccessException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -244,11 +244,11 @@ impl rt::FromValue for ConfirmSubscriptionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.token = rt::FromValue::from_value(value)?,
-                2 => out.authenticate_on_unsubscribe = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.token, value),
+                2 => rt::convert::set(&mut out.authenticate_on_unsubscribe, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -274,9 +274,9 @@ impl rt::FromValue for ConfirmSubscriptionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -300,9 +300,9 @@ impl rt::FromValue for CreateEndpointResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -328,11 +328,11 @@ impl rt::FromValue for CreatePlatformApplicationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.platform = rt::FromValue::from_value(value)?,
-                2 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.platform, value),
+                2 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -358,9 +358,9 @@ impl rt::FromValue for CreatePlatformApplicationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.platform_application_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.platform_application_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -387,12 +387,12 @@ impl rt::FromValue for CreatePlatformEndpointInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.platform_application_arn = rt::FromValue::from_value(value)?,
-                1 => out.token = rt::FromValue::from_value(value)?,
-                2 => out.custom_user_data = rt::FromValue::from_value(value)?,
-                3 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.platform_application_arn, value),
+                1 => rt::convert::set(&mut out.token, value),
+                2 => rt::convert::set(&mut out.custom_user_data, value),
+                3 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -420,10 +420,10 @@ impl rt::FromValue for CreateSMSSandboxPhoneNumberInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.phone_number = rt::FromValue::from_value(value)?,
-                1 => out.language_code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.phone_number, value),
+                1 => rt::convert::set(&mut out.language_code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -467,12 +467,12 @@ impl rt::FromValue for CreateTopicInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                3 => out.data_protection_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                3 => rt::convert::set(&mut out.data_protection_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -499,9 +499,9 @@ impl rt::FromValue for CreateTopicResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -525,9 +525,9 @@ impl rt::FromValue for DeleteEndpointInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -551,9 +551,9 @@ impl rt::FromValue for DeletePlatformApplicationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.platform_application_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.platform_application_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -577,9 +577,9 @@ impl rt::FromValue for DeleteSMSSandboxPhoneNumberInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.phone_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.phone_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -619,9 +619,9 @@ impl rt::FromValue for DeleteTopicInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -645,9 +645,9 @@ impl rt::FromValue for EmptyBatchRequestException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -672,10 +672,10 @@ impl rt::FromValue for Endpoint {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_arn = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_arn, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -700,9 +700,9 @@ impl rt::FromValue for EndpointDisabledException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -726,9 +726,9 @@ impl rt::FromValue for FilterPolicyLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -752,9 +752,9 @@ impl rt::FromValue for GetDataProtectionPolicyInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -778,9 +778,9 @@ impl rt::FromValue for GetDataProtectionPolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_protection_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_protection_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -804,9 +804,9 @@ impl rt::FromValue for GetEndpointAttributesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -830,9 +830,9 @@ impl rt::FromValue for GetEndpointAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -856,9 +856,9 @@ impl rt::FromValue for GetPlatformApplicationAttributesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.platform_application_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.platform_application_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -882,9 +882,9 @@ impl rt::FromValue for GetPlatformApplicationAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -908,9 +908,9 @@ impl rt::FromValue for GetSMSAttributesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -934,9 +934,9 @@ impl rt::FromValue for GetSMSAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -976,9 +976,9 @@ impl rt::FromValue for GetSMSSandboxAccountStatusResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.is_in_sandbox = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.is_in_sandbox, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1002,9 +1002,9 @@ impl rt::FromValue for GetSubscriptionAttributesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1028,9 +1028,9 @@ impl rt::FromValue for GetSubscriptionAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1054,9 +1054,9 @@ impl rt::FromValue for GetTopicAttributesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1080,9 +1080,9 @@ impl rt::FromValue for GetTopicAttributesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1106,9 +1106,9 @@ impl rt::FromValue for InternalErrorException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1132,9 +1132,9 @@ impl rt::FromValue for InvalidBatchEntryIdException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1158,9 +1158,9 @@ impl rt::FromValue for InvalidParameterException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1184,9 +1184,9 @@ impl rt::FromValue for InvalidParameterValueException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1210,9 +1210,9 @@ impl rt::FromValue for InvalidSecurityException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1236,9 +1236,9 @@ impl rt::FromValue for InvalidStateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1262,9 +1262,9 @@ impl rt::FromValue for KMSAccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1288,9 +1288,9 @@ impl rt::FromValue for KMSDisabledException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1314,9 +1314,9 @@ impl rt::FromValue for KMSInvalidStateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1340,9 +1340,9 @@ impl rt::FromValue for KMSNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1366,9 +1366,9 @@ impl rt::FromValue for KMSOptInRequired {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1392,9 +1392,9 @@ impl rt::FromValue for KMSThrottlingException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1513,10 +1513,10 @@ impl rt::FromValue for ListEndpointsByPlatformApplicationInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.platform_application_arn = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.platform_application_arn, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1542,10 +1542,10 @@ impl rt::FromValue for ListEndpointsByPlatformApplicationResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoints = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoints, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1571,10 +1571,10 @@ impl rt::FromValue for ListOriginationNumbersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1600,10 +1600,10 @@ impl rt::FromValue for ListOriginationNumbersResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.phone_numbers = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.phone_numbers, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1628,9 +1628,9 @@ impl rt::FromValue for ListPhoneNumbersOptedOutInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1655,10 +1655,10 @@ impl rt::FromValue for ListPhoneNumbersOptedOutResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.phone_numbers = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.phone_numbers, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1683,9 +1683,9 @@ impl rt::FromValue for ListPlatformApplicationsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1710,10 +1710,10 @@ impl rt::FromValue for ListPlatformApplicationsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.platform_applications = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.platform_applications, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1739,10 +1739,10 @@ impl rt::FromValue for ListSMSSandboxPhoneNumbersInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1768,10 +1768,10 @@ impl rt::FromValue for ListSMSSandboxPhoneNumbersResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.phone_numbers = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.phone_numbers, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1797,10 +1797,10 @@ impl rt::FromValue for ListSubscriptionsByTopicInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1826,10 +1826,10 @@ impl rt::FromValue for ListSubscriptionsByTopicResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscriptions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscriptions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1854,9 +1854,9 @@ impl rt::FromValue for ListSubscriptionsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1881,10 +1881,10 @@ impl rt::FromValue for ListSubscriptionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscriptions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscriptions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1909,9 +1909,9 @@ impl rt::FromValue for ListTagsForResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1935,9 +1935,9 @@ impl rt::FromValue for ListTagsForResourceResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1961,9 +1961,9 @@ impl rt::FromValue for ListTopicsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1988,10 +1988,10 @@ impl rt::FromValue for ListTopicsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topics = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topics, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2018,11 +2018,11 @@ impl rt::FromValue for MessageAttributeValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.data_type = rt::FromValue::from_value(value)?,
-                1 => out.string_value = rt::FromValue::from_value(value)?,
-                2 => out.binary_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.data_type, value),
+                1 => rt::convert::set(&mut out.string_value, value),
+                2 => rt::convert::set(&mut out.binary_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2048,9 +2048,9 @@ impl rt::FromValue for NotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2135,9 +2135,9 @@ impl rt::FromValue for OptInPhoneNumberInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.phone_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.phone_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2177,9 +2177,9 @@ impl rt::FromValue for OptedOutException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2208,14 +2208,14 @@ impl rt::FromValue for PhoneNumberInformation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.created_at = rt::FromValue::from_value(value)?,
-                1 => out.phone_number = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.iso2_country_code = rt::FromValue::from_value(value)?,
-                4 => out.route_type = rt::FromValue::from_value(value)?,
-                5 => out.number_capabilities = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.created_at, value),
+                1 => rt::convert::set(&mut out.phone_number, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.iso2_country_code, value),
+                4 => rt::convert::set(&mut out.route_type, value),
+                5 => rt::convert::set(&mut out.number_capabilities, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2245,10 +2245,10 @@ impl rt::FromValue for PlatformApplication {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.platform_application_arn = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.platform_application_arn, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2273,9 +2273,9 @@ impl rt::FromValue for PlatformApplicationDisabledException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2300,10 +2300,10 @@ impl rt::FromValue for PublishBatchInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.publish_batch_request_entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.publish_batch_request_entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2335,15 +2335,15 @@ impl rt::FromValue for PublishBatchRequestEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                2 => out.subject = rt::FromValue::from_value(value)?,
-                3 => out.message_structure = rt::FromValue::from_value(value)?,
-                4 => out.message_attributes = rt::FromValue::from_value(value)?,
-                5 => out.message_deduplication_id = rt::FromValue::from_value(value)?,
-                6 => out.message_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.message, value),
+                2 => rt::convert::set(&mut out.subject, value),
+                3 => rt::convert::set(&mut out.message_structure, value),
+                4 => rt::convert::set(&mut out.message_attributes, value),
+                5 => rt::convert::set(&mut out.message_deduplication_id, value),
+                6 => rt::convert::set(&mut out.message_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2374,10 +2374,10 @@ impl rt::FromValue for PublishBatchResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.successful = rt::FromValue::from_value(value)?,
-                1 => out.failed = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.successful, value),
+                1 => rt::convert::set(&mut out.failed, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2404,11 +2404,11 @@ impl rt::FromValue for PublishBatchResultEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.message_id = rt::FromValue::from_value(value)?,
-                2 => out.sequence_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.message_id, value),
+                2 => rt::convert::set(&mut out.sequence_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2443,17 +2443,17 @@ impl rt::FromValue for PublishInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.target_arn = rt::FromValue::from_value(value)?,
-                2 => out.phone_number = rt::FromValue::from_value(value)?,
-                3 => out.message = rt::FromValue::from_value(value)?,
-                4 => out.subject = rt::FromValue::from_value(value)?,
-                5 => out.message_structure = rt::FromValue::from_value(value)?,
-                6 => out.message_attributes = rt::FromValue::from_value(value)?,
-                7 => out.message_deduplication_id = rt::FromValue::from_value(value)?,
-                8 => out.message_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.target_arn, value),
+                2 => rt::convert::set(&mut out.phone_number, value),
+                3 => rt::convert::set(&mut out.message, value),
+                4 => rt::convert::set(&mut out.subject, value),
+                5 => rt::convert::set(&mut out.message_structure, value),
+                6 => rt::convert::set(&mut out.message_attributes, value),
+                7 => rt::convert::set(&mut out.message_deduplication_id, value),
+                8 => rt::convert::set(&mut out.message_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2486,10 +2486,10 @@ impl rt::FromValue for PublishResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message_id = rt::FromValue::from_value(value)?,
-                1 => out.sequence_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message_id, value),
+                1 => rt::convert::set(&mut out.sequence_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2515,10 +2515,10 @@ impl rt::FromValue for PutDataProtectionPolicyInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.data_protection_policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.data_protection_policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2544,10 +2544,10 @@ impl rt::FromValue for RemovePermissionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.label = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.label, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2572,9 +2572,9 @@ impl rt::FromValue for ReplayLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2598,9 +2598,9 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2686,10 +2686,10 @@ impl rt::FromValue for SMSSandboxPhoneNumber {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.phone_number = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.phone_number, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2773,10 +2773,10 @@ impl rt::FromValue for SetEndpointAttributesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.endpoint_arn = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.endpoint_arn, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2802,10 +2802,10 @@ impl rt::FromValue for SetPlatformApplicationAttributesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.platform_application_arn = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.platform_application_arn, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2830,9 +2830,9 @@ impl rt::FromValue for SetSMSAttributesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2874,11 +2874,11 @@ impl rt::FromValue for SetSubscriptionAttributesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_arn = rt::FromValue::from_value(value)?,
-                1 => out.attribute_name = rt::FromValue::from_value(value)?,
-                2 => out.attribute_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_arn, value),
+                1 => rt::convert::set(&mut out.attribute_name, value),
+                2 => rt::convert::set(&mut out.attribute_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2906,11 +2906,11 @@ impl rt::FromValue for SetTopicAttributesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.attribute_name = rt::FromValue::from_value(value)?,
-                2 => out.attribute_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.attribute_name, value),
+                2 => rt::convert::set(&mut out.attribute_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2936,9 +2936,9 @@ impl rt::FromValue for StaleTagException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2966,13 +2966,13 @@ impl rt::FromValue for SubscribeInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                1 => out.protocol = rt::FromValue::from_value(value)?,
-                2 => out.endpoint = rt::FromValue::from_value(value)?,
-                3 => out.attributes = rt::FromValue::from_value(value)?,
-                4 => out.return_subscription_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                1 => rt::convert::set(&mut out.protocol, value),
+                2 => rt::convert::set(&mut out.endpoint, value),
+                3 => rt::convert::set(&mut out.attributes, value),
+                4 => rt::convert::set(&mut out.return_subscription_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3000,9 +3000,9 @@ impl rt::FromValue for SubscribeResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3030,13 +3030,13 @@ impl rt::FromValue for Subscription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_arn = rt::FromValue::from_value(value)?,
-                1 => out.owner = rt::FromValue::from_value(value)?,
-                2 => out.protocol = rt::FromValue::from_value(value)?,
-                3 => out.endpoint = rt::FromValue::from_value(value)?,
-                4 => out.topic_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_arn, value),
+                1 => rt::convert::set(&mut out.owner, value),
+                2 => rt::convert::set(&mut out.protocol, value),
+                3 => rt::convert::set(&mut out.endpoint, value),
+                4 => rt::convert::set(&mut out.topic_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3064,9 +3064,9 @@ impl rt::FromValue for SubscriptionLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3091,10 +3091,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3119,9 +3119,9 @@ impl rt::FromValue for TagLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3145,9 +3145,9 @@ impl rt::FromValue for TagPolicyException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3172,10 +3172,10 @@ impl rt::FromValue for TagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3216,9 +3216,9 @@ impl rt::FromValue for ThrottledException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3242,9 +3242,9 @@ impl rt::FromValue for TooManyEntriesInBatchRequestException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3268,9 +3268,9 @@ impl rt::FromValue for Topic {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.topic_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.topic_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3294,9 +3294,9 @@ impl rt::FromValue for TopicLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3320,9 +3320,9 @@ impl rt::FromValue for UnsubscribeInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.subscription_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.subscription_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3347,10 +3347,10 @@ impl rt::FromValue for UntagResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3391,9 +3391,9 @@ impl rt::FromValue for UserErrorException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3417,9 +3417,9 @@ impl rt::FromValue for ValidationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3444,10 +3444,10 @@ impl rt::FromValue for VerificationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3473,10 +3473,10 @@ impl rt::FromValue for VerifySMSSandboxPhoneNumberInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.phone_number = rt::FromValue::from_value(value)?,
-                1 => out.one_time_password = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.phone_number, value),
+                1 => rt::convert::set(&mut out.one_time_password, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

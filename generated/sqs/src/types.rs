@@ -19,12 +19,12 @@ impl rt::FromValue for AddPermissionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.label = rt::FromValue::from_value(value)?,
-                2 => out.aws_account_ids = rt::FromValue::from_value(value)?,
-                3 => out.actions = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.label, value),
+                2 => rt::convert::set(&mut out.aws_account_ids, value),
+                3 => rt::convert::set(&mut out.actions, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -51,9 +51,9 @@ impl rt::FromValue for BatchEntryIdsNotDistinct {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -77,9 +77,9 @@ impl rt::FromValue for BatchRequestTooLong {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -106,12 +106,12 @@ impl rt::FromValue for BatchResultErrorEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.sender_fault = rt::FromValue::from_value(value)?,
-                2 => out.code = rt::FromValue::from_value(value)?,
-                3 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.sender_fault, value),
+                2 => rt::convert::set(&mut out.code, value),
+                3 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -138,9 +138,9 @@ impl rt::FromValue for CancelMessageMoveTaskRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_handle = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_handle, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -164,9 +164,9 @@ impl rt::FromValue for CancelMessageMoveTaskResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.approximate_number_of_messages_moved = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.approximate_number_of_messages_moved, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -191,10 +191,10 @@ impl rt::FromValue for ChangeMessageVisibilityBatchRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -221,11 +221,11 @@ impl rt::FromValue for ChangeMessageVisibilityBatchRequestEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.receipt_handle = rt::FromValue::from_value(value)?,
-                2 => out.visibility_timeout = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.receipt_handle, value),
+                2 => rt::convert::set(&mut out.visibility_timeout, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -252,10 +252,10 @@ impl rt::FromValue for ChangeMessageVisibilityBatchResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.successful = rt::FromValue::from_value(value)?,
-                1 => out.failed = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.successful, value),
+                1 => rt::convert::set(&mut out.failed, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -280,9 +280,9 @@ impl rt::FromValue for ChangeMessageVisibilityBatchResultEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -308,11 +308,11 @@ impl rt::FromValue for ChangeMessageVisibilityRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.receipt_handle = rt::FromValue::from_value(value)?,
-                2 => out.visibility_timeout = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.receipt_handle, value),
+                2 => rt::convert::set(&mut out.visibility_timeout, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -340,11 +340,11 @@ impl rt::FromValue for CreateQueueRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_name = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_name, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -370,9 +370,9 @@ impl rt::FromValue for CreateQueueResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -397,10 +397,10 @@ impl rt::FromValue for DeleteMessageBatchRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -426,10 +426,10 @@ impl rt::FromValue for DeleteMessageBatchRequestEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.receipt_handle = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.receipt_handle, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -455,10 +455,10 @@ impl rt::FromValue for DeleteMessageBatchResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.successful = rt::FromValue::from_value(value)?,
-                1 => out.failed = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.successful, value),
+                1 => rt::convert::set(&mut out.failed, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -483,9 +483,9 @@ impl rt::FromValue for DeleteMessageBatchResultEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -510,10 +510,10 @@ impl rt::FromValue for DeleteMessageRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.receipt_handle = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.receipt_handle, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -538,9 +538,9 @@ impl rt::FromValue for DeleteQueueRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -564,9 +564,9 @@ impl rt::FromValue for EmptyBatchRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -591,10 +591,10 @@ impl rt::FromValue for GetQueueAttributesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.attribute_names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.attribute_names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -619,9 +619,9 @@ impl rt::FromValue for GetQueueAttributesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -646,10 +646,10 @@ impl rt::FromValue for GetQueueUrlRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_name = rt::FromValue::from_value(value)?,
-                1 => out.queue_owner_aws_account_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_name, value),
+                1 => rt::convert::set(&mut out.queue_owner_aws_account_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -674,9 +674,9 @@ impl rt::FromValue for GetQueueUrlResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -700,9 +700,9 @@ impl rt::FromValue for InvalidAddress {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -726,9 +726,9 @@ impl rt::FromValue for InvalidAttributeName {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -752,9 +752,9 @@ impl rt::FromValue for InvalidAttributeValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -778,9 +778,9 @@ impl rt::FromValue for InvalidBatchEntryId {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -820,9 +820,9 @@ impl rt::FromValue for InvalidMessageContents {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -846,9 +846,9 @@ impl rt::FromValue for InvalidSecurity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -872,9 +872,9 @@ impl rt::FromValue for KmsAccessDenied {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -898,9 +898,9 @@ impl rt::FromValue for KmsDisabled {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -924,9 +924,9 @@ impl rt::FromValue for KmsInvalidKeyUsage {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -950,9 +950,9 @@ impl rt::FromValue for KmsInvalidState {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -976,9 +976,9 @@ impl rt::FromValue for KmsNotFound {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1002,9 +1002,9 @@ impl rt::FromValue for KmsOptInRequired {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1028,9 +1028,9 @@ impl rt::FromValue for KmsThrottled {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1056,11 +1056,11 @@ impl rt::FromValue for ListDeadLetterSourceQueuesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1087,10 +1087,10 @@ impl rt::FromValue for ListDeadLetterSourceQueuesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_urls = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_urls, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1116,10 +1116,10 @@ impl rt::FromValue for ListMessageMoveTasksRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_arn = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_arn, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1144,9 +1144,9 @@ impl rt::FromValue for ListMessageMoveTasksResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1178,17 +1178,17 @@ impl rt::FromValue for ListMessageMoveTasksResultEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_handle = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.source_arn = rt::FromValue::from_value(value)?,
-                3 => out.destination_arn = rt::FromValue::from_value(value)?,
-                4 => out.max_number_of_messages_per_second = rt::FromValue::from_value(value)?,
-                5 => out.approximate_number_of_messages_moved = rt::FromValue::from_value(value)?,
-                6 => out.approximate_number_of_messages_to_move = rt::FromValue::from_value(value)?,
-                7 => out.failure_reason = rt::FromValue::from_value(value)?,
-                8 => out.started_timestamp = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_handle, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.source_arn, value),
+                3 => rt::convert::set(&mut out.destination_arn, value),
+                4 => rt::convert::set(&mut out.max_number_of_messages_per_second, value),
+                5 => rt::convert::set(&mut out.approximate_number_of_messages_moved, value),
+                6 => rt::convert::set(&mut out.approximate_number_of_messages_to_move, value),
+                7 => rt::convert::set(&mut out.failure_reason, value),
+                8 => rt::convert::set(&mut out.started_timestamp, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1220,9 +1220,9 @@ impl rt::FromValue for ListQueueTagsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1246,9 +1246,9 @@ impl rt::FromValue for ListQueueTagsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1274,11 +1274,11 @@ impl rt::FromValue for ListQueuesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_name_prefix = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_name_prefix, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1305,10 +1305,10 @@ impl rt::FromValue for ListQueuesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_urls = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_urls, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1340,15 +1340,15 @@ impl rt::FromValue for Message {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message_id = rt::FromValue::from_value(value)?,
-                1 => out.receipt_handle = rt::FromValue::from_value(value)?,
-                2 => out.md5_of_body = rt::FromValue::from_value(value)?,
-                3 => out.body = rt::FromValue::from_value(value)?,
-                4 => out.attributes = rt::FromValue::from_value(value)?,
-                5 => out.md5_of_message_attributes = rt::FromValue::from_value(value)?,
-                6 => out.message_attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message_id, value),
+                1 => rt::convert::set(&mut out.receipt_handle, value),
+                2 => rt::convert::set(&mut out.md5_of_body, value),
+                3 => rt::convert::set(&mut out.body, value),
+                4 => rt::convert::set(&mut out.attributes, value),
+                5 => rt::convert::set(&mut out.md5_of_message_attributes, value),
+                6 => rt::convert::set(&mut out.message_attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1382,13 +1382,13 @@ impl rt::FromValue for MessageAttributeValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_value = rt::FromValue::from_value(value)?,
-                1 => out.binary_value = rt::FromValue::from_value(value)?,
-                2 => out.string_list_values = rt::FromValue::from_value(value)?,
-                3 => out.binary_list_values = rt::FromValue::from_value(value)?,
-                4 => out.data_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_value, value),
+                1 => rt::convert::set(&mut out.binary_value, value),
+                2 => rt::convert::set(&mut out.string_list_values, value),
+                3 => rt::convert::set(&mut out.binary_list_values, value),
+                4 => rt::convert::set(&mut out.data_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1584,13 +1584,13 @@ impl rt::FromValue for MessageSystemAttributeValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.string_value = rt::FromValue::from_value(value)?,
-                1 => out.binary_value = rt::FromValue::from_value(value)?,
-                2 => out.string_list_values = rt::FromValue::from_value(value)?,
-                3 => out.binary_list_values = rt::FromValue::from_value(value)?,
-                4 => out.data_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.string_value, value),
+                1 => rt::convert::set(&mut out.binary_value, value),
+                2 => rt::convert::set(&mut out.string_list_values, value),
+                3 => rt::convert::set(&mut out.binary_list_values, value),
+                4 => rt::convert::set(&mut out.data_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1618,9 +1618,9 @@ impl rt::FromValue for OverLimit {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1644,9 +1644,9 @@ impl rt::FromValue for PurgeQueueInProgress {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1670,9 +1670,9 @@ impl rt::FromValue for PurgeQueueRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1837,9 +1837,9 @@ impl rt::FromValue for QueueDeletedRecently {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1863,9 +1863,9 @@ impl rt::FromValue for QueueDoesNotExist {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1889,9 +1889,9 @@ impl rt::FromValue for QueueNameExists {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1915,9 +1915,9 @@ impl rt::FromValue for ReceiptHandleIsInvalid {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1949,16 +1949,16 @@ impl rt::FromValue for ReceiveMessageRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.attribute_names = rt::FromValue::from_value(value)?,
-                2 => out.message_system_attribute_names = rt::FromValue::from_value(value)?,
-                3 => out.message_attribute_names = rt::FromValue::from_value(value)?,
-                4 => out.max_number_of_messages = rt::FromValue::from_value(value)?,
-                5 => out.visibility_timeout = rt::FromValue::from_value(value)?,
-                6 => out.wait_time_seconds = rt::FromValue::from_value(value)?,
-                7 => out.receive_request_attempt_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.attribute_names, value),
+                2 => rt::convert::set(&mut out.message_system_attribute_names, value),
+                3 => rt::convert::set(&mut out.message_attribute_names, value),
+                4 => rt::convert::set(&mut out.max_number_of_messages, value),
+                5 => rt::convert::set(&mut out.visibility_timeout, value),
+                6 => rt::convert::set(&mut out.wait_time_seconds, value),
+                7 => rt::convert::set(&mut out.receive_request_attempt_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1989,9 +1989,9 @@ impl rt::FromValue for ReceiveMessageResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.messages = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.messages, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2016,10 +2016,10 @@ impl rt::FromValue for RemovePermissionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.label = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.label, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2044,9 +2044,9 @@ impl rt::FromValue for RequestThrottled {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2070,9 +2070,9 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2097,10 +2097,10 @@ impl rt::FromValue for SendMessageBatchRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2133,15 +2133,15 @@ impl rt::FromValue for SendMessageBatchRequestEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.message_body = rt::FromValue::from_value(value)?,
-                2 => out.delay_seconds = rt::FromValue::from_value(value)?,
-                3 => out.message_attributes = rt::FromValue::from_value(value)?,
-                4 => out.message_system_attributes = rt::FromValue::from_value(value)?,
-                5 => out.message_deduplication_id = rt::FromValue::from_value(value)?,
-                6 => out.message_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.message_body, value),
+                2 => rt::convert::set(&mut out.delay_seconds, value),
+                3 => rt::convert::set(&mut out.message_attributes, value),
+                4 => rt::convert::set(&mut out.message_system_attributes, value),
+                5 => rt::convert::set(&mut out.message_deduplication_id, value),
+                6 => rt::convert::set(&mut out.message_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2172,10 +2172,10 @@ impl rt::FromValue for SendMessageBatchResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.successful = rt::FromValue::from_value(value)?,
-                1 => out.failed = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.successful, value),
+                1 => rt::convert::set(&mut out.failed, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2205,14 +2205,14 @@ impl rt::FromValue for SendMessageBatchResultEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.message_id = rt::FromValue::from_value(value)?,
-                2 => out.md5_of_message_body = rt::FromValue::from_value(value)?,
-                3 => out.md5_of_message_attributes = rt::FromValue::from_value(value)?,
-                4 => out.md5_of_message_system_attributes = rt::FromValue::from_value(value)?,
-                5 => out.sequence_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.message_id, value),
+                2 => rt::convert::set(&mut out.md5_of_message_body, value),
+                3 => rt::convert::set(&mut out.md5_of_message_attributes, value),
+                4 => rt::convert::set(&mut out.md5_of_message_system_attributes, value),
+                5 => rt::convert::set(&mut out.sequence_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2249,15 +2249,15 @@ impl rt::FromValue for SendMessageRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.message_body = rt::FromValue::from_value(value)?,
-                2 => out.delay_seconds = rt::FromValue::from_value(value)?,
-                3 => out.message_attributes = rt::FromValue::from_value(value)?,
-                4 => out.message_system_attributes = rt::FromValue::from_value(value)?,
-                5 => out.message_deduplication_id = rt::FromValue::from_value(value)?,
-                6 => out.message_group_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.message_body, value),
+                2 => rt::convert::set(&mut out.delay_seconds, value),
+                3 => rt::convert::set(&mut out.message_attributes, value),
+                4 => rt::convert::set(&mut out.message_system_attributes, value),
+                5 => rt::convert::set(&mut out.message_deduplication_id, value),
+                6 => rt::convert::set(&mut out.message_group_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2291,13 +2291,13 @@ impl rt::FromValue for SendMessageResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.md5_of_message_body = rt::FromValue::from_value(value)?,
-                1 => out.md5_of_message_attributes = rt::FromValue::from_value(value)?,
-                2 => out.md5_of_message_system_attributes = rt::FromValue::from_value(value)?,
-                3 => out.message_id = rt::FromValue::from_value(value)?,
-                4 => out.sequence_number = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.md5_of_message_body, value),
+                1 => rt::convert::set(&mut out.md5_of_message_attributes, value),
+                2 => rt::convert::set(&mut out.md5_of_message_system_attributes, value),
+                3 => rt::convert::set(&mut out.message_id, value),
+                4 => rt::convert::set(&mut out.sequence_number, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2326,10 +2326,10 @@ impl rt::FromValue for SetQueueAttributesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.attributes = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.attributes, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2356,11 +2356,11 @@ impl rt::FromValue for StartMessageMoveTaskRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_arn = rt::FromValue::from_value(value)?,
-                1 => out.destination_arn = rt::FromValue::from_value(value)?,
-                2 => out.max_number_of_messages_per_second = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_arn, value),
+                1 => rt::convert::set(&mut out.destination_arn, value),
+                2 => rt::convert::set(&mut out.max_number_of_messages_per_second, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2386,9 +2386,9 @@ impl rt::FromValue for StartMessageMoveTaskResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_handle = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_handle, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2413,10 +2413,10 @@ impl rt::FromValue for TagQueueRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2441,9 +2441,9 @@ impl rt::FromValue for TooManyEntriesInBatchRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2467,9 +2467,9 @@ impl rt::FromValue for UnsupportedOperation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2494,10 +2494,10 @@ impl rt::FromValue for UntagQueueRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.queue_url = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.queue_url, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

@@ -17,10 +17,10 @@ impl rt::FromValue for AccountSharingInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_id = rt::FromValue::from_value(value)?,
-                1 => out.shared_document_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_id, value),
+                1 => rt::convert::set(&mut out.shared_document_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -54,18 +54,18 @@ impl rt::FromValue for Activation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.activation_id = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.default_instance_name = rt::FromValue::from_value(value)?,
-                3 => out.iam_role = rt::FromValue::from_value(value)?,
-                4 => out.registration_limit = rt::FromValue::from_value(value)?,
-                5 => out.registrations_count = rt::FromValue::from_value(value)?,
-                6 => out.expiration_date = rt::FromValue::from_value(value)?,
-                7 => out.expired = rt::FromValue::from_value(value)?,
-                8 => out.created_date = rt::FromValue::from_value(value)?,
-                9 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.activation_id, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.default_instance_name, value),
+                3 => rt::convert::set(&mut out.iam_role, value),
+                4 => rt::convert::set(&mut out.registration_limit, value),
+                5 => rt::convert::set(&mut out.registrations_count, value),
+                6 => rt::convert::set(&mut out.expiration_date, value),
+                7 => rt::convert::set(&mut out.expired, value),
+                8 => rt::convert::set(&mut out.created_date, value),
+                9 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -100,11 +100,11 @@ impl rt::FromValue for AddTagsToResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource_id = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource_id, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -146,9 +146,9 @@ impl rt::FromValue for Alarm {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -173,10 +173,10 @@ impl rt::FromValue for AlarmConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ignore_poll_alarm_failure = rt::FromValue::from_value(value)?,
-                1 => out.alarms = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ignore_poll_alarm_failure, value),
+                1 => rt::convert::set(&mut out.alarms, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -202,10 +202,10 @@ impl rt::FromValue for AlarmStateInformation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -230,9 +230,9 @@ impl rt::FromValue for AlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -259,12 +259,12 @@ impl rt::FromValue for AssociateOpsItemRelatedItemRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                1 => out.association_type = rt::FromValue::from_value(value)?,
-                2 => out.resource_type = rt::FromValue::from_value(value)?,
-                3 => out.resource_uri = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_item_id, value),
+                1 => rt::convert::set(&mut out.association_type, value),
+                2 => rt::convert::set(&mut out.resource_type, value),
+                3 => rt::convert::set(&mut out.resource_uri, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -291,9 +291,9 @@ impl rt::FromValue for AssociateOpsItemRelatedItemResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -347,21 +347,21 @@ impl rt::FromValue for Association {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.association_id = rt::FromValue::from_value(value)?,
-                3 => out.association_version = rt::FromValue::from_value(value)?,
-                4 => out.document_version = rt::FromValue::from_value(value)?,
-                5 => out.targets = rt::FromValue::from_value(value)?,
-                6 => out.last_execution_date = rt::FromValue::from_value(value)?,
-                7 => out.overview = rt::FromValue::from_value(value)?,
-                8 => out.schedule_expression = rt::FromValue::from_value(value)?,
-                9 => out.association_name = rt::FromValue::from_value(value)?,
-                10 => out.schedule_offset = rt::FromValue::from_value(value)?,
-                11 => out.duration = rt::FromValue::from_value(value)?,
-                12 => out.target_maps = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.association_id, value),
+                3 => rt::convert::set(&mut out.association_version, value),
+                4 => rt::convert::set(&mut out.document_version, value),
+                5 => rt::convert::set(&mut out.targets, value),
+                6 => rt::convert::set(&mut out.last_execution_date, value),
+                7 => rt::convert::set(&mut out.overview, value),
+                8 => rt::convert::set(&mut out.schedule_expression, value),
+                9 => rt::convert::set(&mut out.association_name, value),
+                10 => rt::convert::set(&mut out.schedule_offset, value),
+                11 => rt::convert::set(&mut out.duration, value),
+                12 => rt::convert::set(&mut out.target_maps, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -510,37 +510,37 @@ impl rt::FromValue for AssociationDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.association_version = rt::FromValue::from_value(value)?,
-                3 => out.date = rt::FromValue::from_value(value)?,
-                4 => out.last_update_association_date = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                6 => out.overview = rt::FromValue::from_value(value)?,
-                7 => out.document_version = rt::FromValue::from_value(value)?,
-                8 => out.automation_target_parameter_name = rt::FromValue::from_value(value)?,
-                9 => out.parameters = rt::FromValue::from_value(value)?,
-                10 => out.association_id = rt::FromValue::from_value(value)?,
-                11 => out.targets = rt::FromValue::from_value(value)?,
-                12 => out.schedule_expression = rt::FromValue::from_value(value)?,
-                13 => out.output_location = rt::FromValue::from_value(value)?,
-                14 => out.last_execution_date = rt::FromValue::from_value(value)?,
-                15 => out.last_successful_execution_date = rt::FromValue::from_value(value)?,
-                16 => out.association_name = rt::FromValue::from_value(value)?,
-                17 => out.max_errors = rt::FromValue::from_value(value)?,
-                18 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                19 => out.compliance_severity = rt::FromValue::from_value(value)?,
-                20 => out.sync_compliance = rt::FromValue::from_value(value)?,
-                21 => out.apply_only_at_cron_interval = rt::FromValue::from_value(value)?,
-                22 => out.calendar_names = rt::FromValue::from_value(value)?,
-                23 => out.target_locations = rt::FromValue::from_value(value)?,
-                24 => out.schedule_offset = rt::FromValue::from_value(value)?,
-                25 => out.duration = rt::FromValue::from_value(value)?,
-                26 => out.target_maps = rt::FromValue::from_value(value)?,
-                27 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                28 => out.triggered_alarms = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.association_version, value),
+                3 => rt::convert::set(&mut out.date, value),
+                4 => rt::convert::set(&mut out.last_update_association_date, value),
+                5 => rt::convert::set(&mut out.status, value),
+                6 => rt::convert::set(&mut out.overview, value),
+                7 => rt::convert::set(&mut out.document_version, value),
+                8 => rt::convert::set(&mut out.automation_target_parameter_name, value),
+                9 => rt::convert::set(&mut out.parameters, value),
+                10 => rt::convert::set(&mut out.association_id, value),
+                11 => rt::convert::set(&mut out.targets, value),
+                12 => rt::convert::set(&mut out.schedule_expression, value),
+                13 => rt::convert::set(&mut out.output_location, value),
+                14 => rt::convert::set(&mut out.last_execution_date, value),
+                15 => rt::convert::set(&mut out.last_successful_execution_date, value),
+                16 => rt::convert::set(&mut out.association_name, value),
+                17 => rt::convert::set(&mut out.max_errors, value),
+                18 => rt::convert::set(&mut out.max_concurrency, value),
+                19 => rt::convert::set(&mut out.compliance_severity, value),
+                20 => rt::convert::set(&mut out.sync_compliance, value),
+                21 => rt::convert::set(&mut out.apply_only_at_cron_interval, value),
+                22 => rt::convert::set(&mut out.calendar_names, value),
+                23 => rt::convert::set(&mut out.target_locations, value),
+                24 => rt::convert::set(&mut out.schedule_offset, value),
+                25 => rt::convert::set(&mut out.duration, value),
+                26 => rt::convert::set(&mut out.target_maps, value),
+                27 => rt::convert::set(&mut out.alarm_configuration, value),
+                28 => rt::convert::set(&mut out.triggered_alarms, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -592,9 +592,9 @@ impl rt::FromValue for AssociationDoesNotExist {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -627,18 +627,18 @@ impl rt::FromValue for AssociationExecution {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_id = rt::FromValue::from_value(value)?,
-                1 => out.association_version = rt::FromValue::from_value(value)?,
-                2 => out.execution_id = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.detailed_status = rt::FromValue::from_value(value)?,
-                5 => out.created_time = rt::FromValue::from_value(value)?,
-                6 => out.last_execution_date = rt::FromValue::from_value(value)?,
-                7 => out.resource_count_by_status = rt::FromValue::from_value(value)?,
-                8 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                9 => out.triggered_alarms = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_id, value),
+                1 => rt::convert::set(&mut out.association_version, value),
+                2 => rt::convert::set(&mut out.execution_id, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.detailed_status, value),
+                5 => rt::convert::set(&mut out.created_time, value),
+                6 => rt::convert::set(&mut out.last_execution_date, value),
+                7 => rt::convert::set(&mut out.resource_count_by_status, value),
+                8 => rt::convert::set(&mut out.alarm_configuration, value),
+                9 => rt::convert::set(&mut out.triggered_alarms, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -671,9 +671,9 @@ impl rt::FromValue for AssociationExecutionDoesNotExist {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -699,11 +699,11 @@ impl rt::FromValue for AssociationExecutionFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -798,17 +798,17 @@ impl rt::FromValue for AssociationExecutionTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_id = rt::FromValue::from_value(value)?,
-                1 => out.association_version = rt::FromValue::from_value(value)?,
-                2 => out.execution_id = rt::FromValue::from_value(value)?,
-                3 => out.resource_id = rt::FromValue::from_value(value)?,
-                4 => out.resource_type = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                6 => out.detailed_status = rt::FromValue::from_value(value)?,
-                7 => out.last_execution_date = rt::FromValue::from_value(value)?,
-                8 => out.output_source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_id, value),
+                1 => rt::convert::set(&mut out.association_version, value),
+                2 => rt::convert::set(&mut out.execution_id, value),
+                3 => rt::convert::set(&mut out.resource_id, value),
+                4 => rt::convert::set(&mut out.resource_type, value),
+                5 => rt::convert::set(&mut out.status, value),
+                6 => rt::convert::set(&mut out.detailed_status, value),
+                7 => rt::convert::set(&mut out.last_execution_date, value),
+                8 => rt::convert::set(&mut out.output_source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -841,10 +841,10 @@ impl rt::FromValue for AssociationExecutionTargetsFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -931,10 +931,10 @@ impl rt::FromValue for AssociationFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1123,11 +1123,11 @@ impl rt::FromValue for AssociationOverview {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.status = rt::FromValue::from_value(value)?,
-                1 => out.detailed_status = rt::FromValue::from_value(value)?,
-                2 => out.association_status_aggregated_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.status, value),
+                1 => rt::convert::set(&mut out.detailed_status, value),
+                2 => rt::convert::set(&mut out.association_status_aggregated_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1156,12 +1156,12 @@ impl rt::FromValue for AssociationStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.date = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                3 => out.additional_info = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.date, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.message, value),
+                3 => rt::convert::set(&mut out.additional_info, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1328,28 +1328,28 @@ impl rt::FromValue for AssociationVersionInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_id = rt::FromValue::from_value(value)?,
-                1 => out.association_version = rt::FromValue::from_value(value)?,
-                2 => out.created_date = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.document_version = rt::FromValue::from_value(value)?,
-                5 => out.parameters = rt::FromValue::from_value(value)?,
-                6 => out.targets = rt::FromValue::from_value(value)?,
-                7 => out.schedule_expression = rt::FromValue::from_value(value)?,
-                8 => out.output_location = rt::FromValue::from_value(value)?,
-                9 => out.association_name = rt::FromValue::from_value(value)?,
-                10 => out.max_errors = rt::FromValue::from_value(value)?,
-                11 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                12 => out.compliance_severity = rt::FromValue::from_value(value)?,
-                13 => out.sync_compliance = rt::FromValue::from_value(value)?,
-                14 => out.apply_only_at_cron_interval = rt::FromValue::from_value(value)?,
-                15 => out.calendar_names = rt::FromValue::from_value(value)?,
-                16 => out.target_locations = rt::FromValue::from_value(value)?,
-                17 => out.schedule_offset = rt::FromValue::from_value(value)?,
-                18 => out.duration = rt::FromValue::from_value(value)?,
-                19 => out.target_maps = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_id, value),
+                1 => rt::convert::set(&mut out.association_version, value),
+                2 => rt::convert::set(&mut out.created_date, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.document_version, value),
+                5 => rt::convert::set(&mut out.parameters, value),
+                6 => rt::convert::set(&mut out.targets, value),
+                7 => rt::convert::set(&mut out.schedule_expression, value),
+                8 => rt::convert::set(&mut out.output_location, value),
+                9 => rt::convert::set(&mut out.association_name, value),
+                10 => rt::convert::set(&mut out.max_errors, value),
+                11 => rt::convert::set(&mut out.max_concurrency, value),
+                12 => rt::convert::set(&mut out.compliance_severity, value),
+                13 => rt::convert::set(&mut out.sync_compliance, value),
+                14 => rt::convert::set(&mut out.apply_only_at_cron_interval, value),
+                15 => rt::convert::set(&mut out.calendar_names, value),
+                16 => rt::convert::set(&mut out.target_locations, value),
+                17 => rt::convert::set(&mut out.schedule_offset, value),
+                18 => rt::convert::set(&mut out.duration, value),
+                19 => rt::convert::set(&mut out.target_maps, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1392,9 +1392,9 @@ impl rt::FromValue for AssociationVersionLimitExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1422,13 +1422,13 @@ impl rt::FromValue for AttachmentContent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.size = rt::FromValue::from_value(value)?,
-                2 => out.hash = rt::FromValue::from_value(value)?,
-                3 => out.hash_type = rt::FromValue::from_value(value)?,
-                4 => out.url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.size, value),
+                2 => rt::convert::set(&mut out.hash, value),
+                3 => rt::convert::set(&mut out.hash_type, value),
+                4 => rt::convert::set(&mut out.url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1511,9 +1511,9 @@ impl rt::FromValue for AttachmentInformation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1539,11 +1539,11 @@ impl rt::FromValue for AttachmentsSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                2 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1630,9 +1630,9 @@ impl rt::FromValue for AutomationDefinitionNotApprovedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1656,9 +1656,9 @@ impl rt::FromValue for AutomationDefinitionNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1682,9 +1682,9 @@ impl rt::FromValue for AutomationDefinitionVersionNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1744,43 +1744,43 @@ impl rt::FromValue for AutomationExecution {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.automation_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.document_name = rt::FromValue::from_value(value)?,
-                2 => out.document_version = rt::FromValue::from_value(value)?,
-                3 => out.execution_start_time = rt::FromValue::from_value(value)?,
-                4 => out.execution_end_time = rt::FromValue::from_value(value)?,
-                5 => out.automation_execution_status = rt::FromValue::from_value(value)?,
-                6 => out.step_executions = rt::FromValue::from_value(value)?,
-                7 => out.step_executions_truncated = rt::FromValue::from_value(value)?,
-                8 => out.parameters = rt::FromValue::from_value(value)?,
-                9 => out.outputs = rt::FromValue::from_value(value)?,
-                10 => out.failure_message = rt::FromValue::from_value(value)?,
-                11 => out.mode = rt::FromValue::from_value(value)?,
-                12 => out.parent_automation_execution_id = rt::FromValue::from_value(value)?,
-                13 => out.executed_by = rt::FromValue::from_value(value)?,
-                14 => out.current_step_name = rt::FromValue::from_value(value)?,
-                15 => out.current_action = rt::FromValue::from_value(value)?,
-                16 => out.target_parameter_name = rt::FromValue::from_value(value)?,
-                17 => out.targets = rt::FromValue::from_value(value)?,
-                18 => out.target_maps = rt::FromValue::from_value(value)?,
-                19 => out.resolved_targets = rt::FromValue::from_value(value)?,
-                20 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                21 => out.max_errors = rt::FromValue::from_value(value)?,
-                22 => out.target = rt::FromValue::from_value(value)?,
-                23 => out.target_locations = rt::FromValue::from_value(value)?,
-                24 => out.progress_counters = rt::FromValue::from_value(value)?,
-                25 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                26 => out.triggered_alarms = rt::FromValue::from_value(value)?,
-                27 => out.target_locations_url = rt::FromValue::from_value(value)?,
-                28 => out.automation_subtype = rt::FromValue::from_value(value)?,
-                29 => out.scheduled_time = rt::FromValue::from_value(value)?,
-                30 => out.runbooks = rt::FromValue::from_value(value)?,
-                31 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                32 => out.association_id = rt::FromValue::from_value(value)?,
-                33 => out.change_request_name = rt::FromValue::from_value(value)?,
-                34 => out.variables = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.automation_execution_id, value),
+                1 => rt::convert::set(&mut out.document_name, value),
+                2 => rt::convert::set(&mut out.document_version, value),
+                3 => rt::convert::set(&mut out.execution_start_time, value),
+                4 => rt::convert::set(&mut out.execution_end_time, value),
+                5 => rt::convert::set(&mut out.automation_execution_status, value),
+                6 => rt::convert::set(&mut out.step_executions, value),
+                7 => rt::convert::set(&mut out.step_executions_truncated, value),
+                8 => rt::convert::set(&mut out.parameters, value),
+                9 => rt::convert::set(&mut out.outputs, value),
+                10 => rt::convert::set(&mut out.failure_message, value),
+                11 => rt::convert::set(&mut out.mode, value),
+                12 => rt::convert::set(&mut out.parent_automation_execution_id, value),
+                13 => rt::convert::set(&mut out.executed_by, value),
+                14 => rt::convert::set(&mut out.current_step_name, value),
+                15 => rt::convert::set(&mut out.current_action, value),
+                16 => rt::convert::set(&mut out.target_parameter_name, value),
+                17 => rt::convert::set(&mut out.targets, value),
+                18 => rt::convert::set(&mut out.target_maps, value),
+                19 => rt::convert::set(&mut out.resolved_targets, value),
+                20 => rt::convert::set(&mut out.max_concurrency, value),
+                21 => rt::convert::set(&mut out.max_errors, value),
+                22 => rt::convert::set(&mut out.target, value),
+                23 => rt::convert::set(&mut out.target_locations, value),
+                24 => rt::convert::set(&mut out.progress_counters, value),
+                25 => rt::convert::set(&mut out.alarm_configuration, value),
+                26 => rt::convert::set(&mut out.triggered_alarms, value),
+                27 => rt::convert::set(&mut out.target_locations_url, value),
+                28 => rt::convert::set(&mut out.automation_subtype, value),
+                29 => rt::convert::set(&mut out.scheduled_time, value),
+                30 => rt::convert::set(&mut out.runbooks, value),
+                31 => rt::convert::set(&mut out.ops_item_id, value),
+                32 => rt::convert::set(&mut out.association_id, value),
+                33 => rt::convert::set(&mut out.change_request_name, value),
+                34 => rt::convert::set(&mut out.variables, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1839,10 +1839,10 @@ impl rt::FromValue for AutomationExecutionFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1975,14 +1975,14 @@ impl rt::FromValue for AutomationExecutionInputs {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameters = rt::FromValue::from_value(value)?,
-                1 => out.target_parameter_name = rt::FromValue::from_value(value)?,
-                2 => out.targets = rt::FromValue::from_value(value)?,
-                3 => out.target_maps = rt::FromValue::from_value(value)?,
-                4 => out.target_locations = rt::FromValue::from_value(value)?,
-                5 => out.target_locations_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameters, value),
+                1 => rt::convert::set(&mut out.target_parameter_name, value),
+                2 => rt::convert::set(&mut out.targets, value),
+                3 => rt::convert::set(&mut out.target_maps, value),
+                4 => rt::convert::set(&mut out.target_locations, value),
+                5 => rt::convert::set(&mut out.target_locations_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2011,9 +2011,9 @@ impl rt::FromValue for AutomationExecutionLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2069,39 +2069,39 @@ impl rt::FromValue for AutomationExecutionMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.automation_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.document_name = rt::FromValue::from_value(value)?,
-                2 => out.document_version = rt::FromValue::from_value(value)?,
-                3 => out.automation_execution_status = rt::FromValue::from_value(value)?,
-                4 => out.execution_start_time = rt::FromValue::from_value(value)?,
-                5 => out.execution_end_time = rt::FromValue::from_value(value)?,
-                6 => out.executed_by = rt::FromValue::from_value(value)?,
-                7 => out.log_file = rt::FromValue::from_value(value)?,
-                8 => out.outputs = rt::FromValue::from_value(value)?,
-                9 => out.mode = rt::FromValue::from_value(value)?,
-                10 => out.parent_automation_execution_id = rt::FromValue::from_value(value)?,
-                11 => out.current_step_name = rt::FromValue::from_value(value)?,
-                12 => out.current_action = rt::FromValue::from_value(value)?,
-                13 => out.failure_message = rt::FromValue::from_value(value)?,
-                14 => out.target_parameter_name = rt::FromValue::from_value(value)?,
-                15 => out.targets = rt::FromValue::from_value(value)?,
-                16 => out.target_maps = rt::FromValue::from_value(value)?,
-                17 => out.resolved_targets = rt::FromValue::from_value(value)?,
-                18 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                19 => out.max_errors = rt::FromValue::from_value(value)?,
-                20 => out.target = rt::FromValue::from_value(value)?,
-                21 => out.automation_type = rt::FromValue::from_value(value)?,
-                22 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                23 => out.triggered_alarms = rt::FromValue::from_value(value)?,
-                24 => out.target_locations_url = rt::FromValue::from_value(value)?,
-                25 => out.automation_subtype = rt::FromValue::from_value(value)?,
-                26 => out.scheduled_time = rt::FromValue::from_value(value)?,
-                27 => out.runbooks = rt::FromValue::from_value(value)?,
-                28 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                29 => out.association_id = rt::FromValue::from_value(value)?,
-                30 => out.change_request_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.automation_execution_id, value),
+                1 => rt::convert::set(&mut out.document_name, value),
+                2 => rt::convert::set(&mut out.document_version, value),
+                3 => rt::convert::set(&mut out.automation_execution_status, value),
+                4 => rt::convert::set(&mut out.execution_start_time, value),
+                5 => rt::convert::set(&mut out.execution_end_time, value),
+                6 => rt::convert::set(&mut out.executed_by, value),
+                7 => rt::convert::set(&mut out.log_file, value),
+                8 => rt::convert::set(&mut out.outputs, value),
+                9 => rt::convert::set(&mut out.mode, value),
+                10 => rt::convert::set(&mut out.parent_automation_execution_id, value),
+                11 => rt::convert::set(&mut out.current_step_name, value),
+                12 => rt::convert::set(&mut out.current_action, value),
+                13 => rt::convert::set(&mut out.failure_message, value),
+                14 => rt::convert::set(&mut out.target_parameter_name, value),
+                15 => rt::convert::set(&mut out.targets, value),
+                16 => rt::convert::set(&mut out.target_maps, value),
+                17 => rt::convert::set(&mut out.resolved_targets, value),
+                18 => rt::convert::set(&mut out.max_concurrency, value),
+                19 => rt::convert::set(&mut out.max_errors, value),
+                20 => rt::convert::set(&mut out.target, value),
+                21 => rt::convert::set(&mut out.automation_type, value),
+                22 => rt::convert::set(&mut out.alarm_configuration, value),
+                23 => rt::convert::set(&mut out.triggered_alarms, value),
+                24 => rt::convert::set(&mut out.target_locations_url, value),
+                25 => rt::convert::set(&mut out.automation_subtype, value),
+                26 => rt::convert::set(&mut out.scheduled_time, value),
+                27 => rt::convert::set(&mut out.runbooks, value),
+                28 => rt::convert::set(&mut out.ops_item_id, value),
+                29 => rt::convert::set(&mut out.association_id, value),
+                30 => rt::convert::set(&mut out.change_request_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2155,9 +2155,9 @@ impl rt::FromValue for AutomationExecutionNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2184,12 +2184,12 @@ impl rt::FromValue for AutomationExecutionPreview {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.step_previews = rt::FromValue::from_value(value)?,
-                1 => out.regions = rt::FromValue::from_value(value)?,
-                2 => out.target_previews = rt::FromValue::from_value(value)?,
-                3 => out.total_accounts = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.step_previews, value),
+                1 => rt::convert::set(&mut out.regions, value),
+                2 => rt::convert::set(&mut out.target_previews, value),
+                3 => rt::convert::set(&mut out.total_accounts, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2345,9 +2345,9 @@ impl rt::FromValue for AutomationStepNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2493,18 +2493,18 @@ impl rt::FromValue for BaselineOverride {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.operating_system = rt::FromValue::from_value(value)?,
-                1 => out.global_filters = rt::FromValue::from_value(value)?,
-                2 => out.approval_rules = rt::FromValue::from_value(value)?,
-                3 => out.approved_patches = rt::FromValue::from_value(value)?,
-                4 => out.approved_patches_compliance_level = rt::FromValue::from_value(value)?,
-                5 => out.rejected_patches = rt::FromValue::from_value(value)?,
-                6 => out.rejected_patches_action = rt::FromValue::from_value(value)?,
-                7 => out.approved_patches_enable_non_security = rt::FromValue::from_value(value)?,
-                8 => out.sources = rt::FromValue::from_value(value)?,
-                9 => out.available_security_updates_compliance_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.operating_system, value),
+                1 => rt::convert::set(&mut out.global_filters, value),
+                2 => rt::convert::set(&mut out.approval_rules, value),
+                3 => rt::convert::set(&mut out.approved_patches, value),
+                4 => rt::convert::set(&mut out.approved_patches_compliance_level, value),
+                5 => rt::convert::set(&mut out.rejected_patches, value),
+                6 => rt::convert::set(&mut out.rejected_patches_action, value),
+                7 => rt::convert::set(&mut out.approved_patches_enable_non_security, value),
+                8 => rt::convert::set(&mut out.sources, value),
+                9 => rt::convert::set(&mut out.available_security_updates_compliance_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2596,10 +2596,10 @@ impl rt::FromValue for CancelCommandRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.command_id = rt::FromValue::from_value(value)?,
-                1 => out.instance_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.command_id, value),
+                1 => rt::convert::set(&mut out.instance_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2640,9 +2640,9 @@ impl rt::FromValue for CancelMaintenanceWindowExecutionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2666,9 +2666,9 @@ impl rt::FromValue for CancelMaintenanceWindowExecutionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2693,10 +2693,10 @@ impl rt::FromValue for CloudWatchOutputConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cloud_watch_log_group_name = rt::FromValue::from_value(value)?,
-                1 => out.cloud_watch_output_enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cloud_watch_log_group_name, value),
+                1 => rt::convert::set(&mut out.cloud_watch_output_enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2746,34 +2746,34 @@ impl rt::FromValue for Command {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.command_id = rt::FromValue::from_value(value)?,
-                1 => out.document_name = rt::FromValue::from_value(value)?,
-                2 => out.document_version = rt::FromValue::from_value(value)?,
-                3 => out.comment = rt::FromValue::from_value(value)?,
-                4 => out.expires_after = rt::FromValue::from_value(value)?,
-                5 => out.parameters = rt::FromValue::from_value(value)?,
-                6 => out.instance_ids = rt::FromValue::from_value(value)?,
-                7 => out.targets = rt::FromValue::from_value(value)?,
-                8 => out.requested_date_time = rt::FromValue::from_value(value)?,
-                9 => out.status = rt::FromValue::from_value(value)?,
-                10 => out.status_details = rt::FromValue::from_value(value)?,
-                11 => out.output_s3_region = rt::FromValue::from_value(value)?,
-                12 => out.output_s3_bucket_name = rt::FromValue::from_value(value)?,
-                13 => out.output_s3_key_prefix = rt::FromValue::from_value(value)?,
-                14 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                15 => out.max_errors = rt::FromValue::from_value(value)?,
-                16 => out.target_count = rt::FromValue::from_value(value)?,
-                17 => out.completed_count = rt::FromValue::from_value(value)?,
-                18 => out.error_count = rt::FromValue::from_value(value)?,
-                19 => out.delivery_timed_out_count = rt::FromValue::from_value(value)?,
-                20 => out.service_role = rt::FromValue::from_value(value)?,
-                21 => out.notification_config = rt::FromValue::from_value(value)?,
-                22 => out.cloud_watch_output_config = rt::FromValue::from_value(value)?,
-                23 => out.timeout_seconds = rt::FromValue::from_value(value)?,
-                24 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                25 => out.triggered_alarms = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.command_id, value),
+                1 => rt::convert::set(&mut out.document_name, value),
+                2 => rt::convert::set(&mut out.document_version, value),
+                3 => rt::convert::set(&mut out.comment, value),
+                4 => rt::convert::set(&mut out.expires_after, value),
+                5 => rt::convert::set(&mut out.parameters, value),
+                6 => rt::convert::set(&mut out.instance_ids, value),
+                7 => rt::convert::set(&mut out.targets, value),
+                8 => rt::convert::set(&mut out.requested_date_time, value),
+                9 => rt::convert::set(&mut out.status, value),
+                10 => rt::convert::set(&mut out.status_details, value),
+                11 => rt::convert::set(&mut out.output_s3_region, value),
+                12 => rt::convert::set(&mut out.output_s3_bucket_name, value),
+                13 => rt::convert::set(&mut out.output_s3_key_prefix, value),
+                14 => rt::convert::set(&mut out.max_concurrency, value),
+                15 => rt::convert::set(&mut out.max_errors, value),
+                16 => rt::convert::set(&mut out.target_count, value),
+                17 => rt::convert::set(&mut out.completed_count, value),
+                18 => rt::convert::set(&mut out.error_count, value),
+                19 => rt::convert::set(&mut out.delivery_timed_out_count, value),
+                20 => rt::convert::set(&mut out.service_role, value),
+                21 => rt::convert::set(&mut out.notification_config, value),
+                22 => rt::convert::set(&mut out.cloud_watch_output_config, value),
+                23 => rt::convert::set(&mut out.timeout_seconds, value),
+                24 => rt::convert::set(&mut out.alarm_configuration, value),
+                25 => rt::convert::set(&mut out.triggered_alarms, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2823,10 +2823,10 @@ impl rt::FromValue for CommandFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2934,24 +2934,24 @@ impl rt::FromValue for CommandInvocation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.command_id = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.instance_name = rt::FromValue::from_value(value)?,
-                3 => out.comment = rt::FromValue::from_value(value)?,
-                4 => out.document_name = rt::FromValue::from_value(value)?,
-                5 => out.document_version = rt::FromValue::from_value(value)?,
-                6 => out.requested_date_time = rt::FromValue::from_value(value)?,
-                7 => out.status = rt::FromValue::from_value(value)?,
-                8 => out.status_details = rt::FromValue::from_value(value)?,
-                9 => out.trace_output = rt::FromValue::from_value(value)?,
-                10 => out.standard_output_url = rt::FromValue::from_value(value)?,
-                11 => out.standard_error_url = rt::FromValue::from_value(value)?,
-                12 => out.command_plugins = rt::FromValue::from_value(value)?,
-                13 => out.service_role = rt::FromValue::from_value(value)?,
-                14 => out.notification_config = rt::FromValue::from_value(value)?,
-                15 => out.cloud_watch_output_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.command_id, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.instance_name, value),
+                3 => rt::convert::set(&mut out.comment, value),
+                4 => rt::convert::set(&mut out.document_name, value),
+                5 => rt::convert::set(&mut out.document_version, value),
+                6 => rt::convert::set(&mut out.requested_date_time, value),
+                7 => rt::convert::set(&mut out.status, value),
+                8 => rt::convert::set(&mut out.status_details, value),
+                9 => rt::convert::set(&mut out.trace_output, value),
+                10 => rt::convert::set(&mut out.standard_output_url, value),
+                11 => rt::convert::set(&mut out.standard_error_url, value),
+                12 => rt::convert::set(&mut out.command_plugins, value),
+                13 => rt::convert::set(&mut out.service_role, value),
+                14 => rt::convert::set(&mut out.notification_config, value),
+                15 => rt::convert::set(&mut out.cloud_watch_output_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3078,20 +3078,20 @@ impl rt::FromValue for CommandPlugin {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.status_details = rt::FromValue::from_value(value)?,
-                3 => out.response_code = rt::FromValue::from_value(value)?,
-                4 => out.response_start_date_time = rt::FromValue::from_value(value)?,
-                5 => out.response_finish_date_time = rt::FromValue::from_value(value)?,
-                6 => out.output = rt::FromValue::from_value(value)?,
-                7 => out.standard_output_url = rt::FromValue::from_value(value)?,
-                8 => out.standard_error_url = rt::FromValue::from_value(value)?,
-                9 => out.output_s3_region = rt::FromValue::from_value(value)?,
-                10 => out.output_s3_bucket_name = rt::FromValue::from_value(value)?,
-                11 => out.output_s3_key_prefix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.status_details, value),
+                3 => rt::convert::set(&mut out.response_code, value),
+                4 => rt::convert::set(&mut out.response_start_date_time, value),
+                5 => rt::convert::set(&mut out.response_finish_date_time, value),
+                6 => rt::convert::set(&mut out.output, value),
+                7 => rt::convert::set(&mut out.standard_output_url, value),
+                8 => rt::convert::set(&mut out.standard_error_url, value),
+                9 => rt::convert::set(&mut out.output_s3_region, value),
+                10 => rt::convert::set(&mut out.output_s3_bucket_name, value),
+                11 => rt::convert::set(&mut out.output_s3_key_prefix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3273,11 +3273,11 @@ impl rt::FromValue for ComplianceExecutionSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_time = rt::FromValue::from_value(value)?,
-                1 => out.execution_id = rt::FromValue::from_value(value)?,
-                2 => out.execution_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_time, value),
+                1 => rt::convert::set(&mut out.execution_id, value),
+                2 => rt::convert::set(&mut out.execution_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3311,17 +3311,17 @@ impl rt::FromValue for ComplianceItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.compliance_type = rt::FromValue::from_value(value)?,
-                1 => out.resource_type = rt::FromValue::from_value(value)?,
-                2 => out.resource_id = rt::FromValue::from_value(value)?,
-                3 => out.id = rt::FromValue::from_value(value)?,
-                4 => out.title = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                6 => out.severity = rt::FromValue::from_value(value)?,
-                7 => out.execution_summary = rt::FromValue::from_value(value)?,
-                8 => out.details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.compliance_type, value),
+                1 => rt::convert::set(&mut out.resource_type, value),
+                2 => rt::convert::set(&mut out.resource_id, value),
+                3 => rt::convert::set(&mut out.id, value),
+                4 => rt::convert::set(&mut out.title, value),
+                5 => rt::convert::set(&mut out.status, value),
+                6 => rt::convert::set(&mut out.severity, value),
+                7 => rt::convert::set(&mut out.execution_summary, value),
+                8 => rt::convert::set(&mut out.details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3357,13 +3357,13 @@ impl rt::FromValue for ComplianceItemEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.title = rt::FromValue::from_value(value)?,
-                2 => out.severity = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.title, value),
+                2 => rt::convert::set(&mut out.severity, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3588,11 +3588,11 @@ impl rt::FromValue for ComplianceStringFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3620,11 +3620,11 @@ impl rt::FromValue for ComplianceSummaryItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.compliance_type = rt::FromValue::from_value(value)?,
-                1 => out.compliant_summary = rt::FromValue::from_value(value)?,
-                2 => out.non_compliant_summary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.compliance_type, value),
+                1 => rt::convert::set(&mut out.compliant_summary, value),
+                2 => rt::convert::set(&mut out.non_compliant_summary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3650,9 +3650,9 @@ impl rt::FromValue for ComplianceTypeCountLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3735,10 +3735,10 @@ impl rt::FromValue for CompliantSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.compliant_count = rt::FromValue::from_value(value)?,
-                1 => out.severity_summary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.compliant_count, value),
+                1 => rt::convert::set(&mut out.severity_summary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3827,15 +3827,15 @@ impl rt::FromValue for CreateActivationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.default_instance_name = rt::FromValue::from_value(value)?,
-                2 => out.iam_role = rt::FromValue::from_value(value)?,
-                3 => out.registration_limit = rt::FromValue::from_value(value)?,
-                4 => out.expiration_date = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                6 => out.registration_metadata = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.default_instance_name, value),
+                2 => rt::convert::set(&mut out.iam_role, value),
+                3 => rt::convert::set(&mut out.registration_limit, value),
+                4 => rt::convert::set(&mut out.expiration_date, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                6 => rt::convert::set(&mut out.registration_metadata, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3866,10 +3866,10 @@ impl rt::FromValue for CreateActivationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.activation_id = rt::FromValue::from_value(value)?,
-                1 => out.activation_code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.activation_id, value),
+                1 => rt::convert::set(&mut out.activation_code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3894,9 +3894,9 @@ impl rt::FromValue for CreateAssociationBatchRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3941,28 +3941,28 @@ impl rt::FromValue for CreateAssociationBatchRequestEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.parameters = rt::FromValue::from_value(value)?,
-                3 => out.automation_target_parameter_name = rt::FromValue::from_value(value)?,
-                4 => out.document_version = rt::FromValue::from_value(value)?,
-                5 => out.targets = rt::FromValue::from_value(value)?,
-                6 => out.schedule_expression = rt::FromValue::from_value(value)?,
-                7 => out.output_location = rt::FromValue::from_value(value)?,
-                8 => out.association_name = rt::FromValue::from_value(value)?,
-                9 => out.max_errors = rt::FromValue::from_value(value)?,
-                10 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                11 => out.compliance_severity = rt::FromValue::from_value(value)?,
-                12 => out.sync_compliance = rt::FromValue::from_value(value)?,
-                13 => out.apply_only_at_cron_interval = rt::FromValue::from_value(value)?,
-                14 => out.calendar_names = rt::FromValue::from_value(value)?,
-                15 => out.target_locations = rt::FromValue::from_value(value)?,
-                16 => out.schedule_offset = rt::FromValue::from_value(value)?,
-                17 => out.duration = rt::FromValue::from_value(value)?,
-                18 => out.target_maps = rt::FromValue::from_value(value)?,
-                19 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.parameters, value),
+                3 => rt::convert::set(&mut out.automation_target_parameter_name, value),
+                4 => rt::convert::set(&mut out.document_version, value),
+                5 => rt::convert::set(&mut out.targets, value),
+                6 => rt::convert::set(&mut out.schedule_expression, value),
+                7 => rt::convert::set(&mut out.output_location, value),
+                8 => rt::convert::set(&mut out.association_name, value),
+                9 => rt::convert::set(&mut out.max_errors, value),
+                10 => rt::convert::set(&mut out.max_concurrency, value),
+                11 => rt::convert::set(&mut out.compliance_severity, value),
+                12 => rt::convert::set(&mut out.sync_compliance, value),
+                13 => rt::convert::set(&mut out.apply_only_at_cron_interval, value),
+                14 => rt::convert::set(&mut out.calendar_names, value),
+                15 => rt::convert::set(&mut out.target_locations, value),
+                16 => rt::convert::set(&mut out.schedule_offset, value),
+                17 => rt::convert::set(&mut out.duration, value),
+                18 => rt::convert::set(&mut out.target_maps, value),
+                19 => rt::convert::set(&mut out.alarm_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4006,10 +4006,10 @@ impl rt::FromValue for CreateAssociationBatchResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.successful = rt::FromValue::from_value(value)?,
-                1 => out.failed = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.successful, value),
+                1 => rt::convert::set(&mut out.failed, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4056,29 +4056,29 @@ impl rt::FromValue for CreateAssociationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.document_version = rt::FromValue::from_value(value)?,
-                2 => out.instance_id = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                4 => out.targets = rt::FromValue::from_value(value)?,
-                5 => out.schedule_expression = rt::FromValue::from_value(value)?,
-                6 => out.output_location = rt::FromValue::from_value(value)?,
-                7 => out.association_name = rt::FromValue::from_value(value)?,
-                8 => out.automation_target_parameter_name = rt::FromValue::from_value(value)?,
-                9 => out.max_errors = rt::FromValue::from_value(value)?,
-                10 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                11 => out.compliance_severity = rt::FromValue::from_value(value)?,
-                12 => out.sync_compliance = rt::FromValue::from_value(value)?,
-                13 => out.apply_only_at_cron_interval = rt::FromValue::from_value(value)?,
-                14 => out.calendar_names = rt::FromValue::from_value(value)?,
-                15 => out.target_locations = rt::FromValue::from_value(value)?,
-                16 => out.schedule_offset = rt::FromValue::from_value(value)?,
-                17 => out.duration = rt::FromValue::from_value(value)?,
-                18 => out.target_maps = rt::FromValue::from_value(value)?,
-                19 => out.tags = rt::FromValue::from_value(value)?,
-                20 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.document_version, value),
+                2 => rt::convert::set(&mut out.instance_id, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                4 => rt::convert::set(&mut out.targets, value),
+                5 => rt::convert::set(&mut out.schedule_expression, value),
+                6 => rt::convert::set(&mut out.output_location, value),
+                7 => rt::convert::set(&mut out.association_name, value),
+                8 => rt::convert::set(&mut out.automation_target_parameter_name, value),
+                9 => rt::convert::set(&mut out.max_errors, value),
+                10 => rt::convert::set(&mut out.max_concurrency, value),
+                11 => rt::convert::set(&mut out.compliance_severity, value),
+                12 => rt::convert::set(&mut out.sync_compliance, value),
+                13 => rt::convert::set(&mut out.apply_only_at_cron_interval, value),
+                14 => rt::convert::set(&mut out.calendar_names, value),
+                15 => rt::convert::set(&mut out.target_locations, value),
+                16 => rt::convert::set(&mut out.schedule_offset, value),
+                17 => rt::convert::set(&mut out.duration, value),
+                18 => rt::convert::set(&mut out.target_maps, value),
+                19 => rt::convert::set(&mut out.tags, value),
+                20 => rt::convert::set(&mut out.alarm_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4122,9 +4122,9 @@ impl rt::FromValue for CreateAssociationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4157,18 +4157,18 @@ impl rt::FromValue for CreateDocumentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content = rt::FromValue::from_value(value)?,
-                1 => out.requires = rt::FromValue::from_value(value)?,
-                2 => out.attachments = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.display_name = rt::FromValue::from_value(value)?,
-                5 => out.version_name = rt::FromValue::from_value(value)?,
-                6 => out.document_type = rt::FromValue::from_value(value)?,
-                7 => out.document_format = rt::FromValue::from_value(value)?,
-                8 => out.target_type = rt::FromValue::from_value(value)?,
-                9 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content, value),
+                1 => rt::convert::set(&mut out.requires, value),
+                2 => rt::convert::set(&mut out.attachments, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.display_name, value),
+                5 => rt::convert::set(&mut out.version_name, value),
+                6 => rt::convert::set(&mut out.document_type, value),
+                7 => rt::convert::set(&mut out.document_format, value),
+                8 => rt::convert::set(&mut out.target_type, value),
+                9 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4201,9 +4201,9 @@ impl rt::FromValue for CreateDocumentResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4238,20 +4238,20 @@ impl rt::FromValue for CreateMaintenanceWindowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.start_date = rt::FromValue::from_value(value)?,
-                3 => out.end_date = rt::FromValue::from_value(value)?,
-                4 => out.schedule = rt::FromValue::from_value(value)?,
-                5 => out.schedule_timezone = rt::FromValue::from_value(value)?,
-                6 => out.schedule_offset = rt::FromValue::from_value(value)?,
-                7 => out.duration = rt::FromValue::from_value(value)?,
-                8 => out.cutoff = rt::FromValue::from_value(value)?,
-                9 => out.allow_unassociated_targets = rt::FromValue::from_value(value)?,
-                10 => out.client_token = rt::FromValue::from_value(value)?,
-                11 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.start_date, value),
+                3 => rt::convert::set(&mut out.end_date, value),
+                4 => rt::convert::set(&mut out.schedule, value),
+                5 => rt::convert::set(&mut out.schedule_timezone, value),
+                6 => rt::convert::set(&mut out.schedule_offset, value),
+                7 => rt::convert::set(&mut out.duration, value),
+                8 => rt::convert::set(&mut out.cutoff, value),
+                9 => rt::convert::set(&mut out.allow_unassociated_targets, value),
+                10 => rt::convert::set(&mut out.client_token, value),
+                11 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4286,9 +4286,9 @@ impl rt::FromValue for CreateMaintenanceWindowResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4327,24 +4327,24 @@ impl rt::FromValue for CreateOpsItemRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.ops_item_type = rt::FromValue::from_value(value)?,
-                2 => out.operational_data = rt::FromValue::from_value(value)?,
-                3 => out.notifications = rt::FromValue::from_value(value)?,
-                4 => out.priority = rt::FromValue::from_value(value)?,
-                5 => out.related_ops_items = rt::FromValue::from_value(value)?,
-                6 => out.source = rt::FromValue::from_value(value)?,
-                7 => out.title = rt::FromValue::from_value(value)?,
-                8 => out.tags = rt::FromValue::from_value(value)?,
-                9 => out.category = rt::FromValue::from_value(value)?,
-                10 => out.severity = rt::FromValue::from_value(value)?,
-                11 => out.actual_start_time = rt::FromValue::from_value(value)?,
-                12 => out.actual_end_time = rt::FromValue::from_value(value)?,
-                13 => out.planned_start_time = rt::FromValue::from_value(value)?,
-                14 => out.planned_end_time = rt::FromValue::from_value(value)?,
-                15 => out.account_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.ops_item_type, value),
+                2 => rt::convert::set(&mut out.operational_data, value),
+                3 => rt::convert::set(&mut out.notifications, value),
+                4 => rt::convert::set(&mut out.priority, value),
+                5 => rt::convert::set(&mut out.related_ops_items, value),
+                6 => rt::convert::set(&mut out.source, value),
+                7 => rt::convert::set(&mut out.title, value),
+                8 => rt::convert::set(&mut out.tags, value),
+                9 => rt::convert::set(&mut out.category, value),
+                10 => rt::convert::set(&mut out.severity, value),
+                11 => rt::convert::set(&mut out.actual_start_time, value),
+                12 => rt::convert::set(&mut out.actual_end_time, value),
+                13 => rt::convert::set(&mut out.planned_start_time, value),
+                14 => rt::convert::set(&mut out.planned_end_time, value),
+                15 => rt::convert::set(&mut out.account_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4384,10 +4384,10 @@ impl rt::FromValue for CreateOpsItemResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                1 => out.ops_item_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_item_id, value),
+                1 => rt::convert::set(&mut out.ops_item_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4414,11 +4414,11 @@ impl rt::FromValue for CreateOpsMetadataRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_id = rt::FromValue::from_value(value)?,
-                1 => out.metadata = rt::FromValue::from_value(value)?,
-                2 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_id, value),
+                1 => rt::convert::set(&mut out.metadata, value),
+                2 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4444,9 +4444,9 @@ impl rt::FromValue for CreateOpsMetadataResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_metadata_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_metadata_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4483,22 +4483,22 @@ impl rt::FromValue for CreatePatchBaselineRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.operating_system = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.global_filters = rt::FromValue::from_value(value)?,
-                3 => out.approval_rules = rt::FromValue::from_value(value)?,
-                4 => out.approved_patches = rt::FromValue::from_value(value)?,
-                5 => out.approved_patches_compliance_level = rt::FromValue::from_value(value)?,
-                6 => out.approved_patches_enable_non_security = rt::FromValue::from_value(value)?,
-                7 => out.rejected_patches = rt::FromValue::from_value(value)?,
-                8 => out.rejected_patches_action = rt::FromValue::from_value(value)?,
-                9 => out.description = rt::FromValue::from_value(value)?,
-                10 => out.sources = rt::FromValue::from_value(value)?,
-                11 => out.available_security_updates_compliance_status = rt::FromValue::from_value(value)?,
-                12 => out.client_token = rt::FromValue::from_value(value)?,
-                13 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.operating_system, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.global_filters, value),
+                3 => rt::convert::set(&mut out.approval_rules, value),
+                4 => rt::convert::set(&mut out.approved_patches, value),
+                5 => rt::convert::set(&mut out.approved_patches_compliance_level, value),
+                6 => rt::convert::set(&mut out.approved_patches_enable_non_security, value),
+                7 => rt::convert::set(&mut out.rejected_patches, value),
+                8 => rt::convert::set(&mut out.rejected_patches_action, value),
+                9 => rt::convert::set(&mut out.description, value),
+                10 => rt::convert::set(&mut out.sources, value),
+                11 => rt::convert::set(&mut out.available_security_updates_compliance_status, value),
+                12 => rt::convert::set(&mut out.client_token, value),
+                13 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4535,9 +4535,9 @@ impl rt::FromValue for CreatePatchBaselineResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4564,12 +4564,12 @@ impl rt::FromValue for CreateResourceDataSyncRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sync_name = rt::FromValue::from_value(value)?,
-                1 => out.s3_destination = rt::FromValue::from_value(value)?,
-                2 => out.sync_type = rt::FromValue::from_value(value)?,
-                3 => out.sync_source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sync_name, value),
+                1 => rt::convert::set(&mut out.s3_destination, value),
+                2 => rt::convert::set(&mut out.sync_type, value),
+                3 => rt::convert::set(&mut out.sync_source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4612,9 +4612,9 @@ impl rt::FromValue for CustomSchemaCountLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4638,9 +4638,9 @@ impl rt::FromValue for DeleteActivationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.activation_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.activation_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4682,11 +4682,11 @@ impl rt::FromValue for DeleteAssociationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.association_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.association_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4731,12 +4731,12 @@ impl rt::FromValue for DeleteDocumentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.document_version = rt::FromValue::from_value(value)?,
-                2 => out.version_name = rt::FromValue::from_value(value)?,
-                3 => out.force = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.document_version, value),
+                2 => rt::convert::set(&mut out.version_name, value),
+                3 => rt::convert::set(&mut out.force, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4782,12 +4782,12 @@ impl rt::FromValue for DeleteInventoryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                1 => out.schema_delete_option = rt::FromValue::from_value(value)?,
-                2 => out.dry_run = rt::FromValue::from_value(value)?,
-                3 => out.client_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                1 => rt::convert::set(&mut out.schema_delete_option, value),
+                2 => rt::convert::set(&mut out.dry_run, value),
+                3 => rt::convert::set(&mut out.client_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4816,11 +4816,11 @@ impl rt::FromValue for DeleteInventoryResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.deletion_id = rt::FromValue::from_value(value)?,
-                1 => out.type_name = rt::FromValue::from_value(value)?,
-                2 => out.deletion_summary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.deletion_id, value),
+                1 => rt::convert::set(&mut out.type_name, value),
+                2 => rt::convert::set(&mut out.deletion_summary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4846,9 +4846,9 @@ impl rt::FromValue for DeleteMaintenanceWindowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4872,9 +4872,9 @@ impl rt::FromValue for DeleteMaintenanceWindowResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4898,9 +4898,9 @@ impl rt::FromValue for DeleteOpsItemRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_item_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4940,9 +4940,9 @@ impl rt::FromValue for DeleteOpsMetadataRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_metadata_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_metadata_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4982,9 +4982,9 @@ impl rt::FromValue for DeleteParameterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5024,9 +5024,9 @@ impl rt::FromValue for DeleteParametersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.names = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.names, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5051,10 +5051,10 @@ impl rt::FromValue for DeleteParametersResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.deleted_parameters = rt::FromValue::from_value(value)?,
-                1 => out.invalid_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.deleted_parameters, value),
+                1 => rt::convert::set(&mut out.invalid_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5079,9 +5079,9 @@ impl rt::FromValue for DeletePatchBaselineRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5105,9 +5105,9 @@ impl rt::FromValue for DeletePatchBaselineResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5132,10 +5132,10 @@ impl rt::FromValue for DeleteResourceDataSyncRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sync_name = rt::FromValue::from_value(value)?,
-                1 => out.sync_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sync_name, value),
+                1 => rt::convert::set(&mut out.sync_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5178,11 +5178,11 @@ impl rt::FromValue for DeleteResourcePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.policy_id = rt::FromValue::from_value(value)?,
-                2 => out.policy_hash = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.policy_id, value),
+                2 => rt::convert::set(&mut out.policy_hash, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5224,9 +5224,9 @@ impl rt::FromValue for DeregisterManagedInstanceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5267,10 +5267,10 @@ impl rt::FromValue for DeregisterPatchBaselineForPatchGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                1 => out.patch_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                1 => rt::convert::set(&mut out.patch_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5296,10 +5296,10 @@ impl rt::FromValue for DeregisterPatchBaselineForPatchGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                1 => out.patch_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                1 => rt::convert::set(&mut out.patch_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5326,11 +5326,11 @@ impl rt::FromValue for DeregisterTargetFromMaintenanceWindowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_target_id = rt::FromValue::from_value(value)?,
-                2 => out.safe = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_target_id, value),
+                2 => rt::convert::set(&mut out.safe, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5357,10 +5357,10 @@ impl rt::FromValue for DeregisterTargetFromMaintenanceWindowResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_target_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_target_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5386,10 +5386,10 @@ impl rt::FromValue for DeregisterTaskFromMaintenanceWindowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_task_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_task_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5415,10 +5415,10 @@ impl rt::FromValue for DeregisterTaskFromMaintenanceWindowResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_task_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_task_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5444,10 +5444,10 @@ impl rt::FromValue for DescribeActivationsFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filter_key = rt::FromValue::from_value(value)?,
-                1 => out.filter_values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filter_key, value),
+                1 => rt::convert::set(&mut out.filter_values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5535,11 +5535,11 @@ impl rt::FromValue for DescribeActivationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5566,10 +5566,10 @@ impl rt::FromValue for DescribeActivationsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.activation_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.activation_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5598,13 +5598,13 @@ impl rt::FromValue for DescribeAssociationExecutionTargetsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_id = rt::FromValue::from_value(value)?,
-                1 => out.execution_id = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_id, value),
+                1 => rt::convert::set(&mut out.execution_id, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5633,10 +5633,10 @@ impl rt::FromValue for DescribeAssociationExecutionTargetsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_execution_targets = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_execution_targets, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5664,12 +5664,12 @@ impl rt::FromValue for DescribeAssociationExecutionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_id = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_id, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5697,10 +5697,10 @@ impl rt::FromValue for DescribeAssociationExecutionsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_executions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_executions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5728,12 +5728,12 @@ impl rt::FromValue for DescribeAssociationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.association_id = rt::FromValue::from_value(value)?,
-                3 => out.association_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.association_id, value),
+                3 => rt::convert::set(&mut out.association_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5760,9 +5760,9 @@ impl rt::FromValue for DescribeAssociationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5788,11 +5788,11 @@ impl rt::FromValue for DescribeAutomationExecutionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5820,10 +5820,10 @@ impl rt::FromValue for DescribeAutomationExecutionsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.automation_execution_metadata_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.automation_execution_metadata_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5852,13 +5852,13 @@ impl rt::FromValue for DescribeAutomationStepExecutionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.automation_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                4 => out.reverse_order = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.automation_execution_id, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                4 => rt::convert::set(&mut out.reverse_order, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5887,10 +5887,10 @@ impl rt::FromValue for DescribeAutomationStepExecutionsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.step_executions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.step_executions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5917,11 +5917,11 @@ impl rt::FromValue for DescribeAvailablePatchesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5948,10 +5948,10 @@ impl rt::FromValue for DescribeAvailablePatchesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.patches = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.patches, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5979,12 +5979,12 @@ impl rt::FromValue for DescribeDocumentPermissionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.permission_type = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.permission_type, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6013,11 +6013,11 @@ impl rt::FromValue for DescribeDocumentPermissionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_ids = rt::FromValue::from_value(value)?,
-                1 => out.account_sharing_info_list = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_ids, value),
+                1 => rt::convert::set(&mut out.account_sharing_info_list, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6045,11 +6045,11 @@ impl rt::FromValue for DescribeDocumentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.document_version = rt::FromValue::from_value(value)?,
-                2 => out.version_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.document_version, value),
+                2 => rt::convert::set(&mut out.version_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6075,9 +6075,9 @@ impl rt::FromValue for DescribeDocumentResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6103,11 +6103,11 @@ impl rt::FromValue for DescribeEffectiveInstanceAssociationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6134,10 +6134,10 @@ impl rt::FromValue for DescribeEffectiveInstanceAssociationsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.associations = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.associations, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6164,11 +6164,11 @@ impl rt::FromValue for DescribeEffectivePatchesForPatchBaselineRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6195,10 +6195,10 @@ impl rt::FromValue for DescribeEffectivePatchesForPatchBaselineResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.effective_patches = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.effective_patches, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6225,11 +6225,11 @@ impl rt::FromValue for DescribeInstanceAssociationsStatusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6257,10 +6257,10 @@ impl rt::FromValue for DescribeInstanceAssociationsStatusResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_association_status_infos = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_association_status_infos, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6289,12 +6289,12 @@ impl rt::FromValue for DescribeInstanceInformationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_information_filter_list = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_information_filter_list, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6322,10 +6322,10 @@ impl rt::FromValue for DescribeInstanceInformationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_information_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_information_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6353,12 +6353,12 @@ impl rt::FromValue for DescribeInstancePatchStatesForPatchGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.patch_group = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.patch_group, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6386,10 +6386,10 @@ impl rt::FromValue for DescribeInstancePatchStatesForPatchGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_patch_states = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_patch_states, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6416,11 +6416,11 @@ impl rt::FromValue for DescribeInstancePatchStatesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_ids = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_ids, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6447,10 +6447,10 @@ impl rt::FromValue for DescribeInstancePatchStatesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_patch_states = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_patch_states, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6478,12 +6478,12 @@ impl rt::FromValue for DescribeInstancePatchesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_id = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_id, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6511,10 +6511,10 @@ impl rt::FromValue for DescribeInstancePatchesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.patches = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.patches, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6542,12 +6542,12 @@ impl rt::FromValue for DescribeInstancePropertiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_property_filter_list = rt::FromValue::from_value(value)?,
-                1 => out.filters_with_operator = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_property_filter_list, value),
+                1 => rt::convert::set(&mut out.filters_with_operator, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6575,10 +6575,10 @@ impl rt::FromValue for DescribeInstancePropertiesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_properties = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_properties, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6605,11 +6605,11 @@ impl rt::FromValue for DescribeInventoryDeletionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.deletion_id = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.deletion_id, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6636,10 +6636,10 @@ impl rt::FromValue for DescribeInventoryDeletionsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.inventory_deletions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.inventory_deletions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6668,13 +6668,13 @@ impl rt::FromValue for DescribeMaintenanceWindowExecutionTaskInvocationsRequest 
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.task_id = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                1 => rt::convert::set(&mut out.task_id, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6704,10 +6704,10 @@ impl rt::FromValue for DescribeMaintenanceWindowExecutionTaskInvocationsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_task_invocation_identities = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_task_invocation_identities, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6735,12 +6735,12 @@ impl rt::FromValue for DescribeMaintenanceWindowExecutionTasksRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6769,10 +6769,10 @@ impl rt::FromValue for DescribeMaintenanceWindowExecutionTasksResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_task_identities = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_task_identities, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6800,12 +6800,12 @@ impl rt::FromValue for DescribeMaintenanceWindowExecutionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6833,10 +6833,10 @@ impl rt::FromValue for DescribeMaintenanceWindowExecutionsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_executions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_executions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6866,14 +6866,14 @@ impl rt::FromValue for DescribeMaintenanceWindowScheduleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.targets = rt::FromValue::from_value(value)?,
-                2 => out.resource_type = rt::FromValue::from_value(value)?,
-                3 => out.filters = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                5 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.targets, value),
+                2 => rt::convert::set(&mut out.resource_type, value),
+                3 => rt::convert::set(&mut out.filters, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                5 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6903,10 +6903,10 @@ impl rt::FromValue for DescribeMaintenanceWindowScheduleResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.scheduled_window_executions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.scheduled_window_executions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6934,12 +6934,12 @@ impl rt::FromValue for DescribeMaintenanceWindowTargetsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6967,10 +6967,10 @@ impl rt::FromValue for DescribeMaintenanceWindowTargetsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.targets = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.targets, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6998,12 +6998,12 @@ impl rt::FromValue for DescribeMaintenanceWindowTasksRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7031,10 +7031,10 @@ impl rt::FromValue for DescribeMaintenanceWindowTasksResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tasks = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tasks, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7062,12 +7062,12 @@ impl rt::FromValue for DescribeMaintenanceWindowsForTargetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.targets = rt::FromValue::from_value(value)?,
-                1 => out.resource_type = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.targets, value),
+                1 => rt::convert::set(&mut out.resource_type, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7095,10 +7095,10 @@ impl rt::FromValue for DescribeMaintenanceWindowsForTargetResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_identities = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_identities, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7125,11 +7125,11 @@ impl rt::FromValue for DescribeMaintenanceWindowsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7156,10 +7156,10 @@ impl rt::FromValue for DescribeMaintenanceWindowsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_identities = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_identities, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7186,11 +7186,11 @@ impl rt::FromValue for DescribeOpsItemsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_item_filters = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_item_filters, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7217,10 +7217,10 @@ impl rt::FromValue for DescribeOpsItemsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.ops_item_summaries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.ops_item_summaries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7249,13 +7249,13 @@ impl rt::FromValue for DescribeParametersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.parameter_filters = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.shared = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.parameter_filters, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.shared, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7284,10 +7284,10 @@ impl rt::FromValue for DescribeParametersResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameters = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameters, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7314,11 +7314,11 @@ impl rt::FromValue for DescribePatchBaselinesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7345,10 +7345,10 @@ impl rt::FromValue for DescribePatchBaselinesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_identities = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_identities, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7373,9 +7373,9 @@ impl rt::FromValue for DescribePatchGroupStateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.patch_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.patch_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7411,21 +7411,21 @@ impl rt::FromValue for DescribePatchGroupStateResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instances = rt::FromValue::from_value(value)?,
-                1 => out.instances_with_installed_patches = rt::FromValue::from_value(value)?,
-                2 => out.instances_with_installed_other_patches = rt::FromValue::from_value(value)?,
-                3 => out.instances_with_installed_pending_reboot_patches = rt::FromValue::from_value(value)?,
-                4 => out.instances_with_installed_rejected_patches = rt::FromValue::from_value(value)?,
-                5 => out.instances_with_missing_patches = rt::FromValue::from_value(value)?,
-                6 => out.instances_with_failed_patches = rt::FromValue::from_value(value)?,
-                7 => out.instances_with_not_applicable_patches = rt::FromValue::from_value(value)?,
-                8 => out.instances_with_unreported_not_applicable_patches = rt::FromValue::from_value(value)?,
-                9 => out.instances_with_critical_non_compliant_patches = rt::FromValue::from_value(value)?,
-                10 => out.instances_with_security_non_compliant_patches = rt::FromValue::from_value(value)?,
-                11 => out.instances_with_other_non_compliant_patches = rt::FromValue::from_value(value)?,
-                12 => out.instances_with_available_security_updates = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instances, value),
+                1 => rt::convert::set(&mut out.instances_with_installed_patches, value),
+                2 => rt::convert::set(&mut out.instances_with_installed_other_patches, value),
+                3 => rt::convert::set(&mut out.instances_with_installed_pending_reboot_patches, value),
+                4 => rt::convert::set(&mut out.instances_with_installed_rejected_patches, value),
+                5 => rt::convert::set(&mut out.instances_with_missing_patches, value),
+                6 => rt::convert::set(&mut out.instances_with_failed_patches, value),
+                7 => rt::convert::set(&mut out.instances_with_not_applicable_patches, value),
+                8 => rt::convert::set(&mut out.instances_with_unreported_not_applicable_patches, value),
+                9 => rt::convert::set(&mut out.instances_with_critical_non_compliant_patches, value),
+                10 => rt::convert::set(&mut out.instances_with_security_non_compliant_patches, value),
+                11 => rt::convert::set(&mut out.instances_with_other_non_compliant_patches, value),
+                12 => rt::convert::set(&mut out.instances_with_available_security_updates, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7463,11 +7463,11 @@ impl rt::FromValue for DescribePatchGroupsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7494,10 +7494,10 @@ impl rt::FromValue for DescribePatchGroupsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.mappings = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.mappings, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7526,13 +7526,13 @@ impl rt::FromValue for DescribePatchPropertiesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.operating_system = rt::FromValue::from_value(value)?,
-                1 => out.property = rt::FromValue::from_value(value)?,
-                2 => out.patch_set = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.operating_system, value),
+                1 => rt::convert::set(&mut out.property, value),
+                2 => rt::convert::set(&mut out.patch_set, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7561,10 +7561,10 @@ impl rt::FromValue for DescribePatchPropertiesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.properties = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.properties, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7592,12 +7592,12 @@ impl rt::FromValue for DescribeSessionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.filters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.filters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7625,10 +7625,10 @@ impl rt::FromValue for DescribeSessionsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sessions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sessions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7654,10 +7654,10 @@ impl rt::FromValue for DisassociateOpsItemRelatedItemRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                1 => out.association_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_item_id, value),
+                1 => rt::convert::set(&mut out.association_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7698,9 +7698,9 @@ impl rt::FromValue for DocumentAlreadyExists {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7726,11 +7726,11 @@ impl rt::FromValue for DocumentDefaultVersionDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.default_version = rt::FromValue::from_value(value)?,
-                2 => out.default_version_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.default_version, value),
+                2 => rt::convert::set(&mut out.default_version_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7785,38 +7785,38 @@ impl rt::FromValue for DocumentDescription {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sha1 = rt::FromValue::from_value(value)?,
-                1 => out.hash = rt::FromValue::from_value(value)?,
-                2 => out.hash_type = rt::FromValue::from_value(value)?,
-                3 => out.name = rt::FromValue::from_value(value)?,
-                4 => out.display_name = rt::FromValue::from_value(value)?,
-                5 => out.version_name = rt::FromValue::from_value(value)?,
-                6 => out.owner = rt::FromValue::from_value(value)?,
-                7 => out.created_date = rt::FromValue::from_value(value)?,
-                8 => out.status = rt::FromValue::from_value(value)?,
-                9 => out.status_information = rt::FromValue::from_value(value)?,
-                10 => out.document_version = rt::FromValue::from_value(value)?,
-                11 => out.description = rt::FromValue::from_value(value)?,
-                12 => out.parameters = rt::FromValue::from_value(value)?,
-                13 => out.platform_types = rt::FromValue::from_value(value)?,
-                14 => out.document_type = rt::FromValue::from_value(value)?,
-                15 => out.schema_version = rt::FromValue::from_value(value)?,
-                16 => out.latest_version = rt::FromValue::from_value(value)?,
-                17 => out.default_version = rt::FromValue::from_value(value)?,
-                18 => out.document_format = rt::FromValue::from_value(value)?,
-                19 => out.target_type = rt::FromValue::from_value(value)?,
-                20 => out.tags = rt::FromValue::from_value(value)?,
-                21 => out.attachments_information = rt::FromValue::from_value(value)?,
-                22 => out.requires = rt::FromValue::from_value(value)?,
-                23 => out.author = rt::FromValue::from_value(value)?,
-                24 => out.review_information = rt::FromValue::from_value(value)?,
-                25 => out.approved_version = rt::FromValue::from_value(value)?,
-                26 => out.pending_review_version = rt::FromValue::from_value(value)?,
-                27 => out.review_status = rt::FromValue::from_value(value)?,
-                28 => out.category = rt::FromValue::from_value(value)?,
-                29 => out.category_enum = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sha1, value),
+                1 => rt::convert::set(&mut out.hash, value),
+                2 => rt::convert::set(&mut out.hash_type, value),
+                3 => rt::convert::set(&mut out.name, value),
+                4 => rt::convert::set(&mut out.display_name, value),
+                5 => rt::convert::set(&mut out.version_name, value),
+                6 => rt::convert::set(&mut out.owner, value),
+                7 => rt::convert::set(&mut out.created_date, value),
+                8 => rt::convert::set(&mut out.status, value),
+                9 => rt::convert::set(&mut out.status_information, value),
+                10 => rt::convert::set(&mut out.document_version, value),
+                11 => rt::convert::set(&mut out.description, value),
+                12 => rt::convert::set(&mut out.parameters, value),
+                13 => rt::convert::set(&mut out.platform_types, value),
+                14 => rt::convert::set(&mut out.document_type, value),
+                15 => rt::convert::set(&mut out.schema_version, value),
+                16 => rt::convert::set(&mut out.latest_version, value),
+                17 => rt::convert::set(&mut out.default_version, value),
+                18 => rt::convert::set(&mut out.document_format, value),
+                19 => rt::convert::set(&mut out.target_type, value),
+                20 => rt::convert::set(&mut out.tags, value),
+                21 => rt::convert::set(&mut out.attachments_information, value),
+                22 => rt::convert::set(&mut out.requires, value),
+                23 => rt::convert::set(&mut out.author, value),
+                24 => rt::convert::set(&mut out.review_information, value),
+                25 => rt::convert::set(&mut out.approved_version, value),
+                26 => rt::convert::set(&mut out.pending_review_version, value),
+                27 => rt::convert::set(&mut out.review_status, value),
+                28 => rt::convert::set(&mut out.category, value),
+                29 => rt::convert::set(&mut out.category_enum, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -7870,10 +7870,10 @@ impl rt::FromValue for DocumentFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8095,23 +8095,23 @@ impl rt::FromValue for DocumentIdentifier {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.created_date = rt::FromValue::from_value(value)?,
-                2 => out.display_name = rt::FromValue::from_value(value)?,
-                3 => out.owner = rt::FromValue::from_value(value)?,
-                4 => out.version_name = rt::FromValue::from_value(value)?,
-                5 => out.platform_types = rt::FromValue::from_value(value)?,
-                6 => out.document_version = rt::FromValue::from_value(value)?,
-                7 => out.document_type = rt::FromValue::from_value(value)?,
-                8 => out.schema_version = rt::FromValue::from_value(value)?,
-                9 => out.document_format = rt::FromValue::from_value(value)?,
-                10 => out.target_type = rt::FromValue::from_value(value)?,
-                11 => out.tags = rt::FromValue::from_value(value)?,
-                12 => out.requires = rt::FromValue::from_value(value)?,
-                13 => out.review_status = rt::FromValue::from_value(value)?,
-                14 => out.author = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.created_date, value),
+                2 => rt::convert::set(&mut out.display_name, value),
+                3 => rt::convert::set(&mut out.owner, value),
+                4 => rt::convert::set(&mut out.version_name, value),
+                5 => rt::convert::set(&mut out.platform_types, value),
+                6 => rt::convert::set(&mut out.document_version, value),
+                7 => rt::convert::set(&mut out.document_type, value),
+                8 => rt::convert::set(&mut out.schema_version, value),
+                9 => rt::convert::set(&mut out.document_format, value),
+                10 => rt::convert::set(&mut out.target_type, value),
+                11 => rt::convert::set(&mut out.tags, value),
+                12 => rt::convert::set(&mut out.requires, value),
+                13 => rt::convert::set(&mut out.review_status, value),
+                14 => rt::convert::set(&mut out.author, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8150,10 +8150,10 @@ impl rt::FromValue for DocumentKeyValuesFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8178,9 +8178,9 @@ impl rt::FromValue for DocumentLimitExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8259,9 +8259,9 @@ impl rt::FromValue for DocumentMetadataResponseInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reviewer_response = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reviewer_response, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8288,12 +8288,12 @@ impl rt::FromValue for DocumentParameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.default_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.default_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8378,9 +8378,9 @@ impl rt::FromValue for DocumentPermissionLimit {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8462,12 +8462,12 @@ impl rt::FromValue for DocumentRequires {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.version = rt::FromValue::from_value(value)?,
-                2 => out.require_type = rt::FromValue::from_value(value)?,
-                3 => out.version_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.version, value),
+                2 => rt::convert::set(&mut out.require_type, value),
+                3 => rt::convert::set(&mut out.version_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8559,10 +8559,10 @@ impl rt::FromValue for DocumentReviewCommentSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.r#type = rt::FromValue::from_value(value)?,
-                1 => out.content = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.r#type, value),
+                1 => rt::convert::set(&mut out.content, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8646,13 +8646,13 @@ impl rt::FromValue for DocumentReviewerResponseSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.create_time = rt::FromValue::from_value(value)?,
-                1 => out.updated_time = rt::FromValue::from_value(value)?,
-                2 => out.review_status = rt::FromValue::from_value(value)?,
-                3 => out.comment = rt::FromValue::from_value(value)?,
-                4 => out.reviewer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.create_time, value),
+                1 => rt::convert::set(&mut out.updated_time, value),
+                2 => rt::convert::set(&mut out.review_status, value),
+                3 => rt::convert::set(&mut out.comment, value),
+                4 => rt::convert::set(&mut out.reviewer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8681,10 +8681,10 @@ impl rt::FromValue for DocumentReviews {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.action = rt::FromValue::from_value(value)?,
-                1 => out.comment = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.action, value),
+                1 => rt::convert::set(&mut out.comment, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8898,18 +8898,18 @@ impl rt::FromValue for DocumentVersionInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.display_name = rt::FromValue::from_value(value)?,
-                2 => out.document_version = rt::FromValue::from_value(value)?,
-                3 => out.version_name = rt::FromValue::from_value(value)?,
-                4 => out.created_date = rt::FromValue::from_value(value)?,
-                5 => out.is_default_version = rt::FromValue::from_value(value)?,
-                6 => out.document_format = rt::FromValue::from_value(value)?,
-                7 => out.status = rt::FromValue::from_value(value)?,
-                8 => out.status_information = rt::FromValue::from_value(value)?,
-                9 => out.review_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.display_name, value),
+                2 => rt::convert::set(&mut out.document_version, value),
+                3 => rt::convert::set(&mut out.version_name, value),
+                4 => rt::convert::set(&mut out.created_date, value),
+                5 => rt::convert::set(&mut out.is_default_version, value),
+                6 => rt::convert::set(&mut out.document_format, value),
+                7 => rt::convert::set(&mut out.status, value),
+                8 => rt::convert::set(&mut out.status_information, value),
+                9 => rt::convert::set(&mut out.review_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8942,9 +8942,9 @@ impl rt::FromValue for DocumentVersionLimitExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8968,9 +8968,9 @@ impl rt::FromValue for DoesNotExistException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -8994,9 +8994,9 @@ impl rt::FromValue for DuplicateDocumentContent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9020,9 +9020,9 @@ impl rt::FromValue for DuplicateDocumentVersionName {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9063,10 +9063,10 @@ impl rt::FromValue for EffectivePatch {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.patch = rt::FromValue::from_value(value)?,
-                1 => out.patch_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.patch, value),
+                1 => rt::convert::set(&mut out.patch_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9335,11 +9335,11 @@ impl rt::FromValue for FailedCreateAssociation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entry = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                2 => out.fault = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entry, value),
+                1 => rt::convert::set(&mut out.message, value),
+                2 => rt::convert::set(&mut out.fault, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9367,11 +9367,11 @@ impl rt::FromValue for FailureDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.failure_stage = rt::FromValue::from_value(value)?,
-                1 => out.failure_type = rt::FromValue::from_value(value)?,
-                2 => out.details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.failure_stage, value),
+                1 => rt::convert::set(&mut out.failure_type, value),
+                2 => rt::convert::set(&mut out.details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9458,9 +9458,9 @@ impl rt::FromValue for FeatureNotAvailableException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9484,9 +9484,9 @@ impl rt::FromValue for GetAutomationExecutionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.automation_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.automation_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9510,9 +9510,9 @@ impl rt::FromValue for GetAutomationExecutionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.automation_execution = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.automation_execution, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9537,10 +9537,10 @@ impl rt::FromValue for GetCalendarStateRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.calendar_names = rt::FromValue::from_value(value)?,
-                1 => out.at_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.calendar_names, value),
+                1 => rt::convert::set(&mut out.at_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9567,11 +9567,11 @@ impl rt::FromValue for GetCalendarStateResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state = rt::FromValue::from_value(value)?,
-                1 => out.at_time = rt::FromValue::from_value(value)?,
-                2 => out.next_transition_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state, value),
+                1 => rt::convert::set(&mut out.at_time, value),
+                2 => rt::convert::set(&mut out.next_transition_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9599,11 +9599,11 @@ impl rt::FromValue for GetCommandInvocationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.command_id = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.plugin_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.command_id, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.plugin_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9645,25 +9645,25 @@ impl rt::FromValue for GetCommandInvocationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.command_id = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.comment = rt::FromValue::from_value(value)?,
-                3 => out.document_name = rt::FromValue::from_value(value)?,
-                4 => out.document_version = rt::FromValue::from_value(value)?,
-                5 => out.plugin_name = rt::FromValue::from_value(value)?,
-                6 => out.response_code = rt::FromValue::from_value(value)?,
-                7 => out.execution_start_date_time = rt::FromValue::from_value(value)?,
-                8 => out.execution_elapsed_time = rt::FromValue::from_value(value)?,
-                9 => out.execution_end_date_time = rt::FromValue::from_value(value)?,
-                10 => out.status = rt::FromValue::from_value(value)?,
-                11 => out.status_details = rt::FromValue::from_value(value)?,
-                12 => out.standard_output_content = rt::FromValue::from_value(value)?,
-                13 => out.standard_output_url = rt::FromValue::from_value(value)?,
-                14 => out.standard_error_content = rt::FromValue::from_value(value)?,
-                15 => out.standard_error_url = rt::FromValue::from_value(value)?,
-                16 => out.cloud_watch_output_config = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.command_id, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.comment, value),
+                3 => rt::convert::set(&mut out.document_name, value),
+                4 => rt::convert::set(&mut out.document_version, value),
+                5 => rt::convert::set(&mut out.plugin_name, value),
+                6 => rt::convert::set(&mut out.response_code, value),
+                7 => rt::convert::set(&mut out.execution_start_date_time, value),
+                8 => rt::convert::set(&mut out.execution_elapsed_time, value),
+                9 => rt::convert::set(&mut out.execution_end_date_time, value),
+                10 => rt::convert::set(&mut out.status, value),
+                11 => rt::convert::set(&mut out.status_details, value),
+                12 => rt::convert::set(&mut out.standard_output_content, value),
+                13 => rt::convert::set(&mut out.standard_output_url, value),
+                14 => rt::convert::set(&mut out.standard_error_content, value),
+                15 => rt::convert::set(&mut out.standard_error_url, value),
+                16 => rt::convert::set(&mut out.cloud_watch_output_config, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9703,9 +9703,9 @@ impl rt::FromValue for GetConnectionStatusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9730,10 +9730,10 @@ impl rt::FromValue for GetConnectionStatusResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target, value),
+                1 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9758,9 +9758,9 @@ impl rt::FromValue for GetDefaultPatchBaselineRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.operating_system = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.operating_system, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9785,10 +9785,10 @@ impl rt::FromValue for GetDefaultPatchBaselineResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                1 => out.operating_system = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                1 => rt::convert::set(&mut out.operating_system, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9815,11 +9815,11 @@ impl rt::FromValue for GetDeployablePatchSnapshotForInstanceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_id = rt::FromValue::from_value(value)?,
-                1 => out.snapshot_id = rt::FromValue::from_value(value)?,
-                2 => out.baseline_override = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_id, value),
+                1 => rt::convert::set(&mut out.snapshot_id, value),
+                2 => rt::convert::set(&mut out.baseline_override, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9848,12 +9848,12 @@ impl rt::FromValue for GetDeployablePatchSnapshotForInstanceResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_id = rt::FromValue::from_value(value)?,
-                1 => out.snapshot_id = rt::FromValue::from_value(value)?,
-                2 => out.snapshot_download_url = rt::FromValue::from_value(value)?,
-                3 => out.product = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_id, value),
+                1 => rt::convert::set(&mut out.snapshot_id, value),
+                2 => rt::convert::set(&mut out.snapshot_download_url, value),
+                3 => rt::convert::set(&mut out.product, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9883,12 +9883,12 @@ impl rt::FromValue for GetDocumentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.version_name = rt::FromValue::from_value(value)?,
-                2 => out.document_version = rt::FromValue::from_value(value)?,
-                3 => out.document_format = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.version_name, value),
+                2 => rt::convert::set(&mut out.document_version, value),
+                3 => rt::convert::set(&mut out.document_format, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9927,21 +9927,21 @@ impl rt::FromValue for GetDocumentResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.created_date = rt::FromValue::from_value(value)?,
-                2 => out.display_name = rt::FromValue::from_value(value)?,
-                3 => out.version_name = rt::FromValue::from_value(value)?,
-                4 => out.document_version = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                6 => out.status_information = rt::FromValue::from_value(value)?,
-                7 => out.content = rt::FromValue::from_value(value)?,
-                8 => out.document_type = rt::FromValue::from_value(value)?,
-                9 => out.document_format = rt::FromValue::from_value(value)?,
-                10 => out.requires = rt::FromValue::from_value(value)?,
-                11 => out.attachments_content = rt::FromValue::from_value(value)?,
-                12 => out.review_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.created_date, value),
+                2 => rt::convert::set(&mut out.display_name, value),
+                3 => rt::convert::set(&mut out.version_name, value),
+                4 => rt::convert::set(&mut out.document_version, value),
+                5 => rt::convert::set(&mut out.status, value),
+                6 => rt::convert::set(&mut out.status_information, value),
+                7 => rt::convert::set(&mut out.content, value),
+                8 => rt::convert::set(&mut out.document_type, value),
+                9 => rt::convert::set(&mut out.document_format, value),
+                10 => rt::convert::set(&mut out.requires, value),
+                11 => rt::convert::set(&mut out.attachments_content, value),
+                12 => rt::convert::set(&mut out.review_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -9977,9 +9977,9 @@ impl rt::FromValue for GetExecutionPreviewRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_preview_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_preview_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10007,13 +10007,13 @@ impl rt::FromValue for GetExecutionPreviewResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_preview_id = rt::FromValue::from_value(value)?,
-                1 => out.ended_at = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.status_message = rt::FromValue::from_value(value)?,
-                4 => out.execution_preview = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_preview_id, value),
+                1 => rt::convert::set(&mut out.ended_at, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.status_message, value),
+                4 => rt::convert::set(&mut out.execution_preview, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10045,13 +10045,13 @@ impl rt::FromValue for GetInventoryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.aggregators = rt::FromValue::from_value(value)?,
-                2 => out.result_attributes = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.aggregators, value),
+                2 => rt::convert::set(&mut out.result_attributes, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10080,10 +10080,10 @@ impl rt::FromValue for GetInventoryResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entities = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entities, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10112,13 +10112,13 @@ impl rt::FromValue for GetInventorySchemaRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.aggregator = rt::FromValue::from_value(value)?,
-                4 => out.sub_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.aggregator, value),
+                4 => rt::convert::set(&mut out.sub_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10147,10 +10147,10 @@ impl rt::FromValue for GetInventorySchemaResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.schemas = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.schemas, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10175,9 +10175,9 @@ impl rt::FromValue for GetMaintenanceWindowExecutionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10206,14 +10206,14 @@ impl rt::FromValue for GetMaintenanceWindowExecutionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.task_ids = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.status_details = rt::FromValue::from_value(value)?,
-                4 => out.start_time = rt::FromValue::from_value(value)?,
-                5 => out.end_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                1 => rt::convert::set(&mut out.task_ids, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.status_details, value),
+                4 => rt::convert::set(&mut out.start_time, value),
+                5 => rt::convert::set(&mut out.end_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10244,11 +10244,11 @@ impl rt::FromValue for GetMaintenanceWindowExecutionTaskInvocationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.task_id = rt::FromValue::from_value(value)?,
-                2 => out.invocation_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                1 => rt::convert::set(&mut out.task_id, value),
+                2 => rt::convert::set(&mut out.invocation_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10285,20 +10285,20 @@ impl rt::FromValue for GetMaintenanceWindowExecutionTaskInvocationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.task_execution_id = rt::FromValue::from_value(value)?,
-                2 => out.invocation_id = rt::FromValue::from_value(value)?,
-                3 => out.execution_id = rt::FromValue::from_value(value)?,
-                4 => out.task_type = rt::FromValue::from_value(value)?,
-                5 => out.parameters = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.status_details = rt::FromValue::from_value(value)?,
-                8 => out.start_time = rt::FromValue::from_value(value)?,
-                9 => out.end_time = rt::FromValue::from_value(value)?,
-                10 => out.owner_information = rt::FromValue::from_value(value)?,
-                11 => out.window_target_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                1 => rt::convert::set(&mut out.task_execution_id, value),
+                2 => rt::convert::set(&mut out.invocation_id, value),
+                3 => rt::convert::set(&mut out.execution_id, value),
+                4 => rt::convert::set(&mut out.task_type, value),
+                5 => rt::convert::set(&mut out.parameters, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.status_details, value),
+                8 => rt::convert::set(&mut out.start_time, value),
+                9 => rt::convert::set(&mut out.end_time, value),
+                10 => rt::convert::set(&mut out.owner_information, value),
+                11 => rt::convert::set(&mut out.window_target_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10334,10 +10334,10 @@ impl rt::FromValue for GetMaintenanceWindowExecutionTaskRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.task_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                1 => rt::convert::set(&mut out.task_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10380,23 +10380,23 @@ impl rt::FromValue for GetMaintenanceWindowExecutionTaskResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.task_execution_id = rt::FromValue::from_value(value)?,
-                2 => out.task_arn = rt::FromValue::from_value(value)?,
-                3 => out.service_role = rt::FromValue::from_value(value)?,
-                4 => out.r#type = rt::FromValue::from_value(value)?,
-                5 => out.task_parameters = rt::FromValue::from_value(value)?,
-                6 => out.priority = rt::FromValue::from_value(value)?,
-                7 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                8 => out.max_errors = rt::FromValue::from_value(value)?,
-                9 => out.status = rt::FromValue::from_value(value)?,
-                10 => out.status_details = rt::FromValue::from_value(value)?,
-                11 => out.start_time = rt::FromValue::from_value(value)?,
-                12 => out.end_time = rt::FromValue::from_value(value)?,
-                13 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                14 => out.triggered_alarms = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                1 => rt::convert::set(&mut out.task_execution_id, value),
+                2 => rt::convert::set(&mut out.task_arn, value),
+                3 => rt::convert::set(&mut out.service_role, value),
+                4 => rt::convert::set(&mut out.r#type, value),
+                5 => rt::convert::set(&mut out.task_parameters, value),
+                6 => rt::convert::set(&mut out.priority, value),
+                7 => rt::convert::set(&mut out.max_concurrency, value),
+                8 => rt::convert::set(&mut out.max_errors, value),
+                9 => rt::convert::set(&mut out.status, value),
+                10 => rt::convert::set(&mut out.status_details, value),
+                11 => rt::convert::set(&mut out.start_time, value),
+                12 => rt::convert::set(&mut out.end_time, value),
+                13 => rt::convert::set(&mut out.alarm_configuration, value),
+                14 => rt::convert::set(&mut out.triggered_alarms, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10434,9 +10434,9 @@ impl rt::FromValue for GetMaintenanceWindowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10474,23 +10474,23 @@ impl rt::FromValue for GetMaintenanceWindowResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.start_date = rt::FromValue::from_value(value)?,
-                4 => out.end_date = rt::FromValue::from_value(value)?,
-                5 => out.schedule = rt::FromValue::from_value(value)?,
-                6 => out.schedule_timezone = rt::FromValue::from_value(value)?,
-                7 => out.schedule_offset = rt::FromValue::from_value(value)?,
-                8 => out.next_execution_time = rt::FromValue::from_value(value)?,
-                9 => out.duration = rt::FromValue::from_value(value)?,
-                10 => out.cutoff = rt::FromValue::from_value(value)?,
-                11 => out.allow_unassociated_targets = rt::FromValue::from_value(value)?,
-                12 => out.enabled = rt::FromValue::from_value(value)?,
-                13 => out.created_date = rt::FromValue::from_value(value)?,
-                14 => out.modified_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.start_date, value),
+                4 => rt::convert::set(&mut out.end_date, value),
+                5 => rt::convert::set(&mut out.schedule, value),
+                6 => rt::convert::set(&mut out.schedule_timezone, value),
+                7 => rt::convert::set(&mut out.schedule_offset, value),
+                8 => rt::convert::set(&mut out.next_execution_time, value),
+                9 => rt::convert::set(&mut out.duration, value),
+                10 => rt::convert::set(&mut out.cutoff, value),
+                11 => rt::convert::set(&mut out.allow_unassociated_targets, value),
+                12 => rt::convert::set(&mut out.enabled, value),
+                13 => rt::convert::set(&mut out.created_date, value),
+                14 => rt::convert::set(&mut out.modified_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10529,10 +10529,10 @@ impl rt::FromValue for GetMaintenanceWindowTaskRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_task_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_task_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10574,24 +10574,24 @@ impl rt::FromValue for GetMaintenanceWindowTaskResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_task_id = rt::FromValue::from_value(value)?,
-                2 => out.targets = rt::FromValue::from_value(value)?,
-                3 => out.task_arn = rt::FromValue::from_value(value)?,
-                4 => out.service_role_arn = rt::FromValue::from_value(value)?,
-                5 => out.task_type = rt::FromValue::from_value(value)?,
-                6 => out.task_parameters = rt::FromValue::from_value(value)?,
-                7 => out.task_invocation_parameters = rt::FromValue::from_value(value)?,
-                8 => out.priority = rt::FromValue::from_value(value)?,
-                9 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                10 => out.max_errors = rt::FromValue::from_value(value)?,
-                11 => out.logging_info = rt::FromValue::from_value(value)?,
-                12 => out.name = rt::FromValue::from_value(value)?,
-                13 => out.description = rt::FromValue::from_value(value)?,
-                14 => out.cutoff_behavior = rt::FromValue::from_value(value)?,
-                15 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_task_id, value),
+                2 => rt::convert::set(&mut out.targets, value),
+                3 => rt::convert::set(&mut out.task_arn, value),
+                4 => rt::convert::set(&mut out.service_role_arn, value),
+                5 => rt::convert::set(&mut out.task_type, value),
+                6 => rt::convert::set(&mut out.task_parameters, value),
+                7 => rt::convert::set(&mut out.task_invocation_parameters, value),
+                8 => rt::convert::set(&mut out.priority, value),
+                9 => rt::convert::set(&mut out.max_concurrency, value),
+                10 => rt::convert::set(&mut out.max_errors, value),
+                11 => rt::convert::set(&mut out.logging_info, value),
+                12 => rt::convert::set(&mut out.name, value),
+                13 => rt::convert::set(&mut out.description, value),
+                14 => rt::convert::set(&mut out.cutoff_behavior, value),
+                15 => rt::convert::set(&mut out.alarm_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10631,10 +10631,10 @@ impl rt::FromValue for GetOpsItemRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                1 => out.ops_item_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_item_id, value),
+                1 => rt::convert::set(&mut out.ops_item_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10659,9 +10659,9 @@ impl rt::FromValue for GetOpsItemResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_item = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_item, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10687,11 +10687,11 @@ impl rt::FromValue for GetOpsMetadataRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_metadata_arn = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_metadata_arn, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10719,11 +10719,11 @@ impl rt::FromValue for GetOpsMetadataResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_id = rt::FromValue::from_value(value)?,
-                1 => out.metadata = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_id, value),
+                1 => rt::convert::set(&mut out.metadata, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10754,14 +10754,14 @@ impl rt::FromValue for GetOpsSummaryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sync_name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.aggregators = rt::FromValue::from_value(value)?,
-                3 => out.result_attributes = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                5 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sync_name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.aggregators, value),
+                3 => rt::convert::set(&mut out.result_attributes, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                5 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10791,10 +10791,10 @@ impl rt::FromValue for GetOpsSummaryResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.entities = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.entities, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10822,12 +10822,12 @@ impl rt::FromValue for GetParameterHistoryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.with_decryption = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.with_decryption, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10855,10 +10855,10 @@ impl rt::FromValue for GetParameterHistoryResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameters = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameters, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10884,10 +10884,10 @@ impl rt::FromValue for GetParameterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.with_decryption = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.with_decryption, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10912,9 +10912,9 @@ impl rt::FromValue for GetParameterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10943,14 +10943,14 @@ impl rt::FromValue for GetParametersByPathRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.path = rt::FromValue::from_value(value)?,
-                1 => out.recursive = rt::FromValue::from_value(value)?,
-                2 => out.parameter_filters = rt::FromValue::from_value(value)?,
-                3 => out.with_decryption = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                5 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.path, value),
+                1 => rt::convert::set(&mut out.recursive, value),
+                2 => rt::convert::set(&mut out.parameter_filters, value),
+                3 => rt::convert::set(&mut out.with_decryption, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                5 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -10980,10 +10980,10 @@ impl rt::FromValue for GetParametersByPathResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameters = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameters, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11009,10 +11009,10 @@ impl rt::FromValue for GetParametersRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.names = rt::FromValue::from_value(value)?,
-                1 => out.with_decryption = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.names, value),
+                1 => rt::convert::set(&mut out.with_decryption, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11038,10 +11038,10 @@ impl rt::FromValue for GetParametersResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameters = rt::FromValue::from_value(value)?,
-                1 => out.invalid_parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameters, value),
+                1 => rt::convert::set(&mut out.invalid_parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11067,10 +11067,10 @@ impl rt::FromValue for GetPatchBaselineForPatchGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.patch_group = rt::FromValue::from_value(value)?,
-                1 => out.operating_system = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.patch_group, value),
+                1 => rt::convert::set(&mut out.operating_system, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11097,11 +11097,11 @@ impl rt::FromValue for GetPatchBaselineForPatchGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                1 => out.patch_group = rt::FromValue::from_value(value)?,
-                2 => out.operating_system = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                1 => rt::convert::set(&mut out.patch_group, value),
+                2 => rt::convert::set(&mut out.operating_system, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11127,9 +11127,9 @@ impl rt::FromValue for GetPatchBaselineRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11168,24 +11168,24 @@ impl rt::FromValue for GetPatchBaselineResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.operating_system = rt::FromValue::from_value(value)?,
-                3 => out.global_filters = rt::FromValue::from_value(value)?,
-                4 => out.approval_rules = rt::FromValue::from_value(value)?,
-                5 => out.approved_patches = rt::FromValue::from_value(value)?,
-                6 => out.approved_patches_compliance_level = rt::FromValue::from_value(value)?,
-                7 => out.approved_patches_enable_non_security = rt::FromValue::from_value(value)?,
-                8 => out.rejected_patches = rt::FromValue::from_value(value)?,
-                9 => out.rejected_patches_action = rt::FromValue::from_value(value)?,
-                10 => out.patch_groups = rt::FromValue::from_value(value)?,
-                11 => out.created_date = rt::FromValue::from_value(value)?,
-                12 => out.modified_date = rt::FromValue::from_value(value)?,
-                13 => out.description = rt::FromValue::from_value(value)?,
-                14 => out.sources = rt::FromValue::from_value(value)?,
-                15 => out.available_security_updates_compliance_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.operating_system, value),
+                3 => rt::convert::set(&mut out.global_filters, value),
+                4 => rt::convert::set(&mut out.approval_rules, value),
+                5 => rt::convert::set(&mut out.approved_patches, value),
+                6 => rt::convert::set(&mut out.approved_patches_compliance_level, value),
+                7 => rt::convert::set(&mut out.approved_patches_enable_non_security, value),
+                8 => rt::convert::set(&mut out.rejected_patches, value),
+                9 => rt::convert::set(&mut out.rejected_patches_action, value),
+                10 => rt::convert::set(&mut out.patch_groups, value),
+                11 => rt::convert::set(&mut out.created_date, value),
+                12 => rt::convert::set(&mut out.modified_date, value),
+                13 => rt::convert::set(&mut out.description, value),
+                14 => rt::convert::set(&mut out.sources, value),
+                15 => rt::convert::set(&mut out.available_security_updates_compliance_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11226,11 +11226,11 @@ impl rt::FromValue for GetResourcePoliciesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11257,10 +11257,10 @@ impl rt::FromValue for GetResourcePoliciesResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.policies = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.policies, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11287,11 +11287,11 @@ impl rt::FromValue for GetResourcePoliciesResponseEntry {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_id = rt::FromValue::from_value(value)?,
-                1 => out.policy_hash = rt::FromValue::from_value(value)?,
-                2 => out.policy = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_id, value),
+                1 => rt::convert::set(&mut out.policy_hash, value),
+                2 => rt::convert::set(&mut out.policy, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11317,9 +11317,9 @@ impl rt::FromValue for GetServiceSettingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.setting_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.setting_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11343,9 +11343,9 @@ impl rt::FromValue for GetServiceSettingResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_setting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_setting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11369,9 +11369,9 @@ impl rt::FromValue for HierarchyLevelLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11395,9 +11395,9 @@ impl rt::FromValue for HierarchyTypeMismatchException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11421,9 +11421,9 @@ impl rt::FromValue for IdempotentParameterMismatch {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11508,9 +11508,9 @@ impl rt::FromValue for IncompatiblePolicyException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11535,10 +11535,10 @@ impl rt::FromValue for InstanceAggregatedAssociationOverview {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.detailed_status = rt::FromValue::from_value(value)?,
-                1 => out.instance_association_status_aggregated_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.detailed_status, value),
+                1 => rt::convert::set(&mut out.instance_association_status_aggregated_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11566,12 +11566,12 @@ impl rt::FromValue for InstanceAssociation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_id = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.content = rt::FromValue::from_value(value)?,
-                3 => out.association_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_id, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.content, value),
+                3 => rt::convert::set(&mut out.association_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11598,9 +11598,9 @@ impl rt::FromValue for InstanceAssociationOutputLocation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_location = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_location, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11624,9 +11624,9 @@ impl rt::FromValue for InstanceAssociationOutputUrl {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_output_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_output_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11661,20 +11661,20 @@ impl rt::FromValue for InstanceAssociationStatusInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.document_version = rt::FromValue::from_value(value)?,
-                3 => out.association_version = rt::FromValue::from_value(value)?,
-                4 => out.instance_id = rt::FromValue::from_value(value)?,
-                5 => out.execution_date = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.detailed_status = rt::FromValue::from_value(value)?,
-                8 => out.execution_summary = rt::FromValue::from_value(value)?,
-                9 => out.error_code = rt::FromValue::from_value(value)?,
-                10 => out.output_url = rt::FromValue::from_value(value)?,
-                11 => out.association_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.document_version, value),
+                3 => rt::convert::set(&mut out.association_version, value),
+                4 => rt::convert::set(&mut out.instance_id, value),
+                5 => rt::convert::set(&mut out.execution_date, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.detailed_status, value),
+                8 => rt::convert::set(&mut out.execution_summary, value),
+                9 => rt::convert::set(&mut out.error_code, value),
+                10 => rt::convert::set(&mut out.output_url, value),
+                11 => rt::convert::set(&mut out.association_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11718,18 +11718,18 @@ impl rt::FromValue for InstanceInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.agent_type = rt::FromValue::from_value(value)?,
-                1 => out.agent_version = rt::FromValue::from_value(value)?,
-                2 => out.computer_name = rt::FromValue::from_value(value)?,
-                3 => out.instance_status = rt::FromValue::from_value(value)?,
-                4 => out.ip_address = rt::FromValue::from_value(value)?,
-                5 => out.managed_status = rt::FromValue::from_value(value)?,
-                6 => out.platform_type = rt::FromValue::from_value(value)?,
-                7 => out.platform_name = rt::FromValue::from_value(value)?,
-                8 => out.platform_version = rt::FromValue::from_value(value)?,
-                9 => out.resource_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.agent_type, value),
+                1 => rt::convert::set(&mut out.agent_version, value),
+                2 => rt::convert::set(&mut out.computer_name, value),
+                3 => rt::convert::set(&mut out.instance_status, value),
+                4 => rt::convert::set(&mut out.ip_address, value),
+                5 => rt::convert::set(&mut out.managed_status, value),
+                6 => rt::convert::set(&mut out.platform_type, value),
+                7 => rt::convert::set(&mut out.platform_name, value),
+                8 => rt::convert::set(&mut out.platform_version, value),
+                9 => rt::convert::set(&mut out.resource_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11782,29 +11782,29 @@ impl rt::FromValue for InstanceInformation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_id = rt::FromValue::from_value(value)?,
-                1 => out.ping_status = rt::FromValue::from_value(value)?,
-                2 => out.last_ping_date_time = rt::FromValue::from_value(value)?,
-                3 => out.agent_version = rt::FromValue::from_value(value)?,
-                4 => out.is_latest_version = rt::FromValue::from_value(value)?,
-                5 => out.platform_type = rt::FromValue::from_value(value)?,
-                6 => out.platform_name = rt::FromValue::from_value(value)?,
-                7 => out.platform_version = rt::FromValue::from_value(value)?,
-                8 => out.activation_id = rt::FromValue::from_value(value)?,
-                9 => out.iam_role = rt::FromValue::from_value(value)?,
-                10 => out.registration_date = rt::FromValue::from_value(value)?,
-                11 => out.resource_type = rt::FromValue::from_value(value)?,
-                12 => out.name = rt::FromValue::from_value(value)?,
-                13 => out.ip_address = rt::FromValue::from_value(value)?,
-                14 => out.computer_name = rt::FromValue::from_value(value)?,
-                15 => out.association_status = rt::FromValue::from_value(value)?,
-                16 => out.last_association_execution_date = rt::FromValue::from_value(value)?,
-                17 => out.last_successful_association_execution_date = rt::FromValue::from_value(value)?,
-                18 => out.association_overview = rt::FromValue::from_value(value)?,
-                19 => out.source_id = rt::FromValue::from_value(value)?,
-                20 => out.source_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_id, value),
+                1 => rt::convert::set(&mut out.ping_status, value),
+                2 => rt::convert::set(&mut out.last_ping_date_time, value),
+                3 => rt::convert::set(&mut out.agent_version, value),
+                4 => rt::convert::set(&mut out.is_latest_version, value),
+                5 => rt::convert::set(&mut out.platform_type, value),
+                6 => rt::convert::set(&mut out.platform_name, value),
+                7 => rt::convert::set(&mut out.platform_version, value),
+                8 => rt::convert::set(&mut out.activation_id, value),
+                9 => rt::convert::set(&mut out.iam_role, value),
+                10 => rt::convert::set(&mut out.registration_date, value),
+                11 => rt::convert::set(&mut out.resource_type, value),
+                12 => rt::convert::set(&mut out.name, value),
+                13 => rt::convert::set(&mut out.ip_address, value),
+                14 => rt::convert::set(&mut out.computer_name, value),
+                15 => rt::convert::set(&mut out.association_status, value),
+                16 => rt::convert::set(&mut out.last_association_execution_date, value),
+                17 => rt::convert::set(&mut out.last_successful_association_execution_date, value),
+                18 => rt::convert::set(&mut out.association_overview, value),
+                19 => rt::convert::set(&mut out.source_id, value),
+                20 => rt::convert::set(&mut out.source_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11849,10 +11849,10 @@ impl rt::FromValue for InstanceInformationFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -11963,10 +11963,10 @@ impl rt::FromValue for InstanceInformationStringFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12013,31 +12013,31 @@ impl rt::FromValue for InstancePatchState {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_id = rt::FromValue::from_value(value)?,
-                1 => out.patch_group = rt::FromValue::from_value(value)?,
-                2 => out.baseline_id = rt::FromValue::from_value(value)?,
-                3 => out.snapshot_id = rt::FromValue::from_value(value)?,
-                4 => out.install_override_list = rt::FromValue::from_value(value)?,
-                5 => out.owner_information = rt::FromValue::from_value(value)?,
-                6 => out.installed_count = rt::FromValue::from_value(value)?,
-                7 => out.installed_other_count = rt::FromValue::from_value(value)?,
-                8 => out.installed_pending_reboot_count = rt::FromValue::from_value(value)?,
-                9 => out.installed_rejected_count = rt::FromValue::from_value(value)?,
-                10 => out.missing_count = rt::FromValue::from_value(value)?,
-                11 => out.failed_count = rt::FromValue::from_value(value)?,
-                12 => out.unreported_not_applicable_count = rt::FromValue::from_value(value)?,
-                13 => out.not_applicable_count = rt::FromValue::from_value(value)?,
-                14 => out.available_security_update_count = rt::FromValue::from_value(value)?,
-                15 => out.operation_start_time = rt::FromValue::from_value(value)?,
-                16 => out.operation_end_time = rt::FromValue::from_value(value)?,
-                17 => out.operation = rt::FromValue::from_value(value)?,
-                18 => out.last_no_reboot_install_operation_time = rt::FromValue::from_value(value)?,
-                19 => out.reboot_option = rt::FromValue::from_value(value)?,
-                20 => out.critical_non_compliant_count = rt::FromValue::from_value(value)?,
-                21 => out.security_non_compliant_count = rt::FromValue::from_value(value)?,
-                22 => out.other_non_compliant_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_id, value),
+                1 => rt::convert::set(&mut out.patch_group, value),
+                2 => rt::convert::set(&mut out.baseline_id, value),
+                3 => rt::convert::set(&mut out.snapshot_id, value),
+                4 => rt::convert::set(&mut out.install_override_list, value),
+                5 => rt::convert::set(&mut out.owner_information, value),
+                6 => rt::convert::set(&mut out.installed_count, value),
+                7 => rt::convert::set(&mut out.installed_other_count, value),
+                8 => rt::convert::set(&mut out.installed_pending_reboot_count, value),
+                9 => rt::convert::set(&mut out.installed_rejected_count, value),
+                10 => rt::convert::set(&mut out.missing_count, value),
+                11 => rt::convert::set(&mut out.failed_count, value),
+                12 => rt::convert::set(&mut out.unreported_not_applicable_count, value),
+                13 => rt::convert::set(&mut out.not_applicable_count, value),
+                14 => rt::convert::set(&mut out.available_security_update_count, value),
+                15 => rt::convert::set(&mut out.operation_start_time, value),
+                16 => rt::convert::set(&mut out.operation_end_time, value),
+                17 => rt::convert::set(&mut out.operation, value),
+                18 => rt::convert::set(&mut out.last_no_reboot_install_operation_time, value),
+                19 => rt::convert::set(&mut out.reboot_option, value),
+                20 => rt::convert::set(&mut out.critical_non_compliant_count, value),
+                21 => rt::convert::set(&mut out.security_non_compliant_count, value),
+                22 => rt::convert::set(&mut out.other_non_compliant_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12085,11 +12085,11 @@ impl rt::FromValue for InstancePatchStateFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12204,34 +12204,34 @@ impl rt::FromValue for InstanceProperty {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.instance_type = rt::FromValue::from_value(value)?,
-                3 => out.instance_role = rt::FromValue::from_value(value)?,
-                4 => out.key_name = rt::FromValue::from_value(value)?,
-                5 => out.instance_state = rt::FromValue::from_value(value)?,
-                6 => out.architecture = rt::FromValue::from_value(value)?,
-                7 => out.ip_address = rt::FromValue::from_value(value)?,
-                8 => out.launch_time = rt::FromValue::from_value(value)?,
-                9 => out.ping_status = rt::FromValue::from_value(value)?,
-                10 => out.last_ping_date_time = rt::FromValue::from_value(value)?,
-                11 => out.agent_version = rt::FromValue::from_value(value)?,
-                12 => out.platform_type = rt::FromValue::from_value(value)?,
-                13 => out.platform_name = rt::FromValue::from_value(value)?,
-                14 => out.platform_version = rt::FromValue::from_value(value)?,
-                15 => out.activation_id = rt::FromValue::from_value(value)?,
-                16 => out.iam_role = rt::FromValue::from_value(value)?,
-                17 => out.registration_date = rt::FromValue::from_value(value)?,
-                18 => out.resource_type = rt::FromValue::from_value(value)?,
-                19 => out.computer_name = rt::FromValue::from_value(value)?,
-                20 => out.association_status = rt::FromValue::from_value(value)?,
-                21 => out.last_association_execution_date = rt::FromValue::from_value(value)?,
-                22 => out.last_successful_association_execution_date = rt::FromValue::from_value(value)?,
-                23 => out.association_overview = rt::FromValue::from_value(value)?,
-                24 => out.source_id = rt::FromValue::from_value(value)?,
-                25 => out.source_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.instance_type, value),
+                3 => rt::convert::set(&mut out.instance_role, value),
+                4 => rt::convert::set(&mut out.key_name, value),
+                5 => rt::convert::set(&mut out.instance_state, value),
+                6 => rt::convert::set(&mut out.architecture, value),
+                7 => rt::convert::set(&mut out.ip_address, value),
+                8 => rt::convert::set(&mut out.launch_time, value),
+                9 => rt::convert::set(&mut out.ping_status, value),
+                10 => rt::convert::set(&mut out.last_ping_date_time, value),
+                11 => rt::convert::set(&mut out.agent_version, value),
+                12 => rt::convert::set(&mut out.platform_type, value),
+                13 => rt::convert::set(&mut out.platform_name, value),
+                14 => rt::convert::set(&mut out.platform_version, value),
+                15 => rt::convert::set(&mut out.activation_id, value),
+                16 => rt::convert::set(&mut out.iam_role, value),
+                17 => rt::convert::set(&mut out.registration_date, value),
+                18 => rt::convert::set(&mut out.resource_type, value),
+                19 => rt::convert::set(&mut out.computer_name, value),
+                20 => rt::convert::set(&mut out.association_status, value),
+                21 => rt::convert::set(&mut out.last_association_execution_date, value),
+                22 => rt::convert::set(&mut out.last_successful_association_execution_date, value),
+                23 => rt::convert::set(&mut out.association_overview, value),
+                24 => rt::convert::set(&mut out.source_id, value),
+                25 => rt::convert::set(&mut out.source_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12281,10 +12281,10 @@ impl rt::FromValue for InstancePropertyFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value_set = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value_set, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12467,11 +12467,11 @@ impl rt::FromValue for InstancePropertyStringFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                2 => out.operator = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                2 => rt::convert::set(&mut out.operator, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12497,9 +12497,9 @@ impl rt::FromValue for InternalServerError {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12523,9 +12523,9 @@ impl rt::FromValue for InvalidActivation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12549,9 +12549,9 @@ impl rt::FromValue for InvalidActivationId {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12575,9 +12575,9 @@ impl rt::FromValue for InvalidAggregatorException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12601,9 +12601,9 @@ impl rt::FromValue for InvalidAllowedPatternException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12627,9 +12627,9 @@ impl rt::FromValue for InvalidAssociation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12653,9 +12653,9 @@ impl rt::FromValue for InvalidAssociationVersion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12679,9 +12679,9 @@ impl rt::FromValue for InvalidAutomationExecutionParametersException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12705,9 +12705,9 @@ impl rt::FromValue for InvalidAutomationSignalException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12731,9 +12731,9 @@ impl rt::FromValue for InvalidAutomationStatusUpdateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12773,9 +12773,9 @@ impl rt::FromValue for InvalidDeleteInventoryParametersException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12799,9 +12799,9 @@ impl rt::FromValue for InvalidDeletionIdException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12825,9 +12825,9 @@ impl rt::FromValue for InvalidDocument {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12851,9 +12851,9 @@ impl rt::FromValue for InvalidDocumentContent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12877,9 +12877,9 @@ impl rt::FromValue for InvalidDocumentOperation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12903,9 +12903,9 @@ impl rt::FromValue for InvalidDocumentSchemaVersion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12929,9 +12929,9 @@ impl rt::FromValue for InvalidDocumentType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12955,9 +12955,9 @@ impl rt::FromValue for InvalidDocumentVersion {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -12981,9 +12981,9 @@ impl rt::FromValue for InvalidFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13023,9 +13023,9 @@ impl rt::FromValue for InvalidFilterOption {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13049,9 +13049,9 @@ impl rt::FromValue for InvalidFilterValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13075,9 +13075,9 @@ impl rt::FromValue for InvalidInstanceId {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13101,9 +13101,9 @@ impl rt::FromValue for InvalidInstanceInformationFilterValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13127,9 +13127,9 @@ impl rt::FromValue for InvalidInstancePropertyFilterValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13153,9 +13153,9 @@ impl rt::FromValue for InvalidInventoryGroupException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13179,9 +13179,9 @@ impl rt::FromValue for InvalidInventoryItemContextException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13205,9 +13205,9 @@ impl rt::FromValue for InvalidInventoryRequestException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13232,10 +13232,10 @@ impl rt::FromValue for InvalidItemContentException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13260,9 +13260,9 @@ impl rt::FromValue for InvalidKeyId {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13286,9 +13286,9 @@ impl rt::FromValue for InvalidNextToken {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13312,9 +13312,9 @@ impl rt::FromValue for InvalidNotificationConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13338,9 +13338,9 @@ impl rt::FromValue for InvalidOptionException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13396,9 +13396,9 @@ impl rt::FromValue for InvalidParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13422,9 +13422,9 @@ impl rt::FromValue for InvalidPermissionType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13464,9 +13464,9 @@ impl rt::FromValue for InvalidPolicyAttributeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13490,9 +13490,9 @@ impl rt::FromValue for InvalidPolicyTypeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13548,9 +13548,9 @@ impl rt::FromValue for InvalidResultAttributeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13574,9 +13574,9 @@ impl rt::FromValue for InvalidRole {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13600,9 +13600,9 @@ impl rt::FromValue for InvalidSchedule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13626,9 +13626,9 @@ impl rt::FromValue for InvalidTag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13652,9 +13652,9 @@ impl rt::FromValue for InvalidTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13678,9 +13678,9 @@ impl rt::FromValue for InvalidTargetMaps {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13704,9 +13704,9 @@ impl rt::FromValue for InvalidTypeNameException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13730,9 +13730,9 @@ impl rt::FromValue for InvalidUpdate {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13758,11 +13758,11 @@ impl rt::FromValue for InventoryAggregator {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.expression = rt::FromValue::from_value(value)?,
-                1 => out.aggregators = rt::FromValue::from_value(value)?,
-                2 => out.groups = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.expression, value),
+                1 => rt::convert::set(&mut out.aggregators, value),
+                2 => rt::convert::set(&mut out.groups, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13910,15 +13910,15 @@ impl rt::FromValue for InventoryDeletionStatusItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.deletion_id = rt::FromValue::from_value(value)?,
-                1 => out.type_name = rt::FromValue::from_value(value)?,
-                2 => out.deletion_start_time = rt::FromValue::from_value(value)?,
-                3 => out.last_status = rt::FromValue::from_value(value)?,
-                4 => out.last_status_message = rt::FromValue::from_value(value)?,
-                5 => out.deletion_summary = rt::FromValue::from_value(value)?,
-                6 => out.last_status_update_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.deletion_id, value),
+                1 => rt::convert::set(&mut out.type_name, value),
+                2 => rt::convert::set(&mut out.deletion_start_time, value),
+                3 => rt::convert::set(&mut out.last_status, value),
+                4 => rt::convert::set(&mut out.last_status_message, value),
+                5 => rt::convert::set(&mut out.deletion_summary, value),
+                6 => rt::convert::set(&mut out.last_status_update_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13950,11 +13950,11 @@ impl rt::FromValue for InventoryDeletionSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.total_count = rt::FromValue::from_value(value)?,
-                1 => out.remaining_count = rt::FromValue::from_value(value)?,
-                2 => out.summary_items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.total_count, value),
+                1 => rt::convert::set(&mut out.remaining_count, value),
+                2 => rt::convert::set(&mut out.summary_items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -13982,11 +13982,11 @@ impl rt::FromValue for InventoryDeletionSummaryItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.version = rt::FromValue::from_value(value)?,
-                1 => out.count = rt::FromValue::from_value(value)?,
-                2 => out.remaining_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.version, value),
+                1 => rt::convert::set(&mut out.count, value),
+                2 => rt::convert::set(&mut out.remaining_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14014,11 +14014,11 @@ impl rt::FromValue for InventoryFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14045,10 +14045,10 @@ impl rt::FromValue for InventoryGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14078,14 +14078,14 @@ impl rt::FromValue for InventoryItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                1 => out.schema_version = rt::FromValue::from_value(value)?,
-                2 => out.capture_time = rt::FromValue::from_value(value)?,
-                3 => out.content_hash = rt::FromValue::from_value(value)?,
-                4 => out.content = rt::FromValue::from_value(value)?,
-                5 => out.context = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                1 => rt::convert::set(&mut out.schema_version, value),
+                2 => rt::convert::set(&mut out.capture_time, value),
+                3 => rt::convert::set(&mut out.content_hash, value),
+                4 => rt::convert::set(&mut out.content, value),
+                5 => rt::convert::set(&mut out.context, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14115,10 +14115,10 @@ impl rt::FromValue for InventoryItemAttribute {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.data_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.data_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14146,12 +14146,12 @@ impl rt::FromValue for InventoryItemSchema {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                1 => out.version = rt::FromValue::from_value(value)?,
-                2 => out.attributes = rt::FromValue::from_value(value)?,
-                3 => out.display_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                1 => rt::convert::set(&mut out.version, value),
+                2 => rt::convert::set(&mut out.attributes, value),
+                3 => rt::convert::set(&mut out.display_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14250,10 +14250,10 @@ impl rt::FromValue for InventoryResultEntity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14282,13 +14282,13 @@ impl rt::FromValue for InventoryResultItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                1 => out.schema_version = rt::FromValue::from_value(value)?,
-                2 => out.capture_time = rt::FromValue::from_value(value)?,
-                3 => out.content_hash = rt::FromValue::from_value(value)?,
-                4 => out.content = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                1 => rt::convert::set(&mut out.schema_version, value),
+                2 => rt::convert::set(&mut out.capture_time, value),
+                3 => rt::convert::set(&mut out.content_hash, value),
+                4 => rt::convert::set(&mut out.content, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14391,10 +14391,10 @@ impl rt::FromValue for ItemContentMismatchException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14420,10 +14420,10 @@ impl rt::FromValue for ItemSizeLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14450,11 +14450,11 @@ impl rt::FromValue for LabelParameterVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.parameter_version = rt::FromValue::from_value(value)?,
-                2 => out.labels = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.parameter_version, value),
+                2 => rt::convert::set(&mut out.labels, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14481,10 +14481,10 @@ impl rt::FromValue for LabelParameterVersionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.invalid_labels = rt::FromValue::from_value(value)?,
-                1 => out.parameter_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.invalid_labels, value),
+                1 => rt::convert::set(&mut out.parameter_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14572,11 +14572,11 @@ impl rt::FromValue for ListAssociationVersionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_id = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_id, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14603,10 +14603,10 @@ impl rt::FromValue for ListAssociationVersionsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_versions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_versions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14633,11 +14633,11 @@ impl rt::FromValue for ListAssociationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_filter_list = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_filter_list, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14664,10 +14664,10 @@ impl rt::FromValue for ListAssociationsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.associations = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.associations, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14697,14 +14697,14 @@ impl rt::FromValue for ListCommandInvocationsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.command_id = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.filters = rt::FromValue::from_value(value)?,
-                5 => out.details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.command_id, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.filters, value),
+                5 => rt::convert::set(&mut out.details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14734,10 +14734,10 @@ impl rt::FromValue for ListCommandInvocationsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.command_invocations = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.command_invocations, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14766,13 +14766,13 @@ impl rt::FromValue for ListCommandsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.command_id = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.filters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.command_id, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.filters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14801,10 +14801,10 @@ impl rt::FromValue for ListCommandsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.commands = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.commands, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14833,13 +14833,13 @@ impl rt::FromValue for ListComplianceItemsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.resource_ids = rt::FromValue::from_value(value)?,
-                2 => out.resource_types = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.resource_ids, value),
+                2 => rt::convert::set(&mut out.resource_types, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14868,10 +14868,10 @@ impl rt::FromValue for ListComplianceItemsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.compliance_items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.compliance_items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14898,11 +14898,11 @@ impl rt::FromValue for ListComplianceSummariesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14929,10 +14929,10 @@ impl rt::FromValue for ListComplianceSummariesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.compliance_summary_items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.compliance_summary_items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14961,13 +14961,13 @@ impl rt::FromValue for ListDocumentMetadataHistoryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.document_version = rt::FromValue::from_value(value)?,
-                2 => out.metadata = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.document_version, value),
+                2 => rt::convert::set(&mut out.metadata, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -14999,13 +14999,13 @@ impl rt::FromValue for ListDocumentMetadataHistoryResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.document_version = rt::FromValue::from_value(value)?,
-                2 => out.author = rt::FromValue::from_value(value)?,
-                3 => out.metadata = rt::FromValue::from_value(value)?,
-                4 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.document_version, value),
+                2 => rt::convert::set(&mut out.author, value),
+                3 => rt::convert::set(&mut out.metadata, value),
+                4 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15035,11 +15035,11 @@ impl rt::FromValue for ListDocumentVersionsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15066,10 +15066,10 @@ impl rt::FromValue for ListDocumentVersionsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document_versions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document_versions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15097,12 +15097,12 @@ impl rt::FromValue for ListDocumentsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document_filter_list = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document_filter_list, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15130,10 +15130,10 @@ impl rt::FromValue for ListDocumentsResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document_identifiers = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document_identifiers, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15162,13 +15162,13 @@ impl rt::FromValue for ListInventoryEntriesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_id = rt::FromValue::from_value(value)?,
-                1 => out.type_name = rt::FromValue::from_value(value)?,
-                2 => out.filters = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_id, value),
+                1 => rt::convert::set(&mut out.type_name, value),
+                2 => rt::convert::set(&mut out.filters, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15201,14 +15201,14 @@ impl rt::FromValue for ListInventoryEntriesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.schema_version = rt::FromValue::from_value(value)?,
-                3 => out.capture_time = rt::FromValue::from_value(value)?,
-                4 => out.entries = rt::FromValue::from_value(value)?,
-                5 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.schema_version, value),
+                3 => rt::convert::set(&mut out.capture_time, value),
+                4 => rt::convert::set(&mut out.entries, value),
+                5 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15240,12 +15240,12 @@ impl rt::FromValue for ListNodesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sync_name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sync_name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15273,10 +15273,10 @@ impl rt::FromValue for ListNodesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.nodes = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.nodes, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15305,13 +15305,13 @@ impl rt::FromValue for ListNodesSummaryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sync_name = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.aggregators = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sync_name, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.aggregators, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15340,10 +15340,10 @@ impl rt::FromValue for ListNodesSummaryResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.summary = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.summary, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15370,11 +15370,11 @@ impl rt::FromValue for ListOpsItemEventsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15401,10 +15401,10 @@ impl rt::FromValue for ListOpsItemEventsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.summaries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.summaries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15432,12 +15432,12 @@ impl rt::FromValue for ListOpsItemRelatedItemsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                1 => out.filters = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_item_id, value),
+                1 => rt::convert::set(&mut out.filters, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15465,10 +15465,10 @@ impl rt::FromValue for ListOpsItemRelatedItemsResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.next_token = rt::FromValue::from_value(value)?,
-                1 => out.summaries = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.next_token, value),
+                1 => rt::convert::set(&mut out.summaries, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15495,11 +15495,11 @@ impl rt::FromValue for ListOpsMetadataRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15526,10 +15526,10 @@ impl rt::FromValue for ListOpsMetadataResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_metadata_list = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_metadata_list, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15556,11 +15556,11 @@ impl rt::FromValue for ListResourceComplianceSummariesRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.filters = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.filters, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15588,10 +15588,10 @@ impl rt::FromValue for ListResourceComplianceSummariesResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_compliance_summary_items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_compliance_summary_items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15618,11 +15618,11 @@ impl rt::FromValue for ListResourceDataSyncRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sync_type = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sync_type, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15649,10 +15649,10 @@ impl rt::FromValue for ListResourceDataSyncResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_data_sync_items = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_data_sync_items, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15678,10 +15678,10 @@ impl rt::FromValue for ListTagsForResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15706,9 +15706,9 @@ impl rt::FromValue for ListTagsForResourceResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tag_list = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tag_list, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15734,11 +15734,11 @@ impl rt::FromValue for LoggingInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_bucket_name = rt::FromValue::from_value(value)?,
-                1 => out.s3_key_prefix = rt::FromValue::from_value(value)?,
-                2 => out.s3_region = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_bucket_name, value),
+                1 => rt::convert::set(&mut out.s3_key_prefix, value),
+                2 => rt::convert::set(&mut out.s3_region, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15765,10 +15765,10 @@ impl rt::FromValue for MaintenanceWindowAutomationParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document_version = rt::FromValue::from_value(value)?,
-                1 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document_version, value),
+                1 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15798,14 +15798,14 @@ impl rt::FromValue for MaintenanceWindowExecution {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.status_details = rt::FromValue::from_value(value)?,
-                4 => out.start_time = rt::FromValue::from_value(value)?,
-                5 => out.end_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_execution_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.status_details, value),
+                4 => rt::convert::set(&mut out.start_time, value),
+                5 => rt::convert::set(&mut out.end_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15920,18 +15920,18 @@ impl rt::FromValue for MaintenanceWindowExecutionTaskIdentity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.task_execution_id = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.status_details = rt::FromValue::from_value(value)?,
-                4 => out.start_time = rt::FromValue::from_value(value)?,
-                5 => out.end_time = rt::FromValue::from_value(value)?,
-                6 => out.task_arn = rt::FromValue::from_value(value)?,
-                7 => out.task_type = rt::FromValue::from_value(value)?,
-                8 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                9 => out.triggered_alarms = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                1 => rt::convert::set(&mut out.task_execution_id, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.status_details, value),
+                4 => rt::convert::set(&mut out.start_time, value),
+                5 => rt::convert::set(&mut out.end_time, value),
+                6 => rt::convert::set(&mut out.task_arn, value),
+                7 => rt::convert::set(&mut out.task_type, value),
+                8 => rt::convert::set(&mut out.alarm_configuration, value),
+                9 => rt::convert::set(&mut out.triggered_alarms, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -15975,20 +15975,20 @@ impl rt::FromValue for MaintenanceWindowExecutionTaskInvocationIdentity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.task_execution_id = rt::FromValue::from_value(value)?,
-                2 => out.invocation_id = rt::FromValue::from_value(value)?,
-                3 => out.execution_id = rt::FromValue::from_value(value)?,
-                4 => out.task_type = rt::FromValue::from_value(value)?,
-                5 => out.parameters = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.status_details = rt::FromValue::from_value(value)?,
-                8 => out.start_time = rt::FromValue::from_value(value)?,
-                9 => out.end_time = rt::FromValue::from_value(value)?,
-                10 => out.owner_information = rt::FromValue::from_value(value)?,
-                11 => out.window_target_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_execution_id, value),
+                1 => rt::convert::set(&mut out.task_execution_id, value),
+                2 => rt::convert::set(&mut out.invocation_id, value),
+                3 => rt::convert::set(&mut out.execution_id, value),
+                4 => rt::convert::set(&mut out.task_type, value),
+                5 => rt::convert::set(&mut out.parameters, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.status_details, value),
+                8 => rt::convert::set(&mut out.start_time, value),
+                9 => rt::convert::set(&mut out.end_time, value),
+                10 => rt::convert::set(&mut out.owner_information, value),
+                11 => rt::convert::set(&mut out.window_target_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16024,10 +16024,10 @@ impl rt::FromValue for MaintenanceWindowFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16063,20 +16063,20 @@ impl rt::FromValue for MaintenanceWindowIdentity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.enabled = rt::FromValue::from_value(value)?,
-                4 => out.duration = rt::FromValue::from_value(value)?,
-                5 => out.cutoff = rt::FromValue::from_value(value)?,
-                6 => out.schedule = rt::FromValue::from_value(value)?,
-                7 => out.schedule_timezone = rt::FromValue::from_value(value)?,
-                8 => out.schedule_offset = rt::FromValue::from_value(value)?,
-                9 => out.end_date = rt::FromValue::from_value(value)?,
-                10 => out.start_date = rt::FromValue::from_value(value)?,
-                11 => out.next_execution_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.enabled, value),
+                4 => rt::convert::set(&mut out.duration, value),
+                5 => rt::convert::set(&mut out.cutoff, value),
+                6 => rt::convert::set(&mut out.schedule, value),
+                7 => rt::convert::set(&mut out.schedule_timezone, value),
+                8 => rt::convert::set(&mut out.schedule_offset, value),
+                9 => rt::convert::set(&mut out.end_date, value),
+                10 => rt::convert::set(&mut out.start_date, value),
+                11 => rt::convert::set(&mut out.next_execution_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16112,10 +16112,10 @@ impl rt::FromValue for MaintenanceWindowIdentityForTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16142,11 +16142,11 @@ impl rt::FromValue for MaintenanceWindowLambdaParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.client_context = rt::FromValue::from_value(value)?,
-                1 => out.qualifier = rt::FromValue::from_value(value)?,
-                2 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.client_context, value),
+                1 => rt::convert::set(&mut out.qualifier, value),
+                2 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16240,19 +16240,19 @@ impl rt::FromValue for MaintenanceWindowRunCommandParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.comment = rt::FromValue::from_value(value)?,
-                1 => out.cloud_watch_output_config = rt::FromValue::from_value(value)?,
-                2 => out.document_hash = rt::FromValue::from_value(value)?,
-                3 => out.document_hash_type = rt::FromValue::from_value(value)?,
-                4 => out.document_version = rt::FromValue::from_value(value)?,
-                5 => out.notification_config = rt::FromValue::from_value(value)?,
-                6 => out.output_s3_bucket_name = rt::FromValue::from_value(value)?,
-                7 => out.output_s3_key_prefix = rt::FromValue::from_value(value)?,
-                8 => out.parameters = rt::FromValue::from_value(value)?,
-                9 => out.service_role_arn = rt::FromValue::from_value(value)?,
-                10 => out.timeout_seconds = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.comment, value),
+                1 => rt::convert::set(&mut out.cloud_watch_output_config, value),
+                2 => rt::convert::set(&mut out.document_hash, value),
+                3 => rt::convert::set(&mut out.document_hash_type, value),
+                4 => rt::convert::set(&mut out.document_version, value),
+                5 => rt::convert::set(&mut out.notification_config, value),
+                6 => rt::convert::set(&mut out.output_s3_bucket_name, value),
+                7 => rt::convert::set(&mut out.output_s3_key_prefix, value),
+                8 => rt::convert::set(&mut out.parameters, value),
+                9 => rt::convert::set(&mut out.service_role_arn, value),
+                10 => rt::convert::set(&mut out.timeout_seconds, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16287,10 +16287,10 @@ impl rt::FromValue for MaintenanceWindowStepFunctionsParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.input = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.input, value),
+                1 => rt::convert::set(&mut out.name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16321,15 +16321,15 @@ impl rt::FromValue for MaintenanceWindowTarget {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_target_id = rt::FromValue::from_value(value)?,
-                2 => out.resource_type = rt::FromValue::from_value(value)?,
-                3 => out.targets = rt::FromValue::from_value(value)?,
-                4 => out.owner_information = rt::FromValue::from_value(value)?,
-                5 => out.name = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_target_id, value),
+                2 => rt::convert::set(&mut out.resource_type, value),
+                3 => rt::convert::set(&mut out.targets, value),
+                4 => rt::convert::set(&mut out.owner_information, value),
+                5 => rt::convert::set(&mut out.name, value),
+                6 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16375,23 +16375,23 @@ impl rt::FromValue for MaintenanceWindowTask {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_task_id = rt::FromValue::from_value(value)?,
-                2 => out.task_arn = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                4 => out.targets = rt::FromValue::from_value(value)?,
-                5 => out.task_parameters = rt::FromValue::from_value(value)?,
-                6 => out.priority = rt::FromValue::from_value(value)?,
-                7 => out.logging_info = rt::FromValue::from_value(value)?,
-                8 => out.service_role_arn = rt::FromValue::from_value(value)?,
-                9 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                10 => out.max_errors = rt::FromValue::from_value(value)?,
-                11 => out.name = rt::FromValue::from_value(value)?,
-                12 => out.description = rt::FromValue::from_value(value)?,
-                13 => out.cutoff_behavior = rt::FromValue::from_value(value)?,
-                14 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_task_id, value),
+                2 => rt::convert::set(&mut out.task_arn, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                4 => rt::convert::set(&mut out.targets, value),
+                5 => rt::convert::set(&mut out.task_parameters, value),
+                6 => rt::convert::set(&mut out.priority, value),
+                7 => rt::convert::set(&mut out.logging_info, value),
+                8 => rt::convert::set(&mut out.service_role_arn, value),
+                9 => rt::convert::set(&mut out.max_concurrency, value),
+                10 => rt::convert::set(&mut out.max_errors, value),
+                11 => rt::convert::set(&mut out.name, value),
+                12 => rt::convert::set(&mut out.description, value),
+                13 => rt::convert::set(&mut out.cutoff_behavior, value),
+                14 => rt::convert::set(&mut out.alarm_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16490,12 +16490,12 @@ impl rt::FromValue for MaintenanceWindowTaskInvocationParameters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.run_command = rt::FromValue::from_value(value)?,
-                1 => out.automation = rt::FromValue::from_value(value)?,
-                2 => out.step_functions = rt::FromValue::from_value(value)?,
-                3 => out.lambda = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.run_command, value),
+                1 => rt::convert::set(&mut out.automation, value),
+                2 => rt::convert::set(&mut out.step_functions, value),
+                3 => rt::convert::set(&mut out.lambda, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16522,9 +16522,9 @@ impl rt::FromValue for MaintenanceWindowTaskParameterValueExpression {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16612,9 +16612,9 @@ impl rt::FromValue for MalformedResourcePolicyDocumentException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16699,9 +16699,9 @@ impl rt::FromValue for MaxDocumentSizeExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16725,9 +16725,9 @@ impl rt::FromValue for MetadataValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16755,13 +16755,13 @@ impl rt::FromValue for ModifyDocumentPermissionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.permission_type = rt::FromValue::from_value(value)?,
-                2 => out.account_ids_to_add = rt::FromValue::from_value(value)?,
-                3 => out.account_ids_to_remove = rt::FromValue::from_value(value)?,
-                4 => out.shared_document_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.permission_type, value),
+                2 => rt::convert::set(&mut out.account_ids_to_add, value),
+                3 => rt::convert::set(&mut out.account_ids_to_remove, value),
+                4 => rt::convert::set(&mut out.shared_document_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16809,13 +16809,13 @@ impl rt::FromValue for Node {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capture_time = rt::FromValue::from_value(value)?,
-                1 => out.id = rt::FromValue::from_value(value)?,
-                2 => out.owner = rt::FromValue::from_value(value)?,
-                3 => out.region = rt::FromValue::from_value(value)?,
-                4 => out.node_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capture_time, value),
+                1 => rt::convert::set(&mut out.id, value),
+                2 => rt::convert::set(&mut out.owner, value),
+                3 => rt::convert::set(&mut out.region, value),
+                4 => rt::convert::set(&mut out.node_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -16846,12 +16846,12 @@ impl rt::FromValue for NodeAggregator {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.aggregator_type = rt::FromValue::from_value(value)?,
-                1 => out.type_name = rt::FromValue::from_value(value)?,
-                2 => out.attribute_name = rt::FromValue::from_value(value)?,
-                3 => out.aggregators = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.aggregator_type, value),
+                1 => rt::convert::set(&mut out.type_name, value),
+                2 => rt::convert::set(&mut out.attribute_name, value),
+                3 => rt::convert::set(&mut out.aggregators, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17006,11 +17006,11 @@ impl rt::FromValue for NodeFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17212,11 +17212,11 @@ impl rt::FromValue for NodeOwnerInfo {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account_id = rt::FromValue::from_value(value)?,
-                1 => out.organizational_unit_id = rt::FromValue::from_value(value)?,
-                2 => out.organizational_unit_path = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account_id, value),
+                1 => rt::convert::set(&mut out.organizational_unit_id, value),
+                2 => rt::convert::set(&mut out.organizational_unit_path, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17329,10 +17329,10 @@ impl rt::FromValue for NonCompliantSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.non_compliant_count = rt::FromValue::from_value(value)?,
-                1 => out.severity_summary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.non_compliant_count, value),
+                1 => rt::convert::set(&mut out.severity_summary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17359,11 +17359,11 @@ impl rt::FromValue for NotificationConfig {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.notification_arn = rt::FromValue::from_value(value)?,
-                1 => out.notification_events = rt::FromValue::from_value(value)?,
-                2 => out.notification_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.notification_arn, value),
+                1 => rt::convert::set(&mut out.notification_events, value),
+                2 => rt::convert::set(&mut out.notification_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17635,14 +17635,14 @@ impl rt::FromValue for OpsAggregator {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.aggregator_type = rt::FromValue::from_value(value)?,
-                1 => out.type_name = rt::FromValue::from_value(value)?,
-                2 => out.attribute_name = rt::FromValue::from_value(value)?,
-                3 => out.values = rt::FromValue::from_value(value)?,
-                4 => out.filters = rt::FromValue::from_value(value)?,
-                5 => out.aggregators = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.aggregator_type, value),
+                1 => rt::convert::set(&mut out.type_name, value),
+                2 => rt::convert::set(&mut out.attribute_name, value),
+                3 => rt::convert::set(&mut out.values, value),
+                4 => rt::convert::set(&mut out.filters, value),
+                5 => rt::convert::set(&mut out.aggregators, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17672,10 +17672,10 @@ impl rt::FromValue for OpsEntity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17701,10 +17701,10 @@ impl rt::FromValue for OpsEntityItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.capture_time = rt::FromValue::from_value(value)?,
-                1 => out.content = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.capture_time, value),
+                1 => rt::convert::set(&mut out.content, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17731,11 +17731,11 @@ impl rt::FromValue for OpsFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17853,30 +17853,30 @@ impl rt::FromValue for OpsItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.created_by = rt::FromValue::from_value(value)?,
-                1 => out.ops_item_type = rt::FromValue::from_value(value)?,
-                2 => out.created_time = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.last_modified_by = rt::FromValue::from_value(value)?,
-                5 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                6 => out.notifications = rt::FromValue::from_value(value)?,
-                7 => out.priority = rt::FromValue::from_value(value)?,
-                8 => out.related_ops_items = rt::FromValue::from_value(value)?,
-                9 => out.status = rt::FromValue::from_value(value)?,
-                10 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                11 => out.version = rt::FromValue::from_value(value)?,
-                12 => out.title = rt::FromValue::from_value(value)?,
-                13 => out.source = rt::FromValue::from_value(value)?,
-                14 => out.operational_data = rt::FromValue::from_value(value)?,
-                15 => out.category = rt::FromValue::from_value(value)?,
-                16 => out.severity = rt::FromValue::from_value(value)?,
-                17 => out.actual_start_time = rt::FromValue::from_value(value)?,
-                18 => out.actual_end_time = rt::FromValue::from_value(value)?,
-                19 => out.planned_start_time = rt::FromValue::from_value(value)?,
-                20 => out.planned_end_time = rt::FromValue::from_value(value)?,
-                21 => out.ops_item_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.created_by, value),
+                1 => rt::convert::set(&mut out.ops_item_type, value),
+                2 => rt::convert::set(&mut out.created_time, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.last_modified_by, value),
+                5 => rt::convert::set(&mut out.last_modified_time, value),
+                6 => rt::convert::set(&mut out.notifications, value),
+                7 => rt::convert::set(&mut out.priority, value),
+                8 => rt::convert::set(&mut out.related_ops_items, value),
+                9 => rt::convert::set(&mut out.status, value),
+                10 => rt::convert::set(&mut out.ops_item_id, value),
+                11 => rt::convert::set(&mut out.version, value),
+                12 => rt::convert::set(&mut out.title, value),
+                13 => rt::convert::set(&mut out.source, value),
+                14 => rt::convert::set(&mut out.operational_data, value),
+                15 => rt::convert::set(&mut out.category, value),
+                16 => rt::convert::set(&mut out.severity, value),
+                17 => rt::convert::set(&mut out.actual_start_time, value),
+                18 => rt::convert::set(&mut out.actual_end_time, value),
+                19 => rt::convert::set(&mut out.planned_start_time, value),
+                20 => rt::convert::set(&mut out.planned_end_time, value),
+                21 => rt::convert::set(&mut out.ops_item_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17921,9 +17921,9 @@ impl rt::FromValue for OpsItemAccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17948,10 +17948,10 @@ impl rt::FromValue for OpsItemAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.ops_item_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -17976,9 +17976,9 @@ impl rt::FromValue for OpsItemConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18061,10 +18061,10 @@ impl rt::FromValue for OpsItemDataValue {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.value = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.value, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18091,11 +18091,11 @@ impl rt::FromValue for OpsItemEventFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                2 => out.operator = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                2 => rt::convert::set(&mut out.operator, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18237,15 +18237,15 @@ impl rt::FromValue for OpsItemEventSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                1 => out.event_id = rt::FromValue::from_value(value)?,
-                2 => out.source = rt::FromValue::from_value(value)?,
-                3 => out.detail_type = rt::FromValue::from_value(value)?,
-                4 => out.detail = rt::FromValue::from_value(value)?,
-                5 => out.created_by = rt::FromValue::from_value(value)?,
-                6 => out.created_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_item_id, value),
+                1 => rt::convert::set(&mut out.event_id, value),
+                2 => rt::convert::set(&mut out.source, value),
+                3 => rt::convert::set(&mut out.detail_type, value),
+                4 => rt::convert::set(&mut out.detail, value),
+                5 => rt::convert::set(&mut out.created_by, value),
+                6 => rt::convert::set(&mut out.created_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18277,11 +18277,11 @@ impl rt::FromValue for OpsItemFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                2 => out.operator = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                2 => rt::convert::set(&mut out.operator, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18536,9 +18536,9 @@ impl rt::FromValue for OpsItemIdentity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18563,10 +18563,10 @@ impl rt::FromValue for OpsItemInvalidParameterException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameter_names = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameter_names, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18594,12 +18594,12 @@ impl rt::FromValue for OpsItemLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_types = rt::FromValue::from_value(value)?,
-                1 => out.limit = rt::FromValue::from_value(value)?,
-                2 => out.limit_type = rt::FromValue::from_value(value)?,
-                3 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_types, value),
+                1 => rt::convert::set(&mut out.limit, value),
+                2 => rt::convert::set(&mut out.limit_type, value),
+                3 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18626,9 +18626,9 @@ impl rt::FromValue for OpsItemNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18652,9 +18652,9 @@ impl rt::FromValue for OpsItemNotification {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18680,11 +18680,11 @@ impl rt::FromValue for OpsItemRelatedItemAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.resource_uri = rt::FromValue::from_value(value)?,
-                2 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.resource_uri, value),
+                2 => rt::convert::set(&mut out.ops_item_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18710,9 +18710,9 @@ impl rt::FromValue for OpsItemRelatedItemAssociationNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18744,17 +18744,17 @@ impl rt::FromValue for OpsItemRelatedItemSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                1 => out.association_id = rt::FromValue::from_value(value)?,
-                2 => out.resource_type = rt::FromValue::from_value(value)?,
-                3 => out.association_type = rt::FromValue::from_value(value)?,
-                4 => out.resource_uri = rt::FromValue::from_value(value)?,
-                5 => out.created_by = rt::FromValue::from_value(value)?,
-                6 => out.created_time = rt::FromValue::from_value(value)?,
-                7 => out.last_modified_by = rt::FromValue::from_value(value)?,
-                8 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_item_id, value),
+                1 => rt::convert::set(&mut out.association_id, value),
+                2 => rt::convert::set(&mut out.resource_type, value),
+                3 => rt::convert::set(&mut out.association_type, value),
+                4 => rt::convert::set(&mut out.resource_uri, value),
+                5 => rt::convert::set(&mut out.created_by, value),
+                6 => rt::convert::set(&mut out.created_time, value),
+                7 => rt::convert::set(&mut out.last_modified_by, value),
+                8 => rt::convert::set(&mut out.last_modified_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -18788,11 +18788,11 @@ impl rt::FromValue for OpsItemRelatedItemsFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                2 => out.operator = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                2 => rt::convert::set(&mut out.operator, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19079,25 +19079,25 @@ impl rt::FromValue for OpsItemSummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.created_by = rt::FromValue::from_value(value)?,
-                1 => out.created_time = rt::FromValue::from_value(value)?,
-                2 => out.last_modified_by = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_time = rt::FromValue::from_value(value)?,
-                4 => out.priority = rt::FromValue::from_value(value)?,
-                5 => out.source = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                8 => out.title = rt::FromValue::from_value(value)?,
-                9 => out.operational_data = rt::FromValue::from_value(value)?,
-                10 => out.category = rt::FromValue::from_value(value)?,
-                11 => out.severity = rt::FromValue::from_value(value)?,
-                12 => out.ops_item_type = rt::FromValue::from_value(value)?,
-                13 => out.actual_start_time = rt::FromValue::from_value(value)?,
-                14 => out.actual_end_time = rt::FromValue::from_value(value)?,
-                15 => out.planned_start_time = rt::FromValue::from_value(value)?,
-                16 => out.planned_end_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.created_by, value),
+                1 => rt::convert::set(&mut out.created_time, value),
+                2 => rt::convert::set(&mut out.last_modified_by, value),
+                3 => rt::convert::set(&mut out.last_modified_time, value),
+                4 => rt::convert::set(&mut out.priority, value),
+                5 => rt::convert::set(&mut out.source, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.ops_item_id, value),
+                8 => rt::convert::set(&mut out.title, value),
+                9 => rt::convert::set(&mut out.operational_data, value),
+                10 => rt::convert::set(&mut out.category, value),
+                11 => rt::convert::set(&mut out.severity, value),
+                12 => rt::convert::set(&mut out.ops_item_type, value),
+                13 => rt::convert::set(&mut out.actual_start_time, value),
+                14 => rt::convert::set(&mut out.actual_end_time, value),
+                15 => rt::convert::set(&mut out.planned_start_time, value),
+                16 => rt::convert::set(&mut out.planned_end_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19141,13 +19141,13 @@ impl rt::FromValue for OpsMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_id = rt::FromValue::from_value(value)?,
-                1 => out.ops_metadata_arn = rt::FromValue::from_value(value)?,
-                2 => out.last_modified_date = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_user = rt::FromValue::from_value(value)?,
-                4 => out.creation_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_id, value),
+                1 => rt::convert::set(&mut out.ops_metadata_arn, value),
+                2 => rt::convert::set(&mut out.last_modified_date, value),
+                3 => rt::convert::set(&mut out.last_modified_user, value),
+                4 => rt::convert::set(&mut out.creation_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19175,9 +19175,9 @@ impl rt::FromValue for OpsMetadataAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19202,10 +19202,10 @@ impl rt::FromValue for OpsMetadataFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19230,9 +19230,9 @@ impl rt::FromValue for OpsMetadataInvalidArgumentException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19256,9 +19256,9 @@ impl rt::FromValue for OpsMetadataKeyLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19282,9 +19282,9 @@ impl rt::FromValue for OpsMetadataLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19308,9 +19308,9 @@ impl rt::FromValue for OpsMetadataNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19334,9 +19334,9 @@ impl rt::FromValue for OpsMetadataTooManyUpdatesException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19360,9 +19360,9 @@ impl rt::FromValue for OpsResultAttribute {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19387,10 +19387,10 @@ impl rt::FromValue for OutputSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output_source_id = rt::FromValue::from_value(value)?,
-                1 => out.output_source_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output_source_id, value),
+                1 => rt::convert::set(&mut out.output_source_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19423,17 +19423,17 @@ impl rt::FromValue for Parameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.value = rt::FromValue::from_value(value)?,
-                3 => out.version = rt::FromValue::from_value(value)?,
-                4 => out.selector = rt::FromValue::from_value(value)?,
-                5 => out.source_result = rt::FromValue::from_value(value)?,
-                6 => out.last_modified_date = rt::FromValue::from_value(value)?,
-                7 => out.arn = rt::FromValue::from_value(value)?,
-                8 => out.data_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.value, value),
+                3 => rt::convert::set(&mut out.version, value),
+                4 => rt::convert::set(&mut out.selector, value),
+                5 => rt::convert::set(&mut out.source_result, value),
+                6 => rt::convert::set(&mut out.last_modified_date, value),
+                7 => rt::convert::set(&mut out.arn, value),
+                8 => rt::convert::set(&mut out.data_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19465,9 +19465,9 @@ impl rt::FromValue for ParameterAlreadyExists {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19503,21 +19503,21 @@ impl rt::FromValue for ParameterHistory {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.key_id = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_date = rt::FromValue::from_value(value)?,
-                4 => out.last_modified_user = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.value = rt::FromValue::from_value(value)?,
-                7 => out.allowed_pattern = rt::FromValue::from_value(value)?,
-                8 => out.version = rt::FromValue::from_value(value)?,
-                9 => out.labels = rt::FromValue::from_value(value)?,
-                10 => out.tier = rt::FromValue::from_value(value)?,
-                11 => out.policies = rt::FromValue::from_value(value)?,
-                12 => out.data_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.key_id, value),
+                3 => rt::convert::set(&mut out.last_modified_date, value),
+                4 => rt::convert::set(&mut out.last_modified_user, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.value, value),
+                7 => rt::convert::set(&mut out.allowed_pattern, value),
+                8 => rt::convert::set(&mut out.version, value),
+                9 => rt::convert::set(&mut out.labels, value),
+                10 => rt::convert::set(&mut out.tier, value),
+                11 => rt::convert::set(&mut out.policies, value),
+                12 => rt::convert::set(&mut out.data_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19555,11 +19555,11 @@ impl rt::FromValue for ParameterInlinePolicy {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_text = rt::FromValue::from_value(value)?,
-                1 => out.policy_type = rt::FromValue::from_value(value)?,
-                2 => out.policy_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_text, value),
+                1 => rt::convert::set(&mut out.policy_type, value),
+                2 => rt::convert::set(&mut out.policy_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19585,9 +19585,9 @@ impl rt::FromValue for ParameterLimitExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19611,9 +19611,9 @@ impl rt::FromValue for ParameterMaxVersionLimitExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19648,20 +19648,20 @@ impl rt::FromValue for ParameterMetadata {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                3 => out.key_id = rt::FromValue::from_value(value)?,
-                4 => out.last_modified_date = rt::FromValue::from_value(value)?,
-                5 => out.last_modified_user = rt::FromValue::from_value(value)?,
-                6 => out.description = rt::FromValue::from_value(value)?,
-                7 => out.allowed_pattern = rt::FromValue::from_value(value)?,
-                8 => out.version = rt::FromValue::from_value(value)?,
-                9 => out.tier = rt::FromValue::from_value(value)?,
-                10 => out.policies = rt::FromValue::from_value(value)?,
-                11 => out.data_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                3 => rt::convert::set(&mut out.key_id, value),
+                4 => rt::convert::set(&mut out.last_modified_date, value),
+                5 => rt::convert::set(&mut out.last_modified_user, value),
+                6 => rt::convert::set(&mut out.description, value),
+                7 => rt::convert::set(&mut out.allowed_pattern, value),
+                8 => rt::convert::set(&mut out.version, value),
+                9 => rt::convert::set(&mut out.tier, value),
+                10 => rt::convert::set(&mut out.policies, value),
+                11 => rt::convert::set(&mut out.data_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19696,9 +19696,9 @@ impl rt::FromValue for ParameterNotFound {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19722,9 +19722,9 @@ impl rt::FromValue for ParameterPatternMismatchException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19750,11 +19750,11 @@ impl rt::FromValue for ParameterStringFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.option = rt::FromValue::from_value(value)?,
-                2 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.option, value),
+                2 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19902,9 +19902,9 @@ impl rt::FromValue for ParameterVersionLabelLimitExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19928,9 +19928,9 @@ impl rt::FromValue for ParameterVersionNotFound {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -19955,10 +19955,10 @@ impl rt::FromValue for ParametersFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20048,13 +20048,13 @@ impl rt::FromValue for ParentStepDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.step_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.step_name = rt::FromValue::from_value(value)?,
-                2 => out.action = rt::FromValue::from_value(value)?,
-                3 => out.iteration = rt::FromValue::from_value(value)?,
-                4 => out.iterator_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.step_execution_id, value),
+                1 => rt::convert::set(&mut out.step_name, value),
+                2 => rt::convert::set(&mut out.action, value),
+                3 => rt::convert::set(&mut out.iteration, value),
+                4 => rt::convert::set(&mut out.iterator_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20104,31 +20104,31 @@ impl rt::FromValue for Patch {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.id = rt::FromValue::from_value(value)?,
-                1 => out.release_date = rt::FromValue::from_value(value)?,
-                2 => out.title = rt::FromValue::from_value(value)?,
-                3 => out.description = rt::FromValue::from_value(value)?,
-                4 => out.content_url = rt::FromValue::from_value(value)?,
-                5 => out.vendor = rt::FromValue::from_value(value)?,
-                6 => out.product_family = rt::FromValue::from_value(value)?,
-                7 => out.product = rt::FromValue::from_value(value)?,
-                8 => out.classification = rt::FromValue::from_value(value)?,
-                9 => out.msrc_severity = rt::FromValue::from_value(value)?,
-                10 => out.kb_number = rt::FromValue::from_value(value)?,
-                11 => out.msrc_number = rt::FromValue::from_value(value)?,
-                12 => out.language = rt::FromValue::from_value(value)?,
-                13 => out.advisory_ids = rt::FromValue::from_value(value)?,
-                14 => out.bugzilla_ids = rt::FromValue::from_value(value)?,
-                15 => out.cve_ids = rt::FromValue::from_value(value)?,
-                16 => out.name = rt::FromValue::from_value(value)?,
-                17 => out.epoch = rt::FromValue::from_value(value)?,
-                18 => out.version = rt::FromValue::from_value(value)?,
-                19 => out.release = rt::FromValue::from_value(value)?,
-                20 => out.arch = rt::FromValue::from_value(value)?,
-                21 => out.severity = rt::FromValue::from_value(value)?,
-                22 => out.repository = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.id, value),
+                1 => rt::convert::set(&mut out.release_date, value),
+                2 => rt::convert::set(&mut out.title, value),
+                3 => rt::convert::set(&mut out.description, value),
+                4 => rt::convert::set(&mut out.content_url, value),
+                5 => rt::convert::set(&mut out.vendor, value),
+                6 => rt::convert::set(&mut out.product_family, value),
+                7 => rt::convert::set(&mut out.product, value),
+                8 => rt::convert::set(&mut out.classification, value),
+                9 => rt::convert::set(&mut out.msrc_severity, value),
+                10 => rt::convert::set(&mut out.kb_number, value),
+                11 => rt::convert::set(&mut out.msrc_number, value),
+                12 => rt::convert::set(&mut out.language, value),
+                13 => rt::convert::set(&mut out.advisory_ids, value),
+                14 => rt::convert::set(&mut out.bugzilla_ids, value),
+                15 => rt::convert::set(&mut out.cve_ids, value),
+                16 => rt::convert::set(&mut out.name, value),
+                17 => rt::convert::set(&mut out.epoch, value),
+                18 => rt::convert::set(&mut out.version, value),
+                19 => rt::convert::set(&mut out.release, value),
+                20 => rt::convert::set(&mut out.arch, value),
+                21 => rt::convert::set(&mut out.severity, value),
+                22 => rt::convert::set(&mut out.repository, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20236,13 +20236,13 @@ impl rt::FromValue for PatchBaselineIdentity {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                1 => out.baseline_name = rt::FromValue::from_value(value)?,
-                2 => out.operating_system = rt::FromValue::from_value(value)?,
-                3 => out.baseline_description = rt::FromValue::from_value(value)?,
-                4 => out.default_baseline = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                1 => rt::convert::set(&mut out.baseline_name, value),
+                2 => rt::convert::set(&mut out.operating_system, value),
+                3 => rt::convert::set(&mut out.baseline_description, value),
+                4 => rt::convert::set(&mut out.default_baseline, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20276,15 +20276,15 @@ impl rt::FromValue for PatchComplianceData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.title = rt::FromValue::from_value(value)?,
-                1 => out.kb_id = rt::FromValue::from_value(value)?,
-                2 => out.classification = rt::FromValue::from_value(value)?,
-                3 => out.severity = rt::FromValue::from_value(value)?,
-                4 => out.state = rt::FromValue::from_value(value)?,
-                5 => out.installed_time = rt::FromValue::from_value(value)?,
-                6 => out.cve_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.title, value),
+                1 => rt::convert::set(&mut out.kb_id, value),
+                2 => rt::convert::set(&mut out.classification, value),
+                3 => rt::convert::set(&mut out.severity, value),
+                4 => rt::convert::set(&mut out.state, value),
+                5 => rt::convert::set(&mut out.installed_time, value),
+                6 => rt::convert::set(&mut out.cve_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20593,10 +20593,10 @@ impl rt::FromValue for PatchFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20621,9 +20621,9 @@ impl rt::FromValue for PatchFilterGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.patch_filters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.patch_filters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20777,10 +20777,10 @@ impl rt::FromValue for PatchGroupPatchBaselineMapping {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.patch_group = rt::FromValue::from_value(value)?,
-                1 => out.baseline_identity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.patch_group, value),
+                1 => rt::convert::set(&mut out.baseline_identity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20864,10 +20864,10 @@ impl rt::FromValue for PatchOrchestratorFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -20967,13 +20967,13 @@ impl rt::FromValue for PatchRule {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.patch_filter_group = rt::FromValue::from_value(value)?,
-                1 => out.compliance_level = rt::FromValue::from_value(value)?,
-                2 => out.approve_after_days = rt::FromValue::from_value(value)?,
-                3 => out.approve_until_date = rt::FromValue::from_value(value)?,
-                4 => out.enable_non_security = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.patch_filter_group, value),
+                1 => rt::convert::set(&mut out.compliance_level, value),
+                2 => rt::convert::set(&mut out.approve_after_days, value),
+                3 => rt::convert::set(&mut out.approve_until_date, value),
+                4 => rt::convert::set(&mut out.enable_non_security, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21001,9 +21001,9 @@ impl rt::FromValue for PatchRuleGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.patch_rules = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.patch_rules, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21087,11 +21087,11 @@ impl rt::FromValue for PatchSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.products = rt::FromValue::from_value(value)?,
-                2 => out.configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.products, value),
+                2 => rt::convert::set(&mut out.configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21119,11 +21119,11 @@ impl rt::FromValue for PatchStatus {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.deployment_status = rt::FromValue::from_value(value)?,
-                1 => out.compliance_level = rt::FromValue::from_value(value)?,
-                2 => out.approval_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.deployment_status, value),
+                1 => rt::convert::set(&mut out.compliance_level, value),
+                2 => rt::convert::set(&mut out.approval_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21271,9 +21271,9 @@ impl rt::FromValue for PoliciesLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21301,13 +21301,13 @@ impl rt::FromValue for ProgressCounters {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.total_steps = rt::FromValue::from_value(value)?,
-                1 => out.success_steps = rt::FromValue::from_value(value)?,
-                2 => out.failed_steps = rt::FromValue::from_value(value)?,
-                3 => out.cancelled_steps = rt::FromValue::from_value(value)?,
-                4 => out.timed_out_steps = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.total_steps, value),
+                1 => rt::convert::set(&mut out.success_steps, value),
+                2 => rt::convert::set(&mut out.failed_steps, value),
+                3 => rt::convert::set(&mut out.cancelled_steps, value),
+                4 => rt::convert::set(&mut out.timed_out_steps, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21341,15 +21341,15 @@ impl rt::FromValue for PutComplianceItemsRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_id = rt::FromValue::from_value(value)?,
-                1 => out.resource_type = rt::FromValue::from_value(value)?,
-                2 => out.compliance_type = rt::FromValue::from_value(value)?,
-                3 => out.execution_summary = rt::FromValue::from_value(value)?,
-                4 => out.items = rt::FromValue::from_value(value)?,
-                5 => out.item_content_hash = rt::FromValue::from_value(value)?,
-                6 => out.upload_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_id, value),
+                1 => rt::convert::set(&mut out.resource_type, value),
+                2 => rt::convert::set(&mut out.compliance_type, value),
+                3 => rt::convert::set(&mut out.execution_summary, value),
+                4 => rt::convert::set(&mut out.items, value),
+                5 => rt::convert::set(&mut out.item_content_hash, value),
+                6 => rt::convert::set(&mut out.upload_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21396,10 +21396,10 @@ impl rt::FromValue for PutInventoryRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_id = rt::FromValue::from_value(value)?,
-                1 => out.items = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_id, value),
+                1 => rt::convert::set(&mut out.items, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21424,9 +21424,9 @@ impl rt::FromValue for PutInventoryResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21460,19 +21460,19 @@ impl rt::FromValue for PutParameterRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.value = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                4 => out.key_id = rt::FromValue::from_value(value)?,
-                5 => out.overwrite = rt::FromValue::from_value(value)?,
-                6 => out.allowed_pattern = rt::FromValue::from_value(value)?,
-                7 => out.tags = rt::FromValue::from_value(value)?,
-                8 => out.tier = rt::FromValue::from_value(value)?,
-                9 => out.policies = rt::FromValue::from_value(value)?,
-                10 => out.data_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.value, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                4 => rt::convert::set(&mut out.key_id, value),
+                5 => rt::convert::set(&mut out.overwrite, value),
+                6 => rt::convert::set(&mut out.allowed_pattern, value),
+                7 => rt::convert::set(&mut out.tags, value),
+                8 => rt::convert::set(&mut out.tier, value),
+                9 => rt::convert::set(&mut out.policies, value),
+                10 => rt::convert::set(&mut out.data_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21507,10 +21507,10 @@ impl rt::FromValue for PutParameterResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.version = rt::FromValue::from_value(value)?,
-                1 => out.tier = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.version, value),
+                1 => rt::convert::set(&mut out.tier, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21538,12 +21538,12 @@ impl rt::FromValue for PutResourcePolicyRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.policy = rt::FromValue::from_value(value)?,
-                2 => out.policy_id = rt::FromValue::from_value(value)?,
-                3 => out.policy_hash = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.policy, value),
+                2 => rt::convert::set(&mut out.policy_id, value),
+                3 => rt::convert::set(&mut out.policy_hash, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21571,10 +21571,10 @@ impl rt::FromValue for PutResourcePolicyResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.policy_id = rt::FromValue::from_value(value)?,
-                1 => out.policy_hash = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.policy_id, value),
+                1 => rt::convert::set(&mut out.policy_hash, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21657,9 +21657,9 @@ impl rt::FromValue for RegisterDefaultPatchBaselineRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21683,9 +21683,9 @@ impl rt::FromValue for RegisterDefaultPatchBaselineResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21710,10 +21710,10 @@ impl rt::FromValue for RegisterPatchBaselineForPatchGroupRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                1 => out.patch_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                1 => rt::convert::set(&mut out.patch_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21739,10 +21739,10 @@ impl rt::FromValue for RegisterPatchBaselineForPatchGroupResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                1 => out.patch_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                1 => rt::convert::set(&mut out.patch_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21773,15 +21773,15 @@ impl rt::FromValue for RegisterTargetWithMaintenanceWindowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.resource_type = rt::FromValue::from_value(value)?,
-                2 => out.targets = rt::FromValue::from_value(value)?,
-                3 => out.owner_information = rt::FromValue::from_value(value)?,
-                4 => out.name = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.client_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.resource_type, value),
+                2 => rt::convert::set(&mut out.targets, value),
+                3 => rt::convert::set(&mut out.owner_information, value),
+                4 => rt::convert::set(&mut out.name, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.client_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21811,9 +21811,9 @@ impl rt::FromValue for RegisterTargetWithMaintenanceWindowResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_target_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_target_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21854,24 +21854,24 @@ impl rt::FromValue for RegisterTaskWithMaintenanceWindowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.targets = rt::FromValue::from_value(value)?,
-                2 => out.task_arn = rt::FromValue::from_value(value)?,
-                3 => out.service_role_arn = rt::FromValue::from_value(value)?,
-                4 => out.task_type = rt::FromValue::from_value(value)?,
-                5 => out.task_parameters = rt::FromValue::from_value(value)?,
-                6 => out.task_invocation_parameters = rt::FromValue::from_value(value)?,
-                7 => out.priority = rt::FromValue::from_value(value)?,
-                8 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                9 => out.max_errors = rt::FromValue::from_value(value)?,
-                10 => out.logging_info = rt::FromValue::from_value(value)?,
-                11 => out.name = rt::FromValue::from_value(value)?,
-                12 => out.description = rt::FromValue::from_value(value)?,
-                13 => out.client_token = rt::FromValue::from_value(value)?,
-                14 => out.cutoff_behavior = rt::FromValue::from_value(value)?,
-                15 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.targets, value),
+                2 => rt::convert::set(&mut out.task_arn, value),
+                3 => rt::convert::set(&mut out.service_role_arn, value),
+                4 => rt::convert::set(&mut out.task_type, value),
+                5 => rt::convert::set(&mut out.task_parameters, value),
+                6 => rt::convert::set(&mut out.task_invocation_parameters, value),
+                7 => rt::convert::set(&mut out.priority, value),
+                8 => rt::convert::set(&mut out.max_concurrency, value),
+                9 => rt::convert::set(&mut out.max_errors, value),
+                10 => rt::convert::set(&mut out.logging_info, value),
+                11 => rt::convert::set(&mut out.name, value),
+                12 => rt::convert::set(&mut out.description, value),
+                13 => rt::convert::set(&mut out.client_token, value),
+                14 => rt::convert::set(&mut out.cutoff_behavior, value),
+                15 => rt::convert::set(&mut out.alarm_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21910,9 +21910,9 @@ impl rt::FromValue for RegisterTaskWithMaintenanceWindowResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_task_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_task_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21937,10 +21937,10 @@ impl rt::FromValue for RegistrationMetadataItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21965,9 +21965,9 @@ impl rt::FromValue for RelatedOpsItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_item_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -21993,11 +21993,11 @@ impl rt::FromValue for RemoveTagsFromResourceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource_id = rt::FromValue::from_value(value)?,
-                2 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource_id, value),
+                2 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22039,9 +22039,9 @@ impl rt::FromValue for ResetServiceSettingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.setting_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.setting_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22065,9 +22065,9 @@ impl rt::FromValue for ResetServiceSettingResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.service_setting = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.service_setting, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22092,10 +22092,10 @@ impl rt::FromValue for ResolvedTargets {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameter_values = rt::FromValue::from_value(value)?,
-                1 => out.truncated = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameter_values, value),
+                1 => rt::convert::set(&mut out.truncated, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22127,16 +22127,16 @@ impl rt::FromValue for ResourceComplianceSummaryItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.compliance_type = rt::FromValue::from_value(value)?,
-                1 => out.resource_type = rt::FromValue::from_value(value)?,
-                2 => out.resource_id = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.overall_severity = rt::FromValue::from_value(value)?,
-                5 => out.execution_summary = rt::FromValue::from_value(value)?,
-                6 => out.compliant_summary = rt::FromValue::from_value(value)?,
-                7 => out.non_compliant_summary = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.compliance_type, value),
+                1 => rt::convert::set(&mut out.resource_type, value),
+                2 => rt::convert::set(&mut out.resource_id, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.overall_severity, value),
+                5 => rt::convert::set(&mut out.execution_summary, value),
+                6 => rt::convert::set(&mut out.compliant_summary, value),
+                7 => rt::convert::set(&mut out.non_compliant_summary, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22167,9 +22167,9 @@ impl rt::FromValue for ResourceDataSyncAlreadyExistsException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sync_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sync_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22194,10 +22194,10 @@ impl rt::FromValue for ResourceDataSyncAwsOrganizationsSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.organization_source_type = rt::FromValue::from_value(value)?,
-                1 => out.organizational_units = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.organization_source_type, value),
+                1 => rt::convert::set(&mut out.organizational_units, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22222,9 +22222,9 @@ impl rt::FromValue for ResourceDataSyncConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22248,9 +22248,9 @@ impl rt::FromValue for ResourceDataSyncCountExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22274,9 +22274,9 @@ impl rt::FromValue for ResourceDataSyncDestinationDataSharing {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.destination_data_sharing_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.destination_data_sharing_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22300,9 +22300,9 @@ impl rt::FromValue for ResourceDataSyncInvalidConfigurationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22335,18 +22335,18 @@ impl rt::FromValue for ResourceDataSyncItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sync_name = rt::FromValue::from_value(value)?,
-                1 => out.sync_type = rt::FromValue::from_value(value)?,
-                2 => out.sync_source = rt::FromValue::from_value(value)?,
-                3 => out.s3_destination = rt::FromValue::from_value(value)?,
-                4 => out.last_sync_time = rt::FromValue::from_value(value)?,
-                5 => out.last_successful_sync_time = rt::FromValue::from_value(value)?,
-                6 => out.sync_last_modified_time = rt::FromValue::from_value(value)?,
-                7 => out.last_status = rt::FromValue::from_value(value)?,
-                8 => out.sync_created_time = rt::FromValue::from_value(value)?,
-                9 => out.last_sync_status_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sync_name, value),
+                1 => rt::convert::set(&mut out.sync_type, value),
+                2 => rt::convert::set(&mut out.sync_source, value),
+                3 => rt::convert::set(&mut out.s3_destination, value),
+                4 => rt::convert::set(&mut out.last_sync_time, value),
+                5 => rt::convert::set(&mut out.last_successful_sync_time, value),
+                6 => rt::convert::set(&mut out.sync_last_modified_time, value),
+                7 => rt::convert::set(&mut out.last_status, value),
+                8 => rt::convert::set(&mut out.sync_created_time, value),
+                9 => rt::convert::set(&mut out.last_sync_status_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22381,11 +22381,11 @@ impl rt::FromValue for ResourceDataSyncNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sync_name = rt::FromValue::from_value(value)?,
-                1 => out.sync_type = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sync_name, value),
+                1 => rt::convert::set(&mut out.sync_type, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22411,9 +22411,9 @@ impl rt::FromValue for ResourceDataSyncOrganizationalUnit {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.organizational_unit_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.organizational_unit_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22442,14 +22442,14 @@ impl rt::FromValue for ResourceDataSyncS3Destination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.bucket_name = rt::FromValue::from_value(value)?,
-                1 => out.prefix = rt::FromValue::from_value(value)?,
-                2 => out.sync_format = rt::FromValue::from_value(value)?,
-                3 => out.region = rt::FromValue::from_value(value)?,
-                4 => out.awskms_key_arn = rt::FromValue::from_value(value)?,
-                5 => out.destination_data_sharing = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.bucket_name, value),
+                1 => rt::convert::set(&mut out.prefix, value),
+                2 => rt::convert::set(&mut out.sync_format, value),
+                3 => rt::convert::set(&mut out.region, value),
+                4 => rt::convert::set(&mut out.awskms_key_arn, value),
+                5 => rt::convert::set(&mut out.destination_data_sharing, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22537,13 +22537,13 @@ impl rt::FromValue for ResourceDataSyncSource {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_type = rt::FromValue::from_value(value)?,
-                1 => out.aws_organizations_source = rt::FromValue::from_value(value)?,
-                2 => out.source_regions = rt::FromValue::from_value(value)?,
-                3 => out.include_future_regions = rt::FromValue::from_value(value)?,
-                4 => out.enable_all_ops_data_sources = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_type, value),
+                1 => rt::convert::set(&mut out.aws_organizations_source, value),
+                2 => rt::convert::set(&mut out.source_regions, value),
+                3 => rt::convert::set(&mut out.include_future_regions, value),
+                4 => rt::convert::set(&mut out.enable_all_ops_data_sources, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22576,14 +22576,14 @@ impl rt::FromValue for ResourceDataSyncSourceWithState {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.source_type = rt::FromValue::from_value(value)?,
-                1 => out.aws_organizations_source = rt::FromValue::from_value(value)?,
-                2 => out.source_regions = rt::FromValue::from_value(value)?,
-                3 => out.include_future_regions = rt::FromValue::from_value(value)?,
-                4 => out.state = rt::FromValue::from_value(value)?,
-                5 => out.enable_all_ops_data_sources = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.source_type, value),
+                1 => rt::convert::set(&mut out.aws_organizations_source, value),
+                2 => rt::convert::set(&mut out.source_regions, value),
+                3 => rt::convert::set(&mut out.include_future_regions, value),
+                4 => rt::convert::set(&mut out.state, value),
+                5 => rt::convert::set(&mut out.enable_all_ops_data_sources, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22612,9 +22612,9 @@ impl rt::FromValue for ResourceInUseException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22638,9 +22638,9 @@ impl rt::FromValue for ResourceLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22664,9 +22664,9 @@ impl rt::FromValue for ResourceNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22690,9 +22690,9 @@ impl rt::FromValue for ResourcePolicyConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22717,10 +22717,10 @@ impl rt::FromValue for ResourcePolicyInvalidParameterException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.parameter_names = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.parameter_names, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22747,11 +22747,11 @@ impl rt::FromValue for ResourcePolicyLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.limit = rt::FromValue::from_value(value)?,
-                1 => out.limit_type = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.limit, value),
+                1 => rt::convert::set(&mut out.limit_type, value),
+                2 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22777,9 +22777,9 @@ impl rt::FromValue for ResourcePolicyNotFoundException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22950,9 +22950,9 @@ impl rt::FromValue for ResultAttribute {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -22976,9 +22976,9 @@ impl rt::FromValue for ResumeSessionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23004,11 +23004,11 @@ impl rt::FromValue for ResumeSessionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.token_value = rt::FromValue::from_value(value)?,
-                2 => out.stream_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.token_value, value),
+                2 => rt::convert::set(&mut out.stream_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23036,11 +23036,11 @@ impl rt::FromValue for ReviewInformation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.reviewed_time = rt::FromValue::from_value(value)?,
-                1 => out.status = rt::FromValue::from_value(value)?,
-                2 => out.reviewer = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.reviewed_time, value),
+                1 => rt::convert::set(&mut out.status, value),
+                2 => rt::convert::set(&mut out.reviewer, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23140,17 +23140,17 @@ impl rt::FromValue for Runbook {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document_name = rt::FromValue::from_value(value)?,
-                1 => out.document_version = rt::FromValue::from_value(value)?,
-                2 => out.parameters = rt::FromValue::from_value(value)?,
-                3 => out.target_parameter_name = rt::FromValue::from_value(value)?,
-                4 => out.targets = rt::FromValue::from_value(value)?,
-                5 => out.target_maps = rt::FromValue::from_value(value)?,
-                6 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                7 => out.max_errors = rt::FromValue::from_value(value)?,
-                8 => out.target_locations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document_name, value),
+                1 => rt::convert::set(&mut out.document_version, value),
+                2 => rt::convert::set(&mut out.parameters, value),
+                3 => rt::convert::set(&mut out.target_parameter_name, value),
+                4 => rt::convert::set(&mut out.targets, value),
+                5 => rt::convert::set(&mut out.target_maps, value),
+                6 => rt::convert::set(&mut out.max_concurrency, value),
+                7 => rt::convert::set(&mut out.max_errors, value),
+                8 => rt::convert::set(&mut out.target_locations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23184,11 +23184,11 @@ impl rt::FromValue for S3OutputLocation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output_s3_region = rt::FromValue::from_value(value)?,
-                1 => out.output_s3_bucket_name = rt::FromValue::from_value(value)?,
-                2 => out.output_s3_key_prefix = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output_s3_region, value),
+                1 => rt::convert::set(&mut out.output_s3_bucket_name, value),
+                2 => rt::convert::set(&mut out.output_s3_key_prefix, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23214,9 +23214,9 @@ impl rt::FromValue for S3OutputUrl {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23242,11 +23242,11 @@ impl rt::FromValue for ScheduledWindowExecution {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.execution_time = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.execution_time, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23274,11 +23274,11 @@ impl rt::FromValue for SendAutomationSignalRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.automation_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.signal_type = rt::FromValue::from_value(value)?,
-                2 => out.payload = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.automation_execution_id, value),
+                1 => rt::convert::set(&mut out.signal_type, value),
+                2 => rt::convert::set(&mut out.payload, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23337,26 +23337,26 @@ impl rt::FromValue for SendCommandRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_ids = rt::FromValue::from_value(value)?,
-                1 => out.targets = rt::FromValue::from_value(value)?,
-                2 => out.document_name = rt::FromValue::from_value(value)?,
-                3 => out.document_version = rt::FromValue::from_value(value)?,
-                4 => out.document_hash = rt::FromValue::from_value(value)?,
-                5 => out.document_hash_type = rt::FromValue::from_value(value)?,
-                6 => out.timeout_seconds = rt::FromValue::from_value(value)?,
-                7 => out.comment = rt::FromValue::from_value(value)?,
-                8 => out.parameters = rt::FromValue::from_value(value)?,
-                9 => out.output_s3_region = rt::FromValue::from_value(value)?,
-                10 => out.output_s3_bucket_name = rt::FromValue::from_value(value)?,
-                11 => out.output_s3_key_prefix = rt::FromValue::from_value(value)?,
-                12 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                13 => out.max_errors = rt::FromValue::from_value(value)?,
-                14 => out.service_role_arn = rt::FromValue::from_value(value)?,
-                15 => out.notification_config = rt::FromValue::from_value(value)?,
-                16 => out.cloud_watch_output_config = rt::FromValue::from_value(value)?,
-                17 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_ids, value),
+                1 => rt::convert::set(&mut out.targets, value),
+                2 => rt::convert::set(&mut out.document_name, value),
+                3 => rt::convert::set(&mut out.document_version, value),
+                4 => rt::convert::set(&mut out.document_hash, value),
+                5 => rt::convert::set(&mut out.document_hash_type, value),
+                6 => rt::convert::set(&mut out.timeout_seconds, value),
+                7 => rt::convert::set(&mut out.comment, value),
+                8 => rt::convert::set(&mut out.parameters, value),
+                9 => rt::convert::set(&mut out.output_s3_region, value),
+                10 => rt::convert::set(&mut out.output_s3_bucket_name, value),
+                11 => rt::convert::set(&mut out.output_s3_key_prefix, value),
+                12 => rt::convert::set(&mut out.max_concurrency, value),
+                13 => rt::convert::set(&mut out.max_errors, value),
+                14 => rt::convert::set(&mut out.service_role_arn, value),
+                15 => rt::convert::set(&mut out.notification_config, value),
+                16 => rt::convert::set(&mut out.cloud_watch_output_config, value),
+                17 => rt::convert::set(&mut out.alarm_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23397,9 +23397,9 @@ impl rt::FromValue for SendCommandResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.command = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.command, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23428,14 +23428,14 @@ impl rt::FromValue for ServiceSetting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.setting_id = rt::FromValue::from_value(value)?,
-                1 => out.setting_value = rt::FromValue::from_value(value)?,
-                2 => out.last_modified_date = rt::FromValue::from_value(value)?,
-                3 => out.last_modified_user = rt::FromValue::from_value(value)?,
-                4 => out.arn = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.setting_id, value),
+                1 => rt::convert::set(&mut out.setting_value, value),
+                2 => rt::convert::set(&mut out.last_modified_date, value),
+                3 => rt::convert::set(&mut out.last_modified_user, value),
+                4 => rt::convert::set(&mut out.arn, value),
+                5 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23464,9 +23464,9 @@ impl rt::FromValue for ServiceSettingNotFound {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23500,19 +23500,19 @@ impl rt::FromValue for Session {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.target = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.start_date = rt::FromValue::from_value(value)?,
-                4 => out.end_date = rt::FromValue::from_value(value)?,
-                5 => out.document_name = rt::FromValue::from_value(value)?,
-                6 => out.owner = rt::FromValue::from_value(value)?,
-                7 => out.reason = rt::FromValue::from_value(value)?,
-                8 => out.details = rt::FromValue::from_value(value)?,
-                9 => out.output_url = rt::FromValue::from_value(value)?,
-                10 => out.max_session_duration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.target, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.start_date, value),
+                4 => rt::convert::set(&mut out.end_date, value),
+                5 => rt::convert::set(&mut out.document_name, value),
+                6 => rt::convert::set(&mut out.owner, value),
+                7 => rt::convert::set(&mut out.reason, value),
+                8 => rt::convert::set(&mut out.details, value),
+                9 => rt::convert::set(&mut out.output_url, value),
+                10 => rt::convert::set(&mut out.max_session_duration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23547,10 +23547,10 @@ impl rt::FromValue for SessionFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23647,10 +23647,10 @@ impl rt::FromValue for SessionManagerOutputUrl {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.s3_output_url = rt::FromValue::from_value(value)?,
-                1 => out.cloud_watch_output_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.s3_output_url, value),
+                1 => rt::convert::set(&mut out.cloud_watch_output_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23809,14 +23809,14 @@ impl rt::FromValue for SeveritySummary {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.critical_count = rt::FromValue::from_value(value)?,
-                1 => out.high_count = rt::FromValue::from_value(value)?,
-                2 => out.medium_count = rt::FromValue::from_value(value)?,
-                3 => out.low_count = rt::FromValue::from_value(value)?,
-                4 => out.informational_count = rt::FromValue::from_value(value)?,
-                5 => out.unspecified_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.critical_count, value),
+                1 => rt::convert::set(&mut out.high_count, value),
+                2 => rt::convert::set(&mut out.medium_count, value),
+                3 => rt::convert::set(&mut out.low_count, value),
+                4 => rt::convert::set(&mut out.informational_count, value),
+                5 => rt::convert::set(&mut out.unspecified_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -23973,9 +23973,9 @@ impl rt::FromValue for StartAssociationsOnceRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_ids = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_ids, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24030,22 +24030,22 @@ impl rt::FromValue for StartAutomationExecutionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document_name = rt::FromValue::from_value(value)?,
-                1 => out.document_version = rt::FromValue::from_value(value)?,
-                2 => out.parameters = rt::FromValue::from_value(value)?,
-                3 => out.client_token = rt::FromValue::from_value(value)?,
-                4 => out.mode = rt::FromValue::from_value(value)?,
-                5 => out.target_parameter_name = rt::FromValue::from_value(value)?,
-                6 => out.targets = rt::FromValue::from_value(value)?,
-                7 => out.target_maps = rt::FromValue::from_value(value)?,
-                8 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                9 => out.max_errors = rt::FromValue::from_value(value)?,
-                10 => out.target_locations = rt::FromValue::from_value(value)?,
-                11 => out.tags = rt::FromValue::from_value(value)?,
-                12 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                13 => out.target_locations_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document_name, value),
+                1 => rt::convert::set(&mut out.document_version, value),
+                2 => rt::convert::set(&mut out.parameters, value),
+                3 => rt::convert::set(&mut out.client_token, value),
+                4 => rt::convert::set(&mut out.mode, value),
+                5 => rt::convert::set(&mut out.target_parameter_name, value),
+                6 => rt::convert::set(&mut out.targets, value),
+                7 => rt::convert::set(&mut out.target_maps, value),
+                8 => rt::convert::set(&mut out.max_concurrency, value),
+                9 => rt::convert::set(&mut out.max_errors, value),
+                10 => rt::convert::set(&mut out.target_locations, value),
+                11 => rt::convert::set(&mut out.tags, value),
+                12 => rt::convert::set(&mut out.alarm_configuration, value),
+                13 => rt::convert::set(&mut out.target_locations_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24082,9 +24082,9 @@ impl rt::FromValue for StartAutomationExecutionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.automation_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.automation_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24118,19 +24118,19 @@ impl rt::FromValue for StartChangeRequestExecutionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.scheduled_time = rt::FromValue::from_value(value)?,
-                1 => out.document_name = rt::FromValue::from_value(value)?,
-                2 => out.document_version = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                4 => out.change_request_name = rt::FromValue::from_value(value)?,
-                5 => out.client_token = rt::FromValue::from_value(value)?,
-                6 => out.auto_approve = rt::FromValue::from_value(value)?,
-                7 => out.runbooks = rt::FromValue::from_value(value)?,
-                8 => out.tags = rt::FromValue::from_value(value)?,
-                9 => out.scheduled_end_time = rt::FromValue::from_value(value)?,
-                10 => out.change_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.scheduled_time, value),
+                1 => rt::convert::set(&mut out.document_name, value),
+                2 => rt::convert::set(&mut out.document_version, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                4 => rt::convert::set(&mut out.change_request_name, value),
+                5 => rt::convert::set(&mut out.client_token, value),
+                6 => rt::convert::set(&mut out.auto_approve, value),
+                7 => rt::convert::set(&mut out.runbooks, value),
+                8 => rt::convert::set(&mut out.tags, value),
+                9 => rt::convert::set(&mut out.scheduled_end_time, value),
+                10 => rt::convert::set(&mut out.change_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24164,9 +24164,9 @@ impl rt::FromValue for StartChangeRequestExecutionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.automation_execution_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.automation_execution_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24192,11 +24192,11 @@ impl rt::FromValue for StartExecutionPreviewRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document_name = rt::FromValue::from_value(value)?,
-                1 => out.document_version = rt::FromValue::from_value(value)?,
-                2 => out.execution_inputs = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document_name, value),
+                1 => rt::convert::set(&mut out.document_version, value),
+                2 => rt::convert::set(&mut out.execution_inputs, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24222,9 +24222,9 @@ impl rt::FromValue for StartExecutionPreviewResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_preview_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_preview_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24251,12 +24251,12 @@ impl rt::FromValue for StartSessionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target = rt::FromValue::from_value(value)?,
-                1 => out.document_name = rt::FromValue::from_value(value)?,
-                2 => out.reason = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target, value),
+                1 => rt::convert::set(&mut out.document_name, value),
+                2 => rt::convert::set(&mut out.reason, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24285,11 +24285,11 @@ impl rt::FromValue for StartSessionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                1 => out.token_value = rt::FromValue::from_value(value)?,
-                2 => out.stream_url = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                1 => rt::convert::set(&mut out.token_value, value),
+                2 => rt::convert::set(&mut out.stream_url, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24355,32 +24355,32 @@ impl rt::FromValue for StepExecution {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.step_name = rt::FromValue::from_value(value)?,
-                1 => out.action = rt::FromValue::from_value(value)?,
-                2 => out.timeout_seconds = rt::FromValue::from_value(value)?,
-                3 => out.on_failure = rt::FromValue::from_value(value)?,
-                4 => out.max_attempts = rt::FromValue::from_value(value)?,
-                5 => out.execution_start_time = rt::FromValue::from_value(value)?,
-                6 => out.execution_end_time = rt::FromValue::from_value(value)?,
-                7 => out.step_status = rt::FromValue::from_value(value)?,
-                8 => out.response_code = rt::FromValue::from_value(value)?,
-                9 => out.inputs = rt::FromValue::from_value(value)?,
-                10 => out.outputs = rt::FromValue::from_value(value)?,
-                11 => out.response = rt::FromValue::from_value(value)?,
-                12 => out.failure_message = rt::FromValue::from_value(value)?,
-                13 => out.failure_details = rt::FromValue::from_value(value)?,
-                14 => out.step_execution_id = rt::FromValue::from_value(value)?,
-                15 => out.overridden_parameters = rt::FromValue::from_value(value)?,
-                16 => out.is_end = rt::FromValue::from_value(value)?,
-                17 => out.next_step = rt::FromValue::from_value(value)?,
-                18 => out.is_critical = rt::FromValue::from_value(value)?,
-                19 => out.valid_next_steps = rt::FromValue::from_value(value)?,
-                20 => out.targets = rt::FromValue::from_value(value)?,
-                21 => out.target_location = rt::FromValue::from_value(value)?,
-                22 => out.triggered_alarms = rt::FromValue::from_value(value)?,
-                23 => out.parent_step_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.step_name, value),
+                1 => rt::convert::set(&mut out.action, value),
+                2 => rt::convert::set(&mut out.timeout_seconds, value),
+                3 => rt::convert::set(&mut out.on_failure, value),
+                4 => rt::convert::set(&mut out.max_attempts, value),
+                5 => rt::convert::set(&mut out.execution_start_time, value),
+                6 => rt::convert::set(&mut out.execution_end_time, value),
+                7 => rt::convert::set(&mut out.step_status, value),
+                8 => rt::convert::set(&mut out.response_code, value),
+                9 => rt::convert::set(&mut out.inputs, value),
+                10 => rt::convert::set(&mut out.outputs, value),
+                11 => rt::convert::set(&mut out.response, value),
+                12 => rt::convert::set(&mut out.failure_message, value),
+                13 => rt::convert::set(&mut out.failure_details, value),
+                14 => rt::convert::set(&mut out.step_execution_id, value),
+                15 => rt::convert::set(&mut out.overridden_parameters, value),
+                16 => rt::convert::set(&mut out.is_end, value),
+                17 => rt::convert::set(&mut out.next_step, value),
+                18 => rt::convert::set(&mut out.is_critical, value),
+                19 => rt::convert::set(&mut out.valid_next_steps, value),
+                20 => rt::convert::set(&mut out.targets, value),
+                21 => rt::convert::set(&mut out.target_location, value),
+                22 => rt::convert::set(&mut out.triggered_alarms, value),
+                23 => rt::convert::set(&mut out.parent_step_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24428,10 +24428,10 @@ impl rt::FromValue for StepExecutionFilter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24546,10 +24546,10 @@ impl rt::FromValue for StopAutomationExecutionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.automation_execution_id = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.automation_execution_id, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24648,9 +24648,9 @@ impl rt::FromValue for SubTypeCountLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24675,10 +24675,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24704,10 +24704,10 @@ impl rt::FromValue for Target {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.values = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.values, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24732,9 +24732,9 @@ impl rt::FromValue for TargetInUseException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24768,19 +24768,19 @@ impl rt::FromValue for TargetLocation {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.accounts = rt::FromValue::from_value(value)?,
-                1 => out.regions = rt::FromValue::from_value(value)?,
-                2 => out.target_location_max_concurrency = rt::FromValue::from_value(value)?,
-                3 => out.target_location_max_errors = rt::FromValue::from_value(value)?,
-                4 => out.execution_role_name = rt::FromValue::from_value(value)?,
-                5 => out.target_location_alarm_configuration = rt::FromValue::from_value(value)?,
-                6 => out.include_child_organization_units = rt::FromValue::from_value(value)?,
-                7 => out.exclude_accounts = rt::FromValue::from_value(value)?,
-                8 => out.targets = rt::FromValue::from_value(value)?,
-                9 => out.targets_max_concurrency = rt::FromValue::from_value(value)?,
-                10 => out.targets_max_errors = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.accounts, value),
+                1 => rt::convert::set(&mut out.regions, value),
+                2 => rt::convert::set(&mut out.target_location_max_concurrency, value),
+                3 => rt::convert::set(&mut out.target_location_max_errors, value),
+                4 => rt::convert::set(&mut out.execution_role_name, value),
+                5 => rt::convert::set(&mut out.target_location_alarm_configuration, value),
+                6 => rt::convert::set(&mut out.include_child_organization_units, value),
+                7 => rt::convert::set(&mut out.exclude_accounts, value),
+                8 => rt::convert::set(&mut out.targets, value),
+                9 => rt::convert::set(&mut out.targets_max_concurrency, value),
+                10 => rt::convert::set(&mut out.targets_max_errors, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24814,9 +24814,9 @@ impl rt::FromValue for TargetNotConnected {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24841,10 +24841,10 @@ impl rt::FromValue for TargetPreview {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.count = rt::FromValue::from_value(value)?,
-                1 => out.target_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.count, value),
+                1 => rt::convert::set(&mut out.target_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24869,9 +24869,9 @@ impl rt::FromValue for TerminateSessionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24895,9 +24895,9 @@ impl rt::FromValue for TerminateSessionResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.session_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.session_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24937,9 +24937,9 @@ impl rt::FromValue for TooManyUpdates {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24963,9 +24963,9 @@ impl rt::FromValue for TotalSizeLimitExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -24991,11 +24991,11 @@ impl rt::FromValue for UnlabelParameterVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.parameter_version = rt::FromValue::from_value(value)?,
-                2 => out.labels = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.parameter_version, value),
+                2 => rt::convert::set(&mut out.labels, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25022,10 +25022,10 @@ impl rt::FromValue for UnlabelParameterVersionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.removed_labels = rt::FromValue::from_value(value)?,
-                1 => out.invalid_labels = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.removed_labels, value),
+                1 => rt::convert::set(&mut out.invalid_labels, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25050,9 +25050,9 @@ impl rt::FromValue for UnsupportedCalendarException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25076,9 +25076,9 @@ impl rt::FromValue for UnsupportedFeatureRequiredException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25103,10 +25103,10 @@ impl rt::FromValue for UnsupportedInventoryItemContextException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.type_name = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.type_name, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25131,9 +25131,9 @@ impl rt::FromValue for UnsupportedInventorySchemaVersionException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25157,9 +25157,9 @@ impl rt::FromValue for UnsupportedOperatingSystem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25183,9 +25183,9 @@ impl rt::FromValue for UnsupportedOperationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25209,9 +25209,9 @@ impl rt::FromValue for UnsupportedParameterType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25235,9 +25235,9 @@ impl rt::FromValue for UnsupportedPlatformType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25283,29 +25283,29 @@ impl rt::FromValue for UpdateAssociationRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_id = rt::FromValue::from_value(value)?,
-                1 => out.parameters = rt::FromValue::from_value(value)?,
-                2 => out.document_version = rt::FromValue::from_value(value)?,
-                3 => out.schedule_expression = rt::FromValue::from_value(value)?,
-                4 => out.output_location = rt::FromValue::from_value(value)?,
-                5 => out.name = rt::FromValue::from_value(value)?,
-                6 => out.targets = rt::FromValue::from_value(value)?,
-                7 => out.association_name = rt::FromValue::from_value(value)?,
-                8 => out.association_version = rt::FromValue::from_value(value)?,
-                9 => out.automation_target_parameter_name = rt::FromValue::from_value(value)?,
-                10 => out.max_errors = rt::FromValue::from_value(value)?,
-                11 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                12 => out.compliance_severity = rt::FromValue::from_value(value)?,
-                13 => out.sync_compliance = rt::FromValue::from_value(value)?,
-                14 => out.apply_only_at_cron_interval = rt::FromValue::from_value(value)?,
-                15 => out.calendar_names = rt::FromValue::from_value(value)?,
-                16 => out.target_locations = rt::FromValue::from_value(value)?,
-                17 => out.schedule_offset = rt::FromValue::from_value(value)?,
-                18 => out.duration = rt::FromValue::from_value(value)?,
-                19 => out.target_maps = rt::FromValue::from_value(value)?,
-                20 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_id, value),
+                1 => rt::convert::set(&mut out.parameters, value),
+                2 => rt::convert::set(&mut out.document_version, value),
+                3 => rt::convert::set(&mut out.schedule_expression, value),
+                4 => rt::convert::set(&mut out.output_location, value),
+                5 => rt::convert::set(&mut out.name, value),
+                6 => rt::convert::set(&mut out.targets, value),
+                7 => rt::convert::set(&mut out.association_name, value),
+                8 => rt::convert::set(&mut out.association_version, value),
+                9 => rt::convert::set(&mut out.automation_target_parameter_name, value),
+                10 => rt::convert::set(&mut out.max_errors, value),
+                11 => rt::convert::set(&mut out.max_concurrency, value),
+                12 => rt::convert::set(&mut out.compliance_severity, value),
+                13 => rt::convert::set(&mut out.sync_compliance, value),
+                14 => rt::convert::set(&mut out.apply_only_at_cron_interval, value),
+                15 => rt::convert::set(&mut out.calendar_names, value),
+                16 => rt::convert::set(&mut out.target_locations, value),
+                17 => rt::convert::set(&mut out.schedule_offset, value),
+                18 => rt::convert::set(&mut out.duration, value),
+                19 => rt::convert::set(&mut out.target_maps, value),
+                20 => rt::convert::set(&mut out.alarm_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25349,9 +25349,9 @@ impl rt::FromValue for UpdateAssociationResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25377,11 +25377,11 @@ impl rt::FromValue for UpdateAssociationStatusRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.instance_id = rt::FromValue::from_value(value)?,
-                2 => out.association_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.instance_id, value),
+                2 => rt::convert::set(&mut out.association_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25407,9 +25407,9 @@ impl rt::FromValue for UpdateAssociationStatusResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.association_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.association_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25434,10 +25434,10 @@ impl rt::FromValue for UpdateDocumentDefaultVersionRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.document_version = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.document_version, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25462,9 +25462,9 @@ impl rt::FromValue for UpdateDocumentDefaultVersionResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25490,11 +25490,11 @@ impl rt::FromValue for UpdateDocumentMetadataRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.document_version = rt::FromValue::from_value(value)?,
-                2 => out.document_reviews = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.document_version, value),
+                2 => rt::convert::set(&mut out.document_reviews, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25543,16 +25543,16 @@ impl rt::FromValue for UpdateDocumentRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.content = rt::FromValue::from_value(value)?,
-                1 => out.attachments = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                3 => out.display_name = rt::FromValue::from_value(value)?,
-                4 => out.version_name = rt::FromValue::from_value(value)?,
-                5 => out.document_version = rt::FromValue::from_value(value)?,
-                6 => out.document_format = rt::FromValue::from_value(value)?,
-                7 => out.target_type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.content, value),
+                1 => rt::convert::set(&mut out.attachments, value),
+                2 => rt::convert::set(&mut out.name, value),
+                3 => rt::convert::set(&mut out.display_name, value),
+                4 => rt::convert::set(&mut out.version_name, value),
+                5 => rt::convert::set(&mut out.document_version, value),
+                6 => rt::convert::set(&mut out.document_format, value),
+                7 => rt::convert::set(&mut out.target_type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25583,9 +25583,9 @@ impl rt::FromValue for UpdateDocumentResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.document_description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.document_description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25621,21 +25621,21 @@ impl rt::FromValue for UpdateMaintenanceWindowRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.start_date = rt::FromValue::from_value(value)?,
-                4 => out.end_date = rt::FromValue::from_value(value)?,
-                5 => out.schedule = rt::FromValue::from_value(value)?,
-                6 => out.schedule_timezone = rt::FromValue::from_value(value)?,
-                7 => out.schedule_offset = rt::FromValue::from_value(value)?,
-                8 => out.duration = rt::FromValue::from_value(value)?,
-                9 => out.cutoff = rt::FromValue::from_value(value)?,
-                10 => out.allow_unassociated_targets = rt::FromValue::from_value(value)?,
-                11 => out.enabled = rt::FromValue::from_value(value)?,
-                12 => out.replace = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.start_date, value),
+                4 => rt::convert::set(&mut out.end_date, value),
+                5 => rt::convert::set(&mut out.schedule, value),
+                6 => rt::convert::set(&mut out.schedule_timezone, value),
+                7 => rt::convert::set(&mut out.schedule_offset, value),
+                8 => rt::convert::set(&mut out.duration, value),
+                9 => rt::convert::set(&mut out.cutoff, value),
+                10 => rt::convert::set(&mut out.allow_unassociated_targets, value),
+                11 => rt::convert::set(&mut out.enabled, value),
+                12 => rt::convert::set(&mut out.replace, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25682,20 +25682,20 @@ impl rt::FromValue for UpdateMaintenanceWindowResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.start_date = rt::FromValue::from_value(value)?,
-                4 => out.end_date = rt::FromValue::from_value(value)?,
-                5 => out.schedule = rt::FromValue::from_value(value)?,
-                6 => out.schedule_timezone = rt::FromValue::from_value(value)?,
-                7 => out.schedule_offset = rt::FromValue::from_value(value)?,
-                8 => out.duration = rt::FromValue::from_value(value)?,
-                9 => out.cutoff = rt::FromValue::from_value(value)?,
-                10 => out.allow_unassociated_targets = rt::FromValue::from_value(value)?,
-                11 => out.enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.start_date, value),
+                4 => rt::convert::set(&mut out.end_date, value),
+                5 => rt::convert::set(&mut out.schedule, value),
+                6 => rt::convert::set(&mut out.schedule_timezone, value),
+                7 => rt::convert::set(&mut out.schedule_offset, value),
+                8 => rt::convert::set(&mut out.duration, value),
+                9 => rt::convert::set(&mut out.cutoff, value),
+                10 => rt::convert::set(&mut out.allow_unassociated_targets, value),
+                11 => rt::convert::set(&mut out.enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25736,15 +25736,15 @@ impl rt::FromValue for UpdateMaintenanceWindowTargetRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_target_id = rt::FromValue::from_value(value)?,
-                2 => out.targets = rt::FromValue::from_value(value)?,
-                3 => out.owner_information = rt::FromValue::from_value(value)?,
-                4 => out.name = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                6 => out.replace = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_target_id, value),
+                2 => rt::convert::set(&mut out.targets, value),
+                3 => rt::convert::set(&mut out.owner_information, value),
+                4 => rt::convert::set(&mut out.name, value),
+                5 => rt::convert::set(&mut out.description, value),
+                6 => rt::convert::set(&mut out.replace, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25779,14 +25779,14 @@ impl rt::FromValue for UpdateMaintenanceWindowTargetResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_target_id = rt::FromValue::from_value(value)?,
-                2 => out.targets = rt::FromValue::from_value(value)?,
-                3 => out.owner_information = rt::FromValue::from_value(value)?,
-                4 => out.name = rt::FromValue::from_value(value)?,
-                5 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_target_id, value),
+                2 => rt::convert::set(&mut out.targets, value),
+                3 => rt::convert::set(&mut out.owner_information, value),
+                4 => rt::convert::set(&mut out.name, value),
+                5 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25832,24 +25832,24 @@ impl rt::FromValue for UpdateMaintenanceWindowTaskRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_task_id = rt::FromValue::from_value(value)?,
-                2 => out.targets = rt::FromValue::from_value(value)?,
-                3 => out.task_arn = rt::FromValue::from_value(value)?,
-                4 => out.service_role_arn = rt::FromValue::from_value(value)?,
-                5 => out.task_parameters = rt::FromValue::from_value(value)?,
-                6 => out.task_invocation_parameters = rt::FromValue::from_value(value)?,
-                7 => out.priority = rt::FromValue::from_value(value)?,
-                8 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                9 => out.max_errors = rt::FromValue::from_value(value)?,
-                10 => out.logging_info = rt::FromValue::from_value(value)?,
-                11 => out.name = rt::FromValue::from_value(value)?,
-                12 => out.description = rt::FromValue::from_value(value)?,
-                13 => out.replace = rt::FromValue::from_value(value)?,
-                14 => out.cutoff_behavior = rt::FromValue::from_value(value)?,
-                15 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_task_id, value),
+                2 => rt::convert::set(&mut out.targets, value),
+                3 => rt::convert::set(&mut out.task_arn, value),
+                4 => rt::convert::set(&mut out.service_role_arn, value),
+                5 => rt::convert::set(&mut out.task_parameters, value),
+                6 => rt::convert::set(&mut out.task_invocation_parameters, value),
+                7 => rt::convert::set(&mut out.priority, value),
+                8 => rt::convert::set(&mut out.max_concurrency, value),
+                9 => rt::convert::set(&mut out.max_errors, value),
+                10 => rt::convert::set(&mut out.logging_info, value),
+                11 => rt::convert::set(&mut out.name, value),
+                12 => rt::convert::set(&mut out.description, value),
+                13 => rt::convert::set(&mut out.replace, value),
+                14 => rt::convert::set(&mut out.cutoff_behavior, value),
+                15 => rt::convert::set(&mut out.alarm_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25904,23 +25904,23 @@ impl rt::FromValue for UpdateMaintenanceWindowTaskResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.window_id = rt::FromValue::from_value(value)?,
-                1 => out.window_task_id = rt::FromValue::from_value(value)?,
-                2 => out.targets = rt::FromValue::from_value(value)?,
-                3 => out.task_arn = rt::FromValue::from_value(value)?,
-                4 => out.service_role_arn = rt::FromValue::from_value(value)?,
-                5 => out.task_parameters = rt::FromValue::from_value(value)?,
-                6 => out.task_invocation_parameters = rt::FromValue::from_value(value)?,
-                7 => out.priority = rt::FromValue::from_value(value)?,
-                8 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                9 => out.max_errors = rt::FromValue::from_value(value)?,
-                10 => out.logging_info = rt::FromValue::from_value(value)?,
-                11 => out.name = rt::FromValue::from_value(value)?,
-                12 => out.description = rt::FromValue::from_value(value)?,
-                13 => out.cutoff_behavior = rt::FromValue::from_value(value)?,
-                14 => out.alarm_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.window_id, value),
+                1 => rt::convert::set(&mut out.window_task_id, value),
+                2 => rt::convert::set(&mut out.targets, value),
+                3 => rt::convert::set(&mut out.task_arn, value),
+                4 => rt::convert::set(&mut out.service_role_arn, value),
+                5 => rt::convert::set(&mut out.task_parameters, value),
+                6 => rt::convert::set(&mut out.task_invocation_parameters, value),
+                7 => rt::convert::set(&mut out.priority, value),
+                8 => rt::convert::set(&mut out.max_concurrency, value),
+                9 => rt::convert::set(&mut out.max_errors, value),
+                10 => rt::convert::set(&mut out.logging_info, value),
+                11 => rt::convert::set(&mut out.name, value),
+                12 => rt::convert::set(&mut out.description, value),
+                13 => rt::convert::set(&mut out.cutoff_behavior, value),
+                14 => rt::convert::set(&mut out.alarm_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -25959,10 +25959,10 @@ impl rt::FromValue for UpdateManagedInstanceRoleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.instance_id = rt::FromValue::from_value(value)?,
-                1 => out.iam_role = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.instance_id, value),
+                1 => rt::convert::set(&mut out.iam_role, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26018,24 +26018,24 @@ impl rt::FromValue for UpdateOpsItemRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.operational_data = rt::FromValue::from_value(value)?,
-                2 => out.operational_data_to_delete = rt::FromValue::from_value(value)?,
-                3 => out.notifications = rt::FromValue::from_value(value)?,
-                4 => out.priority = rt::FromValue::from_value(value)?,
-                5 => out.related_ops_items = rt::FromValue::from_value(value)?,
-                6 => out.status = rt::FromValue::from_value(value)?,
-                7 => out.ops_item_id = rt::FromValue::from_value(value)?,
-                8 => out.title = rt::FromValue::from_value(value)?,
-                9 => out.category = rt::FromValue::from_value(value)?,
-                10 => out.severity = rt::FromValue::from_value(value)?,
-                11 => out.actual_start_time = rt::FromValue::from_value(value)?,
-                12 => out.actual_end_time = rt::FromValue::from_value(value)?,
-                13 => out.planned_start_time = rt::FromValue::from_value(value)?,
-                14 => out.planned_end_time = rt::FromValue::from_value(value)?,
-                15 => out.ops_item_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.operational_data, value),
+                2 => rt::convert::set(&mut out.operational_data_to_delete, value),
+                3 => rt::convert::set(&mut out.notifications, value),
+                4 => rt::convert::set(&mut out.priority, value),
+                5 => rt::convert::set(&mut out.related_ops_items, value),
+                6 => rt::convert::set(&mut out.status, value),
+                7 => rt::convert::set(&mut out.ops_item_id, value),
+                8 => rt::convert::set(&mut out.title, value),
+                9 => rt::convert::set(&mut out.category, value),
+                10 => rt::convert::set(&mut out.severity, value),
+                11 => rt::convert::set(&mut out.actual_start_time, value),
+                12 => rt::convert::set(&mut out.actual_end_time, value),
+                13 => rt::convert::set(&mut out.planned_start_time, value),
+                14 => rt::convert::set(&mut out.planned_end_time, value),
+                15 => rt::convert::set(&mut out.ops_item_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26092,11 +26092,11 @@ impl rt::FromValue for UpdateOpsMetadataRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_metadata_arn = rt::FromValue::from_value(value)?,
-                1 => out.metadata_to_update = rt::FromValue::from_value(value)?,
-                2 => out.keys_to_delete = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_metadata_arn, value),
+                1 => rt::convert::set(&mut out.metadata_to_update, value),
+                2 => rt::convert::set(&mut out.keys_to_delete, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26122,9 +26122,9 @@ impl rt::FromValue for UpdateOpsMetadataResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.ops_metadata_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.ops_metadata_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26160,21 +26160,21 @@ impl rt::FromValue for UpdatePatchBaselineRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.global_filters = rt::FromValue::from_value(value)?,
-                3 => out.approval_rules = rt::FromValue::from_value(value)?,
-                4 => out.approved_patches = rt::FromValue::from_value(value)?,
-                5 => out.approved_patches_compliance_level = rt::FromValue::from_value(value)?,
-                6 => out.approved_patches_enable_non_security = rt::FromValue::from_value(value)?,
-                7 => out.rejected_patches = rt::FromValue::from_value(value)?,
-                8 => out.rejected_patches_action = rt::FromValue::from_value(value)?,
-                9 => out.description = rt::FromValue::from_value(value)?,
-                10 => out.sources = rt::FromValue::from_value(value)?,
-                11 => out.available_security_updates_compliance_status = rt::FromValue::from_value(value)?,
-                12 => out.replace = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.global_filters, value),
+                3 => rt::convert::set(&mut out.approval_rules, value),
+                4 => rt::convert::set(&mut out.approved_patches, value),
+                5 => rt::convert::set(&mut out.approved_patches_compliance_level, value),
+                6 => rt::convert::set(&mut out.approved_patches_enable_non_security, value),
+                7 => rt::convert::set(&mut out.rejected_patches, value),
+                8 => rt::convert::set(&mut out.rejected_patches_action, value),
+                9 => rt::convert::set(&mut out.description, value),
+                10 => rt::convert::set(&mut out.sources, value),
+                11 => rt::convert::set(&mut out.available_security_updates_compliance_status, value),
+                12 => rt::convert::set(&mut out.replace, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26224,23 +26224,23 @@ impl rt::FromValue for UpdatePatchBaselineResult {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.baseline_id = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.operating_system = rt::FromValue::from_value(value)?,
-                3 => out.global_filters = rt::FromValue::from_value(value)?,
-                4 => out.approval_rules = rt::FromValue::from_value(value)?,
-                5 => out.approved_patches = rt::FromValue::from_value(value)?,
-                6 => out.approved_patches_compliance_level = rt::FromValue::from_value(value)?,
-                7 => out.approved_patches_enable_non_security = rt::FromValue::from_value(value)?,
-                8 => out.rejected_patches = rt::FromValue::from_value(value)?,
-                9 => out.rejected_patches_action = rt::FromValue::from_value(value)?,
-                10 => out.created_date = rt::FromValue::from_value(value)?,
-                11 => out.modified_date = rt::FromValue::from_value(value)?,
-                12 => out.description = rt::FromValue::from_value(value)?,
-                13 => out.sources = rt::FromValue::from_value(value)?,
-                14 => out.available_security_updates_compliance_status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.baseline_id, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.operating_system, value),
+                3 => rt::convert::set(&mut out.global_filters, value),
+                4 => rt::convert::set(&mut out.approval_rules, value),
+                5 => rt::convert::set(&mut out.approved_patches, value),
+                6 => rt::convert::set(&mut out.approved_patches_compliance_level, value),
+                7 => rt::convert::set(&mut out.approved_patches_enable_non_security, value),
+                8 => rt::convert::set(&mut out.rejected_patches, value),
+                9 => rt::convert::set(&mut out.rejected_patches_action, value),
+                10 => rt::convert::set(&mut out.created_date, value),
+                11 => rt::convert::set(&mut out.modified_date, value),
+                12 => rt::convert::set(&mut out.description, value),
+                13 => rt::convert::set(&mut out.sources, value),
+                14 => rt::convert::set(&mut out.available_security_updates_compliance_status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26280,11 +26280,11 @@ impl rt::FromValue for UpdateResourceDataSyncRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.sync_name = rt::FromValue::from_value(value)?,
-                1 => out.sync_type = rt::FromValue::from_value(value)?,
-                2 => out.sync_source = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.sync_name, value),
+                1 => rt::convert::set(&mut out.sync_type, value),
+                2 => rt::convert::set(&mut out.sync_source, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26327,10 +26327,10 @@ impl rt::FromValue for UpdateServiceSettingRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.setting_id = rt::FromValue::from_value(value)?,
-                1 => out.setting_value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.setting_id, value),
+                1 => rt::convert::set(&mut out.setting_value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -26372,10 +26372,10 @@ impl rt::FromValue for ValidationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.reason_code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.reason_code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

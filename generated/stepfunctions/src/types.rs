@@ -16,9 +16,9 @@ impl rt::FromValue for ActivityAlreadyExists {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -42,9 +42,9 @@ impl rt::FromValue for ActivityDoesNotExist {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -69,10 +69,10 @@ impl rt::FromValue for ActivityFailedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -97,9 +97,9 @@ impl rt::FromValue for ActivityLimitExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -125,11 +125,11 @@ impl rt::FromValue for ActivityListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.activity_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.creation_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.activity_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.creation_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -156,10 +156,10 @@ impl rt::FromValue for ActivityScheduleFailedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -188,13 +188,13 @@ impl rt::FromValue for ActivityScheduledEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource = rt::FromValue::from_value(value)?,
-                1 => out.input = rt::FromValue::from_value(value)?,
-                2 => out.input_details = rt::FromValue::from_value(value)?,
-                3 => out.timeout_in_seconds = rt::FromValue::from_value(value)?,
-                4 => out.heartbeat_in_seconds = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource, value),
+                1 => rt::convert::set(&mut out.input, value),
+                2 => rt::convert::set(&mut out.input_details, value),
+                3 => rt::convert::set(&mut out.timeout_in_seconds, value),
+                4 => rt::convert::set(&mut out.heartbeat_in_seconds, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -222,9 +222,9 @@ impl rt::FromValue for ActivityStartedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.worker_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.worker_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -249,10 +249,10 @@ impl rt::FromValue for ActivitySucceededEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output = rt::FromValue::from_value(value)?,
-                1 => out.output_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output, value),
+                1 => rt::convert::set(&mut out.output_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -278,10 +278,10 @@ impl rt::FromValue for ActivityTimedOutEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -306,9 +306,9 @@ impl rt::FromValue for ActivityWorkerLimitExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -332,9 +332,9 @@ impl rt::FromValue for AssignedVariablesDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.truncated = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.truncated, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -359,10 +359,10 @@ impl rt::FromValue for BillingDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.billed_memory_used_in_mb = rt::FromValue::from_value(value)?,
-                1 => out.billed_duration_in_milliseconds = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.billed_memory_used_in_mb, value),
+                1 => rt::convert::set(&mut out.billed_duration_in_milliseconds, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -387,9 +387,9 @@ impl rt::FromValue for CloudWatchEventsExecutionDataDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.included = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.included, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -413,9 +413,9 @@ impl rt::FromValue for CloudWatchLogsLogGroup {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.log_group_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.log_group_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -439,9 +439,9 @@ impl rt::FromValue for ConflictException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -467,11 +467,11 @@ impl rt::FromValue for CreateActivityInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                2 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                2 => rt::convert::set(&mut out.encryption_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -498,10 +498,10 @@ impl rt::FromValue for CreateActivityOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.activity_arn = rt::FromValue::from_value(value)?,
-                1 => out.creation_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.activity_arn, value),
+                1 => rt::convert::set(&mut out.creation_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -528,11 +528,11 @@ impl rt::FromValue for CreateStateMachineAliasInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.description = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.routing_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.description, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.routing_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -559,10 +559,10 @@ impl rt::FromValue for CreateStateMachineAliasOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_alias_arn = rt::FromValue::from_value(value)?,
-                1 => out.creation_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_alias_arn, value),
+                1 => rt::convert::set(&mut out.creation_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -596,18 +596,18 @@ impl rt::FromValue for CreateStateMachineInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.definition = rt::FromValue::from_value(value)?,
-                2 => out.role_arn = rt::FromValue::from_value(value)?,
-                3 => out.r#type = rt::FromValue::from_value(value)?,
-                4 => out.logging_configuration = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                6 => out.tracing_configuration = rt::FromValue::from_value(value)?,
-                7 => out.publish = rt::FromValue::from_value(value)?,
-                8 => out.version_description = rt::FromValue::from_value(value)?,
-                9 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.definition, value),
+                2 => rt::convert::set(&mut out.role_arn, value),
+                3 => rt::convert::set(&mut out.r#type, value),
+                4 => rt::convert::set(&mut out.logging_configuration, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                6 => rt::convert::set(&mut out.tracing_configuration, value),
+                7 => rt::convert::set(&mut out.publish, value),
+                8 => rt::convert::set(&mut out.version_description, value),
+                9 => rt::convert::set(&mut out.encryption_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -642,11 +642,11 @@ impl rt::FromValue for CreateStateMachineOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.creation_date = rt::FromValue::from_value(value)?,
-                2 => out.state_machine_version_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.creation_date, value),
+                2 => rt::convert::set(&mut out.state_machine_version_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -672,9 +672,9 @@ impl rt::FromValue for DeleteActivityInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.activity_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.activity_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -714,9 +714,9 @@ impl rt::FromValue for DeleteStateMachineAliasInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_alias_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_alias_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -756,9 +756,9 @@ impl rt::FromValue for DeleteStateMachineInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -798,9 +798,9 @@ impl rt::FromValue for DeleteStateMachineVersionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_version_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_version_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -840,9 +840,9 @@ impl rt::FromValue for DescribeActivityInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.activity_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.activity_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -869,12 +869,12 @@ impl rt::FromValue for DescribeActivityOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.activity_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.creation_date = rt::FromValue::from_value(value)?,
-                3 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.activity_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.creation_date, value),
+                3 => rt::convert::set(&mut out.encryption_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -902,10 +902,10 @@ impl rt::FromValue for DescribeExecutionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_arn = rt::FromValue::from_value(value)?,
-                1 => out.included_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_arn, value),
+                1 => rt::convert::set(&mut out.included_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -949,28 +949,28 @@ impl rt::FromValue for DescribeExecutionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_arn = rt::FromValue::from_value(value)?,
-                1 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.start_date = rt::FromValue::from_value(value)?,
-                5 => out.stop_date = rt::FromValue::from_value(value)?,
-                6 => out.input = rt::FromValue::from_value(value)?,
-                7 => out.input_details = rt::FromValue::from_value(value)?,
-                8 => out.output = rt::FromValue::from_value(value)?,
-                9 => out.output_details = rt::FromValue::from_value(value)?,
-                10 => out.trace_header = rt::FromValue::from_value(value)?,
-                11 => out.map_run_arn = rt::FromValue::from_value(value)?,
-                12 => out.error = rt::FromValue::from_value(value)?,
-                13 => out.cause = rt::FromValue::from_value(value)?,
-                14 => out.state_machine_version_arn = rt::FromValue::from_value(value)?,
-                15 => out.state_machine_alias_arn = rt::FromValue::from_value(value)?,
-                16 => out.redrive_count = rt::FromValue::from_value(value)?,
-                17 => out.redrive_date = rt::FromValue::from_value(value)?,
-                18 => out.redrive_status = rt::FromValue::from_value(value)?,
-                19 => out.redrive_status_reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_arn, value),
+                1 => rt::convert::set(&mut out.state_machine_arn, value),
+                2 => rt::convert::set(&mut out.name, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.start_date, value),
+                5 => rt::convert::set(&mut out.stop_date, value),
+                6 => rt::convert::set(&mut out.input, value),
+                7 => rt::convert::set(&mut out.input_details, value),
+                8 => rt::convert::set(&mut out.output, value),
+                9 => rt::convert::set(&mut out.output_details, value),
+                10 => rt::convert::set(&mut out.trace_header, value),
+                11 => rt::convert::set(&mut out.map_run_arn, value),
+                12 => rt::convert::set(&mut out.error, value),
+                13 => rt::convert::set(&mut out.cause, value),
+                14 => rt::convert::set(&mut out.state_machine_version_arn, value),
+                15 => rt::convert::set(&mut out.state_machine_alias_arn, value),
+                16 => rt::convert::set(&mut out.redrive_count, value),
+                17 => rt::convert::set(&mut out.redrive_date, value),
+                18 => rt::convert::set(&mut out.redrive_status, value),
+                19 => rt::convert::set(&mut out.redrive_status_reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1013,9 +1013,9 @@ impl rt::FromValue for DescribeMapRunInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.map_run_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.map_run_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1050,20 +1050,20 @@ impl rt::FromValue for DescribeMapRunOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.map_run_arn = rt::FromValue::from_value(value)?,
-                1 => out.execution_arn = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.start_date = rt::FromValue::from_value(value)?,
-                4 => out.stop_date = rt::FromValue::from_value(value)?,
-                5 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                6 => out.tolerated_failure_percentage = rt::FromValue::from_value(value)?,
-                7 => out.tolerated_failure_count = rt::FromValue::from_value(value)?,
-                8 => out.item_counts = rt::FromValue::from_value(value)?,
-                9 => out.execution_counts = rt::FromValue::from_value(value)?,
-                10 => out.redrive_count = rt::FromValue::from_value(value)?,
-                11 => out.redrive_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.map_run_arn, value),
+                1 => rt::convert::set(&mut out.execution_arn, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.start_date, value),
+                4 => rt::convert::set(&mut out.stop_date, value),
+                5 => rt::convert::set(&mut out.max_concurrency, value),
+                6 => rt::convert::set(&mut out.tolerated_failure_percentage, value),
+                7 => rt::convert::set(&mut out.tolerated_failure_count, value),
+                8 => rt::convert::set(&mut out.item_counts, value),
+                9 => rt::convert::set(&mut out.execution_counts, value),
+                10 => rt::convert::set(&mut out.redrive_count, value),
+                11 => rt::convert::set(&mut out.redrive_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1098,9 +1098,9 @@ impl rt::FromValue for DescribeStateMachineAliasInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_alias_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_alias_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1129,14 +1129,14 @@ impl rt::FromValue for DescribeStateMachineAliasOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_alias_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                3 => out.routing_configuration = rt::FromValue::from_value(value)?,
-                4 => out.creation_date = rt::FromValue::from_value(value)?,
-                5 => out.update_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_alias_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.description, value),
+                3 => rt::convert::set(&mut out.routing_configuration, value),
+                4 => rt::convert::set(&mut out.creation_date, value),
+                5 => rt::convert::set(&mut out.update_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1166,10 +1166,10 @@ impl rt::FromValue for DescribeStateMachineForExecutionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_arn = rt::FromValue::from_value(value)?,
-                1 => out.included_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_arn, value),
+                1 => rt::convert::set(&mut out.included_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1206,20 +1206,20 @@ impl rt::FromValue for DescribeStateMachineForExecutionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.definition = rt::FromValue::from_value(value)?,
-                3 => out.role_arn = rt::FromValue::from_value(value)?,
-                4 => out.update_date = rt::FromValue::from_value(value)?,
-                5 => out.logging_configuration = rt::FromValue::from_value(value)?,
-                6 => out.tracing_configuration = rt::FromValue::from_value(value)?,
-                7 => out.map_run_arn = rt::FromValue::from_value(value)?,
-                8 => out.label = rt::FromValue::from_value(value)?,
-                9 => out.revision_id = rt::FromValue::from_value(value)?,
-                10 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                11 => out.variable_references = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.definition, value),
+                3 => rt::convert::set(&mut out.role_arn, value),
+                4 => rt::convert::set(&mut out.update_date, value),
+                5 => rt::convert::set(&mut out.logging_configuration, value),
+                6 => rt::convert::set(&mut out.tracing_configuration, value),
+                7 => rt::convert::set(&mut out.map_run_arn, value),
+                8 => rt::convert::set(&mut out.label, value),
+                9 => rt::convert::set(&mut out.revision_id, value),
+                10 => rt::convert::set(&mut out.encryption_configuration, value),
+                11 => rt::convert::set(&mut out.variable_references, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1255,10 +1255,10 @@ impl rt::FromValue for DescribeStateMachineInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.included_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.included_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1297,22 +1297,22 @@ impl rt::FromValue for DescribeStateMachineOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.status = rt::FromValue::from_value(value)?,
-                3 => out.definition = rt::FromValue::from_value(value)?,
-                4 => out.role_arn = rt::FromValue::from_value(value)?,
-                5 => out.r#type = rt::FromValue::from_value(value)?,
-                6 => out.creation_date = rt::FromValue::from_value(value)?,
-                7 => out.logging_configuration = rt::FromValue::from_value(value)?,
-                8 => out.tracing_configuration = rt::FromValue::from_value(value)?,
-                9 => out.label = rt::FromValue::from_value(value)?,
-                10 => out.revision_id = rt::FromValue::from_value(value)?,
-                11 => out.description = rt::FromValue::from_value(value)?,
-                12 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                13 => out.variable_references = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.status, value),
+                3 => rt::convert::set(&mut out.definition, value),
+                4 => rt::convert::set(&mut out.role_arn, value),
+                5 => rt::convert::set(&mut out.r#type, value),
+                6 => rt::convert::set(&mut out.creation_date, value),
+                7 => rt::convert::set(&mut out.logging_configuration, value),
+                8 => rt::convert::set(&mut out.tracing_configuration, value),
+                9 => rt::convert::set(&mut out.label, value),
+                10 => rt::convert::set(&mut out.revision_id, value),
+                11 => rt::convert::set(&mut out.description, value),
+                12 => rt::convert::set(&mut out.encryption_configuration, value),
+                13 => rt::convert::set(&mut out.variable_references, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1351,11 +1351,11 @@ impl rt::FromValue for EncryptionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.kms_key_id = rt::FromValue::from_value(value)?,
-                1 => out.kms_data_key_reuse_period_seconds = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.kms_key_id, value),
+                1 => rt::convert::set(&mut out.kms_data_key_reuse_period_seconds, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1442,12 +1442,12 @@ impl rt::FromValue for EvaluationFailedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                2 => out.location = rt::FromValue::from_value(value)?,
-                3 => out.state = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                2 => rt::convert::set(&mut out.location, value),
+                3 => rt::convert::set(&mut out.state, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1475,10 +1475,10 @@ impl rt::FromValue for ExecutionAbortedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1503,9 +1503,9 @@ impl rt::FromValue for ExecutionAlreadyExists {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1529,9 +1529,9 @@ impl rt::FromValue for ExecutionDoesNotExist {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1556,10 +1556,10 @@ impl rt::FromValue for ExecutionFailedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1584,9 +1584,9 @@ impl rt::FromValue for ExecutionLimitExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1621,20 +1621,20 @@ impl rt::FromValue for ExecutionListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_arn = rt::FromValue::from_value(value)?,
-                1 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                3 => out.status = rt::FromValue::from_value(value)?,
-                4 => out.start_date = rt::FromValue::from_value(value)?,
-                5 => out.stop_date = rt::FromValue::from_value(value)?,
-                6 => out.map_run_arn = rt::FromValue::from_value(value)?,
-                7 => out.item_count = rt::FromValue::from_value(value)?,
-                8 => out.state_machine_version_arn = rt::FromValue::from_value(value)?,
-                9 => out.state_machine_alias_arn = rt::FromValue::from_value(value)?,
-                10 => out.redrive_count = rt::FromValue::from_value(value)?,
-                11 => out.redrive_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_arn, value),
+                1 => rt::convert::set(&mut out.state_machine_arn, value),
+                2 => rt::convert::set(&mut out.name, value),
+                3 => rt::convert::set(&mut out.status, value),
+                4 => rt::convert::set(&mut out.start_date, value),
+                5 => rt::convert::set(&mut out.stop_date, value),
+                6 => rt::convert::set(&mut out.map_run_arn, value),
+                7 => rt::convert::set(&mut out.item_count, value),
+                8 => rt::convert::set(&mut out.state_machine_version_arn, value),
+                9 => rt::convert::set(&mut out.state_machine_alias_arn, value),
+                10 => rt::convert::set(&mut out.redrive_count, value),
+                11 => rt::convert::set(&mut out.redrive_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1669,9 +1669,9 @@ impl rt::FromValue for ExecutionNotRedrivable {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1814,9 +1814,9 @@ impl rt::FromValue for ExecutionRedrivenEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.redrive_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.redrive_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1844,13 +1844,13 @@ impl rt::FromValue for ExecutionStartedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.input = rt::FromValue::from_value(value)?,
-                1 => out.input_details = rt::FromValue::from_value(value)?,
-                2 => out.role_arn = rt::FromValue::from_value(value)?,
-                3 => out.state_machine_alias_arn = rt::FromValue::from_value(value)?,
-                4 => out.state_machine_version_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.input, value),
+                1 => rt::convert::set(&mut out.input_details, value),
+                2 => rt::convert::set(&mut out.role_arn, value),
+                3 => rt::convert::set(&mut out.state_machine_alias_arn, value),
+                4 => rt::convert::set(&mut out.state_machine_version_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1950,10 +1950,10 @@ impl rt::FromValue for ExecutionSucceededEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output = rt::FromValue::from_value(value)?,
-                1 => out.output_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output, value),
+                1 => rt::convert::set(&mut out.output_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -1979,10 +1979,10 @@ impl rt::FromValue for ExecutionTimedOutEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2008,10 +2008,10 @@ impl rt::FromValue for GetActivityTaskInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.activity_arn = rt::FromValue::from_value(value)?,
-                1 => out.worker_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.activity_arn, value),
+                1 => rt::convert::set(&mut out.worker_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2037,10 +2037,10 @@ impl rt::FromValue for GetActivityTaskOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_token = rt::FromValue::from_value(value)?,
-                1 => out.input = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_token, value),
+                1 => rt::convert::set(&mut out.input, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2069,13 +2069,13 @@ impl rt::FromValue for GetExecutionHistoryInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_arn = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.reverse_order = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.include_execution_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_arn, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.reverse_order, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.include_execution_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2104,10 +2104,10 @@ impl rt::FromValue for GetExecutionHistoryOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.events = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.events, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2177,49 +2177,49 @@ impl rt::FromValue for HistoryEvent {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.timestamp = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.id = rt::FromValue::from_value(value)?,
-                3 => out.previous_event_id = rt::FromValue::from_value(value)?,
-                4 => out.activity_failed_event_details = rt::FromValue::from_value(value)?,
-                5 => out.activity_schedule_failed_event_details = rt::FromValue::from_value(value)?,
-                6 => out.activity_scheduled_event_details = rt::FromValue::from_value(value)?,
-                7 => out.activity_started_event_details = rt::FromValue::from_value(value)?,
-                8 => out.activity_succeeded_event_details = rt::FromValue::from_value(value)?,
-                9 => out.activity_timed_out_event_details = rt::FromValue::from_value(value)?,
-                10 => out.task_failed_event_details = rt::FromValue::from_value(value)?,
-                11 => out.task_scheduled_event_details = rt::FromValue::from_value(value)?,
-                12 => out.task_start_failed_event_details = rt::FromValue::from_value(value)?,
-                13 => out.task_started_event_details = rt::FromValue::from_value(value)?,
-                14 => out.task_submit_failed_event_details = rt::FromValue::from_value(value)?,
-                15 => out.task_submitted_event_details = rt::FromValue::from_value(value)?,
-                16 => out.task_succeeded_event_details = rt::FromValue::from_value(value)?,
-                17 => out.task_timed_out_event_details = rt::FromValue::from_value(value)?,
-                18 => out.execution_failed_event_details = rt::FromValue::from_value(value)?,
-                19 => out.execution_started_event_details = rt::FromValue::from_value(value)?,
-                20 => out.execution_succeeded_event_details = rt::FromValue::from_value(value)?,
-                21 => out.execution_aborted_event_details = rt::FromValue::from_value(value)?,
-                22 => out.execution_timed_out_event_details = rt::FromValue::from_value(value)?,
-                23 => out.execution_redriven_event_details = rt::FromValue::from_value(value)?,
-                24 => out.map_state_started_event_details = rt::FromValue::from_value(value)?,
-                25 => out.map_iteration_started_event_details = rt::FromValue::from_value(value)?,
-                26 => out.map_iteration_succeeded_event_details = rt::FromValue::from_value(value)?,
-                27 => out.map_iteration_failed_event_details = rt::FromValue::from_value(value)?,
-                28 => out.map_iteration_aborted_event_details = rt::FromValue::from_value(value)?,
-                29 => out.lambda_function_failed_event_details = rt::FromValue::from_value(value)?,
-                30 => out.lambda_function_schedule_failed_event_details = rt::FromValue::from_value(value)?,
-                31 => out.lambda_function_scheduled_event_details = rt::FromValue::from_value(value)?,
-                32 => out.lambda_function_start_failed_event_details = rt::FromValue::from_value(value)?,
-                33 => out.lambda_function_succeeded_event_details = rt::FromValue::from_value(value)?,
-                34 => out.lambda_function_timed_out_event_details = rt::FromValue::from_value(value)?,
-                35 => out.state_entered_event_details = rt::FromValue::from_value(value)?,
-                36 => out.state_exited_event_details = rt::FromValue::from_value(value)?,
-                37 => out.map_run_started_event_details = rt::FromValue::from_value(value)?,
-                38 => out.map_run_failed_event_details = rt::FromValue::from_value(value)?,
-                39 => out.map_run_redriven_event_details = rt::FromValue::from_value(value)?,
-                40 => out.evaluation_failed_event_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.timestamp, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.id, value),
+                3 => rt::convert::set(&mut out.previous_event_id, value),
+                4 => rt::convert::set(&mut out.activity_failed_event_details, value),
+                5 => rt::convert::set(&mut out.activity_schedule_failed_event_details, value),
+                6 => rt::convert::set(&mut out.activity_scheduled_event_details, value),
+                7 => rt::convert::set(&mut out.activity_started_event_details, value),
+                8 => rt::convert::set(&mut out.activity_succeeded_event_details, value),
+                9 => rt::convert::set(&mut out.activity_timed_out_event_details, value),
+                10 => rt::convert::set(&mut out.task_failed_event_details, value),
+                11 => rt::convert::set(&mut out.task_scheduled_event_details, value),
+                12 => rt::convert::set(&mut out.task_start_failed_event_details, value),
+                13 => rt::convert::set(&mut out.task_started_event_details, value),
+                14 => rt::convert::set(&mut out.task_submit_failed_event_details, value),
+                15 => rt::convert::set(&mut out.task_submitted_event_details, value),
+                16 => rt::convert::set(&mut out.task_succeeded_event_details, value),
+                17 => rt::convert::set(&mut out.task_timed_out_event_details, value),
+                18 => rt::convert::set(&mut out.execution_failed_event_details, value),
+                19 => rt::convert::set(&mut out.execution_started_event_details, value),
+                20 => rt::convert::set(&mut out.execution_succeeded_event_details, value),
+                21 => rt::convert::set(&mut out.execution_aborted_event_details, value),
+                22 => rt::convert::set(&mut out.execution_timed_out_event_details, value),
+                23 => rt::convert::set(&mut out.execution_redriven_event_details, value),
+                24 => rt::convert::set(&mut out.map_state_started_event_details, value),
+                25 => rt::convert::set(&mut out.map_iteration_started_event_details, value),
+                26 => rt::convert::set(&mut out.map_iteration_succeeded_event_details, value),
+                27 => rt::convert::set(&mut out.map_iteration_failed_event_details, value),
+                28 => rt::convert::set(&mut out.map_iteration_aborted_event_details, value),
+                29 => rt::convert::set(&mut out.lambda_function_failed_event_details, value),
+                30 => rt::convert::set(&mut out.lambda_function_schedule_failed_event_details, value),
+                31 => rt::convert::set(&mut out.lambda_function_scheduled_event_details, value),
+                32 => rt::convert::set(&mut out.lambda_function_start_failed_event_details, value),
+                33 => rt::convert::set(&mut out.lambda_function_succeeded_event_details, value),
+                34 => rt::convert::set(&mut out.lambda_function_timed_out_event_details, value),
+                35 => rt::convert::set(&mut out.state_entered_event_details, value),
+                36 => rt::convert::set(&mut out.state_exited_event_details, value),
+                37 => rt::convert::set(&mut out.map_run_started_event_details, value),
+                38 => rt::convert::set(&mut out.map_run_failed_event_details, value),
+                39 => rt::convert::set(&mut out.map_run_redriven_event_details, value),
+                40 => rt::convert::set(&mut out.evaluation_failed_event_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2283,9 +2283,9 @@ impl rt::FromValue for HistoryEventExecutionDataDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.truncated = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.truncated, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2677,18 +2677,18 @@ impl rt::FromValue for InspectionData {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.input = rt::FromValue::from_value(value)?,
-                1 => out.after_arguments = rt::FromValue::from_value(value)?,
-                2 => out.after_input_path = rt::FromValue::from_value(value)?,
-                3 => out.after_parameters = rt::FromValue::from_value(value)?,
-                4 => out.result = rt::FromValue::from_value(value)?,
-                5 => out.after_result_selector = rt::FromValue::from_value(value)?,
-                6 => out.after_result_path = rt::FromValue::from_value(value)?,
-                7 => out.request = rt::FromValue::from_value(value)?,
-                8 => out.response = rt::FromValue::from_value(value)?,
-                9 => out.variables = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.input, value),
+                1 => rt::convert::set(&mut out.after_arguments, value),
+                2 => rt::convert::set(&mut out.after_input_path, value),
+                3 => rt::convert::set(&mut out.after_parameters, value),
+                4 => rt::convert::set(&mut out.result, value),
+                5 => rt::convert::set(&mut out.after_result_selector, value),
+                6 => rt::convert::set(&mut out.after_result_path, value),
+                7 => rt::convert::set(&mut out.request, value),
+                8 => rt::convert::set(&mut out.response, value),
+                9 => rt::convert::set(&mut out.variables, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2725,13 +2725,13 @@ impl rt::FromValue for InspectionDataRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.protocol = rt::FromValue::from_value(value)?,
-                1 => out.method = rt::FromValue::from_value(value)?,
-                2 => out.url = rt::FromValue::from_value(value)?,
-                3 => out.headers = rt::FromValue::from_value(value)?,
-                4 => out.body = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.protocol, value),
+                1 => rt::convert::set(&mut out.method, value),
+                2 => rt::convert::set(&mut out.url, value),
+                3 => rt::convert::set(&mut out.headers, value),
+                4 => rt::convert::set(&mut out.body, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2763,13 +2763,13 @@ impl rt::FromValue for InspectionDataResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.protocol = rt::FromValue::from_value(value)?,
-                1 => out.status_code = rt::FromValue::from_value(value)?,
-                2 => out.status_message = rt::FromValue::from_value(value)?,
-                3 => out.headers = rt::FromValue::from_value(value)?,
-                4 => out.body = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.protocol, value),
+                1 => rt::convert::set(&mut out.status_code, value),
+                2 => rt::convert::set(&mut out.status_message, value),
+                3 => rt::convert::set(&mut out.headers, value),
+                4 => rt::convert::set(&mut out.body, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2858,9 +2858,9 @@ impl rt::FromValue for InvalidArn {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2884,9 +2884,9 @@ impl rt::FromValue for InvalidDefinition {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2910,9 +2910,9 @@ impl rt::FromValue for InvalidEncryptionConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2936,9 +2936,9 @@ impl rt::FromValue for InvalidExecutionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2962,9 +2962,9 @@ impl rt::FromValue for InvalidLoggingConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -2988,9 +2988,9 @@ impl rt::FromValue for InvalidName {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3014,9 +3014,9 @@ impl rt::FromValue for InvalidOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3040,9 +3040,9 @@ impl rt::FromValue for InvalidToken {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3066,9 +3066,9 @@ impl rt::FromValue for InvalidTracingConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3092,9 +3092,9 @@ impl rt::FromValue for KmsAccessDeniedException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3119,10 +3119,10 @@ impl rt::FromValue for KmsInvalidStateException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.kms_key_state = rt::FromValue::from_value(value)?,
-                1 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.kms_key_state, value),
+                1 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3215,9 +3215,9 @@ impl rt::FromValue for KmsThrottlingException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3242,10 +3242,10 @@ impl rt::FromValue for LambdaFunctionFailedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3271,10 +3271,10 @@ impl rt::FromValue for LambdaFunctionScheduleFailedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3303,13 +3303,13 @@ impl rt::FromValue for LambdaFunctionScheduledEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource = rt::FromValue::from_value(value)?,
-                1 => out.input = rt::FromValue::from_value(value)?,
-                2 => out.input_details = rt::FromValue::from_value(value)?,
-                3 => out.timeout_in_seconds = rt::FromValue::from_value(value)?,
-                4 => out.task_credentials = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource, value),
+                1 => rt::convert::set(&mut out.input, value),
+                2 => rt::convert::set(&mut out.input_details, value),
+                3 => rt::convert::set(&mut out.timeout_in_seconds, value),
+                4 => rt::convert::set(&mut out.task_credentials, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3338,10 +3338,10 @@ impl rt::FromValue for LambdaFunctionStartFailedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3367,10 +3367,10 @@ impl rt::FromValue for LambdaFunctionSucceededEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output = rt::FromValue::from_value(value)?,
-                1 => out.output_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output, value),
+                1 => rt::convert::set(&mut out.output_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3396,10 +3396,10 @@ impl rt::FromValue for LambdaFunctionTimedOutEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3425,10 +3425,10 @@ impl rt::FromValue for ListActivitiesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3454,10 +3454,10 @@ impl rt::FromValue for ListActivitiesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.activities = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.activities, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3487,14 +3487,14 @@ impl rt::FromValue for ListExecutionsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.status_filter = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                3 => out.next_token = rt::FromValue::from_value(value)?,
-                4 => out.map_run_arn = rt::FromValue::from_value(value)?,
-                5 => out.redrive_filter = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.status_filter, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                3 => rt::convert::set(&mut out.next_token, value),
+                4 => rt::convert::set(&mut out.map_run_arn, value),
+                5 => rt::convert::set(&mut out.redrive_filter, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3524,10 +3524,10 @@ impl rt::FromValue for ListExecutionsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.executions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.executions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3554,11 +3554,11 @@ impl rt::FromValue for ListMapRunsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_arn = rt::FromValue::from_value(value)?,
-                1 => out.max_results = rt::FromValue::from_value(value)?,
-                2 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_arn, value),
+                1 => rt::convert::set(&mut out.max_results, value),
+                2 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3585,10 +3585,10 @@ impl rt::FromValue for ListMapRunsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.map_runs = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.map_runs, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3615,11 +3615,11 @@ impl rt::FromValue for ListStateMachineAliasesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3646,10 +3646,10 @@ impl rt::FromValue for ListStateMachineAliasesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_aliases = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_aliases, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3676,11 +3676,11 @@ impl rt::FromValue for ListStateMachineVersionsInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                2 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                2 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3707,10 +3707,10 @@ impl rt::FromValue for ListStateMachineVersionsOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_versions = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_versions, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3736,10 +3736,10 @@ impl rt::FromValue for ListStateMachinesInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.max_results = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.max_results, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3765,10 +3765,10 @@ impl rt::FromValue for ListStateMachinesOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machines = rt::FromValue::from_value(value)?,
-                1 => out.next_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machines, value),
+                1 => rt::convert::set(&mut out.next_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3793,9 +3793,9 @@ impl rt::FromValue for ListTagsForResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3819,9 +3819,9 @@ impl rt::FromValue for ListTagsForResourceOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3845,9 +3845,9 @@ impl rt::FromValue for LogDestination {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.cloud_watch_logs_log_group = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.cloud_watch_logs_log_group, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3937,11 +3937,11 @@ impl rt::FromValue for LoggingConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.level = rt::FromValue::from_value(value)?,
-                1 => out.include_execution_data = rt::FromValue::from_value(value)?,
-                2 => out.destinations = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.level, value),
+                1 => rt::convert::set(&mut out.include_execution_data, value),
+                2 => rt::convert::set(&mut out.destinations, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -3968,10 +3968,10 @@ impl rt::FromValue for MapIterationEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.index = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.index, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4005,18 +4005,18 @@ impl rt::FromValue for MapRunExecutionCounts {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.pending = rt::FromValue::from_value(value)?,
-                1 => out.running = rt::FromValue::from_value(value)?,
-                2 => out.succeeded = rt::FromValue::from_value(value)?,
-                3 => out.failed = rt::FromValue::from_value(value)?,
-                4 => out.timed_out = rt::FromValue::from_value(value)?,
-                5 => out.aborted = rt::FromValue::from_value(value)?,
-                6 => out.total = rt::FromValue::from_value(value)?,
-                7 => out.results_written = rt::FromValue::from_value(value)?,
-                8 => out.failures_not_redrivable = rt::FromValue::from_value(value)?,
-                9 => out.pending_redrive = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.pending, value),
+                1 => rt::convert::set(&mut out.running, value),
+                2 => rt::convert::set(&mut out.succeeded, value),
+                3 => rt::convert::set(&mut out.failed, value),
+                4 => rt::convert::set(&mut out.timed_out, value),
+                5 => rt::convert::set(&mut out.aborted, value),
+                6 => rt::convert::set(&mut out.total, value),
+                7 => rt::convert::set(&mut out.results_written, value),
+                8 => rt::convert::set(&mut out.failures_not_redrivable, value),
+                9 => rt::convert::set(&mut out.pending_redrive, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4050,10 +4050,10 @@ impl rt::FromValue for MapRunFailedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.error = rt::FromValue::from_value(value)?,
-                1 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.error, value),
+                1 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4087,18 +4087,18 @@ impl rt::FromValue for MapRunItemCounts {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.pending = rt::FromValue::from_value(value)?,
-                1 => out.running = rt::FromValue::from_value(value)?,
-                2 => out.succeeded = rt::FromValue::from_value(value)?,
-                3 => out.failed = rt::FromValue::from_value(value)?,
-                4 => out.timed_out = rt::FromValue::from_value(value)?,
-                5 => out.aborted = rt::FromValue::from_value(value)?,
-                6 => out.total = rt::FromValue::from_value(value)?,
-                7 => out.results_written = rt::FromValue::from_value(value)?,
-                8 => out.failures_not_redrivable = rt::FromValue::from_value(value)?,
-                9 => out.pending_redrive = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.pending, value),
+                1 => rt::convert::set(&mut out.running, value),
+                2 => rt::convert::set(&mut out.succeeded, value),
+                3 => rt::convert::set(&mut out.failed, value),
+                4 => rt::convert::set(&mut out.timed_out, value),
+                5 => rt::convert::set(&mut out.aborted, value),
+                6 => rt::convert::set(&mut out.total, value),
+                7 => rt::convert::set(&mut out.results_written, value),
+                8 => rt::convert::set(&mut out.failures_not_redrivable, value),
+                9 => rt::convert::set(&mut out.pending_redrive, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4135,13 +4135,13 @@ impl rt::FromValue for MapRunListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_arn = rt::FromValue::from_value(value)?,
-                1 => out.map_run_arn = rt::FromValue::from_value(value)?,
-                2 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                3 => out.start_date = rt::FromValue::from_value(value)?,
-                4 => out.stop_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_arn, value),
+                1 => rt::convert::set(&mut out.map_run_arn, value),
+                2 => rt::convert::set(&mut out.state_machine_arn, value),
+                3 => rt::convert::set(&mut out.start_date, value),
+                4 => rt::convert::set(&mut out.stop_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4170,10 +4170,10 @@ impl rt::FromValue for MapRunRedrivenEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.map_run_arn = rt::FromValue::from_value(value)?,
-                1 => out.redrive_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.map_run_arn, value),
+                1 => rt::convert::set(&mut out.redrive_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4198,9 +4198,9 @@ impl rt::FromValue for MapRunStartedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.map_run_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.map_run_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4288,9 +4288,9 @@ impl rt::FromValue for MapStateStartedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.length = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.length, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4314,9 +4314,9 @@ impl rt::FromValue for MissingRequiredParameter {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4342,11 +4342,11 @@ impl rt::FromValue for PublishStateMachineVersionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.revision_id = rt::FromValue::from_value(value)?,
-                2 => out.description = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.revision_id, value),
+                2 => rt::convert::set(&mut out.description, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4373,10 +4373,10 @@ impl rt::FromValue for PublishStateMachineVersionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.creation_date = rt::FromValue::from_value(value)?,
-                1 => out.state_machine_version_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.creation_date, value),
+                1 => rt::convert::set(&mut out.state_machine_version_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4402,10 +4402,10 @@ impl rt::FromValue for RedriveExecutionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_arn = rt::FromValue::from_value(value)?,
-                1 => out.client_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_arn, value),
+                1 => rt::convert::set(&mut out.client_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4430,9 +4430,9 @@ impl rt::FromValue for RedriveExecutionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.redrive_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.redrive_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4457,10 +4457,10 @@ impl rt::FromValue for ResourceNotFound {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.resource_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.resource_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4486,10 +4486,10 @@ impl rt::FromValue for RoutingConfigurationListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_version_arn = rt::FromValue::from_value(value)?,
-                1 => out.weight = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_version_arn, value),
+                1 => rt::convert::set(&mut out.weight, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4516,11 +4516,11 @@ impl rt::FromValue for SendTaskFailureInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_token = rt::FromValue::from_value(value)?,
-                1 => out.error = rt::FromValue::from_value(value)?,
-                2 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_token, value),
+                1 => rt::convert::set(&mut out.error, value),
+                2 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4562,9 +4562,9 @@ impl rt::FromValue for SendTaskHeartbeatInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_token = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_token, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4605,10 +4605,10 @@ impl rt::FromValue for SendTaskSuccessInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.task_token = rt::FromValue::from_value(value)?,
-                1 => out.output = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.task_token, value),
+                1 => rt::convert::set(&mut out.output, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4649,9 +4649,9 @@ impl rt::FromValue for ServiceQuotaExceededException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4678,12 +4678,12 @@ impl rt::FromValue for StartExecutionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.input = rt::FromValue::from_value(value)?,
-                3 => out.trace_header = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.input, value),
+                3 => rt::convert::set(&mut out.trace_header, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4711,10 +4711,10 @@ impl rt::FromValue for StartExecutionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_arn = rt::FromValue::from_value(value)?,
-                1 => out.start_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_arn, value),
+                1 => rt::convert::set(&mut out.start_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4743,13 +4743,13 @@ impl rt::FromValue for StartSyncExecutionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.input = rt::FromValue::from_value(value)?,
-                3 => out.trace_header = rt::FromValue::from_value(value)?,
-                4 => out.included_data = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.input, value),
+                3 => rt::convert::set(&mut out.trace_header, value),
+                4 => rt::convert::set(&mut out.included_data, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4790,22 +4790,22 @@ impl rt::FromValue for StartSyncExecutionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_arn = rt::FromValue::from_value(value)?,
-                1 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                2 => out.name = rt::FromValue::from_value(value)?,
-                3 => out.start_date = rt::FromValue::from_value(value)?,
-                4 => out.stop_date = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                6 => out.error = rt::FromValue::from_value(value)?,
-                7 => out.cause = rt::FromValue::from_value(value)?,
-                8 => out.input = rt::FromValue::from_value(value)?,
-                9 => out.input_details = rt::FromValue::from_value(value)?,
-                10 => out.output = rt::FromValue::from_value(value)?,
-                11 => out.output_details = rt::FromValue::from_value(value)?,
-                12 => out.trace_header = rt::FromValue::from_value(value)?,
-                13 => out.billing_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_arn, value),
+                1 => rt::convert::set(&mut out.state_machine_arn, value),
+                2 => rt::convert::set(&mut out.name, value),
+                3 => rt::convert::set(&mut out.start_date, value),
+                4 => rt::convert::set(&mut out.stop_date, value),
+                5 => rt::convert::set(&mut out.status, value),
+                6 => rt::convert::set(&mut out.error, value),
+                7 => rt::convert::set(&mut out.cause, value),
+                8 => rt::convert::set(&mut out.input, value),
+                9 => rt::convert::set(&mut out.input_details, value),
+                10 => rt::convert::set(&mut out.output, value),
+                11 => rt::convert::set(&mut out.output_details, value),
+                12 => rt::convert::set(&mut out.trace_header, value),
+                13 => rt::convert::set(&mut out.billing_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4844,11 +4844,11 @@ impl rt::FromValue for StateEnteredEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.input = rt::FromValue::from_value(value)?,
-                2 => out.input_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.input, value),
+                2 => rt::convert::set(&mut out.input_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4878,13 +4878,13 @@ impl rt::FromValue for StateExitedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.output = rt::FromValue::from_value(value)?,
-                2 => out.output_details = rt::FromValue::from_value(value)?,
-                3 => out.assigned_variables = rt::FromValue::from_value(value)?,
-                4 => out.assigned_variables_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.output, value),
+                2 => rt::convert::set(&mut out.output_details, value),
+                3 => rt::convert::set(&mut out.assigned_variables, value),
+                4 => rt::convert::set(&mut out.assigned_variables_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4913,10 +4913,10 @@ impl rt::FromValue for StateMachineAliasListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_alias_arn = rt::FromValue::from_value(value)?,
-                1 => out.creation_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_alias_arn, value),
+                1 => rt::convert::set(&mut out.creation_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4941,9 +4941,9 @@ impl rt::FromValue for StateMachineAlreadyExists {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4967,9 +4967,9 @@ impl rt::FromValue for StateMachineDeleting {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -4993,9 +4993,9 @@ impl rt::FromValue for StateMachineDoesNotExist {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5019,9 +5019,9 @@ impl rt::FromValue for StateMachineLimitExceeded {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5048,12 +5048,12 @@ impl rt::FromValue for StateMachineListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.name = rt::FromValue::from_value(value)?,
-                2 => out.r#type = rt::FromValue::from_value(value)?,
-                3 => out.creation_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.name, value),
+                2 => rt::convert::set(&mut out.r#type, value),
+                3 => rt::convert::set(&mut out.creation_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5196,9 +5196,9 @@ impl rt::FromValue for StateMachineTypeNotSupported {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5223,10 +5223,10 @@ impl rt::FromValue for StateMachineVersionListItem {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_version_arn = rt::FromValue::from_value(value)?,
-                1 => out.creation_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_version_arn, value),
+                1 => rt::convert::set(&mut out.creation_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5253,11 +5253,11 @@ impl rt::FromValue for StopExecutionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.execution_arn = rt::FromValue::from_value(value)?,
-                1 => out.error = rt::FromValue::from_value(value)?,
-                2 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.execution_arn, value),
+                1 => rt::convert::set(&mut out.error, value),
+                2 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5283,9 +5283,9 @@ impl rt::FromValue for StopExecutionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.stop_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.stop_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5371,10 +5371,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5400,10 +5400,10 @@ impl rt::FromValue for TagResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5444,9 +5444,9 @@ impl rt::FromValue for TaskCredentials {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5470,9 +5470,9 @@ impl rt::FromValue for TaskDoesNotExist {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5499,12 +5499,12 @@ impl rt::FromValue for TaskFailedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource = rt::FromValue::from_value(value)?,
-                2 => out.error = rt::FromValue::from_value(value)?,
-                3 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource, value),
+                2 => rt::convert::set(&mut out.error, value),
+                3 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5537,15 +5537,15 @@ impl rt::FromValue for TaskScheduledEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource = rt::FromValue::from_value(value)?,
-                2 => out.region = rt::FromValue::from_value(value)?,
-                3 => out.parameters = rt::FromValue::from_value(value)?,
-                4 => out.timeout_in_seconds = rt::FromValue::from_value(value)?,
-                5 => out.heartbeat_in_seconds = rt::FromValue::from_value(value)?,
-                6 => out.task_credentials = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource, value),
+                2 => rt::convert::set(&mut out.region, value),
+                3 => rt::convert::set(&mut out.parameters, value),
+                4 => rt::convert::set(&mut out.timeout_in_seconds, value),
+                5 => rt::convert::set(&mut out.heartbeat_in_seconds, value),
+                6 => rt::convert::set(&mut out.task_credentials, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5578,12 +5578,12 @@ impl rt::FromValue for TaskStartFailedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource = rt::FromValue::from_value(value)?,
-                2 => out.error = rt::FromValue::from_value(value)?,
-                3 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource, value),
+                2 => rt::convert::set(&mut out.error, value),
+                3 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5611,10 +5611,10 @@ impl rt::FromValue for TaskStartedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5642,12 +5642,12 @@ impl rt::FromValue for TaskSubmitFailedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource = rt::FromValue::from_value(value)?,
-                2 => out.error = rt::FromValue::from_value(value)?,
-                3 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource, value),
+                2 => rt::convert::set(&mut out.error, value),
+                3 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5677,12 +5677,12 @@ impl rt::FromValue for TaskSubmittedEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource = rt::FromValue::from_value(value)?,
-                2 => out.output = rt::FromValue::from_value(value)?,
-                3 => out.output_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource, value),
+                2 => rt::convert::set(&mut out.output, value),
+                3 => rt::convert::set(&mut out.output_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5712,12 +5712,12 @@ impl rt::FromValue for TaskSucceededEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource = rt::FromValue::from_value(value)?,
-                2 => out.output = rt::FromValue::from_value(value)?,
-                3 => out.output_details = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource, value),
+                2 => rt::convert::set(&mut out.output, value),
+                3 => rt::convert::set(&mut out.output_details, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5744,9 +5744,9 @@ impl rt::FromValue for TaskTimedOut {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5773,12 +5773,12 @@ impl rt::FromValue for TaskTimedOutEventDetails {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_type = rt::FromValue::from_value(value)?,
-                1 => out.resource = rt::FromValue::from_value(value)?,
-                2 => out.error = rt::FromValue::from_value(value)?,
-                3 => out.cause = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_type, value),
+                1 => rt::convert::set(&mut out.resource, value),
+                2 => rt::convert::set(&mut out.error, value),
+                3 => rt::convert::set(&mut out.cause, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5874,14 +5874,14 @@ impl rt::FromValue for TestStateInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.definition = rt::FromValue::from_value(value)?,
-                1 => out.role_arn = rt::FromValue::from_value(value)?,
-                2 => out.input = rt::FromValue::from_value(value)?,
-                3 => out.inspection_level = rt::FromValue::from_value(value)?,
-                4 => out.reveal_secrets = rt::FromValue::from_value(value)?,
-                5 => out.variables = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.definition, value),
+                1 => rt::convert::set(&mut out.role_arn, value),
+                2 => rt::convert::set(&mut out.input, value),
+                3 => rt::convert::set(&mut out.inspection_level, value),
+                4 => rt::convert::set(&mut out.reveal_secrets, value),
+                5 => rt::convert::set(&mut out.variables, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5915,14 +5915,14 @@ impl rt::FromValue for TestStateOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.output = rt::FromValue::from_value(value)?,
-                1 => out.error = rt::FromValue::from_value(value)?,
-                2 => out.cause = rt::FromValue::from_value(value)?,
-                3 => out.inspection_data = rt::FromValue::from_value(value)?,
-                4 => out.next_state = rt::FromValue::from_value(value)?,
-                5 => out.status = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.output, value),
+                1 => rt::convert::set(&mut out.error, value),
+                2 => rt::convert::set(&mut out.cause, value),
+                3 => rt::convert::set(&mut out.inspection_data, value),
+                4 => rt::convert::set(&mut out.next_state, value),
+                5 => rt::convert::set(&mut out.status, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5952,10 +5952,10 @@ impl rt::FromValue for TooManyTags {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.resource_name = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.resource_name, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -5980,9 +5980,9 @@ impl rt::FromValue for TracingConfiguration {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.enabled = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.enabled, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6007,10 +6007,10 @@ impl rt::FromValue for UntagResourceInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.resource_arn = rt::FromValue::from_value(value)?,
-                1 => out.tag_keys = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.resource_arn, value),
+                1 => rt::convert::set(&mut out.tag_keys, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6054,12 +6054,12 @@ impl rt::FromValue for UpdateMapRunInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.map_run_arn = rt::FromValue::from_value(value)?,
-                1 => out.max_concurrency = rt::FromValue::from_value(value)?,
-                2 => out.tolerated_failure_percentage = rt::FromValue::from_value(value)?,
-                3 => out.tolerated_failure_count = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.map_run_arn, value),
+                1 => rt::convert::set(&mut out.max_concurrency, value),
+                2 => rt::convert::set(&mut out.tolerated_failure_percentage, value),
+                3 => rt::convert::set(&mut out.tolerated_failure_count, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6104,11 +6104,11 @@ impl rt::FromValue for UpdateStateMachineAliasInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_alias_arn = rt::FromValue::from_value(value)?,
-                1 => out.description = rt::FromValue::from_value(value)?,
-                2 => out.routing_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_alias_arn, value),
+                1 => rt::convert::set(&mut out.description, value),
+                2 => rt::convert::set(&mut out.routing_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6134,9 +6134,9 @@ impl rt::FromValue for UpdateStateMachineAliasOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.update_date = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.update_date, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6167,16 +6167,16 @@ impl rt::FromValue for UpdateStateMachineInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.state_machine_arn = rt::FromValue::from_value(value)?,
-                1 => out.definition = rt::FromValue::from_value(value)?,
-                2 => out.role_arn = rt::FromValue::from_value(value)?,
-                3 => out.logging_configuration = rt::FromValue::from_value(value)?,
-                4 => out.tracing_configuration = rt::FromValue::from_value(value)?,
-                5 => out.publish = rt::FromValue::from_value(value)?,
-                6 => out.version_description = rt::FromValue::from_value(value)?,
-                7 => out.encryption_configuration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.state_machine_arn, value),
+                1 => rt::convert::set(&mut out.definition, value),
+                2 => rt::convert::set(&mut out.role_arn, value),
+                3 => rt::convert::set(&mut out.logging_configuration, value),
+                4 => rt::convert::set(&mut out.tracing_configuration, value),
+                5 => rt::convert::set(&mut out.publish, value),
+                6 => rt::convert::set(&mut out.version_description, value),
+                7 => rt::convert::set(&mut out.encryption_configuration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6209,11 +6209,11 @@ impl rt::FromValue for UpdateStateMachineOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.update_date = rt::FromValue::from_value(value)?,
-                1 => out.revision_id = rt::FromValue::from_value(value)?,
-                2 => out.state_machine_version_arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.update_date, value),
+                1 => rt::convert::set(&mut out.revision_id, value),
+                2 => rt::convert::set(&mut out.state_machine_version_arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6242,12 +6242,12 @@ impl rt::FromValue for ValidateStateMachineDefinitionDiagnostic {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.severity = rt::FromValue::from_value(value)?,
-                1 => out.code = rt::FromValue::from_value(value)?,
-                2 => out.message = rt::FromValue::from_value(value)?,
-                3 => out.location = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.severity, value),
+                1 => rt::convert::set(&mut out.code, value),
+                2 => rt::convert::set(&mut out.message, value),
+                3 => rt::convert::set(&mut out.location, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6277,12 +6277,12 @@ impl rt::FromValue for ValidateStateMachineDefinitionInput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.definition = rt::FromValue::from_value(value)?,
-                1 => out.r#type = rt::FromValue::from_value(value)?,
-                2 => out.severity = rt::FromValue::from_value(value)?,
-                3 => out.max_results = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.definition, value),
+                1 => rt::convert::set(&mut out.r#type, value),
+                2 => rt::convert::set(&mut out.severity, value),
+                3 => rt::convert::set(&mut out.max_results, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6311,11 +6311,11 @@ impl rt::FromValue for ValidateStateMachineDefinitionOutput {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.result = rt::FromValue::from_value(value)?,
-                1 => out.diagnostics = rt::FromValue::from_value(value)?,
-                2 => out.truncated = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.result, value),
+                1 => rt::convert::set(&mut out.diagnostics, value),
+                2 => rt::convert::set(&mut out.truncated, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -6458,10 +6458,10 @@ impl rt::FromValue for ValidationException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                1 => out.reason = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                1 => rt::convert::set(&mut out.reason, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }

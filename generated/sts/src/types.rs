@@ -27,20 +27,20 @@ impl rt::FromValue for AssumeRoleRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_arn = rt::FromValue::from_value(value)?,
-                1 => out.role_session_name = rt::FromValue::from_value(value)?,
-                2 => out.policy_arns = rt::FromValue::from_value(value)?,
-                3 => out.policy = rt::FromValue::from_value(value)?,
-                4 => out.duration_seconds = rt::FromValue::from_value(value)?,
-                5 => out.tags = rt::FromValue::from_value(value)?,
-                6 => out.transitive_tag_keys = rt::FromValue::from_value(value)?,
-                7 => out.external_id = rt::FromValue::from_value(value)?,
-                8 => out.serial_number = rt::FromValue::from_value(value)?,
-                9 => out.token_code = rt::FromValue::from_value(value)?,
-                10 => out.source_identity = rt::FromValue::from_value(value)?,
-                11 => out.provided_contexts = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_arn, value),
+                1 => rt::convert::set(&mut out.role_session_name, value),
+                2 => rt::convert::set(&mut out.policy_arns, value),
+                3 => rt::convert::set(&mut out.policy, value),
+                4 => rt::convert::set(&mut out.duration_seconds, value),
+                5 => rt::convert::set(&mut out.tags, value),
+                6 => rt::convert::set(&mut out.transitive_tag_keys, value),
+                7 => rt::convert::set(&mut out.external_id, value),
+                8 => rt::convert::set(&mut out.serial_number, value),
+                9 => rt::convert::set(&mut out.token_code, value),
+                10 => rt::convert::set(&mut out.source_identity, value),
+                11 => rt::convert::set(&mut out.provided_contexts, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -78,12 +78,12 @@ impl rt::FromValue for AssumeRoleResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.credentials = rt::FromValue::from_value(value)?,
-                1 => out.assumed_role_user = rt::FromValue::from_value(value)?,
-                2 => out.packed_policy_size = rt::FromValue::from_value(value)?,
-                3 => out.source_identity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.credentials, value),
+                1 => rt::convert::set(&mut out.assumed_role_user, value),
+                2 => rt::convert::set(&mut out.packed_policy_size, value),
+                3 => rt::convert::set(&mut out.source_identity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -115,14 +115,14 @@ impl rt::FromValue for AssumeRoleWithSAMLRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_arn = rt::FromValue::from_value(value)?,
-                1 => out.principal_arn = rt::FromValue::from_value(value)?,
-                2 => out.saml_assertion = rt::FromValue::from_value(value)?,
-                3 => out.policy_arns = rt::FromValue::from_value(value)?,
-                4 => out.policy = rt::FromValue::from_value(value)?,
-                5 => out.duration_seconds = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_arn, value),
+                1 => rt::convert::set(&mut out.principal_arn, value),
+                2 => rt::convert::set(&mut out.saml_assertion, value),
+                3 => rt::convert::set(&mut out.policy_arns, value),
+                4 => rt::convert::set(&mut out.policy, value),
+                5 => rt::convert::set(&mut out.duration_seconds, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -159,17 +159,17 @@ impl rt::FromValue for AssumeRoleWithSAMLResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.credentials = rt::FromValue::from_value(value)?,
-                1 => out.assumed_role_user = rt::FromValue::from_value(value)?,
-                2 => out.packed_policy_size = rt::FromValue::from_value(value)?,
-                3 => out.subject = rt::FromValue::from_value(value)?,
-                4 => out.subject_type = rt::FromValue::from_value(value)?,
-                5 => out.issuer = rt::FromValue::from_value(value)?,
-                6 => out.audience = rt::FromValue::from_value(value)?,
-                7 => out.name_qualifier = rt::FromValue::from_value(value)?,
-                8 => out.source_identity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.credentials, value),
+                1 => rt::convert::set(&mut out.assumed_role_user, value),
+                2 => rt::convert::set(&mut out.packed_policy_size, value),
+                3 => rt::convert::set(&mut out.subject, value),
+                4 => rt::convert::set(&mut out.subject_type, value),
+                5 => rt::convert::set(&mut out.issuer, value),
+                6 => rt::convert::set(&mut out.audience, value),
+                7 => rt::convert::set(&mut out.name_qualifier, value),
+                8 => rt::convert::set(&mut out.source_identity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -207,15 +207,15 @@ impl rt::FromValue for AssumeRoleWithWebIdentityRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.role_arn = rt::FromValue::from_value(value)?,
-                1 => out.role_session_name = rt::FromValue::from_value(value)?,
-                2 => out.web_identity_token = rt::FromValue::from_value(value)?,
-                3 => out.provider_id = rt::FromValue::from_value(value)?,
-                4 => out.policy_arns = rt::FromValue::from_value(value)?,
-                5 => out.policy = rt::FromValue::from_value(value)?,
-                6 => out.duration_seconds = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.role_arn, value),
+                1 => rt::convert::set(&mut out.role_session_name, value),
+                2 => rt::convert::set(&mut out.web_identity_token, value),
+                3 => rt::convert::set(&mut out.provider_id, value),
+                4 => rt::convert::set(&mut out.policy_arns, value),
+                5 => rt::convert::set(&mut out.policy, value),
+                6 => rt::convert::set(&mut out.duration_seconds, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -251,15 +251,15 @@ impl rt::FromValue for AssumeRoleWithWebIdentityResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.credentials = rt::FromValue::from_value(value)?,
-                1 => out.subject_from_web_identity_token = rt::FromValue::from_value(value)?,
-                2 => out.assumed_role_user = rt::FromValue::from_value(value)?,
-                3 => out.packed_policy_size = rt::FromValue::from_value(value)?,
-                4 => out.provider = rt::FromValue::from_value(value)?,
-                5 => out.audience = rt::FromValue::from_value(value)?,
-                6 => out.source_identity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.credentials, value),
+                1 => rt::convert::set(&mut out.subject_from_web_identity_token, value),
+                2 => rt::convert::set(&mut out.assumed_role_user, value),
+                3 => rt::convert::set(&mut out.packed_policy_size, value),
+                4 => rt::convert::set(&mut out.provider, value),
+                5 => rt::convert::set(&mut out.audience, value),
+                6 => rt::convert::set(&mut out.source_identity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -291,11 +291,11 @@ impl rt::FromValue for AssumeRootRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.target_principal = rt::FromValue::from_value(value)?,
-                1 => out.task_policy_arn = rt::FromValue::from_value(value)?,
-                2 => out.duration_seconds = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.target_principal, value),
+                1 => rt::convert::set(&mut out.task_policy_arn, value),
+                2 => rt::convert::set(&mut out.duration_seconds, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -322,10 +322,10 @@ impl rt::FromValue for AssumeRootResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.credentials = rt::FromValue::from_value(value)?,
-                1 => out.source_identity = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.credentials, value),
+                1 => rt::convert::set(&mut out.source_identity, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -351,10 +351,10 @@ impl rt::FromValue for AssumedRoleUser {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.assumed_role_id = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.assumed_role_id, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -382,12 +382,12 @@ impl rt::FromValue for Credentials {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_key_id = rt::FromValue::from_value(value)?,
-                1 => out.secret_access_key = rt::FromValue::from_value(value)?,
-                2 => out.session_token = rt::FromValue::from_value(value)?,
-                3 => out.expiration = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_key_id, value),
+                1 => rt::convert::set(&mut out.secret_access_key, value),
+                2 => rt::convert::set(&mut out.session_token, value),
+                3 => rt::convert::set(&mut out.expiration, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -414,9 +414,9 @@ impl rt::FromValue for DecodeAuthorizationMessageRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.encoded_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.encoded_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -440,9 +440,9 @@ impl rt::FromValue for DecodeAuthorizationMessageResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.decoded_message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.decoded_message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -466,9 +466,9 @@ impl rt::FromValue for ExpiredTokenException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -493,10 +493,10 @@ impl rt::FromValue for FederatedUser {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.federated_user_id = rt::FromValue::from_value(value)?,
-                1 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.federated_user_id, value),
+                1 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -521,9 +521,9 @@ impl rt::FromValue for GetAccessKeyInfoRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.access_key_id = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.access_key_id, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -547,9 +547,9 @@ impl rt::FromValue for GetAccessKeyInfoResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.account = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.account, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -591,11 +591,11 @@ impl rt::FromValue for GetCallerIdentityResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.user_id = rt::FromValue::from_value(value)?,
-                1 => out.account = rt::FromValue::from_value(value)?,
-                2 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.user_id, value),
+                1 => rt::convert::set(&mut out.account, value),
+                2 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -625,13 +625,13 @@ impl rt::FromValue for GetFederationTokenRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.name = rt::FromValue::from_value(value)?,
-                1 => out.policy = rt::FromValue::from_value(value)?,
-                2 => out.policy_arns = rt::FromValue::from_value(value)?,
-                3 => out.duration_seconds = rt::FromValue::from_value(value)?,
-                4 => out.tags = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.name, value),
+                1 => rt::convert::set(&mut out.policy, value),
+                2 => rt::convert::set(&mut out.policy_arns, value),
+                3 => rt::convert::set(&mut out.duration_seconds, value),
+                4 => rt::convert::set(&mut out.tags, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -661,11 +661,11 @@ impl rt::FromValue for GetFederationTokenResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.credentials = rt::FromValue::from_value(value)?,
-                1 => out.federated_user = rt::FromValue::from_value(value)?,
-                2 => out.packed_policy_size = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.credentials, value),
+                1 => rt::convert::set(&mut out.federated_user, value),
+                2 => rt::convert::set(&mut out.packed_policy_size, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -693,11 +693,11 @@ impl rt::FromValue for GetSessionTokenRequest {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.duration_seconds = rt::FromValue::from_value(value)?,
-                1 => out.serial_number = rt::FromValue::from_value(value)?,
-                2 => out.token_code = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.duration_seconds, value),
+                1 => rt::convert::set(&mut out.serial_number, value),
+                2 => rt::convert::set(&mut out.token_code, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -723,9 +723,9 @@ impl rt::FromValue for GetSessionTokenResponse {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.credentials = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.credentials, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -749,9 +749,9 @@ impl rt::FromValue for IDPCommunicationErrorException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -775,9 +775,9 @@ impl rt::FromValue for IDPRejectedClaimException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -801,9 +801,9 @@ impl rt::FromValue for InvalidAuthorizationMessageException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -827,9 +827,9 @@ impl rt::FromValue for InvalidIdentityTokenException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -853,9 +853,9 @@ impl rt::FromValue for MalformedPolicyDocumentException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -879,9 +879,9 @@ impl rt::FromValue for PackedPolicyTooLargeException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -905,9 +905,9 @@ impl rt::FromValue for PolicyDescriptorType {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.arn = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.arn, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -932,10 +932,10 @@ impl rt::FromValue for ProvidedContext {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.provider_arn = rt::FromValue::from_value(value)?,
-                1 => out.context_assertion = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.provider_arn, value),
+                1 => rt::convert::set(&mut out.context_assertion, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -960,9 +960,9 @@ impl rt::FromValue for RegionDisabledException {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.message = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.message, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
@@ -987,10 +987,10 @@ impl rt::FromValue for Tag {
         let mut out = Self::default();
         for (index, value) in rt::convert::struct_fields(value)? {
             match index {
-                0 => out.key = rt::FromValue::from_value(value)?,
-                1 => out.value = rt::FromValue::from_value(value)?,
-                _ => {}
-            }
+                0 => rt::convert::set(&mut out.key, value),
+                1 => rt::convert::set(&mut out.value, value),
+                _ => Ok(()),
+            }?;
         }
         Ok(out)
     }
